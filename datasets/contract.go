@@ -1,0 +1,65 @@
+package datasets
+
+// CONTRACT: fixes the public API of datasets so the CLI, the trainer and the
+// engine work can proceed in parallel. Implementations replace the TODO
+// bodies; names and signatures stay (additions are fine).
+
+import "errors"
+
+// Set is a data set: X[i] is an input vector, Y[i] its target vector. It
+// converts directly to network.Set.
+type Set struct {
+	X, Y [][]float64
+}
+
+// Kind says what the targets mean.
+type Kind uint8
+
+const (
+	Classification Kind = iota // Y is one-hot over Classes, or a single 0/1 column for two classes
+	Regression                 // Y holds real values
+)
+
+// Dataset is a loaded, split data set ready for training.
+type Dataset struct {
+	Name     string   // "xor", "digits", or the CSV path
+	About    string   // one line: what it is and where it comes from
+	Features []string // input names, e.g. "tickets cheap"
+	Targets  []string // output names (class names for one-hot, or target columns)
+	Classes  []string // class names; nil for regression
+	Kind     Kind
+	Train    Set
+	Test     Set // empty when Split is 1
+	// Image is the W×H shape of an input that is a picture (8×8 digits), or 0×0.
+	ImageW, ImageH int
+	// Lo and Hi bound each feature (for plotting 2-D data).
+	Lo, Hi []float64
+}
+
+// Spec names a data set and how to prepare it. Name is a built-in name (see
+// Names) or a CSV path.
+type Spec struct {
+	Name      string
+	Target    []string // CSV target columns, by header name or 0-based index; default: the last column
+	Noise     float64  // generators: noise level (0..1 scale as in TF Playground, e.g. 0.1)
+	Samples   int      // generators: number of points; 0 means the default
+	Split     float64  // fraction used for training, (0,1]; 0 means the default for the set; 1 means no test set
+	Seed      uint64   // generators and the split
+	Normalize bool     // standardise features to zero mean, unit variance (train statistics)
+}
+
+// Info describes a built-in data set for menus and --help.
+type Info struct {
+	Name, About string
+	Inputs      int
+	Outputs     int
+}
+
+// ErrUnknown is returned for a name that is neither built in nor a file.
+var ErrUnknown = errors.New("datasets: unknown data set")
+
+// Names lists the built-in data sets in a stable order.
+func Names() []Info { return nil }
+
+// Load builds or reads the data set that spec names.
+func Load(spec Spec) (*Dataset, error) { return nil, errors.New("TODO") }
