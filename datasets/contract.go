@@ -46,6 +46,15 @@ type Spec struct {
 	Split     float64  // fraction used for training, (0,1]; 0 means the default for the set; 1 means no test set
 	Seed      uint64   // generators and the split
 	Normalize bool     // standardise features to zero mean, unit variance (train statistics)
+	// Raw keeps the features of iris, wine and breast-cancer as they are
+	// (those three are normalised by default; Normalize forces it for any set).
+	Raw bool `json:",omitempty"`
+	// TargetKind overrides how CSV targets are read: "" (auto, see LoadCSV),
+	// "class" or "real".
+	TargetKind string `json:",omitempty"`
+	// DataDir is where the mnist and fashion-mnist presets look for idx
+	// files (the CLI fills it from --data-dir or $BACKPROP_DATA).
+	DataDir string `json:",omitempty"`
 }
 
 // Info describes a built-in data set for menus and --help.
@@ -57,9 +66,3 @@ type Info struct {
 
 // ErrUnknown is returned for a name that is neither built in nor a file.
 var ErrUnknown = errors.New("datasets: unknown data set")
-
-// Names lists the built-in data sets in a stable order.
-func Names() []Info { return nil }
-
-// Load builds or reads the data set that spec names.
-func Load(spec Spec) (*Dataset, error) { return nil, errors.New("TODO") }

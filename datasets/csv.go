@@ -1,0 +1,353 @@
+package datasets
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// MaxClasses bounds the number of distinct labels in a class target column.
+const MaxClasses = 256
+
+// autoClassMax is the most distinct integer values a numeric target column
+// may have to be read as class labels automatically.
+const autoClassMax = 10
+
+// LoadCSV reads a CSV file (optionally gzipped) and prepares it as spec
+// says. See ReadCSV for the format.
+func LoadCSV(path string, spec Spec) (*Dataset, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("datasets: %w", err)
+	}
+	return ReadCSV(path, bytes.NewReader(data), spec)
+}
+
+// ReadCSV reads a CSV data set from r; name prefixes error messages
+// ("name:line:column: ...").
+//
+// Format: a header row of column names, then one row per sample, all rows
+// with the header's number of fields. A UTF-8 byte order mark, CRLF line ends,
+// quoted fields and gzip compression are accepted; blank lines are skipped.
+// Feature columns must hold finite numbers.
+//
+// Target columns are spec.Target entries, each a header name or a 0-based
+// column index (default: the last column). With spec.TargetKind "" the
+// targets are read as:
+//
+//   - class labels, if there is one target column and it holds a value that
+//     is not a number, or only integers with at most 10 distinct values;
+//   - real values (regression) otherwise; several target columns are always
+//     real values.
+//
+// TargetKind "class" or "real" forces the choice. Class names are sorted
+// (numerically if all are numbers); two classes give one 0/1 output (1 for
+// the second class), more give a one-hot vector.
+func ReadCSV(name string, r io.Reader, spec Spec) (*Dataset, error) {
+	if err := checkSpec(spec); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(data) >= 2 && data[0] == 0x1f && data[1] == 0x8b {
+		zr, err := gzip.NewReader(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("%s: gzip: %w", name, err)
+		}
+		if data, err = io.ReadAll(zr); err != nil {
+			return nil, fmt.Errorf("%s: gzip: %w", name, err)
+		}
+	}
+	rw, err := parseCSV(name, data, spec)
+	if err != nil {
+		return nil, err
+	}
+	d, err := finish(rw, spec)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	d.Name = name
+	return d, nil
+}
+
+// cell is a target field kept as text until the target kind is known.
+type cell struct {
+	text      string
+	line, col int
+}
+
+func parseCSV(name string, data []byte, spec Spec) (*raw, error) {
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, fmt.Errorf("%s: empty file: expected a header row of column names", name)
+	}
+	if err != nil {
+		return nil, csvErr(name, err)
+	}
+	for i := range header {
+		header[i] = strings.TrimSpace(header[i])
+	}
+	targets, err := resolveTargets(name, header, spec.Target)
+	if err != nil {
+		return nil, err
+	}
+	if len(targets) == len(header) {
+		return nil, fmt.Errorf("%s: every column is a target; no feature columns left (columns are: %s)", name, strings.Join(header, ", "))
+	}
+	isTarget := make([]bool, len(header))
+	for _, t := range targets {
+		isTarget[t] = true
+	}
+	r := &raw{about: "CSV file " + name, split: SplitReal}
+	for i, h := range header {
+		if !isTarget[i] {
+			r.features = append(r.features, h)
+		}
+	}
+	var tcells [][]cell // tcells[row][k] for targets[k]
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, csvErr(name, err)
+		}
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue // a line of blanks
+		}
+		if len(rec) != len(header) {
+			l, c := cr.FieldPos(len(rec) - 1)
+			return nil, fmt.Errorf("%s:%d:%d: row has %d fields, the header has %d", name, l, c, len(rec), len(header))
+		}
+		x := make([]float64, 0, len(r.features))
+		for i, f := range rec {
+			if isTarget[i] {
+				continue
+			}
+			v, ok := number(f)
+			if !ok {
+				l, c := cr.FieldPos(i)
+				return nil, fmt.Errorf("%s:%d:%d: column %q: expected a finite number, got %q", name, l, c, header[i], f)
+			}
+			x = append(x, v)
+		}
+		tc := make([]cell, len(targets))
+		for k, t := range targets {
+			l, c := cr.FieldPos(t)
+			tc[k] = cell{strings.TrimSpace(rec[t]), l, c}
+		}
+		r.x = append(r.x, x)
+		tcells = append(tcells, tc)
+	}
+	if len(r.x) == 0 {
+		return nil, fmt.Errorf("%s: a header but no data rows", name)
+	}
+	if err := encodeTargets(name, r, header, targets, tcells, spec.TargetKind); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// csvErr turns an encoding/csv error into "name:line:col: what".
+func csvErr(name string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s:%d:%d: %v", name, pe.Line, pe.Column, pe.Err)
+	}
+	return fmt.Errorf("%s: %w", name, err)
+}
+
+// number parses a finite float, ignoring surrounding blanks.
+func number(s string) (float64, bool) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, false
+	}
+	return v, true
+}
+
+// resolveTargets maps target specs (names or 0-based indexes) to column
+// indexes; none means the last column.
+func resolveTargets(name string, header, specs []string) ([]int, error) {
+	if len(specs) == 0 {
+		return []int{len(header) - 1}, nil
+	}
+	var out []int
+	for _, s := range specs {
+		s = strings.TrimSpace(s)
+		idx := -1
+		for i, h := range header {
+			if h == s {
+				if idx >= 0 {
+					return nil, fmt.Errorf("%s: target %q names two columns (%d and %d); give the 0-based index instead", name, s, idx, i)
+				}
+				idx = i
+			}
+		}
+		if idx < 0 {
+			for i, h := range header {
+				if strings.EqualFold(h, s) {
+					idx = i
+					break
+				}
+			}
+		}
+		if idx < 0 {
+			n, err := strconv.Atoi(s)
+			if err != nil {
+				return nil, fmt.Errorf("%s: no column %q; columns are: %s", name, s, strings.Join(header, ", "))
+			}
+			if n < 0 || n >= len(header) {
+				return nil, fmt.Errorf("%s: target column index %d out of range: the file has %d columns (0..%d)", name, n, len(header), len(header)-1)
+			}
+			idx = n
+		}
+		if slices.Contains(out, idx) {
+			return nil, fmt.Errorf("%s: target column %q given twice", name, header[idx])
+		}
+		out = append(out, idx)
+	}
+	return out, nil
+}
+
+// encodeTargets fills r.y, r.targets, r.classes and r.kind from the target
+// cells, following the rules in ReadCSV's doc.
+func encodeTargets(name string, r *raw, header []string, targets []int, cells [][]cell, kind string) error {
+	asClass := false
+	switch kind {
+	case "class":
+		if len(targets) != 1 {
+			return fmt.Errorf("%s: class targets need exactly one target column, got %d", name, len(targets))
+		}
+		asClass = true
+	case "":
+		if len(targets) == 1 {
+			asClass = autoClasses(cells)
+		}
+	}
+	if !asClass {
+		r.kind = Regression
+		for _, t := range targets {
+			r.targets = append(r.targets, header[t])
+		}
+		r.y = make([][]float64, len(cells))
+		for i, row := range cells {
+			y := make([]float64, len(row))
+			for k, c := range row {
+				v, ok := number(c.text)
+				if !ok {
+					why := "real-valued targets"
+					if len(targets) > 1 {
+						why = "several target columns are real-valued targets"
+					}
+					return fmt.Errorf("%s:%d:%d: target column %q: expected a finite number (%s), got %q", name, c.line, c.col, header[targets[k]], why, c.text)
+				}
+				y[k] = v
+			}
+			r.y[i] = y
+		}
+		return nil
+	}
+	col := header[targets[0]]
+	seen := map[string]bool{}
+	for _, row := range cells {
+		c := row[0]
+		if c.text == "" {
+			return fmt.Errorf("%s:%d:%d: target column %q: empty class label", name, c.line, c.col, col)
+		}
+		if !seen[c.text] {
+			seen[c.text] = true
+			if len(seen) > MaxClasses {
+				return fmt.Errorf("%s: target column %q has more than %d distinct values; that is not a class label (use real-valued targets)", name, col, MaxClasses)
+			}
+		}
+	}
+	classes := make([]string, 0, len(seen))
+	for k := range seen {
+		classes = append(classes, k)
+	}
+	sortClasses(classes)
+	if len(classes) < 2 {
+		return fmt.Errorf("%s: target column %q has only one class, %q; classification needs at least two", name, col, classes[0])
+	}
+	index := make(map[string]int, len(classes))
+	for i, c := range classes {
+		index[c] = i
+	}
+	r.kind = Classification
+	r.classes = classes
+	if len(classes) == 2 {
+		r.targets = []string{classes[1]}
+	} else {
+		r.targets = classes
+	}
+	r.y = make([][]float64, len(cells))
+	for i, row := range cells {
+		r.y[i] = encodeClass(index[row[0].text], len(classes))
+	}
+	return nil
+}
+
+// encodeClass returns the target vector of class k of n: one 0/1 value for
+// two classes, one-hot for more.
+func encodeClass(k, n int) []float64 {
+	if n == 2 {
+		return []float64{float64(k)}
+	}
+	y := make([]float64, n)
+	y[k] = 1
+	return y
+}
+
+// autoClasses says whether a single target column reads as class labels:
+// some value is not a number, or all are integers with ≤ 10 distinct values.
+func autoClasses(cells [][]cell) bool {
+	distinct := map[float64]bool{}
+	for _, row := range cells {
+		v, ok := number(row[0].text)
+		if !ok {
+			return row[0].text != "" // empty: let the regression path report it
+		}
+		if v != math.Trunc(v) {
+			return false
+		}
+		distinct[v] = true
+	}
+	return len(distinct) <= autoClassMax
+}
+
+// sortClasses sorts numerically when every name is a number, else as text.
+func sortClasses(names []string) {
+	for _, s := range names {
+		if _, ok := number(s); !ok {
+			slices.Sort(names)
+			return
+		}
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		x, _ := number(a)
+		y, _ := number(b)
+		if x < y {
+			return -1
+		}
+		if x > y {
+			return 1
+		}
+		return strings.Compare(a, b)
+	})
+}
