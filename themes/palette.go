@@ -44,6 +44,10 @@ type Palette struct {
 	Focus     color.Color // the focused pane's border and the focused neuron
 	Highlight color.Color // background of a selected row or cell
 
+	// Classes, when set, colours classes 0, 1, 2, … (see Styles.Class);
+	// the first two are used for two-class data.
+	Classes []color.Color
+
 	// Light, when set, is the variant New uses on a light background.
 	Light *Palette
 }

@@ -20,7 +20,8 @@ const RampSteps = 16
 // instead of one lipgloss Render per cell. Each ends a run with Reset. In
 // mono they are empty (or plain bold/reverse).
 type Seqs struct {
-	Text, Dim, Accent, Pos, Neg, Error, OK, Focus, Bold, Reverse string
+	Text, Dim, Accent, Pos, Neg, Error, OK, Warn string
+	Title, Phase, Focus, Selected, Bold, Reverse string
 }
 
 // Reset ends any SGR prefix.
@@ -55,12 +56,17 @@ type Styles struct {
 	// SGR holds the raw sequences of the plain styles above.
 	SGR Seqs
 
-	ramp   []color.Color // RampSteps, low → high
-	div    []color.Color // 2·RampSteps+1, Neg → neutral → Pos
-	rampFg []string
-	rampBg []string
-	divFg  []string
-	divBg  []string
+	classes []color.Color
+	clsFg   []string
+	clsBg   []string
+	greyFg  []string
+	greyBg  []string
+	ramp    []color.Color // RampSteps, low → high
+	div     []color.Color // 2·RampSteps+1, Neg → neutral → Pos
+	rampFg  []string
+	rampBg  []string
+	divFg   []string
+	divBg   []string
 }
 
 // New builds the styles of palette p for a dark (isDark) or light terminal
@@ -104,17 +110,32 @@ func New(p Palette, isDark bool) *Styles {
 
 	sgr := func(c color.Color) string { return ansi.Style{}.ForegroundColor(c).String() }
 	s.SGR = Seqs{
-		Text:    sgr(p.Fg),
-		Dim:     sgr(p.Subtle),
-		Accent:  sgr(p.Accent),
-		Pos:     sgr(p.Pos),
-		Neg:     sgr(p.Neg),
-		Error:   ansi.Style{}.Bold().ForegroundColor(p.Error).String(),
-		OK:      sgr(p.OK),
-		Focus:   ansi.Style{}.Bold().ForegroundColor(p.Bg).BackgroundColor(p.Focus).String(),
-		Bold:    ansi.Style{}.Bold().String(),
-		Reverse: ansi.Style{}.Reverse(true).String(),
+		Text:     sgr(p.Fg),
+		Dim:      sgr(p.Subtle),
+		Accent:   sgr(p.Accent),
+		Pos:      sgr(p.Pos),
+		Neg:      sgr(p.Neg),
+		Error:    ansi.Style{}.Bold().ForegroundColor(p.Error).String(),
+		OK:       sgr(p.OK),
+		Warn:     sgr(p.Neg),
+		Title:    ansi.Style{}.Bold().ForegroundColor(p.Accent).String(),
+		Phase:    ansi.Style{}.Bold().Underline(true).ForegroundColor(p.Accent).String(),
+		Focus:    ansi.Style{}.Bold().ForegroundColor(p.Bg).BackgroundColor(p.Focus).String(),
+		Selected: ansi.Style{}.Bold().ForegroundColor(p.Fg).BackgroundColor(p.Highlight).String(),
+		Bold:     ansi.Style{}.Bold().String(),
+		Reverse:  ansi.Style{}.Reverse(true).String(),
 	}
+
+	s.classes = p.Classes
+	if len(s.classes) == 0 {
+		s.classes = defaultClasses(p, isDark)
+	}
+	s.clsFg, s.clsBg = seqs(s.classes)
+	grey := make([]color.Color, RampSteps)
+	for i := range grey {
+		grey[i] = blend(p.Bg, p.Fg, float64(i)/float64(RampSteps-1))
+	}
+	s.greyFg, s.greyBg = seqs(grey)
 
 	neutral := blend(p.Bg, p.Subtle, 0.35)
 	s.ramp = make([]color.Color, RampSteps)
@@ -164,8 +185,14 @@ func Mono() *Styles {
 		Reverse: ansi.Style{}.Reverse(true).String(),
 	}
 	s.SGR.Accent = s.SGR.Bold
+	s.SGR.Title = s.SGR.Bold
+	s.SGR.Phase = ansi.Style{}.Bold().Underline(true).String()
+	s.SGR.Warn = ansi.Style{}.Underline(true).String()
 	s.SGR.Error = s.SGR.Reverse
 	s.SGR.Focus = s.SGR.Reverse
+	s.SGR.Selected = s.SGR.Reverse
+	s.greyFg = make([]string, RampSteps)
+	s.greyBg = make([]string, RampSteps)
 	s.rampFg = make([]string, RampSteps)
 	s.rampBg = make([]string, RampSteps)
 	s.divFg = make([]string, 2*RampSteps+1)
@@ -241,6 +268,63 @@ func (s *Styles) Weight(v, max float64) lipgloss.Style {
 // background ("" in mono).
 func (s *Styles) RampFg(t float64) string { return s.rampFg[rampIndex(t)] }
 func (s *Styles) RampBg(t float64) string { return s.rampBg[rampIndex(t)] }
+
+// GreyFg and GreyBg are SGR sequences of a background → foreground grey
+// ramp at t ∈ [0, 1], for drawing images ("" in mono).
+func (s *Styles) GreyFg(t float64) string { return s.greyFg[rampIndex(t)] }
+func (s *Styles) GreyBg(t float64) string { return s.greyBg[rampIndex(t)] }
+
+// Class is the colour of class i (of n classes): two classes use Neg and Pos
+// (class 0 orange-ish, class 1 blue-ish, as in TF Playground); more use a
+// qualitative palette, cycling. Mono returns lipgloss.NoColor{}.
+func (s *Styles) Class(i, n int) color.Color {
+	if s.Mono {
+		return lipgloss.NoColor{}
+	}
+	return s.classes[s.classIndex(i, n)]
+}
+
+// ClassFg and ClassBg are the SGR sequences of Class(i, n) ("" in mono).
+func (s *Styles) ClassFg(i, n int) string {
+	if s.Mono {
+		return ""
+	}
+	return s.clsFg[s.classIndex(i, n)]
+}
+
+func (s *Styles) ClassBg(i, n int) string {
+	if s.Mono {
+		return ""
+	}
+	return s.clsBg[s.classIndex(i, n)]
+}
+
+func (s *Styles) classIndex(i, n int) int {
+	if i < 0 {
+		i = -i
+	}
+	if n == 2 && len(s.classes) >= 2+2 {
+		return i % 2 // the first two entries are Neg, Pos
+	}
+	if len(s.classes) > 2 {
+		return 2 + i%(len(s.classes)-2)
+	}
+	return i % len(s.classes)
+}
+
+// defaultClasses: Neg and Pos for two classes, then Okabe–Ito's
+// qualitative set (darkened yellow on light backgrounds).
+func defaultClasses(p Palette, isDark bool) []color.Color {
+	yellow := hex("#F0E442")
+	if !isDark {
+		yellow = hex("#A89400")
+	}
+	return []color.Color{
+		p.Neg, p.Pos,
+		hex("#E69F00"), hex("#56B4E9"), hex("#009E73"), yellow, hex("#0072B2"),
+		hex("#D55E00"), hex("#CC79A7"), hex("#999999"), hex("#8C564B"), hex("#17BECF"),
+	}
+}
 
 // DivFg and DivBg are the raw SGR sequences of Diverging(v) ("" in mono).
 func (s *Styles) DivFg(v float64) string { return s.divFg[divIndex(v)] }

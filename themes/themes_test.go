@@ -280,3 +280,21 @@ func ExamplePick() {
 	// −0.80 colorblind false
 	// themes: unknown theme "neon" (valid: dark, light, high-contrast, colorblind, mono)
 }
+
+func TestClassColours(t *testing.T) {
+	p, _ := ByName(Dark)
+	s := New(p, true)
+	if colorDistance(s.Class(0, 2), p.Neg) > 0.01 || colorDistance(s.Class(1, 2), p.Pos) > 0.01 {
+		t.Error("two classes should use Neg and Pos")
+	}
+	for i := range 10 {
+		for j := range i {
+			if colorDistance(s.Class(i, 10), s.Class(j, 10)) < 0.05 {
+				t.Errorf("classes %d and %d of 10 look alike", i, j)
+			}
+		}
+	}
+	if s.ClassFg(3, 10) == "" || Mono().ClassFg(3, 10) != "" || Mono().GreyBg(0.5) != "" {
+		t.Error("class/grey SGR wrong for colour or mono")
+	}
+}
