@@ -1,0 +1,148 @@
+package server
+
+import (
+	"sync"
+	"time"
+
+	"backprop/tui"
+)
+
+// Scheduler shares training time between sessions. In total, sessions may
+// train for at most share core-seconds per second. Each session has a token
+// bucket refilled at
+//
+//	rate = share / active
+//
+// where active counts sessions that asked for time in the last activeWindow.
+// A bucket holds at most rate·burstWindow (and at least minBurst), so a
+// session that only steps now and then always finds its bucket full and is
+// never slowed by others' runs. Grant never blocks.
+type Scheduler struct {
+	share float64
+	now   func() time.Time
+
+	mu       sync.Mutex
+	sessions map[*Budget]struct{}
+}
+
+const (
+	activeWindow = 500 * time.Millisecond
+	burstWindow  = 100 * time.Millisecond
+	minBurst     = 5 * time.Millisecond
+)
+
+// NewScheduler returns a scheduler for share cores (e.g. 1.0 of 2).
+// now is the clock (nil: time.Now).
+func NewScheduler(share float64, now func() time.Time) *Scheduler {
+	if now == nil {
+		now = time.Now
+	}
+	return &Scheduler{share: share, now: now, sessions: map[*Budget]struct{}{}}
+}
+
+// Budget is one session's handle; it implements tui.Budget.
+type Budget struct {
+	s *Scheduler
+	// guarded by s.mu
+	tokens   time.Duration
+	last     time.Time // last refill
+	lastWant time.Time // last Grant with want > 0
+	used     time.Duration
+	closed   bool
+}
+
+var _ tui.Budget = (*Budget)(nil)
+
+// New registers a session. Call Close when the session ends.
+func (s *Scheduler) New() *Budget {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	b := &Budget{s: s, last: now}
+	b.tokens = s.capLocked(now)
+	s.sessions[b] = struct{}{}
+	return b
+}
+
+// Active reports how many sessions asked for time recently.
+func (s *Scheduler) Active() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.activeLocked(s.now())
+}
+
+func (s *Scheduler) activeLocked(now time.Time) int {
+	n := 0
+	for b := range s.sessions {
+		if !b.lastWant.IsZero() && now.Sub(b.lastWant) < activeWindow {
+			n++
+		}
+	}
+	return n
+}
+
+// rateLocked is each active session's share of a second, as a fraction.
+func (s *Scheduler) rateLocked(now time.Time) float64 {
+	n := s.activeLocked(now)
+	if n < 1 {
+		n = 1
+	}
+	return s.share / float64(n)
+}
+
+func (s *Scheduler) capLocked(now time.Time) time.Duration {
+	c := time.Duration(s.rateLocked(now) * float64(burstWindow))
+	if c < minBurst {
+		c = minBurst
+	}
+	return c
+}
+
+// Grant returns how long the session may train now: min(want, tokens), or 0
+// when its bucket is empty.
+func (b *Budget) Grant(want time.Duration) time.Duration {
+	s := b.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if b.closed || want <= 0 {
+		return 0
+	}
+	now := s.now()
+	b.lastWant = now
+	rate := s.rateLocked(now)
+	b.tokens += time.Duration(rate * float64(now.Sub(b.last)))
+	b.last = now
+	if c := s.capLocked(now); b.tokens > c {
+		b.tokens = c
+	}
+	if b.tokens <= 0 {
+		return 0
+	}
+	return min(want, b.tokens)
+}
+
+// Done charges used against the bucket (it may go negative: debt is repaid
+// before the next grant).
+func (b *Budget) Done(used time.Duration) {
+	s := b.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b.tokens -= used
+	b.used += used
+}
+
+// Used is the total training time charged to this session.
+func (b *Budget) Used() time.Duration {
+	b.s.mu.Lock()
+	defer b.s.mu.Unlock()
+	return b.used
+}
+
+// Close unregisters the session; later Grants return 0.
+func (b *Budget) Close() {
+	s := b.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b.closed = true
+	delete(s.sessions, b)
+}

@@ -1,0 +1,153 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"backprop/tui"
+)
+
+// ErrNoAuth is returned by New when no authentication method is configured
+// and Open is false.
+var ErrNoAuth = errors.New("no authentication configured; use --authorized-keys, --password-file, BACKPROP_PASSWORD or --open")
+
+// Defaults for the zero fields of Config.
+const (
+	DefaultAddr        = "127.0.0.1:2222"
+	DefaultMaxSessions = 60
+	DefaultIdleTimeout = 30 * time.Minute
+	DefaultMaxTimeout  = 4 * time.Hour
+	// DefaultRatePerMinute and DefaultRateBurst are generous because a whole
+	// classroom often shares one NAT address.
+	DefaultRatePerMinute = 60
+	DefaultRateBurst     = 60
+	DefaultCPUShare      = 1.0
+	DefaultMaxNeurons    = 4096
+	DefaultMaxWeights    = 200_000
+	DefaultMaxSamples    = 5000
+	// DefaultHandshakeTimeout bounds an unauthenticated connection.
+	DefaultHandshakeTimeout = 30 * time.Second
+)
+
+// SessionInfo describes one SSH session to a ModelFactory.
+type SessionInfo struct {
+	// User is the SSH user name (client-chosen, untrusted).
+	User string
+	// ID is a file-name-safe identity: "key-<hex>" from the public key
+	// fingerprint, else "user-<sanitized name>".
+	ID string
+	// Fingerprint is the SHA256 fingerprint of the client key ("" for
+	// password or open sessions).
+	Fingerprint string
+	// RemoteAddr is the client's address.
+	RemoteAddr string
+	// Width and Height are the initial terminal size.
+	Width, Height int
+	// Options are the trainer options the server chose for this session
+	// (sandbox, limits, budget, classroom).
+	Options tui.Options
+}
+
+// ModelFactory builds the model for one session. The default (set by
+// cmd_serve) wraps tui.New; tests inject small fakes.
+type ModelFactory func(SessionInfo) (tea.Model, error)
+
+// Config configures a Server. Zero fields take the Default* values.
+type Config struct {
+	// Addr is the TCP listen address for ListenAndServe.
+	Addr string
+	// HostKeyPath is where the ed25519 host key lives; it is created (0600)
+	// if missing. Empty: an in-memory key that changes on every start.
+	HostKeyPath string
+
+	// AuthorizedKeysPath is an OpenSSH authorized_keys file. It is re-read
+	// when its modification time changes.
+	AuthorizedKeysPath string
+	// Password, when non-empty, is accepted for any user (compared in
+	// constant time).
+	Password string
+	// Open lets anyone in (for closed classroom networks).
+	Open bool
+
+	// MaxSessions caps concurrent sessions. Negative: unlimited.
+	MaxSessions int
+	// IdleTimeout ends a session with no key or mouse input for this long.
+	// Negative: never.
+	IdleTimeout time.Duration
+	// MaxTimeout ends any session after this long. Negative: never.
+	MaxTimeout time.Duration
+	// RatePerMinute and RateBurst limit new connections per client IP.
+	// Negative RatePerMinute: unlimited.
+	RatePerMinute float64
+	RateBurst     int
+	// CPUShare is the number of cores all sessions together may train on.
+	CPUShare float64
+	// Limits caps each session's network and data size.
+	Limits tui.Limits
+	// DataDir holds per-user save files and lesson progress
+	// (DataDir/<id>/saves, DataDir/<id>/state). Empty: no per-user dirs.
+	DataDir string
+	// Preset opens every session on this preset (empty: the launcher).
+	Preset string
+
+	// NewModel builds each session's model. Required.
+	NewModel ModelFactory
+	// Logger receives structured logs. Nil: slog.Default().
+	Logger *slog.Logger
+	// HandshakeTimeout bounds the SSH handshake and authentication.
+	HandshakeTimeout time.Duration
+}
+
+// withDefaults returns c with zero fields filled in and checks the rest.
+func (c Config) withDefaults() (Config, error) {
+	if c.AuthorizedKeysPath == "" && c.Password == "" && !c.Open {
+		return c, ErrNoAuth
+	}
+	if c.NewModel == nil {
+		return c, errors.New("server: Config.NewModel is nil")
+	}
+	if c.Addr == "" {
+		c.Addr = DefaultAddr
+	}
+	if c.MaxSessions == 0 {
+		c.MaxSessions = DefaultMaxSessions
+	}
+	if c.IdleTimeout == 0 {
+		c.IdleTimeout = DefaultIdleTimeout
+	}
+	if c.MaxTimeout == 0 {
+		c.MaxTimeout = DefaultMaxTimeout
+	}
+	if c.RatePerMinute == 0 {
+		c.RatePerMinute = DefaultRatePerMinute
+	}
+	if c.RateBurst <= 0 {
+		c.RateBurst = DefaultRateBurst
+	}
+	if c.CPUShare == 0 {
+		c.CPUShare = DefaultCPUShare
+	}
+	if c.CPUShare < 0 {
+		return c, fmt.Errorf("server: CPUShare %g: must be positive", c.CPUShare)
+	}
+	if c.Limits.MaxNeurons == 0 {
+		c.Limits.MaxNeurons = DefaultMaxNeurons
+	}
+	if c.Limits.MaxWeights == 0 {
+		c.Limits.MaxWeights = DefaultMaxWeights
+	}
+	if c.Limits.MaxSamples == 0 {
+		c.Limits.MaxSamples = DefaultMaxSamples
+	}
+	if c.HandshakeTimeout <= 0 {
+		c.HandshakeTimeout = DefaultHandshakeTimeout
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	return c, nil
+}

@@ -1,0 +1,17 @@
+// Package server serves the backprop trainer over SSH (wish v2): one Bubble
+// Tea program, model, engine and RNG per session.
+//
+// # Invariants
+//
+//   - No package-level mutable state: everything lives in a *Server.
+//   - Authentication is explicit: authorized keys, a password, or Open. With
+//     none of them New refuses with ErrNoAuth (wish alone would let anyone in).
+//   - Every user who is turned away (limits, no PTY, shutdown, idle) is told
+//     why in one line before the session closes.
+//   - A panic in one session ends only that session and is logged with its
+//     stack.
+//   - The client's environment is untrusted: only a few colour-related
+//     variables are passed on, each length-capped.
+//   - Training time is shared by a Scheduler: at most CPUShare cores in total,
+//     split evenly between the sessions that currently want time.
+package server

@@ -1,0 +1,434 @@
+package server
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/ssh"
+	"github.com/charmbracelet/colorprofile"
+	gossh "golang.org/x/crypto/ssh"
+
+	"backprop/tui"
+)
+
+// ErrServerClosed is returned by Serve and ListenAndServe after Shutdown.
+var ErrServerClosed = ssh.ErrServerClosed
+
+// Messages shown to users who are turned away or whose session ends.
+const (
+	MsgStopping = "server is stopping; your session has ended"
+)
+
+type ctxKey int
+
+const ctxKeyRateLimited ctxKey = iota
+
+// Server serves one trainer per SSH session. Create it with New.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	ssh     *ssh.Server
+	sched   *Scheduler
+	limiter *ipLimiter
+	keys    *keyFile
+
+	mu       sync.Mutex
+	sessions map[*session]struct{}
+	stopping bool
+	wg       sync.WaitGroup // running session handlers
+}
+
+// New checks cfg, loads or creates the host key and returns a server that
+// is not yet listening.
+func New(cfg Config) (*Server, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg:      cfg,
+		log:      cfg.Logger,
+		sched:    NewScheduler(cfg.CPUShare, nil),
+		limiter:  newIPLimiter(cfg.RatePerMinute, cfg.RateBurst, time.Now),
+		sessions: map[*session]struct{}{},
+	}
+	if cfg.AuthorizedKeysPath != "" {
+		if s.keys, err = newKeyFile(cfg.AuthorizedKeysPath); err != nil {
+			return nil, err
+		}
+	}
+	signer, err := loadOrCreateHostKey(cfg.HostKeyPath)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.HostKeyPath == "" {
+		s.log.Warn("no host key path: using a temporary host key")
+	}
+	srv := &ssh.Server{
+		Addr:             cfg.Addr,
+		Handler:          s.handle,
+		HostSigners:      []ssh.Signer{signer},
+		HandshakeTimeout: cfg.HandshakeTimeout,
+		Version:          "backprop",
+		ConnCallback:     s.onConn,
+		ConnectionFailedCallback: func(conn net.Conn, err error) {
+			s.log.Info("connection failed", "remote", conn.RemoteAddr().String(), "err", err)
+		},
+		PublicKeyHandler:           s.checkKey,
+		PasswordHandler:            s.checkPassword,
+		KeyboardInteractiveHandler: s.checkKeyboard,
+	}
+	if cfg.IdleTimeout > 0 {
+		// Backstop for connections that never open a session; sessions
+		// have their own input-based idle timer with a message.
+		srv.IdleTimeout = cfg.IdleTimeout + time.Minute
+	}
+	if cfg.MaxTimeout > 0 {
+		srv.MaxTimeout = cfg.MaxTimeout + time.Minute
+	}
+	s.ssh = srv
+	return s, nil
+}
+
+// Scheduler returns the CPU scheduler shared by all sessions.
+func (s *Server) Scheduler() *Scheduler { return s.sched }
+
+// ListenAndServe listens on Config.Addr and serves until Shutdown.
+func (s *Server) ListenAndServe() error {
+	l, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("server: %w", err)
+	}
+	return s.Serve(l)
+}
+
+// Serve accepts connections on l until Shutdown; it then returns
+// ErrServerClosed.
+func (s *Server) Serve(l net.Listener) error {
+	s.log.Info("listening", "addr", l.Addr().String())
+	return s.ssh.Serve(l)
+}
+
+// Sessions reports how many sessions are running.
+func (s *Server) Sessions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.sessions)
+}
+
+// Shutdown tells every connected user that the server is stopping, ends
+// their sessions, stops accepting connections and waits (bounded by ctx)
+// for everything to finish; what is left when ctx expires is closed.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.stopping = true
+	list := make([]*session, 0, len(s.sessions))
+	for se := range s.sessions {
+		list = append(list, se)
+	}
+	s.mu.Unlock()
+	s.log.Info("shutting down", "sessions", len(list))
+	for _, se := range list {
+		se.end(MsgStopping)
+	}
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	var err error
+	select {
+	case <-done:
+	case <-ctx.Done():
+		err = ctx.Err()
+	}
+	// Let clients close their side first, briefly, then force the rest.
+	grace, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if serr := s.ssh.Shutdown(grace); serr != nil {
+		_ = s.ssh.Close()
+	}
+	return err
+}
+
+// Close closes the listeners and all connections at once.
+func (s *Server) Close() error { return s.ssh.Close() }
+
+func (s *Server) onConn(ctx ssh.Context, conn net.Conn) net.Conn {
+	if ok, wait := s.limiter.allow(conn.RemoteAddr()); !ok {
+		s.log.Info("limit hit", "limit", "rate", "remote", conn.RemoteAddr().String(), "retry_in", wait)
+		ctx.SetValue(ctxKeyRateLimited, wait)
+	}
+	return conn
+}
+
+func fingerprint(k gossh.PublicKey) string {
+	if k == nil {
+		return ""
+	}
+	return gossh.FingerprintSHA256(k)
+}
+
+func (s *Server) checkKey(ctx ssh.Context, key ssh.PublicKey) bool {
+	if s.cfg.Open {
+		return true
+	}
+	if s.keys != nil {
+		ok, err := s.keys.allowed(key)
+		if err != nil {
+			s.log.Error("authorized keys reload failed; using previous keys", "err", err)
+		}
+		if ok {
+			return true
+		}
+	}
+	s.log.Info("auth rejected", "method", "publickey", "remote", ctx.RemoteAddr().String(),
+		"user", ctx.User(), "key", fingerprint(key))
+	return false
+}
+
+func (s *Server) checkPassword(ctx ssh.Context, pw string) bool {
+	if s.cfg.Open {
+		return true
+	}
+	if s.cfg.Password != "" && passwordsEqual(pw, s.cfg.Password) {
+		return true
+	}
+	s.log.Info("auth rejected", "method", "password", "remote", ctx.RemoteAddr().String(), "user", ctx.User())
+	return false
+}
+
+// checkKeyboard lets keyless clients into an open server.
+func (s *Server) checkKeyboard(ctx ssh.Context, _ gossh.KeyboardInteractiveChallenge) bool {
+	return s.cfg.Open
+}
+
+// session is one running trainer.
+type session struct {
+	srv    *Server
+	info   SessionInfo
+	log    *slog.Logger
+	start  time.Time
+	cancel context.CancelFunc
+
+	lastInput atomic.Int64 // unix nanoseconds
+
+	mu      sync.Mutex
+	reason  string // shown to the user when the session ends
+	code    int    // exit status
+	crashed bool
+}
+
+func (se *session) touch() { se.lastInput.Store(time.Now().UnixNano()) }
+
+// end stops the session, telling the user reason (the first reason wins).
+func (se *session) end(reason string) {
+	se.mu.Lock()
+	if se.reason == "" {
+		se.reason = reason
+		se.code = 1
+	}
+	se.mu.Unlock()
+	se.cancel()
+}
+
+func (se *session) crash(where string, r any, stack string) {
+	se.log.Error("session panic", "in", where, "panic", fmt.Sprint(r), "stack", stack)
+	se.mu.Lock()
+	se.crashed = true
+	se.mu.Unlock()
+	se.end("internal error; this session has ended (the server keeps running)")
+}
+
+func (s *Server) sessionInfo(sess ssh.Session) SessionInfo {
+	info := SessionInfo{User: sess.User(), RemoteAddr: sess.RemoteAddr().String()}
+	if k := sess.PublicKey(); k != nil {
+		info.Fingerprint = fingerprint(k)
+		sum := sha256.Sum256(k.Marshal())
+		info.ID = "key-" + hex.EncodeToString(sum[:8])
+	} else {
+		info.ID = "user-" + safeName(info.User)
+	}
+	return info
+}
+
+// reject tells the user why in one line and ends the session.
+func reject(sess ssh.Session, msg string) {
+	_, _ = fmt.Fprintf(sess.Stderr(), "backprop: %s\n", msg)
+	_ = sess.Exit(1)
+}
+
+// register adds a session unless the server is stopping or full; else it
+// returns the reason.
+func (s *Server) register(se *session) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopping {
+		return MsgStopping
+	}
+	if s.cfg.MaxSessions > 0 && len(s.sessions) >= s.cfg.MaxSessions {
+		return fmt.Sprintf("server full: %d sessions are running (the maximum); try again later", len(s.sessions))
+	}
+	s.sessions[se] = struct{}{}
+	s.wg.Add(1)
+	return ""
+}
+
+func (s *Server) unregister(se *session) {
+	s.mu.Lock()
+	delete(s.sessions, se)
+	s.mu.Unlock()
+	s.wg.Done()
+}
+
+func (s *Server) handle(sess ssh.Session) {
+	info := s.sessionInfo(sess)
+	log := s.log.With("remote", info.RemoteAddr, "user", info.User, "key", info.Fingerprint)
+	if wait, limited := sess.Context().Value(ctxKeyRateLimited).(time.Duration); limited {
+		reject(sess, fmt.Sprintf("too many connections from %s; try again in %s",
+			ipOf(sess.RemoteAddr()), wait.Round(time.Second)+time.Second))
+		return
+	}
+	pty, winCh, ok := sess.Pty()
+	if !ok {
+		log.Info("limit hit", "limit", "no-pty")
+		host, port, _ := net.SplitHostPort(sess.LocalAddr().String())
+		reject(sess, fmt.Sprintf("this is an interactive app and needs a terminal; connect with: ssh -t -p %s %s", port, host))
+		return
+	}
+	ctx, cancel := context.WithCancel(sess.Context())
+	defer cancel()
+	se := &session{srv: s, info: info, log: log, start: time.Now(), cancel: cancel}
+	se.touch()
+	if why := s.register(se); why != "" {
+		log.Info("limit hit", "limit", "sessions", "reason", why)
+		reject(sess, why)
+		return
+	}
+	defer s.unregister(se)
+
+	budget := s.sched.New()
+	defer budget.Close()
+	info.Width, info.Height = pty.Window.Width, pty.Window.Height
+	info.Options = tui.Options{
+		Preset:  s.cfg.Preset,
+		Sandbox: true,
+		Limits:  s.cfg.Limits,
+		Budget:  budget,
+	}
+	if s.cfg.DataDir != "" {
+		info.Options.SaveDir = filepath.Join(s.cfg.DataDir, info.ID, "saves")
+		info.Options.StateDir = filepath.Join(s.cfg.DataDir, info.ID, "state")
+	}
+	se.info = info
+	log.Info("connect", "term", pty.Term, "width", pty.Window.Width, "height", pty.Window.Height)
+
+	model, err := s.newModel(info)
+	if err != nil {
+		log.Error("session start failed", "err", err)
+		reject(sess, "could not start the trainer: "+err.Error())
+		return
+	}
+	env := sanitizeEnv(sess.Environ(), pty.Term)
+	p := tea.NewProgram(&guard{inner: model, se: se},
+		tea.WithInput(sess),
+		tea.WithOutput(sess),
+		tea.WithContext(ctx),
+		tea.WithEnvironment(env),
+		tea.WithColorProfile(colorprofile.Env(env)),
+		tea.WithWindowSize(pty.Window.Width, pty.Window.Height),
+		tea.WithoutSignalHandler(), // the server's signals are not the session's
+		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
+			if _, ok := msg.(tea.SuspendMsg); ok {
+				return tea.ResumeMsg{} // ctrl+z cannot suspend a remote program
+			}
+			return msg
+		}),
+	)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case w, ok := <-winCh:
+				if !ok {
+					return
+				}
+				p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
+			}
+		}
+	}()
+	go se.watchTimers(ctx)
+
+	_, err = p.Run()
+	cancel()
+	se.mu.Lock()
+	reason, code, crashed := se.reason, se.code, se.crashed
+	se.mu.Unlock()
+	if err != nil && reason == "" {
+		if errors.Is(err, tea.ErrProgramPanic) {
+			crashed = true
+			log.Error("session panic caught by bubbletea", "err", err)
+			reason, code = "internal error; this session has ended (the server keeps running)", 1
+		} else if ctx.Err() == nil || sess.Context().Err() == nil {
+			log.Error("session ended with error", "err", err)
+		}
+	}
+	if reason != "" {
+		_, _ = fmt.Fprintf(sess.Stderr(), "backprop: %s\n", reason)
+	}
+	log.Info("disconnect", "duration", time.Since(se.start).Round(time.Millisecond),
+		"reason", reason, "panic", crashed, "train_time", budget.Used().Round(time.Millisecond))
+	_ = sess.Exit(code)
+}
+
+// newModel calls the factory, turning a panic into an error.
+func (s *Server) newModel(info SessionInfo) (m tea.Model, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	m, err = s.cfg.NewModel(info)
+	if err == nil && m == nil {
+		err = errors.New("no model")
+	}
+	return m, err
+}
+
+// watchTimers ends the session on the idle or maximum timeout.
+func (se *session) watchTimers(ctx context.Context) {
+	idle, maxT := se.srv.cfg.IdleTimeout, se.srv.cfg.MaxTimeout
+	every := time.Second
+	for _, d := range []time.Duration{idle, maxT} {
+		if d > 0 && d/4 < every {
+			every = max(d/4, 10*time.Millisecond)
+		}
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			if idle > 0 && now.Sub(time.Unix(0, se.lastInput.Load())) >= idle {
+				se.log.Info("limit hit", "limit", "idle", "after", idle)
+				se.end(fmt.Sprintf("disconnected after %s without input (idle timeout)", idle))
+				return
+			}
+			if maxT > 0 && now.Sub(se.start) >= maxT {
+				se.log.Info("limit hit", "limit", "max-time", "after", maxT)
+				se.end(fmt.Sprintf("session time limit of %s reached", maxT))
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,410 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	gossh "golang.org/x/crypto/ssh"
+)
+
+func TestNewRefusesWithoutAuth(t *testing.T) {
+	_, err := New(Config{NewModel: fakeFactory})
+	if !errors.Is(err, ErrNoAuth) {
+		t.Fatalf("New without auth: err = %v, want ErrNoAuth", err)
+	}
+	if !strings.Contains(err.Error(), "--authorized-keys, --password-file, BACKPROP_PASSWORD or --open") {
+		t.Errorf("message does not name the options: %q", err)
+	}
+}
+
+func TestNewBadAuthorizedKeys(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "ak")
+	if err := os.WriteFile(p, []byte("# ok\nssh-ed25519 AAAAnotbase64!!\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := New(Config{NewModel: fakeFactory, AuthorizedKeysPath: p})
+	if err == nil || !strings.Contains(err.Error(), p+":2:") {
+		t.Fatalf("err = %v, want it to name %s:2", err, p)
+	}
+	_, err = New(Config{NewModel: fakeFactory, AuthorizedKeysPath: filepath.Join(t.TempDir(), "missing")})
+	if err == nil {
+		t.Fatal("missing authorized keys file: no error")
+	}
+}
+
+func TestHostKeyCreatedOnceWith0600(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "sub", "host_ed25519")
+	a, err := loadOrCreateHostKey(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("host key mode %v, want 0600", st.Mode().Perm())
+	}
+	b, err := loadOrCreateHostKey(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(a.PublicKey().Marshal()) != string(b.PublicKey().Marshal()) {
+		t.Error("host key changed on second load")
+	}
+	if err := os.WriteFile(p, []byte("garbage"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loadOrCreateHostKey(p); err == nil || !strings.Contains(err.Error(), p) {
+		t.Errorf("corrupt host key: err = %v, want error naming the path", err)
+	}
+	// Nothing written to the working directory.
+	if _, err := os.Stat("id_ed25519"); err == nil {
+		t.Error("id_ed25519 written into the working directory")
+	}
+}
+
+func TestAuth(t *testing.T) {
+	good, bad := newKey(t), newKey(t)
+	_, addr, logs := startServer(t, Config{
+		AuthorizedKeysPath: writeAuthorized(t, good),
+		Password:           "s3cret",
+	})
+	tests := []struct {
+		name string
+		auth gossh.AuthMethod
+		ok   bool
+	}{
+		{"authorized key", gossh.PublicKeys(good.signer), true},
+		{"unknown key", gossh.PublicKeys(bad.signer), false},
+		{"right password", gossh.Password("s3cret"), true},
+		{"wrong password", gossh.Password("s3cret "), false},
+		{"empty password", gossh.Password(""), false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := dial(addr, "alice", tc.auth)
+			if c != nil {
+				c.Close()
+			}
+			if (err == nil) != tc.ok {
+				t.Fatalf("dial err = %v, want ok=%v", err, tc.ok)
+			}
+		})
+	}
+	l := logs.String()
+	if !strings.Contains(l, "auth rejected") || !strings.Contains(l, "method=publickey") ||
+		!strings.Contains(l, gossh.FingerprintSHA256(bad.signer.PublicKey())) ||
+		!strings.Contains(l, "method=password") || !strings.Contains(l, "user=alice") {
+		t.Errorf("rejections not logged with method, user and fingerprint:\n%s", l)
+	}
+}
+
+func TestAuthorizedKeysReloaded(t *testing.T) {
+	a, b := newKey(t), newKey(t)
+	path := writeAuthorized(t, a)
+	_, addr, _ := startServer(t, Config{AuthorizedKeysPath: path})
+	if c, err := dial(addr, "bob", gossh.PublicKeys(b.signer)); err == nil {
+		c.Close()
+		t.Fatal("b accepted before being added")
+	}
+	if err := os.WriteFile(path, []byte(a.authz+b.authz), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	future := time.Now().Add(2 * time.Second)
+	_ = os.Chtimes(path, future, future)
+	c, err := dial(addr, "bob", gossh.PublicKeys(b.signer))
+	if err != nil {
+		t.Fatalf("b rejected after being added: %v", err)
+	}
+	c.Close()
+}
+
+func TestOpenServer(t *testing.T) {
+	_, addr, _ := startServer(t, Config{Open: true})
+	c, err := dial(addr, "anyone", gossh.PublicKeys(newKey(t).signer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := openTerm(t, c, 80, 24)
+	tm.waitScreen("fake trainer user=anyone")
+	c2, err := dial(addr, "keyless", gossh.KeyboardInteractive(
+		func(string, string, []string, []bool) ([]string, error) { return nil, nil }))
+	if err != nil {
+		t.Fatalf("keyboard-interactive on open server: %v", err)
+	}
+	c2.Close()
+}
+
+func TestSessionRunsAndResizes(t *testing.T) {
+	k := newKey(t)
+	_, addr, logs := startServer(t, Config{AuthorizedKeysPath: writeAuthorized(t, k)})
+	c, err := dial(addr, "alice", gossh.PublicKeys(k.signer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := openTerm(t, c, 80, 24)
+	tm.waitScreen("count=0 size=80x24")
+	tm.send(" ")
+	tm.waitScreen("count=1")
+	if err := tm.sess.WindowChange(30, 100); err != nil {
+		t.Fatal(err)
+	}
+	tm.mu.Lock()
+	tm.emu.Resize(100, 30)
+	tm.mu.Unlock()
+	tm.waitScreen("size=100x30")
+	tm.send("q")
+	if err := tm.waitDone(); err != nil {
+		t.Fatalf("q: exit = %v, want clean exit", err)
+	}
+	l := logs.String()
+	for _, want := range []string{"msg=connect", "msg=disconnect", "term=xterm-256color"} {
+		if !strings.Contains(l, want) {
+			t.Errorf("log lacks %q:\n%s", want, l)
+		}
+	}
+}
+
+func TestNoPTYMessage(t *testing.T) {
+	_, addr, _ := startServer(t, Config{Password: "pw"})
+	c, err := dial(addr, "alice", gossh.Password("pw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	out, err := runNoPTY(t, c)
+	var exit *gossh.ExitError
+	if !errors.As(err, &exit) || exit.ExitStatus() != 1 {
+		t.Errorf("exit = %v, want status 1", err)
+	}
+	_, port, _ := strings.Cut(addr, ":")
+	if !strings.Contains(out, "needs a terminal") || !strings.Contains(out, "ssh -t -p "+port+" 127.0.0.1") {
+		t.Errorf("no-PTY output = %q", out)
+	}
+}
+
+func TestSessionLimit(t *testing.T) {
+	_, addr, logs := startServer(t, Config{Password: "pw", MaxSessions: 2})
+	var terms []*term
+	for i := 0; i < 2; i++ {
+		c, err := dial(addr, "u", gossh.Password("pw"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tm := openTerm(t, c, 80, 24)
+		tm.waitScreen("fake trainer")
+		terms = append(terms, tm)
+	}
+	c, err := dial(addr, "third", gossh.Password("pw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := openTerm(t, c, 80, 24)
+	tm.waitOutput("server full: 2 sessions are running")
+	if err := tm.waitDone(); err == nil {
+		t.Error("turned-away session exited 0")
+	}
+	if !strings.Contains(logs.String(), "limit=sessions") {
+		t.Error("session limit not logged")
+	}
+	// A slot frees up when someone leaves.
+	terms[0].send("q")
+	terms[0].waitDone()
+	c, err = dial(addr, "fourth", gossh.Password("pw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	openTerm(t, c, 80, 24).waitScreen("user=fourth")
+}
+
+func TestIdleTimeout(t *testing.T) {
+	_, addr, logs := startServer(t, Config{Password: "pw", IdleTimeout: 300 * time.Millisecond})
+	c, err := dial(addr, "u", gossh.Password("pw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := openTerm(t, c, 80, 24)
+	tm.waitScreen("fake trainer")
+	// Typing keeps the session alive past the timeout.
+	for i := 0; i < 6; i++ {
+		time.Sleep(100 * time.Millisecond)
+		tm.send(" ")
+	}
+	select {
+	case <-tm.done:
+		t.Fatal("session ended although the user was typing")
+	default:
+	}
+	tm.waitOutput("idle timeout")
+	if err := tm.waitDone(); err == nil {
+		t.Error("idle session exited 0")
+	}
+	if !strings.Contains(logs.String(), "limit=idle") {
+		t.Error("idle limit not logged")
+	}
+}
+
+func TestMaxTimeout(t *testing.T) {
+	_, addr, _ := startServer(t, Config{Password: "pw", MaxTimeout: 300 * time.Millisecond})
+	c, err := dial(addr, "u", gossh.Password("pw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := openTerm(t, c, 80, 24)
+	tm.waitOutput("session time limit of 300ms reached")
+	tm.waitDone()
+}
+
+func TestRateLimit(t *testing.T) {
+	_, addr, logs := startServer(t, Config{Password: "pw", RatePerMinute: 1, RateBurst: 2})
+	for i := 0; i < 2; i++ {
+		c, err := dial(addr, "u", gossh.Password("pw"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tm := openTerm(t, c, 80, 24)
+		tm.waitScreen("fake trainer")
+		tm.send("q")
+		tm.waitDone()
+		c.Close()
+	}
+	c, err := dial(addr, "u", gossh.Password("pw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := openTerm(t, c, 80, 24)
+	tm.waitOutput("too many connections from 127.0.0.1; try again in")
+	tm.waitDone()
+	if !strings.Contains(logs.String(), "limit=rate") {
+		t.Error("rate limit not logged")
+	}
+}
+
+func TestPanicIsolation(t *testing.T) {
+	for _, key := range []string{"p", "c", "v"} {
+		t.Run(key, func(t *testing.T) {
+			_, addr, logs := startServer(t, Config{Password: "pw"})
+			c1, err := dial(addr, "victim", gossh.Password("pw"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c2, err := dial(addr, "other", gossh.Password("pw"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, b := openTerm(t, c1, 80, 24), openTerm(t, c2, 80, 24)
+			a.waitScreen("user=victim")
+			b.waitScreen("user=other")
+			a.send(key)
+			a.waitOutput("internal error; this session has ended")
+			if err := a.waitDone(); err == nil {
+				t.Error("panicked session exited 0")
+			}
+			b.send(" ")
+			b.waitScreen("count=1")
+			b.send(" ")
+			b.waitScreen("count=2")
+			l := logs.String()
+			if !strings.Contains(l, "session panic") || !strings.Contains(l, "boom in") || !strings.Contains(l, "goroutine") {
+				t.Errorf("panic not logged with stack:\n%s", l)
+			}
+		})
+	}
+}
+
+func TestFactoryErrorAndPanic(t *testing.T) {
+	for name, f := range map[string]ModelFactory{
+		"error": func(SessionInfo) (_ tea.Model, err error) { return nil, errors.New("preset too large") },
+		"panic": func(SessionInfo) (tea.Model, error) { panic("factory boom") },
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, addr, _ := startServer(t, Config{Password: "pw", NewModel: f})
+			c, err := dial(addr, "u", gossh.Password("pw"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tm := openTerm(t, c, 80, 24)
+			tm.waitOutput("could not start the trainer")
+			tm.waitDone()
+		})
+	}
+}
+
+func TestGracefulShutdown(t *testing.T) {
+	s, addr, _ := startServer(t, Config{Password: "pw"})
+	var terms []*term
+	for i := 0; i < 3; i++ {
+		c, err := dial(addr, "u", gossh.Password("pw"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tm := openTerm(t, c, 80, 24)
+		tm.waitScreen("fake trainer")
+		terms = append(terms, tm)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := s.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	for _, tm := range terms {
+		tm.waitOutput("server is stopping")
+		tm.waitDone()
+	}
+	if _, err := dial(addr, "late", gossh.Password("pw")); err == nil {
+		t.Error("dial succeeded after shutdown")
+	}
+}
+
+func TestGoroutinesBackToBaseline(t *testing.T) {
+	k := newKey(t)
+	_, addr, _ := startServer(t, Config{AuthorizedKeysPath: writeAuthorized(t, k), Password: "pw"})
+	// Warm up once so lazily started runtime goroutines are in the baseline.
+	warm, err := dial(addr, "u", gossh.Password("pw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := openTerm(t, warm, 80, 24)
+	w.waitScreen("fake trainer")
+	w.send("q")
+	w.waitDone()
+	w.close()
+	settleGoroutines(t, runtime.NumGoroutine()+2)
+	base := runtime.NumGoroutine()
+
+	for i := 0; i < 5; i++ {
+		c, err := dial(addr, "u", gossh.PublicKeys(k.signer))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tm := openTerm(t, c, 80, 24)
+		tm.waitScreen("fake trainer")
+		switch i % 3 {
+		case 0:
+			tm.send("q")
+			tm.waitDone()
+		case 1:
+			tm.send("p") // panic path
+			tm.waitDone()
+		}
+		tm.close() // case 2: client just drops the connection
+	}
+	// Rejected logins and no-PTY sessions too.
+	if c, err := dial(addr, "u", gossh.Password("nope")); err == nil {
+		c.Close()
+	}
+	if c, err := dial(addr, "u", gossh.Password("pw")); err == nil {
+		_, _ = runNoPTY(t, c)
+		c.Close()
+	}
+	settleGoroutines(t, base)
+}
