@@ -1,0 +1,103 @@
+package tui
+
+import "charm.land/bubbles/v2/key"
+
+// keyMap is the one table of the trainer's key bindings. The help view, the
+// status bar hints and the README key table are generated from it.
+type keyMap struct {
+	StepNeuron, StepPhase, StepSample, StepBatch, StepEpoch key.Binding
+	Run, Faster, Slower                                     key.Binding
+	Undo, Reset, Reseed                                     key.Binding
+	Up, Down, Left, Right, NextWeight, PrevWeight           key.Binding
+	EditValue                                               key.Binding
+	LRDown, LRUp, LRPrompt, BatchDown, BatchUp              key.Binding
+	Cost, Optimizer, Activation                             key.Binding
+	AddNeuron, DelNeuron, AddLayer, DelLayer                key.Binding
+	Dataset, Noise, Split                                   key.Binding
+	Save, Load                                              key.Binding
+	NextPane, Theme, Help, Menu, Quit                       key.Binding
+}
+
+func defaultKeyMap() keyMap {
+	b := func(keys []string, k, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc))
+	}
+	return keyMap{
+		StepNeuron: b([]string{"."}, ".", "step neuron"),
+		StepPhase:  b([]string{"space"}, "space", "step phase"),
+		StepSample: b([]string{"s"}, "s", "step sample"),
+		StepBatch:  b([]string{"b"}, "b", "step batch"),
+		StepEpoch:  b([]string{"e"}, "e", "step epoch"),
+		Run:        b([]string{"r", "enter"}, "r/enter", "run/pause"),
+		Faster:     b([]string{"+", "="}, "+", "faster"),
+		Slower:     b([]string{"-", "_"}, "-", "slower"),
+		Undo:       b([]string{"u", "ctrl+z"}, "u", "undo"),
+		Reset:      b([]string{"R"}, "R", "reset (same seed)"),
+		Reseed:     b([]string{"ctrl+r"}, "ctrl+r", "reseed"),
+		Up:         b([]string{"up", "k"}, "↑/k", "neuron up"),
+		Down:       b([]string{"down", "j"}, "↓/j", "neuron down"),
+		Left:       b([]string{"left", "h"}, "←/h", "layer left"),
+		Right:      b([]string{"right", "l"}, "→/l", "layer right"),
+		NextWeight: b([]string{"tab"}, "tab", "next weight/bias"),
+		PrevWeight: b([]string{"shift+tab"}, "shift+tab", "prev weight/bias"),
+		EditValue:  b([]string{"w"}, "w", "type weight/bias"),
+		LRDown:     b([]string{"["}, "[", "lr down"),
+		LRUp:       b([]string{"]"}, "]", "lr up"),
+		LRPrompt:   b([]string{"L"}, "L", "type lr"),
+		BatchDown:  b([]string{"{"}, "{", "batch ÷2"),
+		BatchUp:    b([]string{"}"}, "}", "batch ×2"),
+		Cost:       b([]string{"c"}, "c", "cycle cost"),
+		Optimizer:  b([]string{"o"}, "o", "cycle optimizer"),
+		Activation: b([]string{"a"}, "a", "cycle activation"),
+		AddNeuron:  b([]string{"n"}, "n", "add neuron"),
+		DelNeuron:  b([]string{"N"}, "N", "remove neuron"),
+		AddLayer:   b([]string{"g"}, "g", "add hidden layer"),
+		DelLayer:   b([]string{"G"}, "G", "remove hidden layer"),
+		Dataset:    b([]string{"d"}, "d", "change dataset"),
+		Noise:      b([]string{"z"}, "z", "set noise"),
+		Split:      b([]string{"x"}, "x", "set train/test split"),
+		Save:       b([]string{"S"}, "S", "save model"),
+		Load:       b([]string{"O"}, "O", "load model"),
+		NextPane:   b([]string{"v"}, "v", "next pane"),
+		Theme:      b([]string{"T"}, "T", "cycle theme"),
+		Help:       b([]string{"?"}, "?", "help"),
+		Menu:       b([]string{"esc"}, "esc", "presets menu"),
+		Quit:       b([]string{"q", "ctrl+c"}, "q", "quit"),
+	}
+}
+
+// ShortHelp is the one-line help under the status bar.
+func (k keyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.StepPhase, k.StepSample, k.Run, k.Undo, k.NextPane, k.Help, k.Quit}
+}
+
+// FullHelp groups every binding into columns for the `?` view.
+func (k keyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.StepNeuron, k.StepPhase, k.StepSample, k.StepBatch, k.StepEpoch, k.Run, k.Faster, k.Slower, k.Undo, k.Reset, k.Reseed},
+		{k.Up, k.Down, k.Left, k.Right, k.NextWeight, k.PrevWeight, k.EditValue, k.NextPane, k.Theme},
+		{k.LRDown, k.LRUp, k.LRPrompt, k.BatchDown, k.BatchUp, k.Cost, k.Optimizer, k.Activation},
+		{k.AddNeuron, k.DelNeuron, k.AddLayer, k.DelLayer, k.Dataset, k.Noise, k.Split, k.Save, k.Load, k.Menu, k.Help, k.Quit},
+	}
+}
+
+// launcherKeys are the launcher's bindings.
+type launcherKeys struct {
+	Up, Down, Pick, Theme, Quit key.Binding
+}
+
+func defaultLauncherKeys() launcherKeys {
+	return launcherKeys{
+		Up:    key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:  key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Pick:  key.NewBinding(key.WithKeys("enter", "space"), key.WithHelp("enter", "open")),
+		Theme: key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "theme")),
+		Quit:  key.NewBinding(key.WithKeys("q", "ctrl+c", "esc"), key.WithHelp("q", "quit")),
+	}
+}
+
+func (k launcherKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.Pick, k.Theme, k.Quit}
+}
+
+func (k launcherKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }

@@ -1,0 +1,86 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"backprop/datasets"
+	"backprop/network"
+)
+
+// Preset is a named, ready-to-train session with one line saying what it
+// teaches.
+type Preset struct {
+	Name    string
+	Teaches string
+	Setup   Setup
+}
+
+// Presets returns the built-in presets in launcher order. It builds a fresh
+// table on each call (no package-level mutable state).
+func Presets() []Preset {
+	hyper := func(rule network.Rule, eta float64, batch int, opt network.Optimizer) network.Hyper {
+		h := network.Hyper{Rule: rule, Eta: eta, Batch: batch, Opt: opt,
+			Mu: 0.9, Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-8, Seed: 1}
+		return h
+	}
+	net := func(c network.Cost, init network.Init, sizes []int, acts ...network.Activation) network.Spec {
+		return network.Spec{Sizes: sizes, Acts: acts, Cost: c, Init: init}
+	}
+	sig, tanh, step, soft := network.Sigmoid, network.Tanh, network.Step, network.Softmax
+	q, ce := network.Quadratic, network.CrossEntropy
+	gate := func(name, teaches string) Preset {
+		return Preset{name, teaches, Setup{
+			Data:  datasets.Spec{Name: name, Seed: 1},
+			Net:   net(q, network.InitXavier, []int{2, 1}, sig),
+			Hyper: hyper(network.Backprop, 2, 1, network.SGD),
+		}}
+	}
+	return []Preset{
+		{"vacation", "a perceptron weighs three yes/no inputs and learns by w ← w + η(y − ŷ)x", Setup{
+			Data:  datasets.Spec{Name: "vacation", Seed: 1},
+			Net:   net(q, network.InitZero, []int{3, 1}, step),
+			Hyper: hyper(network.Perceptron, 1, 1, network.SGD),
+		}},
+		gate("and", "one sigmoid neuron learns AND: a single line separates the classes"),
+		gate("or", "one sigmoid neuron learns OR"),
+		gate("nand", "one sigmoid neuron learns NAND, the gate every circuit can be built from"),
+		{"xor", "no single line separates XOR: a hidden layer bends the boundary", Setup{
+			Data:  datasets.Spec{Name: "xor", Seed: 1},
+			Net:   net(q, network.InitXavier, []int{2, 4, 1}, sig, sig),
+			Hyper: hyper(network.Backprop, 2, 1, network.SGD),
+		}},
+		{"circle", "hidden tanh units carve a closed region out of the plane", Setup{
+			Data:  datasets.Spec{Name: "circle", Noise: 0.1, Seed: 1},
+			Net:   net(ce, network.InitXavier, []int{2, 8, 1}, tanh, sig),
+			Hyper: hyper(network.Backprop, 0.5, 10, network.SGD),
+		}},
+		{"spiral", "two interleaved spirals need depth and patience (Adam helps)", Setup{
+			Data:  datasets.Spec{Name: "spiral", Noise: 0.1, Seed: 1},
+			Net:   net(ce, network.InitXavier, []int{2, 16, 16, 1}, tanh, tanh, sig),
+			Hyper: hyper(network.Backprop, 0.01, 10, network.Adam),
+		}},
+		{"iris", "softmax and cross-entropy tell three species apart from four measurements", Setup{
+			Data:  datasets.Spec{Name: "iris", Seed: 1, Normalize: true},
+			Net:   net(ce, network.InitXavier, []int{4, 8, 3}, sig, soft),
+			Hyper: hyper(network.Backprop, 0.5, 10, network.SGD),
+		}},
+		{"digits", "Nielsen's [64,30,10] network reads 8×8 handwritten digits", Setup{
+			Data:  datasets.Spec{Name: "digits", Seed: 1},
+			Net:   net(q, network.InitXavier, []int{64, 30, 10}, sig, sig),
+			Hyper: hyper(network.Backprop, 3, 10, network.SGD),
+		}},
+	}
+}
+
+// FindPreset returns the preset called name (case-insensitive).
+func FindPreset(name string) (Preset, error) {
+	var names []string
+	for _, p := range Presets() {
+		if strings.EqualFold(p.Name, name) {
+			return p, nil
+		}
+		names = append(names, p.Name)
+	}
+	return Preset{}, fmt.Errorf("unknown preset %q (want one of %s)", name, strings.Join(names, ", "))
+}
