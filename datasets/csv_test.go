@@ -1,0 +1,216 @@
+package datasets
+
+import (
+	"bytes"
+	"compress/gzip"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func readCSV(text string, spec Spec) (*Dataset, error) {
+	if spec.Split == 0 {
+		spec.Split = 1
+	}
+	return ReadCSV("t.csv", strings.NewReader(text), spec)
+}
+
+func TestCSVErrors(t *testing.T) {
+	tests := []struct {
+		name, text string
+		spec       Spec
+		want       string
+	}{
+		{"empty", "", Spec{}, "t.csv: empty file: expected a header row"},
+		{"blank lines only", "\n\n", Spec{}, "t.csv: empty file"},
+		{"header only", "a,b,label\n", Spec{}, "t.csv: a header but no data rows"},
+		{"header only CRLF", "a,b,label\r\n\r\n", Spec{}, "t.csv: a header but no data rows"},
+		{"ragged short", "a,b,label\n1,2,x\n3,4\n", Spec{}, "t.csv:3:3: row has 2 fields, the header has 3"},
+		{"ragged long", "a,b,label\n1,2,x,9\n", Spec{}, "t.csv:2:7: row has 4 fields, the header has 3"},
+		{"non-numeric feature", "a,b,label\n1,2,x\n3,oops,y\n", Spec{}, `t.csv:3:3: column "b": expected a finite number, got "oops"`},
+		{"empty feature", "a,b,label\n1,,x\n", Spec{}, `t.csv:2:3: column "b": expected a finite number, got ""`},
+		{"NaN feature", "a,b,label\n1,NaN,x\n", Spec{}, `column "b": expected a finite number, got "NaN"`},
+		{"Inf feature", "a,b,label\n1,-Inf,x\n", Spec{}, `expected a finite number, got "-Inf"`},
+		{"missing target", "a,b,c\n1,2,3\n", Spec{Target: []string{"label"}}, `t.csv: no column "label"; columns are: a, b, c`},
+		{"index out of range", "a,b,c\n1,2,3\n", Spec{Target: []string{"3"}}, "target column index 3 out of range: the file has 3 columns (0..2)"},
+		{"target twice", "a,b,c\n1,2,3\n", Spec{Target: []string{"c", "2"}}, `target column "c" given twice`},
+		{"all targets", "a,b\n1,2\n", Spec{Target: []string{"a", "b"}}, "no feature columns left"},
+		{"one class", "a,label\n1,x\n2,x\n", Spec{}, `target column "label" has only one class, "x"`},
+		{"empty class", "a,label\n1,x\n2,\n", Spec{}, `t.csv:3:3: target column "label": empty class label`},
+		{"real non-numeric", "a,y\n1,2\n2,z\n", Spec{TargetKind: "real"}, `t.csv:3:3: target column "y": expected a finite number (real-valued targets), got "z"`},
+		{"several non-numeric", "a,y1,y2\n1,2,3\n2,z,4\n", Spec{Target: []string{"y1", "y2"}}, `t.csv:3:3: target column "y1": expected a finite number (several target columns`},
+		{"class several", "a,y1,y2\n1,2,3\n", Spec{Target: []string{"y1", "y2"}, TargetKind: "class"}, "class targets need exactly one target column, got 2"},
+		{"bad kind", "a,y\n1,2\n", Spec{TargetKind: "label"}, `target kind must be "class", "real" or empty`},
+		{"bare quote", "a,label\n1,x\"y\n", Spec{}, `t.csv:2:4: bare " in non-quoted-field`},
+		{"ambiguous name", "a,a,y\n1,2,3\n", Spec{Target: []string{"a"}}, `target "a" names two columns (0 and 1)`},
+		{"bad gzip", "\x1f\x8bnot gzip", Spec{}, "t.csv: gzip:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := readCSV(tt.text, tt.spec)
+			if err == nil {
+				t.Fatalf("no error; got %+v", d)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error\n  %v\nwant it to contain\n  %s", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestCSVTargets(t *testing.T) {
+	tests := []struct {
+		name, text string
+		spec       Spec
+		kind       Kind
+		classes    []string
+		targets    []string
+		features   []string
+		y          [][]float64
+	}{
+		{
+			name: "text classes one-hot sorted", text: "x,label\n1,b\n2,c\n3,a\n",
+			kind: Classification, classes: []string{"a", "b", "c"}, targets: []string{"a", "b", "c"},
+			features: []string{"x"}, y: [][]float64{{0, 1, 0}, {0, 0, 1}, {1, 0, 0}},
+		},
+		{
+			name: "two classes one output", text: "x,label\n1,yes\n2,no\n",
+			kind: Classification, classes: []string{"no", "yes"}, targets: []string{"yes"},
+			features: []string{"x"}, y: [][]float64{{1}, {0}},
+		},
+		{
+			name: "small integers are classes, numeric order", text: "x,d\n1,10\n2,9\n3,2\n",
+			kind: Classification, classes: []string{"2", "9", "10"}, targets: []string{"2", "9", "10"},
+			features: []string{"x"}, y: [][]float64{{0, 0, 1}, {0, 1, 0}, {1, 0, 0}},
+		},
+		{
+			name: "fractions are real", text: "x,y\n1,0.5\n2,1\n",
+			kind: Regression, targets: []string{"y"}, features: []string{"x"}, y: [][]float64{{0.5}, {1}},
+		},
+		{
+			name: "forced real", text: "x,y\n1,0\n2,1\n", spec: Spec{TargetKind: "real"},
+			kind: Regression, targets: []string{"y"}, features: []string{"x"}, y: [][]float64{{0}, {1}},
+		},
+		{
+			name: "forced class", text: "x,y\n1,0.5\n2,1.5\n", spec: Spec{TargetKind: "class"},
+			kind: Classification, classes: []string{"0.5", "1.5"}, targets: []string{"1.5"},
+			features: []string{"x"}, y: [][]float64{{0}, {1}},
+		},
+		{
+			name: "several targets by name and index, middle column", text: "u,v,w,z\n1,2,3,4\n",
+			spec: Spec{Target: []string{"W", "0"}}, kind: Regression,
+			targets: []string{"w", "u"}, features: []string{"v", "z"}, y: [][]float64{{3, 1}},
+		},
+		{
+			name: "BOM CRLF quotes blanks", text: "\uFEFF\"a\", b ,label\r\n 1, 2 ,\"x\"\r\n\r\n3,4,y\r\n",
+			kind: Classification, classes: []string{"x", "y"}, targets: []string{"y"},
+			features: []string{"a", "b"}, y: [][]float64{{0}, {1}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := readCSV(tt.text, tt.spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Kind != tt.kind || !reflect.DeepEqual(d.Classes, tt.classes) || !reflect.DeepEqual(d.Targets, tt.targets) || !reflect.DeepEqual(d.Features, tt.features) {
+				t.Errorf("kind %v classes %q targets %q features %q", d.Kind, d.Classes, d.Targets, d.Features)
+			}
+			if !reflect.DeepEqual(d.Train.Y, tt.y) {
+				t.Errorf("Y = %v, want %v", d.Train.Y, tt.y)
+			}
+		})
+	}
+}
+
+func TestCSVFileAndSplit(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("f1,f2,cls\n")
+	for i := range 100 {
+		b.WriteString(strings.Join([]string{strconv.Itoa(i), strconv.Itoa(i * 2), []string{"a", "b"}[i%2]}, ",") + "\n")
+	}
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "d.csv")
+	if err := os.WriteFile(plain, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(b.String()))
+	zw.Close()
+	zipped := filepath.Join(dir, "d.csv.gz")
+	if err := os.WriteFile(zipped, gz.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a, err := Load(Spec{Name: plain, Seed: 3, Normalize: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Train.Len() != 75 || a.Test.Len() != 25 || a.Name != plain {
+		t.Errorf("default split: %d/%d name %q", a.Train.Len(), a.Test.Len(), a.Name)
+	}
+	z, err := Load(Spec{Name: zipped, Seed: 3, Normalize: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(a.Train, z.Train) || !reflect.DeepEqual(a.Test, z.Test) {
+		t.Error("gzipped file loads differently")
+	}
+	_, err = Load(Spec{Name: filepath.Join(dir, "missing.csv")})
+	if err == nil || !strings.Contains(err.Error(), "missing.csv") {
+		t.Errorf("missing file: %v", err)
+	}
+}
+
+func itoa(i int) string {
+	return strings.TrimSpace(strings.Repeat(" ", 0) + string(rune('0'+i/10)) + string(rune('0'+i%10)))
+}
+
+// FuzzCSV checks that the CSV reader never panics and that what it accepts
+// is consistent.
+func FuzzCSV(f *testing.F) {
+	for _, s := range []string{
+		"a,b,label\n1,2,x\n3,4,y\n",
+		"\uFEFFa,b\r\n1,2\r\n",
+		"x,y\n1,0.5\n2,1\n",
+		"a,b,c\n1,2\n",
+		"",
+		"a\n",
+		"\"a\",\"b\"\n\"1\",\"2\"\n",
+		"u,v,w\n1,2,3\n4,5,6\n",
+	} {
+		f.Add(s, "", "")
+	}
+	f.Add("u,v,w\n1,2,3\n4,5,6\n", "v", "real")
+	f.Add("u,v,w\n1,2,3\n4,5,6\n", "0", "class")
+	f.Fuzz(func(t *testing.T, text, target, kind string) {
+		spec := Spec{Split: 0.5, Seed: 1, Normalize: true, TargetKind: kind}
+		if target != "" {
+			spec.Target = strings.Split(target, "|")
+		}
+		d, err := ReadCSV("f.csv", strings.NewReader(text), spec)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "f.csv") && !strings.HasPrefix(err.Error(), "datasets:") {
+				t.Errorf("error without a location: %v", err)
+			}
+			return
+		}
+		n := d.Train.Len() + d.Test.Len()
+		if n == 0 {
+			t.Fatal("accepted an empty set")
+		}
+		for _, s := range []Set{d.Train, d.Test} {
+			for i := range s.X {
+				if len(s.X[i]) != len(d.Features) || len(s.Y[i]) != len(d.Targets) {
+					t.Fatalf("row %d: %d→%d, want %d→%d", i, len(s.X[i]), len(s.Y[i]), len(d.Features), len(d.Targets))
+				}
+				if d.Kind == Classification {
+					checkLabel(t, s.Y[i], len(d.Classes))
+				}
+			}
+		}
+	})
+}
