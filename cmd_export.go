@@ -1,0 +1,154 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"backprop/network"
+)
+
+const exportUsage = `usage: backprop export --format pytorch|numpy --model FILE [--out model.py] [--probes N] [--seed S]
+
+Writes a self-contained Python 3 script that rebuilds the model's network with
+its exact weights: in PyTorch (torch.nn.Sequential in float64, with loss_fn and
+a train() loop to carry on training) or in plain numpy. The script defines
+predict(x), and checks itself when run: it compares predict() on N embedded
+probe inputs with the outputs the Go engine computed, within 1e-9, and prints
+OK or exits 1. With --predict it reads a JSON list of inputs on stdin and
+prints a JSON list of outputs.
+
+  backprop export --format pytorch --model xor.json --out model.py
+  python3 model.py                          # OK: 5 probes match the Go engine within 1e-09
+  echo '[[0, 1]]' | python3 model.py --predict
+
+flags:
+  --format F   pytorch or numpy (required)
+  --model F    model file, as saved by the trainer or 'backprop train --out' (required)
+  --out F      write the script to F, atomically (default: standard output)
+  --probes N   how many probe inputs to embed, 1..10000 (default 5); drawn
+               uniformly from [-1, 1)
+  --seed S     seed for the probe inputs (default 1)
+
+Needs python3 with torch (Debian: python3-torch) or numpy (python3-numpy).
+`
+
+// runExport implements `backprop export`: it loads a model file and writes a
+// Python script (network.Export). Exit status 0 on success, 1 when the model
+// can't be read or the script can't be written, 2 for bad usage.
+func runExport(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("backprop export", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	format := fs.String("format", "", "")
+	modelPath := fs.String("model", "", "")
+	out := fs.String("out", "", "")
+	nProbes := fs.Int("probes", 5, "")
+	seed := fs.Uint64("seed", 1, "")
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "backprop export: "+format+"\nrun 'backprop export --help' for usage\n", a...)
+		return 2
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, exportUsage)
+			return 0
+		}
+		return usageErr("%v", err)
+	}
+	switch {
+	case fs.NArg() > 0:
+		return usageErr("unexpected argument %q", fs.Arg(0))
+	case *format == "":
+		return usageErr("--format is required: pytorch or numpy")
+	case *format != network.FormatPyTorch && *format != network.FormatNumPy:
+		return usageErr("--format: unknown %q (want pytorch or numpy)", *format)
+	case *modelPath == "":
+		return usageErr("--model is required: a model file saved by the trainer or 'backprop train --out'")
+	case *nProbes < 1 || *nProbes > 10000:
+		return usageErr("--probes: must be 1..10000, got %d", *nProbes)
+	}
+
+	m, err := network.LoadModel(*modelPath)
+	if err != nil {
+		fmt.Fprintf(stderr, "backprop export: %v\n", err)
+		return 1
+	}
+	net, err := m.Network()
+	if err != nil {
+		fmt.Fprintf(stderr, "backprop export: %s: %v\n", *modelPath, err)
+		return 1
+	}
+	probes, err := network.ExportProbes(net, *nProbes, rand.New(rand.NewPCG(*seed, 0)))
+	if err != nil {
+		fmt.Fprintf(stderr, "backprop export: %s: %v\n", *modelPath, err)
+		return 1
+	}
+	var script bytes.Buffer
+	if err := network.Export(&script, net, *format, probes); err != nil {
+		fmt.Fprintf(stderr, "backprop export: %s: %v\n", *modelPath, err)
+		return 1
+	}
+	if *out == "" || *out == "-" {
+		if _, err := stdout.Write(script.Bytes()); err != nil {
+			fmt.Fprintf(stderr, "backprop export: writing standard output: %v\n", err)
+			return 1
+		}
+		return 0
+	}
+	if err := exportWriteAtomic(*out, script.Bytes()); err != nil {
+		fmt.Fprintf(stderr, "backprop export: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stderr, "backprop export: wrote %s (%s, %d bytes); check it with: python3 %s\n",
+		*out, *format, script.Len(), shellQuote(*out))
+	return 0
+}
+
+// exportWriteAtomic writes data to path through a temporary file in the same
+// directory, synced and renamed over path, so a reader never sees half a
+// script and a failure leaves any old file as it was.
+func exportWriteAtomic(path string, data []byte) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+			err = fmt.Errorf("writing %s: %w", path, err)
+		}
+	}()
+	if _, err = f.Write(data); err != nil {
+		return err
+	}
+	if err = f.Chmod(0o644); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
+
+// shellQuote quotes s for a shell command line when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// exportTestModel is Matt Mazur's 2-2-2 network as a hand-written model file.
+const exportTestModel = `{"format": "backprop/model", "version": 1, "inputs": 2,
+ "layers": [
+  {"activation": "sigmoid", "weights": [[0.15, 0.2], [0.25, 0.3]], "biases": [0.35, 0.35]},
+  {"activation": "softmax", "weights": [[0.4, 0.45], [0.5, 0.55]], "biases": [0.6, 0.6]}],
+ "cost": "cross-entropy"}`
+
+func writeExportModel(t *testing.T) (dir, path string) {
+	t.Helper()
+	dir = t.TempDir()
+	path = filepath.Join(dir, "mazur.json")
+	if err := os.WriteFile(path, []byte(exportTestModel), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir, path
+}
+
+func TestRunExportUsage(t *testing.T) {
+	dir, model := writeExportModel(t)
+	tests := []struct {
+		name       string
+		args       []string
+		code       int
+		stdout     string // substring; "" means stdout must be empty
+		stderr     string
+		wantScript bool
+	}{
+		{"help", []string{"--help"}, 0, "usage: backprop export --format pytorch|numpy", "", false},
+		{"-h", []string{"-h"}, 0, "--probes N", "", false},
+		{"no flags", nil, 2, "", "--format is required", false},
+		{"bad format", []string{"--format", "onnx", "--model", model}, 2, "", `--format: unknown "onnx" (want pytorch or numpy)`, false},
+		{"no model", []string{"--format", "numpy"}, 2, "", "--model is required", false},
+		{"zero probes", []string{"--format", "numpy", "--model", model, "--probes", "0"}, 2, "", "--probes: must be 1..10000, got 0", false},
+		{"bad probes", []string{"--format", "numpy", "--model", model, "--probes", "x"}, 2, "", `invalid value "x" for flag -probes`, false},
+		{"unknown flag", []string{"--format", "numpy", "--model", model, "--epochs", "3"}, 2, "", "flag provided but not defined: -epochs", false},
+		{"positional", []string{"--format", "numpy", "--model", model, "extra"}, 2, "", `unexpected argument "extra"`, false},
+		{"missing file", []string{"--format", "numpy", "--model", filepath.Join(dir, "nope.json")}, 1, "", "nope.json", false},
+		{"stdout", []string{"--format", "numpy", "--model", model}, 0, "import numpy as np", "", true},
+		{"dash", []string{"--format", "pytorch", "--model", model, "--out", "-", "--probes", "2"}, 0, "import torch", "", true},
+		{"out in missing dir", []string{"--format", "numpy", "--model", model, "--out", filepath.Join(dir, "no", "m.py")}, 1, "", "writing " + filepath.Join(dir, "no", "m.py"), false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := runExport(tc.args, &stdout, &stderr)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d; stderr: %s", code, tc.code, stderr.String())
+			}
+			if tc.stdout == "" && stdout.Len() > 0 {
+				t.Errorf("stdout should be empty, got %q", stdout.String())
+			}
+			if !strings.Contains(stdout.String(), tc.stdout) {
+				t.Errorf("stdout lacks %q:\n%s", tc.stdout, stdout.String())
+			}
+			if !strings.Contains(stderr.String(), tc.stderr) {
+				t.Errorf("stderr %q lacks %q", stderr.String(), tc.stderr)
+			}
+			if tc.code == 2 && !strings.Contains(stderr.String(), "backprop export --help") {
+				t.Errorf("usage error doesn't point at --help: %q", stderr.String())
+			}
+			if tc.wantScript != strings.HasPrefix(stdout.String(), "#!/usr/bin/env python3\n") {
+				t.Errorf("script on stdout: %v, want %v", !tc.wantScript, tc.wantScript)
+			}
+		})
+	}
+}
+
+// TestRunExportOut writes with --out over an old file, leaves no temporary
+// file behind, embeds --probes inputs, and the script checks itself OK when
+// numpy is installed.
+func TestRunExportOut(t *testing.T) {
+	dir, model := writeExportModel(t)
+	out := filepath.Join(dir, "model.py")
+	if err := os.WriteFile(out, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := runExport([]string{"--format", "numpy", "--model", model, "--out", out, "--probes", "3", "--seed", "9"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if stdout.Len() != 0 {
+		t.Errorf("stdout should be empty with --out, got %q", stdout.String())
+	}
+	if !strings.Contains(stderr.String(), "wrote "+out) {
+		t.Errorf("stderr %q doesn't say what it wrote", stderr.String())
+	}
+	script, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(script), `ACTIVATIONS = ["sigmoid", "softmax"]`) || !strings.Contains(string(script), `COST = "cross-entropy"`) {
+		t.Errorf("script doesn't describe the model:\n%.600s", script)
+	}
+	if fi, _ := os.Stat(out); fi.Mode().Perm() != 0o644 {
+		t.Errorf("mode %v, want 0644", fi.Mode().Perm())
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.Name() != "model.py" && e.Name() != "mazur.json" {
+			t.Errorf("left %s behind", e.Name())
+		}
+	}
+	// The same seed gives the same script.
+	var again bytes.Buffer
+	runExport([]string{"--format", "numpy", "--model", model, "--probes", "3", "--seed", "9"}, &again, &stderr)
+	if again.String() != string(script) {
+		t.Error("same flags, different script")
+	}
+
+	py := "/usr/bin/python3"
+	if err := exec.Command(py, "-c", "import numpy").Run(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("python3 with numpy is required under CI: %v", err)
+		}
+		t.Skipf("no python3 with numpy: %v", err)
+	}
+	res, err := exec.Command(py, out).CombinedOutput()
+	if err != nil || !strings.HasPrefix(string(res), "OK: 3 probes match the Go engine within 1e-09") {
+		t.Errorf("python3 %s: %v: %s", out, err, res)
+	}
+	cmd := exec.Command(py, out, "--predict")
+	cmd.Stdin = strings.NewReader("[[0.05, 0.1]]")
+	res, err = cmd.Output()
+	var got [][]float64
+	if err != nil || json.Unmarshal(res, &got) != nil || len(got) != 1 || len(got[0]) != 2 {
+		t.Fatalf("--predict: %v: %s", err, res)
+	}
+	// Softmax outputs sum to 1.
+	if s := got[0][0] + got[0][1]; s < 1-1e-12 || s > 1+1e-12 {
+		t.Errorf("softmax outputs %v sum to %v", got[0], s)
+	}
+}
