@@ -1,0 +1,297 @@
+package network
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// Sentinel errors, prefixed with the package name.
+var (
+	ErrStepBackprop = errors.New("network: step activation has no useful derivative; backprop needs sigmoid, tanh, relu, ... (use the perceptron rule for a single step layer)")
+	ErrDiverged     = errors.New("network: training diverged")
+)
+
+// Layer is a dense layer: z = W·a_prev + B, a = σ(z).
+type Layer struct {
+	In, Out int
+	Act     Activation
+	W       []float64 // Out×In, row-major: W[j*In+k]
+	B       []float64 // Out
+}
+
+// Network is a multilayer perceptron: Sizes[0] inputs, Layers[i] maps
+// Sizes[i] to Sizes[i+1].
+type Network struct {
+	Sizes  []int
+	Layers []*Layer
+	Cost   Cost
+	// Init is the scheme the weights were drawn with; Stepper.Reseed reuses it.
+	Init Init
+}
+
+// Spec describes a network to build. Acts has one entry per layer
+// (len(Sizes)−1).
+type Spec struct {
+	Sizes []int
+	Acts  []Activation
+	Cost  Cost
+	Init  Init
+}
+
+// initStream is the PCG stream NewRand uses, distinct from the shuffle
+// streams (which are the epoch numbers).
+const initStream = 0x9e3779b97f4a7c15
+
+// NewRand returns the generator Stepper.Reseed uses for initial weights:
+// rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)). Build the first network
+// with it too, so that Reseed(seed) reproduces New(spec, NewRand(seed)).
+func NewRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, initStream)) }
+
+// MaxNeurons bounds each layer's width, so a bad flag or file can't ask for
+// absurd amounts of memory.
+const MaxNeurons = 1 << 16
+
+func checkShape(sizes []int, acts []Activation, c Cost) error {
+	if len(sizes) < 2 {
+		return fmt.Errorf("network: need at least 2 sizes (inputs and outputs), got %d", len(sizes))
+	}
+	for i, n := range sizes {
+		if n < 1 || n > MaxNeurons {
+			return fmt.Errorf("network: sizes[%d] = %d, want 1..%d", i, n, MaxNeurons)
+		}
+	}
+	if len(acts) != len(sizes)-1 {
+		return fmt.Errorf("network: %d activations for %d layers", len(acts), len(sizes)-1)
+	}
+	for i, a := range acts {
+		if !a.valid() {
+			return fmt.Errorf("network: layer %d: invalid activation %d", i, a)
+		}
+		if a == Softmax && i != len(acts)-1 {
+			return fmt.Errorf("network: layer %d: softmax is only allowed on the output layer", i)
+		}
+	}
+	if !c.valid() {
+		return fmt.Errorf("network: invalid cost %d", c)
+	}
+	return nil
+}
+
+// New builds a network from spec, drawing initial weights from rng.
+func New(spec Spec, rng *rand.Rand) (*Network, error) {
+	if err := checkShape(spec.Sizes, spec.Acts, spec.Cost); err != nil {
+		return nil, err
+	}
+	if !spec.Init.valid() {
+		return nil, fmt.Errorf("network: invalid init %d", spec.Init)
+	}
+	if rng == nil {
+		return nil, errors.New("network: New needs a seeded *rand.Rand (see NewRand)")
+	}
+	n := &Network{Sizes: append([]int(nil), spec.Sizes...), Cost: spec.Cost, Init: spec.Init}
+	for i, act := range spec.Acts {
+		in, out := spec.Sizes[i], spec.Sizes[i+1]
+		l := &Layer{In: in, Out: out, Act: act, W: make([]float64, in*out), B: make([]float64, out)}
+		initLayer(l, spec.Init, rng)
+		n.Layers = append(n.Layers, l)
+	}
+	return n, nil
+}
+
+func initLayer(l *Layer, init Init, rng *rand.Rand) {
+	switch init {
+	case InitXavier:
+		r := math.Sqrt(6 / float64(l.In+l.Out))
+		for i := range l.W {
+			l.W[i] = (2*rng.Float64() - 1) * r
+		}
+		clear(l.B)
+	case InitHe:
+		sd := math.Sqrt(2 / float64(l.In))
+		for i := range l.W {
+			l.W[i] = rng.NormFloat64() * sd
+		}
+		clear(l.B)
+	case InitUniform:
+		for i := range l.W {
+			l.W[i] = 2*rng.Float64() - 1
+		}
+		for i := range l.B {
+			l.B[i] = 2*rng.Float64() - 1
+		}
+	default:
+		clear(l.W)
+		clear(l.B)
+	}
+}
+
+// Clone returns a deep copy.
+func (n *Network) Clone() *Network {
+	c := &Network{Sizes: append([]int(nil), n.Sizes...), Cost: n.Cost, Init: n.Init}
+	for _, l := range n.Layers {
+		c.Layers = append(c.Layers, &Layer{In: l.In, Out: l.Out, Act: l.Act,
+			W: append([]float64(nil), l.W...), B: append([]float64(nil), l.B...)})
+	}
+	return c
+}
+
+// NumParams is the number of weights and biases.
+func (n *Network) NumParams() int {
+	p := 0
+	for _, l := range n.Layers {
+		p += len(l.W) + len(l.B)
+	}
+	return p
+}
+
+// validate checks that n is well formed (shapes chained, names valid).
+func (n *Network) validate() error {
+	if n == nil {
+		return errors.New("network: nil network")
+	}
+	acts := make([]Activation, len(n.Layers))
+	for i, l := range n.Layers {
+		acts[i] = l.Act
+	}
+	if err := checkShape(n.Sizes, acts, n.Cost); err != nil {
+		return err
+	}
+	for i, l := range n.Layers {
+		if l == nil || l.In != n.Sizes[i] || l.Out != n.Sizes[i+1] || len(l.W) != l.In*l.Out || len(l.B) != l.Out {
+			return fmt.Errorf("network: layer %d does not match sizes %v", i, n.Sizes)
+		}
+	}
+	return nil
+}
+
+// Workspace holds the buffers for allocation-free forward passes.
+type Workspace struct {
+	z, a [][]float64 // per layer
+	x1   [][]float64 // one-row views for the kernels
+	zr   [][]float64
+	ar   [][]float64
+}
+
+// NewWorkspace allocates buffers for Forward.
+func (n *Network) NewWorkspace() *Workspace {
+	ws := &Workspace{x1: make([][]float64, 1)}
+	for _, l := range n.Layers {
+		ws.z = append(ws.z, make([]float64, l.Out))
+		ws.a = append(ws.a, make([]float64, l.Out))
+	}
+	ws.zr = make([][]float64, 1)
+	ws.ar = make([][]float64, 1)
+	return ws
+}
+
+// Forward computes the output for x using ws's buffers; the result is owned
+// by ws. x must have Sizes[0] values.
+func (n *Network) Forward(ws *Workspace, x []float64) []float64 {
+	in := x
+	for i, l := range n.Layers {
+		ws.x1[0] = in
+		ws.zr[0] = ws.z[i]
+		forwardRows(l.W, l.B, l.In, l.Out, ws.x1, ws.zr)
+		l.Act.apply(ws.z[i], ws.a[i])
+		in = ws.a[i]
+	}
+	ws.x1[0] = nil
+	return in
+}
+
+// Predict is Forward with fresh buffers; the result is the caller's.
+func (n *Network) Predict(x []float64) []float64 {
+	return append([]float64(nil), n.Forward(n.NewWorkspace(), x)...)
+}
+
+// Metrics are the result of Evaluate. Accuracy compares argmax for several
+// outputs, and a 0.5 threshold for one output. Confusion[actual][predicted]
+// is nil for regression targets.
+type Metrics struct {
+	Loss, Accuracy float64
+	Confusion      [][]int
+}
+
+// isClass reports whether y is a class target: one-hot over several outputs,
+// or 0/1 for one output.
+func isClass(y []float64) bool {
+	if len(y) == 1 {
+		return y[0] == 0 || y[0] == 1
+	}
+	ones := 0
+	for _, v := range y {
+		switch v {
+		case 1:
+			ones++
+		case 0:
+		default:
+			return false
+		}
+	}
+	return ones == 1
+}
+
+// classOf returns the class that v votes for: argmax, or v ≥ 0.5 for one value.
+func classOf(v []float64) int {
+	if len(v) == 1 {
+		if v[0] >= 0.5 {
+			return 1
+		}
+		return 0
+	}
+	best := 0
+	for i, x := range v {
+		if x > v[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+// Evaluate computes the mean cost C = 1/n Σ_x C_x (no regularisation term),
+// accuracy and confusion matrix of n on set. With an empty set Loss and
+// Accuracy are NaN; with regression targets Accuracy is NaN and Confusion nil.
+func (n *Network) Evaluate(set Set) Metrics {
+	if len(set.X) == 0 {
+		return Metrics{Loss: math.NaN(), Accuracy: math.NaN()}
+	}
+	ws := n.NewWorkspace()
+	last := n.Layers[len(n.Layers)-1]
+	classes := true
+	for _, y := range set.Y {
+		if !isClass(y) {
+			classes = false
+			break
+		}
+	}
+	var conf [][]int
+	if classes {
+		k := last.Out
+		if k == 1 {
+			k = 2
+		}
+		conf = make([][]int, k)
+		for i := range conf {
+			conf[i] = make([]int, k)
+		}
+	}
+	loss, right := 0.0, 0
+	for i, x := range set.X {
+		a := n.Forward(ws, x)
+		loss += sampleCost(n.Cost, last.Act, a, set.Y[i])
+		if classes {
+			want, got := classOf(set.Y[i]), classOf(a)
+			conf[want][got]++
+			if want == got {
+				right++
+			}
+		}
+	}
+	m := Metrics{Loss: loss / float64(len(set.X)), Accuracy: math.NaN(), Confusion: conf}
+	if classes {
+		m.Accuracy = float64(right) / float64(len(set.X))
+	}
+	return m
+}

@@ -1,0 +1,282 @@
+package network
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// synth returns n samples with in inputs and a one-hot target over out
+// classes (a single 0/1 column when out == 1), from seed.
+func synth(n, in, out int, seed uint64) Set {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	var s Set
+	for range n {
+		x := make([]float64, in)
+		for k := range x {
+			x[k] = rng.Float64()
+		}
+		y := make([]float64, out)
+		c := int(x[0]*float64(max(out, 2))) % max(out, 2)
+		if out == 1 {
+			y[0] = float64(c)
+		} else {
+			y[c] = 1
+		}
+		s.X, s.Y = append(s.X, x), append(s.Y, y)
+	}
+	return s
+}
+
+func mustNet(t testing.TB, sizes []int, acts []Activation, c Cost, seed uint64) *Network {
+	t.Helper()
+	n, err := New(Spec{Sizes: sizes, Acts: acts, Cost: c, Init: InitXavier}, NewRand(seed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func mustStepper(t testing.TB, net *Network, h Hyper, train, test Set) *Stepper {
+	t.Helper()
+	s, err := NewStepper(net, h, train, test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// sameWeights fails unless a and b have bit-identical weights and biases.
+func sameWeights(t *testing.T, what string, a, b *Network) {
+	t.Helper()
+	for l := range a.Layers {
+		for i, w := range a.Layers[l].W {
+			if math.Float64bits(w) != math.Float64bits(b.Layers[l].W[i]) {
+				t.Fatalf("%s: layer %d W[%d]: %v != %v", what, l, i, w, b.Layers[l].W[i])
+			}
+		}
+		for i, v := range a.Layers[l].B {
+			if math.Float64bits(v) != math.Float64bits(b.Layers[l].B[i]) {
+				t.Fatalf("%s: layer %d B[%d]: %v != %v", what, l, i, v, b.Layers[l].B[i])
+			}
+		}
+	}
+}
+
+type config struct {
+	name  string
+	sizes []int
+	acts  []Activation
+	cost  Cost
+	h     func(*Hyper)
+}
+
+var configs = []config{
+	{"sigmoid-quadratic-sgd", []int{5, 7, 3}, []Activation{Sigmoid, Sigmoid}, Quadratic, func(h *Hyper) { h.Batch = 4 }},
+	{"relu-softmax-ce-momentum", []int{5, 6, 5, 3}, []Activation{ReLU, Tanh, Softmax}, CrossEntropy, func(h *Hyper) { h.Opt = Momentum; h.Batch = 3; h.L2 = 0.1 }},
+	{"leaky-sigmoid-ce-adam", []int{5, 9, 1}, []Activation{LeakyReLU, Sigmoid}, CrossEntropy, func(h *Hyper) { h.Opt = Adam; h.Eta = 0.01; h.Batch = 5; h.L1 = 0.05 }},
+	{"linear-softmax-quadratic", []int{5, 4, 3}, []Activation{Linear, Softmax}, Quadratic, func(h *Hyper) { h.Batch = 10 }},
+	{"single-layer", []int{5, 3}, []Activation{Sigmoid}, Quadratic, func(h *Hyper) { h.Batch = 1 }},
+}
+
+func newConfig(t *testing.T, c config, n int) *Stepper {
+	h := DefaultHyper()
+	c.h(&h)
+	h.Seed = 3
+	out := c.sizes[len(c.sizes)-1]
+	return mustStepper(t, mustNet(t, c.sizes, c.acts, c.cost, 11), h, synth(n, c.sizes[0], out, 1), synth(9, c.sizes[0], out, 2))
+}
+
+// TestStepEqualsRun checks that every granularity of Step, and mixes of Run
+// and Step, leave bit-identical weights to one Run of the same samples.
+func TestStepEqualsRun(t *testing.T) {
+	const n = 23 // partial last mini-batch for every batch size above
+	for _, c := range configs {
+		for _, g := range []Granularity{ByNeuron, ByPhase, BySample} {
+			t.Run(c.name+"/"+g.String(), func(t *testing.T) {
+				const samples = 2*n + 5
+				a, b := newConfig(t, c, n), newConfig(t, c, n)
+				for a.Pos().Steps < samples || !a.sampleEnd() {
+					if err := a.Step(g); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if got, err := b.Run(samples); err != nil || got != samples {
+					t.Fatalf("Run(%d) = %d, %v", samples, got, err)
+				}
+				sameWeights(t, "weights", a.Net(), b.Net())
+				for l := range a.gw {
+					if !slices.Equal(a.gw[l], b.gw[l]) || !slices.Equal(a.gb[l], b.gb[l]) {
+						t.Fatalf("layer %d: batch sums differ", l)
+					}
+				}
+				if a.Pos() != b.Pos() {
+					t.Fatalf("Pos: stepped %+v, run %+v", a.Pos(), b.Pos())
+				}
+				if !slices.Equal(a.BatchLosses(), b.BatchLosses()) || len(a.History()) != 2 || !slices.Equal(a.History(), b.History()) {
+					t.Fatalf("history differs: %v vs %v", a.History(), b.History())
+				}
+			})
+		}
+		t.Run(c.name+"/batch-epoch-mixed", func(t *testing.T) {
+			a, b, m := newConfig(t, c, n), newConfig(t, c, n), newConfig(t, c, n)
+			for range 3 {
+				if err := a.Step(ByEpoch); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for b.Pos().Epoch < 3 {
+				if err := b.Step(ByBatch); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// Mixed: neurons, a short run, phases, RunFor-free runs.
+			for m.Pos().Epoch < 3 {
+				for range 7 {
+					m.Step(ByNeuron)
+				}
+				m.Run(5)
+				m.Step(ByPhase)
+				m.Step(BySample)
+				if left := 3*n - m.Pos().Steps; left > 0 && left < 5 {
+					m.Run(left)
+				}
+			}
+			sameWeights(t, "epoch vs batch", a.Net(), b.Net())
+			if m.Pos().Steps != 3*n || m.Pos().Phase != PhaseEpochEnd {
+				t.Fatalf("mixed stepping ended at %+v", m.Pos())
+			}
+			sameWeights(t, "epoch vs mixed", a.Net(), m.Net())
+		})
+	}
+}
+
+// TestUndo undoes a random mix of operations and checks every restored
+// state bit for bit.
+func TestUndo(t *testing.T) {
+	for _, c := range configs {
+		t.Run(c.name, func(t *testing.T) {
+			s := newConfig(t, c, 17)
+			rng := rand.New(rand.NewPCG(5, 5))
+			var saved []*Network
+			var pos []Pos
+			var hist []int
+			for range 60 {
+				saved = append(saved, s.Net().Clone())
+				pos = append(pos, s.Pos())
+				hist = append(hist, len(s.History()))
+				switch rng.IntN(9) {
+				case 0, 1, 2:
+					s.Step(Granularity(rng.IntN(5)))
+				case 3:
+					s.Run(1 + rng.IntN(30))
+				case 4:
+					s.SetWeight(0, 0, 1, rng.Float64())
+				case 5:
+					s.SetBias(0, 1, rng.Float64())
+				case 6:
+					h := s.Hyper()
+					h.Eta *= 1.5
+					h.Batch = 1 + rng.IntN(6)
+					if err := s.SetHyper(h); err != nil {
+						t.Fatal(err)
+					}
+				case 7:
+					s.Reset()
+				case 8:
+					s.Reseed(rng.Uint64())
+				}
+			}
+			if s.UndoDepth() != 60 {
+				t.Fatalf("UndoDepth = %d, want 60", s.UndoDepth())
+			}
+			for i := len(saved) - 1; i >= 0; i-- {
+				if !s.Undo() {
+					t.Fatalf("Undo %d failed", i)
+				}
+				sameWeights(t, "undo", saved[i], s.Net())
+				if s.Pos() != pos[i] || len(s.History()) != hist[i] {
+					t.Fatalf("undo %d: pos %+v want %+v", i, s.Pos(), pos[i])
+				}
+			}
+			if s.Undo() {
+				t.Fatal("Undo on an empty stack succeeded")
+			}
+			// After undoing everything, training again gives the same weights
+			// as a fresh stepper.
+			f := newConfig(t, c, 17)
+			s.Run(40)
+			f.Run(40)
+			sameWeights(t, "retrain after undo", f.Net(), s.Net())
+		})
+	}
+}
+
+func TestUndoBudget(t *testing.T) {
+	s := newConfig(t, configs[0], 20)
+	one := s.takeSnapshot().size
+	s.SetUndoBudget(3 * one)
+	for range 10 {
+		s.Step(ByPhase)
+	}
+	if d := s.UndoDepth(); d < 2 || d > 3 {
+		t.Fatalf("UndoDepth = %d with a budget of 3 snapshots", d)
+	}
+	s.SetUndoBudget(0)
+	s.Step(ByPhase)
+	if s.UndoDepth() != 0 || s.Undo() {
+		t.Fatal("undo with a zero budget")
+	}
+}
+
+func TestMazur(t *testing.T) {
+	net := &Network{Sizes: []int{2, 2, 2}, Cost: Quadratic, Layers: []*Layer{
+		{In: 2, Out: 2, Act: Sigmoid, W: []float64{.15, .20, .25, .30}, B: []float64{.35, .35}},
+		{In: 2, Out: 2, Act: Sigmoid, W: []float64{.40, .45, .50, .55}, B: []float64{.60, .60}},
+	}}
+	out := net.Predict([]float64{.05, .10})
+	if math.Abs(out[0]-0.75136507) > 1e-8 || math.Abs(out[1]-0.772928465) > 1e-9 {
+		t.Fatalf("outputs %v, want 0.75136507 0.772928465", out)
+	}
+	h := DefaultHyper()
+	h.Batch = 1
+	s := mustStepper(t, net, h, Set{X: [][]float64{{.05, .10}}, Y: [][]float64{{.01, .99}}}, Set{})
+	if err := s.Step(ByBatch); err != nil {
+		t.Fatal(err)
+	}
+	if w5 := s.Net().Layers[1].W[0]; math.Abs(w5-0.35891648) > 1e-8 {
+		t.Fatalf("w5 = %.10f, want 0.35891648", w5)
+	}
+	if c := s.BatchLosses()[0]; math.Abs(c-0.298371109) > 1e-9 {
+		t.Fatalf("total error %v, want 0.298371109", c)
+	}
+}
+
+func TestStepBackpropRefused(t *testing.T) {
+	net := mustNet(t, []int{2, 3, 1}, []Activation{Step, Sigmoid}, Quadratic, 1)
+	_, err := NewStepper(net, DefaultHyper(), synth(4, 2, 1, 1), Set{})
+	if !errors.Is(err, ErrStepBackprop) {
+		t.Fatalf("err = %v, want ErrStepBackprop", err)
+	}
+}
+
+func TestDivergence(t *testing.T) {
+	h := DefaultHyper()
+	h.Eta = 1e6
+	net := mustNet(t, []int{5, 8, 3}, []Activation{ReLU, Linear}, Quadratic, 1)
+	s := mustStepper(t, net, h, synth(50, 5, 3, 1), Set{})
+	_, err := s.Run(1000)
+	var d *Divergence
+	if !errors.As(err, &d) || !errors.Is(err, ErrDiverged) || s.Status() != Diverged {
+		t.Fatalf("Run: err %v, status %v", err, s.Status())
+	}
+	t.Log(d)
+	if err := s.Step(BySample); err != d {
+		t.Fatalf("Step after divergence = %v", err)
+	}
+	if !s.Undo() || s.Status() != Training {
+		t.Fatal("undo does not leave the diverged state")
+	}
+}
