@@ -68,7 +68,14 @@ func defaultKeyMap() keyMap {
 
 // ShortHelp is the one-line help under the status bar.
 func (k keyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.StepPhase, k.StepSample, k.Run, k.Undo, k.NextPane, k.Help, k.Quit}
+	short := func(b key.Binding, desc string) key.Binding {
+		b.SetHelp(b.Help().Key, desc)
+		return b
+	}
+	return []key.Binding{
+		short(k.StepPhase, "phase"), short(k.StepSample, "sample"), short(k.Run, "run"),
+		short(k.Undo, "undo"), short(k.NextPane, "pane"), short(k.Help, "all keys"), k.Quit,
+	}
 }
 
 // FullHelp groups every binding into columns for the `?` view.

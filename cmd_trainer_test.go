@@ -1,0 +1,159 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tmuxSession drives the built binary inside a real tmux server on its own
+// socket.
+type tmuxSession struct {
+	t      *testing.T
+	socket string
+	name   string
+}
+
+func (s *tmuxSession) tmux(args ...string) (string, error) {
+	out, err := exec.Command("tmux", append([]string{"-L", s.socket}, args...)...).CombinedOutput()
+	return string(out), err
+}
+
+func (s *tmuxSession) start(w, h int, dir string, cmd ...string) {
+	s.t.Helper()
+	shell := "cd " + shellQuote(dir) + " && exec env TERM=xterm-256color COLORTERM=truecolor"
+	for _, c := range cmd {
+		shell += " " + shellQuote(c)
+	}
+	if out, err := s.tmux("new-session", "-d", "-s", s.name, "-x", strconv.Itoa(w), "-y", strconv.Itoa(h), shell); err != nil {
+		s.t.Fatalf("tmux new-session: %v\n%s", err, out)
+	}
+	_, _ = s.tmux("set-option", "-t", s.name, "remain-on-exit", "on")
+}
+
+func (s *tmuxSession) keys(keys ...string) {
+	s.t.Helper()
+	for _, k := range keys {
+		if out, err := s.tmux("send-keys", "-t", s.name, k); err != nil {
+			s.t.Fatalf("send-keys %q: %v\n%s", k, err, out)
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+}
+
+func (s *tmuxSession) literal(text string) {
+	s.t.Helper()
+	if out, err := s.tmux("send-keys", "-t", s.name, "-l", text); err != nil {
+		s.t.Fatalf("send-keys -l: %v\n%s", err, out)
+	}
+}
+
+func (s *tmuxSession) capture() string {
+	out, _ := s.tmux("capture-pane", "-p", "-t", s.name)
+	return out
+}
+
+// waitFor polls the screen until ok accepts it, or fails after 10 s.
+func (s *tmuxSession) waitFor(what string, ok func(string) bool) string {
+	s.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		scr := s.capture()
+		if ok(scr) {
+			return scr
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("timed out waiting for %s; screen:\n%s", what, scr)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (s *tmuxSession) waitText(text string) string {
+	s.t.Helper()
+	return s.waitFor(fmt.Sprintf("%q", text), func(scr string) bool { return strings.Contains(scr, text) })
+}
+
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// position extracts "epoch … m N" from the status bar.
+var statusRE = regexp.MustCompile(`epoch \d+ +batch \d+/\d+ +sample \d+/\d+ +phase [^η]*η [^ ]+ +m \d+`)
+
+// TestTrainerE2E runs the built binary in tmux at 80×24: pick XOR in the
+// launcher, step phases, run, pause, undo, save, quit; then resume from the
+// saved model and check the position is the same.
+func TestTrainerE2E(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("tmux is required under CI=true")
+		}
+		t.Skip("tmux not installed")
+	}
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "backprop")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	s := &tmuxSession{t: t, socket: fmt.Sprintf("backprop-e2e-%d", os.Getpid()), name: "e2e"}
+	t.Cleanup(func() { _, _ = s.tmux("kill-server") })
+
+	s.start(80, 24, dir, bin)
+	s.waitText("pick something to train")
+	s.keys("Down", "Down", "Down", "Down") // vacation, and, or, nand, xor
+	s.keys("Enter")
+	s.waitText("Topology")
+	for range 8 { // load, forward ×2, cost, output delta, backward, accumulate, update
+		s.keys("Space")
+	}
+	scr := s.waitFor("the update phase", func(scr string) bool {
+		return strings.Contains(strings.ToLower(scr), "phase update")
+	})
+	if !strings.Contains(scr, "epoch 0") {
+		t.Errorf("after one sample the status should still say epoch 0:\n%s", scr)
+	}
+	s.keys("r")
+	time.Sleep(800 * time.Millisecond)
+	s.keys("r")
+	scr = s.waitText("paused")
+	if regexp.MustCompile(`epoch 0 `).MatchString(scr) {
+		t.Errorf("run mode did not finish an epoch in 0.8 s:\n%s", scr)
+	}
+	s.keys("u")
+	s.waitText("undone")
+	before := statusRE.FindString(s.capture())
+	if before == "" {
+		t.Fatalf("no status bar:\n%s", s.capture())
+	}
+	saved := filepath.Join(dir, "saved.json")
+	s.keys("S")
+	s.waitText("save model as")
+	s.keys("C-u")
+	s.literal(saved)
+	s.keys("Enter")
+	s.waitText("saved ")
+	if _, err := os.Stat(saved); err != nil {
+		t.Fatalf("model not written: %v", err)
+	}
+	s.keys("q")
+	s.waitFor("the program to exit", func(string) bool {
+		out, _ := s.tmux("display-message", "-p", "-t", s.name, "#{pane_dead}")
+		return strings.TrimSpace(out) == "1"
+	})
+	_, _ = s.tmux("kill-session", "-t", s.name)
+
+	s.start(80, 24, dir, bin, "--model", saved)
+	scr = s.waitText("Topology")
+	after := statusRE.FindString(scr)
+	if after != before {
+		t.Errorf("resumed at %q, saved at %q\n%s", after, before, scr)
+	}
+}

@@ -1,0 +1,108 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"backprop/themes"
+)
+
+// look holds the styles the root model draws with (frames, status bar,
+// tabs), derived from the theme's Styles. Pane contents come from tui/panes
+// with the theme's Styles directly.
+type look struct {
+	th                         *themes.Styles
+	mono                       bool
+	border, borderFocus, title lipgloss.Style
+	titleFocus                 lipgloss.Style
+	status, statusKey, errS    lipgloss.Style
+	okS, dim, accent, selected lipgloss.Style
+	tab, tabActive             lipgloss.Style
+	help                       help.Styles
+	// frame glyphs
+	tl, tr, bl, br, hz, vt string
+}
+
+func newLook(th *themes.Styles) *look {
+	l := &look{th: th, mono: th.Mono}
+	plain := lipgloss.NewStyle()
+	l.border = plain.Foreground(th.Pane.GetBorderTopForeground())
+	l.borderFocus = plain.Foreground(th.PaneFocused.GetBorderTopForeground())
+	l.title, l.titleFocus = th.PaneTitle, th.PaneTitleFocused
+	l.status, l.statusKey = th.StatusValue, th.StatusKey
+	l.errS, l.okS, l.dim, l.accent, l.selected = th.Error, th.OK, th.Dim, th.Accent, th.Selected
+	l.tab, l.tabActive = th.Dim, th.Title.Underline(true)
+	l.help = help.Styles{Ellipsis: th.HelpSep, ShortKey: th.HelpKey, ShortDesc: th.HelpDesc, ShortSeparator: th.HelpSep,
+		FullKey: th.HelpKey, FullDesc: th.HelpDesc, FullSeparator: th.HelpSep}
+	l.tl, l.tr, l.bl, l.br, l.hz, l.vt = "╭", "╮", "╰", "╯", "─", "│"
+	if th.Mono {
+		l.border, l.borderFocus = plain, plain.Bold(true)
+		l.tab, l.tabActive = plain, plain.Reverse(true)
+	}
+	return l
+}
+
+// fit pads or truncates s (which may hold ANSI styles) to exactly w cells.
+func fit(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	n := ansi.StringWidth(s)
+	if n > w {
+		return ansi.Truncate(s, w, "…")
+	}
+	return s + strings.Repeat(" ", w-n)
+}
+
+// block splits s into exactly h lines of exactly w cells.
+func block(s string, w, h int) []string {
+	lines := strings.Split(s, "\n")
+	out := make([]string, h)
+	for i := range out {
+		if i < len(lines) {
+			out[i] = fit(lines[i], w)
+		} else {
+			out[i] = strings.Repeat(" ", max(w, 0))
+		}
+	}
+	return out
+}
+
+// frame draws a rounded border with a title around content lines (which
+// must already be exactly r.W−2 cells wide and r.H−2 lines) and returns
+// r.H lines of r.W cells.
+func (l *look) frame(title string, content []string, w, h int, focused bool) []string {
+	if w < 2 || h < 2 {
+		return block("", w, h)
+	}
+	bs := l.border
+	if focused {
+		bs = l.borderFocus
+	}
+	inner := w - 2
+	t := ansi.Truncate(" "+title+" ", max(inner-2, 0), "…")
+	tw := ansi.StringWidth(t)
+	ts := l.title
+	if focused {
+		ts = l.titleFocus
+	}
+	top := bs.Render(l.tl+l.hz) + ts.Render(t) + bs.Render(strings.Repeat(l.hz, max(inner-1-tw, 0))+l.tr)
+	if inner-1-tw < 0 {
+		top = bs.Render(l.tl + strings.Repeat(l.hz, inner) + l.tr)
+	}
+	out := make([]string, 0, h)
+	out = append(out, top)
+	side := bs.Render(l.vt)
+	for i := 0; i < h-2; i++ {
+		c := strings.Repeat(" ", inner)
+		if i < len(content) {
+			c = content[i]
+		}
+		out = append(out, side+c+side)
+	}
+	out = append(out, bs.Render(l.bl+strings.Repeat(l.hz, inner)+l.br))
+	return out
+}

@@ -1,0 +1,239 @@
+// Package tui is the trainer's terminal app: a launcher of presets and a
+// trainer screen where a person steps a network through forward pass,
+// backprop and update, or lets it run.
+//
+// The root Model only routes messages: to the launcher, to the trainer
+// (session + run mode), to an open prompt, or to the help view. All state
+// lives in the Model; there is no package-level mutable state, so many SSH
+// sessions can run in one process.
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
+
+	"backprop/themes"
+)
+
+type screenID uint8
+
+const (
+	screenLauncher screenID = iota
+	screenTrainer
+)
+
+// Model is the root Bubble Tea model.
+type Model struct {
+	opts  Options
+	keys  keyMap
+	lkeys launcherKeys
+	help  help.Model
+
+	w, h   int
+	screen screenID
+	menu   launcher
+	sess   *session
+	prompt *prompt
+
+	showHelp bool
+	tab      PaneKind
+
+	themeName string
+	isDark    bool
+	mono      bool
+	styles    *themes.Styles
+	look      *look
+	view      *viewState // per-theme render state (pane styles, caches)
+
+	run runState
+
+	flash    string
+	flashErr bool
+}
+
+// runState is run mode: a tick carrying an id (so pause/resume never
+// doubles the rate) trains for a time budget and schedules the next tick.
+type runState struct {
+	on      bool
+	id      int
+	speed   int       // index into speedLevels
+	last    time.Time // when the previous tick's training ended
+	rate    float64   // samples/s, smoothed
+	samples int       // samples trained in run mode since it started
+}
+
+// tickPeriod is the run-mode redraw period (20 Hz).
+const tickPeriod = 50 * time.Millisecond
+
+// budgetShare is the share of a tick period spent training at full speed.
+const budgetShare = 0.8
+
+// defaultSpeed picks a run speed a person can follow for small data sets
+// and full speed for big ones.
+func defaultSpeed(n int) int {
+	levels := speedLevels()
+	switch {
+	case n <= 16:
+		return 3 // 20 samples per tick: a few epochs a second
+	case n < 1000:
+		return 4
+	}
+	return len(levels) - 1
+}
+
+// speedLevels are samples per tick; 0 means "as many as the time budget
+// allows".
+func speedLevels() []int { return []int{1, 2, 5, 20, 100, 0} }
+
+type runTickMsg struct{ id int }
+
+// New builds the root model. Zero Options open the launcher; Preset, Custom
+// or ModelPath open the trainer directly.
+func New(opts Options) (*Model, error) {
+	m := &Model{
+		opts:   opts,
+		keys:   defaultKeyMap(),
+		lkeys:  defaultLauncherKeys(),
+		help:   help.New(),
+		isDark: true,
+		tab:    PaneBoundary,
+	}
+	m.run.speed = len(speedLevels()) - 1
+	if opts.Theme != "" {
+		if !themes.Valid(opts.Theme) {
+			return nil, fmt.Errorf("unknown theme %q (want one of %s)", opts.Theme, strings.Join(themes.Names(), ", "))
+		}
+		m.themeName = opts.Theme
+	}
+	m.applyTheme()
+	m.menu = newLauncher()
+	switch {
+	case opts.ModelPath != "":
+		s, err := loadSession(opts.ModelPath, opts.Limits)
+		if err != nil {
+			return nil, err
+		}
+		m.open(s)
+	case opts.Custom != nil:
+		s, err := newSession("", *opts.Custom, opts.Limits)
+		if err != nil {
+			return nil, err
+		}
+		m.open(s)
+	case opts.Preset != "":
+		p, err := FindPreset(opts.Preset)
+		if err != nil {
+			return nil, err
+		}
+		s, err := newSession(p.Name, p.Setup, opts.Limits)
+		if err != nil {
+			return nil, fmt.Errorf("preset %s: %w", p.Name, err)
+		}
+		m.open(s)
+	}
+	return m, nil
+}
+
+// Init asks the terminal for its background colour (light or dark theme).
+func (m *Model) Init() tea.Cmd { return tea.RequestBackgroundColor }
+
+func (m *Model) open(s *session) {
+	m.sess = s
+	m.screen = screenTrainer
+	m.run = runState{speed: defaultSpeed(len(s.data.Train.X))}
+	m.prompt = nil
+	m.view = nil
+}
+
+// Update routes a message.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.w, m.h = msg.Width, msg.Height
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.isDark = msg.IsDark()
+		m.applyTheme()
+		return m, nil
+	case tea.ColorProfileMsg:
+		mono := themes.MonoProfile(msg.Profile)
+		if mono != m.mono {
+			m.mono = mono
+			m.applyTheme()
+		}
+		return m, nil
+	case runTickMsg:
+		return m, m.onTick(msg)
+	}
+	if m.prompt != nil {
+		if k, ok := msg.(tea.KeyPressMsg); ok {
+			return m, m.promptKey(k)
+		}
+		if _, ok := msg.(tea.MouseMsg); ok {
+			return m, nil
+		}
+		return m, m.prompt.update(msg)
+	}
+	switch m.screen {
+	case screenLauncher:
+		return m, m.launcherUpdate(msg)
+	default:
+		return m, m.trainerUpdate(msg)
+	}
+}
+
+func (m *Model) promptKey(k tea.KeyPressMsg) tea.Cmd {
+	switch k.String() {
+	case "esc":
+		m.prompt = nil
+		return nil
+	case "ctrl+c":
+		return tea.Quit
+	case "enter":
+		p := m.prompt
+		if err := m.submit(p); err != nil {
+			p.err = err.Error()
+			return nil
+		}
+		if m.prompt == p {
+			m.prompt = nil
+		}
+		return nil
+	}
+	m.prompt.err = ""
+	return m.prompt.update(k)
+}
+
+// View draws the current screen.
+func (m *Model) View() tea.View {
+	var v tea.View
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "backprop"
+	if m.w <= 0 || m.h <= 0 {
+		return v
+	}
+	if m.w < MinWidth || m.h < MinHeight {
+		v.SetContent(tooSmall(m.w, m.h))
+		return v
+	}
+	switch m.screen {
+	case screenLauncher:
+		v.SetContent(m.launcherView())
+	default:
+		v.SetContent(m.trainerView())
+	}
+	return v
+}
+
+// tooSmall says which size is needed, fitted into w×h.
+func tooSmall(w, h int) string {
+	msg := fmt.Sprintf("backprop needs at least %d×%d; this terminal is %d×%d", MinWidth, MinHeight, w, h)
+	return strings.Join(block(msg, w, h), "\n")
+}
+
+func (m *Model) setFlash(s string, isErr bool) { m.flash, m.flashErr = s, isErr }

@@ -1,0 +1,187 @@
+package tui
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"backprop/network"
+)
+
+// tabLabel is the text of a pane's tab.
+func tabLabel(k PaneKind, i int) string { return fmt.Sprintf(" %d %s ", i+1, k) }
+
+// tabAt returns the tab under column x of the tab row.
+func tabAt(x int) (PaneKind, bool) {
+	pos := 0
+	for i, k := range tabbedPanes() {
+		w := len([]rune(tabLabel(k, i)))
+		if x >= pos && x < pos+w {
+			return k, true
+		}
+		pos += w + 1
+	}
+	return 0, false
+}
+
+func (m *Model) tabsView(w int) string {
+	var b strings.Builder
+	for i, k := range tabbedPanes() {
+		st := m.look.tab
+		if k == m.tab {
+			st = m.look.tabActive
+		}
+		b.WriteString(st.Render(tabLabel(k, i)))
+		b.WriteString(" ")
+	}
+	b.WriteString(m.look.dim.Render(" v: next pane"))
+	return fit(b.String(), w)
+}
+
+// trainerView composes the trainer screen from the layout.
+func (m *Model) trainerView() string {
+	scr := Layout(m.w, m.h, m.tab)
+	lines := make([]string, m.h)
+	if !scr.Tabs.Empty() {
+		lines[scr.Tabs.Y] = m.tabsView(scr.Tabs.W)
+	}
+	if m.showHelp {
+		m.help.Styles = m.look.help
+		m.help.SetWidth(scr.Main.W - 2)
+		body := block(m.help.FullHelpView(m.keys.FullHelp()), scr.Main.W-2, scr.Main.H-2)
+		for i, l := range m.look.frame("Keys — ? or esc closes", body, scr.Main.W, scr.Main.H, true) {
+			lines[scr.Main.Y+i] = l
+		}
+	} else {
+		// Panes tile Main exactly, so each screen row is the left-to-right
+		// concatenation of the pane rows it crosses.
+		rows := make([][]string, len(scr.Panes))
+		for i, p := range scr.Panes {
+			content := m.renderPane(p.Kind, p.W-2, p.H-2)
+			rows[i] = m.look.frame(p.Kind.String(), content, p.W, p.H, p.Kind == PaneTopology || p.Kind == PaneInspector)
+		}
+		for y := scr.Main.Y; y < scr.Main.Y+scr.Main.H; y++ {
+			var b strings.Builder
+			for x := 0; x < scr.Main.W; {
+				found := false
+				for i, p := range scr.Panes {
+					if p.X == x && y >= p.Y && y < p.Y+p.H {
+						b.WriteString(rows[i][y-p.Y])
+						x += p.W
+						found = true
+						break
+					}
+				}
+				if !found {
+					b.WriteString(" ")
+					x++
+				}
+			}
+			lines[y] = b.String()
+		}
+	}
+	if m.prompt != nil {
+		lines[scr.Status.Y] = m.prompt.view(m.look, scr.Status.W)
+	} else {
+		lines[scr.Status.Y] = m.statusView(scr.Status.W)
+	}
+	m.help.Styles = m.look.help
+	m.help.SetWidth(scr.Help.W)
+	if m.flash != "" {
+		st := m.look.okS
+		if m.flashErr {
+			st = m.look.errS
+		}
+		lines[scr.Help.Y] = fit(st.Render(m.flash), scr.Help.W)
+	} else {
+		lines[scr.Help.Y] = fit(m.help.ShortHelpView(m.keys.ShortHelp()), scr.Help.W)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// statusView is the status bar: position, hyper-parameters, cost, speed
+// and training status.
+func (m *Model) statusView(w int) string {
+	s := m.sess
+	st := s.st
+	p := st.Pos()
+	h := st.Hyper()
+	n := len(s.data.Train.X)
+	batches := 1
+	if h.Batch > 0 {
+		batches = (n + h.Batch - 1) / h.Batch
+	}
+	phase := p.Phase.String()
+	if p.Phase == network.PhaseForward || p.Phase == network.PhaseBackward {
+		phase += fmt.Sprintf(" L%d", p.Layer+1)
+	}
+	cost := "—"
+	if bl := st.BatchLosses(); len(bl) > 0 {
+		cost = fmt.Sprintf("%.4g", bl[len(bl)-1])
+	}
+	if hist := st.History(); len(hist) > 0 {
+		cost = fmt.Sprintf("%.4g", hist[len(hist)-1].TrainLoss)
+	}
+	l := m.look
+	run := "⏸ " + speedLabel(m.run.speed)
+	if m.run.on {
+		run = fmt.Sprintf("▶ %s/s %s", humanRate(m.run.rate), speedLabel(m.run.speed))
+	}
+	// long labels when they fit, short ones otherwise
+	type field struct{ long, short, val string }
+	fields := []field{
+		{"epoch", "ep", fmt.Sprint(p.Epoch)},
+		{"batch", "b", fmt.Sprintf("%d/%d", p.Batch+1, batches)},
+		{"sample", "s", fmt.Sprintf("%d/%d", p.Sample+1, max(min(h.Batch, n), 1))},
+		{"phase", "", phase},
+		{"η", "η", fmt.Sprintf("%g", h.Eta)},
+		{"m", "m", fmt.Sprint(h.Batch)},
+		{"C", "C", cost},
+	}
+	width := 0
+	for _, f := range fields {
+		width += len([]rune(f.long)) + len([]rune(f.val)) + 3
+	}
+	width += len([]rune(run)) + 12
+	var b strings.Builder
+	for _, f := range fields {
+		k := f.long
+		if width > w {
+			k = f.short
+		}
+		if k != "" {
+			b.WriteString(l.statusKey.Render(k + " "))
+		}
+		b.WriteString(l.status.Render(f.val + "  "))
+	}
+	b.WriteString(l.status.Render(run + "  "))
+	switch status := st.Status(); status {
+	case network.Diverged:
+		what := "diverged"
+		if d := st.Divergence(); d != nil {
+			if d.Layer >= 0 {
+				what = fmt.Sprintf("diverged: %s in layer %d", d.What, d.Layer+1)
+			} else {
+				what = "diverged: " + d.What
+			}
+		}
+		b.WriteString(l.errS.Render(what))
+	case network.Training:
+		b.WriteString(l.status.Render("training"))
+	default:
+		b.WriteString(l.okS.Render(status.String()))
+	}
+	return fit(b.String(), w)
+}
+
+func humanRate(r float64) string {
+	switch {
+	case math.IsNaN(r) || r <= 0:
+		return "0"
+	case r >= 1e6:
+		return fmt.Sprintf("%.1fM", r/1e6)
+	case r >= 1e3:
+		return fmt.Sprintf("%.1fk", r/1e3)
+	}
+	return fmt.Sprintf("%.0f", r)
+}
