@@ -14,9 +14,10 @@ import (
 //	rate = share / active
 //
 // where active counts sessions that asked for time in the last activeWindow.
-// A bucket holds at most rate·burstWindow (and at least minBurst), so a
-// session that only steps now and then always finds its bucket full and is
-// never slowed by others' runs. Grant never blocks.
+// A bucket holds at most max(rate·burstWindow, minBurst). Time while a
+// session is not asking is not credited, but a session that asks after a
+// pause always finds at least minBurst, so one that only steps now and then
+// is never slowed by others' runs. Grant never blocks.
 type Scheduler struct {
 	share float64
 	now   func() time.Time
@@ -28,7 +29,7 @@ type Scheduler struct {
 const (
 	activeWindow = 500 * time.Millisecond
 	burstWindow  = 100 * time.Millisecond
-	minBurst     = 5 * time.Millisecond
+	minBurst     = 10 * time.Millisecond
 )
 
 // NewScheduler returns a scheduler for share cores (e.g. 1.0 of 2).
@@ -58,8 +59,9 @@ func (s *Scheduler) New() *Budget {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	b := &Budget{s: s, last: now}
-	b.tokens = s.capLocked(now)
+	// Start with a small bucket, so many sessions opening at once do not
+	// each bring a full burst.
+	b := &Budget{s: s, last: now, tokens: minBurst}
 	s.sessions[b] = struct{}{}
 	return b
 }
@@ -108,9 +110,15 @@ func (b *Budget) Grant(want time.Duration) time.Duration {
 		return 0
 	}
 	now := s.now()
+	wasActive := !b.lastWant.IsZero() && now.Sub(b.lastWant) < activeWindow
 	b.lastWant = now
-	rate := s.rateLocked(now)
-	b.tokens += time.Duration(rate * float64(now.Sub(b.last)))
+	if wasActive {
+		b.tokens += time.Duration(s.rateLocked(now) * float64(now.Sub(b.last)))
+	} else if b.tokens < minBurst {
+		// Idle time is not credited (it would let many sessions that
+		// start at once overrun the share), but one small burst is.
+		b.tokens = minBurst
+	}
 	b.last = now
 	if c := s.capLocked(now); b.tokens > c {
 		b.tokens = c
