@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"backprop/server"
+	"backprop/tui"
+)
+
+// runServe serves the trainer over SSH: `backprop serve`.
+func runServe(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		cfg          server.Config
+		passwordFile string
+		logFormat    string
+		shutdownWait time.Duration
+	)
+	state := stateDir()
+	fs.StringVar(&cfg.Addr, "listen", server.DefaultAddr, "TCP address to listen on (use 0.0.0.0:2222 to serve a network)")
+	fs.StringVar(&cfg.HostKeyPath, "host-key", filepath.Join(state, "ssh_host_ed25519"), "host key file; created (mode 0600) if missing, then reused")
+	fs.StringVar(&cfg.AuthorizedKeysPath, "authorized-keys", "", "OpenSSH authorized_keys `file` of allowed public keys (re-read when it changes)")
+	fs.StringVar(&passwordFile, "password-file", "", "`file` holding a shared password (first line); or set BACKPROP_PASSWORD")
+	fs.BoolVar(&cfg.Open, "open", false, "let anyone in without authentication (closed classroom networks only)")
+	fs.IntVar(&cfg.MaxSessions, "max-sessions", server.DefaultMaxSessions, "maximum concurrent sessions (-1: unlimited)")
+	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", server.DefaultIdleTimeout, "end a session after this long without input (-1s: never)")
+	fs.DurationVar(&cfg.MaxTimeout, "max-timeout", server.DefaultMaxTimeout, "end any session after this long (-1s: never)")
+	fs.Float64Var(&cfg.RatePerMinute, "rate-limit", server.DefaultRatePerMinute, "new connections per minute per client IP (-1: unlimited)")
+	fs.IntVar(&cfg.RateBurst, "rate-burst", server.DefaultRateBurst, "connections per client IP allowed at once before -rate-limit applies")
+	fs.Float64Var(&cfg.CPUShare, "cpu-share", server.DefaultCPUShare, "cores that all sessions' training may use together, shared fairly")
+	fs.IntVar(&cfg.Limits.MaxNeurons, "max-neurons", server.DefaultMaxNeurons, "per-session cap on neurons")
+	fs.IntVar(&cfg.Limits.MaxWeights, "max-weights", server.DefaultMaxWeights, "per-session cap on weights")
+	fs.IntVar(&cfg.Limits.MaxSamples, "max-samples", server.DefaultMaxSamples, "per-session cap on data set rows")
+	fs.StringVar(&cfg.DataDir, "data-dir", filepath.Join(state, "users"), "per-user saves and lesson progress (one subdirectory per key or user name)")
+	fs.StringVar(&cfg.Preset, "preset", "", "open every session on this preset instead of the launcher")
+	fs.StringVar(&logFormat, "log-format", "text", "log format on stderr: text or json")
+	fs.DurationVar(&shutdownWait, "shutdown-timeout", 10*time.Second, "on SIGINT/SIGTERM, how long to wait for sessions to end")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: backprop serve [flags]\n\nServe the trainer over SSH; students connect with `ssh -p 2222 host`.\nAuthentication is required: -authorized-keys, -password-file, BACKPROP_PASSWORD, or -open.\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "serve: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	var handler slog.Handler
+	switch logFormat {
+	case "text":
+		handler = slog.NewTextHandler(stderr, nil)
+	case "json":
+		handler = slog.NewJSONHandler(stderr, nil)
+	default:
+		fmt.Fprintf(stderr, "serve: -log-format %q: want text or json\n", logFormat)
+		return 2
+	}
+	cfg.Logger = slog.New(handler)
+
+	pw, err := readPassword(passwordFile, os.Getenv("BACKPROP_PASSWORD"), cfg.Logger)
+	if err != nil {
+		fmt.Fprintf(stderr, "serve: %v\n", err)
+		return 2
+	}
+	cfg.Password = pw
+	if cfg.Preset != "" {
+		if _, err := tui.FindPreset(cfg.Preset); err != nil {
+			fmt.Fprintf(stderr, "serve: -preset: %v\n", err)
+			return 2
+		}
+	}
+	cfg.NewModel = trainerFactory
+	if cfg.DataDir != "" {
+		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+			fmt.Fprintf(stderr, "serve: -data-dir: %v\n", err)
+			return 1
+		}
+	}
+	srv, err := server.New(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "serve: %v\n", err)
+		if errors.Is(err, server.ErrNoAuth) {
+			return 2
+		}
+		return 1
+	}
+	if cfg.Open {
+		cfg.Logger.Warn("open server: anyone who can reach this address gets a session", "addr", cfg.Addr)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	served := make(chan error, 1)
+	go func() { served <- srv.ListenAndServe() }()
+	select {
+	case err := <-served:
+		fmt.Fprintf(stderr, "serve: %v\n", err)
+		return 1
+	case <-ctx.Done():
+	}
+	stop() // a second signal kills the process
+	cfg.Logger.Info("signal received; telling users the server is stopping", "timeout", shutdownWait)
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownWait)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		cfg.Logger.Warn("shutdown timed out; closed remaining connections", "err", err)
+	}
+	if err := <-served; err != nil && !errors.Is(err, server.ErrServerClosed) {
+		fmt.Fprintf(stderr, "serve: %v\n", err)
+		return 1
+	}
+	fmt.Fprintln(stdout, "serve: stopped")
+	return 0
+}
+
+// trainerFactory builds the real trainer for one SSH session.
+func trainerFactory(info server.SessionInfo) (tea.Model, error) {
+	m, err := tui.New(info.Options)
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// readPassword returns the password from file (first line) or, failing
+// that, from env. A file readable by others is used but warned about.
+func readPassword(file, env string, log *slog.Logger) (string, error) {
+	if file == "" {
+		return env, nil
+	}
+	st, err := os.Stat(file)
+	if err != nil {
+		return "", fmt.Errorf("-password-file: %w", err)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return "", fmt.Errorf("-password-file: %w", err)
+	}
+	line, _, _ := strings.Cut(string(data), "\n")
+	line = strings.TrimRight(line, "\r")
+	if line == "" {
+		return "", fmt.Errorf("-password-file %s: first line is empty", file)
+	}
+	if st.Mode().Perm()&0o077 != 0 {
+		log.Warn("password file is readable by other users; chmod 600 it", "file", file, "mode", st.Mode().Perm().String())
+	}
+	return line, nil
+}
+
+// stateDir is $XDG_STATE_HOME/backprop or ~/.local/state/backprop (never the
+// working directory).
+func stateDir() string {
+	if d := os.Getenv("XDG_STATE_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "backprop")
+	}
+	if h, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(h, ".local", "state", "backprop")
+	}
+	return filepath.Join(os.TempDir(), "backprop-state")
+}
