@@ -1,0 +1,398 @@
+package bench
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"backprop/network"
+)
+
+// subscripts for w₁, w₂, …
+var subs = []string{"₀", "₁", "₂", "₃", "₄", "₅", "₆", "₇", "₈", "₉"}
+
+func sub(i int) string {
+	if i >= 0 && i < len(subs) {
+		return subs[i]
+	}
+	return strconv.Itoa(i)
+}
+
+// num prints v with at most two decimals and no trailing zeros: 0.4, −1.5, 2.
+func num(v float64) string {
+	r := math.Round(v*100) / 100
+	if r == 0 {
+		r = 0
+	}
+	return strconv.FormatFloat(r, 'f', -1, 64)
+}
+
+// fixed prints v as a signed 5-wide number with two decimals.
+func fixed(v float64) string {
+	if math.Abs(v) < 0.005 {
+		v = 0
+	}
+	return fmt.Sprintf("%5.2f", v)
+}
+
+func signed(v float64) string {
+	if v > 0 {
+		return "+" + num(v)
+	}
+	return num(v)
+}
+
+func vec(v []float64) string {
+	s := make([]string, len(v))
+	for i, x := range v {
+		s[i] = num(x)
+	}
+	return "(" + strings.Join(s, ", ") + ")"
+}
+
+// View draws the bench in a w×h box. Lines are cut to w; when h is short,
+// spacing goes first, then the learning trace.
+func (m Model) View(w, h int) string {
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	st := m.styles
+	n := len(m.w)
+	plot := n == 2 && w >= 60
+	leftW := w
+	if plot {
+		leftW = w - plotWidth - 2
+	}
+
+	var top, table, tail []string
+	blank := "\x00" // dropped first when short of height
+
+	unit := "unit: " + st.Accent.Render(m.unit.String()) + " · η = " + num(m.eta)
+	title := st.Title.Render("Perceptron bench") + " · " + m.prob.Title
+	top = append(top, padBetween(title, unit, w), blank)
+
+	// inputs and weights
+	top = append(top, st.Dim.Render(fmt.Sprintf(" %-3s %-14s %-3s %s", "key", "input", "x", "weight (significance)")))
+	for k, in := range m.prob.Inputs {
+		x := " " + num(m.x[k]) + " "
+		if m.x[k] > 0 {
+			x = st.Bold.Render("[1]")
+		}
+		top = append(top, fmt.Sprintf(" %-3s %-14s %s %s", "["+strconv.Itoa(k+1)+"]", in.Name, x, m.fieldView(k, "w"+sub(k+1)+" = ")))
+	}
+	top = append(top, fmt.Sprintf(" %-3s %-14s %3s %s", "", "", "", m.fieldView(n, "θ  = ")+
+		st.Dim.Render(" threshold (bias b = −θ = "+num(m.b)+")")))
+	top = append(top, blank)
+
+	// the weighted sum against the threshold, and the decision
+	s := m.Z(m.x) - m.b
+	top = append(top, m.barView(s, leftW))
+	top = append(top, m.decisionView(s))
+	top = append(top, blank)
+
+	// the truth table
+	table = m.tableView()
+	tail = append(tail, blank)
+	tail = append(tail, m.learnView(w)...)
+	if m.note != "" {
+		tail = append(tail, st.Warn.Render(m.note))
+	}
+	if m.typing {
+		tail = append(tail, st.Prompt.Render("type a value for "+m.fieldName(m.focus)+": ")+st.Input.Render(m.buf+"_")+st.Dim.Render("  enter ok · esc cancel"))
+	}
+
+	var lines []string
+	lines = append(lines, top...)
+	if plot {
+		left := strings.Join(dropBlanks(append(append([]string{}, top[2:]...), table...)), "\n")
+		left = lipgloss.NewStyle().Width(leftW).Render(left)
+		right := m.plotView()
+		body := lipgloss.JoinHorizontal(lipgloss.Top, left, "  ", right)
+		lines = append([]string{top[0], blank}, strings.Split(body, "\n")...)
+	} else {
+		lines = append(lines, table...)
+	}
+	lines = append(lines, tail...)
+
+	// fit the height: drop spacing, then cut
+	if len(lines) > h {
+		lines = dropBlanks(lines)
+	}
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if l == blank {
+			l = ""
+		}
+		lines[i] = ansi.Truncate(strings.TrimRight(l, " "), w, "…")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func dropBlanks(ls []string) []string {
+	out := ls[:0:0]
+	for _, l := range ls {
+		if l != "\x00" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func padBetween(a, b string, w int) string {
+	gap := w - lipgloss.Width(a) - lipgloss.Width(b)
+	if gap < 1 {
+		return a + " " + b
+	}
+	return a + strings.Repeat(" ", gap) + b
+}
+
+func (m Model) fieldName(i int) string {
+	if i < len(m.w) {
+		return "w" + sub(i+1) + " (" + m.prob.Inputs[i].Name + ")"
+	}
+	return "θ (threshold)"
+}
+
+// fieldView draws a weight or the threshold, marked when focused.
+func (m Model) fieldView(i int, label string) string {
+	st := m.styles
+	v := m.field(i)
+	val := fixed(v)
+	if i < len(m.w) {
+		switch {
+		case v > 0:
+			val = st.Pos.Render(val)
+		case v < 0:
+			val = st.Neg.Render(val)
+		}
+	}
+	if i == m.focus {
+		if m.typing {
+			return "▸" + label + st.Input.Render(m.buf+"_") + "◂"
+		}
+		return "▸" + st.Focus.Render(label+fixed(v)) + "◂"
+	}
+	return " " + label + val + " "
+}
+
+// barView draws Σ w·x as a bar with the threshold θ marked ┃.
+func (m Model) barView(sum float64, w int) string {
+	st := m.styles
+	theta := -m.b
+	label := "Σ w·x = " + fixed(sum) + " "
+	right := "  θ = " + num(theta)
+	bw := w - lipgloss.Width(label) - lipgloss.Width(right) - 1
+	if bw < 5 {
+		return label + right
+	}
+	bw = min(bw, 40)
+	lo, hi := math.Min(0, theta), math.Max(1, theta)
+	for k, wk := range m.w {
+		_ = k
+		if wk < 0 {
+			lo += wk
+		} else {
+			hi += wk
+		}
+	}
+	lo, hi = math.Min(lo, sum), math.Max(hi, sum)
+	pad := (hi - lo) * 0.05
+	lo, hi = lo-pad, hi+pad
+	cell := (hi - lo) / float64(bw)
+	tpos := int((theta - lo) / cell)
+	var b strings.Builder
+	for i := range bw {
+		c := lo + (float64(i)+0.5)*cell
+		switch {
+		case i == tpos:
+			b.WriteString("┃")
+		case c <= sum:
+			b.WriteString("█")
+		default:
+			b.WriteString("░")
+		}
+	}
+	bar := b.String()
+	if sum > theta {
+		bar = st.OK.Render(bar)
+	}
+	return label + bar + right
+}
+
+func (m Model) decisionView(sum float64) string {
+	st := m.styles
+	z := m.Z(m.x)
+	d := m.Decision(m.x)
+	word := strings.ToUpper(m.prob.Word(d))
+	rel := "≤"
+	if d > 0 {
+		rel = ">"
+	}
+	stepPart := fmt.Sprintf("step: Σ w·x %s θ → %s", rel, num(d))
+	p := sigmoid(z)
+	sigPart := fmt.Sprintf("sigmoid: σ(%s) = %.2f, so %.0f%% sure", num(z), p, 100*p)
+	dec := st.Bold.Render(word)
+	if d > 0 {
+		dec = st.OK.Render(word)
+	}
+	if m.unit == SigmoidUnit {
+		return "confidence " + st.Bold.Render(fmt.Sprintf("%.2f", p)) + " → " + dec + "   " + st.Dim.Render(sigPart+" · "+stepPart)
+	}
+	return "decision " + dec + "   " + st.Dim.Render(stepPart+" · "+sigPart)
+}
+
+// tableView draws all 2ⁿ rows with decision (or σ), target, and ✓/✗. An
+// input is marked * when it decided the row: it is on and its weight pushed
+// toward the row's decision (w > 0 for yes, w < 0 for no).
+func (m Model) tableView() []string {
+	st := m.styles
+	var hdr []string
+	widths := make([]int, len(m.prob.Inputs))
+	for k, in := range m.prob.Inputs {
+		name := in.ID
+		if m.prob.Name != "vacation" {
+			name = in.Name
+		}
+		widths[k] = max(3, lipgloss.Width(name))
+		hdr = append(hdr, fmt.Sprintf("%-*s", widths[k]+len(name)-lipgloss.Width(name), name))
+	}
+	out := "output"
+	if m.unit == SigmoidUnit {
+		out = "σ(z)"
+	}
+	lines := []string{st.Dim.Render(" " + strings.Join(hdr, " ") + " │  Σ w·x  " + fmt.Sprintf("%-6s %-6s", out, "target"))}
+	wrong := 0
+	for i, x := range m.rows {
+		z := m.Z(x)
+		d := m.Decision(x)
+		var cells []string
+		for k, v := range x {
+			c := num(v)
+			if v > 0 && ((d > 0 && m.w[k] > 0) || (d == 0 && m.w[k] < 0)) {
+				c += "*"
+			}
+			cells = append(cells, fmt.Sprintf(" %-*s", widths[k], c))
+		}
+		o := m.prob.Word(d)
+		if m.unit == SigmoidUnit {
+			o = fmt.Sprintf("%.2f", sigmoid(z))
+		}
+		mark := st.OK.Render("✓")
+		if d != m.ys[i] {
+			mark = st.Error.Render("✗")
+			wrong++
+		}
+		row := strings.Join(cells, "") + " │ " + fixed(z-m.b) + "   " + fmt.Sprintf("%-6s %-6s ", o, m.prob.Word(m.ys[i])) + mark
+		if sameRow(x, m.x) {
+			row = st.Selected.Render(row)
+		}
+		lines = append(lines, row)
+	}
+	verdict := st.OK.Render("all rows right")
+	if wrong > 0 {
+		verdict = st.Warn.Render(fmt.Sprintf("%d of %d rows wrong", wrong, len(m.rows)))
+	}
+	lines = append(lines, " "+verdict+st.Dim.Render(" · * = input that decided the row"))
+	return lines
+}
+
+func sameRow(a, b []float64) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// learnView shows the last step of the perceptron rule with the numbers
+// filled in, and the rule's status.
+func (m Model) learnView(w int) []string {
+	st := m.styles
+	var out []string
+	if m.st == nil {
+		return []string{st.Dim.Render("learning rule unavailable: ") + fmt.Sprint(m.stErr)}
+	}
+	r := m.last
+	if r == nil {
+		out = append(out, st.Dim.Render("learn: s applies w ← w + η(y − ŷ)x to the next sample, e a whole epoch"))
+	} else {
+		out = append(out, fmt.Sprintf("learn: x = %s, target y = %s, output ŷ = %s, error y − ŷ = %s",
+			vec(r.X), num(r.Y), num(r.YHat), signed(r.Err)))
+		if r.Err == 0 {
+			out = append(out, "  right already: y − ŷ = 0, so w and b stay as they are")
+		} else {
+			out = append(out, fmt.Sprintf("  w ← w + η(y − ŷ)x = %s + %s·(%s)·%s = %s",
+				vec(r.OldW), num(r.Eta), signed(r.Err), vec(r.X), vec(r.NewW)))
+			out = append(out, fmt.Sprintf("  b ← b + η(y − ŷ)  = %s + %s·(%s) = %s, so θ = %s",
+				num(r.OldB), num(r.Eta), signed(r.Err), num(r.NewB), num(-r.NewB)))
+		}
+	}
+	pos := fmt.Sprintf("epoch %d · %d samples seen", m.Epoch(), m.Steps())
+	switch m.Status() {
+	case network.Converged:
+		out = append(out, st.OK.Render("converged: a whole epoch without a mistake")+st.Dim.Render(" · "+pos))
+	case network.NotConverging:
+		out = append(out, st.Error.Render("not converging: the rule cycles."))
+		if len(m.w) == 2 {
+			out = append(out, "No straight line puts the ● and ○ on different sides (see the plot).")
+		} else {
+			out = append(out, "No plane separates the classes.")
+		}
+		out = append(out, "Press "+st.Accent.Render("g")+" to add a hidden layer [n,3,1] (or G for [n,2,1]) and train by backprop.")
+	default:
+		out = append(out, st.Dim.Render(pos))
+	}
+	return out
+}
+
+// plotWidth is the width of the 2-D plot, frame included.
+const plotWidth = 23
+
+// plotView draws the four points of a 2-input problem on [−0.5, 1.5]² and
+// the region where the unit says 1 (·); the edge of that region is the line
+// w₁x₁ + w₂x₂ = θ.
+func (m Model) plotView() string {
+	st := m.styles
+	const cw, ch = plotWidth - 2, 9
+	cell := func(c, r int) (float64, float64) {
+		return -0.5 + (float64(c)+0.5)*2/cw, 1.5 - (float64(r)+0.5)*2/ch
+	}
+	grid := make([][]string, ch)
+	for r := range grid {
+		grid[r] = make([]string, cw)
+		for c := range grid[r] {
+			x1, x2 := cell(c, r)
+			if m.Z([]float64{x1, x2}) > 0 {
+				grid[r][c] = st.Dim.Render("·")
+			} else {
+				grid[r][c] = " "
+			}
+		}
+	}
+	for i, x := range m.rows {
+		c := int((x[0] + 0.5) / 2 * cw)
+		r := int((1.5 - x[1]) / 2 * ch)
+		g := "○"
+		if m.ys[i] > 0 {
+			g = "●"
+		}
+		if m.Decision(x) != m.ys[i] {
+			g = st.Error.Render(g)
+		}
+		grid[r][c] = g
+	}
+	lines := []string{"x₂ ┌" + strings.Repeat("─", cw) + "┐"}
+	for r := range grid {
+		lines = append(lines, "   │"+strings.Join(grid[r], "")+"│")
+	}
+	lines = append(lines, "   └"+strings.Repeat("─", cw)+"┘ x₁")
+	lines = append(lines, st.Dim.Render("   ● "+m.prob.Positive+"  ○ "+m.prob.Negative+"  · says "+m.prob.Positive))
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,155 @@
+package lesson
+
+import (
+	"strings"
+
+	"backprop/network"
+	"backprop/tui/bench"
+)
+
+// Live is the State of a running app: the bench (when it is on screen) and
+// the trainer's Stepper (when a trainer session is open). The app builds one
+// after each update and passes it to Model.Sync.
+type Live struct {
+	Screen  string           // "bench" or "trainer"
+	Preset  string           // bench problem or trainer preset
+	Bench   *bench.Model     // nil: no bench
+	Stepper *network.Stepper // nil: no trainer
+}
+
+var _ State = Live{}
+
+func (l Live) onBench() bool { return l.Bench != nil && (l.Screen == "bench" || l.Stepper == nil) }
+
+// Var implements State.
+func (l Live) Var(name string) (Value, bool) {
+	switch name {
+	case "screen":
+		return Str(l.Screen), l.Screen != ""
+	case "preset":
+		if l.Preset == "" && l.Bench != nil {
+			return Str(l.Bench.Problem().Name), true
+		}
+		return Str(l.Preset), l.Preset != ""
+	}
+	if l.Bench != nil {
+		if id, ok := strings.CutPrefix(name, "input."); ok {
+			for k, in := range l.Bench.Problem().Inputs {
+				if in.ID == id {
+					return Num(l.Bench.Inputs()[k]), true
+				}
+			}
+			return Value{}, false
+		}
+		switch name {
+		case "unit":
+			return Str(l.Bench.Unit().String()), true
+		case "wrong":
+			return Num(float64(l.Bench.Wrong())), true
+		}
+	}
+	if l.onBench() {
+		switch name {
+		case "status":
+			return Str(l.Bench.Status().String()), true
+		case "epoch":
+			return Num(float64(l.Bench.Epoch())), true
+		case "steps":
+			return Num(float64(l.Bench.Steps())), true
+		}
+		return Value{}, false
+	}
+	s := l.Stepper
+	if s == nil {
+		return Value{}, false
+	}
+	pos := s.Pos()
+	h := s.Hyper()
+	switch name {
+	case "phase":
+		return Str(pos.Phase.String()), true
+	case "status":
+		return Str(s.Status().String()), true
+	case "epoch":
+		return Num(float64(pos.Epoch)), true
+	case "steps":
+		return Num(float64(pos.Steps)), true
+	case "layer":
+		return Num(float64(pos.Layer)), true
+	case "neuron":
+		return Num(float64(pos.Neuron)), true
+	case "eta":
+		return Num(h.Eta), true
+	case "batch":
+		return Num(float64(h.Batch)), true
+	case "loss", "accuracy", "test_loss", "test_accuracy":
+		hist := s.History()
+		if len(hist) == 0 {
+			return Value{}, false
+		}
+		e := hist[len(hist)-1]
+		v := map[string]float64{"loss": e.TrainLoss, "accuracy": e.TrainAcc, "test_loss": e.TestLoss, "test_accuracy": e.TestAcc}[name]
+		if v != v { // NaN: no test set
+			return Value{}, false
+		}
+		return Num(v), true
+	}
+	return Value{}, false
+}
+
+// Inputs implements State.
+func (l Live) Inputs() []string {
+	if l.Bench == nil {
+		return nil
+	}
+	var ids []string
+	for _, in := range l.Bench.Problem().Inputs {
+		ids = append(ids, in.ID)
+	}
+	return ids
+}
+
+// Z implements State.
+func (l Live) Z(x map[string]float64) (float64, bool) {
+	if l.Bench == nil {
+		return 0, false
+	}
+	ins := l.Bench.Problem().Inputs
+	v := make([]float64, len(ins))
+	for k, in := range ins {
+		v[k] = x[in.ID]
+	}
+	return l.Bench.Z(v), true
+}
+
+// Weight implements State.
+func (l Live) Weight(layer, j, k int) (float64, bool) {
+	if l.onBench() {
+		if layer != 0 || j != 0 {
+			return 0, false
+		}
+		if k < 0 {
+			return -l.Bench.Threshold(), true
+		}
+		w := l.Bench.Weights()
+		if k >= len(w) {
+			return 0, false
+		}
+		return w[k], true
+	}
+	if l.Stepper == nil {
+		return 0, false
+	}
+	net := l.Stepper.Net()
+	if net == nil || layer < 0 || layer >= len(net.Layers) {
+		return 0, false
+	}
+	ly := net.Layers[layer]
+	if j < 0 || j >= ly.Out || k >= ly.In {
+		return 0, false
+	}
+	if k < 0 {
+		return ly.B[j], true
+	}
+	return ly.W[j*ly.In+k], true
+}

@@ -1,0 +1,531 @@
+// Package lesson runs guided lessons: Markdown files with front matter, each
+// a list of steps that set a scene (SceneMsg, applied by the app), show text
+// rendered with glamour, ask predict-then-reveal questions, and wait for a
+// checkpoint — a condition on the live State — before moving on. Progress is
+// saved per user as JSON under the XDG state directory.
+//
+// The app embeds a Model and, after every update of its own state, calls
+// Sync with a State (Live) so checkpoints are re-evaluated.
+package lesson
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/glamour/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"backprop/themes"
+)
+
+// SceneMsg asks the app to set up a step's scene. After applying it, the app
+// passes the message back to Model.Update so the step knows its scene is in
+// place (since() counts from there).
+type SceneMsg struct {
+	Lesson string // lesson ID
+	Step   int    // step index
+	Scene  Scene
+}
+
+// CompletedMsg reports that a lesson's last checkpoint was reached.
+type CompletedMsg struct{ Lesson string }
+
+// savedMsg carries the result of saving progress.
+type savedMsg struct{ err error }
+
+// Options configures the lesson component.
+type Options struct {
+	Styles   *themes.Styles // nil: themes.Mono()
+	StateDir string         // progress directory; "" = $XDG_STATE_HOME/backprop or ~/.local/state/backprop
+	NoSave   bool           // keep progress in memory only
+	Glamour  string         // glamour style: dark, light, notty, ascii; "" follows Styles
+	Start    string         // lesson ID to open; "" = the first one not completed
+}
+
+type stage uint8
+
+const (
+	predicting stage = iota // questions waiting for answers
+	doing                   // waiting for the checkpoint
+	done                    // checkpoint reached, answers revealed
+)
+
+// Model is the lesson component.
+type Model struct {
+	keys    KeyMap
+	styles  *themes.Styles
+	glamour string
+	dir     string
+	noSave  bool
+
+	lessons []*Lesson
+	li, si  int
+
+	stage   stage
+	qi, sel int   // question being asked, option highlighted
+	answers []int // chosen options of this step
+	applied bool  // the step's scene is in place
+	base    map[string]float64
+	why     string // why the checkpoint can't be decided
+	note    string // e.g. a save error
+	scroll  int
+
+	progress *Progress
+	cache    *renderCache
+}
+
+// New returns a lesson component over lessons, with the saved progress.
+// A progress file that can't be read is reported and progress starts
+// afresh (the component still works).
+func New(lessons []*Lesson, opts Options) (Model, error) {
+	if len(lessons) == 0 {
+		return Model{}, fmt.Errorf("lesson: no lessons")
+	}
+	m := Model{keys: DefaultKeyMap(), styles: opts.Styles, glamour: opts.Glamour, noSave: opts.NoSave,
+		lessons: lessons, cache: &renderCache{}}
+	if m.styles == nil {
+		m.styles = themes.Mono()
+	}
+	if m.glamour == "" {
+		switch {
+		case m.styles.Mono:
+			m.glamour = "notty"
+		case m.styles.IsDark:
+			m.glamour = "dark"
+		default:
+			m.glamour = "light"
+		}
+	}
+	var loadErr error
+	m.progress = &Progress{Version: 1, Lessons: map[string]*LessonProgress{}}
+	if !m.noSave {
+		dir, err := StateDir(opts.StateDir)
+		if err != nil {
+			return Model{}, err
+		}
+		m.dir = dir
+		m.progress, loadErr = LoadProgress(dir)
+	}
+	li := -1
+	for i, l := range lessons {
+		if opts.Start != "" && l.ID == opts.Start {
+			li = i
+		}
+	}
+	if opts.Start != "" && li < 0 {
+		return Model{}, fmt.Errorf("lesson: no lesson %q", opts.Start)
+	}
+	if li < 0 {
+		li = 0
+		for i, l := range lessons {
+			if lp := m.progress.Lessons[l.ID]; lp == nil || !lp.Completed {
+				li = i
+				break
+			}
+		}
+	}
+	m, _ = m.enter(li, m.savedStep(li))
+	if loadErr != nil {
+		m.note = loadErr.Error() + "; starting afresh"
+	}
+	return m, nil
+}
+
+func (m Model) savedStep(li int) int {
+	lp := m.progress.Lessons[m.lessons[li].ID]
+	if lp == nil {
+		return 0
+	}
+	return max(0, min(lp.Step, len(m.lessons[li].Steps)-1))
+}
+
+func (m Model) lp() *LessonProgress {
+	id := m.lessons[m.li].ID
+	lp := m.progress.Lessons[id]
+	if lp == nil {
+		lp = &LessonProgress{}
+		m.progress.Lessons[id] = lp
+	}
+	if lp.Answers == nil {
+		lp.Answers = map[string]bool{}
+	}
+	return lp
+}
+
+// Init emits the scene of the current step.
+func (m Model) Init() tea.Cmd { return m.sceneCmd() }
+
+func (m Model) step() *Step { return m.lessons[m.li].Steps[m.si] }
+
+// enter moves to step si of lesson li and emits its scene.
+func (m Model) enter(li, si int) (Model, tea.Cmd) {
+	m.li, m.si = li, si
+	st := m.step()
+	m.stage = doing
+	if len(st.Questions) > 0 {
+		m.stage = predicting
+	}
+	m.qi, m.sel, m.answers = 0, 0, nil
+	m.applied = st.Scene.IsZero()
+	m.base, m.why, m.note, m.scroll = nil, "", "", 0
+	lp := m.lp()
+	lp.Step = si
+	return m, tea.Batch(m.sceneCmd(), m.save())
+}
+
+func (m Model) sceneCmd() tea.Cmd {
+	st := m.step()
+	if st.Scene.IsZero() {
+		return nil
+	}
+	msg := SceneMsg{Lesson: m.lessons[m.li].ID, Step: m.si, Scene: st.Scene}
+	return func() tea.Msg { return msg }
+}
+
+func (m Model) save() tea.Cmd {
+	if m.noSave {
+		return nil
+	}
+	p, dir := m.progress.Clone(), m.dir
+	return func() tea.Msg { return savedMsg{p.Save(dir)} }
+}
+
+// HandlesKey reports whether k belongs to the lesson. While a question
+// waits for its answer that is every key except ctrl+c, so the learner
+// predicts before the step runs.
+func (m Model) HandlesKey(k tea.KeyPressMsg) bool {
+	if m.stage == predicting {
+		return k.String() != "ctrl+c"
+	}
+	return key.Matches(k, m.keys.Next, m.keys.Prev, m.keys.ScrollDown, m.keys.ScrollUp)
+}
+
+// Keys returns the lesson's key map.
+func (m Model) Keys() KeyMap { return m.keys }
+
+// Update handles the lesson's keys, its own SceneMsg coming back from the
+// app, and save results.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case SceneMsg:
+		if msg.Lesson == m.lessons[m.li].ID && msg.Step == m.si {
+			m.applied = true
+		}
+	case savedMsg:
+		if msg.err != nil {
+			m.note = msg.err.Error()
+		}
+	case tea.KeyPressMsg:
+		return m.key(msg)
+	}
+	return m, nil
+}
+
+func (m Model) key(k tea.KeyPressMsg) (Model, tea.Cmd) {
+	switch {
+	case key.Matches(k, m.keys.ScrollDown):
+		m.scroll += 3
+		return m, nil
+	case key.Matches(k, m.keys.ScrollUp):
+		m.scroll = max(0, m.scroll-3)
+		return m, nil
+	}
+	if m.stage == predicting {
+		q := m.step().Questions[m.qi]
+		for i, b := range m.keys.Choose {
+			if i < len(q.Options) && key.Matches(k, b) {
+				m.sel = i
+				return m.answer(), nil
+			}
+		}
+		switch {
+		case key.Matches(k, m.keys.OptUp):
+			m.sel = (m.sel + len(q.Options) - 1) % len(q.Options)
+		case key.Matches(k, m.keys.OptDown):
+			m.sel = (m.sel + 1) % len(q.Options)
+		case key.Matches(k, m.keys.Answer):
+			return m.answer(), nil
+		case key.Matches(k, m.keys.Prev):
+			return m.prev()
+		default:
+			m.note = "predict first: choose " + letters(len(q.Options)) + " (or ↑↓ and enter)"
+		}
+		return m, nil
+	}
+	switch {
+	case key.Matches(k, m.keys.Next):
+		return m.next()
+	case key.Matches(k, m.keys.Prev):
+		return m.prev()
+	}
+	return m, nil
+}
+
+func letters(n int) string {
+	return "a–" + string(rune('a'+n-1))
+}
+
+func (m Model) answer() Model {
+	m.answers = append(m.answers, m.sel)
+	m.qi, m.sel, m.note = m.qi+1, 0, ""
+	if m.qi >= len(m.step().Questions) {
+		m.stage = doing
+	}
+	return m
+}
+
+func (m Model) next() (Model, tea.Cmd) {
+	lp := m.lp()
+	if m.stage != done && m.si >= lp.Reached {
+		m.note = "reach the checkpoint first"
+		return m, nil
+	}
+	if m.si+1 < len(m.lessons[m.li].Steps) {
+		return m.enter(m.li, m.si+1)
+	}
+	if m.li+1 < len(m.lessons) {
+		return m.enter(m.li+1, m.savedStep(m.li+1))
+	}
+	m.note = "that was the last lesson"
+	return m, nil
+}
+
+func (m Model) prev() (Model, tea.Cmd) {
+	if m.si > 0 {
+		return m.enter(m.li, m.si-1)
+	}
+	if m.li > 0 {
+		return m.enter(m.li-1, len(m.lessons[m.li-1].Steps)-1)
+	}
+	return m, nil
+}
+
+// Open jumps to the lesson with id at its saved step.
+func (m Model) Open(id string) (Model, tea.Cmd, error) {
+	for i, l := range m.lessons {
+		if l.ID == id {
+			mm, cmd := m.enter(i, m.savedStep(i))
+			return mm, cmd, nil
+		}
+	}
+	return m, nil, fmt.Errorf("lesson: no lesson %q", id)
+}
+
+// Sync re-evaluates the checkpoint against st. Call it after every change
+// of the app's state (cheap: a few comparisons).
+func (m Model) Sync(st State) (Model, tea.Cmd) {
+	if m.stage != doing {
+		return m, nil
+	}
+	step := m.step()
+	if m.base == nil && m.applied {
+		m.base = map[string]float64{}
+		for _, c := range step.Checks {
+			for _, name := range c.sinceVars() {
+				if v, ok := st.Var(name); ok && !v.IsStr {
+					m.base[name] = v.Num
+				}
+			}
+		}
+	}
+	m.why = ""
+	for _, c := range step.Checks {
+		ok, err := c.Eval(st, m.base)
+		if err != nil {
+			m.why = err.Error()
+		}
+		if !ok {
+			return m, nil
+		}
+	}
+	// checkpoint reached: score the predictions and save
+	m.stage = done
+	lp := m.lp()
+	for i, a := range m.answers {
+		lp.Answers[strconv.Itoa(m.si)+"."+strconv.Itoa(i)] = a == step.Questions[i].Answer
+	}
+	lp.Reached = max(lp.Reached, m.si+1)
+	cmds := []tea.Cmd{m.save()}
+	if m.si == len(m.lessons[m.li].Steps)-1 && !lp.Completed {
+		lp.Completed = true
+		id := m.lessons[m.li].ID
+		cmds = append(cmds, func() tea.Msg { return CompletedMsg{id} })
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// Lesson returns the current lesson and step index.
+func (m Model) Lesson() (*Lesson, int) { return m.lessons[m.li], m.si }
+
+// StepDone reports whether the current step's checkpoint was reached.
+func (m Model) StepDone() bool { return m.stage == done }
+
+// Asking reports whether a question waits for its answer.
+func (m Model) Asking() bool { return m.stage == predicting }
+
+// Progress returns the learner's progress (read-only).
+func (m Model) Progress() *Progress { return m.progress }
+
+// ---- view ----
+
+type renderCache struct {
+	width int
+	style string
+	tr    *glamour.TermRenderer
+	out   map[*Step]string
+}
+
+// text renders a step's Markdown for width w, once per width.
+func (m Model) text(st *Step, w int) string {
+	c := m.cache
+	if c.width != w || c.style != m.glamour || c.tr == nil {
+		tr, err := glamour.NewTermRenderer(glamour.WithStandardStyle(m.glamour), glamour.WithWordWrap(w))
+		if err != nil {
+			return st.Text
+		}
+		c.width, c.style, c.tr, c.out = w, m.glamour, tr, map[*Step]string{}
+	}
+	if s, ok := c.out[st]; ok {
+		return s
+	}
+	s, err := c.tr.Render(st.Text)
+	if err != nil {
+		s = st.Text
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	s = strings.Trim(strings.Join(lines, "\n"), "\n")
+	c.out[st] = s
+	return s
+}
+
+// View draws the current step in a w×h box: header, text (scrolled), and
+// the question, the checkpoint or the reveal at the bottom.
+func (m Model) View(w, h int) string {
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	s := m.styles
+	l := m.lessons[m.li]
+	st := m.step()
+	lp := m.progress.Lessons[l.ID]
+	right, asked := lp.Score()
+
+	head := s.Title.Render(fmt.Sprintf("Lesson %d/%d · %s", m.li+1, len(m.lessons), l.Title))
+	info := fmt.Sprintf("step %d/%d", m.si+1, len(l.Steps))
+	if asked > 0 {
+		info += fmt.Sprintf(" · predictions %d/%d right", right, asked)
+	}
+	header := []string{pad(head, s.Dim.Render(info), w), s.Bold.Render("▌ " + st.Title)}
+
+	var foot []string
+	wrap := func(style lipgloss.Style, t string) {
+		for _, ln := range strings.Split(ansi.Wordwrap(t, w, ""), "\n") {
+			foot = append(foot, style.Render(ln))
+		}
+	}
+	switch m.stage {
+	case predicting:
+		q := st.Questions[m.qi]
+		tag := "Predict"
+		if len(st.Questions) > 1 {
+			tag = fmt.Sprintf("Predict (%d/%d)", m.qi+1, len(st.Questions))
+		}
+		wrap(s.Accent, tag+": "+q.Ask)
+		var opts []string
+		for i, o := range q.Options {
+			t := fmt.Sprintf("%c) %s", 'a'+i, o)
+			if i == m.sel {
+				t = s.Selected.Render("▸ " + t)
+			} else {
+				t = "  " + t
+			}
+			opts = append(opts, t)
+		}
+		wrap(lipgloss.NewStyle(), strings.Join(opts, "   "))
+		foot = append(foot, s.Dim.Render("answer with "+letters(len(q.Options))+" or ↑↓ enter, before you step"))
+	case doing:
+		goal := st.Goal
+		if goal == "" {
+			goal = "reach the checkpoint"
+		}
+		if len(st.Checks) == 0 {
+			foot = append(foot, s.Dim.Render("read, then pgdn for the next step"))
+			break
+		}
+		wrap(s.Accent, "☐ Goal: "+goal)
+		if m.why != "" {
+			wrap(s.Dim, "  ("+m.why+")")
+		}
+	case done:
+		if len(st.Checks) > 0 {
+			wrap(s.OK, "✓ Checkpoint reached: "+st.Goal)
+		}
+		for i, q := range st.Questions {
+			if i >= len(m.answers) {
+				break
+			}
+			a := m.answers[i]
+			verdict := s.OK.Render("right")
+			if a != q.Answer {
+				verdict = s.Warn.Render("not quite: it's " + q.Options[q.Answer])
+			}
+			line := fmt.Sprintf("You predicted %s — %s.", q.Options[a], verdict)
+			if q.Reveal != "" {
+				line += " " + q.Reveal
+			}
+			wrap(lipgloss.NewStyle(), line)
+		}
+		if m.si == len(l.Steps)-1 {
+			msg := "Lesson complete!"
+			if asked > 0 {
+				msg += fmt.Sprintf(" %d of %d predictions right.", right, asked)
+			}
+			if m.li+1 < len(m.lessons) {
+				msg += " pgdn: next lesson."
+			}
+			wrap(s.OK, msg)
+		} else {
+			foot = append(foot, s.Dim.Render("pgdn/ctrl+n: next step"))
+		}
+	}
+	if m.note != "" {
+		wrap(s.Warn, m.note)
+	}
+
+	avail := h - len(header) - len(foot) - 1
+	body := strings.Split(m.text(st, w), "\n")
+	if avail < 1 {
+		body = nil
+	} else {
+		off := min(m.scroll, max(0, len(body)-avail))
+		body = body[off:]
+		if len(body) > avail {
+			body = append(body[:avail-1], s.Dim.Render(fmt.Sprintf("… ctrl+d for more (%d lines)", len(body)-avail+1)))
+		}
+	}
+	lines := append(header, body...)
+	lines = append(lines, "")
+	lines = append(lines, foot...)
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, ln := range lines {
+		lines[i] = ansi.Truncate(ln, w, "…")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func pad(a, b string, w int) string {
+	gap := w - lipgloss.Width(a) - lipgloss.Width(b)
+	if gap < 1 {
+		return a + " " + b
+	}
+	return a + strings.Repeat(" ", gap) + b
+}
