@@ -434,8 +434,12 @@ func trainedNet(t *testing.T) (*Network, Set) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Run(40 * 20); err != nil {
-		t.Fatal(err)
+	before := net.Evaluate(data).Loss
+	if n, err := s.Run(40 * 20); err != nil || n != 40*20 {
+		t.Fatalf("Run: %d samples, %v", n, err)
+	}
+	if after := s.Net().Evaluate(data).Loss; !(after < before) {
+		t.Fatalf("training didn't lower the loss: %v → %v", before, after)
 	}
 	return s.Net().Clone(), data
 }
@@ -620,18 +624,30 @@ print(json.dumps({"losses": losses,
 				t.Errorf("losses %v, want one positive value", got.Losses)
 			}
 			want := s.Net()
+			if len(got.W) != len(want.Layers) || len(got.B) != len(want.Layers) {
+				t.Fatalf("python returned %d weight and %d bias layers, want %d", len(got.W), len(got.B), len(want.Layers))
+			}
+			worst := 0.0
 			for l, L := range want.Layers {
+				if len(got.W[l]) != len(L.W) || len(got.B[l]) != len(L.B) {
+					t.Fatalf("layer %d: python shapes %d, %d; want %d, %d", l, len(got.W[l]), len(got.B[l]), len(L.W), len(L.B))
+				}
 				for i := range L.W {
-					if d := math.Abs(got.W[l][i] - L.W[i]); !(d <= ExportTolerance) {
+					d := math.Abs(got.W[l][i] - L.W[i])
+					worst = math.Max(worst, d)
+					if !(d <= ExportTolerance) {
 						t.Errorf("layers[%d].W[%d]: torch %v, engine %v", l, i, got.W[l][i], L.W[i])
 					}
 				}
 				for j := range L.B {
-					if d := math.Abs(got.B[l][j] - L.B[j]); !(d <= ExportTolerance) {
+					d := math.Abs(got.B[l][j] - L.B[j])
+					worst = math.Max(worst, d)
+					if !(d <= ExportTolerance) {
 						t.Errorf("layers[%d].B[%d]: torch %v, engine %v", l, j, got.B[l][j], L.B[j])
 					}
 				}
 			}
+			t.Logf("worst weight difference after one SGD step: %.3g", worst)
 			// The update must have moved something, or the test proves nothing.
 			if sameBits(want.Layers[0].W, tc.net.Layers[0].W) {
 				t.Error("the engine's step left the weights unchanged")
