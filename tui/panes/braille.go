@@ -1,0 +1,90 @@
+package panes
+
+// braille is a layer of 2×4 dots per cell (U+2800 block) with one SGR per
+// cell: the last line drawn through a cell sets its colour.
+type braille struct {
+	w, h  int
+	bits  []uint8
+	sgr   []string
+	marks []string // a glyph that replaces the dots of a cell ("" for none)
+}
+
+func newBraille(w, h int) *braille {
+	return &braille{w: w, h: h, bits: make([]uint8, w*h), sgr: make([]string, w*h), marks: make([]string, w*h)}
+}
+
+// dotBit[dy][dx] is the bit of dot (dx, dy) within a braille cell.
+func dotBit(dx, dy int) uint8 {
+	switch dy {
+	case 0:
+		return [2]uint8{0x01, 0x08}[dx]
+	case 1:
+		return [2]uint8{0x02, 0x10}[dx]
+	case 2:
+		return [2]uint8{0x04, 0x20}[dx]
+	}
+	return [2]uint8{0x40, 0x80}[dx]
+}
+
+// dot sets pixel (px, py), clipped.
+func (b *braille) dot(px, py int, sgr string) {
+	if px < 0 || py < 0 || px >= 2*b.w || py >= 4*b.h {
+		return
+	}
+	i := (py/4)*b.w + px/2
+	b.bits[i] |= dotBit(px%2, py%4)
+	b.sgr[i] = sgr
+}
+
+// line draws from (x0, y0) to (x1, y1) in pixels, one dot in every `every`.
+func (b *braille) line(x0, y0, x1, y1, every int, sgr string) {
+	dx, dy := x1-x0, y1-y0
+	n := max(abs(dx), abs(dy))
+	if n == 0 {
+		b.dot(x0, y0, sgr)
+		return
+	}
+	every = max(every, 1)
+	for i := 0; i <= n; i++ {
+		if i%every != 0 {
+			continue
+		}
+		x := x0 + (dx*i+sign(dx)*n/2)/n
+		y := y0 + (dy*i+sign(dy)*n/2)/n
+		b.dot(x, y, sgr)
+	}
+}
+
+// mark puts a glyph in cell (x, y) in place of its dots.
+func (b *braille) mark(x, y int, glyph string) {
+	if x >= 0 && y >= 0 && x < b.w && y < b.h {
+		b.marks[y*b.w+x] = glyph
+	}
+}
+
+func sign(v int) int {
+	switch {
+	case v < 0:
+		return -1
+	case v > 0:
+		return 1
+	}
+	return 0
+}
+
+// mergeInto draws the dots into the empty cells of c.
+func (b *braille) mergeInto(c *canvas) {
+	for i, bits := range b.bits {
+		if c.ch[i] != "" {
+			continue
+		}
+		if m := b.marks[i]; m != "" {
+			c.ch[i], c.st[i] = m, ""
+			continue
+		}
+		if bits != 0 {
+			c.ch[i] = string(rune(0x2800 + int(bits)))
+			c.st[i] = b.sgr[i]
+		}
+	}
+}

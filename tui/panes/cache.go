@@ -1,0 +1,149 @@
+package panes
+
+import (
+	"math"
+	"slices"
+
+	"backprop/datasets"
+	"backprop/network"
+)
+
+// Cache memoises the costly parts of the panes — the decision-boundary grid
+// (many forward passes) and the confusion matrix (an evaluation of a whole
+// set) — keyed by a hash of the weights, so edits, undo and training all
+// invalidate it without the caller's help. The zero value is ready; keep one
+// per session and pass it in every frame. Not safe for concurrent use.
+type Cache struct {
+	ws      *network.Workspace
+	wsSizes []int
+
+	grid struct {
+		progress
+		key   uint64
+		w, h  int
+		steps int
+		vals  []float64 // per pixel: output unit value or class+confidence
+		cls   []int
+	}
+	conf struct {
+		progress
+		key          uint64
+		steps, epoch int
+		test         bool
+		n            int // samples evaluated
+		m            network.Metrics
+		valid        bool
+	}
+}
+
+// workspace returns a Forward workspace for net (reusing the cached one
+// when the shape matches).
+func (c *Cache) workspace(net *network.Network) *network.Workspace {
+	if c == nil {
+		return net.NewWorkspace()
+	}
+	if c.ws == nil || !slices.Equal(c.wsSizes, net.Sizes) {
+		c.ws = net.NewWorkspace()
+		c.wsSizes = slices.Clone(net.Sizes)
+	}
+	return c.ws
+}
+
+// weightsKey hashes the network's shape, activations and parameters
+// (FNV-1a over the float bits).
+func weightsKey(net *network.Network, extra ...int) uint64 {
+	const prime = 1099511628211
+	h := uint64(14695981039346656037)
+	mix := func(v uint64) { h = (h ^ v) * prime }
+	for _, s := range net.Sizes {
+		mix(uint64(s))
+	}
+	for _, l := range net.Layers {
+		mix(uint64(l.Act) + 1<<20)
+		for _, w := range l.W {
+			mix(math.Float64bits(w))
+		}
+		for _, b := range l.B {
+			mix(math.Float64bits(b))
+		}
+	}
+	for _, e := range extra {
+		mix(uint64(e))
+	}
+	return h
+}
+
+// netOK reports whether net is complete enough to run Forward on inputs of
+// size n.
+func netOK(net *network.Network, n int) bool {
+	if net == nil || len(net.Layers) == 0 || len(net.Sizes) != len(net.Layers)+1 || net.Sizes[0] != n {
+		return false
+	}
+	for i, l := range net.Layers {
+		if l == nil || l.In != net.Sizes[i] || l.Out != net.Sizes[i+1] || len(l.W) != l.In*l.Out || len(l.B) != l.Out {
+			return false
+		}
+	}
+	return true
+}
+
+// evalSet is the set the confusion matrix is computed on: test when there
+// is one, else train.
+func evalSet(d *datasets.Dataset) (network.Set, bool) {
+	if d == nil {
+		return network.Set{}, false
+	}
+	if len(d.Test.X) > 0 {
+		return network.Set{X: d.Test.X, Y: d.Test.Y}, true
+	}
+	return network.Set{X: d.Train.X, Y: d.Train.Y}, false
+}
+
+// maxEval caps the samples evaluated for the confusion matrix, so one
+// evaluation stays a few milliseconds even for MNIST.
+const maxEval = 1000
+
+// progress remembers Pos.Steps at the previous frame: a small advance means
+// the user is stepping by hand (or nothing happens), a large one that
+// training is running.
+type progress struct{ last int }
+
+// manual reports whether the position moved by at most two mini-batches
+// since the previous call, and records it.
+func (p *progress) manual(in Input) bool {
+	d := in.Pos.Steps - p.last
+	p.last = in.Pos.Steps
+	return d >= 0 && d <= 2*max(in.Hyper.Batch, 1)
+}
+
+// metrics returns the evaluation of in.Net on the test (or train) set, at
+// most maxEval samples of it. With a Cache it recomputes only when the
+// weights changed and either the user is stepping by hand, an epoch ended,
+// or the position went back (undo, reset); while running fast it keeps the
+// last epoch's value. It also returns whether it is the test set, how many
+// samples were evaluated, and whether a result exists.
+func metrics(in Input) (m network.Metrics, test bool, n int, ok bool) {
+	set, test := evalSet(in.Data)
+	if len(set.X) == 0 || !netOK(in.Net, len(set.X[0])) {
+		return m, test, 0, false
+	}
+	if len(set.Y[0]) != layerSize(in.Net, len(in.Net.Layers)) {
+		return m, test, 0, false
+	}
+	if len(set.X) > maxEval {
+		set = network.Set{X: set.X[:maxEval], Y: set.Y[:maxEval]}
+	}
+	c := in.Cache
+	if c == nil {
+		return in.Net.Evaluate(set), test, len(set.X), true
+	}
+	cc := &c.conf
+	manual := cc.manual(in)
+	key := weightsKey(in.Net, len(set.X))
+	steps, epoch := in.Pos.Steps, in.Pos.Epoch
+	if !cc.valid || cc.test != test || key != cc.key && (manual || epoch != cc.epoch || steps < cc.steps) {
+		cc.m = in.Net.Evaluate(set)
+		cc.key, cc.steps, cc.epoch, cc.test, cc.n, cc.valid = key, steps, epoch, test, len(set.X), true
+	}
+	return cc.m, test, cc.n, true
+}

@@ -1,0 +1,226 @@
+// Package panes draws the trainer's panes as pure functions of an Input:
+// each returns a string of exactly Input.W × Input.H cells (lines joined by
+// "\n", every line exactly W cells wide), with ANSI styling from the themes
+// package. They read the engine's Trace and never recompute it; the only
+// network evaluations are the decision-boundary grid and the confusion
+// matrix, which are memoised in a caller-owned Cache.
+//
+// # Invariants
+//
+//   - No package-level mutable state; a Cache belongs to one session.
+//   - Any Input is drawable: nil Net, Trace, Data or Styles, zero or tiny
+//     sizes, NaN values. Nothing panics.
+//   - Every glyph drawn is one cell wide, so a pane is W×H by construction
+//     (the tests measure it with ansi.StringWidth).
+package panes
+
+import (
+	"math"
+	"strings"
+
+	"backprop/datasets"
+	"backprop/network"
+	"backprop/themes"
+)
+
+// Focus is the neuron (and weight) the user is looking at.
+type Focus struct {
+	// Layer 0 is the inputs; Layer l ≥ 1 is Network.Layers[l−1].
+	Layer int
+	// Neuron is the index within the layer.
+	Neuron int
+	// Weight is the incoming weight k being inspected or edited; −1 is the bias.
+	Weight int
+}
+
+// Input is everything a pane may draw. The core fills it from the Stepper's
+// getters each frame; a nil Trace (nothing stepped yet) must work.
+type Input struct {
+	Net         *network.Network
+	Trace       *network.Trace
+	Pos         network.Pos
+	Hyper       network.Hyper
+	History     []network.EpochStats
+	BatchLosses []float64
+	Status      network.Status
+	Div         *network.Divergence
+	Data        *datasets.Dataset
+	Focus       Focus
+	Styles      *themes.Styles
+	W, H        int
+	// Cache is an optional memo owned by the caller (one per session).
+	Cache *Cache
+}
+
+// styles returns in.Styles, or mono styles when none were given.
+func (in *Input) styles() *themes.Styles {
+	if in.Styles == nil {
+		return themes.Mono()
+	}
+	return in.Styles
+}
+
+// canvas is a W×H grid of one-cell glyphs, each with an SGR prefix.
+type canvas struct {
+	w, h int
+	ch   []string // "" is a space
+	st   []string // SGR prefix; "" is the default style
+}
+
+func newCanvas(w, h int) *canvas {
+	w, h = max(w, 0), max(h, 0)
+	return &canvas{w: w, h: h, ch: make([]string, w*h), st: make([]string, w*h)}
+}
+
+func (c *canvas) in(x, y int) bool { return x >= 0 && y >= 0 && x < c.w && y < c.h }
+
+// put sets one cell; glyph must be one cell wide.
+func (c *canvas) put(x, y int, glyph, sgr string) {
+	if c.in(x, y) {
+		c.ch[y*c.w+x] = glyph
+		c.st[y*c.w+x] = sgr
+	}
+}
+
+// style changes the SGR of one cell, keeping its glyph.
+func (c *canvas) style(x, y int, sgr string) {
+	if c.in(x, y) {
+		c.st[y*c.w+x] = sgr
+	}
+}
+
+func (c *canvas) get(x, y int) string {
+	if c.in(x, y) {
+		return c.ch[y*c.w+x]
+	}
+	return ""
+}
+
+// text writes s from (x, y), one rune per cell, clipped at the right edge,
+// and returns the x after it. Runes are assumed one cell wide (all text
+// drawn by this package is).
+func (c *canvas) text(x, y int, s, sgr string) int {
+	if y < 0 || y >= c.h {
+		return x + len([]rune(s))
+	}
+	for i, r := range s {
+		if x >= c.w {
+			return x + len([]rune(s[i:]))
+		}
+		if x >= 0 {
+			c.ch[y*c.w+x] = s[i : i+len(string(r))]
+			c.st[y*c.w+x] = sgr
+		}
+		x++
+	}
+	return x
+}
+
+// textRight writes s so that it ends just before x1.
+func (c *canvas) textRight(x1, y int, s, sgr string) {
+	c.text(x1-len([]rune(s)), y, s, sgr)
+}
+
+// String renders the grid, emitting an SGR sequence only where the style
+// changes.
+func (c *canvas) String() string {
+	var b strings.Builder
+	b.Grow(c.w*c.h*2 + c.h)
+	for y := 0; y < c.h; y++ {
+		if y > 0 {
+			b.WriteByte('\n')
+		}
+		cur := ""
+		for x := 0; x < c.w; x++ {
+			i := y*c.w + x
+			if st := c.st[i]; st != cur {
+				if cur != "" {
+					b.WriteString(themes.Reset)
+				}
+				if st != "" {
+					b.WriteString(st)
+				}
+				cur = st
+			}
+			if g := c.ch[i]; g != "" {
+				b.WriteString(g)
+			} else {
+				b.WriteByte(' ')
+			}
+		}
+		if cur != "" {
+			b.WriteString(themes.Reset)
+		}
+	}
+	return b.String()
+}
+
+// message is a pane that only says msg (centred, clipped).
+func message(in Input, msg string) string {
+	c := newCanvas(in.W, in.H)
+	st := in.styles()
+	lines := strings.Split(msg, "\n")
+	y0 := max((in.H-len(lines))/2, 0)
+	for i, l := range lines {
+		n := len([]rune(l))
+		x := max((in.W-n)/2, 0)
+		c.text(x, y0+i, l, st.SGR.Dim)
+	}
+	return c.String()
+}
+
+// layerCount is the number of columns (inputs + each layer).
+func layerCount(net *network.Network) int {
+	if net == nil {
+		return 0
+	}
+	return len(net.Layers) + 1
+}
+
+// layerSize is the number of neurons in column l (0 = inputs).
+func layerSize(net *network.Network, l int) int {
+	if net == nil || l < 0 || l > len(net.Layers) {
+		return 0
+	}
+	if l == 0 {
+		if len(net.Sizes) > 0 {
+			return net.Sizes[0]
+		}
+		if len(net.Layers) > 0 {
+			return net.Layers[0].In
+		}
+		return 0
+	}
+	return net.Layers[l-1].Out
+}
+
+// at returns v[i][j], or NaN when out of range.
+func at(v [][]float64, i, j int) float64 {
+	if i < 0 || i >= len(v) || j < 0 || j >= len(v[i]) {
+		return math.NaN()
+	}
+	return v[i][j]
+}
+
+// at1 returns v[i], or NaN when out of range.
+func at1(v []float64, i int) float64 {
+	if i < 0 || i >= len(v) {
+		return math.NaN()
+	}
+	return v[i]
+}
+
+// maxAbs is the largest finite |v|, or 0.
+func maxAbs(vs []float64) float64 {
+	m := 0.0
+	for _, v := range vs {
+		if a := math.Abs(v); a > m && !math.IsInf(a, 0) {
+			m = a
+		}
+	}
+	return m
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+func clamp(v, lo, hi int) int { return max(lo, min(v, hi)) }

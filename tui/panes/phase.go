@@ -1,0 +1,355 @@
+package panes
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"backprop/network"
+)
+
+// phaseName is the short label of a phase shown to the user.
+func phaseName(p network.Phase) string {
+	switch p {
+	case network.PhaseIdle:
+		return "start"
+	case network.PhaseLoad:
+		return "load sample"
+	case network.PhaseForward:
+		return "forward"
+	case network.PhaseCost:
+		return "cost"
+	case network.PhaseOutputDelta:
+		return "output δ"
+	case network.PhaseBackward:
+		return "backward"
+	case network.PhaseAccumulate:
+		return "accumulate ∂C"
+	case network.PhaseUpdate:
+		return "update weights"
+	case network.PhaseEpochEnd:
+		return "end of epoch"
+	}
+	return "phase " + strconv.Itoa(int(p))
+}
+
+// stepLabel describes a position's last completed step, e.g. "forward L2 n3".
+func stepLabel(p network.Pos) string {
+	switch p.Phase {
+	case network.PhaseForward, network.PhaseBackward:
+		return fmt.Sprintf("%s L%d n%d", phaseName(p.Phase), p.Layer+1, p.Neuron+1)
+	}
+	return phaseName(p.Phase)
+}
+
+// nextLabel says which step comes after in.Pos (stepping by neuron within
+// forward and backward layers).
+func nextLabel(in Input) string {
+	p, net := in.Pos, in.Net
+	if net == nil || len(net.Layers) == 0 {
+		return ""
+	}
+	L := len(net.Layers)
+	perceptron := in.Hyper.Rule == network.Perceptron
+	switch p.Phase {
+	case network.PhaseIdle, network.PhaseEpochEnd:
+		return "load sample"
+	case network.PhaseLoad:
+		return "forward L1 n1"
+	case network.PhaseForward:
+		if p.Neuron+1 < layerSize(net, p.Layer+1) {
+			return fmt.Sprintf("forward L%d n%d", p.Layer+1, p.Neuron+2)
+		}
+		if p.Layer+1 < L {
+			return fmt.Sprintf("forward L%d n1", p.Layer+2)
+		}
+		if perceptron {
+			return "update weights"
+		}
+		return "cost"
+	case network.PhaseCost:
+		return "output δ"
+	case network.PhaseOutputDelta:
+		if L >= 2 {
+			return fmt.Sprintf("backward L%d n1", L-1)
+		}
+		return "accumulate ∂C"
+	case network.PhaseBackward:
+		if p.Neuron+1 < layerSize(net, p.Layer+1) {
+			return fmt.Sprintf("backward L%d n%d", p.Layer+1, p.Neuron+2)
+		}
+		if p.Layer > 0 {
+			return fmt.Sprintf("backward L%d n1", p.Layer)
+		}
+		return "accumulate ∂C"
+	case network.PhaseAccumulate:
+		if in.batchEnds() {
+			return "update weights"
+		}
+		return "load sample"
+	case network.PhaseUpdate:
+		if in.epochEnds() {
+			return "end of epoch"
+		}
+		return "load sample"
+	}
+	return ""
+}
+
+// trainSize is the number of training samples, or 0 when unknown.
+func (in *Input) trainSize() int {
+	if in.Data == nil {
+		return 0
+	}
+	return len(in.Data.Train.X)
+}
+
+// batchEnds reports whether the current sample is the last of its
+// mini-batch (true when unknown, the common case for small sets).
+func (in *Input) batchEnds() bool {
+	m := max(in.Hyper.Batch, 1)
+	if in.Hyper.Rule == network.Perceptron {
+		m = 1
+	}
+	n := in.trainSize()
+	if n == 0 {
+		return in.Pos.Sample+1 >= m
+	}
+	inBatch := min(m, n-in.Pos.Batch*m)
+	return in.Pos.Sample+1 >= inBatch
+}
+
+// epochEnds reports whether the current mini-batch is the epoch's last.
+func (in *Input) epochEnds() bool {
+	m := max(in.Hyper.Batch, 1)
+	if in.Hyper.Rule == network.Perceptron {
+		m = 1
+	}
+	n := in.trainSize()
+	if n == 0 {
+		return false
+	}
+	return (in.Pos.Batch+1)*m >= n
+}
+
+// forwardDone reports whether z and a of neuron j of Layers[li] belong to
+// the current sample.
+func (in *Input) forwardDone(li, j int) bool {
+	if in.Trace == nil {
+		return false
+	}
+	p := in.Pos
+	switch p.Phase {
+	case network.PhaseIdle, network.PhaseLoad:
+		return false
+	case network.PhaseForward:
+		return li < p.Layer || li == p.Layer && j <= p.Neuron
+	}
+	return true
+}
+
+// inputDone reports whether the trace holds the current sample's input.
+func (in *Input) inputDone() bool {
+	return in.Trace != nil && in.Pos.Phase != network.PhaseIdle
+}
+
+// costDone reports whether Trace.Cost is the current sample's.
+func (in *Input) costDone() bool {
+	if in.Trace == nil || in.Hyper.Rule == network.Perceptron {
+		return false
+	}
+	return in.Pos.Phase >= network.PhaseCost
+}
+
+// deltaDone reports whether δ of neuron j of Layers[li] is the current
+// sample's.
+func (in *Input) deltaDone(li, j int) bool {
+	if in.Trace == nil || in.Net == nil || in.Hyper.Rule == network.Perceptron {
+		return false
+	}
+	p := in.Pos
+	switch p.Phase {
+	case network.PhaseOutputDelta:
+		return li == len(in.Net.Layers)-1
+	case network.PhaseBackward:
+		return li > p.Layer || li == p.Layer && j <= p.Neuron
+	}
+	return p.Phase >= network.PhaseAccumulate
+}
+
+// activeLayer is the Layers index being forwarded or backpropagated, and the
+// direction (+1 forward, −1 backward), or (−1, 0).
+func (in *Input) activeLayer() (int, int) {
+	switch in.Pos.Phase {
+	case network.PhaseForward:
+		return in.Pos.Layer, +1
+	case network.PhaseBackward:
+		return in.Pos.Layer, -1
+	case network.PhaseOutputDelta:
+		if in.Net != nil {
+			return len(in.Net.Layers) - 1, -1
+		}
+	}
+	return -1, 0
+}
+
+// num formats v compactly with a true minus sign: 3 decimals below 100,
+// 4 significant digits above, scientific for tiny non-zero values.
+func num(v float64) string {
+	var s string
+	switch a := math.Abs(v); {
+	case math.IsNaN(v):
+		return "NaN"
+	case math.IsInf(v, 1):
+		return "+Inf"
+	case math.IsInf(v, -1):
+		return "−Inf"
+	case a == 0:
+		return "0"
+	case a < 0.001:
+		s = strconv.FormatFloat(v, 'e', 1, 64)
+	case a < 100:
+		s = strconv.FormatFloat(v, 'f', 3, 64)
+	default:
+		s = strconv.FormatFloat(v, 'g', 4, 64)
+	}
+	return strings.Replace(s, "-", "−", 1)
+}
+
+// num2 is num with 2 decimals, for dense tables.
+func num2(v float64) string {
+	if !finite(v) || math.Abs(v) >= 100 || v != 0 && math.Abs(v) < 0.005 {
+		return num(v)
+	}
+	return strings.Replace(strconv.FormatFloat(v, 'f', 2, 64), "-", "−", 1)
+}
+
+// paren wraps negative numbers in parentheses for products: (−0.310).
+func paren(v float64) string {
+	s := num(v)
+	if strings.HasPrefix(s, "−") {
+		return "(" + s + ")"
+	}
+	return s
+}
+
+// sub writes a non-negative integer as Unicode subscript digits.
+func sub(n int) string {
+	const digits = "₀₁₂₃₄₅₆₇₈₉"
+	s := strconv.Itoa(n)
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			d := []rune(digits)[r-'0']
+			b.WriteRune(d)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// sup writes a non-negative integer as Unicode superscript digits.
+func sup(n int) string {
+	const digits = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+	var b strings.Builder
+	for _, r := range strconv.Itoa(n) {
+		if r >= '0' && r <= '9' {
+			b.WriteRune([]rune(digits)[r-'0'])
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// actName is the name of σ shown in equations.
+func actName(a network.Activation) string {
+	switch a {
+	case network.Step:
+		return "step"
+	case network.Linear:
+		return "linear"
+	case network.Sigmoid:
+		return "sigmoid"
+	case network.Tanh:
+		return "tanh"
+	case network.ReLU:
+		return "relu"
+	case network.LeakyReLU:
+		return "leaky"
+	case network.Softmax:
+		return "softmax"
+	}
+	return "σ"
+}
+
+// actShort is a 3-letter activation tag for column headers.
+func actShort(a network.Activation) string {
+	switch a {
+	case network.Step:
+		return "stp"
+	case network.Linear:
+		return "lin"
+	case network.Sigmoid:
+		return "sig"
+	case network.Tanh:
+		return "tnh"
+	case network.ReLU:
+		return "rlu"
+	case network.LeakyReLU:
+		return "lky"
+	case network.Softmax:
+		return "smx"
+	}
+	return "?"
+}
+
+// derivative is σ'(z) given z and a = σ(z), for showing the factor in the δ
+// equations (the δ value itself comes from the trace). NaN when σ has no
+// elementwise derivative (step, softmax).
+func derivative(act network.Activation, z, a float64) float64 {
+	switch act {
+	case network.Linear:
+		return 1
+	case network.Sigmoid:
+		return a * (1 - a)
+	case network.Tanh:
+		return 1 - a*a
+	case network.ReLU:
+		if z > 0 {
+			return 1
+		}
+		return 0
+	case network.LeakyReLU:
+		if z > 0 {
+			return 1
+		}
+		return 0.01
+	}
+	return math.NaN()
+}
+
+// unit maps an activation value to [0, 1] for the colour ramp: sigmoid-like
+// values as they are, tanh from [−1, 1], unbounded ones relative to scale.
+func unit(act network.Activation, a, scale float64) float64 {
+	if !finite(a) {
+		return 0
+	}
+	switch act {
+	case network.Step, network.Sigmoid, network.Softmax:
+		return a
+	case network.Tanh:
+		return (a + 1) / 2
+	case network.ReLU:
+		if scale <= 0 {
+			return 0
+		}
+		return a / scale
+	}
+	if scale <= 0 {
+		return 0.5
+	}
+	return 0.5 + 0.5*a/scale
+}

@@ -1,0 +1,608 @@
+package panes
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strconv"
+
+	"backprop/network"
+	"backprop/themes"
+)
+
+// maxAllEdges is the largest layer pair whose every edge is drawn; bigger
+// pairs show the focused neuron's edges, or the strongest topEdges.
+const (
+	maxAllEdges = 64
+	topEdges    = 12
+)
+
+// column is where one layer's neurons are drawn.
+type column struct {
+	x, n      int
+	collapsed bool // drawn as a heat strip of half-block slots
+	g         int  // neurons per slot (collapsed)
+	slots     int  // number of slots (collapsed)
+	y0, step  int  // first row, rows between neurons (not collapsed)
+	rows      int  // rows used
+}
+
+type topoGeom struct {
+	cols        []column
+	top, bottom int // node rows
+	header      bool
+	legend      int // legend row, or −1
+	labelL      int // width of the input value labels
+	labelR      int // width of the output value labels
+}
+
+// topoLayout places the columns and neurons of in.Net in in.W × in.H.
+func topoLayout(in Input) topoGeom {
+	g := topoGeom{top: 0, bottom: in.H - 1, legend: -1}
+	nc := layerCount(in.Net)
+	if nc == 0 || in.W <= 0 || in.H <= 0 {
+		return g
+	}
+	if in.H >= 4 {
+		g.header = true
+		g.top = 1
+	}
+	if in.H >= 10 && in.W >= 30 {
+		g.legend = in.H - 1
+		g.bottom = in.H - 2
+	}
+	R := g.bottom - g.top + 1
+	in0 := layerSize(in.Net, 0)
+	if in.W >= 30 && in0 <= R {
+		g.labelL = 6
+	}
+	if in.W >= 36 && layerSize(in.Net, nc-1) <= R {
+		g.labelR = 11
+		if in.W < 50 {
+			g.labelR = 6
+		}
+	}
+	left, right := g.labelL+1, in.W-2-g.labelR
+	if right < left {
+		left, right = 0, in.W-1
+		g.labelL, g.labelR = 0, 0
+	}
+	g.cols = make([]column, nc)
+	for i := range g.cols {
+		c := &g.cols[i]
+		c.n = layerSize(in.Net, i)
+		if nc == 1 {
+			c.x = left
+		} else {
+			c.x = left + i*(right-left)/(nc-1)
+		}
+		switch {
+		case c.n <= 0:
+		case c.n <= R:
+			c.step = 1
+			if c.n > 1 {
+				c.step = clamp((R-1)/(c.n-1), 1, 5)
+			}
+			c.rows = (c.n-1)*c.step + 1
+			c.y0 = g.top + (R-c.rows)/2
+		default:
+			c.collapsed = true
+			c.g = (c.n + 2*R - 1) / (2 * R)
+			c.slots = (c.n + c.g - 1) / c.g
+			c.rows = (c.slots + 1) / 2
+			c.y0 = g.top + (R-c.rows)/2
+		}
+	}
+	return g
+}
+
+// neuronY is the row of neuron j in column c (and, collapsed, its slot).
+func (c *column) neuronY(j int) (y, slot int) {
+	if c.collapsed {
+		slot = j / c.g
+		return c.y0 + slot/2, slot
+	}
+	return c.y0 + j*c.step, j
+}
+
+// pixelY is the braille-pixel row (4 per cell) of neuron j's edge ends.
+func (c *column) pixelY(j int) int {
+	y, slot := c.neuronY(j)
+	if c.collapsed {
+		return 4*y + 2*(slot%2) + 1
+	}
+	return 4*y + 1
+}
+
+// TopologyHit maps a cell (x, y) relative to the Topology pane to the neuron
+// drawn there, keeping in.Focus.Weight where it is still valid.
+func TopologyHit(in Input, x, y int) (Focus, bool) {
+	g := topoLayout(in)
+	for l := range g.cols {
+		c := &g.cols[l]
+		if c.n == 0 || x < c.x-1 || x > c.x+1 || y < c.y0 || y >= c.y0+c.rows {
+			continue
+		}
+		var j int
+		if c.collapsed {
+			j = 2 * (y - c.y0) * c.g
+		} else {
+			d := y - c.y0
+			j = (d + c.step/2) / c.step
+			if abs(d-j*c.step) > (c.step-1)/2 {
+				continue
+			}
+		}
+		if j < 0 || j >= c.n {
+			continue
+		}
+		w := in.Focus.Weight
+		if l == 0 || w >= layerSize(in.Net, l-1) || w < -1 {
+			w = 0
+		}
+		return Focus{Layer: l, Neuron: j, Weight: w}, true
+	}
+	return Focus{}, false
+}
+
+func abs(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// edge is one drawn connection in braille pixels.
+type edge struct {
+	x0, y0, x1, y1 int
+	w, r           float64 // weight, |w|/max
+	emph           bool
+}
+
+// Topology draws the network: layer columns of neurons coloured and filled
+// by activation (○ ◔ ◑ ◕ ●), edges coloured by the weight's sign with dots
+// as dense as its magnitude, the focused neuron highlighted and the layer in
+// progress marked → (forward) or ← (backward). Layers taller than the pane
+// become heat strips of half blocks.
+func Topology(in Input) string {
+	if in.W <= 0 || in.H <= 0 {
+		return ""
+	}
+	if in.Net == nil || len(in.Net.Layers) == 0 {
+		return message(in, "no network")
+	}
+	st := in.styles()
+	c := newCanvas(in.W, in.H)
+	g := topoLayout(in)
+	tr := in.Trace
+	active, dir := in.activeLayer()
+
+	// Headers.
+	if g.header {
+		for l := range g.cols {
+			col := &g.cols[l]
+			room := in.W
+			if l > 0 {
+				room = min(room, 2*(col.x-g.cols[l-1].x)-1)
+			}
+			if l+1 < len(g.cols) {
+				room = min(room, 2*(g.cols[l+1].x-col.x)-1)
+			}
+			lab := headerLabel(in, l, room)
+			sgr := st.SGR.Dim
+			if l-1 == active && active >= 0 {
+				sgr = st.SGR.Phase
+			}
+			if l == in.Focus.Layer {
+				sgr = st.SGR.Title
+				if l-1 == active && active >= 0 {
+					sgr = st.SGR.Phase
+				}
+			}
+			n := len([]rune(lab))
+			x := clamp(col.x-n/2, 0, max(in.W-n, 0))
+			if l == 0 {
+				x = max(0, min(x, col.x-n+1))
+			}
+			c.text(x, 0, lab, sgr)
+		}
+	}
+
+	// Nodes.
+	for l := range g.cols {
+		col := &g.cols[l]
+		drawColumn(in, st, c, col, l)
+	}
+
+	// Labels: input values on the left, output values and targets on the right.
+	if g.labelL > 0 && tr != nil {
+		col := &g.cols[0]
+		for k := 0; k < col.n; k++ {
+			y, _ := col.neuronY(k)
+			v := at1(tr.X, k)
+			sgr := st.SGR.Text
+			if !in.inputDone() {
+				sgr = st.SGR.Dim
+			}
+			c.textRight(col.x-1, y, fitNum(v, g.labelL-1), sgr)
+		}
+	}
+	L := len(in.Net.Layers)
+	if g.labelR > 0 && tr != nil {
+		col := &g.cols[L]
+		for j := 0; j < col.n; j++ {
+			y, _ := col.neuronY(j)
+			x := col.x + 2
+			if in.forwardDone(L-1, j) {
+				x = c.text(x, y, fitNum(at(tr.A, L, j), 5), st.SGR.Text)
+			} else {
+				x = c.text(x, y, "?", st.SGR.Dim)
+			}
+			if g.labelR >= 11 && in.inputDone() {
+				if yv := at1(tr.Y, j); finite(yv) {
+					c.text(x+1, y, "y="+fitNum(yv, 3), st.SGR.Dim)
+				}
+			}
+		}
+	}
+
+	// Edges, in a braille layer under the nodes and labels.
+	bl := newBraille(in.W, in.H)
+	var es []edge
+	for li, layer := range in.Net.Layers {
+		es = layerEdges(in, &g, li, layer, es[:0])
+		slices.SortFunc(es, func(a, b edge) int {
+			if a.emph != b.emph {
+				if a.emph {
+					return 1
+				}
+				return -1
+			}
+			return cmp.Compare(a.r, b.r)
+		})
+		for _, e := range es {
+			every := 1
+			switch {
+			case e.r >= 0.5:
+			case e.r >= 0.2:
+				every = 2
+			default:
+				every = 4
+			}
+			t := math.Max(e.r, 0.35)
+			if e.emph {
+				t = math.Max(e.r, 0.7)
+			}
+			sgr := st.DivFg(math.Copysign(t, e.w))
+			if st.Mono && e.emph {
+				sgr = st.SGR.Bold
+			}
+			bl.line(e.x0, e.y0, e.x1, e.y1, every, sgr)
+			if st.Mono && (e.r >= 0.3 || e.emph) && len(es) <= 24 {
+				mx, my := (e.x0+e.x1)/4, (e.y0+e.y1)/8
+				bl.mark(mx, my, themes.Sign(e.w))
+			}
+		}
+	}
+	bl.mergeInto(c)
+
+	if g.legend >= 0 {
+		drawLegend(st, c, g.legend)
+	}
+	if in.Status == network.Diverged {
+		c.text(0, 0, " diverged ", st.SGR.Error)
+	}
+	_ = dir
+	return c.String()
+}
+
+// headerLabel is the longest label for column l that fits in room cells.
+func headerLabel(in Input, l, room int) string {
+	n := strconv.Itoa(layerSize(in.Net, l))
+	var cands []string
+	active, dir := in.activeLayer()
+	arrow := ""
+	if l-1 == active && active >= 0 {
+		arrow = "→"
+		if dir < 0 {
+			arrow = "←"
+		}
+	}
+	if l == 0 {
+		cands = []string{"inputs " + n, "in " + n, "in", "x"}
+	} else {
+		act := in.Net.Layers[l-1].Act
+		name := "L" + strconv.Itoa(l)
+		cands = []string{
+			arrow + name + " " + actName(act) + " " + n,
+			arrow + name + " " + actShort(act) + " " + n,
+			arrow + name + " " + n,
+			arrow + name,
+			name,
+			strconv.Itoa(l),
+		}
+	}
+	for _, s := range cands {
+		if len([]rune(s)) <= room {
+			return s
+		}
+	}
+	return ""
+}
+
+// fillGlyph shows an activation level t ∈ [0, 1] as a circle's fill.
+func fillGlyph(t float64) string {
+	switch int(math.Round(math.Max(0, math.Min(1, t)) * 4)) {
+	case 0:
+		return "○"
+	case 1:
+		return "◔"
+	case 2:
+		return "◑"
+	case 3:
+		return "◕"
+	}
+	return "●"
+}
+
+// drawColumn draws the neurons of column l.
+func drawColumn(in Input, st *themes.Styles, c *canvas, col *column, l int) {
+	tr := in.Trace
+	var vals []float64
+	act := network.Linear
+	done := func(j int) bool { return in.inputDone() }
+	if tr != nil {
+		if l < len(tr.A) {
+			vals = tr.A[l]
+		}
+	}
+	scale := 0.0
+	if l == 0 {
+		act = network.Linear
+		if in.Data != nil && len(in.Data.Lo) == col.n && len(in.Data.Hi) == col.n {
+			act = network.Sigmoid // values are mapped by Lo/Hi below
+		}
+	} else {
+		act = in.Net.Layers[l-1].Act
+		done = func(j int) bool { return in.forwardDone(l-1, j) }
+	}
+	scale = maxAbs(vals)
+	level := func(j int) float64 {
+		v := at1(vals, j)
+		if l == 0 && in.Data != nil && len(in.Data.Lo) == col.n && len(in.Data.Hi) == col.n {
+			lo, hi := in.Data.Lo[j], in.Data.Hi[j]
+			if hi > lo {
+				return (v - lo) / (hi - lo)
+			}
+			return 0.5
+		}
+		return unit(act, v, scale)
+	}
+	focused := in.Focus.Layer == l
+	active, dir := in.activeLayer()
+	if col.collapsed {
+		for s := 0; s < col.slots; s += 2 {
+			y := col.y0 + s/2
+			top := slotLevel(col, s, level, done)
+			bot := -1.0
+			if s+1 < col.slots {
+				bot = slotLevel(col, s+1, level, done)
+			}
+			if st.Mono {
+				t := top
+				if bot >= 0 {
+					t = (top + bot) / 2
+				}
+				c.put(col.x, y, themes.Shade(math.Max(t, 0)), "")
+			} else if bot < 0 {
+				c.put(col.x, y, "▀", st.RampFg(math.Max(top, 0)))
+			} else {
+				c.put(col.x, y, "▀", st.RampFg(math.Max(top, 0))+st.RampBg(math.Max(bot, 0)))
+			}
+		}
+		if focused {
+			y, _ := col.neuronY(clamp(in.Focus.Neuron, 0, col.n-1))
+			c.put(col.x-1, y, "▸", st.SGR.Title)
+			c.put(col.x+1, y, "◂", st.SGR.Title)
+		}
+		return
+	}
+	for j := 0; j < col.n; j++ {
+		y, _ := col.neuronY(j)
+		glyph, sgr := "·", st.SGR.Dim
+		if done(j) {
+			t := level(j)
+			glyph, sgr = fillGlyph(t), st.RampFg(t)
+			if st.Mono {
+				sgr = ""
+			}
+			if !finite(at1(vals, j)) {
+				glyph, sgr = "!", st.SGR.Error
+			}
+		}
+		if focused && j == in.Focus.Neuron {
+			c.put(col.x-1, y, "[", st.SGR.Title)
+			c.put(col.x+1, y, "]", st.SGR.Title)
+			if glyph == "·" {
+				glyph = "○"
+			}
+			sgr = st.SGR.Focus
+		}
+		c.put(col.x, y, glyph, sgr)
+		if l-1 == active && active >= 0 && j == in.Pos.Neuron {
+			if dir > 0 && c.get(col.x-1, y) == "" {
+				c.put(col.x-1, y, "▸", st.SGR.Accent)
+			} else if dir < 0 && c.get(col.x+1, y) == "" {
+				c.put(col.x+1, y, "◂", st.SGR.Accent)
+			}
+		}
+	}
+}
+
+// slotLevel is the mean level of the neurons in slot s, or 0 when none of
+// them is computed yet.
+func slotLevel(col *column, s int, level func(int) float64, done func(int) bool) float64 {
+	sum, n := 0.0, 0
+	for j := s * col.g; j < min((s+1)*col.g, col.n); j++ {
+		if done(j) {
+			if v := level(j); finite(v) {
+				sum += v
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return sum / float64(n)
+}
+
+// layerEdges lists the edges of Layers[li] to draw (see maxAllEdges).
+func layerEdges(in Input, g *topoGeom, li int, layer *network.Layer, es []edge) []edge {
+	src, dst := &g.cols[li], &g.cols[li+1]
+	if layer == nil || src.n == 0 || dst.n == 0 || len(layer.W) < layer.In*layer.Out {
+		return es
+	}
+	x0, x1 := 2*src.x+2, 2*dst.x-1
+	if x1 <= x0 {
+		return es
+	}
+	mx := maxAbs(layer.W)
+	if mx == 0 {
+		mx = 1
+	}
+	mk := func(k, j int, w float64, emph bool) edge {
+		return edge{x0: x0, y0: src.pixelY(k), x1: x1, y1: dst.pixelY(j), w: w, r: math.Min(math.Abs(w)/mx, 1), emph: emph}
+	}
+	fd := in.Focus.Layer == li+1 && in.Focus.Neuron >= 0 && in.Focus.Neuron < layer.Out
+	fs := in.Focus.Layer == li && in.Focus.Neuron >= 0 && in.Focus.Neuron < layer.In
+	if layer.In*layer.Out <= maxAllEdges && !src.collapsed && !dst.collapsed {
+		for j := 0; j < layer.Out; j++ {
+			for k := 0; k < layer.In; k++ {
+				w := layer.W[j*layer.In+k]
+				if !finite(w) {
+					continue
+				}
+				emph := fd && j == in.Focus.Neuron || fs && k == in.Focus.Neuron
+				es = append(es, mk(k, j, w, emph))
+			}
+		}
+		return es
+	}
+	switch {
+	case fd:
+		j := in.Focus.Neuron
+		row := layer.W[j*layer.In : (j+1)*layer.In]
+		es = groupEdges(src, row, func(k int, w float64) edge { return mk(k, j, w, true) }, es)
+	case fs:
+		k := in.Focus.Neuron
+		colW := make([]float64, layer.Out)
+		for j := range colW {
+			colW[j] = layer.W[j*layer.In+k]
+		}
+		es = groupEdges(dst, colW, func(j int, w float64) edge { return mk(k, j, w, true) }, es)
+	default:
+		es = strongest(layer, mk, es)
+	}
+	return es
+}
+
+// groupEdges adds one edge per neuron of col (or per slot, with the mean
+// weight, when col is collapsed).
+func groupEdges(col *column, ws []float64, mk func(int, float64) edge, es []edge) []edge {
+	if !col.collapsed {
+		for i, w := range ws {
+			if finite(w) {
+				es = append(es, mk(i, w))
+			}
+		}
+		return es
+	}
+	// One edge per row (two slots) keeps fans readable.
+	for s := 0; s < col.slots; s += 2 {
+		sum, n := 0.0, 0
+		for i := s * col.g; i < min((s+2)*col.g, len(ws)); i++ {
+			if finite(ws[i]) {
+				sum += ws[i]
+				n++
+			}
+		}
+		if n > 0 {
+			es = append(es, mk(s*col.g, sum/float64(n)))
+		}
+	}
+	return es
+}
+
+// strongest adds the topEdges largest-magnitude weights of layer.
+func strongest(layer *network.Layer, mk func(k, j int, w float64, emph bool) edge, es []edge) []edge {
+	type kw struct {
+		i int
+		a float64
+	}
+	var best [topEdges]kw
+	n := 0
+	for i, w := range layer.W[:layer.In*layer.Out] {
+		a := math.Abs(w)
+		if !finite(a) {
+			continue
+		}
+		if n < topEdges {
+			best[n] = kw{i, a}
+			n++
+			continue
+		}
+		// Replace the weakest kept one when a is larger.
+		m := 0
+		for q := 1; q < n; q++ {
+			if best[q].a < best[m].a {
+				m = q
+			}
+		}
+		if a > best[m].a {
+			best[m] = kw{i, a}
+		}
+	}
+	for _, b := range best[:n] {
+		j, k := b.i/layer.In, b.i%layer.In
+		es = append(es, mk(k, j, layer.W[b.i], false))
+	}
+	return es
+}
+
+// drawLegend explains colours and glyphs on row y.
+func drawLegend(st *themes.Styles, c *canvas, y int) {
+	x := c.text(0, y, "○◔◑◕●", st.RampFg(0.8))
+	x = c.text(x, y, " act ", st.SGR.Dim)
+	if st.Mono {
+		x = c.text(x, y, "+", "")
+		x = c.text(x, y, "/", st.SGR.Dim)
+		x = c.text(x, y, "−", "")
+		x = c.text(x, y, " weight ", st.SGR.Dim)
+	} else {
+		x = c.text(x, y, "⠒⠒", st.DivFg(1))
+		x = c.text(x, y, " + ", st.SGR.Dim)
+		x = c.text(x, y, "⠒⠒", st.DivFg(-1))
+		x = c.text(x, y, " − ", st.SGR.Dim)
+	}
+	x = c.text(x, y, "⠒⠒", st.SGR.Dim)
+	x = c.text(x, y, " strong ", st.SGR.Dim)
+	x = c.text(x, y, "⠐⠐", st.SGR.Dim)
+	c.text(x, y, " weak", st.SGR.Dim)
+}
+
+// fitNum formats v in at most w cells.
+func fitNum(v float64, w int) string {
+	if math.Abs(v) < 0.005 {
+		v = 0
+	}
+	for _, s := range []string{num2(v), strconv.FormatFloat(v, 'g', 2, 64), strconv.FormatFloat(v, 'g', 1, 64)} {
+		if len([]rune(s)) <= w {
+			return s
+		}
+	}
+	if v < 0 {
+		return "−"
+	}
+	return "+"
+}
