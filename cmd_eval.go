@@ -1,0 +1,168 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"backprop/datasets"
+	"backprop/network"
+)
+
+func evalHelp(fs *flag.FlagSet) func(io.Writer) {
+	return func(w io.Writer) {
+		fmt.Fprintf(w, `usage: backprop eval --model FILE [--data SET] [flags]
+
+Evaluate a model file: loss, accuracy and a labelled confusion matrix
+(rows: actual class, columns: predicted). The data defaults to the one the
+model file names (written by train --out or the trainer); data flags given
+here override it.
+
+flags:
+`)
+		printFlags(w, fs, []string{"model", "on", "json"})
+		fmt.Fprintf(w, "\ndata:\n")
+		printFlags(w, fs, dataFlagNames())
+		fmt.Fprintf(w, `
+exit status: 0 evaluated; 1 bad model or data file; 2 bad flags (including a
+model whose shape does not fit the data).
+`)
+	}
+}
+
+// runEval is `backprop eval`.
+func runEval(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	sf := AddDataFlags(fs)
+	model := fs.String("model", "", "the model `FILE` to evaluate (required)")
+	on := fs.String("on", "test", "which part of the data: test (the train part if there is no test set), train, or all")
+	asJSON := fs.Bool("json", false, "print the result as one JSON object")
+	if status, ok := parseFlags(fs, args, evalHelp(fs), stdout, stderr); !ok {
+		return status
+	}
+	if err := eval(sf, *model, *on, *asJSON, stdout); err != nil {
+		fmt.Fprintf(stderr, "backprop eval: %v\n", err)
+		return ExitCode(err)
+	}
+	return 0
+}
+
+// evalResult is eval's output.
+type evalResult struct {
+	Model     string   `json:"model"`
+	Shape     string   `json:"shape"`
+	Data      string   `json:"data"`
+	Part      string   `json:"part"`
+	Samples   int      `json:"samples"`
+	Loss      jsonNum  `json:"loss"`
+	Accuracy  *jsonNum `json:"accuracy,omitempty"`
+	Correct   int      `json:"correct,omitempty"`
+	Classes   []string `json:"classes,omitempty"`
+	Confusion [][]int  `json:"confusion,omitempty"` // [actual][predicted]
+}
+
+func eval(sf *SetupFlags, model, on string, asJSON bool, w io.Writer) error {
+	if model == "" {
+		return flagErr("model", "required: the model file to evaluate")
+	}
+	switch on {
+	case "test", "train", "all":
+	default:
+		return flagErr("on", "must be test, train or all, got %q", on)
+	}
+	m, ds, _, err := loadModelData(sf, model)
+	if err != nil {
+		return err
+	}
+	net, err := m.Network()
+	if err != nil {
+		return fmt.Errorf("%s: %w", model, err)
+	}
+	set, part := ds.Test, "test"
+	switch {
+	case on == "train" || (on == "test" && ds.Test.Len() == 0):
+		set, part = ds.Train, "train"
+		if on == "test" {
+			part = "train (no test set)"
+		}
+	case on == "all":
+		set = datasets.Set{X: append(append([][]float64(nil), ds.Train.X...), ds.Test.X...),
+			Y: append(append([][]float64(nil), ds.Train.Y...), ds.Test.Y...)}
+		part = "all"
+	}
+	met := net.Evaluate(netSet(set))
+	r := evalResult{Model: model, Shape: describeNet(net), Data: ds.Name, Part: part, Samples: set.Len(), Loss: jsonNum(met.Loss)}
+	if ds.Kind == datasets.Classification && met.Confusion != nil {
+		a := jsonNum(met.Accuracy)
+		r.Accuracy = &a
+		for i := range met.Confusion {
+			r.Correct += met.Confusion[i][i]
+		}
+		r.Confusion = met.Confusion
+		r.Classes = ds.Classes
+	}
+	if asJSON {
+		b, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(w, "%s\n", b)
+		return err
+	}
+	fmt.Fprintf(w, "model     %s: %s\n", r.Model, r.Shape)
+	fmt.Fprintf(w, "data      %s, %s part: %d samples\n", r.Data, r.Part, r.Samples)
+	fmt.Fprintf(w, "loss      %.6f\n", met.Loss)
+	if r.Accuracy != nil {
+		fmt.Fprintf(w, "accuracy  %.4f (%d/%d)\n", met.Accuracy, r.Correct, r.Samples)
+		fmt.Fprintf(w, "\nconfusion matrix (rows: actual, columns: predicted)\n%s", confusionTable(r.Classes, r.Confusion))
+	}
+	return nil
+}
+
+// describeNet is "64→30→10, sigmoid/sigmoid, quadratic".
+func describeNet(net *network.Network) string {
+	acts := make([]string, len(net.Layers))
+	for i, l := range net.Layers {
+		acts[i] = l.Act.String()
+	}
+	return fmt.Sprintf("%s, %s, %s", sizesString(net.Sizes), strings.Join(acts, "/"), net.Cost)
+}
+
+// confusionTable renders conf[actual][predicted] with class labels.
+func confusionTable(classes []string, conf [][]int) string {
+	label := func(i int) string {
+		if i < len(classes) {
+			return classes[i]
+		}
+		return strconv.Itoa(i)
+	}
+	width := 1
+	for i := range conf {
+		width = max(width, len([]rune(label(i))))
+		for _, v := range conf[i] {
+			width = max(width, len(strconv.Itoa(v)))
+		}
+	}
+	first := len("actual")
+	for i := range conf {
+		first = max(first, len([]rune(label(i))))
+	}
+	var b strings.Builder
+	pad := func(s string, n int) string { return strings.Repeat(" ", max(0, n-len([]rune(s)))) + s }
+	b.WriteString(pad("actual", first) + " │")
+	for j := range conf {
+		b.WriteString(" " + pad(label(j), width))
+	}
+	b.WriteString("\n" + strings.Repeat("─", first+1) + "┼" + strings.Repeat("─", (width+1)*len(conf)) + "\n")
+	for i, row := range conf {
+		b.WriteString(pad(label(i), first) + " │")
+		for _, v := range row {
+			b.WriteString(" " + pad(strconv.Itoa(v), width))
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
