@@ -27,9 +27,9 @@ func (s *tmuxSession) tmux(args ...string) (string, error) {
 
 func (s *tmuxSession) start(w, h int, dir string, cmd ...string) {
 	s.t.Helper()
-	shell := "cd " + shellQuote(dir) + " && exec env TERM=xterm-256color COLORTERM=truecolor"
+	shell := "cd " + tmuxQuote(dir) + " && exec env TERM=xterm-256color COLORTERM=truecolor"
 	for _, c := range cmd {
-		shell += " " + shellQuote(c)
+		shell += " " + tmuxQuote(c)
 	}
 	if out, err := s.tmux("new-session", "-d", "-s", s.name, "-x", strconv.Itoa(w), "-y", strconv.Itoa(h), shell); err != nil {
 		s.t.Fatalf("tmux new-session: %v\n%s", err, out)
@@ -80,7 +80,7 @@ func (s *tmuxSession) waitText(text string) string {
 	return s.waitFor(fmt.Sprintf("%q", text), func(scr string) bool { return strings.Contains(scr, text) })
 }
 
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+func tmuxQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // position extracts "epoch … m N" from the status bar.
 var statusRE = regexp.MustCompile(`epoch \d+ +batch \d+/\d+ +sample \d+/\d+ +phase [^η]*η [^ ]+ +m \d+`)

@@ -15,6 +15,7 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"backprop/themes"
 )
@@ -70,7 +71,7 @@ type runState struct {
 const tickPeriod = 50 * time.Millisecond
 
 // budgetShare is the share of a tick period spent training at full speed.
-const budgetShare = 0.8
+const budgetShare = 0.85
 
 // defaultSpeed picks a run speed a person can follow for small data sets
 // and full speed for big ones.
@@ -233,7 +234,9 @@ func (m *Model) View() tea.View {
 // tooSmall says which size is needed, fitted into w×h.
 func tooSmall(w, h int) string {
 	msg := fmt.Sprintf("backprop needs at least %d×%d; this terminal is %d×%d", MinWidth, MinHeight, w, h)
-	return strings.Join(block(msg, w, h), "\n")
+	lines := strings.Split(ansi.Wordwrap(msg, w, ""), "\n")
+	top := max((h-len(lines))/2, 0)
+	return strings.Join(block(strings.Repeat("\n", top)+strings.Join(lines, "\n"), w, h), "\n")
 }
 
 func (m *Model) setFlash(s string, isErr bool) { m.flash, m.flashErr = s, isErr }

@@ -95,7 +95,7 @@ func checkLimits(lim Limits, spec network.Spec, ds *datasets.Dataset) error {
 }
 
 // initRNG is the RNG that draws a network's initial weights from its seed.
-func initRNG(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x6261636b70726f70)) }
+func initRNG(seed uint64) *rand.Rand { return network.NewRand(seed) }
 
 // newSession loads the data, builds the network and its stepper.
 func newSession(preset string, setup Setup, lim Limits) (*session, error) {

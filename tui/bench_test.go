@@ -1,0 +1,77 @@
+package tui
+
+import (
+	"testing"
+	"time"
+
+	"backprop/datasets"
+	"backprop/network"
+)
+
+// BenchmarkViewDigits120x40 times one full frame of the digits preset at
+// 120×40 in the middle of training, with the weights changing between
+// frames (as in run mode) so per-weights caches are rebuilt.
+func BenchmarkViewDigits120x40(b *testing.B) {
+	m := newTestModel(b, Options{Preset: "digits"}, 120, 40)
+	press(m, "e", "s", "space", "space")
+	m.View()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		m.sess.version++
+		m.View()
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/1000, "ms/frame")
+}
+
+// BenchmarkRunModeDigits measures the samples/s run mode reaches on the
+// digits preset at full speed while redrawing at its tick rate: each
+// iteration is one tick (Update trains, View draws, then the tick's timer
+// runs out, as in the real program). Interleaved with the ticks, a headless
+// stepper of the same preset trains with back-to-back RunFor calls (the
+// fast path `backprop train` uses), so both see the same machine load.
+// Metrics: run-samples/s (per wall-clock second of run mode),
+// headless-samples/s and their ratio.
+func BenchmarkRunModeDigits(b *testing.B) {
+	m := newTestModel(b, Options{Preset: "digits"}, 120, 40)
+	m.run.speed = len(speedLevels()) - 1
+	p, _ := FindPreset("digits")
+	ds, err := datasets.Load(p.Setup.Data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	net, err := network.New(p.Setup.Net, initRNG(1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	head, err := network.NewStepper(net, p.Setup.Hyper, toNetSet(ds.Train), toNetSet(ds.Test))
+	if err != nil {
+		b.Fatal(err)
+	}
+	cmd := m.toggleRun()
+	var runTime, headTime time.Duration
+	var headN int
+	for b.Loop() {
+		if cmd == nil {
+			b.Fatal("run mode stopped")
+		}
+		t0 := time.Now()
+		msg := cmd() // waits for the tick like the real program
+		_, cmd = m.Update(msg)
+		m.View()
+		runTime += time.Since(t0)
+
+		t1 := time.Now()
+		n, err := head.RunFor(tickPeriod)
+		if err != nil {
+			b.Fatal(err)
+		}
+		headTime += time.Since(t1)
+		headN += n
+	}
+	runRate := float64(m.run.samples) / runTime.Seconds()
+	headRate := float64(headN) / headTime.Seconds()
+	b.ReportMetric(runRate, "run-samples/s")
+	b.ReportMetric(headRate, "headless-samples/s")
+	b.ReportMetric(100*runRate/headRate, "%-of-headless")
+}
