@@ -680,3 +680,21 @@ func ExampleExport() {
 	// ACTIVATIONS = ["sigmoid", "sigmoid"]
 	// def predict(x):
 }
+
+// BenchmarkExportMNISTShape writes the PyTorch script of a [784,30,10]
+// network with 5 probes; it reports the script's size.
+func BenchmarkExportMNISTShape(b *testing.B) {
+	net := randNet([]int{784, 30, 10}, []Activation{Sigmoid, Sigmoid}, Quadratic, 1)
+	probes, err := ExportProbes(net, 5, rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		if err := Export(&buf, net, FormatPyTorch, probes); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "script-bytes")
+}
