@@ -46,6 +46,10 @@ func runTrainer(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	opts.ModelPath = sf.Model
+	opts.DataDir = sf.DataDir
+	if opts.DataDir == "" {
+		opts.DataDir = os.Getenv("BACKPROP_DATA")
+	}
 	custom, err := trainerSetup(sf, opts.Preset)
 	if err != nil {
 		fmt.Fprintf(stderr, "backprop: %v\n", err)

@@ -86,7 +86,7 @@ func (m *Model) pick(i int) {
 	p, err := FindPreset(it.preset)
 	if err == nil {
 		var s *session
-		s, err = newSession(p.Name, p.Setup, m.opts.Limits)
+		s, err = newSession(p.Name, m.withDataDir(p.Setup), m.opts.Limits)
 		if err == nil {
 			m.open(s)
 			return

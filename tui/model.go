@@ -120,7 +120,7 @@ func New(opts Options) (*Model, error) {
 		}
 		m.open(s)
 	case opts.Custom != nil:
-		s, err := newSession("", *opts.Custom, opts.Limits)
+		s, err := newSession("", m.withDataDir(*opts.Custom), opts.Limits)
 		if err != nil {
 			return nil, err
 		}
@@ -130,7 +130,7 @@ func New(opts Options) (*Model, error) {
 		if err != nil {
 			return nil, err
 		}
-		s, err := newSession(p.Name, p.Setup, opts.Limits)
+		s, err := newSession(p.Name, m.withDataDir(p.Setup), opts.Limits)
 		if err != nil {
 			return nil, fmt.Errorf("preset %s: %w", p.Name, err)
 		}
@@ -237,6 +237,14 @@ func tooSmall(w, h int) string {
 	lines := strings.Split(ansi.Wordwrap(msg, w, ""), "\n")
 	top := max((h-len(lines))/2, 0)
 	return strings.Join(block(strings.Repeat("\n", top)+strings.Join(lines, "\n"), w, h), "\n")
+}
+
+// withDataDir fills in Options.DataDir where a setup names none.
+func (m *Model) withDataDir(s Setup) Setup {
+	if s.Data.DataDir == "" {
+		s.Data.DataDir = m.opts.DataDir
+	}
+	return s
 }
 
 func (m *Model) setFlash(s string, isErr bool) { m.flash, m.flashErr = s, isErr }

@@ -29,6 +29,9 @@ type Options struct {
 	// save and load go to SaveDir only, by base name.
 	Sandbox bool
 	SaveDir string
+	// DataDir is where the mnist and fashion-mnist presets look for their
+	// idx files (datasets.Spec.DataDir); empty: only the system locations.
+	DataDir string
 	// Limits cap network and data size (0 = unlimited).
 	Limits Limits
 	// Budget shares CPU between sessions; nil means train as fast as the

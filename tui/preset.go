@@ -70,6 +70,16 @@ func Presets() []Preset {
 			Net:   net(q, network.InitXavier, []int{64, 30, 10}, sig, sig),
 			Hyper: hyper(network.Backprop, 3, 10, network.SGD),
 		}},
+		{"mnist", "the real thing: 28×28 digits, [784,30,10] (needs the MNIST idx files, --data-dir)", Setup{
+			Data:  datasets.Spec{Name: "mnist", Seed: 1},
+			Net:   net(q, network.InitXavier, []int{784, 30, 10}, sig, sig),
+			Hyper: hyper(network.Backprop, 3, 10, network.SGD),
+		}},
+		{"fashion-mnist", "clothes instead of digits: same network, harder data (needs the idx files)", Setup{
+			Data:  datasets.Spec{Name: "fashion-mnist", Seed: 1},
+			Net:   net(ce, network.InitXavier, []int{784, 100, 10}, sig, soft),
+			Hyper: hyper(network.Backprop, 0.5, 10, network.SGD),
+		}},
 	}
 }
 
