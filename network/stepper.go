@@ -107,7 +107,8 @@ type Stepper struct {
 	net         *Network
 	h           Hyper
 	train, test Set
-	perm        []int // training order of this epoch (replaced, never mutated)
+	perm        []int  // training order of this epoch (replaced, never mutated)
+	permSeed    uint64 // the seed perm was drawn with
 	c           cursor
 
 	// Mini-batch rows: z[l][s], a[l][s] (a[0][s] is a view of the input),
@@ -257,6 +258,7 @@ func (s *Stepper) restart() {
 // The perceptron rule keeps the data order, so that a repeated state at an
 // epoch end proves a cycle.
 func (s *Stepper) permFor(epoch int) []int {
+	s.permSeed = s.h.Seed
 	p := make([]int, len(s.train.X))
 	for i := range p {
 		p[i] = i

@@ -7,6 +7,7 @@ type snapshot struct {
 	h              Hyper
 	c              cursor
 	perm           []int
+	permSeed       uint64
 	w, b           [][]float64
 	z, a, d        [][][]float64 // a[0] holds views
 	y              [][]float64   // views
@@ -66,7 +67,7 @@ func floats2(v [][]float64) int {
 }
 
 func (s *Stepper) takeSnapshot() *snapshot {
-	sn := &snapshot{h: s.h, c: s.c, perm: s.perm, costs: append([]float64(nil), s.costs...),
+	sn := &snapshot{h: s.h, c: s.c, perm: s.perm, permSeed: s.permSeed, costs: append([]float64(nil), s.costs...),
 		gw: clone2(s.gw), gb: clone2(s.gb), count: s.count, loss: s.loss,
 		vw: clone2(s.vw), vb: clone2(s.vb), sw: clone2(s.sw), sb: clone2(s.sb), adamT: s.adamT,
 		hist: s.hist, batchLosses: s.batchLosses, status: s.status, div: s.div, initial: s.initial,
@@ -103,7 +104,7 @@ func (s *Stepper) takeSnapshot() *snapshot {
 }
 
 func (s *Stepper) restoreSnapshot(sn *snapshot) {
-	s.h, s.c, s.perm = sn.h, sn.c, sn.perm
+	s.h, s.c, s.perm, s.permSeed = sn.h, sn.c, sn.perm, sn.permSeed
 	for l, layer := range s.net.Layers {
 		copy(layer.W, sn.w[l])
 		copy(layer.B, sn.b[l])
