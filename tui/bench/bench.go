@@ -165,9 +165,9 @@ func (m *Model) rebuildLearner() {
 	for i, y := range m.ys {
 		ys[i] = []float64{y}
 	}
-	st, err := network.NewStepper(net, network.Hyper{
-		Rule: network.Perceptron, Eta: m.eta, Batch: 1, Seed: m.seed,
-	}, network.Set{X: m.rows, Y: ys}, network.Set{})
+	h := network.DefaultHyper()
+	h.Rule, h.Eta, h.Batch, h.Seed = network.Perceptron, m.eta, 1, m.seed
+	st, err := network.NewStepper(net, h, network.Set{X: m.rows, Y: ys}, network.Set{})
 	if err != nil {
 		m.stErr = err
 		return
@@ -379,11 +379,9 @@ func (m Model) openTrainer(hidden int) tea.Cmd {
 			Cost:  network.Quadratic,
 			Init:  network.InitXavier,
 		},
-		Hyper: network.Hyper{
-			Rule: network.Backprop, Eta: 2, Batch: len(m.rows), Opt: network.SGD,
-			Mu: 0.9, Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-8, Seed: m.seed,
-		},
+		Hyper: network.DefaultHyper(),
 	}
+	msg.Hyper.Rule, msg.Hyper.Eta, msg.Hyper.Batch, msg.Hyper.Seed = network.Backprop, 2, len(m.rows), m.seed
 	return func() tea.Msg { return msg }
 }
 

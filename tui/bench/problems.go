@@ -81,7 +81,7 @@ func Problems() []Problem {
 		gate("and", "logic gate AND", func(a, b bool) bool { return a && b }),
 		gate("or", "logic gate OR", func(a, b bool) bool { return a || b }),
 		gate("nand", "logic gate NAND", func(a, b bool) bool { return !(a && b) }),
-		gate("xor", "logic gate XOR (one or the other, not both)", func(a, b bool) bool { return a != b }),
+		gate("xor", "logic gate XOR", func(a, b bool) bool { return a != b }),
 	}
 }
 

@@ -85,13 +85,13 @@ func (m Model) View(w, h int) string {
 		top = append(top, fmt.Sprintf(" %-3s %-14s %s %s", "["+strconv.Itoa(k+1)+"]", in.Name, x, m.fieldView(k, "w"+sub(k+1)+" = ")))
 	}
 	top = append(top, fmt.Sprintf(" %-3s %-14s %3s %s", "", "", "", m.fieldView(n, "θ  = ")+
-		st.Dim.Render(" threshold (bias b = −θ = "+num(m.b)+")")))
+		st.Dim.Render(" threshold, bias b = −θ = "+num(m.b))))
 	top = append(top, blank)
 
 	// the weighted sum against the threshold, and the decision
 	s := m.Z(m.x) - m.b
 	top = append(top, m.barView(s, leftW))
-	top = append(top, m.decisionView(s))
+	top = append(top, m.decisionView())
 	top = append(top, blank)
 
 	// the truth table
@@ -108,10 +108,12 @@ func (m Model) View(w, h int) string {
 	var lines []string
 	lines = append(lines, top...)
 	if plot {
-		left := strings.Join(dropBlanks(append(append([]string{}, top[2:]...), table...)), "\n")
-		left = lipgloss.NewStyle().Width(leftW).Render(left)
-		right := m.plotView()
-		body := lipgloss.JoinHorizontal(lipgloss.Top, left, "  ", right)
+		var ls []string
+		for _, l := range dropBlanks(append(append([]string{}, top[2:]...), table...)) {
+			l = ansi.Truncate(strings.TrimRight(l, " "), leftW, "…")
+			ls = append(ls, l+strings.Repeat(" ", leftW-ansi.StringWidth(l)))
+		}
+		body := lipgloss.JoinHorizontal(lipgloss.Top, strings.Join(ls, "\n"), "  ", m.plotView())
 		lines = append([]string{top[0], blank}, strings.Split(body, "\n")...)
 	} else {
 		lines = append(lines, table...)
@@ -225,7 +227,7 @@ func (m Model) barView(sum float64, w int) string {
 	return label + bar + right
 }
 
-func (m Model) decisionView(sum float64) string {
+func (m Model) decisionView() string {
 	st := m.styles
 	z := m.Z(m.x)
 	d := m.Decision(m.x)
@@ -234,22 +236,18 @@ func (m Model) decisionView(sum float64) string {
 	if d > 0 {
 		rel = ">"
 	}
-	stepPart := fmt.Sprintf("step: Σ w·x %s θ → %s", rel, num(d))
 	p := sigmoid(z)
-	sigPart := fmt.Sprintf("sigmoid: σ(%s) = %.2f, so %.0f%% sure", num(z), p, 100*p)
 	dec := st.Bold.Render(word)
 	if d > 0 {
 		dec = st.OK.Render(word)
 	}
 	if m.unit == SigmoidUnit {
-		return "confidence " + st.Bold.Render(fmt.Sprintf("%.2f", p)) + " → " + dec + "   " + st.Dim.Render(sigPart+" · "+stepPart)
+		return fmt.Sprintf("confidence σ(%s) = %s, so %.0f%% sure → %s", num(z), st.Bold.Render(fmt.Sprintf("%.2f", p)), 100*p, dec) +
+			st.Dim.Render(fmt.Sprintf("   (step: %s)", num(d)))
 	}
-	return "decision " + dec + "   " + st.Dim.Render(stepPart+" · "+sigPart)
+	return "decision " + dec + st.Dim.Render(fmt.Sprintf("   Σ w·x %s θ, so step → %s (sigmoid: %.2f sure)", rel, num(d), p))
 }
 
-// tableView draws all 2ⁿ rows with decision (or σ), target, and ✓/✗. An
-// input is marked * when it decided the row: it is on and its weight pushed
-// toward the row's decision (w > 0 for yes, w < 0 for no).
 func (m Model) tableView() []string {
 	st := m.styles
 	var hdr []string
@@ -260,7 +258,7 @@ func (m Model) tableView() []string {
 			name = in.Name
 		}
 		widths[k] = max(3, lipgloss.Width(name))
-		hdr = append(hdr, fmt.Sprintf("%-*s", widths[k]+len(name)-lipgloss.Width(name), name))
+		hdr = append(hdr, name+strings.Repeat(" ", widths[k]-lipgloss.Width(name)))
 	}
 	out := "output"
 	if m.unit == SigmoidUnit {
@@ -353,17 +351,19 @@ func (m Model) learnView(w int) []string {
 }
 
 // plotWidth is the width of the 2-D plot, frame included.
-const plotWidth = 23
+const plotWidth = 22
 
 // plotView draws the four points of a 2-input problem on [−0.5, 1.5]² and
 // the region where the unit says 1 (·); the edge of that region is the line
 // w₁x₁ + w₂x₂ = θ.
 func (m Model) plotView() string {
 	st := m.styles
-	const cw, ch = plotWidth - 2, 9
+	const cw, ch = plotWidth - 5, 9
 	cell := func(c, r int) (float64, float64) {
 		return -0.5 + (float64(c)+0.5)*2/cw, 1.5 - (float64(r)+0.5)*2/ch
 	}
+	col := func(x float64) int { return int((x + 0.5) / 2 * cw) }
+	row := func(y float64) int { return int((1.5 - y) / 2 * ch) }
 	grid := make([][]string, ch)
 	for r := range grid {
 		grid[r] = make([]string, cw)
@@ -377,8 +377,7 @@ func (m Model) plotView() string {
 		}
 	}
 	for i, x := range m.rows {
-		c := int((x[0] + 0.5) / 2 * cw)
-		r := int((1.5 - x[1]) / 2 * ch)
+		c, r := col(x[0]), row(x[1])
 		g := "○"
 		if m.ys[i] > 0 {
 			g = "●"
@@ -390,9 +389,18 @@ func (m Model) plotView() string {
 	}
 	lines := []string{"x₂ ┌" + strings.Repeat("─", cw) + "┐"}
 	for r := range grid {
-		lines = append(lines, "   │"+strings.Join(grid[r], "")+"│")
+		label := "   │"
+		switch r {
+		case row(1):
+			label = " 1 │"
+		case row(0):
+			label = " 0 │"
+		}
+		lines = append(lines, label+strings.Join(grid[r], "")+"│")
 	}
-	lines = append(lines, "   └"+strings.Repeat("─", cw)+"┘ x₁")
+	lines = append(lines, "   └"+strings.Repeat("─", cw)+"┘")
+	c0, c1 := col(0), col(1)
+	lines = append(lines, strings.Repeat(" ", 4+c0)+"0"+strings.Repeat(" ", c1-c0-1)+"1  x₁")
 	lines = append(lines, st.Dim.Render("   ● "+m.prob.Positive+"  ○ "+m.prob.Negative+"  · says "+m.prob.Positive))
 	return strings.Join(lines, "\n")
 }
