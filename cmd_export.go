@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,10 +12,11 @@ import (
 	"path/filepath"
 	"strings"
 
+	"backprop/datasets"
 	"backprop/network"
 )
 
-const exportUsage = `usage: backprop export --format pytorch|numpy --model FILE [--out model.py] [--probes N] [--seed S]
+const exportUsage = `usage: backprop export --format pytorch|numpy --model FILE [--out model.py] [--probes N] [--seed S] [--data-probes]
 
 Writes a self-contained Python 3 script that rebuilds the model's network with
 its exact weights: in PyTorch (torch.nn.Sequential in float64, with loss_fn and
@@ -35,6 +37,11 @@ flags:
   --probes N   how many probe inputs to embed, 1..10000 (default 5); drawn
                uniformly from [-1, 1)
   --seed S     seed for the probe inputs (default 1)
+  --data-probes
+               embed the first N samples of the model's own data set (its test
+               split, or the training set when there is none) as the probes,
+               instead of random inputs; the model file must name its data, as
+               'backprop train --out' files do ($BACKPROP_DATA as in train)
 
 Needs python3 with torch (Debian: python3-torch) or numpy (python3-numpy).
 `
@@ -51,6 +58,7 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("out", "", "")
 	nProbes := fs.Int("probes", 5, "")
 	seed := fs.Uint64("seed", 1, "")
+	dataProbes := fs.Bool("data-probes", false, "")
 	usageErr := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "backprop export: "+format+"\nrun 'backprop export --help' for usage\n", a...)
 		return 2
@@ -85,7 +93,12 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "backprop export: %s: %v\n", *modelPath, err)
 		return 1
 	}
-	probes, err := network.ExportProbes(net, *nProbes, rand.New(rand.NewPCG(*seed, 0)))
+	var probes [][]float64
+	if *dataProbes {
+		probes, err = exportDataProbes(m, net, *nProbes)
+	} else {
+		probes, err = network.ExportProbes(net, *nProbes, rand.New(rand.NewPCG(*seed, 0)))
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "backprop export: %s: %v\n", *modelPath, err)
 		return 1
@@ -109,6 +122,46 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "backprop export: wrote %s (%s, %d bytes); check it with: python3 %s\n",
 		*out, *format, script.Len(), shellQuote(*out))
 	return 0
+}
+
+// exportDataProbes takes up to n probes from the data set the model file
+// names: its test split, or the training set when there is no test split.
+// Samples that put a step unit at its threshold are skipped.
+func exportDataProbes(m *network.Model, net *network.Network, n int) ([][]float64, error) {
+	if len(m.Data) == 0 || string(m.Data) == "null" {
+		return nil, errors.New("--data-probes: the model file does not name its data set (drop --data-probes for random probes)")
+	}
+	var spec datasets.Spec
+	if err := json.Unmarshal(m.Data, &spec); err != nil {
+		return nil, fmt.Errorf("--data-probes: data: %v", err)
+	}
+	if spec.DataDir == "" {
+		spec.DataDir = os.Getenv("BACKPROP_DATA")
+	}
+	ds, err := datasets.Load(spec)
+	if err != nil {
+		return nil, fmt.Errorf("--data-probes: %w", err)
+	}
+	set := ds.Test
+	if len(set.X) == 0 {
+		set = ds.Train
+	}
+	if len(set.X) > 0 && len(set.X[0]) != net.Sizes[0] {
+		return nil, fmt.Errorf("--data-probes: %s has %d inputs, the model takes %d", ds.Name, len(set.X[0]), net.Sizes[0])
+	}
+	var probes [][]float64
+	for _, x := range set.X {
+		if len(probes) == n {
+			break
+		}
+		if network.ExportProbeOK(net, x) == nil {
+			probes = append(probes, x)
+		}
+	}
+	if len(probes) == 0 {
+		return nil, fmt.Errorf("--data-probes: no sample of %s is usable as a probe (each puts a step unit at its threshold, where rounding decides)", ds.Name)
+	}
+	return probes, nil
 }
 
 // exportWriteAtomic writes data to path through a temporary file in the same

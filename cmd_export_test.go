@@ -142,3 +142,55 @@ func TestRunExportOut(t *testing.T) {
 		t.Errorf("softmax outputs %v sum to %v", got[0], s)
 	}
 }
+
+// TestRunExportDataProbes takes the probes from the data set the model names:
+// the AND gate's four rows (no test split, so the training set).
+func TestRunExportDataProbes(t *testing.T) {
+	dir := t.TempDir()
+	model := filepath.Join(dir, "and.json")
+	const andModel = `{"format": "backprop/model", "version": 1, "inputs": 2,
+ "layers": [{"activation": "sigmoid", "weights": [[5.5, 5.5]], "biases": [-8.25]}],
+ "cost": "cross-entropy", "data": {"Name": "and", "Split": 1, "Seed": 1}}`
+	if err := os.WriteFile(model, []byte(andModel), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := runExport([]string{"--format", "numpy", "--model", model, "--data-probes", "--probes", "10"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	script := stdout.String()
+	i := strings.Index(script, "PROBES = [\n")
+	j := strings.Index(script, "\nEXPECTED = ")
+	if i < 0 || j < i {
+		t.Fatalf("no PROBES in:\n%s", script)
+	}
+	rows := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(script[i+len("PROBES = [\n"):j-1]), "\n") {
+		rows[strings.TrimSpace(line)] = true
+	}
+	for _, want := range []string{"[0.0, 0.0],", "[0.0, 1.0],", "[1.0, 0.0],", "[1.0, 1.0],"} {
+		if !rows[want] {
+			t.Errorf("PROBES lacks %s; has %v", want, rows)
+		}
+	}
+	if len(rows) != 4 {
+		t.Errorf("PROBES has %d rows, want the 4 of the AND gate: %v", len(rows), rows)
+	}
+
+	// A model without "data" can't take its probes from there.
+	_, plain := writeExportModel(t)
+	stdout.Reset()
+	stderr.Reset()
+	if code := runExport([]string{"--format", "numpy", "--model", plain, "--data-probes"}, &stdout, &stderr); code != 1 ||
+		!strings.Contains(stderr.String(), "does not name its data set") {
+		t.Errorf("exit %d, stderr %q; want 1 and 'does not name its data set'", code, stderr.String())
+	}
+	// Nor one whose data doesn't fit the network.
+	mismatch := filepath.Join(dir, "iris.json")
+	os.WriteFile(mismatch, []byte(strings.Replace(andModel, `"Name": "and"`, `"Name": "iris"`, 1)), 0o644)
+	stderr.Reset()
+	if code := runExport([]string{"--format", "numpy", "--model", mismatch, "--data-probes"}, &stdout, &stderr); code != 1 ||
+		!strings.Contains(stderr.String(), "has 4 inputs, the model takes 2") {
+		t.Errorf("exit %d, stderr %q; want 1 and 'has 4 inputs, the model takes 2'", code, stderr.String())
+	}
+}

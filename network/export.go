@@ -55,16 +55,8 @@ func Export(w io.Writer, net *Network, format string, probes [][]float64) error 
 	}
 	expected := make([][]float64, len(probes))
 	for i, x := range probes {
-		if len(x) != net.Sizes[0] {
-			return fmt.Errorf("network: export: probes[%d]: expected %d inputs, got %d", i, net.Sizes[0], len(x))
-		}
-		for k, v := range x {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return fmt.Errorf("network: export: probes[%d][%d]: %v", i, k, v)
-			}
-		}
-		if l, j, ok := stepAmbiguous(net, x); ok {
-			return fmt.Errorf("network: export: probes[%d]: step unit layers[%d] neuron %d is at its threshold (z ≈ 0), so rounding decides its output; use another probe", i, l, j)
+		if err := checkProbe(net, x); err != nil {
+			return fmt.Errorf("network: export: probes[%d]: %w", i, err)
 		}
 		y := net.Predict(x)
 		if len(y) != net.Sizes[len(net.Sizes)-1] {
@@ -107,6 +99,30 @@ func ExportProbes(net *Network, n int, rng *rand.Rand) ([][]float64, error) {
 		return nil, fmt.Errorf("network: export: found only %d of %d probes clear of the step thresholds", len(probes), n)
 	}
 	return probes, nil
+}
+
+// ExportProbeOK says whether Export accepts x as a probe for net: the right
+// length, finite, and no step unit at its threshold. The error says why not.
+func ExportProbeOK(net *Network, x []float64) error {
+	if err := checkExportNet(net); err != nil {
+		return err
+	}
+	return checkProbe(net, x)
+}
+
+func checkProbe(net *Network, x []float64) error {
+	if len(x) != net.Sizes[0] {
+		return fmt.Errorf("expected %d inputs, got %d", net.Sizes[0], len(x))
+	}
+	for k, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("input %d is %v", k, v)
+		}
+	}
+	if l, j, ok := stepAmbiguous(net, x); ok {
+		return fmt.Errorf("step unit layers[%d] neuron %d is at its threshold (z ≈ 0), so rounding decides its output", l, j)
+	}
+	return nil
 }
 
 // checkExportNet validates the exported fields: shapes chained between

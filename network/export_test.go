@@ -249,7 +249,7 @@ func TestExportErrors(t *testing.T) {
 		{"Inf bias", func() *Network { n := good(); n.Layers[1].B[0] = math.Inf(-1); return n }, "pytorch", probe, "layers[1].B[0]: -Inf"},
 		{"no probes", good, "numpy", nil, "no probe inputs"},
 		{"probe length", good, "numpy", [][]float64{{1, 2}, {1}}, "probes[1]: expected 2 inputs, got 1"},
-		{"probe NaN", good, "numpy", [][]float64{{1, math.NaN()}}, "probes[0][1]: NaN"},
+		{"probe NaN", good, "numpy", [][]float64{{1, math.NaN()}}, "probes[0]: input 1 is NaN"},
 		{"probe overflow", func() *Network {
 			return &Network{Sizes: []int{2, 1}, Layers: []*Layer{{In: 2, Out: 1, Act: Linear, W: []float64{1, 1}, B: []float64{0}}}}
 		}, "numpy", [][]float64{{math.MaxFloat64, math.MaxFloat64}}, "probes[0]: output 0 is"},
