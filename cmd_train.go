@@ -296,15 +296,15 @@ func train(sf *SetupFlags, o trainOpts, stdout io.Writer) error {
 		}
 	}
 	rep.final(last, time.Since(begin), samples, stopReason)
-	if o.history != "" {
-		if err := writeAtomic(o.history, historyCSV(st.History())); err != nil {
-			return err
-		}
-	}
+	return saveOutputs(s, o)
+}
+
+// saveOutputs writes --out and --history: both or neither.
+func saveOutputs(s *trainSession, o trainOpts) error {
+	var m *network.Model
 	if o.out != "" {
-		m := st.Model()
-		if m == nil {
-			return errors.New("the engine returned no model to save")
+		if m = s.st.Model(); m == nil {
+			return errors.New("the engine returned no model to save; no files were written")
 		}
 		data, err := json.Marshal(s.data)
 		if err != nil {
@@ -312,7 +312,15 @@ func train(sf *SetupFlags, o trainOpts, stdout io.Writer) error {
 		}
 		m.Data = data
 		if err := m.Save(o.out); err != nil {
-			return err
+			return fmt.Errorf("%v; no files were written", err)
+		}
+	}
+	if o.history != "" {
+		if err := writeAtomic(o.history, historyCSV(s.st.History())); err != nil {
+			if o.out != "" {
+				os.Remove(o.out)
+			}
+			return fmt.Errorf("%v; no files were written", err)
 		}
 	}
 	return nil
@@ -345,7 +353,7 @@ func metrics(r epochRecord, regression bool, sep string) string {
 	var parts []string
 	add := func(name string, v float64, skip bool) {
 		if !skip && !math.IsNaN(v) {
-			parts = append(parts, fmt.Sprintf("%s: %.4f", name, v))
+			parts = append(parts, name+": "+num4(v))
 		}
 	}
 	add("loss", r.Loss, false)
@@ -353,6 +361,14 @@ func metrics(r epochRecord, regression bool, sep string) string {
 	add("val_loss", r.ValLoss, false)
 	add("val_accuracy", r.ValA, regression)
 	return strings.Join(parts, sep)
+}
+
+// num4 formats a metric with 4 decimals, or 4 significant digits when huge.
+func num4(v float64) string {
+	if math.Abs(v) >= 1e6 {
+		return strconv.FormatFloat(v, 'g', 4, 64)
+	}
+	return strconv.FormatFloat(v, 'f', 4, 64)
 }
 
 // plainReporter prints one line per epoch (for pipes and logs).
@@ -379,9 +395,9 @@ func finalLines(w io.Writer, r epochRecord, total time.Duration, samples int, no
 	if math.IsNaN(loss) {
 		what, loss, acc = "train (no test set)", r.Loss, r.Acc
 	}
-	line := fmt.Sprintf("Final %s: loss %.4f", what, loss)
+	line := fmt.Sprintf("Final %s: loss %s", what, num4(loss))
 	if !regression && !math.IsNaN(acc) {
-		line += fmt.Sprintf(" - accuracy %.4f", acc)
+		line += " - accuracy " + num4(acc)
 	}
 	rate := 0.0
 	if total > 0 {
@@ -534,6 +550,10 @@ func writeAtomic(path string, data []byte) error {
 	}
 	defer os.Remove(tmp.Name()) // no-op after the rename
 	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
 		tmp.Close()
 		return err
 	}

@@ -1,0 +1,431 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"backprop/network"
+)
+
+// runCLI runs the program in-process and returns its exit status and output.
+func runCLI(args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	code = run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// writeFile writes text to name in dir and returns its path.
+func writeFile(t *testing.T, dir, name, text string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestFlagValidation(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"negative lr", []string{"train", "--data", "xor", "--lr", "-1"}, 2, "--lr: must be > 0, got -1"},
+		{"zero lr", []string{"train", "--data", "xor", "--lr", "0"}, 2, "--lr: must be > 0, got 0"},
+		{"NaN lr", []string{"train", "--data", "xor", "--lr", "NaN"}, 2, "--lr: must be > 0, got NaN"},
+		{"zero batch", []string{"train", "--data", "xor", "--batch", "0"}, 2, "--batch: must be ≥ 1, got 0"},
+		{"zero epochs", []string{"train", "--data", "xor", "--epochs", "0"}, 2, "--epochs: must be ≥ 1, got 0"},
+		{"negative l2", []string{"train", "--data", "xor", "--l2", "-0.1"}, 2, "--l2: must be ≥ 0, got -0.1"},
+		{"momentum", []string{"train", "--data", "xor", "--momentum", "1"}, 2, "--momentum: must be in [0, 1), got 1"},
+		{"unknown activation", []string{"train", "--data", "xor", "--act", "sigmoidal"}, 2, `--act: unknown activation "sigmoidal"; want one of step, linear, sigmoid`},
+		{"unknown out-act", []string{"train", "--data", "xor", "--out-act", "soft"}, 2, `--out-act: unknown activation "soft"`},
+		{"act count", []string{"train", "--data", "xor", "--layers", "2,4,1", "--act", "tanh,tanh,tanh"}, 2, "--act: 3 names for 2 layers (2→4→1); give 1 or 2 (or 1 with --out-act)"},
+		{"hidden softmax", []string{"train", "--data", "iris", "--layers", "4,8,3", "--act", "softmax,softmax"}, 2, "--act: softmax is for the output layer only"},
+		{"unknown cost", []string{"train", "--data", "xor", "--cost", "hinge"}, 2, `--cost: must be one of quadratic, cross-entropy, got "hinge"`},
+		{"unknown opt", []string{"train", "--data", "xor", "--opt", "rmsprop"}, 2, `--opt: must be one of sgd, momentum, adam, got "rmsprop"`},
+		{"unknown init", []string{"train", "--data", "xor", "--init", "ones"}, 2, `--init: must be one of xavier, he, uniform, zero`},
+		{"unknown rule", []string{"train", "--data", "xor", "--rule", "hebb"}, 2, `--rule: must be backprop or perceptron`},
+		{"layers mismatch", []string{"train", "--data", "digits", "--layers", "784,30,10"}, 2, "--layers: 784,30,10 does not fit the data, which has 64 inputs and 10 outputs; use 64,…,10"},
+		{"layers junk", []string{"train", "--data", "xor", "--layers", "2,x,1"}, 2, `--layers: "x" is not a layer size`},
+		{"layers zero", []string{"train", "--data", "xor", "--layers", "0"}, 2, `--layers: "0" is not a layer size`},
+		{"layers one end", []string{"train", "--data", "xor", "--layers", "_,4,1"}, 2, "--layers: use _ at both ends"},
+		{"split", []string{"train", "--data", "circle", "--split", "1.5"}, 2, "--split: must be in (0, 1], got 1.5"},
+		{"split zero", []string{"train", "--data", "circle", "--split", "0"}, 2, "--split: must be in (0, 1], got 0"},
+		{"noise", []string{"train", "--data", "circle", "--noise", "-1"}, 2, "--noise: must be in [0, 10], got -1"},
+		{"target kind", []string{"train", "--data", "xor", "--target-kind", "ordinal"}, 2, `--target-kind: must be class or real, got "ordinal"`},
+		{"progress", []string{"train", "--data", "xor", "--progress", "fancy"}, 2, `--progress: must be auto, bar or plain`},
+		{"no data", []string{"train"}, 2, "--data: required: a built-in name (vacation, and,"},
+		{"unknown data", []string{"train", "--data", "no-such-set"}, 1, `datasets: unknown data set "no-such-set": not a built-in set`},
+		{"undefined flag", []string{"train", "--data", "xor", "--learning-rate", "3"}, 2, "backprop train: unknown flag --learning-rate"},
+		{"bad number", []string{"train", "--data", "xor", "--lr", "fast"}, 2, `invalid value "fast" for flag --lr`},
+		{"stray argument", []string{"train", "--data", "xor", "extra"}, 2, `unexpected argument "extra"`},
+		{"out dir missing", []string{"train", "--data", "xor", "--out", filepath.Join(dir, "nope", "m.json")}, 2, "--out: directory " + filepath.Join(dir, "nope") + " does not exist"},
+		{"history is dir", []string{"train", "--data", "xor", "--history", dir}, 2, "--history: " + dir + " is a directory"},
+		{"shape with model", []string{"train", "--model", "x.json", "--layers", "2,2,1"}, 2, "--layers: cannot be used with --model"},
+		{"eval no model", []string{"eval", "--data", "xor"}, 2, "--model: required"},
+		{"eval on", []string{"eval", "--model", "m.json", "--on", "both"}, 2, `--on: must be test, train or all`},
+		{"eval net flag", []string{"eval", "--model", "m.json", "--lr", "3"}, 2, "unknown flag --lr"},
+		{"unknown command", []string{"tarin"}, 2, `backprop: unknown command "tarin"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errs := runCLI(tt.args...)
+			if code != tt.code || !strings.Contains(errs, tt.want) {
+				t.Errorf("exit %d, stderr:\n%s\nwant exit %d and %q", code, errs, tt.code, tt.want)
+			}
+			if out != "" && tt.code == 2 {
+				t.Errorf("stdout not empty: %q", out)
+			}
+		})
+	}
+}
+
+func TestParseLayers(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []int
+	}{
+		{"", []int{64, 30, 10}},
+		{"16", []int{64, 16, 10}},
+		{"64,30,10", []int{64, 30, 10}},
+		{"64,10", []int{64, 10}},
+		{"_,_", []int{64, 10}},
+		{"_,30,20,_", []int{64, 30, 20, 10}},
+		{" 64 , 30 , 10 ", []int{64, 30, 10}},
+	}
+	for _, tt := range tests {
+		got, err := parseLayers(tt.in, 64, 10)
+		if err != nil || !equalInts(got, tt.want) {
+			t.Errorf("parseLayers(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
+		}
+	}
+	for _, bad := range []string{"64,30", "30,10", "a", "-3", "64,,10", "_", "_,30", "99999999"} {
+		if _, err := parseLayers(bad, 64, 10); err == nil {
+			t.Errorf("parseLayers(%q): no error", bad)
+		}
+	}
+}
+
+func equalInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestNetSpecActs(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--data", "xor", "--layers", "2,4,1"}, "sigmoid,sigmoid"},
+		{[]string{"--data", "sine", "--layers", "_,8,8,_"}, "sigmoid,sigmoid,linear"},
+		{[]string{"--data", "xor", "--layers", "2,4,1", "--act", "tanh"}, "tanh,tanh"},
+		{[]string{"--data", "xor", "--layers", "2,4,1", "--act", "relu,sigmoid"}, "relu,sigmoid"},
+		{[]string{"--data", "iris", "--layers", "_,8,4,_", "--act", "relu,tanh", "--out-act", "softmax"}, "relu,tanh,softmax"},
+		{[]string{"--data", "iris", "--act", "relu", "--out-act", "softmax"}, "relu,softmax"},
+	}
+	for _, tt := range tests {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		sf := AddSetupFlags(fs)
+		if err := fs.Parse(tt.args); err != nil {
+			t.Fatal(err)
+		}
+		s, err := sf.Resolve()
+		if err != nil {
+			t.Errorf("%v: %v", tt.args, err)
+			continue
+		}
+		var names []string
+		for _, a := range s.Net.Acts {
+			names = append(names, a.String())
+		}
+		if got := strings.Join(names, ","); got != tt.want {
+			t.Errorf("%v: acts %s, want %s", tt.args, got, tt.want)
+		}
+	}
+}
+
+func TestHelp(t *testing.T) {
+	code, out, _ := runCLI("help")
+	if code != 0 || !strings.Contains(out, "train") || !strings.Contains(out, "eval") {
+		t.Errorf("help: %d %q", code, out)
+	}
+	for _, cmd := range []string{"train", "eval"} {
+		code, out, errs := runCLI(cmd, "--help")
+		if code != 0 || errs != "" {
+			t.Errorf("%s --help: exit %d, stderr %q", cmd, code, errs)
+		}
+		code2, out2, _ := runCLI("help", cmd)
+		if code2 != 0 || out2 != out {
+			t.Errorf("help %s differs from %s --help", cmd, cmd)
+		}
+		// Every flag is explained.
+		fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+		if cmd == "train" {
+			AddSetupFlags(fs)
+			for _, n := range []string{"out", "history", "json", "progress"} {
+				fs.Bool(n, false, "")
+			}
+		} else {
+			AddDataFlags(fs)
+			for _, n := range []string{"model", "on", "json"} {
+				fs.Bool(n, false, "")
+			}
+		}
+		fs.VisitAll(func(f *flag.Flag) {
+			if !regexp.MustCompile(`(?m)^  --` + regexp.QuoteMeta(f.Name) + `\b`).MatchString(out) {
+				t.Errorf("%s --help does not explain --%s", cmd, f.Name)
+			}
+		})
+	}
+}
+
+// requireModels skips a test while the engine cannot write model files yet.
+func requireModels(t *testing.T) {
+	t.Helper()
+	net, err := network.New(network.Spec{Sizes: []int{2, 1}, Acts: []network.Activation{network.Sigmoid}}, network.NewRand(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := network.NewStepper(net, network.DefaultHyper(), network.Set{X: [][]float64{{0, 0}}, Y: [][]float64{{0}}}, network.Set{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Model() == nil {
+		t.Skip("network: Stepper.Model not implemented yet")
+	}
+}
+
+func TestBadCSV(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name, text string
+		extra      []string
+		code       int
+		want       string
+	}{
+		{"ragged", "a,b,label\n1,2,x\n3,4\n", nil, 1, "ragged.csv:3:3: row has 2 fields, the header has 3"},
+		{"non-numeric", "a,b,label\n1,2,x\n3,four,y\n", nil, 1, `non-numeric.csv:3:3: column "b": expected a finite number, got "four"`},
+		{"empty", "", nil, 1, "empty.csv: empty file: expected a header row"},
+		{"header-only", "a,b,label\n", nil, 1, "header-only.csv: a header but no data rows"},
+		{"missing-target", "a,b,c\n1,2,3\n", []string{"--target", "label"}, 1, `missing-target.csv: no column "label"; columns are: a, b, c`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeFile(t, dir, tt.name+".csv", tt.text)
+			out := filepath.Join(dir, tt.name+".json")
+			hist := filepath.Join(dir, tt.name+".hist.csv")
+			args := append([]string{"train", "--data", path, "--out", out, "--history", hist, "--epochs", "1"}, tt.extra...)
+			code, _, errs := runCLI(args...)
+			if code != tt.code || !strings.Contains(errs, tt.want) {
+				t.Errorf("exit %d, stderr:\n%s\nwant exit %d and %q", code, errs, tt.code, tt.want)
+			}
+			for _, p := range []string{out, hist} {
+				if _, err := os.Stat(p); err == nil {
+					t.Errorf("%s was written", p)
+				}
+			}
+		})
+	}
+}
+
+func TestCSVTrainBOMCRLF(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("\uFEFFx1,x2,class\r\n")
+	for i := range 40 {
+		x1, x2 := float64(i%7), float64(i%5)
+		cls := "lo"
+		if x1+x2 > 5 {
+			cls = "hi"
+		}
+		b.WriteString(strconv.FormatFloat(x1, 'g', -1, 64) + "," + strconv.FormatFloat(x2, 'g', -1, 64) + "," + cls + "\r\n")
+	}
+	path := writeFile(t, dir, "bom.csv", b.String())
+	code, out, errs := runCLI("train", "--data", path, "--layers", "_,4,_", "--epochs", "2", "--normalize")
+	if code != 0 || !strings.Contains(out, "Final test") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+}
+
+// jsonLines decodes train --json output.
+func jsonLines(t *testing.T, out string) []map[string]any {
+	t.Helper()
+	var objs []map[string]any
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		var m map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatalf("not JSON: %q: %v", sc.Text(), err)
+		}
+		objs = append(objs, m)
+	}
+	return objs
+}
+
+// stripTiming removes the timing fields, which differ between runs.
+var timing = regexp.MustCompile(` - [0-9.]+s - |\([0-9]+ epochs? in .*\)|"seconds":[0-9.e+-]+|"samples_per_sec":[0-9.e+-]+`)
+
+func TestTrainDigitsAcceptance(t *testing.T) {
+	args := []string{"train", "--data", "digits", "--layers", "64,30,10", "--act", "sigmoid", "--cost", "quadratic",
+		"--lr", "3", "--batch", "10", "--epochs", "30", "--seed", "1", "--json"}
+	code, out, errs := runCLI(args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	objs := jsonLines(t, out)
+	if len(objs) != 31 {
+		t.Fatalf("%d JSON objects, want 30 epochs + final", len(objs))
+	}
+	final := objs[30]
+	if final["final"] != true || final["val_accuracy"].(float64) < 0.95 {
+		t.Errorf("final %v: want val_accuracy ≥ 0.95", final)
+	}
+	t.Logf("digits: final val_accuracy %v, val_loss %v, %v samples/s", final["val_accuracy"], final["val_loss"], final["samples_per_sec"])
+	_, out2, _ := runCLI(args...)
+	if a, b := timing.ReplaceAllString(out, ""), timing.ReplaceAllString(out2, ""); a != b {
+		t.Errorf("two runs differ:\n%s\n%s", a, b)
+	}
+}
+
+func TestProgressModesAgree(t *testing.T) {
+	base := []string{"train", "--data", "circle", "--noise", "0.1", "--layers", "_,6,_", "--lr", "1", "--epochs", "3", "--batch", "7"}
+	_, plain, _ := runCLI(append(base, "--progress", "plain")...)
+	_, bar, _ := runCLI(append(base, "--progress", "bar")...)
+	_, js, _ := runCLI(append(base, "--json")...)
+	// The bar's final line per epoch carries the same metrics as the plain line.
+	metricRE := regexp.MustCompile(`loss: [0-9.]+ - accuracy: [0-9.]+ - val_loss: [0-9.]+ - val_accuracy: [0-9.]+`)
+	p, b := metricRE.FindAllString(plain, -1), metricRE.FindAllString(bar, -1)
+	if len(p) != 3 || strings.Join(p, "\n") != strings.Join(b, "\n") {
+		t.Errorf("plain and bar metrics differ:\n%s\n---\n%s", plain, bar)
+	}
+	if !strings.Contains(bar, "Epoch 2/3\n") || !strings.Contains(bar, "[==============================]") || !strings.Contains(bar, "samples/s") {
+		t.Errorf("bar output:\n%q", bar)
+	}
+	objs := jsonLines(t, js)
+	if len(objs) != 4 {
+		t.Fatalf("json: %d objects", len(objs))
+	}
+	for i, m := range metricRE.FindAllString(plain, -1) {
+		want := strconv.FormatFloat(objs[i]["val_accuracy"].(float64), 'f', 4, 64)
+		if !strings.HasSuffix(m, "val_accuracy: "+want) {
+			t.Errorf("epoch %d: plain %q, json val_accuracy %v", i+1, m, objs[i]["val_accuracy"])
+		}
+	}
+}
+
+func TestDivergence(t *testing.T) {
+	dir := t.TempDir()
+	out, hist := filepath.Join(dir, "m.json"), filepath.Join(dir, "h.csv")
+	code, _, errs := runCLI("train", "--data", "sine", "--lr", "1e6", "--epochs", "5", "--out", out, "--history", hist)
+	if code != 1 || !strings.Contains(errs, "diverged") || !strings.Contains(errs, "--lr 1e+06") {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+	for _, p := range []string{out, hist} {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s was written", p)
+		}
+	}
+}
+
+func TestHistory(t *testing.T) {
+	dir := t.TempDir()
+	hist := filepath.Join(dir, "h.csv")
+	code, _, errs := runCLI("train", "--data", "xor", "--layers", "2,4,1", "--lr", "2", "--epochs", "4", "--history", hist)
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	b, err := os.ReadFile(hist)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != 5 || lines[0] != "epoch,loss,accuracy,val_loss,val_accuracy" {
+		t.Fatalf("history:\n%s", b)
+	}
+	// No test set: val_* are empty.
+	if !regexp.MustCompile(`^4,[0-9.e-]+,[0-9.]+,,$`).MatchString(lines[4]) {
+		t.Errorf("last line %q", lines[4])
+	}
+}
+
+func TestModelRoundTrip(t *testing.T) {
+	requireModels(t)
+	dir := t.TempDir()
+	model := filepath.Join(dir, "m.json")
+	code, out, errs := runCLI("train", "--data", "iris", "--layers", "_,8,_", "--lr", "1", "--epochs", "20", "--out", model)
+	if code != 0 {
+		t.Fatalf("train: %s", errs)
+	}
+	// eval reads the data from the model file and reproduces the final test metrics.
+	code, ev, errs := runCLI("eval", "--model", model)
+	if code != 0 {
+		t.Fatalf("eval: %s", errs)
+	}
+	final := regexp.MustCompile(`Final test: loss ([0-9.]+) - accuracy ([0-9.]+)`).FindStringSubmatch(out)
+	evLoss := regexp.MustCompile(`loss +([0-9.]+)`).FindStringSubmatch(ev)
+	if final == nil || evLoss == nil || !strings.Contains(ev, "accuracy  "+final[2]) || !strings.HasPrefix(evLoss[1], final[1][:len(final[1])-1]) {
+		t.Errorf("train said %q; eval:\n%s", final, ev)
+	}
+	for _, want := range []string{"confusion matrix (rows: actual, columns: predicted)", "setosa", "versicolor", "virginica", "data      iris, test part: 37 samples"} {
+		if !strings.Contains(ev, want) {
+			t.Errorf("eval output lacks %q:\n%s", want, ev)
+		}
+	}
+	code, ej, _ := runCLI("eval", "--model", model, "--json", "--on", "all")
+	var r evalResult
+	if code != 0 || json.Unmarshal([]byte(ej), &r) != nil || r.Samples != 150 || len(r.Confusion) != 3 || len(r.Classes) != 3 {
+		t.Errorf("eval --json: %d %s", code, ej)
+	}
+	// Resuming trains on from the saved state.
+	code, _, errs = runCLI("train", "--model", model, "--epochs", "2", "--lr", "0.5", "--out", model)
+	if code != 0 {
+		t.Errorf("resume: %s", errs)
+	}
+	// A model that does not fit the data.
+	code, _, errs = runCLI("eval", "--model", model, "--data", "wine")
+	if code != 2 || !strings.Contains(errs, "--data: the model "+model+" takes 4 inputs and gives 3 outputs (4→8→3), but wine has 13 inputs and 3 outputs") {
+		t.Errorf("shape mismatch: exit %d, %q", code, errs)
+	}
+	code, _, errs = runCLI("train", "--model", model, "--data", "digits", "--out", filepath.Join(dir, "x.json"))
+	if code != 2 || !strings.Contains(errs, "takes 4 inputs") {
+		t.Errorf("train shape mismatch: exit %d, %q", code, errs)
+	}
+	// NaN weights are refused with the JSON path.
+	b, _ := os.ReadFile(model)
+	bad := regexp.MustCompile(`-?[0-9]\.[0-9]+(e-?[0-9]+)?`).ReplaceAllStringFunc(string(b), func() func(string) string {
+		done := false
+		return func(s string) string {
+			if done {
+				return s
+			}
+			done = true
+			return "NaN"
+		}
+	}())
+	nanModel := writeFile(t, dir, "nan.json", bad)
+	code, _, errs = runCLI("eval", "--model", nanModel)
+	if code != 1 || errs == "" {
+		t.Errorf("NaN model: exit %d, %q", code, errs)
+	}
+	code, _, errs = runCLI("eval", "--model", filepath.Join(dir, "missing.json"))
+	if code != 1 || !strings.Contains(errs, "missing.json") {
+		t.Errorf("missing model: exit %d, %q", code, errs)
+	}
+}
