@@ -1,0 +1,335 @@
+package tui
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"backprop/network"
+)
+
+func xorModel(t *testing.T) *Model {
+	t.Helper()
+	return newTestModel(t, Options{Preset: "xor", Sandbox: true, SaveDir: t.TempDir()}, 80, 24)
+}
+
+func TestLauncherPicksPreset(t *testing.T) {
+	m := newTestModel(t, Options{}, 80, 24)
+	if m.screen != screenLauncher {
+		t.Fatal("zero Options should open the launcher")
+	}
+	press(m, "down", "down", "down", "down", "enter")
+	if m.screen != screenTrainer || m.sess == nil || m.sess.preset != "xor" {
+		t.Fatalf("enter on the 5th item should open xor; screen %d", m.screen)
+	}
+	press(m, "esc")
+	if m.screen != screenLauncher {
+		t.Error("esc should go back to the launcher")
+	}
+	// wrap-around and the file actions open prompts
+	m.menu.cursor = 0
+	press(m, "up")
+	if !strings.HasPrefix(m.menu.items[m.menu.cursor].title, "load a model") {
+		t.Fatalf("cursor on %q", m.menu.items[m.menu.cursor].title)
+	}
+	press(m, "enter")
+	if m.prompt == nil || m.prompt.kind != promptLoad {
+		t.Fatal("load item should open a path prompt")
+	}
+	typeText(m, "missing.json")
+	press(m, "enter")
+	if m.prompt == nil || m.prompt.err == "" {
+		t.Fatal("a missing file should keep the prompt open with an error")
+	}
+	press(m, "esc")
+	if m.prompt != nil {
+		t.Error("esc should close the prompt")
+	}
+}
+
+func TestStepAndUndo(t *testing.T) {
+	m := xorModel(t)
+	st := m.sess.st
+	press(m, "space")
+	if p := st.Pos(); p.Phase != network.PhaseLoad {
+		t.Fatalf("space: phase %s, want load", p.Phase)
+	}
+	press(m, "s")
+	w := slices.Clone(st.Net().Layers[0].W)
+	steps := st.Pos().Steps
+	press(m, "b")
+	press(m, "u")
+	if st.Pos().Steps != steps || !slices.Equal(w, st.Net().Layers[0].W) {
+		t.Error("undo did not restore the weights and position")
+	}
+	press(m, "e", "R")
+	if p := st.Pos(); p.Epoch != 0 || p.Steps != 0 {
+		t.Errorf("reset: %+v", p)
+	}
+	press(m, "ctrl+r")
+	if st.Hyper().Seed != 2 {
+		t.Errorf("reseed: seed %d, want 2", st.Hyper().Seed)
+	}
+}
+
+func TestFocusAndEditWeight(t *testing.T) {
+	m := xorModel(t)
+	s := m.sess
+	if s.focus.Layer != 2 {
+		t.Fatalf("initial focus %+v, want the output layer", s.focus)
+	}
+	press(m, "left", "down", "down")
+	if s.focus != (Focus{Layer: 1, Neuron: 2, Weight: 0}) {
+		t.Fatalf("focus %+v", s.focus)
+	}
+	press(m, "tab", "tab")
+	if s.focus.Weight != -1 {
+		t.Fatalf("tab twice over 2 inputs should reach the bias, got %d", s.focus.Weight)
+	}
+	press(m, "w")
+	if m.prompt == nil || m.prompt.kind != promptWeight {
+		t.Fatal("w should open the value prompt")
+	}
+	m.prompt.input.SetValue("")
+	typeText(m, "abc")
+	press(m, "enter")
+	if m.prompt == nil || !strings.Contains(m.prompt.err, "not a number") {
+		t.Fatalf("bad number should be refused, prompt %+v", m.prompt)
+	}
+	m.prompt.input.SetValue("")
+	typeText(m, "1.25")
+	press(m, "enter")
+	if m.prompt != nil {
+		t.Fatalf("prompt still open: %s", m.prompt.err)
+	}
+	if b := s.st.Net().Layers[0].B[2]; b != 1.25 {
+		t.Errorf("bias = %g, want 1.25", b)
+	}
+	press(m, "tab", "w")
+	m.prompt.input.SetValue("-0.5")
+	press(m, "enter")
+	if w := s.st.Net().Layers[0].W[2*2+0]; w != -0.5 {
+		t.Errorf("w = %g, want -0.5", w)
+	}
+	press(m, "u")
+	if w := s.st.Net().Layers[0].W[2*2+0]; w == -0.5 {
+		t.Error("weight edit not undoable")
+	}
+	// the input layer has no weights
+	press(m, "left", "w")
+	if m.prompt != nil || !m.flashErr {
+		t.Error("editing an input should be refused with a message")
+	}
+}
+
+func TestHyperKeys(t *testing.T) {
+	m := xorModel(t)
+	st := m.sess.st
+	press(m, "]")
+	if st.Hyper().Eta != 5 {
+		t.Errorf("] from 2: η = %g, want 5", st.Hyper().Eta)
+	}
+	press(m, "[", "[")
+	if st.Hyper().Eta != 1 {
+		t.Errorf("[[ from 5: η = %g, want 1", st.Hyper().Eta)
+	}
+	press(m, "L")
+	m.prompt.input.SetValue("0.3")
+	press(m, "enter")
+	if st.Hyper().Eta != 0.3 {
+		t.Errorf("typed lr: η = %g", st.Hyper().Eta)
+	}
+	press(m, "}", "}", "}")
+	if st.Hyper().Batch != 4 {
+		t.Errorf("batch ×2 ×3 capped at the 4 samples: %d", st.Hyper().Batch)
+	}
+	press(m, "{", "{", "{")
+	if st.Hyper().Batch != 1 {
+		t.Errorf("batch ÷2: %d", st.Hyper().Batch)
+	}
+	press(m, "o")
+	if st.Hyper().Opt != network.Momentum {
+		t.Errorf("o: optimizer %s", st.Hyper().Opt)
+	}
+}
+
+func TestStructureKeys(t *testing.T) {
+	m := xorModel(t)
+	s := m.sess
+	sizes := func() []int { return s.st.Net().Sizes }
+	press(m, "n")
+	if !m.flashErr {
+		t.Error("adding a neuron to the output layer should be refused")
+	}
+	press(m, "left", "n", "n")
+	if !slices.Equal(sizes(), []int{2, 6, 1}) {
+		t.Fatalf("sizes %v", sizes())
+	}
+	press(m, "N")
+	if !slices.Equal(sizes(), []int{2, 5, 1}) {
+		t.Fatalf("sizes %v", sizes())
+	}
+	press(m, "g")
+	if !slices.Equal(sizes(), []int{2, 5, 5, 1}) {
+		t.Fatalf("after g: sizes %v", sizes())
+	}
+	press(m, "a")
+	if a := s.st.Net().Layers[1].Act; a != network.Tanh {
+		t.Errorf("a: activation %s, want tanh", a)
+	}
+	press(m, "G")
+	if !slices.Equal(sizes(), []int{2, 5, 1}) {
+		t.Fatalf("after G: sizes %v", sizes())
+	}
+	press(m, "c")
+	if s.st.Net().Cost != network.CrossEntropy {
+		t.Errorf("c: cost %s", s.st.Net().Cost)
+	}
+	// the network still trains after all that
+	press(m, "e")
+	if m.flashErr {
+		t.Errorf("step after restructuring: %s", m.flash)
+	}
+}
+
+func TestDataKeys(t *testing.T) {
+	m := xorModel(t)
+	press(m, "d")
+	m.prompt.input.SetValue("circle")
+	press(m, "enter")
+	if m.prompt != nil {
+		t.Fatalf("dataset prompt: %s", m.prompt.err)
+	}
+	s := m.sess
+	if s.data.Name != "circle" || len(s.data.Train.X) == 0 || len(s.data.Test.X) == 0 {
+		t.Fatalf("data %q train %d test %d", s.data.Name, len(s.data.Train.X), len(s.data.Test.X))
+	}
+	press(m, "x")
+	m.prompt.input.SetValue("0.8")
+	press(m, "enter")
+	if n := len(s.data.Train.X); n != 160 {
+		t.Errorf("split 0.8 of 200: %d train", n)
+	}
+	press(m, "z")
+	m.prompt.input.SetValue("2")
+	press(m, "enter")
+	if m.prompt == nil {
+		t.Error("noise 2 should be refused")
+	}
+	press(m, "esc", "d")
+	m.prompt.input.SetValue("/etc/passwd")
+	press(m, "enter")
+	if m.prompt == nil || m.prompt.err == "" {
+		t.Error("sandbox: a file path as data set should be refused")
+	}
+}
+
+func TestRunMode(t *testing.T) {
+	m := xorModel(t)
+	cmd := m.toggleRun()
+	if cmd == nil || !m.run.on {
+		t.Fatal("run should start a tick")
+	}
+	id := m.run.id
+	steps := m.sess.st.Pos().Steps
+	m.Update(runTickMsg{id: id})
+	if m.sess.st.Pos().Steps == steps {
+		t.Error("a tick trained nothing")
+	}
+	// a stale tick (from before a pause/resume) is ignored
+	press(m, "r", "r")
+	steps = m.sess.st.Pos().Steps
+	_, cmd = m.Update(runTickMsg{id: id})
+	if cmd != nil || m.sess.st.Pos().Steps != steps {
+		t.Error("stale tick was not ignored")
+	}
+	press(m, "r")
+	if m.run.on {
+		t.Error("r should pause")
+	}
+	// speed levels
+	m.run.speed = 0
+	press(m, "r")
+	steps = m.sess.st.Pos().Steps
+	m.Update(runTickMsg{id: m.run.id})
+	if d := m.sess.st.Pos().Steps - steps; d != 1 {
+		t.Errorf("slowest speed trained %d samples in a tick, want 1", d)
+	}
+	press(m, "+", "+", "+", "+", "+", "+", "+")
+	if m.run.speed != len(speedLevels())-1 {
+		t.Errorf("speed %d", m.run.speed)
+	}
+}
+
+type countingBudget struct{ grants, dones int }
+
+func (b *countingBudget) Grant(want time.Duration) time.Duration { b.grants++; return time.Millisecond }
+func (b *countingBudget) Done(time.Duration)                      { b.dones++ }
+
+func TestRunModeBudget(t *testing.T) {
+	b := &countingBudget{}
+	m := newTestModel(t, Options{Preset: "digits", Budget: b}, 80, 24)
+	m.run.speed = len(speedLevels()) - 1
+	m.toggleRun()
+	t0 := time.Now()
+	m.Update(runTickMsg{id: m.run.id})
+	if b.grants != 1 || b.dones != 1 {
+		t.Errorf("grants %d dones %d", b.grants, b.dones)
+	}
+	if d := time.Since(t0); d > 30*time.Millisecond {
+		t.Logf("tick with a 1 ms grant took %v", d) // not an assertion: shared CI machines
+	}
+}
+
+func TestMouse(t *testing.T) {
+	m := newTestModel(t, Options{Preset: "xor"}, 80, 24)
+	// a click on the tab row switches the shared pane
+	m.Update(tea.MouseClickMsg{X: 14, Y: 0, Button: tea.MouseLeft})
+	if m.tab != PaneLoss {
+		t.Errorf("tab %s, want Loss", m.tab)
+	}
+	press(m, "v")
+	if m.tab != PaneSample {
+		t.Errorf("v: tab %s", m.tab)
+	}
+	before := m.sess.focus
+	m.Update(tea.MouseWheelMsg{X: 5, Y: 5, Button: tea.MouseWheelDown})
+	if m.sess.focus == before && m.layerSizes()[before.Layer] > 1 {
+		t.Error("wheel did not move the focus")
+	}
+}
+
+func TestThemeAndHelp(t *testing.T) {
+	m := xorModel(t)
+	press(m, "T")
+	if m.themeName != "light" {
+		t.Errorf("T from dark: %q", m.themeName)
+	}
+	press(m, "?")
+	if !m.showHelp || !strings.Contains(screen(t, m), "step neuron") {
+		t.Error("? should show the full help")
+	}
+	press(m, "esc")
+	if m.showHelp || m.screen != screenTrainer {
+		t.Error("esc should close the help first")
+	}
+	m.Update(tea.ColorProfileMsg{})
+	if !m.mono || !m.styles.Mono {
+		t.Error("a colourless profile should give mono styles")
+	}
+}
+
+func TestNewErrors(t *testing.T) {
+	for _, opts := range []Options{
+		{Preset: "nope"},
+		{Theme: "nope"},
+		{ModelPath: "/does/not/exist.json"},
+	} {
+		if _, err := New(opts); err == nil {
+			t.Errorf("New(%+v): no error", opts)
+		}
+	}
+}
