@@ -267,7 +267,7 @@ func TestRunMode(t *testing.T) {
 type countingBudget struct{ grants, dones int }
 
 func (b *countingBudget) Grant(want time.Duration) time.Duration { b.grants++; return time.Millisecond }
-func (b *countingBudget) Done(time.Duration)                      { b.dones++ }
+func (b *countingBudget) Done(time.Duration)                     { b.dones++ }
 
 func TestRunModeBudget(t *testing.T) {
 	b := &countingBudget{}
