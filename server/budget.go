@@ -27,7 +27,7 @@ type Scheduler struct {
 }
 
 const (
-	activeWindow = 500 * time.Millisecond
+	activeWindow = time.Second
 	burstWindow  = 100 * time.Millisecond
 	minBurst     = 10 * time.Millisecond
 )
@@ -112,12 +112,14 @@ func (b *Budget) Grant(want time.Duration) time.Duration {
 	now := s.now()
 	wasActive := !b.lastWant.IsZero() && now.Sub(b.lastWant) < activeWindow
 	b.lastWant = now
+	credit := time.Duration(s.rateLocked(now) * float64(now.Sub(b.last)))
 	if wasActive {
-		b.tokens += time.Duration(s.rateLocked(now) * float64(now.Sub(b.last)))
-	} else if b.tokens < minBurst {
-		// Idle time is not credited (it would let many sessions that
-		// start at once overrun the share), but one small burst is.
-		b.tokens = minBurst
+		b.tokens += credit
+	} else {
+		// After a pause, idle time repays debt but fills the bucket only
+		// up to minBurst (full buckets for every session that starts at
+		// once would overrun the share).
+		b.tokens = min(b.tokens+credit, max(b.tokens, minBurst))
 	}
 	b.last = now
 	if c := s.capLocked(now); b.tokens > c {
@@ -153,4 +155,15 @@ func (b *Budget) Close() {
 	defer s.mu.Unlock()
 	b.closed = true
 	delete(s.sessions, b)
+}
+
+// totalUsed sums the training time charged to all open sessions.
+func (s *Scheduler) totalUsed() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var t time.Duration
+	for b := range s.sessions {
+		t += b.used
+	}
+	return t
 }
