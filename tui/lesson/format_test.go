@@ -1,0 +1,240 @@
+package lesson
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"backprop/network"
+)
+
+const good = `---
+title: A test lesson
+id: test-lesson
+order: 7
+summary: "for tests"
+---
+
+## Step: One
+
+` + "```scene" + `
+screen: bench
+preset: vacation
+weights: 0, 0, 1
+threshold: 0.5
+inputs: 0 1 1
+unit: sigmoid
+focus: 3
+` + "```" + `
+
+Some *Markdown* text.
+
+` + "```go" + `
+## Step: not a step inside code
+` + "```" + `
+
+` + "```question" + `
+ask: Up or down?
+options: up | down
+answer: Down
+reveal: because
+  it goes down.
+` + "```" + `
+
+` + "```check" + `
+goal: go only when
+  # a comment
+goal: the weather is nice
+follows(weather)
+wrong <= 2
+` + "```" + `
+
+## Step: Two
+
+` + "```scene" + `
+screen: trainer
+preset: xor
+layers: 2 3 1
+step: phase
+eta: 0.5
+batch: 4
+seed: 7
+reset: true
+` + "```" + `
+Text two.
+`
+
+func TestParseGood(t *testing.T) {
+	l, err := Parse("good.md", []byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.ID != "test-lesson" || l.Title != "A test lesson" || l.Order != 7 || l.Summary != "for tests" || len(l.Steps) != 2 {
+		t.Fatalf("lesson %+v", l)
+	}
+	s := l.Steps[0]
+	if s.Title != "One" || s.Line != 8 {
+		t.Errorf("step 0: %q line %d", s.Title, s.Line)
+	}
+	sc := s.Scene
+	if sc.Screen != "bench" || sc.Preset != "vacation" || fmt.Sprint(sc.Weights) != "[0 0 1]" || *sc.Threshold != 0.5 ||
+		fmt.Sprint(sc.Inputs) != "[0 1 1]" || sc.Unit != "sigmoid" || sc.Focus != "3" {
+		t.Errorf("scene %+v", sc)
+	}
+	if !strings.Contains(s.Text, "Some *Markdown* text.") || !strings.Contains(s.Text, "## Step: not a step inside code") {
+		t.Errorf("text %q", s.Text)
+	}
+	if len(s.Questions) != 1 || s.Questions[0].Answer != 1 || s.Questions[0].Reveal != "because it goes down." {
+		t.Errorf("questions %+v", s.Questions)
+	}
+	if s.Goal != "go only when the weather is nice" || len(s.Checks) != 2 {
+		t.Errorf("goal %q, %d checks", s.Goal, len(s.Checks))
+	}
+	sc = l.Steps[1].Scene
+	if sc.Screen != "trainer" || fmt.Sprint(sc.Layers) != "[2 3 1]" || sc.Step != "phase" || sc.Eta != 0.5 || sc.Batch != 4 || sc.Seed != 7 || !sc.Reset {
+		t.Errorf("scene 2 %+v", sc)
+	}
+	if l.Steps[1].Text != "Text two." || l.Steps[1].Checks != nil {
+		t.Errorf("step 2 %+v", l.Steps[1])
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	fm := "---\ntitle: T\nid: t\n---\n"
+	tests := []struct{ name, src, err string }{
+		{"no front matter", "# hi\n", "x.md:1: expected front matter starting with \"---\""},
+		{"unclosed front matter", "---\ntitle: T\n", "x.md:3: expected \"---\" to close the front matter"},
+		{"no title", "---\nid: t\n---\n", "x.md:3: expected \"title\" in the front matter"},
+		{"bad id", "---\ntitle: T\nid: Bad Id\n---\n", "x.md:3: expected an id of lower-case letters"},
+		{"bad order", "---\ntitle: T\nid: t\norder: first\n---\n", "x.md:4: expected a whole number for order"},
+		{"unknown key", "---\ntitle: T\nid: t\nauthor: me\n---\n", `x.md:4: unknown front matter key "author"`},
+		{"not key value", "---\ntitle: T\nid: t\njust words\n---\n", `x.md:4: expected "key: value"`},
+		{"dup key", "---\ntitle: T\ntitle: U\nid: t\n---\n", `x.md:3: "title" given twice`},
+		{"no steps", fm + "\n", "x.md:6: expected at least one \"## Step: <title>\""},
+		{"text before step", fm + "hello\n## Step: A\n", "x.md:5: expected \"## Step: <title>\" before any text"},
+		{"empty step title", fm + "## Step:   \n", "x.md:5: expected a title after"},
+		{"unclosed fence", fm + "## Step: A\n```check\nepoch > 1\n", "x.md:6: expected a closing ```"},
+		{"block before step", fm + "```check\nepoch > 1\n```\n", "x.md:5: expected \"## Step: <title>\" before a check block"},
+		{"bad check", fm + "## Step: A\n```check\ngoal: g\nepoch >> 1\n```\n", "x.md:8: col 8: expected a value after >, found \">\""},
+		{"empty check", fm + "## Step: A\n```check\ngoal: g\n```\n", "x.md:6: expected at least one condition"},
+		{"two checks", fm + "## Step: A\n```check\nepoch > 1\n```\n```check\nepoch > 2\n```\n", "x.md:9: expected one check block per step"},
+		{"unknown input", fm + "## Step: A\n```scene\npreset: vacation\n```\n```check\nfollows(wether)\n```\n", `x.md:10: vacation has no input "wether" (inputs: tickets, leave, weather)`},
+		{"w out of range", fm + "## Step: A\n```scene\npreset: and\n```\n```check\nw(3) > 1\n```\n", `x.md:10: and has no input "w(3)"`},
+		{"question no ask", fm + "## Step: A\n```question\noptions: a | b\nanswer: a\n```\n", "x.md:6: expected \"ask:\" in the question"},
+		{"question one option", fm + "## Step: A\n```question\nask: q\noptions: a\nanswer: a\n```\n", "x.md:8: expected 2 to 6 options"},
+		{"question empty option", fm + "## Step: A\n```question\nask: q\noptions: a || b\nanswer: a\n```\n", "x.md:8: expected options separated by |, found an empty one"},
+		{"question bad answer", fm + "## Step: A\n```question\nask: q\noptions: a | b\nanswer: c\n```\n", `x.md:9: answer "c" is not one of the options (a | b)`},
+		{"question no answer", fm + "## Step: A\n```question\nask: q\noptions: a | b\n```\n", `x.md:6: expected "answer:"`},
+		{"question unknown key", fm + "## Step: A\n```question\nask: q\nhint: h\n```\n", `x.md:8: unknown question key "hint"`},
+		{"scene unknown key", fm + "## Step: A\n```scene\ncolour: red\n```\n", `x.md:7: unknown scene key "colour"`},
+		{"scene bad screen", fm + "## Step: A\n```scene\nscreen: tv\n```\n", `x.md:7: screen: expected bench or trainer, found "tv"`},
+		{"scene bad step", fm + "## Step: A\n```scene\nstep: leap\n```\n", `x.md:7: step: expected neuron, phase, sample, batch, epoch`},
+		{"scene bad eta", fm + "## Step: A\n```scene\neta: -1\n```\n", `x.md:7: eta: expected a learning rate in (0, 100]`},
+		{"scene bad inputs", fm + "## Step: A\n```scene\ninputs: 0 2 1\n```\n", `x.md:7: inputs: expected 0s and 1s`},
+		{"scene bad layers", fm + "## Step: A\n```scene\nlayers: 2 x 1\n```\n", `x.md:7: layers: expected 2 to 8 layer sizes`},
+		{"scene wrong weight count", fm + "## Step: A\n```scene\npreset: and\nweights: 1 2 3\n```\n", `x.md:7: weights: expected 2 numbers for and`},
+		{"scene dup", fm + "## Step: A\n```scene\neta: 1\neta: 2\n```\n", `x.md:8: "eta" given twice`},
+		{"scene twice", fm + "## Step: A\n```scene\neta: 1\n```\n```scene\nbatch: 2\n```\n", `x.md:9: expected one scene block per step`},
+		{"scene not kv", fm + "## Step: A\n```scene\nvacation\n```\n", `x.md:7: expected "key: value", found "vacation"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("x.md", []byte(tt.src))
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("err = %v\nwant %q", err, tt.err)
+			}
+		})
+	}
+}
+
+func TestParseFile(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "mine.md")
+	if err := os.WriteFile(p, []byte("---\ntitle: Mine\nid: mine\n---\n## Step: A\n```check\nepoch >= x\n```\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := ParseFile(p)
+	if err == nil || !strings.HasPrefix(err.Error(), p+":7: col 10:") {
+		t.Errorf("err = %v", err)
+	}
+	if _, err := ParseFile(filepath.Join(dir, "missing.md")); err == nil || !strings.Contains(err.Error(), "missing.md") {
+		t.Errorf("missing file: %v", err)
+	}
+}
+
+func TestBuiltin(t *testing.T) {
+	ls, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, l := range ls {
+		ids = append(ids, l.ID)
+		if len(l.Steps) < 3 {
+			t.Errorf("%s: only %d steps", l.ID, len(l.Steps))
+		}
+		for _, s := range l.Steps {
+			if s.Text == "" {
+				t.Errorf("%s: step %q has no text", l.ID, s.Title)
+			}
+		}
+	}
+	want := "perceptron networks activations cost backprop sgd"
+	if strings.Join(ids, " ") != want {
+		t.Errorf("lessons %v, want %s", ids, want)
+	}
+}
+
+// The names checks accept are the engine's.
+func TestNamesMatchEngine(t *testing.T) {
+	for i, n := range PhaseNames {
+		if s := network.Phase(i).String(); s != n {
+			t.Errorf("phase %d: engine %q, lesson %q", i, s, n)
+		}
+	}
+	for i, n := range StatusNames {
+		if s := network.Status(i).String(); s != n {
+			t.Errorf("status %d: engine %q, lesson %q", i, s, n)
+		}
+	}
+	for i, n := range Granularities {
+		if s := network.Granularity(i).String(); s != n {
+			t.Errorf("granularity %d: engine %q, lesson %q", i, s, n)
+		}
+	}
+	if !slices.Contains(PhaseNames, network.PhaseEpochEnd.String()) {
+		t.Error("epoch-end missing")
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(good))
+	ents, _ := lessonFS.ReadDir("lessons")
+	for _, e := range ents {
+		b, _ := lessonFS.ReadFile("lessons/" + e.Name())
+		f.Add(b)
+	}
+	f.Add([]byte("---\ntitle: T\nid: t\n---\n## Step: A\n```question\nask: q\noptions: a | b\nanswer: a\n```\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		l, err := Parse("fuzz.md", data)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "fuzz.md:") {
+				t.Fatalf("error without file:line: %v", err)
+			}
+			return
+		}
+		if len(l.Steps) == 0 || l.ID == "" || l.Title == "" {
+			t.Fatalf("accepted lesson without steps, id or title")
+		}
+		for _, s := range l.Steps {
+			for _, q := range s.Questions {
+				if q.Answer < 0 || q.Answer >= len(q.Options) {
+					t.Fatalf("answer %d of %d options", q.Answer, len(q.Options))
+				}
+			}
+		}
+	})
+}
