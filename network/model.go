@@ -214,8 +214,7 @@ func (s *Stepper) Model() *Model {
 	for _, l := range net.Layers {
 		f.Layers = append(f.Layers, modelLayer{Activation: l.Act.String(), Weights: rowsJ(l.W, l.In), Biases: toJ(l.B)})
 	}
-	f.Training = &modelTraining{Rule: h.Rule.String(), Eta: h.Eta, Batch: h.Batch, Optimizer: h.Opt.String(),
-		Mu: h.Mu, Beta1: h.Beta1, Beta2: h.Beta2, Epsilon: h.Epsilon, L1: h.L1, L2: h.L2, Seed: h.Seed, MaxEpochs: h.MaxEpochs}
+	f.Training = trainingOf(h)
 	c := s.c
 	st := &modelState{Samples: len(s.train.X), Epoch: c.epoch, Batch: c.batch, Start: c.start, Size: c.m,
 		Sample: c.sample, Index: c.index, Steps: c.steps, ShuffleSeed: s.permSeed, Status: s.status.String(),
@@ -240,6 +239,11 @@ func (s *Stepper) Model() *Model {
 	}
 	f.State = st
 	return &Model{f: f}
+}
+
+func trainingOf(h Hyper) *modelTraining {
+	return &modelTraining{Rule: h.Rule.String(), Eta: h.Eta, Batch: h.Batch, Optimizer: h.Opt.String(),
+		Mu: h.Mu, Beta1: h.Beta1, Beta2: h.Beta2, Epsilon: h.Epsilon, L1: h.L1, L2: h.L2, Seed: h.Seed, MaxEpochs: h.MaxEpochs}
 }
 
 // Write writes m as indented JSON: one line per weight row.
@@ -453,7 +457,8 @@ func lineCol(data []byte, off int64) (int, int) {
 // the line and column.
 func ParseModel(data []byte) (*Model, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	f := modelFile{}
+	// Absent training fields keep DefaultHyper's values.
+	f := modelFile{Training: trainingOf(DefaultHyper())}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
@@ -461,7 +466,7 @@ func ParseModel(data []byte) (*Model, error) {
 		var te *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &se):
-			line, col := lineCol(data, se.Offset)
+			line, col := lineCol(data, max(se.Offset-1, 0)) // Offset is just past the bad byte
 			msg := se.Error()
 			if se.Offset > 0 && se.Offset <= int64(len(data)) && strings.ContainsRune("NI", rune(data[se.Offset-1])) {
 				msg += " (bare NaN/Infinity is not JSON)"
@@ -476,6 +481,9 @@ func ParseModel(data []byte) (*Model, error) {
 			return nil, fmt.Errorf("line %d:%d: %s: expected %v, got JSON %s", line, col, field, te.Type, te.Value)
 		case errors.Is(err, io.EOF):
 			return nil, errors.New("empty model file")
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			line, col := lineCol(data, int64(len(data)))
+			return nil, fmt.Errorf("line %d:%d: unexpected end of file (unclosed { or [?)", line, col)
 		}
 		line, col := lineCol(data, dec.InputOffset())
 		return nil, fmt.Errorf("line %d:%d: %v", line, col, err)
