@@ -59,6 +59,8 @@ type Styles struct {
 	classes []color.Color
 	clsFg   []string
 	clsBg   []string
+	clsLvFg [][]string // [class][level]: background → class colour
+	clsLvBg [][]string
 	greyFg  []string
 	greyBg  []string
 	ramp    []color.Color // RampSteps, low → high
@@ -131,6 +133,15 @@ func New(p Palette, isDark bool) *Styles {
 		s.classes = defaultClasses(p, isDark)
 	}
 	s.clsFg, s.clsBg = seqs(s.classes)
+	for _, cc := range s.classes {
+		lv := make([]color.Color, ClassLevels)
+		for i := range lv {
+			lv[i] = blend(p.Bg, cc, float64(i+1)/ClassLevels)
+		}
+		fg, bg := seqs(lv)
+		s.clsLvFg = append(s.clsLvFg, fg)
+		s.clsLvBg = append(s.clsLvBg, bg)
+	}
 	grey := make([]color.Color, RampSteps)
 	for i := range grey {
 		grey[i] = blend(p.Bg, p.Fg, float64(i)/float64(RampSteps-1))
@@ -297,6 +308,20 @@ func (s *Styles) ClassBg(i, n int) string {
 		return ""
 	}
 	return s.clsBg[s.classIndex(i, n)]
+}
+
+// ClassLevels is the number of intensities of ClassShade.
+const ClassLevels = 8
+
+// ClassShade returns SGR sequences (foreground, background) of class i's
+// colour at intensity t ∈ [0, 1], blended from the background; "" in mono.
+func (s *Styles) ClassShade(i, n int, t float64) (fg, bg string) {
+	if s.Mono {
+		return "", ""
+	}
+	ci := s.classIndex(i, n)
+	lv := int(clamp01(t)*(ClassLevels-1) + 0.5)
+	return s.clsLvFg[ci][lv], s.clsLvBg[ci][lv]
 }
 
 func (s *Styles) classIndex(i, n int) int {

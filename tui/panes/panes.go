@@ -142,7 +142,9 @@ func (c *canvas) String() string {
 				}
 				cur = st
 			}
-			if g := c.ch[i]; g != "" {
+			if g := c.ch[i]; g == "\x00" {
+				continue // covered by a raw cell to its left
+			} else if g != "" {
 				b.WriteString(g)
 			} else {
 				b.WriteByte(' ')

@@ -1,0 +1,403 @@
+package panes
+
+import (
+	"fmt"
+	"math"
+
+	"backprop/datasets"
+	"backprop/network"
+	"backprop/themes"
+)
+
+// mapIntensity caps the heatmap's colour so the data points stand out.
+const mapIntensity = 0.55
+
+// Boundary draws what the network has learnt about its input space. For
+// 2-D data: a heatmap of the output over the data's range (half blocks, two
+// pixels per cell; colour = predicted class, intensity = confidence), with
+// the training points ● and test points ○ in their class colour and the
+// current sample ◉. For image data (8×8 digits, 28×28 MNIST): the current
+// sample as a picture, and the focused L1 neuron's input weights as a
+// picture of what it looks for (blue positive, orange negative). Other
+// data: a note.
+func Boundary(in Input) string {
+	if in.W <= 0 || in.H <= 0 {
+		return ""
+	}
+	if in.Net == nil || len(in.Net.Layers) == 0 || in.Data == nil {
+		return message(in, "no data")
+	}
+	d := in.Data
+	nin := layerSize(in.Net, 0)
+	switch {
+	case d.ImageW > 0 && d.ImageH > 0 && d.ImageW*d.ImageH == nin:
+		return images(in)
+	case nin == 2 && len(d.Lo) == 2 && len(d.Hi) == 2 && netOK(in.Net, 2):
+		return boundary2D(in)
+	}
+	return message(in, fmt.Sprintf("decision boundary: for 2-D data\nand images (this data has %d inputs)", nin))
+}
+
+// outputLevel turns an output vector into (class, confidence) for
+// classification, or (−1, value in [−1, 1]) for one unbounded output.
+func outputLevel(net *network.Network, d *datasets.Dataset, out []float64) (int, float64) {
+	if len(out) == 0 {
+		return -1, 0
+	}
+	if len(out) == 1 {
+		v := out[0]
+		switch net.Layers[len(net.Layers)-1].Act {
+		case network.Sigmoid, network.Step:
+			return -1, 2*v - 1
+		case network.Tanh:
+			return -1, v
+		}
+		return -1, math.Tanh(v) // regression: squash for colour
+	}
+	best := 0
+	for i, v := range out {
+		if v > out[best] {
+			best = i
+		}
+	}
+	return best, out[best]
+}
+
+// grid returns the network's output levels over a gw × gh pixel grid of the
+// data range, memoised in in.Cache.
+func grid(in Input, gw, gh int) ([]int, []float64) {
+	d := in.Data
+	key := weightsKey(in.Net, gw, gh, int(math.Float64bits(d.Lo[0])), int(math.Float64bits(d.Hi[0])),
+		int(math.Float64bits(d.Lo[1])), int(math.Float64bits(d.Hi[1])))
+	c := in.Cache
+	if c != nil {
+		g := &c.grid
+		manual := g.manual(in)
+		cheap := gw*gh*in.Net.NumParams() <= 2_000_000 || in.Net.NumParams() == 0
+		fits := g.w == gw && g.h == gh && len(g.vals) == gw*gh
+		if fits && (g.key == key || !(cheap || manual || in.Pos.Steps < g.steps)) {
+			return g.cls, g.vals
+		}
+	}
+	cls := make([]int, gw*gh)
+	vals := make([]float64, gw*gh)
+	ws := c.workspace(in.Net)
+	x := make([]float64, 2)
+	for py := 0; py < gh; py++ {
+		x[1] = d.Hi[1] - (float64(py)+0.5)/float64(gh)*(d.Hi[1]-d.Lo[1])
+		for px := 0; px < gw; px++ {
+			x[0] = d.Lo[0] + (float64(px)+0.5)/float64(gw)*(d.Hi[0]-d.Lo[0])
+			cls[py*gw+px], vals[py*gw+px] = outputLevel(in.Net, d, in.Net.Forward(ws, x))
+		}
+	}
+	if c != nil {
+		c.grid.key, c.grid.w, c.grid.h, c.grid.steps = key, gw, gh, in.Pos.Steps
+		c.grid.cls, c.grid.vals = cls, vals
+	}
+	return cls, vals
+}
+
+// pixelSGR is the colour of one heatmap pixel as fg and bg sequences.
+func pixelSGR(st *themes.Styles, cls, n int, v float64) (string, string) {
+	if cls < 0 {
+		t := math.Copysign(math.Min(math.Abs(v), 1)*mapIntensity, v)
+		return st.DivFg(t), st.DivBg(t)
+	}
+	return st.ClassShade(cls, n, v*mapIntensity)
+}
+
+func boundary2D(in Input) string {
+	st := in.styles()
+	d := in.Data
+	c := newCanvas(in.W, in.H)
+	mh := in.H
+	if in.H >= 6 {
+		mh-- // caption row
+	}
+	gw, gh := in.W, 2*mh
+	if gw <= 0 || gh <= 0 {
+		return c.String()
+	}
+	cls, vals := grid(in, gw, gh)
+	n := len(d.Classes)
+	if n == 0 {
+		n = 2
+	}
+	for y := 0; y < mh; y++ {
+		for x := 0; x < gw; x++ {
+			ti, bi := (2*y)*gw+x, (2*y+1)*gw+x
+			if st.Mono {
+				c.put(x, y, monoPixel(cls[ti], vals[ti], n), "")
+				continue
+			}
+			fg, _ := pixelSGR(st, cls[ti], n, vals[ti])
+			_, bg := pixelSGR(st, cls[bi], n, vals[bi])
+			c.put(x, y, "▀", fg+bg)
+		}
+	}
+	// Points: train ●, test ○, current sample ◉.
+	plot := func(xs, ys [][]float64, glyph string) {
+		for i, p := range xs {
+			if len(p) < 2 || i >= len(ys) {
+				continue
+			}
+			px, py, ok := toPixel(d, p, gw, gh)
+			if !ok {
+				continue
+			}
+			k := classOf(ys[i])
+			g, sgr := glyph, st.ClassFg(k, n)+pixelBg(st, cls, vals, gw, px, py, n)
+			if st.Mono {
+				g, sgr = monoPoint(k, glyph == "○"), st.SGR.Bold
+			}
+			c.put(px, py/2, g, sgr)
+		}
+	}
+	plot(d.Train.X, d.Train.Y, "●")
+	plot(d.Test.X, d.Test.Y, "○")
+	if in.inputDone() && len(in.Trace.X) >= 2 {
+		if px, py, ok := toPixel(d, in.Trace.X, gw, gh); ok {
+			c.put(px, py/2, "◉", st.SGR.Focus)
+		}
+	}
+	if mh < in.H {
+		var l line
+		l.add(fmt.Sprintf("x₁ %s…%s  x₂ %s…%s  ", num2(d.Lo[0]), num2(d.Hi[0]), num2(d.Lo[1]), num2(d.Hi[1])), st.SGR.Dim)
+		if st.Mono {
+			l.add("o/x train, ◦ test, ◉ sample", st.SGR.Dim)
+		} else {
+			for k := 0; k < min(n, 4); k++ {
+				name := fmt.Sprint(k)
+				if k < len(d.Classes) {
+					name = d.Classes[k]
+				}
+				l.add("●", st.ClassFg(k, n)).add(" "+name+" ", st.SGR.Dim)
+			}
+			l.add("○ test ", st.SGR.Dim).add("◉", st.SGR.Focus).add(" sample", st.SGR.Dim)
+		}
+		c.draw(0, in.H-1, l)
+	}
+	return c.String()
+}
+
+// pixelBg keeps a point's cell background the heatmap colour under it.
+func pixelBg(st *themes.Styles, cls []int, vals []float64, gw, px, py, n int) string {
+	i := py*gw + px
+	if i < 0 || i >= len(vals) {
+		return ""
+	}
+	_, bg := pixelSGR(st, cls[i], n, vals[i])
+	return bg
+}
+
+// toPixel maps a data point to a heatmap pixel.
+func toPixel(d *datasets.Dataset, p []float64, gw, gh int) (int, int, bool) {
+	wx, wy := d.Hi[0]-d.Lo[0], d.Hi[1]-d.Lo[1]
+	if !(wx > 0) || !(wy > 0) || !finite(p[0]) || !finite(p[1]) {
+		return 0, 0, false
+	}
+	px := int((p[0] - d.Lo[0]) / wx * float64(gw))
+	py := int((d.Hi[1] - p[1]) / wy * float64(gh))
+	if px < 0 || py < 0 || px >= gw || py >= gh {
+		return 0, 0, false
+	}
+	return px, py, true
+}
+
+// classOf is the class a target vector encodes: argmax of one-hot, or
+// y ≥ 0.5 for one output.
+func classOf(y []float64) int {
+	if len(y) == 1 {
+		if y[0] >= 0.5 {
+			return 1
+		}
+		return 0
+	}
+	best := 0
+	for i, v := range y {
+		if v > y[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+// monoPixel is a heatmap cell without colour: shade by output level for
+// one output, a faint class pattern otherwise.
+func monoPixel(cls int, v float64, n int) string {
+	if cls < 0 {
+		return themes.Shade(((v + 1) / 2) * 0.75)
+	}
+	if n <= 1 {
+		return " "
+	}
+	return themes.Shade(float64(cls) / float64(n-1) * 0.75)
+}
+
+// monoPoint is a point's glyph without colour: o/x for two classes, the
+// class digit otherwise.
+func monoPoint(k int, hollow bool) string {
+	if hollow {
+		return "◦"
+	}
+	switch {
+	case k == 0:
+		return "o"
+	case k == 1:
+		return "x"
+	case k < 10:
+		return string(rune('0' + k))
+	}
+	return "*"
+}
+
+// images draws the current sample and the focused L1 neuron's weights.
+func images(in Input) string {
+	st := in.styles()
+	d := in.Data
+	c := newCanvas(in.W, in.H)
+	iw, ih := d.ImageW, d.ImageH
+	capRows := 0
+	if in.H >= 4 {
+		capRows = 1
+	}
+	availH := in.H - capRows
+	gap := 2
+	availW := (in.W - gap) / 2
+	// Pixels per cell: 1 wide, 2 tall (half blocks); mono: 1 tall.
+	py := 2
+	if st.Mono {
+		py = 1
+	}
+	s := math.Min(float64(availW)/float64(iw), float64(availH*py)/float64(ih))
+	if s >= 1 {
+		s = math.Floor(s)
+	}
+	dw, dh := int(float64(iw)*s), int(float64(ih)*s)/py
+	if dw < 1 || dh < 1 {
+		return message(in, "too small for images")
+	}
+	// The sample.
+	var x []float64
+	if in.Trace != nil {
+		x = in.Trace.X
+	}
+	lo, hi := rangeOf(d.Lo, d.Hi)
+	drawImage(c, st, 0, 0, dw, dh, py, iw, ih, func(i int) (float64, bool) {
+		v := at1(x, i)
+		if !finite(v) {
+			return 0, false
+		}
+		return (v - lo) / (hi - lo), true
+	}, false)
+	// The focused L1 neuron's weights.
+	j := -1
+	if in.Focus.Layer == 1 {
+		j = in.Focus.Neuron
+	}
+	l1 := in.Net.Layers[0]
+	x2 := dw + gap
+	if j >= 0 && j < l1.Out && len(l1.W) >= (j+1)*l1.In {
+		row := l1.W[j*l1.In : (j+1)*l1.In]
+		mx := maxAbs(row)
+		if mx == 0 {
+			mx = 1
+		}
+		drawImage(c, st, x2, 0, dw, dh, py, iw, ih, func(i int) (float64, bool) {
+			return at1(row, i) / mx, true
+		}, true)
+	} else if x2 < in.W {
+		c.text(x2, dh/2, "focus an L1 neuron", st.SGR.Dim)
+		c.text(x2, dh/2+1, "to see its weights", st.SGR.Dim)
+	}
+	if capRows > 0 && dh < in.H {
+		y := min(dh, in.H-1)
+		var l line
+		l.add("sample", st.SGR.Dim)
+		if in.inputDone() && in.Trace != nil {
+			if k := classOf(in.Trace.Y); len(in.Trace.Y) > 0 {
+				l.add(" "+className(d, k), st.SGR.Text)
+			}
+		}
+		c.draw(0, y, l)
+		if j >= 0 {
+			var r line
+			r.add(fmt.Sprintf("L1 n%d weights", j+1), st.SGR.Dim)
+			c.draw(x2, y, r)
+		}
+	}
+	return c.String()
+}
+
+// rangeOf is the overall [lo, hi] of per-feature bounds (0..1 when absent).
+func rangeOf(los, his []float64) (float64, float64) {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, v := range los {
+		lo = math.Min(lo, v)
+	}
+	for _, v := range his {
+		hi = math.Max(hi, v)
+	}
+	if !finite(lo) || !finite(hi) || hi <= lo {
+		return 0, 1
+	}
+	return lo, hi
+}
+
+// drawImage draws an iw×ih image scaled into dw×dh cells at (x0, y0) with
+// py pixels per cell vertically (2: half blocks). value returns a level in
+// [0, 1] (grey) or, diverging, in [−1, 1].
+func drawImage(c *canvas, st *themes.Styles, x0, y0, dw, dh, py, iw, ih int, value func(int) (float64, bool), diverging bool) {
+	pix := func(cx, pyy int) (float64, bool) {
+		ix := cx * iw / dw
+		iy := pyy * ih / (dh * py)
+		return value(iy*iw + ix)
+	}
+	for cy := 0; cy < dh; cy++ {
+		for cx := 0; cx < dw; cx++ {
+			if st.Mono {
+				v, ok := pix(cx, cy)
+				g := " "
+				if ok {
+					if diverging {
+						switch {
+						case v >= 0.3:
+							g = "+"
+						case v <= -0.3:
+							g = "−"
+						case math.Abs(v) >= 0.1:
+							g = "·"
+						}
+					} else {
+						g = themes.Shade(v)
+					}
+				}
+				c.put(x0+cx, y0+cy, g, "")
+				continue
+			}
+			top, ok1 := pix(cx, 2*cy)
+			bot, ok2 := pix(cx, 2*cy+1)
+			var fg, bg string
+			if diverging {
+				fg, bg = st.DivFg(top), st.DivBg(bot)
+			} else {
+				fg, bg = st.GreyFg(top), st.GreyBg(bot)
+			}
+			if !ok1 {
+				fg = st.SGR.Dim
+			}
+			if !ok2 {
+				bg = ""
+			}
+			c.put(x0+cx, y0+cy, "▀", fg+bg)
+		}
+	}
+}
+
+// className is the name of class k.
+func className(d *datasets.Dataset, k int) string {
+	if d != nil && k >= 0 && k < len(d.Classes) {
+		return d.Classes[k]
+	}
+	return fmt.Sprint(k)
+}

@@ -1,0 +1,174 @@
+package panes
+
+import (
+	"image/color"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/guptarohit/asciigraph"
+
+	"backprop/themes"
+)
+
+// yLabelW is the width of the loss chart's y-axis labels.
+const yLabelW = 6
+
+// Loss charts the training loss (and the test loss when there is a test
+// set) per epoch, or per mini-batch before the second epoch ends. The first
+// line is a legend with the latest values and accuracy.
+func Loss(in Input) string {
+	if in.W <= 0 || in.H <= 0 {
+		return ""
+	}
+	st := in.styles()
+	var train, test []float64
+	per := "epoch"
+	if len(in.History) >= 2 {
+		for _, h := range in.History {
+			train = append(train, h.TrainLoss)
+			test = append(test, h.TestLoss)
+		}
+	} else {
+		per = "batch"
+		train = append(train, in.BatchLosses...)
+	}
+	train = finiteOnly(train)
+	test = finiteOnly(test)
+	if len(train) == 0 {
+		return message(in, "loss: no data yet\nstep a mini-batch")
+	}
+	c := newCanvas(in.W, in.H)
+
+	// Legend.
+	var l line
+	l.add("loss/"+per+" ", st.SGR.Dim)
+	l.add("━", st.SGR.Accent).add(" train "+num(train[len(train)-1]), st.SGR.Text)
+	if len(test) > 0 {
+		l.add("  ", "").add("━", st.SGR.Warn).add(" test "+num(test[len(test)-1]), st.SGR.Text)
+	}
+	if n := len(in.History); n > 0 {
+		h := in.History[n-1]
+		if finite(h.TrainAcc) {
+			l.add("  acc "+pct(h.TrainAcc), st.SGR.Dim)
+			if finite(h.TestAcc) {
+				l.add("/"+pct(h.TestAcc), st.SGR.Dim)
+			}
+		}
+	}
+	c.draw(0, 0, l)
+
+	ch, cw := in.H-1, in.W-yLabelW-2
+	if ch < 2 || cw < 2 {
+		if in.H >= 2 {
+			c.draw(0, 1, line{{"(too small for the chart)", st.SGR.Dim}})
+		}
+		return c.String()
+	}
+	series := [][]float64{stretch(train)}
+	colors := []asciigraph.AnsiColor{ansiColor(st, st.Palette.Accent)}
+	if len(test) > 0 {
+		series = append(series, stretch(test))
+		colors = append(colors, ansiColor(st, st.Palette.Neg))
+	}
+	opts := []asciigraph.Option{
+		asciigraph.Height(ch - 1),
+		asciigraph.Width(cw),
+		asciigraph.LowerBound(0),
+		asciigraph.YAxisValueFormatter(func(v float64) string { return yLabel(v) }),
+	}
+	if !st.Mono {
+		opts = append(opts, asciigraph.SeriesColors(colors...),
+			asciigraph.AxisColor(ansiColor(st, st.Palette.Subtle)),
+			asciigraph.LabelColor(ansiColor(st, st.Palette.Subtle)))
+	} else if len(series) > 1 {
+		opts = append(opts, asciigraph.SeriesChars(asciigraph.DefaultCharSet, dotted()))
+	}
+	plot := asciigraph.PlotMany(series, opts...)
+	for i, row := range strings.Split(plot, "\n") {
+		if 1+i >= in.H {
+			break
+		}
+		c.raw(1+i, row)
+	}
+	return c.String()
+}
+
+// raw puts an already styled row (ANSI) into row y: it replaces the row's
+// cells with one pre-rendered string, clipped or padded to the width.
+func (c *canvas) raw(y int, s string) {
+	if y < 0 || y >= c.h || c.w == 0 {
+		return
+	}
+	w := ansi.StringWidth(s)
+	if w > c.w {
+		s = ansi.Truncate(s, c.w, "")
+		w = ansi.StringWidth(s)
+	}
+	i := y * c.w
+	c.ch[i] = s + strings.Repeat(" ", c.w-w)
+	c.st[i] = ""
+	for x := 1; x < c.w; x++ {
+		c.ch[i+x] = "\x00" // covered by the raw cell
+		c.st[i+x] = ""
+	}
+}
+
+// finiteOnly drops NaN and ±Inf.
+func finiteOnly(v []float64) []float64 {
+	out := v[:0:0]
+	for _, x := range v {
+		if finite(x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// stretch makes a one-point series drawable (asciigraph needs two points
+// to draw a line).
+func stretch(v []float64) []float64 {
+	if len(v) == 1 {
+		return []float64{v[0], v[0]}
+	}
+	return v
+}
+
+// yLabel formats an axis value in yLabelW cells.
+func yLabel(v float64) string {
+	s := strconv.FormatFloat(v, 'g', 3, 64)
+	if len(s) > yLabelW {
+		s = strconv.FormatFloat(v, 'g', 2, 64)
+	}
+	if len(s) > yLabelW {
+		s = strconv.FormatFloat(v, 'e', 0, 64)
+	}
+	if len(s) > yLabelW {
+		s = s[:yLabelW]
+	}
+	return strings.Repeat(" ", yLabelW-len(s)) + s
+}
+
+// ansiColor converts c to the nearest of the 256 colours asciigraph uses (0
+// and 188 mean other things to asciigraph, so they are moved to twins).
+func ansiColor(st *themes.Styles, c color.Color) asciigraph.AnsiColor {
+	if st.Mono || c == nil {
+		return asciigraph.Default
+	}
+	i := ansi.Convert256(c)
+	switch i {
+	case 0:
+		i = 16 // 0 is asciigraph's "default"
+	case 188:
+		i = 252 // 188 is asciigraph's stand-in for black
+	}
+	return asciigraph.AnsiColor(i)
+}
+
+// dotted is the mono test series' line.
+func dotted() asciigraph.CharSet {
+	cs := asciigraph.DefaultCharSet
+	cs.Horizontal = "┄"
+	cs.VerticalLine = "┆"
+	return cs
+}

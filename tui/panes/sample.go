@@ -1,0 +1,235 @@
+package panes
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+
+	"backprop/datasets"
+	"backprop/themes"
+)
+
+// Sample shows the current sample: where it is (epoch, mini-batch, index),
+// its inputs by feature name (a summary for images), target against
+// prediction (class names, ✓/✗), its cost and the batch's mean so far, and
+// below a confusion matrix of the test set (train when there is none):
+// rows are the actual class, columns the predicted one, the diagonal is
+// right. The matrix is cached and refreshed while stepping by hand, or once
+// an epoch while running.
+func Sample(in Input) string {
+	if in.W <= 0 || in.H <= 0 {
+		return ""
+	}
+	if in.Net == nil || len(in.Net.Layers) == 0 {
+		return message(in, "no network")
+	}
+	st := in.styles()
+	c := newCanvas(in.W, in.H)
+	tr := in.Trace
+	L := len(in.Net.Layers)
+	var ls []line
+
+	// Position.
+	{
+		var l line
+		m := max(in.Hyper.Batch, 1)
+		l.add(fmt.Sprintf("epoch %d", in.Pos.Epoch+1), st.SGR.Title)
+		l.add(fmt.Sprintf(" · batch %d", in.Pos.Batch+1), st.SGR.Text)
+		if n := in.trainSize(); n > 0 {
+			l.add(fmt.Sprintf("/%d", (n+m-1)/m), st.SGR.Dim)
+		}
+		l.add(fmt.Sprintf(" · sample %d/%d", in.Pos.Sample+1, m), st.SGR.Text)
+		l.add(fmt.Sprintf(" · #%d", in.Pos.Index), st.SGR.Dim)
+		ls = append(ls, l)
+	}
+	if tr == nil || !in.inputDone() {
+		ls = append(ls, line{{"no sample loaded yet", st.SGR.Dim}})
+	} else {
+		ls = append(ls, inputLines(in, st, in.W)...)
+		ls = append(ls, predictionLine(in, st))
+		if in.costDone() {
+			var l line
+			l.add("cost ", st.SGR.Dim).add(num(tr.Cost), st.SGR.Bold)
+			if tr.Count > 0 {
+				l.add(fmt.Sprintf(" · batch mean %s over %d", num(tr.Loss/float64(tr.Count)), tr.Count), st.SGR.Dim)
+			}
+			ls = append(ls, l)
+		}
+	}
+	y := c.drawLines(0, 0, ls)
+	if y+2 < in.H {
+		confusion(in, st, c, y+1, L)
+	}
+	return c.String()
+}
+
+// inputLines lists the inputs as "name value" cells packed into lines; for
+// images a one-line summary.
+func inputLines(in Input, st *themes.Styles, w int) []line {
+	tr := in.Trace
+	d := in.Data
+	x := tr.X
+	if d != nil && d.ImageW > 0 && d.ImageW*d.ImageH == len(x) {
+		mean, mx := 0.0, math.Inf(-1)
+		for _, v := range x {
+			mean += v
+			mx = math.Max(mx, v)
+		}
+		mean /= float64(max(len(x), 1))
+		var l line
+		l.add(fmt.Sprintf("x: %d×%d image · mean %s · max %s", d.ImageW, d.ImageH, num2(mean), num2(mx)), st.SGR.Text)
+		return []line{l}
+	}
+	var ls []line
+	var cur line
+	for k, v := range x {
+		name := "x" + sub(k+1)
+		if d != nil && k < len(d.Features) && d.Features[k] != "" {
+			name = d.Features[k]
+		}
+		cell := line{{name + " ", st.SGR.Dim}, {num2(v), st.SGR.Text}}
+		if len(cur) > 0 && cur.width()+3+cell.width() > w {
+			ls = append(ls, cur)
+			cur = nil
+		}
+		if len(cur) > 0 {
+			cur.add(" · ", st.SGR.Dim)
+		}
+		cur = append(cur, cell...)
+		if len(ls) >= 3 { // at most 4 lines of inputs
+			cur.add(fmt.Sprintf(" … %d more", len(x)-k-1), st.SGR.Dim)
+			break
+		}
+	}
+	if len(cur) > 0 {
+		ls = append(ls, cur)
+	}
+	return ls
+}
+
+// predictionLine: "target 3 · predicted 3 ✓ (0.91) · 8 0.05 · 5 0.02".
+func predictionLine(in Input, st *themes.Styles) line {
+	tr := in.Trace
+	d := in.Data
+	L := len(in.Net.Layers)
+	var l line
+	classes := d == nil || d.Kind == datasets.Classification
+	y := tr.Y
+	if classes && len(y) > 0 {
+		l.add("target ", st.SGR.Dim).add(className(d, classOf(y)), st.SGR.Text)
+	} else {
+		l.add("target ", st.SGR.Dim).add(vec(y, 3), st.SGR.Text)
+	}
+	ready := in.forwardDone(L-1, layerSize(in.Net, L)-1)
+	if !ready || len(tr.A) <= L {
+		return *l.add(" · predicted ?", st.SGR.Dim)
+	}
+	a := tr.A[L]
+	if !classes || len(a) == 0 {
+		l.add(" · output ", st.SGR.Dim).add(vec(a, 3), st.SGR.Bold)
+		return l
+	}
+	k := classOf(a)
+	l.add(" · predicted ", st.SGR.Dim).add(className(d, k), st.SGR.Bold)
+	if len(y) > 0 && k == classOf(y) {
+		l.add(" ✓", st.SGR.OK)
+	} else {
+		l.add(" ✗", st.SGR.Error)
+	}
+	if len(a) == 1 {
+		return *l.add(" (a="+num2(a[0])+")", st.SGR.Dim)
+	}
+	// The top three outputs.
+	idx := make([]int, len(a))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(p, q int) int {
+		switch {
+		case a[p] > a[q]:
+			return -1
+		case a[p] < a[q]:
+			return 1
+		}
+		return 0
+	})
+	for r, i := range idx[:min(3, len(idx))] {
+		sep := " · "
+		if r == 0 {
+			sep = " ("
+		}
+		l.add(sep+className(d, i)+" "+num2(a[i]), st.SGR.Dim)
+	}
+	return *l.add(")", st.SGR.Dim)
+}
+
+// confusion draws the confusion matrix from row y0.
+func confusion(in Input, st *themes.Styles, c *canvas, y0, L int) {
+	m, test, n, ok := metrics(in)
+	if !ok || m.Confusion == nil {
+		return
+	}
+	k := len(m.Confusion)
+	var head line
+	set := "train"
+	if test {
+		set = "test"
+	}
+	head.add("confusion", st.SGR.Title)
+	head.add(fmt.Sprintf(" (%s, %d) acc ", set, n), st.SGR.Dim).add(pct(m.Accuracy), st.SGR.Bold)
+	head.add(" · loss "+num(m.Loss), st.SGR.Dim)
+	c.draw(0, y0, head)
+	d := in.Data
+	labW := 1
+	for i := 0; i < k; i++ {
+		labW = max(labW, len([]rune(short(className(d, i)))))
+	}
+	cw := labW
+	for _, row := range m.Confusion {
+		for _, v := range row {
+			cw = max(cw, len(strconv.Itoa(v)))
+		}
+	}
+	cw++
+	if labW+1+k*cw > in.W || y0+2+k > in.H {
+		if y0+1 < in.H {
+			c.draw(0, y0+1, line{{"(enlarge the pane for the matrix)", st.SGR.Dim}})
+		}
+		return
+	}
+	// Column header: predicted classes.
+	x0 := labW + 1
+	c.text(0, y0+1, "↓", st.SGR.Dim)
+	for j := 0; j < k; j++ {
+		c.textRight(x0+(j+1)*cw, y0+1, short(className(d, j)), st.SGR.Dim)
+	}
+	for i := 0; i < k; i++ {
+		y := y0 + 2 + i
+		c.textRight(labW, y, short(className(d, i)), st.SGR.Dim)
+		for j := 0; j < k; j++ {
+			v := m.Confusion[i][j]
+			sgr := st.SGR.Dim
+			switch {
+			case v > 0 && i == j:
+				sgr = st.SGR.OK
+			case v > 0:
+				sgr = st.SGR.Error
+			}
+			s := strconv.Itoa(v)
+			if v == 0 {
+				s = "·"
+			}
+			c.textRight(x0+(j+1)*cw, y, s, sgr)
+		}
+	}
+}
+
+// short clips a class name to 3 cells.
+func short(s string) string {
+	r := []rune(s)
+	if len(r) > 3 {
+		return string(r[:3])
+	}
+	return s
+}
