@@ -81,9 +81,10 @@ func advanceTo(t *testing.T, s *Stepper, steps int) {
 func TestModelResume(t *testing.T) {
 	for _, c := range append(configs, config{"perceptron", []int{5, 1}, []Activation{Step}, Quadratic,
 		func(h *Hyper) { h.Rule = Perceptron }}) {
-		for _, stop := range []int{0, 1, 4, 9, 30, 57, 100} {
+		for _, stop := range [][2]int{{0, 0}, {0, 1}, {0, 4}, {0, 30}, {7, 0}, {7, 3}, {10, 0}, {23, 0}, {25, 2}, {40, 9}, {46, 0}, {45, 1}} {
 			a := newConfig(t, c, 23)
-			for range stop {
+			a.Run(stop[0])
+			for range stop[1] {
 				a.Step(ByNeuron)
 			}
 			train, test := a.Train(), a.Test()
