@@ -118,6 +118,9 @@ func newTrainSession(sf *SetupFlags) (*trainSession, error) {
 			return nil, err
 		}
 		st, err := network.NewStepper(net, setup.Hyper, netSet(setup.Dataset.Train), netSet(setup.Dataset.Test))
+		if errors.Is(err, network.ErrStepBackprop) {
+			return nil, flagErr("act", "%v", err)
+		}
 		if err != nil {
 			return nil, err
 		}

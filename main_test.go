@@ -344,6 +344,24 @@ func TestDivergence(t *testing.T) {
 	}
 }
 
+func TestPerceptron(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--data", "vacation", "--rule", "perceptron", "--layers", "_,_", "--act", "step", "--init", "zero", "--lr", "1", "--epochs", "50"}, 0, "Stopped: converged after"},
+		{[]string{"--data", "xor", "--rule", "perceptron", "--layers", "_,_", "--act", "step", "--lr", "1", "--epochs", "200"}, 0, "Stopped: not converging"},
+		{[]string{"--data", "vacation", "--layers", "_,_", "--act", "step"}, 2, "--act: layer 0: network: step activation has no useful derivative"},
+	}
+	for _, tt := range tests {
+		code, out, errs := runCLI(append([]string{"train"}, tt.args...)...)
+		if code != tt.code || !strings.Contains(out+errs, tt.want) {
+			t.Errorf("%v: exit %d\n%s%s\nwant %d and %q", tt.args, code, out, errs, tt.code, tt.want)
+		}
+	}
+}
+
 func TestHistory(t *testing.T) {
 	dir := t.TempDir()
 	hist := filepath.Join(dir, "h.csv")

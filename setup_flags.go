@@ -185,10 +185,11 @@ func (f *SetupFlags) DataSpec(base *datasets.Spec) (datasets.Spec, error) {
 	if over("seed") {
 		s.Seed = f.Seed
 	}
+	// --data-dir, then $BACKPROP_DATA, then what a model file stored.
 	if f.DataDir != "" {
 		s.DataDir = f.DataDir
-	} else if s.DataDir == "" {
-		s.DataDir = os.Getenv("BACKPROP_DATA")
+	} else if env := os.Getenv("BACKPROP_DATA"); env != "" {
+		s.DataDir = env
 	}
 	return s, nil
 }
