@@ -91,12 +91,10 @@ func New(lessons []*Lesson, opts Options) (Model, error) {
 		m.styles = themes.Mono()
 	}
 	if m.glamour == "" {
-		switch {
-		case m.styles.Mono:
-			m.glamour = "notty"
-		case m.styles.IsDark:
-			m.glamour = "dark"
-		default:
+		// mono too: the renderer drops colours the terminal can't show
+		// and keeps bold, so **strong** doesn't show its asterisks
+		m.glamour = "dark"
+		if !m.styles.IsDark {
 			m.glamour = "light"
 		}
 	}

@@ -1,0 +1,519 @@
+package lesson
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"backprop/tui/bench"
+)
+
+// keyMsg builds the key press that k names ("a", "pgdown", "shift+right", …).
+func keyMsg(k string) tea.KeyPressMsg {
+	special := map[string]rune{
+		"tab": tea.KeyTab, "enter": tea.KeyEnter, "esc": tea.KeyEscape, "backspace": tea.KeyBackspace,
+		"up": tea.KeyUp, "down": tea.KeyDown, "left": tea.KeyLeft, "right": tea.KeyRight,
+		"pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown, "space": tea.KeySpace,
+	}
+	var mod tea.KeyMod
+	name := k
+	if rest, ok := strings.CutPrefix(k, "shift+"); ok {
+		mod, name = tea.ModShift, rest
+	} else if rest, ok := strings.CutPrefix(k, "ctrl+"); ok {
+		mod, name = tea.ModCtrl, rest
+	}
+	if c, ok := special[name]; ok {
+		return tea.KeyPressMsg{Code: c, Mod: mod}
+	}
+	r := []rune(name)[0]
+	if mod != 0 {
+		return tea.KeyPressMsg{Code: r, Mod: mod}
+	}
+	return tea.KeyPressMsg{Code: r, Text: name}
+}
+
+// app is a fake of the core: a real bench, trainer variables set by the
+// script, and the lesson. It routes keys as the core must: to the lesson
+// when it handles them, else to the screen.
+type app struct {
+	t         *testing.T
+	lesson    Model
+	bench     bench.Model
+	screen    string
+	preset    string
+	vars      map[string]Value // trainer state
+	completed []string
+}
+
+func (a *app) State() State {
+	return appState{a}
+}
+
+type appState struct{ a *app }
+
+func (s appState) Var(name string) (Value, bool) {
+	a := s.a
+	if name == "screen" {
+		return Str(a.screen), true
+	}
+	if a.screen == "trainer" {
+		if name == "preset" {
+			return Str(a.preset), true
+		}
+		v, ok := a.vars[name]
+		return v, ok
+	}
+	return Live{Screen: a.screen, Bench: &a.bench}.Var(name)
+}
+func (s appState) Inputs() []string {
+	return Live{Bench: &s.a.bench}.Inputs()
+}
+func (s appState) Z(x map[string]float64) (float64, bool) {
+	return Live{Bench: &s.a.bench}.Z(x)
+}
+func (s appState) Weight(l, j, k int) (float64, bool) {
+	return Live{Screen: "bench", Bench: &s.a.bench}.Weight(l, j, k)
+}
+
+func newApp(t *testing.T, dir string, opts Options) *app {
+	t.Helper()
+	ls, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.StateDir = dir
+	m, err := New(ls, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := bench.New(bench.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &app{t: t, lesson: m, bench: b, screen: "bench", vars: map[string]Value{}}
+	a.run(m.Init())
+	a.sync()
+	return a
+}
+
+// run executes cmd and delivers its messages as the core would.
+func (a *app) run(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	switch msg := cmd().(type) {
+	case tea.BatchMsg:
+		for _, c := range msg {
+			a.run(c)
+		}
+	case SceneMsg:
+		a.apply(msg.Scene)
+		var c tea.Cmd
+		a.lesson, c = a.lesson.Update(msg)
+		a.run(c)
+	case CompletedMsg:
+		a.completed = append(a.completed, msg.Lesson)
+	case bench.OpenTrainerMsg:
+		a.screen, a.preset = "trainer", msg.Data.Name
+		a.vars = map[string]Value{"epoch": Num(0), "steps": Num(0), "phase": Str("idle"), "status": Str("training")}
+	case nil:
+	default:
+		var c tea.Cmd
+		a.lesson, c = a.lesson.Update(msg)
+		a.run(c)
+	}
+}
+
+// apply sets the scene up like the core does.
+func (a *app) apply(s Scene) {
+	t := a.t
+	if s.Screen != "" {
+		a.screen = s.Screen
+	}
+	if a.screen == "bench" {
+		var err error
+		if s.Preset != "" {
+			if a.bench, err = a.bench.WithProblem(s.Preset); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if s.Weights != nil || s.Threshold != nil {
+			w, th := a.bench.Weights(), a.bench.Threshold()
+			if s.Weights != nil {
+				w = s.Weights
+			}
+			if s.Threshold != nil {
+				th = *s.Threshold
+			}
+			if a.bench, err = a.bench.WithWeights(w, th); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if s.Inputs != nil {
+			a.bench = a.bench.WithInputs(s.Inputs)
+		}
+		switch s.Unit {
+		case "step":
+			a.bench = a.bench.WithUnit(bench.StepUnit)
+		case "sigmoid":
+			a.bench = a.bench.WithUnit(bench.SigmoidUnit)
+		}
+		if s.Focus != "" {
+			n, err := strconv.Atoi(s.Focus)
+			if err != nil {
+				n = len(a.bench.Weights()) + 1 // threshold
+			}
+			a.bench = a.bench.WithFocus(n - 1)
+		}
+		return
+	}
+	if s.Preset != "" {
+		a.preset = s.Preset
+	}
+	if s.Reset || s.Preset != "" || s.Layers != nil {
+		a.vars = map[string]Value{"epoch": Num(0), "steps": Num(0), "phase": Str("idle"), "status": Str("training")}
+	}
+	if s.Eta != 0 {
+		a.vars["eta"] = Num(s.Eta)
+	}
+	if s.Batch != 0 {
+		a.vars["batch"] = Num(float64(s.Batch))
+	}
+}
+
+func (a *app) sync() {
+	var cmd tea.Cmd
+	a.lesson, cmd = a.lesson.Sync(a.State())
+	a.run(cmd)
+}
+
+// key routes one key press like the core.
+func (a *app) key(k string) {
+	msg := keyMsg(k)
+	var cmd tea.Cmd
+	if a.lesson.HandlesKey(msg) {
+		a.lesson, cmd = a.lesson.Update(msg)
+	} else if a.screen == "bench" {
+		a.bench, cmd = a.bench.Update(msg)
+	}
+	a.run(cmd)
+	a.sync()
+}
+
+func (a *app) keys(ks string) {
+	for _, k := range strings.Fields(ks) {
+		a.key(k)
+	}
+}
+
+// set changes trainer variables: "phase=cost layer=1".
+func (a *app) set(assign string) {
+	for _, kv := range strings.Fields(assign) {
+		k, v, _ := strings.Cut(kv, "=")
+		if f, err := strconv.ParseFloat(v, 64); err == nil {
+			a.vars[k] = Num(f)
+		} else {
+			a.vars[k] = Str(v)
+		}
+	}
+	a.sync()
+}
+
+// script: one entry per step; "keys ..." goes through key routing,
+// "until K" presses K until the step is done, "set ..." changes the
+// trainer, "" does nothing (a reading step).
+var scripts = map[string][]string{
+	"perceptron": {
+		"keys 2 3",
+		"keys shift+right",
+		"keys up shift+right down down shift+right",
+		"keys a",
+		"until e",
+	},
+	"networks": {
+		"until e",
+		"keys shift+right down shift+right down + + + + +",
+		"until e",
+		"until e",
+		"keys g|set accuracy=1",
+		"set phase=forward layer=1",
+	},
+	"activations": {
+		"keys + + +",
+		"keys shift+right shift+right shift+right",
+		"",
+		"",
+	},
+	"cost": {
+		"set phase=cost",
+		"set epoch=1",
+		"set loss=0.01",
+	},
+	"backprop": {
+		"set phase=output-delta",
+		"set phase=backward layer=0",
+		"set phase=accumulate",
+		"set phase=update",
+	},
+	"sgd": {
+		"set steps=10",
+		"set epoch=5",
+		"set epoch=5",
+		"set epoch=5",
+		"set accuracy=0.95",
+	},
+}
+
+// answerAll answers the current step's questions, right when right is set.
+func (a *app) answerAll(right bool) {
+	l, si := a.lesson.Lesson()
+	for _, q := range l.Steps[si].Questions {
+		ans := q.Answer
+		if !right {
+			ans = (ans + 1) % len(q.Options)
+		}
+		a.key(string(rune('a' + ans)))
+	}
+}
+
+// Every built-in lesson can be completed with its script; predictions are
+// asked first, and the checkpoint is not reached before the script runs.
+func TestLessonsEndToEnd(t *testing.T) {
+	a := newApp(t, t.TempDir(), Options{})
+	ls, _ := Builtin()
+	for li, l := range ls {
+		script := scripts[l.ID]
+		if len(script) != len(l.Steps) {
+			t.Fatalf("%s: script has %d steps, lesson %d", l.ID, len(script), len(l.Steps))
+		}
+		for si, act := range script {
+			cur, csi := a.lesson.Lesson()
+			if cur.ID != l.ID || csi != si {
+				t.Fatalf("at %s/%d, want %s/%d", cur.ID, csi, l.ID, si)
+			}
+			step := l.Steps[si]
+			if len(step.Questions) > 0 {
+				if !a.lesson.Asking() {
+					t.Fatalf("%s/%d: not asking", l.ID, si)
+				}
+				a.key("s") // not an answer: the lesson keeps it
+				if !a.lesson.Asking() || a.bench.Steps() != 0 && l.ID == "perceptron" && si < 4 {
+					t.Fatalf("%s/%d: a key slipped past the question", l.ID, si)
+				}
+			}
+			a.answerAll(si%2 == 0)
+			if len(step.Checks) > 0 && a.lesson.StepDone() {
+				t.Fatalf("%s/%d %q: checkpoint reached before the script ran", l.ID, si, step.Title)
+			}
+			for _, part := range strings.Split(act, "|") {
+				verb, arg, _ := strings.Cut(part, " ")
+				switch verb {
+				case "keys":
+					a.keys(arg)
+				case "set":
+					a.set(arg)
+				case "until":
+					for i := 0; i < 200 && !a.lesson.StepDone(); i++ {
+						a.keys(arg)
+					}
+				}
+			}
+			if !a.lesson.StepDone() {
+				t.Fatalf("%s/%d %q: checkpoint not reached (%s)\n%s", l.ID, si, step.Title, a.lesson.why,
+					ansi.Strip(a.bench.View(80, 24)))
+			}
+			a.key("pgdown")
+		}
+		if len(a.completed) != li+1 || a.completed[li] != l.ID {
+			t.Fatalf("completed %v", a.completed)
+		}
+	}
+	// scores: even steps answered right, odd ones wrong
+	for _, l := range ls {
+		lp := a.lesson.Progress().Lessons[l.ID]
+		wantRight, wantAsked := 0, 0
+		for si, s := range l.Steps {
+			wantAsked += len(s.Questions)
+			if si%2 == 0 {
+				wantRight += len(s.Questions)
+			}
+		}
+		if r, n := lp.Score(); r != wantRight || n != wantAsked || !lp.Completed {
+			t.Errorf("%s: score %d/%d, want %d/%d; completed %v", l.ID, r, n, wantRight, wantAsked, lp.Completed)
+		}
+	}
+}
+
+func TestCannotSkipCheckpoint(t *testing.T) {
+	a := newApp(t, t.TempDir(), Options{})
+	a.answerAll(true)
+	a.key("pgdown")
+	if _, si := a.lesson.Lesson(); si != 0 {
+		t.Fatalf("skipped to step %d", si)
+	}
+	if !strings.Contains(a.lesson.note, "checkpoint first") {
+		t.Errorf("note %q", a.lesson.note)
+	}
+	a.keys("2 3 pgdown")
+	if _, si := a.lesson.Lesson(); si != 1 {
+		t.Fatalf("at step %d after the checkpoint", si)
+	}
+	// back and forth over reached steps is free
+	a.keys("pgup")
+	if _, si := a.lesson.Lesson(); si != 0 {
+		t.Fatalf("pgup: step %d", si)
+	}
+	a.answerAll(true)
+	a.keys("pgdown")
+	if _, si := a.lesson.Lesson(); si != 1 {
+		t.Fatalf("pgdown over a reached step: step %d", si)
+	}
+}
+
+// since() counts from the moment the scene is in place.
+func TestSinceCountsFromScene(t *testing.T) {
+	a := newApp(t, t.TempDir(), Options{Start: "sgd"})
+	a.answerAll(true)
+	a.set("steps=9")
+	if a.lesson.StepDone() {
+		t.Fatal("done after 9 samples")
+	}
+	a.set("steps=10")
+	if !a.lesson.StepDone() {
+		t.Fatalf("not done after 10 samples: %s", a.lesson.why)
+	}
+	// next step: epochs count from 0 again even though epoch is already 2
+	a.set("epoch=2")
+	a.key("pgdown")
+	a.answerAll(true)
+	a.set("epoch=6")
+	if a.lesson.StepDone() {
+		t.Fatal("done after 4 epochs")
+	}
+	a.set("epoch=7")
+	if !a.lesson.StepDone() {
+		t.Fatal("not done after 5 epochs")
+	}
+}
+
+func TestProgressSurvivesRestart(t *testing.T) {
+	dir := t.TempDir()
+	a := newApp(t, dir, Options{})
+	a.answerAll(true)
+	a.keys("2 3 pgdown")
+	a.answerAll(false)
+	a.keys("shift+right")
+	if !a.lesson.StepDone() {
+		t.Fatal("step 2 not done")
+	}
+	a.key("pgdown")
+
+	data, err := os.ReadFile(filepath.Join(dir, ProgressFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p Progress
+	if err := json.Unmarshal(data, &p); err != nil {
+		t.Fatal(err)
+	}
+	lp := p.Lessons["perceptron"]
+	if lp == nil || lp.Step != 2 || lp.Reached != 2 || lp.Answers["0.0"] != true || lp.Answers["1.0"] != false {
+		t.Fatalf("saved %s", data)
+	}
+
+	b := newApp(t, dir, Options{})
+	l, si := b.lesson.Lesson()
+	if l.ID != "perceptron" || si != 2 {
+		t.Fatalf("restart at %s/%d", l.ID, si)
+	}
+	if r, n := b.lesson.Progress().Lessons["perceptron"].Score(); r != 1 || n != 2 {
+		t.Errorf("score %d/%d", r, n)
+	}
+	if v := ansi.Strip(b.lesson.View(80, 20)); !strings.Contains(v, "step 3/5 · predictions 1/2 right") {
+		t.Errorf("view:\n%s", v)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("state dir holds %d files (temp files left?)", len(entries))
+	}
+}
+
+func TestCorruptProgress(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, ProgressFile), []byte("{nope"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a := newApp(t, dir, Options{})
+	if !strings.Contains(a.lesson.note, "progress.json") || !strings.Contains(a.lesson.note, "starting afresh") {
+		t.Errorf("note %q", a.lesson.note)
+	}
+}
+
+func TestStateDir(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", "/x/state")
+	if d, _ := StateDir(""); d != "/x/state/backprop" {
+		t.Errorf("XDG: %s", d)
+	}
+	if d, _ := StateDir("/mine"); d != "/mine" {
+		t.Errorf("override: %s", d)
+	}
+	t.Setenv("XDG_STATE_HOME", "relative")
+	t.Setenv("HOME", "/home/u")
+	if d, _ := StateDir(""); d != "/home/u/.local/state/backprop" {
+		t.Errorf("home: %s", d)
+	}
+}
+
+func TestOpenUnknown(t *testing.T) {
+	ls, _ := Builtin()
+	if _, err := New(ls, Options{NoSave: true, Start: "nope"}); err == nil {
+		t.Error("unknown start accepted")
+	}
+	m, _ := New(ls, Options{NoSave: true})
+	if _, _, err := m.Open("nope"); err == nil {
+		t.Error("Open(nope) accepted")
+	}
+	m, cmd, err := m.Open("cost")
+	if err != nil || cmd == nil {
+		t.Fatalf("Open(cost): %v", err)
+	}
+	if l, _ := m.Lesson(); l.ID != "cost" {
+		t.Errorf("at %s", l.ID)
+	}
+}
+
+func TestViewFits(t *testing.T) {
+	a := newApp(t, t.TempDir(), Options{})
+	for _, sz := range [][2]int{{80, 24}, {40, 10}, {120, 12}, {20, 3}, {1, 1}} {
+		v := a.lesson.View(sz[0], sz[1])
+		lines := strings.Split(v, "\n")
+		if len(lines) > sz[1] {
+			t.Errorf("%v: %d lines", sz, len(lines))
+		}
+		for _, l := range lines {
+			if w := ansi.StringWidth(l); w > sz[0] {
+				t.Errorf("%v: line %d wide: %q", sz, w, ansi.Strip(l))
+			}
+		}
+	}
+}
+
+// Golden screens of the first step: asking, then revealed.
+func TestGoldenStep(t *testing.T) {
+	a := newApp(t, t.TempDir(), Options{})
+	t.Run("asking", func(t *testing.T) {
+		golden.RequireEqual(t, ansi.Strip(a.lesson.View(80, 24)))
+	})
+	a.key("a") // go: wrong
+	a.keys("2 3")
+	t.Run("revealed", func(t *testing.T) {
+		golden.RequireEqual(t, ansi.Strip(a.lesson.View(80, 24)))
+	})
+}
