@@ -35,6 +35,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.HostKeyPath, "host-key", filepath.Join(state, "ssh_host_ed25519"), "host key file; created (mode 0600) if missing, then reused")
 	fs.StringVar(&cfg.AuthorizedKeysPath, "authorized-keys", "", "OpenSSH authorized_keys `file` of allowed public keys (re-read when it changes)")
 	fs.StringVar(&passwordFile, "password-file", "", "`file` holding a shared password (first line); or set BACKPROP_PASSWORD")
+	fs.StringVar(&cfg.TeacherKeysPath, "teacher-key", "", "classroom mode: the teacher's public key `file` (authorized_keys format); the teacher drives a shared network that students follow")
 	fs.BoolVar(&cfg.Open, "open", false, "let anyone in without authentication (closed classroom networks only)")
 	fs.IntVar(&cfg.MaxSessions, "max-sessions", server.DefaultMaxSessions, "maximum concurrent sessions (-1: unlimited)")
 	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", server.DefaultIdleTimeout, "end a session after this long without input (-1s: never)")

@@ -28,7 +28,7 @@ const (
 	DefaultCPUShare      = 1.0
 	DefaultMaxNeurons    = 4096
 	DefaultMaxWeights    = 200_000
-	DefaultMaxSamples    = 5000
+	DefaultMaxSamples    = 2000
 	// DefaultHandshakeTimeout bounds an unauthenticated connection.
 	DefaultHandshakeTimeout = 30 * time.Second
 )
@@ -72,6 +72,13 @@ type Config struct {
 	Password string
 	// Open lets anyone in (for closed classroom networks).
 	Open bool
+	// TeacherKeysPath (authorized_keys format) names the teacher's keys and
+	// turns on classroom mode: the teacher drives a shared network that the
+	// other sessions follow. Teacher keys may always log in.
+	TeacherKeysPath string
+	// ClassInterval is the minimum time between classroom wake-ups
+	// (0: DefaultClassInterval).
+	ClassInterval time.Duration
 
 	// MaxSessions caps concurrent sessions. Negative: unlimited.
 	MaxSessions int
@@ -104,7 +111,7 @@ type Config struct {
 
 // withDefaults returns c with zero fields filled in and checks the rest.
 func (c Config) withDefaults() (Config, error) {
-	if c.AuthorizedKeysPath == "" && c.Password == "" && !c.Open {
+	if c.AuthorizedKeysPath == "" && c.Password == "" && !c.Open && c.TeacherKeysPath == "" {
 		return c, ErrNoAuth
 	}
 	if c.NewModel == nil {

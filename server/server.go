@@ -41,6 +41,9 @@ type Server struct {
 	sched   *Scheduler
 	limiter *ipLimiter
 	keys    *keyFile
+	// classroom mode (nil otherwise)
+	teachers *keyFile
+	hub      *Hub
 
 	mu       sync.Mutex
 	sessions map[*session]struct{}
@@ -66,6 +69,12 @@ func New(cfg Config) (*Server, error) {
 		if s.keys, err = newKeyFile(cfg.AuthorizedKeysPath); err != nil {
 			return nil, err
 		}
+	}
+	if cfg.TeacherKeysPath != "" {
+		if s.teachers, err = newKeyFile(cfg.TeacherKeysPath); err != nil {
+			return nil, fmt.Errorf("teacher key: %w", err)
+		}
+		s.hub = NewHub(cfg.ClassInterval)
 	}
 	signer, err := loadOrCreateHostKey(cfg.HostKeyPath)
 	if err != nil {
@@ -149,6 +158,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	case <-ctx.Done():
 		err = ctx.Err()
 	}
+	if s.hub != nil {
+		s.hub.Close()
+	}
 	// Let clients close their side first, briefly, then force the rest.
 	grace, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
@@ -180,10 +192,13 @@ func (s *Server) checkKey(ctx ssh.Context, key ssh.PublicKey) bool {
 	if s.cfg.Open {
 		return true
 	}
-	if s.keys != nil {
-		ok, err := s.keys.allowed(key)
+	for _, kf := range []*keyFile{s.keys, s.teachers} {
+		if kf == nil {
+			continue
+		}
+		ok, err := kf.allowed(key)
 		if err != nil {
-			s.log.Error("authorized keys reload failed; using previous keys", "err", err)
+			s.log.Error("key file reload failed; using previous keys", "err", err)
 		}
 		if ok {
 			return true
@@ -322,6 +337,17 @@ func (s *Server) handle(sess ssh.Session) {
 		Sandbox: true,
 		Limits:  s.cfg.Limits,
 		Budget:  budget,
+	}
+	if s.hub != nil {
+		teacher := false
+		if k := sess.PublicKey(); k != nil {
+			teacher, _ = s.teachers.allowed(k)
+		}
+		member := s.hub.Join(safeName(info.User), teacher)
+		defer member.Leave()
+		info.Options.Classroom = member
+		log = log.With("teacher", teacher)
+		se.log = log
 	}
 	if s.cfg.DataDir != "" {
 		info.Options.SaveDir = filepath.Join(s.cfg.DataDir, info.ID, "saves")

@@ -63,9 +63,61 @@ type Budget interface {
 	Done(used time.Duration)
 }
 
-// Classroom is implemented by the SSH server's classroom hub. Defined here so
-// tui never imports server. (Shape to be finalised with the classroom work.)
+// Classroom is one session's handle on a teacher-led class, implemented by
+// the SSH server's hub (tui never imports server). The teacher's session
+// publishes its state; each student session follows it read-only, can fork
+// a private copy and rejoin. All methods are safe for concurrent use; only
+// Wait blocks.
 type Classroom interface {
 	// IsTeacher reports whether this session drives the shared network.
 	IsTeacher() bool
+	// Name is this member's display name (from the SSH user name).
+	Name() string
+
+	// Publish (teacher) shares the current state. Cheap: the hub keeps only
+	// the latest state and wakes students at most ~10 times a second.
+	// No-op for students.
+	Publish(ClassState)
+	// Latest returns the teacher's most recent state; false before the
+	// teacher has published anything.
+	Latest() (ClassState, bool)
+	// Roster lists everyone connected, teacher first, then by name.
+	Roster() []ClassMember
+
+	// SetStatus reports where this member is, for the teacher's roster:
+	// following the teacher or working on a fork, and a short position
+	// such as "lesson 2 step 3" or "epoch 4".
+	SetStatus(following bool, where string)
+
+	// Wait blocks until something changed for this member (students: a
+	// newer teacher state; teacher: the roster) and returns true; it
+	// returns false once the session or the class has ended, so a tea.Cmd
+	// that calls it never outlives the session. Re-issue it after each
+	// message.
+	Wait() bool
+}
+
+// ClassState is a snapshot of the teacher's session.
+type ClassState struct {
+	// Version increases with every Publish.
+	Version uint64
+	// Model is the teacher's network in the model-file format (what
+	// network.Save writes), so a student can load it or fork it.
+	Model []byte
+	// Preset, Lesson and LessonStep say where the teacher is.
+	Preset     string
+	Lesson     string
+	LessonStep int
+	// Status is one line for the students' status bar, e.g.
+	// "epoch 3 · Backward layer 1".
+	Status string
+}
+
+// ClassMember is one row of the teacher's roster.
+type ClassMember struct {
+	Name      string
+	Teacher   bool
+	Following bool
+	Where     string
+	Since     time.Time
 }

@@ -1,0 +1,233 @@
+package server
+
+import (
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"backprop/tui"
+)
+
+// Hub is a teacher-led class: the teacher's sessions publish state, student
+// sessions follow it. It is the only state shared between sessions.
+// Wake-ups are coalesced: each group (students, teachers) is woken at most
+// once per interval, and always after the last change.
+type Hub struct {
+	interval time.Duration
+
+	mu      sync.Mutex
+	state   tui.ClassState
+	has     bool
+	members map[*Member]struct{}
+	closed  bool
+	wakes   [2]throttle // 0: students, 1: teachers
+}
+
+// throttle coalesces wake-ups of one group.
+type throttle struct {
+	last  time.Time
+	timer *time.Timer
+}
+
+// DefaultClassInterval is the minimum time between wake-ups of a group.
+const DefaultClassInterval = 100 * time.Millisecond
+
+// NewHub returns an empty class. interval <= 0 means DefaultClassInterval.
+func NewHub(interval time.Duration) *Hub {
+	if interval <= 0 {
+		interval = DefaultClassInterval
+	}
+	return &Hub{interval: interval, members: map[*Member]struct{}{}}
+}
+
+// Member is one session in the class; it implements tui.Classroom.
+type Member struct {
+	hub     *Hub
+	name    string
+	teacher bool
+	since   time.Time
+	wake    chan struct{} // capacity 1: pending wake-up
+	done    chan struct{} // closed by Leave or Hub.Close
+
+	// guarded by hub.mu
+	following bool
+	where     string
+	left      bool
+}
+
+var _ tui.Classroom = (*Member)(nil)
+
+// Join adds a session to the class. Call Leave when it ends.
+func (h *Hub) Join(name string, teacher bool) *Member {
+	m := &Member{
+		hub: h, name: name, teacher: teacher, since: time.Now(),
+		wake: make(chan struct{}, 1), done: make(chan struct{}),
+		following: !teacher,
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		m.left = true
+		close(m.done)
+		return m
+	}
+	h.members[m] = struct{}{}
+	h.scheduleLocked(1)
+	if !teacher && h.has {
+		m.signal()
+	}
+	return m
+}
+
+// Leave removes the member; its Wait returns false from now on.
+func (m *Member) Leave() {
+	h := m.hub
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if m.left {
+		return
+	}
+	m.left = true
+	close(m.done)
+	delete(h.members, m)
+	h.scheduleLocked(1)
+}
+
+// Close ends the class: every Wait returns false.
+func (h *Hub) Close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closed = true
+	for m := range h.members {
+		m.left = true
+		close(m.done)
+	}
+	clear(h.members)
+	for i := range h.wakes {
+		if t := h.wakes[i].timer; t != nil {
+			t.Stop()
+		}
+	}
+}
+
+func (m *Member) signal() {
+	select {
+	case m.wake <- struct{}{}:
+	default:
+	}
+}
+
+// wakeLocked wakes every member of the group now.
+func (h *Hub) wakeLocked(group int) {
+	h.wakes[group].last = time.Now()
+	for m := range h.members {
+		if (group == 1) == m.teacher {
+			m.signal()
+		}
+	}
+}
+
+// scheduleLocked wakes the group now, or once the interval since the last
+// wake-up has passed.
+func (h *Hub) scheduleLocked(group int) {
+	w := &h.wakes[group]
+	if w.timer != nil || h.closed {
+		return // a wake-up is already due
+	}
+	wait := h.interval - time.Since(w.last)
+	if wait <= 0 {
+		h.wakeLocked(group)
+		return
+	}
+	w.timer = time.AfterFunc(wait, func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.wakes[group].timer = nil
+		if !h.closed {
+			h.wakeLocked(group)
+		}
+	})
+}
+
+// IsTeacher reports whether this member drives the class.
+func (m *Member) IsTeacher() bool { return m.teacher }
+
+// Name is the member's display name.
+func (m *Member) Name() string { return m.name }
+
+// Publish stores s as the class state (teachers only) and wakes students.
+func (m *Member) Publish(s tui.ClassState) {
+	if !m.teacher {
+		return
+	}
+	h := m.hub
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	s.Version = h.state.Version + 1
+	s.Model = slices.Clone(s.Model)
+	h.state, h.has = s, true
+	h.scheduleLocked(0)
+}
+
+// Latest returns the teacher's last published state.
+func (m *Member) Latest() (tui.ClassState, bool) {
+	h := m.hub
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.state, h.has
+}
+
+// Roster lists the members: teachers first, then by name and join time.
+func (m *Member) Roster() []tui.ClassMember {
+	h := m.hub
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := make([]tui.ClassMember, 0, len(h.members))
+	for x := range h.members {
+		out = append(out, tui.ClassMember{Name: x.name, Teacher: x.teacher, Following: x.following, Where: x.where, Since: x.since})
+	}
+	slices.SortFunc(out, func(a, b tui.ClassMember) int {
+		if a.Teacher != b.Teacher {
+			if a.Teacher {
+				return -1
+			}
+			return 1
+		}
+		if c := strings.Compare(a.Name, b.Name); c != 0 {
+			return c
+		}
+		return a.Since.Compare(b.Since)
+	})
+	return out
+}
+
+// SetStatus records where the member is and wakes the teachers.
+func (m *Member) SetStatus(following bool, where string) {
+	if len(where) > 80 {
+		where = where[:80]
+	}
+	h := m.hub
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if m.following == following && m.where == where {
+		return
+	}
+	m.following, m.where = following, where
+	h.scheduleLocked(1)
+}
+
+// Wait blocks until the member is woken (true) or has left (false).
+func (m *Member) Wait() bool {
+	select {
+	case <-m.done:
+		return false
+	case <-m.wake:
+		select {
+		case <-m.done:
+			return false
+		default:
+			return true
+		}
+	}
+}

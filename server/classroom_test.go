@@ -1,0 +1,276 @@
+package server
+
+import (
+	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	gossh "golang.org/x/crypto/ssh"
+
+	"backprop/tui"
+)
+
+// waitTrue runs m.Wait in a goroutine and reports its result within d.
+func waitResult(m *Member, d time.Duration) (result, returned bool) {
+	ch := make(chan bool, 1)
+	go func() { ch <- m.Wait() }()
+	select {
+	case r := <-ch:
+		return r, true
+	case <-time.After(d):
+		return false, false
+	}
+}
+
+func TestHubPublishFollow(t *testing.T) {
+	h := NewHub(20 * time.Millisecond)
+	teacher := h.Join("prof", true)
+	alice := h.Join("alice", false)
+	if _, ok := alice.Latest(); ok {
+		t.Fatal("Latest before any Publish")
+	}
+	alice.Publish(tui.ClassState{Status: "student cannot publish"})
+	if _, ok := teacher.Latest(); ok {
+		t.Fatal("a student's Publish was accepted")
+	}
+	model := []byte(`{"sizes":[2,2,1]}`)
+	teacher.Publish(tui.ClassState{Model: model, Status: "epoch 1"})
+	model[0] = 'X' // the hub keeps its own copy
+	if r, ok := waitResult(alice, time.Second); !ok || !r {
+		t.Fatalf("student not woken by Publish (returned=%v, result=%v)", ok, r)
+	}
+	st, ok := alice.Latest()
+	if !ok || st.Version != 1 || st.Status != "epoch 1" || string(st.Model) != `{"sizes":[2,2,1]}` {
+		t.Fatalf("Latest = %+v, %v", st, ok)
+	}
+	// Many publishes in a burst: coalesced into few wake-ups, last state wins.
+	for i := 2; i <= 50; i++ {
+		teacher.Publish(tui.ClassState{Status: "epoch " + strconv.Itoa(i)})
+	}
+	wakes := 0
+	for {
+		r, ok := waitResult(alice, 100*time.Millisecond)
+		if !ok {
+			break
+		}
+		if !r {
+			t.Fatal("Wait returned false while joined")
+		}
+		wakes++
+	}
+	if wakes < 1 || wakes > 3 {
+		t.Errorf("50 publishes woke the student %d times, want 1..3", wakes)
+	}
+	if st, _ := alice.Latest(); st.Version != 50 || st.Status != "epoch 50" {
+		t.Errorf("after burst Latest = %+v", st)
+	}
+	// A student joining late is woken at once to load the current state.
+	bob := h.Join("bob", false)
+	if r, ok := waitResult(bob, time.Second); !ok || !r {
+		t.Error("late joiner not woken")
+	}
+}
+
+func TestHubRosterAndStatus(t *testing.T) {
+	h := NewHub(10 * time.Millisecond)
+	bob := h.Join("bob", false)
+	teacher := h.Join("prof", true)
+	alice := h.Join("alice", false)
+	waitResult(teacher, 200*time.Millisecond) // drain join wake-ups
+	alice.SetStatus(false, "forked at epoch 3")
+	if r, ok := waitResult(teacher, time.Second); !ok || !r {
+		t.Fatal("teacher not woken by a status change")
+	}
+	var got []string
+	for _, m := range teacher.Roster() {
+		got = append(got, fmt.Sprintf("%s teacher=%v following=%v where=%q", m.Name, m.Teacher, m.Following, m.Where))
+	}
+	want := []string{
+		`prof teacher=true following=false where=""`,
+		`alice teacher=false following=false where="forked at epoch 3"`,
+		`bob teacher=false following=true where=""`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("roster:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	bob.Leave()
+	bob.Leave() // idempotent
+	if r, ok := waitResult(bob, time.Second); !ok || r {
+		t.Error("Wait after Leave did not return false")
+	}
+	if n := len(teacher.Roster()); n != 2 {
+		t.Errorf("roster after leave has %d members", n)
+	}
+	h.Close()
+	if r, ok := waitResult(alice, time.Second); !ok || r {
+		t.Error("Wait after Hub.Close did not return false")
+	}
+	if m := h.Join("late", false); m.Wait() {
+		t.Error("Join after Close: Wait returned true")
+	}
+}
+
+// classModel is a fake trainer for classroom tests. The teacher counts with
+// space and publishes; a following student shows the teacher's count and
+// ignores space; f forks (space counts locally), F rejoins.
+type classModel struct {
+	cls       tui.Classroom
+	count     int
+	following bool
+	roster    string
+}
+
+type classWoke struct{}
+
+func (m *classModel) wait() tea.Cmd {
+	cls := m.cls
+	return func() tea.Msg {
+		if cls.Wait() {
+			return classWoke{}
+		}
+		return nil
+	}
+}
+
+func (m *classModel) Init() tea.Cmd { return m.wait() }
+
+func (m *classModel) follow() {
+	if st, ok := m.cls.Latest(); ok {
+		m.count, _ = strconv.Atoi(string(st.Model))
+	}
+}
+
+func (m *classModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case classWoke:
+		if m.cls.IsTeacher() {
+			var b strings.Builder
+			for _, r := range m.cls.Roster() {
+				fmt.Fprintf(&b, "[%s following=%v %s]", r.Name, r.Following, r.Where)
+			}
+			m.roster = b.String()
+		} else if m.following {
+			m.follow()
+		}
+		return m, m.wait()
+	case tea.KeyPressMsg:
+		switch msg.String() {
+		case "space":
+			if m.cls.IsTeacher() {
+				m.count++
+				m.cls.Publish(tui.ClassState{Model: []byte(strconv.Itoa(m.count))})
+			} else if !m.following {
+				m.count++
+				m.cls.SetStatus(false, "forked count "+strconv.Itoa(m.count))
+			}
+		case "f":
+			m.following = false
+			m.cls.SetStatus(false, "forked count "+strconv.Itoa(m.count))
+		case "F":
+			m.following = true
+			m.follow()
+			m.cls.SetStatus(true, "following")
+		case "q":
+			return m, tea.Quit
+		}
+	}
+	return m, nil
+}
+
+func (m *classModel) View() tea.View {
+	role := "student"
+	if m.cls.IsTeacher() {
+		role = "teacher"
+	}
+	v := tea.NewView(fmt.Sprintf("role=%s name=%s count=%d following=%v\n%s", role, m.cls.Name(), m.count, m.following, m.roster))
+	v.AltScreen = true
+	return v
+}
+
+func TestClassroomFollowForkRejoin(t *testing.T) {
+	prof, alice, bob, eve := newKey(t), newKey(t), newKey(t), newKey(t)
+	srv, addr, logs := startServer(t, Config{
+		AuthorizedKeysPath: writeAuthorized(t, alice, bob),
+		TeacherKeysPath:    writeAuthorized(t, prof),
+		ClassInterval:      10 * time.Millisecond,
+		NewModel: func(info SessionInfo) (tea.Model, error) {
+			if info.Options.Classroom == nil {
+				return nil, fmt.Errorf("no classroom")
+			}
+			return &classModel{cls: info.Options.Classroom, following: !info.Options.Classroom.IsTeacher()}, nil
+		},
+	})
+	base := runtime.NumGoroutine()
+	connect := func(user string, k keyPair) *term {
+		c, err := dial(addr, user, gossh.PublicKeys(k.signer))
+		if err != nil {
+			t.Fatalf("%s: %v", user, err)
+		}
+		tm := openTerm(t, c, 100, 10)
+		tm.waitScreen("name=" + user)
+		return tm
+	}
+	// Only listed keys get in: eve is neither a student nor the teacher.
+	if c, err := dial(addr, "eve", gossh.PublicKeys(eve.signer)); err == nil {
+		c.Close()
+		t.Fatal("unlisted key accepted in classroom mode")
+	}
+	T := connect("prof", prof)
+	T.waitScreen("role=teacher")
+	A, B := connect("alice", alice), connect("bob", bob)
+	A.waitScreen("role=student")
+	T.waitScreen("[alice following=true ][bob following=true ]")
+
+	// Follow: the teacher steps, both students see it.
+	T.send("  ")
+	T.waitScreen("count=2")
+	A.waitScreen("count=2")
+	B.waitScreen("count=2")
+	// Following is read-only.
+	A.send(" ")
+	T.send(" ")
+	A.waitScreen("count=3")
+	B.waitScreen("count=3")
+
+	// Fork: alice works on her own copy; the teacher sees it.
+	A.send("f")
+	A.send("  ")
+	A.waitScreen("count=5 following=false")
+	T.waitScreen("[alice following=false forked count 5]")
+	T.send(" ")
+	B.waitScreen("count=4")
+	time.Sleep(50 * time.Millisecond)
+	if s := A.screen(); !strings.Contains(s, "count=5") {
+		t.Errorf("forked student followed the teacher:\n%s", s)
+	}
+
+	// Rejoin: back to the teacher's state.
+	A.send("F")
+	A.waitScreen("count=4 following=true")
+	T.waitScreen("[alice following=true following]")
+
+	// Leaving updates the roster; everything winds down cleanly.
+	B.send("q")
+	B.waitDone()
+	T.waitScreen("[alice following=true following]\n")
+	if strings.Contains(T.screen(), "bob") {
+		t.Errorf("bob still on the roster after leaving:\n%s", T.screen())
+	}
+	if !strings.Contains(logs.String(), "teacher=true") {
+		t.Error("teacher session not marked in the log")
+	}
+	for _, x := range []*term{A, T} {
+		x.send("q")
+		x.waitDone()
+		x.close()
+	}
+	B.close()
+	settleGoroutines(t, base)
+	if n := srv.Sessions(); n != 0 {
+		t.Errorf("%d sessions still registered", n)
+	}
+}
