@@ -1,18 +1,18 @@
 package network
 
-import "math"
-
 // The kernels below do all of the engine's multiply-adds. Both the stepped
 // path (one sample at a time) and the fast path (a run of samples of one
 // mini-batch) call them; with several samples they only reuse each weight
 // load across samples. Every sum is accumulated in the same order for every
-// sample, with math.FMA (exactly rounded on every platform), so the result
-// for a sample does not depend on how many samples share a call. That is
-// what makes stepping bit-identical to running.
+// sample, so the result for a sample does not depend on how many samples
+// share a call. That is what makes stepping bit-identical to running. Products are rounded before
+// they are added (the float64 conversions forbid fused multiply-add), so
+// results are the same on every platform. (math.FMA would be exact too, but
+// without GOAMD64=v3 each call is a branch that spills every register.)
 
 // forwardRows sets z[s] = W·x[s] + b for every sample s:
 //
-//	z_j = (Σ_k fma over k = 0..in−1 of w_jk·x_k) + b_j
+//	z_j = (((w_j0·x_0 + w_j1·x_1) + …) + w_j,in−1·x_in−1) + b_j
 func forwardRows(w, b []float64, in, out int, x, z [][]float64) {
 	m := len(x)
 	s := 0
@@ -26,14 +26,14 @@ func forwardRows(w, b []float64, in, out int, x, z [][]float64) {
 			var a0, a1, a2, a3, b0, b1, b2, b3 float64
 			for k, va := range wa {
 				vb := wb[k]
-				a0 = math.FMA(va, x0[k], a0)
-				a1 = math.FMA(va, x1[k], a1)
-				a2 = math.FMA(va, x2[k], a2)
-				a3 = math.FMA(va, x3[k], a3)
-				b0 = math.FMA(vb, x0[k], b0)
-				b1 = math.FMA(vb, x1[k], b1)
-				b2 = math.FMA(vb, x2[k], b2)
-				b3 = math.FMA(vb, x3[k], b3)
+				a0 += float64(va * x0[k])
+				a1 += float64(va * x1[k])
+				a2 += float64(va * x2[k])
+				a3 += float64(va * x3[k])
+				b0 += float64(vb * x0[k])
+				b1 += float64(vb * x1[k])
+				b2 += float64(vb * x2[k])
+				b3 += float64(vb * x3[k])
 			}
 			z0[j], z1[j], z2[j], z3[j] = a0+b[j], a1+b[j], a2+b[j], a3+b[j]
 			z0[j+1], z1[j+1], z2[j+1], z3[j+1] = b0+b[j+1], b1+b[j+1], b2+b[j+1], b3+b[j+1]
@@ -42,10 +42,10 @@ func forwardRows(w, b []float64, in, out int, x, z [][]float64) {
 			wa := w[j*in : j*in+in]
 			var a0, a1, a2, a3 float64
 			for k, va := range wa {
-				a0 = math.FMA(va, x0[k], a0)
-				a1 = math.FMA(va, x1[k], a1)
-				a2 = math.FMA(va, x2[k], a2)
-				a3 = math.FMA(va, x3[k], a3)
+				a0 += float64(va * x0[k])
+				a1 += float64(va * x1[k])
+				a2 += float64(va * x2[k])
+				a3 += float64(va * x3[k])
 			}
 			z0[j], z1[j], z2[j], z3[j] = a0+b[j], a1+b[j], a2+b[j], a3+b[j]
 		}
@@ -58,8 +58,8 @@ func forwardRows(w, b []float64, in, out int, x, z [][]float64) {
 			wb := w[(j+1)*in : (j+1)*in+in]
 			var a0, b0 float64
 			for k, va := range wa {
-				a0 = math.FMA(va, x0[k], a0)
-				b0 = math.FMA(wb[k], x0[k], b0)
+				a0 += float64(va * x0[k])
+				b0 += float64(wb[k] * x0[k])
 			}
 			z0[j], z0[j+1] = a0+b[j], b0+b[j+1]
 		}
@@ -67,7 +67,7 @@ func forwardRows(w, b []float64, in, out int, x, z [][]float64) {
 			wa := w[j*in : j*in+in]
 			var a0 float64
 			for k, va := range wa {
-				a0 = math.FMA(va, x0[k], a0)
+				a0 += float64(va * x0[k])
 			}
 			z0[j] = a0 + b[j]
 		}
@@ -76,7 +76,7 @@ func forwardRows(w, b []float64, in, out int, x, z [][]float64) {
 
 // backRows sets t[s] = Wᵀ·d[s] for every sample s, where W is out×in:
 //
-//	t_k = Σ_j fma over j = 0..out−1 of w_jk·d_j
+//	t_k = ((w_0k·d_0 + w_1k·d_1) + …), j ascending
 //
 // The caller multiplies by σ'(z) afterwards.
 func backRows(w []float64, in, out int, d, t [][]float64) {
@@ -87,7 +87,7 @@ func backRows(w []float64, in, out int, d, t [][]float64) {
 		for j, dj := range ds {
 			wr := w[j*in : j*in+in]
 			for k, v := range wr {
-				ts[k] = math.FMA(v, dj, ts[k])
+				ts[k] += float64(v * dj)
 			}
 		}
 	}
@@ -95,7 +95,7 @@ func backRows(w []float64, in, out int, d, t [][]float64) {
 
 // accumRows adds every sample's gradient to the batch sums, samples in order:
 //
-//	gw_jk ← fma(d_j, a_k, gw_jk),  gb_j ← gb_j + d_j
+//	gw_jk ← gw_jk + d_j·a_k,  gb_j ← gb_j + d_j
 func accumRows(gw, gb []float64, in, out int, d, a [][]float64) {
 	m := len(d)
 	s := 0
@@ -110,15 +110,15 @@ func accumRows(gw, gb []float64, in, out int, d, a [][]float64) {
 			q0, q1, q2, q3 := d0[j+1], d1[j+1], d2[j+1], d3[j+1]
 			for k := range ga {
 				u0, u1, u2, u3 := a0[k], a1[k], a2[k], a3[k]
-				ga[k] = math.FMA(p3, u3, math.FMA(p2, u2, math.FMA(p1, u1, math.FMA(p0, u0, ga[k]))))
-				gb2[k] = math.FMA(q3, u3, math.FMA(q2, u2, math.FMA(q1, u1, math.FMA(q0, u0, gb2[k]))))
+				ga[k] = ga[k] + float64(p0*u0) + float64(p1*u1) + float64(p2*u2) + float64(p3*u3)
+				gb2[k] = gb2[k] + float64(q0*u0) + float64(q1*u1) + float64(q2*u2) + float64(q3*u3)
 			}
 		}
 		for ; j < out; j++ {
 			ga := gw[j*in : j*in+in]
 			p0, p1, p2, p3 := d0[j], d1[j], d2[j], d3[j]
 			for k := range ga {
-				ga[k] = math.FMA(p3, a3[k], math.FMA(p2, a2[k], math.FMA(p1, a1[k], math.FMA(p0, a0[k], ga[k]))))
+				ga[k] = ga[k] + float64(p0*a0[k]) + float64(p1*a1[k]) + float64(p2*a2[k]) + float64(p3*a3[k])
 			}
 		}
 		for j := range gb[:out] {
@@ -130,7 +130,7 @@ func accumRows(gw, gb []float64, in, out int, d, a [][]float64) {
 		for j, p := range d0 {
 			ga := gw[j*in : j*in+in]
 			for k, u := range a0 {
-				ga[k] = math.FMA(p, u, ga[k])
+				ga[k] += float64(p * u)
 			}
 			gb[j] += p
 		}

@@ -1,0 +1,59 @@
+package network
+
+import (
+	"testing"
+)
+
+// benchStepper builds a sigmoid/quadratic net with batch 10 and η = 3 on n
+// synthetic samples (pixel-like inputs in [0,1), one-hot targets), with undo
+// off and no per-epoch evaluation: what the benchmarks time is training.
+func benchStepper(tb testing.TB, sizes []int, n int) *Stepper {
+	acts := make([]Activation, len(sizes)-1)
+	for i := range acts {
+		acts[i] = Sigmoid
+	}
+	net := mustNet(tb, sizes, acts, Quadratic, 1)
+	h := DefaultHyper()
+	h.Eta, h.Batch = 3, 10
+	s := mustStepper(tb, net, h, synth(n, sizes[0], sizes[len(sizes)-1], 1), Set{})
+	s.SetUndoBudget(0)
+	s.skipEval = true
+	return s
+}
+
+func benchTrain(b *testing.B, sizes []int, n int) {
+	s := benchStepper(b, sizes, n)
+	b.ResetTimer()
+	done, err := s.Run(b.N)
+	if err != nil || done != b.N {
+		b.Fatalf("Run(%d) = %d, %v", b.N, done, err)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "samples/s")
+}
+
+// BenchmarkTrainDigitsShape: [64,30,10], sigmoid, quadratic, batch 10; one
+// op is one training sample.
+func BenchmarkTrainDigitsShape(b *testing.B) { benchTrain(b, []int{64, 30, 10}, 1347) }
+
+// BenchmarkTrainMNISTShape: [784,30,10] on 5000 synthetic samples.
+func BenchmarkTrainMNISTShape(b *testing.B) { benchTrain(b, []int{784, 30, 10}, 5000) }
+
+func TestFastPathAllocs(t *testing.T) {
+	for _, sizes := range [][]int{{64, 30, 10}, {5, 7, 6, 3}} {
+		s := benchStepper(t, sizes, 1000)
+		s.Run(3) // warm up: lazily allocated update records
+		allocs := testing.AllocsPerRun(20, func() {
+			if _, err := s.Run(17); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if allocs != 0 {
+			t.Errorf("%v: %v allocations per Run(17), want 0", sizes, allocs)
+		}
+		ws := s.Net().NewWorkspace()
+		x := s.Train().X[0]
+		if a := testing.AllocsPerRun(20, func() { s.Net().Forward(ws, x) }); a != 0 {
+			t.Errorf("%v: %v allocations per Forward, want 0", sizes, a)
+		}
+	}
+}
