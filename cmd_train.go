@@ -406,7 +406,11 @@ func finalLines(w io.Writer, r epochRecord, total time.Duration, samples int, no
 	if total > 0 {
 		rate = float64(samples) / total.Seconds()
 	}
-	fmt.Fprintf(w, "%s (%d epochs in %s, %s samples/s)\n", line, r.Epoch, seconds(total.Seconds()), thousands(rate))
+	epochs := "epochs"
+	if r.Epoch == 1 {
+		epochs = "epoch"
+	}
+	fmt.Fprintf(w, "%s (%d %s in %s, %s samples/s)\n", line, r.Epoch, epochs, seconds(total.Seconds()), thousands(rate))
 }
 
 // seconds formats a duration in seconds as Keras does ("0s", "12s"), with
