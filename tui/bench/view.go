@@ -214,7 +214,7 @@ func (m Model) barView(sum float64, w int) string {
 		switch {
 		case i == tpos:
 			b.WriteString("┃")
-		case (c >= 0 && c <= sum) || (c <= 0 && c >= sum): // between 0 and Σ
+		case (c > 0 && c <= sum) || (c < 0 && c >= sum): // between 0 and Σ
 			b.WriteString("█")
 		default:
 			b.WriteString("░")
