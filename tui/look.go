@@ -24,7 +24,24 @@ type look struct {
 	help                       help.Styles
 	// frame glyphs
 	tl, tr, bl, br, hz, vt string
+	// pre-rendered SGR wrappers (prefix, suffix) so a frame costs string
+	// concatenation, not lipgloss renders
+	bd, bdFocus, tt, ttFocus, st, stKey sgrPair
 }
+
+// sgrPair is the escape sequences a style puts around its text.
+type sgrPair struct{ pre, post string }
+
+func pairOf(s lipgloss.Style) sgrPair {
+	r := s.Render("X")
+	i := strings.Index(r, "X")
+	if i < 0 {
+		return sgrPair{}
+	}
+	return sgrPair{r[:i], r[i+1:]}
+}
+
+func (p sgrPair) wrap(s string) string { return p.pre + s + p.post }
 
 func newLook(th *themes.Styles) *look {
 	l := &look{th: th, mono: th.Mono}
@@ -42,6 +59,9 @@ func newLook(th *themes.Styles) *look {
 		l.border, l.borderFocus = plain, plain.Bold(true)
 		l.tab, l.tabActive = plain, plain.Reverse(true)
 	}
+	l.bd, l.bdFocus = pairOf(l.border), pairOf(l.borderFocus)
+	l.tt, l.ttFocus = pairOf(l.title), pairOf(l.titleFocus)
+	l.st, l.stKey = pairOf(l.status), pairOf(l.statusKey)
 	return l
 }
 
@@ -78,31 +98,28 @@ func (l *look) frame(title string, content []string, w, h int, focused bool) []s
 	if w < 2 || h < 2 {
 		return block("", w, h)
 	}
-	bs := l.border
+	bs, ts := l.bd, l.tt
 	if focused {
-		bs = l.borderFocus
+		bs, ts = l.bdFocus, l.ttFocus
 	}
 	inner := w - 2
 	t := ansi.Truncate(" "+title+" ", max(inner-2, 0), "…")
 	tw := ansi.StringWidth(t)
-	ts := l.title
-	if focused {
-		ts = l.titleFocus
-	}
-	top := bs.Render(l.tl+l.hz) + ts.Render(t) + bs.Render(strings.Repeat(l.hz, max(inner-1-tw, 0))+l.tr)
+	top := bs.wrap(l.tl+l.hz) + ts.wrap(t) + bs.wrap(strings.Repeat(l.hz, max(inner-1-tw, 0))+l.tr)
 	if inner-1-tw < 0 {
-		top = bs.Render(l.tl + strings.Repeat(l.hz, inner) + l.tr)
+		top = bs.wrap(l.tl + strings.Repeat(l.hz, inner) + l.tr)
 	}
 	out := make([]string, 0, h)
 	out = append(out, top)
-	side := bs.Render(l.vt)
+	side := bs.wrap(l.vt)
+	blank := strings.Repeat(" ", inner)
 	for i := 0; i < h-2; i++ {
-		c := strings.Repeat(" ", inner)
+		c := blank
 		if i < len(content) {
 			c = content[i]
 		}
 		out = append(out, side+c+side)
 	}
-	out = append(out, bs.Render(l.bl+strings.Repeat(l.hz, inner)+l.br))
+	out = append(out, bs.wrap(l.bl+strings.Repeat(l.hz, inner)+l.br))
 	return out
 }

@@ -54,6 +54,13 @@ type Model struct {
 
 	flash    string
 	flashErr bool
+
+	// helpLine memoises the short help line for a width and look.
+	helpLine struct {
+		w    int
+		look *look
+		s    string
+	}
 }
 
 // runState is run mode: a tick carrying an id (so pause/resume never

@@ -692,7 +692,7 @@ func (m *Model) click(ms tea.Mouse) {
 	if !ok || !r.Contains(ms.X, ms.Y) {
 		return
 	}
-	in := m.paneInput(PaneTopology, r.W-2, r.H-2)
+	in := m.paneInput(r.W-2, r.H-2)
 	if f, ok := topologyHit(in, ms.X-r.X-1, ms.Y-r.Y-1); ok {
 		m.sess.focus = f
 		m.sess.clampFocus()

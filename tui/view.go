@@ -94,7 +94,11 @@ func (m *Model) trainerView() string {
 		}
 		lines[scr.Help.Y] = fit(st.Render(m.flash), scr.Help.W)
 	} else {
-		lines[scr.Help.Y] = fit(m.help.ShortHelpView(m.keys.ShortHelp()), scr.Help.W)
+		if m.helpLine.w != scr.Help.W || m.helpLine.look != m.look {
+			m.helpLine.s = fit(m.help.ShortHelpView(m.keys.ShortHelp()), scr.Help.W)
+			m.helpLine.w, m.helpLine.look = scr.Help.W, m.look
+		}
+		lines[scr.Help.Y] = m.helpLine.s
 	}
 	return strings.Join(lines, "\n")
 }
@@ -150,11 +154,11 @@ func (m *Model) statusView(w int) string {
 			k = f.short
 		}
 		if k != "" {
-			b.WriteString(l.statusKey.Render(k + " "))
+			b.WriteString(l.stKey.wrap(k + " "))
 		}
-		b.WriteString(l.status.Render(f.val + "  "))
+		b.WriteString(l.st.wrap(f.val + "  "))
 	}
-	b.WriteString(l.status.Render(run + "  "))
+	b.WriteString(l.st.wrap(run + "  "))
 	switch status := st.Status(); status {
 	case network.Diverged:
 		what := "diverged"
@@ -167,7 +171,7 @@ func (m *Model) statusView(w int) string {
 		}
 		b.WriteString(l.errS.Render(what))
 	case network.Training:
-		b.WriteString(l.status.Render("training"))
+		b.WriteString(l.st.wrap("training"))
 	default:
 		b.WriteString(l.okS.Render(status.String()))
 	}
