@@ -39,22 +39,22 @@ type Dataset struct {
 // Spec names a data set and how to prepare it. Name is a built-in name (see
 // Names) or a CSV path.
 type Spec struct {
-	Name      string
-	Target    []string // CSV target columns, by header name or 0-based index; default: the last column
-	Noise     float64  // generators: noise level (0..1 scale as in TF Playground, e.g. 0.1)
-	Samples   int      // generators: number of points; 0 means the default
-	Split     float64  // fraction used for training, (0,1]; 0 means the default for the set; 1 means no test set
-	Seed      uint64   // generators and the split
-	Normalize bool     // standardise features to zero mean, unit variance (train statistics)
+	Name      string   `json:"name"`
+	Target    []string `json:"target,omitempty"`    // CSV target columns, by header name or 0-based index; default: the last column
+	Noise     float64  `json:"noise,omitempty"`     // generators: noise, TF Playground scale 0..0.5 (e.g. 0.1); ≤ 10
+	Samples   int      `json:"samples,omitempty"`   // generators: number of points; 0 means the default
+	Split     float64  `json:"split,omitempty"`     // fraction used for training, (0,1]; 0 means the default for the set; 1 means no test set
+	Seed      uint64   `json:"seed"`                // generators and the split
+	Normalize bool     `json:"normalize,omitempty"` // standardise features to zero mean, unit variance (train statistics)
 	// Raw keeps the features of iris, wine and breast-cancer as they are
 	// (those three are normalised by default; Normalize forces it for any set).
-	Raw bool `json:",omitempty"`
-	// TargetKind overrides how CSV targets are read: "" (auto, see LoadCSV),
+	Raw bool `json:"raw,omitempty"`
+	// TargetKind overrides how CSV targets are read: "" (auto, see ReadCSV),
 	// "class" or "real".
-	TargetKind string `json:",omitempty"`
+	TargetKind string `json:"target_kind,omitempty"`
 	// DataDir is where the mnist and fashion-mnist presets look for idx
 	// files (the CLI fills it from --data-dir or $BACKPROP_DATA).
-	DataDir string `json:",omitempty"`
+	DataDir string `json:"data_dir,omitempty"`
 }
 
 // Info describes a built-in data set for menus and --help.

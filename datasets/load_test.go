@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -296,4 +297,24 @@ func ExampleNames() {
 	// vacation 3→1
 	// and 2→1
 	// or 2→1
+}
+
+func TestSpecJSON(t *testing.T) {
+	spec := Spec{Name: "circle", Noise: 0.1, Samples: 50, Split: 0.8, Seed: 3, Normalize: true, Target: []string{"y"}}
+	b, err := json.Marshal(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"name":"circle","target":["y"],"noise":0.1,"samples":50,"split":0.8,"seed":3,"normalize":true}`; string(b) != want {
+		t.Errorf("JSON %s, want %s", b, want)
+	}
+	var back Spec
+	if err := json.Unmarshal(b, &back); err != nil || !reflect.DeepEqual(back, spec) {
+		t.Errorf("round trip: %+v, %v", back, err)
+	}
+	// Files written before the tags (Go field names) still load.
+	var old Spec
+	if err := json.Unmarshal([]byte(`{"Name":"digits","Target":null,"Noise":0,"Samples":0,"Split":0,"Seed":1,"Normalize":false}`), &old); err != nil || old.Name != "digits" || old.Seed != 1 {
+		t.Errorf("old form: %+v, %v", old, err)
+	}
 }
