@@ -238,9 +238,11 @@ func openTerm(t testing.TB, client *gossh.Client, w, h int) *term {
 func (tm *term) close() {
 	_ = tm.sess.Close()
 	_ = tm.client.Close()
-	tm.mu.Lock()
-	_ = tm.emu.Close()
-	tm.mu.Unlock()
+	// Closing the input pipe ends the reader goroutine (emu.Close would race
+	// with emu.Read on the emulator's closed flag).
+	if c, ok := tm.emu.InputPipe().(io.Closer); ok {
+		_ = c.Close()
+	}
 }
 
 func (tm *term) screen() string {
