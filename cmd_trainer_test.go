@@ -82,8 +82,19 @@ func (s *tmuxSession) waitText(text string) string {
 
 func tmuxQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
-// position extracts "epoch … m N" from the status bar.
-var statusRE = regexp.MustCompile(`epoch \d+ +batch \d+/\d+ +sample \d+/\d+ +phase [^η]*η [^ ]+ +m \d+`)
+// statusRE extracts "epoch … m N" from the status bar, in its long or its
+// short (narrow terminal) form: "ep 0  b 1/4  s 1/1  update  η 2  m 1".
+var statusRE = regexp.MustCompile(`ep(och)? (\d+) +b(atch)? \d+/\d+ +s(ample)? \d+/\d+ +(phase )?([a-z -]+?)( L\d+)? +η [^ ]+ +m \d+`)
+
+// status returns the status bar's epoch and phase, or ok=false.
+func status(scr string) (epoch int, phase string, ok bool) {
+	sm := statusRE.FindStringSubmatch(scr)
+	if sm == nil {
+		return 0, "", false
+	}
+	epoch, _ = strconv.Atoi(sm[2])
+	return epoch, sm[6], true
+}
 
 // TestTrainerE2E runs the built binary in tmux at 80×24: pick XOR in the
 // launcher, step phases, run, pause, undo, save, quit; then resume from the
@@ -115,16 +126,20 @@ func TestTrainerE2E(t *testing.T) {
 		s.keys("Space")
 	}
 	scr := s.waitFor("the update phase", func(scr string) bool {
-		return strings.Contains(strings.ToLower(scr), "phase update")
+		_, ph, ok := status(scr)
+		return ok && ph == "update"
 	})
-	if !strings.Contains(scr, "epoch 0") {
+	if ep, _, _ := status(scr); ep != 0 {
 		t.Errorf("after one sample the status should still say epoch 0:\n%s", scr)
+	}
+	if !strings.Contains(scr, "w₁ ← w₁ − (η/m)·Σ∂C/∂w₁: ") || !strings.Contains(scr, "→") {
+		t.Errorf("the inspector should show the update old → new:\n%s", scr)
 	}
 	s.keys("r")
 	time.Sleep(800 * time.Millisecond)
 	s.keys("r")
 	scr = s.waitText("paused")
-	if regexp.MustCompile(`epoch 0 `).MatchString(scr) {
+	if ep, _, _ := status(scr); ep == 0 {
 		t.Errorf("run mode did not finish an epoch in 0.8 s:\n%s", scr)
 	}
 	s.keys("u")

@@ -441,7 +441,12 @@ func (m *Model) submit(p *prompt) error {
 		if err := mf.Save(path); err != nil {
 			return err
 		}
-		m.setFlash("saved "+path, false)
+		switch s.st.Pos().Phase {
+		case network.PhaseIdle, network.PhaseAccumulate, network.PhaseUpdate, network.PhaseEpochEnd:
+			m.setFlash("saved "+path, false)
+		default:
+			m.setFlash("saved "+path+" (mid-sample: it resumes at the start of this sample)", false)
+		}
 	case promptWeight:
 		v, err := parseNumber(val)
 		if err != nil {

@@ -333,3 +333,69 @@ func TestNewErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestSaveLoadResume(t *testing.T) {
+	dir := t.TempDir()
+	m := newTestModel(t, Options{Preset: "xor", Sandbox: true, SaveDir: dir}, 80, 24)
+	press(m, "e", "e", "s")
+	press(m, "S")
+	m.prompt.input.SetValue("../escape.json")
+	press(m, "enter")
+	if m.prompt == nil || m.prompt.err == "" {
+		t.Fatal("sandbox: a path outside the save dir was accepted")
+	}
+	m.prompt.input.SetValue("run1.json")
+	press(m, "enter")
+	if m.prompt != nil {
+		t.Fatalf("save: %s", m.prompt.err)
+	}
+	want := m.sess.st.Pos()
+	wantW := slices.Clone(m.sess.st.Net().Layers[0].W)
+
+	r := newTestModel(t, Options{ModelPath: dir + "/run1.json"}, 80, 24)
+	if r.screen != screenTrainer || r.sess.preset != "xor" {
+		t.Fatalf("resume: screen %d preset %q", r.screen, r.sess.preset)
+	}
+	if got := r.sess.st.Pos(); got != want {
+		t.Errorf("resumed at %+v, saved at %+v", got, want)
+	}
+	if !slices.Equal(r.sess.st.Net().Layers[0].W, wantW) {
+		t.Error("weights differ after resume")
+	}
+	// both continue identically
+	press(m, "b", "e")
+	press(r, "b", "e")
+	if !slices.Equal(r.sess.st.Net().Layers[0].W, m.sess.st.Net().Layers[0].W) {
+		t.Error("training after resume diverges from training without saving")
+	}
+	// the trainer's load prompt opens it too
+	press(m, "O")
+	m.prompt.input.SetValue("run1.json")
+	press(m, "enter")
+	if m.prompt != nil {
+		t.Fatalf("load: %s", m.prompt.err)
+	}
+	if got := m.sess.st.Pos(); got != want {
+		t.Errorf("loaded at %+v, saved at %+v", got, want)
+	}
+}
+
+// A model saved in the middle of a sample resumes at that sample's start
+// (the engine redoes the sample); the trainer says so when saving.
+func TestSaveMidSample(t *testing.T) {
+	dir := t.TempDir()
+	m := newTestModel(t, Options{Preset: "xor", Sandbox: true, SaveDir: dir}, 80, 24)
+	press(m, "e", "s", "space", "space", "S")
+	m.prompt.input.SetValue("mid.json")
+	press(m, "enter")
+	if !strings.Contains(m.flash, "start of this sample") {
+		t.Errorf("flash %q should say where it resumes", m.flash)
+	}
+	want := m.sess.st.Pos()
+	r := newTestModel(t, Options{ModelPath: dir + "/mid.json"}, 80, 24)
+	got := r.sess.st.Pos()
+	if got.Phase != network.PhaseIdle || got.Epoch != want.Epoch || got.Batch != want.Batch ||
+		got.Sample != want.Sample || got.Steps != want.Steps {
+		t.Errorf("resumed at %+v, saved mid-sample at %+v", got, want)
+	}
+}
