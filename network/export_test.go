@@ -476,6 +476,7 @@ func TestExportScriptsRun(t *testing.T) {
 		in, _ := json.Marshal(inputs)
 		for _, format := range []string{FormatPyTorch, FormatNumPy} {
 			t.Run(n.name+"/"+format, func(t *testing.T) {
+				t.Parallel() // each runs python twice, mostly importing torch
 				var buf bytes.Buffer
 				if err := Export(&buf, n.net, format, probes); err != nil {
 					t.Fatal(err)
