@@ -92,6 +92,47 @@ func TestExportGolden(t *testing.T) {
 	}
 }
 
+// TestExportMazurFile exports the hand-written model file of Mazur's example:
+// the weights must come through exactly, and the embedded engine outputs must
+// be his published ones.
+func TestExportMazurFile(t *testing.T) {
+	m, err := LoadModel(filepath.Join("testdata", "mazur.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := m.Network()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := Export(&buf, net, FormatPyTorch, [][]float64{{.05, .10}}); err != nil {
+		t.Fatal(err)
+	}
+	script := buf.String()
+	for _, want := range []string{
+		"            [0.15, 0.2],\n            [0.25, 0.3],\n        ],\n        [0.35, 0.35],",
+		"            [0.4, 0.45],\n            [0.5, 0.55],\n        ],\n        [0.6, 0.6],",
+		"PROBES = [\n    [0.05, 0.1],\n]",
+	} {
+		if !strings.Contains(script, want) {
+			t.Errorf("script lacks %q", want)
+		}
+	}
+	var expected [][]float64
+	if err := json.Unmarshal([]byte(pyTuplesToJSON(pyList(t, script, "EXPECTED = ", "\n]\n"))), &expected); err != nil {
+		t.Fatal(err)
+	}
+	published := []float64{0.75136507, 0.772928465}
+	if len(expected) != 1 || len(expected[0]) != 2 {
+		t.Fatalf("EXPECTED = %v, want one pair", expected)
+	}
+	for j, v := range published {
+		if math.Abs(expected[0][j]-v) > 1e-8 {
+			t.Errorf("EXPECTED[0][%d] = %v, Mazur published %v", j, expected[0][j], v)
+		}
+	}
+}
+
 // firstDiff shows the first differing line of two texts.
 func firstDiff(got, want string) string {
 	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
