@@ -10,66 +10,64 @@ package network
 // results are the same on every platform. (math.FMA would be exact too, but
 // without GOAMD64=v3 each call is a branch that spills every register.)
 
-// forwardRows sets z[s] = W·x[s] + b for every sample s:
+// forwardRows sets z[s] = W·x[s] + b for every sample s. Each dot product
+// is summed in four lanes (lane l takes k ≡ l mod 4, below in&^3), reduced
+// as (l0 + l2) + (l1 + l3), then the tail k ≥ in&^3 is added in order:
 //
-//	z_j = (((w_j0·x_0 + w_j1·x_1) + …) + w_j,in−1·x_in−1) + b_j
+//	z_j = ((lane0 + lane2) + (lane1 + lane3) + w_j,n4·x_n4 + …) + b_j
+//
+// That is the order of one 4-wide AVX register; the Go fallback computes the
+// same bits.
 func forwardRows(w, b []float64, in, out int, x, z [][]float64) {
+	n4 := in &^ 3
+	var o [8]float64
+	var xs [4][]float64
 	m := len(x)
-	s := 0
-	for ; s+4 <= m; s += 4 {
-		x0, x1, x2, x3 := x[s][:in], x[s+1][:in], x[s+2][:in], x[s+3][:in]
-		z0, z1, z2, z3 := z[s][:out], z[s+1][:out], z[s+2][:out], z[s+3][:out]
-		j := 0
-		for ; j+2 <= out; j += 2 {
-			wa := w[j*in : j*in+in]
-			wb := w[(j+1)*in : (j+1)*in+in]
-			var a0, a1, a2, a3, b0, b1, b2, b3 float64
-			for k, va := range wa {
-				vb := wb[k]
-				a0 += float64(va * x0[k])
-				a1 += float64(va * x1[k])
-				a2 += float64(va * x2[k])
-				a3 += float64(va * x3[k])
-				b0 += float64(vb * x0[k])
-				b1 += float64(vb * x1[k])
-				b2 += float64(vb * x2[k])
-				b3 += float64(vb * x3[k])
-			}
-			z0[j], z1[j], z2[j], z3[j] = a0+b[j], a1+b[j], a2+b[j], a3+b[j]
-			z0[j+1], z1[j+1], z2[j+1], z3[j+1] = b0+b[j+1], b1+b[j+1], b2+b[j+1], b3+b[j+1]
+	for s := 0; s < m; s += 4 {
+		cnt := min(4, m-s)
+		for t := range xs {
+			xs[t] = x[s+min(t, cnt-1)][:in] // short groups repeat their last sample
 		}
-		for ; j < out; j++ {
-			wa := w[j*in : j*in+in]
-			var a0, a1, a2, a3 float64
-			for k, va := range wa {
-				a0 += float64(va * x0[k])
-				a1 += float64(va * x1[k])
-				a2 += float64(va * x2[k])
-				a3 += float64(va * x3[k])
+		for j := 0; j < out; j += 2 {
+			j1 := min(j+1, out-1)
+			w0, w1 := w[j*in:j*in+in], w[j1*in:j1*in+in]
+			dot2x4(w0[:n4], w1[:n4], xs[0], xs[1], xs[2], xs[3], &o)
+			for t := range cnt {
+				zt := z[s+t]
+				zt[j] = dotTail(o[t], w0, xs[t], n4) + b[j]
+				if j1 != j {
+					zt[j1] = dotTail(o[4+t], w1, xs[t], n4) + b[j1]
+				}
 			}
-			z0[j], z1[j], z2[j], z3[j] = a0+b[j], a1+b[j], a2+b[j], a3+b[j]
 		}
 	}
-	for ; s < m; s++ {
-		x0, z0 := x[s][:in], z[s][:out]
-		j := 0
-		for ; j+2 <= out; j += 2 {
-			wa := w[j*in : j*in+in]
-			wb := w[(j+1)*in : (j+1)*in+in]
-			var a0, b0 float64
-			for k, va := range wa {
-				a0 += float64(va * x0[k])
-				b0 += float64(wb[k] * x0[k])
+}
+
+// dotTail adds w_k·x_k for k = n4..len(w)−1, in order, to sum.
+func dotTail(sum float64, w, x []float64, n4 int) float64 {
+	x = x[:len(w)]
+	for k := n4; k < len(w); k++ {
+		sum += float64(w[k] * x[k])
+	}
+	return sum
+}
+
+// dot2x4Go is the reference for dot2x4: out[r*4+t] is the four-lane dot
+// product of w_r and x_t over len(w0) (a multiple of 4) values.
+func dot2x4Go(w0, w1, x0, x1, x2, x3 []float64, out *[8]float64) {
+	n := len(w0)
+	xs := [4][]float64{x0, x1, x2, x3}
+	for r, w := range [2][]float64{w0, w1[:n]} {
+		for t, x := range xs {
+			x = x[:n]
+			var l0, l1, l2, l3 float64
+			for k := 0; k+4 <= n; k += 4 {
+				l0 += float64(w[k] * x[k])
+				l1 += float64(w[k+1] * x[k+1])
+				l2 += float64(w[k+2] * x[k+2])
+				l3 += float64(w[k+3] * x[k+3])
 			}
-			z0[j], z0[j+1] = a0+b[j], b0+b[j+1]
-		}
-		for ; j < out; j++ {
-			wa := w[j*in : j*in+in]
-			var a0 float64
-			for k, va := range wa {
-				a0 += float64(va * x0[k])
-			}
-			z0[j] = a0 + b[j]
+			out[r*4+t] = (l0 + l2) + (l1 + l3)
 		}
 	}
 }
@@ -97,42 +95,49 @@ func backRows(w []float64, in, out int, d, t [][]float64) {
 //
 //	gw_jk ← gw_jk + d_j·a_k,  gb_j ← gb_j + d_j
 func accumRows(gw, gb []float64, in, out int, d, a [][]float64) {
+	n4 := in &^ 3
 	m := len(d)
 	s := 0
 	for ; s+4 <= m; s += 4 {
 		a0, a1, a2, a3 := a[s][:in], a[s+1][:in], a[s+2][:in], a[s+3][:in]
 		d0, d1, d2, d3 := d[s][:out], d[s+1][:out], d[s+2][:out], d[s+3][:out]
-		j := 0
-		for ; j+2 <= out; j += 2 {
-			ga := gw[j*in : j*in+in]
-			gb2 := gw[(j+1)*in : (j+1)*in+in]
-			p0, p1, p2, p3 := d0[j], d1[j], d2[j], d3[j]
-			q0, q1, q2, q3 := d0[j+1], d1[j+1], d2[j+1], d3[j+1]
-			for k := range ga {
-				u0, u1, u2, u3 := a0[k], a1[k], a2[k], a3[k]
-				ga[k] = ga[k] + float64(p0*u0) + float64(p1*u1) + float64(p2*u2) + float64(p3*u3)
-				gb2[k] = gb2[k] + float64(q0*u0) + float64(q1*u1) + float64(q2*u2) + float64(q3*u3)
+		for j := range out {
+			dd := [4]float64{d0[j], d1[j], d2[j], d3[j]}
+			g := gw[j*in : j*in+in]
+			accum4(g[:n4], a0, a1, a2, a3, &dd)
+			for k := n4; k < in; k++ {
+				g[k] = g[k] + float64(dd[0]*a0[k]) + float64(dd[1]*a1[k]) + float64(dd[2]*a2[k]) + float64(dd[3]*a3[k])
 			}
-		}
-		for ; j < out; j++ {
-			ga := gw[j*in : j*in+in]
-			p0, p1, p2, p3 := d0[j], d1[j], d2[j], d3[j]
-			for k := range ga {
-				ga[k] = ga[k] + float64(p0*a0[k]) + float64(p1*a1[k]) + float64(p2*a2[k]) + float64(p3*a3[k])
-			}
-		}
-		for j := range gb[:out] {
-			gb[j] = (((gb[j] + d0[j]) + d1[j]) + d2[j]) + d3[j]
+			gb[j] = (((gb[j] + dd[0]) + dd[1]) + dd[2]) + dd[3]
 		}
 	}
 	for ; s < m; s++ {
 		a0, d0 := a[s][:in], d[s][:out]
 		for j, p := range d0 {
-			ga := gw[j*in : j*in+in]
-			for k, u := range a0 {
-				ga[k] += float64(p * u)
+			g := gw[j*in : j*in+in]
+			accum1(g[:n4], a0, p)
+			for k := n4; k < in; k++ {
+				g[k] += float64(p * a0[k])
 			}
 			gb[j] += p
 		}
+	}
+}
+
+// accum4Go is the reference for accum4:
+// g_k ← (((g_k + d0·a0_k) + d1·a1_k) + d2·a2_k) + d3·a3_k.
+func accum4Go(g, a0, a1, a2, a3 []float64, d *[4]float64) {
+	n := len(g)
+	a0, a1, a2, a3 = a0[:n], a1[:n], a2[:n], a3[:n]
+	for k := range g {
+		g[k] = g[k] + float64(d[0]*a0[k]) + float64(d[1]*a1[k]) + float64(d[2]*a2[k]) + float64(d[3]*a3[k])
+	}
+}
+
+// accum1Go is the reference for accum1: g_k ← g_k + d·a_k.
+func accum1Go(g, a []float64, d float64) {
+	a = a[:len(g)]
+	for k := range g {
+		g[k] += float64(d * a[k])
 	}
 }

@@ -280,3 +280,37 @@ func TestDivergence(t *testing.T) {
 		t.Fatal("undo does not leave the diverged state")
 	}
 }
+
+// TestKernelsMatch checks that the AVX kernels give the Go reference's bits.
+func TestKernelsMatch(t *testing.T) {
+	if !useAVX {
+		t.Skip("no AVX kernels on this machine")
+	}
+	rng := rand.New(rand.NewPCG(9, 9))
+	vec := func(n int) []float64 {
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = rng.NormFloat64() * math.Pow(10, float64(rng.IntN(8)-4))
+		}
+		return v
+	}
+	for _, n := range []int{0, 4, 8, 12, 64, 784} {
+		w0, w1, x0, x1, x2, x3 := vec(n), vec(n), vec(n), vec(n), vec(n), vec(n)
+		var a, b [8]float64
+		dot2x4(w0, w1, x0, x1, x2, x3, &a)
+		dot2x4Go(w0, w1, x0, x1, x2, x3, &b)
+		if a != b {
+			t.Fatalf("dot2x4 n=%d: %v != %v", n, a, b)
+		}
+		g1 := vec(n)
+		g2 := slices.Clone(g1)
+		d := [4]float64{rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64()}
+		accum4(g1, x0, x1, x2, x3, &d)
+		accum4Go(g2, x0, x1, x2, x3, &d)
+		accum1(g1, w0, d[1])
+		accum1Go(g2, w0, d[1])
+		if !slices.Equal(g1, g2) {
+			t.Fatalf("accum n=%d differs", n)
+		}
+	}
+}
