@@ -71,3 +71,9 @@ func TestGoldenHelpAndTooSmall(t *testing.T) {
 		golden.RequireEqual(t, screen(t, m))
 	})
 }
+
+func TestGoldenBench(t *testing.T) {
+	m := newTestModel(t, Options{Preset: "vacation"}, 80, 24)
+	press(m, "3", "2", "s")
+	golden.RequireEqual(t, screen(t, m))
+}

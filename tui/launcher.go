@@ -84,7 +84,11 @@ func (m *Model) pick(i int) {
 		return
 	}
 	p, err := FindPreset(it.preset)
-	if err == nil {
+	if err == nil && isBenchPreset(p.Name) {
+		if err = m.openBench(p.Name); err == nil {
+			return
+		}
+	} else if err == nil {
 		var s *session
 		s, err = newSession(p.Name, m.withDataDir(p.Setup), m.opts.Limits)
 		if err == nil {

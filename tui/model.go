@@ -18,6 +18,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"backprop/themes"
+	"backprop/tui/bench"
 )
 
 type screenID uint8
@@ -25,6 +26,7 @@ type screenID uint8
 const (
 	screenLauncher screenID = iota
 	screenTrainer
+	screenBench
 )
 
 // Model is the root Bubble Tea model.
@@ -38,6 +40,7 @@ type Model struct {
 	screen screenID
 	menu   launcher
 	sess   *session
+	bench  bench.Model
 	prompt *prompt
 
 	showHelp bool
@@ -137,6 +140,12 @@ func New(opts Options) (*Model, error) {
 		if err != nil {
 			return nil, err
 		}
+		if isBenchPreset(p.Name) {
+			if err := m.openBench(p.Name); err != nil {
+				return nil, err
+			}
+			break
+		}
 		s, err := newSession(p.Name, m.withDataDir(p.Setup), opts.Limits)
 		if err != nil {
 			return nil, fmt.Errorf("preset %s: %w", p.Name, err)
@@ -189,6 +198,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch m.screen {
 	case screenLauncher:
 		return m, m.launcherUpdate(msg)
+	case screenBench:
+		return m, m.benchUpdate(msg)
 	default:
 		return m, m.trainerUpdate(msg)
 	}
@@ -232,6 +243,8 @@ func (m *Model) View() tea.View {
 	switch m.screen {
 	case screenLauncher:
 		v.SetContent(m.launcherView())
+	case screenBench:
+		v.SetContent(m.benchView())
 	default:
 		v.SetContent(m.trainerView())
 	}

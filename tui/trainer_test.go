@@ -399,3 +399,40 @@ func TestSaveMidSample(t *testing.T) {
 		t.Errorf("resumed at %+v, saved mid-sample at %+v", got, want)
 	}
 }
+
+func TestBenchScreen(t *testing.T) {
+	m := newTestModel(t, Options{Preset: "vacation"}, 80, 24)
+	if m.screen != screenBench {
+		t.Fatalf("vacation should open the bench, screen %d", m.screen)
+	}
+	press(m, "3", "2", "s")
+	if m.bench.Steps() == 0 {
+		t.Error("s on the bench should step the perceptron rule")
+	}
+	press(m, "?")
+	if !strings.Contains(screen(t, m), "learn one sample") {
+		t.Error("? on the bench should list the bench's keys")
+	}
+	press(m, "esc", "d", "d", "d", "d") // vacation → AND → OR → NAND → XOR
+	if m.bench.Problem().Name != "xor" {
+		t.Fatalf("problem %q", m.bench.Problem().Name)
+	}
+	// g asks for a hidden layer: the bench's command opens the trainer
+	_, cmd := m.Update(keyMsg("g"))
+	if cmd == nil {
+		t.Fatal("g returned no command")
+	}
+	m.Update(cmd())
+	if m.screen != screenTrainer || m.sess == nil {
+		t.Fatalf("OpenTrainerMsg should open the trainer, screen %d", m.screen)
+	}
+	if sz := m.sess.st.Net().Sizes; len(sz) != 3 {
+		t.Errorf("sizes %v, want a hidden layer", sz)
+	}
+	press(m, "esc")
+	m.menu.cursor = 0
+	press(m, "enter")
+	if m.screen != screenBench {
+		t.Error("the launcher's vacation item should open the bench")
+	}
+}
