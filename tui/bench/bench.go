@@ -509,3 +509,22 @@ func (m Model) WithInputs(x []float64) Model {
 }
 
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
+
+// WithStyles switches the theme.
+func (m Model) WithStyles(s *themes.Styles) Model {
+	if s != nil {
+		m.styles = s
+	}
+	return m
+}
+
+// WithEta sets the rule's learning rate η (> 0) and restarts the rule from
+// the current weights.
+func (m Model) WithEta(eta float64) (Model, error) {
+	if !(eta > 0) || math.IsInf(eta, 0) {
+		return m, fmt.Errorf("bench: learning rate %v, want > 0", eta)
+	}
+	m.eta = eta
+	m.rebuildLearner()
+	return m, nil
+}

@@ -139,38 +139,8 @@ func (a *app) apply(s Scene) {
 	}
 	if a.screen == "bench" {
 		var err error
-		if s.Preset != "" {
-			if a.bench, err = a.bench.WithProblem(s.Preset); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if s.Weights != nil || s.Threshold != nil {
-			w, th := a.bench.Weights(), a.bench.Threshold()
-			if s.Weights != nil {
-				w = s.Weights
-			}
-			if s.Threshold != nil {
-				th = *s.Threshold
-			}
-			if a.bench, err = a.bench.WithWeights(w, th); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if s.Inputs != nil {
-			a.bench = a.bench.WithInputs(s.Inputs)
-		}
-		switch s.Unit {
-		case "step":
-			a.bench = a.bench.WithUnit(bench.StepUnit)
-		case "sigmoid":
-			a.bench = a.bench.WithUnit(bench.SigmoidUnit)
-		}
-		if s.Focus != "" {
-			n, err := strconv.Atoi(s.Focus)
-			if err != nil {
-				n = len(a.bench.Weights()) + 1 // threshold
-			}
-			a.bench = a.bench.WithFocus(n - 1)
+		if a.bench, err = ApplyToBench(a.bench, s); err != nil {
+			t.Fatal(err)
 		}
 		return
 	}
