@@ -3,10 +3,16 @@ package main
 import (
 	"bytes"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
 )
 
 func TestServeRefusesWithoutAuth(t *testing.T) {
@@ -70,4 +76,118 @@ func TestReadPassword(t *testing.T) {
 	if got, _ := readPassword("", "fromenv", log); got != "fromenv" {
 		t.Errorf("env fallback = %q", got)
 	}
+}
+
+// TestServeSignalShutdown runs `backprop serve` with the real trainer, opens
+// a session with the Go SSH client, then sends this process SIGINT: the user
+// is told the server is stopping and runServe returns 0.
+func TestServeSignalShutdown(t *testing.T) {
+	t.Setenv("BACKPROP_PASSWORD", "pw")
+	dir := t.TempDir()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- runServe([]string{"--listen", addr, "--host-key", filepath.Join(dir, "hk"),
+			"--data-dir", filepath.Join(dir, "users"), "--preset", "xor", "--shutdown-timeout", "5s"}, &out, &errb)
+	}()
+	var client *gossh.Client
+	for i := 0; i < 200; i++ {
+		client, err = gossh.Dial("tcp", addr, &gossh.ClientConfig{
+			User: "student", Auth: []gossh.AuthMethod{gossh.Password("pw")},
+			HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: time.Second,
+		})
+		if err == nil {
+			break
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("runServe exited early with %d: %s", code, errb.String())
+		case <-time.After(25 * time.Millisecond):
+		}
+	}
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	defer client.Close()
+	if st, err := os.Stat(filepath.Join(dir, "hk")); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("host key: %v, %v", st, err)
+	}
+	sess, err := client.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var screen syncBuffer
+	sess.Stdout, sess.Stderr = &screen, &screen
+	stdin, _ := sess.StdinPipe()
+	defer stdin.Close()
+	if err := sess.RequestPty("xterm-256color", 30, 100, gossh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; screen.Len() < 500; i++ {
+		if i > 400 {
+			t.Fatalf("no trainer screen; got %q", screen.String())
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("runServe exit %d; stderr:\n%s", code, errb.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("runServe did not stop after SIGINT")
+	}
+	_ = sess.Wait()
+	if !strings.Contains(screen.String(), "server is stopping") {
+		t.Errorf("user not told the server is stopping; tail: %q", tail(screen.String(), 200))
+	}
+	logs := errb.String()
+	for _, want := range []string{"msg=connect", "msg=disconnect", "signal received"} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("log lacks %q:\n%s", want, logs)
+		}
+	}
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent use.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func (s *syncBuffer) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Len()
 }
