@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -525,4 +526,31 @@ func FuzzParseLayers(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestDataSpecFromModel(t *testing.T) {
+	t.Setenv("BACKPROP_DATA", "")
+	base := datasets.Spec{Name: "circle", Noise: 0.2, Samples: 50, Seed: 7, DataDir: "/stored"}
+	tests := []struct {
+		args []string
+		want datasets.Spec
+	}{
+		{nil, base},
+		{[]string{"--noise", "0.3"}, datasets.Spec{Name: "circle", Noise: 0.3, Samples: 50, Seed: 7, DataDir: "/stored"}},
+		{[]string{"--data", "circle", "--seed", "2"}, datasets.Spec{Name: "circle", Noise: 0.2, Samples: 50, Seed: 2, DataDir: "/stored"}},
+		{[]string{"--data", "moons"}, datasets.Spec{Name: "moons", Seed: 1}},
+		{[]string{"--data-dir", "/d"}, datasets.Spec{Name: "circle", Noise: 0.2, Samples: 50, Seed: 7, DataDir: "/d"}},
+		{[]string{"--normalize=false"}, datasets.Spec{Name: "circle", Noise: 0.2, Samples: 50, Seed: 7, DataDir: "/stored", Raw: true}},
+	}
+	for _, tt := range tests {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		sf := AddDataFlags(fs)
+		if err := fs.Parse(tt.args); err != nil {
+			t.Fatal(err)
+		}
+		got, err := sf.DataSpec(&base)
+		if err != nil || !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%v: %+v, %v; want %+v", tt.args, got, err, tt.want)
+		}
+	}
 }
