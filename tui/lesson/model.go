@@ -527,3 +527,25 @@ func pad(a, b string, w int) string {
 	}
 	return a + strings.Repeat(" ", gap) + b
 }
+
+// Entry is one lesson in a menu, with the learner's progress.
+type Entry struct {
+	ID, Title, Summary string
+	Steps, Reached     int // steps in the lesson, steps done
+	Completed          bool
+	Right, Asked       int // predictions
+}
+
+// Index lists the lessons with their progress, in order (for a launcher).
+func (m Model) Index() []Entry {
+	out := make([]Entry, len(m.lessons))
+	for i, l := range m.lessons {
+		e := Entry{ID: l.ID, Title: l.Title, Summary: l.Summary, Steps: len(l.Steps)}
+		if lp := m.progress.Lessons[l.ID]; lp != nil {
+			e.Reached, e.Completed = min(lp.Reached, e.Steps), lp.Completed
+			e.Right, e.Asked = lp.Score()
+		}
+		out[i] = e
+	}
+	return out
+}

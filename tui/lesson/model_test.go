@@ -406,6 +406,10 @@ func TestProgressSurvivesRestart(t *testing.T) {
 	if r, n := b.lesson.Progress().Lessons["perceptron"].Score(); r != 1 || n != 2 {
 		t.Errorf("score %d/%d", r, n)
 	}
+	if e := b.lesson.Index(); len(e) != 6 || e[0].ID != "perceptron" || e[0].Reached != 2 || e[0].Steps != 5 ||
+		e[0].Right != 1 || e[0].Asked != 2 || e[0].Completed || e[1].Reached != 0 {
+		t.Errorf("index %+v", e)
+	}
 	if v := ansi.Strip(b.lesson.View(80, 20)); !strings.Contains(v, "step 3/5 · predictions 1/2 right") {
 		t.Errorf("view:\n%s", v)
 	}
