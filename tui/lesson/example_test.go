@@ -61,7 +61,7 @@ Make the unit follow the weather.
 
 	run(m.Init())
 	fmt.Println("asking:", m.Asking())
-	key(tea.KeyPressMsg{Code: 'c', Text: "c"})                 // predict w₃
+	key(tea.KeyPressMsg{Code: 'c', Text: "c"})                  // predict w₃
 	key(tea.KeyPressMsg{Code: tea.KeyRight, Mod: tea.ModShift}) // w₃ = 1 > θ
 	fmt.Println("done:", m.StepDone(), "weights:", b.Weights())
 	// Output:
