@@ -132,7 +132,7 @@ func boundary2D(in Input) string {
 			}
 			fg, _ := pixelSGR(st, cls[ti], n, vals[ti])
 			_, bg := pixelSGR(st, cls[bi], n, vals[bi])
-			c.put(x, y, "▀", fg+bg)
+			c.put2(x, y, "▀", fg, bg)
 		}
 	}
 	// Points: train ●, test ○, current sample ◉.
@@ -146,11 +146,11 @@ func boundary2D(in Input) string {
 				continue
 			}
 			k := classOf(ys[i])
-			g, sgr := glyph, st.ClassFg(k, n)+pixelBg(st, cls, vals, gw, px, py, n)
 			if st.Mono {
-				g, sgr = monoPoint(k, glyph == "○"), st.SGR.Bold
+				c.put(px, py/2, monoPoint(k, glyph == "○"), st.SGR.Bold)
+				continue
 			}
-			c.put(px, py/2, g, sgr)
+			c.put2(px, py/2, glyph, st.ClassFg(k, n), pixelBg(st, cls, vals, gw, px, py, n))
 		}
 	}
 	plot(d.Train.X, d.Train.Y, "●")
@@ -389,7 +389,7 @@ func drawImage(c *canvas, st *themes.Styles, x0, y0, dw, dh, py, iw, ih int, val
 			if !ok2 {
 				bg = ""
 			}
-			c.put(x0+cx, y0+cy, "▀", fg+bg)
+			c.put2(x0+cx, y0+cy, "▀", fg, bg)
 		}
 	}
 }

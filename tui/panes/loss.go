@@ -107,10 +107,10 @@ func (c *canvas) raw(y int, s string) {
 	}
 	i := y * c.w
 	c.ch[i] = s + strings.Repeat(" ", c.w-w)
-	c.st[i] = ""
+	c.st[i], c.bg[i] = "", ""
 	for x := 1; x < c.w; x++ {
 		c.ch[i+x] = "\x00" // covered by the raw cell
-		c.st[i+x] = ""
+		c.st[i+x], c.bg[i+x] = "", ""
 	}
 }
 

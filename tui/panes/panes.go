@@ -17,6 +17,7 @@ package panes
 import (
 	"math"
 	"strings"
+	"unicode/utf8"
 
 	"backprop/datasets"
 	"backprop/network"
@@ -65,11 +66,12 @@ type canvas struct {
 	w, h int
 	ch   []string // "" is a space
 	st   []string // SGR prefix; "" is the default style
+	bg   []string // a second SGR prefix (a background), to avoid concatenating
 }
 
 func newCanvas(w, h int) *canvas {
 	w, h = max(w, 0), max(h, 0)
-	return &canvas{w: w, h: h, ch: make([]string, w*h), st: make([]string, w*h)}
+	return &canvas{w: w, h: h, ch: make([]string, w*h), st: make([]string, w*h), bg: make([]string, w*h)}
 }
 
 func (c *canvas) in(x, y int) bool { return x >= 0 && y >= 0 && x < c.w && y < c.h }
@@ -79,6 +81,16 @@ func (c *canvas) put(x, y int, glyph, sgr string) {
 	if c.in(x, y) {
 		c.ch[y*c.w+x] = glyph
 		c.st[y*c.w+x] = sgr
+		c.bg[y*c.w+x] = ""
+	}
+}
+
+// put2 sets one cell with two SGR prefixes (e.g. foreground and background).
+func (c *canvas) put2(x, y int, glyph, fg, bg string) {
+	if c.in(x, y) {
+		c.ch[y*c.w+x] = glyph
+		c.st[y*c.w+x] = fg
+		c.bg[y*c.w+x] = bg
 	}
 }
 
@@ -108,8 +120,9 @@ func (c *canvas) text(x, y int, s, sgr string) int {
 			return x + len([]rune(s[i:]))
 		}
 		if x >= 0 {
-			c.ch[y*c.w+x] = s[i : i+len(string(r))]
+			c.ch[y*c.w+x] = s[i : i+utf8.RuneLen(r)]
 			c.st[y*c.w+x] = sgr
+			c.bg[y*c.w+x] = ""
 		}
 		x++
 	}
@@ -130,17 +143,16 @@ func (c *canvas) String() string {
 		if y > 0 {
 			b.WriteByte('\n')
 		}
-		cur := ""
+		cur, curBg := "", ""
 		for x := 0; x < c.w; x++ {
 			i := y*c.w + x
-			if st := c.st[i]; st != cur {
-				if cur != "" {
+			if st, bg := c.st[i], c.bg[i]; st != cur || bg != curBg {
+				if cur != "" || curBg != "" {
 					b.WriteString(themes.Reset)
 				}
-				if st != "" {
-					b.WriteString(st)
-				}
-				cur = st
+				b.WriteString(st)
+				b.WriteString(bg)
+				cur, curBg = st, bg
 			}
 			if g := c.ch[i]; g == "\x00" {
 				continue // covered by a raw cell to its left
@@ -150,7 +162,7 @@ func (c *canvas) String() string {
 				b.WriteByte(' ')
 			}
 		}
-		if cur != "" {
+		if cur != "" || curBg != "" {
 			b.WriteString(themes.Reset)
 		}
 	}

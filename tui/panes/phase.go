@@ -214,7 +214,7 @@ func num(v float64) string {
 	default:
 		s = strconv.FormatFloat(v, 'g', 4, 64)
 	}
-	return strings.Replace(s, "-", "−", 1)
+	return minus(s)
 }
 
 // num2 is num with 2 decimals, for dense tables.
@@ -222,7 +222,15 @@ func num2(v float64) string {
 	if !finite(v) || math.Abs(v) >= 100 || v != 0 && math.Abs(v) < 0.005 {
 		return num(v)
 	}
-	return strings.Replace(strconv.FormatFloat(v, 'f', 2, 64), "-", "−", 1)
+	return minus(strconv.FormatFloat(v, 'f', 2, 64))
+}
+
+// minus replaces a leading ASCII hyphen with a true minus sign.
+func minus(s string) string {
+	if strings.HasPrefix(s, "-") {
+		return "−" + s[1:]
+	}
+	return s
 }
 
 // paren wraps negative numbers in parentheses for products: (−0.310).

@@ -397,7 +397,7 @@ func drawColumn(in Input, st *themes.Styles, c *canvas, col *column, l int) {
 			} else if bot < 0 {
 				c.put(col.x, y, "▀", st.RampFg(math.Max(top, 0)))
 			} else {
-				c.put(col.x, y, "▀", st.RampFg(math.Max(top, 0))+st.RampBg(math.Max(bot, 0)))
+				c.put2(col.x, y, "▀", st.RampFg(math.Max(top, 0)), st.RampBg(math.Max(bot, 0)))
 			}
 		}
 		if focused {
@@ -596,7 +596,7 @@ func fitNum(v float64, w int) string {
 	if math.Abs(v) < 0.005 {
 		v = 0
 	}
-	for _, s := range []string{num2(v), strconv.FormatFloat(v, 'g', 2, 64), strconv.FormatFloat(v, 'g', 1, 64)} {
+	for _, s := range []string{num2(v), minus(strconv.FormatFloat(v, 'g', 2, 64)), minus(strconv.FormatFloat(v, 'g', 1, 64))} {
 		if len([]rune(s)) <= w {
 			return s
 		}

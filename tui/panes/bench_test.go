@@ -1,0 +1,59 @@
+package panes
+
+import (
+	"testing"
+
+	"backprop/network"
+)
+
+// benchPane draws one pane repeatedly with a warm cache, as a session does
+// while paused, and reports ms per frame.
+func benchPane(b *testing.B, fn func(Input) string, in Input) {
+	b.Helper()
+	if in.Cache == nil {
+		in.Cache = &Cache{}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = fn(in)
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/frame")
+}
+
+func BenchmarkPanes(b *testing.B) {
+	for _, p := range allPanes() {
+		b.Run(p.name+"/xor-60x20", func(b *testing.B) { benchPane(b, p.fn, xorInput(network.PhaseUpdate, 60, 20)) })
+		b.Run(p.name+"/digits-60x20", func(b *testing.B) { benchPane(b, p.fn, digitsInput(60, 20)) })
+	}
+}
+
+// BenchmarkDigitsFrame draws every pane once at the sizes a 120×40 screen
+// gives them, for the digits network (64-30-10): the panes' share of one
+// View. While training runs the weights change every frame, so the boundary
+// and confusion caches are invalidated as in run mode (large step jumps).
+func BenchmarkDigitsFrame(b *testing.B) {
+	sizes := []struct {
+		fn   func(Input) string
+		w, h int
+	}{
+		{Topology, 58, 18}, {Inspector, 58, 10}, {Activations, 58, 8}, {Weights, 58, 8},
+		{Loss, 58, 10}, {Boundary, 58, 12}, {Sample, 58, 16},
+	}
+	for _, mode := range []string{"paused", "running"} {
+		b.Run(mode, func(b *testing.B) {
+			in := digitsInput(0, 0)
+			b.ReportAllocs()
+			for b.Loop() {
+				if mode == "running" {
+					in.Net.Layers[0].W[0] += 1e-6
+					in.Pos.Steps += 1000
+				}
+				for _, s := range sizes {
+					in.W, in.H = s.w, s.h
+					_ = s.fn(in)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/frame")
+		})
+	}
+}

@@ -1,0 +1,545 @@
+package panes
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"backprop/network"
+	"backprop/themes"
+)
+
+// pane is one of the package's drawing functions.
+type pane struct {
+	name string
+	fn   func(Input) string
+}
+
+func allPanes() []pane {
+	return []pane{
+		{"topology", Topology}, {"inspector", Inspector}, {"activations", Activations},
+		{"weights", Weights}, {"loss", Loss}, {"boundary", Boundary}, {"sample", Sample},
+	}
+}
+
+// cases are the named inputs of the golden and invariant tests.
+func cases(w, h int) []struct {
+	name string
+	in   Input
+} {
+	mono := xorInput(network.PhaseAccumulate, w, h)
+	mono.Styles = themes.Mono()
+	idle := xorInput(network.PhaseIdle, w, h)
+	idle.Trace = nil
+	idle.History, idle.BatchLosses = nil, nil
+	bias := xorInput(network.PhaseUpdate, w, h)
+	bias.Focus = Focus{Layer: 2, Neuron: 0, Weight: -1}
+	return []struct {
+		name string
+		in   Input
+	}{
+		{"xor-load", xorInput(network.PhaseLoad, w, h)},
+		{"xor-forward", xorInput(network.PhaseForward, w, h)},
+		{"xor-backward", xorInput(network.PhaseBackward, w, h)},
+		{"xor-update", xorInput(network.PhaseUpdate, w, h)},
+		{"xor-bias", bias},
+		{"xor-mono", mono},
+		{"digits", digitsInput(w, h)},
+		{"nil-trace", idle},
+	}
+}
+
+// checkSize fails unless out is exactly w×h cells.
+func checkSize(t *testing.T, what string, out string, w, h int) {
+	t.Helper()
+	if w <= 0 || h <= 0 {
+		if out != "" {
+			t.Errorf("%s: %d×%d should be empty, got %q", what, w, h, out)
+		}
+		return
+	}
+	lines := strings.Split(out, "\n")
+	if len(lines) != h {
+		t.Fatalf("%s: %d lines, want %d", what, len(lines), h)
+	}
+	for i, l := range lines {
+		if got := ansi.StringWidth(l); got != w {
+			t.Fatalf("%s: line %d is %d cells, want %d: %q", what, i, got, w, ansi.Strip(l))
+		}
+	}
+}
+
+func TestSizeInvariant(t *testing.T) {
+	ws := []int{0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 80, 120, 200}
+	hs := []int{0, 1, 2, 3, 5, 8, 13, 24, 40, 60}
+	if testing.Short() {
+		ws, hs = []int{1, 3, 13, 80}, []int{1, 3, 13, 24}
+	}
+	for _, p := range allPanes() {
+		for _, w := range ws {
+			for _, h := range hs {
+				for _, c := range cases(w, h) {
+					checkSize(t, fmt.Sprintf("%s %s %d×%d", p.name, c.name, w, h), p.fn(c.in), w, h)
+				}
+			}
+		}
+	}
+}
+
+// TestOddInputs feeds inputs that are broken in ways a live session can
+// produce: no network, no styles, NaN everywhere, focus out of range,
+// divergence, perceptron rule, regression data, mismatched shapes.
+func TestOddInputs(t *testing.T) {
+	type mod struct {
+		name string
+		f    func(*Input)
+	}
+	mods := []mod{
+		{"zero", func(in *Input) { *in = Input{W: in.W, H: in.H} }},
+		{"no styles", func(in *Input) { in.Styles = nil }},
+		{"no data", func(in *Input) { in.Data = nil }},
+		{"nan", func(in *Input) {
+			for _, l := range in.Net.Layers {
+				l.W[0] = math.NaN()
+				l.B[0] = math.Inf(1)
+			}
+			in.Trace.Z[0][0] = math.NaN()
+			in.Trace.A[1][0] = math.Inf(-1)
+			in.Trace.Cost = math.NaN()
+			in.History = append(in.History, network.EpochStats{Epoch: 5, TrainLoss: math.NaN(), TestLoss: math.Inf(1)})
+			in.BatchLosses = []float64{math.NaN()}
+		}},
+		{"focus far", func(in *Input) { in.Focus = Focus{Layer: 9, Neuron: 99, Weight: 99} }},
+		{"focus negative", func(in *Input) { in.Focus = Focus{Layer: -1, Neuron: -5, Weight: -7} }},
+		{"diverged", func(in *Input) {
+			in.Status = network.Diverged
+			in.Div = &network.Divergence{Layer: 1, What: "weights", Pos: in.Pos}
+		}},
+		{"perceptron", func(in *Input) {
+			in.Hyper.Rule = network.Perceptron
+			in.Trace.YHat, in.Trace.Err = []float64{1}, []float64{0}
+		}},
+		{"short trace", func(in *Input) {
+			in.Trace.Z, in.Trace.A, in.Trace.Delta = nil, in.Trace.A[:1], nil
+			in.Trace.X, in.Trace.Y = nil, nil
+		}},
+		{"wrong data", func(in *Input) {
+			in.Data = digitsData() // 64 inputs for a 2-input network
+		}},
+		{"empty sets", func(in *Input) { in.Data.Train.X, in.Data.Train.Y = nil, nil }},
+		{"flat range", func(in *Input) { in.Data.Lo, in.Data.Hi = []float64{1, 1}, []float64{1, 1} }},
+		{"one epoch", func(in *Input) { in.History = in.History[:1]; in.BatchLosses = in.BatchLosses[:1] }},
+		{"huge batch", func(in *Input) { in.Hyper.Batch = 1 << 30 }},
+		{"momentum l2", func(in *Input) { in.Hyper.Opt, in.Hyper.L2, in.Hyper.Mu = network.Momentum, 0.1, 0.9 }},
+	}
+	for _, m := range mods {
+		for _, ph := range []network.Phase{network.PhaseIdle, network.PhaseForward, network.PhaseBackward, network.PhaseUpdate, network.PhaseEpochEnd} {
+			for _, sz := range [][2]int{{1, 1}, {9, 4}, {40, 12}, {120, 40}} {
+				in := xorInput(ph, sz[0], sz[1])
+				m.f(&in)
+				for _, p := range allPanes() {
+					checkSize(t, fmt.Sprintf("%s %s %v %v", p.name, m.name, ph, sz), p.fn(in), sz[0], sz[1])
+				}
+			}
+		}
+	}
+}
+
+func TestGolden(t *testing.T) {
+	type g struct {
+		pane  pane
+		cases []string
+		sizes [][2]int
+	}
+	some := []string{"xor-update", "xor-mono", "digits", "nil-trace"}
+	all := []string{"xor-load", "xor-forward", "xor-backward", "xor-update", "xor-bias", "xor-mono", "digits", "nil-trace"}
+	ps := allPanes()
+	table := []g{
+		{ps[0], all, [][2]int{{40, 12}, {80, 24}}},
+		{ps[1], all, [][2]int{{80, 12}}},
+		{ps[1], []string{"xor-forward", "digits"}, [][2]int{{40, 12}}},
+		{ps[2], some, [][2]int{{40, 8}, {80, 10}}},
+		{ps[3], append(some, "xor-bias"), [][2]int{{40, 8}, {80, 12}}},
+		{ps[4], some, [][2]int{{40, 10}, {80, 16}}},
+		{ps[5], some, [][2]int{{40, 12}, {80, 24}}},
+		{ps[6], some, [][2]int{{40, 12}, {80, 20}}},
+	}
+	for _, row := range table {
+		for _, sz := range row.sizes {
+			for _, c := range cases(sz[0], sz[1]) {
+				if !contains(row.cases, c.name) {
+					continue
+				}
+				name := fmt.Sprintf("%s_%s_%dx%d", row.pane.name, c.name, sz[0], sz[1])
+				t.Run(name, func(t *testing.T) {
+					golden.RequireEqual(t, ansi.Strip(row.pane.fn(c.in)))
+				})
+			}
+		}
+	}
+}
+
+// TestGoldenANSI keeps one coloured screen with its escape codes, so a
+// change of colours or styling is noticed too.
+func TestGoldenANSI(t *testing.T) {
+	in := xorInput(network.PhaseUpdate, 30, 5)
+	golden.RequireEqual(t, Weights(in))
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestMonoHasNoColour(t *testing.T) {
+	for _, c := range cases(80, 24) {
+		c.in.Styles = themes.Mono()
+		for _, p := range allPanes() {
+			out := p.fn(c.in)
+			if strings.Contains(out, "\x1b[38;") || strings.Contains(out, "\x1b[48;") || strings.Contains(out, ";5;") {
+				t.Errorf("%s %s: mono output has colour: %q", p.name, c.name, out)
+			}
+		}
+	}
+	// And colour themes do use colour.
+	in := xorInput(network.PhaseUpdate, 80, 24)
+	if !strings.Contains(Topology(in), "\x1b[38;2;") {
+		t.Error("dark topology has no colour")
+	}
+}
+
+// TestMonoSigns: without colour, weight signs are glyphs.
+func TestMonoSigns(t *testing.T) {
+	in := xorInput(network.PhaseUpdate, 40, 8)
+	in.Styles = themes.Mono()
+	out := ansi.Strip(Weights(in))
+	if !strings.Contains(out, "+") || !strings.Contains(out, "−") {
+		t.Errorf("mono Hinton shows no +/−:\n%s", out)
+	}
+	out = ansi.Strip(Topology(xorMono(60, 16)))
+	if !strings.Contains(out, "+") || !strings.Contains(out, "−") {
+		t.Errorf("mono topology shows no +/−:\n%s", out)
+	}
+}
+
+func xorMono(w, h int) Input {
+	in := xorInput(network.PhaseAccumulate, w, h)
+	in.Styles = themes.Mono()
+	return in
+}
+
+func TestTopologyHitRoundTrip(t *testing.T) {
+	for _, sz := range [][2]int{{40, 12}, {80, 24}, {120, 40}, {20, 6}, {9, 4}} {
+		for _, in := range []Input{xorInput(network.PhaseUpdate, sz[0], sz[1]), digitsInput(sz[0], sz[1])} {
+			g := topoLayout(in)
+			for l, col := range g.cols {
+				for j := 0; j < col.n; j++ {
+					y, _ := col.neuronY(j)
+					f, ok := TopologyHit(in, col.x, y)
+					if !ok || f.Layer != l {
+						t.Fatalf("%v: neuron L%d n%d at (%d,%d): hit %v %v", sz, l, j, col.x, y, f, ok)
+					}
+					want := j
+					if col.collapsed {
+						want = (j / (2 * col.g)) * 2 * col.g // a click hits a cell: its first neuron
+					}
+					if f.Neuron != want {
+						t.Fatalf("%v: L%d n%d at (%d,%d) hit neuron %d, want %d", sz, l, j, col.x, y, f.Neuron, want)
+					}
+					// The focus moved there is drawn highlighted at the same place.
+					in2 := in
+					in2.Focus = f
+					g2 := topoLayout(in2)
+					if y2, _ := g2.cols[l].neuronY(f.Neuron); y2 != y {
+						t.Fatalf("layout moved with the focus")
+					}
+				}
+			}
+			// Cells far from any column hit nothing.
+			if _, ok := TopologyHit(in, -5, 0); ok {
+				t.Error("hit outside the pane")
+			}
+			if _, ok := TopologyHit(in, 0, in.H+3); ok {
+				t.Error("hit below the pane")
+			}
+		}
+	}
+	if _, ok := TopologyHit(Input{W: 10, H: 10}, 1, 1); ok {
+		t.Error("hit without a network")
+	}
+}
+
+// TestTopologyHitDrawn: every node glyph drawn is a hit, and empty cells
+// between columns are not.
+func TestTopologyHitDrawn(t *testing.T) {
+	in := xorInput(network.PhaseUpdate, 60, 16)
+	in.Focus = Focus{Layer: 1, Neuron: 1}
+	rows := strings.Split(ansi.Strip(Topology(in)), "\n")
+	nodes := 0
+	for y, row := range rows {
+		for x, r := range []rune(row) {
+			if strings.ContainsRune("○◔◑◕●·", r) && y > 0 && y < len(rows)-1 {
+				nodes++
+				if _, ok := TopologyHit(in, x, y); !ok {
+					t.Errorf("node %q at (%d,%d) is not a hit", r, x, y)
+				}
+			}
+		}
+	}
+	if nodes != 5 {
+		t.Errorf("drew %d nodes, want 5:\n%s", nodes, strings.Join(rows, "\n"))
+	}
+	if _, ok := TopologyHit(in, 20, 8); ok {
+		t.Error("an edge cell is a hit")
+	}
+}
+
+func TestInspectorShowsTraceNumbers(t *testing.T) {
+	tests := []struct {
+		phase   network.Phase
+		want    []func(tr *network.Trace, in Input) string // substrings
+		notWant []string
+		marked  string // text of the line marked ▸
+	}{
+		{network.PhaseLoad, []func(*network.Trace, Input) string{
+			func(tr *network.Trace, in Input) string { return "x = (0.00, 1.00)" },
+		}, []string{"sigmoid(−"}, "x = "},
+		{network.PhaseForward, []func(*network.Trace, Input) string{
+			func(tr *network.Trace, in Input) string { return "= " + num(tr.Z[0][0]) },
+			func(tr *network.Trace, in Input) string { return "= " + num(tr.A[1][0]) },
+		}, []string{"δ = (Σ w·δ′)·σ'(z) = ("}, ""},
+		{network.PhaseCost, []func(*network.Trace, Input) string{
+			func(tr *network.Trace, in Input) string { return "C = ½‖y − a‖² = ½(1.000 − " + num(tr.A[2][0]) },
+			func(tr *network.Trace, in Input) string { return num(tr.Cost) },
+		}, nil, "C = "},
+		{network.PhaseBackward, []func(*network.Trace, Input) string{
+			func(tr *network.Trace, in Input) string { return num(tr.Delta[0][0]) },
+		}, nil, "δ = "},
+		{network.PhaseAccumulate, []func(*network.Trace, Input) string{
+			func(tr *network.Trace, in Input) string {
+				return "∂C/∂w₁ = δ·x₁ = " + paren(tr.Delta[0][0]) + "·" + paren(tr.X[0])
+			},
+		}, nil, "∂C/∂w₁"},
+		{network.PhaseUpdate, []func(*network.Trace, Input) string{
+			func(tr *network.Trace, in Input) string {
+				return num(tr.Last[0].OldW[0]) + " → " + num(tr.Last[0].NewW[0])
+			},
+			func(tr *network.Trace, in Input) string { return "η=0.500 m=4" },
+		}, []string{"after the mini-batch"}, "w₁ ← w₁"},
+	}
+	for _, tt := range tests {
+		in := xorInput(tt.phase, 100, 14)
+		out := ansi.Strip(Inspector(in))
+		for _, f := range tt.want {
+			if s := f(in.Trace, in); !strings.Contains(out, s) {
+				t.Errorf("%v: missing %q in\n%s", tt.phase, s, out)
+			}
+		}
+		for _, s := range tt.notWant {
+			if strings.Contains(out, s) {
+				t.Errorf("%v: unexpected %q in\n%s", tt.phase, s, out)
+			}
+		}
+		if tt.marked != "" && !strings.Contains(out, "▸ "+tt.marked) {
+			t.Errorf("%v: line %q not marked in\n%s", tt.phase, tt.marked, out)
+		}
+	}
+}
+
+func TestInspectorTruncatesLongSums(t *testing.T) {
+	in := digitsInput(70, 12) // 64 terms
+	in.Focus = Focus{Layer: 1, Neuron: 5, Weight: 40}
+	out := ansi.Strip(Inspector(in))
+	l1 := in.Net.Layers[0]
+	focused := paren(l1.W[5*64+40]) + "·" + paren(in.Trace.X[40])
+	if !strings.Contains(out, focused) || !strings.Contains(out, "…") {
+		t.Errorf("focused term %q or … missing:\n%s", focused, out)
+	}
+	if !strings.Contains(out, "= "+num(in.Trace.Z[0][5])) {
+		t.Errorf("z value missing:\n%s", out)
+	}
+}
+
+func TestNextLabel(t *testing.T) {
+	net := handNet([]int{2, 3, 1}, []network.Activation{network.Sigmoid, network.Sigmoid}, 1)
+	d := xorData()
+	tests := []struct {
+		pos  network.Pos
+		rule network.Rule
+		want string
+	}{
+		{network.Pos{Phase: network.PhaseIdle}, network.Backprop, "load sample"},
+		{network.Pos{Phase: network.PhaseLoad}, network.Backprop, "forward L1 n1"},
+		{network.Pos{Phase: network.PhaseForward, Layer: 0, Neuron: 1}, network.Backprop, "forward L1 n3"},
+		{network.Pos{Phase: network.PhaseForward, Layer: 0, Neuron: 2}, network.Backprop, "forward L2 n1"},
+		{network.Pos{Phase: network.PhaseForward, Layer: 1, Neuron: 0}, network.Backprop, "cost"},
+		{network.Pos{Phase: network.PhaseForward, Layer: 1, Neuron: 0}, network.Perceptron, "update weights"},
+		{network.Pos{Phase: network.PhaseCost}, network.Backprop, "output δ"},
+		{network.Pos{Phase: network.PhaseOutputDelta, Layer: 1}, network.Backprop, "backward L1 n1"},
+		{network.Pos{Phase: network.PhaseBackward, Layer: 0, Neuron: 0}, network.Backprop, "backward L1 n2"},
+		{network.Pos{Phase: network.PhaseBackward, Layer: 0, Neuron: 2}, network.Backprop, "accumulate ∂C"},
+		{network.Pos{Phase: network.PhaseAccumulate, Sample: 0}, network.Backprop, "load sample"},
+		{network.Pos{Phase: network.PhaseAccumulate, Sample: 1}, network.Backprop, "update weights"},
+		{network.Pos{Phase: network.PhaseUpdate, Batch: 0}, network.Backprop, "load sample"},
+		{network.Pos{Phase: network.PhaseUpdate, Batch: 1}, network.Backprop, "end of epoch"},
+		{network.Pos{Phase: network.PhaseEpochEnd}, network.Backprop, "load sample"},
+	}
+	for _, tt := range tests {
+		in := Input{Net: net, Data: d, Pos: tt.pos, Hyper: network.Hyper{Batch: 2, Rule: tt.rule}}
+		if got := nextLabel(in); got != tt.want {
+			t.Errorf("after %s: next %q, want %q", stepLabel(tt.pos), got, tt.want)
+		}
+	}
+}
+
+func TestNum(t *testing.T) {
+	for _, tt := range []struct {
+		v    float64
+		want string
+	}{
+		{0, "0"}, {0.5, "0.500"}, {-0.31, "−0.310"}, {1234.5, "1234"}, {-12345, "−1.234e+04"},
+		{0.0004, "4.0e-04"}, {math.NaN(), "NaN"}, {math.Inf(-1), "−Inf"},
+	} {
+		if got := num(tt.v); got != tt.want {
+			t.Errorf("num(%v) = %q, want %q", tt.v, got, tt.want)
+		}
+	}
+	if sub(12) != "₁₂" || sup(30) != "³⁰" {
+		t.Error("sub/sup digits")
+	}
+}
+
+func TestLossSeries(t *testing.T) {
+	in := xorInput(network.PhaseUpdate, 60, 12)
+	out := ansi.Strip(Loss(in))
+	if !strings.Contains(out, "loss/epoch") || !strings.Contains(out, "train 0.120") {
+		t.Errorf("epoch series legend wrong:\n%s", out)
+	}
+	in.History = in.History[:1]
+	out = ansi.Strip(Loss(in))
+	if !strings.Contains(out, "loss/batch") || !strings.Contains(out, "train 0.100") {
+		t.Errorf("batch series legend wrong:\n%s", out)
+	}
+	in.BatchLosses = nil
+	in.History = nil
+	if out := ansi.Strip(Loss(in)); !strings.Contains(out, "no data yet") {
+		t.Errorf("empty loss:\n%s", out)
+	}
+	// Test series appears when there is one.
+	d := digitsInput(60, 12)
+	if out := ansi.Strip(Loss(d)); !strings.Contains(out, "test 1.600") {
+		t.Errorf("no test series:\n%s", out)
+	}
+}
+
+func TestBoundaryCache(t *testing.T) {
+	in := xorInput(network.PhaseUpdate, 40, 12)
+	in.Cache = &Cache{}
+	first := Boundary(in)
+	key := in.Cache.grid.key
+	vals := &in.Cache.grid.vals[0]
+	if Boundary(in) != first || &in.Cache.grid.vals[0] != vals {
+		t.Error("grid recomputed without a change")
+	}
+	// An edited weight changes the picture (manual step: recomputed).
+	in.Net.Layers[1].W[0] += 5
+	in.Pos.Steps++
+	if Boundary(in) == first || in.Cache.grid.key == key {
+		t.Error("grid not recomputed after a weight edit")
+	}
+	// Pane resized: recomputed at the new size.
+	in.W, in.H = 30, 8
+	checkSize(t, "resized", Boundary(in), 30, 8)
+	if in.Cache.grid.w != 30 {
+		t.Error("grid not resized")
+	}
+}
+
+func TestConfusionThrottle(t *testing.T) {
+	in := digitsInput(60, 24)
+	in.Cache = &Cache{}
+	m0, _, _, ok := metrics(in)
+	if !ok {
+		t.Fatal("no metrics")
+	}
+	// Running: a big jump of steps within the epoch keeps the cached matrix.
+	in.Net.Layers[1].B[0] += 10
+	in.Pos.Steps += 500
+	m1, _, _, _ := metrics(in)
+	if m1.Loss != m0.Loss {
+		t.Error("recomputed while running within an epoch")
+	}
+	// Paused (same position next frame): recomputed.
+	m2, _, _, _ := metrics(in)
+	if m2.Loss == m0.Loss {
+		t.Error("not recomputed once paused")
+	}
+	// A new epoch while running: recomputed.
+	in.Net.Layers[1].B[1] += 10
+	in.Pos.Steps += 500
+	in.Pos.Epoch++
+	m3, _, _, _ := metrics(in)
+	if m3.Loss == m2.Loss {
+		t.Error("not recomputed at a new epoch")
+	}
+}
+
+func TestWindow(t *testing.T) {
+	for _, tt := range []struct{ n, vis, f, want int }{
+		{10, 20, 5, 0}, {100, 10, 0, 0}, {100, 10, 50, 45}, {100, 10, 99, 90}, {100, 10, -1, 0}, {5, 0, 3, 0},
+	} {
+		if got := window(tt.n, tt.vis, tt.f); got != tt.want {
+			t.Errorf("window(%d,%d,%d) = %d, want %d", tt.n, tt.vis, tt.f, got, tt.want)
+		}
+	}
+}
+
+// FuzzPanes draws every pane with arbitrary sizes, focus and position.
+func FuzzPanes(f *testing.F) {
+	f.Add(40, 12, 1, 0, 0, uint8(2), 0, 0, false)
+	f.Add(1, 1, -3, 99, -9, uint8(9), 5, 7, true)
+	f.Add(200, 3, 2, 0, -1, uint8(5), 0, 1, false)
+	f.Fuzz(func(t *testing.T, w, h, fl, fn, fw int, ph uint8, layer, neuron int, digits bool) {
+		w, h = w%220, h%70
+		in := xorInput(network.Phase(ph%9), w, h)
+		if digits {
+			in = digitsInput(w, h)
+			in.Pos.Phase = network.Phase(ph % 9)
+		}
+		in.Focus = Focus{Layer: fl, Neuron: fn, Weight: fw}
+		in.Pos.Layer, in.Pos.Neuron = layer, neuron
+		for _, p := range allPanes() {
+			checkSize(t, p.name, p.fn(in), w, h)
+		}
+		if x, y := fl, fn; true {
+			TopologyHit(in, x, y)
+		}
+	})
+}
+
+func ExampleTopology() {
+	in := xorInput(network.PhaseUpdate, 56, 10)
+	in.Styles = themes.Mono()
+	for _, l := range strings.Split(ansi.Strip(Topology(in)), "\n") {
+		fmt.Println(strings.TrimRight(l, " "))
+	}
+	// Output:
+	// inputs 2           L1 sigmoid 2      L2 sigmoid 1
+	//
+	//   0.00 ◔⠂⠂⡂⠂⠂⠂⠂⠂−⠂⠂⠂⠂⠂⢂⡢[◔]⠢⠤⢄⣀⡀
+	//             ⠄      ⢀⠤⠒⠁        ⠈⠉⠑+⠢⠤⢄⣀⡀
+	//               ⠁ −⠔⠊⠁                   ⠈⡉⠕⠒◕ 0.65 y=1
+	//              ⡠⠔⠊  ⠂               −⠄⠄⠂⠁⠁
+	//          ⢀⡠⠒⠉       ⠁ ⠄      ⡀⠄⠂⠂⠁
+	//   1.00 ◕⠚⠓⠒⠒⠒⠒⠒⠒−⠒⠒⠒⠒⠒⠒⠒⠓○⠂⠁⠁
+	//
+	// ○◔◑◕● act +/− weight ⠒⠒ strong ⠐⠐ weak
+}
