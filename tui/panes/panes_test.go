@@ -317,7 +317,9 @@ func TestInspectorShowsTraceNumbers(t *testing.T) {
 			func(tr *network.Trace, in Input) string { return "= " + num(tr.A[1][0]) },
 		}, []string{"δ = (Σ w·δ′)·σ'(z) = ("}, ""},
 		{network.PhaseCost, []func(*network.Trace, Input) string{
-			func(tr *network.Trace, in Input) string { return "C = ½‖y − a‖² = ½(1.000 − " + num(tr.A[2][0]) },
+			func(tr *network.Trace, in Input) string {
+				return "C = ½‖y − a‖² = ½(1.000 − " + num(tr.A[2][0])
+			},
 			func(tr *network.Trace, in Input) string { return num(tr.Cost) },
 		}, nil, "C = "},
 		{network.PhaseBackward, []func(*network.Trace, Input) string{
