@@ -94,17 +94,19 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	var probes [][]float64
+	opts := network.ExportOptions{Source: "model file " + filepath.Base(*modelPath)}
 	if *dataProbes {
-		probes, err = exportDataProbes(m, net, *nProbes)
+		probes, opts.Probes, err = exportDataProbes(m, net, *nProbes)
 	} else {
 		probes, err = network.ExportProbes(net, *nProbes, rand.New(rand.NewPCG(*seed, 0)))
+		opts.Probes = fmt.Sprintf("random inputs, uniform in [-1, 1), seed %d", *seed)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "backprop export: %s: %v\n", *modelPath, err)
 		return 1
 	}
 	var script bytes.Buffer
-	if err := network.Export(&script, net, *format, probes); err != nil {
+	if err := network.ExportWith(&script, net, *format, probes, opts); err != nil {
 		fmt.Fprintf(stderr, "backprop export: %s: %v\n", *modelPath, err)
 		return 1
 	}
@@ -127,29 +129,28 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 // exportDataProbes takes up to n probes from the data set the model file
 // names: its test split, or the training set when there is no test split.
 // Samples that put a step unit at its threshold are skipped.
-func exportDataProbes(m *network.Model, net *network.Network, n int) ([][]float64, error) {
+func exportDataProbes(m *network.Model, net *network.Network, n int) (probes [][]float64, about string, err error) {
 	if len(m.Data) == 0 || string(m.Data) == "null" {
-		return nil, errors.New("--data-probes: the model file does not name its data set (drop --data-probes for random probes)")
+		return nil, "", errors.New("--data-probes: the model file does not name its data set (drop --data-probes for random probes)")
 	}
 	var spec datasets.Spec
 	if err := json.Unmarshal(m.Data, &spec); err != nil {
-		return nil, fmt.Errorf("--data-probes: data: %v", err)
+		return nil, "", fmt.Errorf("--data-probes: data: %v", err)
 	}
 	if spec.DataDir == "" {
 		spec.DataDir = os.Getenv("BACKPROP_DATA")
 	}
 	ds, err := datasets.Load(spec)
 	if err != nil {
-		return nil, fmt.Errorf("--data-probes: %w", err)
+		return nil, "", fmt.Errorf("--data-probes: %w", err)
 	}
-	set := ds.Test
+	set, split := ds.Test, "test split"
 	if len(set.X) == 0 {
-		set = ds.Train
+		set, split = ds.Train, "training set"
 	}
 	if len(set.X) > 0 && len(set.X[0]) != net.Sizes[0] {
-		return nil, fmt.Errorf("--data-probes: %s has %d inputs, the model takes %d", ds.Name, len(set.X[0]), net.Sizes[0])
+		return nil, "", fmt.Errorf("--data-probes: %s has %d inputs, the model takes %d", ds.Name, len(set.X[0]), net.Sizes[0])
 	}
-	var probes [][]float64
 	for _, x := range set.X {
 		if len(probes) == n {
 			break
@@ -159,9 +160,9 @@ func exportDataProbes(m *network.Model, net *network.Network, n int) ([][]float6
 		}
 	}
 	if len(probes) == 0 {
-		return nil, fmt.Errorf("--data-probes: no sample of %s is usable as a probe (each puts a step unit at its threshold, where rounding decides)", ds.Name)
+		return nil, "", fmt.Errorf("--data-probes: no sample of %s is usable as a probe (each puts a step unit at its threshold, where rounding decides)", ds.Name)
 	}
-	return probes, nil
+	return probes, fmt.Sprintf("the first %d usable samples of %s (%s)", len(probes), ds.Name, split), nil
 }
 
 // exportWriteAtomic writes data to path through a temporary file in the same

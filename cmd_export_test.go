@@ -103,6 +103,11 @@ func TestRunExportOut(t *testing.T) {
 	if !strings.Contains(string(script), `ACTIVATIONS = ["sigmoid", "softmax"]`) || !strings.Contains(string(script), `COST = "cross-entropy"`) {
 		t.Errorf("script doesn't describe the model:\n%.600s", script)
 	}
+	for _, want := range []string{"\n# From: model file mazur.json.\n", "\n# Probes: random inputs, uniform in [-1, 1), seed 9.\nPROBES = [\n"} {
+		if !strings.Contains(string(script), want) {
+			t.Errorf("script lacks %q", want)
+		}
+	}
 	if fi, _ := os.Stat(out); fi.Mode().Perm() != 0o644 {
 		t.Errorf("mode %v, want 0644", fi.Mode().Perm())
 	}
@@ -172,6 +177,9 @@ func TestRunExportDataProbes(t *testing.T) {
 		if !rows[want] {
 			t.Errorf("PROBES lacks %s; has %v", want, rows)
 		}
+	}
+	if want := "\n# Probes: the first 4 usable samples of and (training set).\n"; !strings.Contains(script, want) {
+		t.Errorf("script lacks %q", want)
 	}
 	if len(rows) != 4 {
 		t.Errorf("PROBES has %d rows, want the 4 of the AND gate: %v", len(rows), rows)

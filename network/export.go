@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Export formats.
@@ -44,6 +45,18 @@ var ErrExportFormat = errors.New(`network: export: unknown format (want "pytorch
 // unit so close to its threshold that rounding could flip it (see
 // ExportProbes).
 func Export(w io.Writer, net *Network, format string, probes [][]float64) error {
+	return ExportWith(w, net, format, probes, ExportOptions{})
+}
+
+// ExportOptions add provenance to the comments of an exported script. Control
+// characters and invalid UTF-8 are replaced by '?', so any text is safe.
+type ExportOptions struct {
+	Source string // where the network came from, e.g. "model file digits.json"
+	Probes string // where the probes came from, e.g. "random inputs in [-1, 1), seed 1"
+}
+
+// ExportWith is Export with provenance comments.
+func ExportWith(w io.Writer, net *Network, format string, probes [][]float64, opts ExportOptions) error {
 	if format != FormatPyTorch && format != FormatNumPy {
 		return fmt.Errorf("%w: %q", ErrExportFormat, format)
 	}
@@ -70,7 +83,7 @@ func Export(w io.Writer, net *Network, format string, probes [][]float64) error 
 		expected[i] = append([]float64(nil), y...)
 	}
 	var b strings.Builder
-	writeScript(&b, net, format, probes, expected)
+	writeScript(&b, net, format, probes, expected, opts)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -259,6 +272,21 @@ func pyActName(a Activation) string {
 	return ""
 }
 
+// commentLine is "# "+label+text+".\n" with text made safe for a Python
+// comment, or "" when text is empty.
+func commentLine(label, text string) string {
+	if text == "" {
+		return ""
+	}
+	text = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return '?'
+		}
+		return r
+	}, strings.ToValidUTF8(text, "?"))
+	return "# " + label + strings.TrimSuffix(text, ".") + ".\n"
+}
+
 // pyFloat formats v so that Python reads back the same float64: the shortest
 // round-trip digits, always with a '.' or exponent so that it is a float
 // literal (−0 stays −0.0).
@@ -338,7 +366,7 @@ func describe(net *Network) string {
 }
 
 // writeScript writes the whole script; its inputs are already validated.
-func writeScript(b *strings.Builder, net *Network, format string, probes, expected [][]float64) {
+func writeScript(b *strings.Builder, net *Network, format string, probes, expected [][]float64, opts ExportOptions) {
 	torch := format == FormatPyTorch
 	lib, returns := "plain numpy", "a numpy array"
 	if torch {
@@ -352,7 +380,7 @@ func writeScript(b *strings.Builder, net *Network, format string, probes, expect
 # Rebuilt here as %s,
 # with the exact weights: every float is printed with Go's
 # strconv.FormatFloat(v, 'g', -1, 64), so Python reads back the same float64.
-#
+%s#
 # Use:
 #   python3 model.py              checks predict() on the embedded PROBES
 #                                 against EXPECTED, the outputs the Go engine
@@ -362,7 +390,7 @@ func writeScript(b *strings.Builder, net *Network, format string, probes, expect
 #                                 prints a JSON list of output vectors
 #   from model import predict     predict(x) takes one input vector or a batch
 #                                 (n x %d) and returns %s
-`, "`backprop export --format "+format+"`", describe(net), lib, net.Sizes[0], returns)
+`, "`backprop export --format "+format+"`", describe(net), lib, commentLine("From: ", opts.Source), net.Sizes[0], returns)
 	if torch {
 		b.WriteString(`#
 # Onward: train bigger in PyTorch, on many machines.
@@ -426,7 +454,9 @@ LAYERS = [
 		writeFloats(b, "        ", L.B)
 		b.WriteString(",\n    ),\n")
 	}
-	b.WriteString("]\n\n# Probe inputs, and the outputs the Go engine computed for them.\nPROBES = ")
+	b.WriteString("]\n\n# Probe inputs, and the outputs the Go engine computed for them.\n")
+	b.WriteString(commentLine("Probes: ", opts.Probes))
+	b.WriteString("PROBES = ")
 	writeMatrix(b, "", probes)
 	b.WriteString("\nEXPECTED = ")
 	writeMatrix(b, "", expected)

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // Not -update: teatest and x/exp/golden register that name in other packages.
@@ -74,7 +75,7 @@ func TestExportGolden(t *testing.T) {
 		t.Run(tc.file, func(t *testing.T) {
 			net.Cost = tc.cost
 			var b strings.Builder
-			writeScript(&b, net, tc.format, probes, expected)
+			writeScript(&b, net, tc.format, probes, expected, ExportOptions{})
 			path := filepath.Join("testdata", tc.file)
 			if *updateExport {
 				if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
@@ -131,6 +132,50 @@ func TestExportMazurFile(t *testing.T) {
 			t.Errorf("EXPECTED[0][%d] = %v, Mazur published %v", j, expected[0][j], v)
 		}
 	}
+}
+
+// TestExportWithOptions: provenance lands in comments, and no text can
+// break out of them.
+func TestExportWithOptions(t *testing.T) {
+	var buf bytes.Buffer
+	opts := ExportOptions{Source: "model file evil\nimport os; os.system('x')\r\x00\xff.json", Probes: "the first 1 sample of and's training set."}
+	if err := ExportWith(&buf, mazurNet(), FormatNumPy, [][]float64{{1, 0}}, opts); err != nil {
+		t.Fatal(err)
+	}
+	script := buf.String()
+	for _, want := range []string{
+		"# From: model file evil?import os; os.system('x')???.json.\n#\n# Use:",
+		"computed for them.\n# Probes: the first 1 sample of and's training set.\nPROBES = [",
+	} {
+		if !strings.Contains(script, want) {
+			t.Errorf("script lacks %q", want)
+		}
+	}
+	for i, line := range strings.Split(script, "\n") {
+		if strings.HasPrefix(line, "import os") {
+			t.Errorf("line %d escaped its comment: %q", i+1, line)
+		}
+	}
+}
+
+// FuzzCommentLine: whatever the text, the comment is one valid-UTF-8 line.
+func FuzzCommentLine(f *testing.F) {
+	for _, s := range []string{"", "a.json", "x\ny", "\r\x00\xff", "\u2028", "."} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c := commentLine("From: ", s)
+		if s == "" {
+			if c != "" {
+				t.Fatalf("empty text gave %q", c)
+			}
+			return
+		}
+		if !strings.HasPrefix(c, "# From: ") || !strings.HasSuffix(c, ".\n") || strings.Count(c, "\n") != 1 ||
+			strings.ContainsAny(c[:len(c)-1], "\r\x00\f\v\u2028\u2029\x85") || !utf8.ValidString(c) {
+			t.Fatalf("commentLine(%q) = %q", s, c)
+		}
+	})
 }
 
 // firstDiff shows the first differing line of two texts.
