@@ -9,7 +9,7 @@ type keyMap struct {
 	Run, Faster, Slower                                     key.Binding
 	Undo, Reset, Reseed                                     key.Binding
 	Up, Down, Left, Right, NextWeight, PrevWeight           key.Binding
-	EditValue                                               key.Binding
+	EditValue, Follow                                       key.Binding
 	LRDown, LRUp, LRPrompt, BatchDown, BatchUp              key.Binding
 	Cost, Optimizer, Activation                             key.Binding
 	AddNeuron, DelNeuron, AddLayer, DelLayer                key.Binding
@@ -41,6 +41,7 @@ func defaultKeyMap() keyMap {
 		NextWeight: b([]string{"tab"}, "tab", "next weight/bias"),
 		PrevWeight: b([]string{"shift+tab"}, "shift+tab", "prev weight/bias"),
 		EditValue:  b([]string{"w"}, "w", "type weight/bias"),
+		Follow:     b([]string{"f"}, "f", "focus follows steps"),
 		LRDown:     b([]string{"["}, "[", "lr down"),
 		LRUp:       b([]string{"]"}, "]", "lr up"),
 		LRPrompt:   b([]string{"L"}, "L", "type lr"),
@@ -82,7 +83,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.StepNeuron, k.StepPhase, k.StepSample, k.StepBatch, k.StepEpoch, k.Run, k.Faster, k.Slower, k.Undo, k.Reset, k.Reseed},
-		{k.Up, k.Down, k.Left, k.Right, k.NextWeight, k.PrevWeight, k.EditValue, k.NextPane, k.Theme},
+		{k.Up, k.Down, k.Left, k.Right, k.Follow, k.NextWeight, k.PrevWeight, k.EditValue, k.NextPane, k.Theme},
 		{k.LRDown, k.LRUp, k.LRPrompt, k.BatchDown, k.BatchUp, k.Cost, k.Optimizer, k.Activation},
 		{k.AddNeuron, k.DelNeuron, k.AddLayer, k.DelLayer, k.Dataset, k.Noise, k.Split, k.Save, k.Load, k.Menu, k.Help, k.Quit},
 	}

@@ -45,6 +45,8 @@ type Model struct {
 
 	showHelp bool
 	tab      PaneKind
+	// follow moves the focus to the neuron a neuron/phase step computed.
+	follow bool
 
 	themeName string
 	isDark    bool
@@ -112,6 +114,7 @@ func New(opts Options) (*Model, error) {
 		help:   help.New(),
 		isDark: true,
 		tab:    PaneBoundary,
+		follow: true,
 	}
 	m.run.speed = len(speedLevels()) - 1
 	if opts.Theme != "" {

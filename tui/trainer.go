@@ -104,6 +104,13 @@ func (m *Model) trainerKey(k tea.KeyPressMsg) tea.Cmd {
 		m.cycleWeight(-1)
 	case key.Matches(k, km.EditValue):
 		m.editValue()
+	case key.Matches(k, km.Follow):
+		m.follow = !m.follow
+		if m.follow {
+			m.setFlash("the focus follows neuron and phase steps", false)
+		} else {
+			m.setFlash("the focus stays where you put it", false)
+		}
 	case key.Matches(k, km.LRDown), key.Matches(k, km.LRUp):
 		h := s.st.Hyper()
 		h.Eta = lrStep(h.Eta, key.Matches(k, km.LRUp))
@@ -217,7 +224,31 @@ func (m *Model) step(g network.Granularity) {
 	s.version++
 	if err != nil {
 		m.setFlash(err.Error(), true)
+		return
 	}
+	if m.follow && (g == network.ByNeuron || g == network.ByPhase) {
+		m.followStep(g)
+	}
+}
+
+// followStep focuses the neuron (or layer) the last step computed: the
+// forward or backward neuron, or the output layer for cost and δ^L.
+func (m *Model) followStep(g network.Granularity) {
+	s := m.sess
+	p := s.st.Pos()
+	sizes := m.layerSizes()
+	switch p.Phase {
+	case network.PhaseForward, network.PhaseBackward:
+		s.focus.Layer = p.Layer + 1
+		if g == network.ByNeuron {
+			s.focus.Neuron = p.Neuron
+		}
+	case network.PhaseCost, network.PhaseOutputDelta:
+		s.focus.Layer = len(sizes) - 1
+	default:
+		return
+	}
+	s.clampFocus()
 }
 
 func (m *Model) toggleRun() tea.Cmd {
