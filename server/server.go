@@ -45,6 +45,8 @@ type Server struct {
 	teachers *keyFile
 	hub      *Hub
 
+	conns atomic.Int64 // open TCP connections, authenticated or not
+
 	mu       sync.Mutex
 	sessions map[*session]struct{}
 	stopping bool
@@ -173,7 +175,35 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // Close closes the listeners and all connections at once.
 func (s *Server) Close() error { return s.ssh.Close() }
 
+// maxConns caps open connections (sessions plus handshakes in progress), so
+// unauthenticated clients cannot exhaust the server; the excess is closed
+// before the SSH handshake.
+func (s *Server) maxConns() int64 {
+	if s.cfg.MaxSessions < 0 {
+		return 1 << 62
+	}
+	return int64(2*s.cfg.MaxSessions + 16)
+}
+
+// countedConn decrements the server's connection count once on Close.
+type countedConn struct {
+	net.Conn
+	once sync.Once
+	n    *atomic.Int64
+}
+
+func (c *countedConn) Close() error {
+	c.once.Do(func() { c.n.Add(-1) })
+	return c.Conn.Close()
+}
+
 func (s *Server) onConn(ctx ssh.Context, conn net.Conn) net.Conn {
+	if s.conns.Add(1) > s.maxConns() {
+		s.conns.Add(-1)
+		s.log.Warn("limit hit", "limit", "connections", "remote", conn.RemoteAddr().String(), "max", s.maxConns())
+		return nil
+	}
+	conn = &countedConn{Conn: conn, n: &s.conns}
 	if ok, wait := s.limiter.allow(conn.RemoteAddr()); !ok {
 		s.log.Info("limit hit", "limit", "rate", "remote", conn.RemoteAddr().String(), "retry_in", wait)
 		ctx.SetValue(ctxKeyRateLimited, wait)

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"net"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -407,4 +408,43 @@ func TestGoroutinesBackToBaseline(t *testing.T) {
 		c.Close()
 	}
 	settleGoroutines(t, base)
+}
+
+func TestConnectionCap(t *testing.T) {
+	s, addr, logs := startServer(t, Config{Password: "pw", MaxSessions: 1}) // cap 2*1+16 = 18
+	var conns []net.Conn
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for i := int64(0); i < s.maxConns(); i++ {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+	}
+	// Wait for the server to count them (each reads the client banner).
+	for i := 0; i < 200 && s.conns.Load() < s.maxConns(); i++ {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if _, err := dial(addr, "u", gossh.Password("pw")); err == nil {
+		t.Fatal("connection over the cap was served")
+	}
+	if !strings.Contains(logs.String(), "limit=connections") {
+		t.Error("connection cap not logged")
+	}
+	for _, c := range conns {
+		c.Close()
+	}
+	conns = nil
+	for i := 0; i < 200 && s.conns.Load() > 0; i++ {
+		time.Sleep(5 * time.Millisecond)
+	}
+	c, err := dial(addr, "u", gossh.Password("pw"))
+	if err != nil {
+		t.Fatalf("after the idle connections closed: %v", err)
+	}
+	c.Close()
 }
