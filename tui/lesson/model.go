@@ -498,10 +498,20 @@ func (m Model) View(w, h int) string {
 	}
 
 	avail := h - len(header) - len(foot) - 1
+	if avail < 2 {
+		// short on rows: one header line, then the question or the goal
+		head := s.Title.Render(fmt.Sprintf("Lesson %d/%d", m.li+1, len(m.lessons))) + " · " + s.Bold.Render(st.Title)
+		lines := append([]string{pad(head, s.Dim.Render(info), w)}, foot...)
+		if len(lines) > h {
+			lines = lines[:h]
+		}
+		for i, ln := range lines {
+			lines[i] = ansi.Truncate(ln, w, "…")
+		}
+		return strings.Join(lines, "\n")
+	}
 	body := strings.Split(m.text(st, w), "\n")
-	if avail < 1 {
-		body = nil
-	} else {
+	{
 		off := min(m.scroll, max(0, len(body)-avail))
 		body = body[off:]
 		if len(body) > avail {

@@ -463,6 +463,17 @@ func TestOpenUnknown(t *testing.T) {
 	}
 }
 
+func TestViewShort(t *testing.T) {
+	a := newApp(t, t.TempDir(), Options{})
+	if v := ansi.Strip(a.lesson.View(80, 4)); !strings.Contains(v, "Predict:") || !strings.Contains(v, "a) go") {
+		t.Errorf("4 rows while asking:\n%s", v)
+	}
+	a.answerAll(true)
+	if v := ansi.Strip(a.lesson.View(80, 2)); !strings.HasPrefix(v, "Lesson 1/6 · Meet the perceptron") || !strings.Contains(v, "☐ Goal: say you got leave") {
+		t.Errorf("2 rows:\n%s", v)
+	}
+}
+
 func TestViewFits(t *testing.T) {
 	a := newApp(t, t.TempDir(), Options{})
 	for _, sz := range [][2]int{{80, 24}, {40, 10}, {120, 12}, {20, 3}, {1, 1}} {
