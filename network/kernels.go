@@ -111,6 +111,20 @@ func accumRows(gw, gb []float64, in, out int, d, a [][]float64) {
 			gb[j] = (((gb[j] + dd[0]) + dd[1]) + dd[2]) + dd[3]
 		}
 	}
+	if s+2 <= m {
+		a0, a1 := a[s][:in], a[s+1][:in]
+		d0, d1 := d[s][:out], d[s+1][:out]
+		for j := range out {
+			p, q := d0[j], d1[j]
+			g := gw[j*in : j*in+in]
+			accum2(g[:n4], a0, a1, p, q)
+			for k := n4; k < in; k++ {
+				g[k] = g[k] + float64(p*a0[k]) + float64(q*a1[k])
+			}
+			gb[j] = (gb[j] + p) + q
+		}
+		s += 2
+	}
 	for ; s < m; s++ {
 		a0, d0 := a[s][:in], d[s][:out]
 		for j, p := range d0 {
@@ -134,10 +148,31 @@ func accum4Go(g, a0, a1, a2, a3 []float64, d *[4]float64) {
 	}
 }
 
+// accum2Go is the reference for accum2: g_k ← (g_k + d0·a0_k) + d1·a1_k.
+func accum2Go(g, a0, a1 []float64, d0, d1 float64) {
+	a0, a1 = a0[:len(g)], a1[:len(g)]
+	for k := range g {
+		g[k] = g[k] + float64(d0*a0[k]) + float64(d1*a1[k])
+	}
+}
+
 // accum1Go is the reference for accum1: g_k ← g_k + d·a_k.
 func accum1Go(g, a []float64, d float64) {
 	a = a[:len(g)]
 	for k := range g {
 		g[k] += float64(d * a[k])
 	}
+}
+
+// sgdGo is the reference for sgd: w_k ← w_k − η·(g_k·inv), recording the
+// old and new values. It returns Σ w_k·0, which is NaN iff some new w_k is
+// not finite.
+func sgdGo(w, g, oldW, newW []float64, eta, inv float64) (bad float64) {
+	g, oldW, newW = g[:len(w)], oldW[:len(w)], newW[:len(w)]
+	for k, v := range w {
+		nv := v - eta*(g[k]*inv)
+		oldW[k], w[k], newW[k] = v, nv, nv
+		bad += nv * 0
+	}
+	return bad
 }

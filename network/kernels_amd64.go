@@ -14,6 +14,12 @@ func accum4AVX(g, a0, a1, a2, a3 []float64, d *[4]float64)
 //go:noescape
 func accum1AVX(g, a []float64, d float64)
 
+//go:noescape
+func accum2AVX(g, a0, a1 []float64, d0, d1 float64)
+
+//go:noescape
+func sgdAVX(w, g, oldW, newW []float64, eta, inv float64) (bad float64)
+
 // hasAVX reports whether the CPU and OS support AVX (CPUID.1:ECX bits 27
 // and 28, and XCR0 saving the YMM state).
 func hasAVX() bool {
@@ -52,4 +58,19 @@ func accum1(g, a []float64, d float64) {
 		return
 	}
 	accum1Go(g, a, d)
+}
+
+func sgd(w, g, oldW, newW []float64, eta, inv float64) (bad float64) {
+	if useAVX {
+		return sgdAVX(w, g, oldW, newW, eta, inv)
+	}
+	return sgdGo(w, g, oldW, newW, eta, inv)
+}
+
+func accum2(g, a0, a1 []float64, d0, d1 float64) {
+	if useAVX {
+		accum2AVX(g, a0, a1, d0, d1)
+		return
+	}
+	accum2Go(g, a0, a1, d0, d1)
 }

@@ -161,3 +161,77 @@ loop1:
 done1:
 	VZEROUPPER
 	RET
+
+// func sgdAVX(w, g, oldW, newW []float64, eta, inv float64) (bad float64)
+// For each k: old = w[k]; nv = old − eta·(g[k]·inv); oldW[k] = old;
+// w[k] = newW[k] = nv. Returns Σ nv·0 over lanes (NaN iff some nv is not
+// finite). len(w) is a multiple of 4.
+TEXT ·sgdAVX(SB), NOSPLIT, $0-120
+	MOVQ w_base+0(FP), SI
+	MOVQ w_len+8(FP), CX
+	MOVQ g_base+24(FP), R8
+	MOVQ oldW_base+48(FP), R9
+	MOVQ newW_base+72(FP), R10
+	VBROADCASTSD eta+96(FP), Y4
+	VBROADCASTSD inv+104(FP), Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	SHLQ $3, CX
+	XORQ AX, AX
+	CMPQ AX, CX
+	JGE  sgddone
+
+sgdloop:
+	VMOVUPD (SI)(AX*1), Y0
+	VMOVUPD (R8)(AX*1), Y1
+	VMULPD  Y5, Y1, Y1
+	VMULPD  Y4, Y1, Y1
+	VSUBPD  Y1, Y0, Y2
+	VMOVUPD Y0, (R9)(AX*1)
+	VMOVUPD Y2, (SI)(AX*1)
+	VMOVUPD Y2, (R10)(AX*1)
+	VMULPD  Y7, Y2, Y3
+	VADDPD  Y3, Y6, Y6
+	ADDQ    $32, AX
+	CMPQ    AX, CX
+	JLT     sgdloop
+
+sgddone:
+	VEXTRACTF128 $1, Y6, X1
+	VADDPD       X1, X6, X6
+	VPERMILPD    $1, X6, X1
+	VADDSD       X1, X6, X6
+	VMOVSD       X6, bad+112(FP)
+	VZEROUPPER
+	RET
+
+// func accum2AVX(g, a0, a1 []float64, d0, d1 float64)
+// g[k] = (g[k] + d0·a0[k]) + d1·a1[k]; len(g) is a multiple of 4.
+TEXT ·accum2AVX(SB), NOSPLIT, $0-88
+	MOVQ g_base+0(FP), SI
+	MOVQ g_len+8(FP), CX
+	MOVQ a0_base+24(FP), R8
+	MOVQ a1_base+48(FP), R9
+	VBROADCASTSD d0+72(FP), Y4
+	VBROADCASTSD d1+80(FP), Y5
+	SHLQ $3, CX
+	XORQ AX, AX
+	CMPQ AX, CX
+	JGE  done2
+
+loop2:
+	VMOVUPD (SI)(AX*1), Y0
+	VMOVUPD (R8)(AX*1), Y1
+	VMULPD  Y4, Y1, Y1
+	VADDPD  Y1, Y0, Y0
+	VMOVUPD (R9)(AX*1), Y2
+	VMULPD  Y5, Y2, Y2
+	VADDPD  Y2, Y0, Y0
+	VMOVUPD Y0, (SI)(AX*1)
+	ADDQ    $32, AX
+	CMPQ    AX, CX
+	JLT     loop2
+
+done2:
+	VZEROUPPER
+	RET

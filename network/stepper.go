@@ -575,12 +575,20 @@ func (s *Stepper) update() {
 	}
 	for l, layer := range s.net.Layers {
 		u := &s.last[l]
-		copy(u.OldW, layer.W)
-		copy(u.OldB, layer.B)
 		ok := true
 		switch h.Opt {
 		case SGD:
-			ok = sgdStep(layer.W, s.gw[l], inv, l1, l2, h.Eta) && sgdStep(layer.B, s.gb[l], inv, 0, 0, h.Eta)
+			// The common case records the update in the same pass.
+			ok = sgdStepRecord(layer.W, s.gw[l], u.OldW, u.NewW, inv, l1, l2, h.Eta) &&
+				sgdStepRecord(layer.B, s.gb[l], u.OldB, u.NewB, inv, 0, 0, h.Eta)
+			if !ok {
+				s.diverge(l, "weights")
+			}
+			continue
+		}
+		copy(u.OldW, layer.W)
+		copy(u.OldB, layer.B)
+		switch h.Opt {
 		case Momentum:
 			ok = momentumStep(layer.W, s.vw[l], s.gw[l], inv, l1, l2, h.Eta, h.Mu) &&
 				momentumStep(layer.B, s.vb[l], s.gb[l], inv, 0, 0, h.Eta, h.Mu)
@@ -627,11 +635,24 @@ func grad(g, inv, w, l1, l2 float64) float64 {
 	return r
 }
 
-func sgdStep(w, g []float64, inv, l1, l2, eta float64) bool {
+// sgdStepRecord does w ← w − η·grad and records the old and new values.
+func sgdStepRecord(w, g, oldW, newW []float64, inv, l1, l2, eta float64) bool {
 	acc := 0.0
+	g, oldW, newW = g[:len(w)], oldW[:len(w)], newW[:len(w)]
+	if l1 == 0 && l2 == 0 { // v − η·(g·inv) = v − η·grad(g, inv, v, 0, 0)
+		n4 := len(w) &^ 3
+		acc = sgd(w[:n4], g[:n4], oldW[:n4], newW[:n4], eta, inv)
+		for i := n4; i < len(w); i++ {
+			v := w[i]
+			nv := v - eta*(g[i]*inv)
+			oldW[i], w[i], newW[i] = v, nv, nv
+			acc += nv * 0
+		}
+		return acc == 0
+	}
 	for i, v := range w {
 		nv := v - eta*grad(g[i], inv, v, l1, l2)
-		w[i] = nv
+		oldW[i], w[i], newW[i] = v, nv, nv
 		acc += nv * 0
 	}
 	return acc == 0

@@ -309,8 +309,23 @@ func TestKernelsMatch(t *testing.T) {
 		accum4Go(g2, x0, x1, x2, x3, &d)
 		accum1(g1, w0, d[1])
 		accum1Go(g2, w0, d[1])
+		accum2(g1, w1, x2, d[2], d[0])
+		accum2Go(g2, w1, x2, d[2], d[0])
 		if !slices.Equal(g1, g2) {
 			t.Fatalf("accum n=%d differs", n)
+		}
+		o1, o2, n1, n2 := vec(n), vec(n), vec(n), vec(n)
+		b1 := sgd(g1, x0, o1, n1, 0.3, 0.1)
+		b2 := sgdGo(g2, x0, o2, n2, 0.3, 0.1)
+		if !slices.Equal(g1, g2) || !slices.Equal(o1, o2) || !slices.Equal(n1, n2) || b1 != b2 {
+			t.Fatalf("sgd n=%d differs", n)
+		}
+		if n == 0 {
+			continue
+		}
+		g1[0] = math.Inf(1)
+		if !math.IsNaN(sgd(g1, x0, o1, n1, 0.3, 0.1)) {
+			t.Fatalf("sgd n=%d: Inf not reported", n)
 		}
 	}
 }
