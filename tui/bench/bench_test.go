@@ -12,6 +12,7 @@ import (
 
 	"backprop/datasets"
 	"backprop/network"
+	"backprop/themes"
 )
 
 // keyMsg builds the key press that k names ("1", "tab", "shift+right", …).
@@ -334,8 +335,9 @@ func TestProblemCycle(t *testing.T) {
 }
 
 func TestViewFits(t *testing.T) {
+	dark, _ := themes.ByName(themes.Dark)
 	for _, name := range []string{"vacation", "xor"} {
-		m := newBench(t, name)
+		m := newBench(t, name).WithStyles(themes.New(dark, true))
 		m, _ = press(t, m, "s s w 1")
 		for _, sz := range [][2]int{{80, 24}, {60, 15}, {120, 40}, {30, 8}, {1, 1}} {
 			v := m.View(sz[0], sz[1])

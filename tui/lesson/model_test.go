@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
+	"backprop/themes"
 	"backprop/tui/bench"
 )
 
@@ -476,6 +477,8 @@ func TestViewShort(t *testing.T) {
 
 func TestViewFits(t *testing.T) {
 	a := newApp(t, t.TempDir(), Options{})
+	dark, _ := themes.ByName(themes.Dark)
+	a.lesson = a.lesson.WithStyles(themes.New(dark, true))
 	for _, sz := range [][2]int{{80, 24}, {40, 10}, {120, 12}, {20, 3}, {1, 1}} {
 		v := a.lesson.View(sz[0], sz[1])
 		lines := strings.Split(v, "\n")
