@@ -298,6 +298,19 @@ func flatten(rows [][]float64) []float64 {
 	return out
 }
 
+// within says whether a and b agree within ExportTolerance.
+func within(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !(math.Abs(a[i]-b[i]) <= ExportTolerance*math.Max(1, math.Abs(b[i]))) {
+			return false
+		}
+	}
+	return true
+}
+
 func sameBits(a, b []float64) bool {
 	if len(a) != len(b) {
 		return false
@@ -630,6 +643,12 @@ func TestExportScriptFails(t *testing.T) {
 	if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(string(out), "FAIL: 2 outputs differ") {
 		t.Errorf("tampered self-check: err %v, output %q; want exit 1 and FAIL", err, out)
 	}
+	cmd = exec.Command(py, "-c", "import sys, json; sys.path.insert(0, sys.argv[1]); import model; print(json.dumps(model.predict([0.05, 0.1]).tolist()))", filepath.Dir(path))
+	out, err = cmd.Output()
+	var single []float64
+	if err != nil || json.Unmarshal(out, &single) != nil || !within(single, net.Predict([]float64{.05, .10})) {
+		t.Errorf("numpy predict(one vector): %v: %s", err, out)
+	}
 	for _, stdin := range []string{"nope", `{"x": 1}`, `[[1]]`, `[[1, "a"]]`, `[[1, true]]`, `[[1, NaN]]`} {
 		cmd := exec.Command(py, path, "--predict")
 		cmd.Stdin = strings.NewReader(stdin)
@@ -691,9 +710,10 @@ import torch, model as m
 d = json.load(sys.stdin)
 X = torch.tensor(d["x"], dtype=torch.float64)
 Y = torch.tensor(d["y"], dtype=torch.float64)
+single = m.predict(d["x"][0]).tolist()  # one vector, before training
 losses = m.train(m.model, X, Y, epochs=1, lr=d["lr"], batch_size=len(X))
 lin = [l for l in m.model if isinstance(l, torch.nn.Linear)]
-print(json.dumps({"losses": losses,
+print(json.dumps({"losses": losses, "single": single,
                   "w": [l.weight.detach().flatten().tolist() for l in lin],
                   "b": [l.bias.detach().tolist() for l in lin]}))
 `, dir)
@@ -701,11 +721,14 @@ print(json.dumps({"losses": losses,
 				t.Fatal(err)
 			}
 			var got struct {
-				Losses []float64
-				W, B   [][]float64
+				Losses, Single []float64
+				W, B           [][]float64
 			}
 			if err := json.Unmarshal(out, &got); err != nil {
 				t.Fatalf("python printed %q: %v", out, err)
+			}
+			if want := tc.net.Predict(tc.data.X[0]); !within(got.Single, want) {
+				t.Errorf("predict(one vector) = %v, engine %v", got.Single, want)
 			}
 			if len(got.Losses) != 1 || !(got.Losses[0] > 0) {
 				t.Errorf("losses %v, want one positive value", got.Losses)
