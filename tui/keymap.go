@@ -1,6 +1,11 @@
 package tui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+)
 
 // keyMap is the one table of the trainer's key bindings. The help view, the
 // status bar hints and the README key table are generated from it.
@@ -109,3 +114,17 @@ func (k launcherKeys) ShortHelp() []key.Binding {
 }
 
 func (k launcherKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
+
+// KeysMarkdown renders the trainer's key table as Markdown (for the README),
+// from the same keymap the help view uses.
+func KeysMarkdown() string {
+	var b strings.Builder
+	b.WriteString("| key | action |\n|---|---|\n")
+	for _, group := range defaultKeyMap().FullHelp() {
+		for _, k := range group {
+			h := k.Help()
+			fmt.Fprintf(&b, "| `%s` | %s |\n", strings.Join(k.Keys(), "` `"), h.Desc)
+		}
+	}
+	return b.String()
+}

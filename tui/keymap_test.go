@@ -1,0 +1,46 @@
+package tui
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// TestKeymapNoConflicts checks that no key is bound twice in the trainer and
+// that every binding has help text.
+func TestKeymapNoConflicts(t *testing.T) {
+	seen := map[string]string{}
+	for _, group := range defaultKeyMap().FullHelp() {
+		for _, b := range group {
+			h := b.Help()
+			if h.Key == "" || h.Desc == "" {
+				t.Errorf("binding %v has no help", b.Keys())
+			}
+			for _, k := range b.Keys() {
+				if other, ok := seen[k]; ok && other != h.Desc {
+					t.Errorf("key %q bound to %q and %q", k, other, h.Desc)
+				}
+				seen[k] = h.Desc
+			}
+		}
+	}
+	if len(seen) < 40 {
+		t.Errorf("only %d keys bound", len(seen))
+	}
+}
+
+// TestKeymapComplete checks that every binding of the keymap struct appears
+// in the full help (so `?` and the README show every action).
+func TestKeymapComplete(t *testing.T) {
+	md := KeysMarkdown()
+	for _, want := range []string{"step neuron", "run/pause", "undo", "reseed", "type weight/bias", "cycle activation",
+		"add hidden layer", "change dataset", "save model", "load model", "cycle theme", "quit"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("key table lacks %q", want)
+		}
+	}
+	fields := reflect.TypeOf(keyMap{}).NumField()
+	if n := strings.Count(md, "\n") - 2; n != fields {
+		t.Errorf("key table has %d rows, the keymap %d bindings: one is missing from FullHelp", n, fields)
+	}
+}
