@@ -83,6 +83,13 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 		return usageErr("--probes: must be 1..10000, got %d", *nProbes)
 	}
 
+	if *out != "" && *out != "-" {
+		if mi, err := os.Stat(*modelPath); err == nil {
+			if oi, err := os.Stat(*out); err == nil && os.SameFile(mi, oi) {
+				return usageErr("--out %s is the model file; pick another name (e.g. model.py)", *out)
+			}
+		}
+	}
 	m, err := network.LoadModel(*modelPath)
 	if err != nil {
 		fmt.Fprintf(stderr, "backprop export: %v\n", err)

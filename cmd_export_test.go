@@ -49,6 +49,7 @@ func TestRunExportUsage(t *testing.T) {
 		{"missing file", []string{"--format", "numpy", "--model", filepath.Join(dir, "nope.json")}, 1, "", "nope.json", false},
 		{"stdout", []string{"--format", "numpy", "--model", model}, 0, "import numpy as np", "", true},
 		{"dash", []string{"--format", "pytorch", "--model", model, "--out", "-", "--probes", "2"}, 0, "import torch", "", true},
+		{"out is the model", []string{"--format", "numpy", "--model", model, "--out", filepath.Join(dir, ".", "mazur.json")}, 2, "", "is the model file", false},
 		{"out in missing dir", []string{"--format", "numpy", "--model", model, "--out", filepath.Join(dir, "no", "m.py")}, 1, "", "writing " + filepath.Join(dir, "no", "m.py"), false},
 	}
 	for _, tc := range tests {
