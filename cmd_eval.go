@@ -131,7 +131,9 @@ func describeNet(net *network.Network) string {
 	return fmt.Sprintf("%s, %s, %s", sizesString(net.Sizes), strings.Join(acts, "/"), net.Cost)
 }
 
-// confusionTable renders conf[actual][predicted] with class labels.
+// confusionTable renders conf[actual][predicted] with class labels. When the
+// labels would make it wider than 100 columns, the columns are headed by
+// class number and the rows say "number name".
 func confusionTable(classes []string, conf [][]int) string {
 	label := func(i int) string {
 		if i < len(classes) {
@@ -139,26 +141,36 @@ func confusionTable(classes []string, conf [][]int) string {
 		}
 		return strconv.Itoa(i)
 	}
-	width := 1
+	runes := func(s string) int { return len([]rune(s)) }
+	cells := 1
 	for i := range conf {
-		width = max(width, len([]rune(label(i))))
 		for _, v := range conf[i] {
-			width = max(width, len(strconv.Itoa(v)))
+			cells = max(cells, len(strconv.Itoa(v)))
 		}
 	}
-	first := len("actual")
+	colLabel, rowLabel := label, label
+	width := cells
 	for i := range conf {
-		first = max(first, len([]rune(label(i))))
+		width = max(width, runes(label(i)))
 	}
+	if (width+1)*len(conf) > 100 {
+		colLabel = strconv.Itoa
+		rowLabel = func(i int) string { return strconv.Itoa(i) + " " + label(i) }
+		width = max(cells, len(strconv.Itoa(len(conf)-1)))
+	}
+	first := runes("actual")
+	for i := range conf {
+		first = max(first, runes(rowLabel(i)))
+	}
+	pad := func(s string, n int) string { return strings.Repeat(" ", max(0, n-runes(s))) + s }
 	var b strings.Builder
-	pad := func(s string, n int) string { return strings.Repeat(" ", max(0, n-len([]rune(s)))) + s }
 	b.WriteString(pad("actual", first) + " │")
 	for j := range conf {
-		b.WriteString(" " + pad(label(j), width))
+		b.WriteString(" " + pad(colLabel(j), width))
 	}
 	b.WriteString("\n" + strings.Repeat("─", first+1) + "┼" + strings.Repeat("─", (width+1)*len(conf)) + "\n")
 	for i, row := range conf {
-		b.WriteString(pad(label(i), first) + " │")
+		b.WriteString(pad(rowLabel(i), first) + " │")
 		for _, v := range row {
 			b.WriteString(" " + pad(strconv.Itoa(v), width))
 		}

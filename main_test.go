@@ -554,3 +554,31 @@ func TestDataSpecFromModel(t *testing.T) {
 		}
 	}
 }
+
+func TestConfusionTable(t *testing.T) {
+	got := confusionTable([]string{"stay", "go"}, [][]int{{3, 1}, {0, 12}})
+	want := "" +
+		"actual │ stay   go\n" +
+		"───────┼──────────\n" +
+		"  stay │    3    1\n" +
+		"    go │    0   12\n"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	long := []string{"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"}
+	conf := make([][]int, 10)
+	for i := range conf {
+		conf[i] = make([]int, 10)
+		conf[i][i] = 100 * i
+	}
+	got = confusionTable(long, conf)
+	lines := strings.Split(got, "\n")
+	if !strings.HasPrefix(lines[0], "       actual │   0   1   2") || lines[11] != " 9 Ankle boot │   0   0   0   0   0   0   0   0   0 900" {
+		t.Errorf("narrow form:\n%s", got)
+	}
+	for _, l := range lines {
+		if n := len([]rune(l)); n > 100 {
+			t.Errorf("line of %d columns: %q", n, l)
+		}
+	}
+}
