@@ -122,8 +122,8 @@ func TestE2EOpenSSHInTmux(t *testing.T) {
 	// An unknown key is rejected.
 	cmd := exec.Command("sh", "-c", sshArgs(badKey, port)+" true")
 	out, err := cmd.CombinedOutput()
-	if err == nil || !strings.Contains(string(out), "Permission denied") {
-		t.Errorf("unknown key: err=%v output=%q, want Permission denied", err, out)
+	if err == nil || !strings.Contains(string(out), "Permission denied (publickey)") {
+		t.Errorf("unknown key: err=%v output=%q, want Permission denied (publickey): only key auth is offered", err, out)
 	}
 	// Without a terminal (-T) the user is told how to connect.
 	out, _ = exec.Command("sh", "-c", strings.Replace(sshArgs(goodKey, port), "-tt", "-T", 1)).CombinedOutput()

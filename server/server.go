@@ -95,9 +95,14 @@ func New(cfg Config) (*Server, error) {
 		ConnectionFailedCallback: func(conn net.Conn, err error) {
 			s.log.Info("connection failed", "remote", conn.RemoteAddr().String(), "err", err)
 		},
-		PublicKeyHandler:           s.checkKey,
-		PasswordHandler:            s.checkPassword,
-		KeyboardInteractiveHandler: s.checkKeyboard,
+		PublicKeyHandler: s.checkKey,
+	}
+	// Offer only the methods that can succeed.
+	if cfg.Password != "" || cfg.Open {
+		srv.PasswordHandler = s.checkPassword
+	}
+	if cfg.Open {
+		srv.KeyboardInteractiveHandler = s.checkKeyboard
 	}
 	if cfg.IdleTimeout > 0 {
 		// Backstop for connections that never open a session; sessions
