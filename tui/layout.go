@@ -115,7 +115,7 @@ func Layout(w, h int, tab PaneKind) Screen {
 		s.Tabs = Rect{0, 0, w, 1}
 		s.Main = Rect{0, 1, w, h - 3}
 		m := s.Main
-		left := w * 11 / 20 // 55%: topology and the inspector need the width
+		left := w * 3 / 5 // topology and the inspector need the width
 		topH := m.H * 9 / 20
 		if !isTabbed(tab) {
 			tab = PaneBoundary

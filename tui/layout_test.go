@@ -15,30 +15,30 @@ func TestLayout(t *testing.T) {
 		want     map[PaneKind]Rect
 	}{
 		{w: 80, h: 24, tab: PaneBoundary, tabs: true, want: map[PaneKind]Rect{
-			PaneTopology:  {0, 1, 44, 9},
-			PaneInspector: {0, 10, 44, 12},
-			PaneBoundary:  {44, 1, 36, 21},
+			PaneTopology:  {0, 1, 48, 9},
+			PaneInspector: {0, 10, 48, 12},
+			PaneBoundary:  {48, 1, 32, 21},
 		}},
 		{w: 80, h: 24, tab: PaneLoss, tabs: true, want: map[PaneKind]Rect{
-			PaneTopology:  {0, 1, 44, 9},
-			PaneInspector: {0, 10, 44, 12},
-			PaneLoss:      {44, 1, 36, 21},
+			PaneTopology:  {0, 1, 48, 9},
+			PaneInspector: {0, 10, 48, 12},
+			PaneLoss:      {48, 1, 32, 21},
 		}},
 		// a non-tabbed pane asked for at compact size falls back to Boundary
 		{w: 80, h: 24, tab: PaneTopology, tabs: true, want: map[PaneKind]Rect{
-			PaneTopology:  {0, 1, 44, 9},
-			PaneInspector: {0, 10, 44, 12},
-			PaneBoundary:  {44, 1, 36, 21},
+			PaneTopology:  {0, 1, 48, 9},
+			PaneInspector: {0, 10, 48, 12},
+			PaneBoundary:  {48, 1, 32, 21},
 		}},
 		{w: 60, h: 18, tab: PaneBoundary, tabs: true, want: map[PaneKind]Rect{
-			PaneTopology:  {0, 1, 33, 6},
-			PaneInspector: {0, 7, 33, 9},
-			PaneBoundary:  {33, 1, 27, 15},
+			PaneTopology:  {0, 1, 36, 6},
+			PaneInspector: {0, 7, 36, 9},
+			PaneBoundary:  {36, 1, 24, 15},
 		}},
 		{w: 119, h: 40, tab: PaneSample, tabs: true, want: map[PaneKind]Rect{
-			PaneTopology:  {0, 1, 65, 16},
-			PaneInspector: {0, 17, 65, 21},
-			PaneSample:    {65, 1, 54, 37},
+			PaneTopology:  {0, 1, 71, 16},
+			PaneInspector: {0, 17, 71, 21},
+			PaneSample:    {71, 1, 48, 37},
 		}},
 		{w: 120, h: 40, want: map[PaneKind]Rect{
 			PaneTopology:    {0, 0, 48, 19},
@@ -162,9 +162,9 @@ func TestLayoutPicture(t *testing.T) {
 	}
 	want := []string{
 		"=80",
-		"T44 B36", "T44 B36", "T44 B36", "T44 B36", "T44 B36", "T44 B36", "T44 B36", "T44 B36", "T44 B36",
-		"I44 B36", "I44 B36", "I44 B36", "I44 B36", "I44 B36", "I44 B36", "I44 B36", "I44 B36", "I44 B36",
-		"I44 B36", "I44 B36", "I44 B36",
+		"T48 B32", "T48 B32", "T48 B32", "T48 B32", "T48 B32", "T48 B32", "T48 B32", "T48 B32", "T48 B32",
+		"I48 B32", "I48 B32", "I48 B32", "I48 B32", "I48 B32", "I48 B32", "I48 B32", "I48 B32", "I48 B32",
+		"I48 B32", "I48 B32", "I48 B32",
 		"$80",
 		"?80",
 	}
