@@ -290,6 +290,9 @@ func (m Model) tableView() []string {
 		if sameRow(x, m.x) {
 			row = st.Selected.Render(row)
 		}
+		if m.last != nil && sameRow(x, m.last.X) {
+			row += st.Accent.Render(" ◂ learned")
+		}
 		lines = append(lines, row)
 	}
 	verdict := st.OK.Render("all rows right")
