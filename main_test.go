@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -581,4 +582,25 @@ func TestConfusionTable(t *testing.T) {
 			t.Errorf("line of %d columns: %q", n, l)
 		}
 	}
+}
+
+func ExampleSetupFlags() {
+	fs := flag.NewFlagSet("train", flag.ContinueOnError)
+	sf := AddSetupFlags(fs)
+	fs.Parse([]string{"--data", "iris", "--layers", "_,8,_", "--act", "relu", "--out-act", "softmax", "--cost", "cross-entropy", "--lr", "0.1"})
+	s, err := sf.Resolve()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(s.Data.Name, s.Net.Sizes, s.Net.Acts, s.Net.Cost, s.Hyper.Eta, s.Hyper.Batch)
+
+	fs = flag.NewFlagSet("train", flag.ContinueOnError)
+	sf = AddSetupFlags(fs)
+	fs.Parse([]string{"--data", "iris", "--batch", "0"})
+	_, err = sf.Resolve()
+	fmt.Println(err, ExitCode(err))
+	// Output:
+	// iris [4 8 3] [relu softmax] cross-entropy 0.1 10
+	// --batch: must be ≥ 1, got 0 2
 }

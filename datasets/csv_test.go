@@ -3,6 +3,7 @@ package datasets
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -213,4 +214,25 @@ func FuzzCSV(f *testing.F) {
 			}
 		}
 	})
+}
+
+func ExampleReadCSV() {
+	text := "\uFEFFheight,weight,species\r\n1.0,2.0,cat\r\n3.5,9.0,dog\r\n0.9,2.2,cat\r\n"
+	d, err := ReadCSV("pets.csv", strings.NewReader(text), Spec{Split: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(d.Features, d.Classes, d.Targets)
+	for i := range d.Train.X {
+		fmt.Println(d.Train.X[i], d.Train.Y[i])
+	}
+	_, err = ReadCSV("pets.csv", strings.NewReader("height,weight\n1,x\n"), Spec{})
+	fmt.Println(err)
+	// Output:
+	// [height weight] [cat dog] [dog]
+	// [1 2] [0]
+	// [3.5 9] [1]
+	// [0.9 2.2] [0]
+	// pets.csv: target column "weight" has only one class, "x"; classification needs at least two
 }
