@@ -175,36 +175,40 @@ func Topology(in Input) string {
 	c := newCanvas(in.W, in.H)
 	g := topoLayout(in)
 	tr := in.Trace
-	active, dir := in.activeLayer()
+	active, _ := in.activeLayer()
 
-	// Headers.
+	// Headers: centred over their column (the inputs' ends at it), each the
+	// longest label that fits without touching its neighbours.
 	if g.header {
+		prevEnd := -1
 		for l := range g.cols {
 			col := &g.cols[l]
 			room := in.W
 			if l > 0 {
-				room = min(room, 2*(col.x-g.cols[l-1].x)-1)
+				room = min(room, col.x-g.cols[l-1].x-2)
 			}
 			if l+1 < len(g.cols) {
-				room = min(room, 2*(g.cols[l+1].x-col.x)-1)
+				room = min(room, g.cols[l+1].x-col.x-2)
 			}
-			lab := headerLabel(in, l, room)
 			sgr := st.SGR.Dim
+			if l == in.Focus.Layer {
+				sgr = st.SGR.Title
+			}
 			if l-1 == active && active >= 0 {
 				sgr = st.SGR.Phase
 			}
-			if l == in.Focus.Layer {
-				sgr = st.SGR.Title
-				if l-1 == active && active >= 0 {
-					sgr = st.SGR.Phase
+			for _, lab := range headerLabels(in, l) {
+				n := len([]rune(lab))
+				x := clamp(col.x-n/2, 0, max(in.W-n, 0))
+				if l == 0 {
+					x = max(0, col.x-n+1)
+				}
+				if n <= max(room, 1) && x > prevEnd && x+n <= in.W {
+					c.text(x, 0, lab, sgr)
+					prevEnd = x + n
+					break
 				}
 			}
-			n := len([]rune(lab))
-			x := clamp(col.x-n/2, 0, max(in.W-n, 0))
-			if l == 0 {
-				x = max(0, min(x, col.x-n+1))
-			}
-			c.text(x, 0, lab, sgr)
 		}
 	}
 
@@ -292,14 +296,12 @@ func Topology(in Input) string {
 	if in.Status == network.Diverged {
 		c.text(0, 0, " diverged ", st.SGR.Error)
 	}
-	_ = dir
 	return c.String()
 }
 
-// headerLabel is the longest label for column l that fits in room cells.
-func headerLabel(in Input, l, room int) string {
+// headerLabels are the labels for column l, longest first.
+func headerLabels(in Input, l int) []string {
 	n := strconv.Itoa(layerSize(in.Net, l))
-	var cands []string
 	active, dir := in.activeLayer()
 	arrow := ""
 	if l-1 == active && active >= 0 {
@@ -309,25 +311,18 @@ func headerLabel(in Input, l, room int) string {
 		}
 	}
 	if l == 0 {
-		cands = []string{"inputs " + n, "in " + n, "in", "x"}
-	} else {
-		act := in.Net.Layers[l-1].Act
-		name := "L" + strconv.Itoa(l)
-		cands = []string{
-			arrow + name + " " + actName(act) + " " + n,
-			arrow + name + " " + actShort(act) + " " + n,
-			arrow + name + " " + n,
-			arrow + name,
-			name,
-			strconv.Itoa(l),
-		}
+		return []string{"inputs " + n, "in " + n, "in", "x"}
 	}
-	for _, s := range cands {
-		if len([]rune(s)) <= room {
-			return s
-		}
+	act := in.Net.Layers[l-1].Act
+	name := "L" + strconv.Itoa(l)
+	return []string{
+		arrow + name + " " + actName(act) + " " + n,
+		arrow + name + " " + actShort(act) + " " + n,
+		arrow + name + " " + n,
+		arrow + name,
+		name,
+		strconv.Itoa(l),
 	}
-	return ""
 }
 
 // fillGlyph shows an activation level t ∈ [0, 1] as a circle's fill.
