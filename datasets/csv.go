@@ -264,14 +264,29 @@ func encodeTargets(name string, r *raw, header []string, targets []int, cells []
 		return nil
 	}
 	col := header[targets[0]]
+	// Numeric labels are compared as numbers: "1" and "1.0" are one class.
+	key := func(s string) string { return s }
+	numeric := true
+	for _, row := range cells {
+		if _, ok := number(row[0].text); !ok {
+			numeric = false
+			break
+		}
+	}
+	if numeric {
+		key = func(s string) string {
+			v, _ := number(s)
+			return strconv.FormatFloat(v, 'g', -1, 64)
+		}
+	}
 	seen := map[string]bool{}
 	for _, row := range cells {
 		c := row[0]
 		if c.text == "" {
 			return fmt.Errorf("%s:%d:%d: target column %q: empty class label", name, c.line, c.col, col)
 		}
-		if !seen[c.text] {
-			seen[c.text] = true
+		if k := key(c.text); !seen[k] {
+			seen[k] = true
 			if len(seen) > MaxClasses {
 				return fmt.Errorf("%s: target column %q has more than %d distinct values; that is not a class label (use real-valued targets)", name, col, MaxClasses)
 			}
@@ -298,7 +313,7 @@ func encodeTargets(name string, r *raw, header []string, targets []int, cells []
 	}
 	r.y = make([][]float64, len(cells))
 	for i, row := range cells {
-		r.y[i] = encodeClass(index[row[0].text], len(classes))
+		r.y[i] = encodeClass(index[key(row[0].text)], len(classes))
 	}
 	return nil
 }

@@ -88,6 +88,11 @@ func TestCSVTargets(t *testing.T) {
 			features: []string{"x"}, y: [][]float64{{0, 0, 1}, {0, 1, 0}, {1, 0, 0}},
 		},
 		{
+			name: "numeric labels compare as numbers", text: "x,d\n1,1\n2,1.0\n3,2\n4,+2\n",
+			kind: Classification, classes: []string{"1", "2"}, targets: []string{"2"},
+			features: []string{"x"}, y: [][]float64{{0}, {0}, {1}, {1}},
+		},
+		{
 			name: "fractions are real", text: "x,y\n1,0.5\n2,1\n",
 			kind: Regression, targets: []string{"y"}, features: []string{"x"}, y: [][]float64{{0.5}, {1}},
 		},
