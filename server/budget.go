@@ -1,6 +1,7 @@
 package server
 
 import (
+	"math"
 	"sync"
 	"time"
 
@@ -18,13 +19,23 @@ import (
 // session is not asking is not credited, but a session that asks after a
 // pause always finds at least minBurst, so one that only steps now and then
 // is never slowed by others' runs. Grant never blocks.
+//
+// At most ceil(share) sessions train at the same moment (a grant holds a
+// slot until Done). Without this cap, many small grants taken at once queue
+// up in the Go scheduler and delay every other session's key presses even
+// though the total stays within the share.
 type Scheduler struct {
 	share float64
+	slots int
 	now   func() time.Time
 
 	mu       sync.Mutex
 	sessions map[*Budget]struct{}
+	running  int // slots held
 }
+
+// staleHold frees a slot whose holder never called Done.
+const staleHold = time.Second
 
 const (
 	activeWindow = time.Second
@@ -38,7 +49,11 @@ func NewScheduler(share float64, now func() time.Time) *Scheduler {
 	if now == nil {
 		now = time.Now
 	}
-	return &Scheduler{share: share, now: now, sessions: map[*Budget]struct{}{}}
+	slots := int(math.Ceil(share))
+	if slots < 1 {
+		slots = 1
+	}
+	return &Scheduler{share: share, slots: slots, now: now, sessions: map[*Budget]struct{}{}}
 }
 
 // Budget is one session's handle; it implements tui.Budget.
@@ -50,6 +65,8 @@ type Budget struct {
 	lastWant time.Time // last Grant with want > 0
 	used     time.Duration
 	closed   bool
+	holding  bool      // has a training slot
+	held     time.Time // since when
 }
 
 var _ tui.Budget = (*Budget)(nil)
@@ -128,7 +145,31 @@ func (b *Budget) Grant(want time.Duration) time.Duration {
 	if b.tokens <= 0 {
 		return 0
 	}
+	if !b.holding {
+		s.reclaimLocked(now)
+		if s.running >= s.slots {
+			return 0 // someone else is training right now; next tick
+		}
+		s.running++
+		b.holding, b.held = true, now
+	}
 	return min(want, b.tokens)
+}
+
+// reclaimLocked frees slots held for longer than staleHold.
+func (s *Scheduler) reclaimLocked(now time.Time) {
+	for b := range s.sessions {
+		if b.holding && now.Sub(b.held) > staleHold {
+			b.releaseLocked()
+		}
+	}
+}
+
+func (b *Budget) releaseLocked() {
+	if b.holding {
+		b.holding = false
+		b.s.running--
+	}
 }
 
 // Done charges used against the bucket (it may go negative: debt is repaid
@@ -139,6 +180,7 @@ func (b *Budget) Done(used time.Duration) {
 	defer s.mu.Unlock()
 	b.tokens -= used
 	b.used += used
+	b.releaseLocked()
 }
 
 // Used is the total training time charged to this session.
@@ -154,6 +196,7 @@ func (b *Budget) Close() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	b.closed = true
+	b.releaseLocked()
 	delete(s.sessions, b)
 }
 

@@ -165,3 +165,35 @@ func TestSchedulerOverrunsStayWithinShare(t *testing.T) {
 		}
 	}
 }
+
+func TestSchedulerSlots(t *testing.T) {
+	clk := &fakeClock{t: time.Unix(1000, 0)}
+	s := NewScheduler(1, clk.now) // one slot
+	a, b := s.New(), s.New()
+	if g := a.Grant(time.Millisecond); g != time.Millisecond {
+		t.Fatalf("a: %v", g)
+	}
+	if g := b.Grant(time.Millisecond); g != 0 {
+		t.Fatalf("b granted %v while a holds the only slot", g)
+	}
+	a.Done(time.Millisecond)
+	if g := b.Grant(time.Millisecond); g != time.Millisecond {
+		t.Fatalf("b after a's Done: %v", g)
+	}
+	// b never calls Done: its slot is reclaimed after staleHold.
+	clk.advance(staleHold / 2)
+	if g := a.Grant(time.Millisecond); g != 0 {
+		t.Fatalf("a granted %v while b holds the slot", g)
+	}
+	clk.advance(staleHold)
+	if g := a.Grant(time.Millisecond); g == 0 {
+		t.Fatal("stale slot not reclaimed")
+	}
+	a.Close() // Close releases too
+	if g := b.Grant(time.Millisecond); g == 0 {
+		t.Fatal("slot not released by Close")
+	}
+	if n := NewScheduler(1.5, nil).slots; n != 2 {
+		t.Errorf("share 1.5: %d slots, want 2", n)
+	}
+}
