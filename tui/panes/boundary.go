@@ -136,6 +136,7 @@ func boundary2D(in Input) string {
 		}
 	}
 	// Points: train ●, test ○, current sample ◉.
+	regression := d.Kind == datasets.Regression
 	plot := func(xs, ys [][]float64, glyph string) {
 		for i, p := range xs {
 			if len(p) < 2 || i >= len(ys) {
@@ -145,12 +146,25 @@ func boundary2D(in Input) string {
 			if !ok {
 				continue
 			}
+			bg := pixelBg(st, cls, vals, gw, px, py, n)
+			if regression {
+				v := math.NaN()
+				if len(ys[i]) > 0 {
+					v = math.Tanh(ys[i][0])
+				}
+				if st.Mono {
+					c.put(px, py/2, themes.Sign(v), st.SGR.Bold)
+				} else {
+					c.put2(px, py/2, glyph, st.DivFg(v), bg)
+				}
+				continue
+			}
 			k := classOf(ys[i])
 			if st.Mono {
 				c.put(px, py/2, monoPoint(k, glyph == "○"), st.SGR.Bold)
 				continue
 			}
-			c.put2(px, py/2, glyph, st.ClassFg(k, n), pixelBg(st, cls, vals, gw, px, py, n))
+			c.put2(px, py/2, glyph, st.ClassFg(k, n), bg)
 		}
 	}
 	plot(d.Train.X, d.Train.Y, "●")
@@ -163,9 +177,13 @@ func boundary2D(in Input) string {
 	if mh < in.H {
 		var l line
 		l.add(fmt.Sprintf("x₁ %s…%s  x₂ %s…%s  ", num2(d.Lo[0]), num2(d.Hi[0]), num2(d.Lo[1]), num2(d.Hi[1])), st.SGR.Dim)
-		if st.Mono {
+		switch {
+		case regression:
+			l.add("colour = output ", st.SGR.Dim).add("−", st.SGR.Neg).add("…", st.SGR.Dim).add("+", st.SGR.Pos)
+			l.add("  ● target  ◉ sample", st.SGR.Dim)
+		case st.Mono:
 			l.add("o/x train, ◦ test, ◉ sample", st.SGR.Dim)
-		} else {
+		default:
 			for k := 0; k < min(n, 4); k++ {
 				name := fmt.Sprint(k)
 				if k < len(d.Classes) {

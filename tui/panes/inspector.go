@@ -113,6 +113,11 @@ func inspectorEquations(in Input, st *themes.Styles) []line {
 	}
 	if f.Layer <= 0 || f.Layer > L {
 		var l line
+		if f.Layer == 0 && tr != nil && in.inputDone() && f.Neuron >= 0 && f.Neuron < len(tr.X) {
+			l.add(fmt.Sprintf("  a⁰ = x%s = ", sub(f.Neuron+1)), st.SGR.Text).add(num(tr.X[f.Neuron]), st.SGR.Bold)
+			ls = append(ls, l)
+			l = nil
+		}
 		l.add("  inputs have no weights: focus a neuron in L1…L"+fmt.Sprint(L), st.SGR.Dim)
 		ls = append(ls, l)
 		return append(ls, costLine(in, st, mark))

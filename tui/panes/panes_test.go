@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
+	"backprop/datasets"
 	"backprop/network"
 	"backprop/themes"
 )
@@ -544,4 +545,48 @@ func ExampleTopology() {
 	//   1.00 ◕⠚⠓⠒⠒⠒⠒⠒⠒−⠒⠒⠒⠒⠒⠒⠒⠓○⠂⠁⠁
 	//
 	// ○◔◑◕● act +/− weight ⠒⠒ strong ⠐⠐ weak
+}
+
+// TestBoundaryColours: a network that says class 1 exactly when x₁ > 0.5
+// paints the left of the map in class 0's colour (Neg) and the right in
+// class 1's (Pos), and draws each training point in its class colour.
+func TestBoundaryColours(t *testing.T) {
+	in := xorInput(network.PhaseUpdate, 40, 10)
+	in.Net = &network.Network{Sizes: []int{2, 1}, Cost: network.Quadratic, Layers: []*network.Layer{
+		{In: 2, Out: 1, Act: network.Sigmoid, W: []float64{20, 0}, B: []float64{-10}},
+	}}
+	st := in.Styles
+	rows := strings.Split(Boundary(in), "\n")
+	left, right := st.DivFg(-mapIntensity), st.DivFg(mapIntensity)
+	if left == right {
+		t.Fatal("test needs distinct colours")
+	}
+	for y, row := range rows[:len(rows)-1] {
+		if !strings.HasPrefix(row, left) {
+			t.Errorf("row %d does not start in class 0's colour: %q", y, row[:min(40, len(row))])
+		}
+		if !strings.Contains(row, right) {
+			t.Errorf("row %d has no class 1 colour", y)
+		}
+	}
+	if !strings.Contains(Boundary(in), st.ClassFg(1, 2)+st.DivBg(mapIntensity)+"●") {
+		t.Error("a class-1 point is not drawn in class 1's colour on the class-1 region")
+	}
+}
+
+// TestBoundaryRegression: 2-D regression data is coloured by the output's
+// sign and its legend says so.
+func TestBoundaryRegression(t *testing.T) {
+	in := xorInput(network.PhaseUpdate, 60, 10)
+	in.Data.Kind, in.Data.Classes = datasets.Regression, nil
+	in.Data.Train.Y = [][]float64{{-2}, {0.5}, {1}, {3}}
+	in.Net.Layers[1].Act = network.Linear
+	out := Boundary(in)
+	checkSize(t, "regression", out, 60, 10)
+	if s := ansi.Strip(out); !strings.Contains(s, "colour = output") {
+		t.Errorf("legend:\n%s", s)
+	}
+	if !strings.Contains(out, in.Styles.DivFg(math.Tanh(-2))) {
+		t.Error("the negative target is not drawn in the negative colour")
+	}
 }
