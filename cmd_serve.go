@@ -48,6 +48,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.Limits.MaxSamples, "max-samples", server.DefaultMaxSamples, "per-session cap on data set rows")
 	fs.StringVar(&cfg.DataDir, "data-dir", filepath.Join(state, "users"), "per-user saves and lesson progress (one subdirectory per key or user name)")
 	fs.StringVar(&cfg.Preset, "preset", "", "open every session on this preset instead of the launcher")
+	fs.BoolVar(&cfg.ProxyProtocol, "proxy-protocol", false, "accept a PROXY protocol header (HAProxy send-proxy) so logs and rate limits see real client addresses; only behind such a proxy")
 	fs.StringVar(&logFormat, "log-format", "text", "log format on stderr: text or json")
 	fs.DurationVar(&shutdownWait, "shutdown-timeout", 10*time.Second, "on SIGINT/SIGTERM, how long to wait for sessions to end")
 	fs.Usage = func() {

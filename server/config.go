@@ -105,6 +105,10 @@ type Config struct {
 	NewModel ModelFactory
 	// Logger receives structured logs. Nil: slog.Default().
 	Logger *slog.Logger
+	// ProxyProtocol accepts a PROXY protocol header (HAProxy send-proxy) so
+	// logs and the per-IP rate limit see the real client address. Only
+	// enable it behind a proxy that sends the header.
+	ProxyProtocol bool
 	// HandshakeTimeout bounds the SSH handshake and authentication.
 	HandshakeTimeout time.Duration
 }

@@ -95,7 +95,8 @@ func New(cfg Config) (*Server, error) {
 		ConnectionFailedCallback: func(conn net.Conn, err error) {
 			s.log.Info("connection failed", "remote", conn.RemoteAddr().String(), "err", err)
 		},
-		PublicKeyHandler: s.checkKey,
+		PublicKeyHandler:    s.checkKey,
+		EnableProxyProtocol: cfg.ProxyProtocol,
 	}
 	// Offer only the methods that can succeed.
 	if cfg.Password != "" || cfg.Open {

@@ -448,3 +448,27 @@ func TestConnectionCap(t *testing.T) {
 	}
 	c.Close()
 }
+
+func TestProxyProtocol(t *testing.T) {
+	_, addr, logs := startServer(t, Config{Password: "pw", ProxyProtocol: true})
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.Write([]byte("PROXY TCP4 203.0.113.7 127.0.0.1 40000 2222\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	cc, chans, reqs, err := gossh.NewClientConn(conn, addr, &gossh.ClientConfig{
+		User: "u", Auth: []gossh.AuthMethod{gossh.Password("pw")}, HostKeyCallback: gossh.InsecureIgnoreHostKey(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := gossh.NewClient(cc, chans, reqs)
+	tm := openTerm(t, c, 80, 24)
+	tm.waitScreen("fake trainer")
+	if l := logs.String(); !strings.Contains(l, "remote=203.0.113.7:40000") {
+		t.Errorf("real client address not logged:\n%s", l)
+	}
+}
