@@ -369,3 +369,24 @@ func TestGoldenXOR(t *testing.T) {
 }
 
 func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, seed)) }
+
+// Short of rows, the bench keeps the truth table and drops the trace first.
+func TestViewShort(t *testing.T) {
+	m := newBench(t, "vacation")
+	m, _ = press(t, m, "s s s s")
+	v := ansi.Strip(m.View(80, 17))
+	if n := strings.Count(v, "│"); n != 9 {
+		t.Errorf("%d table lines at 80×17:\n%s", n, v)
+	}
+	if strings.Contains(v, "learn:") {
+		t.Errorf("trace kept before the table:\n%s", v)
+	}
+	x := newBench(t, "xor")
+	for range 12 {
+		x, _ = press(t, x, "s")
+	}
+	v = ansi.Strip(x.View(80, 24))
+	if !strings.Contains(v, "Press g") || !strings.Contains(v, "┌") {
+		t.Errorf("80×24 XOR without plot or hint:\n%s", v)
+	}
+}

@@ -62,13 +62,13 @@ func (m Model) View(w, h int) string {
 	}
 	st := m.styles
 	n := len(m.w)
-	plot := n == 2 && w >= 60
+	plot := n == 2 && w >= 60 && h >= 20
 	leftW := w
 	if plot {
 		leftW = w - plotWidth - 2
 	}
 
-	var top, table, tail []string
+	var top, table []string
 	blank := "\x00" // dropped first when short of height
 
 	unit := "unit: " + st.Accent.Render(m.unit.String()) + " · η = " + num(m.eta)
@@ -96,13 +96,13 @@ func (m Model) View(w, h int) string {
 
 	// the truth table
 	table = m.tableView()
-	tail = append(tail, blank)
-	tail = append(tail, m.learnView(w)...)
+	learn := m.learnView(w)
+	var last []string // kept when the learning trace is cut
 	if m.note != "" {
-		tail = append(tail, st.Warn.Render(m.note))
+		last = append(last, st.Warn.Render(m.note))
 	}
 	if m.typing {
-		tail = append(tail, st.Prompt.Render("type a value for "+m.fieldName(m.focus)+": ")+st.Input.Render(m.buf+"_")+st.Dim.Render("  enter ok · esc cancel"))
+		last = append(last, st.Prompt.Render("type a value for "+m.fieldName(m.focus)+": ")+st.Input.Render(m.buf+"_")+st.Dim.Render("  enter ok · esc cancel"))
 	}
 
 	var lines []string
@@ -118,15 +118,24 @@ func (m Model) View(w, h int) string {
 	} else {
 		lines = append(lines, table...)
 	}
-	lines = append(lines, tail...)
-
-	// fit the height: drop spacing, then cut
-	if len(lines) > h {
-		lines = dropBlanks(lines)
+	// fit the height: drop spacing, then the learning trace from its top,
+	// then cut
+	fit := func() []string {
+		out := append(append(append(append([]string{}, lines...), blank), learn...), last...)
+		if len(out) > h {
+			out = dropBlanks(out)
+		}
+		return out
 	}
-	if len(lines) > h {
-		lines = lines[:h]
+	out := fit()
+	for len(out) > h && len(learn) > 0 {
+		learn = learn[1:]
+		out = fit()
 	}
+	if len(out) > h {
+		out = out[:h]
+	}
+	lines = out
 	for i, l := range lines {
 		if l == blank {
 			l = ""
