@@ -222,7 +222,7 @@ func (m Model) Init() tea.Cmd { return nil }
 // Update handles keys. Every other message is ignored.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	k, ok := msg.(tea.KeyPressMsg)
-	if !ok {
+	if !ok || m.styles == nil { // not a key, or a zero Model
 		return m, nil
 	}
 	if m.typing {

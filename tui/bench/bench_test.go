@@ -390,3 +390,11 @@ func TestViewShort(t *testing.T) {
 		t.Errorf("80×24 XOR without plot or hint:\n%s", v)
 	}
 }
+
+func TestZeroModel(t *testing.T) {
+	var m Model
+	m, _ = press(t, m, "1 s e g w")
+	if m.View(80, 24) != "" || m.Wrong() != 0 || m.Status() != network.Training {
+		t.Error("zero Model does something")
+	}
+}

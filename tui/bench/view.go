@@ -57,7 +57,7 @@ func vec(v []float64) string {
 // View draws the bench in a w×h box. Lines are cut to w; when h is short,
 // spacing goes first, then the learning trace.
 func (m Model) View(w, h int) string {
-	if w <= 0 || h <= 0 {
+	if w <= 0 || h <= 0 || m.styles == nil {
 		return ""
 	}
 	st := m.styles

@@ -155,7 +155,12 @@ func (m Model) lp() *LessonProgress {
 }
 
 // Init emits the scene of the current step.
-func (m Model) Init() tea.Cmd { return m.sceneCmd() }
+func (m Model) Init() tea.Cmd {
+	if len(m.lessons) == 0 {
+		return nil
+	}
+	return m.sceneCmd()
+}
 
 func (m Model) step() *Step { return m.lessons[m.li].Steps[m.si] }
 
@@ -196,6 +201,9 @@ func (m Model) save() tea.Cmd {
 // waits for its answer that is every key except ctrl+c, so the learner
 // predicts before the step runs.
 func (m Model) HandlesKey(k tea.KeyPressMsg) bool {
+	if len(m.lessons) == 0 {
+		return false
+	}
 	if m.stage == predicting {
 		return k.String() != "ctrl+c"
 	}
@@ -208,6 +216,9 @@ func (m Model) Keys() KeyMap { return m.keys }
 // Update handles the lesson's keys, its own SceneMsg coming back from the
 // app, and save results.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	if len(m.lessons) == 0 {
+		return m, nil
+	}
 	switch msg := msg.(type) {
 	case SceneMsg:
 		if msg.Lesson == m.lessons[m.li].ID && msg.Step == m.si {
@@ -316,7 +327,7 @@ func (m Model) Open(id string) (Model, tea.Cmd, error) {
 // Sync re-evaluates the checkpoint against st. Call it after every change
 // of the app's state (cheap: a few comparisons).
 func (m Model) Sync(st State) (Model, tea.Cmd) {
-	if m.stage != doing {
+	if len(m.lessons) == 0 || m.stage != doing || st == nil {
 		return m, nil
 	}
 	step := m.step()
@@ -357,7 +368,12 @@ func (m Model) Sync(st State) (Model, tea.Cmd) {
 }
 
 // Lesson returns the current lesson and step index.
-func (m Model) Lesson() (*Lesson, int) { return m.lessons[m.li], m.si }
+func (m Model) Lesson() (*Lesson, int) {
+	if len(m.lessons) == 0 {
+		return nil, 0
+	}
+	return m.lessons[m.li], m.si
+}
 
 // StepDone reports whether the current step's checkpoint was reached.
 func (m Model) StepDone() bool { return m.stage == done }
@@ -406,7 +422,7 @@ func (m Model) text(st *Step, w int) string {
 // View draws the current step in a w×h box: header, text (scrolled), and
 // the question, the checkpoint or the reveal at the bottom.
 func (m Model) View(w, h int) string {
-	if w <= 0 || h <= 0 {
+	if w <= 0 || h <= 0 || len(m.lessons) == 0 {
 		return ""
 	}
 	s := m.styles
@@ -548,6 +564,9 @@ type Entry struct {
 
 // Index lists the lessons with their progress, in order (for a launcher).
 func (m Model) Index() []Entry {
+	if m.progress == nil {
+		return nil
+	}
 	out := make([]Entry, len(m.lessons))
 	for i, l := range m.lessons {
 		e := Entry{ID: l.ID, Title: l.Title, Summary: l.Summary, Steps: len(l.Steps)}

@@ -505,3 +505,15 @@ func TestGoldenStep(t *testing.T) {
 		golden.RequireEqual(t, ansi.Strip(a.lesson.View(80, 24)))
 	})
 }
+
+func TestZeroModel(t *testing.T) {
+	var m Model
+	m, _ = m.Update(keyMsg("a"))
+	m, _ = m.Sync(nil)
+	if m.View(80, 24) != "" || m.HandlesKey(keyMsg("a")) || m.Init() != nil || m.Index() != nil {
+		t.Error("zero Model does something")
+	}
+	if l, _ := m.Lesson(); l != nil {
+		t.Error("zero Model has a lesson")
+	}
+}
