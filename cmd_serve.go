@@ -47,6 +47,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.Limits.MaxWeights, "max-weights", server.DefaultMaxWeights, "per-session cap on weights")
 	fs.IntVar(&cfg.Limits.MaxSamples, "max-samples", server.DefaultMaxSamples, "per-session cap on data set rows")
 	fs.StringVar(&cfg.DataDir, "data-dir", filepath.Join(state, "users"), "per-user saves and lesson progress (one subdirectory per key or user name)")
+	fs.StringVar(&cfg.DatasetsDir, "datasets-dir", "", "where the mnist and fashion-mnist presets find their idx files")
 	fs.StringVar(&cfg.Preset, "preset", "", "open every session on this preset instead of the launcher")
 	fs.BoolVar(&cfg.ProxyProtocol, "proxy-protocol", false, "accept a PROXY protocol header (HAProxy send-proxy) so logs and rate limits see real client addresses; only behind such a proxy")
 	fs.StringVar(&logFormat, "log-format", "text", "log format on stderr: text or json")

@@ -98,6 +98,9 @@ type Config struct {
 	// DataDir holds per-user save files and lesson progress
 	// (DataDir/<id>/saves, DataDir/<id>/state). Empty: no per-user dirs.
 	DataDir string
+	// DatasetsDir is where the mnist presets look for idx files
+	// (tui.Options.DataDir); empty: the system locations.
+	DatasetsDir string
 	// Preset opens every session on this preset (empty: the launcher).
 	Preset string
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -385,9 +386,15 @@ func (s *Server) handle(sess ssh.Session) {
 		log = log.With("teacher", teacher)
 		se.log = log
 	}
+	info.Options.DataDir = s.cfg.DatasetsDir
 	if s.cfg.DataDir != "" {
 		info.Options.SaveDir = filepath.Join(s.cfg.DataDir, info.ID, "saves")
 		info.Options.StateDir = filepath.Join(s.cfg.DataDir, info.ID, "state")
+		for _, d := range []string{info.Options.SaveDir, info.Options.StateDir} {
+			if err := os.MkdirAll(d, 0o700); err != nil {
+				log.Error("cannot create user directory", "err", err)
+			}
+		}
 	}
 	se.info = info
 	log.Info("connect", "term", pty.Term, "width", pty.Window.Width, "height", pty.Window.Height)

@@ -13,6 +13,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	gossh "golang.org/x/crypto/ssh"
+
+	"backprop/tui"
 )
 
 func TestNewRefusesWithoutAuth(t *testing.T) {
@@ -470,5 +472,48 @@ func TestProxyProtocol(t *testing.T) {
 	tm.waitScreen("fake trainer")
 	if l := logs.String(); !strings.Contains(l, "remote=203.0.113.7:40000") {
 		t.Errorf("real client address not logged:\n%s", l)
+	}
+}
+
+func TestSessionOptions(t *testing.T) {
+	dataDir := t.TempDir()
+	k := newKey(t)
+	got := make(chan SessionInfo, 2)
+	_, addr, _ := startServer(t, Config{
+		AuthorizedKeysPath: writeAuthorized(t, k), Password: "pw", DataDir: dataDir,
+		Preset: "xor", DatasetsDir: "/srv/mnist", Limits: tui.Limits{MaxNeurons: 7},
+		NewModel: func(info SessionInfo) (tea.Model, error) {
+			got <- info
+			return fakeFactory(info)
+		},
+	})
+	for _, auth := range []gossh.AuthMethod{gossh.PublicKeys(k.signer), gossh.Password("pw")} {
+		c, err := dial(addr, "../al ice", auth)
+		if err != nil {
+			t.Fatal(err)
+		}
+		openTerm(t, c, 81, 25).waitScreen("fake trainer")
+	}
+	keyInfo, pwInfo := <-got, <-got
+	o := keyInfo.Options
+	if !o.Sandbox || o.Preset != "xor" || o.DataDir != "/srv/mnist" || o.Budget == nil || o.Classroom != nil ||
+		o.Limits.MaxNeurons != 7 || o.Limits.MaxWeights != DefaultMaxWeights || o.Limits.MaxSamples != DefaultMaxSamples {
+		t.Errorf("options = %+v", o)
+	}
+	if keyInfo.Width != 81 || keyInfo.Height != 25 || keyInfo.Fingerprint != gossh.FingerprintSHA256(k.signer.PublicKey()) {
+		t.Errorf("info = %+v", keyInfo)
+	}
+	if !strings.HasPrefix(keyInfo.ID, "key-") || pwInfo.ID != "user-___al_ice" {
+		t.Errorf("IDs %q, %q", keyInfo.ID, pwInfo.ID)
+	}
+	for _, info := range []SessionInfo{keyInfo, pwInfo} {
+		for _, d := range []string{info.Options.SaveDir, info.Options.StateDir} {
+			if filepath.Dir(filepath.Dir(d)) != dataDir {
+				t.Errorf("user dir %s escapes %s", d, dataDir)
+			}
+			if st, err := os.Stat(d); err != nil || st.Mode().Perm() != 0o700 {
+				t.Errorf("user dir %s: %v %v", d, st, err)
+			}
+		}
 	}
 }
