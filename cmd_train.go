@@ -194,6 +194,7 @@ type epochRecord struct {
 	Loss, Acc, ValLoss, ValA float64
 	Seconds                  float64
 	SamplesPerSec            float64
+	Trained                  int // epochs trained by this run
 }
 
 // reporter shows training progress.
@@ -240,7 +241,7 @@ func train(sf *SetupFlags, o trainOpts, stdout io.Writer) error {
 	// A model saved mid-epoch first finishes that epoch.
 	if p := st.Pos(); !(p.Phase == network.PhaseEpochEnd || (p.Phase == network.PhaseIdle && p.Steps == 0)) {
 		if err := st.Step(network.ByEpoch); err != nil {
-			return diverged(err, sf, st)
+			return diverged(err, st)
 		}
 	}
 	var (
@@ -249,8 +250,12 @@ func train(sf *SetupFlags, o trainOpts, stdout io.Writer) error {
 		samples    int
 		stopReason string
 	)
-	for e := 1; e <= sf.Epochs; e++ {
-		rep.start(e, sf.Epochs, n)
+	// Epochs are numbered from the start of training, so a resumed model
+	// goes on counting (as the history does).
+	first := st.Pos().Epoch
+	total := first + sf.Epochs
+	for e := first + 1; e <= total; e++ {
+		rep.start(e, total, n)
 		epoch0, steps0 := st.Pos().Epoch, st.Pos().Steps
 		t0 := time.Now()
 		chunk := n
@@ -265,7 +270,7 @@ func train(sf *SetupFlags, o trainOpts, stdout io.Writer) error {
 			c0 := time.Now()
 			did, err := st.Run(min(chunk, left))
 			if err != nil {
-				return diverged(err, sf, st)
+				return diverged(err, st)
 			}
 			if did == 0 {
 				break
@@ -284,7 +289,8 @@ func train(sf *SetupFlags, o trainOpts, stdout io.Writer) error {
 		dt := time.Since(t0)
 		done := st.Pos().Steps - steps0
 		samples += done
-		last = record(st, e, sf.Epochs, dt, done)
+		last = record(st, e, total, dt, done)
+		last.Trained = e - first
 		rep.end(last)
 		if status := st.Status(); status != network.Training {
 			switch status {
@@ -330,7 +336,7 @@ func saveOutputs(s *trainSession, o trainOpts) error {
 }
 
 // diverged explains a training failure; the caller writes no files.
-func diverged(err error, sf *SetupFlags, st *network.Stepper) error {
+func diverged(err error, st *network.Stepper) error {
 	if errors.Is(err, network.ErrDiverged) {
 		return fmt.Errorf("%v (--lr %g); no files were written", err, st.Hyper().Eta)
 	}
@@ -407,10 +413,10 @@ func finalLines(w io.Writer, r epochRecord, total time.Duration, samples int, no
 		rate = float64(samples) / total.Seconds()
 	}
 	epochs := "epochs"
-	if r.Epoch == 1 {
+	if r.Trained == 1 {
 		epochs = "epoch"
 	}
-	fmt.Fprintf(w, "%s (%d %s in %s, %s samples/s)\n", line, r.Epoch, epochs, seconds(total.Seconds()), thousands(rate))
+	fmt.Fprintf(w, "%s (%d %s in %s, %s samples/s)\n", line, r.Trained, epochs, seconds(total.Seconds()), thousands(rate))
 }
 
 // seconds formats a duration in seconds as Keras does ("0s", "12s"), with

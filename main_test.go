@@ -604,3 +604,28 @@ func ExampleSetupFlags() {
 	// iris [4 8 3] [relu softmax] cross-entropy 0.1 10
 	// --batch: must be ≥ 1, got 0 2
 }
+
+func TestResumeExact(t *testing.T) {
+	requireModels(t)
+	dir := t.TempDir()
+	model, resumed, straight := filepath.Join(dir, "m.json"), filepath.Join(dir, "r.csv"), filepath.Join(dir, "s.csv")
+	common := []string{"--data", "moons", "--noise", "0.1", "--layers", "_,5,_", "--opt", "adam", "--lr", "0.05", "--batch", "7"}
+	if code, _, errs := runCLI(append([]string{"train", "--epochs", "3", "--out", model}, common...)...); code != 0 {
+		t.Fatal(errs)
+	}
+	code, out, errs := runCLI("train", "--model", model, "--epochs", "2", "--history", resumed)
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	if !strings.HasPrefix(out, "Epoch 4/5 - ") || !strings.Contains(out, "(2 epochs in ") {
+		t.Errorf("resumed output:\n%s", out)
+	}
+	if code, _, errs := runCLI(append([]string{"train", "--epochs", "5", "--history", straight}, common...)...); code != 0 {
+		t.Fatal(errs)
+	}
+	a, _ := os.ReadFile(resumed)
+	b, _ := os.ReadFile(straight)
+	if len(a) == 0 || !bytes.Equal(a, b) {
+		t.Errorf("3+2 epochs differ from 5:\n%s\n%s", a, b)
+	}
+}
