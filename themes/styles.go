@@ -56,6 +56,10 @@ type Styles struct {
 	// SGR holds the raw sequences of the plain styles above.
 	SGR Seqs
 
+	// Chart holds xterm-256 colour indices (for asciigraph) of the loss
+	// chart's train and test series and its axis; 0 in mono.
+	Chart struct{ Train, Test, Axis uint8 }
+
 	classes []color.Color
 	clsFg   []string
 	clsBg   []string
@@ -127,6 +131,10 @@ func New(p Palette, isDark bool) *Styles {
 		Bold:     ansi.Style{}.Bold().String(),
 		Reverse:  ansi.Style{}.Reverse(true).String(),
 	}
+
+	s.Chart.Train = index256(p.Accent)
+	s.Chart.Test = index256(p.Neg)
+	s.Chart.Axis = index256(p.Subtle)
 
 	s.classes = p.Classes
 	if len(s.classes) == 0 {
@@ -425,6 +433,19 @@ func blend(a, b color.Color, t float64) color.Color {
 	}
 	r, g, bl := ca.BlendLab(cb, t).Clamped().RGB255()
 	return color.RGBA{R: r, G: g, B: bl, A: 0xff}
+}
+
+// index256 is the nearest xterm-256 colour, avoiding 0 (which asciigraph
+// takes as "default") and 188 (its stand-in for black).
+func index256(c color.Color) uint8 {
+	i := uint8(ansi.Convert256(c))
+	switch i {
+	case 0:
+		return 16
+	case 188:
+		return 252
+	}
+	return i
 }
 
 func seqs(cs []color.Color) (fg, bg []string) {

@@ -44,7 +44,7 @@ func Activations(in Input) string {
 		return message(in, "no network")
 	}
 	st := in.styles()
-	c := newCanvas(in.W, in.H)
+	c := in.canvas()
 	nc := layerCount(in.Net)
 	withZ := in.H >= 2*nc
 	const labW = 4
@@ -215,7 +215,7 @@ func Weights(in Input) string {
 		return message(in, "no network")
 	}
 	st := in.styles()
-	c := newCanvas(in.W, in.H)
+	c := in.canvas()
 	fl := clamp(in.Focus.Layer, 1, len(in.Net.Layers))
 	layer := in.Net.Layers[fl-1]
 	if layer == nil || len(layer.W) < layer.In*layer.Out || len(layer.B) < layer.Out {

@@ -109,7 +109,7 @@ func pixelSGR(st *themes.Styles, cls, n int, v float64) (string, string) {
 func boundary2D(in Input) string {
 	st := in.styles()
 	d := in.Data
-	c := newCanvas(in.W, in.H)
+	c := in.canvas()
 	mh := in.H
 	if in.H >= 6 {
 		mh-- // caption row
@@ -273,7 +273,7 @@ func monoPoint(k int, hollow bool) string {
 func images(in Input) string {
 	st := in.styles()
 	d := in.Data
-	c := newCanvas(in.W, in.H)
+	c := in.canvas()
 	iw, ih := d.ImageW, d.ImageH
 	capRows := 0
 	if in.H >= 4 {

@@ -10,7 +10,23 @@ type braille struct {
 }
 
 func newBraille(w, h int) *braille {
-	return &braille{w: w, h: h, bits: make([]uint8, w*h), sgr: make([]string, w*h), marks: make([]string, w*h)}
+	return (&braille{}).reset(w, h)
+}
+
+// reset makes b a blank w×h layer, reusing its buffers when big enough.
+func (b *braille) reset(w, h int) *braille {
+	w, h = max(w, 0), max(h, 0)
+	n := w * h
+	if cap(b.bits) < n {
+		b.bits, b.sgr, b.marks = make([]uint8, n), make([]string, n), make([]string, n)
+	} else {
+		b.bits, b.sgr, b.marks = b.bits[:n], b.sgr[:n], b.marks[:n]
+		clear(b.bits)
+		clear(b.sgr)
+		clear(b.marks)
+	}
+	b.w, b.h = w, h
+	return b
 }
 
 // dotBit[dy][dx] is the bit of dot (dx, dy) within a braille cell.
@@ -83,8 +99,16 @@ func (b *braille) mergeInto(c *canvas) {
 			continue
 		}
 		if bits != 0 {
-			c.ch[i] = string(rune(0x2800 + int(bits)))
+			c.ch[i] = brailleGlyph(bits)
 			c.st[i] = b.sgr[i]
 		}
 	}
+}
+
+// brailleGlyph is the braille pattern with the given dots, without
+// allocating: all 256 patterns are slices of one constant string.
+func brailleGlyph(bits uint8) string {
+	// U+2800 + bits is E2 A0|A1|A2|A3 80+…: three bytes each.
+	i := int(bits) * 3
+	return braillePatterns[i : i+3]
 }

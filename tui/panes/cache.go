@@ -14,6 +14,10 @@ import (
 // invalidate it without the caller's help. The zero value is ready; keep one
 // per session and pass it in every frame. Not safe for concurrent use.
 type Cache struct {
+	// scratch and dots are drawing buffers reused from pane to pane.
+	scratch canvas
+	dots    braille
+
 	ws      *network.Workspace
 	wsSizes []int
 

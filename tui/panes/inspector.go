@@ -22,7 +22,7 @@ func Inspector(in Input) string {
 		return message(in, "no network")
 	}
 	st := in.styles()
-	c := newCanvas(in.W, in.H)
+	c := in.canvas()
 	var ls []line
 	ls = append(ls, inspectorHeader(in, st)...)
 	ls = append(ls, inspectorEquations(in, st)...)

@@ -1,14 +1,11 @@
 package panes
 
 import (
-	"image/color"
 	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/guptarohit/asciigraph"
-
-	"backprop/themes"
 )
 
 // yLabelW is the width of the loss chart's y-axis labels.
@@ -38,7 +35,7 @@ func Loss(in Input) string {
 	if len(train) == 0 {
 		return message(in, "loss: no data yet\nstep a mini-batch")
 	}
-	c := newCanvas(in.W, in.H)
+	c := in.canvas()
 
 	// Legend.
 	var l line
@@ -66,10 +63,10 @@ func Loss(in Input) string {
 		return c.String()
 	}
 	series := [][]float64{stretch(train)}
-	colors := []asciigraph.AnsiColor{ansiColor(st, st.Palette.Accent)}
+	colors := []asciigraph.AnsiColor{asciigraph.AnsiColor(st.Chart.Train)}
 	if len(test) > 0 {
 		series = append(series, stretch(test))
-		colors = append(colors, ansiColor(st, st.Palette.Neg))
+		colors = append(colors, asciigraph.AnsiColor(st.Chart.Test))
 	}
 	opts := []asciigraph.Option{
 		asciigraph.Height(ch - 1),
@@ -79,8 +76,8 @@ func Loss(in Input) string {
 	}
 	if !st.Mono {
 		opts = append(opts, asciigraph.SeriesColors(colors...),
-			asciigraph.AxisColor(ansiColor(st, st.Palette.Subtle)),
-			asciigraph.LabelColor(ansiColor(st, st.Palette.Subtle)))
+			asciigraph.AxisColor(asciigraph.AnsiColor(st.Chart.Axis)),
+			asciigraph.LabelColor(asciigraph.AnsiColor(st.Chart.Axis)))
 	} else if len(series) > 1 {
 		opts = append(opts, asciigraph.SeriesChars(asciigraph.DefaultCharSet, dotted()))
 	}
@@ -147,22 +144,6 @@ func yLabel(v float64) string {
 		s = s[:yLabelW]
 	}
 	return strings.Repeat(" ", yLabelW-len(s)) + s
-}
-
-// ansiColor converts c to the nearest of the 256 colours asciigraph uses (0
-// and 188 mean other things to asciigraph, so they are moved to twins).
-func ansiColor(st *themes.Styles, c color.Color) asciigraph.AnsiColor {
-	if st.Mono || c == nil {
-		return asciigraph.Default
-	}
-	i := ansi.Convert256(c)
-	switch i {
-	case 0:
-		i = 16 // 0 is asciigraph's "default"
-	case 188:
-		i = 252 // 188 is asciigraph's stand-in for black
-	}
-	return asciigraph.AnsiColor(i)
 }
 
 // dotted is the mono test series' line.

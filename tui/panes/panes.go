@@ -70,8 +70,40 @@ type canvas struct {
 }
 
 func newCanvas(w, h int) *canvas {
+	return (&canvas{}).reset(w, h)
+}
+
+// reset makes c a blank w×h canvas, reusing its buffers when big enough.
+func (c *canvas) reset(w, h int) *canvas {
 	w, h = max(w, 0), max(h, 0)
-	return &canvas{w: w, h: h, ch: make([]string, w*h), st: make([]string, w*h), bg: make([]string, w*h)}
+	n := w * h
+	if cap(c.ch) < n {
+		c.ch, c.st, c.bg = make([]string, n), make([]string, n), make([]string, n)
+	} else {
+		c.ch, c.st, c.bg = c.ch[:n], c.st[:n], c.bg[:n]
+		clear(c.ch)
+		clear(c.st)
+		clear(c.bg)
+	}
+	c.w, c.h = w, h
+	return c
+}
+
+// canvas returns a blank in.W × in.H canvas: the Cache's scratch one when
+// there is a Cache (panes are drawn one at a time), else a new one.
+func (in *Input) canvas() *canvas {
+	if in.Cache == nil {
+		return newCanvas(in.W, in.H)
+	}
+	return in.Cache.scratch.reset(in.W, in.H)
+}
+
+// braille returns a blank braille layer of the pane's size (see canvas).
+func (in *Input) braille() *braille {
+	if in.Cache == nil {
+		return newBraille(in.W, in.H)
+	}
+	return in.Cache.dots.reset(in.W, in.H)
 }
 
 func (c *canvas) in(x, y int) bool { return x >= 0 && y >= 0 && x < c.w && y < c.h }
@@ -137,8 +169,12 @@ func (c *canvas) textRight(x1, y int, s, sgr string) {
 // String renders the grid, emitting an SGR sequence only where the style
 // changes.
 func (c *canvas) String() string {
+	size := c.h
+	for i, g := range c.ch {
+		size += len(g) + len(c.st[i]) + len(c.bg[i]) + len(themes.Reset)
+	}
 	var b strings.Builder
-	b.Grow(c.w*c.h*2 + c.h)
+	b.Grow(size)
 	for y := 0; y < c.h; y++ {
 		if y > 0 {
 			b.WriteByte('\n')
@@ -171,7 +207,7 @@ func (c *canvas) String() string {
 
 // message is a pane that only says msg (centred, clipped).
 func message(in Input, msg string) string {
-	c := newCanvas(in.W, in.H)
+	c := in.canvas()
 	st := in.styles()
 	lines := strings.Split(msg, "\n")
 	y0 := max((in.H-len(lines))/2, 0)

@@ -590,3 +590,27 @@ func TestBoundaryRegression(t *testing.T) {
 		t.Error("the negative target is not drawn in the negative colour")
 	}
 }
+
+func TestBrailleGlyph(t *testing.T) {
+	for b := 0; b < 256; b++ {
+		if got, want := brailleGlyph(uint8(b)), string(rune(0x2800+b)); got != want {
+			t.Fatalf("brailleGlyph(%#x) = %q, want %q", b, got, want)
+		}
+	}
+}
+
+// TestScratchReuse: drawing panes one after another through one Cache (as
+// the core does) gives the same screens as fresh buffers.
+func TestScratchReuse(t *testing.T) {
+	c := &Cache{}
+	for _, sz := range [][2]int{{80, 24}, {30, 8}, {120, 40}} {
+		for _, p := range allPanes() {
+			in := xorInput(network.PhaseUpdate, sz[0], sz[1])
+			fresh := p.fn(in)
+			in.Cache = c
+			if got := p.fn(in); got != fresh {
+				t.Fatalf("%s %v differs with the scratch buffers", p.name, sz)
+			}
+		}
+	}
+}

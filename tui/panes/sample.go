@@ -25,7 +25,7 @@ func Sample(in Input) string {
 		return message(in, "no network")
 	}
 	st := in.styles()
-	c := newCanvas(in.W, in.H)
+	c := in.canvas()
 	tr := in.Trace
 	L := len(in.Net.Layers)
 	var ls []line

@@ -172,7 +172,7 @@ func Topology(in Input) string {
 		return message(in, "no network")
 	}
 	st := in.styles()
-	c := newCanvas(in.W, in.H)
+	c := in.canvas()
 	g := topoLayout(in)
 	tr := in.Trace
 	active, _ := in.activeLayer()
@@ -251,7 +251,7 @@ func Topology(in Input) string {
 	}
 
 	// Edges, in a braille layer under the nodes and labels.
-	bl := newBraille(in.W, in.H)
+	bl := in.braille()
 	var es []edge
 	for li, layer := range in.Net.Layers {
 		es = layerEdges(in, &g, li, layer, es[:0])
