@@ -89,22 +89,23 @@ func (m *Model) benchUpdate(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Model) benchView() string {
+	w, h := m.area()
 	keys := benchKeys{b: m.bench.Keys(), root: m.keys}
 	m.help.Styles = m.look.help
-	m.help.SetWidth(m.w)
+	m.help.SetWidth(w)
 	if m.showHelp {
-		body := block(m.help.FullHelpView(keys.FullHelp()), m.w-2, m.h-3)
-		lines := m.look.frame("Keys — ? or esc closes", body, m.w, m.h-1, true)
-		return strings.Join(append(lines, fit(m.help.ShortHelpView(keys.ShortHelp()), m.w)), "\n")
+		body := block(m.help.FullHelpView(keys.FullHelp()), w-2, h-3)
+		lines := m.look.frame("Keys — ? or esc closes", body, w, h-1, true)
+		return strings.Join(append(lines, fit(m.help.ShortHelpView(keys.ShortHelp()), w)), "\n")
 	}
-	lines := block(m.bench.View(m.w, m.h-1), m.w, m.h-1)
-	foot := fit(m.help.ShortHelpView(keys.ShortHelp()), m.w)
+	lines := block(m.bench.View(w, h-1), w, h-1)
+	foot := fit(m.help.ShortHelpView(keys.ShortHelp()), w)
 	if m.flash != "" {
 		st := m.look.okS
 		if m.flashErr {
 			st = m.look.errS
 		}
-		foot = fit(st.Render(m.flash), m.w)
+		foot = fit(st.Render(m.flash), w)
 	}
 	return strings.Join(append(lines, foot), "\n")
 }

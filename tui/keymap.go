@@ -21,6 +21,7 @@ type keyMap struct {
 	Dataset, Noise, Split                                   key.Binding
 	Save, Load                                              key.Binding
 	NextPane, Theme, Help, Menu, Quit                       key.Binding
+	Lesson                                                  key.Binding
 }
 
 func defaultKeyMap() keyMap {
@@ -69,6 +70,7 @@ func defaultKeyMap() keyMap {
 		Help:       b([]string{"?"}, "?", "help"),
 		Menu:       b([]string{"esc"}, "esc", "presets menu"),
 		Quit:       b([]string{"q", "ctrl+c"}, "q", "quit"),
+		Lesson:     b([]string{"ctrl+l"}, "ctrl+l", "show/hide the lesson"),
 	}
 }
 
@@ -90,7 +92,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.StepNeuron, k.StepPhase, k.StepSample, k.StepBatch, k.StepEpoch, k.Run, k.Faster, k.Slower, k.Undo, k.Reset, k.Reseed},
 		{k.Up, k.Down, k.Left, k.Right, k.Follow, k.NextWeight, k.PrevWeight, k.EditValue, k.NextPane, k.Theme},
 		{k.LRDown, k.LRUp, k.LRPrompt, k.BatchDown, k.BatchUp, k.Cost, k.Optimizer, k.Activation},
-		{k.AddNeuron, k.DelNeuron, k.AddLayer, k.DelLayer, k.Dataset, k.Noise, k.Split, k.Save, k.Load, k.Menu, k.Help, k.Quit},
+		{k.AddNeuron, k.DelNeuron, k.AddLayer, k.DelLayer, k.Dataset, k.Noise, k.Split, k.Save, k.Load, k.Lesson, k.Menu, k.Help, k.Quit},
 	}
 }
 

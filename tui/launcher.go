@@ -29,6 +29,7 @@ func newLauncher() launcher {
 		l.items = append(l.items, launcherItem{title: p.Name, about: p.Teaches, preset: p.Name})
 	}
 	l.items = append(l.items,
+		launcherItem{title: "guided lessons…", about: "six short lessons from the perceptron to SGD, with questions", action: promptLesson},
 		launcherItem{title: "open a CSV file…", about: "train on your own table: last column is the target", action: promptCSV},
 		launcherItem{title: "load a model file…", about: "resume a saved network exactly where it stopped", action: promptLoad},
 	)
@@ -49,12 +50,12 @@ func (m *Model) launcherUpdate(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, m.lkeys.Theme):
 			m.cycleTheme()
 		case key.Matches(msg, m.lkeys.Pick):
-			m.pick(l.cursor)
+			return m.pick(l.cursor)
 		}
 	case tea.MouseClickMsg:
 		if i, ok := m.launcherHit(msg.Mouse().X, msg.Mouse().Y); ok {
 			if i == l.cursor {
-				m.pick(i)
+				return m.pick(i)
 			}
 			l.cursor = i
 		}
@@ -69,9 +70,17 @@ func (m *Model) launcherUpdate(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) pick(i int) {
+func (m *Model) pick(i int) tea.Cmd {
 	it := m.menu.items[i]
 	m.menu.err = ""
+	if it.preset == "" && it.action == promptLesson {
+		cmd, err := m.openLessons("")
+		if err != nil {
+			m.menu.err = "lessons: " + err.Error()
+			return nil
+		}
+		return cmd
+	}
 	if it.preset == "" {
 		label := "CSV file (target = last column)"
 		if it.action == promptLoad {
@@ -81,36 +90,39 @@ func (m *Model) pick(i int) {
 			label += " in the session folder"
 		}
 		m.prompt = newPrompt(it.action, label, "")
-		return
+		return nil
 	}
 	p, err := FindPreset(it.preset)
 	if err == nil && isBenchPreset(p.Name) {
 		if err = m.openBench(p.Name); err == nil {
-			return
+			return nil
 		}
 	} else if err == nil {
 		var s *session
 		s, err = newSession(p.Name, m.withDataDir(p.Setup), m.opts.Limits)
 		if err == nil {
 			m.open(s)
-			return
+			return nil
 		}
 	}
 	m.menu.err = fmt.Sprintf("%s: %v", it.preset, err)
+	return nil
 }
 
 // launcherTop is the first row of the item list.
 const launcherTop = 3
 
 func (m *Model) launcherHit(x, y int) (int, bool) {
+	w, _ := m.area()
 	i := y - launcherTop
-	if i < 0 || i >= len(m.menu.items) || x < 0 || x >= m.w {
+	if i < 0 || i >= len(m.menu.items) || x < 0 || x >= w {
 		return 0, false
 	}
 	return i, true
 }
 
 func (m *Model) launcherView() string {
+	w, h := m.area()
 	l := &m.menu
 	lk := m.look
 	var b strings.Builder
@@ -123,21 +135,21 @@ func (m *Model) launcherView() string {
 	for i, it := range l.items {
 		line := fmt.Sprintf("  %-*s  %s", nameW, it.title, it.about)
 		if i == l.cursor {
-			line = lk.selected.Render(fit("▸ "+line[2:], m.w))
+			line = lk.selected.Render(fit("▸ "+line[2:], w))
 		} else {
 			line = "  " + lk.accent.Render(fmt.Sprintf("%-*s", nameW, it.title)) + "  " + it.about
 		}
-		b.WriteString(fit(line, m.w) + "\n")
+		b.WriteString(fit(line, w) + "\n")
 	}
 	b.WriteString("\n")
 	if l.err != "" {
 		b.WriteString(lk.errS.Render(l.err) + "\n")
 	}
-	lines := block(b.String(), m.w, m.h-1)
+	lines := block(b.String(), w, h-1)
 	if m.prompt != nil {
-		lines[m.h-2] = m.prompt.view(lk, m.w)
+		lines[h-2] = m.prompt.view(lk, w)
 	}
-	m.help.SetWidth(m.w)
+	m.help.SetWidth(w)
 	m.help.Styles = lk.help
-	return strings.Join(lines, "\n") + "\n" + fit(m.help.ShortHelpView(m.lkeys.ShortHelp()), m.w)
+	return strings.Join(lines, "\n") + "\n" + fit(m.help.ShortHelpView(m.lkeys.ShortHelp()), w)
 }

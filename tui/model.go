@@ -41,6 +41,9 @@ type Model struct {
 	menu   launcher
 	sess   *session
 	bench  bench.Model
+	lesson lessonState
+	// initCmd is run by Init (e.g. the first lesson scene).
+	initCmd tea.Cmd
 	prompt *prompt
 
 	showHelp bool
@@ -125,6 +128,13 @@ func New(opts Options) (*Model, error) {
 	}
 	m.applyTheme()
 	m.menu = newLauncher()
+	if opts.Lesson != "" {
+		cmd, err := m.openLessons(opts.Lesson)
+		if err != nil {
+			return nil, err
+		}
+		m.initCmd = cmd
+	}
 	switch {
 	case opts.ModelPath != "":
 		s, err := loadSession(opts.ModelPath, opts.Limits)
@@ -159,7 +169,7 @@ func New(opts Options) (*Model, error) {
 }
 
 // Init asks the terminal for its background colour (light or dark theme).
-func (m *Model) Init() tea.Cmd { return tea.RequestBackgroundColor }
+func (m *Model) Init() tea.Cmd { return tea.Batch(tea.RequestBackgroundColor, m.initCmd) }
 
 func (m *Model) open(s *session) {
 	m.sess = s
@@ -169,8 +179,23 @@ func (m *Model) open(s *session) {
 	m.view = nil
 }
 
-// Update routes a message.
+// Update routes a message, then lets an open lesson re-check its
+// checkpoint against the new state.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd, handled := m.lessonUpdate(msg)
+	if !handled {
+		_, c := m.route(msg)
+		cmd = tea.Batch(cmd, c)
+	}
+	if m.lesson.on {
+		var c tea.Cmd
+		m.lesson.m, c = m.lesson.m.Sync(m.live())
+		cmd = tea.Batch(cmd, c)
+	}
+	return m, cmd
+}
+
+func (m *Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.w, m.h = msg.Width, msg.Height
@@ -243,14 +268,16 @@ func (m *Model) View() tea.View {
 		v.SetContent(tooSmall(m.w, m.h))
 		return v
 	}
+	var content string
 	switch m.screen {
 	case screenLauncher:
-		v.SetContent(m.launcherView())
+		content = m.launcherView()
 	case screenBench:
-		v.SetContent(m.benchView())
+		content = m.benchView()
 	default:
-		v.SetContent(m.trainerView())
+		content = m.trainerView()
 	}
+	v.SetContent(m.withLesson(content))
 	return v
 }
 

@@ -18,7 +18,7 @@ func TestMonkey(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(42, 7))
 	// a tiny CPU budget keeps run-mode ticks short
-	m := newTestModel(t, Options{Sandbox: true, SaveDir: t.TempDir(), Budget: fixedBudget(200 * time.Microsecond)}, 80, 24)
+	m := newTestModel(t, Options{Sandbox: true, SaveDir: t.TempDir(), StateDir: t.TempDir(), Budget: fixedBudget(200 * time.Microsecond)}, 80, 24)
 	var keys []string
 	km := defaultKeyMap()
 	for _, group := range km.FullHelp() {

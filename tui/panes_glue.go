@@ -19,6 +19,9 @@ func (m *Model) applyTheme() {
 	}
 	m.styles = th
 	m.look = newLook(th)
+	if m.lesson.on {
+		m.lesson.m = m.lesson.m.WithStyles(th)
+	}
 }
 
 func (m *Model) cycleTheme() {

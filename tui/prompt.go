@@ -17,6 +17,7 @@ const (
 	promptSave
 	promptLoad
 	promptCSV
+	promptLesson // not a prompt: the launcher's lessons item
 )
 
 // prompt is a one-line question answered with a bubbles textinput. Enter

@@ -714,7 +714,8 @@ func (m *Model) nextTab() {
 
 // click focuses the neuron under the mouse, or switches tabs.
 func (m *Model) click(ms tea.Mouse) {
-	scr := Layout(m.w, m.h, m.tab)
+	w, h := m.area()
+	scr := Layout(w, h, m.tab)
 	if scr.TooSmall || m.showHelp {
 		return
 	}

@@ -40,8 +40,9 @@ func (m *Model) tabsView(w int) string {
 
 // trainerView composes the trainer screen from the layout.
 func (m *Model) trainerView() string {
-	scr := Layout(m.w, m.h, m.tab)
-	lines := make([]string, m.h)
+	w, h := m.area()
+	scr := Layout(w, h, m.tab)
+	lines := make([]string, h)
 	if !scr.Tabs.Empty() {
 		lines[scr.Tabs.Y] = m.tabsView(scr.Tabs.W)
 	}
