@@ -95,7 +95,8 @@ type modelState struct {
 	VB          [][]jfloat     `json:"v_b,omitempty"`
 	AdamT       int            `json:"adam_t"`
 	Mistakes    int            `json:"mistakes"`
-	Seen        [][]jfloat     `json:"seen,omitempty"` // perceptron epoch-end states
+	StartMaxW   []jfloat       `json:"start_max_w,omitempty"` // max |w| per layer at the epoch's start
+	Seen        [][]jfloat     `json:"seen,omitempty"`        // perceptron epoch-end states
 	History     []modelEpoch   `json:"history"`
 	BatchLosses []jfloat       `json:"batch_losses"`
 	Initial     []modelWeights `json:"initial"`
@@ -220,7 +221,7 @@ func (s *Stepper) Model() *Model {
 		Sample: c.sample, Index: c.index, Steps: c.steps, ShuffleSeed: s.permSeed, Status: s.status.String(),
 		Count: s.count, Loss: jfloat(s.loss), GradW: rows2J(s.gw, net), GradB: vecs2J(s.gb),
 		MW: rows2J(s.vw, net), MB: vecs2J(s.vb), VW: rows2J(s.sw, net), VB: vecs2J(s.sb), AdamT: s.adamT,
-		Mistakes: s.mistakes, Seen: vecs2J(s.seen), BatchLosses: toJ(s.batchLosses)}
+		Mistakes: s.mistakes, Seen: vecs2J(s.seen), BatchLosses: toJ(s.batchLosses), StartMaxW: toJ(s.startMax)}
 	switch c.phase {
 	case PhaseAccumulate, PhaseUpdate, PhaseEpochEnd, PhaseIdle:
 		st.Phase = c.phase.String()
@@ -734,6 +735,11 @@ func (f *modelFile) validateState() error {
 			return err
 		}
 	}
+	if st.StartMaxW != nil {
+		if err := checkFloats("state.start_max_w", st.StartMaxW, len(f.Layers)); err != nil {
+			return err
+		}
+	}
 	for i, e := range st.History {
 		if e.Epoch < 1 {
 			return bad(fmt.Sprintf("history[%d].epoch", i), e.Epoch, "want ≥ 1")
@@ -863,6 +869,9 @@ func (m *Model) Stepper(train, test Set) (*Stepper, error) {
 	}
 	s.adamT = st.AdamT
 	s.mistakes = st.Mistakes
+	if st.StartMaxW != nil {
+		s.startMax = fromJ(st.StartMaxW)
+	}
 	for _, v := range st.Seen {
 		s.seen = append(s.seen, fromJ(v))
 	}

@@ -63,6 +63,8 @@ type Divergence struct {
 	Layer int    // index into Network.Layers, or −1 for the cost
 	What  string // e.g. "weights", "z", "cost"
 	Pos   Pos
+	// Detail explains a divergence that is not a NaN or Inf (see OvershootRatio).
+	Detail string
 }
 
 func (d *Divergence) Error() string {
@@ -70,8 +72,12 @@ func (d *Divergence) Error() string {
 	if d.Layer >= 0 {
 		where = fmt.Sprintf("%s of layer %d", d.What, d.Layer)
 	}
-	return fmt.Sprintf("network: training diverged: %s is NaN or ±Inf (epoch %d, batch %d, sample %d, training row %d); lower the learning rate",
-		where, d.Pos.Epoch, d.Pos.Batch, d.Pos.Sample, d.Pos.Index)
+	what := "is NaN or ±Inf"
+	if d.Detail != "" {
+		what = "exploded: " + d.Detail
+	}
+	return fmt.Sprintf("network: training diverged: %s %s (epoch %d, batch %d, sample %d, training row %d); lower the learning rate",
+		where, what, d.Pos.Epoch, d.Pos.Batch, d.Pos.Sample, d.Pos.Index)
 }
 
 // Unwrap makes errors.Is(err, ErrDiverged) true.
@@ -130,6 +136,8 @@ type Stepper struct {
 	status      Status
 	div         *Divergence
 	initial     *params
+
+	startMax []float64 // max |w| of each layer when the epoch began (overshoot check)
 
 	yhat, perr []float64   // perceptron
 	mistakes   int         // perceptron mistakes in this epoch
@@ -248,6 +256,7 @@ func (s *Stepper) restart() {
 	s.hist, s.batchLosses = nil, nil
 	s.status, s.div = Training, nil
 	s.mistakes, s.seen = 0, nil
+	s.startMax = s.maxAbsW()
 	clear(s.yhat)
 	clear(s.perr)
 	clear(s.costs)
@@ -728,6 +737,17 @@ func (s *Stepper) epochEnd() {
 			TestLoss: te.Loss, TestAcc: te.Accuracy})
 	}
 	s.c.epoch++
+	if s.h.Rule == Backprop {
+		now := s.maxAbsW()
+		for l, m := range now {
+			if m > OvershootRatio*(1+s.startMax[l]) {
+				s.diverge(l, "weights")
+				s.div.Detail = fmt.Sprintf("max |w| grew from %.3g to %.3g in one epoch: the learning rate overshoots", s.startMax[l], m)
+				break
+			}
+		}
+		s.startMax = now
+	}
 	if s.h.Rule == Perceptron && s.status == Training {
 		layer := s.net.Layers[0]
 		state := append(slices.Clone(layer.W), layer.B...)
@@ -743,6 +763,23 @@ func (s *Stepper) epochEnd() {
 	}
 	s.mistakes = 0
 	s.perm = s.permFor(s.c.epoch)
+}
+
+// OvershootRatio: backprop is declared diverged when, over one epoch, a
+// layer's largest |w| grows past OvershootRatio·(1 + its largest |w| at the
+// epoch's start). Saturating activations (sigmoid, tanh) otherwise turn a far
+// too large learning rate (η = 1e6 on digits) into a frozen network with
+// finite numbers instead of NaN.
+const OvershootRatio = 100
+
+func (s *Stepper) maxAbsW() []float64 {
+	m := make([]float64, len(s.net.Layers))
+	for l, layer := range s.net.Layers {
+		for _, w := range layer.W {
+			m[l] = max(m[l], math.Abs(w))
+		}
+	}
+	return m
 }
 
 // Step advances by one unit of g and records an undo snapshot first. After
@@ -1051,6 +1088,11 @@ func (s *Stepper) SetBias(l, j int, v float64) error {
 }
 
 func (s *Stepper) edited() {
+	// A hand-set weight is not an overshoot: raise the epoch's reference.
+	s.startMax = slices.Clone(s.startMax)
+	for l, m := range s.maxAbsW() {
+		s.startMax[l] = max(s.startMax[l], m)
+	}
 	if s.status == Converged || s.status == NotConverging {
 		s.status = Training
 		s.seen = nil

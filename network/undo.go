@@ -25,6 +25,7 @@ type snapshot struct {
 	initial        *params
 	yhat, perr     []float64
 	mistakes       int
+	startMax       []float64
 	seen           [][]float64
 	size           int // bytes, roughly
 }
@@ -72,7 +73,7 @@ func (s *Stepper) takeSnapshot() *snapshot {
 		vw: clone2(s.vw), vb: clone2(s.vb), sw: clone2(s.sw), sb: clone2(s.sb), adamT: s.adamT,
 		hist: s.hist, batchLosses: s.batchLosses, status: s.status, div: s.div, initial: s.initial,
 		yhat: append([]float64(nil), s.yhat...), perr: append([]float64(nil), s.perr...),
-		mistakes: s.mistakes, seen: s.seen}
+		mistakes: s.mistakes, seen: s.seen, startMax: s.startMax}
 	floats := len(sn.costs) + floats2(sn.gw) + floats2(sn.gb) + floats2(sn.vw) + floats2(sn.vb) +
 		floats2(sn.sw) + floats2(sn.sb) + 2*len(s.yhat)
 	for _, l := range s.net.Layers {
@@ -145,6 +146,7 @@ func (s *Stepper) restoreSnapshot(sn *snapshot) {
 	copy(s.yhat, sn.yhat)
 	copy(s.perr, sn.perr)
 	s.mistakes, s.seen = sn.mistakes, sn.seen
+	s.startMax = sn.startMax
 }
 
 // pushUndo records the current state, dropping the oldest snapshots when
