@@ -63,12 +63,25 @@ func outputLevel(net *network.Network, d *datasets.Dataset, out []float64) (int,
 	return best, out[best]
 }
 
+// viewRange is the plotted range: the data's bounds with a 10% margin so
+// that points on the edges are drawn inside the map.
+func viewRange(d *datasets.Dataset) (lo, hi [2]float64) {
+	for i := 0; i < 2; i++ {
+		m := 0.1 * (d.Hi[i] - d.Lo[i])
+		if !(m > 0) || !finite(m) {
+			m = 0.5
+		}
+		lo[i], hi[i] = d.Lo[i]-m, d.Hi[i]+m
+	}
+	return lo, hi
+}
+
 // grid returns the network's output levels over a gw × gh pixel grid of the
-// data range, memoised in in.Cache.
+// view range, memoised in in.Cache.
 func grid(in Input, gw, gh int) ([]int, []float64) {
-	d := in.Data
-	key := weightsKey(in.Net, gw, gh, int(math.Float64bits(d.Lo[0])), int(math.Float64bits(d.Hi[0])),
-		int(math.Float64bits(d.Lo[1])), int(math.Float64bits(d.Hi[1])))
+	lo, hi := viewRange(in.Data)
+	key := weightsKey(in.Net, gw, gh, int(math.Float64bits(lo[0])), int(math.Float64bits(hi[0])),
+		int(math.Float64bits(lo[1])), int(math.Float64bits(hi[1])))
 	c := in.Cache
 	if c != nil {
 		g := &c.grid
@@ -84,10 +97,10 @@ func grid(in Input, gw, gh int) ([]int, []float64) {
 	ws := c.workspace(in.Net)
 	x := make([]float64, 2)
 	for py := 0; py < gh; py++ {
-		x[1] = d.Hi[1] - (float64(py)+0.5)/float64(gh)*(d.Hi[1]-d.Lo[1])
+		x[1] = hi[1] - (float64(py)+0.5)/float64(gh)*(hi[1]-lo[1])
 		for px := 0; px < gw; px++ {
-			x[0] = d.Lo[0] + (float64(px)+0.5)/float64(gw)*(d.Hi[0]-d.Lo[0])
-			cls[py*gw+px], vals[py*gw+px] = outputLevel(in.Net, d, in.Net.Forward(ws, x))
+			x[0] = lo[0] + (float64(px)+0.5)/float64(gw)*(hi[0]-lo[0])
+			cls[py*gw+px], vals[py*gw+px] = outputLevel(in.Net, in.Data, in.Net.Forward(ws, x))
 		}
 	}
 	if c != nil {
@@ -176,7 +189,8 @@ func boundary2D(in Input) string {
 	}
 	if mh < in.H {
 		var l line
-		l.add(fmt.Sprintf("x₁ %s…%s  x₂ %s…%s  ", num2(d.Lo[0]), num2(d.Hi[0]), num2(d.Lo[1]), num2(d.Hi[1])), st.SGR.Dim)
+		lo, hi := viewRange(d)
+		l.add(fmt.Sprintf("x₁ %s…%s  x₂ %s…%s  ", num2(lo[0]), num2(hi[0]), num2(lo[1]), num2(hi[1])), st.SGR.Dim)
 		switch {
 		case regression:
 			l.add("colour = output ", st.SGR.Dim).add("−", st.SGR.Neg).add("…", st.SGR.Dim).add("+", st.SGR.Pos)
@@ -210,12 +224,13 @@ func pixelBg(st *themes.Styles, cls []int, vals []float64, gw, px, py, n int) st
 
 // toPixel maps a data point to a heatmap pixel.
 func toPixel(d *datasets.Dataset, p []float64, gw, gh int) (int, int, bool) {
-	wx, wy := d.Hi[0]-d.Lo[0], d.Hi[1]-d.Lo[1]
+	lo, hi := viewRange(d)
+	wx, wy := hi[0]-lo[0], hi[1]-lo[1]
 	if !(wx > 0) || !(wy > 0) || !finite(p[0]) || !finite(p[1]) {
 		return 0, 0, false
 	}
-	px := int((p[0] - d.Lo[0]) / wx * float64(gw))
-	py := int((d.Hi[1] - p[1]) / wy * float64(gh))
+	px := int(math.Floor((p[0] - lo[0]) / wx * float64(gw)))
+	py := int(math.Floor((hi[1] - p[1]) / wy * float64(gh)))
 	if px < 0 || py < 0 || px >= gw || py >= gh {
 		return 0, 0, false
 	}

@@ -614,3 +614,14 @@ func TestScratchReuse(t *testing.T) {
 		}
 	}
 }
+
+// TestBoundaryPointsOnEdges: points on the data's bounds are drawn.
+func TestBoundaryPointsOnEdges(t *testing.T) {
+	in := xorInput(network.PhaseUpdate, 40, 12)
+	in.Data.Lo, in.Data.Hi = []float64{0, 0}, []float64{1, 1}
+	in.Trace = nil
+	out := ansi.Strip(Boundary(in))
+	if n := strings.Count(out, "●"); n != 4+2 {
+		t.Errorf("%d ● drawn, want 4 points + 2 in the legend:\n%s", n, out)
+	}
+}
