@@ -381,7 +381,10 @@ func (m Model) openTrainer(hidden int) tea.Cmd {
 		},
 		Hyper: network.DefaultHyper(),
 	}
-	msg.Hyper.Rule, msg.Hyper.Eta, msg.Hyper.Batch, msg.Hyper.Seed = network.Backprop, 2, len(m.rows), m.seed
+	// online SGD with η = 4 solves XOR in 100–700 epochs for seeds 1–6,
+	// [2,3,1] and [2,2,1] alike (η = 2 with full batches: up to 1600, and
+	// [2,2,1] then gets stuck for half the seeds)
+	msg.Hyper.Rule, msg.Hyper.Eta, msg.Hyper.Batch, msg.Hyper.Seed = network.Backprop, 4, 1, m.seed
 	return func() tea.Msg { return msg }
 }
 

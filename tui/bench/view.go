@@ -122,8 +122,11 @@ func (m Model) View(w, h int) string {
 	// then cut
 	fit := func() []string {
 		out := append(append(append(append([]string{}, lines...), blank), learn...), last...)
-		if len(out) > h {
-			out = dropBlanks(out)
+		// drop only as many blank lines as needed, the lowest first
+		for i := len(out) - 1; i >= 0 && len(out) > h; i-- {
+			if out[i] == blank {
+				out = append(out[:i], out[i+1:]...)
+			}
 		}
 		return out
 	}
