@@ -44,7 +44,7 @@ type Model struct {
 	lesson lessonState
 	// initCmd is run by Init (e.g. the first lesson scene).
 	initCmd tea.Cmd
-	prompt *prompt
+	prompt  *prompt
 
 	showHelp bool
 	tab      PaneKind
