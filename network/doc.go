@@ -21,7 +21,15 @@
 //   - Stepping and running execute the same code: N single steps leave the
 //     weights bit-identical to one N-step run.
 //   - Nothing panics on bad numbers: NaN or Inf put the Stepper into the
-//     diverged state, which names the layer.
+//     diverged state, which names the layer. So does a layer whose largest
+//     weight grows more than OvershootRatio-fold in one epoch.
+//   - All multiply-adds go through the kernels in kernels.go, which fix the
+//     summation order per sample. The AVX versions (amd64) compute the same
+//     bits as the Go ones (build tag purego forces Go).
+//   - Undo snapshots cover every Step, Run, RunFor, SetHyper, SetWeight,
+//     SetBias, Reset and Reseed, within a memory budget (DefaultUndoBudget).
+//   - A model file (Model) holds the whole state; loading it and training on
+//     gives the same bits as never having saved.
 //
 // Don't be clever: clarity of the math beats a few percent of speed, except in
 // the kernels that the benchmarks measure.
