@@ -43,6 +43,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs.Float64Var(&cfg.RatePerMinute, "rate-limit", server.DefaultRatePerMinute, "new connections per minute per client IP (-1: unlimited)")
 	fs.IntVar(&cfg.RateBurst, "rate-burst", server.DefaultRateBurst, "connections per client IP allowed at once before -rate-limit applies")
 	fs.Float64Var(&cfg.CPUShare, "cpu-share", server.DefaultCPUShare, "cores that all sessions' training may use together, shared fairly")
+	fs.Float64Var(&cfg.MaxFrameRate, "max-fps", server.DefaultMaxFrameRate, "redraws per second for a session's screen while it trains (key presses are always drawn at once; -1: no cap)")
 	fs.IntVar(&cfg.Limits.MaxNeurons, "max-neurons", server.DefaultMaxNeurons, "per-session cap on neurons")
 	fs.IntVar(&cfg.Limits.MaxWeights, "max-weights", server.DefaultMaxWeights, "per-session cap on weights")
 	fs.IntVar(&cfg.Limits.MaxSamples, "max-samples", server.DefaultMaxSamples, "per-session cap on data set rows")

@@ -26,6 +26,7 @@ const (
 	DefaultRatePerMinute = 60
 	DefaultRateBurst     = 60
 	DefaultCPUShare      = 1.0
+	DefaultMaxFrameRate  = 10
 	DefaultMaxNeurons    = 4096
 	DefaultMaxWeights    = 200_000
 	DefaultMaxSamples    = 2000
@@ -93,6 +94,10 @@ type Config struct {
 	RateBurst     int
 	// CPUShare is the number of cores all sessions together may train on.
 	CPUShare float64
+	// MaxFrameRate caps frames per second that a session draws without
+	// input (a running network's ticks); frames after a key press are
+	// drawn at once. Negative: no cap.
+	MaxFrameRate float64
 	// Limits caps each session's network and data size.
 	Limits tui.Limits
 	// DataDir holds per-user save files and lesson progress
@@ -141,6 +146,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.RateBurst <= 0 {
 		c.RateBurst = DefaultRateBurst
+	}
+	if c.MaxFrameRate == 0 {
+		c.MaxFrameRate = DefaultMaxFrameRate
 	}
 	if c.CPUShare == 0 {
 		c.CPUShare = DefaultCPUShare

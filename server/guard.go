@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"runtime/debug"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 )
@@ -10,11 +11,28 @@ import (
 // guard wraps a session's model: it records input for the idle timer and
 // turns a panic in Init, Update, View or a Cmd into a logged, clean end of
 // that one session (bubbletea's own catcher stays on as a backstop).
+//
+// It also limits how often the inner View runs for frames nobody asked for
+// (ticks of a running network): at most one per minFrame. Frames caused by
+// input, resizes or the first frame are drawn at once; a skipped frame is
+// drawn by a refresh message at the end of the interval, so the screen is
+// never stale for longer than minFrame.
 type guard struct {
 	inner   tea.Model
 	se      *session
 	crashed bool
+
+	minFrame  time.Duration // 0: draw every frame
+	now       func() time.Time
+	view      tea.View
+	viewAt    time.Time
+	haveView  bool
+	force     bool // next View must draw
+	refreshes int  // refresh messages in flight
 }
+
+// frameRefresh asks for a frame that was skipped.
+type frameRefresh struct{}
 
 // panicMsg carries a panic out of a Cmd goroutine.
 type panicMsg struct {
@@ -45,8 +63,15 @@ func (g *guard) Update(msg tea.Msg) (m tea.Model, cmd tea.Cmd) {
 	case panicMsg:
 		g.fail("Cmd", msg.value, msg.stack)
 		return g, tea.Quit
+	case frameRefresh:
+		g.refreshes--
+		g.force = true
+		return g, nil
 	case tea.KeyPressMsg, tea.KeyReleaseMsg, tea.MouseMsg, tea.PasteMsg:
 		g.se.touch()
+		g.force = true
+	case tea.WindowSizeMsg:
+		g.force = true
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -56,12 +81,28 @@ func (g *guard) Update(msg tea.Msg) (m tea.Model, cmd tea.Cmd) {
 	}()
 	inner, c := g.inner.Update(msg)
 	g.inner = inner
-	return g, wrapCmd(c)
+	cmd = wrapCmd(c)
+	if wait := g.skipFor(); wait > 0 && g.refreshes == 0 {
+		g.refreshes++
+		cmd = tea.Batch(cmd, tea.Tick(wait, func(time.Time) tea.Msg { return frameRefresh{} }))
+	}
+	return g, cmd
+}
+
+// skipFor reports how long the next frame would be held back (0: draw).
+func (g *guard) skipFor() time.Duration {
+	if g.minFrame <= 0 || g.force || !g.haveView {
+		return 0
+	}
+	return g.minFrame - g.now().Sub(g.viewAt)
 }
 
 func (g *guard) View() (v tea.View) {
 	if g.crashed {
 		return tea.NewView("")
+	}
+	if g.skipFor() > 0 {
+		return g.view
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -69,7 +110,9 @@ func (g *guard) View() (v tea.View) {
 			v = tea.NewView("")
 		}
 	}()
-	return g.inner.View()
+	g.view = g.inner.View()
+	g.viewAt, g.haveView, g.force = g.now(), true, false
+	return g.view
 }
 
 // wrapCmd makes cmd report a panic as a panicMsg; batches are wrapped one

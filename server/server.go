@@ -406,7 +406,11 @@ func (s *Server) handle(sess ssh.Session) {
 		return
 	}
 	env := sanitizeEnv(sess.Environ(), pty.Term)
-	p := tea.NewProgram(&guard{inner: model, se: se},
+	g := &guard{inner: model, se: se, now: time.Now}
+	if s.cfg.MaxFrameRate > 0 {
+		g.minFrame = time.Duration(float64(time.Second) / s.cfg.MaxFrameRate)
+	}
+	p := tea.NewProgram(g,
 		tea.WithInput(sess),
 		tea.WithOutput(sess),
 		tea.WithContext(ctx),

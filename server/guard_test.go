@@ -1,0 +1,73 @@
+package server
+
+import (
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+type tickMsg struct{}
+
+// countingModel counts View calls and shows its tick count.
+type countingModel struct{ ticks, views int }
+
+func (m *countingModel) Init() tea.Cmd { return nil }
+func (m *countingModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if _, ok := msg.(tickMsg); ok {
+		m.ticks++
+	}
+	return m, nil
+}
+func (m *countingModel) View() tea.View { m.views++; return tea.NewView("") }
+
+func TestGuardFrameLimit(t *testing.T) {
+	clk := &fakeClock{t: time.Unix(1000, 0)}
+	inner := &countingModel{}
+	se := &session{log: slog.New(slog.NewTextHandler(io.Discard, nil)), cancel: func() {}}
+	g := &guard{inner: inner, se: se, minFrame: 100 * time.Millisecond, now: clk.now}
+	g.View() // first frame
+	refreshCmds := 0
+	// 100 ticks at 100 Hz: one second of a running network.
+	for i := 0; i < 100; i++ {
+		clk.advance(10 * time.Millisecond)
+		_, cmd := g.Update(tickMsg{})
+		if cmd != nil {
+			refreshCmds++
+		}
+		g.View()
+	}
+	if inner.views < 9 || inner.views > 12 {
+		t.Errorf("100 ticks in 1 s drew %d frames, want about 10", inner.views)
+	}
+	if g.refreshes != 1 || refreshCmds != 1 {
+		t.Errorf("refreshes in flight %d, refresh commands %d; want 1, 1", g.refreshes, refreshCmds)
+	}
+	// A key press is drawn at once, however recent the last frame.
+	before := inner.views
+	g.Update(tea.KeyPressMsg{Code: 's', Text: "s"})
+	g.View()
+	if inner.views != before+1 {
+		t.Error("frame after a key press was held back")
+	}
+	// The pending refresh draws the skipped frame.
+	g.Update(tickMsg{})
+	g.View()
+	before = inner.views
+	g.Update(frameRefresh{})
+	g.View()
+	if inner.views != before+1 || g.refreshes != 0 {
+		t.Errorf("refresh did not draw (views %d→%d, refreshes %d)", before, inner.views, g.refreshes)
+	}
+	// No limit: every frame drawn.
+	g2 := &guard{inner: &countingModel{}, se: se, now: clk.now}
+	for i := 0; i < 5; i++ {
+		g2.Update(tickMsg{})
+		g2.View()
+	}
+	if v := g2.inner.(*countingModel).views; v != 5 {
+		t.Errorf("unlimited guard drew %d of 5 frames", v)
+	}
+}
