@@ -358,13 +358,13 @@ func (m Model) Sync(st State) (Model, tea.Cmd) {
 		lp.Answers[strconv.Itoa(m.si)+"."+strconv.Itoa(i)] = a == step.Questions[i].Answer
 	}
 	lp.Reached = max(lp.Reached, m.si+1)
-	cmds := []tea.Cmd{m.save()}
+	var completed tea.Cmd
 	if m.si == len(m.lessons[m.li].Steps)-1 && !lp.Completed {
 		lp.Completed = true
 		id := m.lessons[m.li].ID
-		cmds = append(cmds, func() tea.Msg { return CompletedMsg{id} })
+		completed = func() tea.Msg { return CompletedMsg{id} }
 	}
-	return m, tea.Batch(cmds...)
+	return m, tea.Batch(m.save(), completed) // save after every change to lp
 }
 
 // Lesson returns the current lesson and step index.

@@ -51,6 +51,7 @@ type app struct {
 	preset    string
 	vars      map[string]Value // trainer state
 	completed []string
+	dir       string
 }
 
 func (a *app) State() State {
@@ -257,7 +258,9 @@ func (a *app) answerAll(right bool) {
 // Every built-in lesson can be completed with its script; predictions are
 // asked first, and the checkpoint is not reached before the script runs.
 func TestLessonsEndToEnd(t *testing.T) {
-	a := newApp(t, t.TempDir(), Options{})
+	dir := t.TempDir()
+	a := newApp(t, dir, Options{})
+	a.dir = dir
 	ls, _ := Builtin()
 	for li, l := range ls {
 		script := scripts[l.ID]
@@ -306,9 +309,13 @@ func TestLessonsEndToEnd(t *testing.T) {
 			t.Fatalf("completed %v", a.completed)
 		}
 	}
-	// scores: even steps answered right, odd ones wrong
+	// scores: even steps answered right, odd ones wrong; as saved on disk
+	saved, err := LoadProgress(a.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, l := range ls {
-		lp := a.lesson.Progress().Lessons[l.ID]
+		lp := saved.Lessons[l.ID]
 		wantRight, wantAsked := 0, 0
 		for si, s := range l.Steps {
 			wantAsked += len(s.Questions)
