@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -76,6 +77,7 @@ type Model struct {
 
 	progress *Progress
 	cache    *renderCache
+	saver    *saver
 }
 
 // New returns a lesson component over lessons, with the saved progress.
@@ -86,7 +88,7 @@ func New(lessons []*Lesson, opts Options) (Model, error) {
 		return Model{}, fmt.Errorf("lesson: no lessons")
 	}
 	m := Model{keys: DefaultKeyMap(), styles: opts.Styles, glamour: opts.Glamour, noSave: opts.NoSave,
-		lessons: lessons, cache: &renderCache{}}
+		lessons: lessons, cache: &renderCache{}, saver: &saver{}}
 	if m.styles == nil {
 		m.styles = themes.Mono()
 	}
@@ -189,12 +191,32 @@ func (m Model) sceneCmd() tea.Cmd {
 	return func() tea.Msg { return msg }
 }
 
+// saver orders the saves of one Model: Cmds run concurrently, so a save
+// that was made earlier must not land after a later one.
+type saver struct {
+	mu      sync.Mutex
+	made    uint64 // saves handed out
+	written uint64 // the newest save on disk
+}
+
 func (m Model) save() tea.Cmd {
 	if m.noSave {
 		return nil
 	}
-	p, dir := m.progress.Clone(), m.dir
-	return func() tea.Msg { return savedMsg{p.Save(dir)} }
+	p, dir, sv := m.progress.Clone(), m.dir, m.saver
+	sv.mu.Lock()
+	sv.made++
+	seq := sv.made
+	sv.mu.Unlock()
+	return func() tea.Msg {
+		sv.mu.Lock()
+		defer sv.mu.Unlock()
+		if seq < sv.written {
+			return savedMsg{} // a newer save is already on disk
+		}
+		sv.written = seq
+		return savedMsg{p.Save(dir)}
+	}
 }
 
 // HandlesKey reports whether k belongs to the lesson. While a question

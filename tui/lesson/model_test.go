@@ -524,3 +524,25 @@ func TestZeroModel(t *testing.T) {
 		t.Error("zero Model has a lesson")
 	}
 }
+
+// Saves run as concurrent Cmds; an older one never overwrites a newer one.
+func TestSavesInOrder(t *testing.T) {
+	dir := t.TempDir()
+	ls, _ := Builtin()
+	m, err := New(ls, Options{StateDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := m.save()
+	m.lp().Step = 3
+	newer := m.save()
+	newer()
+	old() // lands late
+	p, err := LoadProgress(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Lessons["perceptron"].Step; got != 3 {
+		t.Errorf("step on disk %d, want the newer 3", got)
+	}
+}
