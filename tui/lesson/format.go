@@ -66,7 +66,10 @@ type Question struct {
 	Reveal  string
 }
 
-var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+var (
+	idRE    = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+	focusRE = regexp.MustCompile(`^[0-9]+/[0-9]+$`)
+)
 
 // ParseFile reads and parses a lesson file.
 func ParseFile(path string) (*Lesson, error) {
@@ -95,6 +98,7 @@ type fileParser struct {
 	lines  []string
 	l      *Lesson
 	preset string // the bench problem in force, to check input names
+	screen string // the screen in force
 }
 
 func (p *fileParser) errf(line int, format string, args ...any) error {
@@ -373,6 +377,7 @@ func (p *fileParser) scene(s *Scene, kvs []kv) error {
 				return bad("bench or trainer")
 			}
 			s.Screen = e.val
+			p.screen = e.val
 		case "preset":
 			if !idRE.MatchString(e.val) {
 				return bad("a preset name such as vacation or xor")
@@ -448,6 +453,28 @@ func (p *fileParser) scene(s *Scene, kvs []kv) error {
 			s.Seed = n
 		default:
 			return p.errf(e.line, "unknown scene key %q (want screen, preset, focus, step, unit, weights, threshold, inputs, eta, batch, layers, seed, reset)", e.key)
+		}
+	}
+	if s.Focus != "" {
+		line := kvs[0].line
+		for _, e := range kvs {
+			if e.key == "focus" {
+				line = e.line
+			}
+		}
+		trainerForm := focusRE.MatchString(s.Focus)
+		n, err := strconv.Atoi(s.Focus)
+		benchForm := s.Focus == "threshold" || err == nil && n >= 1
+		switch {
+		case p.screen == "trainer" && !trainerForm:
+			return p.errf(line, "focus: expected layer/neuron on the trainer, e.g. 1/0, found %q", s.Focus)
+		case p.screen == "bench" && !benchForm:
+			return p.errf(line, "focus: expected a weight 1..n or threshold on the bench, found %q", s.Focus)
+		case !trainerForm && !benchForm:
+			return p.errf(line, "focus: expected a weight 1..n, threshold, or layer/neuron, found %q", s.Focus)
+		}
+		if pr, err := bench.ProblemByName(p.preset); err == nil && p.screen != "trainer" && s.Focus != "threshold" && n > len(pr.Inputs)+1 {
+			return p.errf(line, "focus: %s has %d weights, found %q", p.preset, len(pr.Inputs), s.Focus)
 		}
 	}
 	if pr, err := bench.ProblemByName(s.Preset); err == nil && s.Screen != "trainer" {

@@ -138,6 +138,10 @@ func TestParseErrors(t *testing.T) {
 		{"scene wrong weight count", fm + "## Step: A\n```scene\npreset: and\nweights: 1 2 3\n```\n", `x.md:7: weights: expected 2 numbers for and`},
 		{"scene dup", fm + "## Step: A\n```scene\neta: 1\neta: 2\n```\n", `x.md:8: "eta" given twice`},
 		{"scene twice", fm + "## Step: A\n```scene\neta: 1\n```\n```scene\nbatch: 2\n```\n", `x.md:9: expected one scene block per step`},
+		{"bench focus", fm + "## Step: A\n```scene\nscreen: bench\nfocus: 1/0\n```\n", `x.md:8: focus: expected a weight 1..n or threshold on the bench, found "1/0"`},
+		{"bench focus range", fm + "## Step: A\n```scene\nscreen: bench\npreset: and\nfocus: 4\n```\n", `x.md:9: focus: and has 2 weights, found "4"`},
+		{"trainer focus", fm + "## Step: A\n```scene\nscreen: trainer\nfocus: 3\n```\n", `x.md:8: focus: expected layer/neuron on the trainer`},
+		{"any focus", fm + "## Step: A\n```scene\nfocus: left\n```\n", `x.md:7: focus: expected a weight 1..n, threshold, or layer/neuron, found "left"`},
 		{"scene not kv", fm + "## Step: A\n```scene\nvacation\n```\n", `x.md:7: expected "key: value", found "vacation"`},
 	}
 	for _, tt := range tests {
