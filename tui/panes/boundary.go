@@ -10,7 +10,7 @@ import (
 )
 
 // mapIntensity caps the heatmap's colour so the data points stand out.
-const mapIntensity = 0.55
+const mapIntensity = 0.7
 
 // Boundary draws what the network has learnt about its input space. For
 // 2-D data: a heatmap of the output over the data's range (half blocks, two

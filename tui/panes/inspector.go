@@ -93,9 +93,9 @@ func inspectorEquations(in Input, st *themes.Styles) []line {
 	ph := in.Pos.Phase
 	mark := func(on bool) line {
 		if on {
-			return line{{"▸ ", st.SGR.Phase}}
+			return line{{text: "▸ ", sgr: st.SGR.Phase}}
 		}
-		return line{{"  ", ""}}
+		return line{{text: "  "}}
 	}
 	pend := func(l line) line { return l.dim(st.SGR.Dim) }
 
@@ -167,9 +167,9 @@ func inspectorEquations(in Input, st *themes.Styles) []line {
 			case network.Softmax:
 				l.add(fmt.Sprintf("a = e^z%s / Σ e^z = ", sub(j+1)), st.SGR.Text)
 			case network.Step:
-				l.add(fmt.Sprintf("a = step(z) = [%s > 0] = ", num(z)), st.SGR.Text)
+				l.add("a = step(z) = ", st.SGR.Text).opt(2, fmt.Sprintf("[%s > 0] = ", num(z)), st.SGR.Text, "")
 			default:
-				l.add(fmt.Sprintf("a = %s(z) = %s(%s) = ", name, name, num(z)), st.SGR.Text)
+				l.add(fmt.Sprintf("a = %s(z) = ", name), st.SGR.Text).opt(2, fmt.Sprintf("%s(%s) = ", name, num(z)), st.SGR.Text, "")
 			}
 			l.add(num(a), st.SGR.Bold)
 			ls = append(ls, l)
@@ -207,7 +207,7 @@ func inspectorEquations(in Input, st *themes.Styles) []line {
 			l.add(fmt.Sprintf("∂C/∂w%s = δ·%s%s = ", ks, xs, ks), st.SGR.Text)
 			if done {
 				ak := at1(prev, k)
-				l.add(paren(d)+"·"+paren(ak)+" = ", st.SGR.Text).add(num(d*ak), st.SGR.Bold)
+				l.opt(2, paren(d)+"·"+paren(ak)+" = ", st.SGR.Text, "").add(num(d*ak), st.SGR.Bold)
 			} else {
 				l = pend(*l.add("?", ""))
 			}
@@ -219,7 +219,7 @@ func inspectorEquations(in Input, st *themes.Styles) []line {
 			} else {
 				g = at(tr.GradW, li, j*layer.In+k)
 			}
-			l.add(fmt.Sprintf("   batch Σ = %s (%d)", num(g), tr.Count), st.SGR.Dim)
+			l.opt(1, fmt.Sprintf("   batch Σ = %s (%d)", num(g), tr.Count), st.SGR.Dim, "")
 		}
 		ls = append(ls, l)
 	}
@@ -245,83 +245,97 @@ func tr0(tr *network.Trace) *network.Trace {
 }
 
 // sumTerms renders "w₁·x₁ + w₂·x₂ + … + b = z" with numbers (symbols
-// when !done), fitting in width cells: leading terms, then "…", keeping the
-// focused term k (or the bias when k = −1) visible and highlighted.
+// when !done) in at most width cells: as many leading terms as fit, "…" for
+// the others, always keeping the focused term k (or the bias when k = −1)
+// visible and highlighted. When even that is too wide it falls back to
+// "Σ w·a + b = z".
 func sumTerms(width int, w, a []float64, b, z float64, k int, xs string, st *themes.Styles, done bool) line {
 	n := len(w)
+	sgr := st.SGR.Text
+	if !done {
+		sgr = st.SGR.Dim
+	}
 	term := func(i int) string {
 		if done {
 			return paren(w[i]) + "·" + paren(at1(a, i))
 		}
 		return "w" + sub(i+1) + xs + sub(i+1)
 	}
-	bs, res := "b", " = ?"
+	bs := "b"
 	if done {
-		bs, res = paren(b), " = "+num(z)
+		bs = paren(b)
 	}
-	budget := width - len([]rune(bs)) - len([]rune(res)) - 3
-	show := make([]bool, n)
-	used := 0
-	if k >= 0 && k < n {
-		show[k] = true
-		used += len([]rune(term(k))) + 3
-	}
-	for i := 0; i < n; i++ {
-		if show[i] {
-			continue
+	end := func(l line) line {
+		if done {
+			return *l.add(" = ", sgr).add(num(z), st.SGR.Bold)
 		}
-		t := len([]rune(term(i))) + 3
-		// Keep room for " + …" unless this is the last term.
-		if used+t > budget || i < n-1 && used+t+4 > budget {
-			break
-		}
-		show[i] = true
-		used += t
+		return *l.add(" = ?", st.SGR.Dim)
 	}
-	sgr := st.SGR.Text
-	if !done {
-		sgr = st.SGR.Dim
-	}
-	var l line
-	sep := func() {
-		if len(l) > 0 {
-			l.add(" + ", sgr)
+	// build shows the first lead terms and the focused one (and the bias,
+	// unless !bias: then it hides in the trailing "…").
+	bias := true
+	build := func(lead int) line {
+		var l line
+		sep := func() {
+			if len(l) > 0 {
+				l.add(" + ", sgr)
+			}
 		}
-	}
-	gap := false
-	for i := 0; i < n; i++ {
-		if !show[i] {
-			gap = true
-			continue
+		gap := false
+		for i := 0; i < n; i++ {
+			if i >= lead && i != k {
+				gap = true
+				continue
+			}
+			if gap {
+				sep()
+				l.add("…", st.SGR.Dim)
+				gap = false
+			}
+			sep()
+			if i == k {
+				l.add(term(i), st.SGR.Focus)
+			} else {
+				l.add(term(i), sgr)
+			}
 		}
-		if gap {
+		if gap || !bias {
 			sep()
 			l.add("…", st.SGR.Dim)
-			gap = false
+		}
+		if !bias {
+			return end(l)
 		}
 		sep()
-		if i == k {
-			l.add(term(i), st.SGR.Focus)
+		if k < 0 {
+			l.add(bs, st.SGR.Focus)
 		} else {
-			l.add(term(i), sgr)
+			l.add(bs, sgr)
+		}
+		return end(l)
+	}
+	if l := build(n); l.width() <= width {
+		return l
+	}
+	// The width grows with lead: find the most leading terms that fit.
+	lo, hi := 0, n // build(lo) is the candidate, build(hi) is too wide
+	if build(0).width() > width && k >= 0 {
+		bias = false
+	}
+	if build(0).width() > width {
+		var l line
+		l.add("Σ w·"+xs+" + b", sgr)
+		return end(l)
+	}
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if build(mid).width() <= width {
+			lo = mid
+		} else {
+			hi = mid
 		}
 	}
-	if gap {
-		sep()
-		l.add("…", st.SGR.Dim)
-	}
-	sep()
-	if k < 0 {
-		l.add(bs, st.SGR.Focus)
-	} else {
-		l.add(bs, sgr)
-	}
-	if done {
-		l.add(" = ", sgr).add(num(z), st.SGR.Bold)
-	} else {
-		l.add(res, st.SGR.Dim)
-	}
-	return l
+	return build(lo)
 }
 
 // deltaTerms renders δ for neuron j of Layers[li].
@@ -340,7 +354,7 @@ func deltaTerms(in Input, st *themes.Styles, li, j int, done bool) line {
 		case ce && (layer.Act == network.Sigmoid || layer.Act == network.Softmax):
 			l.add("δ = a − y = ", st.SGR.Text)
 			if done {
-				l.add(num(a)+" − "+num(y)+" = ", st.SGR.Text)
+				l.opt(2, num(a)+" − "+num(y)+" = ", st.SGR.Text, "")
 			}
 		case layer.Act == network.Softmax:
 			l.add("δ = Jσᵀ(a − y) = ", st.SGR.Text)
@@ -349,7 +363,7 @@ func deltaTerms(in Input, st *themes.Styles, li, j int, done bool) line {
 		default:
 			l.add("δ = (a − y)·σ'(z) = ", st.SGR.Text)
 			if done && finite(sp) {
-				l.add("("+num(a)+" − "+num(y)+")·"+num(sp)+" = ", st.SGR.Text)
+				l.opt(2, "("+num(a)+" − "+num(y)+")·"+num(sp)+" = ", st.SGR.Text, "")
 			}
 		}
 	} else {
@@ -365,7 +379,7 @@ func deltaTerms(in Input, st *themes.Styles, li, j int, done bool) line {
 			for q := 0; q < nx.Out; q++ {
 				s += wn[q*nx.In+j] * at(tr.Delta, li+1, q)
 			}
-			l.add(paren(s)+"·"+num(sp)+" = ", st.SGR.Text)
+			l.opt(2, paren(s)+"·"+num(sp)+" = ", st.SGR.Text, "")
 		}
 	}
 	if done {
@@ -376,7 +390,7 @@ func deltaTerms(in Input, st *themes.Styles, li, j int, done bool) line {
 }
 
 // add2 is add for a value receiver.
-func (l line) add2(text, sgr string) line { return append(l, seg{text, sgr}) }
+func (l line) add2(text, sgr string) line { return append(l, seg{text: text, sgr: sgr}) }
 
 // costLine: C for the current sample.
 func costLine(in Input, st *themes.Styles, mark func(bool) line) line {
@@ -397,11 +411,11 @@ func costLine(in Input, st *themes.Styles, mark func(bool) line) line {
 	l.add(eq, st.SGR.Text)
 	if net.Cost == network.Quadratic && len(tr.Y) == 1 && len(tr.A) > 0 {
 		a := at(tr.A, len(tr.A)-1, 0)
-		l.add("½("+num(tr.Y[0])+" − "+num(a)+")² = ", st.SGR.Text)
+		l.opt(2, "½("+num(tr.Y[0])+" − "+num(a)+")² = ", st.SGR.Text, "")
 	}
 	l.add(num(tr.Cost), st.SGR.Bold)
 	if tr.Count > 0 {
-		l.add(fmt.Sprintf("   batch mean %s", num(tr.Loss/float64(tr.Count))), st.SGR.Dim)
+		l.opt(1, fmt.Sprintf("   batch mean %s", num(tr.Loss/float64(tr.Count))), st.SGR.Dim, "")
 	}
 	return l
 }
@@ -419,17 +433,19 @@ func updateLine(in Input, st *themes.Styles, mark func(bool) line, li, j, k int)
 		ws += sub(k + 1)
 		gs += sub(k + 1)
 	}
+	// The rule after "w ← " (dropped to "…" when the line is tight).
 	var rule string
 	switch h.Opt {
 	case network.Momentum:
-		rule = fmt.Sprintf("v ← μv − (η/m)·Σ%s; %s ← %s + v", gs, ws, ws)
+		rule = fmt.Sprintf("%s + v, v ← μv − (η/m)·Σ%s", ws, gs)
 	case network.Adam:
-		rule = fmt.Sprintf("%s ← %s − η·m̂/(√v̂ + ε)", ws, ws)
+		rule = fmt.Sprintf("%s − η·m̂/(√v̂ + ε)", ws)
 	default:
-		rule = fmt.Sprintf("%s ← %s − (η/m)·Σ%s", ws, ws, gs)
+		rule = fmt.Sprintf("%s − (η/m)·Σ%s", ws, gs)
 	}
 	if tr == nil || li >= len(tr.Last) {
-		return *l.add(rule+": after the mini-batch", st.SGR.Dim)
+		l.add(ws+" ← ", st.SGR.Dim).opt(2, rule, st.SGR.Dim, "…")
+		return *l.add(": after the mini-batch", st.SGR.Dim)
 	}
 	u := tr.Last[li]
 	var old, nw float64
@@ -442,7 +458,7 @@ func updateLine(in Input, st *themes.Styles, mark func(bool) line, li, j, k int)
 	if in.Pos.Phase != network.PhaseUpdate {
 		sgr = st.SGR.Dim // an earlier batch's update
 	}
-	l.add(rule+": ", sgr)
+	l.add(ws+" ← ", sgr).opt(2, rule, sgr, "…").add(": ", sgr)
 	l.add(num(old), st.SGR.Text).add(" → ", st.SGR.Accent).add(num(nw), st.SGR.Bold)
 	extra := fmt.Sprintf("  η=%s m=%d", num(h.Eta), max(h.Batch, 1))
 	if h.Opt == network.Momentum {
@@ -454,7 +470,7 @@ func updateLine(in Input, st *themes.Styles, mark func(bool) line, li, j, k int)
 	if h.L1 > 0 {
 		extra += " L1 λ=" + num(h.L1)
 	}
-	l.add(extra, st.SGR.Dim)
+	l.opt(1, extra, st.SGR.Dim, "")
 	return l
 }
 
@@ -495,10 +511,10 @@ func perceptronLine(in Input, st *themes.Styles, mark func(bool) line, li, j, k 
 			nw = at1(tr.Last[li].NewW, j*layer.In+k)
 		}
 	}
-	l.add(fmt.Sprintf(" = %s + %s·(%s − %s)·%s", num(old), num(in.Hyper.Eta), num(yv), num(yh), paren(x)), st.SGR.Text)
+	l.opt(2, fmt.Sprintf(" = %s + %s·(%s − %s)·%s", num(old), num(in.Hyper.Eta), num(yv), num(yh), paren(x)), st.SGR.Text, ": "+num(old))
 	l.add(" → ", st.SGR.Accent).add(num(nw), st.SGR.Bold)
 	if at1(tr.Err, j) == 0 {
-		l.add("  (right: no change)", st.SGR.OK)
+		l.opt(1, "  (right: no change)", st.SGR.OK, "")
 	}
 	return l
 }

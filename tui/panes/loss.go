@@ -58,7 +58,7 @@ func Loss(in Input) string {
 	ch, cw := in.H-1, in.W-yLabelW-2
 	if ch < 2 || cw < 2 {
 		if in.H >= 2 {
-			c.draw(0, 1, line{{"(too small for the chart)", st.SGR.Dim}})
+			c.draw(0, 1, line{{text: "(too small for the chart)", sgr: st.SGR.Dim}})
 		}
 		return c.String()
 	}

@@ -625,3 +625,25 @@ func TestBoundaryPointsOnEdges(t *testing.T) {
 		t.Errorf("%d ● drawn, want 4 points + 2 in the legend:\n%s", n, out)
 	}
 }
+
+// TestInspectorNarrowKeepsValues: in a narrow pane the optional parts of
+// the equations go first; the values themselves stay.
+func TestInspectorNarrowKeepsValues(t *testing.T) {
+	for _, w := range []int{36, 46, 60} {
+		in := xorInput(network.PhaseAccumulate, w, 12)
+		in.Focus = Focus{Layer: 2, Neuron: 0, Weight: 1}
+		tr := in.Trace
+		out := ansi.Strip(Inspector(in))
+		for _, want := range []string{
+			"= " + num(tr.Z[1][0]), "= " + num(tr.A[2][0]), "= " + num(tr.Cost),
+			"= " + num(tr.Delta[1][0]), "= " + num(tr.Delta[1][0]*tr.A[1][1]),
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("width %d: %q missing:\n%s", w, want, out)
+			}
+		}
+		if strings.Contains(out, "…\n") {
+			t.Errorf("width %d: a line is clipped:\n%s", w, out)
+		}
+	}
+}

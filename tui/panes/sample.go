@@ -44,7 +44,7 @@ func Sample(in Input) string {
 		ls = append(ls, l)
 	}
 	if tr == nil || !in.inputDone() {
-		ls = append(ls, line{{"no sample loaded yet", st.SGR.Dim}})
+		ls = append(ls, line{{text: "no sample loaded yet", sgr: st.SGR.Dim}})
 	} else {
 		ls = append(ls, inputLines(in, st, in.W)...)
 		ls = append(ls, predictionLine(in, st))
@@ -88,7 +88,7 @@ func inputLines(in Input, st *themes.Styles, w int) []line {
 		if d != nil && k < len(d.Features) && d.Features[k] != "" {
 			name = d.Features[k]
 		}
-		cell := line{{name + " ", st.SGR.Dim}, {num2(v), st.SGR.Text}}
+		cell := line{{text: name + " ", sgr: st.SGR.Dim}, {text: num2(v), sgr: st.SGR.Text}}
 		if len(cur) > 0 && cur.width()+3+cell.width() > w {
 			ls = append(ls, cur)
 			cur = nil
@@ -194,7 +194,7 @@ func confusion(in Input, st *themes.Styles, c *canvas, y0, L int) {
 	cw++
 	if labW+1+k*cw > in.W || y0+2+k > in.H {
 		if y0+1 < in.H {
-			c.draw(0, y0+1, line{{"(enlarge the pane for the matrix)", st.SGR.Dim}})
+			c.draw(0, y0+1, line{{text: "(enlarge the pane for the matrix)", sgr: st.SGR.Dim}})
 		}
 		return
 	}
