@@ -408,3 +408,20 @@ func TestZeroModel(t *testing.T) {
 		t.Error("zero Model does something")
 	}
 }
+
+func BenchmarkView(b *testing.B) {
+	for _, name := range []string{"vacation", "xor"} {
+		b.Run(name, func(b *testing.B) {
+			m, err := New(Options{Problem: name})
+			if err != nil {
+				b.Fatal(err)
+			}
+			m, _ = m.Update(keyMsg("s"))
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = m.View(80, 24)
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/frame")
+		})
+	}
+}

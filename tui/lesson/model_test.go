@@ -546,3 +546,25 @@ func TestSavesInOrder(t *testing.T) {
 		t.Errorf("step on disk %d, want the newer 3", got)
 	}
 }
+
+func BenchmarkView(b *testing.B) {
+	ls, _ := Builtin()
+	m, err := New(ls, Options{NoSave: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("first-render", func(b *testing.B) {
+		for b.Loop() {
+			m.cache.tr = nil // a new width: glamour renders again
+			_ = m.View(80, 24)
+		}
+		b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/1000, "ms/render")
+	})
+	b.Run("cached", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = m.View(80, 24)
+		}
+		b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/frame")
+	})
+}
