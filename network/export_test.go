@@ -548,6 +548,7 @@ func trainedNet(t *testing.T) (*Network, Set) {
 // match the Go engine's within ExportTolerance. It needs /usr/bin/python3
 // with numpy and torch (apt-get install python3-numpy python3-torch).
 func TestExportScriptsRun(t *testing.T) {
+	t.Parallel()
 	py := python(t, "numpy", "torch")
 	trained, _ := trainedNet(t)
 	nets := []struct {
@@ -626,6 +627,7 @@ func TestExportScriptsRun(t *testing.T) {
 // tolerance nothing matches, and the script must say so and exit 1. Bad
 // --predict input exits 2.
 func TestExportScriptFails(t *testing.T) {
+	t.Parallel()
 	py := python(t, "numpy")
 	net := mazurNet()
 	var buf bytes.Buffer
@@ -663,6 +665,7 @@ func TestExportScriptFails(t *testing.T) {
 // full-batch epoch and compares the weights with one engine SGD update on the
 // same data: loss_fn and the SGD step must be backprop's, for both costs.
 func TestExportTrainMatchesEngine(t *testing.T) {
+	t.Parallel()
 	py := python(t, "torch")
 	trained, data := trainedNet(t)
 	ce := randNet([]int{2, 5, 3}, []Activation{Tanh, Softmax}, CrossEntropy, 41)
@@ -684,6 +687,7 @@ func TestExportTrainMatchesEngine(t *testing.T) {
 		{"sigmoid-cross-entropy", bce, data},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			var buf bytes.Buffer
 			if err := Export(&buf, tc.net, FormatPyTorch, tc.data.X[:2]); err != nil {
 				t.Fatal(err)
