@@ -340,8 +340,9 @@ func images(in Input) string {
 			return at1(row, i) / mx, true
 		}, true)
 	} else if x2 < in.W {
-		c.text(x2, dh/2, "focus an L1 neuron", st.SGR.Dim)
-		c.text(x2, dh/2+1, "to see its weights", st.SGR.Dim)
+		c.text(x2, dh/2-1, "focus an L1", st.SGR.Dim)
+		c.text(x2, dh/2, "neuron to see", st.SGR.Dim)
+		c.text(x2, dh/2+1, "its weights", st.SGR.Dim)
 	}
 	if capRows > 0 && dh < in.H {
 		y := min(dh, in.H-1)

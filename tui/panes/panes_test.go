@@ -647,3 +647,17 @@ func TestInspectorNarrowKeepsValues(t *testing.T) {
 		}
 	}
 }
+
+// TestConfusionShades: a matrix too wide for counts is drawn with shades.
+func TestConfusionShades(t *testing.T) {
+	in := digitsInput(80, 20)
+	in.Pos.Phase = network.PhaseAccumulate
+	if out := ansi.Strip(Sample(in)); !strings.Contains(out, "↓  0 1 2") {
+		t.Errorf("wide pane: no counts header:\n%s", out)
+	}
+	in.W = 16
+	out := ansi.Strip(Sample(in))
+	if strings.Contains(out, "enlarge") || !strings.ContainsAny(out, "░▒▓█") {
+		t.Errorf("narrow pane: no shaded matrix:\n%s", out)
+	}
+}

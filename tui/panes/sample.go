@@ -185,28 +185,47 @@ func confusion(in Input, st *themes.Styles, c *canvas, y0, L int) {
 	for i := 0; i < k; i++ {
 		labW = max(labW, len([]rune(short(className(d, i)))))
 	}
-	cw := labW
+	digits := 1
 	for _, row := range m.Confusion {
 		for _, v := range row {
-			cw = max(cw, len(strconv.Itoa(v)))
+			digits = max(digits, len(strconv.Itoa(v)))
 		}
 	}
-	cw++
-	if labW+1+k*cw > in.W || y0+2+k > in.H {
-		if y0+1 < in.H {
-			c.draw(0, y0+1, line{{text: "(enlarge the pane for the matrix)", sgr: st.SGR.Dim}})
-		}
-		return
-	}
-	// Column header: predicted classes.
 	x0 := labW + 1
-	c.text(0, y0+1, "↓", st.SGR.Dim)
-	for j := 0; j < k; j++ {
-		c.textRight(x0+(j+1)*cw, y0+1, short(className(d, j)), st.SGR.Dim)
+	rows := in.H - y0 - 1 // below the title
+	// Counts when they fit (with a header row of predicted classes), else
+	// one shade per cell: the share of the actual class's samples.
+	cw := max(digits, labW) + 1
+	counts := x0+k*cw <= in.W && rows >= k+1
+	header := counts
+	if !counts {
+		cw = 2
+		if x0+k*cw > in.W {
+			cw = 1
+		}
+		header = rows >= k+1 && cw >= len([]rune(short(className(d, k-1))))
+		if x0+k*cw > in.W || rows < k {
+			if rows > 0 {
+				c.draw(0, y0+1, line{{text: "(enlarge the pane for the matrix)", sgr: st.SGR.Dim}})
+			}
+			return
+		}
+	}
+	y1 := y0 + 1
+	if header {
+		c.text(0, y1, "↓", st.SGR.Dim)
+		for j := 0; j < k; j++ {
+			c.textRight(x0+(j+1)*cw, y1, short(className(d, j)), st.SGR.Dim)
+		}
+		y1++
 	}
 	for i := 0; i < k; i++ {
-		y := y0 + 2 + i
+		y := y1 + i
 		c.textRight(labW, y, short(className(d, i)), st.SGR.Dim)
+		total := 0
+		for _, v := range m.Confusion[i] {
+			total += v
+		}
 		for j := 0; j < k; j++ {
 			v := m.Confusion[i][j]
 			sgr := st.SGR.Dim
@@ -216,9 +235,12 @@ func confusion(in Input, st *themes.Styles, c *canvas, y0, L int) {
 			case v > 0:
 				sgr = st.SGR.Error
 			}
-			s := strconv.Itoa(v)
-			if v == 0 {
-				s = "·"
+			s := "·"
+			switch {
+			case v > 0 && counts:
+				s = strconv.Itoa(v)
+			case v > 0:
+				s = themes.Shade(0.25 + 0.75*float64(v)/float64(max(total, 1)))
 			}
 			c.textRight(x0+(j+1)*cw, y, s, sgr)
 		}
