@@ -336,15 +336,21 @@ func TestProgressModesAgree(t *testing.T) {
 }
 
 func TestDivergence(t *testing.T) {
-	dir := t.TempDir()
-	out, hist := filepath.Join(dir, "m.json"), filepath.Join(dir, "h.csv")
-	code, _, errs := runCLI("train", "--data", "sine", "--lr", "1e6", "--epochs", "5", "--out", out, "--history", hist)
-	if code != 1 || !strings.Contains(errs, "diverged") || !strings.Contains(errs, "--lr 1e+06") {
-		t.Errorf("exit %d, stderr %q", code, errs)
-	}
-	for _, p := range []string{out, hist} {
-		if _, err := os.Stat(p); err == nil {
-			t.Errorf("%s was written", p)
+	for _, data := range [][]string{
+		{"--data", "sine"}, // linear output: the cost overflows
+		{"--data", "digits", "--layers", "64,30,10", "--act", "sigmoid", "--cost", "quadratic", "--batch", "10"}, // sigmoid saturates: the weights explode
+	} {
+		dir := t.TempDir()
+		out, hist := filepath.Join(dir, "m.json"), filepath.Join(dir, "h.csv")
+		args := append([]string{"train", "--lr", "1e6", "--epochs", "5", "--out", out, "--history", hist}, data...)
+		code, _, errs := runCLI(args...)
+		if code != 1 || !strings.Contains(errs, "diverged") || !strings.Contains(errs, "--lr 1e+06") || !strings.Contains(errs, "no files were written") {
+			t.Errorf("%v: exit %d, stderr %q", data, code, errs)
+		}
+		for _, p := range []string{out, hist} {
+			if _, err := os.Stat(p); err == nil {
+				t.Errorf("%v: %s was written", data, p)
+			}
 		}
 	}
 }
