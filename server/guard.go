@@ -112,6 +112,9 @@ func (g *guard) View() (v tea.View) {
 	}()
 	g.view = g.inner.View()
 	g.viewAt, g.haveView, g.force = g.now(), true, false
+	if g.se.srv != nil {
+		g.se.srv.frames.Add(1)
+	}
 	return g.view
 }
 

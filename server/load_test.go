@@ -4,8 +4,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -29,6 +31,14 @@ var (
 type countWriter struct{ n atomic.Int64 }
 
 func (c *countWriter) Write(p []byte) (int, error) { c.n.Add(int64(len(p))); return len(p), nil }
+
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.TrimSpace(string(b))
+}
 
 func cpuTime() time.Duration {
 	var ru syscall.Rusage
@@ -137,6 +147,7 @@ func TestLoad(t *testing.T) {
 		runBytes0 += r.out.n.Load()
 	}
 	used0 := s.Scheduler().totalUsed()
+	frames0 := s.frames.Load()
 
 	lat := make([]time.Duration, 0, *loadPresses)
 	for i := 0; i < *loadPresses; i++ {
@@ -173,6 +184,7 @@ func TestLoad(t *testing.T) {
 	wall := time.Since(wall0)
 	cpu := cpuTime() - cpu0
 	used := s.Scheduler().totalUsed() - used0
+	frames := s.frames.Load() - frames0
 	var runBytes int64
 	for _, r := range runners {
 		runBytes += r.out.n.Load()
@@ -187,7 +199,10 @@ func TestLoad(t *testing.T) {
 	t.Logf("step latency key->screen: p50 %v  p95 %v  max %v  (n=%d)", pct(0.5), pct(0.95), lat[len(lat)-1], len(lat))
 	t.Logf("memory: heap in use +%.1f MB total, %.2f MB/session; goroutines %d", float64(int64(after.HeapInuse)-int64(before.HeapInuse))/(1<<20), memPer, runtime.NumGoroutine())
 	t.Logf("cpu: %.2f cores (process, incl. clients) over %v; training %.2f cores (cpu-share %.2f)", cpu.Seconds()/wall.Seconds(), wall.Round(time.Millisecond), used.Seconds()/wall.Seconds(), s.cfg.CPUShare)
-	t.Logf("runner output: %.1f KB/s per session", float64(runBytes)/wall.Seconds()/float64(*loadClients)/1024)
+	t.Logf("runner output: %.1f KB/s per session; frames drawn: %.1f/s per session (cap %g)",
+		float64(runBytes)/wall.Seconds()/float64(max(*loadClients, 1))/1024, float64(frames)/wall.Seconds()/float64(sessions), s.cfg.MaxFrameRate)
+	t.Logf("cpu per frame (upper bound: all process cpu / frames): %v", (cpu / time.Duration(max(frames, 1))).Round(10*time.Microsecond))
+	t.Logf("load average: %s", loadAvg())
 	if p95 := pct(0.95); p95 > 150*time.Millisecond {
 		t.Logf("WARNING: p95 %v above the 150 ms target", p95)
 	}

@@ -46,7 +46,8 @@ type Server struct {
 	teachers *keyFile
 	hub      *Hub
 
-	conns atomic.Int64 // open TCP connections, authenticated or not
+	conns  atomic.Int64 // open TCP connections, authenticated or not
+	frames atomic.Int64 // frames drawn by all sessions (for the load test)
 
 	mu       sync.Mutex
 	sessions map[*session]struct{}
