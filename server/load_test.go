@@ -210,3 +210,36 @@ func TestLoad(t *testing.T) {
 		t.Logf("WARNING: %.1f MB/session above the 20 MB target", memPer)
 	}
 }
+
+// TestSessionCapsWithTrainer checks the per-session caps end to end with the
+// real trainer: a preset over the cap is refused with the reason.
+func TestSessionCapsWithTrainer(t *testing.T) {
+	tests := []struct {
+		limits tui.Limits
+		want   string
+	}{
+		{tui.Limits{MaxWeights: 100}, "weights and biases; this session allows 100"},
+		{tui.Limits{MaxNeurons: 50}, "neurons; this session allows 50"},
+		{tui.Limits{MaxSamples: 1000}, "samples; this session allows 1000"},
+	}
+	for _, tc := range tests {
+		_, addr, _ := startServer(t, Config{
+			Password: "pw", Preset: "digits", Limits: tc.limits,
+			NewModel: func(info SessionInfo) (tea.Model, error) {
+				m, err := tui.New(info.Options)
+				if err != nil {
+					return nil, err
+				}
+				return m, nil
+			},
+		})
+		c, err := dial(addr, "u", gossh.Password("pw"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tm := openTerm(t, c, 100, 30)
+		tm.waitOutput("could not start the trainer")
+		tm.waitOutput(tc.want)
+		tm.waitDone()
+	}
+}
