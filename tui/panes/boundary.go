@@ -348,9 +348,18 @@ func images(in Input) string {
 		y := min(dh, in.H-1)
 		var l line
 		l.add("sample", st.SGR.Dim)
-		if in.inputDone() && in.Trace != nil {
-			if k := classOf(in.Trace.Y); len(in.Trace.Y) > 0 {
-				l.add(" "+className(d, k), st.SGR.Text)
+		if in.inputDone() && in.Trace != nil && len(in.Trace.Y) > 0 {
+			k := classOf(in.Trace.Y)
+			l.add(" "+className(d, k), st.SGR.Text)
+			L := len(in.Net.Layers)
+			if in.forwardDone(L-1, layerSize(in.Net, L)-1) && L < len(in.Trace.A) && len(in.Trace.A[L]) > 0 {
+				p := classOf(in.Trace.A[L])
+				l.add(" → "+className(d, p), st.SGR.Bold)
+				if p == k {
+					l.add(" ✓", st.SGR.OK)
+				} else {
+					l.add(" ✗", st.SGR.Error)
+				}
 			}
 		}
 		c.draw(0, y, l)

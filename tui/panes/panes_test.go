@@ -661,3 +661,23 @@ func TestConfusionShades(t *testing.T) {
 		t.Errorf("narrow pane: no shaded matrix:\n%s", out)
 	}
 }
+
+// TestConfusionMistakes: when even shades do not fit, the pane lists the
+// most frequent mistakes.
+func TestConfusionMistakes(t *testing.T) {
+	in := digitsInput(40, 9)
+	in.Pos.Phase = network.PhaseAccumulate
+	out := ansi.Strip(Sample(in))
+	m, _, _, _ := metrics(in)
+	best, bi, bj := 0, 0, 0
+	for i, row := range m.Confusion {
+		for j, v := range row {
+			if i != j && v > best {
+				best, bi, bj = v, i, j
+			}
+		}
+	}
+	if want := fmt.Sprintf("%d→%d ×%d", bi, bj, best); !strings.Contains(out, want) {
+		t.Errorf("top mistake %q missing:\n%s", want, out)
+	}
+}

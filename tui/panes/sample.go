@@ -205,9 +205,7 @@ func confusion(in Input, st *themes.Styles, c *canvas, y0, L int) {
 		}
 		header = rows >= k+1 && cw >= len([]rune(short(className(d, k-1))))
 		if x0+k*cw > in.W || rows < k {
-			if rows > 0 {
-				c.draw(0, y0+1, line{{text: "(enlarge the pane for the matrix)", sgr: st.SGR.Dim}})
-			}
+			mistakes(in, st, c, y0+1, m.Confusion)
 			return
 		}
 	}
@@ -245,6 +243,47 @@ func confusion(in Input, st *themes.Styles, c *canvas, y0, L int) {
 			c.textRight(x0+(j+1)*cw, y, s, sgr)
 		}
 	}
+}
+
+// mistakes lists the most frequent confusions, "8→1 ×5", in the rows from
+// y0: what a matrix too big for the pane would show first.
+func mistakes(in Input, st *themes.Styles, c *canvas, y0 int, conf [][]int) {
+	type cell struct{ i, j, n int }
+	var cs []cell
+	for i, row := range conf {
+		for j, v := range row {
+			if i != j && v > 0 {
+				cs = append(cs, cell{i, j, v})
+			}
+		}
+	}
+	if y0 >= in.H {
+		return
+	}
+	if len(cs) == 0 {
+		c.draw(0, y0, line{{text: "no mistakes", sgr: st.SGR.OK}})
+		return
+	}
+	slices.SortStableFunc(cs, func(a, b cell) int { return b.n - a.n })
+	var l line
+	l.add("mistakes ", st.SGR.Dim)
+	y := y0
+	for _, e := range cs {
+		item := fmt.Sprintf("%s→%s ×%d", className(in.Data, e.i), className(in.Data, e.j), e.n)
+		if l.width()+len([]rune(item))+2 > in.W {
+			c.draw(0, y, l)
+			y++
+			l = nil
+			if y >= in.H {
+				return
+			}
+		}
+		if len(l) > 0 && l.width() > len("mistakes ") {
+			l.add("  ", "")
+		}
+		l.add(item, st.SGR.Error)
+	}
+	c.draw(0, y, l)
 }
 
 // short clips a class name to 3 cells.
