@@ -266,11 +266,11 @@ func mistakes(in Input, st *themes.Styles, c *canvas, y0 int, conf [][]int) {
 	}
 	slices.SortStableFunc(cs, func(a, b cell) int { return b.n - a.n })
 	var l line
-	l.add("mistakes ", st.SGR.Dim)
+	l.add("mistakes", st.SGR.Dim)
 	y := y0
 	for _, e := range cs {
 		item := fmt.Sprintf("%s→%s ×%d", className(in.Data, e.i), className(in.Data, e.j), e.n)
-		if l.width()+len([]rune(item))+2 > in.W {
+		if len(l) > 0 && l.width()+len([]rune(item))+2 > in.W {
 			c.draw(0, y, l)
 			y++
 			l = nil
@@ -278,7 +278,7 @@ func mistakes(in Input, st *themes.Styles, c *canvas, y0 int, conf [][]int) {
 				return
 			}
 		}
-		if len(l) > 0 && l.width() > len("mistakes ") {
+		if len(l) > 0 {
 			l.add("  ", "")
 		}
 		l.add(item, st.SGR.Error)
