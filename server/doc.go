@@ -13,5 +13,9 @@
 //   - The client's environment is untrusted: only a few colour-related
 //     variables are passed on, each length-capped.
 //   - Training time is shared by a Scheduler: at most CPUShare cores in total,
-//     split evenly between the sessions that currently want time.
+//     split evenly between the sessions that currently want time, and at
+//     most ceil(CPUShare) sessions training at once.
+//   - Frames nobody asked for (a running network's ticks) are drawn at most
+//     MaxFrameRate times a second; frames after input are drawn at once.
+//   - Classroom mode (TeacherKeysPath) adds the one shared object, a Hub.
 package server
