@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"backprop/datasets"
+	"backprop/network"
 	"backprop/themes"
 )
 
@@ -34,7 +35,13 @@ func Sample(in Input) string {
 	{
 		var l line
 		m := max(in.Hyper.Batch, 1)
-		l.add(fmt.Sprintf("epoch %d", in.Pos.Epoch+1), st.SGR.Title)
+		// The epoch in progress, 1-based like History; at EpochEnd the one
+		// that just ended.
+		ep := in.Pos.Epoch + 1
+		if in.Pos.Phase == network.PhaseEpochEnd {
+			ep = in.Pos.Epoch
+		}
+		l.add(fmt.Sprintf("epoch %d", ep), st.SGR.Title)
 		l.add(fmt.Sprintf(" · batch %d", in.Pos.Batch+1), st.SGR.Text)
 		if n := in.trainSize(); n > 0 {
 			l.add(fmt.Sprintf("/%d", (n+m-1)/m), st.SGR.Dim)
