@@ -94,10 +94,12 @@ func screen(tb testing.TB, m *Model) string {
 	_, _ = emu.WriteString("\x1b[20h") // LNM: "\n" also returns the carriage
 	_, _ = emu.WriteString(v.Content)
 	s := emu.String()
+	// close the input pipe first (the reader sees EOF), then the emulator,
+	// so Close doesn't race with Read
 	if c, ok := emu.InputPipe().(io.Closer); ok {
 		_ = c.Close()
 	}
-	_ = emu.Close()
 	<-done
+	_ = emu.Close()
 	return s
 }
