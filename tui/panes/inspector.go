@@ -67,7 +67,11 @@ func inspectorHeader(in Input, st *themes.Styles) []line {
 			if what == "" {
 				what = "values"
 			}
-			status.add(fmt.Sprintf(": NaN/Inf in %s of %s at %s", what, where, stepLabel(d.Pos)), st.SGR.Error)
+			if d.Detail != "" {
+				status.add(" in "+where+": "+d.Detail, st.SGR.Error)
+			} else {
+				status.add(fmt.Sprintf(": NaN/Inf in %s of %s at %s", what, where, stepLabel(d.Pos)), st.SGR.Error)
+			}
 		}
 		status.add(" — undo, or lower η", st.SGR.Dim)
 	case in.Status == network.Converged:

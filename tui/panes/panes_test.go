@@ -681,3 +681,16 @@ func TestConfusionMistakes(t *testing.T) {
 		t.Errorf("top mistake %q missing:\n%s", want, out)
 	}
 }
+
+func TestInspectorDiverged(t *testing.T) {
+	in := xorInput(network.PhaseUpdate, 120, 6)
+	in.Status = network.Diverged
+	in.Div = &network.Divergence{Layer: 1, What: "weights", Pos: in.Pos}
+	if out := ansi.Strip(Inspector(in)); !strings.Contains(out, "diverged: NaN/Inf in weights of L2") {
+		t.Errorf("no divergence line:\n%s", out)
+	}
+	in.Div.Detail = "max |w| grew from 1 to 90 in one epoch"
+	if out := ansi.Strip(Inspector(in)); !strings.Contains(out, "diverged in L2: max |w| grew") {
+		t.Errorf("no divergence detail:\n%s", out)
+	}
+}
