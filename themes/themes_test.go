@@ -298,3 +298,13 @@ func TestClassColours(t *testing.T) {
 		t.Error("class/grey SGR wrong for colour or mono")
 	}
 }
+
+// BenchmarkNew: building a Styles blends the ramps in Lab space; callers
+// build one per theme change, not per frame.
+func BenchmarkNew(b *testing.B) {
+	p, _ := ByName(Colorblind)
+	for b.Loop() {
+		_ = New(p, true)
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/op")
+}

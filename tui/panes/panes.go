@@ -126,13 +126,6 @@ func (c *canvas) put2(x, y int, glyph, fg, bg string) {
 	}
 }
 
-// style changes the SGR of one cell, keeping its glyph.
-func (c *canvas) style(x, y int, sgr string) {
-	if c.in(x, y) {
-		c.st[y*c.w+x] = sgr
-	}
-}
-
 func (c *canvas) get(x, y int) string {
 	if c.in(x, y) {
 		return c.ch[y*c.w+x]

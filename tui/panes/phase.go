@@ -258,20 +258,6 @@ func sub(n int) string {
 	return b.String()
 }
 
-// sup writes a non-negative integer as Unicode superscript digits.
-func sup(n int) string {
-	const digits = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-	var b strings.Builder
-	for _, r := range strconv.Itoa(n) {
-		if r >= '0' && r <= '9' {
-			b.WriteRune([]rune(digits)[r-'0'])
-		} else {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
 // actName is the name of σ shown in equations.
 func actName(a network.Activation) string {
 	switch a {
