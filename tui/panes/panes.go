@@ -126,6 +126,7 @@ func (c *canvas) put2(x, y int, glyph, fg, bg string) {
 	}
 }
 
+// get returns the glyph of cell (x, y) ("" for a space or outside).
 func (c *canvas) get(x, y int) string {
 	if c.in(x, y) {
 		return c.ch[y*c.w+x]
