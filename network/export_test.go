@@ -699,6 +699,7 @@ func TestExportTrainMatchesEngine(t *testing.T) {
 			const eta = 0.5
 			h := DefaultHyper()
 			h.Eta, h.Batch = eta, len(tc.data.X)
+			h.Opt, h.L1, h.L2 = SGD, 0, 0 // plain SGD is what train() does
 			s, err := NewStepper(tc.net.Clone(), h, tc.data, Set{})
 			if err != nil {
 				t.Fatal(err)
