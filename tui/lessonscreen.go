@@ -62,6 +62,9 @@ func (m *Model) openLessons(path string) (tea.Cmd, error) {
 			return nil, err
 		}
 	} else {
+		if m.opts.Sandbox {
+			return nil, fmt.Errorf("lesson %s: reading lesson files is disabled in this session", path)
+		}
 		l, err := lesson.ParseFile(path)
 		if err != nil {
 			return nil, err

@@ -22,6 +22,9 @@ func (m *Model) applyTheme() {
 	if m.lesson.on {
 		m.lesson.m = m.lesson.m.WithStyles(th)
 	}
+	if m.screen == screenBench {
+		m.bench = m.bench.WithStyles(th)
+	}
 }
 
 func (m *Model) cycleTheme() {
