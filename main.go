@@ -28,6 +28,8 @@ func commands() []command {
 		{"trainer", "open the interactive trainer (the default; `backprop --help` lists its flags)", runTrainer},
 		{"train", "train headless with Keras-style progress; save the model with --out", runTrain},
 		{"eval", "evaluate a model file on a data set: loss, accuracy, confusion matrix", runEval},
+		{"serve", "serve the trainer over SSH to a class (auth, limits, classroom mode)", runServe},
+		{"export", "write a model as a self-checking PyTorch or numpy script", runExport},
 		{"help", "show this help, or a command's: backprop help train", nil},
 	}
 }
