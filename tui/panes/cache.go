@@ -6,6 +6,7 @@ import (
 
 	"backprop/datasets"
 	"backprop/network"
+	"backprop/themes"
 )
 
 // Cache memoises the costly parts of the panes — the decision-boundary grid
@@ -21,6 +22,11 @@ type Cache struct {
 	ws      *network.Workspace
 	wsSizes []int
 
+	chart struct {
+		key  uint64
+		st   *themes.Styles
+		rows []string
+	}
 	grid struct {
 		progress
 		key   uint64

@@ -259,11 +259,17 @@ func sumTerms(width int, w, a []float64, b, z float64, k int, xs string, st *the
 	if !done {
 		sgr = st.SGR.Dim
 	}
+	memo := make(map[int]string) // only the terms that are tried get formatted
 	term := func(i int) string {
-		if done {
-			return paren(w[i]) + "·" + paren(at1(a, i))
+		if t, ok := memo[i]; ok {
+			return t
 		}
-		return "w" + sub(i+1) + xs + sub(i+1)
+		t := "w" + sub(i+1) + xs + sub(i+1)
+		if done {
+			t = paren(w[i]) + "·" + paren(at1(a, i))
+		}
+		memo[i] = t
+		return t
 	}
 	bs := "b"
 	if done {
@@ -318,11 +324,18 @@ func sumTerms(width int, w, a []float64, b, z float64, k int, xs string, st *the
 		}
 		return end(l)
 	}
-	if l := build(n); l.width() <= width {
-		return l
+	// Every term takes at least 3 cells ("wᵢ·aᵢ" or numbers, plus " + "):
+	// skip trying all of them when they cannot fit.
+	if 6*n <= width {
+		if l := build(n); l.width() <= width {
+			return l
+		}
 	}
 	// The width grows with lead: find the most leading terms that fit.
-	lo, hi := 0, n // build(lo) is the candidate, build(hi) is too wide
+	lo, hi := 0, min(n, width/6+1) // build(lo) is the candidate, build(hi) is too wide
+	if hi == n && build(n).width() <= width {
+		return build(n)
+	}
 	if build(0).width() > width && k >= 0 {
 		bias = false
 	}

@@ -1,11 +1,14 @@
 package panes
 
 import (
+	"math"
 	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/guptarohit/asciigraph"
+
+	"backprop/themes"
 )
 
 // yLabelW is the width of the loss chart's y-axis labels.
@@ -62,6 +65,22 @@ func Loss(in Input) string {
 		}
 		return c.String()
 	}
+	for i, row := range chart(in, st, train, test, ch, cw) {
+		if 1+i >= in.H {
+			break
+		}
+		c.raw(1+i, row)
+	}
+	return c.String()
+}
+
+// chart plots the series with asciigraph, memoised in in.Cache by the
+// series, the size and the styles.
+func chart(in Input, st *themes.Styles, train, test []float64, ch, cw int) []string {
+	key := seriesKey(train, test, ch, cw, in.W)
+	if c := in.Cache; c != nil && c.chart.key == key && c.chart.st == st && c.chart.rows != nil {
+		return c.chart.rows
+	}
 	series := [][]float64{stretch(train)}
 	colors := []asciigraph.AnsiColor{asciigraph.AnsiColor(st.Chart.Train)}
 	if len(test) > 0 {
@@ -81,29 +100,53 @@ func Loss(in Input) string {
 	} else if len(series) > 1 {
 		opts = append(opts, asciigraph.SeriesChars(asciigraph.DefaultCharSet, dotted()))
 	}
-	plot := asciigraph.PlotMany(series, opts...)
-	for i, row := range strings.Split(plot, "\n") {
-		if 1+i >= in.H {
-			break
-		}
-		c.raw(1+i, row)
+	rows := strings.Split(asciigraph.PlotMany(series, opts...), "\n")
+	for i, r := range rows {
+		rows[i] = fitRow(r, in.W)
 	}
-	return c.String()
+	if c := in.Cache; c != nil {
+		c.chart.key, c.chart.st, c.chart.rows = key, st, rows
+	}
+	return rows
 }
 
-// raw puts an already styled row (ANSI) into row y: it replaces the row's
-// cells with one pre-rendered string, clipped or padded to the width.
+// seriesKey hashes the chart's data and size (FNV-1a).
+func seriesKey(train, test []float64, ch, cw, w int) uint64 {
+	const prime = 1099511628211
+	h := uint64(14695981039346656037)
+	mix := func(v uint64) { h = (h ^ v) * prime }
+	mix(uint64(ch))
+	mix(uint64(cw))
+	mix(uint64(w))
+	mix(uint64(len(train)))
+	for _, v := range train {
+		mix(math.Float64bits(v))
+	}
+	mix(uint64(len(test)))
+	for _, v := range test {
+		mix(math.Float64bits(v))
+	}
+	return h
+}
+
+// fitRow clips or pads a styled (ANSI) row to exactly w cells.
+func fitRow(s string, w int) string {
+	n := ansi.StringWidth(s)
+	if n > w {
+		s = ansi.Truncate(s, w, "")
+		n = ansi.StringWidth(s)
+	}
+	return s + strings.Repeat(" ", max(w-n, 0))
+}
+
+// raw puts a styled row of exactly c.w cells (see fitRow) into row y: one
+// pre-rendered cell followed by covered ones.
 func (c *canvas) raw(y int, s string) {
 	if y < 0 || y >= c.h || c.w == 0 {
 		return
 	}
-	w := ansi.StringWidth(s)
-	if w > c.w {
-		s = ansi.Truncate(s, c.w, "")
-		w = ansi.StringWidth(s)
-	}
 	i := y * c.w
-	c.ch[i] = s + strings.Repeat(" ", c.w-w)
+	c.ch[i] = s
 	c.st[i], c.bg[i] = "", ""
 	for x := 1; x < c.w; x++ {
 		c.ch[i+x] = "\x00" // covered by the raw cell

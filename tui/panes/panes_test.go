@@ -694,3 +694,29 @@ func TestInspectorDiverged(t *testing.T) {
 		t.Errorf("no divergence detail:\n%s", out)
 	}
 }
+
+// TestLossCache: the memoised chart follows new epochs, sizes and themes.
+func TestLossCache(t *testing.T) {
+	in := xorInput(network.PhaseUpdate, 50, 12)
+	in.Cache = &Cache{}
+	a := Loss(in)
+	if Loss(in) != a {
+		t.Fatal("same input, different chart")
+	}
+	in.History = append(in.History, network.EpochStats{Epoch: 5, TrainLoss: 0.5, TestLoss: math.NaN()})
+	b := Loss(in)
+	if b == a {
+		t.Error("chart not redrawn for a new epoch")
+	}
+	fresh := in
+	fresh.Cache = nil
+	if Loss(fresh) != b {
+		t.Error("cached chart differs from a fresh one")
+	}
+	in.Styles = themes.Mono()
+	if Loss(in) == b {
+		t.Error("chart not redrawn for a new theme")
+	}
+	in.W = 40
+	checkSize(t, "resized", Loss(in), 40, 12)
+}
