@@ -51,6 +51,9 @@ type Input struct {
 	W, H        int
 	// Cache is an optional memo owned by the caller (one per session).
 	Cache *Cache
+	// Batch optionally lists the training-set indices of the current
+	// mini-batch, in order (the Sample pane shows them; nil: not shown).
+	Batch []int
 }
 
 // styles returns in.Styles, or mono styles when none were given.

@@ -720,3 +720,19 @@ func TestLossCache(t *testing.T) {
 	in.W = 40
 	checkSize(t, "resized", Loss(in), 40, 12)
 }
+
+func TestSampleBatch(t *testing.T) {
+	in := xorInput(network.PhaseAccumulate, 60, 12)
+	in.Batch = []int{3, 1, 0, 2}
+	out := ansi.Strip(Sample(in))
+	if !strings.Contains(out, "batch #3 #1 #0 #2") {
+		t.Errorf("batch indices missing:\n%s", out)
+	}
+	// The current sample (Pos.Sample = 1) is highlighted.
+	if !strings.Contains(Sample(in), in.Styles.SGR.Focus+"#1") {
+		t.Error("current sample not highlighted")
+	}
+	in.Batch = make([]int, 500)
+	in.W = 30
+	checkSize(t, "long batch", Sample(in), 30, 12)
+}

@@ -50,6 +50,9 @@ func Sample(in Input) string {
 		l.add(fmt.Sprintf(" · #%d", in.Pos.Index), st.SGR.Dim)
 		ls = append(ls, l)
 	}
+	if len(in.Batch) > 0 {
+		ls = append(ls, batchLine(in, st))
+	}
 	if tr == nil || !in.inputDone() {
 		ls = append(ls, line{{text: "no sample loaded yet", sgr: st.SGR.Dim}})
 	} else {
@@ -69,6 +72,33 @@ func Sample(in Input) string {
 		confusion(in, st, c, y+1, L)
 	}
 	return c.String()
+}
+
+// batchLine lists the mini-batch's sample indices: done ones plain, the
+// current one highlighted, the rest dim; cut with "…" to fit.
+func batchLine(in Input, st *themes.Styles) line {
+	var l line
+	l.add("batch", st.SGR.Dim)
+	cur := in.Pos.Sample
+	if !in.inputDone() {
+		cur = -1
+	}
+	for i, idx := range in.Batch {
+		item := " #" + strconv.Itoa(idx)
+		if l.width()+len(item)+2 > in.W && i < len(in.Batch)-1 {
+			l.add(" …", st.SGR.Dim)
+			break
+		}
+		sgr := st.SGR.Dim
+		switch {
+		case i == cur:
+			sgr = st.SGR.Focus
+		case i < cur:
+			sgr = st.SGR.Text
+		}
+		l.add(" ", "").add(item[1:], sgr)
+	}
+	return l
 }
 
 // inputLines lists the inputs as "name value" cells packed into lines; for
