@@ -208,7 +208,9 @@ func vecs2J(v [][]float64) [][]jfloat {
 	return r
 }
 
-// Model returns the stepper's whole state as a model file (Data empty).
+// Model returns the stepper's whole state as a model file (Data empty). A
+// diverged stepper's weights may hold NaN, which LoadModel then rejects by
+// path: Undo before saving.
 func (s *Stepper) Model() *Model {
 	net, h := s.net, s.h
 	f := modelFile{Format: ModelFormat, Version: ModelVersion, Inputs: net.Sizes[0], Cost: net.Cost.String(), Init: net.Init.String()}

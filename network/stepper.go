@@ -783,7 +783,9 @@ func (s *Stepper) maxAbsW() []float64 {
 }
 
 // Step advances by one unit of g and records an undo snapshot first. After
-// divergence it returns a *Divergence and does nothing.
+// divergence it returns a *Divergence and does nothing. A Converged or
+// NotConverging perceptron can still be stepped (its status stays); callers
+// that train to the end stop on Status() != Training.
 //
 // BySample ends where the sample is finished: after its Accumulate, or after
 // the Update (and EpochEnd) that it completes. ByBatch ends after Update, or
