@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 )
 
 // keyMap is the one table of the trainer's key bindings. The help view, the
@@ -21,7 +22,7 @@ type keyMap struct {
 	Dataset, Noise, Split                                   key.Binding
 	Save, Load                                              key.Binding
 	NextPane, Theme, Help, Menu, Quit                       key.Binding
-	Lesson                                                  key.Binding
+	Lesson, Fork, Rejoin, Who                               key.Binding
 }
 
 func defaultKeyMap() keyMap {
@@ -71,8 +72,13 @@ func defaultKeyMap() keyMap {
 		Menu:       b([]string{"esc"}, "esc", "presets menu"),
 		Quit:       b([]string{"q", "ctrl+c"}, "q", "quit"),
 		Lesson:     b([]string{"ctrl+l"}, "ctrl+l", "show/hide the lesson"),
+		Fork:       b([]string{"F"}, "F", "class: fork a copy"),
+		Rejoin:     b([]string{"J"}, "J", "class: rejoin the teacher"),
+		Who:        b([]string{"P"}, "P", "class: who is here"),
 	}
 }
+
+func keyMatches(k tea.KeyPressMsg, b ...key.Binding) bool { return key.Matches(k, b...) }
 
 // ShortHelp is the one-line help under the status bar.
 func (k keyMap) ShortHelp() []key.Binding {
@@ -92,7 +98,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.StepNeuron, k.StepPhase, k.StepSample, k.StepBatch, k.StepEpoch, k.Run, k.Faster, k.Slower, k.Undo, k.Reset, k.Reseed},
 		{k.Up, k.Down, k.Left, k.Right, k.Follow, k.NextWeight, k.PrevWeight, k.EditValue, k.NextPane, k.Theme},
 		{k.LRDown, k.LRUp, k.LRPrompt, k.BatchDown, k.BatchUp, k.Cost, k.Optimizer, k.Activation},
-		{k.AddNeuron, k.DelNeuron, k.AddLayer, k.DelLayer, k.Dataset, k.Noise, k.Split, k.Save, k.Load, k.Lesson, k.Menu, k.Help, k.Quit},
+		{k.AddNeuron, k.DelNeuron, k.AddLayer, k.DelLayer, k.Dataset, k.Noise, k.Split, k.Save, k.Load, k.Lesson, k.Fork, k.Rejoin, k.Who, k.Menu, k.Help, k.Quit},
 	}
 }
 

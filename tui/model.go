@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -42,6 +43,7 @@ type Model struct {
 	sess   *session
 	bench  bench.Model
 	lesson lessonState
+	class  classState
 	// initCmd is run by Init (e.g. the first lesson scene).
 	initCmd tea.Cmd
 	prompt  *prompt
@@ -135,6 +137,13 @@ func New(opts Options) (*Model, error) {
 		}
 		m.initCmd = cmd
 	}
+	if opts.Classroom != nil {
+		m.initCmd = tea.Batch(m.initCmd, m.classInit())
+	} else {
+		for _, b := range []*key.Binding{&m.keys.Fork, &m.keys.Rejoin, &m.keys.Who} {
+			b.SetEnabled(false) // hidden from help outside a class
+		}
+	}
 	switch {
 	case opts.ModelPath != "":
 		s, err := loadSession(opts.ModelPath, opts.Limits)
@@ -182,11 +191,17 @@ func (m *Model) open(s *session) {
 // Update routes a message, then lets an open lesson re-check its
 // checkpoint against the new state.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	cmd, handled := m.lessonUpdate(msg)
+	cmd, handled := m.classUpdate(msg)
+	if !handled {
+		var c tea.Cmd
+		c, handled = m.lessonUpdate(msg)
+		cmd = tea.Batch(cmd, c)
+	}
 	if !handled {
 		_, c := m.route(msg)
 		cmd = tea.Batch(cmd, c)
 	}
+	cmd = tea.Batch(cmd, m.classAfter())
 	if m.lesson.on {
 		var c tea.Cmd
 		m.lesson.m, c = m.lesson.m.Sync(m.live())

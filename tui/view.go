@@ -46,7 +46,11 @@ func (m *Model) trainerView() string {
 	if !scr.Tabs.Empty() {
 		lines[scr.Tabs.Y] = m.tabsView(scr.Tabs.W)
 	}
-	if m.showHelp {
+	if m.class.showWho && m.opts.Classroom != nil {
+		for i, l := range m.whoView(scr.Main.W, scr.Main.H) {
+			lines[scr.Main.Y+i] = l
+		}
+	} else if m.showHelp {
 		m.help.Styles = m.look.help
 		m.help.SetWidth(scr.Main.W - 2)
 		body := block(m.help.FullHelpView(m.keys.FullHelp()), scr.Main.W-2, scr.Main.H-2)
@@ -149,6 +153,10 @@ func (m *Model) statusView(w int) string {
 	}
 	width += len([]rune(run)) + 12
 	var b strings.Builder
+	if role := m.classRole(); role != "" {
+		b.WriteString(l.stKey.wrap(role + "  "))
+		width += len([]rune(role)) + 2
+	}
 	for _, f := range fields {
 		k := f.long
 		if width > w {

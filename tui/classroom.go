@@ -1,0 +1,318 @@
+package tui
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"backprop/network"
+)
+
+// Classroom mode (Options.Classroom, from the SSH server): the teacher's
+// trainer publishes its network after every change; students follow it
+// read-only, can fork a private copy (F) and rejoin (J). Only trainer
+// sessions are shared (not the bench or lessons).
+
+// classState is the root model's classroom part.
+type classState struct {
+	following bool
+	version   uint64 // last teacher state loaded (students)
+	roster    []ClassMember
+	showWho   bool
+	// teacher: what was published last
+	pubSess    *session
+	pubVersion uint64
+	pubAt      time.Time
+	pending    bool // a change waits for the rate limit
+}
+
+// classWokeMsg says the hub has news (students: a teacher state; teacher:
+// the roster).
+type classWokeMsg struct{}
+
+// classPublishEvery bounds the teacher's publish rate in run mode.
+const classPublishEvery = 150 * time.Millisecond
+
+// waitClass blocks (inside a Cmd, never in Update) until the hub has news;
+// it ends with the session.
+func waitClass(c Classroom) tea.Cmd {
+	return func() tea.Msg {
+		if c.Wait() {
+			return classWokeMsg{}
+		}
+		return nil
+	}
+}
+
+// classInit starts classroom mode: students follow from the start.
+func (m *Model) classInit() tea.Cmd {
+	c := m.opts.Classroom
+	if c == nil {
+		return nil
+	}
+	if !c.IsTeacher() {
+		m.class.following = true
+		c.SetStatus(true, "following")
+		m.loadTeacher()
+	}
+	return waitClass(c)
+}
+
+// classUpdate handles the hub's wake-ups and the fork/rejoin/roster keys.
+// handled reports whether msg was consumed.
+func (m *Model) classUpdate(msg tea.Msg) (tea.Cmd, bool) {
+	c := m.opts.Classroom
+	if c == nil {
+		return nil, false
+	}
+	switch msg := msg.(type) {
+	case classWokeMsg:
+		if c.IsTeacher() {
+			m.class.roster = c.Roster()
+		} else if m.class.following {
+			m.loadTeacher()
+		}
+		return waitClass(c), true
+	case tea.KeyPressMsg:
+		if m.prompt != nil {
+			return nil, false
+		}
+		switch {
+		case keyMatches(msg, m.keys.Who):
+			m.class.showWho = !m.class.showWho
+			if c.IsTeacher() {
+				m.class.roster = c.Roster()
+			}
+			return nil, true
+		case c.IsTeacher():
+			return nil, false
+		case keyMatches(msg, m.keys.Fork):
+			if m.class.following {
+				m.class.following = false
+				c.SetStatus(false, m.where())
+				m.setFlash("forked: this copy is yours; J rejoins the teacher", false)
+			}
+			return nil, true
+		case keyMatches(msg, m.keys.Rejoin):
+			m.class.following = true
+			m.class.version = 0
+			c.SetStatus(true, "following")
+			m.loadTeacher()
+			m.setFlash("following the teacher again", false)
+			return nil, true
+		case m.class.following && !m.viewOnlyKey(msg):
+			m.setFlash("following the teacher — F forks a copy you can change", true)
+			return nil, true
+		}
+	}
+	return nil, false
+}
+
+// viewOnlyKey reports whether k only changes what a student looks at.
+func (m *Model) viewOnlyKey(k tea.KeyPressMsg) bool {
+	km := &m.keys
+	return keyMatches(k, km.Up, km.Down, km.Left, km.Right, km.NextWeight, km.PrevWeight,
+		km.NextPane, km.Theme, km.Help, km.Quit, km.Follow, km.Lesson) ||
+		(m.lesson.on && m.lesson.m.HandlesKey(k))
+}
+
+// classAfter runs after every update: the teacher publishes changes
+// (rate-limited while running); a forked student reports where it is.
+func (m *Model) classAfter() tea.Cmd {
+	c := m.opts.Classroom
+	if c == nil {
+		return nil
+	}
+	if !c.IsTeacher() {
+		if !m.class.following {
+			c.SetStatus(false, m.where())
+		}
+		return nil
+	}
+	s := m.sess
+	if s == nil || m.screen != screenTrainer {
+		return nil
+	}
+	if s == m.class.pubSess && s.version == m.class.pubVersion {
+		return nil
+	}
+	if m.run.on && time.Since(m.class.pubAt) < classPublishEvery {
+		return nil // the next tick publishes
+	}
+	if err := m.publish(); err != nil {
+		m.setFlash("classroom: "+err.Error(), true)
+	}
+	return nil
+}
+
+// classData is what a published model carries under "data": the data set,
+// the preset and the teacher's exact position (model files store positions
+// at sample boundaries; students step forward to it).
+type classData struct {
+	modelData
+	Pos *network.Pos `json:"class_pos,omitempty"`
+}
+
+func (m *Model) publish() error {
+	s := m.sess
+	mf := s.st.Model()
+	if mf == nil {
+		return fmt.Errorf("no model to publish")
+	}
+	pos := s.st.Pos()
+	data, err := json.Marshal(classData{modelData: modelData{Spec: s.setup.Data, Preset: s.preset}, Pos: &pos})
+	if err != nil {
+		return err
+	}
+	mf.Data = data
+	var buf bytes.Buffer
+	if err := mf.Write(&buf); err != nil {
+		return err
+	}
+	m.opts.Classroom.Publish(ClassState{
+		Model:  buf.Bytes(),
+		Preset: s.preset,
+		Status: m.where(),
+	})
+	m.class.pubSess, m.class.pubVersion, m.class.pubAt = s, s.version, time.Now()
+	return nil
+}
+
+// loadTeacher replaces the session with the teacher's latest state.
+func (m *Model) loadTeacher() {
+	st, ok := m.opts.Classroom.Latest()
+	if !ok || st.Version == m.class.version || len(st.Model) == 0 {
+		return
+	}
+	m.class.version = st.Version
+	mf, err := network.ParseModel(st.Model)
+	if err != nil {
+		m.setFlash("classroom: the teacher's model: "+err.Error(), true)
+		return
+	}
+	var cd classData
+	if err := json.Unmarshal(mf.Data, &cd); err != nil {
+		m.setFlash("classroom: the teacher's data: "+err.Error(), true)
+		return
+	}
+	s, err := sessionFromModel(mf, cd.modelData, m.opts.Limits, "teacher")
+	if err != nil {
+		m.setFlash("classroom: "+err.Error(), true)
+		return
+	}
+	if cd.Pos != nil {
+		catchUp(s.st, *cd.Pos)
+	}
+	focus, tab := Focus{Layer: -1}, m.tab
+	if m.sess != nil {
+		focus = m.sess.focus
+	}
+	sameView := m.sess != nil && m.view != nil
+	view := m.view
+	m.open(s)
+	if sameView {
+		m.view = view // keep the panes' cache
+	}
+	if focus.Layer >= 0 {
+		s.focus = focus
+		s.clampFocus()
+	}
+	m.tab = tab
+}
+
+// catchUp steps st neuron by neuron from a sample boundary to pos, the
+// teacher's position in the middle of a sample.
+func catchUp(st *network.Stepper, pos network.Pos) {
+	same := func(p network.Pos) bool {
+		return p.Epoch == pos.Epoch && p.Batch == pos.Batch && p.Sample == pos.Sample &&
+			p.Phase == pos.Phase && p.Layer == pos.Layer && p.Neuron == pos.Neuron
+	}
+	limit := 8
+	if net := st.Net(); net != nil {
+		for _, n := range net.Sizes {
+			limit += 2 * n
+		}
+	}
+	for i := 0; i < limit && !same(st.Pos()); i++ {
+		if st.Step(network.ByNeuron) != nil {
+			return
+		}
+	}
+}
+
+// where is a one-line position for the roster and the students' status.
+func (m *Model) where() string {
+	switch m.screen {
+	case screenLauncher:
+		return "launcher"
+	case screenBench:
+		return "perceptron bench"
+	}
+	if m.sess == nil {
+		return ""
+	}
+	p := m.sess.st.Pos()
+	w := fmt.Sprintf("%s · epoch %d · %s", cmpOr(m.sess.preset, m.sess.data.Name), p.Epoch, p.Phase)
+	if p.Phase == network.PhaseForward || p.Phase == network.PhaseBackward {
+		w += fmt.Sprintf(" L%d", p.Layer+1)
+	}
+	if m.lesson.on {
+		l, si := m.lesson.m.Lesson()
+		w += fmt.Sprintf(" · lesson %s step %d", l.ID, si+1)
+	}
+	return w
+}
+
+// classRole is the status bar's classroom field ("" outside a class).
+func (m *Model) classRole() string {
+	c := m.opts.Classroom
+	switch {
+	case c == nil:
+		return ""
+	case c.IsTeacher():
+		n, following := 0, 0
+		for _, r := range m.class.roster {
+			if !r.Teacher {
+				n++
+				if r.Following {
+					following++
+				}
+			}
+		}
+		return fmt.Sprintf("teacher · %d students (%d following)", n, following)
+	case m.class.following:
+		return "following the teacher"
+	}
+	return "forked"
+}
+
+// whoView lists the class for the teacher (and students).
+func (m *Model) whoView(w, h int) []string {
+	var b strings.Builder
+	c := m.opts.Classroom
+	if c.IsTeacher() {
+		for _, r := range m.class.roster {
+			role := "forked   "
+			switch {
+			case r.Teacher:
+				role = "teacher  "
+			case r.Following:
+				role = "following"
+			}
+			fmt.Fprintf(&b, "%-16s %s  %-40s since %s\n", r.Name, role, r.Where, r.Since.Format("15:04"))
+		}
+		if len(m.class.roster) == 0 {
+			b.WriteString("nobody else yet\n")
+		}
+	} else {
+		fmt.Fprintf(&b, "you are %s, %s\n", c.Name(), m.classRole())
+		if st, ok := c.Latest(); ok {
+			fmt.Fprintf(&b, "teacher: %s\n", st.Status)
+		}
+	}
+	return m.look.frame("Class — P closes", block(b.String(), w-2, h-2), w, h, true)
+}
