@@ -92,7 +92,7 @@ func Activations(in Input) string {
 			if st.Mono {
 				return bar(t), ""
 			}
-			return bar(t), st.RampFg(t)
+			return bar(t), st.RampFg(glyphLevel(t))
 		})
 		// Values when they fit.
 		if rest := in.W - labW - used - 1; n > 0 && n*6+2 <= rest {

@@ -736,3 +736,31 @@ func TestSampleBatch(t *testing.T) {
 	in.W = 30
 	checkSize(t, "long batch", Sample(in), 30, 12)
 }
+
+// TestGlyphsVisible: the dimmest activation glyph still stands out from the
+// background in every colour theme.
+func TestGlyphsVisible(t *testing.T) {
+	lum := func(c interface{ RGBA() (r, g, b, a uint32) }) float64 {
+		r, g, b, _ := c.RGBA()
+		f := func(v uint32) float64 {
+			x := float64(v) / 0xffff
+			if x <= 0.03928 {
+				return x / 12.92
+			}
+			return math.Pow((x+0.055)/1.055, 2.4)
+		}
+		return 0.2126*f(r) + 0.7152*f(g) + 0.0722*f(b)
+	}
+	for _, name := range []string{themes.Dark, themes.Light, themes.HighContrast, themes.Colorblind} {
+		for _, dark := range []bool{true, false} {
+			st, _ := themes.Pick(name, dark, false)
+			a, b := lum(st.Ramp(glyphLevel(0))), lum(st.Palette.Bg)
+			if a < b {
+				a, b = b, a
+			}
+			if ratio := (a + 0.05) / (b + 0.05); ratio < 1.8 {
+				t.Errorf("%s dark=%v: dimmest glyph contrast %.2f", name, dark, ratio)
+			}
+		}
+	}
+}

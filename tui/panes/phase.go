@@ -347,3 +347,14 @@ func unit(act network.Activation, a, scale float64) float64 {
 	}
 	return 0.5 + 0.5*a/scale
 }
+
+// glyphLevel lifts a ramp level for glyphs drawn in the foreground: the
+// ramp's low end is close to the background (right for heat strips and
+// images, invisible for a thin glyph), and the glyph's shape already shows
+// the level.
+func glyphLevel(t float64) float64 {
+	if !finite(t) {
+		return 0.4
+	}
+	return 0.4 + 0.6*math.Max(0, math.Min(1, t))
+}

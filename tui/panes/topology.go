@@ -407,7 +407,7 @@ func drawColumn(in Input, st *themes.Styles, c *canvas, col *column, l int) {
 		glyph, sgr := "·", st.SGR.Dim
 		if done(j) {
 			t := level(j)
-			glyph, sgr = fillGlyph(t), st.RampFg(t)
+			glyph, sgr = fillGlyph(t), st.RampFg(glyphLevel(t))
 			if st.Mono {
 				sgr = ""
 			}
