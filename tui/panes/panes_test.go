@@ -761,6 +761,16 @@ func TestGlyphsVisible(t *testing.T) {
 			if ratio := (a + 0.05) / (b + 0.05); ratio < 1.8 {
 				t.Errorf("%s dark=%v: dimmest glyph contrast %.2f", name, dark, ratio)
 			}
+			// The weakest edge colour drawn (±0.35 of the diverging scale).
+			for _, v := range []float64{-0.35, 0.35} {
+				a, b := lum(st.Diverging(v)), lum(st.Palette.Bg)
+				if a < b {
+					a, b = b, a
+				}
+				if ratio := (a + 0.05) / (b + 0.05); ratio < 1.8 {
+					t.Errorf("%s dark=%v: weakest edge %v contrast %.2f", name, dark, v, ratio)
+				}
+			}
 		}
 	}
 }
