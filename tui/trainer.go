@@ -214,6 +214,7 @@ func (m *Model) setHyper(h network.Hyper, ok string) {
 		return
 	}
 	s.setup.Hyper = h
+	s.version++
 	m.setFlash(ok, false)
 }
 
@@ -507,6 +508,7 @@ func (m *Model) submit(p *prompt) error {
 			return err
 		}
 		s.setup.Hyper = h
+		s.version++
 	case promptDataset:
 		spec := s.setup.Data
 		spec.Name = strings.TrimSpace(val)
