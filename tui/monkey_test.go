@@ -16,9 +16,24 @@ func TestMonkey(t *testing.T) {
 	if testing.Short() {
 		events = 10_000
 	}
-	rng := rand.New(rand.NewPCG(42, 7))
 	// a tiny CPU budget keeps run-mode ticks short
-	m := newTestModel(t, Options{Sandbox: true, SaveDir: t.TempDir(), StateDir: t.TempDir(), Budget: fixedBudget(200 * time.Microsecond)}, 80, 24)
+	monkey(t, events, Options{Sandbox: true, SaveDir: t.TempDir(), StateDir: t.TempDir(), Budget: fixedBudget(200 * time.Microsecond)})
+}
+
+// TestMonkeyClass is the monkey as a classroom teacher and as a student.
+func TestMonkeyClass(t *testing.T) {
+	hub := &fakeHub{status: map[string]string{}}
+	for _, member := range []*fakeMember{{hub, "prof", true}, {hub, "ann", false}} {
+		t.Run(member.name, func(t *testing.T) {
+			monkey(t, 5_000, Options{Preset: "xor", Sandbox: true, SaveDir: t.TempDir(), StateDir: t.TempDir(),
+				Budget: fixedBudget(200 * time.Microsecond), Classroom: member})
+		})
+	}
+}
+
+func monkey(t *testing.T, events int, opts Options) {
+	rng := rand.New(rand.NewPCG(42, 7))
+	m := newTestModel(t, opts, 80, 24)
 	var keys []string
 	km := defaultKeyMap()
 	for _, group := range km.FullHelp() {
@@ -48,8 +63,10 @@ func TestMonkey(t *testing.T) {
 				b = tea.MouseWheelDown
 			}
 			msg = tea.MouseWheelMsg{X: rng.IntN(max(m.w, 1)), Y: rng.IntN(max(m.h, 1)), Button: b}
-		case r < 92:
+		case r < 90:
 			msg = runTickMsg{id: m.run.id}
+		case r < 92:
+			msg = classWokeMsg{}
 		case r < 97:
 			sizes := [][2]int{{80, 24}, {120, 40}, {160, 48}, {60, 18}, {59, 17}, {1, 1}, {2, 30}, {200, 3}}
 			s := sizes[rng.IntN(len(sizes))]
