@@ -2,6 +2,7 @@ package panes
 
 import (
 	"testing"
+	"time"
 
 	"backprop/network"
 )
@@ -14,10 +15,11 @@ func benchPane(b *testing.B, fn func(Input) string, in Input) {
 		in.Cache = &Cache{}
 	}
 	b.ReportAllocs()
+	cpu0 := cpuTime()
 	for b.Loop() {
 		_ = fn(in)
 	}
-	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/frame")
+	report(b, cpu0)
 }
 
 func BenchmarkPanes(b *testing.B) {
@@ -43,6 +45,7 @@ func BenchmarkDigitsFrame(b *testing.B) {
 		b.Run(mode, func(b *testing.B) {
 			in := digitsInput(0, 0)
 			b.ReportAllocs()
+			cpu0 := cpuTime()
 			for b.Loop() {
 				if mode == "running" {
 					in.Net.Layers[0].W[0] += 1e-6
@@ -53,7 +56,14 @@ func BenchmarkDigitsFrame(b *testing.B) {
 					_ = s.fn(in)
 				}
 			}
-			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/frame")
+			report(b, cpu0)
 		})
 	}
+}
+
+// report adds wall and CPU milliseconds per frame (the CPU time is the
+// whole process's, including the garbage collector's).
+func report(b *testing.B, cpu0 time.Duration) {
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/frame")
+	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/frame")
 }

@@ -158,10 +158,11 @@ func BenchmarkDigitsFrameEngine(b *testing.B) {
 	cache := &Cache{}
 	st := dark()
 	b.ReportAllocs()
+	cpu0 := cpuTime()
 	for b.Loop() {
 		for _, sz := range sizes {
 			_ = sz.fn(frame(s, d, Focus{Layer: 1, Neuron: 3, Weight: 10}, sz.w, sz.h, cache, st))
 		}
 	}
-	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/frame")
+	report(b, cpu0)
 }
