@@ -76,7 +76,7 @@ func (d *Divergence) Error() string {
 	if d.Detail != "" {
 		what = "exploded: " + d.Detail
 	}
-	return fmt.Sprintf("network: training diverged: %s %s (epoch %d, batch %d, sample %d, training row %d); lower the learning rate",
+	return fmt.Sprintf("network: training diverged: %s %s (epoch %d, batch %d, sample %d, training row %d); lower the learning rate or normalise the inputs",
 		where, what, d.Pos.Epoch, d.Pos.Batch, d.Pos.Sample, d.Pos.Index)
 }
 
