@@ -50,7 +50,7 @@ func BenchmarkRunModeDigits(b *testing.B) {
 		b.Fatal(err)
 	}
 	cmd := m.toggleRun()
-	var runTime, headTime, updTime time.Duration
+	var runTime, headTime, updTime, maxUpd time.Duration
 	var headN int
 	for b.Loop() {
 		if cmd == nil {
@@ -60,7 +60,9 @@ func BenchmarkRunModeDigits(b *testing.B) {
 		msg := cmd() // waits for the tick like the real program
 		tu := time.Now()
 		_, cmd = m.Update(msg)
-		updTime += time.Since(tu)
+		d := time.Since(tu)
+		updTime += d
+		maxUpd = max(maxUpd, d)
 		m.View()
 		runTime += time.Since(t0)
 
@@ -78,4 +80,6 @@ func BenchmarkRunModeDigits(b *testing.B) {
 	b.ReportMetric(headRate, "headless-samples/s")
 	b.ReportMetric(100*runRate/headRate, "%-of-headless")
 	b.ReportMetric(100*updTime.Seconds()/runTime.Seconds(), "%-time-training")
+	// the longest a key press can wait for a tick's training to end
+	b.ReportMetric(float64(maxUpd.Microseconds())/1000, "max-tick-ms")
 }
