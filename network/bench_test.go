@@ -38,6 +38,32 @@ func BenchmarkTrainDigitsShape(b *testing.B) { benchTrain(b, []int{64, 30, 10}, 
 // BenchmarkTrainMNISTShape: [784,30,10] on 5000 synthetic samples.
 func BenchmarkTrainMNISTShape(b *testing.B) { benchTrain(b, []int{784, 30, 10}, 5000) }
 
+// BenchmarkTrainDigitsShapeWithEval is the digits benchmark with the
+// per-epoch evaluation of the (1347-sample) training set included.
+func BenchmarkTrainDigitsShapeWithEval(b *testing.B) {
+	s := benchStepper(b, []int{64, 30, 10}, 1347)
+	s.skipEval = false
+	b.ResetTimer()
+	if _, err := s.Run(b.N); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "samples/s")
+}
+
+// BenchmarkStepByPhase is the interactive path: one phase per call, with
+// undo snapshots on.
+func BenchmarkStepByPhase(b *testing.B) {
+	s := benchStepper(b, []int{64, 30, 10}, 1347)
+	s.SetUndoBudget(DefaultUndoBudget)
+	b.ResetTimer()
+	for range b.N {
+		if err := s.Step(ByPhase); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "steps/s")
+}
+
 func TestFastPathAllocs(t *testing.T) {
 	for _, sizes := range [][]int{{64, 30, 10}, {5, 7, 6, 3}} {
 		s := benchStepper(t, sizes, 1000)
