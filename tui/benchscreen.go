@@ -94,7 +94,7 @@ func (m *Model) benchView() string {
 	m.help.Styles = m.look.help
 	m.help.SetWidth(w)
 	if m.showHelp {
-		body := block(m.help.FullHelpView(keys.FullHelp()), w-2, h-3)
+		body := m.fullHelp(keys.FullHelp(), w-2, h-3)
 		lines := m.look.frame("Keys — ? or esc closes", body, w, h-1, true)
 		return strings.Join(append(lines, fit(m.help.ShortHelpView(keys.ShortHelp()), w)), "\n")
 	}
