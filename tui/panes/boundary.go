@@ -24,7 +24,7 @@ func Boundary(in Input) string {
 	if in.W <= 0 || in.H <= 0 {
 		return ""
 	}
-	if in.Net == nil || len(in.Net.Layers) == 0 || in.Data == nil {
+	if !wellFormed(in.Net) || in.Data == nil {
 		return message(in, "no data")
 	}
 	d := in.Data

@@ -86,7 +86,13 @@ func weightsKey(net *network.Network, extra ...int) uint64 {
 // netOK reports whether net is complete enough to run Forward on inputs of
 // size n.
 func netOK(net *network.Network, n int) bool {
-	if net == nil || len(net.Layers) == 0 || len(net.Sizes) != len(net.Layers)+1 || net.Sizes[0] != n {
+	return wellFormed(net) && net.Sizes[0] == n
+}
+
+// wellFormed reports whether net's shapes agree (sizes, layers, weights and
+// biases): the panes draw nothing else.
+func wellFormed(net *network.Network) bool {
+	if net == nil || len(net.Layers) == 0 || len(net.Sizes) != len(net.Layers)+1 {
 		return false
 	}
 	for i, l := range net.Layers {
@@ -156,4 +162,12 @@ func metrics(in Input) (m network.Metrics, test bool, n int, ok bool) {
 		cc.key, cc.steps, cc.epoch, cc.test, cc.n, cc.valid = key, steps, epoch, test, len(set.X), true
 	}
 	return cc.m, test, cc.n, true
+}
+
+// noNetwork says why a network cannot be drawn.
+func noNetwork(net *network.Network) string {
+	if net == nil || len(net.Layers) == 0 {
+		return "no network"
+	}
+	return "network shapes disagree"
 }

@@ -136,6 +136,12 @@ func TestOddInputs(t *testing.T) {
 		{"one epoch", func(in *Input) { in.History = in.History[:1]; in.BatchLosses = in.BatchLosses[:1] }},
 		{"huge batch", func(in *Input) { in.Hyper.Batch = 1 << 30 }},
 		{"momentum l2", func(in *Input) { in.Hyper.Opt, in.Hyper.L2, in.Hyper.Mu = network.Momentum, 0.1, 0.9 }},
+		{"malformed net", func(in *Input) {
+			in.Net.Layers[0].W = in.Net.Layers[0].W[:1]
+			in.Net.Layers[1].B = nil
+			in.Net.Sizes = []int{7}
+		}},
+		{"nil layer", func(in *Input) { in.Net.Layers[1] = nil }},
 	}
 	for _, m := range mods {
 		for _, ph := range []network.Phase{network.PhaseIdle, network.PhaseForward, network.PhaseBackward, network.PhaseUpdate, network.PhaseEpochEnd} {

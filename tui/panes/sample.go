@@ -22,8 +22,8 @@ func Sample(in Input) string {
 	if in.W <= 0 || in.H <= 0 {
 		return ""
 	}
-	if in.Net == nil || len(in.Net.Layers) == 0 {
-		return message(in, "no network")
+	if !wellFormed(in.Net) {
+		return message(in, noNetwork(in.Net))
 	}
 	st := in.styles()
 	c := in.canvas()

@@ -40,7 +40,7 @@ type topoGeom struct {
 func topoLayout(in Input) topoGeom {
 	g := topoGeom{top: 0, bottom: in.H - 1, legend: -1}
 	nc := layerCount(in.Net)
-	if nc == 0 || in.W <= 0 || in.H <= 0 {
+	if nc == 0 || in.W <= 0 || in.H <= 0 || !wellFormed(in.Net) {
 		return g
 	}
 	if in.H >= 4 {
@@ -168,8 +168,8 @@ func Topology(in Input) string {
 	if in.W <= 0 || in.H <= 0 {
 		return ""
 	}
-	if in.Net == nil || len(in.Net.Layers) == 0 {
-		return message(in, "no network")
+	if !wellFormed(in.Net) {
+		return message(in, noNetwork(in.Net))
 	}
 	st := in.styles()
 	c := in.canvas()
