@@ -25,6 +25,8 @@ var (
 	loadClients = flag.Int("load.clients", 50, "TestLoad: clients running at full speed")
 	loadPresses = flag.Int("load.presses", 40, "TestLoad: key presses measured on the stepping client")
 	loadPreset  = flag.String("load.preset", "digits", "TestLoad: preset every session opens")
+	loadShare   = flag.Float64("load.share", DefaultCPUShare, "TestLoad: --cpu-share")
+	loadFPS     = flag.Float64("load.fps", DefaultMaxFrameRate, "TestLoad: --max-fps")
 )
 
 // countWriter counts bytes and drops them.
@@ -57,10 +59,12 @@ func TestLoad(t *testing.T) {
 		t.Skip("opt-in: -load")
 	}
 	s, addr, _ := startServer(t, Config{
-		Password:    "pw",
-		Preset:      *loadPreset,
-		MaxSessions: *loadClients + 10,
-		RateBurst:   *loadClients + 10,
+		Password:     "pw",
+		Preset:       *loadPreset,
+		CPUShare:     *loadShare,
+		MaxFrameRate: *loadFPS,
+		MaxSessions:  *loadClients + 10,
+		RateBurst:    *loadClients + 10,
 		NewModel: func(info SessionInfo) (tea.Model, error) {
 			m, err := tui.New(info.Options)
 			if err != nil {
