@@ -77,34 +77,57 @@ func viewRange(d *datasets.Dataset) (lo, hi [2]float64) {
 }
 
 // grid returns the network's output levels over a gw × gh pixel grid of the
-// view range, memoised in in.Cache.
+// view range, memoised in in.Cache. While training runs (large jumps of
+// Pos.Steps between frames) it is computed at half resolution in each
+// direction — a quarter of the forward passes — and at full resolution
+// again as soon as the user steps by hand or pauses. For big networks it is
+// not recomputed at all while running.
 func grid(in Input, gw, gh int) ([]int, []float64) {
 	lo, hi := viewRange(in.Data)
 	key := weightsKey(in.Net, gw, gh, int(math.Float64bits(lo[0])), int(math.Float64bits(hi[0])),
 		int(math.Float64bits(lo[1])), int(math.Float64bits(hi[1])))
 	c := in.Cache
+	scale := 1
 	if c != nil {
 		g := &c.grid
 		manual := g.manual(in)
-		cheap := gw*gh*in.Net.NumParams() <= 2_000_000 || in.Net.NumParams() == 0
 		fits := g.w == gw && g.h == gh && len(g.vals) == gw*gh
-		if fits && (g.key == key || !(cheap || manual || in.Pos.Steps < g.steps)) {
+		if fits && g.key == key && (g.scale == 1 || !manual) {
 			return g.cls, g.vals
 		}
+		// A forward pass costs about its multiply-adds plus a fixed overhead.
+		cost := gw * gh * (in.Net.NumParams() + 200)
+		if fits && !manual && in.Pos.Steps >= g.steps && cost > 20_000_000 {
+			return g.cls, g.vals
+		}
+		if !manual && gw*gh > 400 {
+			scale = 2
+		}
 	}
-	cls := make([]int, gw*gh)
-	vals := make([]float64, gw*gh)
+	cw, ch := (gw+scale-1)/scale, (gh+scale-1)/scale
+	ccls := make([]int, cw*ch)
+	cvals := make([]float64, cw*ch)
 	ws := c.workspace(in.Net)
 	x := make([]float64, 2)
-	for py := 0; py < gh; py++ {
-		x[1] = hi[1] - (float64(py)+0.5)/float64(gh)*(hi[1]-lo[1])
-		for px := 0; px < gw; px++ {
-			x[0] = lo[0] + (float64(px)+0.5)/float64(gw)*(hi[0]-lo[0])
-			cls[py*gw+px], vals[py*gw+px] = outputLevel(in.Net, in.Data, in.Net.Forward(ws, x))
+	for py := 0; py < ch; py++ {
+		x[1] = hi[1] - (float64(py)+0.5)/float64(ch)*(hi[1]-lo[1])
+		for px := 0; px < cw; px++ {
+			x[0] = lo[0] + (float64(px)+0.5)/float64(cw)*(hi[0]-lo[0])
+			ccls[py*cw+px], cvals[py*cw+px] = outputLevel(in.Net, in.Data, in.Net.Forward(ws, x))
+		}
+	}
+	cls, vals := ccls, cvals
+	if scale > 1 {
+		cls, vals = make([]int, gw*gh), make([]float64, gw*gh)
+		for py := 0; py < gh; py++ {
+			for px := 0; px < gw; px++ {
+				q := min(py*ch/gh, ch-1)*cw + min(px*cw/gw, cw-1)
+				cls[py*gw+px], vals[py*gw+px] = ccls[q], cvals[q]
+			}
 		}
 	}
 	if c != nil {
-		c.grid.key, c.grid.w, c.grid.h, c.grid.steps = key, gw, gh, in.Pos.Steps
+		c.grid.key, c.grid.w, c.grid.h, c.grid.steps, c.grid.scale = key, gw, gh, in.Pos.Steps, scale
 		c.grid.cls, c.grid.vals = cls, vals
 	}
 	return cls, vals

@@ -32,6 +32,7 @@ type Cache struct {
 		key   uint64
 		w, h  int
 		steps int
+		scale int       // 1: full resolution, 2: half (while running)
 		vals  []float64 // per pixel: output unit value or class+confidence
 		cls   []int
 	}

@@ -166,3 +166,24 @@ func BenchmarkDigitsFrameEngine(b *testing.B) {
 	}
 	report(b, cpu0)
 }
+
+// BenchmarkBoundaryRunning: the 2-D decision boundary while training runs
+// (200 samples between frames), so the grid is recomputed every frame, at
+// half resolution: circle data, 2-8-1 tanh network, 58×12 pane. The CPU
+// metric includes the training between frames; the wall one does not.
+func BenchmarkBoundaryRunning(b *testing.B) {
+	s, d := session(b, "circle", []int{2, 8, 1}, []network.Activation{network.Tanh, network.Sigmoid}, network.CrossEntropy)
+	cache := &Cache{}
+	st := dark()
+	b.ReportAllocs()
+	cpu0 := cpuTime()
+	for b.Loop() {
+		b.StopTimer()
+		if _, err := s.Run(200); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		_ = Boundary(frame(s, d, Focus{Layer: 1}, 58, 12, cache, st))
+	}
+	report(b, cpu0)
+}

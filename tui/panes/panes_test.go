@@ -780,3 +780,32 @@ func TestGlyphsVisible(t *testing.T) {
 		}
 	}
 }
+
+// TestBoundaryResolution: half resolution while training runs, full as soon
+// as the position stops jumping.
+func TestBoundaryResolution(t *testing.T) {
+	in := xorInput(network.PhaseUpdate, 60, 20)
+	in.Cache = &Cache{}
+	_ = Boundary(in)
+	if in.Cache.grid.scale != 1 {
+		t.Fatalf("first frame at scale %d", in.Cache.grid.scale)
+	}
+	// Running: weights change and hundreds of samples pass per frame.
+	in.Net.Layers[1].B[0] += 0.5
+	in.Pos.Steps += 500
+	running := Boundary(in)
+	if in.Cache.grid.scale != 2 {
+		t.Fatalf("running frame at scale %d", in.Cache.grid.scale)
+	}
+	checkSize(t, "running", running, 60, 20)
+	// Paused: the next frame redraws at full resolution.
+	_ = Boundary(in)
+	if in.Cache.grid.scale != 1 {
+		t.Fatalf("paused frame at scale %d", in.Cache.grid.scale)
+	}
+	fresh := in
+	fresh.Cache = nil
+	if Boundary(fresh) != Boundary(in) {
+		t.Error("full-resolution cached grid differs from a fresh one")
+	}
+}
