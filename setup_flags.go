@@ -218,7 +218,7 @@ func (f *SetupFlags) Hyper(base *network.Hyper) (network.Hyper, error) {
 	}
 	if over("lr") {
 		if !(f.LR > 0) || math.IsInf(f.LR, 0) {
-			return h, flagErr("lr", "must be > 0, got %g", f.LR)
+			return h, flagErr("lr", "must be a finite number > 0, got %g", f.LR)
 		}
 		h.Eta = f.LR
 	}
@@ -241,7 +241,7 @@ func (f *SetupFlags) Hyper(base *network.Hyper) (network.Hyper, error) {
 	}{{"l1", f.L1, &h.L1}, {"l2", f.L2, &h.L2}} {
 		if over(l.name) {
 			if !(l.v >= 0) || math.IsInf(l.v, 0) {
-				return h, flagErr(l.name, "must be ≥ 0, got %g", l.v)
+				return h, flagErr(l.name, "must be a finite number ≥ 0, got %g", l.v)
 			}
 			*l.dst = l.v
 		}
@@ -330,6 +330,11 @@ func (f *SetupFlags) NetSpec(ds *datasets.Dataset) (network.Spec, error) {
 	if spec.Init, err = network.ParseInit(f.Init); err != nil {
 		return spec, flagErr("init", "must be one of %s, got %q", strings.Join(network.InitNames(), ", "), f.Init)
 	}
+	// Cross-entropy takes ln a and ln(1 − a): outputs outside (0, 1) make it
+	// NaN or ±Inf on the first sample, which would read as divergence.
+	if out := acts[L-1]; spec.Cost == network.CrossEntropy && out != network.Sigmoid && out != network.Softmax {
+		return spec, flagErr("cost", "cross-entropy needs outputs in (0, 1), from a sigmoid or softmax output layer, but the output layer is %s; use --out-act sigmoid (or softmax), or --cost quadratic", out)
+	}
 	return spec, nil
 }
 
@@ -388,6 +393,15 @@ func parseLayers(s string, in, out int) ([]int, error) {
 	return sizes, nil
 }
 
+// actNames lists activations as "sigmoid/relu".
+func actNames(acts []network.Activation) string {
+	parts := make([]string, len(acts))
+	for i, a := range acts {
+		parts[i] = a.String()
+	}
+	return strings.Join(parts, "/")
+}
+
 func sizesString(sizes []int) string {
 	parts := make([]string, len(sizes))
 	for i, n := range sizes {
@@ -424,6 +438,9 @@ func (f *SetupFlags) Resolve() (*Setup, error) {
 	ns, err := f.NetSpec(ds)
 	if err != nil {
 		return nil, err
+	}
+	if h.Rule == network.Perceptron && (len(ns.Sizes) != 2 || ns.Acts[0] != network.Step) {
+		return nil, flagErr("rule", "perceptron needs a single layer of step units (--layers _,_ --act step), got %s with %s", sizesString(ns.Sizes), actNames(ns.Acts))
 	}
 	return &Setup{Data: spec, Net: ns, Hyper: h, Dataset: ds}, nil
 }
