@@ -68,7 +68,7 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprint(stdout, exportUsage)
 			return 0
 		}
-		return usageErr("%v", err)
+		return usageErr("%s", fixDashes(err.Error()))
 	}
 	switch {
 	case fs.NArg() > 0:
@@ -84,6 +84,9 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 	}
 
 	if *out != "" && *out != "-" {
+		if err := checkOutPath("out", *out); err != nil {
+			return usageErr("%v", err)
+		}
 		if mi, err := os.Stat(*modelPath); err == nil {
 			if oi, err := os.Stat(*out); err == nil && os.SameFile(mi, oi) {
 				return usageErr("--out %s is the model file; pick another name (e.g. model.py)", *out)

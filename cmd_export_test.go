@@ -43,14 +43,15 @@ func TestRunExportUsage(t *testing.T) {
 		{"bad format", []string{"--format", "onnx", "--model", model}, 2, "", `--format: unknown "onnx" (want pytorch or numpy)`, false},
 		{"no model", []string{"--format", "numpy"}, 2, "", "--model is required", false},
 		{"zero probes", []string{"--format", "numpy", "--model", model, "--probes", "0"}, 2, "", "--probes: must be 1..10000, got 0", false},
-		{"bad probes", []string{"--format", "numpy", "--model", model, "--probes", "x"}, 2, "", `invalid value "x" for flag -probes`, false},
-		{"unknown flag", []string{"--format", "numpy", "--model", model, "--epochs", "3"}, 2, "", "flag provided but not defined: -epochs", false},
+		{"bad probes", []string{"--format", "numpy", "--model", model, "--probes", "x"}, 2, "", `invalid value "x" for flag --probes`, false},
+		{"unknown flag", []string{"--format", "numpy", "--model", model, "--epochs", "3"}, 2, "", "backprop export: unknown flag --epochs", false},
 		{"positional", []string{"--format", "numpy", "--model", model, "extra"}, 2, "", `unexpected argument "extra"`, false},
 		{"missing file", []string{"--format", "numpy", "--model", filepath.Join(dir, "nope.json")}, 1, "", "nope.json", false},
 		{"stdout", []string{"--format", "numpy", "--model", model}, 0, "import numpy as np", "", true},
 		{"dash", []string{"--format", "pytorch", "--model", model, "--out", "-", "--probes", "2"}, 0, "import torch", "", true},
 		{"out is the model", []string{"--format", "numpy", "--model", model, "--out", filepath.Join(dir, ".", "mazur.json")}, 2, "", "is the model file", false},
-		{"out in missing dir", []string{"--format", "numpy", "--model", model, "--out", filepath.Join(dir, "no", "m.py")}, 1, "", "writing " + filepath.Join(dir, "no", "m.py"), false},
+		{"out in missing dir", []string{"--format", "numpy", "--model", model, "--out", filepath.Join(dir, "no", "m.py")}, 2, "", "--out: directory " + filepath.Join(dir, "no") + " does not exist", false},
+		{"out is a dir", []string{"--format", "numpy", "--model", model, "--out", dir}, 2, "", "--out: " + dir + " is a directory", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
