@@ -147,14 +147,11 @@ func (m *Model) trainerKey(k tea.KeyPressMsg) tea.Cmd {
 		for _, in := range datasets.Names() {
 			names = append(names, in.Name)
 		}
-		label := "data set"
-		if len(names) > 0 {
-			label += " (" + strings.Join(names, ", ") + ")"
-		}
-		p := newPrompt(promptDataset, label, s.setup.Data.Name)
+		p := newPrompt(promptDataset, "data set", s.setup.Data.Name)
 		p.input.ShowSuggestions = true
 		p.input.SetSuggestions(names)
 		m.prompt = p
+		m.setFlash("built in: "+strings.Join(names, " "), false)
 	case key.Matches(k, km.Noise):
 		m.prompt = newPrompt(promptNoise, "noise (0..1)", strconv.FormatFloat(s.setup.Data.Noise, 'g', -1, 64))
 	case key.Matches(k, km.Split):

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -434,5 +435,38 @@ func TestBenchScreen(t *testing.T) {
 	press(m, "enter")
 	if m.screen != screenBench {
 		t.Error("the launcher's vacation item should open the bench")
+	}
+}
+
+func TestOpenCSV(t *testing.T) {
+	dir := t.TempDir()
+	csv := "a,b,label\n0,0,no\n0,1,yes\n1,0,yes\n1,1,no\n0.1,0.1,no\n0.9,0.1,yes\n0.1,0.9,yes\n0.9,0.9,no\n"
+	path := dir + "/gates.csv"
+	if err := os.WriteFile(path, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := newTestModel(t, Options{}, 80, 24)
+	for i, it := range m.menu.items {
+		if strings.HasPrefix(it.title, "open a CSV") {
+			m.menu.cursor = i
+		}
+	}
+	press(m, "enter")
+	m.prompt.input.SetValue(dir + "/missing.csv")
+	press(m, "enter")
+	if m.prompt == nil || m.prompt.err == "" {
+		t.Fatal("a missing CSV should keep the prompt open with an error")
+	}
+	m.prompt.input.SetValue(path)
+	press(m, "enter")
+	if m.prompt != nil {
+		t.Fatalf("csv: %s", m.prompt.err)
+	}
+	if m.screen != screenTrainer || m.sess.st.Net().Sizes[0] != 2 {
+		t.Fatalf("screen %d sizes %v", m.screen, m.sess.st.Net().Sizes)
+	}
+	press(m, "e")
+	if m.flashErr {
+		t.Errorf("training on the CSV: %s", m.flash)
 	}
 }
