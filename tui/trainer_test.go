@@ -470,3 +470,28 @@ func TestOpenCSV(t *testing.T) {
 		t.Errorf("training on the CSV: %s", m.flash)
 	}
 }
+
+func TestDivergedStatus(t *testing.T) {
+	m := newTestModel(t, Options{Preset: "digits"}, 120, 40)
+	press(m, "L")
+	m.prompt.input.SetValue("1e6")
+	press(m, "enter")
+	for i := 0; i < 5 && m.sess.st.Status() != network.Diverged; i++ {
+		press(m, "e")
+	}
+	if m.sess.st.Status() != network.Diverged {
+		t.Fatal("η = 1e6 did not diverge")
+	}
+	scr := screen(t, m)
+	if !strings.Contains(scr, "diverged: ") {
+		t.Errorf("status bar should say where it diverged:\n%s", scr)
+	}
+	m.toggleRun()
+	if m.run.on {
+		t.Error("run mode started on a diverged network")
+	}
+	press(m, "u")
+	if m.sess.st.Status() == network.Diverged {
+		t.Error("undo should step back from the divergence")
+	}
+}
