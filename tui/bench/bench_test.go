@@ -214,6 +214,16 @@ func TestSigmoidConfidence(t *testing.T) {
 	if got := m.Output([]float64{0, 0, 1}); got < 0.79 || got > 0.81 {
 		t.Errorf("Output = %v", got)
 	}
+	// Weather off: σ(0 − θ) with θ = 1.386294 is 0.2, so the unit is 80%
+	// sure to stay (not "20% sure → STAY").
+	m, _ = m.WithWeights([]float64{0, 0, 1.386294}, 1.386294)
+	m, _ = press(t, m, "3")
+	v = ansi.Strip(m.View(80, 24))
+	for _, want := range []string{"confidence σ(-1.39) = 0.20, so 80% sure → STAY", "(step: 0)"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("no %q in\n%s", want, v)
+		}
+	}
 }
 
 func TestRuleLearnsSeparable(t *testing.T) {

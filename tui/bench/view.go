@@ -254,7 +254,12 @@ func (m Model) decisionView() string {
 		dec = st.OK.Render(word)
 	}
 	if m.unit == SigmoidUnit {
-		return fmt.Sprintf("confidence σ(%s) = %s, so %.0f%% sure → %s", num(z), st.Bold.Render(fmt.Sprintf("%.2f", p)), 100*p, dec) +
+		// σ(z) is the confidence in 1 (go); a 0 (stay) is 1 − σ(z) sure.
+		sure := p
+		if d == 0 {
+			sure = 1 - p
+		}
+		return fmt.Sprintf("confidence σ(%s) = %s, so %.0f%% sure → %s", num(z), st.Bold.Render(fmt.Sprintf("%.2f", p)), 100*sure, dec) +
 			st.Dim.Render(fmt.Sprintf("   (step: %s)", num(d)))
 	}
 	return "decision " + dec + st.Dim.Render(fmt.Sprintf("   Σ w·x %s θ, so step → %s (sigmoid: %.2f sure)", rel, num(d), p))
