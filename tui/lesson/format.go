@@ -455,6 +455,21 @@ func (p *fileParser) scene(s *Scene, kvs []kv) error {
 			return p.errf(e.line, "unknown scene key %q (want screen, preset, focus, step, unit, weights, threshold, inputs, eta, batch, layers, seed, reset)", e.key)
 		}
 	}
+	if s.Preset != "" && p.screen == "bench" {
+		if _, err := bench.ProblemByName(s.Preset); err != nil {
+			line := kvs[0].line
+			for _, e := range kvs {
+				if e.key == "preset" {
+					line = e.line
+				}
+			}
+			var names []string
+			for _, pr := range bench.Problems() {
+				names = append(names, pr.Name)
+			}
+			return p.errf(line, "preset: the bench has no problem %q (want %s)", s.Preset, strings.Join(names, ", "))
+		}
+	}
 	if s.Focus != "" {
 		line := kvs[0].line
 		for _, e := range kvs {

@@ -142,6 +142,9 @@ func TestParseErrors(t *testing.T) {
 		{"bench focus range", fm + "## Step: A\n```scene\nscreen: bench\npreset: and\nfocus: 4\n```\n", `x.md:9: focus: and has 2 weights, found "4"`},
 		{"trainer focus", fm + "## Step: A\n```scene\nscreen: trainer\nfocus: 3\n```\n", `x.md:8: focus: expected layer/neuron on the trainer`},
 		{"any focus", fm + "## Step: A\n```scene\nfocus: left\n```\n", `x.md:7: focus: expected a weight 1..n, threshold, or layer/neuron, found "left"`},
+		{"bench unknown preset", fm + "## Step: A\n```scene\nscreen: bench\npreset: moonbase\n```\n", `x.md:8: preset: the bench has no problem "moonbase" (want vacation, and, or, nand, xor)`},
+		{"bench unknown preset first", fm + "## Step: A\n```scene\npreset: circle\nscreen: bench\n```\n", `x.md:7: preset: the bench has no problem "circle"`},
+		{"bench unknown preset later step", fm + "## Step: A\n```scene\nscreen: bench\n```\n## Step: B\n```scene\npreset: spiral\n```\n", `x.md:11: preset: the bench has no problem "spiral"`},
 		{"scene not kv", fm + "## Step: A\n```scene\nvacation\n```\n", `x.md:7: expected "key: value", found "vacation"`},
 	}
 	for _, tt := range tests {
