@@ -125,11 +125,11 @@ func (m *Model) statusView(w int) string {
 	if p.Phase == network.PhaseForward || p.Phase == network.PhaseBackward {
 		phase += fmt.Sprintf(" L%d", p.Layer+1)
 	}
+	// the latest mean cost: of the last mini-batch, else of the last epoch
 	cost := "—"
 	if bl := st.BatchLosses(); len(bl) > 0 {
 		cost = fmt.Sprintf("%.4g", bl[len(bl)-1])
-	}
-	if hist := st.History(); len(hist) > 0 {
+	} else if hist := st.History(); len(hist) > 0 {
 		cost = fmt.Sprintf("%.4g", hist[len(hist)-1].TrainLoss)
 	}
 	l := m.look
