@@ -32,6 +32,12 @@ type Scheduler struct {
 	mu       sync.Mutex
 	sessions map[*Budget]struct{}
 	running  int // slots held
+
+	// latency (nil: off) measures run-queue pressure; factor scales the
+	// share down while it is high (see pressure.go).
+	latency   func() (time.Duration, bool)
+	lastAdapt time.Time
+	factor    float64
 }
 
 // staleHold frees a slot whose holder never called Done.
@@ -44,16 +50,20 @@ const (
 )
 
 // NewScheduler returns a scheduler for share cores (e.g. 1.0 of 2).
-// now is the clock (nil: time.Now).
+// now is the clock; nil means time.Now and also turns on the pressure
+// adaptation from the Go scheduler's run-queue latency.
 func NewScheduler(share float64, now func() time.Time) *Scheduler {
+	var latency func() (time.Duration, bool)
 	if now == nil {
 		now = time.Now
+		latency = newSchedLatency().p90
 	}
 	slots := int(math.Ceil(share))
 	if slots < 1 {
 		slots = 1
 	}
-	return &Scheduler{share: share, slots: slots, now: now, sessions: map[*Budget]struct{}{}}
+	return &Scheduler{share: share, slots: slots, now: now, sessions: map[*Budget]struct{}{},
+		latency: latency, factor: 1}
 }
 
 // Budget is one session's handle; it implements tui.Budget.
@@ -106,7 +116,7 @@ func (s *Scheduler) rateLocked(now time.Time) float64 {
 	if n < 1 {
 		n = 1
 	}
-	return s.share / float64(n)
+	return s.share * s.factor / float64(n)
 }
 
 func (s *Scheduler) capLocked(now time.Time) time.Duration {
@@ -127,6 +137,7 @@ func (b *Budget) Grant(want time.Duration) time.Duration {
 		return 0
 	}
 	now := s.now()
+	s.adaptLocked(now)
 	wasActive := !b.lastWant.IsZero() && now.Sub(b.lastWant) < activeWindow
 	b.lastWant = now
 	credit := time.Duration(s.rateLocked(now) * float64(now.Sub(b.last)))

@@ -197,3 +197,51 @@ func TestSchedulerSlots(t *testing.T) {
 		t.Errorf("share 1.5: %d slots, want 2", n)
 	}
 }
+
+func TestSchedulerPressure(t *testing.T) {
+	clk := &fakeClock{t: time.Unix(1000, 0)}
+	s := NewScheduler(1, clk.now)
+	lat := 50 * time.Millisecond
+	s.latency = func() (time.Duration, bool) { return lat, true }
+	b := s.New()
+	grantPerSecond := func() time.Duration {
+		var got time.Duration
+		for i := 0; i < 100; i++ {
+			clk.advance(10 * time.Millisecond)
+			g := b.Grant(10 * time.Millisecond)
+			b.Done(g)
+			got += g
+		}
+		return got
+	}
+	grantPerSecond()
+	grantPerSecond()
+	if f := s.Factor(); f > 0.11 {
+		t.Errorf("after 2 s of high latency factor = %.2f, want the minimum", f)
+	}
+	if g := grantPerSecond(); g > 150*time.Millisecond {
+		t.Errorf("under pressure granted %v per second, want about 10%%", g)
+	}
+	lat = time.Millisecond
+	grantPerSecond()
+	grantPerSecond()
+	grantPerSecond()
+	if f := s.Factor(); f != 1 {
+		t.Errorf("after pressure eased factor = %.2f, want 1", f)
+	}
+	if g := grantPerSecond(); g < 900*time.Millisecond {
+		t.Errorf("without pressure granted %v per second, want about 1s", g)
+	}
+}
+
+func TestSchedLatencyReads(t *testing.T) {
+	l := newSchedLatency()
+	l.p90() // first call primes
+	for i := 0; i < 200; i++ {
+		go func() {}()
+	}
+	time.Sleep(10 * time.Millisecond)
+	if p, ok := l.p90(); ok && (p < 0 || p > 10*time.Second) {
+		t.Errorf("p90 = %v", p)
+	}
+}

@@ -206,7 +206,7 @@ func TestLoad(t *testing.T) {
 	t.Logf("runner output: %.1f KB/s per session; frames drawn: %.1f/s per session (cap %g)",
 		float64(runBytes)/wall.Seconds()/float64(max(*loadClients, 1))/1024, float64(frames)/wall.Seconds()/float64(sessions), s.cfg.MaxFrameRate)
 	t.Logf("cpu per frame (upper bound: all process cpu / frames): %v", (cpu / time.Duration(max(frames, 1))).Round(10*time.Microsecond))
-	t.Logf("load average: %s", loadAvg())
+	t.Logf("load average: %s; scheduler pressure factor at the end %.2f", loadAvg(), s.Scheduler().Factor())
 	if p95 := pct(0.95); p95 > 150*time.Millisecond {
 		t.Logf("WARNING: p95 %v above the 150 ms target", p95)
 	}
