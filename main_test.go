@@ -341,6 +341,34 @@ func TestProgressModesAgree(t *testing.T) {
 	}
 }
 
+// TestRegressionDefaults: the regression sets train with the default flags
+// (η = 0.5 made their linear output diverge in the first epoch).
+func TestRegressionDefaults(t *testing.T) {
+	for _, data := range []string{"sine", "plane"} {
+		for _, seed := range []string{"1", "2", "3"} {
+			code, out, errs := runCLI("train", "--data", data, "--seed", seed, "--epochs", "5")
+			if code != 0 || !strings.Contains(out, "Final test: loss") {
+				t.Errorf("--data %s --seed %s: exit %d\n%s%s", data, seed, code, out, errs)
+			}
+		}
+	}
+	sf := AddSetupFlags(flag.NewFlagSet("t", flag.ContinueOnError))
+	sf.fs.Parse([]string{"--data", "sine"})
+	if s, err := sf.Resolve(); err != nil || s.Hyper.Eta != regressionLR {
+		t.Errorf("sine without --lr: η = %v, err %v; want %g", s.Hyper.Eta, err, regressionLR)
+	}
+	sf = AddSetupFlags(flag.NewFlagSet("t", flag.ContinueOnError))
+	sf.fs.Parse([]string{"--data", "sine", "--lr", "0.5"})
+	if s, err := sf.Resolve(); err != nil || s.Hyper.Eta != 0.5 {
+		t.Errorf("sine --lr 0.5: η = %v, err %v", s.Hyper.Eta, err)
+	}
+	sf = AddSetupFlags(flag.NewFlagSet("t", flag.ContinueOnError))
+	sf.fs.Parse([]string{"--data", "xor"})
+	if s, err := sf.Resolve(); err != nil || s.Hyper.Eta != network.DefaultHyper().Eta {
+		t.Errorf("xor without --lr: η = %v, err %v", s.Hyper.Eta, err)
+	}
+}
+
 func TestDivergence(t *testing.T) {
 	for _, data := range [][]string{
 		{"--data", "sine"}, // linear output: the cost overflows
