@@ -106,6 +106,13 @@ func parseCSV(name string, data []byte, spec Spec) (*raw, error) {
 		return nil, err
 	}
 	if len(targets) == len(header) {
+		if len(header) == 1 {
+			for _, sep := range []string{";", "\t", "|"} {
+				if strings.Contains(header[0], sep) {
+					return nil, fmt.Errorf("%s:1: the header is one column, %q; columns must be separated by commas, and this file seems to use %q", name, header[0], sep)
+				}
+			}
+		}
 		return nil, fmt.Errorf("%s: every column is a target; no feature columns left (columns are: %s)", name, strings.Join(header, ", "))
 	}
 	isTarget := make([]bool, len(header))

@@ -47,6 +47,8 @@ func TestCSVErrors(t *testing.T) {
 		{"bad kind", "a,y\n1,2\n", Spec{TargetKind: "label"}, `target kind must be "class", "real" or empty`},
 		{"bare quote", "a,label\n1,x\"y\n", Spec{}, `t.csv:2:4: bare " in non-quoted-field`},
 		{"ambiguous name", "a,a,y\n1,2,3\n", Spec{Target: []string{"a"}}, `target "a" names two columns (0 and 1)`},
+		{"semicolons", "a;b;label\n1;2;x\n3;4;y\n", Spec{}, `t.csv:1: the header is one column, "a;b;label"; columns must be separated by commas, and this file seems to use ";"`},
+		{"tabs", "a\tb\tlabel\n1\t2\tx\n", Spec{}, `this file seems to use "\t"`},
 		{"bad gzip", "\x1f\x8bnot gzip", Spec{}, "t.csv: gzip:"},
 	}
 	for _, tt := range tests {
