@@ -22,7 +22,8 @@ type guard struct {
 	se      *session
 	crashed bool
 
-	minFrame  time.Duration // 0: draw every frame
+	minFrame  time.Duration  // 0: draw every frame
+	pressure  func() float64 // nil or 1: no pressure; smaller stretches minFrame
 	now       func() time.Time
 	view      tea.View
 	viewAt    time.Time
@@ -94,7 +95,13 @@ func (g *guard) skipFor() time.Duration {
 	if g.minFrame <= 0 || g.force || !g.haveView {
 		return 0
 	}
-	return g.minFrame - g.now().Sub(g.viewAt)
+	frame := g.minFrame
+	if g.pressure != nil {
+		// Under CPU pressure, unrequested frames slow down too (to a
+		// fifth of the rate at most); frames after input never wait.
+		frame = time.Duration(float64(frame) / max(g.pressure(), 0.2))
+	}
+	return frame - g.now().Sub(g.viewAt)
 }
 
 func (g *guard) View() (v tea.View) {

@@ -61,6 +61,19 @@ func TestGuardFrameLimit(t *testing.T) {
 	if inner.views != before+1 || g.refreshes != 0 {
 		t.Errorf("refresh did not draw (views %d→%d, refreshes %d)", before, inner.views, g.refreshes)
 	}
+	// Under pressure (factor 0.1 → at most 5× slower) frames thin out.
+	pressured := &countingModel{}
+	gp := &guard{inner: pressured, se: se, minFrame: 100 * time.Millisecond, now: clk.now,
+		pressure: func() float64 { return 0.1 }}
+	gp.View()
+	for i := 0; i < 100; i++ {
+		clk.advance(10 * time.Millisecond)
+		gp.Update(tickMsg{})
+		gp.View()
+	}
+	if pressured.views < 2 || pressured.views > 4 {
+		t.Errorf("under pressure 1 s of ticks drew %d frames, want about 2", pressured.views)
+	}
 	// No limit: every frame drawn.
 	g2 := &guard{inner: &countingModel{}, se: se, now: clk.now}
 	for i := 0; i < 5; i++ {

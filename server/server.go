@@ -407,7 +407,7 @@ func (s *Server) handle(sess ssh.Session) {
 		return
 	}
 	env := sanitizeEnv(sess.Environ(), pty.Term)
-	g := &guard{inner: model, se: se, now: time.Now}
+	g := &guard{inner: model, se: se, now: time.Now, pressure: s.sched.Factor}
 	if s.cfg.MaxFrameRate > 0 {
 		g.minFrame = time.Duration(float64(time.Second) / s.cfg.MaxFrameRate)
 	}
