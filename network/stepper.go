@@ -673,7 +673,7 @@ func momentumStep(w, vel, g []float64, inv, l1, l2, eta, mu float64) bool {
 		vel[i] = mu*vel[i] - eta*grad(g[i], inv, v, l1, l2)
 		nv := v + vel[i]
 		w[i] = nv
-		acc += nv * 0
+		acc += nv*0 + vel[i]*0
 	}
 	return acc == 0
 }
@@ -686,7 +686,7 @@ func adamStep(w, m1, m2, g []float64, inv, l1, l2 float64, h *Hyper, c1, c2 floa
 		m2[i] = h.Beta2*m2[i] + (1-h.Beta2)*gi*gi
 		nv := v - h.Eta*(m1[i]*c1)/(math.Sqrt(m2[i]*c2)+h.Epsilon)
 		w[i] = nv
-		acc += nv * 0
+		acc += nv*0 + m1[i]*0 + m2[i]*0 // an Inf moment is divergence too
 	}
 	return acc == 0
 }
