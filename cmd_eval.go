@@ -50,7 +50,9 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// evalResult is eval's output.
+// evalResult is eval's output. Accuracy, Correct, Classes and Confusion
+// are for classification, null for regression (as train --json reports what
+// it did not measure); never omitted: 0 correct is a result.
 type evalResult struct {
 	Model     string   `json:"model"`
 	Shape     string   `json:"shape"`
@@ -58,10 +60,10 @@ type evalResult struct {
 	Part      string   `json:"part"`
 	Samples   int      `json:"samples"`
 	Loss      jsonNum  `json:"loss"`
-	Accuracy  *jsonNum `json:"accuracy,omitempty"`
-	Correct   int      `json:"correct,omitempty"`
-	Classes   []string `json:"classes,omitempty"`
-	Confusion [][]int  `json:"confusion,omitempty"` // [actual][predicted]
+	Accuracy  *jsonNum `json:"accuracy"`
+	Correct   *int     `json:"correct"`
+	Classes   []string `json:"classes"`
+	Confusion [][]int  `json:"confusion"` // [actual][predicted]
 }
 
 func eval(sf *SetupFlags, model, on string, asJSON bool, w io.Writer) error {
@@ -98,9 +100,11 @@ func eval(sf *SetupFlags, model, on string, asJSON bool, w io.Writer) error {
 	if ds.Kind == datasets.Classification && met.Confusion != nil {
 		a := jsonNum(met.Accuracy)
 		r.Accuracy = &a
+		correct := 0
 		for i := range met.Confusion {
-			r.Correct += met.Confusion[i][i]
+			correct += met.Confusion[i][i]
 		}
+		r.Correct = &correct
 		r.Confusion = met.Confusion
 		r.Classes = ds.Classes
 	}
@@ -116,7 +120,7 @@ func eval(sf *SetupFlags, model, on string, asJSON bool, w io.Writer) error {
 	fmt.Fprintf(w, "data      %s, %s part: %d samples\n", r.Data, r.Part, r.Samples)
 	fmt.Fprintf(w, "loss      %.6f\n", met.Loss)
 	if r.Accuracy != nil {
-		fmt.Fprintf(w, "accuracy  %.4f (%d/%d)\n", met.Accuracy, r.Correct, r.Samples)
+		fmt.Fprintf(w, "accuracy  %.4f (%d/%d)\n", met.Accuracy, *r.Correct, r.Samples)
 		fmt.Fprintf(w, "\nconfusion matrix (rows: actual, columns: predicted)\n%s", confusionTable(r.Classes, r.Confusion))
 	}
 	return nil

@@ -669,3 +669,40 @@ func TestResumeExact(t *testing.T) {
 		t.Errorf("3+2 epochs differ from 5:\n%s\n%s", a, b)
 	}
 }
+
+// TestEvalJSONKeys: eval --json always has every key; a classifier that gets
+// nothing right still reports "correct": 0, and regression reports nulls.
+func TestEvalJSONKeys(t *testing.T) {
+	dir := t.TempDir()
+	// A NAND unit judged on AND: every row wrong.
+	nand := writeFile(t, dir, "nand.json", `{"format": "backprop/model", "version": 1, "inputs": 2, "cost": "quadratic",
+ "layers": [{"activation": "step", "weights": [[-1, -1]], "biases": [1.5]}],
+ "data": {"name": "and"}}`)
+	code, out, errs := runCLI("eval", "--model", nand, "--json")
+	var r map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &r) != nil {
+		t.Fatalf("exit %d: %s%s", code, out, errs)
+	}
+	for _, k := range []string{"model", "shape", "data", "part", "samples", "loss", "accuracy", "correct", "classes", "confusion"} {
+		if _, ok := r[k]; !ok {
+			t.Errorf("no %q in %s", k, out)
+		}
+	}
+	if r["correct"] != 0.0 || r["accuracy"] != 0.0 || r["samples"] != 4.0 {
+		t.Errorf("correct %v, accuracy %v, samples %v; want 0, 0, 4", r["correct"], r["accuracy"], r["samples"])
+	}
+	model := filepath.Join(dir, "sine.json")
+	if code, _, errs := runCLI("train", "--data", "sine", "--epochs", "1", "--out", model); code != 0 {
+		t.Fatal(errs)
+	}
+	code, out, errs = runCLI("eval", "--model", model, "--json")
+	r = nil
+	if code != 0 || json.Unmarshal([]byte(out), &r) != nil {
+		t.Fatalf("exit %d: %s%s", code, out, errs)
+	}
+	for _, k := range []string{"accuracy", "correct", "classes", "confusion"} {
+		if v, ok := r[k]; !ok || v != nil {
+			t.Errorf("regression %q = %v (present %v), want null", k, v, ok)
+		}
+	}
+}
