@@ -10,7 +10,10 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	gossh "golang.org/x/crypto/ssh"
+
+	"backprop/tui"
 )
 
 // needTools skips when tmux or ssh is missing, except on CI where the test
@@ -132,5 +135,55 @@ func TestE2EOpenSSHInTmux(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), gossh.FingerprintSHA256(bad.signer.PublicKey())) {
 		t.Error("rejected key's fingerprint not logged")
+	}
+}
+
+// TestE2ETrainerInTmux is the same walk with the real trainer: OpenSSH in
+// tmux opens the xor preset, steps, resizes and quits cleanly.
+func TestE2ETrainerInTmux(t *testing.T) {
+	needTools(t, "tmux", "ssh")
+	k := newKey(t)
+	_, addr, logs := startServer(t, Config{
+		AuthorizedKeysPath: writeAuthorized(t, k), Preset: "xor", DataDir: t.TempDir(),
+		NewModel: func(info SessionInfo) (tea.Model, error) {
+			m, err := tui.New(info.Options)
+			if err != nil {
+				return nil, err
+			}
+			return m, nil
+		},
+	})
+	_, port, _ := strings.Cut(addr, ":")
+	key := writeClientKey(t, k, "id")
+	x := tmux{t: t, sock: fmt.Sprintf("backprop-e2e-trainer-%d", os.Getpid())}
+	t.Cleanup(func() { _ = exec.Command("tmux", "-L", x.sock, "kill-server").Run() })
+	x.run("new-session", "-d", "-s", "a", "-x", "100", "-y", "30", sshArgs(key, port)+"; echo SSH-EXIT=$?; sleep 60")
+	x.waitFor("a", "quit")
+	x.run("send-keys", "-t", "a", "s")
+	x.run("send-keys", "-t", "a", "s")
+	// After a resize the trainer redraws for the new size: its key help
+	// moves to the new bottom line.
+	helpRow := func() int {
+		row := -1
+		for i, line := range strings.Split(x.capture("a"), "\n") {
+			if strings.Contains(line, "quit") {
+				row = i
+			}
+		}
+		return row
+	}
+	before := helpRow()
+	x.run("resize-window", "-t", "a", "-x", "120", "-y", "40")
+	deadline := time.Now().Add(10 * time.Second)
+	for helpRow() < before+10 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if r := helpRow(); r < before+10 {
+		t.Errorf("help row %d after resize (was %d), want about %d:\n%s", r, before, before+10, x.capture("a"))
+	}
+	x.run("send-keys", "-t", "a", "q")
+	x.waitFor("a", "SSH-EXIT=0")
+	if l := logs.String(); !strings.Contains(l, "msg=disconnect") || strings.Contains(l, "panic=true") {
+		t.Errorf("log:\n%s", l)
 	}
 }
