@@ -88,7 +88,7 @@ type runState struct {
 const tickPeriod = 50 * time.Millisecond
 
 // budgetShare is the share of a tick period spent training at full speed.
-const budgetShare = 0.85
+const budgetShare = 0.9
 
 // defaultSpeed picks a run speed a person can follow for small data sets
 // and full speed for big ones.
