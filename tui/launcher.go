@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // launcherItem is one line of the launcher: a preset or a file action.
@@ -112,13 +113,23 @@ func (m *Model) pick(i int) tea.Cmd {
 // launcherTop is the first row of the item list.
 const launcherTop = 3
 
+// launcherWindow is the part of the item list that fits in h rows (the
+// rest scrolls): the first item shown and how many.
+func (m *Model) launcherWindow(h int) (first, n int) {
+	n = max(h-launcherTop-5, 3) // help line, a blank line and up to 3 error lines
+	n = min(n, len(m.menu.items))
+	first = max(0, m.menu.cursor-n+1)
+	return first, n
+}
+
 func (m *Model) launcherHit(x, y int) (int, bool) {
-	w, _ := m.area()
+	w, h := m.area()
+	first, n := m.launcherWindow(h)
 	i := y - launcherTop
-	if i < 0 || i >= len(m.menu.items) || x < 0 || x >= w {
+	if i < 0 || i >= n || x < 0 || x >= w {
 		return 0, false
 	}
-	return i, true
+	return first + i, true
 }
 
 func (m *Model) launcherView() string {
@@ -132,7 +143,9 @@ func (m *Model) launcherView() string {
 	for _, it := range l.items {
 		nameW = max(nameW, lipgloss.Width(it.title))
 	}
-	for i, it := range l.items {
+	first, n := m.launcherWindow(h)
+	for i := first; i < first+n; i++ {
+		it := l.items[i]
 		line := fmt.Sprintf("  %-*s  %s", nameW, it.title, it.about)
 		if i == l.cursor {
 			line = lk.selected.Render(fit("▸ "+line[2:], w))
@@ -143,7 +156,10 @@ func (m *Model) launcherView() string {
 	}
 	b.WriteString("\n")
 	if l.err != "" {
-		b.WriteString(lk.errS.Render(l.err) + "\n")
+		msg := ansi.Wordwrap(strings.Join(strings.Fields(l.err), " "), w, "")
+		for _, line := range strings.Split(msg, "\n") {
+			b.WriteString(lk.errS.Render(line) + "\n")
+		}
 	}
 	lines := block(b.String(), w, h-1)
 	if m.prompt != nil {

