@@ -97,10 +97,12 @@ func New(cfg Config) (*Server, error) {
 		ConnectionFailedCallback: func(conn net.Conn, err error) {
 			s.log.Info("connection failed", "remote", conn.RemoteAddr().String(), "err", err)
 		},
-		PublicKeyHandler:    s.checkKey,
 		EnableProxyProtocol: cfg.ProxyProtocol,
 	}
 	// Offer only the methods that can succeed.
+	if s.keys != nil || s.teachers != nil || cfg.Open {
+		srv.PublicKeyHandler = s.checkKey
+	}
 	if cfg.Password != "" || cfg.Open {
 		srv.PasswordHandler = s.checkPassword
 	}

@@ -517,3 +517,26 @@ func TestSessionOptions(t *testing.T) {
 		}
 	}
 }
+
+// Only the configured methods are offered, so clients do not try (and the
+// log does not fill with) methods that cannot succeed.
+func TestOfferedMethods(t *testing.T) {
+	tests := []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{Password: "pw"}, "[none password]"},
+		{Config{AuthorizedKeysPath: writeAuthorized(t, newKey(t))}, "[none publickey]"},
+		{Config{TeacherKeysPath: writeAuthorized(t, newKey(t))}, "[none publickey]"},
+	}
+	for _, tc := range tests {
+		_, addr, logs := startServer(t, tc.cfg)
+		_, err := dial(addr, "u", gossh.PublicKeys(newKey(t).signer), gossh.Password("wrong"))
+		if err == nil || !strings.Contains(err.Error(), "attempted methods "+tc.want) {
+			t.Errorf("%+v: err = %v, want attempted methods %s", tc.cfg, err, tc.want)
+		}
+		if strings.Count(logs.String(), "auth rejected") != 1 {
+			t.Errorf("want exactly one logged rejection:\n%s", logs.String())
+		}
+	}
+}
