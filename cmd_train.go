@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -308,11 +309,30 @@ func train(sf *SetupFlags, o trainOpts, stdout io.Writer) error {
 	return saveOutputs(s, o)
 }
 
-// saveOutputs writes --out and --history: both or neither.
+// saveOutputs writes --out and --history: both or neither. Both files are
+// first written in full to temporary files beside their targets; only when
+// both are ready are they renamed into place, so a failure leaves any old
+// model or history file as it was.
 func saveOutputs(s *trainSession, o trainOpts) error {
-	var m *network.Model
+	type output struct{ path, tmp string }
+	var outs []output
+	cleanup := func() {
+		for _, f := range outs {
+			os.Remove(f.tmp)
+		}
+	}
+	stage := func(path string, data []byte) error {
+		tmp, err := stageFile(path, data)
+		if err != nil {
+			cleanup()
+			return fmt.Errorf("writing %s: %v; no files were written", path, err)
+		}
+		outs = append(outs, output{path, tmp})
+		return nil
+	}
 	if o.out != "" {
-		if m = s.st.Model(); m == nil {
+		m := s.st.Model()
+		if m == nil {
 			return errors.New("the engine returned no model to save; no files were written")
 		}
 		data, err := json.Marshal(s.data)
@@ -320,16 +340,26 @@ func saveOutputs(s *trainSession, o trainOpts) error {
 			return err
 		}
 		m.Data = data
-		if err := m.Save(o.out); err != nil {
+		var b bytes.Buffer
+		if err := m.Write(&b); err != nil {
 			return fmt.Errorf("%v; no files were written", err)
+		}
+		if err := stage(o.out, b.Bytes()); err != nil {
+			return err
 		}
 	}
 	if o.history != "" {
-		if err := writeAtomic(o.history, historyCSV(s.st.History())); err != nil {
-			if o.out != "" {
-				os.Remove(o.out)
+		if err := stage(o.history, historyCSV(s.st.History())); err != nil {
+			return err
+		}
+	}
+	for i, f := range outs {
+		if err := os.Rename(f.tmp, f.path); err != nil {
+			cleanup()
+			if i == 0 {
+				return fmt.Errorf("writing %s: %v; no files were written", f.path, err)
 			}
-			return fmt.Errorf("%v; no files were written", err)
+			return fmt.Errorf("writing %s: %v (%s was written)", f.path, err, outs[0].path)
 		}
 	}
 	return nil
@@ -554,28 +584,24 @@ func historyCSV(h []network.EpochStats) []byte {
 	return []byte(b.String())
 }
 
-// writeAtomic writes data to a temporary file next to path and renames it
-// into place, so readers never see a partial file.
-func writeAtomic(path string, data []byte) error {
+// stageFile writes data to a synced temporary file in path's directory
+// (renamed over path by the caller) and returns its name.
+func stageFile(path string, data []byte) (string, error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
-		return err
+		return "", err
 	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
+	if _, err = tmp.Write(data); err == nil {
+		if err = tmp.Chmod(0o644); err == nil {
+			err = tmp.Sync()
+		}
 	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
 	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
+	if err != nil {
+		os.Remove(tmp.Name())
+		return "", err
 	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return tmp.Name(), nil
 }

@@ -706,3 +706,48 @@ func TestEvalJSONKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestSaveOutputsBothOrNeither: when one of --out and --history can't be
+// written, the other file is left exactly as it was (an old model given as
+// both --model and --out used to be deleted when --history failed).
+func TestSaveOutputsBothOrNeither(t *testing.T) {
+	if st, err := os.Stat("/proc"); err != nil || !st.IsDir() {
+		t.Skip("needs /proc, a directory where files can't be created")
+	}
+	dir := t.TempDir()
+	model := filepath.Join(dir, "m.json")
+	hist := filepath.Join(dir, "h.csv")
+	if code, _, errs := runCLI("train", "--data", "xor", "--layers", "2,3,1", "--epochs", "2", "--out", model, "--history", hist); code != 0 {
+		t.Fatal(errs)
+	}
+	oldModel, _ := os.ReadFile(model)
+	oldHist, _ := os.ReadFile(hist)
+	for _, args := range [][]string{
+		{"--out", model, "--history", "/proc/qa-h.csv"},
+		{"--out", "/proc/qa-m.json", "--history", hist},
+	} {
+		code, _, errs := runCLI(append([]string{"train", "--model", model, "--epochs", "1"}, args...)...)
+		if code != 1 || !strings.Contains(errs, "no files were written") {
+			t.Errorf("%v: exit %d, %q", args, code, errs)
+		}
+		if b, err := os.ReadFile(model); err != nil || !bytes.Equal(b, oldModel) {
+			t.Errorf("%v: the model file changed or vanished (%v)", args, err)
+		}
+		if b, err := os.ReadFile(hist); err != nil || !bytes.Equal(b, oldHist) {
+			t.Errorf("%v: the history file changed or vanished (%v)", args, err)
+		}
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 2 {
+		t.Errorf("temporary files left behind: %v", ents)
+	}
+	// Both writable: both replaced.
+	if code, _, errs := runCLI("train", "--model", model, "--epochs", "1", "--out", model, "--history", hist); code != 0 {
+		t.Fatal(errs)
+	}
+	if b, _ := os.ReadFile(model); bytes.Equal(b, oldModel) {
+		t.Error("the model was not updated")
+	}
+	if b, _ := os.ReadFile(hist); bytes.Equal(b, oldHist) {
+		t.Error("the history was not updated")
+	}
+}
