@@ -335,7 +335,7 @@ func saveOutputs(s *trainSession, o trainOpts) error {
 		if m == nil {
 			return errors.New("the engine returned no model to save; no files were written")
 		}
-		data, err := json.Marshal(s.data)
+		data, err := json.Marshal(savedDataSpec(s.data))
 		if err != nil {
 			return err
 		}
@@ -582,6 +582,33 @@ func historyCSV(h []network.EpochStats) []byte {
 		fmt.Fprintf(&b, "%d,%s,%s,%s,%s\n", s.Epoch, f(s.TrainLoss), f(s.TrainAcc), f(s.TestLoss), f(s.TestAcc))
 	}
 	return []byte(b.String())
+}
+
+// savedDataSpec is spec as a model file keeps it: a CSV path, an idx:DIR
+// and --data-dir made absolute, so eval, export and --model find the data
+// from any working directory (a relative path only worked from the one
+// train ran in).
+func savedDataSpec(spec datasets.Spec) datasets.Spec {
+	abs := func(p string) string {
+		if a, err := filepath.Abs(p); err == nil {
+			return a
+		}
+		return p
+	}
+	builtin := false
+	for _, in := range datasets.Names() {
+		builtin = builtin || in.Name == spec.Name
+	}
+	switch {
+	case strings.HasPrefix(spec.Name, "idx:"):
+		spec.Name = "idx:" + abs(strings.TrimPrefix(spec.Name, "idx:"))
+	case !builtin && spec.Name != "":
+		spec.Name = abs(spec.Name)
+	}
+	if spec.DataDir != "" {
+		spec.DataDir = abs(spec.DataDir)
+	}
+	return spec
 }
 
 // stageFile writes data to a synced temporary file in path's directory

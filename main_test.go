@@ -751,3 +751,33 @@ func TestSaveOutputsBothOrNeither(t *testing.T) {
 		t.Error("the history was not updated")
 	}
 }
+
+// TestModelFindsCSVFromElsewhere: a model trained on a CSV given by a
+// relative path is evaluated, resumed and exported from another directory.
+func TestModelFindsCSVFromElsewhere(t *testing.T) {
+	dir, other := t.TempDir(), t.TempDir()
+	writeFile(t, dir, "pts.csv", "a,b,y\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n0.1,0.1,0\n0.9,0.1,1\n0.1,0.9,1\n0.9,0.9,0\n")
+	t.Chdir(dir)
+	if code, _, errs := runCLI("train", "--data", "pts.csv", "--epochs", "2", "--out", "m.json"); code != 0 {
+		t.Fatal(errs)
+	}
+	model := filepath.Join(dir, "m.json")
+	t.Chdir(other)
+	if code, out, errs := runCLI("eval", "--model", model); code != 0 || !strings.Contains(out, "pts.csv") {
+		t.Errorf("eval from another directory: exit %d\n%s%s", code, out, errs)
+	}
+	if code, _, errs := runCLI("train", "--model", model, "--epochs", "1"); code != 0 {
+		t.Errorf("resume from another directory: exit %d: %s", code, errs)
+	}
+	// Naming the same file again (relatively) keeps the model's data spec.
+	t.Chdir(dir)
+	if code, _, errs := runCLI("train", "--model", model, "--data", "pts.csv", "--epochs", "1"); code != 0 {
+		t.Errorf("resume with --data pts.csv: exit %d: %s", code, errs)
+	}
+	if s := savedDataSpec(datasets.Spec{Name: "iris"}); s.Name != "iris" {
+		t.Errorf("built-in name changed to %q", s.Name)
+	}
+	if s := savedDataSpec(datasets.Spec{Name: "idx:mn", DataDir: "d"}); s.Name != "idx:"+filepath.Join(dir, "mn") || s.DataDir != filepath.Join(dir, "d") {
+		t.Errorf("idx spec saved as %+v", s)
+	}
+}

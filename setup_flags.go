@@ -134,7 +134,8 @@ func (f *SetupFlags) Given(name string) bool {
 // is a spec to start from (a model file's data); flags given override it.
 func (f *SetupFlags) DataSpec(base *datasets.Spec) (datasets.Spec, error) {
 	var s datasets.Spec
-	if base != nil && f.Given("data") && strings.TrimSpace(f.Data) != base.Name {
+	if base != nil && f.Given("data") && savedDataSpec(datasets.Spec{Name: strings.TrimSpace(f.Data)}).Name != base.Name &&
+		strings.TrimSpace(f.Data) != base.Name {
 		base = nil // another data set: nothing of the model's spec applies
 	}
 	if base != nil {
