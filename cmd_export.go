@@ -106,7 +106,7 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 	var probes [][]float64
 	opts := network.ExportOptions{Source: "model file " + filepath.Base(*modelPath)}
 	if *dataProbes {
-		probes, opts.Probes, err = exportDataProbes(m, net, *nProbes)
+		probes, opts.Probes, err = exportDataProbes(m, *modelPath, net, *nProbes)
 	} else {
 		probes, err = network.ExportProbes(net, *nProbes, rand.New(rand.NewPCG(*seed, 0)))
 		opts.Probes = fmt.Sprintf("random inputs, uniform in [-1, 1), seed %d", *seed)
@@ -139,7 +139,7 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 // exportDataProbes takes up to n probes from the data set the model file
 // names: its test split, or the training set when there is no test split.
 // Samples that put a step unit at its threshold are skipped.
-func exportDataProbes(m *network.Model, net *network.Network, n int) (probes [][]float64, about string, err error) {
+func exportDataProbes(m *network.Model, modelPath string, net *network.Network, n int) (probes [][]float64, about string, err error) {
 	if len(m.Data) == 0 || string(m.Data) == "null" {
 		return nil, "", errors.New("--data-probes: the model file does not name its data set (drop --data-probes for random probes)")
 	}
@@ -147,6 +147,7 @@ func exportDataProbes(m *network.Model, net *network.Network, n int) (probes [][
 	if err := json.Unmarshal(m.Data, &spec); err != nil {
 		return nil, "", fmt.Errorf("--data-probes: data: %v", err)
 	}
+	spec = besideModel(modelPath, spec)
 	if spec.DataDir == "" {
 		spec.DataDir = os.Getenv("BACKPROP_DATA")
 	}

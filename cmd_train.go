@@ -165,6 +165,7 @@ func loadModelData(sf *SetupFlags, path string) (*network.Model, *datasets.Datas
 		if err := json.Unmarshal(m.Data, &s); err != nil {
 			return nil, nil, spec, fmt.Errorf("%s: data: %v", path, err)
 		}
+		s = besideModel(path, s)
 		base = &s
 	}
 	if base == nil && !sf.Given("data") {
@@ -595,18 +596,45 @@ func savedDataSpec(spec datasets.Spec) datasets.Spec {
 		}
 		return p
 	}
+	return mapDataPaths(spec, abs)
+}
+
+// besideModel is a model file's data spec with relative paths that don't
+// exist from the working directory looked up next to the model file (files
+// saved before paths were made absolute, or by the trainer).
+func besideModel(modelPath string, spec datasets.Spec) datasets.Spec {
+	return mapDataPaths(spec, func(p string) string {
+		if filepath.IsAbs(p) {
+			return p
+		}
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+		alt := filepath.Join(filepath.Dir(modelPath), p)
+		if _, err := os.Stat(alt); err == nil {
+			return alt
+		}
+		return p
+	})
+}
+
+// mapDataPaths applies f to the file paths in spec: a CSV name, the DIR of
+// idx:DIR, and DataDir. Built-in names are left alone.
+func mapDataPaths(spec datasets.Spec, f func(string) string) datasets.Spec {
 	builtin := false
 	for _, in := range datasets.Names() {
 		builtin = builtin || in.Name == spec.Name
 	}
 	switch {
 	case strings.HasPrefix(spec.Name, "idx:"):
-		spec.Name = "idx:" + abs(strings.TrimPrefix(spec.Name, "idx:"))
+		if dir := strings.TrimPrefix(spec.Name, "idx:"); dir != "" {
+			spec.Name = "idx:" + f(dir)
+		}
 	case !builtin && spec.Name != "":
-		spec.Name = abs(spec.Name)
+		spec.Name = f(spec.Name)
 	}
 	if spec.DataDir != "" {
-		spec.DataDir = abs(spec.DataDir)
+		spec.DataDir = f(spec.DataDir)
 	}
 	return spec
 }

@@ -781,3 +781,32 @@ func TestModelFindsCSVFromElsewhere(t *testing.T) {
 		t.Errorf("idx spec saved as %+v", s)
 	}
 }
+
+// TestModelDataBesideModel: a model file naming its CSV by a relative path
+// (as the trainer saves it) finds the CSV next to the model file when the
+// working directory is elsewhere: eval, train --model and export
+// --data-probes.
+func TestModelDataBesideModel(t *testing.T) {
+	dir, other := t.TempDir(), t.TempDir()
+	writeFile(t, dir, "pts.csv", "a,b,y\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n")
+	model := writeFile(t, dir, "m.json", `{"format": "backprop/model", "version": 1, "inputs": 2, "cost": "quadratic",
+ "layers": [{"activation": "sigmoid", "weights": [[1, -1], [-1, 1]], "biases": [0, 0]},
+            {"activation": "sigmoid", "weights": [[1, 1]], "biases": [-1]}],
+ "data": {"name": "pts.csv", "split": 1}}`)
+	t.Chdir(other)
+	if code, out, errs := runCLI("eval", "--model", model); code != 0 || !strings.Contains(out, "pts.csv") {
+		t.Errorf("eval: exit %d\n%s%s", code, out, errs)
+	}
+	if code, _, errs := runCLI("train", "--model", model, "--epochs", "1"); code != 0 {
+		t.Errorf("train --model: exit %d: %s", code, errs)
+	}
+	var so, se bytes.Buffer
+	if code := runExport([]string{"--format", "numpy", "--model", model, "--data-probes", "--probes", "2"}, &so, &se); code != 0 {
+		t.Errorf("export --data-probes: exit %d: %s", code, se.String())
+	}
+	// A file in the working directory still wins.
+	writeFile(t, other, "pts.csv", "a,b,c,y\n0,0,0,0\n1,1,1,1\n")
+	if code, _, errs := runCLI("eval", "--model", model); code != 2 || !strings.Contains(errs, "has 3 inputs") {
+		t.Errorf("cwd file: exit %d: %s", code, errs)
+	}
+}
