@@ -68,6 +68,15 @@ func ReadCSV(name string, r io.Reader, spec Spec) (*Dataset, error) {
 			return nil, fmt.Errorf("%s: gzip: %w", name, err)
 		}
 	}
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		hint := ""
+		if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+			hint = " (a ZIP archive, such as an .xlsx spreadsheet: save it as CSV first)"
+		} else if bytes.HasPrefix(data, []byte("\xff\xfe")) || bytes.HasPrefix(data, []byte("\xfe\xff")) {
+			hint = " (UTF-16 text: save it as UTF-8 CSV)"
+		}
+		return nil, fmt.Errorf("%s: not a CSV text file: binary data (a NUL byte at offset %d)%s", name, i, hint)
+	}
 	rw, err := parseCSV(name, data, spec)
 	if err != nil {
 		return nil, err

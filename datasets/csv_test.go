@@ -49,6 +49,9 @@ func TestCSVErrors(t *testing.T) {
 		{"ambiguous name", "a,a,y\n1,2,3\n", Spec{Target: []string{"a"}}, `target "a" names two columns (0 and 1)`},
 		{"semicolons", "a;b;label\n1;2;x\n3;4;y\n", Spec{}, `t.csv:1: the header is one column, "a;b;label"; columns must be separated by commas, and this file seems to use ";"`},
 		{"tabs", "a\tb\tlabel\n1\t2\tx\n", Spec{}, `this file seems to use "\t"`},
+		{"binary", "a,b\n1,\x002\n", Spec{}, "t.csv: not a CSV text file: binary data (a NUL byte at offset 6)"},
+		{"xlsx", "PK\x03\x04\x14\x00\x00\x00", Spec{}, "(a ZIP archive, such as an .xlsx spreadsheet: save it as CSV first)"},
+		{"utf-16", "\xff\xfea\x00,\x00b\x00\n\x00", Spec{}, "(UTF-16 text: save it as UTF-8 CSV)"},
 		{"bad gzip", "\x1f\x8bnot gzip", Spec{}, "t.csv: gzip:"},
 	}
 	for _, tt := range tests {
