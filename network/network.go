@@ -257,41 +257,7 @@ func (n *Network) Evaluate(set Set) Metrics {
 	if len(set.X) == 0 {
 		return Metrics{Loss: math.NaN(), Accuracy: math.NaN()}
 	}
-	ws := n.NewWorkspace()
-	last := n.Layers[len(n.Layers)-1]
-	classes := true
-	for _, y := range set.Y {
-		if !isClass(y) {
-			classes = false
-			break
-		}
-	}
-	var conf [][]int
-	if classes {
-		k := last.Out
-		if k == 1 {
-			k = 2
-		}
-		conf = make([][]int, k)
-		for i := range conf {
-			conf[i] = make([]int, k)
-		}
-	}
-	loss, right := 0.0, 0
-	for i, x := range set.X {
-		a := n.Forward(ws, x)
-		loss += sampleCost(n.Cost, last.Act, a, set.Y[i])
-		if classes {
-			want, got := classOf(set.Y[i]), classOf(a)
-			conf[want][got]++
-			if want == got {
-				right++
-			}
-		}
-	}
-	m := Metrics{Loss: loss / float64(len(set.X)), Accuracy: math.NaN(), Confusion: conf}
-	if classes {
-		m.Accuracy = float64(right) / float64(len(set.X))
-	}
-	return m
+	e := n.NewEvaluator(set)
+	e.Step(len(set.X))
+	return e.Metrics()
 }

@@ -150,7 +150,19 @@ type Stepper struct {
 	zeroX    []float64
 	zeroY    []float64
 	skipEval bool // benchmarks only: EpochEnd appends no metrics
+
+	// ev is the epoch-end evaluation in progress (RunFor spreads it over
+	// several calls). It changes no state that it does not recompute from
+	// the weights, so undo, saves and edits simply drop it.
+	ev *epochEval
 }
+
+// epochEval is an unfinished evaluation of the train and test sets.
+type epochEval struct{ tr, te *Evaluator }
+
+// evalChunk is how many samples the epoch-end evaluation does between
+// clock checks when RunFor has a deadline.
+const evalChunk = 256
 
 // DefaultUndoBudget bounds the memory held by undo snapshots.
 const DefaultUndoBudget = 64 << 20
@@ -242,6 +254,7 @@ func checkSet(name string, set Set, net *Network) error {
 // restart puts the stepper at the start of epoch 0 with the current weights
 // and hyper-parameters: no optimizer state, history or sums.
 func (s *Stepper) restart() {
+	s.ev = nil
 	s.c = cursor{}
 	s.perm = s.permFor(0)
 	s.c.m = s.batchSize(0)
@@ -731,11 +744,57 @@ func (s *Stepper) perceptronUpdate() {
 // Converged (no mistakes) or NotConverging (an epoch-end state repeats, or
 // MaxEpochs passed).
 func (s *Stepper) epochEnd() {
-	if !s.skipEval {
-		tr, te := s.net.Evaluate(s.train), s.net.Evaluate(s.test)
-		s.hist = append(s.hist, EpochStats{Epoch: s.c.epoch + 1, TrainLoss: tr.Loss, TrainAcc: tr.Accuracy,
-			TestLoss: te.Loss, TestAcc: te.Accuracy})
+	s.evaluate(time.Time{})
+	s.finishEpoch()
+}
+
+// evaluate runs (or continues) the epoch-end evaluation of the train and
+// test sets until it is finished or, with a non-zero deadline, the deadline
+// passes (at least one chunk is done per call). When finished it appends the
+// epoch's stats to History and reports true.
+func (s *Stepper) evaluate(deadline time.Time) bool {
+	if s.skipEval {
+		return true
 	}
+	if s.ev == nil {
+		s.ev = &epochEval{tr: s.net.NewEvaluator(s.train), te: s.net.NewEvaluator(s.test)}
+	}
+	for _, e := range [2]*Evaluator{s.ev.tr, s.ev.te} {
+		for !e.Finished() {
+			if deadline.IsZero() {
+				e.Step(e.Len())
+				break
+			}
+			e.Step(evalChunk)
+			if !e.Finished() && !time.Now().Before(deadline) {
+				return false
+			}
+		}
+	}
+	tr, te := s.ev.tr.Metrics(), s.ev.te.Metrics()
+	if s.ev.te.Len() == 0 {
+		te = Metrics{Loss: math.NaN(), Accuracy: math.NaN()}
+	}
+	s.hist = append(s.hist, EpochStats{Epoch: s.c.epoch + 1, TrainLoss: tr.Loss, TrainAcc: tr.Accuracy,
+		TestLoss: te.Loss, TestAcc: te.Accuracy})
+	s.ev = nil
+	return true
+}
+
+// Evaluating reports the progress of an unfinished epoch-end evaluation:
+// samples evaluated and the total (train + test); total is 0 when none is
+// in progress. RunFor leaves one unfinished when its budget runs out; the
+// stepper's position is then the epoch's last Update.
+func (s *Stepper) Evaluating() (done, total int) {
+	if s.ev == nil {
+		return 0, 0
+	}
+	return s.ev.tr.Done() + s.ev.te.Done(), s.ev.tr.Len() + s.ev.te.Len()
+}
+
+// finishEpoch counts the epoch, checks for overshoot and draws the next
+// epoch's order.
+func (s *Stepper) finishEpoch() {
 	s.c.epoch++
 	if s.h.Rule == Backprop {
 		now := s.maxAbsW()
@@ -832,8 +891,11 @@ func (s *Stepper) Run(n int) (int, error) {
 }
 
 // RunFor runs whole samples until budget has elapsed; it checks the clock
-// after every chunk of at most 16 samples. It always does at least one
-// sample. One undo snapshot covers the run.
+// after every chunk of at most 16 samples. An epoch's end evaluation (the
+// train and test sets) is spread over as many calls as its budget needs, in
+// chunks of 256 samples; meanwhile Pos stays at the epoch's last Update and
+// Evaluating reports the progress. Every call makes progress: at least one
+// sample, or one chunk of the evaluation. One undo snapshot covers the run.
 func (s *Stepper) RunFor(budget time.Duration) (int, error) {
 	if s.status == Diverged {
 		return 0, s.div
@@ -846,7 +908,19 @@ func (s *Stepper) RunFor(budget time.Duration) (int, error) {
 const maxChunk = 16
 
 func (s *Stepper) run(n int, deadline time.Time) (int, error) {
-	done := 0
+	done, evaluated := 0, false
+	if s.c.phase == PhaseUpdate && s.lastBatch() && s.h.Rule == Backprop && s.status != Diverged {
+		// The epoch's evaluation is due (or unfinished): it trains nothing.
+		if !s.evaluate(deadline) {
+			return 0, nil
+		}
+		s.finishEpoch()
+		s.c.phase = PhaseEpochEnd
+		if s.status == Diverged {
+			return 0, s.div
+		}
+		evaluated = true
+	}
 	if s.c.phase != PhaseIdle && !s.sampleEnd() {
 		for {
 			s.advance(false)
@@ -857,7 +931,7 @@ func (s *Stepper) run(n int, deadline time.Time) (int, error) {
 		done++
 	}
 	for done < n && s.status != Diverged {
-		if !deadline.IsZero() && done > 0 && !time.Now().Before(deadline) {
+		if !deadline.IsZero() && (done > 0 || evaluated) && !time.Now().Before(deadline) {
 			break
 		}
 		if s.h.Rule == Perceptron {
@@ -888,7 +962,10 @@ func (s *Stepper) run(n int, deadline time.Time) (int, error) {
 				break
 			}
 			if s.lastBatch() {
-				s.epochEnd()
+				if !s.evaluate(deadline) {
+					break // RunFor's budget is spent; the next call goes on
+				}
+				s.finishEpoch()
 				s.c.phase = PhaseEpochEnd
 			}
 		}
@@ -1090,6 +1167,7 @@ func (s *Stepper) SetBias(l, j int, v float64) error {
 }
 
 func (s *Stepper) edited() {
+	s.ev = nil
 	// A hand-set weight is not an overshoot: raise the epoch's reference.
 	s.startMax = slices.Clone(s.startMax)
 	for l, m := range s.maxAbsW() {

@@ -105,6 +105,7 @@ func (s *Stepper) takeSnapshot() *snapshot {
 }
 
 func (s *Stepper) restoreSnapshot(sn *snapshot) {
+	s.ev = nil
 	s.h, s.c, s.perm, s.permSeed = sn.h, sn.c, sn.perm, sn.permSeed
 	for l, layer := range s.net.Layers {
 		copy(layer.W, sn.w[l])

@@ -1,0 +1,145 @@
+package network
+
+import "math"
+
+// evalRows is how many samples ForwardBatch pushes through the kernels at
+// once (the kernels reuse each weight row across four of them).
+const evalRows = 64
+
+// BatchWorkspace holds the buffers of ForwardBatch for up to Rows samples.
+type BatchWorkspace struct {
+	z, a [][][]float64 // [layer][row]
+	zr   [][]float64
+}
+
+// NewBatchWorkspace allocates buffers for ForwardBatch of up to rows samples.
+func (n *Network) NewBatchWorkspace(rows int) *BatchWorkspace {
+	rows = max(rows, 1)
+	ws := &BatchWorkspace{}
+	for _, l := range n.Layers {
+		z, a := make([][]float64, rows), make([][]float64, rows)
+		for r := range rows {
+			z[r], a[r] = make([]float64, l.Out), make([]float64, l.Out)
+		}
+		ws.z, ws.a = append(ws.z, z), append(ws.a, a)
+	}
+	return ws
+}
+
+// Rows is the most samples one ForwardBatch call takes.
+func (ws *BatchWorkspace) Rows() int {
+	if len(ws.z) == 0 {
+		return 0
+	}
+	return len(ws.z[0])
+}
+
+// ForwardBatch computes the outputs for xs (at most ws.Rows() inputs of
+// Sizes[0] values each); out[i] is the output for xs[i], owned by ws. Each
+// output has the same bits as Forward(x) gives: the kernels sum every
+// sample in the same order however many share a call.
+func (n *Network) ForwardBatch(ws *BatchWorkspace, xs [][]float64) [][]float64 {
+	m := len(xs)
+	in := xs
+	for i, l := range n.Layers {
+		zr, ar := ws.z[i][:m], ws.a[i][:m]
+		forwardRows(l.W, l.B, l.In, l.Out, in, zr)
+		for r := range m {
+			l.Act.apply(zr[r], ar[r])
+		}
+		in = ar
+	}
+	return in
+}
+
+// Evaluator computes Evaluate's Metrics a few samples at a time, so that a
+// caller with a time budget (a UI frame) can spread a big set over many
+// calls. The sums run in sample order, so the result has the same bits as
+// Evaluate however the work is split. The network must not change between
+// calls (make a new Evaluator after an update).
+type Evaluator struct {
+	net     *Network
+	set     Set
+	next    int
+	loss    float64
+	right   int
+	classes bool
+	conf    [][]int
+	ws      *BatchWorkspace
+	// OnSample, when set, is called with every sample's index and output
+	// (owned by the Evaluator: copy what you keep).
+	OnSample func(i int, out []float64)
+}
+
+// NewEvaluator starts an evaluation of n on set.
+func (n *Network) NewEvaluator(set Set) *Evaluator {
+	e := &Evaluator{net: n, set: set, classes: len(set.X) > 0}
+	for _, y := range set.Y {
+		if !isClass(y) {
+			e.classes = false
+			break
+		}
+	}
+	if e.classes {
+		k := n.Layers[len(n.Layers)-1].Out
+		if k == 1 {
+			k = 2
+		}
+		e.conf = make([][]int, k)
+		for i := range e.conf {
+			e.conf[i] = make([]int, k)
+		}
+	}
+	return e
+}
+
+// Len is the number of samples in the set; Done how many are evaluated.
+func (e *Evaluator) Len() int  { return len(e.set.X) }
+func (e *Evaluator) Done() int { return e.next }
+
+// Finished reports whether every sample is evaluated.
+func (e *Evaluator) Finished() bool { return e.next >= len(e.set.X) }
+
+// Step evaluates up to k more samples (at least one when any are left) and
+// reports whether the evaluation is finished.
+func (e *Evaluator) Step(k int) bool {
+	if e.ws == nil && !e.Finished() {
+		e.ws = e.net.NewBatchWorkspace(min(evalRows, len(e.set.X)))
+	}
+	last := e.net.Layers[len(e.net.Layers)-1]
+	end := min(len(e.set.X), e.next+max(k, 1))
+	for e.next < end {
+		m := min(end-e.next, e.ws.Rows())
+		outs := e.net.ForwardBatch(e.ws, e.set.X[e.next:e.next+m])
+		for r, a := range outs {
+			i := e.next + r
+			y := e.set.Y[i]
+			e.loss += sampleCost(e.net.Cost, last.Act, a, y)
+			if e.classes {
+				want, got := classOf(y), classOf(a)
+				e.conf[want][got]++
+				if want == got {
+					e.right++
+				}
+			}
+			if e.OnSample != nil {
+				e.OnSample(i, a)
+			}
+		}
+		e.next += m
+	}
+	return e.Finished()
+}
+
+// Metrics returns the result over the samples evaluated so far (the whole
+// set once Finished).
+func (e *Evaluator) Metrics() Metrics {
+	if e.next == 0 {
+		return Metrics{Loss: math.NaN(), Accuracy: math.NaN(), Confusion: e.conf}
+	}
+	m := Metrics{Loss: e.loss / float64(e.next), Accuracy: math.NaN(), Confusion: e.conf}
+	if e.classes {
+		m.Accuracy = float64(e.right) / float64(e.next)
+	}
+	return m
+}

@@ -1,0 +1,123 @@
+package network
+
+import (
+	"math"
+	"slices"
+	"testing"
+)
+
+// TestEvaluatorChunks checks that Evaluator gives Evaluate's bits however
+// the work is split, and that ForwardBatch equals Forward sample by sample.
+func TestEvaluatorChunks(t *testing.T) {
+	net := mustNet(t, []int{13, 7, 4}, []Activation{Tanh, Softmax}, CrossEntropy, 5)
+	set := synth(301, 13, 4, 9)
+	want := net.Evaluate(set)
+	for _, k := range []int{1, 3, 64, 65, 300, 1000} {
+		e := net.NewEvaluator(set)
+		seen := 0
+		e.OnSample = func(i int, out []float64) {
+			if i != seen {
+				t.Fatalf("k=%d: OnSample(%d), want %d", k, i, seen)
+			}
+			seen++
+			if p := net.Predict(set.X[i]); !slices.Equal(p, out) {
+				t.Fatalf("k=%d sample %d: batch output %v, Forward %v", k, i, out, p)
+			}
+		}
+		for !e.Step(k) {
+		}
+		got := e.Metrics()
+		if math.Float64bits(got.Loss) != math.Float64bits(want.Loss) || got.Accuracy != want.Accuracy {
+			t.Fatalf("k=%d: %v/%v, want %v/%v", k, got.Loss, got.Accuracy, want.Loss, want.Accuracy)
+		}
+		if !slices.EqualFunc(got.Confusion, want.Confusion, slices.Equal) || seen != len(set.X) {
+			t.Fatalf("k=%d: confusion %v, want %v (seen %d)", k, got.Confusion, want.Confusion, seen)
+		}
+	}
+	if m := net.Evaluate(Set{}); !math.IsNaN(m.Loss) || m.Confusion != nil {
+		t.Fatalf("empty set: %+v", m)
+	}
+}
+
+// TestRunForSpreadsEvaluation runs three epochs with RunFor budgets so small
+// that every epoch-end evaluation is spread over many calls, saves, loads and
+// undoes in the middle of one, and checks weights and history against
+// Step(ByEpoch) bit for bit.
+func TestRunForSpreadsEvaluation(t *testing.T) {
+	mk := func() *Stepper {
+		h := DefaultHyper()
+		h.Batch, h.Seed, h.Opt = 7, 3, Momentum
+		return mustStepper(t, mustNet(t, []int{6, 5, 3}, []Activation{Sigmoid, Sigmoid}, Quadratic, 11),
+			h, synth(700, 6, 3, 1), synth(900, 6, 3, 2))
+	}
+	ref := mk()
+	for range 3 {
+		if err := ref.Step(ByEpoch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := mk()
+	partial, saved, undone := 0, false, false
+	var r *Stepper
+	for a.Pos().Epoch < 3 {
+		if _, err := a.RunFor(1); err != nil {
+			t.Fatal(err)
+		}
+		done, total := a.Evaluating()
+		if total == 0 {
+			continue
+		}
+		partial++
+		if p := a.Pos(); p.Phase != PhaseUpdate || done <= 0 || done >= total || total != 1600 {
+			t.Fatalf("evaluating %d/%d at %+v", done, total, p)
+		}
+		if !saved && a.Pos().Epoch == 1 {
+			r, saved = roundTrip(t, a, a.Train(), a.Test()), true
+		}
+		if !undone && a.Pos().Epoch == 2 && done > 600 {
+			// Undo the last RunFor: the evaluation starts again, same result.
+			if !a.Undo() {
+				t.Fatal("no undo")
+			}
+			if _, tot := a.Evaluating(); tot != 0 {
+				t.Fatal("undo kept a stale evaluation")
+			}
+			undone = true
+		}
+	}
+	if partial < 6 || !saved || !undone {
+		t.Fatalf("evaluation was spread over %d calls (saved %v, undone %v); want every epoch split", partial, saved, undone)
+	}
+	for r.Pos().Epoch < 3 {
+		if _, err := r.RunFor(1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, s := range map[string]*Stepper{"runfor": a, "saved mid-evaluation": r} {
+		sameWeights(t, name, ref.Net(), s.Net())
+		if ref.Pos() != s.Pos() {
+			t.Fatalf("%s: Pos %+v, want %+v", name, s.Pos(), ref.Pos())
+		}
+		h := s.History()
+		if name != "runfor" {
+			h = h[len(h)-len(ref.History()):]
+		}
+		if !slices.Equal(h, ref.History()) {
+			t.Fatalf("%s: history %v, want %v", name, h, ref.History())
+		}
+	}
+	// Stepping by phase finishes an evaluation RunFor left unfinished.
+	b := mk()
+	for {
+		b.RunFor(1)
+		if _, tot := b.Evaluating(); tot > 0 {
+			break
+		}
+	}
+	if err := b.Step(ByPhase); err != nil || b.Pos().Phase != PhaseEpochEnd || len(b.History()) != 1 {
+		t.Fatalf("Step(ByPhase) after a partial evaluation: %v at %+v, history %d", err, b.Pos(), len(b.History()))
+	}
+	if b.History()[0] != ref.History()[0] {
+		t.Fatalf("history %v, want %v", b.History()[0], ref.History()[0])
+	}
+}
