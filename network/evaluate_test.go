@@ -79,8 +79,8 @@ func TestRunForSpreadsEvaluation(t *testing.T) {
 			if !a.Undo() {
 				t.Fatal("no undo")
 			}
-			if _, tot := a.Evaluating(); tot != 0 {
-				t.Fatal("undo kept a stale evaluation")
+			if d, _ := a.Evaluating(); d != 0 {
+				t.Fatalf("undo kept a stale evaluation (%d done)", d)
 			}
 			undone = true
 		}
@@ -119,5 +119,31 @@ func TestRunForSpreadsEvaluation(t *testing.T) {
 	}
 	if b.History()[0] != ref.History()[0] {
 		t.Fatalf("history %v, want %v", b.History()[0], ref.History()[0])
+	}
+	// EvaluateFor finishes it without training.
+	c := mk()
+	if _, tot := c.Evaluating(); tot != 0 {
+		t.Fatal("an evaluation is due at the start")
+	}
+	c.Run(700)
+	if done, tot := c.Evaluating(); done != 0 || tot != 0 {
+		t.Fatalf("Run finished the epoch but Evaluating = %d/%d", done, tot)
+	}
+	c = mk()
+	for {
+		c.RunFor(1)
+		if _, tot := c.Evaluating(); tot > 0 {
+			break
+		}
+	}
+	calls := 0
+	for !c.EvaluateFor(1) {
+		calls++
+	}
+	if p := c.Pos(); calls == 0 || p.Phase != PhaseEpochEnd || p.Steps != 700 || len(c.History()) != 1 || c.History()[0] != ref.History()[0] {
+		t.Fatalf("EvaluateFor: %d calls, %+v, %v", calls, p, c.History())
+	}
+	if !c.EvaluateFor(1) || c.Pos().Steps != 700 {
+		t.Fatal("EvaluateFor with nothing due changed something")
 	}
 }

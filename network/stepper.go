@@ -781,15 +781,39 @@ func (s *Stepper) evaluate(deadline time.Time) bool {
 	return true
 }
 
-// Evaluating reports the progress of an unfinished epoch-end evaluation:
-// samples evaluated and the total (train + test); total is 0 when none is
-// in progress. RunFor leaves one unfinished when its budget runs out; the
+// Evaluating reports the epoch-end evaluation that is due or in progress:
+// samples evaluated so far and the total (train + test). total is 0 when
+// none is due. RunFor leaves one unfinished when its budget runs out; the
 // stepper's position is then the epoch's last Update.
 func (s *Stepper) Evaluating() (done, total int) {
-	if s.ev == nil {
-		return 0, 0
+	if s.ev != nil {
+		return s.ev.tr.Done() + s.ev.te.Done(), s.ev.tr.Len() + s.ev.te.Len()
 	}
-	return s.ev.tr.Done() + s.ev.te.Done(), s.ev.tr.Len() + s.ev.te.Len()
+	if s.evalDue() {
+		return 0, len(s.train.X) + len(s.test.X)
+	}
+	return 0, 0
+}
+
+// evalDue: the epoch's last Update is done and its evaluation is next.
+func (s *Stepper) evalDue() bool {
+	return s.c.phase == PhaseUpdate && s.lastBatch() && s.h.Rule == Backprop && s.status != Diverged && !s.skipEval
+}
+
+// EvaluateFor works on a due epoch-end evaluation (see Evaluating) for
+// about budget, without training; when it finishes, the epoch ends as the
+// next phase step would end it. It reports whether no evaluation is left.
+// (It changes no weights, so it records no undo snapshot.)
+func (s *Stepper) EvaluateFor(budget time.Duration) bool {
+	if !s.evalDue() {
+		return true
+	}
+	if !s.evaluate(time.Now().Add(budget)) {
+		return false
+	}
+	s.finishEpoch()
+	s.c.phase = PhaseEpochEnd
+	return true
 }
 
 // finishEpoch counts the epoch, checks for overshoot and draws the next
@@ -909,7 +933,7 @@ const maxChunk = 16
 
 func (s *Stepper) run(n int, deadline time.Time) (int, error) {
 	done, evaluated := 0, false
-	if s.c.phase == PhaseUpdate && s.lastBatch() && s.h.Rule == Backprop && s.status != Diverged {
+	if s.evalDue() {
 		// The epoch's evaluation is due (or unfinished): it trains nothing.
 		if !s.evaluate(deadline) {
 			return 0, nil
