@@ -14,6 +14,7 @@
 package bench
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -292,16 +293,24 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	return m, nil
 }
 
+// maxTyped bounds a typed weight or threshold.
+const maxTyped = 1e6
+
 func (m Model) updateTyping(k tea.KeyPressMsg) Model {
 	switch k.String() {
 	case "esc":
 		m.typing, m.buf = false, ""
 	case "enter":
 		m.typing = false
-		v, err := strconv.ParseFloat(strings.TrimSpace(m.buf), 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > 1e6 {
+		text := strings.TrimSpace(m.buf)
+		v, err := strconv.ParseFloat(text, 64)
+		switch {
+		case text == "": // nothing typed: like esc
+		case err != nil && !errors.Is(err, strconv.ErrRange) || math.IsNaN(v):
 			m.note = fmt.Sprintf("%q is not a number: type e.g. 0.5 or -1.5", m.buf)
-		} else {
+		case math.IsInf(v, 0) || math.Abs(v) > maxTyped:
+			m.note = fmt.Sprintf("%s is out of range: type a value from %g to %g", text, -maxTyped, maxTyped)
+		default:
 			m.set(m.focus, v)
 		}
 		m.buf = ""

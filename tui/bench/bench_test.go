@@ -137,6 +137,11 @@ func TestEditing(t *testing.T) {
 		{keys: "w 9 esc", w: []float64{0, 0, 0}, x: []float64{0, 0, 0}},
 		{keys: "w . enter", w: []float64{0, 0, 0}, x: []float64{0, 0, 0}, wantNote: "not a number"},
 		{keys: "w 1", w: []float64{0, 0, 0}, x: []float64{0, 0, 0}, wantInput: true},
+		{keys: "w enter", w: []float64{0, 0, 0}, x: []float64{0, 0, 0}}, // nothing typed: no complaint
+		{keys: "w 1 e 3 0 8 enter", w: []float64{0, 0, 0}, x: []float64{0, 0, 0}, wantNote: "1e308 is out of range: type a value from -1e+06 to 1e+06"},
+		{keys: "w 1 e 9 9 9 enter", w: []float64{0, 0, 0}, x: []float64{0, 0, 0}, wantNote: "1e999 is out of range"},
+		{keys: "w - 2 e 6 enter", w: []float64{0, 0, 0}, x: []float64{0, 0, 0}, wantNote: "-2e6 is out of range"},
+		{keys: "w 1 e 6 enter", w: []float64{1e6, 0, 0}, x: []float64{0, 0, 0}},
 		{keys: "a", w: []float64{0, 0, 0}, x: []float64{0, 0, 0}, unit: SigmoidUnit},
 		{keys: "a a", w: []float64{0, 0, 0}, x: []float64{0, 0, 0}},
 		{keys: "+ + R", w: []float64{0, 0, 0}, x: []float64{0, 0, 0}},
@@ -433,5 +438,13 @@ func BenchmarkView(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/frame")
 		})
+	}
+}
+
+// Enter on an empty prompt closes it like esc, without a "not a number" note.
+func TestTypeNothing(t *testing.T) {
+	m, _ := press(t, newBench(t, ""), "w enter")
+	if m.Editing() || m.note != "" {
+		t.Errorf("editing %v, note %q", m.Editing(), m.note)
 	}
 }
