@@ -256,7 +256,7 @@ func (m *Model) where() string {
 		return ""
 	}
 	p := m.sess.st.Pos()
-	w := fmt.Sprintf("%s · epoch %d · %s", cmpOr(m.sess.preset, m.sess.data.Name), p.Epoch, p.Phase)
+	w := fmt.Sprintf("%s · epoch %d · %s", cmpOr(m.sess.preset, m.sess.data.Name), epochShown(p), p.Phase)
 	if p.Phase == network.PhaseForward || p.Phase == network.PhaseBackward {
 		w += fmt.Sprintf(" L%d", p.Layer+1)
 	}

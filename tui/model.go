@@ -216,8 +216,10 @@ func (m *Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.w, m.h = msg.Width, msg.Height
 		return m, nil
 	case tea.BackgroundColorMsg:
-		m.isDark = msg.IsDark()
-		m.applyTheme()
+		if dark := msg.IsDark(); dark != m.isDark {
+			m.isDark = dark
+			m.applyTheme() // themes.New costs ~1 ms: only on a real change
+		}
 		return m, nil
 	case tea.ColorProfileMsg:
 		mono := themes.MonoProfile(msg.Profile)

@@ -327,7 +327,9 @@ func (m *Model) trainTick() (int, error) {
 	start := time.Now()
 	var n int
 	var err error
-	if per > 0 {
+	if _, due := st.Evaluating(); per > 0 && due > 0 {
+		st.EvaluateFor(grant) // slow speeds: the epoch's evaluation in slices too
+	} else if per > 0 {
 		n, err = st.Run(per)
 	} else {
 		n, err = st.RunFor(grant)

@@ -140,7 +140,7 @@ func (m *Model) statusView(w int) string {
 	// long labels when they fit, short ones otherwise
 	type field struct{ long, short, val string }
 	fields := []field{
-		{"epoch", "ep", fmt.Sprint(p.Epoch)},
+		{"epoch", "ep", fmt.Sprint(epochShown(p))},
 		{"batch", "b", fmt.Sprintf("%d/%d", p.Batch+1, batches)},
 		{"sample", "s", fmt.Sprintf("%d/%d", p.Sample+1, max(min(h.Batch, n), 1))},
 		{"phase", "", phase},
@@ -169,6 +169,9 @@ func (m *Model) statusView(w int) string {
 		b.WriteString(l.st.wrap(f.val + "  "))
 	}
 	b.WriteString(l.st.wrap(run + "  "))
+	if done, total := st.Evaluating(); done > 0 {
+		b.WriteString(l.st.wrap(fmt.Sprintf("evaluating %d%%  ", done*100/total)))
+	}
 	switch status := st.Status(); status {
 	case network.Diverged:
 		what := "diverged"
@@ -186,6 +189,15 @@ func (m *Model) statusView(w int) string {
 		b.WriteString(l.okS.Render(status.String()))
 	}
 	return fit(b.String(), w)
+}
+
+// epochShown is the epoch in progress, 1-based like History and the Sample
+// pane; at EpochEnd it is the epoch just finished.
+func epochShown(p network.Pos) int {
+	if p.Phase == network.PhaseEpochEnd {
+		return p.Epoch
+	}
+	return p.Epoch + 1
 }
 
 func humanRate(r float64) string {
