@@ -100,6 +100,9 @@ func Load(spec Spec) (*Dataset, error) {
 	case name == "mnist" || name == "fashion-mnist":
 		return loadPreset(spec)
 	case strings.HasPrefix(name, "idx:"):
+		if strings.TrimSpace(strings.TrimPrefix(name, "idx:")) == "" {
+			return nil, fmt.Errorf("%w %q: give the directory holding the idx files, e.g. idx:./mnist", ErrUnknown, name)
+		}
 		return LoadIDX(strings.TrimPrefix(name, "idx:"), name, spec)
 	}
 	for _, b := range builtins() {

@@ -243,6 +243,12 @@ func TestUnknown(t *testing.T) {
 	if !errors.Is(err, ErrUnknown) || !strings.Contains(err.Error(), "directory") {
 		t.Errorf("err = %v", err)
 	}
+	for _, name := range []string{"idx:", "idx: "} {
+		_, err = Load(Spec{Name: name})
+		if !errors.Is(err, ErrUnknown) || !strings.Contains(err.Error(), "give the directory holding the idx files, e.g. idx:./mnist") {
+			t.Errorf("%q: err = %v", name, err)
+		}
+	}
 }
 
 func TestGeneratorLabels(t *testing.T) {
