@@ -143,3 +143,31 @@ func (e *Evaluator) Metrics() Metrics {
 	}
 	return m
 }
+
+// ProbeTrace runs one sample through n without training — forward, cost,
+// output δ and backward, with the kernels training uses — and returns its
+// Trace (Z, A, Delta, Cost; GradW/GradB zero, Count 0). A UI uses it to show
+// a sample the stepper is not at (a "probe"); the stepper is not touched.
+func (n *Network) ProbeTrace(x, y []float64) *Trace {
+	L := len(n.Layers)
+	t := &Trace{X: x, Y: y, Z: make([][]float64, L), A: make([][]float64, L+1), Delta: make([][]float64, L),
+		GradW: make([][]float64, L), GradB: make([][]float64, L)}
+	t.A[0] = x
+	for l, layer := range n.Layers {
+		t.Z[l], t.A[l+1], t.Delta[l] = make([]float64, layer.Out), make([]float64, layer.Out), make([]float64, layer.Out)
+		t.GradW[l], t.GradB[l] = make([]float64, len(layer.W)), make([]float64, len(layer.B))
+		forwardRows(layer.W, layer.B, layer.In, layer.Out, t.A[l:l+1], t.Z[l:l+1])
+		layer.Act.apply(t.Z[l], t.A[l+1])
+	}
+	act := n.Layers[L-1].Act
+	t.Cost = sampleCost(n.Cost, act, t.A[L], y)
+	outputDelta(n.Cost, act, t.Z[L-1], t.A[L], y, t.Delta[L-1])
+	for l := L - 2; l >= 0; l-- {
+		next := n.Layers[l+1]
+		backRows(next.W, next.In, next.Out, t.Delta[l+1:l+2], t.Delta[l:l+1])
+		for j := range t.Delta[l] {
+			t.Delta[l][j] *= n.Layers[l].Act.deriv(t.Z[l][j], t.A[l+1][j])
+		}
+	}
+	return t
+}

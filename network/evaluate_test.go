@@ -147,3 +147,38 @@ func TestRunForSpreadsEvaluation(t *testing.T) {
 		t.Fatal("EvaluateFor with nothing due changed something")
 	}
 }
+
+// TestProbeTrace compares a probe with the stepper's own trace of the same
+// sample, phase by phase, and checks Batch.
+func TestProbeTrace(t *testing.T) {
+	compared := 0
+	for _, c := range configs {
+		s := newConfig(t, c, 23)
+		s.Step(ByEpoch)
+		s.Step(ByPhase) // load: the weights now are the ones the sample uses
+		p := s.Net().ProbeTrace(s.Trace().X, s.Trace().Y)
+		if err := s.Step(BySample); err != nil {
+			t.Fatal(err)
+		}
+		if s.Pos().Phase != PhaseAccumulate {
+			continue // batch 1: the sample ended in an update, which changed the weights
+		}
+		compared++
+		tr := s.Trace()
+		for l := range tr.Z {
+			if !slices.Equal(p.Z[l], tr.Z[l]) || !slices.Equal(p.A[l+1], tr.A[l+1]) || !slices.Equal(p.Delta[l], tr.Delta[l]) {
+				t.Fatalf("%s layer %d: probe differs from the stepper's trace", c.name, l)
+			}
+		}
+		if p.Cost != tr.Cost {
+			t.Fatalf("%s: cost %v vs %v", c.name, p.Cost, tr.Cost)
+		}
+		b := s.Batch()
+		if len(b) != s.Hyper().Batch || b[s.Pos().Sample] != s.Pos().Index {
+			t.Fatalf("%s: Batch %v at %+v", c.name, b, s.Pos())
+		}
+	}
+	if compared < 3 {
+		t.Fatalf("compared %d configs", compared)
+	}
+}

@@ -1114,6 +1114,13 @@ func (s *Stepper) Trace() *Trace {
 	return t
 }
 
+// Batch returns the training-set indices of the current mini-batch, in
+// order (a fresh slice).
+func (s *Stepper) Batch() []int {
+	end := min(s.c.start+s.c.m, len(s.perm))
+	return slices.Clone(s.perm[min(s.c.start, end):end])
+}
+
 // Status says whether training can go on.
 func (s *Stepper) Status() Status { return s.status }
 
