@@ -37,6 +37,7 @@ func runTrainer(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(w, "\ntraining flags:\n")
 		printFlags(w, fs, []string{"rule", "opt", "lr", "momentum", "batch", "l1", "l2"})
 		fmt.Fprintf(w, "\nIn the trainer press ? for every key.\n")
+		fmt.Fprintf(w, "Other commands: train, eval, export, serve (backprop help COMMAND).\n")
 	}
 	if status, ok := parseFlags(fs, args, help, stdout, stderr); !ok {
 		return status
@@ -44,6 +45,12 @@ func runTrainer(args []string, stdout, stderr io.Writer) int {
 	if !themes.Valid(opts.Theme) {
 		fmt.Fprintf(stderr, "backprop: --theme: unknown theme %q (want one of %s)\n", opts.Theme, strings.Join(themes.Names(), ", "))
 		return 2
+	}
+	if opts.Preset != "" {
+		if _, err := tui.FindPreset(opts.Preset); err != nil {
+			fmt.Fprintf(stderr, "backprop: --preset: %v\n", err)
+			return 2
+		}
 	}
 	opts.ModelPath = sf.Model
 	opts.DataDir = sf.DataDir
@@ -104,7 +111,7 @@ func trainerSetup(sf *SetupFlags, preset string) (*tui.Setup, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &tui.Setup{Data: s.Data, Net: s.Net, Hyper: s.Hyper}, nil
+		return &tui.Setup{Data: savedDataSpec(s.Data), Net: s.Net, Hyper: s.Hyper}, nil
 	}
 	p, err := tui.FindPreset(preset)
 	if err != nil {
@@ -117,18 +124,16 @@ func trainerSetup(sf *SetupFlags, preset string) (*tui.Setup, error) {
 	if setup.Hyper, err = sf.Hyper(&setup.Hyper); err != nil {
 		return nil, err
 	}
-	for _, n := range netFlagNames() {
-		if sf.Given(n) {
-			ds, err := datasets.Load(setup.Data)
-			if err != nil {
-				return nil, err
-			}
-			if setup.Net, err = sf.NetSpec(ds); err != nil {
-				return nil, err
-			}
-			break
-		}
+	// Any data or network flag: rebuild the network spec from the preset's,
+	// so its ends follow the data and unchanged choices stay the preset's.
+	ds, err := datasets.Load(setup.Data)
+	if err != nil {
+		return nil, err
 	}
+	if setup.Net, err = sf.NetSpec(ds, &setup.Net); err != nil {
+		return nil, err
+	}
+	setup.Data = savedDataSpec(setup.Data)
 	return &setup, nil
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -129,8 +130,8 @@ func TestTrainerE2E(t *testing.T) {
 		_, ph, ok := status(scr)
 		return ok && ph == "update"
 	})
-	if ep, _, _ := status(scr); ep != 0 {
-		t.Errorf("after one sample the status should still say epoch 0:\n%s", scr)
+	if ep, _, _ := status(scr); ep != 1 {
+		t.Errorf("after one sample the status should still say epoch 1 (the epoch in progress):\n%s", scr)
 	}
 	if !strings.Contains(scr, "w₁ ← w₁ − (η/m)·Σ∂C/∂w₁: ") || !strings.Contains(scr, "→") {
 		t.Errorf("the inspector should show the update old → new:\n%s", scr)
@@ -139,7 +140,7 @@ func TestTrainerE2E(t *testing.T) {
 	time.Sleep(800 * time.Millisecond)
 	s.keys("r")
 	scr = s.waitText("paused")
-	if ep, _, _ := status(scr); ep == 0 {
+	if ep, _, _ := status(scr); ep <= 1 {
 		t.Errorf("run mode did not finish an epoch in 0.8 s:\n%s", scr)
 	}
 	s.keys("u")
@@ -163,12 +164,54 @@ func TestTrainerE2E(t *testing.T) {
 		out, _ := s.tmux("display-message", "-p", "-t", s.name, "#{pane_dead}")
 		return strings.TrimSpace(out) == "1"
 	})
-	_, _ = s.tmux("kill-session", "-t", s.name)
-
+	// Start the resumed session before killing the first one: killing a
+	// server's last session makes it exit, and a new-session racing that
+	// exit fails with "server exited unexpectedly".
+	first := s.name
+	s.name = "resume"
 	s.start(80, 24, dir, bin, "--model", saved)
+	_, _ = s.tmux("kill-session", "-t", first)
 	scr = s.waitText("Topology")
 	after := statusRE.FindString(scr)
 	if after != before {
 		t.Errorf("resumed at %q, saved at %q\n%s", after, before, scr)
+	}
+}
+
+// TestTrainerSetupKeepsPreset: a flag given with --preset changes only what
+// it names; the preset's hidden layers, activations and cost stay.
+func TestTrainerSetupKeepsPreset(t *testing.T) {
+	cases := []struct {
+		args  []string
+		sizes string
+		acts  string
+		cost  string
+	}{
+		{[]string{"--cost", "quadratic"}, "[4 8 3]", "[sigmoid softmax]", "quadratic"},
+		{[]string{"--lr", "0.1"}, "[4 8 3]", "[sigmoid softmax]", "cross-entropy"},
+		{[]string{"--layers", "_,5,_"}, "[4 5 3]", "[sigmoid softmax]", "cross-entropy"},
+		{[]string{"--layers", "_,5,6,_"}, "[4 5 6 3]", "[sigmoid sigmoid softmax]", "cross-entropy"},
+		{[]string{"--data", "wine"}, "[13 8 3]", "[sigmoid softmax]", "cross-entropy"},
+	}
+	for _, c := range cases {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		sf := AddSetupFlags(fs)
+		if err := fs.Parse(c.args); err != nil {
+			t.Fatal(err)
+		}
+		setup, err := trainerSetup(sf, "iris")
+		if err != nil {
+			t.Errorf("%v: %v", c.args, err)
+			continue
+		}
+		if got := fmt.Sprint(setup.Net.Sizes); got != c.sizes {
+			t.Errorf("%v: sizes %s, want %s", c.args, got, c.sizes)
+		}
+		if got := fmt.Sprint(setup.Net.Acts); got != c.acts {
+			t.Errorf("%v: activations %s, want %s", c.args, got, c.acts)
+		}
+		if got := setup.Net.Cost.String(); got != c.cost {
+			t.Errorf("%v: cost %s, want %s", c.args, got, c.cost)
+		}
 	}
 }

@@ -264,12 +264,18 @@ func (f *SetupFlags) Hyper(base *network.Hyper) (network.Hyper, error) {
 }
 
 // NetSpec builds the network spec from --layers, --act, --out-act, --cost
-// and --init for data with the given shape.
-func (f *SetupFlags) NetSpec(ds *datasets.Dataset) (network.Spec, error) {
+// and --init for data with the given shape. base, when not nil, is a spec to
+// start from (a preset's network): flags not given keep its hidden layers,
+// activations, cost and init, and its ends follow the data.
+func (f *SetupFlags) NetSpec(ds *datasets.Dataset, base *network.Spec) (network.Spec, error) {
 	var spec network.Spec
 	in, out := len(ds.Features), len(ds.Targets)
-	sizes, err := parseLayers(f.Layers, in, out)
-	if err != nil {
+	var sizes []int
+	var err error
+	if base != nil && !f.Given("layers") && len(base.Sizes) >= 2 {
+		sizes = append([]int(nil), base.Sizes...)
+		sizes[0], sizes[len(sizes)-1] = in, out
+	} else if sizes, err = parseLayers(f.Layers, in, out); err != nil {
 		return spec, err
 	}
 	spec.Sizes = sizes
@@ -277,14 +283,24 @@ func (f *SetupFlags) NetSpec(ds *datasets.Dataset) (network.Spec, error) {
 	shape := sizesString(sizes)
 
 	// Activations: one name for all layers, or one per layer (or per hidden
-	// layer when --out-act is given). Without --act: sigmoid, with a linear
-	// output for regression.
+	// layer when --out-act is given). Without --act: the base's, else
+	// sigmoid, with a linear output for regression.
 	acts := make([]network.Activation, L)
 	for i := range acts {
 		acts[i] = network.Sigmoid
 	}
 	if ds.Kind == datasets.Regression {
 		acts[L-1] = network.Linear
+	}
+	if base != nil && len(base.Acts) == L {
+		copy(acts, base.Acts)
+	} else if base != nil && len(base.Acts) > 0 {
+		// Other depth: hidden layers take the base's first activation, the
+		// output keeps the base's output activation.
+		for i := range acts[:L-1] {
+			acts[i] = base.Acts[0]
+		}
+		acts[L-1] = base.Acts[len(base.Acts)-1]
 	}
 	if strings.TrimSpace(f.Act) != "" {
 		names := strings.Split(f.Act, ",")
@@ -329,10 +345,14 @@ func (f *SetupFlags) NetSpec(ds *datasets.Dataset) (network.Spec, error) {
 		}
 	}
 	spec.Acts = acts
-	if spec.Cost, err = network.ParseCost(f.Cost); err != nil {
+	if base != nil && !f.Given("cost") {
+		spec.Cost = base.Cost
+	} else if spec.Cost, err = network.ParseCost(f.Cost); err != nil {
 		return spec, flagErr("cost", "must be one of %s, got %q", strings.Join(network.CostNames(), ", "), f.Cost)
 	}
-	if spec.Init, err = network.ParseInit(f.Init); err != nil {
+	if base != nil && !f.Given("init") {
+		spec.Init = base.Init
+	} else if spec.Init, err = network.ParseInit(f.Init); err != nil {
 		return spec, flagErr("init", "must be one of %s, got %q", strings.Join(network.InitNames(), ", "), f.Init)
 	}
 	// Cross-entropy takes ln a and ln(1 − a): outputs outside (0, 1) make it
@@ -440,7 +460,7 @@ func (f *SetupFlags) Resolve() (*Setup, error) {
 	if err != nil {
 		return nil, err
 	}
-	ns, err := f.NetSpec(ds)
+	ns, err := f.NetSpec(ds, nil)
 	if err != nil {
 		return nil, err
 	}
