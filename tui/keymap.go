@@ -23,6 +23,10 @@ type keyMap struct {
 	Save, Load                                              key.Binding
 	NextPane, Theme, Help, Menu, Quit                       key.Binding
 	Lesson, Fork, Rejoin, Who                               key.Binding
+	PaneN                                                   key.Binding
+	// the confusion browser (the cell and probe keys work while it is open)
+	Browse, CellUp, CellDown, CellLeft, CellRight key.Binding
+	NextProbe, PrevProbe, MostConfused            key.Binding
 }
 
 func defaultKeyMap() keyMap {
@@ -30,52 +34,66 @@ func defaultKeyMap() keyMap {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc))
 	}
 	return keyMap{
-		StepNeuron: b([]string{"."}, ".", "step neuron"),
-		StepPhase:  b([]string{"space"}, "space", "step phase"),
-		StepSample: b([]string{"s"}, "s", "step sample"),
-		StepBatch:  b([]string{"b"}, "b", "step batch"),
-		StepEpoch:  b([]string{"e"}, "e", "step epoch"),
-		Run:        b([]string{"r", "enter"}, "r/enter", "run/pause"),
-		Faster:     b([]string{"+", "="}, "+", "faster"),
-		Slower:     b([]string{"-", "_"}, "-", "slower"),
-		Undo:       b([]string{"u", "ctrl+z"}, "u", "undo"),
-		Reset:      b([]string{"R"}, "R", "reset (same seed)"),
-		Reseed:     b([]string{"ctrl+r"}, "ctrl+r", "reseed"),
-		Up:         b([]string{"up", "k"}, "↑/k", "neuron up"),
-		Down:       b([]string{"down", "j"}, "↓/j", "neuron down"),
-		Left:       b([]string{"left", "h"}, "←/h", "layer left"),
-		Right:      b([]string{"right", "l"}, "→/l", "layer right"),
-		NextWeight: b([]string{"tab"}, "tab", "next weight/bias"),
-		PrevWeight: b([]string{"shift+tab"}, "shift+tab", "prev weight/bias"),
-		EditValue:  b([]string{"w"}, "w", "type weight/bias"),
-		Follow:     b([]string{"f"}, "f", "focus follows steps"),
-		LRDown:     b([]string{"["}, "[", "lr down"),
-		LRUp:       b([]string{"]"}, "]", "lr up"),
-		LRPrompt:   b([]string{"L"}, "L", "type lr"),
-		BatchDown:  b([]string{"{"}, "{", "batch ÷2"),
-		BatchUp:    b([]string{"}"}, "}", "batch ×2"),
-		Cost:       b([]string{"c"}, "c", "cycle cost"),
-		Optimizer:  b([]string{"o"}, "o", "cycle optimizer"),
-		Activation: b([]string{"a"}, "a", "cycle activation"),
-		AddNeuron:  b([]string{"n"}, "n", "add neuron"),
-		DelNeuron:  b([]string{"N"}, "N", "remove neuron"),
-		AddLayer:   b([]string{"g"}, "g", "add hidden layer"),
-		DelLayer:   b([]string{"G"}, "G", "remove hidden layer"),
-		Dataset:    b([]string{"d"}, "d", "change dataset"),
-		Noise:      b([]string{"z"}, "z", "set noise"),
-		Split:      b([]string{"x"}, "x", "set train/test split"),
-		Save:       b([]string{"S"}, "S", "save model"),
-		Load:       b([]string{"O"}, "O", "load model"),
-		NextPane:   b([]string{"v"}, "v", "next pane"),
-		Theme:      b([]string{"T"}, "T", "cycle theme"),
-		Help:       b([]string{"?"}, "?", "help"),
-		Menu:       b([]string{"esc"}, "esc", "presets menu"),
-		Quit:       b([]string{"q", "ctrl+c"}, "q", "quit"),
-		Lesson:     b([]string{"ctrl+l"}, "ctrl+l", "show/hide the lesson"),
-		Fork:       b([]string{"F"}, "F", "class: fork a copy"),
-		Rejoin:     b([]string{"J"}, "J", "class: rejoin the teacher"),
-		Who:        b([]string{"P"}, "P", "class: who is here"),
+		StepNeuron:   b([]string{"."}, ".", "step neuron"),
+		StepPhase:    b([]string{"space"}, "space", "step phase"),
+		StepSample:   b([]string{"s"}, "s", "step sample"),
+		StepBatch:    b([]string{"b"}, "b", "step batch"),
+		StepEpoch:    b([]string{"e"}, "e", "step epoch"),
+		Run:          b([]string{"r", "enter"}, "r/enter", "run/pause"),
+		Faster:       b([]string{"+", "="}, "+", "faster"),
+		Slower:       b([]string{"-", "_"}, "-", "slower"),
+		Undo:         b([]string{"u", "ctrl+z"}, "u", "undo"),
+		Reset:        b([]string{"R"}, "R", "reset (same seed)"),
+		Reseed:       b([]string{"ctrl+r"}, "ctrl+r", "reseed"),
+		Up:           b([]string{"up", "k"}, "↑/k", "neuron up"),
+		Down:         b([]string{"down", "j"}, "↓/j", "neuron down"),
+		Left:         b([]string{"left", "h"}, "←/h", "layer left"),
+		Right:        b([]string{"right", "l"}, "→/l", "layer right"),
+		NextWeight:   b([]string{"tab"}, "tab", "next weight/bias"),
+		PrevWeight:   b([]string{"shift+tab"}, "shift+tab", "prev weight/bias"),
+		EditValue:    b([]string{"w"}, "w", "type weight/bias"),
+		Follow:       b([]string{"f"}, "f", "focus follows steps"),
+		LRDown:       b([]string{"["}, "[", "lr down"),
+		LRUp:         b([]string{"]"}, "]", "lr up"),
+		LRPrompt:     b([]string{"L"}, "L", "type lr"),
+		BatchDown:    b([]string{"{"}, "{", "batch ÷2"),
+		BatchUp:      b([]string{"}"}, "}", "batch ×2"),
+		Cost:         b([]string{"c"}, "c", "cycle cost"),
+		Optimizer:    b([]string{"o"}, "o", "cycle optimizer"),
+		Activation:   b([]string{"a"}, "a", "cycle activation"),
+		AddNeuron:    b([]string{"n"}, "n", "add neuron"),
+		DelNeuron:    b([]string{"N"}, "N", "remove neuron"),
+		AddLayer:     b([]string{"g"}, "g", "add hidden layer"),
+		DelLayer:     b([]string{"G"}, "G", "remove hidden layer"),
+		Dataset:      b([]string{"d"}, "d", "change dataset"),
+		Noise:        b([]string{"z"}, "z", "set noise"),
+		Split:        b([]string{"x"}, "x", "set train/test split"),
+		Save:         b([]string{"S"}, "S", "save model"),
+		Load:         b([]string{"O"}, "O", "load model"),
+		NextPane:     b([]string{"v"}, "v", "next pane"),
+		Theme:        b([]string{"T"}, "T", "cycle theme"),
+		Help:         b([]string{"?"}, "?", "help"),
+		Menu:         b([]string{"esc"}, "esc", "presets menu"),
+		Quit:         b([]string{"q", "ctrl+c"}, "q", "quit"),
+		Lesson:       b([]string{"ctrl+l"}, "ctrl+l", "show/hide the lesson"),
+		Fork:         b([]string{"F"}, "F", "class: fork a copy"),
+		Rejoin:       b([]string{"J"}, "J", "class: rejoin the teacher"),
+		Who:          b([]string{"P"}, "P", "class: who is here"),
+		PaneN:        b([]string{"1", "2", "3", "4", "5"}, "1-5", "show pane n (tab row)"),
+		Browse:       b([]string{"C"}, "C", "browse confusion matrix"),
+		CellUp:       off([]string{"up", "k"}, "↑/k", "cell up (actual)"),
+		CellDown:     off([]string{"down", "j"}, "↓/j", "cell down (actual)"),
+		CellLeft:     off([]string{"left", "h"}, "←/h", "cell left (predicted)"),
+		CellRight:    off([]string{"right", "l"}, "→/l", "cell right (predicted)"),
+		NextProbe:    off([]string{"tab"}, "tab", "next sample in the list"),
+		PrevProbe:    off([]string{"shift+tab"}, "shift+tab", "prev sample in the list"),
+		MostConfused: off([]string{"M"}, "M", "most-confused samples"),
 	}
+}
+
+// off is a binding that starts disabled (enabled by a mode).
+func off(keys []string, k, desc string) key.Binding {
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc), key.WithDisabled())
 }
 
 func keyMatches(k tea.KeyPressMsg, b ...key.Binding) bool { return key.Matches(k, b...) }
@@ -99,6 +117,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Left, k.Right, k.Follow, k.NextWeight, k.PrevWeight, k.EditValue, k.NextPane, k.Theme},
 		{k.LRDown, k.LRUp, k.LRPrompt, k.BatchDown, k.BatchUp, k.Cost, k.Optimizer, k.Activation},
 		{k.AddNeuron, k.DelNeuron, k.AddLayer, k.DelLayer, k.Dataset, k.Noise, k.Split, k.Save, k.Load, k.Lesson, k.Fork, k.Rejoin, k.Who, k.Menu, k.Help, k.Quit},
+		{k.PaneN, k.Browse, k.CellUp, k.CellDown, k.CellLeft, k.CellRight, k.NextProbe, k.PrevProbe, k.MostConfused},
 	}
 }
 

@@ -9,23 +9,32 @@ import (
 // TestKeymapNoConflicts checks that no key is bound twice in the trainer and
 // that every binding has help text.
 func TestKeymapNoConflicts(t *testing.T) {
-	seen := map[string]string{}
-	for _, group := range defaultKeyMap().FullHelp() {
-		for _, b := range group {
-			h := b.Help()
-			if h.Key == "" || h.Desc == "" {
-				t.Errorf("binding %v has no help", b.Keys())
-			}
-			for _, k := range b.Keys() {
-				if other, ok := seen[k]; ok && other != h.Desc {
-					t.Errorf("key %q bound to %q and %q", k, other, h.Desc)
+	all := map[string]bool{}
+	for _, browse := range []bool{false, true} {
+		km := defaultKeyMap()
+		km.setBrowse(browse)
+		seen := map[string]string{}
+		for _, group := range km.FullHelp() {
+			for _, b := range group {
+				h := b.Help()
+				if h.Key == "" || h.Desc == "" {
+					t.Errorf("binding %v has no help", b.Keys())
 				}
-				seen[k] = h.Desc
+				if !b.Enabled() {
+					continue
+				}
+				for _, k := range b.Keys() {
+					if other, ok := seen[k]; ok && other != h.Desc {
+						t.Errorf("browse %v: key %q bound to %q and %q", browse, k, other, h.Desc)
+					}
+					seen[k] = h.Desc
+					all[k] = true
+				}
 			}
 		}
 	}
-	if len(seen) < 40 {
-		t.Errorf("only %d keys bound", len(seen))
+	if len(all) < 40 {
+		t.Errorf("only %d keys bound", len(all))
 	}
 }
 

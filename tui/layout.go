@@ -11,6 +11,9 @@ const (
 	PaneLoss
 	PaneBoundary
 	PaneSample
+	// PaneConfusion is the confusion browser; it takes the Weights pane's
+	// place (or the tabbed slot) while open.
+	PaneConfusion
 	numPanes
 )
 
@@ -30,6 +33,8 @@ func (k PaneKind) String() string {
 		return "Boundary"
 	case PaneSample:
 		return "Sample"
+	case PaneConfusion:
+		return "Confusion"
 	}
 	return "?"
 }

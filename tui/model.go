@@ -62,6 +62,8 @@ type Model struct {
 
 	run runState
 
+	browse browseState
+
 	flash    string
 	flashErr bool
 
@@ -201,7 +203,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		_, c := m.route(msg)
 		cmd = tea.Batch(cmd, c)
 	}
-	cmd = tea.Batch(cmd, m.classAfter())
+	cmd = tea.Batch(cmd, m.classAfter(), m.browseRefresh())
 	if m.lesson.on {
 		var c tea.Cmd
 		m.lesson.m, c = m.lesson.m.Sync(m.live())
@@ -230,6 +232,8 @@ func (m *Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case runTickMsg:
 		return m, m.onTick(msg)
+	case browseEvalMsg:
+		return m, m.onBrowseEval(msg)
 	}
 	if m.prompt != nil {
 		if k, ok := msg.(tea.KeyPressMsg); ok {

@@ -3,6 +3,7 @@ package tui
 import (
 	"strings"
 
+	"backprop/network"
 	"backprop/themes"
 	"backprop/tui/panes"
 )
@@ -41,7 +42,7 @@ func (m *Model) paneInput(w, h int) panes.Input {
 		m.view = &viewState{}
 	}
 	f := s.focus
-	return panes.Input{
+	in := panes.Input{
 		Net:         st.Net(),
 		Trace:       st.Trace(),
 		Pos:         st.Pos(),
@@ -56,7 +57,21 @@ func (m *Model) paneInput(w, h int) panes.Input {
 		W:           w,
 		H:           h,
 		Cache:       &m.view.cache,
+		Batch:       st.Batch(),
 	}
+	if tr, label := m.probe(); tr != nil {
+		// a probe: the whole sample is computed (forward, cost, δ)
+		in.Trace, in.Probe, in.Batch = tr, label, nil
+		last := len(st.Net().Layers) - 1
+		if last >= 0 {
+			in.Pos = network.Pos{Epoch: in.Pos.Epoch, Phase: network.PhaseBackward, Layer: 0,
+				Neuron: st.Net().Layers[0].Out - 1, Steps: in.Pos.Steps}
+			if last == 0 {
+				in.Pos.Phase, in.Pos.Layer, in.Pos.Neuron = network.PhaseOutputDelta, 0, st.Net().Layers[0].Out-1
+			}
+		}
+	}
+	return in
 }
 
 func topologyHit(in panes.Input, x, y int) (Focus, bool) {
@@ -86,6 +101,9 @@ func (m *Model) renderPane(k PaneKind, w, h int) []string {
 		s = panes.Boundary(in)
 	case PaneSample:
 		s = panes.Sample(in)
+	case PaneConfusion:
+		in.Browse = m.browseInput()
+		s = panes.Confusion(in)
 	}
 	lines := strings.Split(s, "\n")
 	if len(lines) == h {

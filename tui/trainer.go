@@ -46,6 +46,28 @@ func (m *Model) trainerKey(k tea.KeyPressMsg) tea.Cmd {
 		return tea.Quit
 	case key.Matches(k, km.Help):
 		m.showHelp = !m.showHelp
+	case key.Matches(k, km.Browse):
+		return m.toggleBrowse()
+	case key.Matches(k, km.CellUp):
+		m.moveCell(-1, 0)
+	case key.Matches(k, km.CellDown):
+		m.moveCell(1, 0)
+	case key.Matches(k, km.CellLeft):
+		m.moveCell(0, -1)
+	case key.Matches(k, km.CellRight):
+		m.moveCell(0, 1)
+	case key.Matches(k, km.NextProbe):
+		m.moveProbe(1)
+	case key.Matches(k, km.PrevProbe):
+		m.moveProbe(-1)
+	case key.Matches(k, km.MostConfused):
+		m.toggleMost()
+	case key.Matches(k, km.PaneN):
+		if tabs := tabbedPanes(); len(k.Text) == 1 && k.Text[0] >= '1' && int(k.Text[0]-'1') < len(tabs) {
+			m.tab = tabs[k.Text[0]-'1']
+		}
+	case key.Matches(k, km.Menu) && m.browse.on && !m.showHelp:
+		return m.toggleBrowse()
 	case key.Matches(k, km.Menu):
 		if m.showHelp {
 			m.showHelp = false
@@ -218,6 +240,7 @@ func (m *Model) setHyper(h network.Hyper, ok string) {
 func (m *Model) step(g network.Granularity) {
 	s := m.sess
 	m.run.on = false
+	m.browse.noProbe = true // the panes follow training again
 	err := s.st.Step(g)
 	s.version++
 	if err != nil {
@@ -716,7 +739,7 @@ func (m *Model) nextTab() {
 // click focuses the neuron under the mouse, or switches tabs.
 func (m *Model) click(ms tea.Mouse) {
 	w, h := m.area()
-	scr := Layout(w, h, m.tab)
+	scr := m.layout(w, h)
 	if scr.TooSmall || m.showHelp {
 		return
 	}

@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -41,10 +42,27 @@ func (m *Model) tabsView(w int) string {
 	return fit(b.String(), w)
 }
 
+// layout is Layout with the confusion browser, when open, in place of the
+// Weights pane (full size) or of the tabbed pane (compact).
+func (m *Model) layout(w, h int) Screen {
+	scr := Layout(w, h, m.tab)
+	if !m.browse.on || scr.TooSmall {
+		return scr
+	}
+	panes := slices.Clone(scr.Panes)
+	for i, p := range panes {
+		if p.Kind == PaneWeights || scr.Tabs.W > 0 && isTabbed(p.Kind) {
+			panes[i].Kind = PaneConfusion
+		}
+	}
+	scr.Panes = panes
+	return scr
+}
+
 // trainerView composes the trainer screen from the layout.
 func (m *Model) trainerView() string {
 	w, h := m.area()
-	scr := Layout(w, h, m.tab)
+	scr := m.layout(w, h)
 	lines := make([]string, h)
 	if !scr.Tabs.Empty() {
 		lines[scr.Tabs.Y] = m.tabsView(scr.Tabs.W)

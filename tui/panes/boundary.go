@@ -370,7 +370,11 @@ func images(in Input) string {
 	if capRows > 0 && dh < in.H {
 		y := min(dh, in.H-1)
 		var l line
-		l.add("sample", st.SGR.Dim)
+		if in.Probe != "" {
+			l.add("probe", st.SGR.Accent)
+		} else {
+			l.add("sample", st.SGR.Dim)
+		}
 		if in.inputDone() && in.Trace != nil && len(in.Trace.Y) > 0 {
 			k := classOf(in.Trace.Y)
 			l.add(" "+className(d, k), st.SGR.Text)

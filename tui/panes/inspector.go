@@ -78,6 +78,10 @@ func inspectorHeader(in Input, st *themes.Styles) []line {
 		status.add("converged: a whole epoch without a mistake", st.SGR.OK)
 	case in.Status == network.NotConverging:
 		status.add("not converging: a single perceptron cannot separate this data", st.SGR.Warn)
+	case in.Probe != "":
+		status.add("probe ", st.SGR.Dim)
+		status.add(in.Probe, st.SGR.Accent)
+		status.add("  (no training; a step returns)", st.SGR.Dim)
 	default:
 		status.add("done ", st.SGR.Dim)
 		status.add(stepLabel(in.Pos), st.SGR.Phase)

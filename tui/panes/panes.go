@@ -54,6 +54,11 @@ type Input struct {
 	// Batch optionally lists the training-set indices of the current
 	// mini-batch, in order (the Sample pane shows them; nil: not shown).
 	Batch []int
+	// Probe, when set, says that Trace is a probe — a sample run through
+	// the network without training (e.g. "test #123") — not the stepper's.
+	Probe string
+	// Browse is the Confusion pane's content (nil: not browsing).
+	Browse *Browse
 }
 
 // styles returns in.Styles, or mono styles when none were given.

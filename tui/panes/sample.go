@@ -32,7 +32,11 @@ func Sample(in Input) string {
 	var ls []line
 
 	// Position.
-	{
+	if in.Probe != "" {
+		var l line
+		l.add("probe ", st.SGR.Dim).add(in.Probe, st.SGR.Accent)
+		ls = append(ls, l)
+	} else {
 		var l line
 		m := max(in.Hyper.Batch, 1)
 		// The epoch in progress, 1-based like History; at EpochEnd the one
@@ -50,7 +54,7 @@ func Sample(in Input) string {
 		l.add(fmt.Sprintf(" · #%d", in.Pos.Index), st.SGR.Dim)
 		ls = append(ls, l)
 	}
-	if len(in.Batch) > 0 {
+	if len(in.Batch) > 0 && in.Probe == "" {
 		ls = append(ls, batchLine(in, st))
 	}
 	if tr == nil || !in.inputDone() {
