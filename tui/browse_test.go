@@ -1,0 +1,178 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/golden"
+)
+
+// settle runs cmd and every command its messages return, feeding each
+// message to m, except run-mode ticks (tests drive those themselves).
+func settle(m *Model, cmd tea.Cmd) {
+	for n := 0; cmd != nil && n < 100; n++ {
+		msg := cmd()
+		cmd = nil
+		switch msg := msg.(type) {
+		case tea.BatchMsg:
+			var next []tea.Cmd
+			for _, c := range msg {
+				if c == nil {
+					continue
+				}
+				if r := c(); r != nil {
+					if _, tick := r.(runTickMsg); tick {
+						continue
+					}
+					_, c2 := m.Update(r)
+					next = append(next, c2)
+				}
+			}
+			cmd = tea.Batch(next...)
+		case runTickMsg, nil:
+		default:
+			_, cmd = m.Update(msg)
+		}
+	}
+}
+
+func pressSettle(m *Model, keys ...string) {
+	for _, k := range keys {
+		_, cmd := m.Update(keyMsg(k))
+		settle(m, cmd)
+	}
+}
+
+// TestBrowseConfusion opens the confusion browser on the digits preset after
+// an epoch, moves the cursor, steps through a cell's samples and the
+// most-confused list, and checks that the probe shows in the panes without
+// changing training.
+func TestBrowseConfusion(t *testing.T) {
+	m := newTestModel(t, Options{Preset: "digits"}, 120, 40)
+	press(m, "e")
+	before := m.sess.st.Pos()
+	pressSettle(m, "C")
+	b := &m.browse
+	if !b.on || b.res == nil || b.res.conf == nil || b.inflight {
+		t.Fatalf("browser not ready: on %v res %v inflight %v", b.on, b.res != nil, b.inflight)
+	}
+	if n := len(b.res.target); n != len(m.sess.data.Test.X) {
+		t.Fatalf("evaluated %d samples, want the test set's %d", n, len(m.sess.data.Test.X))
+	}
+	scr := screen(t, m)
+	if !strings.Contains(scr, "Confusion") || strings.Contains(scr, "Weights") {
+		t.Fatalf("the Confusion pane should replace Weights:\n%s", scr)
+	}
+	// The cursor starts at 0→0; move to a wrong cell with samples.
+	found := false
+	for r := 0; r < 10 && !found; r++ {
+		for c := 0; c < 10; c++ {
+			if r != c && b.res.conf[r][c] > 1 {
+				for b.row != r {
+					pressSettle(m, "down")
+				}
+				for b.col != c {
+					pressSettle(m, "l")
+				}
+				found = true
+				break
+			}
+		}
+	}
+	if !found {
+		t.Skip("no confused cell with two samples")
+	}
+	if len(b.list) != b.res.conf[b.row][b.col] {
+		t.Fatalf("cell %d→%d lists %d samples, matrix says %d", b.row, b.col, len(b.list), b.res.conf[b.row][b.col])
+	}
+	if m.sess.focus.Layer != 0 || m.sess.focus.Neuron != 0 {
+		// arrows moved the cell, not the neuron focus
+		if f := m.sess.focus; f.Layer != 1 {
+			t.Logf("focus %+v", f)
+		}
+	}
+	first := b.list[0]
+	if first.Target != b.row || first.Pred != b.col || b.list[1].Prob > first.Prob {
+		t.Fatalf("list not sorted by confidence: %+v", b.list[:2])
+	}
+	tr, label := m.probe()
+	if tr == nil || !strings.Contains(label, "test #") {
+		t.Fatalf("no probe: %q", label)
+	}
+	in := m.paneInput(40, 10)
+	if in.Probe == "" || &in.Trace.X[0] != &m.sess.data.Test.X[first.Index][0] {
+		t.Fatal("the panes do not show the probed sample")
+	}
+	pressSettle(m, "tab")
+	if b.sel != 1 {
+		t.Fatalf("tab: sel %d", b.sel)
+	}
+	pressSettle(m, "shift+tab", "shift+tab")
+	if b.sel != len(b.list)-1 {
+		t.Fatalf("shift+tab wraps: sel %d of %d", b.sel, len(b.list))
+	}
+	scr = screen(t, m)
+	if !strings.Contains(scr, "probe") || !strings.Contains(scr, "wrong") {
+		t.Fatalf("screen lacks the probe or the cell list:\n%s", scr)
+	}
+	// Most confused: every mistake, most confident first.
+	pressSettle(m, "M")
+	wrong := 0
+	for r := range b.res.conf {
+		for c, v := range b.res.conf[r] {
+			if r != c {
+				wrong += v
+			}
+		}
+	}
+	if !b.most || len(b.list) != wrong {
+		t.Fatalf("most confused lists %d, want %d", len(b.list), wrong)
+	}
+	for i := 1; i < len(b.list); i++ {
+		if b.list[i].Prob > b.list[i-1].Prob || b.list[i].Target == b.list[i].Pred {
+			t.Fatalf("most-confused list out of order at %d", i)
+		}
+	}
+	if !strings.Contains(screen(t, m), "most confused") {
+		t.Fatal("screen lacks the most-confused list")
+	}
+	// Browsing changed no training state.
+	if m.sess.st.Pos() != before {
+		t.Fatalf("browsing moved training: %+v → %+v", before, m.sess.st.Pos())
+	}
+	// A step hands the panes back to training; the browser re-evaluates.
+	pressSettle(m, "s")
+	if tr, _ := m.probe(); tr != nil || m.paneInput(40, 10).Probe != "" {
+		t.Fatal("still probing after a step")
+	}
+	if b.res.version != m.sess.version {
+		t.Fatal("no re-evaluation after the weights changed")
+	}
+	pressSettle(m, "esc")
+	if b.on || m.screen != screenTrainer {
+		t.Fatal("esc should close the browser, not leave the trainer")
+	}
+	if !m.keys.Up.Enabled() || m.keys.CellUp.Enabled() {
+		t.Fatal("keys not restored after closing")
+	}
+}
+
+// TestGoldenMNIST draws the mnist preset at 120×40 after a few samples,
+// and with the confusion browser open after a mini-batch (real MNIST; skipped
+// without the data unless CI=true).
+func TestGoldenMNIST(t *testing.T) {
+	dir := mnistDir(t)
+	m := newTestModel(t, Options{Preset: "mnist", DataDir: dir}, 120, 40)
+	press(m, "s", "s", "s", "space", "space")
+	t.Run("120x40", func(t *testing.T) { golden.RequireEqual(t, screen(t, m)) })
+	pressSettle(m, "b", "C", "down", "down", "l", "tab", "tab")
+	t.Run("browse", func(t *testing.T) { golden.RequireEqual(t, screen(t, m)) })
+	pressSettle(m, "M")
+	t.Run("most-confused", func(t *testing.T) { golden.RequireEqual(t, screen(t, m)) })
+	m2 := newTestModel(t, Options{Preset: "mnist", DataDir: dir}, 80, 24)
+	press(m2, "s", "s", "space")
+	t.Run("80x24", func(t *testing.T) { golden.RequireEqual(t, screen(t, m2)) })
+	pressSettle(m2, "C")
+	t.Run("80x24-browse", func(t *testing.T) { golden.RequireEqual(t, screen(t, m2)) })
+}
