@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -20,10 +21,81 @@ import (
 	"backprop/tui"
 )
 
+// serveFlagGroups lists serve's flags by topic, for --help.
+var serveFlagGroups = []struct {
+	title string
+	names []string
+}{
+	{"listening", []string{"listen", "host-key", "proxy-protocol"}},
+	{"authentication (at least one is required)", []string{"authorized-keys", "password-file", "open", "teacher-key"}},
+	{"limits", []string{"max-sessions", "idle-timeout", "max-timeout", "rate-limit", "rate-burst", "cpu-share", "max-fps", "max-neurons", "max-weights", "max-samples"}},
+	{"sessions", []string{"preset", "data-dir", "datasets-dir"}},
+	{"operation", []string{"log-format", "shutdown-timeout"}},
+}
+
+// serveHelp is `backprop serve --help`.
+func serveHelp(fs *flag.FlagSet) func(io.Writer) {
+	return func(w io.Writer) {
+		fmt.Fprintf(w, `usage: backprop serve [flags]
+
+Serve the trainer over SSH; students connect with `+"`ssh -p 2222 host`"+`.
+Authentication is required: --authorized-keys, --password-file,
+BACKPROP_PASSWORD, or --open.
+`)
+		for _, g := range serveFlagGroups {
+			fmt.Fprintf(w, "\n%s:\n", g.title)
+			printFlags(w, fs, g.names)
+		}
+		fmt.Fprintf(w, `
+exit status: 0 stopped by SIGINT/SIGTERM; 1 could not serve; 2 bad flags or
+no authentication configured.
+`)
+	}
+}
+
+// checkServeFlags refuses numeric flag values that server.Config would
+// silently replace by its default (0 means "default" there) or reject later
+// under a Go field name: every limit is positive, or -1 where the help says
+// "-1: unlimited/never/no cap".
+func checkServeFlags(fs *flag.FlagSet) error {
+	minusOne := map[string]string{
+		"max-sessions": "-1 for unlimited", "rate-limit": "-1 for unlimited", "max-fps": "-1 for no cap",
+		"idle-timeout": "-1s for never", "max-timeout": "-1s for never",
+	}
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		if err != nil {
+			return
+		}
+		var v float64
+		switch g := f.Value.(flag.Getter).Get().(type) {
+		case int:
+			v = float64(g)
+		case float64:
+			v = g
+		case time.Duration:
+			v = g.Seconds()
+		default:
+			return
+		}
+		if v > 0 && !math.IsInf(v, 1) {
+			return
+		}
+		if alt, ok := minusOne[f.Name]; ok {
+			if v < 0 && !math.IsInf(v, -1) {
+				return
+			}
+			err = fmt.Errorf("--%s %s: want a positive value, or %s", f.Name, f.Value, alt)
+			return
+		}
+		err = fmt.Errorf("--%s %s: want a positive value", f.Name, f.Value)
+	})
+	return err
+}
+
 // runServe serves the trainer over SSH: `backprop serve`.
 func runServe(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var (
 		cfg          server.Config
 		passwordFile string
@@ -41,7 +113,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", server.DefaultIdleTimeout, "end a session after this long without input (-1s: never)")
 	fs.DurationVar(&cfg.MaxTimeout, "max-timeout", server.DefaultMaxTimeout, "end any session after this long (-1s: never)")
 	fs.Float64Var(&cfg.RatePerMinute, "rate-limit", server.DefaultRatePerMinute, "new connections per minute per client IP (-1: unlimited)")
-	fs.IntVar(&cfg.RateBurst, "rate-burst", server.DefaultRateBurst, "connections per client IP allowed at once before -rate-limit applies")
+	fs.IntVar(&cfg.RateBurst, "rate-burst", server.DefaultRateBurst, "connections per client IP allowed at once before --rate-limit applies")
 	fs.Float64Var(&cfg.CPUShare, "cpu-share", server.DefaultCPUShare, "cores that all sessions' training may use together, shared fairly")
 	fs.Float64Var(&cfg.MaxFrameRate, "max-fps", server.DefaultMaxFrameRate, "redraws per second for a session's screen while it trains (key presses are always drawn at once; -1: no cap)")
 	fs.IntVar(&cfg.Limits.MaxNeurons, "max-neurons", server.DefaultMaxNeurons, "per-session cap on neurons")
@@ -53,18 +125,11 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&cfg.ProxyProtocol, "proxy-protocol", false, "accept a PROXY protocol header (HAProxy send-proxy) so logs and rate limits see real client addresses; only behind such a proxy")
 	fs.StringVar(&logFormat, "log-format", "text", "log format on stderr: text or json")
 	fs.DurationVar(&shutdownWait, "shutdown-timeout", 10*time.Second, "on SIGINT/SIGTERM, how long to wait for sessions to end")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: backprop serve [flags]\n\nServe the trainer over SSH; students connect with `ssh -p 2222 host`.\nAuthentication is required: -authorized-keys, -password-file, BACKPROP_PASSWORD, or -open.\n\nflags:\n")
-		fs.PrintDefaults()
+	if status, ok := parseFlags(fs, args, serveHelp(fs), stdout, stderr); !ok {
+		return status
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "serve: unexpected argument %q\n", fs.Arg(0))
+	if err := checkServeFlags(fs); err != nil {
+		fmt.Fprintf(stderr, "backprop serve: %v\nRun backprop serve --help for the flags.\n", err)
 		return 2
 	}
 	var handler slog.Handler
@@ -74,7 +139,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	case "json":
 		handler = slog.NewJSONHandler(stderr, nil)
 	default:
-		fmt.Fprintf(stderr, "serve: -log-format %q: want text or json\n", logFormat)
+		fmt.Fprintf(stderr, "serve: --log-format %q: want text or json\n", logFormat)
 		return 2
 	}
 	cfg.Logger = slog.New(handler)
@@ -87,14 +152,14 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	cfg.Password = pw
 	if cfg.Preset != "" {
 		if _, err := tui.FindPreset(cfg.Preset); err != nil {
-			fmt.Fprintf(stderr, "serve: -preset: %v\n", err)
+			fmt.Fprintf(stderr, "serve: --preset: %v\n", err)
 			return 2
 		}
 	}
 	cfg.NewModel = trainerFactory
 	if cfg.DataDir != "" {
 		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-			fmt.Fprintf(stderr, "serve: -data-dir: %v\n", err)
+			fmt.Fprintf(stderr, "serve: --data-dir: %v\n", err)
 			return 1
 		}
 	}

@@ -44,7 +44,16 @@ func TestServeFlagErrors(t *testing.T) {
 		{[]string{"--password-file", "/nonexistent/pw"}, "-password-file"},
 		{[]string{"--password-file", empty}, "first line is empty"},
 		{[]string{"--open", "extra"}, "unexpected argument"},
-		{[]string{"--open", "--cpu-share", "-1"}, "CPUShare"},
+		{[]string{"--open", "--cpu-share", "-1"}, "backprop serve: --cpu-share -1: want a positive value\n"},
+		{[]string{"--open", "--cpu-share", "0"}, "--cpu-share 0: want a positive value"},
+		{[]string{"--open", "--cpu-share", "NaN"}, "--cpu-share NaN: want a positive value"},
+		{[]string{"--open", "--max-sessions", "0"}, "--max-sessions 0: want a positive value, or -1 for unlimited"},
+		{[]string{"--open", "--max-fps", "0"}, "--max-fps 0: want a positive value, or -1 for no cap"},
+		{[]string{"--open", "--idle-timeout", "0s"}, "--idle-timeout 0s: want a positive value, or -1s for never"},
+		{[]string{"--open", "--max-weights", "-5"}, "--max-weights -5: want a positive value"},
+		{[]string{"--open", "--rate-burst", "0"}, "--rate-burst 0: want a positive value"},
+		{[]string{"--open", "--bogus"}, "backprop serve: unknown flag --bogus\nRun backprop serve --help for the flags.\n"},
+		{[]string{"--open", "--max-sessions", "x"}, "invalid value \"x\" for flag --max-sessions"},
 		{[]string{"--open", "--preset", "no-such-preset"}, "-preset"},
 	}
 	for _, tc := range tests {
@@ -52,8 +61,46 @@ func TestServeFlagErrors(t *testing.T) {
 		if code := runServe(tc.args, &out, &errb); code == 0 {
 			t.Errorf("%v: exit 0", tc.args)
 		}
+		if strings.Count(errb.String(), "\n") > 2 {
+			t.Errorf("%v: want a short message, got %d lines:\n%s", tc.args, strings.Count(errb.String(), "\n"), errb.String())
+		}
 		if !strings.Contains(errb.String(), tc.want) {
 			t.Errorf("%v: stderr = %q, want %q", tc.args, errb.String(), tc.want)
+		}
+	}
+}
+
+func TestServeHelp(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	var out, errb bytes.Buffer
+	if code := runServe([]string{"--help"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d, want 0; stderr %q", code, errb.String())
+	}
+	if errb.Len() != 0 {
+		t.Errorf("help went to stderr: %q", errb.String())
+	}
+	help := out.String()
+	// every flag is listed once, as --name, like the other commands' help
+	seen := map[string]bool{}
+	for _, g := range serveFlagGroups {
+		for _, n := range g.names {
+			if seen[n] {
+				t.Errorf("flag %s in two groups", n)
+			}
+			seen[n] = true
+		}
+	}
+	for _, line := range strings.Split(help, "\n") {
+		if f := strings.Fields(line); len(f) > 0 && strings.HasPrefix(f[0], "-") && !strings.HasPrefix(f[0], "--") {
+			t.Errorf("single-dash flag in help: %q", line)
+		}
+	}
+	for _, want := range []string{"--listen", "--authorized-keys", "--password-file", "--open", "--teacher-key", "--max-sessions",
+		"--idle-timeout", "--max-timeout", "--rate-limit", "--rate-burst", "--cpu-share", "--max-fps", "--max-neurons",
+		"--max-weights", "--max-samples", "--data-dir", "--datasets-dir", "--preset", "--proxy-protocol", "--log-format",
+		"--shutdown-timeout", "--host-key"} {
+		if strings.Count(help, "  "+want+" ") != 1 {
+			t.Errorf("help lists %s %d times, want once:\n%s", want, strings.Count(help, "  "+want+" "), help)
 		}
 	}
 }
