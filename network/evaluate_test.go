@@ -182,3 +182,33 @@ func TestProbeTrace(t *testing.T) {
 		t.Fatalf("compared %d configs", compared)
 	}
 }
+
+// TestStepEpochFastPath checks Step(ByEpoch) (which runs the rest of the
+// epoch on the fast path) against phase steps to the epoch's end, from
+// every kind of position.
+func TestStepEpochFastPath(t *testing.T) {
+	for _, c := range configs {
+		for _, pre := range []int{0, 1, 3, 7, 12, 40, 95} {
+			a, b := newConfig(t, c, 23), newConfig(t, c, 23)
+			for range pre {
+				a.Step(ByPhase)
+				b.Step(ByPhase)
+			}
+			if err := a.Step(ByEpoch); err != nil {
+				t.Fatal(err)
+			}
+			for {
+				if err := b.Step(ByPhase); err != nil {
+					t.Fatal(err)
+				}
+				if b.Pos().Phase == PhaseEpochEnd {
+					break
+				}
+			}
+			sameWeights(t, c.name, a.Net(), b.Net())
+			if a.Pos() != b.Pos() || !slices.Equal(a.History(), b.History()) {
+				t.Fatalf("%s after %d phases: %+v vs %+v", c.name, pre, a.Pos(), b.Pos())
+			}
+		}
+	}
+}

@@ -881,9 +881,21 @@ func (s *Stepper) Step(g Granularity) error {
 		return fmt.Errorf("network: invalid granularity %d", g)
 	}
 	s.pushUndo()
-	switch g {
-	case ByNeuron, ByPhase:
+	switch {
+	case g == ByNeuron, g == ByPhase:
 		s.advance(g == ByNeuron)
+	case g == ByEpoch && s.h.Rule == Backprop:
+		// The rest of the epoch on the fast path (same bits, see run).
+		left := len(s.train.X) - s.c.start - s.c.sample
+		switch {
+		case s.c.phase == PhaseEpochEnd:
+			left = len(s.train.X)
+		case s.evalDue() || s.c.phase == PhaseUpdate && s.lastBatch():
+			left = 0 // only the evaluation is left
+		case s.sampleEnd():
+			left-- // the current sample is complete
+		}
+		s.run(left, time.Time{})
 	default:
 		for {
 			s.advance(false)
