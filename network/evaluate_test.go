@@ -212,3 +212,27 @@ func TestStepEpochFastPath(t *testing.T) {
 		}
 	}
 }
+
+// TestTraceKnownAfterLoad: a model saved at a sample boundary has no
+// intermediates; the loaded stepper says so until it loads a sample.
+func TestTraceKnownAfterLoad(t *testing.T) {
+	c := configs[0]
+	a := newConfig(t, c, 23)
+	a.Run(5)
+	r := roundTrip(t, a, a.Train(), a.Test())
+	if r.TraceKnown() || !a.TraceKnown() {
+		t.Fatalf("TraceKnown: loaded %v, original %v", r.TraceKnown(), a.TraceKnown())
+	}
+	r.Step(ByPhase)
+	if !r.TraceKnown() {
+		t.Fatal("still unknown after loading a sample")
+	}
+	r.Undo()
+	if r.TraceKnown() {
+		t.Fatal("undo should restore the unknown trace")
+	}
+	a = newConfig(t, c, 23)
+	if r := roundTrip(t, a, a.Train(), a.Test()); !r.TraceKnown() {
+		t.Fatal("a model at the start (idle) has nothing to lose")
+	}
+}

@@ -849,6 +849,7 @@ func (m *Model) Stepper(train, test Set) (*Stepper, error) {
 	}
 	s.c = cursor{epoch: st.Epoch, batch: st.Batch, start: st.Start, m: st.Size, sample: st.Sample,
 		index: st.Index, phase: ph, steps: st.Steps}
+	s.traceLost = ph != PhaseIdle
 	s.ensureRows(st.Size)
 	for l := range net.Layers {
 		s.gw[l], s.gb[l] = flatJ(st.GradW[l]), fromJ(st.GradB[l])

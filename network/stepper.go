@@ -65,6 +65,9 @@ type Divergence struct {
 	Pos   Pos
 	// Detail explains a divergence that is not a NaN or Inf (see OvershootRatio).
 	Detail string
+	// Epoch is the epoch it happened in, counted from 1 (Pos.Epoch counts
+	// the epochs completed).
+	Epoch int
 }
 
 func (d *Divergence) Error() string {
@@ -76,8 +79,12 @@ func (d *Divergence) Error() string {
 	if d.Detail != "" {
 		what = "exploded: " + d.Detail
 	}
+	ep := d.Epoch
+	if ep == 0 { // a Divergence built by hand
+		ep = d.Pos.Epoch + 1
+	}
 	return fmt.Sprintf("network: training diverged: %s %s (epoch %d, batch %d, sample %d, training row %d); lower the learning rate or normalise the inputs",
-		where, what, d.Pos.Epoch, d.Pos.Batch, d.Pos.Sample, d.Pos.Index)
+		where, what, ep, d.Pos.Batch+1, d.Pos.Sample+1, d.Pos.Index)
 }
 
 // Unwrap makes errors.Is(err, ErrDiverged) true.
@@ -155,6 +162,10 @@ type Stepper struct {
 	// several calls). It changes no state that it does not recompute from
 	// the weights, so undo, saves and edits simply drop it.
 	ev *epochEval
+
+	// traceLost: loaded from a model file at a sample boundary, so the
+	// current sample's intermediates are not known (until the next load).
+	traceLost bool
 }
 
 // epochEval is an unfinished evaluation of the train and test sets.
@@ -364,6 +375,7 @@ func (s *Stepper) readyNext() {
 // last Update applied).
 func (s *Stepper) load(first, n int) {
 	c := &s.c
+	s.traceLost = false
 	if first == 0 {
 		s.clearSums()
 	}
@@ -551,7 +563,7 @@ func (s *Stepper) diverge(layer int, what string) {
 		return
 	}
 	s.status = Diverged
-	s.div = &Divergence{Layer: layer, What: what, Pos: s.Pos()}
+	s.div = &Divergence{Layer: layer, What: what, Pos: s.Pos(), Epoch: s.c.epoch + 1}
 }
 
 // finiteAll reports whether every value is finite (x·0 is NaN for NaN and ±Inf).
@@ -825,6 +837,7 @@ func (s *Stepper) finishEpoch() {
 		for l, m := range now {
 			if m > OvershootRatio*(1+s.startMax[l]) {
 				s.diverge(l, "weights")
+				s.div.Epoch = s.c.epoch // the epoch just counted
 				s.div.Detail = fmt.Sprintf("max |w| grew from %.3g to %.3g in one epoch: the learning rate overshoots", s.startMax[l], m)
 				break
 			}
@@ -1132,6 +1145,12 @@ func (s *Stepper) Batch() []int {
 	end := min(s.c.start+s.c.m, len(s.perm))
 	return slices.Clone(s.perm[min(s.c.start, end):end])
 }
+
+// TraceKnown reports whether Trace holds the current sample's numbers. It
+// is false after loading a model file saved at a sample boundary (the file
+// keeps no intermediates) until the next sample is loaded; then Trace's
+// rows are zeros and must not be shown as computed.
+func (s *Stepper) TraceKnown() bool { return !s.traceLost }
 
 // Status says whether training can go on.
 func (s *Stepper) Status() Status { return s.status }

@@ -27,6 +27,7 @@ type snapshot struct {
 	mistakes       int
 	startMax       []float64
 	seen           [][]float64
+	traceLost      bool
 	size           int // bytes, roughly
 }
 
@@ -73,7 +74,7 @@ func (s *Stepper) takeSnapshot() *snapshot {
 		vw: clone2(s.vw), vb: clone2(s.vb), sw: clone2(s.sw), sb: clone2(s.sb), adamT: s.adamT,
 		hist: s.hist, batchLosses: s.batchLosses, status: s.status, div: s.div, initial: s.initial,
 		yhat: append([]float64(nil), s.yhat...), perr: append([]float64(nil), s.perr...),
-		mistakes: s.mistakes, seen: s.seen, startMax: s.startMax}
+		mistakes: s.mistakes, seen: s.seen, startMax: s.startMax, traceLost: s.traceLost}
 	floats := len(sn.costs) + floats2(sn.gw) + floats2(sn.gb) + floats2(sn.vw) + floats2(sn.vb) +
 		floats2(sn.sw) + floats2(sn.sb) + 2*len(s.yhat)
 	for _, l := range s.net.Layers {
@@ -148,6 +149,7 @@ func (s *Stepper) restoreSnapshot(sn *snapshot) {
 	copy(s.perr, sn.perr)
 	s.mistakes, s.seen = sn.mistakes, sn.seen
 	s.startMax = sn.startMax
+	s.traceLost = sn.traceLost
 }
 
 // pushUndo records the current state, dropping the oldest snapshots when
