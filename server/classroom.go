@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"backprop/tui"
 )
@@ -204,9 +205,7 @@ func (m *Member) Roster() []tui.ClassMember {
 
 // SetStatus records where the member is and wakes the teachers.
 func (m *Member) SetStatus(following bool, where string) {
-	if len(where) > 80 {
-		where = where[:80]
-	}
+	where = clip(where, maxWhere)
 	h := m.hub
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -215,6 +214,21 @@ func (m *Member) SetStatus(following bool, where string) {
 	}
 	m.following, m.where = following, where
 	h.scheduleLocked(1)
+}
+
+// maxWhere is the longest status a member may report, in bytes.
+const maxWhere = 80
+
+// clip shortens s to at most n bytes without splitting a UTF-8 sequence
+// (statuses such as "xor · epoch 3" contain multi-byte runes).
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // Wait blocks until the member is woken (true) or has left (false).

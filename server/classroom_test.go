@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 	gossh "golang.org/x/crypto/ssh"
@@ -72,6 +73,31 @@ func TestHubPublishFollow(t *testing.T) {
 	bob := h.Join("bob", false)
 	if r, ok := waitResult(bob, time.Second); !ok || !r {
 		t.Error("late joiner not woken")
+	}
+}
+
+func TestHubStatusClippedAtRune(t *testing.T) {
+	h := NewHub(time.Millisecond)
+	defer h.Close()
+	m := h.Join("alice", false)
+	for _, tc := range []struct{ in, want string }{
+		{"forked · epoch 3", "forked · epoch 3"},
+		{strings.Repeat("a", 79) + "·b", strings.Repeat("a", 79)}, // "·" is 2 bytes at 79–80
+		{strings.Repeat("a", 78) + "·b", strings.Repeat("a", 78) + "·"},
+		{strings.Repeat("é", 50), strings.Repeat("é", 40)},
+		{strings.Repeat("€", 30), strings.Repeat("€", 26)}, // 3-byte runes: 78 bytes
+	} {
+		m.SetStatus(false, tc.in)
+		got := h.Join("t", true).Roster()
+		var where string
+		for _, r := range got {
+			if r.Name == "alice" {
+				where = r.Where
+			}
+		}
+		if where != tc.want || !utf8.ValidString(where) || len(where) > maxWhere {
+			t.Errorf("SetStatus(%q): roster says %q (%d bytes), want %q", tc.in, where, len(where), tc.want)
+		}
 	}
 }
 
