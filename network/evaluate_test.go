@@ -236,3 +236,23 @@ func TestTraceKnownAfterLoad(t *testing.T) {
 		t.Fatal("a model at the start (idle) has nothing to lose")
 	}
 }
+
+// TestBatchLossesBounded: after two epochs only the last epochs' mini-batch
+// losses are kept, identically when resuming from a file.
+func TestBatchLossesBounded(t *testing.T) {
+	a := newConfig(t, configs[0], 23) // batch 4: 6 batches an epoch
+	for range 10 {
+		a.Step(ByEpoch)
+	}
+	if n := len(a.BatchLosses()); n > 12 {
+		t.Fatalf("%d batch losses kept after 10 epochs", n)
+	}
+	r := roundTrip(t, a, a.Train(), a.Test())
+	for range 3 {
+		a.Step(ByEpoch)
+		r.Step(ByEpoch)
+	}
+	if !slices.Equal(a.BatchLosses(), r.BatchLosses()) || len(a.History()) != 13 {
+		t.Fatal("batch losses differ after resuming")
+	}
+}

@@ -831,6 +831,13 @@ func (s *Stepper) EvaluateFor(budget time.Duration) bool {
 // finishEpoch counts the epoch, checks for overshoot and draws the next
 // epoch's order.
 func (s *Stepper) finishEpoch() {
+	if len(s.hist) >= 2 {
+		// Per-epoch history takes over: keep only this epoch's mini-batch
+		// losses, so a long run's memory and model file stay bounded.
+		if keep := s.c.batch + 1; keep < len(s.batchLosses) {
+			s.batchLosses = slices.Clone(s.batchLosses[len(s.batchLosses)-keep:])
+		}
+	}
 	s.c.epoch++
 	if s.h.Rule == Backprop {
 		now := s.maxAbsW()
@@ -1161,7 +1168,9 @@ func (s *Stepper) Divergence() *Divergence { return s.div }
 // History returns the metrics of every finished epoch (shared; don't modify).
 func (s *Stepper) History() []EpochStats { return s.hist }
 
-// BatchLosses returns the mean cost of each finished mini-batch (shared).
+// BatchLosses returns the mean cost of each finished mini-batch (shared):
+// all of them until History holds two epochs, then only the current
+// epoch's and the last finished one's (so memory stays bounded).
 func (s *Stepper) BatchLosses() []float64 { return s.batchLosses }
 
 // Train and Test return the data sets the stepper was built with.
