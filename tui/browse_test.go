@@ -176,3 +176,31 @@ func TestGoldenMNIST(t *testing.T) {
 	pressSettle(m2, "C")
 	t.Run("80x24-browse", func(t *testing.T) { golden.RequireEqual(t, screen(t, m2)) })
 }
+
+// TestLoadedBoundaryShowsNoInventedNumbers: a model saved after a whole
+// sample resumes with an unknown trace; the Inspector shows "?" instead of
+// zeros presented as computed (qa3 bug 1).
+func TestLoadedBoundaryShowsNoInventedNumbers(t *testing.T) {
+	m := newTestModel(t, Options{Preset: "xor"}, 80, 24)
+	press(m, "s", "s", "s")
+	mf, err := m.sess.modelFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := t.TempDir() + "/b.json"
+	if err := mf.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	r := newTestModel(t, Options{ModelPath: path}, 80, 24)
+	if r.sess.st.TraceKnown() || r.paneInput(40, 10).Trace != nil {
+		t.Fatal("the loaded stepper claims to know the last sample's numbers")
+	}
+	scr := screen(t, r)
+	if strings.Contains(scr, "sigmoid(0) = 0") || !strings.Contains(scr, "= ?") {
+		t.Fatalf("inspector shows invented numbers:\n%s", scr)
+	}
+	press(r, "space")
+	if !r.sess.st.TraceKnown() {
+		t.Fatal("trace still unknown after a step")
+	}
+}

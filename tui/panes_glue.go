@@ -59,6 +59,9 @@ func (m *Model) paneInput(w, h int) panes.Input {
 		Cache:       &m.view.cache,
 		Batch:       st.Batch(),
 	}
+	if !st.TraceKnown() {
+		in.Trace = nil // loaded at a sample boundary: no numbers to show
+	}
 	if tr, label := m.probe(); tr != nil {
 		// a probe: the whole sample is computed (forward, cost, δ)
 		in.Trace, in.Probe, in.Batch = tr, label, nil

@@ -120,6 +120,11 @@ func newSession(preset string, setup Setup, lim Limits) (*session, error) {
 	return sessionFromNet(preset, setup, spec, ds, net)
 }
 
+// sessionUndoBudget bounds each session's undo snapshots (the engine's
+// default is 64 MiB; an SSH server runs many sessions): about 40 steps of
+// an MNIST-sized 784-30-10 network, thousands for the small presets.
+const sessionUndoBudget = 16 << 20
+
 func sessionFromNet(preset string, setup Setup, spec network.Spec, ds *datasets.Dataset, net *network.Network) (*session, error) {
 	if net == nil {
 		return nil, errors.New("network: nothing built")
@@ -128,6 +133,7 @@ func sessionFromNet(preset string, setup Setup, spec network.Spec, ds *datasets.
 	if err != nil {
 		return nil, err
 	}
+	st.SetUndoBudget(sessionUndoBudget)
 	setup.Net = spec
 	s := &session{preset: preset, setup: setup, data: ds, st: st}
 	s.focus = Focus{Layer: len(spec.Sizes) - 1, Weight: 0}
@@ -163,6 +169,7 @@ func sessionFromModel(m *network.Model, md modelData, lim Limits, path string) (
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	st.SetUndoBudget(sessionUndoBudget)
 	net := st.Net()
 	spec := specOf(net)
 	if err := checkLimits(lim, spec, ds); err != nil {
@@ -257,6 +264,7 @@ func (s *session) rebuild(spec network.Spec, lim Limits, mapOld func(l int) int)
 	if err != nil {
 		return err
 	}
+	st.SetUndoBudget(sessionUndoBudget)
 	s.st = st
 	s.setup.Net = spec
 	s.setup.Hyper = h
