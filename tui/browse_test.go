@@ -204,3 +204,24 @@ func TestLoadedBoundaryShowsNoInventedNumbers(t *testing.T) {
 		t.Fatal("trace still unknown after a step")
 	}
 }
+
+// TestPromptErrorVisible: a refused value keeps the prompt open and the
+// reason is on screen (qa3 #5).
+func TestPromptErrorVisible(t *testing.T) {
+	for _, w := range []int{80, 160} {
+		m := newTestModel(t, Options{Preset: "xor"}, w, 24)
+		press(m, "x")
+		for range 12 {
+			press(m, "backspace")
+		}
+		typeText(m, "2")
+		press(m, "enter")
+		if m.prompt == nil || m.prompt.err == "" {
+			t.Fatal("the split prompt accepted 2")
+		}
+		want := []rune(m.prompt.err)
+		if !strings.Contains(screen(t, m), string(want[:min(20, len(want))])) {
+			t.Fatalf("%d: the reason %q is not on screen:\n%s", w, m.prompt.err, screen(t, m))
+		}
+	}
+}

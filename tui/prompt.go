@@ -47,7 +47,12 @@ func (p *prompt) update(msg tea.Msg) tea.Cmd {
 }
 
 func (p *prompt) view(l *look, w int) string {
-	p.input.SetWidth(max(w-len([]rune(p.label))-4, 1))
+	room := max(w-len([]rune(p.label))-4, 1)
+	if p.err != "" {
+		// the input pads to its width: leave room for the reason (qa3 #5)
+		room = max(min(room, len([]rune(p.input.Value()))+2), 1)
+	}
+	p.input.SetWidth(room)
 	s := l.accent.Render(p.label+": ") + p.input.View()
 	if p.err != "" {
 		s += "  " + l.errS.Render(p.err)
