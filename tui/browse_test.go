@@ -6,6 +6,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
+
+	"backprop/network"
 )
 
 // settle runs cmd and every command its messages return, feeding each
@@ -223,5 +225,32 @@ func TestPromptErrorVisible(t *testing.T) {
 		if !strings.Contains(screen(t, m), string(want[:min(20, len(want))])) {
 			t.Fatalf("%d: the reason %q is not on screen:\n%s", w, m.prompt.err, screen(t, m))
 		}
+	}
+}
+
+// TestCrossEntropyNeedsSigmoidOrSoftmax (qa3 #4).
+func TestCrossEntropyNeedsSigmoidOrSoftmax(t *testing.T) {
+	m := newTestModel(t, Options{Preset: "xor"}, 80, 24)
+	for m.sess.focus.Layer < 2 {
+		press(m, "l")
+	}
+	press(m, "c") // quadratic → cross-entropy (sigmoid output: fine)
+	if m.sess.st.Net().Cost != network.CrossEntropy {
+		t.Fatal("cost did not change")
+	}
+	for range 6 {
+		press(m, "a")
+		if a := m.sess.st.Net().Layers[1].Act; a != network.Sigmoid && a != network.Softmax {
+			t.Fatalf("cross-entropy with a %s output", a)
+		}
+	}
+	press(m, "c") // back to quadratic
+	press(m, "a") // now tanh etc. are allowed
+	if a := m.sess.st.Net().Layers[1].Act; a == network.Sigmoid {
+		t.Fatal("a did not cycle under the quadratic cost")
+	}
+	press(m, "c")
+	if m.sess.st.Net().Cost == network.CrossEntropy || !m.flashErr {
+		t.Fatal("cross-entropy accepted on a non-sigmoid output")
 	}
 }

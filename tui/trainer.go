@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -626,6 +627,17 @@ func (m *Model) cycleActivation() {
 	}
 	spec := specOf(net)
 	acts := activationsFor(l == len(net.Layers), s.st.Hyper().Rule)
+	if l == len(net.Layers) && spec.Cost == network.CrossEntropy {
+		// cross-entropy needs outputs in (0, 1): ln a of a tanh or linear
+		// output is NaN or a negative cost (qa3 #4)
+		acts = slices.DeleteFunc(slices.Clone(acts), func(a network.Activation) bool {
+			return a != network.Sigmoid && a != network.Softmax
+		})
+		if len(acts) <= 1 {
+			m.setFlash("cross-entropy needs a sigmoid or softmax output: switch the cost (c) first", true)
+			return
+		}
+	}
 	cur := spec.Acts[l-1]
 	next := acts[0]
 	for i, a := range acts {
@@ -641,6 +653,10 @@ func (m *Model) cycleCost() {
 	s := m.sess
 	spec := specOf(s.st.Net())
 	spec.Cost = (spec.Cost + 1) % (network.CrossEntropy + 1)
+	if out := spec.Acts[len(spec.Acts)-1]; spec.Cost == network.CrossEntropy && out != network.Sigmoid && out != network.Softmax {
+		m.setFlash(fmt.Sprintf("cross-entropy needs a sigmoid or softmax output, not %s: focus the output layer and press a", out), true)
+		return
+	}
 	m.restructure(spec, func(i int) int { return i }, "cost: "+spec.Cost.String())
 }
 
