@@ -457,12 +457,28 @@ func (s *Server) handle(sess ssh.Session) {
 			log.Error("session ended with error", "err", err)
 		}
 	}
+	logReason := reason
 	if reason != "" {
 		_, _ = fmt.Fprintf(sess.Stderr(), "backprop: %s\n", reason)
+	} else {
+		logReason = endReason(err, sess.Context().Err())
 	}
 	log.Info("disconnect", "duration", time.Since(se.start).Round(time.Millisecond),
-		"reason", reason, "panic", crashed, "train_time", budget.Used().Round(time.Millisecond))
+		"reason", logReason, "panic", crashed, "train_time", budget.Used().Round(time.Millisecond))
 	_ = sess.Exit(code)
+}
+
+// endReason says, for the log, why a session ended that the server did not
+// end itself: the user quit the app, or the client went away.
+func endReason(runErr, connErr error) string {
+	switch {
+	case connErr != nil:
+		return "client disconnected"
+	case runErr == nil:
+		return "quit"
+	default:
+		return "error"
+	}
 }
 
 // newModel calls the factory, turning a panic into an error.

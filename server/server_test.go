@@ -170,9 +170,48 @@ func TestSessionRunsAndResizes(t *testing.T) {
 		t.Fatalf("q: exit = %v, want clean exit", err)
 	}
 	l := logs.String()
-	for _, want := range []string{"msg=connect", "msg=disconnect", "term=xterm-256color"} {
+	for _, want := range []string{"msg=connect", "msg=disconnect", "term=xterm-256color", "reason=quit"} {
 		if !strings.Contains(l, want) {
 			t.Errorf("log lacks %q:\n%s", want, l)
+		}
+	}
+}
+
+func TestDisconnectReasonLogged(t *testing.T) {
+	k := newKey(t)
+	_, addr, logs := startServer(t, Config{AuthorizedKeysPath: writeAuthorized(t, k)})
+	c, err := dial(addr, "alice", gossh.PublicKeys(k.signer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := openTerm(t, c, 80, 24)
+	tm.waitScreen("count=0")
+	c.Close() // the client goes away without quitting
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(logs.String(), "msg=disconnect") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no disconnect logged:\n%s", logs.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if l := logs.String(); !strings.Contains(l, `reason="client disconnected"`) {
+		t.Errorf("disconnect without a reason:\n%s", l)
+	}
+}
+
+func TestEndReason(t *testing.T) {
+	gone := errors.New("context canceled")
+	for _, tc := range []struct {
+		run, conn error
+		want      string
+	}{
+		{nil, nil, "quit"},
+		{gone, gone, "client disconnected"},
+		{nil, gone, "client disconnected"},
+		{errors.New("boom"), nil, "error"},
+	} {
+		if got := endReason(tc.run, tc.conn); got != tc.want {
+			t.Errorf("endReason(%v, %v) = %q, want %q", tc.run, tc.conn, got, tc.want)
 		}
 	}
 }
