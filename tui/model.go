@@ -188,6 +188,16 @@ func (m *Model) open(s *session) {
 	m.run = runState{speed: defaultSpeed(len(s.data.Train.X))}
 	m.prompt = nil
 	m.view = nil
+	// the compact layout's shared pane: the boundary only draws 2-D data
+	// and images; other data open on the Sample pane (qa3 #7)
+	if in := len(s.st.Net().Sizes); in > 0 {
+		n := s.st.Net().Sizes[0]
+		if n != 2 && s.data.ImageW*s.data.ImageH != n {
+			m.tab = PaneSample
+		} else if m.tab == PaneSample {
+			m.tab = PaneBoundary
+		}
+	}
 }
 
 // Update routes a message, then lets an open lesson re-check its

@@ -3,6 +3,7 @@ package tui
 import (
 	"strings"
 
+	"backprop/datasets"
 	"backprop/network"
 	"backprop/themes"
 	"backprop/tui/panes"
@@ -43,21 +44,22 @@ func (m *Model) paneInput(w, h int) panes.Input {
 	}
 	f := s.focus
 	in := panes.Input{
-		Net:         st.Net(),
-		Trace:       st.Trace(),
-		Pos:         st.Pos(),
-		Hyper:       st.Hyper(),
-		History:     st.History(),
-		BatchLosses: st.BatchLosses(),
-		Status:      st.Status(),
-		Div:         st.Divergence(),
-		Data:        s.data,
-		Focus:       panes.Focus{Layer: f.Layer, Neuron: f.Neuron, Weight: f.Weight},
-		Styles:      m.styles,
-		W:           w,
-		H:           h,
-		Cache:       &m.view.cache,
-		Batch:       st.Batch(),
+		Net:          st.Net(),
+		Trace:        st.Trace(),
+		Pos:          st.Pos(),
+		Hyper:        st.Hyper(),
+		History:      st.History(),
+		BatchLosses:  st.BatchLosses(),
+		Status:       st.Status(),
+		Div:          st.Divergence(),
+		Data:         s.data,
+		Focus:        panes.Focus{Layer: f.Layer, Neuron: f.Neuron, Weight: f.Weight},
+		Styles:       m.styles,
+		W:            w,
+		H:            h,
+		Cache:        &m.view.cache,
+		Batch:        st.Batch(),
+		Standardized: standardized(s.setup.Data),
 	}
 	if !st.TraceKnown() {
 		in.Trace = nil // loaded at a sample boundary: no numbers to show
@@ -113,4 +115,14 @@ func (m *Model) renderPane(k PaneKind, w, h int) []string {
 		return lines // panes guarantee exactly w×h
 	}
 	return block(s, w, h)
+}
+
+// standardized reports whether the data's features are z-scores (the
+// datasets package standardises iris, wine and breast-cancer unless Raw).
+func standardized(d datasets.Spec) bool {
+	switch d.Name {
+	case "iris", "wine", "breast-cancer":
+		return !d.Raw
+	}
+	return d.Normalize
 }

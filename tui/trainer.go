@@ -508,15 +508,23 @@ func (m *Model) submit(p *prompt) error {
 			return err
 		}
 		f := s.focus
+		layer := s.st.Net().Layers[f.Layer-1]
+		var old float64
+		name := "b"
 		if f.Weight < 0 {
+			old = layer.B[f.Neuron]
 			err = s.st.SetBias(f.Layer-1, f.Neuron, v)
 		} else {
+			old = layer.W[f.Neuron*layer.In+f.Weight]
+			name = fmt.Sprintf("w%d", f.Weight+1)
 			err = s.st.SetWeight(f.Layer-1, f.Neuron, f.Weight, v)
 		}
 		if err != nil {
 			return err
 		}
 		s.version++
+		// the Inspector shows the last traced sample: say what changed (qa3 #3)
+		m.setFlash(fmt.Sprintf("%s of L%d n%d: %.4g → %.4g (u undoes; the next forward pass uses it)", name, f.Layer, f.Neuron+1, old, v), false)
 	case promptLR:
 		v, err := parseNumber(val)
 		if err != nil {

@@ -57,6 +57,9 @@ type Input struct {
 	// Probe, when set, says that Trace is a probe — a sample run through
 	// the network without training (e.g. "test #123") — not the stepper's.
 	Probe string
+	// Standardized says the inputs are z-scores (standardised features),
+	// so the Sample pane shows them as "z=0.79".
+	Standardized bool
 	// Browse is the Confusion pane's content (nil: not browsing).
 	Browse *Browse
 }

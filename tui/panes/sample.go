@@ -130,6 +130,9 @@ func inputLines(in Input, st *themes.Styles, w int) []line {
 			name = d.Features[k]
 		}
 		cell := line{{text: name + " ", sgr: st.SGR.Dim}, {text: num2(v), sgr: st.SGR.Text}}
+		if in.Standardized { // a z-score, not centimetres
+			cell = line{{text: name + " ", sgr: st.SGR.Dim}, {text: "z=", sgr: st.SGR.Dim}, {text: num2(v), sgr: st.SGR.Text}}
+		}
 		if len(cur) > 0 && cur.width()+3+cell.width() > w {
 			ls = append(ls, cur)
 			cur = nil
@@ -138,7 +141,7 @@ func inputLines(in Input, st *themes.Styles, w int) []line {
 			cur.add(" · ", st.SGR.Dim)
 		}
 		cur = append(cur, cell...)
-		if len(ls) >= 3 { // at most 4 lines of inputs
+		if len(ls) >= 3 && k < len(x)-1 { // at most 4 lines of inputs
 			cur.add(fmt.Sprintf(" … %d more", len(x)-k-1), st.SGR.Dim)
 			break
 		}
