@@ -320,6 +320,14 @@ func reject(sess ssh.Session, msg string) {
 	_ = sess.Exit(1)
 }
 
+// fullMessage is what a user turned away by --max-sessions reads.
+func fullMessage(n int) string {
+	if n == 1 {
+		return "server full: 1 session is running (the maximum); try again later"
+	}
+	return fmt.Sprintf("server full: %d sessions are running (the maximum); try again later", n)
+}
+
 // register adds a session unless the server is stopping or full; else it
 // returns the reason.
 func (s *Server) register(se *session) string {
@@ -329,7 +337,7 @@ func (s *Server) register(se *session) string {
 		return MsgStopping
 	}
 	if s.cfg.MaxSessions > 0 && len(s.sessions) >= s.cfg.MaxSessions {
-		return fmt.Sprintf("server full: %d sessions are running (the maximum); try again later", len(s.sessions))
+		return fullMessage(len(s.sessions))
 	}
 	s.sessions[se] = struct{}{}
 	s.wg.Add(1)

@@ -199,6 +199,18 @@ func TestDisconnectReasonLogged(t *testing.T) {
 	}
 }
 
+func TestFullMessage(t *testing.T) {
+	for n, want := range map[int]string{
+		1:  "server full: 1 session is running (the maximum); try again later",
+		2:  "server full: 2 sessions are running (the maximum); try again later",
+		60: "server full: 60 sessions are running (the maximum); try again later",
+	} {
+		if got := fullMessage(n); got != want {
+			t.Errorf("fullMessage(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
 func TestEndReason(t *testing.T) {
 	gone := errors.New("context canceled")
 	for _, tc := range []struct {
