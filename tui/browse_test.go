@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -252,5 +253,27 @@ func TestCrossEntropyNeedsSigmoidOrSoftmax(t *testing.T) {
 	press(m, "c")
 	if m.sess.st.Net().Cost == network.CrossEntropy || !m.flashErr {
 		t.Fatal("cross-entropy accepted on a non-sigmoid output")
+	}
+}
+
+// TestLessonUnknownTrainerPreset: a lesson file whose trainer scene names a
+// preset that does not exist is refused when it loads, naming file:line.
+func TestLessonUnknownTrainerPreset(t *testing.T) {
+	dir := t.TempDir()
+	path := dir + "/bad.md"
+	src := "---\ntitle: Bad\nid: bad\n---\n\n## Step: One\n\n```scene\nscreen: trainer\npreset: xorr\n```\n\nText.\n"
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := New(Options{Lesson: path, Theme: "dark"})
+	if err == nil || !strings.Contains(err.Error(), "bad.md:6") || !strings.Contains(err.Error(), `"xorr"`) {
+		t.Fatalf("err = %v, want bad.md:6 naming \"xorr\"", err)
+	}
+	if _, err := New(Options{Lesson: "", Theme: "dark"}); err != nil {
+		t.Fatal(err)
+	}
+	m := newTestModel(t, Options{Theme: "dark"}, 80, 24)
+	if _, err := m.openLessons(""); err != nil {
+		t.Fatalf("built-in lessons refused: %v", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"backprop/tui/bench"
 	"backprop/tui/lesson"
 )
 
@@ -70,6 +71,11 @@ func (m *Model) openLessons(path string) (tea.Cmd, error) {
 			return nil, err
 		}
 		ls = []*lesson.Lesson{l}
+	}
+	for _, l := range ls {
+		if err := checkTrainerPresets(l); err != nil {
+			return nil, err
+		}
 	}
 	lm, err := lesson.New(ls, lesson.Options{Styles: m.styles, StateDir: m.opts.StateDir})
 	if err != nil {
@@ -261,4 +267,27 @@ func (m *Model) lessonHelp() string {
 	m.help.Styles = m.look.help
 	m.help.SetWidth(m.w)
 	return m.help.ShortHelpView(append(m.lesson.m.Keys().ShortHelp(), m.keys.Lesson, m.keys.Quit))
+}
+
+// checkTrainerPresets refuses a lesson whose trainer scene names a preset
+// the trainer does not have (tui/lesson cannot see the presets; it checks
+// bench problems itself), naming the file and the step's line.
+func checkTrainerPresets(l *lesson.Lesson) error {
+	screen := ""
+	for _, st := range l.Steps {
+		sc := st.Scene
+		if sc.Screen != "" {
+			screen = sc.Screen
+		}
+		if sc.Preset == "" {
+			continue
+		}
+		_, benchErr := bench.ProblemByName(sc.Preset)
+		if screen == "trainer" || screen == "" && benchErr != nil {
+			if _, err := FindPreset(sc.Preset); err != nil {
+				return fmt.Errorf("%s:%d: step %q: preset: the trainer has no preset %q (%v)", l.Source, st.Line, st.Title, sc.Preset, err)
+			}
+		}
+	}
+	return nil
 }
