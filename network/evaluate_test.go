@@ -256,3 +256,27 @@ func TestBatchLossesBounded(t *testing.T) {
 		t.Fatal("batch losses differ after resuming")
 	}
 }
+
+// TestRunOnOneUndo: a run of many RunOn calls after one RunFor is undone in
+// one step, back to where it started.
+func TestRunOnOneUndo(t *testing.T) {
+	a, ref := newConfig(t, configs[1], 23), newConfig(t, configs[1], 23)
+	a.Step(BySample)
+	ref.Step(BySample)
+	depth := a.UndoDepth()
+	a.RunFor(1)
+	for range 20 {
+		if _, err := a.RunOn(0, 1); err != nil {
+			t.Fatal(err)
+		}
+		a.RunOn(3, 0)
+	}
+	if a.UndoDepth() != depth+1 || a.Pos().Steps < 40 {
+		t.Fatalf("undo depth %d (want %d), steps %d", a.UndoDepth(), depth+1, a.Pos().Steps)
+	}
+	a.Undo()
+	sameWeights(t, "undo", ref.Net(), a.Net())
+	if a.Pos() != ref.Pos() {
+		t.Fatalf("Pos %+v, want %+v", a.Pos(), ref.Pos())
+	}
+}

@@ -960,6 +960,23 @@ func (s *Stepper) RunFor(budget time.Duration) (int, error) {
 	return s.run(math.MaxInt, time.Now().Add(budget))
 }
 
+// RunOn continues a run without recording an undo snapshot, so that one
+// undo step covers a whole run made of many calls (the caller's first call
+// is Run or RunFor). With budget > 0 it works like RunFor(budget), else like
+// Run(n).
+func (s *Stepper) RunOn(n int, budget time.Duration) (int, error) {
+	if s.status == Diverged {
+		return 0, s.div
+	}
+	if budget > 0 {
+		return s.run(math.MaxInt, time.Now().Add(budget))
+	}
+	if n <= 0 {
+		return 0, nil
+	}
+	return s.run(n, time.Time{})
+}
+
 // maxChunk bounds the samples per fast-path call between clock checks.
 const maxChunk = 16
 

@@ -277,3 +277,36 @@ func TestLessonUnknownTrainerPreset(t *testing.T) {
 		t.Fatalf("built-in lessons refused: %v", err)
 	}
 }
+
+// TestRunIsOneUndoStep: however many ticks a run lasts, one undo goes back
+// to where r was pressed; and the undo budget comes from Limits.
+func TestRunIsOneUndoStep(t *testing.T) {
+	m := newTestModel(t, Options{Preset: "digits", Limits: Limits{UndoBudget: 4 << 20}}, 120, 40)
+	press(m, "s")
+	before := m.sess.st.Pos()
+	depth := m.sess.st.UndoDepth()
+	press(m, "r")
+	for range 5 {
+		m.Update(runTickMsg{id: m.run.id})
+	}
+	press(m, "r")
+	if m.sess.st.Pos().Steps <= before.Steps+10 || m.sess.st.UndoDepth() != depth+1 {
+		t.Fatalf("run: steps %d → %d, undo depth %d → %d", before.Steps, m.sess.st.Pos().Steps, depth, m.sess.st.UndoDepth())
+	}
+	press(m, "u")
+	if m.sess.st.Pos() != before {
+		t.Fatalf("undo after a run: %+v, want %+v", m.sess.st.Pos(), before)
+	}
+	// a key between ticks (an edit) starts a new undo step
+	press(m, "r")
+	m.Update(runTickMsg{id: m.run.id})
+	press(m, "]")
+	m.Update(runTickMsg{id: m.run.id})
+	press(m, "r")
+	if d := m.sess.st.UndoDepth(); d != depth+3 {
+		t.Fatalf("undo depth %d, want %d (run, η, run)", d, depth+3)
+	}
+	if m.sess.undoBudget != 4<<20 {
+		t.Fatalf("undo budget %d", m.sess.undoBudget)
+	}
+}

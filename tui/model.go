@@ -84,6 +84,11 @@ type runState struct {
 	last    time.Time // when the previous tick's training ended
 	rate    float64   // samples/s, smoothed
 	samples int       // samples trained in run mode since it started
+	// snapped: this run's undo snapshot is taken (by its first Run/RunFor)
+	// and nothing else changed the session since (its version is snapVer),
+	// so later ticks continue without one: a whole run is one undo step.
+	snapped bool
+	snapVer uint64
 }
 
 // tickPeriod is the run-mode redraw period (20 Hz).
@@ -184,6 +189,10 @@ func (m *Model) Init() tea.Cmd { return tea.Batch(tea.RequestBackgroundColor, m.
 
 func (m *Model) open(s *session) {
 	m.sess = s
+	if b := m.opts.Limits.UndoBudget; b > 0 && b != s.undoBudget {
+		s.undoBudget = b
+		s.st.SetUndoBudget(b)
+	}
 	m.screen = screenTrainer
 	m.run = runState{speed: defaultSpeed(len(s.data.Train.X))}
 	m.prompt = nil

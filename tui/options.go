@@ -53,6 +53,10 @@ type Limits struct {
 	MaxNeurons int
 	MaxWeights int
 	MaxSamples int
+	// UndoBudget bounds the bytes of undo snapshots a session keeps
+	// (0: 16 MiB, about 40 steps of a 784-30-10 network). A run-mode run
+	// is one undo step however long it lasts.
+	UndoBudget int
 }
 
 // Budget hands out training time. Grant blocks for no longer than it takes

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,6 +22,8 @@ type session struct {
 	data   *datasets.Dataset
 	st     *network.Stepper
 	focus  Focus
+	// undoBudget is what each new stepper of the session gets.
+	undoBudget int
 	// version is bumped whenever weights or structure change, so panes can
 	// cache expensive drawings (the decision boundary) by it.
 	version uint64
@@ -135,7 +138,7 @@ func sessionFromNet(preset string, setup Setup, spec network.Spec, ds *datasets.
 	}
 	st.SetUndoBudget(sessionUndoBudget)
 	setup.Net = spec
-	s := &session{preset: preset, setup: setup, data: ds, st: st}
+	s := &session{preset: preset, setup: setup, data: ds, st: st, undoBudget: sessionUndoBudget}
 	s.focus = Focus{Layer: len(spec.Sizes) - 1, Weight: 0}
 	return s, nil
 }
@@ -175,7 +178,7 @@ func sessionFromModel(m *network.Model, md modelData, lim Limits, path string) (
 	if err := checkLimits(lim, spec, ds); err != nil {
 		return nil, err
 	}
-	s := &session{preset: md.Preset, data: ds, st: st,
+	s := &session{preset: md.Preset, data: ds, st: st, undoBudget: sessionUndoBudget,
 		setup: Setup{Data: md.Spec, Net: spec, Hyper: st.Hyper()}}
 	s.focus = Focus{Layer: len(spec.Sizes) - 1}
 	return s, nil
@@ -264,7 +267,7 @@ func (s *session) rebuild(spec network.Spec, lim Limits, mapOld func(l int) int)
 	if err != nil {
 		return err
 	}
-	st.SetUndoBudget(sessionUndoBudget)
+	st.SetUndoBudget(cmp.Or(s.undoBudget, sessionUndoBudget))
 	s.st = st
 	s.setup.Net = spec
 	s.setup.Hyper = h

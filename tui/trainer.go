@@ -287,6 +287,7 @@ func (m *Model) toggleRun() tea.Cmd {
 	m.run.id++
 	m.run.last = time.Time{}
 	m.run.samples = 0
+	m.run.snapped = false
 	return m.tickCmd(tickPeriod)
 }
 
@@ -303,11 +304,16 @@ func (m *Model) onTick(msg runTickMsg) tea.Cmd {
 		return nil
 	}
 	start := time.Now()
+	s := m.sess
+	before, hist := s.st.Pos(), len(s.st.History())
+	evBefore, _ := s.st.Evaluating()
 	n, err := m.trainTick()
 	end := time.Now()
-	s := m.sess
-	if n > 0 {
+	if ev, _ := s.st.Evaluating(); n > 0 || s.st.Pos() != before || len(s.st.History()) != hist || ev != evBefore {
 		s.version++
+	}
+	if m.run.snapped {
+		m.run.snapVer = s.version
 	}
 	if !m.run.last.IsZero() {
 		if dt := end.Sub(m.run.last).Seconds(); dt > 0 {
@@ -351,12 +357,20 @@ func (m *Model) trainTick() (int, error) {
 	start := time.Now()
 	var n int
 	var err error
-	if _, due := st.Evaluating(); per > 0 && due > 0 {
+	cont := m.run.snapped && m.sess.version == m.run.snapVer
+	switch _, due := st.Evaluating(); {
+	case per > 0 && due > 0:
 		st.EvaluateFor(grant) // slow speeds: the epoch's evaluation in slices too
-	} else if per > 0 {
+	case cont && per > 0:
+		n, err = st.RunOn(per, 0)
+	case cont:
+		n, err = st.RunOn(0, grant)
+	case per > 0:
 		n, err = st.Run(per)
-	} else {
+		m.run.snapped = true
+	default:
 		n, err = st.RunFor(grant)
+		m.run.snapped = true
 	}
 	if m.opts.Budget != nil {
 		m.opts.Budget.Done(time.Since(start))
