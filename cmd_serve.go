@@ -28,7 +28,7 @@ var serveFlagGroups = []struct {
 }{
 	{"listening", []string{"listen", "host-key", "proxy-protocol"}},
 	{"authentication (at least one is required)", []string{"authorized-keys", "password-file", "open", "teacher-key"}},
-	{"limits", []string{"max-sessions", "idle-timeout", "max-timeout", "rate-limit", "rate-burst", "cpu-share", "max-fps", "max-neurons", "max-weights", "max-samples"}},
+	{"limits", []string{"max-sessions", "idle-timeout", "max-timeout", "rate-limit", "rate-burst", "cpu-share", "max-fps", "max-neurons", "max-weights", "max-samples", "max-undo-mb"}},
 	{"sessions", []string{"preset", "data-dir", "datasets-dir"}},
 	{"operation", []string{"log-format", "shutdown-timeout"}},
 }
@@ -119,6 +119,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.Limits.MaxNeurons, "max-neurons", server.DefaultMaxNeurons, "per-session cap on neurons")
 	fs.IntVar(&cfg.Limits.MaxWeights, "max-weights", server.DefaultMaxWeights, "per-session cap on weights")
 	fs.IntVar(&cfg.Limits.MaxSamples, "max-samples", server.DefaultMaxSamples, "per-session cap on data set rows")
+	undoMB := fs.Float64("max-undo-mb", float64(server.DefaultUndoBudget)/(1<<20), "per-session memory for undo snapshots, in MB (older steps are forgotten first)")
 	fs.StringVar(&cfg.DataDir, "data-dir", filepath.Join(state, "users"), "per-user saves and lesson progress (one subdirectory per key or user name)")
 	fs.StringVar(&cfg.DatasetsDir, "datasets-dir", "", "where the mnist and fashion-mnist presets find their idx files")
 	fs.StringVar(&cfg.Preset, "preset", "", "open every session on this preset instead of the launcher")
@@ -132,6 +133,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "backprop serve: %v\nRun backprop serve --help for the flags.\n", err)
 		return 2
 	}
+	cfg.Limits.UndoBudget = max(int(*undoMB*(1<<20)), 1)
 	var handler slog.Handler
 	switch logFormat {
 	case "text":

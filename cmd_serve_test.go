@@ -52,6 +52,7 @@ func TestServeFlagErrors(t *testing.T) {
 		{[]string{"--open", "--idle-timeout", "0s"}, "--idle-timeout 0s: want a positive value, or -1s for never"},
 		{[]string{"--open", "--max-weights", "-5"}, "--max-weights -5: want a positive value"},
 		{[]string{"--open", "--rate-burst", "0"}, "--rate-burst 0: want a positive value"},
+		{[]string{"--open", "--max-undo-mb", "0"}, "--max-undo-mb 0: want a positive value"},
 		{[]string{"--open", "--bogus"}, "backprop serve: unknown flag --bogus\nRun backprop serve --help for the flags.\n"},
 		{[]string{"--open", "--max-sessions", "x"}, "invalid value \"x\" for flag --max-sessions"},
 		{[]string{"--open", "--preset", "no-such-preset"}, "-preset"},
@@ -98,7 +99,7 @@ func TestServeHelp(t *testing.T) {
 	for _, want := range []string{"--listen", "--authorized-keys", "--password-file", "--open", "--teacher-key", "--max-sessions",
 		"--idle-timeout", "--max-timeout", "--rate-limit", "--rate-burst", "--cpu-share", "--max-fps", "--max-neurons",
 		"--max-weights", "--max-samples", "--data-dir", "--datasets-dir", "--preset", "--proxy-protocol", "--log-format",
-		"--shutdown-timeout", "--host-key"} {
+		"--shutdown-timeout", "--host-key", "--max-undo-mb"} {
 		if strings.Count(help, "  "+want+" ") != 1 {
 			t.Errorf("help lists %s %d times, want once:\n%s", want, strings.Count(help, "  "+want+" "), help)
 		}

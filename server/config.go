@@ -30,6 +30,10 @@ const (
 	DefaultMaxNeurons    = 4096
 	DefaultMaxWeights    = 200_000
 	DefaultMaxSamples    = 2000
+	// DefaultUndoBudget bounds each session's undo snapshots (the trainer
+	// alone keeps 16 MiB): 4 MiB is ~50 hand steps of digits' 64-30-10 network
+	// and keeps 50 sessions' undo under 200 MB.
+	DefaultUndoBudget = 4 << 20
 	// DefaultHandshakeTimeout bounds an unauthenticated connection.
 	DefaultHandshakeTimeout = 30 * time.Second
 )
@@ -164,6 +168,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Limits.MaxSamples == 0 {
 		c.Limits.MaxSamples = DefaultMaxSamples
+	}
+	if c.Limits.UndoBudget == 0 {
+		c.Limits.UndoBudget = DefaultUndoBudget
 	}
 	if c.HandshakeTimeout <= 0 {
 		c.HandshakeTimeout = DefaultHandshakeTimeout

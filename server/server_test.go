@@ -548,7 +548,8 @@ func TestSessionOptions(t *testing.T) {
 	keyInfo, pwInfo := <-got, <-got
 	o := keyInfo.Options
 	if !o.Sandbox || o.Preset != "xor" || o.DataDir != "/srv/mnist" || o.Budget == nil || o.Classroom != nil ||
-		o.Limits.MaxNeurons != 7 || o.Limits.MaxWeights != DefaultMaxWeights || o.Limits.MaxSamples != DefaultMaxSamples {
+		o.Limits.MaxNeurons != 7 || o.Limits.MaxWeights != DefaultMaxWeights || o.Limits.MaxSamples != DefaultMaxSamples ||
+		o.Limits.UndoBudget != DefaultUndoBudget {
 		t.Errorf("options = %+v", o)
 	}
 	if keyInfo.Width != 81 || keyInfo.Height != 25 || keyInfo.Fingerprint != gossh.FingerprintSHA256(k.signer.PublicKey()) {
