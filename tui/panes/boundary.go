@@ -107,13 +107,23 @@ func grid(in Input, gw, gh int) ([]int, []float64) {
 	cw, ch := (gw+scale-1)/scale, (gh+scale-1)/scale
 	ccls := make([]int, cw*ch)
 	cvals := make([]float64, cw*ch)
-	ws := c.workspace(in.Net)
-	x := make([]float64, 2)
-	for py := 0; py < ch; py++ {
-		x[1] = hi[1] - (float64(py)+0.5)/float64(ch)*(hi[1]-lo[1])
-		for px := 0; px < cw; px++ {
+	// All pixels in batches: the kernels reuse each weight row across
+	// four inputs (Network.ForwardBatch; same numbers as Forward).
+	ws := c.batchWorkspace(in.Net)
+	n := cw * ch
+	xs := make([][]float64, 0, ws.Rows())
+	flat := make([]float64, 2*ws.Rows())
+	for p0 := 0; p0 < n; p0 += ws.Rows() {
+		xs = xs[:0]
+		for p := p0; p < min(n, p0+ws.Rows()); p++ {
+			px, py := p%cw, p/cw
+			x := flat[2*(p-p0) : 2*(p-p0)+2]
 			x[0] = lo[0] + (float64(px)+0.5)/float64(cw)*(hi[0]-lo[0])
-			ccls[py*cw+px], cvals[py*cw+px] = outputLevel(in.Net, in.Data, in.Net.Forward(ws, x))
+			x[1] = hi[1] - (float64(py)+0.5)/float64(ch)*(hi[1]-lo[1])
+			xs = append(xs, x)
+		}
+		for r, out := range in.Net.ForwardBatch(ws, xs) {
+			ccls[p0+r], cvals[p0+r] = outputLevel(in.Net, in.Data, out)
 		}
 	}
 	cls, vals := ccls, cvals

@@ -21,6 +21,8 @@ type Cache struct {
 
 	ws      *network.Workspace
 	wsSizes []int
+	bws     *network.BatchWorkspace
+	bwSizes []int
 
 	chart struct {
 		key  uint64
@@ -58,6 +60,19 @@ func (c *Cache) workspace(net *network.Network) *network.Workspace {
 		c.wsSizes = slices.Clone(net.Sizes)
 	}
 	return c.ws
+}
+
+// batchWorkspace returns a ForwardBatch workspace for net (cached per shape).
+func (c *Cache) batchWorkspace(net *network.Network) *network.BatchWorkspace {
+	const rows = 64
+	if c == nil {
+		return net.NewBatchWorkspace(rows)
+	}
+	if c.bws == nil || !slices.Equal(c.bwSizes, net.Sizes) {
+		c.bws = net.NewBatchWorkspace(rows)
+		c.bwSizes = slices.Clone(net.Sizes)
+	}
+	return c.bws
 }
 
 // weightsKey hashes the network's shape, activations and parameters
