@@ -116,7 +116,8 @@ func (m *Model) classUpdate(msg tea.Msg) (tea.Cmd, bool) {
 func (m *Model) viewOnlyKey(k tea.KeyPressMsg) bool {
 	km := &m.keys
 	return keyMatches(k, km.Up, km.Down, km.Left, km.Right, km.NextWeight, km.PrevWeight,
-		km.NextPane, km.Theme, km.Help, km.Quit, km.Follow, km.Lesson) ||
+		km.NextPane, km.Theme, km.Help, km.Quit, km.Follow, km.Lesson, km.PaneN,
+		km.Browse, km.CellUp, km.CellDown, km.CellLeft, km.CellRight, km.NextProbe, km.PrevProbe, km.MostConfused) ||
 		(m.lesson.on && m.lesson.m.HandlesKey(k))
 }
 
