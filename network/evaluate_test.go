@@ -280,3 +280,31 @@ func TestRunOnOneUndo(t *testing.T) {
 		t.Fatalf("Pos %+v, want %+v", a.Pos(), ref.Pos())
 	}
 }
+
+// TestRunUpToEpochEnd runs to the epoch's end with small budgets (RunUpTo,
+// then RunOn, then EvaluateFor) and compares with Step(ByEpoch).
+func TestRunUpToEpochEnd(t *testing.T) {
+	for _, pre := range []int{0, 5, 23, 30} {
+		a, ref := newConfig(t, configs[1], 23), newConfig(t, configs[1], 23)
+		a.Run(pre)
+		ref.Run(pre)
+		ref.Step(ByEpoch)
+		first := true
+		for a.Pos().Phase != PhaseEpochEnd || a.Pos().Steps == pre && pre > 0 && pre%23 == 0 {
+			left := a.EpochLeft()
+			switch {
+			case left == 0:
+				a.EvaluateFor(1)
+			case first:
+				a.RunUpTo(left, 1)
+				first = false
+			default:
+				a.RunOn(left, 1)
+			}
+		}
+		sameWeights(t, "run to epoch end", ref.Net(), a.Net())
+		if a.Pos() != ref.Pos() || !slices.Equal(a.History(), ref.History()) {
+			t.Fatalf("pre %d: %+v vs %+v", pre, a.Pos(), ref.Pos())
+		}
+	}
+}

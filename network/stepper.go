@@ -906,16 +906,7 @@ func (s *Stepper) Step(g Granularity) error {
 		s.advance(g == ByNeuron)
 	case g == ByEpoch && s.h.Rule == Backprop:
 		// The rest of the epoch on the fast path (same bits, see run).
-		left := len(s.train.X) - s.c.start - s.c.sample
-		switch {
-		case s.c.phase == PhaseEpochEnd:
-			left = len(s.train.X)
-		case s.evalDue() || s.c.phase == PhaseUpdate && s.lastBatch():
-			left = 0 // only the evaluation is left
-		case s.sampleEnd():
-			left-- // the current sample is complete
-		}
-		s.run(left, time.Time{})
+		s.run(s.EpochLeft(), time.Time{})
 	default:
 		for {
 			s.advance(false)
@@ -960,21 +951,56 @@ func (s *Stepper) RunFor(budget time.Duration) (int, error) {
 	return s.run(math.MaxInt, time.Now().Add(budget))
 }
 
+// RunUpTo is RunFor(budget) that also stops after n samples (n ≤ 0: no
+// limit). With n = EpochLeft() it stops at the epoch's end (its evaluation
+// spread over calls like RunFor's).
+func (s *Stepper) RunUpTo(n int, budget time.Duration) (int, error) {
+	if s.status == Diverged {
+		return 0, s.div
+	}
+	s.pushUndo()
+	return s.run(noLimit(n), time.Now().Add(budget))
+}
+
 // RunOn continues a run without recording an undo snapshot, so that one
 // undo step covers a whole run made of many calls (the caller's first call
-// is Run or RunFor). With budget > 0 it works like RunFor(budget), else like
-// Run(n).
+// is Run, RunFor or RunUpTo). With budget > 0 it works like
+// RunUpTo(n, budget), else like Run(n).
 func (s *Stepper) RunOn(n int, budget time.Duration) (int, error) {
 	if s.status == Diverged {
 		return 0, s.div
 	}
 	if budget > 0 {
-		return s.run(math.MaxInt, time.Now().Add(budget))
+		return s.run(noLimit(n), time.Now().Add(budget))
 	}
 	if n <= 0 {
 		return 0, nil
 	}
 	return s.run(n, time.Time{})
+}
+
+// noLimit maps "no limit" (n ≤ 0) to MaxInt.
+func noLimit(n int) int {
+	if n <= 0 {
+		return math.MaxInt
+	}
+	return n
+}
+
+// EpochLeft is the number of samples left to train in this epoch (all of
+// the next one at an epoch's end); 0 when only the epoch's evaluation is
+// left (see Evaluating).
+func (s *Stepper) EpochLeft() int {
+	left := len(s.train.X) - s.c.start - s.c.sample
+	switch {
+	case s.c.phase == PhaseEpochEnd:
+		left = len(s.train.X)
+	case s.c.phase == PhaseUpdate && s.lastBatch():
+		left = 0
+	case s.sampleEnd():
+		left-- // the current sample is complete
+	}
+	return left
 }
 
 // maxChunk bounds the samples per fast-path call between clock checks.
