@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
 
+	"backprop/datasets"
 	"backprop/network"
 )
 
@@ -308,5 +309,42 @@ func TestRunIsOneUndoStep(t *testing.T) {
 	}
 	if m.sess.undoBudget != 4<<20 {
 		t.Fatalf("undo budget %d", m.sess.undoBudget)
+	}
+}
+
+// TestStepEpochBigRunsInTicks: on a big training set the step-epoch key runs
+// to the epoch's end in ticks (keys stay live), one undo step, and stops
+// there with the same result as stepping the epoch at once.
+func TestStepEpochBigRunsInTicks(t *testing.T) {
+	setup := Setup{Data: datasets.Spec{Name: "circle", Samples: 24000, Seed: 1},
+		Net:   network.Spec{Sizes: []int{2, 8, 1}, Acts: []network.Activation{network.Tanh, network.Sigmoid}, Cost: network.CrossEntropy, Init: network.InitXavier},
+		Hyper: network.DefaultHyper()}
+	m := newTestModel(t, Options{Custom: &setup}, 120, 40)
+	if n := len(m.sess.data.Train.X); n <= syncEpochSamples {
+		t.Fatalf("training set of %d is not big", n)
+	}
+	ref := newTestModel(t, Options{Custom: &setup}, 120, 40)
+	ref.sess.st.Step(network.ByEpoch)
+	press(m, "s")
+	ref.sess.st.Undo()
+	ref.sess.st.Step(network.BySample)
+	ref.sess.st.Step(network.ByEpoch)
+	depth := m.sess.st.UndoDepth()
+	press(m, "e")
+	if !m.run.on || !m.run.toEpoch {
+		t.Fatal("e did not start a run to the epoch's end")
+	}
+	for i := 0; m.run.on && i < 10000; i++ {
+		m.Update(runTickMsg{id: m.run.id})
+	}
+	p := m.sess.st.Pos()
+	if p.Phase != network.PhaseEpochEnd || p.Epoch != 1 || len(m.sess.st.History()) != 1 {
+		t.Fatalf("stopped at %+v with %d epochs of history", p, len(m.sess.st.History()))
+	}
+	if p != ref.sess.st.Pos() || m.sess.st.History()[0] != ref.sess.st.History()[0] {
+		t.Fatalf("run to epoch end %+v, stepped %+v", p, ref.sess.st.Pos())
+	}
+	if d := m.sess.st.UndoDepth(); d != depth+1 {
+		t.Fatalf("undo depth %d → %d, want one step for the run", depth, d)
 	}
 }

@@ -89,6 +89,9 @@ type runState struct {
 	// so later ticks continue without one: a whole run is one undo step.
 	snapped bool
 	snapVer uint64
+	// toEpoch: a run started by the step-epoch key on a big training set;
+	// it stops at the epoch's end (after its evaluation).
+	toEpoch bool
 }
 
 // tickPeriod is the run-mode redraw period (20 Hz).

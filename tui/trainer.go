@@ -85,7 +85,20 @@ func (m *Model) trainerKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, km.StepBatch):
 		m.step(network.ByBatch)
 	case key.Matches(k, km.StepEpoch):
-		m.step(network.ByEpoch)
+		if len(s.data.Train.X) <= syncEpochSamples || s.st.Hyper().Rule != network.Backprop {
+			m.step(network.ByEpoch)
+			break
+		}
+		// a big epoch (MNIST: ~0.75 s) runs in ticks so keys stay live
+		if !m.run.on {
+			if m.toggleRun(); !m.run.on {
+				return nil // refused (diverged), with its flash
+			}
+			m.run.toEpoch = true
+			m.setFlash("running to the end of the epoch (r pauses)", false)
+			return m.tickCmd(0)
+		}
+		m.run.toEpoch = true
 	case key.Matches(k, km.Run):
 		return m.toggleRun()
 	case key.Matches(k, km.Faster):
@@ -288,6 +301,7 @@ func (m *Model) toggleRun() tea.Cmd {
 	m.run.last = time.Time{}
 	m.run.samples = 0
 	m.run.snapped = false
+	m.run.toEpoch = false
 	return m.tickCmd(tickPeriod)
 }
 
@@ -327,6 +341,11 @@ func (m *Model) onTick(msg runTickMsg) tea.Cmd {
 	}
 	m.run.last = end
 	m.run.samples += n
+	if m.run.toEpoch && err == nil && s.st.Pos().Phase == network.PhaseEpochEnd {
+		m.run.on, m.run.toEpoch = false, false
+		m.setFlash(fmt.Sprintf("epoch %d done", epochShown(s.st.Pos())), false)
+		return nil
+	}
 	if err != nil || s.st.Status() != network.Training {
 		m.run.on = false
 		if err != nil {
@@ -338,6 +357,11 @@ func (m *Model) onTick(msg runTickMsg) tea.Cmd {
 	}
 	return m.tickCmd(max(tickPeriod-end.Sub(start), 5*time.Millisecond))
 }
+
+// syncEpochSamples: up to this many training samples the step-epoch key
+// steps the epoch at once (digits: ~10 ms); bigger sets run to the epoch's
+// end in run-mode ticks.
+const syncEpochSamples = 10_000
 
 // trainTick runs one tick's worth of samples at the current speed.
 func (m *Model) trainTick() (int, error) {
@@ -358,6 +382,22 @@ func (m *Model) trainTick() (int, error) {
 	var n int
 	var err error
 	cont := m.run.snapped && m.sess.version == m.run.snapVer
+	if m.run.toEpoch {
+		left := st.EpochLeft()
+		switch {
+		case left == 0:
+			st.EvaluateFor(grant)
+		case cont:
+			n, err = st.RunOn(left, grant)
+		default:
+			n, err = st.RunUpTo(left, grant)
+			m.run.snapped = true
+		}
+		if m.opts.Budget != nil {
+			m.opts.Budget.Done(time.Since(start))
+		}
+		return n, err
+	}
 	switch _, due := st.Evaluating(); {
 	case per > 0 && due > 0:
 		st.EvaluateFor(grant) // slow speeds: the epoch's evaluation in slices too
