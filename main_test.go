@@ -59,6 +59,7 @@ func TestFlagValidation(t *testing.T) {
 		{"hidden softmax", []string{"train", "--data", "iris", "--layers", "4,8,3", "--act", "softmax,softmax"}, 2, "--act: softmax is for the output layer only"},
 		{"unknown cost", []string{"train", "--data", "xor", "--cost", "hinge"}, 2, `--cost: must be one of quadratic, cross-entropy, got "hinge"`},
 		{"cross-entropy linear out", []string{"train", "--data", "digits", "--cost", "cross-entropy", "--out-act", "linear"}, 2, "--cost: cross-entropy needs outputs in (0, 1), from a sigmoid or softmax output layer, but the output layer is linear"},
+		{"softmax single output", []string{"train", "--data", "xor", "--layers", "_,4,_", "--out-act", "softmax"}, 2, "--out-act: softmax over a single output is always 1"},
 		{"cross-entropy relu out", []string{"train", "--data", "xor", "--act", "relu", "--cost", "cross-entropy"}, 2, "but the output layer is relu; use --out-act sigmoid"},
 		{"cross-entropy regression", []string{"train", "--data", "sine", "--cost", "cross-entropy"}, 2, "but the output layer is linear"},
 		{"perceptron on a hidden layer", []string{"train", "--data", "and", "--rule", "perceptron"}, 2, "--rule: perceptron needs a single layer of step units (--layers _,_ --act step), got 2→30→1 with sigmoid/sigmoid"},

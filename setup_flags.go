@@ -344,6 +344,13 @@ func (f *SetupFlags) NetSpec(ds *datasets.Dataset, base *network.Spec) (network.
 			return spec, flagErr("act", "softmax is for the output layer only (layer %d of %s); use --out-act softmax", i+1, shape)
 		}
 	}
+	if acts[L-1] == network.Softmax && sizes[L] == 1 {
+		name := "act"
+		if f.OutAct != "" {
+			name = "out-act"
+		}
+		return spec, flagErr(name, "softmax over a single output is always 1 and learns nothing (%s); use sigmoid for one output", shape)
+	}
 	spec.Acts = acts
 	if base != nil && !f.Given("cost") {
 		spec.Cost = base.Cost
