@@ -554,6 +554,9 @@ func (f *modelFile) validate() error {
 		if out < 1 || out > MaxNeurons {
 			return fmt.Errorf("%s.weights: %d rows (one per neuron), want 1..%d", p, out, MaxNeurons)
 		}
+		if act == Softmax && out < 2 {
+			return fmt.Errorf("%s.activation: softmax needs at least 2 neurons (on one a = 1 always); use sigmoid", p)
+		}
 		if err := checkMatrix(p+".weights", l.Weights, out, in); err != nil {
 			return err
 		}

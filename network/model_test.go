@@ -132,7 +132,7 @@ func TestModelHandWritten(t *testing.T) {
 func TestParseModelErrors(t *testing.T) {
 	good := `{"format":"backprop/model","version":1,"inputs":3,"cost":"quadratic",
  "layers":[{"activation":"sigmoid","weights":[[1,2,3],[4,5,6]],"biases":[0,0]},
-           {"activation":"softmax","weights":[[1,2]],"biases":[0]}],
+           {"activation":"tanh","weights":[[1,2]],"biases":[0]}],
  "training":{"eta":0.5,"batch":10}}`
 	if _, err := ParseModel([]byte(good)); err != nil {
 		t.Fatalf("good model: %v", err)
@@ -145,6 +145,7 @@ func TestParseModelErrors(t *testing.T) {
 		{`"biases":[0,0]`, `"biases":[0]`, "layers[0].biases: expected 2 values, got 1"},
 		{`[[1,2]]`, `[[1,2,3]]`, "layers[1].weights[0]: expected 2 values, got 3"},
 		{`"activation":"sigmoid"`, `"activation":"softmax"`, "layers[0].activation: softmax is only allowed on the output layer"},
+		{`"tanh"`, `"softmax"`, "layers[1].activation: softmax needs at least 2 neurons"},
 		{`"quadratic"`, `"quad"`, `cost: unknown "quad"`},
 		{`"eta":0.5`, `"eta":-1`, "training.eta: -1"},
 		{`"batch":10`, `"batch":0`, "training.batch: 0"},

@@ -72,6 +72,9 @@ func checkShape(sizes []int, acts []Activation, c Cost) error {
 		if a == Softmax && i != len(acts)-1 {
 			return fmt.Errorf("network: layer %d: softmax is only allowed on the output layer", i)
 		}
+		if a == Softmax && sizes[i+1] < 2 {
+			return fmt.Errorf("network: layer %d: softmax needs at least 2 outputs (on one unit a = 1 always and nothing learns); use sigmoid", i)
+		}
 	}
 	if !c.valid() {
 		return fmt.Errorf("network: invalid cost %d", c)

@@ -668,12 +668,12 @@ func (m *Model) reloadData(spec datasets.Spec) error {
 }
 
 // activationsFor lists the activations a layer may cycle through.
-func activationsFor(last bool, rule network.Rule) []network.Activation {
+func activationsFor(last bool, outputs int, rule network.Rule) []network.Activation {
 	if rule == network.Perceptron {
 		return []network.Activation{network.Step}
 	}
 	a := []network.Activation{network.Sigmoid, network.Tanh, network.ReLU, network.LeakyReLU, network.Linear}
-	if last {
+	if last && outputs >= 2 { // softmax on one unit is always 1
 		a = append(a, network.Softmax)
 	}
 	return a
@@ -688,7 +688,7 @@ func (m *Model) cycleActivation() {
 		return
 	}
 	spec := specOf(net)
-	acts := activationsFor(l == len(net.Layers), s.st.Hyper().Rule)
+	acts := activationsFor(l == len(net.Layers), net.Sizes[l], s.st.Hyper().Rule)
 	if l == len(net.Layers) && spec.Cost == network.CrossEntropy {
 		// cross-entropy needs outputs in (0, 1): ln a of a tanh or linear
 		// output is NaN or a negative cost (qa3 #4)
