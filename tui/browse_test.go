@@ -348,3 +348,33 @@ func TestStepEpochBigRunsInTicks(t *testing.T) {
 		t.Fatalf("undo depth %d → %d, want one step for the run", depth, d)
 	}
 }
+
+// TestSandboxPathsHidden: in a sandbox (SSH) save/load messages name the
+// file the user typed, never the server's folders (qa3 #12); the split
+// prompt starts at the fraction in force (qa3 #11).
+func TestSandboxPathsHidden(t *testing.T) {
+	dir := t.TempDir()
+	m := newTestModel(t, Options{Preset: "circle", Sandbox: true, SaveDir: dir}, 80, 24)
+	press(m, "S")
+	for range 20 {
+		press(m, "backspace")
+	}
+	typeText(m, "ok.json")
+	press(m, "enter")
+	if m.flash != "saved ok.json" {
+		t.Fatalf("flash %q", m.flash)
+	}
+	press(m, "O")
+	for range 20 {
+		press(m, "backspace")
+	}
+	typeText(m, "nope")
+	press(m, "enter")
+	if m.prompt == nil || strings.Contains(m.prompt.err, dir) || !strings.Contains(m.prompt.err, "ok.json") {
+		t.Fatalf("load error %v", m.prompt)
+	}
+	press(m, "esc", "x")
+	if v := m.prompt.input.Value(); v != "0.5" {
+		t.Fatalf("split prefilled with %q, want 0.5", v)
+	}
+}

@@ -3,7 +3,9 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -191,7 +193,12 @@ func (m *Model) trainerKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, km.Noise):
 		m.prompt = newPrompt(promptNoise, "noise (0..1)", strconv.FormatFloat(s.setup.Data.Noise, 'g', -1, 64))
 	case key.Matches(k, km.Split):
-		m.prompt = newPrompt(promptSplit, "train fraction (0..1], 1 = no test set", strconv.FormatFloat(s.setup.Data.Split, 'g', -1, 64))
+		split := s.setup.Data.Split
+		if n := len(s.data.Train.X) + len(s.data.Test.X); split == 0 && n > 0 {
+			// 0 means "the set's default": show the fraction in force (qa3 #11)
+			split = math.Round(100*float64(len(s.data.Train.X))/float64(n)) / 100
+		}
+		m.prompt = newPrompt(promptSplit, "train fraction (0..1], 1 = no test set", strconv.FormatFloat(split, 'g', -1, 64))
 	case key.Matches(k, km.Save):
 		name := s.preset
 		if name == "" {
@@ -356,6 +363,41 @@ func (m *Model) onTick(msg runTickMsg) tea.Cmd {
 		return nil
 	}
 	return m.tickCmd(max(tickPeriod-end.Sub(start), 5*time.Millisecond))
+}
+
+// shownPath is how a save path is shown: in a sandbox (SSH) the plain name
+// the user typed, never the server's folders (qa3 #12).
+func (m *Model) shownPath(path, typed string) string {
+	if m.opts.Sandbox {
+		return strings.TrimSpace(typed)
+	}
+	return path
+}
+
+// hidePath rewrites a save/load error for a sandbox: the typed name instead
+// of the server's path, and for a missing file the names that do exist.
+func (m *Model) hidePath(err error, path, typed string) error {
+	if !m.opts.Sandbox {
+		return err
+	}
+	name := strings.TrimSpace(typed)
+	if errors.Is(err, fs.ErrNotExist) {
+		var have []string
+		if ents, e := os.ReadDir(m.opts.SaveDir); e == nil {
+			for _, e := range ents {
+				if !e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+					have = append(have, e.Name())
+				}
+			}
+		}
+		if len(have) == 0 {
+			return fmt.Errorf("no saved model %q (you have none yet: S saves one)", name)
+		}
+		return fmt.Errorf("no saved model %q (yours: %s)", name, strings.Join(have, ", "))
+	}
+	msg := strings.ReplaceAll(err.Error(), path, name)
+	msg = strings.ReplaceAll(msg, m.opts.SaveDir, "")
+	return errors.New(msg)
 }
 
 // syncEpochSamples: up to this many training samples the step-epoch key
@@ -527,10 +569,10 @@ func (m *Model) submit(p *prompt) error {
 		}
 		s, err := loadSession(path, m.opts.Limits)
 		if err != nil {
-			return err
+			return m.hidePath(err, path, val)
 		}
 		m.open(s)
-		m.setFlash("loaded "+path, false)
+		m.setFlash("loaded "+m.shownPath(path, val), false)
 		return nil
 	}
 	s := m.sess
@@ -548,13 +590,13 @@ func (m *Model) submit(p *prompt) error {
 			return err
 		}
 		if err := mf.Save(path); err != nil {
-			return err
+			return m.hidePath(err, path, val)
 		}
-		switch s.st.Pos().Phase {
+		switch shown := m.shownPath(path, val); s.st.Pos().Phase {
 		case network.PhaseIdle, network.PhaseAccumulate, network.PhaseUpdate, network.PhaseEpochEnd:
-			m.setFlash("saved "+path, false)
+			m.setFlash("saved "+shown, false)
 		default:
-			m.setFlash("saved "+path+" (mid-sample: it resumes at the start of this sample)", false)
+			m.setFlash("saved "+shown+" (mid-sample: it resumes at the start of this sample)", false)
 		}
 	case promptWeight:
 		v, err := parseNumber(val)
