@@ -84,6 +84,13 @@ func monkey(t *testing.T, events int, opts Options) {
 				}
 			}()
 			m.Update(msg)
+			// deliver the confusion browser's background evaluation now
+			// and then (the monkey drops commands otherwise)
+			if b := &m.browse; b.on && b.inflight && m.sess != nil && rng.IntN(3) == 0 {
+				set, test := m.sess.browseSet()
+				p := m.sess.st.Pos()
+				m.Update(browseEval(b.gen, m.sess.st.Net().Clone(), set, test, m.sess.version, p.Epoch, epochShown(p))())
+			}
 			if i%16 == 0 {
 				m.View()
 			}
