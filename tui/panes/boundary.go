@@ -428,10 +428,25 @@ func rangeOf(los, his []float64) (float64, float64) {
 // py pixels per cell vertically (2: half blocks). value returns a level in
 // [0, 1] (grey) or, diverging, in [−1, 1].
 func drawImage(c *canvas, st *themes.Styles, x0, y0, dw, dh, py, iw, ih int, value func(int) (float64, bool), diverging bool) {
+	// pix is the mean over the source pixels a display pixel covers (a box
+	// filter: downscaled 28×28 digits keep their thin strokes), or the one
+	// it falls in when enlarging.
 	pix := func(cx, pyy int) (float64, bool) {
-		ix := cx * iw / dw
-		iy := pyy * ih / (dh * py)
-		return value(iy*iw + ix)
+		x0s, y0s := cx*iw/dw, pyy*ih/(dh*py)
+		x1s, y1s := max((cx+1)*iw/dw, x0s+1), max((pyy+1)*ih/(dh*py), y0s+1)
+		sum, n := 0.0, 0
+		for iy := y0s; iy < min(y1s, ih); iy++ {
+			for ix := x0s; ix < min(x1s, iw); ix++ {
+				if v, ok := value(iy*iw + ix); ok {
+					sum += v
+					n++
+				}
+			}
+		}
+		if n == 0 {
+			return 0, false
+		}
+		return sum / float64(n), true
 	}
 	for cy := 0; cy < dh; cy++ {
 		for cx := 0; cx < dw; cx++ {
