@@ -253,16 +253,16 @@ func (m Model) decisionView() string {
 	if d > 0 {
 		dec = st.OK.Render(word)
 	}
+	// σ(z) is the confidence in 1 (go); a 0 (stay) is 1 − σ(z) sure.
+	sure := p
+	if d == 0 {
+		sure = 1 - p
+	}
 	if m.unit == SigmoidUnit {
-		// σ(z) is the confidence in 1 (go); a 0 (stay) is 1 − σ(z) sure.
-		sure := p
-		if d == 0 {
-			sure = 1 - p
-		}
 		return fmt.Sprintf("confidence σ(%s) = %s, so %.0f%% sure → %s", num(z), st.Bold.Render(fmt.Sprintf("%.2f", p)), 100*sure, dec) +
 			st.Dim.Render(fmt.Sprintf("   (step: %s)", num(d)))
 	}
-	return "decision " + dec + st.Dim.Render(fmt.Sprintf("   Σ w·x %s θ, so step → %s (sigmoid: %.2f sure)", rel, num(d), p))
+	return "decision " + dec + st.Dim.Render(fmt.Sprintf("   Σ w·x %s θ, so step → %s (sigmoid: %.0f%% sure)", rel, num(d), 100*sure))
 }
 
 func (m Model) tableView() []string {
