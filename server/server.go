@@ -16,6 +16,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
+	"charm.land/wish/v2"
+	wishrecover "charm.land/wish/v2/recover"
 	"github.com/charmbracelet/colorprofile"
 	gossh "golang.org/x/crypto/ssh"
 
@@ -87,38 +89,60 @@ func New(cfg Config) (*Server, error) {
 	if cfg.HostKeyPath == "" {
 		s.log.Warn("no host key path: using a temporary host key")
 	}
-	srv := &ssh.Server{
-		Addr:             cfg.Addr,
-		Handler:          s.handle,
-		HostSigners:      []ssh.Signer{signer},
-		HandshakeTimeout: cfg.HandshakeTimeout,
-		Version:          "backprop",
-		ConnCallback:     s.onConn,
-		ConnectionFailedCallback: func(conn net.Conn, err error) {
-			s.log.Info("connection failed", "remote", conn.RemoteAddr().String(), "err", err)
+	// Built on wish: the session handler runs inside wish's recover
+	// middleware (a panic that escapes the handler's own recovery ends only
+	// its connection and is logged with its stack). The host signer is set
+	// before wish.NewServer looks for one, so wish never writes a key into
+	// the working directory.
+	opts := []ssh.Option{
+		wish.WithAddress(cfg.Addr),
+		wish.WithVersion("backprop"),
+		func(srv *ssh.Server) error {
+			srv.AddHostKey(signer)
+			srv.HandshakeTimeout = cfg.HandshakeTimeout
+			srv.ConnCallback = s.onConn
+			srv.ConnectionFailedCallback = func(conn net.Conn, err error) {
+				s.log.Info("connection failed", "remote", conn.RemoteAddr().String(), "err", err)
+			}
+			srv.EnableProxyProtocol = cfg.ProxyProtocol
+			return nil
 		},
-		EnableProxyProtocol: cfg.ProxyProtocol,
+		wish.WithMiddleware(
+			func(ssh.Handler) ssh.Handler { return s.handle },
+			wishrecover.MiddlewareWithLogger(slogPrintf{s.log}),
+		),
 	}
 	// Offer only the methods that can succeed.
 	if s.keys != nil || s.teachers != nil || cfg.Open {
-		srv.PublicKeyHandler = s.checkKey
+		opts = append(opts, wish.WithPublicKeyAuth(s.checkKey))
 	}
 	if cfg.Password != "" || cfg.Open {
-		srv.PasswordHandler = s.checkPassword
+		opts = append(opts, wish.WithPasswordAuth(s.checkPassword))
 	}
 	if cfg.Open {
-		srv.KeyboardInteractiveHandler = s.checkKeyboard
+		opts = append(opts, wish.WithKeyboardInteractiveAuth(s.checkKeyboard))
 	}
 	if cfg.IdleTimeout > 0 {
 		// Backstop for connections that never open a session; sessions
 		// have their own input-based idle timer with a message.
-		srv.IdleTimeout = cfg.IdleTimeout + time.Minute
+		opts = append(opts, wish.WithIdleTimeout(cfg.IdleTimeout+time.Minute))
 	}
 	if cfg.MaxTimeout > 0 {
-		srv.MaxTimeout = cfg.MaxTimeout + time.Minute
+		opts = append(opts, wish.WithMaxTimeout(cfg.MaxTimeout+time.Minute))
+	}
+	srv, err := wish.NewServer(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("ssh server: %w", err)
 	}
 	s.ssh = srv
 	return s, nil
+}
+
+// slogPrintf adapts a slog.Logger to wish's recover.Logger.
+type slogPrintf struct{ log *slog.Logger }
+
+func (l slogPrintf) Printf(format string, v ...any) {
+	l.log.Error("session panic", "detail", fmt.Sprintf(format, v...))
 }
 
 // Scheduler returns the CPU scheduler shared by all sessions.
