@@ -350,7 +350,7 @@ func saveOutputs(s *trainSession, o trainOpts) error {
 		}
 	}
 	if o.history != "" {
-		if err := stage(o.history, historyCSV(s.st.History())); err != nil {
+		if err := stage(o.history, network.HistoryCSV(s.st.History())); err != nil {
 			return err
 		}
 	}
@@ -567,22 +567,6 @@ func (j *jsonReporter) final(r epochRecord, total time.Duration, samples int, no
 	}
 	b, _ := json.Marshal(o)
 	fmt.Fprintf(j.w, "%s\n", b)
-}
-
-// historyCSV renders the per-epoch metrics; unmeasured values are empty.
-func historyCSV(h []network.EpochStats) []byte {
-	var b strings.Builder
-	b.WriteString("epoch,loss,accuracy,val_loss,val_accuracy\n")
-	f := func(v float64) string {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return ""
-		}
-		return strconv.FormatFloat(v, 'g', -1, 64)
-	}
-	for _, s := range h {
-		fmt.Fprintf(&b, "%d,%s,%s,%s,%s\n", s.Epoch, f(s.TrainLoss), f(s.TrainAcc), f(s.TestLoss), f(s.TestAcc))
-	}
-	return []byte(b.String())
 }
 
 // savedDataSpec is spec as a model file keeps it: a CSV path, an idx:DIR
