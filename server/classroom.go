@@ -75,7 +75,9 @@ func (h *Hub) Join(name string, teacher bool) *Member {
 	}
 	h.members[m] = struct{}{}
 	h.scheduleLocked(1)
-	if !teacher && h.has {
+	if teacher {
+		h.scheduleLocked(0) // students see the teacher is (back) here
+	} else if h.has {
 		m.signal()
 	}
 	return m
@@ -93,6 +95,9 @@ func (m *Member) Leave() {
 	close(m.done)
 	delete(h.members, m)
 	h.scheduleLocked(1)
+	if m.teacher {
+		h.scheduleLocked(0) // students see the teacher left (Roster)
+	}
 }
 
 // Close ends the class: every Wait returns false.

@@ -300,3 +300,65 @@ func TestClassroomFollowForkRejoin(t *testing.T) {
 		t.Errorf("%d sessions still registered", n)
 	}
 }
+
+// drainWakes lets due wake-ups fire, then drops m's pending one (without
+// leaving a waiting goroutine behind, as waitResult does on timeout).
+func drainWakes(m *Member) {
+	time.Sleep(3 * m.hub.interval)
+	select {
+	case <-m.wake:
+	default:
+	}
+}
+
+// teacherIn reports whether m's roster has a teacher (what a student checks).
+func teacherIn(m *Member) bool {
+	for _, r := range m.Roster() {
+		if r.Teacher {
+			return true
+		}
+	}
+	return false
+}
+
+func TestHubTeacherLeavesAndReturns(t *testing.T) {
+	h := NewHub(10 * time.Millisecond)
+	defer h.Close()
+	prof := h.Join("prof", true)
+	alice := h.Join("alice", false)
+	prof.Publish(tui.ClassState{Model: []byte("7"), Status: "epoch 7"})
+	if r, ok := waitResult(alice, time.Second); !ok || !r {
+		t.Fatal("student not woken by Publish")
+	}
+	drainWakes(alice)
+	prof.Leave()
+	if r, ok := waitResult(alice, time.Second); !ok || !r {
+		t.Fatalf("student not woken when the teacher left (returned=%v, result=%v)", ok, r)
+	}
+	if teacherIn(alice) {
+		t.Error("roster still has the teacher after Leave")
+	}
+	if st, ok := alice.Latest(); !ok || string(st.Model) != "7" {
+		t.Errorf("the last state should stay after the teacher left: %+v, %v", st, ok)
+	}
+	prof2 := h.Join("prof", true)
+	if r, ok := waitResult(alice, time.Second); !ok || !r {
+		t.Fatal("student not woken when a teacher joined")
+	}
+	if !teacherIn(alice) {
+		t.Error("roster has no teacher after Join")
+	}
+	prof2.Publish(tui.ClassState{Model: []byte("8")})
+	if r, ok := waitResult(alice, time.Second); !ok || !r {
+		t.Fatal("student not woken by the new teacher's Publish")
+	}
+	if st, _ := alice.Latest(); string(st.Model) != "8" || st.Version != 2 {
+		t.Errorf("after the teacher came back Latest = %+v", st)
+	}
+	// A student leaving does not wake the other students.
+	drainWakes(alice)
+	h.Join("bob", false).Leave()
+	if _, ok := waitResult(alice, 100*time.Millisecond); ok {
+		t.Error("a student's Leave woke the other students")
+	}
+}
