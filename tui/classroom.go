@@ -23,6 +23,7 @@ type classState struct {
 	version   uint64 // last teacher state loaded (students)
 	roster    []ClassMember
 	showWho   bool
+	away      bool // students: no teacher is connected (checked on each wake-up)
 	// teacher: what was published last
 	pubSess    *session
 	pubVersion uint64
@@ -57,6 +58,7 @@ func (m *Model) classInit() tea.Cmd {
 	if !c.IsTeacher() {
 		m.class.following = true
 		c.SetStatus(true, "following")
+		m.class.away = !teacherHere(c)
 		m.loadTeacher()
 	}
 	return waitClass(c)
@@ -73,7 +75,10 @@ func (m *Model) classUpdate(msg tea.Msg) (tea.Cmd, bool) {
 	case classWokeMsg:
 		if c.IsTeacher() {
 			m.class.roster = c.Roster()
-		} else if m.class.following {
+			return waitClass(c), true
+		}
+		m.checkTeacher()
+		if m.class.following {
 			m.loadTeacher()
 		}
 		return waitClass(c), true
@@ -105,11 +110,52 @@ func (m *Model) classUpdate(msg tea.Msg) (tea.Cmd, bool) {
 			m.setFlash("following the teacher again", false)
 			return nil, true
 		case m.class.following && !m.viewOnlyKey(msg):
-			m.setFlash("following the teacher — F forks a copy you can change", true)
+			if m.class.away {
+				m.setFlash(teacherLeftFlash, true)
+			} else {
+				m.setFlash("following the teacher — F forks a copy you can change", true)
+			}
 			return nil, true
 		}
 	}
 	return nil, false
+}
+
+// teacherLeftFlash tells a following student the teacher has gone.
+const teacherLeftFlash = "the teacher left — F forks this state to carry on alone; you follow again when a teacher connects"
+
+// teacherHere reports whether a teacher is connected (on the roster).
+func teacherHere(c Classroom) bool {
+	for _, r := range c.Roster() {
+		if r.Teacher {
+			return true
+		}
+	}
+	return false
+}
+
+// checkTeacher notices a teacher leaving or (re)connecting (students; the
+// hub wakes them for both). A following student keeps the state it has
+// while the teacher is away and loads the teacher's again on the next
+// publish.
+func (m *Model) checkTeacher() {
+	here := teacherHere(m.opts.Classroom)
+	switch {
+	case !here && !m.class.away:
+		m.class.away = true
+		if m.class.following {
+			m.setFlash(teacherLeftFlash, true)
+		} else {
+			m.setFlash("the teacher left; your fork is unaffected", false)
+		}
+	case here && m.class.away:
+		m.class.away = false
+		if m.class.following {
+			m.setFlash("a teacher connected — following again", false)
+		} else {
+			m.setFlash("a teacher connected — J rejoins", false)
+		}
+	}
 }
 
 // viewOnlyKey reports whether k only changes what a student looks at.
@@ -284,11 +330,26 @@ func (m *Model) classRole() string {
 				}
 			}
 		}
-		return fmt.Sprintf("teacher · %d students (%d following)", n, following)
+		return fmt.Sprintf("teacher · %s (%d following)", plural(n, "student"), following)
+	case m.class.following && m.class.away:
+		if _, ok := c.Latest(); !ok {
+			return "waiting for the teacher"
+		}
+		return "teacher left — waiting (F forks)"
 	case m.class.following:
 		return "following the teacher"
+	case m.class.away:
+		return "forked · teacher left"
 	}
 	return "forked"
+}
+
+// plural is "1 student", "2 students".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // whoView lists the class for the teacher (and students).
@@ -297,14 +358,14 @@ func (m *Model) whoView(w, h int) []string {
 	c := m.opts.Classroom
 	if c.IsTeacher() {
 		for _, r := range m.class.roster {
-			role := "forked   "
+			role, where := "forked   ", r.Where
 			switch {
 			case r.Teacher:
 				role = "teacher  "
 			case r.Following:
-				role = "following"
+				role, where = "following", "" // the teacher's position
 			}
-			fmt.Fprintf(&b, "%-16s %s  %-40s since %s\n", r.Name, role, r.Where, r.Since.Format("15:04"))
+			fmt.Fprintf(&b, "%-16s %s  %-40s since %s\n", r.Name, role, where, r.Since.Format("15:04"))
 		}
 		if len(m.class.roster) == 0 {
 			b.WriteString("nobody else yet\n")
@@ -312,7 +373,11 @@ func (m *Model) whoView(w, h int) []string {
 	} else {
 		fmt.Fprintf(&b, "you are %s, %s\n", c.Name(), m.classRole())
 		if st, ok := c.Latest(); ok {
-			fmt.Fprintf(&b, "teacher: %s\n", st.Status)
+			if m.class.away {
+				fmt.Fprintf(&b, "the teacher left; last seen at %s\n", st.Status)
+			} else {
+				fmt.Fprintf(&b, "teacher: %s\n", st.Status)
+			}
 		}
 	}
 	return m.look.frame("Class — P closes", block(b.String(), w-2, h-2), w, h, true)

@@ -17,6 +17,7 @@ type fakeHub struct {
 	state  ClassState
 	has    bool
 	status map[string]string
+	gone   bool // the teacher has left (not on the roster)
 }
 
 type fakeMember struct {
@@ -42,7 +43,13 @@ func (f *fakeMember) Latest() (ClassState, bool) {
 	return f.hub.state, f.hub.has
 }
 func (f *fakeMember) Roster() []ClassMember {
-	return []ClassMember{{Name: "prof", Teacher: true}, {Name: "ann", Following: true, Where: f.hub.status["ann"], Since: time.Unix(0, 0)}}
+	f.hub.mu.Lock()
+	defer f.hub.mu.Unlock()
+	ann := ClassMember{Name: "ann", Following: true, Where: f.hub.status["ann"], Since: time.Unix(0, 0)}
+	if f.hub.gone {
+		return []ClassMember{ann}
+	}
+	return []ClassMember{{Name: "prof", Teacher: true}, ann}
 }
 func (f *fakeMember) SetStatus(following bool, where string) {
 	f.hub.mu.Lock()
@@ -109,8 +116,97 @@ func TestClassroomFollowForkRejoin(t *testing.T) {
 	// the teacher's roster
 	prof.Update(classWokeMsg{})
 	press(prof, "P")
-	if scr := screen(t, prof); !strings.Contains(scr, "ann") || !strings.Contains(scr, "teacher · 1 students (1 following)") {
+	if scr := screen(t, prof); !strings.Contains(scr, "ann") || !strings.Contains(scr, "teacher · 1 student (1 following)") {
 		t.Errorf("teacher's roster:\n%s", scr)
 	}
 	_ = network.Training
+}
+
+// TestClassroomTeacherLeaves drives a following student while the teacher
+// leaves (qa3 #9): the student is told at once, keeps the state, may fork,
+// and follows again when a teacher connects and publishes.
+func TestClassroomTeacherLeaves(t *testing.T) {
+	hub := &fakeHub{status: map[string]string{}}
+	prof := newTestModel(t, Options{Preset: "xor", Classroom: &fakeMember{hub, "prof", true}}, 120, 40)
+	press(prof, "e", "s", "space")
+	ann := newTestModel(t, Options{Classroom: &fakeMember{hub, "ann", false}}, 120, 40)
+	same := func() bool {
+		return ann.sess.st.Pos() == prof.sess.st.Pos() &&
+			slices.Equal(ann.sess.st.Net().Layers[0].W, prof.sess.st.Net().Layers[0].W)
+	}
+	if !same() || !strings.Contains(screen(t, ann), "following the teacher") {
+		t.Fatalf("student does not follow: %+v vs %+v", ann.sess.st.Pos(), prof.sess.st.Pos())
+	}
+	if ann.class.away {
+		t.Fatal("the teacher is here, the student thinks not")
+	}
+
+	// The teacher quits: the hub wakes the students.
+	hub.gone = true
+	pos := ann.sess.st.Pos()
+	ann.Update(classWokeMsg{})
+	if !strings.Contains(ann.flash, "teacher left") || !strings.Contains(ann.flash, "F forks") {
+		t.Errorf("flash when the teacher left: %q", ann.flash)
+	}
+	scr := screen(t, ann)
+	if !strings.Contains(scr, "teacher left — waiting") || strings.Contains(scr, "following the teacher") {
+		t.Errorf("status bar after the teacher left:\n%s", scr)
+	}
+	if ann.sess.st.Pos() != pos {
+		t.Error("the student's state changed when the teacher left")
+	}
+	ann.flash = ""
+	ann.Update(classWokeMsg{}) // another wake-up: no repeated flash
+	if ann.flash != "" {
+		t.Errorf("flash repeated: %q", ann.flash)
+	}
+	press(ann, "s") // still read-only until forked
+	if ann.sess.st.Pos() != pos || !strings.Contains(ann.flash, "teacher left") {
+		t.Errorf("a waiting student stepped, or was not told why not (flash %q)", ann.flash)
+	}
+	press(ann, "P")
+	if scr := screen(t, ann); !strings.Contains(scr, "the teacher left") {
+		t.Errorf("class overlay after the teacher left:\n%s", scr)
+	}
+	press(ann, "P")
+
+	// A teacher connects again: following resumes on the next publish.
+	hub.gone = false
+	ann.Update(classWokeMsg{})
+	if ann.class.away || !strings.Contains(ann.flash, "following again") {
+		t.Errorf("teacher back: away=%v flash %q", ann.class.away, ann.flash)
+	}
+	press(prof, "e")
+	ann.Update(classWokeMsg{})
+	if !same() || !strings.Contains(screen(t, ann), "following the teacher") {
+		t.Errorf("not following after the teacher came back: %+v vs %+v", ann.sess.st.Pos(), prof.sess.st.Pos())
+	}
+
+	// Teacher gone again: the student forks and carries on alone.
+	hub.gone = true
+	ann.Update(classWokeMsg{})
+	steps := ann.sess.st.Pos().Steps
+	press(ann, "F", "e")
+	if ann.sess.st.Pos().Steps == steps {
+		t.Error("a forked student could not step while the teacher was away")
+	}
+	if scr := screen(t, ann); !strings.Contains(scr, "forked · teacher left") {
+		t.Errorf("status bar of a fork while the teacher is away:\n%s", scr)
+	}
+	// the fork stays a fork when the teacher comes back
+	hub.gone = false
+	ann.Update(classWokeMsg{})
+	press(prof, "e", "e") // ann did one epoch, the teacher two
+	ann.Update(classWokeMsg{})
+	if same() || !strings.Contains(ann.flash, "J rejoins") {
+		t.Errorf("a fork followed the returning teacher (flash %q)", ann.flash)
+	}
+}
+
+func TestPlural(t *testing.T) {
+	for n, want := range map[int]string{0: "0 students", 1: "1 student", 2: "2 students"} {
+		if got := plural(n, "student"); got != want {
+			t.Errorf("plural(%d) = %q, want %q", n, got, want)
+		}
+	}
 }
