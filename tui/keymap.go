@@ -20,7 +20,7 @@ type keyMap struct {
 	Cost, Optimizer, Activation                             key.Binding
 	AddNeuron, DelNeuron, AddLayer, DelLayer                key.Binding
 	Dataset, Noise, Split                                   key.Binding
-	Save, Load                                              key.Binding
+	Save, Load, SaveHistory                                 key.Binding
 	NextPane, Theme, Help, Menu, Quit                       key.Binding
 	Lesson, Fork, Rejoin, Who                               key.Binding
 	PaneN                                                   key.Binding
@@ -70,6 +70,7 @@ func defaultKeyMap() keyMap {
 		Split:        b([]string{"x"}, "x", "set train/test split"),
 		Save:         b([]string{"S"}, "S", "save model"),
 		Load:         b([]string{"O"}, "O", "load model"),
+		SaveHistory:  b([]string{"H"}, "H", "save loss history (CSV)"),
 		NextPane:     b([]string{"v"}, "v", "next pane"),
 		Theme:        b([]string{"T"}, "T", "cycle theme"),
 		Help:         b([]string{"?"}, "?", "help"),
@@ -116,7 +117,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.StepNeuron, k.StepPhase, k.StepSample, k.StepBatch, k.StepEpoch, k.Run, k.Faster, k.Slower, k.Undo, k.Reset, k.Reseed},
 		{k.Up, k.Down, k.Left, k.Right, k.Follow, k.NextWeight, k.PrevWeight, k.EditValue, k.NextPane, k.Theme},
 		{k.LRDown, k.LRUp, k.LRPrompt, k.BatchDown, k.BatchUp, k.Cost, k.Optimizer, k.Activation},
-		{k.AddNeuron, k.DelNeuron, k.AddLayer, k.DelLayer, k.Dataset, k.Noise, k.Split, k.Save, k.Load, k.Lesson, k.Fork, k.Rejoin, k.Who, k.Menu, k.Help, k.Quit},
+		{k.AddNeuron, k.DelNeuron, k.AddLayer, k.DelLayer, k.Dataset, k.Noise, k.Split, k.Save, k.Load, k.SaveHistory, k.Lesson, k.Fork, k.Rejoin, k.Who, k.Menu, k.Help, k.Quit},
 		{k.PaneN, k.Browse, k.CellUp, k.CellDown, k.CellLeft, k.CellRight, k.NextProbe, k.PrevProbe, k.MostConfused},
 	}
 }

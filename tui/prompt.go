@@ -16,6 +16,7 @@ const (
 	promptSplit
 	promptSave
 	promptLoad
+	promptHistory
 	promptCSV
 	promptLesson // not a prompt: the launcher's lessons item
 )

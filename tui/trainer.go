@@ -207,6 +207,12 @@ func (m *Model) trainerKey(k tea.KeyPressMsg) tea.Cmd {
 		m.prompt = newPrompt(promptSave, "save model as", name+".json")
 	case key.Matches(k, km.Load):
 		m.prompt = newPrompt(promptLoad, "load model file", "")
+	case key.Matches(k, km.SaveHistory):
+		name := s.preset
+		if name == "" {
+			name = "model"
+		}
+		m.prompt = newPrompt(promptHistory, "save loss history (CSV) as", name+"-history.csv")
 	case key.Matches(k, km.NextPane):
 		m.nextTab()
 	case key.Matches(k, km.Theme):
@@ -598,6 +604,19 @@ func (m *Model) submit(p *prompt) error {
 		default:
 			m.setFlash("saved "+shown+" (mid-sample: it resumes at the start of this sample)", false)
 		}
+	case promptHistory:
+		hist := s.st.History()
+		if len(hist) == 0 {
+			return errors.New("no epoch has finished yet: the history has no rows")
+		}
+		path, err := resolvePath(val, m.opts.Sandbox, m.opts.SaveDir)
+		if err != nil {
+			return err
+		}
+		if err := network.WriteFileAtomic(path, network.HistoryCSV(hist)); err != nil {
+			return m.hidePath(err, path, val)
+		}
+		m.setFlash(fmt.Sprintf("saved %d epochs of loss history to %s", len(hist), m.shownPath(path, val)), false)
 	case promptWeight:
 		v, err := parseNumber(val)
 		if err != nil {

@@ -1,0 +1,35 @@
+package tui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestSaveLossHistory: H writes the charted per-epoch history as CSV, in
+// the format of `backprop train --history`, and refuses before any epoch.
+func TestSaveLossHistory(t *testing.T) {
+	dir := t.TempDir()
+	m := newTestModel(t, Options{Preset: "xor", Sandbox: true, SaveDir: dir}, 80, 24)
+	press(m, "H", "enter")
+	if m.prompt == nil || !strings.Contains(m.prompt.err, "no epoch has finished") {
+		t.Fatalf("before any epoch: prompt %+v", m.prompt)
+	}
+	press(m, "esc", "e", "e", "H", "enter")
+	if m.prompt != nil {
+		t.Fatalf("prompt still open: %+v", m.prompt)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "xor-history.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != 3 || lines[0] != "epoch,loss,accuracy,val_loss,val_accuracy" ||
+		!strings.HasPrefix(lines[1], "1,") || !strings.HasPrefix(lines[2], "2,") {
+		t.Fatalf("history file:\n%s", b)
+	}
+	if !strings.Contains(m.flash, "saved 2 epochs of loss history") {
+		t.Fatalf("flash %q", m.flash)
+	}
+}
