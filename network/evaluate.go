@@ -116,7 +116,7 @@ func (e *Evaluator) Step(k int) bool {
 			y := e.set.Y[i]
 			e.loss += sampleCost(e.net.Cost, last.Act, a, y)
 			if e.classes {
-				want, got := classOf(y), classOf(a)
+				want, got := ClassOf(y), ClassOf(a)
 				e.conf[want][got]++
 				if want == got {
 					e.right++

@@ -236,8 +236,9 @@ func isClass(y []float64) bool {
 	return ones == 1
 }
 
-// classOf returns the class that v votes for: argmax, or v ≥ 0.5 for one value.
-func classOf(v []float64) int {
+// ClassOf returns the class that v votes for (an output or a one-hot
+// target): argmax, or v ≥ 0.5 for one value.
+func ClassOf(v []float64) int {
 	if len(v) == 1 {
 		if v[0] >= 0.5 {
 			return 1

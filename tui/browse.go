@@ -85,8 +85,8 @@ func browseEval(gen int, net *network.Network, set network.Set, test bool, versi
 			target: make([]int32, n), pred: make([]int32, n), prob: make([]float64, n)}
 		e := net.NewEvaluator(set)
 		e.OnSample = func(i int, out []float64) {
-			p := classIndex(out)
-			r.pred[i], r.target[i] = int32(p), int32(classIndex(set.Y[i]))
+			p := network.ClassOf(out)
+			r.pred[i], r.target[i] = int32(p), int32(network.ClassOf(set.Y[i]))
 			r.prob[i] = out[0]
 			if len(out) > 1 {
 				r.prob[i] = out[p]
@@ -99,23 +99,6 @@ func browseEval(gen int, net *network.Network, set network.Set, test bool, versi
 		r.conf, r.acc = m.Confusion, m.Accuracy
 		return browseEvalMsg{gen: gen, res: r}
 	}
-}
-
-// classIndex is argmax, or v ≥ 0.5 for one value (as the engine counts).
-func classIndex(v []float64) int {
-	if len(v) == 1 {
-		if v[0] >= 0.5 {
-			return 1
-		}
-		return 0
-	}
-	best := 0
-	for i, x := range v {
-		if x > v[best] {
-			best = i
-		}
-	}
-	return best
 }
 
 // toggleBrowse opens or closes the browser.

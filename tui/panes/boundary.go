@@ -205,7 +205,7 @@ func boundary2D(in Input) string {
 				}
 				continue
 			}
-			k := classOf(ys[i])
+			k := network.ClassOf(ys[i])
 			if st.Mono {
 				c.put(px, py/2, monoPoint(k, glyph == "○"), st.SGR.Bold)
 				continue
@@ -268,24 +268,6 @@ func toPixel(d *datasets.Dataset, p []float64, gw, gh int) (int, int, bool) {
 		return 0, 0, false
 	}
 	return px, py, true
-}
-
-// classOf is the class a target vector encodes: argmax of one-hot, or
-// y ≥ 0.5 for one output.
-func classOf(y []float64) int {
-	if len(y) == 1 {
-		if y[0] >= 0.5 {
-			return 1
-		}
-		return 0
-	}
-	best := 0
-	for i, v := range y {
-		if v > y[best] {
-			best = i
-		}
-	}
-	return best
 }
 
 // monoPixel is a heatmap cell without colour: shade by output level for
@@ -386,11 +368,11 @@ func images(in Input) string {
 			l.add("sample", st.SGR.Dim)
 		}
 		if in.inputDone() && in.Trace != nil && len(in.Trace.Y) > 0 {
-			k := classOf(in.Trace.Y)
+			k := network.ClassOf(in.Trace.Y)
 			l.add(" "+className(d, k), st.SGR.Text)
 			L := len(in.Net.Layers)
 			if in.forwardDone(L-1, layerSize(in.Net, L)-1) && L < len(in.Trace.A) && len(in.Trace.A[L]) > 0 {
-				p := classOf(in.Trace.A[L])
+				p := network.ClassOf(in.Trace.A[L])
 				l.add(" → "+className(d, p), st.SGR.Bold)
 				if p == k {
 					l.add(" ✓", st.SGR.OK)

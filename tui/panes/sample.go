@@ -161,7 +161,7 @@ func predictionLine(in Input, st *themes.Styles) line {
 	classes := d == nil || d.Kind == datasets.Classification
 	y := tr.Y
 	if classes && len(y) > 0 {
-		l.add("target ", st.SGR.Dim).add(className(d, classOf(y)), st.SGR.Text)
+		l.add("target ", st.SGR.Dim).add(className(d, network.ClassOf(y)), st.SGR.Text)
 	} else {
 		l.add("target ", st.SGR.Dim).add(vec(y, 3), st.SGR.Text)
 	}
@@ -174,9 +174,9 @@ func predictionLine(in Input, st *themes.Styles) line {
 		l.add(" · output ", st.SGR.Dim).add(vec(a, 3), st.SGR.Bold)
 		return l
 	}
-	k := classOf(a)
+	k := network.ClassOf(a)
 	l.add(" · predicted ", st.SGR.Dim).add(className(d, k), st.SGR.Bold)
-	if len(y) > 0 && k == classOf(y) {
+	if len(y) > 0 && k == network.ClassOf(y) {
 		l.add(" ✓", st.SGR.OK)
 	} else {
 		l.add(" ✗", st.SGR.Error)
