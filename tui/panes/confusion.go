@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"backprop/datasets"
 	"backprop/themes"
 )
 
@@ -59,16 +60,7 @@ func Confusion(in Input) string {
 		head.add(" · "+b.Note, st.SGR.Dim)
 	}
 	c.draw(0, 0, head)
-	labW := 1
-	for i := range k {
-		labW = max(labW, len([]rune(short(className(d, i)))))
-	}
-	digits := 1
-	for _, row := range b.Conf {
-		for _, v := range row {
-			digits = max(digits, len(strconv.Itoa(v)))
-		}
-	}
+	labW, digits := confWidths(d, b.Conf)
 	x0 := labW + 1
 	cw := max(digits, labW) + 1
 	counts := x0+k*cw <= in.W
@@ -85,26 +77,9 @@ func Confusion(in Input) string {
 	}
 	for i := 0; i < k && y < in.H; i, y = i+1, y+1 {
 		c.textRight(labW, y, short(className(d, i)), st.SGR.Dim)
-		total := 0
-		for _, v := range b.Conf[i] {
-			total += v
-		}
+		total := rowTotal(b.Conf[i])
 		for j := range k {
-			v := b.Conf[i][j]
-			sgr := st.SGR.Dim
-			switch {
-			case v > 0 && i == j:
-				sgr = st.SGR.OK
-			case v > 0:
-				sgr = st.SGR.Error
-			}
-			s := "·"
-			switch {
-			case v > 0 && counts:
-				s = strconv.Itoa(v)
-			case v > 0:
-				s = themes.Shade(0.25 + 0.75*float64(v)/float64(max(total, 1)))
-			}
+			s, sgr := confCell(st, b.Conf[i][j], total, i == j, counts)
 			if !b.Most && i == b.Row && j == b.Col {
 				sgr = st.SGR.Focus
 				if s == "·" {
@@ -153,4 +128,49 @@ func Confusion(in Input) string {
 		c.draw(0, y, l.fit(in.W))
 	}
 	return c.String()
+}
+
+// confWidths are the widest class label (at least 1) and the digits of the
+// largest count (at least 1) of confusion matrix conf.
+func confWidths(d *datasets.Dataset, conf [][]int) (labW, digits int) {
+	labW, digits = 1, 1
+	for i := range conf {
+		labW = max(labW, len([]rune(short(className(d, i)))))
+	}
+	for _, row := range conf {
+		for _, v := range row {
+			digits = max(digits, len(strconv.Itoa(v)))
+		}
+	}
+	return labW, digits
+}
+
+// rowTotal is Σ row: the samples of one actual class.
+func rowTotal(row []int) int {
+	total := 0
+	for _, v := range row {
+		total += v
+	}
+	return total
+}
+
+// confCell is the text and style of one confusion cell holding v of its
+// row's total: the count when counts, else a shade of 0.25 + 0.75·v/total;
+// "·" when empty. Hits on the diagonal are OK, the others errors.
+func confCell(st *themes.Styles, v, total int, diag, counts bool) (s, sgr string) {
+	sgr = st.SGR.Dim
+	switch {
+	case v > 0 && diag:
+		sgr = st.SGR.OK
+	case v > 0:
+		sgr = st.SGR.Error
+	}
+	s = "·"
+	switch {
+	case v > 0 && counts:
+		s = strconv.Itoa(v)
+	case v > 0:
+		s = themes.Shade(0.25 + 0.75*float64(v)/float64(max(total, 1)))
+	}
+	return s, sgr
 }

@@ -225,16 +225,7 @@ func confusion(in Input, st *themes.Styles, c *canvas, y0, L int) {
 	head.add(" · loss "+num(m.Loss), st.SGR.Dim)
 	c.draw(0, y0, head)
 	d := in.Data
-	labW := 1
-	for i := 0; i < k; i++ {
-		labW = max(labW, len([]rune(short(className(d, i)))))
-	}
-	digits := 1
-	for _, row := range m.Confusion {
-		for _, v := range row {
-			digits = max(digits, len(strconv.Itoa(v)))
-		}
-	}
+	labW, digits := confWidths(d, m.Confusion)
 	x0 := labW + 1
 	rows := in.H - y0 - 1 // below the title
 	// Counts when they fit (with a header row of predicted classes), else
@@ -264,26 +255,9 @@ func confusion(in Input, st *themes.Styles, c *canvas, y0, L int) {
 	for i := 0; i < k; i++ {
 		y := y1 + i
 		c.textRight(labW, y, short(className(d, i)), st.SGR.Dim)
-		total := 0
-		for _, v := range m.Confusion[i] {
-			total += v
-		}
+		total := rowTotal(m.Confusion[i])
 		for j := 0; j < k; j++ {
-			v := m.Confusion[i][j]
-			sgr := st.SGR.Dim
-			switch {
-			case v > 0 && i == j:
-				sgr = st.SGR.OK
-			case v > 0:
-				sgr = st.SGR.Error
-			}
-			s := "·"
-			switch {
-			case v > 0 && counts:
-				s = strconv.Itoa(v)
-			case v > 0:
-				s = themes.Shade(0.25 + 0.75*float64(v)/float64(max(total, 1)))
-			}
+			s, sgr := confCell(st, m.Confusion[i][j], total, i == j, counts)
 			c.textRight(x0+(j+1)*cw, y, s, sgr)
 		}
 	}
