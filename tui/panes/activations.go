@@ -37,11 +37,8 @@ func bar(t float64) string {
 // Neurons the current sample has not reached show "·"; the focused neuron
 // is highlighted.
 func Activations(in Input) string {
-	if in.W <= 0 || in.H <= 0 {
-		return ""
-	}
-	if !wellFormed(in.Net) {
-		return message(in, noNetwork(in.Net))
+	if s, ok := unready(in); !ok {
+		return s
 	}
 	st := in.styles()
 	c := in.canvas()
@@ -208,11 +205,8 @@ func hinton(r float64) string {
 // the focused weight are highlighted; large layers show a window around
 // them.
 func Weights(in Input) string {
-	if in.W <= 0 || in.H <= 0 {
-		return ""
-	}
-	if !wellFormed(in.Net) {
-		return message(in, noNetwork(in.Net))
+	if s, ok := unready(in); !ok {
+		return s
 	}
 	st := in.styles()
 	c := in.canvas()

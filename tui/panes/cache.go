@@ -187,3 +187,16 @@ func noNetwork(net *network.Network) string {
 	}
 	return "network shapes disagree"
 }
+
+// unready is what a pane that draws the network shows instead: "" when it
+// has no room, a message when the network is missing or malformed; ok when
+// it may draw.
+func unready(in Input) (s string, ok bool) {
+	if in.W <= 0 || in.H <= 0 {
+		return "", false
+	}
+	if !wellFormed(in.Net) {
+		return message(in, noNetwork(in.Net)), false
+	}
+	return "", true
+}

@@ -15,11 +15,8 @@ import (
 // done is marked ▸; values the current sample has not reached yet show "?".
 // The first lines say which step was done and which comes next.
 func Inspector(in Input) string {
-	if in.W <= 0 || in.H <= 0 {
-		return ""
-	}
-	if !wellFormed(in.Net) {
-		return message(in, noNetwork(in.Net))
+	if s, ok := unready(in); !ok {
+		return s
 	}
 	st := in.styles()
 	c := in.canvas()

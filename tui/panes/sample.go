@@ -19,11 +19,8 @@ import (
 // right. The matrix is cached and refreshed while stepping by hand, or once
 // an epoch while running.
 func Sample(in Input) string {
-	if in.W <= 0 || in.H <= 0 {
-		return ""
-	}
-	if !wellFormed(in.Net) {
-		return message(in, noNetwork(in.Net))
+	if s, ok := unready(in); !ok {
+		return s
 	}
 	st := in.styles()
 	c := in.canvas()

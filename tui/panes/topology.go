@@ -165,11 +165,8 @@ type edge struct {
 // progress marked → (forward) or ← (backward). Layers taller than the pane
 // become heat strips of half blocks.
 func Topology(in Input) string {
-	if in.W <= 0 || in.H <= 0 {
-		return ""
-	}
-	if !wellFormed(in.Net) {
-		return message(in, noNetwork(in.Net))
+	if s, ok := unready(in); !ok {
+		return s
 	}
 	st := in.styles()
 	c := in.canvas()
