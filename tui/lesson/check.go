@@ -127,25 +127,28 @@ func (c *Check) Eval(st State, base map[string]float64) (bool, error) {
 // sinceVars lists the variables whose values since() needs at step start.
 func (c *Check) sinceVars() []string {
 	var out []string
-	var walk func(n node)
-	walk = func(n node) {
-		switch n := n.(type) {
-		case *logic:
-			for _, k := range n.kids {
-				walk(k)
-			}
-		case *not:
-			walk(n.kid)
-		case *cmp:
+	if c != nil && c.root != nil {
+		eachCmp(c.root, func(n *cmp) {
 			if n.lhs.fn == "since" {
 				out = append(out, n.lhs.name)
 			}
-		}
-	}
-	if c != nil && c.root != nil {
-		walk(c.root)
+		})
 	}
 	return out
+}
+
+// eachCmp calls f on every comparison in the tree under n, left to right.
+func eachCmp(n node, f func(*cmp)) {
+	switch n := n.(type) {
+	case *logic:
+		for _, k := range n.kids {
+			eachCmp(k, f)
+		}
+	case *not:
+		eachCmp(n.kid, f)
+	case *cmp:
+		f(n)
+	}
 }
 
 type node interface {

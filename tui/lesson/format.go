@@ -528,39 +528,24 @@ func (p *fileParser) checkInputs(c *Check, ln int) error {
 		ids = append(ids, in.ID)
 	}
 	var bad string
-	var walk func(n node)
-	walk = func(n node) {
-		switch n := n.(type) {
-		case *logic:
-			for _, k := range n.kids {
-				walk(k)
+	eachCmp(c.root, func(n *cmp) {
+		switch n.lhs.fn {
+		case "follows", "input":
+			if !slices.Contains(ids, n.lhs.name) {
+				bad = n.lhs.name
 			}
-		case *not:
-			walk(n.kid)
-		case *cmp:
-			switch n.lhs.fn {
-			case "follows":
-				if !slices.Contains(ids, n.lhs.name) {
-					bad = n.lhs.name
+		case "decision", "sigmoid", "z":
+			for _, a := range n.lhs.args {
+				if !slices.Contains(ids, a.id) {
+					bad = a.id
 				}
-			case "input":
-				if !slices.Contains(ids, n.lhs.name) {
-					bad = n.lhs.name
-				}
-			case "decision", "sigmoid", "z":
-				for _, a := range n.lhs.args {
-					if !slices.Contains(ids, a.id) {
-						bad = a.id
-					}
-				}
-			case "w":
-				if n.lhs.nums[0] > len(ids) {
-					bad = "w(" + strconv.Itoa(n.lhs.nums[0]) + ")"
-				}
+			}
+		case "w":
+			if n.lhs.nums[0] > len(ids) {
+				bad = "w(" + strconv.Itoa(n.lhs.nums[0]) + ")"
 			}
 		}
-	}
-	walk(c.root)
+	})
 	if bad != "" {
 		return p.errf(ln, "%s has no input %q (inputs: %s)", p.preset, bad, strings.Join(ids, ", "))
 	}
