@@ -148,6 +148,7 @@ type classModel struct {
 	count     int
 	following bool
 	roster    string
+	away      bool // students: no teacher on the roster
 }
 
 type classWoke struct{}
@@ -179,8 +180,11 @@ func (m *classModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				fmt.Fprintf(&b, "[%s following=%v %s]", r.Name, r.Following, r.Where)
 			}
 			m.roster = b.String()
-		} else if m.following {
-			m.follow()
+		} else {
+			m.away = !teacherIn(m.cls)
+			if m.following {
+				m.follow()
+			}
 		}
 		return m, m.wait()
 	case tea.KeyPressMsg:
@@ -212,7 +216,7 @@ func (m *classModel) View() tea.View {
 	if m.cls.IsTeacher() {
 		role = "teacher"
 	}
-	v := tea.NewView(fmt.Sprintf("role=%s name=%s count=%d following=%v\n%s", role, m.cls.Name(), m.count, m.following, m.roster))
+	v := tea.NewView(fmt.Sprintf("role=%s name=%s count=%d following=%v away=%v\n%s", role, m.cls.Name(), m.count, m.following, m.away, m.roster))
 	v.AltScreen = true
 	return v
 }
@@ -289,6 +293,16 @@ func TestClassroomFollowForkRejoin(t *testing.T) {
 	if !strings.Contains(logs.String(), "teacher=true") {
 		t.Error("teacher session not marked in the log")
 	}
+	// The teacher leaves: alice is told at once and keeps the state; a
+	// teacher connecting again is followed.
+	T.send("q")
+	T.waitDone()
+	T.close()
+	A.waitScreen("count=4 following=true away=true")
+	T = connect("prof", prof)
+	A.waitScreen("away=false")
+	T.send(" ")
+	A.waitScreen("count=1 following=true away=false")
 	for _, x := range []*term{A, T} {
 		x.send("q")
 		x.waitDone()
@@ -312,7 +326,7 @@ func drainWakes(m *Member) {
 }
 
 // teacherIn reports whether m's roster has a teacher (what a student checks).
-func teacherIn(m *Member) bool {
+func teacherIn(m tui.Classroom) bool {
 	for _, r := range m.Roster() {
 		if r.Teacher {
 			return true
