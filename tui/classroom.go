@@ -122,7 +122,7 @@ func (m *Model) classUpdate(msg tea.Msg) (tea.Cmd, bool) {
 }
 
 // teacherLeftFlash tells a following student the teacher has gone.
-const teacherLeftFlash = "the teacher left — F forks this state to carry on alone; you follow again when a teacher connects"
+const teacherLeftFlash = "the teacher left — F forks this state, or wait to follow the next teacher"
 
 // teacherHere reports whether a teacher is connected (on the roster).
 func teacherHere(c Classroom) bool {
