@@ -19,8 +19,6 @@ type Cache struct {
 	scratch canvas
 	dots    braille
 
-	ws      *network.Workspace
-	wsSizes []int
 	bws     *network.BatchWorkspace
 	bwSizes []int
 
@@ -47,19 +45,6 @@ type Cache struct {
 		m            network.Metrics
 		valid        bool
 	}
-}
-
-// workspace returns a Forward workspace for net (reusing the cached one
-// when the shape matches).
-func (c *Cache) workspace(net *network.Network) *network.Workspace {
-	if c == nil {
-		return net.NewWorkspace()
-	}
-	if c.ws == nil || !slices.Equal(c.wsSizes, net.Sizes) {
-		c.ws = net.NewWorkspace()
-		c.wsSizes = slices.Clone(net.Sizes)
-	}
-	return c.ws
 }
 
 // batchWorkspace returns a ForwardBatch workspace for net (cached per shape).
