@@ -62,7 +62,6 @@ type Styles struct {
 
 	classes []color.Color
 	clsFg   []string
-	clsBg   []string
 	clsLvFg [][]string // [class][level]: background → class colour
 	clsLvBg [][]string
 	greyFg  []string
@@ -140,7 +139,7 @@ func New(p Palette, isDark bool) *Styles {
 	if len(s.classes) == 0 {
 		s.classes = defaultClasses(p, isDark)
 	}
-	s.clsFg, s.clsBg = seqs(s.classes)
+	s.clsFg, _ = seqs(s.classes)
 	for _, cc := range s.classes {
 		lv := make([]color.Color, ClassLevels)
 		for i := range lv {
@@ -303,19 +302,12 @@ func (s *Styles) Class(i, n int) color.Color {
 	return s.classes[s.classIndex(i, n)]
 }
 
-// ClassFg and ClassBg are the SGR sequences of Class(i, n) ("" in mono).
+// ClassFg is the SGR sequence of Class(i, n) ("" in mono).
 func (s *Styles) ClassFg(i, n int) string {
 	if s.Mono {
 		return ""
 	}
 	return s.clsFg[s.classIndex(i, n)]
-}
-
-func (s *Styles) ClassBg(i, n int) string {
-	if s.Mono {
-		return ""
-	}
-	return s.clsBg[s.classIndex(i, n)]
 }
 
 // ClassLevels is the number of intensities of ClassShade.
