@@ -153,12 +153,6 @@ func ParseRule(s string) (Rule, error) {
 	return Rule(i), err
 }
 
-// ParseGranularity maps "neuron", "phase", "sample", "batch" or "epoch" to its Granularity.
-func ParseGranularity(s string) (Granularity, error) {
-	i, err := parse("granularity", granularityNames, s)
-	return Granularity(i), err
-}
-
 // ActivationNames and friends list the valid names in order (for flags and menus).
 func ActivationNames() []string { return append([]string(nil), activationNames...) }
 func CostNames() []string       { return append([]string(nil), costNames...) }
