@@ -52,18 +52,9 @@ type State interface {
 type varKind struct {
 	num   bool
 	words []string // nil: any word
-	about string
 }
 
-// Vars documents the variables a check can read, in the README's order.
-func Vars() []string {
-	var out []string
-	for _, n := range varOrder {
-		out = append(out, n+": "+knownVars()[n].about)
-	}
-	return out
-}
-
+// varOrder is the known variables in the README's order (for errors).
 var varOrder = []string{"screen", "preset", "unit", "wrong", "threshold", "phase", "status", "epoch", "steps", "layer", "neuron", "loss", "accuracy", "test_loss", "test_accuracy", "eta", "batch"}
 
 // PhaseNames, StatusNames and Granularities are the engine's names (network
@@ -76,36 +67,23 @@ var (
 
 func knownVars() map[string]varKind {
 	return map[string]varKind{
-		"screen":        {words: []string{"bench", "trainer"}, about: "bench or trainer"},
-		"preset":        {about: "the bench problem or trainer preset, e.g. vacation, xor"},
-		"unit":          {words: []string{"step", "sigmoid"}, about: "the bench unit: step or sigmoid"},
-		"wrong":         {num: true, about: "bench truth-table rows whose decision differs from the target"},
-		"threshold":     {num: true, about: "the bench threshold θ = −b"},
-		"phase":         {words: PhaseNames, about: "the last completed phase: " + strings.Join(PhaseNames, ", ")},
-		"status":        {words: StatusNames, about: strings.Join(StatusNames, ", ")},
-		"epoch":         {num: true, about: "epochs completed"},
-		"steps":         {num: true, about: "samples processed since the start"},
-		"layer":         {num: true, about: "the layer of the last forward/backward step (0-based)"},
-		"neuron":        {num: true, about: "the last neuron revealed in that layer (0-based)"},
-		"loss":          {num: true, about: "training loss of the last epoch"},
-		"accuracy":      {num: true, about: "training accuracy of the last epoch, 0..1"},
-		"test_loss":     {num: true, about: "test loss of the last epoch"},
-		"test_accuracy": {num: true, about: "test accuracy of the last epoch, 0..1"},
-		"eta":           {num: true, about: "the learning rate η"},
-		"batch":         {num: true, about: "the mini-batch size m"},
-	}
-}
-
-// Funcs documents the functions a check can call.
-func Funcs() []string {
-	return []string{
-		"decision(id=v, …): the bench's step output (0/1, or go/stay) for those inputs, others 0",
-		"sigmoid(id=v, …), z(id=v, …): the bench's confidence σ(z) and weighted input z for those inputs",
-		"input(id): the bench input as toggled now, 0 or 1",
-		"follows(id) / follows(!id): every truth-table row's decision equals that input (or its negation)",
-		"w(k): bench weight k, 1-based",
-		"weight(l, j, k), bias(l, j): engine weights, 0-based",
-		"since(var): how much a number variable grew since this step began, e.g. since(steps) >= 1",
+		"screen":        {words: []string{"bench", "trainer"}}, // bench or trainer
+		"preset":        {},                                    // the bench problem or trainer preset, e.g. vacation, xor
+		"unit":          {words: []string{"step", "sigmoid"}},  // the bench unit: step or sigmoid
+		"wrong":         {num: true},                           // bench truth-table rows whose decision differs from the target
+		"threshold":     {num: true},                           // the bench threshold θ = −b
+		"phase":         {words: PhaseNames},                   // the last completed phase
+		"status":        {words: StatusNames},                  // one of StatusNames
+		"epoch":         {num: true},                           // epochs completed
+		"steps":         {num: true},                           // samples processed since the start
+		"layer":         {num: true},                           // the layer of the last forward/backward step (0-based)
+		"neuron":        {num: true},                           // the last neuron revealed in that layer (0-based)
+		"loss":          {num: true},                           // training loss of the last epoch
+		"accuracy":      {num: true},                           // training accuracy of the last epoch, 0..1
+		"test_loss":     {num: true},                           // test loss of the last epoch
+		"test_accuracy": {num: true},                           // test accuracy of the last epoch, 0..1
+		"eta":           {num: true},                           // the learning rate η
+		"batch":         {num: true},                           // the mini-batch size m
 	}
 }
 
