@@ -349,11 +349,13 @@ func (m Model) Open(id string) (Model, tea.Cmd, error) {
 // Sync re-evaluates the checkpoint against st. Call it after every change
 // of the app's state (cheap: a few comparisons).
 func (m Model) Sync(st State) (Model, tea.Cmd) {
-	if len(m.lessons) == 0 || m.stage != doing || st == nil {
+	// until the step's scene is in place, st is still the previous step's
+	// state: judging it would pass a checkpoint the learner never reached
+	if len(m.lessons) == 0 || m.stage != doing || st == nil || !m.applied {
 		return m, nil
 	}
 	step := m.step()
-	if m.base == nil && m.applied {
+	if m.base == nil {
 		m.base = map[string]float64{}
 		for _, c := range step.Checks {
 			for _, name := range c.sinceVars() {
