@@ -105,13 +105,19 @@ func (in *Input) trainSize() int {
 	return len(in.Data.Train.X)
 }
 
+// batchM is the mini-batch size the engine steps by: Hyper.Batch (at least
+// 1), or 1 under the perceptron rule.
+func (in *Input) batchM() int {
+	if in.Hyper.Rule == network.Perceptron {
+		return 1
+	}
+	return max(in.Hyper.Batch, 1)
+}
+
 // batchEnds reports whether the current sample is the last of its
 // mini-batch (true when unknown, the common case for small sets).
 func (in *Input) batchEnds() bool {
-	m := max(in.Hyper.Batch, 1)
-	if in.Hyper.Rule == network.Perceptron {
-		m = 1
-	}
+	m := in.batchM()
 	n := in.trainSize()
 	if n == 0 {
 		return in.Pos.Sample+1 >= m
@@ -122,10 +128,7 @@ func (in *Input) batchEnds() bool {
 
 // epochEnds reports whether the current mini-batch is the epoch's last.
 func (in *Input) epochEnds() bool {
-	m := max(in.Hyper.Batch, 1)
-	if in.Hyper.Rule == network.Perceptron {
-		m = 1
-	}
+	m := in.batchM()
 	n := in.trainSize()
 	if n == 0 {
 		return false
