@@ -127,7 +127,7 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	if err := exportWriteAtomic(*out, script.Bytes()); err != nil {
+	if err := network.WriteFileAtomic(*out, script.Bytes()); err != nil {
 		fmt.Fprintf(stderr, "backprop export: %v\n", err)
 		return 1
 	}
@@ -174,40 +174,6 @@ func exportDataProbes(m *network.Model, modelPath string, net *network.Network, 
 		return nil, "", fmt.Errorf("--data-probes: no sample of %s is usable as a probe (each puts a step unit at its threshold, where rounding decides)", ds.Name)
 	}
 	return probes, fmt.Sprintf("the first %d usable samples of %s (%s)", len(probes), ds.Name, split), nil
-}
-
-// exportWriteAtomic writes data to path through a temporary file in the same
-// directory, synced and renamed over path, so a reader never sees half a
-// script and a failure leaves any old file as it was.
-func exportWriteAtomic(path string, data []byte) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-			err = fmt.Errorf("writing %s: %w", path, err)
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }
 
 // shellQuote quotes s for a shell command line when it needs it.
