@@ -541,14 +541,7 @@ func (m Model) View(w, h int) string {
 	if avail < 2 {
 		// short on rows: one header line, then the question or the goal
 		head := s.Title.Render(fmt.Sprintf("Lesson %d/%d", m.li+1, len(m.lessons))) + " · " + s.Bold.Render(st.Title)
-		lines := append([]string{pad(head, s.Dim.Render(info), w)}, foot...)
-		if len(lines) > h {
-			lines = lines[:h]
-		}
-		for i, ln := range lines {
-			lines[i] = ansi.Truncate(ln, w, "…")
-		}
-		return strings.Join(lines, "\n")
+		return clip(append([]string{pad(head, s.Dim.Render(info), w)}, foot...), w, h)
 	}
 	body := strings.Split(m.text(st, w), "\n")
 	{
@@ -561,6 +554,11 @@ func (m Model) View(w, h int) string {
 	lines := append(header, body...)
 	lines = append(lines, "")
 	lines = append(lines, foot...)
+	return clip(lines, w, h)
+}
+
+// clip keeps the first h lines, each cut to w cells, joined.
+func clip(lines []string, w, h int) string {
 	if len(lines) > h {
 		lines = lines[:h]
 	}
