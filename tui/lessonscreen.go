@@ -145,8 +145,10 @@ func (m *Model) lessonUpdate(msg tea.Msg) (cmd tea.Cmd, handled bool) {
 }
 
 // applyScene sets up a lesson step: the bench or a trainer preset, weights,
-// η, batch size, layers, focus.
+// η, batch size, layers, focus. A new scene clears the flash: an old one
+// such as "training diverged" would contradict a reset.
 func (m *Model) applyScene(sc lesson.Scene) error {
+	m.setFlash("", false)
 	screen := sc.Screen
 	if screen == "" {
 		screen = "trainer"
