@@ -25,7 +25,7 @@ func DefaultKeyMap() KeyMap {
 		ScrollUp:   b([]string{"ctrl+u"}, "ctrl+u", "scroll lesson up"),
 		OptUp:      b([]string{"up", "k"}, "↑", "previous option"),
 		OptDown:    b([]string{"down", "j"}, "↓", "next option"),
-		Answer:     b([]string{"enter", "space"}, "enter", "answer"),
+		Answer:     b([]string{"enter"}, "enter", "answer"),
 	}
 	for i, c := range "abcdef" {
 		k.Choose = append(k.Choose, b([]string{string(c), string(rune('1' + i))}, string(c), "choose "+string(c)))
