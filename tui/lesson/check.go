@@ -243,12 +243,8 @@ func (o operand) value(st State, base map[string]float64) (Value, error) {
 		}
 		return Num(v.Num - b), nil
 	case "input":
-		ids := st.Inputs()
-		if ids == nil {
-			return Value{}, errNoBench
-		}
-		if !slices.Contains(ids, o.name) {
-			return Value{}, fmt.Errorf("no input %q (the bench has %s)", o.name, strings.Join(ids, ", "))
+		if _, err := benchInputs(st, o.name); err != nil {
+			return Value{}, err
 		}
 		v, ok := st.Var("input." + o.name)
 		if !ok || v.IsStr {
@@ -256,15 +252,15 @@ func (o operand) value(st State, base map[string]float64) (Value, error) {
 		}
 		return v, nil
 	case "decision", "sigmoid", "z":
-		ids := st.Inputs()
-		if ids == nil {
-			return Value{}, errNoBench
+		names := make([]string, len(o.args))
+		for i, a := range o.args {
+			names[i] = a.id
+		}
+		if _, err := benchInputs(st, names...); err != nil {
+			return Value{}, err
 		}
 		x := map[string]float64{}
 		for _, a := range o.args {
-			if !slices.Contains(ids, a.id) {
-				return Value{}, fmt.Errorf("no input %q (the bench has %s)", a.id, strings.Join(ids, ", "))
-			}
 			x[a.id] = a.v
 		}
 		z, ok := st.Z(x)
@@ -279,12 +275,9 @@ func (o operand) value(st State, base map[string]float64) (Value, error) {
 		}
 		return Num(z), nil
 	case "follows":
-		ids := st.Inputs()
-		if ids == nil {
-			return Value{}, errNoBench
-		}
-		if !slices.Contains(ids, o.name) {
-			return Value{}, fmt.Errorf("no input %q (the bench has %s)", o.name, strings.Join(ids, ", "))
+		ids, err := benchInputs(st, o.name)
+		if err != nil {
+			return Value{}, err
 		}
 		for r := 0; r < 1<<len(ids); r++ {
 			x := map[string]float64{}
@@ -321,6 +314,21 @@ func (o operand) value(st State, base map[string]float64) (Value, error) {
 		return Num(v), nil
 	}
 	return Value{}, fmt.Errorf("unknown function %s", o.fn)
+}
+
+// benchInputs are the bench's input IDs; errNoBench without a bench, or an
+// error naming the first of names that is not among them.
+func benchInputs(st State, names ...string) ([]string, error) {
+	ids := st.Inputs()
+	if ids == nil {
+		return nil, errNoBench
+	}
+	for _, n := range names {
+		if !slices.Contains(ids, n) {
+			return nil, fmt.Errorf("no input %q (the bench has %s)", n, strings.Join(ids, ", "))
+		}
+	}
+	return ids, nil
 }
 
 func step(z float64) float64 {
