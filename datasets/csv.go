@@ -322,16 +322,21 @@ func encodeTargets(name string, r *raw, header []string, targets []int, cells []
 	}
 	r.kind = Classification
 	r.classes = classes
-	if len(classes) == 2 {
-		r.targets = []string{classes[1]}
-	} else {
-		r.targets = classes
-	}
+	r.targets = classTargets(classes)
 	r.y = make([][]float64, len(cells))
 	for i, row := range cells {
 		r.y[i] = encodeClass(index[key(row[0].text)], len(classes))
 	}
 	return nil
+}
+
+// classTargets names the outputs of classes as encodeClass lays them out:
+// one output (the second class) for two classes, one per class for more.
+func classTargets(classes []string) []string {
+	if len(classes) == 2 {
+		return []string{classes[1]}
+	}
+	return classes
 }
 
 // encodeClass returns the target vector of class k of n: one 0/1 value for

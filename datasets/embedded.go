@@ -78,11 +78,7 @@ func sklearnCSV(path string, features []string) (*raw, error) {
 		split:    SplitReal,
 		norm:     true,
 	}
-	if len(classes) == 2 {
-		r.targets = []string{classes[1]}
-	} else {
-		r.targets = classes
-	}
+	r.targets = classTargets(classes)
 	if err := numericRows(path, cr, nf, len(classes), 1, r); err != nil {
 		return nil, err
 	}
