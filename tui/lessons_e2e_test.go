@@ -1,0 +1,403 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"backprop/tui/lesson"
+)
+
+// The built-in lessons, completed end to end through the real root model:
+// the launcher's "guided lessons…" item, key presses only (and the run-mode
+// ticks the app schedules for itself), every question answered, every
+// checkpoint reached, progress read back from the state directory.
+
+// lessonScripts say, step by step, what a learner does after answering the
+// step's questions. Each entry is a list of actions separated by "|":
+//
+//	keys K K …    press these keys once each
+//	until K [n]   press K until the checkpoint is reached (at most n times, default 200)
+//	run           r, then deliver the app's run-mode ticks until the checkpoint, then r again
+//	(empty)       nothing: a reading step, done once its questions are answered
+var lessonScripts = map[string][]string{
+	"perceptron": {
+		"keys 2 3",              // leave and weather on
+		"keys >",                // w₃ = 1 > θ = 0.5: follows the weather
+		"keys up > down down >", // w₂ = 1, θ = 1.5: leave AND weather
+		"keys a",                // sigmoid unit
+		"until e 50",            // the rule converges on vacation
+	},
+	"networks": {
+		"until e 50",                   // AND by the rule
+		"keys > down > down + + + + +", // OR by hand: w = (1, 1), θ = 0.5
+		"until e 50",                   // NAND by the rule
+		"until e 50",                   // XOR: not converging
+		"keys g|keys +|run",            // [2,3,1] in the trainer, 100 samples a tick, run to 100%
+		"until space 10",               // feedforward: forward pass of layer 1
+	},
+	"activations": {
+		"until + 10", // w₃ up by 0.1 until leave and weather mean go
+		"until > 10", // w₃ up by 1 until σ ≥ 0.9
+		"",
+		"",
+	},
+	"cost": {
+		"until space 10", // load, forward, forward, cost
+		"keys e",         // one epoch
+		"keys +|run",     // 100 samples a tick, train until the loss is below 0.05
+	},
+	"backprop": {
+		"until space 20",
+		"until space 20",
+		"until space 20",
+		"until space 40",
+	},
+	"sgd": {
+		"keys b",
+		"keys e e e e e",
+		"keys e e e e e",
+		"keys e e e e e",
+		"until e 200",
+	},
+}
+
+// lessonDriver feeds messages to the root model and runs the commands it
+// returns, as the program would, except run-mode ticks: those are queued
+// and the test delivers them (one at a time, so it can stop the run).
+type lessonDriver struct {
+	t     *testing.T
+	m     *Model
+	ticks []runTickMsg
+	// completed lists the lessons reported complete, with the screen
+	// right after each report
+	completed       []string
+	completedScreen []string
+}
+
+func (d *lessonDriver) send(msg tea.Msg) {
+	_, cmd := d.m.Update(msg)
+	d.flush(cmd)
+}
+
+func (d *lessonDriver) flush(cmd tea.Cmd) {
+	queue := []tea.Cmd{cmd}
+	for n := 0; len(queue) > 0; n++ {
+		if n > 10_000 {
+			d.t.Fatal("commands keep producing commands")
+		}
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		switch msg := c().(type) {
+		case nil:
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		case tea.QuitMsg:
+			d.t.Fatal("the app quit")
+		case runTickMsg:
+			d.ticks = append(d.ticks, msg)
+		case lesson.CompletedMsg:
+			_, next := d.m.Update(msg)
+			queue = append(queue, next)
+			d.completed = append(d.completed, msg.Lesson)
+			d.completedScreen = append(d.completedScreen, flat(screen(d.t, d.m)))
+		default:
+			_, next := d.m.Update(msg)
+			queue = append(queue, next)
+		}
+	}
+}
+
+// lessonKey builds a key press: the names helpers_test knows, and pgdown.
+func lessonKey(k string) tea.KeyPressMsg {
+	if k == "pgdown" {
+		return tea.KeyPressMsg{Code: tea.KeyPgDown}
+	}
+	return keyMsg(k)
+}
+
+func (d *lessonDriver) press(keys ...string) {
+	for _, k := range keys {
+		d.send(lessonKey(k))
+	}
+}
+
+func (d *lessonDriver) done() bool { return d.m.lesson.m.StepDone() }
+
+// run starts run mode, delivers the ticks the app schedules until the
+// checkpoint is reached, and pauses.
+func (d *lessonDriver) run() {
+	d.ticks = nil
+	d.press("r")
+	if !d.m.run.on {
+		d.t.Fatalf("r did not start run mode (flash %q)", d.m.flash)
+	}
+	for i := 0; i < 400 && !d.done(); i++ {
+		if len(d.ticks) == 0 {
+			d.t.Fatalf("run mode stopped after %d ticks (flash %q)", i, d.m.flash)
+		}
+		tick := d.ticks[0]
+		d.ticks = d.ticks[1:]
+		d.send(tick)
+	}
+	if d.m.run.on {
+		d.press("r")
+	}
+	if d.m.run.on {
+		d.t.Fatal("r did not pause")
+	}
+	d.ticks = nil
+}
+
+// state is what a key that slipped past a question would change.
+func (d *lessonDriver) state() string {
+	m := d.m
+	if m.screen == screenBench {
+		return fmt.Sprintf("bench %d %v %v", m.bench.Steps(), m.bench.Weights(), m.bench.Inputs())
+	}
+	if m.sess != nil {
+		return fmt.Sprintf("trainer %+v", m.sess.st.Pos())
+	}
+	return "launcher"
+}
+
+// vars lists the live variables checkpoints read, for failure messages.
+func (d *lessonDriver) vars() string {
+	live := d.m.live()
+	var b strings.Builder
+	for _, name := range []string{"screen", "preset", "unit", "wrong", "status", "phase", "layer", "epoch", "steps", "loss", "accuracy", "eta", "batch"} {
+		if v, ok := live.Var(name); ok {
+			if v.IsStr {
+				fmt.Fprintf(&b, "%s=%s ", name, v.Str)
+			} else {
+				fmt.Fprintf(&b, "%s=%g ", name, v.Num)
+			}
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// answer answers the step's questions, right or wrong, with a letter, a
+// digit or the arrows and enter (by question), and checks that a key
+// pressed before answering neither answers nor reaches the app.
+func (d *lessonDriver) answer(st *lesson.Step, right bool) {
+	for qi, q := range st.Questions {
+		if !d.m.lesson.m.Asking() {
+			d.t.Fatalf("question %d is not asked", qi)
+		}
+		// the step keys of the bench and the trainer neither answer nor
+		// reach the app
+		for _, k := range []string{"s", "space", "e"} {
+			before := d.state()
+			d.press(k)
+			if after := d.state(); after != before || !d.m.lesson.m.Asking() {
+				d.t.Fatalf("%s slipped past question %d: %s → %s (asking %v)", k, qi, before, after, d.m.lesson.m.Asking())
+			}
+		}
+		a := q.Answer
+		if !right {
+			a = (a + 1) % len(q.Options)
+		}
+		switch qi % 3 {
+		case 0:
+			d.press(string(rune('a' + a)))
+		case 1:
+			d.press(string(rune('1' + a)))
+		default:
+			for range a {
+				d.press("down")
+			}
+			d.press("enter")
+		}
+	}
+	if d.m.lesson.m.Asking() {
+		d.t.Fatal("still asking after every question was answered")
+	}
+}
+
+// act runs one step's script.
+func (d *lessonDriver) act(script string) {
+	for _, part := range strings.Split(script, "|") {
+		verb, arg, _ := strings.Cut(strings.TrimSpace(part), " ")
+		switch verb {
+		case "":
+		case "keys":
+			d.press(strings.Fields(arg)...)
+		case "until":
+			k, n := arg, 200
+			if f := strings.Fields(arg); len(f) == 2 {
+				k = f[0]
+				fmt.Sscan(f[1], &n)
+			}
+			for i := 0; i < n && !d.done(); i++ {
+				d.press(k)
+			}
+		case "run":
+			d.run()
+		default:
+			d.t.Fatalf("bad script verb %q", verb)
+		}
+	}
+}
+
+// seedProgress marks the lessons before id completed, so the app opens id.
+func seedProgress(t *testing.T, dir, id string) {
+	ls, err := lesson.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &lesson.Progress{Version: 1, Lessons: map[string]*lesson.LessonProgress{}}
+	for _, l := range ls {
+		if l.ID == id {
+			break
+		}
+		p.Lessons[l.ID] = &lesson.LessonProgress{Step: len(l.Steps) - 1, Reached: len(l.Steps), Completed: true}
+	}
+	if err := p.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// flat joins the screen's lines inside the lesson panel's frame, so text
+// wrapped over several lines can be searched.
+func flat(scr string) string {
+	return strings.Join(strings.Fields(strings.NewReplacer("│", " ", "╭", " ", "╮", " ", "╰", " ", "╯", " ", "─", " ").Replace(scr)), " ")
+}
+
+// narrowLessons run at 80×24, where the lesson takes the whole screen and
+// the keys still drive the app behind it; the others at 120×40 with the
+// lesson panel beside the app.
+var narrowLessons = map[string]bool{"perceptron": true, "cost": true}
+
+func TestBuiltinLessonsEndToEnd(t *testing.T) {
+	ls, err := lesson.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ls) != len(lessonScripts) {
+		t.Fatalf("%d built-in lessons, %d scripts", len(ls), len(lessonScripts))
+	}
+	for li, l := range ls {
+		t.Run(l.ID, func(t *testing.T) {
+			script, ok := lessonScripts[l.ID]
+			if !ok || len(script) != len(l.Steps) {
+				t.Fatalf("script for %s: %d entries, lesson has %d steps", l.ID, len(script), len(l.Steps))
+			}
+			stateDir := t.TempDir()
+			seedProgress(t, stateDir, l.ID)
+			w, h := 120, 40
+			if narrowLessons[l.ID] {
+				w, h = 80, 24
+			}
+			d := &lessonDriver{t: t, m: newTestModel(t, Options{Sandbox: true, SaveDir: t.TempDir(), StateDir: stateDir}, w, h)}
+
+			// the launcher's "guided lessons…" item opens the first lesson
+			// not completed
+			for d.m.menu.items[d.m.menu.cursor].title != "guided lessons…" {
+				d.press("down")
+			}
+			d.press("enter")
+			if !d.m.lesson.on {
+				t.Fatalf("no lesson after enter on the launcher:\n%s", screen(t, d.m))
+			}
+			right, asked := 0, 0
+			for si, step := range l.Steps {
+				cur, csi := d.m.lesson.m.Lesson()
+				if cur.ID != l.ID || csi != si {
+					t.Fatalf("at %s step %d, want %s step %d", cur.ID, csi, l.ID, si)
+				}
+				if step.Scene.Screen != "" {
+					want := map[string]screenID{"bench": screenBench, "trainer": screenTrainer}[step.Scene.Screen]
+					if d.m.screen != want {
+						t.Fatalf("step %d %q: the scene asks for the %s, screen is %d", si, step.Title, step.Scene.Screen, d.m.screen)
+					}
+				}
+				if d.m.flashErr {
+					t.Fatalf("step %d %q: %s", si, step.Title, d.m.flash)
+				}
+				scr := screen(t, d.m)
+				if !strings.Contains(scr, fmt.Sprintf("Lesson %d/%d", li+1, len(ls))) || !strings.Contains(scr, step.Title) {
+					t.Fatalf("step %d: the lesson panel does not show the step:\n%s", si, scr)
+				}
+				goodAnswers := si%2 == 0
+				d.answer(step, goodAnswers)
+				asked += len(step.Questions)
+				if goodAnswers {
+					right += len(step.Questions)
+				}
+				if len(step.Checks) > 0 && d.done() {
+					t.Fatalf("step %d %q: checkpoint reached before the learner acted", si, step.Title)
+				}
+				d.act(script[si])
+				if !d.done() {
+					t.Fatalf("step %d %q: checkpoint %q not reached (%s)\n%s", si, step.Title, step.Goal,
+						d.vars(), screen(t, d.m))
+				}
+				if len(step.Checks) > 0 && !strings.Contains(flat(screen(t, d.m)), "✓ Checkpoint reached") {
+					t.Errorf("step %d: the panel does not say the checkpoint is reached:\n%s", si, screen(t, d.m))
+				}
+				if si < len(l.Steps)-1 {
+					d.press("pgdown")
+				}
+			}
+
+			// the progress file says completed, with the score
+			p, err := lesson.LoadProgress(stateDir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lp := p.Lessons[l.ID]
+			if lp == nil || !lp.Completed || lp.Reached != len(l.Steps) {
+				t.Fatalf("saved progress for %s: %+v", l.ID, lp)
+			}
+			if r, n := lp.Score(); r != right || n != asked {
+				t.Errorf("saved score %d/%d, want %d/%d", r, n, right, asked)
+			}
+			// and so does the screen: the app's flash when the lesson
+			// reports completion, and the lesson panel
+			if len(d.completed) != 1 || d.completed[0] != l.ID {
+				t.Fatalf("completed %v, want [%s]", d.completed, l.ID)
+			}
+			if want := fmt.Sprintf("lesson %q complete", l.ID); d.m.lessonPanel() > 0 && !strings.Contains(d.completedScreen[0], want) {
+				t.Errorf("no %q on the screen when the lesson completed:\n%s", want, d.completedScreen[0])
+			}
+			scr := flat(screen(t, d.m))
+			want := "Lesson complete!"
+			if asked > 0 {
+				want += fmt.Sprintf(" %d of %d predictions right.", right, asked)
+			}
+			if !strings.Contains(scr, want) {
+				t.Errorf("final screen lacks %q:\n%s", want, screen(t, d.m))
+			}
+
+			// pgdn goes on to the next lesson's first step, its scene in place
+			if li+1 < len(ls) {
+				d.press("pgdown")
+				next := ls[li+1]
+				cur, csi := d.m.lesson.m.Lesson()
+				if cur.ID != next.ID || csi != 0 {
+					t.Fatalf("pgdn after %s: at %s step %d", l.ID, cur.ID, csi)
+				}
+				if d.m.flashErr {
+					t.Errorf("next lesson's scene: %s", d.m.flash)
+				}
+				if sc := next.Steps[0].Scene; sc.Screen == "bench" && (d.m.screen != screenBench || d.m.bench.Problem().Name != sc.Preset) ||
+					sc.Screen == "trainer" && (d.m.screen != screenTrainer || d.m.sess.preset != sc.Preset) {
+					t.Errorf("next lesson %s: scene %+v not applied (screen %d)", next.ID, sc, d.m.screen)
+				}
+			}
+			if li+1 == len(ls) {
+				d.press("pgdown")
+				if cur, csi := d.m.lesson.m.Lesson(); cur.ID != l.ID || csi != len(l.Steps)-1 ||
+					!strings.Contains(flat(screen(t, d.m)), "that was the last lesson") {
+					t.Errorf("pgdn after the last lesson: at %s step %d\n%s", cur.ID, csi, screen(t, d.m))
+				}
+			}
+		})
+	}
+}
