@@ -58,7 +58,7 @@ type Model struct {
 	mono      bool
 	styles    *themes.Styles
 	look      *look
-	view      *viewState // per-theme render state (pane styles, caches)
+	view      *viewState // per-session render state (the panes' cache); nil until drawn
 
 	run runState
 
