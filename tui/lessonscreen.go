@@ -82,6 +82,18 @@ func (m *Model) openLessons(path string) (tea.Cmd, error) {
 		return nil, err
 	}
 	m.lesson = lessonState{on: true, m: lm}
+	// progress resumes at the saved step: set up what the steps before it
+	// set up, or a step without a scene of its own (the truth table, "drive
+	// the cost down") finds the launcher instead of its bench or trainer
+	l, si := lm.Lesson()
+	for _, st := range l.Steps[:si] {
+		if st.Scene.IsZero() {
+			continue
+		}
+		if err := m.applyScene(st.Scene); err != nil {
+			m.setFlash("lesson scene: "+err.Error(), true)
+		}
+	}
 	return lm.Init(), nil
 }
 
