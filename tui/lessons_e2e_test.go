@@ -245,8 +245,13 @@ func (d *lessonDriver) act(script string) {
 	}
 }
 
-// seedProgress marks the lessons before id completed, so the app opens id.
-func seedProgress(t *testing.T, dir, id string) {
+// seedProgress marks the lessons before id completed, so the app opens id
+// at its first step.
+func seedProgress(t *testing.T, dir, id string) { seedProgressAt(t, dir, id, 0) }
+
+// seedProgressAt saves progress as if the learner had quit lesson id at
+// step si, after the lessons before it.
+func seedProgressAt(t *testing.T, dir, id string, si int) {
 	ls, err := lesson.Builtin()
 	if err != nil {
 		t.Fatal(err)
@@ -254,6 +259,9 @@ func seedProgress(t *testing.T, dir, id string) {
 	p := &lesson.Progress{Version: 1, Lessons: map[string]*lesson.LessonProgress{}}
 	for _, l := range ls {
 		if l.ID == id {
+			if si > 0 {
+				p.Lessons[l.ID] = &lesson.LessonProgress{Step: si, Reached: si}
+			}
 			break
 		}
 		p.Lessons[l.ID] = &lesson.LessonProgress{Step: len(l.Steps) - 1, Reached: len(l.Steps), Completed: true}
@@ -267,6 +275,21 @@ func seedProgress(t *testing.T, dir, id string) {
 // wrapped over several lines can be searched.
 func flat(scr string) string {
 	return strings.Join(strings.Fields(strings.NewReplacer("│", " ", "╭", " ", "╮", " ", "╰", " ", "╯", " ", "─", " ").Replace(scr)), " ")
+}
+
+// openLessonsFromLauncher starts the app on the launcher and picks
+// "guided lessons…", which opens the first lesson not completed.
+func openLessonsFromLauncher(t *testing.T, stateDir string, w, h int) *lessonDriver {
+	t.Helper()
+	d := &lessonDriver{t: t, m: newTestModel(t, Options{Sandbox: true, SaveDir: t.TempDir(), StateDir: stateDir}, w, h)}
+	for d.m.menu.items[d.m.menu.cursor].title != "guided lessons…" {
+		d.press("down")
+	}
+	d.press("enter")
+	if !d.m.lesson.on {
+		t.Fatalf("no lesson after enter on the launcher:\n%s", screen(t, d.m))
+	}
+	return d
 }
 
 // narrowLessons run at 80×24, where the lesson takes the whole screen and
@@ -294,17 +317,7 @@ func TestBuiltinLessonsEndToEnd(t *testing.T) {
 			if narrowLessons[l.ID] {
 				w, h = 80, 24
 			}
-			d := &lessonDriver{t: t, m: newTestModel(t, Options{Sandbox: true, SaveDir: t.TempDir(), StateDir: stateDir}, w, h)}
-
-			// the launcher's "guided lessons…" item opens the first lesson
-			// not completed
-			for d.m.menu.items[d.m.menu.cursor].title != "guided lessons…" {
-				d.press("down")
-			}
-			d.press("enter")
-			if !d.m.lesson.on {
-				t.Fatalf("no lesson after enter on the launcher:\n%s", screen(t, d.m))
-			}
+			d := openLessonsFromLauncher(t, stateDir, w, h)
 			right, asked := 0, 0
 			for si, step := range l.Steps {
 				cur, csi := d.m.lesson.m.Lesson()
@@ -400,4 +413,54 @@ func TestBuiltinLessonsEndToEnd(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A learner who quits in the middle of a lesson comes back to the same step
+// with its scene set up — including steps that have no scene of their own
+// and build on the ones before (the truth table, "drive the cost down").
+func TestLessonResumeAtSavedStep(t *testing.T) {
+	ls, err := lesson.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range ls {
+		for si := 1; si < len(l.Steps); si++ {
+			t.Run(fmt.Sprintf("%s/%d", l.ID, si), func(t *testing.T) {
+				stateDir := t.TempDir()
+				seedProgressAt(t, stateDir, l.ID, si)
+				d := openLessonsFromLauncher(t, stateDir, 120, 40)
+				if cur, csi := d.m.lesson.m.Lesson(); cur.ID != l.ID || csi != si {
+					t.Fatalf("resumed at %s step %d", cur.ID, csi)
+				}
+				// the screen and preset the steps up to si set up
+				wantScreen, wantPreset := "", ""
+				for _, st := range l.Steps[:si+1] {
+					wantScreen = cmpOr(st.Scene.Screen, wantScreen)
+					wantPreset = cmpOr(st.Scene.Preset, wantPreset)
+				}
+				if v, _ := d.m.live().Var("screen"); v.Str != wantScreen {
+					t.Fatalf("screen %q, want %q", v.Str, wantScreen)
+				}
+				if v, _ := d.m.live().Var("preset"); wantScreen == "bench" && v.Str != wantPreset ||
+					wantScreen == "trainer" && d.m.sess.preset != wantPreset {
+					t.Errorf("preset %q (session %q), want %q", v.Str, d.m.sess.preset, wantPreset)
+				}
+				if d.m.flashErr {
+					t.Errorf("flash: %s", d.m.flash)
+				}
+			})
+		}
+	}
+	// and the step can be done from there: "drive the cost down" trains
+	t.Run("cost/2 completes", func(t *testing.T) {
+		stateDir := t.TempDir()
+		seedProgressAt(t, stateDir, "cost", 2)
+		d := openLessonsFromLauncher(t, stateDir, 120, 40)
+		l, _ := d.m.lesson.m.Lesson()
+		d.answer(l.Steps[2], true)
+		d.act(lessonScripts["cost"][2])
+		if !d.done() || len(d.completed) != 1 {
+			t.Fatalf("not completed (%s)", d.vars())
+		}
+	})
 }
