@@ -82,10 +82,18 @@ func (m *Model) openLessons(path string) (tea.Cmd, error) {
 		return nil, err
 	}
 	m.lesson = lessonState{on: true, m: lm}
-	// progress resumes at the saved step: set up what the steps before it
-	// set up, or a step without a scene of its own (the truth table, "drive
-	// the cost down") finds the launcher instead of its bench or trainer
-	l, si := lm.Lesson()
+	m.sceneBefore()
+	return lm.Init(), nil
+}
+
+// sceneBefore sets up what the steps before the current one set up, when a
+// lesson is entered in the middle (progress resumed at a saved step, pgup
+// back into the previous lesson's last step): a step without a scene of
+// its own (the truth table, "drive the cost down") would otherwise find the
+// launcher or another lesson's screen. The step's own scene follows as its
+// SceneMsg.
+func (m *Model) sceneBefore() {
+	l, si := m.lesson.m.Lesson()
 	for _, st := range l.Steps[:si] {
 		if st.Scene.IsZero() {
 			continue
@@ -94,7 +102,6 @@ func (m *Model) openLessons(path string) (tea.Cmd, error) {
 			m.setFlash("lesson scene: "+err.Error(), true)
 		}
 	}
-	return lm.Init(), nil
 }
 
 // live is the state the lesson's checkpoints read.
@@ -144,7 +151,11 @@ func (m *Model) lessonUpdate(msg tea.Msg) (cmd tea.Cmd, handled bool) {
 		if m.lesson.hidden || !m.lesson.m.HandlesKey(msg) {
 			return nil, false
 		}
+		before, _ := m.lesson.m.Lesson()
 		m.lesson.m, cmd = m.lesson.m.Update(msg)
+		if l, _ := m.lesson.m.Lesson(); l != before {
+			m.sceneBefore() // pgdn/pgup into another lesson
+		}
 		return cmd, true
 	case tea.MouseMsg:
 		return nil, m.lessonPanel() < 0 || msg.Mouse().X >= m.w-max(m.lessonPanel(), 0)
