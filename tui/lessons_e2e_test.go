@@ -464,3 +464,53 @@ func TestLessonResumeAtSavedStep(t *testing.T) {
 		}
 	})
 }
+
+// Moving between lessons in the middle of one sets up the scenes before the
+// step too: pgup from a lesson's first step into the previous lesson's last
+// one, and pgdn into a lesson the learner had left at a later step.
+func TestLessonEnteredMidway(t *testing.T) {
+	t.Run("pgup into the previous lesson", func(t *testing.T) {
+		stateDir := t.TempDir()
+		seedProgress(t, stateDir, "networks")
+		d := openLessonsFromLauncher(t, stateDir, 120, 40)
+		d.press("pgup") // while the first question is open
+		l, si := d.m.lesson.m.Lesson()
+		if l.ID != "perceptron" || si != len(l.Steps)-1 {
+			t.Fatalf("pgup: at %s step %d", l.ID, si)
+		}
+		// "Let it learn" sets weights and θ only: on the vacation bench,
+		// not on the AND bench networks left behind
+		if d.m.flashErr || d.m.screen != screenBench || d.m.bench.Problem().Name != "vacation" {
+			t.Fatalf("screen %d problem %s flash %q", d.m.screen, d.m.bench.Problem().Name, d.m.flash)
+		}
+		d.answer(l.Steps[si], true)
+		d.act(lessonScripts["perceptron"][si])
+		if !d.done() {
+			t.Fatalf("checkpoint not reached (%s)", d.vars())
+		}
+	})
+	t.Run("pgdn into a lesson left midway", func(t *testing.T) {
+		stateDir := t.TempDir()
+		p := &lesson.Progress{Version: 1, Lessons: map[string]*lesson.LessonProgress{
+			"perceptron": {Step: 4, Reached: 4},
+			"networks":   {Step: 4, Reached: 4}, // "Add a hidden layer": no scene of its own
+		}}
+		if err := p.Save(stateDir); err != nil {
+			t.Fatal(err)
+		}
+		d := openLessonsFromLauncher(t, stateDir, 120, 40)
+		l, si := d.m.lesson.m.Lesson()
+		if l.ID != "perceptron" || si != 4 {
+			t.Fatalf("opened at %s step %d", l.ID, si)
+		}
+		d.answer(l.Steps[si], true)
+		d.act(lessonScripts["perceptron"][si])
+		d.press("pgdown")
+		if l, si := d.m.lesson.m.Lesson(); l.ID != "networks" || si != 4 {
+			t.Fatalf("pgdn: at %s step %d", l.ID, si)
+		}
+		if d.m.flashErr || d.m.screen != screenBench || d.m.bench.Problem().Name != "xor" {
+			t.Fatalf("screen %d problem %s flash %q, want the XOR bench", d.m.screen, d.m.bench.Problem().Name, d.m.flash)
+		}
+	})
+}
