@@ -63,6 +63,15 @@ func (h Hyper) Validate() error {
 	return nil
 }
 
+// UpdateEvery is the number of samples per weight update: the mini-batch
+// size Batch, or 1 under the perceptron rule (it updates after each sample).
+func (h Hyper) UpdateEvery() int {
+	if h.Rule == Perceptron {
+		return 1
+	}
+	return h.Batch
+}
+
 func (h Hyper) maxEpochs() int {
 	if h.MaxEpochs == 0 {
 		return 100

@@ -106,3 +106,20 @@ func TestPerceptronPhases(t *testing.T) {
 		t.Fatal("two-layer perceptron accepted")
 	}
 }
+
+func TestUpdateEvery(t *testing.T) {
+	for _, tc := range []struct {
+		rule  Rule
+		batch int
+		want  int
+	}{
+		{Backprop, 1, 1},
+		{Backprop, 10, 10},
+		{Perceptron, 1, 1},
+		{Perceptron, 10, 1},
+	} {
+		if got := (Hyper{Rule: tc.rule, Batch: tc.batch}).UpdateEvery(); got != tc.want {
+			t.Errorf("%v batch %d: UpdateEvery() = %d, want %d", tc.rule, tc.batch, got, tc.want)
+		}
+	}
+}

@@ -305,11 +305,7 @@ func (s *Stepper) permFor(epoch int) []int {
 
 // batchSize is the size of the mini-batch starting at start.
 func (s *Stepper) batchSize(start int) int {
-	m := s.h.Batch
-	if s.h.Rule == Perceptron {
-		m = 1
-	}
-	return min(m, len(s.train.X)-start)
+	return min(s.h.UpdateEvery(), len(s.train.X)-start)
 }
 
 // ensureRows makes sure the batch buffers hold m rows.

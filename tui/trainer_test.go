@@ -516,3 +516,23 @@ func TestLauncherScrolls(t *testing.T) {
 		t.Error("error not shown")
 	}
 }
+
+// The perceptron updates after every sample whatever m says: the status bar
+// and the Sample pane count its batches as the engine does.
+func TestPerceptronBatchesShown(t *testing.T) {
+	var s Setup
+	for _, p := range Presets() {
+		if p.Name == "vacation" {
+			s = p.Setup
+		}
+	}
+	s.Hyper.Batch = 10
+	m := newTestModel(t, Options{Custom: &s}, 120, 40)
+	press(m, "s", "s", "s")
+	scr := screen(t, m)
+	for _, want := range []string{"batch 3/8  sample 1/1", "batch 3/8 · sample 1/1"} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("screen lacks %q:\n%s", want, scr)
+		}
+	}
+}

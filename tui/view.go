@@ -135,9 +135,10 @@ func (m *Model) statusView(w int) string {
 	p := st.Pos()
 	h := st.Hyper()
 	n := len(s.data.Train.X)
+	per := h.UpdateEvery() // samples per mini-batch (1 for the perceptron)
 	batches := 1
-	if h.Batch > 0 {
-		batches = (n + h.Batch - 1) / h.Batch
+	if per > 0 {
+		batches = (n + per - 1) / per
 	}
 	phase := p.Phase.String()
 	if p.Phase == network.PhaseForward || p.Phase == network.PhaseBackward {
@@ -160,7 +161,7 @@ func (m *Model) statusView(w int) string {
 	fields := []field{
 		{"epoch", "ep", fmt.Sprint(epochShown(p))},
 		{"batch", "b", fmt.Sprintf("%d/%d", p.Batch+1, batches)},
-		{"sample", "s", fmt.Sprintf("%d/%d", p.Sample+1, max(min(h.Batch, n), 1))},
+		{"sample", "s", fmt.Sprintf("%d/%d", p.Sample+1, max(min(per, n), 1))},
 		{"phase", "", phase},
 		{"η", "η", fmt.Sprintf("%g", h.Eta)},
 		{"m", "m", fmt.Sprint(h.Batch)},

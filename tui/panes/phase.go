@@ -107,12 +107,7 @@ func (in *Input) trainSize() int {
 
 // batchM is the mini-batch size the engine steps by: Hyper.Batch (at least
 // 1), or 1 under the perceptron rule.
-func (in *Input) batchM() int {
-	if in.Hyper.Rule == network.Perceptron {
-		return 1
-	}
-	return max(in.Hyper.Batch, 1)
-}
+func (in *Input) batchM() int { return max(in.Hyper.UpdateEvery(), 1) }
 
 // batchEnds reports whether the current sample is the last of its
 // mini-batch (true when unknown, the common case for small sets).

@@ -35,7 +35,7 @@ func Sample(in Input) string {
 		ls = append(ls, l)
 	} else {
 		var l line
-		m := max(in.Hyper.Batch, 1)
+		m := in.batchM()
 		// The epoch in progress, 1-based like History; at EpochEnd the one
 		// that just ended.
 		ep := in.Pos.Epoch + 1
