@@ -94,14 +94,29 @@ func (m *Model) openLessons(path string) (tea.Cmd, error) {
 // SceneMsg.
 func (m *Model) sceneBefore() {
 	l, si := m.lesson.m.Lesson()
-	for _, st := range l.Steps[:si] {
+	for i, st := range l.Steps[:si] {
 		if st.Scene.IsZero() {
 			continue
 		}
-		if err := m.applyScene(st.Scene); err != nil {
+		sc := st.Scene
+		sc.Screen = cmpOr(sc.Screen, lessonScreen(l, i))
+		if err := m.applyScene(sc); err != nil {
 			m.setFlash("lesson scene: "+err.Error(), true)
 		}
 	}
+}
+
+// lessonScreen is the screen step si of l works on: the last one named by
+// its scene or an earlier step's, "" if none (then the current one). A
+// scene without a screen continues its lesson's screen, not whatever the
+// learner opened since (pgup from the trainer opened with g back to the
+// XOR bench step).
+func lessonScreen(l *lesson.Lesson, si int) string {
+	screen := ""
+	for _, st := range l.Steps[:si+1] {
+		screen = cmpOr(st.Scene.Screen, screen)
+	}
+	return screen
 }
 
 // live is the state the lesson's checkpoints read.
@@ -132,7 +147,11 @@ func (m *Model) lessonUpdate(msg tea.Msg) (cmd tea.Cmd, handled bool) {
 	}
 	switch msg := msg.(type) {
 	case lesson.SceneMsg:
-		if err := m.applyScene(msg.Scene); err != nil {
+		sc := msg.Scene
+		if l, _ := m.lesson.m.Lesson(); sc.Screen == "" && l.ID == msg.Lesson && msg.Step < len(l.Steps) {
+			sc.Screen = lessonScreen(l, msg.Step)
+		}
+		if err := m.applyScene(sc); err != nil {
 			m.setFlash("lesson scene: "+err.Error(), true)
 		}
 		m.lesson.m, cmd = m.lesson.m.Update(msg)
