@@ -467,8 +467,33 @@ func TestLessonResumeAtSavedStep(t *testing.T) {
 
 // Moving between lessons in the middle of one sets up the scenes before the
 // step too: pgup from a lesson's first step into the previous lesson's last
-// one, and pgdn into a lesson the learner had left at a later step.
+// one, and pgdn into a lesson the learner had left at a later step. And a
+// scene without a screen stays on its lesson's screen: pgup from the
+// trainer the learner opened with g goes back to the XOR bench.
 func TestLessonEnteredMidway(t *testing.T) {
+	t.Run("pgup from the trainer to a bench step", func(t *testing.T) {
+		stateDir := t.TempDir()
+		seedProgressAt(t, stateDir, "networks", 4)
+		d := openLessonsFromLauncher(t, stateDir, 120, 40)
+		l, si := d.m.lesson.m.Lesson()
+		d.answer(l.Steps[si], true)
+		d.press("g")
+		if d.m.screen != screenTrainer {
+			t.Fatalf("g: screen %d", d.m.screen)
+		}
+		d.press("pgup")
+		if _, si := d.m.lesson.m.Lesson(); si != 3 {
+			t.Fatalf("pgup: step %d", si)
+		}
+		if d.m.screen != screenBench || d.m.bench.Problem().Name != "xor" {
+			t.Fatalf("XOR step: screen %d (%s), want the XOR bench", d.m.screen, d.vars())
+		}
+		d.answer(l.Steps[3], true)
+		d.act(lessonScripts["networks"][3])
+		if !d.done() {
+			t.Fatalf("checkpoint not reached (%s)", d.vars())
+		}
+	})
 	t.Run("pgup into the previous lesson", func(t *testing.T) {
 		stateDir := t.TempDir()
 		seedProgress(t, stateDir, "networks")
