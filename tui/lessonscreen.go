@@ -147,10 +147,15 @@ func (m *Model) lessonUpdate(msg tea.Msg) (cmd tea.Cmd, handled bool) {
 	}
 	switch msg := msg.(type) {
 	case lesson.SceneMsg:
-		sc := msg.Scene
-		if l, _ := m.lesson.m.Lesson(); sc.Screen == "" && l.ID == msg.Lesson && msg.Step < len(l.Steps) {
-			sc.Screen = lessonScreen(l, msg.Step)
+		l, si := m.lesson.m.Lesson()
+		if l.ID != msg.Lesson || si != msg.Step {
+			// commands run concurrently: after quick pgdn/pgup the scene
+			// of a step already left can arrive late; it must not undo
+			// the current step's
+			return nil, true
 		}
+		sc := msg.Scene
+		sc.Screen = cmpOr(sc.Screen, lessonScreen(l, si))
 		if err := m.applyScene(sc); err != nil {
 			m.setFlash("lesson scene: "+err.Error(), true)
 		}
