@@ -539,3 +539,22 @@ func TestLessonEnteredMidway(t *testing.T) {
 		}
 	})
 }
+
+// The scene of a step the learner already left (commands run concurrently,
+// so after quick pgdn/pgup it can arrive late) does not undo the current
+// step's set-up.
+func TestLessonLateScene(t *testing.T) {
+	stateDir := t.TempDir()
+	d := openLessonsFromLauncher(t, stateDir, 120, 40)
+	l, _ := d.m.lesson.m.Lesson()
+	d.answer(l.Steps[0], true)
+	d.act(lessonScripts["perceptron"][0])
+	d.press("pgdown")
+	d.answer(l.Steps[1], true)
+	d.act(lessonScripts["perceptron"][1]) // w₃ = 1
+	before := d.state()
+	d.send(lesson.SceneMsg{Lesson: l.ID, Step: 0, Scene: l.Steps[0].Scene}) // weights 0 0 0, inputs off
+	if after := d.state(); after != before || !d.done() {
+		t.Errorf("the first step's late scene changed the bench: %s → %s (step done %v)", before, after, d.done())
+	}
+}
