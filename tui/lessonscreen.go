@@ -291,7 +291,15 @@ func (m *Model) withLesson(app string) string {
 	case lw < 0:
 		body := block(m.lesson.m.View(m.w-2, m.h-3), m.w-2, m.h-3)
 		lines := m.look.frame("Lesson — ctrl+l shows the app", body, m.w, m.h-1, true)
-		return strings.Join(append(lines, fit(m.lessonHelp(), m.w)), "\n")
+		foot := m.lessonHelp()
+		if m.flash != "" { // the app is hidden: its news shows here
+			st := m.look.okS
+			if m.flashErr {
+				st = m.look.errS
+			}
+			foot = st.Render(m.flash)
+		}
+		return strings.Join(append(lines, fit(foot, m.w)), "\n")
 	}
 	appLines := strings.Split(app, "\n")
 	body := block(m.lesson.m.View(lw-2, m.h-2), lw-2, m.h-2)
