@@ -39,8 +39,8 @@ var lessonScripts = map[string][]string{
 		"until space 10",               // feedforward: forward pass of layer 1
 	},
 	"activations": {
-		"until + 10", // w₃ up by 0.1 until leave and weather mean go
-		"until > 10", // w₃ up by 1 until σ ≥ 0.9
+		"until right 10", // w₃ up by 0.1 (→) until leave and weather mean go
+		"until > 10",     // w₃ up by 1 until σ ≥ 0.9
 		"",
 		"",
 	},
