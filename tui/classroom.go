@@ -10,12 +10,14 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"backprop/network"
+	"backprop/tui/lesson"
 )
 
 // Classroom mode (Options.Classroom, from the SSH server): the teacher's
 // trainer publishes its network after every change; students follow it
-// read-only, can fork a private copy (F) and rejoin (J). Only trainer
-// sessions are shared (not the bench or lessons).
+// read-only, can fork a private copy (F) and rejoin (J). The trainer
+// session and the built-in lesson position (lesson id, step) are shared; the
+// bench's state is not.
 
 // classState is the root model's classroom part.
 type classState struct {
@@ -29,6 +31,13 @@ type classState struct {
 	pubVersion uint64
 	pubAt      time.Time
 	pending    bool // a change waits for the rate limit
+	pubLesson  string
+	pubStep    int
+	// students: the teacher's lesson position last followed (lessonSeen
+	// false: none yet, the next one is applied even if unchanged)
+	lessonSeen bool
+	lessonID   string
+	lessonStep int
 }
 
 // classWokeMsg says the hub has news (students: a teacher state; teacher:
@@ -59,7 +68,7 @@ func (m *Model) classInit() tea.Cmd {
 		m.class.following = true
 		c.SetStatus(true, "following")
 		m.class.away = !teacherHere(c)
-		m.loadTeacher()
+		return tea.Batch(m.loadTeacher(), waitClass(c))
 	}
 	return waitClass(c)
 }
@@ -78,10 +87,11 @@ func (m *Model) classUpdate(msg tea.Msg) (tea.Cmd, bool) {
 			return waitClass(c), true
 		}
 		m.checkTeacher()
+		var cmd tea.Cmd
 		if m.class.following {
-			m.loadTeacher()
+			cmd = m.loadTeacher()
 		}
-		return waitClass(c), true
+		return tea.Batch(cmd, waitClass(c)), true
 	case tea.KeyPressMsg:
 		if m.prompt != nil {
 			return nil, false
@@ -105,10 +115,10 @@ func (m *Model) classUpdate(msg tea.Msg) (tea.Cmd, bool) {
 		case keyMatches(msg, m.keys.Rejoin):
 			m.class.following = true
 			m.class.version = 0
+			m.class.lessonSeen = false
 			c.SetStatus(true, "following")
-			m.loadTeacher()
 			m.setFlash("following the teacher again", false)
-			return nil, true
+			return m.loadTeacher(), true
 		case m.class.following && !m.viewOnlyKey(msg):
 			if m.class.away {
 				m.setFlash(teacherLeftFlash, true)
@@ -180,15 +190,18 @@ func (m *Model) classAfter() tea.Cmd {
 		}
 		return nil
 	}
-	s := m.sess
-	if s == nil || m.screen != screenTrainer {
-		return nil
-	}
-	if s == m.class.pubSess && s.version == m.class.pubVersion {
-		return nil
-	}
-	if m.run.on && time.Since(m.class.pubAt) < classPublishEvery {
-		return nil // the next tick publishes
+	lid, lstep := m.lessonPos()
+	if lid == m.class.pubLesson && lstep == m.class.pubStep {
+		s := m.sess
+		if s == nil || m.screen != screenTrainer {
+			return nil
+		}
+		if s == m.class.pubSess && s.version == m.class.pubVersion {
+			return nil
+		}
+		if m.run.on && time.Since(m.class.pubAt) < classPublishEvery {
+			return nil // the next tick publishes
+		}
 	}
 	if err := m.publish(); err != nil {
 		m.setFlash("classroom: "+err.Error(), true)
@@ -204,38 +217,142 @@ type classData struct {
 	Pos *network.Pos `json:"class_pos,omitempty"`
 }
 
+// publish shares the teacher's lesson position and, on the trainer, its
+// network.
 func (m *Model) publish() error {
+	lid, lstep := m.lessonPos()
+	cs := ClassState{Lesson: lid, LessonStep: lstep, Status: m.where()}
 	s := m.sess
-	mf := s.st.Model()
-	if mf == nil {
-		return fmt.Errorf("no model to publish")
+	if s != nil && m.screen == screenTrainer {
+		mf := s.st.Model()
+		if mf == nil {
+			return fmt.Errorf("no model to publish")
+		}
+		pos := s.st.Pos()
+		data, err := json.Marshal(classData{modelData: modelData{Spec: s.setup.Data, Preset: s.preset}, Pos: &pos})
+		if err != nil {
+			return err
+		}
+		mf.Data = data
+		var buf bytes.Buffer
+		if err := mf.Write(&buf); err != nil {
+			return err
+		}
+		cs.Model, cs.Preset = buf.Bytes(), s.preset
+		m.class.pubSess, m.class.pubVersion = s, s.version
 	}
-	pos := s.st.Pos()
-	data, err := json.Marshal(classData{modelData: modelData{Spec: s.setup.Data, Preset: s.preset}, Pos: &pos})
-	if err != nil {
-		return err
-	}
-	mf.Data = data
-	var buf bytes.Buffer
-	if err := mf.Write(&buf); err != nil {
-		return err
-	}
-	m.opts.Classroom.Publish(ClassState{
-		Model:  buf.Bytes(),
-		Preset: s.preset,
-		Status: m.where(),
-	})
-	m.class.pubSess, m.class.pubVersion, m.class.pubAt = s, s.version, time.Now()
+	m.opts.Classroom.Publish(cs)
+	m.class.pubLesson, m.class.pubStep, m.class.pubAt = lid, lstep, time.Now()
 	return nil
 }
 
-// loadTeacher replaces the session with the teacher's latest state.
-func (m *Model) loadTeacher() {
+// lessonPos is the open lesson's id and step index ("", 0: none).
+func (m *Model) lessonPos() (string, int) {
+	if !m.lesson.on {
+		return "", 0
+	}
+	l, si := m.lesson.m.Lesson()
+	if l == nil {
+		return "", 0
+	}
+	return l.ID, si
+}
+
+// followLesson moves a following student to the teacher's lesson position
+// when it changed since the last one followed (a student may read ahead
+// meanwhile): it opens the built-in lessons at that step, or closes the
+// panel when the teacher has no lesson open. The step's scene arrives as
+// a SceneMsg; sceneFollowed then puts the teacher's network back.
+func (m *Model) followLesson(id string, step int) tea.Cmd {
+	if m.class.lessonSeen && id == m.class.lessonID && step == m.class.lessonStep {
+		return nil
+	}
+	m.class.lessonSeen, m.class.lessonID, m.class.lessonStep = true, id, step
+	if id == "" {
+		if m.lesson.on {
+			m.lesson = lessonState{}
+			m.setFlash("the teacher closed the lesson", false)
+		}
+		return nil
+	}
+	if cur, si := m.lessonPos(); cur == id && si == step {
+		return nil
+	}
+	lm, fresh := m.lesson.m, !m.lesson.on
+	if fresh {
+		ls, err := lesson.Builtin()
+		if err == nil {
+			lm, err = lesson.New(ls, lesson.Options{Styles: m.styles, StateDir: m.opts.StateDir})
+		}
+		if err != nil {
+			m.setFlash("classroom: the teacher's lesson: "+err.Error(), true)
+			return nil
+		}
+	}
+	known := false
+	for _, e := range lm.Index() {
+		if e.ID == id {
+			known = e.Steps > 0 && step >= 0 && step < e.Steps
+		}
+	}
+	if !known {
+		m.setFlash(fmt.Sprintf("classroom: the teacher is in lesson %q step %d, which this session doesn't have", id, step+1), true)
+		return nil
+	}
+	// Open enters a lesson at its saved step: save the teacher's
+	lp := lm.Progress().Lessons[id]
+	if lp == nil {
+		lp = &lesson.LessonProgress{}
+		lm.Progress().Lessons[id] = lp
+	}
+	lp.Step = step
+	before, _ := m.lessonPos()
+	lm, cmd, err := lm.Open(id)
+	if err != nil {
+		m.setFlash("classroom: "+err.Error(), true)
+		return nil
+	}
+	if fresh {
+		m.lesson = lessonState{on: true, m: lm}
+	} else {
+		m.lesson.m = lm
+	}
+	if before != id {
+		m.sceneBefore()
+	}
+	return cmd
+}
+
+// sceneFollowed runs after a lesson scene was applied: a following student
+// gets the teacher's network back (the teacher's state wins over the
+// scene's).
+func (m *Model) sceneFollowed() tea.Cmd {
+	c := m.opts.Classroom
+	if c == nil || c.IsTeacher() || !m.class.following {
+		return nil
+	}
+	m.class.version = 0
+	return m.loadTeacher()
+}
+
+// loadTeacher follows the teacher's lesson position and replaces the
+// session with the teacher's latest network (after the lesson's scenes, so
+// the teacher's state wins).
+func (m *Model) loadTeacher() tea.Cmd {
 	st, ok := m.opts.Classroom.Latest()
-	if !ok || st.Version == m.class.version || len(st.Model) == 0 {
-		return
+	if !ok || st.Version == m.class.version {
+		return nil
 	}
 	m.class.version = st.Version
+	cmd := m.followLesson(st.Lesson, st.LessonStep)
+	if len(st.Model) > 0 {
+		m.loadTeacherModel(st)
+	}
+	return cmd
+}
+
+// loadTeacherModel replaces the session with the teacher's network.
+func (m *Model) loadTeacherModel(st ClassState) {
 	mf, err := network.ParseModel(st.Model)
 	if err != nil {
 		m.setFlash("classroom: the teacher's model: "+err.Error(), true)
@@ -293,23 +410,21 @@ func catchUp(st *network.Stepper, pos network.Pos) {
 
 // where is a one-line position for the roster and the students' status.
 func (m *Model) where() string {
-	switch m.screen {
-	case screenLauncher:
-		return "launcher"
-	case screenBench:
-		return "perceptron bench"
+	var w string
+	switch {
+	case m.screen == screenLauncher:
+		w = "launcher"
+	case m.screen == screenBench:
+		w = "perceptron bench"
+	case m.sess != nil:
+		p := m.sess.st.Pos()
+		w = fmt.Sprintf("%s · epoch %d · %s", cmpOr(m.sess.preset, m.sess.data.Name), epochShown(p), p.Phase)
+		if p.Phase == network.PhaseForward || p.Phase == network.PhaseBackward {
+			w += fmt.Sprintf(" L%d", p.Layer+1)
+		}
 	}
-	if m.sess == nil {
-		return ""
-	}
-	p := m.sess.st.Pos()
-	w := fmt.Sprintf("%s · epoch %d · %s", cmpOr(m.sess.preset, m.sess.data.Name), epochShown(p), p.Phase)
-	if p.Phase == network.PhaseForward || p.Phase == network.PhaseBackward {
-		w += fmt.Sprintf(" L%d", p.Layer+1)
-	}
-	if m.lesson.on {
-		l, si := m.lesson.m.Lesson()
-		w += fmt.Sprintf(" · lesson %s step %d", l.ID, si+1)
+	if id, si := m.lessonPos(); id != "" {
+		w = strings.TrimPrefix(w+fmt.Sprintf(" · lesson %s step %d", id, si+1), " · ")
 	}
 	return w
 }

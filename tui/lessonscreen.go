@@ -160,7 +160,7 @@ func (m *Model) lessonUpdate(msg tea.Msg) (cmd tea.Cmd, handled bool) {
 			m.setFlash("lesson scene: "+err.Error(), true)
 		}
 		m.lesson.m, cmd = m.lesson.m.Update(msg)
-		return cmd, true
+		return tea.Batch(cmd, m.sceneFollowed()), true // a following student: the teacher's network wins
 	case lesson.CompletedMsg:
 		m.setFlash(fmt.Sprintf("lesson %q complete", msg.Lesson), false)
 		return nil, true
