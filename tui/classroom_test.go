@@ -1,11 +1,14 @@
 package tui
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"backprop/network"
 )
@@ -208,5 +211,109 @@ func TestPlural(t *testing.T) {
 		if got := plural(n, "student"); got != want {
 			t.Errorf("plural(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+// TestClassroomLesson: the teacher's built-in lesson and step are shared; a
+// following student opens the same step, follows pgdn and the lesson
+// closing, and keeps the teacher's network over the step's scene; a fork
+// keeps its own lesson position.
+func TestClassroomLesson(t *testing.T) {
+	hub := &fakeHub{status: map[string]string{}}
+	prof := newTestModel(t, Options{Preset: "xor", StateDir: t.TempDir(), Classroom: &fakeMember{hub, "prof", true}}, 120, 40)
+	cmd, err := prof.openLessons("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(prof, cmd)
+	var lcmd tea.Cmd
+	prof.lesson.m, lcmd, err = prof.lesson.m.Open("backprop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(prof, lcmd)
+	answer := func() { // the questions take every key until answered
+		for i := 0; i < 9 && prof.lesson.m.Asking(); i++ {
+			press(prof, "a")
+		}
+	}
+	answer()
+	press(prof, "s", "space", "space") // the teacher's own state, not the scene's
+	if hub.state.Lesson != "backprop" || hub.state.LessonStep != 0 || len(hub.state.Model) == 0 {
+		t.Fatalf("teacher published lesson %q step %d (model %d bytes)", hub.state.Lesson, hub.state.LessonStep, len(hub.state.Model))
+	}
+	if !strings.Contains(hub.state.Status, "lesson backprop step 1") {
+		t.Errorf("teacher's status %q", hub.state.Status)
+	}
+
+	ann := newTestModel(t, Options{StateDir: t.TempDir(), Classroom: &fakeMember{hub, "ann", false}}, 120, 40)
+	run(ann, ann.initCmd)
+	same := func() bool {
+		return ann.sess != nil && ann.sess.st.Pos() == prof.sess.st.Pos() &&
+			slices.Equal(ann.sess.st.Net().Layers[0].W, prof.sess.st.Net().Layers[0].W)
+	}
+	at := func(m *Model) string {
+		id, si := m.lessonPos()
+		return fmt.Sprintf("%s/%d", id, si)
+	}
+	if at(ann) != "backprop/0" || !same() || ann.screen != screenTrainer {
+		t.Fatalf("student: lesson %s, same network %v, screen %d", at(ann), same(), ann.screen)
+	}
+
+	// the teacher moves on: the student follows the step, then the
+	// teacher's network wins over the step's scene
+	prof.lesson.m.Progress().Lessons["backprop"].Reached = 4
+	answer()
+	_, cmd = prof.Update(tea.KeyPressMsg{Code: tea.KeyPgDown})
+	run(prof, cmd)
+	if at(prof) != "backprop/1" || hub.state.LessonStep != 1 {
+		t.Fatalf("teacher at %s, published step %d", at(prof), hub.state.LessonStep)
+	}
+	_, cmd = ann.Update(classWokeMsg{})
+	run(ann, cmd)
+	if at(ann) != "backprop/1" || !same() {
+		t.Errorf("student at %s after the teacher's pgdn (same network %v)", at(ann), same())
+	}
+
+	// a fork keeps its own lesson position
+	press(ann, "F")
+	answer()
+	_, cmd = prof.Update(tea.KeyPressMsg{Code: tea.KeyPgDown})
+	run(prof, cmd)
+	_, cmd = ann.Update(classWokeMsg{})
+	run(ann, cmd)
+	if at(prof) != "backprop/2" || at(ann) != "backprop/1" {
+		t.Errorf("teacher at %s, forked student at %s", at(prof), at(ann))
+	}
+	if !strings.Contains(hub.status["ann"], "lesson backprop step 2") {
+		t.Errorf("fork's roster status %q", hub.status["ann"])
+	}
+	// rejoining catches up
+	_, cmd = ann.Update(keyMsg("J"))
+	run(ann, cmd)
+	if at(ann) != "backprop/2" || !same() {
+		t.Errorf("after J: student at %s (same network %v)", at(ann), same())
+	}
+
+	// an unknown lesson: flashed and ignored
+	hub.mu.Lock()
+	st := hub.state
+	hub.mu.Unlock()
+	st.Lesson = "no-such-lesson"
+	(&fakeMember{hub, "prof", true}).Publish(st)
+	ann.Update(classWokeMsg{})
+	if at(ann) != "backprop/2" || !strings.Contains(ann.flash, "no-such-lesson") {
+		t.Errorf("unknown lesson: student at %s, flash %q", at(ann), ann.flash)
+	}
+
+	// the teacher closes the lesson: so does the student's panel
+	prof.lesson = lessonState{}
+	press(prof, "s")
+	if hub.state.Lesson != "" {
+		t.Fatalf("teacher without a lesson published %q", hub.state.Lesson)
+	}
+	ann.Update(classWokeMsg{})
+	if ann.lesson.on || !same() {
+		t.Errorf("student's lesson still open (%v) or network differs (%v)", ann.lesson.on, !same())
 	}
 }
