@@ -376,3 +376,20 @@ func TestHubTeacherLeavesAndReturns(t *testing.T) {
 		t.Error("a student's Leave woke the other students")
 	}
 }
+
+// TestHubLessonPosition: the teacher's lesson and step reach the students
+// unchanged (tui follows them), and a publish without a lesson clears them.
+func TestHubLessonPosition(t *testing.T) {
+	h := NewHub(time.Millisecond)
+	teacher, alice := h.Join("prof", true), h.Join("alice", false)
+	teacher.Publish(tui.ClassState{Lesson: "backprop", LessonStep: 2, Status: "xor · lesson backprop step 3"})
+	if st, ok := alice.Latest(); !ok || st.Lesson != "backprop" || st.LessonStep != 2 {
+		t.Fatalf("Latest = %+v, %v", st, ok)
+	}
+	teacher.Publish(tui.ClassState{Model: []byte("{}")})
+	if st, _ := alice.Latest(); st.Lesson != "" || st.LessonStep != 0 || st.Version != 2 {
+		t.Errorf("after a publish without a lesson: %+v", st)
+	}
+	teacher.Leave()
+	alice.Leave()
+}
