@@ -306,6 +306,27 @@ func TestClassroomLesson(t *testing.T) {
 		t.Errorf("unknown lesson: student at %s, flash %q", at(ann), ann.flash)
 	}
 
+	// a bench step: no network is shared, the student gets the step's scene
+	prof.lesson.m, lcmd, _ = prof.lesson.m.Open("perceptron")
+	run(prof, lcmd)
+	if prof.screen != screenBench || hub.state.Lesson != "perceptron" || len(hub.state.Model) != 0 {
+		t.Fatalf("teacher on screen %d published lesson %q, model %d bytes", prof.screen, hub.state.Lesson, len(hub.state.Model))
+	}
+	_, cmd = ann.Update(classWokeMsg{})
+	run(ann, cmd)
+	if at(ann) != "perceptron/0" || ann.screen != screenBench {
+		t.Errorf("bench step: student at %s on screen %d", at(ann), ann.screen)
+	}
+	prof.lesson.m, lcmd, _ = prof.lesson.m.Open("backprop")
+	prof.sceneBefore() // as pgdn into another lesson does
+	run(prof, lcmd)
+	press(prof, "s")
+	_, cmd = ann.Update(classWokeMsg{})
+	run(ann, cmd)
+	if at(ann) != "backprop/2" || !same() {
+		t.Errorf("back in backprop: student at %s (same network %v)", at(ann), same())
+	}
+
 	// the teacher closes the lesson: so does the student's panel
 	prof.lesson = lessonState{}
 	press(prof, "s")
