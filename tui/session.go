@@ -97,6 +97,15 @@ func checkLimits(lim Limits, spec network.Spec, ds *datasets.Dataset) error {
 	return nil
 }
 
+// fileStem is the default file name a save prompt offers: the preset's
+// name, or "model".
+func (s *session) fileStem() string {
+	if s.preset == "" {
+		return "model"
+	}
+	return s.preset
+}
+
 // initRNG is the RNG that draws a network's initial weights from its seed.
 func initRNG(seed uint64) *rand.Rand { return network.NewRand(seed) }
 

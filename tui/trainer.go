@@ -200,19 +200,11 @@ func (m *Model) trainerKey(k tea.KeyPressMsg) tea.Cmd {
 		}
 		m.prompt = newPrompt(promptSplit, "train fraction (0..1], 1 = no test set", strconv.FormatFloat(split, 'g', -1, 64))
 	case key.Matches(k, km.Save):
-		name := s.preset
-		if name == "" {
-			name = "model"
-		}
-		m.prompt = newPrompt(promptSave, "save model as", name+".json")
+		m.prompt = newPrompt(promptSave, "save model as", s.fileStem()+".json")
 	case key.Matches(k, km.Load):
 		m.prompt = newPrompt(promptLoad, "load model file", "")
 	case key.Matches(k, km.SaveHistory):
-		name := s.preset
-		if name == "" {
-			name = "model"
-		}
-		m.prompt = newPrompt(promptHistory, "save loss history (CSV) as", name+"-history.csv")
+		m.prompt = newPrompt(promptHistory, "save loss history (CSV) as", s.fileStem()+"-history.csv")
 	case key.Matches(k, km.NextPane):
 		m.nextTab()
 	case key.Matches(k, km.Theme):
