@@ -41,7 +41,7 @@ type Dataset struct {
 type Spec struct {
 	Name      string   `json:"name"`
 	Target    []string `json:"target,omitempty"`    // CSV target columns, by header name or 0-based index; default: the last column
-	Noise     float64  `json:"noise,omitempty"`     // generators: noise, TF Playground scale 0..0.5 (e.g. 0.1); ≤ 10
+	Noise     float64  `json:"noise,omitempty"`     // generators: noise, TF Playground scale 0..MaxNoise (0.5; e.g. 0.1)
 	Samples   int      `json:"samples,omitempty"`   // generators: number of points; 0 means the default
 	Split     float64  `json:"split,omitempty"`     // fraction used for training, (0,1]; 0 means the default for the set; 1 means no test set
 	Seed      uint64   `json:"seed"`                // generators and the split

@@ -14,6 +14,10 @@
 //	digits          embedded 8×8 images, pixels/16, split 0.75
 //	mnist, fashion-mnist   idx files from Spec.DataDir; 50,000 train / 10,000 test
 //
+// The generators (see Generated) take Spec.Samples (2..MaxSamples) and
+// Spec.Noise, 0..MaxNoise (0.5) as in TF Playground; Load refuses noise
+// outside that range.
+//
 // Two classes are one 0/1 output (1 = the second class); more are one-hot.
 // All randomness (generation, the split shuffle) comes from Spec.Seed.
 //

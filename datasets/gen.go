@@ -9,6 +9,20 @@ import (
 // MaxSamples bounds Spec.Samples for the generators.
 const MaxSamples = 1_000_000
 
+// MaxNoise bounds Spec.Noise: the generators' noise runs 0..0.5, TF
+// Playground's scale (its slider's 0..50%).
+const MaxNoise = 0.5
+
+// Generated reports whether name is one of the seeded generators, the sets
+// that take Spec.Noise and Spec.Samples.
+func Generated(name string) bool {
+	switch name {
+	case "circle", "xor-quadrants", "gaussians", "spiral", "moons", "sine", "plane":
+		return true
+	}
+	return false
+}
+
 // generator draws n points with the given noise from rng.
 type generator func(rng *rand.Rand, n int, noise float64) *raw
 

@@ -137,8 +137,8 @@ func checkSpec(spec Spec) error {
 	if math.IsNaN(spec.Split) || spec.Split < 0 || spec.Split > 1 {
 		return fmt.Errorf("datasets: split must be in (0, 1] (0 for the default), got %g", spec.Split)
 	}
-	if math.IsNaN(spec.Noise) || spec.Noise < 0 || spec.Noise > 10 {
-		return fmt.Errorf("datasets: noise must be in [0, 10], got %g", spec.Noise)
+	if math.IsNaN(spec.Noise) || spec.Noise < 0 || spec.Noise > MaxNoise {
+		return fmt.Errorf("datasets: noise must be in [0, %g], got %g", MaxNoise, spec.Noise)
 	}
 	if spec.Samples < 0 {
 		return fmt.Errorf("datasets: samples must be ≥ 0, got %d", spec.Samples)
