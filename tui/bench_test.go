@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"backprop/cli/setup"
 	"backprop/datasets"
 	"backprop/network"
 )
@@ -36,16 +37,16 @@ func BenchmarkViewDigits120x40(b *testing.B) {
 func BenchmarkRunModeDigits(b *testing.B) {
 	m := newTestModel(b, Options{Preset: "digits"}, 120, 40)
 	m.run.speed = len(speedLevels()) - 1
-	p, _ := FindPreset("digits")
+	p, _ := setup.FindPreset("digits")
 	ds, err := datasets.Load(p.Setup.Data)
 	if err != nil {
 		b.Fatal(err)
 	}
-	net, err := network.New(p.Setup.Net, initRNG(1))
+	net, err := network.New(p.Setup.Net, network.NewRand(1))
 	if err != nil {
 		b.Fatal(err)
 	}
-	head, err := network.NewStepper(net, p.Setup.Hyper, toNetSet(ds.Train), toNetSet(ds.Test))
+	head, err := network.NewStepper(net, p.Setup.Hyper, setup.NetSet(ds.Train), setup.NetSet(ds.Test))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"backprop/cli/setup"
 	"backprop/datasets"
 
 	"backprop/network"
@@ -71,9 +72,9 @@ type browseEvalMsg struct {
 // browseSet is the set the browser evaluates: test, else train.
 func (s *session) browseSet() (network.Set, bool) {
 	if len(s.data.Test.X) > 0 {
-		return toNetSet(s.data.Test), true
+		return setup.NetSet(s.data.Test), true
 	}
-	return toNetSet(s.data.Train), false
+	return setup.NetSet(s.data.Train), false
 }
 
 // browseEval evaluates a copy of net on set in a Cmd (net must not be the

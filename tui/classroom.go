@@ -9,6 +9,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"backprop/cli/setup"
 	"backprop/network"
 	"backprop/tui/lesson"
 )
@@ -213,7 +214,7 @@ func (m *Model) classAfter() tea.Cmd {
 // the preset and the teacher's exact position (model files store positions
 // at sample boundaries; students step forward to it).
 type classData struct {
-	modelData
+	setup.ModelData
 	Pos *network.Pos `json:"class_pos,omitempty"`
 }
 
@@ -229,7 +230,7 @@ func (m *Model) publish() error {
 			return fmt.Errorf("no model to publish")
 		}
 		pos := s.st.Pos()
-		data, err := json.Marshal(classData{modelData: modelData{Spec: s.setup.Data, Preset: s.preset}, Pos: &pos})
+		data, err := json.Marshal(classData{ModelData: setup.ModelData{Spec: s.setup.Data, Preset: s.preset}, Pos: &pos})
 		if err != nil {
 			return err
 		}
@@ -363,7 +364,7 @@ func (m *Model) loadTeacherModel(st ClassState) {
 		m.setFlash("classroom: the teacher's data: "+err.Error(), true)
 		return
 	}
-	s, err := sessionFromModel(mf, cd.modelData, m.opts.Limits, "teacher")
+	s, err := sessionFromModel(mf, m.opts.Limits)
 	if err != nil {
 		m.setFlash("classroom: "+err.Error(), true)
 		return

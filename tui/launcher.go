@@ -8,6 +8,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"backprop/cli/setup"
 )
 
 // launcherItem is one line of the launcher: a preset or a file action.
@@ -26,7 +28,7 @@ type launcher struct {
 
 func newLauncher() launcher {
 	var l launcher
-	for _, p := range Presets() {
+	for _, p := range setup.Presets() {
 		l.items = append(l.items, launcherItem{title: p.Name, about: p.Teaches, preset: p.Name})
 	}
 	l.items = append(l.items,
@@ -93,7 +95,7 @@ func (m *Model) pick(i int) tea.Cmd {
 		m.prompt = newPrompt(it.action, label, "")
 		return nil
 	}
-	p, err := FindPreset(it.preset)
+	p, err := setup.FindPreset(it.preset)
 	if err == nil && isBenchPreset(p.Name) {
 		if err = m.openBench(p.Name); err == nil {
 			return nil

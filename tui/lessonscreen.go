@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"backprop/cli/setup"
 	"backprop/tui/bench"
 	"backprop/tui/lesson"
 )
@@ -223,7 +224,7 @@ func (m *Model) applyScene(sc lesson.Scene) error {
 	s := m.sess
 	fresh := s == nil || s.preset != name || m.screen != screenTrainer || sc.Layers != nil || sc.Seed != 0
 	if fresh {
-		p, err := FindPreset(name)
+		p, err := setup.FindPreset(name)
 		if err != nil {
 			return err
 		}
@@ -341,7 +342,7 @@ func checkTrainerPresets(l *lesson.Lesson) error {
 		}
 		_, benchErr := bench.ProblemByName(sc.Preset)
 		if screen == "trainer" || screen == "" && benchErr != nil {
-			if _, err := FindPreset(sc.Preset); err != nil {
+			if _, err := setup.FindPreset(sc.Preset); err != nil {
 				return fmt.Errorf("%s:%d: step %q: preset: the trainer has no preset %q (%v)", l.Source, st.Line, st.Title, sc.Preset, err)
 			}
 		}

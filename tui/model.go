@@ -18,6 +18,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"backprop/cli/setup"
 	"backprop/themes"
 	"backprop/tui/bench"
 )
@@ -168,7 +169,7 @@ func New(opts Options) (*Model, error) {
 		}
 		m.open(s)
 	case opts.Preset != "":
-		p, err := FindPreset(opts.Preset)
+		p, err := setup.FindPreset(opts.Preset)
 		if err != nil {
 			return nil, err
 		}

@@ -6,8 +6,7 @@ package tui
 import (
 	"time"
 
-	"backprop/datasets"
-	"backprop/network"
+	"backprop/cli/setup"
 )
 
 // Options configures one trainer session. The zero value opens the launcher.
@@ -42,22 +41,13 @@ type Options struct {
 }
 
 // Setup is a fully specified session: data, network and hyper-parameters.
-type Setup struct {
-	Data  datasets.Spec
-	Net   network.Spec
-	Hyper network.Hyper
-}
+// It is the session builder's type (package cli/setup), which the CLI, the
+// trainer and the server share.
+type Setup = setup.Setup
 
-// Limits caps what one session may build.
-type Limits struct {
-	MaxNeurons int
-	MaxWeights int
-	MaxSamples int
-	// UndoBudget bounds the bytes of undo snapshots a session keeps
-	// (0: 16 MiB, about 40 steps of a 784-30-10 network). A run-mode run
-	// is one undo step however long it lasts.
-	UndoBudget int
-}
+// Limits caps what one session may build (0 = unlimited; UndoBudget 0 is
+// setup.DefaultUndoBudget, 16 MiB). The session builder enforces them.
+type Limits = setup.Limits
 
 // Budget hands out training time. Grant blocks for no longer than it takes
 // to decide and returns how long the caller may train now (possibly 0).

@@ -2,14 +2,13 @@ package tui
 
 import (
 	"cmp"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"backprop/cli/setup"
 	"backprop/datasets"
 	"backprop/network"
 )
@@ -34,67 +33,44 @@ type session struct {
 // Weight k is the k-th incoming weight, −1 the bias.
 type Focus struct{ Layer, Neuron, Weight int }
 
-// modelData is what a saved model file stores under "data": the data set's
-// Spec (at the top level, so files written by `backprop train` load too) and
-// the preset it came from.
-type modelData struct {
-	datasets.Spec
-	Preset string `json:"preset,omitempty"`
+// fromBuilt wraps a session the builder made.
+func fromBuilt(b *setup.Session) *session {
+	s := &session{preset: b.Preset, setup: b.Setup, data: b.Dataset, st: b.Stepper, undoBudget: b.UndoBudget}
+	s.focus = Focus{Layer: len(b.Setup.Net.Sizes) - 1}
+	return s
 }
 
-func toNetSet(s datasets.Set) network.Set { return network.Set{X: s.X, Y: s.Y} }
-
-// fitSizes makes the first and last layer sizes match the data set.
-func fitSizes(spec network.Spec, ds *datasets.Dataset) (network.Spec, error) {
-	in, out := dataShape(ds)
-	if in == 0 || out == 0 {
-		return spec, fmt.Errorf("data set %q is empty", ds.Name)
+// newSession builds a session from setup (setup.New).
+func newSession(preset string, s Setup, lim Limits) (*session, error) {
+	b, err := setup.New(preset, s, lim)
+	if err != nil {
+		return nil, err
 	}
-	s := spec
-	s.Sizes = append([]int(nil), spec.Sizes...)
-	s.Acts = append([]network.Activation(nil), spec.Acts...)
-	if len(s.Sizes) < 2 {
-		s.Sizes = []int{in, out}
-	}
-	s.Sizes[0], s.Sizes[len(s.Sizes)-1] = in, out
-	for len(s.Acts) < len(s.Sizes)-1 {
-		s.Acts = append(s.Acts, network.Sigmoid)
-	}
-	s.Acts = s.Acts[:len(s.Sizes)-1]
-	return s, nil
+	return fromBuilt(b), nil
 }
 
-func dataShape(ds *datasets.Dataset) (in, out int) {
-	if ds == nil || len(ds.Train.X) == 0 || len(ds.Train.Y) == 0 {
-		return 0, 0
+// loadSession resumes from a model file (setup.Load). The file's "data" must
+// describe the data set (as written by a save or `backprop train --out`).
+func loadSession(path string, lim Limits) (*session, error) {
+	b, err := setup.Load(path, nil, lim)
+	if err != nil {
+		return nil, err
 	}
-	return len(ds.Train.X[0]), len(ds.Train.Y[0])
+	return fromBuilt(b), nil
 }
 
-// checkLimits enforces Options.Limits on a network spec and a data set.
-func checkLimits(lim Limits, spec network.Spec, ds *datasets.Dataset) error {
-	neurons, weights := 0, 0
-	for i, n := range spec.Sizes {
-		if n < 1 {
-			return fmt.Errorf("layer %d has %d neurons; need at least 1", i, n)
-		}
-		neurons += n
-		if i > 0 {
-			weights += n * (spec.Sizes[i-1] + 1)
-		}
+// sessionFromModel resumes from a model that came from elsewhere (the
+// teacher's network in a classroom).
+func sessionFromModel(m *network.Model, lim Limits) (*session, error) {
+	f, err := setup.OpenModel(m, "", nil)
+	if err != nil {
+		return nil, err
 	}
-	if lim.MaxNeurons > 0 && neurons > lim.MaxNeurons {
-		return fmt.Errorf("network has %d neurons; this session allows %d", neurons, lim.MaxNeurons)
+	b, err := f.Session(nil, lim)
+	if err != nil {
+		return nil, err
 	}
-	if lim.MaxWeights > 0 && weights > lim.MaxWeights {
-		return fmt.Errorf("network has %d weights and biases; this session allows %d", weights, lim.MaxWeights)
-	}
-	if ds != nil && lim.MaxSamples > 0 {
-		if n := len(ds.Train.X) + len(ds.Test.X); n > lim.MaxSamples {
-			return fmt.Errorf("data set %q has %d samples; this session allows %d", ds.Name, n, lim.MaxSamples)
-		}
-	}
-	return nil
+	return fromBuilt(b), nil
 }
 
 // fileStem is the default file name a save prompt offers: the preset's
@@ -106,119 +82,9 @@ func (s *session) fileStem() string {
 	return s.preset
 }
 
-// initRNG is the RNG that draws a network's initial weights from its seed.
-func initRNG(seed uint64) *rand.Rand { return network.NewRand(seed) }
-
-// newSession loads the data, builds the network and its stepper.
-func newSession(preset string, setup Setup, lim Limits) (*session, error) {
-	ds, err := datasets.Load(setup.Data)
-	if err != nil {
-		return nil, err
-	}
-	if ds == nil {
-		return nil, fmt.Errorf("data set %q: loader returned nothing", setup.Data.Name)
-	}
-	spec, err := fitSizes(setup.Net, ds)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkLimits(lim, spec, ds); err != nil {
-		return nil, err
-	}
-	net, err := network.New(spec, initRNG(setup.Hyper.Seed))
-	if err != nil {
-		return nil, err
-	}
-	return sessionFromNet(preset, setup, spec, ds, net)
-}
-
-// sessionUndoBudget bounds each session's undo snapshots (the engine's
-// default is 64 MiB; an SSH server runs many sessions): about 40 steps of
-// an MNIST-sized 784-30-10 network, thousands for the small presets.
-const sessionUndoBudget = 16 << 20
-
-func sessionFromNet(preset string, setup Setup, spec network.Spec, ds *datasets.Dataset, net *network.Network) (*session, error) {
-	if net == nil {
-		return nil, errors.New("network: nothing built")
-	}
-	st, err := network.NewStepper(net, setup.Hyper, toNetSet(ds.Train), toNetSet(ds.Test))
-	if err != nil {
-		return nil, err
-	}
-	st.SetUndoBudget(sessionUndoBudget)
-	setup.Net = spec
-	s := &session{preset: preset, setup: setup, data: ds, st: st, undoBudget: sessionUndoBudget}
-	s.focus = Focus{Layer: len(spec.Sizes) - 1, Weight: 0}
-	return s, nil
-}
-
-// loadSession resumes from a model file. The file's "data" must describe the
-// data set (as written by Save or `backprop train --out`).
-func loadSession(path string, lim Limits) (*session, error) {
-	m, err := network.LoadModel(path)
-	if err != nil {
-		return nil, err
-	}
-	if m == nil {
-		return nil, fmt.Errorf("%s: no model", path)
-	}
-	if len(m.Data) == 0 {
-		return nil, fmt.Errorf("%s: the model does not say which data it was trained on (no \"data\"); start it with --data", path)
-	}
-	var md modelData
-	if err := json.Unmarshal(m.Data, &md); err != nil {
-		return nil, fmt.Errorf("%s: data: %v", path, err)
-	}
-	return sessionFromModel(m, md, lim, path)
-}
-
-func sessionFromModel(m *network.Model, md modelData, lim Limits, path string) (*session, error) {
-	ds, err := datasets.Load(md.Spec)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	st, err := m.Stepper(toNetSet(ds.Train), toNetSet(ds.Test))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	st.SetUndoBudget(sessionUndoBudget)
-	net := st.Net()
-	spec := specOf(net)
-	if err := checkLimits(lim, spec, ds); err != nil {
-		return nil, err
-	}
-	s := &session{preset: md.Preset, data: ds, st: st, undoBudget: sessionUndoBudget,
-		setup: Setup{Data: md.Spec, Net: spec, Hyper: st.Hyper()}}
-	s.focus = Focus{Layer: len(spec.Sizes) - 1}
-	return s, nil
-}
-
-// specOf describes an existing network.
-func specOf(net *network.Network) network.Spec {
-	var s network.Spec
-	if net == nil {
-		return s
-	}
-	s.Sizes = append([]int(nil), net.Sizes...)
-	for _, l := range net.Layers {
-		s.Acts = append(s.Acts, l.Act)
-	}
-	s.Cost = net.Cost
-	return s
-}
-
 // modelFile builds the model file for s, with the data description.
 func (s *session) modelFile() (*network.Model, error) {
-	m := s.st.Model()
-	if m == nil {
-		return nil, errors.New("network: the stepper produced no model")
-	}
-	data, err := json.Marshal(modelData{Spec: s.setup.Data, Preset: s.preset})
-	if err != nil {
-		return nil, err
-	}
-	m.Data = data
-	return m, nil
+	return setup.ModelFile(s.st, s.setup.Data, s.preset)
 }
 
 // resolvePath turns what the user typed into a file path. In a sandbox only
@@ -249,10 +115,10 @@ func resolvePath(typed string, sandbox bool, dir string) (string, error) {
 // whose position still exists (mapOld maps a new layer index to the old one,
 // or −1). Training restarts at epoch 0; the undo history is lost.
 func (s *session) rebuild(spec network.Spec, lim Limits, mapOld func(l int) int) error {
-	if err := checkLimits(lim, spec, s.data); err != nil {
+	if err := lim.Check(spec, s.data); err != nil {
 		return err
 	}
-	net, err := network.New(spec, initRNG(s.setup.Hyper.Seed))
+	net, err := network.New(spec, network.NewRand(s.setup.Hyper.Seed))
 	if err != nil {
 		return err
 	}
@@ -272,11 +138,11 @@ func (s *session) rebuild(spec network.Spec, lim Limits, mapOld func(l int) int)
 		}
 	}
 	h := s.st.Hyper()
-	st, err := network.NewStepper(net, h, toNetSet(s.data.Train), toNetSet(s.data.Test))
+	st, err := network.NewStepper(net, h, setup.NetSet(s.data.Train), setup.NetSet(s.data.Test))
 	if err != nil {
 		return err
 	}
-	st.SetUndoBudget(cmp.Or(s.undoBudget, sessionUndoBudget))
+	st.SetUndoBudget(cmp.Or(s.undoBudget, setup.DefaultUndoBudget))
 	s.st = st
 	s.setup.Net = spec
 	s.setup.Hyper = h

@@ -14,6 +14,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"backprop/cli/setup"
 	"backprop/datasets"
 	"backprop/network"
 )
@@ -191,7 +192,7 @@ func (m *Model) trainerKey(k tea.KeyPressMsg) tea.Cmd {
 		m.prompt = p
 		m.setFlash("built in: "+strings.Join(names, " "), false)
 	case key.Matches(k, km.Noise):
-		m.prompt = newPrompt(promptNoise, "noise (0..1)", strconv.FormatFloat(s.setup.Data.Noise, 'g', -1, 64))
+		m.prompt = newPrompt(promptNoise, "noise ("+setup.NoiseRange()+")", strconv.FormatFloat(s.setup.Data.Noise, 'g', -1, 64))
 	case key.Matches(k, km.Split):
 		split := s.setup.Data.Split
 		if n := len(s.data.Train.X) + len(s.data.Test.X); split == 0 && n > 0 {
@@ -551,7 +552,7 @@ func (m *Model) submit(p *prompt) error {
 		setup := Setup{
 			Data:  datasets.Spec{Name: path, Seed: 1, Normalize: true},
 			Net:   network.Spec{Sizes: []int{0, 8, 0}, Acts: []network.Activation{network.Sigmoid, network.Sigmoid}, Cost: network.CrossEntropy},
-			Hyper: Presets()[0].Setup.Hyper,
+			Hyper: setup.Presets()[0].Setup.Hyper,
 		}
 		setup.Hyper.Rule, setup.Hyper.Eta, setup.Hyper.Batch = network.Backprop, 0.5, 10
 		s, err := newSession("", setup, m.opts.Limits)
@@ -668,8 +669,8 @@ func (m *Model) submit(p *prompt) error {
 		}
 		spec := s.setup.Data
 		if p.kind == promptNoise {
-			if v < 0 || v > 1 {
-				return fmt.Errorf("noise must be in 0..1, got %g", v)
+			if err := setup.CheckNoise(spec.Name, v); err != nil {
+				return err
 			}
 			spec.Noise = v
 		} else {
@@ -702,11 +703,11 @@ func (m *Model) reloadData(spec datasets.Spec) error {
 	if err != nil {
 		return err
 	}
-	netSpec, err := fitSizes(specOf(s.st.Net()), ds)
+	netSpec, err := setup.FitSizes(setup.SpecOf(s.st.Net()), ds)
 	if err != nil {
 		return err
 	}
-	if err := checkLimits(m.opts.Limits, netSpec, ds); err != nil {
+	if err := m.opts.Limits.Check(netSpec, ds); err != nil {
 		return err
 	}
 	oldData, oldSpec := s.data, s.setup.Data
@@ -740,7 +741,7 @@ func (m *Model) cycleActivation() {
 		m.setFlash("inputs have no activation: focus a layer (→ or l)", true)
 		return
 	}
-	spec := specOf(net)
+	spec := setup.SpecOf(net)
 	acts := activationsFor(l == len(net.Layers), net.Sizes[l], s.st.Hyper().Rule)
 	if l == len(net.Layers) && spec.Cost == network.CrossEntropy {
 		// cross-entropy needs outputs in (0, 1): ln a of a tanh or linear
@@ -766,7 +767,7 @@ func (m *Model) cycleActivation() {
 
 func (m *Model) cycleCost() {
 	s := m.sess
-	spec := specOf(s.st.Net())
+	spec := setup.SpecOf(s.st.Net())
 	spec.Cost = (spec.Cost + 1) % (network.CrossEntropy + 1)
 	if out := spec.Acts[len(spec.Acts)-1]; spec.Cost == network.CrossEntropy && out != network.Sigmoid && out != network.Softmax {
 		m.setFlash(fmt.Sprintf("cross-entropy needs a sigmoid or softmax output, not %s: focus the output layer and press a", out), true)
@@ -787,7 +788,7 @@ func (m *Model) restructure(spec network.Spec, mapOld func(int) int, ok string) 
 
 func (m *Model) resizeLayer(add bool) {
 	s := m.sess
-	spec := specOf(s.st.Net())
+	spec := setup.SpecOf(s.st.Net())
 	l := s.focus.Layer
 	if l <= 0 || l >= len(spec.Sizes)-1 {
 		m.setFlash("focus a hidden layer to add or remove neurons (inputs and outputs follow the data)", true)
@@ -807,7 +808,7 @@ func (m *Model) resizeLayer(add bool) {
 
 func (m *Model) addLayer() {
 	s := m.sess
-	spec := specOf(s.st.Net())
+	spec := setup.SpecOf(s.st.Net())
 	if len(spec.Sizes) == 0 {
 		return
 	}
@@ -839,7 +840,7 @@ func (m *Model) addLayer() {
 
 func (m *Model) delLayer() {
 	s := m.sess
-	spec := specOf(s.st.Net())
+	spec := setup.SpecOf(s.st.Net())
 	l := s.focus.Layer
 	if l <= 0 || l >= len(spec.Sizes)-1 {
 		m.setFlash("focus a hidden layer to remove it", true)

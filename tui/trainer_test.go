@@ -9,6 +9,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"backprop/cli/setup"
 	"backprop/network"
 )
 
@@ -521,7 +522,7 @@ func TestLauncherScrolls(t *testing.T) {
 // and the Sample pane count its batches as the engine does.
 func TestPerceptronBatchesShown(t *testing.T) {
 	var s Setup
-	for _, p := range Presets() {
+	for _, p := range setup.Presets() {
 		if p.Name == "vacation" {
 			s = p.Setup
 		}

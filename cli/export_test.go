@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -39,12 +39,14 @@ func TestRunExportUsage(t *testing.T) {
 	}{
 		{"help", []string{"--help"}, 0, "usage: backprop export --format pytorch|numpy", "", false},
 		{"-h", []string{"-h"}, 0, "--probes N", "", false},
-		{"no flags", nil, 2, "", "--format is required", false},
+		{"no flags", nil, 2, "", "backprop export: --format: required: pytorch or numpy\n", false},
 		{"bad format", []string{"--format", "onnx", "--model", model}, 2, "", `--format: unknown "onnx" (want pytorch or numpy)`, false},
-		{"no model", []string{"--format", "numpy"}, 2, "", "--model is required", false},
+		{"no model", []string{"--format", "numpy"}, 2, "", "--model: required", false},
 		{"zero probes", []string{"--format", "numpy", "--model", model, "--probes", "0"}, 2, "", "--probes: must be 1..10000, got 0", false},
-		{"bad probes", []string{"--format", "numpy", "--model", model, "--probes", "x"}, 2, "", `invalid value "x" for flag --probes`, false},
-		{"unknown flag", []string{"--format", "numpy", "--model", model, "--epochs", "3"}, 2, "", "backprop export: unknown flag --epochs", false},
+		{"bad probes", []string{"--format", "numpy", "--model", model, "--probes", "x"}, 2, "", `--probes: invalid value "x": want a whole number`, false},
+		{"unknown flag", []string{"--format", "numpy", "--model", model, "--epochs", "3"}, 2, "", "backprop export: unknown flag --epochs (see backprop export --help)\n", false},
+		{"near flag", []string{"--format", "numpy", "--model", model, "--probe", "3"}, 2, "", "backprop export: unknown flag --probe (did you mean --probes?)\n", false},
+		{"seed with data probes", []string{"--format", "numpy", "--model", model, "--data-probes", "--seed", "3"}, 2, "", "--seed: seeds the random probes", false},
 		{"positional", []string{"--format", "numpy", "--model", model, "extra"}, 2, "", `unexpected argument "extra"`, false},
 		{"missing file", []string{"--format", "numpy", "--model", filepath.Join(dir, "nope.json")}, 1, "", "nope.json", false},
 		{"stdout", []string{"--format", "numpy", "--model", model}, 0, "import numpy as np", "", true},
@@ -56,7 +58,7 @@ func TestRunExportUsage(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			code := runExport(tc.args, &stdout, &stderr)
+			code := Run(append([]string{"export"}, tc.args...), &stdout, &stderr)
 			if code != tc.code {
 				t.Errorf("exit %d, want %d; stderr: %s", code, tc.code, stderr.String())
 			}
@@ -69,8 +71,8 @@ func TestRunExportUsage(t *testing.T) {
 			if !strings.Contains(stderr.String(), tc.stderr) {
 				t.Errorf("stderr %q lacks %q", stderr.String(), tc.stderr)
 			}
-			if tc.code == 2 && !strings.Contains(stderr.String(), "backprop export --help") {
-				t.Errorf("usage error doesn't point at --help: %q", stderr.String())
+			if tc.code == 2 && strings.Count(stderr.String(), "\n") != 1 {
+				t.Errorf("usage error is not one line: %q", stderr.String())
 			}
 			if tc.wantScript != strings.HasPrefix(stdout.String(), "#!/usr/bin/env python3\n") {
 				t.Errorf("script on stdout: %v, want %v", !tc.wantScript, tc.wantScript)
@@ -89,7 +91,7 @@ func TestRunExportOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer
-	if code := runExport([]string{"--format", "numpy", "--model", model, "--out", out, "--probes", "3", "--seed", "9"}, &stdout, &stderr); code != 0 {
+	if code := Run([]string{"export", "--format", "numpy", "--model", model, "--out", out, "--probes", "3", "--seed", "9"}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	if stdout.Len() != 0 {
@@ -121,7 +123,7 @@ func TestRunExportOut(t *testing.T) {
 	}
 	// The same seed gives the same script.
 	var again bytes.Buffer
-	runExport([]string{"--format", "numpy", "--model", model, "--probes", "3", "--seed", "9"}, &again, &stderr)
+	Run([]string{"export", "--format", "numpy", "--model", model, "--probes", "3", "--seed", "9"}, &again, &stderr)
 	if again.String() != string(script) {
 		t.Error("same flags, different script")
 	}
@@ -162,7 +164,7 @@ func TestRunExportDataProbes(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer
-	if code := runExport([]string{"--format", "numpy", "--model", model, "--data-probes", "--probes", "10"}, &stdout, &stderr); code != 0 {
+	if code := Run([]string{"export", "--format", "numpy", "--model", model, "--data-probes", "--probes", "10"}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	script := stdout.String()
@@ -191,7 +193,7 @@ func TestRunExportDataProbes(t *testing.T) {
 	_, plain := writeExportModel(t)
 	stdout.Reset()
 	stderr.Reset()
-	if code := runExport([]string{"--format", "numpy", "--model", plain, "--data-probes"}, &stdout, &stderr); code != 1 ||
+	if code := Run([]string{"export", "--format", "numpy", "--model", plain, "--data-probes"}, &stdout, &stderr); code != 1 ||
 		!strings.Contains(stderr.String(), "does not name its data set") {
 		t.Errorf("exit %d, stderr %q; want 1 and 'does not name its data set'", code, stderr.String())
 	}
@@ -199,8 +201,8 @@ func TestRunExportDataProbes(t *testing.T) {
 	mismatch := filepath.Join(dir, "iris.json")
 	os.WriteFile(mismatch, []byte(strings.Replace(andModel, `"Name": "and"`, `"Name": "iris"`, 1)), 0o644)
 	stderr.Reset()
-	if code := runExport([]string{"--format", "numpy", "--model", mismatch, "--data-probes"}, &stdout, &stderr); code != 1 ||
-		!strings.Contains(stderr.String(), "has 4 inputs, the model takes 2") {
-		t.Errorf("exit %d, stderr %q; want 1 and 'has 4 inputs, the model takes 2'", code, stderr.String())
+	if code := Run([]string{"export", "--format", "numpy", "--model", mismatch, "--data-probes"}, &stdout, &stderr); code != 1 ||
+		!strings.Contains(stderr.String(), "--data-probes: the model "+mismatch+" takes 2 inputs and gives 1 outputs (2→1), but iris has 4 inputs and 3 outputs") {
+		t.Errorf("exit %d, stderr %q; want 1 and 'takes 2 inputs … but iris has 4 inputs'", code, stderr.String())
 	}
 }

@@ -1,4 +1,4 @@
-package tui
+package setup
 
 import (
 	"fmt"
@@ -81,6 +81,15 @@ func Presets() []Preset {
 			Hyper: hyper(network.Backprop, 0.5, 10, network.SGD),
 		}},
 	}
+}
+
+// PresetNames is "vacation, and, …" for help texts.
+func PresetNames() string {
+	var names []string
+	for _, p := range Presets() {
+		names = append(names, p.Name)
+	}
+	return strings.Join(names, ", ")
 }
 
 // FindPreset returns the preset called name (case-insensitive).

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -19,7 +19,7 @@ func TestServeRefusesWithoutAuth(t *testing.T) {
 	t.Setenv("BACKPROP_PASSWORD", "")
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
 	var out, errb bytes.Buffer
-	code := runServe([]string{"--listen", "127.0.0.1:0"}, &out, &errb)
+	code := Run([]string{"serve", "--listen", "127.0.0.1:0"}, &out, &errb)
 	if code != 2 {
 		t.Errorf("exit %d, want 2", code)
 	}
@@ -53,13 +53,17 @@ func TestServeFlagErrors(t *testing.T) {
 		{[]string{"--open", "--max-weights", "-5"}, "--max-weights -5: want a positive value"},
 		{[]string{"--open", "--rate-burst", "0"}, "--rate-burst 0: want a positive value"},
 		{[]string{"--open", "--max-undo-mb", "0"}, "--max-undo-mb 0: want a positive value"},
-		{[]string{"--open", "--bogus"}, "backprop serve: unknown flag --bogus\nRun backprop serve --help for the flags.\n"},
-		{[]string{"--open", "--max-sessions", "x"}, "invalid value \"x\" for flag --max-sessions"},
+		{[]string{"--open", "--bogus"}, "backprop serve: unknown flag --bogus (see backprop serve --help)\n"},
+		{[]string{"--open", "--max-sesions", "5"}, "backprop serve: unknown flag --max-sesions (did you mean --max-sessions?)\n"},
+		{[]string{"--open", "--max-sessions", "-5"}, "--max-sessions -5: want a positive value, or -1 for unlimited"},
+		{[]string{"--open", "--idle-timeout", "-5m"}, "--idle-timeout -5m0s: want a positive value, or -1s for never"},
+		{[]string{"--open", "--max-undo-mb", "1e300"}, "--max-undo-mb 1e+300: want at most 1048576"},
+		{[]string{"--open", "--max-sessions", "x"}, "--max-sessions: invalid value \"x\": want a whole number"},
 		{[]string{"--open", "--preset", "no-such-preset"}, "-preset"},
 	}
 	for _, tc := range tests {
 		var out, errb bytes.Buffer
-		if code := runServe(tc.args, &out, &errb); code == 0 {
+		if code := Run(append([]string{"serve"}, tc.args...), &out, &errb); code == 0 {
 			t.Errorf("%v: exit 0", tc.args)
 		}
 		if strings.Count(errb.String(), "\n") > 2 {
@@ -74,7 +78,7 @@ func TestServeFlagErrors(t *testing.T) {
 func TestServeHelp(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
 	var out, errb bytes.Buffer
-	if code := runServe([]string{"--help"}, &out, &errb); code != 0 {
+	if code := Run([]string{"serve", "--help"}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d, want 0; stderr %q", code, errb.String())
 	}
 	if errb.Len() != 0 {
@@ -83,7 +87,7 @@ func TestServeHelp(t *testing.T) {
 	help := out.String()
 	// every flag is listed once, as --name, like the other commands' help
 	seen := map[string]bool{}
-	for _, g := range serveFlagGroups {
+	for _, g := range serveFlagGroups() {
 		for _, n := range g.names {
 			if seen[n] {
 				t.Errorf("flag %s in two groups", n)
@@ -141,7 +145,7 @@ func TestServeSignalShutdown(t *testing.T) {
 	var out, errb syncBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- runServe([]string{"--listen", addr, "--host-key", filepath.Join(dir, "hk"),
+		done <- Run([]string{"serve", "--listen", addr, "--host-key", filepath.Join(dir, "hk"),
 			"--data-dir", filepath.Join(dir, "users"), "--preset", "xor", "--shutdown-timeout", "5s"}, &out, &errb)
 	}()
 	var client *gossh.Client

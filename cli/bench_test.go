@@ -1,8 +1,9 @@
-package main
+package cli
 
 import (
 	"testing"
 
+	"backprop/cli/setup"
 	"backprop/datasets"
 	"backprop/network"
 )
@@ -34,7 +35,7 @@ func benchTrain(b *testing.B, spec datasets.Spec, sizes []int) {
 	}
 	h := network.DefaultHyper()
 	h.Eta, h.Batch = 3, 10
-	st, err := network.NewStepper(net, h, netSet(ds.Train), network.Set{})
+	st, err := network.NewStepper(net, h, setup.NetSet(ds.Train), network.Set{})
 	if err != nil {
 		b.Fatal(err)
 	}

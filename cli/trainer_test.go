@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"flag"
@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"backprop/cli/setup"
 )
 
 // tmuxSession drives the built binary inside a real tmux server on its own
@@ -112,7 +114,7 @@ func TestTrainerE2E(t *testing.T) {
 	}
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "backprop")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", bin, "backprop").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	s := &tmuxSession{t: t, socket: fmt.Sprintf("backprop-e2e-%d", os.Getpid()), name: "e2e"}
@@ -195,7 +197,7 @@ func TestTrainerSetupKeepsPreset(t *testing.T) {
 	}
 	for _, c := range cases {
 		fs := flag.NewFlagSet("t", flag.ContinueOnError)
-		sf := AddSetupFlags(fs)
+		sf := setup.AddFlags(fs)
 		if err := fs.Parse(c.args); err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -17,39 +17,40 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"backprop/cli/setup"
 	"backprop/server"
 	"backprop/tui"
 )
 
 // serveFlagGroups lists serve's flags by topic, for --help.
-var serveFlagGroups = []struct {
-	title string
-	names []string
-}{
-	{"listening", []string{"listen", "host-key", "proxy-protocol"}},
-	{"authentication (at least one is required)", []string{"authorized-keys", "password-file", "open", "teacher-key"}},
-	{"limits", []string{"max-sessions", "idle-timeout", "max-timeout", "rate-limit", "rate-burst", "cpu-share", "max-fps", "max-neurons", "max-weights", "max-samples", "max-undo-mb"}},
-	{"sessions", []string{"preset", "data-dir", "datasets-dir"}},
-	{"operation", []string{"log-format", "shutdown-timeout"}},
+func serveFlagGroups() []flagGroup {
+	return []flagGroup{
+		{"listening", []string{"listen", "host-key", "proxy-protocol"}},
+		{"authentication (at least one is required)", []string{"authorized-keys", "password-file", "open", "teacher-key"}},
+		{"limits", []string{"max-sessions", "idle-timeout", "max-timeout", "rate-limit", "rate-burst", "cpu-share", "max-fps", "max-neurons", "max-weights", "max-samples", "max-undo-mb"}},
+		{"sessions", []string{"preset", "data-dir", "datasets-dir"}},
+		{"operation", []string{"log-format", "shutdown-timeout"}},
+	}
 }
 
-// serveHelp is `backprop serve --help`.
-func serveHelp(fs *flag.FlagSet) func(io.Writer) {
-	return func(w io.Writer) {
-		fmt.Fprintf(w, `usage: backprop serve [flags]
-
-Serve the trainer over SSH; students connect with `+"`ssh -p 2222 host`"+`.
+func serveCommand() command {
+	return command{
+		name:    "serve",
+		summary: "serve the trainer over SSH to a class (auth, limits, classroom mode)",
+		usage:   "backprop serve [flags]",
+		about: `Serve the trainer over SSH; students connect with ` + "`ssh -p 2222 host`" + `.
 Authentication is required: --authorized-keys, --password-file,
-BACKPROP_PASSWORD, or --open.
-`)
-		for _, g := range serveFlagGroups {
-			fmt.Fprintf(w, "\n%s:\n", g.title)
-			printFlags(w, fs, g.names)
-		}
-		fmt.Fprintf(w, `
-exit status: 0 stopped by SIGINT/SIGTERM; 1 could not serve; 2 bad flags or
-no authentication configured.
-`)
+BACKPROP_PASSWORD, or --open.`,
+		groups: serveFlagGroups(),
+		footer: `exit status: 0 stopped by SIGINT/SIGTERM; 1 could not serve; 2 bad flags or
+no authentication configured.`,
+		examples: []string{
+			"backprop serve --listen 0.0.0.0:2222 --authorized-keys ~/class/authorized_keys",
+			"BACKPROP_PASSWORD=secret backprop serve --listen 0.0.0.0:2222 --preset xor",
+			"backprop serve --listen 0.0.0.0:2222 --authorized-keys students.pub --teacher-key teacher.pub",
+			"ssh -p 2222 classroom.example.org          # each student",
+		},
+		flags: serveFlags,
 	}
 }
 
@@ -82,7 +83,7 @@ func checkServeFlags(fs *flag.FlagSet) error {
 			return
 		}
 		if alt, ok := minusOne[f.Name]; ok {
-			if v < 0 && !math.IsInf(v, -1) {
+			if v == -1 {
 				return
 			}
 			err = fmt.Errorf("--%s %s: want a positive value, or %s", f.Name, f.Value, alt)
@@ -93,9 +94,9 @@ func checkServeFlags(fs *flag.FlagSet) error {
 	return err
 }
 
-// runServe serves the trainer over SSH: `backprop serve`.
-func runServe(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+// serveFlags registers serve's flags; the function it returns serves the
+// trainer over SSH: `backprop serve`.
+func serveFlags(fs *flag.FlagSet) runFunc {
 	var (
 		cfg          server.Config
 		passwordFile string
@@ -126,14 +127,25 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&cfg.ProxyProtocol, "proxy-protocol", false, "accept a PROXY protocol header (HAProxy send-proxy) so logs and rate limits see real client addresses; only behind such a proxy")
 	fs.StringVar(&logFormat, "log-format", "text", "log format on stderr: text or json")
 	fs.DurationVar(&shutdownWait, "shutdown-timeout", 10*time.Second, "on SIGINT/SIGTERM, how long to wait for sessions to end")
-	if status, ok := parseFlags(fs, args, serveHelp(fs), stdout, stderr); !ok {
-		return status
+	return func(stdout, stderr io.Writer) int {
+		return serve(fs, cfg, passwordFile, logFormat, shutdownWait, *undoMB, stdout, stderr)
 	}
+}
+
+// maxUndoMB bounds --max-undo-mb (1 TiB per session is no bound at all).
+const maxUndoMB = 1 << 20
+
+// serve runs `backprop serve` with its flags parsed.
+func serve(fs *flag.FlagSet, cfg server.Config, passwordFile, logFormat string, shutdownWait time.Duration, undoMB float64, stdout, stderr io.Writer) int {
 	if err := checkServeFlags(fs); err != nil {
-		fmt.Fprintf(stderr, "backprop serve: %v\nRun backprop serve --help for the flags.\n", err)
+		fmt.Fprintf(stderr, "backprop serve: %v\n", err)
 		return 2
 	}
-	cfg.Limits.UndoBudget = max(int(*undoMB*(1<<20)), 1)
+	if undoMB > maxUndoMB {
+		fmt.Fprintf(stderr, "backprop serve: --max-undo-mb %g: want at most %d\n", undoMB, maxUndoMB)
+		return 2
+	}
+	cfg.Limits.UndoBudget = max(int(undoMB*(1<<20)), 1)
 	var handler slog.Handler
 	switch logFormat {
 	case "text":
@@ -153,7 +165,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	}
 	cfg.Password = pw
 	if cfg.Preset != "" {
-		if _, err := tui.FindPreset(cfg.Preset); err != nil {
+		if _, err := setup.FindPreset(cfg.Preset); err != nil {
 			fmt.Fprintf(stderr, "serve: --preset: %v\n", err)
 			return 2
 		}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -8,46 +8,45 @@ import (
 	"strconv"
 	"strings"
 
+	"backprop/cli/setup"
 	"backprop/datasets"
 	"backprop/network"
 )
 
-func evalHelp(fs *flag.FlagSet) func(io.Writer) {
-	return func(w io.Writer) {
-		fmt.Fprintf(w, `usage: backprop eval --model FILE [--data SET] [flags]
-
-Evaluate a model file: loss, accuracy and a labelled confusion matrix
+func evalCommand() command {
+	return command{
+		name:    "eval",
+		summary: "evaluate a model file on a data set: loss, accuracy, confusion matrix",
+		usage:   "backprop eval --model FILE [--data SET] [flags]",
+		about: `Evaluate a model file: loss, accuracy and a labelled confusion matrix
 (rows: actual class, columns: predicted). The data defaults to the one the
 model file names (written by train --out or the trainer); data flags given
-here override it.
-
-flags:
-`)
-		printFlags(w, fs, []string{"model", "on", "json"})
-		fmt.Fprintf(w, "\ndata:\n")
-		printFlags(w, fs, dataFlagNames())
-		fmt.Fprintf(w, `
-exit status: 0 evaluated; 1 bad model or data file; 2 bad flags (including a
-model whose shape does not fit the data).
-`)
+here override it.`,
+		groups: []flagGroup{
+			{"flags", []string{"model", "on", "json"}},
+			{"data", setup.DataFlagNames()},
+		},
+		footer: `exit status: 0 evaluated; 1 bad model or data file; 2 bad flags (including a
+model whose shape does not fit the data).`,
+		examples: []string{
+			"backprop eval --model digits.json",
+			"backprop eval --model digits.json --on all --json",
+			"backprop eval --model circle.json --seed 2   # the same generator, other points",
+		},
+		flags: func(fs *flag.FlagSet) runFunc {
+			sf := setup.AddDataFlags(fs)
+			model := fs.String("model", "", "the model `FILE` to evaluate (required)")
+			on := fs.String("on", "test", "which part of the data: test (the train part if there is no test set), train, or all")
+			asJSON := fs.Bool("json", false, "print the result as one JSON object")
+			return func(stdout, stderr io.Writer) int {
+				if err := eval(sf, *model, *on, *asJSON, stdout); err != nil {
+					fmt.Fprintf(stderr, "backprop eval: %v\n", err)
+					return setup.ExitCode(err)
+				}
+				return 0
+			}
+		},
 	}
-}
-
-// runEval is `backprop eval`.
-func runEval(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
-	sf := AddDataFlags(fs)
-	model := fs.String("model", "", "the model `FILE` to evaluate (required)")
-	on := fs.String("on", "test", "which part of the data: test (the train part if there is no test set), train, or all")
-	asJSON := fs.Bool("json", false, "print the result as one JSON object")
-	if status, ok := parseFlags(fs, args, evalHelp(fs), stdout, stderr); !ok {
-		return status
-	}
-	if err := eval(sf, *model, *on, *asJSON, stdout); err != nil {
-		fmt.Fprintf(stderr, "backprop eval: %v\n", err)
-		return ExitCode(err)
-	}
-	return 0
 }
 
 // evalResult is eval's output. Accuracy, Correct, Classes and Confusion
@@ -66,23 +65,20 @@ type evalResult struct {
 	Confusion [][]int  `json:"confusion"` // [actual][predicted]
 }
 
-func eval(sf *SetupFlags, model, on string, asJSON bool, w io.Writer) error {
+func eval(sf *setup.Flags, model, on string, asJSON bool, w io.Writer) error {
 	if model == "" {
-		return flagErr("model", "required: the model file to evaluate")
+		return setup.Errorf("model", "required: the model file to evaluate")
 	}
 	switch on {
 	case "test", "train", "all":
 	default:
-		return flagErr("on", "must be test, train or all, got %q", on)
+		return setup.Errorf("on", "must be test, train or all, got %q", on)
 	}
-	m, ds, _, err := loadModelData(sf, model)
+	mf, err := setup.Open(model, sf)
 	if err != nil {
 		return err
 	}
-	net, err := m.Network()
-	if err != nil {
-		return fmt.Errorf("%s: %w", model, err)
-	}
+	net, ds := mf.Net, mf.Dataset
 	set, part := ds.Test, "test"
 	switch {
 	case on == "train" || (on == "test" && ds.Test.Len() == 0):
@@ -95,7 +91,7 @@ func eval(sf *SetupFlags, model, on string, asJSON bool, w io.Writer) error {
 			Y: append(append([][]float64(nil), ds.Train.Y...), ds.Test.Y...)}
 		part = "all"
 	}
-	met := net.Evaluate(netSet(set))
+	met := net.Evaluate(setup.NetSet(set))
 	r := evalResult{Model: model, Shape: describeNet(net), Data: ds.Name, Part: part, Samples: set.Len(), Loss: jsonNum(met.Loss)}
 	if ds.Kind == datasets.Classification && met.Confusion != nil {
 		a := jsonNum(met.Accuracy)
@@ -132,7 +128,7 @@ func describeNet(net *network.Network) string {
 	for i, l := range net.Layers {
 		acts[i] = l.Act.String()
 	}
-	return fmt.Sprintf("%s, %s, %s", sizesString(net.Sizes), strings.Join(acts, "/"), net.Cost)
+	return fmt.Sprintf("%s, %s, %s", setup.SizesString(net.Sizes), strings.Join(acts, "/"), net.Cost)
 }
 
 // confusionTable renders conf[actual][predicted] with class labels. When the

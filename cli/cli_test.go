@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -6,16 +6,16 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
-	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
+	"backprop/cli/setup"
 	"backprop/datasets"
 	"backprop/network"
 )
@@ -23,7 +23,7 @@ import (
 // runCLI runs the program in-process and returns its exit status and output.
 func runCLI(args ...string) (code int, stdout, stderr string) {
 	var out, errb bytes.Buffer
-	code = run(args, &out, &errb)
+	code = Run(args, &out, &errb)
 	return code, out.String(), errb.String()
 }
 
@@ -49,7 +49,7 @@ func TestFlagValidation(t *testing.T) {
 		{"zero lr", []string{"train", "--data", "xor", "--lr", "0"}, 2, "--lr: must be a finite number > 0, got 0"},
 		{"NaN lr", []string{"train", "--data", "xor", "--lr", "NaN"}, 2, "--lr: must be a finite number > 0, got NaN"},
 		{"Inf lr", []string{"train", "--data", "xor", "--lr", "Inf"}, 2, "--lr: must be a finite number > 0, got +Inf"},
-		{"zero batch", []string{"train", "--data", "xor", "--batch", "0"}, 2, "--batch: must be ≥ 1, got 0"},
+		{"zero batch", []string{"train", "--data", "xor", "--batch", "0"}, 2, "--batch: must be in [1, 1048576], got 0"},
 		{"zero epochs", []string{"train", "--data", "xor", "--epochs", "0"}, 2, "--epochs: must be ≥ 1, got 0"},
 		{"negative l2", []string{"train", "--data", "xor", "--l2", "-0.1"}, 2, "--l2: must be a finite number ≥ 0, got -0.1"},
 		{"momentum", []string{"train", "--data", "xor", "--momentum", "1"}, 2, "--momentum: must be in [0, 1), got 1"},
@@ -73,13 +73,13 @@ func TestFlagValidation(t *testing.T) {
 		{"layers one end", []string{"train", "--data", "xor", "--layers", "_,4,1"}, 2, "--layers: use _ at both ends"},
 		{"split", []string{"train", "--data", "circle", "--split", "1.5"}, 2, "--split: must be in (0, 1], got 1.5"},
 		{"split zero", []string{"train", "--data", "circle", "--split", "0"}, 2, "--split: must be in (0, 1], got 0"},
-		{"noise", []string{"train", "--data", "circle", "--noise", "-1"}, 2, "--noise: must be in [0, 10], got -1"},
+		{"noise", []string{"train", "--data", "circle", "--noise", "-1"}, 2, "--noise: must be in 0..0.5, got -1"},
 		{"target kind", []string{"train", "--data", "xor", "--target-kind", "ordinal"}, 2, `--target-kind: must be class or real, got "ordinal"`},
 		{"progress", []string{"train", "--data", "xor", "--progress", "fancy"}, 2, `--progress: must be auto, bar or plain`},
 		{"no data", []string{"train"}, 2, "--data: required: a built-in name (vacation, and,"},
 		{"unknown data", []string{"train", "--data", "no-such-set"}, 1, `datasets: unknown data set "no-such-set": not a built-in set`},
 		{"undefined flag", []string{"train", "--data", "xor", "--learning-rate", "3"}, 2, "backprop train: unknown flag --learning-rate"},
-		{"bad number", []string{"train", "--data", "xor", "--lr", "fast"}, 2, `invalid value "fast" for flag --lr`},
+		{"bad number", []string{"train", "--data", "xor", "--lr", "fast"}, 2, `backprop train: --lr: invalid value "fast": want a number` + "\n"},
 		{"stray argument", []string{"train", "--data", "xor", "extra"}, 2, `unexpected argument "extra"`},
 		{"out dir missing", []string{"train", "--data", "xor", "--out", filepath.Join(dir, "nope", "m.json")}, 2, "--out: directory " + filepath.Join(dir, "nope") + " does not exist"},
 		{"history is dir", []string{"train", "--data", "xor", "--history", dir}, 2, "--history: " + dir + " is a directory"},
@@ -102,109 +102,88 @@ func TestFlagValidation(t *testing.T) {
 	}
 }
 
-func TestParseLayers(t *testing.T) {
-	tests := []struct {
-		in   string
-		want []int
-	}{
-		{"", []int{64, 30, 10}},
-		{"16", []int{64, 16, 10}},
-		{"64,30,10", []int{64, 30, 10}},
-		{"64,10", []int{64, 10}},
-		{"_,_", []int{64, 10}},
-		{"_,30,20,_", []int{64, 30, 20, 10}},
-		{" 64 , 30 , 10 ", []int{64, 30, 10}},
-	}
-	for _, tt := range tests {
-		got, err := parseLayers(tt.in, 64, 10)
-		if err != nil || !equalInts(got, tt.want) {
-			t.Errorf("parseLayers(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
-		}
-	}
-	for _, bad := range []string{"64,30", "30,10", "a", "-3", "64,,10", "_", "_,30", "99999999"} {
-		if _, err := parseLayers(bad, 64, 10); err == nil {
-			t.Errorf("parseLayers(%q): no error", bad)
-		}
-	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func TestNetSpecActs(t *testing.T) {
-	tests := []struct {
-		args []string
-		want string
-	}{
-		{[]string{"--data", "xor", "--layers", "2,4,1"}, "sigmoid,sigmoid"},
-		{[]string{"--data", "sine", "--layers", "_,8,8,_"}, "sigmoid,sigmoid,linear"},
-		{[]string{"--data", "xor", "--layers", "2,4,1", "--act", "tanh"}, "tanh,tanh"},
-		{[]string{"--data", "xor", "--layers", "2,4,1", "--act", "relu,sigmoid"}, "relu,sigmoid"},
-		{[]string{"--data", "iris", "--layers", "_,8,4,_", "--act", "relu,tanh", "--out-act", "softmax"}, "relu,tanh,softmax"},
-		{[]string{"--data", "iris", "--act", "relu", "--out-act", "softmax"}, "relu,softmax"},
-	}
-	for _, tt := range tests {
-		fs := flag.NewFlagSet("t", flag.ContinueOnError)
-		sf := AddSetupFlags(fs)
-		if err := fs.Parse(tt.args); err != nil {
-			t.Fatal(err)
-		}
-		s, err := sf.Resolve()
-		if err != nil {
-			t.Errorf("%v: %v", tt.args, err)
-			continue
-		}
-		var names []string
-		for _, a := range s.Net.Acts {
-			names = append(names, a.String())
-		}
-		if got := strings.Join(names, ","); got != tt.want {
-			t.Errorf("%v: acts %s, want %s", tt.args, got, tt.want)
-		}
-	}
-}
-
+// TestHelp: every command's --help (and help COMMAND) goes to stdout,
+// explains every flag exactly once, in a group, and ends with examples that
+// parse with the command's own flags.
 func TestHelp(t *testing.T) {
 	code, out, _ := runCLI("help")
 	if code != 0 || !strings.Contains(out, "train") || !strings.Contains(out, "eval") {
 		t.Errorf("help: %d %q", code, out)
 	}
-	for _, cmd := range []string{"train", "eval"} {
-		code, out, errs := runCLI(cmd, "--help")
+	for _, c := range commands() {
+		if c.flags == nil {
+			continue
+		}
+		args := []string{c.name, "--help"}
+		if c.name == defaultCommand {
+			args = []string{"--help"}
+		}
+		code, out, errs := runCLI(args...)
 		if code != 0 || errs != "" {
-			t.Errorf("%s --help: exit %d, stderr %q", cmd, code, errs)
+			t.Errorf("%s --help: exit %d, stderr %q", c.name, code, errs)
 		}
-		code2, out2, _ := runCLI("help", cmd)
+		code2, out2, _ := runCLI("help", c.name)
 		if code2 != 0 || out2 != out {
-			t.Errorf("help %s differs from %s --help", cmd, cmd)
+			t.Errorf("help %s differs from %s --help", c.name, c.name)
 		}
-		// Every flag is explained.
-		fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
-		if cmd == "train" {
-			AddSetupFlags(fs)
-			for _, n := range []string{"out", "history", "json", "progress"} {
-				fs.Bool(n, false, "")
-			}
-		} else {
-			AddDataFlags(fs)
-			for _, n := range []string{"model", "on", "json"} {
-				fs.Bool(n, false, "")
+		fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+		c.flags(fs)
+		grouped := map[string]int{}
+		for _, g := range c.groups {
+			for _, n := range g.names {
+				grouped[n]++
 			}
 		}
 		fs.VisitAll(func(f *flag.Flag) {
-			if !regexp.MustCompile(`(?m)^  --` + regexp.QuoteMeta(f.Name) + `\b`).MatchString(out) {
-				t.Errorf("%s --help does not explain --%s", cmd, f.Name)
+			if grouped[f.Name] != 1 {
+				t.Errorf("%s: --%s is in %d help groups, want 1", c.name, f.Name, grouped[f.Name])
+			}
+			if n := len(regexp.MustCompile(`(?m)^  --`+regexp.QuoteMeta(f.Name)+`(\s|$)`).FindAllString(out, -1)); n != 1 {
+				t.Errorf("%s --help explains --%s %d times, want once", c.name, f.Name, n)
 			}
 		})
+		if !strings.Contains(out, "\nexamples:\n") || len(c.examples) == 0 {
+			t.Errorf("%s --help lists no examples:\n%s", c.name, out)
+		}
+		for _, e := range c.examples {
+			if !strings.Contains(out, "  "+e+"\n") {
+				t.Errorf("%s --help lacks the example %q", c.name, e)
+			}
+			checkExample(t, c, e)
+		}
+	}
+}
+
+// checkExample parses an example's backprop arguments with its command's
+// flags (without running it): a typo in an example fails here. Lines that
+// don't run backprop (python3 …, ssh …) are skipped.
+func checkExample(t *testing.T, c command, example string) {
+	t.Helper()
+	line, _, _ := strings.Cut(example, "#")
+	m := regexp.MustCompile(`(?:^|[\s(])backprop((?:[ \t]+[^\s|<>();]+)*)`).FindStringSubmatch(line)
+	if m == nil {
+		return
+	}
+	args := strings.Fields(m[1])
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		if c, _ = findCommand(args[0]); c.flags == nil {
+			t.Errorf("example %q: unknown command %q", example, args[0])
+			return
+		}
+		args = args[1:]
+	} else {
+		c, _ = findCommand(defaultCommand)
+	}
+	for i, a := range args {
+		args[i] = strings.Trim(a, `'"`)
+	}
+	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	c.flags(fs)
+	if err := fs.Parse(args); err != nil {
+		t.Errorf("%s: example %q: %v", c.name, example, err)
+	} else if fs.NArg() > 0 && c.args == "" {
+		t.Errorf("%s: example %q: stray argument %q", c.name, example, fs.Arg(0))
 	}
 }
 
@@ -352,21 +331,6 @@ func TestRegressionDefaults(t *testing.T) {
 				t.Errorf("--data %s --seed %s: exit %d\n%s%s", data, seed, code, out, errs)
 			}
 		}
-	}
-	sf := AddSetupFlags(flag.NewFlagSet("t", flag.ContinueOnError))
-	sf.fs.Parse([]string{"--data", "sine"})
-	if s, err := sf.Resolve(); err != nil || s.Hyper.Eta != regressionLR {
-		t.Errorf("sine without --lr: η = %v, err %v; want %g", s.Hyper.Eta, err, regressionLR)
-	}
-	sf = AddSetupFlags(flag.NewFlagSet("t", flag.ContinueOnError))
-	sf.fs.Parse([]string{"--data", "sine", "--lr", "0.5"})
-	if s, err := sf.Resolve(); err != nil || s.Hyper.Eta != 0.5 {
-		t.Errorf("sine --lr 0.5: η = %v, err %v", s.Hyper.Eta, err)
-	}
-	sf = AddSetupFlags(flag.NewFlagSet("t", flag.ContinueOnError))
-	sf.fs.Parse([]string{"--data", "xor"})
-	if s, err := sf.Resolve(); err != nil || s.Hyper.Eta != network.DefaultHyper().Eta {
-		t.Errorf("xor without --lr: η = %v, err %v", s.Hyper.Eta, err)
 	}
 }
 
@@ -543,60 +507,6 @@ func TestTrainMNIST(t *testing.T) {
 	}
 }
 
-func FuzzParseLayers(f *testing.F) {
-	for _, s := range []string{"", "30", "64,30,10", "_,30,20,_", "_,_", "a,b", "_", "-1", "64,,10"} {
-		f.Add(s, 64, 10)
-	}
-	f.Fuzz(func(t *testing.T, s string, in, out int) {
-		if in < 1 || out < 1 || in > 1000 || out > 1000 {
-			return
-		}
-		sizes, err := parseLayers(s, in, out)
-		if err != nil {
-			var fe *FlagError
-			if !errors.As(err, &fe) || fe.Flag != "layers" {
-				t.Fatalf("error %v is not a --layers FlagError", err)
-			}
-			return
-		}
-		if len(sizes) < 2 || sizes[0] != in || sizes[len(sizes)-1] != out {
-			t.Fatalf("parseLayers(%q, %d, %d) = %v", s, in, out, sizes)
-		}
-		for _, n := range sizes {
-			if n < 1 || n > network.MaxNeurons {
-				t.Fatalf("size %d in %v", n, sizes)
-			}
-		}
-	})
-}
-
-func TestDataSpecFromModel(t *testing.T) {
-	t.Setenv("BACKPROP_DATA", "")
-	base := datasets.Spec{Name: "circle", Noise: 0.2, Samples: 50, Seed: 7, DataDir: "/stored"}
-	tests := []struct {
-		args []string
-		want datasets.Spec
-	}{
-		{nil, base},
-		{[]string{"--noise", "0.3"}, datasets.Spec{Name: "circle", Noise: 0.3, Samples: 50, Seed: 7, DataDir: "/stored"}},
-		{[]string{"--data", "circle", "--seed", "2"}, datasets.Spec{Name: "circle", Noise: 0.2, Samples: 50, Seed: 2, DataDir: "/stored"}},
-		{[]string{"--data", "moons"}, datasets.Spec{Name: "moons", Seed: 1}},
-		{[]string{"--data-dir", "/d"}, datasets.Spec{Name: "circle", Noise: 0.2, Samples: 50, Seed: 7, DataDir: "/d"}},
-		{[]string{"--normalize=false"}, datasets.Spec{Name: "circle", Noise: 0.2, Samples: 50, Seed: 7, DataDir: "/stored", Raw: true}},
-	}
-	for _, tt := range tests {
-		fs := flag.NewFlagSet("t", flag.ContinueOnError)
-		sf := AddDataFlags(fs)
-		if err := fs.Parse(tt.args); err != nil {
-			t.Fatal(err)
-		}
-		got, err := sf.DataSpec(&base)
-		if err != nil || !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("%v: %+v, %v; want %+v", tt.args, got, err, tt.want)
-		}
-	}
-}
-
 func TestConfusionTable(t *testing.T) {
 	got := confusionTable([]string{"stay", "go"}, [][]int{{3, 1}, {0, 12}})
 	want := "" +
@@ -623,27 +533,6 @@ func TestConfusionTable(t *testing.T) {
 			t.Errorf("line of %d columns: %q", n, l)
 		}
 	}
-}
-
-func ExampleSetupFlags() {
-	fs := flag.NewFlagSet("train", flag.ContinueOnError)
-	sf := AddSetupFlags(fs)
-	fs.Parse([]string{"--data", "iris", "--layers", "_,8,_", "--act", "relu", "--out-act", "softmax", "--cost", "cross-entropy", "--lr", "0.1"})
-	s, err := sf.Resolve()
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(s.Data.Name, s.Net.Sizes, s.Net.Acts, s.Net.Cost, s.Hyper.Eta, s.Hyper.Batch)
-
-	fs = flag.NewFlagSet("train", flag.ContinueOnError)
-	sf = AddSetupFlags(fs)
-	fs.Parse([]string{"--data", "iris", "--batch", "0"})
-	_, err = sf.Resolve()
-	fmt.Println(err, ExitCode(err))
-	// Output:
-	// iris [4 8 3] [relu softmax] cross-entropy 0.1 10
-	// --batch: must be ≥ 1, got 0 2
 }
 
 func TestResumeExact(t *testing.T) {
@@ -775,10 +664,10 @@ func TestModelFindsCSVFromElsewhere(t *testing.T) {
 	if code, _, errs := runCLI("train", "--model", model, "--data", "pts.csv", "--epochs", "1"); code != 0 {
 		t.Errorf("resume with --data pts.csv: exit %d: %s", code, errs)
 	}
-	if s := savedDataSpec(datasets.Spec{Name: "iris"}); s.Name != "iris" {
+	if s := setup.SavedDataSpec(datasets.Spec{Name: "iris"}); s.Name != "iris" {
 		t.Errorf("built-in name changed to %q", s.Name)
 	}
-	if s := savedDataSpec(datasets.Spec{Name: "idx:mn", DataDir: "d"}); s.Name != "idx:"+filepath.Join(dir, "mn") || s.DataDir != filepath.Join(dir, "d") {
+	if s := setup.SavedDataSpec(datasets.Spec{Name: "idx:mn", DataDir: "d"}); s.Name != "idx:"+filepath.Join(dir, "mn") || s.DataDir != filepath.Join(dir, "d") {
 		t.Errorf("idx spec saved as %+v", s)
 	}
 }
@@ -801,9 +690,8 @@ func TestModelDataBesideModel(t *testing.T) {
 	if code, _, errs := runCLI("train", "--model", model, "--epochs", "1"); code != 0 {
 		t.Errorf("train --model: exit %d: %s", code, errs)
 	}
-	var so, se bytes.Buffer
-	if code := runExport([]string{"--format", "numpy", "--model", model, "--data-probes", "--probes", "2"}, &so, &se); code != 0 {
-		t.Errorf("export --data-probes: exit %d: %s", code, se.String())
+	if code, _, errs := runCLI("export", "--format", "numpy", "--model", model, "--data-probes", "--probes", "2"); code != 0 {
+		t.Errorf("export --data-probes: exit %d: %s", code, errs)
 	}
 	// A file in the working directory still wins.
 	writeFile(t, other, "pts.csv", "a,b,c,y\n0,0,0,0\n1,1,1,1\n")

@@ -1,0 +1,164 @@
+package setup
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"backprop/datasets"
+	"backprop/network"
+)
+
+// Setup is a fully specified session: the data set to load, the network to
+// build and the hyper-parameters to train it with. The network's first and
+// last sizes follow the data when the session is built.
+type Setup struct {
+	Data  datasets.Spec
+	Net   network.Spec
+	Hyper network.Hyper
+}
+
+// DefaultUndoBudget bounds a session's undo snapshots when Limits leave it
+// at 0 (the engine's own default is 64 MiB; an SSH server runs many
+// sessions): about 40 steps of an MNIST-sized 784-30-10 network, thousands
+// for the small presets.
+const DefaultUndoBudget = 16 << 20
+
+// Limits caps what one session may build (0 = unlimited).
+type Limits struct {
+	MaxNeurons int
+	MaxWeights int
+	MaxSamples int
+	// UndoBudget bounds the bytes of undo snapshots a session keeps
+	// (0: DefaultUndoBudget; negative: no undo, for headless training).
+	// A run-mode run is one undo step however long it lasts.
+	UndoBudget int
+}
+
+// Undo is the undo budget in bytes that a stepper built under l gets.
+func (l Limits) Undo() int {
+	switch {
+	case l.UndoBudget < 0:
+		return 0
+	case l.UndoBudget == 0:
+		return DefaultUndoBudget
+	}
+	return l.UndoBudget
+}
+
+// Check enforces l on a network spec and a data set (ds may be nil).
+func (l Limits) Check(spec network.Spec, ds *datasets.Dataset) error {
+	neurons, weights := 0, 0
+	for i, n := range spec.Sizes {
+		if n < 1 {
+			return fmt.Errorf("layer %d has %d neurons; need at least 1", i, n)
+		}
+		neurons += n
+		if i > 0 {
+			weights += n * (spec.Sizes[i-1] + 1)
+		}
+	}
+	if l.MaxNeurons > 0 && neurons > l.MaxNeurons {
+		return fmt.Errorf("network has %d neurons; this session allows %d", neurons, l.MaxNeurons)
+	}
+	if l.MaxWeights > 0 && weights > l.MaxWeights {
+		return fmt.Errorf("network has %d weights and biases; this session allows %d", weights, l.MaxWeights)
+	}
+	if ds != nil && l.MaxSamples > 0 {
+		if n := len(ds.Train.X) + len(ds.Test.X); n > l.MaxSamples {
+			return fmt.Errorf("data set %q has %d samples; this session allows %d", ds.Name, n, l.MaxSamples)
+		}
+	}
+	return nil
+}
+
+// NetSet is a data set's part as the engine takes it (the same slices).
+func NetSet(s datasets.Set) network.Set { return network.Set{X: s.X, Y: s.Y} }
+
+// FitSizes makes the first and last layer sizes of spec match the data set;
+// missing activations are sigmoid.
+func FitSizes(spec network.Spec, ds *datasets.Dataset) (network.Spec, error) {
+	in, out := DataShape(ds)
+	if in == 0 || out == 0 {
+		name := ""
+		if ds != nil {
+			name = ds.Name
+		}
+		return spec, fmt.Errorf("data set %q is empty", name)
+	}
+	s := spec
+	s.Sizes = append([]int(nil), spec.Sizes...)
+	s.Acts = append([]network.Activation(nil), spec.Acts...)
+	if len(s.Sizes) < 2 {
+		s.Sizes = []int{in, out}
+	}
+	s.Sizes[0], s.Sizes[len(s.Sizes)-1] = in, out
+	for len(s.Acts) < len(s.Sizes)-1 {
+		s.Acts = append(s.Acts, network.Sigmoid)
+	}
+	s.Acts = s.Acts[:len(s.Sizes)-1]
+	return s, nil
+}
+
+// DataShape is the number of inputs and outputs of ds's samples (0, 0 when
+// it has no training samples).
+func DataShape(ds *datasets.Dataset) (in, out int) {
+	if ds == nil || len(ds.Train.X) == 0 || len(ds.Train.Y) == 0 {
+		return 0, 0
+	}
+	return len(ds.Train.X[0]), len(ds.Train.Y[0])
+}
+
+// SpecOf describes an existing network (its sizes, activations and cost).
+func SpecOf(net *network.Network) network.Spec {
+	var s network.Spec
+	if net == nil {
+		return s
+	}
+	s.Sizes = append([]int(nil), net.Sizes...)
+	for _, l := range net.Layers {
+		s.Acts = append(s.Acts, l.Act)
+	}
+	s.Cost = net.Cost
+	return s
+}
+
+// SizesString is "64→30→10".
+func SizesString(sizes []int) string {
+	parts := make([]string, len(sizes))
+	for i, n := range sizes {
+		parts[i] = strconv.Itoa(n)
+	}
+	return strings.Join(parts, "→")
+}
+
+// ActNames lists activations as "sigmoid/relu".
+func ActNames(acts []network.Activation) string {
+	parts := make([]string, len(acts))
+	for i, a := range acts {
+		parts[i] = a.String()
+	}
+	return strings.Join(parts, "/")
+}
+
+// FlagError is a bad flag value; commands exit with status 2 for it.
+type FlagError struct {
+	Flag, Msg string
+}
+
+func (e *FlagError) Error() string { return "--" + e.Flag + ": " + e.Msg }
+
+// Errorf makes a *FlagError for the flag called name.
+func Errorf(name, format string, args ...any) error {
+	return &FlagError{Flag: name, Msg: fmt.Sprintf(format, args...)}
+}
+
+// ExitCode is 2 for a FlagError and 1 for anything else.
+func ExitCode(err error) int {
+	var fe *FlagError
+	if errors.As(err, &fe) {
+		return 2
+	}
+	return 1
+}

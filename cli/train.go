@@ -1,0 +1,289 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"backprop/cli/setup"
+	"backprop/datasets"
+	"backprop/network"
+)
+
+// trainOpts are train's own flags besides the setup flags.
+type trainOpts struct {
+	epochs       int
+	out, history string
+	json         bool
+	progress     string // auto, bar, plain
+}
+
+// defaultEpochs is --epochs' default.
+const defaultEpochs = 10
+
+func trainCommand() command {
+	return command{
+		name:    "train",
+		summary: "train headless with Keras-style progress; save the model with --out",
+		usage:   "backprop train --data SET [flags]",
+		about: `Train a network headless. On a terminal it shows Keras-style progress
+(Epoch 3/30, a progress bar with samples/s and ETA, then loss, accuracy,
+val_loss, val_accuracy); piped, one plain line per epoch; with --json, one
+JSON object per epoch and a final one. The same flags and seed give the same
+numbers on every run. val_* are measured on the test part (--split).`,
+		groups: []flagGroup{
+			{"data", setup.DataFlagNames()},
+			{"network", setup.NetworkFlagNames()},
+			{"training", []string{"rule", "opt", "lr", "momentum", "batch", "epochs", "l1", "l2", "model"}},
+			{"output", []string{"out", "history", "json", "progress"}},
+		},
+		footer: `exit status: 0 trained; 1 failed (bad data file, divergence: no files are
+written); 2 bad flags.`,
+		examples: []string{
+			"backprop train --data xor --layers 2,4,1 --lr 2 --epochs 500",
+			"backprop train --data digits --layers 64,30,10 --act sigmoid --cost quadratic --lr 3 --batch 10 --epochs 30 --seed 1 --out digits.json --history digits.csv",
+			"backprop train --data circle --noise 0.2 --layers _,8,_ --act tanh,sigmoid --cost cross-entropy --epochs 50 --out circle.json",
+			"backprop train --data measurements.csv --target species --normalize --epochs 100",
+			"backprop train --model digits.json --epochs 5 --lr 1 --out digits.json   # resume",
+		},
+		flags: func(fs *flag.FlagSet) runFunc {
+			sf := setup.AddFlags(fs)
+			var o trainOpts
+			fs.IntVar(&o.epochs, "epochs", defaultEpochs, "number of epochs to train")
+			fs.StringVar(&o.out, "out", "", "save the trained model to `FILE` (JSON, written atomically)")
+			fs.StringVar(&o.history, "history", "", "write epoch,loss,accuracy,val_loss,val_accuracy per epoch to `FILE.csv`")
+			fs.BoolVar(&o.json, "json", false, "print one JSON object per epoch, then a final object")
+			fs.StringVar(&o.progress, "progress", "auto", "auto (a bar on a terminal, plain lines when piped), bar or plain")
+			return func(stdout, stderr io.Writer) int {
+				if err := train(sf, o, stdout); err != nil {
+					fmt.Fprintf(stderr, "backprop train: %v\n", err)
+					return setup.ExitCode(err)
+				}
+				return 0
+			}
+		},
+	}
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// checkOutPath fails early when path's directory does not exist.
+func checkOutPath(flagName, path string) error {
+	if path == "" {
+		return nil
+	}
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	if err != nil || !st.IsDir() {
+		return setup.Errorf(flagName, "directory %s does not exist", dir)
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return setup.Errorf(flagName, "%s is a directory", path)
+	}
+	return nil
+}
+
+// train runs `backprop train` with its flags parsed.
+func train(sf *setup.Flags, o trainOpts, stdout io.Writer) error {
+	if err := checkOutPath("out", o.out); err != nil {
+		return err
+	}
+	if err := checkOutPath("history", o.history); err != nil {
+		return err
+	}
+	switch o.progress {
+	case "auto", "bar", "plain":
+	default:
+		return setup.Errorf("progress", "must be auto, bar or plain, got %q", o.progress)
+	}
+	if o.json && sf.Given("progress") {
+		return setup.Errorf("progress", "has no effect with --json (one JSON object per epoch); drop one of them")
+	}
+	if o.epochs < 1 {
+		return setup.Errorf("epochs", "must be ≥ 1, got %d", o.epochs)
+	}
+	// Headless training never undoes: no snapshots.
+	s, err := sf.Session(setup.Limits{UndoBudget: -1})
+	if err != nil {
+		return err
+	}
+	if h := s.Stepper.Hyper(); sf.Given("momentum") && h.Opt != network.Momentum {
+		return setup.Errorf("momentum", "is for --opt momentum; the optimizer is %s (add --opt momentum or drop --momentum)", h.Opt)
+	}
+	regression := s.Dataset.Kind == datasets.Regression
+	var rep reporter
+	switch {
+	case o.json:
+		rep = &jsonReporter{w: stdout, regression: regression}
+	case o.progress == "bar" || (o.progress == "auto" && isTerminal(stdout)):
+		rep = &barReporter{w: stdout, regression: regression}
+	default:
+		rep = &plainReporter{w: stdout, regression: regression}
+	}
+	st := s.Stepper
+	n := s.Dataset.Train.Len()
+	bar := func() bool { _, ok := rep.(*barReporter); return ok }()
+
+	// A model saved mid-epoch first finishes that epoch.
+	if p := st.Pos(); !(p.Phase == network.PhaseEpochEnd || (p.Phase == network.PhaseIdle && p.Steps == 0)) {
+		if err := st.Step(network.ByEpoch); err != nil {
+			return diverged(err, st)
+		}
+	}
+	var (
+		last       epochRecord
+		begin      = time.Now()
+		samples    int
+		stopReason string
+	)
+	// Epochs are numbered from the start of training, so a resumed model
+	// goes on counting (as the history does).
+	first := st.Pos().Epoch
+	total := first + o.epochs
+	for e := first + 1; e <= total; e++ {
+		rep.start(e, total, n)
+		epoch0, steps0 := st.Pos().Epoch, st.Pos().Steps
+		t0 := time.Now()
+		chunk := n
+		if bar {
+			chunk = min(n, 64)
+		}
+		for st.Pos().Epoch == epoch0 {
+			left := n - (st.Pos().Steps - steps0)
+			if left <= 0 {
+				break
+			}
+			c0 := time.Now()
+			did, err := st.Run(min(chunk, left))
+			if err != nil {
+				return diverged(err, st)
+			}
+			if did == 0 {
+				break
+			}
+			if bar {
+				rep.progress(st.Pos().Steps-steps0, n, time.Since(t0))
+				// Aim for about ten redraws a second.
+				if dt := time.Since(c0).Seconds(); dt > 0 {
+					chunk = max(1, min(n, int(float64(did)*0.1/dt)))
+				}
+			}
+		}
+		if st.Pos().Epoch == epoch0 {
+			return fmt.Errorf("epoch %d did not finish (stepper at %+v)", e, st.Pos())
+		}
+		dt := time.Since(t0)
+		done := st.Pos().Steps - steps0
+		samples += done
+		last = record(st, e, total, dt, done)
+		last.Trained = e - first
+		rep.end(last)
+		if status := st.Status(); status != network.Training {
+			switch status {
+			case network.Converged:
+				stopReason = fmt.Sprintf("converged after %d epochs: a whole epoch without a mistake", e)
+			case network.NotConverging:
+				stopReason = fmt.Sprintf("not converging after %d epochs (the data may not be linearly separable)", e)
+			default:
+				stopReason = status.String()
+			}
+			break
+		}
+	}
+	rep.final(last, time.Since(begin), samples, stopReason)
+	return saveOutputs(s, o)
+}
+
+// saveOutputs writes --out and --history: both or neither. Both files are
+// first written in full to temporary files beside their targets; only when
+// both are ready are they renamed into place, so a failure leaves any old
+// model or history file as it was.
+func saveOutputs(s *setup.Session, o trainOpts) error {
+	type output struct{ path, tmp string }
+	var outs []output
+	cleanup := func() {
+		for _, f := range outs {
+			os.Remove(f.tmp)
+		}
+	}
+	stage := func(path string, data []byte) error {
+		tmp, err := stageFile(path, data)
+		if err != nil {
+			cleanup()
+			return fmt.Errorf("writing %s: %v; no files were written", path, err)
+		}
+		outs = append(outs, output{path, tmp})
+		return nil
+	}
+	if o.out != "" {
+		m, err := s.ModelFile()
+		if err != nil {
+			return fmt.Errorf("%v; no files were written", err)
+		}
+		var b bytes.Buffer
+		if err := m.Write(&b); err != nil {
+			return fmt.Errorf("%v; no files were written", err)
+		}
+		if err := stage(o.out, b.Bytes()); err != nil {
+			return err
+		}
+	}
+	if o.history != "" {
+		if err := stage(o.history, network.HistoryCSV(s.Stepper.History())); err != nil {
+			return err
+		}
+	}
+	for i, f := range outs {
+		if err := os.Rename(f.tmp, f.path); err != nil {
+			cleanup()
+			if i == 0 {
+				return fmt.Errorf("writing %s: %v; no files were written", f.path, err)
+			}
+			return fmt.Errorf("writing %s: %v (%s was written)", f.path, err, outs[0].path)
+		}
+	}
+	return nil
+}
+
+// diverged explains a training failure; the caller writes no files.
+func diverged(err error, st *network.Stepper) error {
+	if errors.Is(err, network.ErrDiverged) {
+		return fmt.Errorf("%v (--lr %g); no files were written", err, st.Hyper().Eta)
+	}
+	return err
+}
+
+// stageFile writes data to a synced temporary file in path's directory
+// (renamed over path by the caller) and returns its name.
+func stageFile(path string, data []byte) (string, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return "", err
+	}
+	if _, err = tmp.Write(data); err == nil {
+		if err = tmp.Chmod(0o644); err == nil {
+			err = tmp.Sync()
+		}
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return "", err
+	}
+	return tmp.Name(), nil
+}

@@ -1,0 +1,142 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"backprop/cli/setup"
+	"backprop/themes"
+	"backprop/tui"
+)
+
+func trainerCommand() command {
+	training := []string{"rule", "opt", "lr", "momentum", "batch", "l1", "l2"}
+	return command{
+		name:    "trainer",
+		summary: "open the interactive trainer (the default; `backprop --help` lists its flags)",
+		usage:   "backprop [flags]",
+		about: `Watch a neural network learn and step it by hand. With no flags a launcher
+lists the presets; --preset, --data or --model skip it.`,
+		groups: []flagGroup{
+			{"trainer flags", []string{"preset", "theme", "lesson", "model", "version"}},
+			{"data flags (with --preset they change the preset's data)", setup.DataFlagNames()},
+			{"network flags", setup.NetworkFlagNames()},
+			{"training flags", training},
+		},
+		footer: "In the trainer press ? for every key.\nOther commands: train, eval, export, serve, version, completion (backprop help COMMAND).",
+		examples: []string{
+			"backprop                                   # the launcher: pick a preset with ↑/↓ and enter",
+			"backprop --preset xor --lr 5 --batch 4     # a preset with some settings changed",
+			"backprop --data circle --layers _,8,_ --act tanh,sigmoid --cost cross-entropy --lr 0.5",
+			"backprop --model saved.json                # resume a saved model exactly where it stopped",
+			"backprop --theme light --lesson my-lesson.md",
+		},
+		flags: func(fs *flag.FlagSet) runFunc {
+			var opts tui.Options
+			fs.StringVar(&opts.Preset, "preset", "", "open a preset directly: "+setup.PresetNames())
+			fs.StringVar(&opts.Theme, "theme", "", "colour theme: "+strings.Join(themes.Names(), ", ")+" (default: dark or light from the terminal; NO_COLOR gives mono)")
+			fs.StringVar(&opts.Lesson, "lesson", "", "open a lesson `FILE` (Markdown)")
+			version := fs.Bool("version", false, "print the version and exit")
+			sf := setup.AddFlags(fs) // includes --model
+			return func(stdout, stderr io.Writer) int {
+				if *version {
+					fmt.Fprintln(stdout, versionLine())
+					return 0
+				}
+				return runTrainer(sf, opts, stdout, stderr)
+			}
+		},
+	}
+}
+
+// runTrainer runs the interactive trainer (the default command): the
+// launcher, or straight into a preset, a model file or a setup built from
+// the setup flags (--data, --layers, --lr, ...).
+func runTrainer(sf *setup.Flags, opts tui.Options, stdout, stderr io.Writer) int {
+	if !themes.Valid(opts.Theme) {
+		fmt.Fprintf(stderr, "backprop: --theme: unknown theme %q (want one of %s)\n", opts.Theme, strings.Join(themes.Names(), ", "))
+		return 2
+	}
+	if opts.Preset != "" {
+		if _, err := setup.FindPreset(opts.Preset); err != nil {
+			fmt.Fprintf(stderr, "backprop: --preset: %v\n", err)
+			return 2
+		}
+	}
+	opts.ModelPath = sf.Model
+	opts.DataDir = sf.DataDir
+	if opts.DataDir == "" {
+		opts.DataDir = os.Getenv("BACKPROP_DATA")
+	}
+	custom, err := trainerSetup(sf, opts.Preset)
+	if err != nil {
+		fmt.Fprintf(stderr, "backprop: %v\n", err)
+		return setup.ExitCode(err)
+	}
+	if custom != nil {
+		opts.Custom = custom
+		opts.Preset = ""
+	}
+	m, err := tui.New(opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "backprop: %v\n", err)
+		return 1
+	}
+	p := tea.NewProgram(m, tea.WithOutput(stdout), tea.WithInput(os.Stdin))
+	if _, err := p.Run(); err != nil {
+		fmt.Fprintf(stderr, "backprop: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// trainerSetup turns the setup flags into a custom setup, or nil when none
+// is needed (launcher, a plain --preset, or --model). With --preset, the
+// flags given change the preset's setup.
+func trainerSetup(sf *setup.Flags, preset string) (*setup.Setup, error) {
+	var given []string
+	for _, group := range [][]string{setup.DataFlagNames(), setup.NetworkFlagNames(), setup.TrainingFlagNames()} {
+		for _, n := range group {
+			if n != "model" && sf.Given(n) {
+				given = append(given, n)
+			}
+		}
+	}
+	if sf.Model != "" {
+		if preset != "" {
+			given = append(given, "preset")
+		}
+		if len(given) > 0 {
+			return nil, setup.Errorf("model", "resumes the file's own data, network and training; drop --%s", strings.Join(given, ", --"))
+		}
+		return nil, nil
+	}
+	if len(given) == 0 {
+		return nil, nil
+	}
+	var s setup.Setup
+	if preset == "" {
+		if !sf.Given("data") {
+			return nil, setup.Errorf(given[0], "needs --data (or --preset) to say what to train on")
+		}
+		var err error
+		if s, _, err = sf.Resolve(); err != nil {
+			return nil, err
+		}
+	} else {
+		p, err := setup.FindPreset(preset)
+		if err != nil {
+			return nil, setup.Errorf("preset", "%v", err)
+		}
+		if s, err = sf.Over(p.Setup); err != nil {
+			return nil, err
+		}
+	}
+	s.Data = setup.SavedDataSpec(s.Data)
+	return &s, nil
+}
