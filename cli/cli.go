@@ -87,9 +87,10 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		}
 		if s := nearest(name, names); s != "" {
 			msg += fmt.Sprintf(" (did you mean %s?)", s)
+		} else {
+			msg += " (backprop help lists the commands)"
 		}
-		fmt.Fprintf(stderr, "%s\n\n", msg)
-		usage(stderr)
+		fmt.Fprintln(stderr, msg)
 		return 2
 	}
 	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)

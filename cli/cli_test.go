@@ -39,6 +39,8 @@ func writeFile(t *testing.T, dir, name, text string) string {
 
 func TestFlagValidation(t *testing.T) {
 	dir := t.TempDir()
+	circle := writeFile(t, dir, "circle.json", `{"format": "backprop/model", "version": 1, "inputs": 2, "cost": "quadratic",
+ "layers": [{"activation": "sigmoid", "weights": [[1, -1]], "biases": [0]}], "data": {"name": "circle", "seed": 1}}`)
 	tests := []struct {
 		name string
 		args []string
@@ -78,7 +80,7 @@ func TestFlagValidation(t *testing.T) {
 		{"progress", []string{"train", "--data", "xor", "--progress", "fancy"}, 2, `--progress: must be auto, bar or plain`},
 		{"no data", []string{"train"}, 2, "--data: required: a built-in name (vacation, and,"},
 		{"unknown data", []string{"train", "--data", "no-such-set"}, 1, `datasets: unknown data set "no-such-set": not a built-in set`},
-		{"undefined flag", []string{"train", "--data", "xor", "--learning-rate", "3"}, 2, "backprop train: unknown flag --learning-rate"},
+
 		{"bad number", []string{"train", "--data", "xor", "--lr", "fast"}, 2, `backprop train: --lr: invalid value "fast": want a number` + "\n"},
 		{"stray argument", []string{"train", "--data", "xor", "extra"}, 2, `unexpected argument "extra"`},
 		{"out dir missing", []string{"train", "--data", "xor", "--out", filepath.Join(dir, "nope", "m.json")}, 2, "--out: directory " + filepath.Join(dir, "nope") + " does not exist"},
@@ -87,7 +89,49 @@ func TestFlagValidation(t *testing.T) {
 		{"eval no model", []string{"eval", "--data", "xor"}, 2, "--model: required"},
 		{"eval on", []string{"eval", "--model", "m.json", "--on", "both"}, 2, `--on: must be test, train or all`},
 		{"eval net flag", []string{"eval", "--model", "m.json", "--lr", "3"}, 2, "unknown flag --lr"},
-		{"unknown command", []string{"tarin"}, 2, `backprop: unknown command "tarin"`},
+		{"unknown command", []string{"tarin"}, 2, `backprop: unknown command "tarin" (did you mean train?)`},
+
+		// Unknown flags name the nearest one, or the command that has it.
+		{"near flag", []string{"train", "--data", "xor", "--epoch", "3"}, 2, "backprop train: unknown flag --epoch (did you mean --epochs?)\n"},
+		{"synonym flag", []string{"train", "--data", "xor", "--learning-rate", "3"}, 2, "backprop train: unknown flag --learning-rate (did you mean --lr?)\n"},
+		{"transposed flag", []string{"train", "--data", "xor", "--laeyrs", "3"}, 2, "(did you mean --layers?)"},
+		{"other command's flag", []string{"eval", "--model", "m.json", "--epochs", "3"}, 2, "backprop eval: unknown flag --epochs (it is a flag of backprop train)\n"},
+		{"trainer has no epochs", []string{"--preset", "xor", "--epochs", "3"}, 2, "backprop: unknown flag --epochs (it is a flag of backprop train)\n"},
+		{"no such flag anywhere", []string{"train", "--zzzzzz"}, 2, "backprop train: unknown flag --zzzzzz (see backprop train --help)\n"},
+		{"missing value", []string{"train", "--data", "xor", "--lr"}, 2, "backprop train: --lr: needs a value (--lr N)\n"},
+		{"bad bool", []string{"train", "--data", "xor", "--json=maybe"}, 2, `backprop train: --json: invalid value "maybe": want true or false`},
+		{"bad int", []string{"train", "--data", "xor", "--batch", "2.5"}, 2, `--batch: invalid value "2.5": want a whole number`},
+		{"bad seed", []string{"train", "--data", "xor", "--seed", "-1"}, 2, `--seed: invalid value "-1": want a whole number ≥ 0`},
+
+		// Out of range, and meaningless for the data or the rule.
+		{"noise too high", []string{"train", "--data", "circle", "--noise", "10"}, 2, "backprop train: --noise: must be in 0..0.5, got 10\n"},
+		{"noise NaN", []string{"train", "--data", "circle", "--noise", "NaN"}, 2, "--noise: must be in 0..0.5, got NaN"},
+		{"noise for fixed data", []string{"train", "--data", "iris", "--noise", "0.1"}, 2, `--noise: "iris" is not generated: noise applies only to circle, xor-quadrants, gaussians, spiral, moons, sine, plane`},
+		{"noise for a gate", []string{"train", "--data", "xor", "--noise", "0"}, 2, `--noise: "xor" is not generated`},
+		{"target for built-in data", []string{"train", "--data", "xor", "--target", "y"}, 2, `backprop train: --target: is for CSV files, and "xor" is not one (drop --target)` + "\n"},
+		{"target-kind for built-in data", []string{"train", "--data", "iris", "--target-kind", "real"}, 2, `--target-kind: is for CSV files, and "iris" is not one`},
+		{"target for idx data", []string{"train", "--data", "idx:" + dir, "--target", "0"}, 2, `--target: is for CSV files, and "idx:` + dir + `" is not one`},
+		{"samples zero", []string{"train", "--data", "circle", "--samples", "0"}, 2, "--samples: must be in [2, 1000000] for generated data, got 0"},
+		{"samples one", []string{"train", "--data", "moons", "--samples", "1"}, 2, "--samples: must be in [2, 1000000] for generated data, got 1"},
+		{"samples too many", []string{"train", "--data", "moons", "--samples", "1000001"}, 2, "--samples: must be in [2, 1000000] for generated data, got 1000001"},
+		{"samples for fixed data", []string{"train", "--data", "iris", "--samples", "50"}, 2, `--samples: "iris" has a fixed number of rows`},
+		{"samples zero for fixed data", []string{"train", "--data", "xor", "--samples", "0"}, 2, `--samples: "xor" has a fixed number of rows`},
+		{"samples zero for idx", []string{"train", "--data", "idx:" + dir, "--samples", "0"}, 2, "--samples: must be ≥ 1 (the first N images), got 0"},
+		{"batch too large", []string{"train", "--data", "xor", "--batch", "2000000"}, 2, "--batch: must be in [1, 1048576], got 2000000"},
+		{"momentum without its optimizer", []string{"train", "--data", "xor", "--momentum", "0.5"}, 2, "--momentum: is for --opt momentum; the optimizer is sgd"},
+		{"momentum with adam", []string{"train", "--data", "xor", "--opt", "adam", "--momentum", "0.5"}, 2, "--momentum: is for --opt momentum; the optimizer is adam"},
+		{"perceptron with adam", []string{"train", "--data", "and", "--rule", "perceptron", "--layers", "_,_", "--act", "step", "--opt", "adam"}, 2, "--opt: the perceptron rule (w ← w + η(y − ŷ)x) does not use it"},
+		{"perceptron with l2", []string{"train", "--data", "and", "--rule", "perceptron", "--layers", "_,_", "--act", "step", "--l2", "0.1"}, 2, "--l2: the perceptron rule (w ← w + η(y − ŷ)x) does not use it"},
+		{"progress with json", []string{"train", "--data", "xor", "--json", "--progress", "bar"}, 2, "--progress: has no effect with --json"},
+		{"eval noise", []string{"eval", "--model", circle, "--noise", "0.9"}, 2, "backprop eval: --noise: must be in 0..0.5, got 0.9\n"},
+		{"trainer noise", []string{"--data", "circle", "--noise", "0.6"}, 2, "backprop: --noise: must be in 0..0.5, got 0.6\n"},
+		{"trainer preset noise", []string{"--preset", "iris", "--noise", "0.1"}, 2, `backprop: --noise: "iris" is not generated`},
+		{"trainer preset target", []string{"--preset", "xor", "--target", "y"}, 2, `backprop: --target: is for CSV files, and "xor" is not one`},
+		{"trainer theme", []string{"--theme", "neon"}, 2, `backprop: --theme: unknown theme "neon"`},
+		{"trainer preset", []string{"--preset", "xorr"}, 2, `backprop: --preset: unknown preset "xorr"`},
+		{"completion shell", []string{"completion", "tcsh"}, 2, `backprop completion: unknown shell "tcsh" (want bash, zsh or fish)`},
+		{"completion no shell", []string{"completion"}, 2, "backprop completion: name one shell: bash, zsh or fish"},
+		{"version argument", []string{"version", "now"}, 2, `backprop version: unexpected argument "now"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -97,6 +141,9 @@ func TestFlagValidation(t *testing.T) {
 			}
 			if out != "" && tt.code == 2 {
 				t.Errorf("stdout not empty: %q", out)
+			}
+			if n := strings.Count(errs, "\n"); tt.code == 2 && n != 1 {
+				t.Errorf("%d lines on stderr, want one:\n%s", n, errs)
 			}
 		})
 	}

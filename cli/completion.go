@@ -396,14 +396,16 @@ func fishCompletion() string {
 				case fileValue:
 					line += " -r -F"
 				case dirValue:
-					line += " -r -a '(__fish_complete_directories)'"
+					line += " -x -a '(__fish_complete_directories)'"
 				case choiceValue:
-					line += " -r -a " + fishQuote(strings.Join(f.choices, " "))
 					if f.name == "data" {
-						line += " -F"
+						line += " -r -F" // a built-in name or a CSV file
+					} else {
+						line += " -x"
 					}
+					line += " -a " + fishQuote(strings.Join(f.choices, " "))
 				default:
-					line += " -r"
+					line += " -x"
 				}
 			}
 			b.WriteString(line + "\n")

@@ -40,7 +40,7 @@ written; 2 bad flags.`,
 		},
 		flags: func(fs *flag.FlagSet) runFunc {
 			var o exportOpts
-			fs.StringVar(&o.format, "format", "", "`F`: pytorch or numpy (required)")
+			fs.StringVar(&o.format, "format", "", "the script's library, `pytorch|numpy` (required)")
 			fs.StringVar(&o.model, "model", "", "model `FILE`, as saved by the trainer or 'backprop train --out' (required)")
 			fs.StringVar(&o.out, "out", "", "write the script to `FILE`, atomically (default: standard output)")
 			fs.IntVar(&o.probes, "probes", 5, "how many probe inputs to embed, 1..10000; drawn uniformly from [-1, 1)")

@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -60,8 +62,8 @@ func describeParseError(fs *flag.FlagSet, err error) string {
 		if s := suggestFlag(name, known); s != "" {
 			return fmt.Sprintf("unknown flag --%s (did you mean --%s?)", name, s)
 		}
-		if name == "h" || name == "help" {
-			return "unknown flag --" + name
+		if other := commandWithFlag(name, fs.Name()); other != "" {
+			return fmt.Sprintf("unknown flag --%s (it is a flag of %s)", name, other)
 		}
 		return fmt.Sprintf("unknown flag --%s (see %s --help)", name, progName(fs))
 	}
@@ -77,6 +79,37 @@ func describeParseError(fs *flag.FlagSet, err error) string {
 		return fmt.Sprintf("--%s: invalid value %s: %s", m[2], m[1], want)
 	}
 	return strings.Replace(msg, " -", " --", 1)
+}
+
+// commandWithFlag is "backprop train" when that command, not the one called
+// self, has a flag called name; "" when none has. The headless commands
+// are named before the trainer, which shares most of train's flags.
+func commandWithFlag(name, self string) string {
+	cs := commands()
+	slices.SortStableFunc(cs, func(a, b command) int {
+		return cmp.Compare(boolInt(a.name == defaultCommand), boolInt(b.name == defaultCommand))
+	})
+	for _, c := range cs {
+		if c.flags == nil || c.name == self {
+			continue
+		}
+		fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+		c.flags(fs)
+		if fs.Lookup(name) != nil {
+			if c.name == defaultCommand {
+				return "the trainer"
+			}
+			return progName(fs)
+		}
+	}
+	return ""
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // wantOf says what kind of value flag f takes.

@@ -109,14 +109,8 @@ func TestTrainerE2E(t *testing.T) {
 		}
 		t.Skip("tmux not installed")
 	}
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
+	_, bin := buildBinary(t)
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "backprop")
-	if out, err := exec.Command("go", "build", "-o", bin, "backprop").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
 	s := &tmuxSession{t: t, socket: fmt.Sprintf("backprop-e2e-%d", os.Getpid()), name: "e2e"}
 	t.Cleanup(func() { _, _ = s.tmux("kill-server") })
 

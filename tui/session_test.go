@@ -1,6 +1,11 @@
 package tui
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+)
 
 func TestLRStep(t *testing.T) {
 	tests := []struct {
@@ -44,5 +49,38 @@ func TestResolvePath(t *testing.T) {
 	}
 	if _, err := resolvePath("m.json", true, ""); err == nil {
 		t.Error("sandbox without a save dir: no error")
+	}
+}
+
+// TestNoisePrompt: the z prompt states and checks the same noise range as
+// --noise (setup.NoiseRange), and refuses noise for data that isn't
+// generated.
+func TestNoisePrompt(t *testing.T) {
+	ctrlU := tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl}
+	m := newTestModel(t, Options{Preset: "circle"}, 120, 40)
+	press(m, "z")
+	if scr := screen(t, m); !strings.Contains(scr, "noise (0..0.5): 0.1") {
+		t.Fatalf("z prompt:\n%s", scr)
+	}
+	send(m, ctrlU)
+	typeText(m, "0.7")
+	press(m, "enter")
+	if scr := screen(t, m); !strings.Contains(scr, "noise must be in 0..0.5, got 0.7") {
+		t.Errorf("noise 0.7 accepted or not explained:\n%s", scr)
+	}
+	send(m, ctrlU)
+	typeText(m, "0.3")
+	press(m, "enter")
+	if got := m.sess.setup.Data.Noise; got != 0.3 {
+		t.Errorf("noise 0.3: data noise %g", got)
+	}
+
+	m = newTestModel(t, Options{Preset: "xor"}, 120, 40)
+	press(m, "z")
+	send(m, ctrlU)
+	typeText(m, "0.1")
+	press(m, "enter")
+	if scr := screen(t, m); !strings.Contains(scr, `"xor" is not generated`) {
+		t.Errorf("noise on xor accepted or not explained:\n%s", scr)
 	}
 }

@@ -193,7 +193,7 @@ func (f *Flags) DataSpec(base *datasets.Spec) (datasets.Spec, error) {
 	kind := kindOf(s.Name)
 	csvOnly := func(name string) error {
 		if f.Given(name) && kind != csvData {
-			return Errorf(name, "is for CSV files; %q is built in (drop --%s)", s.Name, name)
+			return Errorf(name, "is for CSV files, and %q is not one (drop --%s)", s.Name, name)
 		}
 		return nil
 	}
