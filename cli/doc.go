@@ -15,6 +15,6 @@
 //     and says why (an unknown flag names the nearest known one).
 //   - --help writes to standard output and exits 0; errors go to standard
 //     error.
-//   - The package holds no mutable state: Run can be called concurrently
-//     with its own writers (the tests do).
+//   - The package holds no mutable state: Run keeps nothing between calls
+//     (the tests call it in-process).
 package cli

@@ -80,7 +80,7 @@ func TestNoisePrompt(t *testing.T) {
 	send(m, ctrlU)
 	typeText(m, "0.1")
 	press(m, "enter")
-	if scr := screen(t, m); !strings.Contains(scr, `"xor" is not generated`) {
+	if scr := screen(t, m); !strings.Contains(scr, `"xor" is not generated data: it has no noise`) {
 		t.Errorf("noise on xor accepted or not explained:\n%s", scr)
 	}
 }

@@ -35,11 +35,11 @@ type Flags struct {
 
 // Default values of the setup flags.
 const (
-	DefaultHidden = 30
-	// RegressionLR is the default η for regression data: with a linear
+	defaultHidden = 30
+	// regressionLR is the default η for regression data: with a linear
 	// output, η = 0.5 overshoots on sine and plane (their weights explode in
 	// the first epoch); 0.1 trains them on every seed tried.
-	RegressionLR = 0.1
+	regressionLR = 0.1
 )
 
 // Flag groups, for help texts.
@@ -70,7 +70,7 @@ func AddFlags(fs *flag.FlagSet) *Flags {
 	fs.StringVar(&f.Init, "init", "xavier", "weight initialisation: "+strings.Join(network.InitNames(), ", "))
 	fs.StringVar(&f.Rule, "rule", "backprop", "learning rule: backprop, or perceptron (one step layer: w ← w + η(y − ŷ)x)")
 	fs.StringVar(&f.Opt, "opt", "sgd", "optimizer: "+strings.Join(network.OptimizerNames(), ", "))
-	fs.Float64Var(&f.LR, "lr", h.Eta, fmt.Sprintf("learning rate η > 0 (default %g, or %g for regression data)", h.Eta, RegressionLR))
+	fs.Float64Var(&f.LR, "lr", h.Eta, fmt.Sprintf("learning rate η > 0 (default %g, or %g for regression data)", h.Eta, regressionLR))
 	fs.Float64Var(&f.Momentum, "momentum", h.Mu, "momentum coefficient μ in [0,1) for --opt momentum")
 	fs.IntVar(&f.Batch, "batch", h.Batch, fmt.Sprintf("mini-batch size m, 1..%d", network.MaxBatch))
 	fs.Float64Var(&f.L1, "l1", 0, "L1 regularisation λ ≥ 0 (w ← w − ηλ/n·sgn w)")
@@ -164,7 +164,7 @@ func CheckNoise(data string, v float64) error {
 		return fmt.Errorf("noise must be in %s, got %g", NoiseRange(), v)
 	}
 	if kindOf(data) != generated {
-		return fmt.Errorf("%q is not generated: noise applies only to %s", data, generatorNames())
+		return fmt.Errorf("%q is not generated data: it has no noise", data)
 	}
 	return nil
 }
@@ -230,6 +230,9 @@ func (f *Flags) DataSpec(base *datasets.Spec) (datasets.Spec, error) {
 	}
 	if over("noise") {
 		if f.Given("noise") {
+			if kindOf(s.Name) != generated {
+				return s, Errorf("noise", "%q is not generated: noise applies only to %s", s.Name, generatorNames())
+			}
 			if err := CheckNoise(s.Name, f.Noise); err != nil {
 				return s, Errorf("noise", "%s", strings.TrimPrefix(err.Error(), "noise "))
 			}

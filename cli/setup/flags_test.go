@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -158,13 +159,13 @@ func ExampleFlags() {
 	// --batch: must be in [1, 1048576], got 0 2
 }
 
-// TestRegressionLR: regression data gets η = RegressionLR unless --lr says
+// TestRegressionLR: regression data gets η = regressionLR unless --lr says
 // otherwise.
 func TestRegressionLR(t *testing.T) {
 	sf := AddFlags(flag.NewFlagSet("t", flag.ContinueOnError))
 	sf.fs.Parse([]string{"--data", "sine"})
-	if s, _, err := sf.Resolve(); err != nil || s.Hyper.Eta != RegressionLR {
-		t.Errorf("sine without --lr: η = %v, err %v; want %g", s.Hyper.Eta, err, RegressionLR)
+	if s, _, err := sf.Resolve(); err != nil || s.Hyper.Eta != regressionLR {
+		t.Errorf("sine without --lr: η = %v, err %v; want %g", s.Hyper.Eta, err, regressionLR)
 	}
 	sf = AddFlags(flag.NewFlagSet("t", flag.ContinueOnError))
 	sf.fs.Parse([]string{"--data", "sine", "--lr", "0.5"})
@@ -175,5 +176,31 @@ func TestRegressionLR(t *testing.T) {
 	sf.fs.Parse([]string{"--data", "xor"})
 	if s, _, err := sf.Resolve(); err != nil || s.Hyper.Eta != network.DefaultHyper().Eta {
 		t.Errorf("xor without --lr: η = %v, err %v", s.Hyper.Eta, err)
+	}
+}
+
+func TestCheckNoise(t *testing.T) {
+	for _, tc := range []struct {
+		data string
+		v    float64
+		want string // "" for no error
+	}{
+		{"circle", 0, ""},
+		{"spiral", 0.5, ""},
+		{"sine", 0.25, ""},
+		{"circle", 0.51, "noise must be in 0..0.5, got 0.51"},
+		{"circle", -0.1, "noise must be in 0..0.5, got -0.1"},
+		{"moons", math.NaN(), "noise must be in 0..0.5, got NaN"},
+		{"iris", 0.1, `"iris" is not generated data: it has no noise`},
+		{"data.csv", 0, `"data.csv" is not generated data: it has no noise`},
+		{"idx:mnist", 0, `"idx:mnist" is not generated data: it has no noise`},
+	} {
+		err := CheckNoise(tc.data, tc.v)
+		if got := fmt.Sprint(err); (tc.want == "" && err != nil) || (tc.want != "" && got != tc.want) {
+			t.Errorf("CheckNoise(%q, %g) = %v, want %q", tc.data, tc.v, err, tc.want)
+		}
+	}
+	if NoiseRange() != "0..0.5" {
+		t.Errorf("NoiseRange() = %q", NoiseRange())
 	}
 }

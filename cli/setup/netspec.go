@@ -30,10 +30,10 @@ func (f *Flags) Resolve() (Setup, *datasets.Dataset, error) {
 		return Setup{}, nil, err
 	}
 	if ds.Kind == datasets.Regression && !f.Given("lr") {
-		h.Eta = RegressionLR
+		h.Eta = regressionLR
 	}
 	if h.Rule == network.Perceptron && (len(ns.Sizes) != 2 || ns.Acts[0] != network.Step) {
-		return Setup{}, nil, Errorf("rule", "perceptron needs a single layer of step units (--layers _,_ --act step), got %s with %s", SizesString(ns.Sizes), ActNames(ns.Acts))
+		return Setup{}, nil, Errorf("rule", "perceptron needs a single layer of step units (--layers _,_ --act step), got %s with %s", SizesString(ns.Sizes), actNames(ns.Acts))
 	}
 	return Setup{Data: spec, Net: ns, Hyper: h}, ds, nil
 }
@@ -178,7 +178,7 @@ func (f *Flags) NetSpec(ds *datasets.Dataset, base *network.Spec) (network.Spec,
 func parseLayers(s string, in, out int) ([]int, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return []int{in, DefaultHidden, out}, nil
+		return []int{in, defaultHidden, out}, nil
 	}
 	parts := strings.Split(s, ",")
 	for i := range parts {

@@ -79,7 +79,7 @@ func NetSet(s datasets.Set) network.Set { return network.Set{X: s.X, Y: s.Y} }
 // FitSizes makes the first and last layer sizes of spec match the data set;
 // missing activations are sigmoid.
 func FitSizes(spec network.Spec, ds *datasets.Dataset) (network.Spec, error) {
-	in, out := DataShape(ds)
+	in, out := dataShape(ds)
 	if in == 0 || out == 0 {
 		name := ""
 		if ds != nil {
@@ -101,9 +101,9 @@ func FitSizes(spec network.Spec, ds *datasets.Dataset) (network.Spec, error) {
 	return s, nil
 }
 
-// DataShape is the number of inputs and outputs of ds's samples (0, 0 when
+// dataShape is the number of inputs and outputs of ds's samples (0, 0 when
 // it has no training samples).
-func DataShape(ds *datasets.Dataset) (in, out int) {
+func dataShape(ds *datasets.Dataset) (in, out int) {
 	if ds == nil || len(ds.Train.X) == 0 || len(ds.Train.Y) == 0 {
 		return 0, 0
 	}
@@ -133,8 +133,8 @@ func SizesString(sizes []int) string {
 	return strings.Join(parts, "→")
 }
 
-// ActNames lists activations as "sigmoid/relu".
-func ActNames(acts []network.Activation) string {
+// actNames lists activations as "sigmoid/relu".
+func actNames(acts []network.Activation) string {
 	parts := make([]string, len(acts))
 	for i, a := range acts {
 		parts[i] = a.String()
