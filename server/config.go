@@ -58,7 +58,7 @@ type SessionInfo struct {
 }
 
 // ModelFactory builds the model for one session. The default (set by
-// cmd_serve) wraps tui.New; tests inject small fakes.
+// cli/serve.go) wraps tui.New; tests inject small fakes.
 type ModelFactory func(SessionInfo) (tea.Model, error)
 
 // Config configures a Server. Zero fields take the Default* values.

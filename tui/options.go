@@ -1,6 +1,6 @@
 package tui
 
-// CONTRACT: the trainer's entry point, used by main.go and server/. Names and
+// CONTRACT: the trainer's entry point, used by cli/ and server/. Names and
 // signatures stay; fields may be added.
 
 import (

@@ -326,10 +326,11 @@ func (f *Flags) Hyper(base *network.Hyper) (network.Hyper, error) {
 		h.Seed = f.Seed
 	}
 	if h.Rule == network.Perceptron {
-		// w ← w + η(y − ŷ)x has no optimizer and no regularisation.
-		for _, name := range []string{"opt", "momentum", "l1", "l2"} {
-			if f.Given(name) && !(name == "opt" && h.Opt == network.SGD) {
-				return h, Errorf(name, "the perceptron rule (w ← w + η(y − ŷ)x) does not use it; drop --%s or use --rule backprop", name)
+		// w ← w + η(y − ŷ)x, after every sample: no optimizer, no
+		// regularisation, no mini-batches.
+		for _, name := range []string{"opt", "momentum", "l1", "l2", "batch"} {
+			if f.Given(name) && !(name == "opt" && h.Opt == network.SGD) && !(name == "batch" && h.Batch == 1) {
+				return h, Errorf(name, "the perceptron rule (w ← w + η(y − ŷ)x, after every sample) does not use it; drop --%s or use --rule backprop", name)
 			}
 		}
 	}
