@@ -159,6 +159,12 @@ func CostNames() []string       { return append([]string(nil), costNames...) }
 func OptimizerNames() []string  { return append([]string(nil), optimizerNames...) }
 func InitNames() []string       { return append([]string(nil), initNames...) }
 
+// PhaseNames, StatusNames and GranularityNames list the String values of
+// every Phase, Status and Granularity in order (for lesson checks and menus).
+func PhaseNames() []string       { return append([]string(nil), phaseNames...) }
+func StatusNames() []string      { return append([]string(nil), statusNames...) }
+func GranularityNames() []string { return append([]string(nil), granularityNames...) }
+
 func (a Activation) String() string  { return name(activationNames, int(a)) }
 func (c Cost) String() string        { return name(costNames, int(c)) }
 func (o Optimizer) String() string   { return name(optimizerNames, int(o)) }

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"backprop/network"
 )
 
 // Value is a number or a word, as State returns it.
@@ -57,14 +59,6 @@ type varKind struct {
 // varOrder is the known variables in the README's order (for errors).
 var varOrder = []string{"screen", "preset", "unit", "wrong", "threshold", "phase", "status", "epoch", "steps", "layer", "neuron", "loss", "accuracy", "test_loss", "test_accuracy", "eta", "batch"}
 
-// PhaseNames, StatusNames and Granularities are the engine's names (network
-// Phase, Status and Granularity String values); a test keeps them in sync.
-var (
-	PhaseNames    = []string{"idle", "load", "forward", "cost", "output-delta", "backward", "accumulate", "update", "epoch-end"}
-	StatusNames   = []string{"training", "converged", "not-converging", "diverged"}
-	Granularities = []string{"neuron", "phase", "sample", "batch", "epoch"}
-)
-
 func knownVars() map[string]varKind {
 	return map[string]varKind{
 		"screen":        {words: []string{"bench", "trainer"}}, // bench or trainer
@@ -72,8 +66,8 @@ func knownVars() map[string]varKind {
 		"unit":          {words: []string{"step", "sigmoid"}},  // the bench unit: step or sigmoid
 		"wrong":         {num: true},                           // bench truth-table rows whose decision differs from the target
 		"threshold":     {num: true},                           // the bench threshold θ = −b
-		"phase":         {words: PhaseNames},                   // the last completed phase
-		"status":        {words: StatusNames},                  // one of StatusNames
+		"phase":         {words: network.PhaseNames()},         // the last completed phase
+		"status":        {words: network.StatusNames()},        // the engine's status: training, converged, …
 		"epoch":         {num: true},                           // epochs completed
 		"steps":         {num: true},                           // samples processed since the start
 		"layer":         {num: true},                           // the layer of the last forward/backward step (0-based)

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"backprop/network"
 	"backprop/tui/bench"
 )
 
@@ -387,8 +388,8 @@ func (p *fileParser) scene(s *Scene, kvs []kv) error {
 		case "focus":
 			s.Focus = e.val
 		case "step":
-			if !slices.Contains(Granularities, e.val) {
-				return bad(strings.Join(Granularities, ", "))
+			if gs := network.GranularityNames(); !slices.Contains(gs, e.val) {
+				return bad(strings.Join(gs, ", "))
 			}
 			s.Step = e.val
 		case "unit":

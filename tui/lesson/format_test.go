@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -195,25 +194,32 @@ func TestBuiltin(t *testing.T) {
 	}
 }
 
-// The names checks accept are the engine's.
+// The names checks and scenes accept are the engine's own (network's name
+// tables), and nothing else.
 func TestNamesMatchEngine(t *testing.T) {
-	for i, n := range PhaseNames {
-		if s := network.Phase(i).String(); s != n {
-			t.Errorf("phase %d: engine %q, lesson %q", i, s, n)
+	for p := network.PhaseIdle; p <= network.PhaseEpochEnd; p++ {
+		if _, err := ParseCheck("phase == " + p.String()); err != nil {
+			t.Errorf("phase %v: %v", p, err)
 		}
 	}
-	for i, n := range StatusNames {
-		if s := network.Status(i).String(); s != n {
-			t.Errorf("status %d: engine %q, lesson %q", i, s, n)
+	for s := network.Training; s <= network.Diverged; s++ {
+		if _, err := ParseCheck("status == " + s.String()); err != nil {
+			t.Errorf("status %v: %v", s, err)
 		}
 	}
-	for i, n := range Granularities {
-		if s := network.Granularity(i).String(); s != n {
-			t.Errorf("granularity %d: engine %q, lesson %q", i, s, n)
+	head := "---\ntitle: t\nid: t\n---\n## Step: s\n```scene\nstep: "
+	for g := network.ByNeuron; g <= network.ByEpoch; g++ {
+		if _, err := Parse("t.md", []byte(head+g.String()+"\n```\n")); err != nil {
+			t.Errorf("granularity %v: %v", g, err)
 		}
 	}
-	if !slices.Contains(PhaseNames, network.PhaseEpochEnd.String()) {
-		t.Error("epoch-end missing")
+	_, err := ParseCheck("phase == sideways")
+	if err == nil || !strings.Contains(err.Error(), strings.Join(network.PhaseNames(), ", ")) {
+		t.Errorf("unknown phase: %v, want the engine's names listed", err)
+	}
+	_, err = Parse("t.md", []byte(head+"minute\n```\n"))
+	if err == nil || !strings.Contains(err.Error(), strings.Join(network.GranularityNames(), ", ")) {
+		t.Errorf("unknown granularity: %v, want the engine's names listed", err)
 	}
 }
 
