@@ -30,8 +30,12 @@ func Inspector(in Input) string {
 // inspectorHeader: the focused neuron, then "done: … next: …" (or the
 // divergence / convergence status).
 func inspectorHeader(in Input, st *themes.Styles) []line {
-	net := in.Net
-	L := len(net.Layers)
+	return []line{focusTitle(in, st), statusLine(in, st)}
+}
+
+// focusTitle names the focused input or neuron: "L1 n2 · hidden · tanh".
+func focusTitle(in Input, st *themes.Styles) line {
+	L := len(in.Net.Layers)
 	f := in.Focus
 	var title line
 	switch {
@@ -46,31 +50,21 @@ func inspectorHeader(in Input, st *themes.Styles) []line {
 			role = "output"
 		}
 		title.add(fmt.Sprintf("L%d n%d", f.Layer, f.Neuron+1), st.SGR.Title)
-		title.add(" · "+role+" · "+actName(net.Layers[f.Layer-1].Act), st.SGR.Dim)
+		title.add(" · "+role+" · "+actName(in.Net.Layers[f.Layer-1].Act), st.SGR.Dim)
 		if in.Hyper.Rule == network.Perceptron {
 			title.add(" · perceptron rule", st.SGR.Dim)
 		}
 	}
+	return title
+}
+
+// statusLine says where training stands: diverged, converged or not
+// converging, a probe, or the step just done and the next one.
+func statusLine(in Input, st *themes.Styles) line {
 	var status line
 	switch {
 	case in.Status == network.Diverged:
-		status.add("diverged", st.SGR.Error)
-		if d := in.Div; d != nil {
-			where := "the cost"
-			if d.Layer >= 0 {
-				where = fmt.Sprintf("L%d", d.Layer+1)
-			}
-			what := d.What
-			if what == "" {
-				what = "values"
-			}
-			if d.Detail != "" {
-				status.add(" in "+where+": "+d.Detail, st.SGR.Error)
-			} else {
-				status.add(fmt.Sprintf(": NaN/Inf in %s of %s at %s", what, where, stepLabel(d.Pos)), st.SGR.Error)
-			}
-		}
-		status.add(" — undo, or lower η", st.SGR.Dim)
+		status = divergedLine(in.Div, st)
 	case in.Status == network.Converged:
 		status.add("converged: a whole epoch without a mistake", st.SGR.OK)
 	case in.Status == network.NotConverging:
@@ -87,158 +81,221 @@ func inspectorHeader(in Input, st *themes.Styles) []line {
 			status.add(nx, st.SGR.Accent)
 		}
 	}
-	return []line{title, status}
+	return status
 }
 
-// inspectorEquations are the equation lines for the focused neuron.
-func inspectorEquations(in Input, st *themes.Styles) []line {
-	net, tr := in.Net, in.Trace
-	L := len(net.Layers)
-	f := in.Focus
-	ph := in.Pos.Phase
-	mark := func(on bool) line {
-		if on {
-			return line{{text: "▸ ", sgr: st.SGR.Phase}}
+// divergedLine: "diverged: NaN/Inf in weights of L2 at forward L2 n1 —
+// undo, or lower η" (d may be nil).
+func divergedLine(d *network.Divergence, st *themes.Styles) line {
+	var l line
+	l.add("diverged", st.SGR.Error)
+	if d != nil {
+		where := "the cost"
+		if d.Layer >= 0 {
+			where = fmt.Sprintf("L%d", d.Layer+1)
 		}
-		return line{{text: "  "}}
-	}
-	pend := func(l line) line { return l.dim(st.SGR.Dim) }
-
-	var ls []line
-	// The sample.
-	{
-		l := mark(ph == network.PhaseLoad)
-		if tr != nil && in.inputDone() {
-			l.add("x = ", st.SGR.Text).add(vec(tr.X, 4), st.SGR.Text)
-			l.add("  y = ", st.SGR.Text).add(vec(tr.Y, 3), st.SGR.Text)
-			ls = append(ls, l)
+		what := d.What
+		if what == "" {
+			what = "values"
+		}
+		if d.Detail != "" {
+			l.add(" in "+where+": "+d.Detail, st.SGR.Error)
 		} else {
-			ls = append(ls, pend(*l.add("x = ?  y = ?", "")))
+			l.add(fmt.Sprintf(": NaN/Inf in %s of %s at %s", what, where, stepLabel(d.Pos)), st.SGR.Error)
 		}
 	}
-	if f.Layer <= 0 || f.Layer > L {
-		var l line
-		if f.Layer == 0 && tr != nil && in.inputDone() && f.Neuron >= 0 && f.Neuron < len(tr.X) {
-			l.add(fmt.Sprintf("  a⁰ = x%s = ", sub(f.Neuron+1)), st.SGR.Text).add(num(tr.X[f.Neuron]), st.SGR.Bold)
-			ls = append(ls, l)
-			l = nil
-		}
-		l.add("  inputs have no weights: focus a neuron in L1…L"+fmt.Sprint(L), st.SGR.Dim)
-		ls = append(ls, l)
-		return append(ls, costLine(in, st, mark))
+	l.add(" — undo, or lower η", st.SGR.Dim)
+	return l
+}
+
+// eqMark starts an equation line: "▸ " when it is the phase just done.
+func eqMark(st *themes.Styles, on bool) line {
+	if on {
+		return line{{text: "▸ ", sgr: st.SGR.Phase}}
 	}
-	li := f.Layer - 1
-	layer := net.Layers[li]
-	j := clamp(f.Neuron, 0, max(layer.Out-1, 0))
-	k := f.Weight
-	if k >= layer.In {
-		k = layer.In - 1
-	}
-	xs := "a"
+	return line{{text: "  "}}
+}
+
+// pending dims a line whose values the sample has not reached yet.
+func pending(st *themes.Styles, l line) line { return l.dim(st.SGR.Dim) }
+
+// neuronEq is what the equations of the focused neuron read: neuron j of
+// Layers[li] and its incoming weight k (−1: the bias), with the weights
+// and inputs the current sample used.
+type neuronEq struct {
+	li, j, k int
+	layer    *network.Layer
+	xs       string    // the inputs' symbol: x for L1, else a
+	prev     []float64 // a^{l−1} of the sample (nil before it is loaded)
+	row      []float64 // w_j as the sample used it
+	bias     float64   // b_j as the sample used it
+	fwd      bool      // z and a of this neuron are computed
+}
+
+// focusedNeuron fills a neuronEq for in.Focus, which must be a neuron
+// (1 ≤ Focus.Layer ≤ L). After an update the network's weights are no
+// longer the ones this sample used: the trace's old ones are shown.
+func focusedNeuron(in Input) neuronEq {
+	tr := in.Trace
+	li := in.Focus.Layer - 1
+	layer := in.Net.Layers[li]
+	n := neuronEq{li: li, layer: layer, xs: "a", k: min(in.Focus.Weight, layer.In-1)}
+	n.j = clamp(in.Focus.Neuron, 0, max(layer.Out-1, 0))
 	if li == 0 {
-		xs = "x"
+		n.xs = "x"
 	}
-	fwd := in.forwardDone(li, j)
-	var prev []float64
+	n.fwd = in.forwardDone(li, n.j)
 	if tr != nil && li < len(tr.A) {
-		prev = tr.A[li]
+		n.prev = tr.A[li]
 	}
-	row := layer.W[j*layer.In : (j+1)*layer.In]
-	// After an update the weights differ from the ones this sample used.
-	if (ph == network.PhaseUpdate || ph == network.PhaseEpochEnd) && tr != nil && li < len(tr.Last) &&
-		len(tr.Last[li].OldW) == len(layer.W) {
-		row = tr.Last[li].OldW[j*layer.In : (j+1)*layer.In]
+	n.row = layer.W[n.j*layer.In : (n.j+1)*layer.In]
+	n.bias = at1(layer.B, n.j)
+	updated := (in.Pos.Phase == network.PhaseUpdate || in.Pos.Phase == network.PhaseEpochEnd) && tr != nil && li < len(tr.Last)
+	if updated && len(tr.Last[li].OldW) == len(layer.W) {
+		n.row = tr.Last[li].OldW[n.j*layer.In : (n.j+1)*layer.In]
 	}
-	bias := at1(layer.B, j)
-	if (ph == network.PhaseUpdate || ph == network.PhaseEpochEnd) && tr != nil && li < len(tr.Last) {
-		bias = at1(tr.Last[li].OldB, j)
+	if updated {
+		n.bias = at1(tr.Last[li].OldB, n.j)
 	}
+	return n
+}
 
-	// z = Σ w·a + b.
-	fwdMark := ph == network.PhaseForward && in.Pos.Layer == li && in.Pos.Neuron == j
-	{
-		l := mark(fwdMark)
-		l.add("z = ", st.SGR.Text)
-		l = append(l, sumTerms(in.W-l.width(), row, prev, bias, at(tr0(tr).Z, li, j), k, xs, st, fwd)...)
-		ls = append(ls, l)
+// inspectorEquations are the equation lines for the focused neuron, in the
+// order the sample meets them: x and y, z, a, C, δ, ∂C/∂w, the update and
+// the epoch's result (the perceptron rule stops after a with its update).
+func inspectorEquations(in Input, st *themes.Styles) []line {
+	ls := []line{sampleLine(in, st)}
+	if in.Focus.Layer <= 0 || in.Focus.Layer > len(in.Net.Layers) {
+		ls = append(ls, inputFocusLines(in, st)...)
+		return append(ls, costLine(in, st))
 	}
-	// a = σ(z).
-	{
-		l := mark(fwdMark)
-		name := actName(layer.Act)
-		if fwd {
-			z, a := at(tr.Z, li, j), at(tr.A, li+1, j)
-			switch layer.Act {
-			case network.Softmax:
-				l.add(fmt.Sprintf("a = e^z%s / Σ e^z = ", sub(j+1)), st.SGR.Text)
-			case network.Step:
-				l.add("a = step(z) = ", st.SGR.Text).opt(2, fmt.Sprintf("[%s > 0] = ", num(z)), st.SGR.Text, "")
-			default:
-				l.add(fmt.Sprintf("a = %s(z) = ", name), st.SGR.Text).opt(2, fmt.Sprintf("%s(%s) = ", name, num(z)), st.SGR.Text, "")
-			}
-			l.add(num(a), st.SGR.Bold)
-			ls = append(ls, l)
-		} else {
-			ls = append(ls, pend(*l.add("a = "+name+"(z) = ?", "")))
-		}
-	}
+	n := focusedNeuron(in)
+	ls = append(ls, zLine(in, st, n), aLine(in, st, n))
 	if in.Hyper.Rule == network.Perceptron {
-		return append(ls, perceptronLine(in, st, mark, li, j, k, xs))
+		return append(ls, perceptronLine(in, st, n.li, n.j, n.k, n.xs))
 	}
-	ls = append(ls, costLine(in, st, mark))
-
-	// δ.
-	{
-		done := in.deltaDone(li, j)
-		l := mark(done && (ph == network.PhaseOutputDelta && li == L-1 ||
-			ph == network.PhaseBackward && in.Pos.Layer == li && in.Pos.Neuron == j))
-		l = append(l, deltaTerms(in, st, li, j, done)...)
-		ls = append(ls, l)
-	}
-	// ∂C/∂w or ∂C/∂b, this sample and the batch sum.
-	{
-		done := in.deltaDone(li, j)
-		l := mark(done && ph == network.PhaseAccumulate)
-		d := at(tr0(tr).Delta, li, j)
-		if k < 0 {
-			l.add("∂C/∂b = δ = ", st.SGR.Text)
-			if done {
-				l.add(num(d), st.SGR.Bold)
-			} else {
-				l = pend(*l.add("?", ""))
-			}
-		} else {
-			ks := sub(k + 1)
-			l.add(fmt.Sprintf("∂C/∂w%s = δ·%s%s = ", ks, xs, ks), st.SGR.Text)
-			if done {
-				ak := at1(prev, k)
-				l.opt(2, paren(d)+"·"+paren(ak)+" = ", st.SGR.Text, "").add(num(d*ak), st.SGR.Bold)
-			} else {
-				l = pend(*l.add("?", ""))
-			}
-		}
-		if tr != nil && tr.Count > 0 && ph >= network.PhaseLoad && ph <= network.PhaseAccumulate {
-			var g float64
-			if k < 0 {
-				g = at(tr.GradB, li, j)
-			} else {
-				g = at(tr.GradW, li, j*layer.In+k)
-			}
-			l.opt(1, fmt.Sprintf("   batch Σ = %s (%d)", num(g), tr.Count), st.SGR.Dim, "")
-		}
-		ls = append(ls, l)
-	}
-	ls = append(ls, updateLine(in, st, mark, li, j, k))
-	if ph == network.PhaseEpochEnd && len(in.History) > 0 {
-		h := in.History[len(in.History)-1]
-		l := mark(true)
-		l.add(fmt.Sprintf("epoch %d: loss %s, accuracy %s", h.Epoch, num(h.TrainLoss), pct(h.TrainAcc)), st.SGR.Text)
-		if finite(h.TestLoss) {
-			l.add(fmt.Sprintf(" · test %s, %s", num(h.TestLoss), pct(h.TestAcc)), st.SGR.Dim)
-		}
-		ls = append(ls, l)
+	ls = append(ls, costLine(in, st), deltaLine(in, st, n), gradLine(in, st, n), updateLine(in, st, n.li, n.j, n.k))
+	if in.Pos.Phase == network.PhaseEpochEnd && len(in.History) > 0 {
+		ls = append(ls, epochLine(in.History[len(in.History)-1], st))
 	}
 	return ls
+}
+
+// sampleLine: "x = (…)  y = (…)" of the current sample.
+func sampleLine(in Input, st *themes.Styles) line {
+	l := eqMark(st, in.Pos.Phase == network.PhaseLoad)
+	if in.Trace == nil || !in.inputDone() {
+		return pending(st, *l.add("x = ?  y = ?", ""))
+	}
+	l.add("x = ", st.SGR.Text).add(vec(in.Trace.X, 4), st.SGR.Text)
+	return *l.add("  y = ", st.SGR.Text).add(vec(in.Trace.Y, 3), st.SGR.Text)
+}
+
+// inputFocusLines: an input's value, and that inputs have no weights.
+func inputFocusLines(in Input, st *themes.Styles) []line {
+	tr, f := in.Trace, in.Focus
+	var ls []line
+	if f.Layer == 0 && tr != nil && in.inputDone() && f.Neuron >= 0 && f.Neuron < len(tr.X) {
+		var l line
+		l.add(fmt.Sprintf("  a⁰ = x%s = ", sub(f.Neuron+1)), st.SGR.Text).add(num(tr.X[f.Neuron]), st.SGR.Bold)
+		ls = append(ls, l)
+	}
+	var l line
+	l.add("  inputs have no weights: focus a neuron in L1…L"+fmt.Sprint(len(in.Net.Layers)), st.SGR.Dim)
+	return append(ls, l)
+}
+
+// forwardMarked reports whether the step just done computed this neuron.
+func forwardMarked(in Input, n neuronEq) bool {
+	return in.Pos.Phase == network.PhaseForward && in.Pos.Layer == n.li && in.Pos.Neuron == n.j
+}
+
+// zLine: z = w₁·x₁ + … + b = z.
+func zLine(in Input, st *themes.Styles, n neuronEq) line {
+	l := eqMark(st, forwardMarked(in, n))
+	l.add("z = ", st.SGR.Text)
+	return append(l, sumTerms(in.W-l.width(), n.row, n.prev, n.bias, at(tr0(in.Trace).Z, n.li, n.j), n.k, n.xs, st, n.fwd)...)
+}
+
+// aLine: a = σ(z) = σ(z's value) = a.
+func aLine(in Input, st *themes.Styles, n neuronEq) line {
+	l := eqMark(st, forwardMarked(in, n))
+	name := actName(n.layer.Act)
+	if !n.fwd {
+		return pending(st, *l.add("a = "+name+"(z) = ?", ""))
+	}
+	z, a := at(in.Trace.Z, n.li, n.j), at(in.Trace.A, n.li+1, n.j)
+	switch n.layer.Act {
+	case network.Softmax:
+		l.add(fmt.Sprintf("a = e^z%s / Σ e^z = ", sub(n.j+1)), st.SGR.Text)
+	case network.Step:
+		l.add("a = step(z) = ", st.SGR.Text).opt(2, fmt.Sprintf("[%s > 0] = ", num(z)), st.SGR.Text, "")
+	default:
+		l.add(fmt.Sprintf("a = %s(z) = ", name), st.SGR.Text).opt(2, fmt.Sprintf("%s(%s) = ", name, num(z)), st.SGR.Text, "")
+	}
+	return *l.add(num(a), st.SGR.Bold)
+}
+
+// deltaLine: δ of the focused neuron, marked when the step just done
+// computed it.
+func deltaLine(in Input, st *themes.Styles, n neuronEq) line {
+	ph := in.Pos.Phase
+	done := in.deltaDone(n.li, n.j)
+	l := eqMark(st, done && (ph == network.PhaseOutputDelta && n.li == len(in.Net.Layers)-1 ||
+		ph == network.PhaseBackward && in.Pos.Layer == n.li && in.Pos.Neuron == n.j))
+	return append(l, deltaTerms(in, st, n.li, n.j, done)...)
+}
+
+// gradLine: ∂C/∂w = δ·a (or ∂C/∂b = δ) of this sample, and the batch's
+// sum so far.
+func gradLine(in Input, st *themes.Styles, n neuronEq) line {
+	tr, ph := in.Trace, in.Pos.Phase
+	done := in.deltaDone(n.li, n.j)
+	l := eqMark(st, done && ph == network.PhaseAccumulate)
+	l = append(l, gradTerms(st, n, at(tr0(tr).Delta, n.li, n.j), done)...)
+	if !done {
+		l = pending(st, l)
+	}
+	if tr != nil && tr.Count > 0 && ph >= network.PhaseLoad && ph <= network.PhaseAccumulate {
+		var g float64
+		if n.k < 0 {
+			g = at(tr.GradB, n.li, n.j)
+		} else {
+			g = at(tr.GradW, n.li, n.j*n.layer.In+n.k)
+		}
+		l.opt(1, fmt.Sprintf("   batch Σ = %s (%d)", num(g), tr.Count), st.SGR.Dim, "")
+	}
+	return l
+}
+
+// gradTerms: "∂C/∂b = δ = d" or "∂C/∂wₖ = δ·aₖ = (d)·(aₖ) = g", with "?"
+// for the value until δ is known.
+func gradTerms(st *themes.Styles, n neuronEq, d float64, done bool) line {
+	var l line
+	if n.k < 0 {
+		l.add("∂C/∂b = δ = ", st.SGR.Text)
+		if !done {
+			return *l.add("?", "")
+		}
+		return *l.add(num(d), st.SGR.Bold)
+	}
+	ks := sub(n.k + 1)
+	l.add(fmt.Sprintf("∂C/∂w%s = δ·%s%s = ", ks, n.xs, ks), st.SGR.Text)
+	if !done {
+		return *l.add("?", "")
+	}
+	ak := at1(n.prev, n.k)
+	return *l.opt(2, paren(d)+"·"+paren(ak)+" = ", st.SGR.Text, "").add(num(d*ak), st.SGR.Bold)
+}
+
+// epochLine: the loss and accuracy of the epoch just ended.
+func epochLine(h network.EpochStats, st *themes.Styles) line {
+	l := eqMark(st, true)
+	l.add(fmt.Sprintf("epoch %d: loss %s, accuracy %s", h.Epoch, num(h.TrainLoss), pct(h.TrainAcc)), st.SGR.Text)
+	if finite(h.TestLoss) {
+		l.add(fmt.Sprintf(" · test %s, %s", num(h.TestLoss), pct(h.TestAcc)), st.SGR.Dim)
+	}
+	return l
 }
 
 // tr0 returns tr, or an empty trace.
@@ -255,174 +312,203 @@ func tr0(tr *network.Trace) *network.Trace {
 // visible and highlighted. When even that is too wide it falls back to
 // "Σ w·a + b = z".
 func sumTerms(width int, w, a []float64, b, z float64, k int, xs string, st *themes.Styles, done bool) line {
-	n := len(w)
-	sgr := st.SGR.Text
+	s := &weightedSum{w: w, a: a, b: b, z: z, k: k, xs: xs, st: st, done: done, sgr: st.SGR.Text, memo: map[int]string{}}
 	if !done {
-		sgr = st.SGR.Dim
+		s.sgr = st.SGR.Dim
 	}
-	memo := make(map[int]string) // only the terms that are tried get formatted
-	term := func(i int) string {
-		if t, ok := memo[i]; ok {
-			return t
-		}
-		t := "w" + sub(i+1) + xs + sub(i+1)
-		if done {
-			t = paren(w[i]) + "·" + paren(at1(a, i))
-		}
-		memo[i] = t
-		return t
-	}
-	bs := "b"
-	if done {
-		bs = paren(b)
-	}
-	end := func(l line) line {
-		if done {
-			return *l.add(" = ", sgr).add(num(z), st.SGR.Bold)
-		}
-		return *l.add(" = ?", st.SGR.Dim)
-	}
-	// build shows the first lead terms and the focused one (and the bias,
-	// unless !bias: then it hides in the trailing "…").
-	bias := true
-	build := func(lead int) line {
-		var l line
-		sep := func() {
-			if len(l) > 0 {
-				l.add(" + ", sgr)
-			}
-		}
-		gap := false
-		for i := 0; i < n; i++ {
-			if i >= lead && i != k {
-				gap = true
-				continue
-			}
-			if gap {
-				sep()
-				l.add("…", st.SGR.Dim)
-				gap = false
-			}
-			sep()
-			if i == k {
-				l.add(term(i), st.SGR.Focus)
-			} else {
-				l.add(term(i), sgr)
-			}
-		}
-		if gap || !bias {
-			sep()
-			l.add("…", st.SGR.Dim)
-		}
-		if !bias {
-			return end(l)
-		}
-		sep()
-		if k < 0 {
-			l.add(bs, st.SGR.Focus)
-		} else {
-			l.add(bs, sgr)
-		}
-		return end(l)
-	}
+	n := len(w)
 	// Every term takes at least 3 cells ("wᵢ·aᵢ" or numbers, plus " + "):
 	// skip trying all of them when they cannot fit.
 	if 6*n <= width {
-		if l := build(n); l.width() <= width {
+		if l := s.terms(n, true); l.width() <= width {
 			return l
 		}
 	}
 	// The width grows with lead: find the most leading terms that fit.
-	lo, hi := 0, min(n, width/6+1) // build(lo) is the candidate, build(hi) is too wide
-	if hi == n && build(n).width() <= width {
-		return build(n)
+	lo, hi := 0, min(n, width/6+1) // terms(lo) is the candidate, terms(hi) is too wide
+	if hi == n && s.terms(n, true).width() <= width {
+		return s.terms(n, true)
 	}
-	if build(0).width() > width && k >= 0 {
-		bias = false
-	}
-	if build(0).width() > width {
-		var l line
-		l.add("Σ w·"+xs+" + b", sgr)
-		return end(l)
+	// Without room for even the focused weight and the bias, the bias
+	// hides in the trailing "…"; without room for that, Σ.
+	bias := !(s.terms(0, true).width() > width && k >= 0)
+	if s.terms(0, bias).width() > width {
+		return s.equals(line{{text: "Σ w·" + xs + " + b", sgr: s.sgr}})
 	}
 	for hi-lo > 1 {
 		mid := (lo + hi) / 2
-		if build(mid).width() <= width {
+		if s.terms(mid, bias).width() <= width {
 			lo = mid
 		} else {
 			hi = mid
 		}
 	}
-	return build(lo)
+	return s.terms(lo, bias)
+}
+
+// weightedSum holds the parts of z = Σ wᵢ·aᵢ + b for sumTerms.
+type weightedSum struct {
+	w, a []float64
+	b, z float64
+	k    int // the focused term, −1: the bias
+	xs   string
+	st   *themes.Styles
+	done bool           // the sample has computed z: show numbers
+	sgr  string         // the terms' style (dim until done)
+	memo map[int]string // the terms tried so far, formatted
+}
+
+// term is "(wᵢ)·(aᵢ)", or "wᵢxᵢ" before the numbers are known.
+func (s *weightedSum) term(i int) string {
+	if t, ok := s.memo[i]; ok {
+		return t
+	}
+	t := "w" + sub(i+1) + s.xs + sub(i+1)
+	if s.done {
+		t = paren(s.w[i]) + "·" + paren(at1(s.a, i))
+	}
+	s.memo[i] = t
+	return t
+}
+
+// style is the focus style for the focused term, else the terms' style.
+func (s *weightedSum) style(focused bool) string {
+	if focused {
+		return s.st.SGR.Focus
+	}
+	return s.sgr
+}
+
+// equals ends l with " = z" (" = ?" before z is known).
+func (s *weightedSum) equals(l line) line {
+	if s.done {
+		return *l.add(" = ", s.sgr).add(num(s.z), s.st.SGR.Bold)
+	}
+	return *l.add(" = ?", s.st.SGR.Dim)
+}
+
+// terms shows the first lead terms and the focused one, "…" for the gaps,
+// and the bias (unless !bias: then it hides in a trailing "…").
+func (s *weightedSum) terms(lead int, bias bool) line {
+	var l line
+	sep := func() {
+		if len(l) > 0 {
+			l.add(" + ", s.sgr)
+		}
+	}
+	gap := false
+	for i := range s.w {
+		if i >= lead && i != s.k {
+			gap = true
+			continue
+		}
+		if gap {
+			sep()
+			l.add("…", s.st.SGR.Dim)
+			gap = false
+		}
+		sep()
+		l.add(s.term(i), s.style(i == s.k))
+	}
+	if gap || !bias {
+		sep()
+		l.add("…", s.st.SGR.Dim)
+	}
+	if bias {
+		bs := "b"
+		if s.done {
+			bs = paren(s.b)
+		}
+		sep()
+		l.add(bs, s.style(s.k < 0))
+	}
+	return s.equals(l)
 }
 
 // deltaTerms renders δ for neuron j of Layers[li].
 func deltaTerms(in Input, st *themes.Styles, li, j int, done bool) line {
-	net, tr := in.Net, tr0(in.Trace)
-	L := len(net.Layers)
-	layer := net.Layers[li]
-	var l line
+	tr := tr0(in.Trace)
+	layer := in.Net.Layers[li]
 	z, a := at(tr.Z, li, j), at(tr.A, li+1, j)
-	d := at(tr.Delta, li, j)
 	sp := derivative(layer.Act, z, a)
-	if li == L-1 {
-		y := at1(tr.Y, j)
-		ce := net.Cost == network.CrossEntropy
-		switch {
-		case ce && (layer.Act == network.Sigmoid || layer.Act == network.Softmax):
-			l.add("δ = a − y = ", st.SGR.Text)
-			if done {
-				l.opt(2, num(a)+" − "+num(y)+" = ", st.SGR.Text, "")
-			}
-		case layer.Act == network.Softmax:
-			l.add("δ = Jσᵀ(a − y) = ", st.SGR.Text)
-		case ce:
-			l.add("δ = (a − y)/(a(1 − a))·σ'(z) = ", st.SGR.Text)
-		default:
-			l.add("δ = (a − y)·σ'(z) = ", st.SGR.Text)
-			if done && finite(sp) {
-				l.opt(2, "("+num(a)+" − "+num(y)+")·"+num(sp)+" = ", st.SGR.Text, "")
-			}
-		}
+	var l line
+	if li == len(in.Net.Layers)-1 {
+		l = outputDelta(in.Net.Cost, layer.Act, a, at1(tr.Y, j), sp, st, done)
 	} else {
-		nx := net.Layers[li+1]
-		wn := nx.W
-		ph := in.Pos.Phase
-		if (ph == network.PhaseUpdate || ph == network.PhaseEpochEnd) && li+1 < len(tr.Last) && len(tr.Last[li+1].OldW) == len(wn) {
-			wn = tr.Last[li+1].OldW
-		}
-		l.add("δ = (Σ w·δ′)·σ'(z) = ", st.SGR.Text)
-		if done && finite(sp) {
-			s := 0.0
-			for q := 0; q < nx.Out; q++ {
-				s += wn[q*nx.In+j] * at(tr.Delta, li+1, q)
-			}
-			l.opt(2, paren(s)+"·"+num(sp)+" = ", st.SGR.Text, "")
-		}
+		l = hiddenDelta(in, st, li, j, sp, done)
 	}
 	if done {
-		l.add(num(d), st.SGR.Bold)
+		l.add(num(at(tr.Delta, li, j)), st.SGR.Bold)
 		return l
 	}
 	return l.dim(st.SGR.Dim).add2("?", st.SGR.Dim)
 }
 
+// outputDelta is the output layer's δ for its cost and activation, with
+// its factors when done: "δ = (a − y)·σ'(z) = (a − y)·σ' = ".
+func outputDelta(cost network.Cost, act network.Activation, a, y, sp float64, st *themes.Styles, done bool) line {
+	var l line
+	ce := cost == network.CrossEntropy
+	switch {
+	case ce && (act == network.Sigmoid || act == network.Softmax):
+		l.add("δ = a − y = ", st.SGR.Text)
+		if done {
+			l.opt(2, num(a)+" − "+num(y)+" = ", st.SGR.Text, "")
+		}
+	case act == network.Softmax:
+		l.add("δ = Jσᵀ(a − y) = ", st.SGR.Text)
+	case ce:
+		l.add("δ = (a − y)/(a(1 − a))·σ'(z) = ", st.SGR.Text)
+	default:
+		l.add("δ = (a − y)·σ'(z) = ", st.SGR.Text)
+		if done && finite(sp) {
+			l.opt(2, "("+num(a)+" − "+num(y)+")·"+num(sp)+" = ", st.SGR.Text, "")
+		}
+	}
+	return l
+}
+
+// hiddenDelta is a hidden neuron's δ = (Σ w·δ′)·σ'(z), with the sum over
+// the next layer (its weights before any update) when done.
+func hiddenDelta(in Input, st *themes.Styles, li, j int, sp float64, done bool) line {
+	var l line
+	l.add("δ = (Σ w·δ′)·σ'(z) = ", st.SGR.Text)
+	if !done || !finite(sp) {
+		return l
+	}
+	tr := tr0(in.Trace)
+	nx := in.Net.Layers[li+1]
+	wn := nx.W
+	ph := in.Pos.Phase
+	if (ph == network.PhaseUpdate || ph == network.PhaseEpochEnd) && li+1 < len(tr.Last) && len(tr.Last[li+1].OldW) == len(wn) {
+		wn = tr.Last[li+1].OldW
+	}
+	s := 0.0
+	for q := 0; q < nx.Out; q++ {
+		s += wn[q*nx.In+j] * at(tr.Delta, li+1, q)
+	}
+	return *l.opt(2, paren(s)+"·"+num(sp)+" = ", st.SGR.Text, "")
+}
+
 // add2 is add for a value receiver.
 func (l line) add2(text, sgr string) line { return append(l, seg{text: text, sgr: sgr}) }
 
-// costLine: C for the current sample.
-func costLine(in Input, st *themes.Styles, mark func(bool) line) line {
-	net, tr := in.Net, in.Trace
-	l := mark(in.Pos.Phase == network.PhaseCost)
-	last := net.Layers[len(net.Layers)-1]
-	eq := "C = ½‖y − a‖² = "
-	if net.Cost == network.CrossEntropy {
-		if last.Act == network.Softmax || last.Out > 1 {
-			eq = "C = −Σ y·ln a = "
-		} else {
-			eq = "C = −[y ln a + (1−y) ln(1−a)] = "
-		}
+// costEq is the cost's equation up to its value: "C = ½‖y − a‖² = ".
+func costEq(net *network.Network) string {
+	if net.Cost != network.CrossEntropy {
+		return "C = ½‖y − a‖² = "
 	}
+	if last := net.Layers[len(net.Layers)-1]; last.Act == network.Softmax || last.Out > 1 {
+		return "C = −Σ y·ln a = "
+	}
+	return "C = −[y ln a + (1−y) ln(1−a)] = "
+}
+
+// costLine: C for the current sample, and the batch's mean so far.
+func costLine(in Input, st *themes.Styles) line {
+	net, tr := in.Net, in.Trace
+	l := eqMark(st, in.Pos.Phase == network.PhaseCost)
+	eq := costEq(net)
 	if !in.costDone() {
 		return *l.add(eq+"?", st.SGR.Dim)
 	}
@@ -438,65 +524,75 @@ func costLine(in Input, st *themes.Styles, mark func(bool) line) line {
 	return l
 }
 
-// updateLine: the last update of the focused weight (old → new).
-func updateLine(in Input, st *themes.Styles, mark func(bool) line, li, j, k int) line {
-	tr := in.Trace
-	h := in.Hyper
-	layer := in.Net.Layers[li]
-	l := mark(in.Pos.Phase == network.PhaseUpdate)
-	ws, gs := "w", "∂C/∂w"
+// paramNames are the symbols of parameter k and its gradient: "w₂",
+// "∂C/∂w₂" (k < 0: "b", "∂C/∂b").
+func paramNames(k int) (ws, gs string) {
 	if k < 0 {
-		ws, gs = "b", "∂C/∂b"
-	} else {
-		ws += sub(k + 1)
-		gs += sub(k + 1)
+		return "b", "∂C/∂b"
 	}
-	// The rule after "w ← " (dropped to "…" when the line is tight).
-	var rule string
-	switch h.Opt {
+	return "w" + sub(k+1), "∂C/∂w" + sub(k+1)
+}
+
+// updateRule is the optimizer's rule after "w ← ".
+func updateRule(opt network.Optimizer, ws, gs string) string {
+	switch opt {
 	case network.Momentum:
-		rule = fmt.Sprintf("%s + v, v ← μv − (η/m)·Σ%s", ws, gs)
+		return fmt.Sprintf("%s + v, v ← μv − (η/m)·Σ%s", ws, gs)
 	case network.Adam:
-		rule = fmt.Sprintf("%s − η·m̂/(√v̂ + ε)", ws)
-	default:
-		rule = fmt.Sprintf("%s − (η/m)·Σ%s", ws, gs)
+		return fmt.Sprintf("%s − η·m̂/(√v̂ + ε)", ws)
 	}
+	return fmt.Sprintf("%s − (η/m)·Σ%s", ws, gs)
+}
+
+// hyperNote lists the hyperparameters of an update: "  η=0.5 m=4 μ=0.9".
+func hyperNote(h network.Hyper) string {
+	s := fmt.Sprintf("  η=%s m=%d", num(h.Eta), max(h.Batch, 1))
+	if h.Opt == network.Momentum {
+		s += " μ=" + num(h.Mu)
+	}
+	if h.L2 > 0 {
+		s += " L2 λ=" + num(h.L2)
+	}
+	if h.L1 > 0 {
+		s += " L1 λ=" + num(h.L1)
+	}
+	return s
+}
+
+// oldNew is parameter k of neuron j (k < 0: its bias) before and after the
+// update u of a layer with in inputs.
+func oldNew(u network.Update, in, j, k int) (old, nw float64) {
+	if k < 0 {
+		return at1(u.OldB, j), at1(u.NewB, j)
+	}
+	return at1(u.OldW, j*in+k), at1(u.NewW, j*in+k)
+}
+
+// updateLine: the last update of the focused weight (old → new).
+func updateLine(in Input, st *themes.Styles, li, j, k int) line {
+	tr := in.Trace
+	l := eqMark(st, in.Pos.Phase == network.PhaseUpdate)
+	ws, gs := paramNames(k)
+	// The rule after "w ← " (dropped to "…" when the line is tight).
+	rule := updateRule(in.Hyper.Opt, ws, gs)
 	if tr == nil || li >= len(tr.Last) {
 		l.add(ws+" ← ", st.SGR.Dim).opt(2, rule, st.SGR.Dim, "…")
 		return *l.add(": after the mini-batch", st.SGR.Dim)
 	}
-	u := tr.Last[li]
-	var old, nw float64
-	if k < 0 {
-		old, nw = at1(u.OldB, j), at1(u.NewB, j)
-	} else {
-		old, nw = at1(u.OldW, j*layer.In+k), at1(u.NewW, j*layer.In+k)
-	}
+	old, nw := oldNew(tr.Last[li], in.Net.Layers[li].In, j, k)
 	sgr := st.SGR.Text
 	if in.Pos.Phase != network.PhaseUpdate {
 		sgr = st.SGR.Dim // an earlier batch's update
 	}
 	l.add(ws+" ← ", sgr).opt(2, rule, sgr, "…").add(": ", sgr)
 	l.add(num(old), st.SGR.Text).add(" → ", st.SGR.Accent).add(num(nw), st.SGR.Bold)
-	extra := fmt.Sprintf("  η=%s m=%d", num(h.Eta), max(h.Batch, 1))
-	if h.Opt == network.Momentum {
-		extra += " μ=" + num(h.Mu)
-	}
-	if h.L2 > 0 {
-		extra += " L2 λ=" + num(h.L2)
-	}
-	if h.L1 > 0 {
-		extra += " L1 λ=" + num(h.L1)
-	}
-	l.opt(1, extra, st.SGR.Dim, "")
-	return l
+	return *l.opt(1, hyperNote(in.Hyper), st.SGR.Dim, "")
 }
 
 // perceptronLine: w ← w + η(y − ŷ)x with numbers.
-func perceptronLine(in Input, st *themes.Styles, mark func(bool) line, li, j, k int, xs string) line {
+func perceptronLine(in Input, st *themes.Styles, li, j, k int, xs string) line {
 	tr := tr0(in.Trace)
-	layer := in.Net.Layers[li]
-	l := mark(in.Pos.Phase == network.PhaseUpdate)
+	l := eqMark(st, in.Pos.Phase == network.PhaseUpdate)
 	ws, xk := "b", "1"
 	x := 1.0
 	if k >= 0 {
@@ -508,33 +604,29 @@ func perceptronLine(in Input, st *themes.Styles, mark func(bool) line, li, j, k 
 	if in.Trace == nil || in.Pos.Phase < network.PhaseForward || len(tr.Err) <= j {
 		return l.dim(st.SGR.Dim).add2(" = ?", st.SGR.Dim)
 	}
+	old, nw := perceptronOldNew(in, li, j, k, x)
 	yv, yh := at1(tr.Y, j), at1(tr.YHat, j)
-	old := at1(layer.W, j*layer.In+k)
-	if k < 0 {
-		old = at1(layer.B, j)
-	}
-	if in.Pos.Phase >= network.PhaseUpdate && li < len(tr.Last) {
-		if k < 0 {
-			old = at1(tr.Last[li].OldB, j)
-		} else {
-			old = at1(tr.Last[li].OldW, j*layer.In+k)
-		}
-	}
-	// Before the update, show what the rule will give; after it, the engine's value.
-	nw := old + in.Hyper.Eta*at1(tr.Err, j)*x
-	if in.Pos.Phase >= network.PhaseUpdate && li < len(tr.Last) {
-		if k < 0 {
-			nw = at1(tr.Last[li].NewB, j)
-		} else {
-			nw = at1(tr.Last[li].NewW, j*layer.In+k)
-		}
-	}
 	l.opt(2, fmt.Sprintf(" = %s + %s·(%s − %s)·%s", num(old), num(in.Hyper.Eta), num(yv), num(yh), paren(x)), st.SGR.Text, ": "+num(old))
 	l.add(" → ", st.SGR.Accent).add(num(nw), st.SGR.Bold)
 	if at1(tr.Err, j) == 0 {
 		l.opt(1, "  (right: no change)", st.SGR.OK, "")
 	}
 	return l
+}
+
+// perceptronOldNew is the focused parameter before and after the rule:
+// before the update, what the rule will give; after it, the engine's value.
+func perceptronOldNew(in Input, li, j, k int, x float64) (old, nw float64) {
+	tr := in.Trace
+	layer := in.Net.Layers[li]
+	if in.Pos.Phase >= network.PhaseUpdate && li < len(tr.Last) {
+		return oldNew(tr.Last[li], layer.In, j, k)
+	}
+	old = at1(layer.W, j*layer.In+k)
+	if k < 0 {
+		old = at1(layer.B, j)
+	}
+	return old, old + in.Hyper.Eta*at1(tr.Err, j)*x
 }
 
 // vec formats up to n values of v as (a, b, …).
