@@ -44,106 +44,102 @@ func Activations(in Input) string {
 	c := in.canvas()
 	nc := layerCount(in.Net)
 	withZ := in.H >= 2*nc
-	const labW = 4
 	y := 0
-	tr := tr0(in.Trace)
 	for l := 0; l < nc && y < in.H; l++ {
-		n := layerSize(in.Net, l)
-		act := network.Linear
-		lab := "x"
-		done := func(int) bool { return in.inputDone() }
-		if l > 0 {
-			act = in.Net.Layers[l-1].Act
-			lab = "L" + strconv.Itoa(l)
-			li := l - 1
-			done = func(j int) bool { return in.forwardDone(li, j) }
-		}
-		var a []float64
-		if l < len(tr.A) {
-			a = tr.A[l]
-		}
-		labSGR := st.SGR.Dim
-		if l == in.Focus.Layer {
-			labSGR = st.SGR.Title
-		}
-		c.text(0, y, lab, labSGR)
-		if withZ && l > 0 {
-			c.text(0, y+1, " z", st.SGR.Dim)
-		}
-		bw := in.W - labW
-		if bw <= 0 {
-			y += 1 + b2i(withZ && l > 0)
-			continue
-		}
-		scale := maxAbs(a)
-		level := func(j int) float64 {
-			if l == 0 && in.Data != nil && len(in.Data.Lo) == n && len(in.Data.Hi) == n {
-				lo, hi := in.Data.Lo[j], in.Data.Hi[j]
-				if hi > lo {
-					return (at1(a, j) - lo) / (hi - lo)
-				}
-			}
-			return unit(act, at1(a, j), scale)
-		}
-		used := drawBars(c, st, labW, y, bw, n, in.Focus, l, done, level, func(t float64) (string, string) {
-			if st.Mono {
-				return bar(t), ""
-			}
-			return bar(t), st.RampFg(glyphLevel(t))
-		})
-		// Values when they fit.
-		if rest := in.W - labW - used - 1; n > 0 && n*6+2 <= rest {
-			x := labW + used + 1
-			x = c.text(x, y, "a", st.SGR.Dim)
-			for j := 0; j < n; j++ {
-				s := "?"
-				sgr := st.SGR.Dim
-				if done(j) {
-					s, sgr = fitNum(at1(a, j), 5), st.SGR.Text
-				}
-				if l == in.Focus.Layer && j == in.Focus.Neuron {
-					sgr = st.SGR.Focus
-				}
-				c.textRight(x+6*(j+1), y, s, sgr)
-			}
-		}
-		y++
-		if withZ && l > 0 && y < in.H {
-			var z []float64
-			if l-1 < len(tr.Z) {
-				z = tr.Z[l-1]
-			}
-			zs := maxAbs(z)
-			if zs == 0 {
-				zs = 1
-			}
-			used := drawBars(c, st, labW, y, bw, n, in.Focus, l, done, func(j int) float64 {
-				return at1(z, j) / zs
-			}, func(v float64) (string, string) {
-				g := bar(math.Abs(v))
-				if st.Mono {
-					if v < 0 {
-						return g, st.SGR.Reverse
-					}
-					return g, ""
-				}
-				return g, st.DivFg(math.Copysign(math.Max(math.Abs(v), 0.35), v))
-			})
-			if rest := in.W - labW - used - 1; n > 0 && n*6+2 <= rest {
-				x := labW + used + 1
-				x = c.text(x, y, "z", st.SGR.Dim)
-				for j := 0; j < n; j++ {
-					s, sgr := "?", st.SGR.Dim
-					if done(j) {
-						s, sgr = fitNum(at1(z, j), 5), st.SGR.Dim
-					}
-					c.textRight(x+6*(j+1), y, s, sgr)
-				}
-			}
-			y++
-		}
+		y = drawLayerRows(in, st, c, viewLayer(in, l), y, withZ && l > 0)
 	}
 	return c.String()
+}
+
+// barLabelW is the width of the Activations pane's row labels.
+const barLabelW = 4
+
+// drawLayerRows draws layer v's rows from row y, the a row and (withZ) the
+// z row under it, and returns the next free row.
+func drawLayerRows(in Input, st *themes.Styles, c *canvas, v layerView, y int, withZ bool) int {
+	lab, labSGR := "x", st.SGR.Dim
+	if v.l > 0 {
+		lab = "L" + strconv.Itoa(v.l)
+	}
+	if v.l == in.Focus.Layer {
+		labSGR = st.SGR.Title
+	}
+	c.text(0, y, lab, labSGR)
+	if withZ {
+		c.text(0, y+1, " z", st.SGR.Dim)
+	}
+	bw := in.W - barLabelW
+	if bw <= 0 {
+		return y + 1 + b2i(withZ)
+	}
+	used := drawBars(c, st, barLabelW, y, bw, v.n, in.Focus, v.l, v.done, v.barLevel, activationBar(st))
+	focus := -1
+	if v.l == in.Focus.Layer {
+		focus = in.Focus.Neuron
+	}
+	drawBarValues(c, st, in.W, y, used, "a", v.a, v, st.SGR.Text, focus)
+	y++
+	if withZ && y < in.H {
+		var z []float64
+		if tr := tr0(in.Trace); v.l-1 < len(tr.Z) {
+			z = tr.Z[v.l-1]
+		}
+		zs := maxAbs(z)
+		if zs == 0 {
+			zs = 1
+		}
+		level := func(j int) float64 { return at1(z, j) / zs }
+		used := drawBars(c, st, barLabelW, y, bw, v.n, in.Focus, v.l, v.done, level, signedBar(st))
+		drawBarValues(c, st, in.W, y, used, "z", z, v, st.SGR.Dim, -1)
+		y++
+	}
+	return y
+}
+
+// activationBar draws a level t ∈ [0, 1] as a bar of the activation ramp.
+func activationBar(st *themes.Styles) func(float64) (string, string) {
+	return func(t float64) (string, string) {
+		if st.Mono {
+			return bar(t), ""
+		}
+		return bar(t), st.RampFg(glyphLevel(t))
+	}
+}
+
+// signedBar draws v ∈ [−1, 1] as a bar of height |v| coloured by sign
+// (mono: reversed when negative).
+func signedBar(st *themes.Styles) func(float64) (string, string) {
+	return func(v float64) (string, string) {
+		g := bar(math.Abs(v))
+		if st.Mono {
+			if v < 0 {
+				return g, st.SGR.Reverse
+			}
+			return g, ""
+		}
+		return g, st.DivFg(math.Copysign(math.Max(math.Abs(v), 0.35), v))
+	}
+}
+
+// drawBarValues writes "sym" and the n values right of the bars, 6 cells
+// each, when they all fit in the pane's width w: "?" before the sample
+// computes them, the focused one (focus ≥ 0) highlighted.
+func drawBarValues(c *canvas, st *themes.Styles, w, y, used int, sym string, vals []float64, v layerView, sgr string, focus int) {
+	rest := w - barLabelW - used - 1
+	if v.n <= 0 || v.n*6+2 > rest {
+		return
+	}
+	x := c.text(barLabelW+used+1, y, sym, st.SGR.Dim)
+	for j := 0; j < v.n; j++ {
+		s, vs := "?", st.SGR.Dim
+		if v.done(j) {
+			s, vs = fitNum(at1(vals, j), 5), sgr
+		}
+		if j == focus {
+			vs = st.SGR.Focus
+		}
+		c.textRight(x+6*(j+1), y, s, vs)
+	}
 }
 
 func b2i(b bool) int {
@@ -223,95 +219,123 @@ func Weights(in Input) string {
 	if mx == 0 {
 		mx = 1
 	}
-	head := line{}
-	head.add(fmt.Sprintf("W of L%d", fl), st.SGR.Title)
-	head.add(fmt.Sprintf(" %d×%d + bias · max |w| %s", layer.Out, layer.In, num2(mx)), st.SGR.Dim)
-	c.draw(0, 0, head)
-
+	c.draw(0, 0, weightsTitle(st, fl, layer, mx))
 	rows := in.H - 1
-	showVal := false
-	if rows >= 3 && fj >= 0 {
-		rows-- // the last line shows the focused weight's value
-		showVal = true
+	showVal := rows >= 3 && fj >= 0 // the last line shows the focused weight's value
+	if showVal {
+		rows--
 	}
 	if rows <= 0 {
 		return c.String()
 	}
-	labW := len(strconv.Itoa(layer.Out)) + 2
-	avail := in.W - labW
-	cols := layer.In + 1 // + bias
-	cw := 1
-	if 2*cols <= avail {
-		cw = 2
+	g := layoutHinton(in.W, rows, layer, fj, fk)
+	for r := 0; r < rows && g.j0+r < layer.Out; r++ {
+		drawHintonRow(c, st, layer, g, 1+r, g.j0+r, fj, fk, mx)
 	}
-	vis := max(avail/cw, 0)
-	// Column window around the focused weight, row window around the neuron.
+	if g.k0 > 0 {
+		c.put(g.labW-1, 1, "‹", st.SGR.Dim)
+	}
+	if g.k0+g.vis < g.cols {
+		c.put(in.W-1, 1, "›", st.SGR.Dim)
+	}
+	if showVal && fj < layer.Out {
+		c.draw(0, in.H-1, focusedWeight(st, layer, fj, fk))
+	}
+	return c.String()
+}
+
+// weightsTitle: "W of L1 3×2 + bias · max |w| 1.9".
+func weightsTitle(st *themes.Styles, fl int, layer *network.Layer, mx float64) line {
+	var head line
+	head.add(fmt.Sprintf("W of L%d", fl), st.SGR.Title)
+	head.add(fmt.Sprintf(" %d×%d + bias · max |w| %s", layer.Out, layer.In, num2(mx)), st.SGR.Dim)
+	return head
+}
+
+// hintonGrid is the window of a layer's weights (and biases) that the
+// Weights pane shows.
+type hintonGrid struct {
+	labW   int // width of the row labels
+	cw     int // cells per column: 2 when they fit with a gap
+	cols   int // columns: the weights of a row and the bias
+	vis    int // columns shown
+	k0, j0 int // first column and row shown
+}
+
+// layoutHinton fits rows × (weights + bias) of layer in width w, keeping
+// the focused neuron fj and weight fk (−1: the bias) in view.
+func layoutHinton(w, rows int, layer *network.Layer, fj, fk int) hintonGrid {
+	g := hintonGrid{labW: len(strconv.Itoa(layer.Out)) + 2, cw: 1, cols: layer.In + 1}
+	avail := w - g.labW
+	if 2*g.cols <= avail {
+		g.cw = 2
+	}
+	g.vis = max(avail/g.cw, 0)
 	kf := fk
 	if fk == -1 {
 		kf = layer.In // the bias column
 	}
-	k0 := window(cols, vis, kf)
-	j0 := window(layer.Out, rows, fj)
-	for r := 0; r < rows && j0+r < layer.Out; r++ {
-		j := j0 + r
-		y := 1 + r
-		labSGR := st.SGR.Dim
-		lab := strconv.Itoa(j + 1)
-		if j == fj {
-			labSGR = st.SGR.Title
-			lab = "▸" + lab
+	g.k0 = window(g.cols, g.vis, kf)
+	g.j0 = window(layer.Out, rows, fj)
+	return g
+}
+
+// drawHintonRow draws neuron j's label and its weights' glyphs on row y.
+func drawHintonRow(c *canvas, st *themes.Styles, layer *network.Layer, g hintonGrid, y, j, fj, fk int, mx float64) {
+	labSGR, lab := st.SGR.Dim, strconv.Itoa(j+1)
+	if j == fj {
+		labSGR, lab = st.SGR.Title, "▸"+lab
+	}
+	c.textRight(g.labW-1, y, lab, labSGR)
+	for q := 0; q < g.vis && g.k0+q < g.cols; q++ {
+		k := g.k0 + q
+		bias := k == layer.In
+		w := at1(layer.W, j*layer.In+k)
+		if bias {
+			w = layer.B[j]
 		}
-		c.textRight(labW-1, y, lab, labSGR)
-		for q := 0; q < vis && k0+q < cols; q++ {
-			k := k0 + q
-			var w float64
-			if k == layer.In {
-				w = layer.B[j]
-			} else {
-				w = layer.W[j*layer.In+k]
-			}
-			r := math.Min(math.Abs(w)/mx, 1)
-			g, sgr := hinton(r), st.DivFg(math.Copysign(math.Max(r, 0.45), w))
-			if !finite(w) {
-				g, sgr = "!", st.SGR.Error
-			} else if st.Mono {
-				sgr = ""
-				if r >= 0.1 {
-					g = themes.Sign(w)
-				}
-				if r >= 0.5 {
-					sgr = st.SGR.Bold
-				}
-			}
-			isFocus := j == fj && (k == fk || k == layer.In && fk == -1)
-			if isFocus {
-				sgr = st.SGR.Focus
-			}
-			x := labW + q*cw
-			if k == layer.In && cw == 2 {
-				c.put(x-1, y, "│", st.SGR.Dim)
-			}
-			c.put(x, y, g, sgr)
+		glyph, sgr := hintonCell(st, w, mx)
+		if j == fj && (k == fk || bias && fk == -1) {
+			sgr = st.SGR.Focus
+		}
+		x := g.labW + q*g.cw
+		if bias && g.cw == 2 {
+			c.put(x-1, y, "│", st.SGR.Dim)
+		}
+		c.put(x, y, glyph, sgr)
+	}
+}
+
+// hintonCell is the glyph and style of weight w in a layer whose largest
+// |w| is mx: size by magnitude, colour by sign (mono: + and −, bold when
+// large), "!" when not finite.
+func hintonCell(st *themes.Styles, w, mx float64) (glyph, sgr string) {
+	r := math.Min(math.Abs(w)/mx, 1)
+	glyph, sgr = hinton(r), st.DivFg(math.Copysign(math.Max(r, 0.45), w))
+	switch {
+	case !finite(w):
+		return "!", st.SGR.Error
+	case st.Mono:
+		sgr = ""
+		if r >= 0.1 {
+			glyph = themes.Sign(w)
+		}
+		if r >= 0.5 {
+			sgr = st.SGR.Bold
 		}
 	}
-	if k0 > 0 {
-		c.put(labW-1, 1, "‹", st.SGR.Dim)
+	return glyph, sgr
+}
+
+// focusedWeight: "w₂ of n1 = 0.73" (or the bias "b of n1 = …").
+func focusedWeight(st *themes.Styles, layer *network.Layer, fj, fk int) line {
+	var l line
+	if fk >= 0 && fk < layer.In {
+		l.add(fmt.Sprintf("w%s of n%d = ", sub(fk+1), fj+1), st.SGR.Dim)
+		return *l.add(num(layer.W[fj*layer.In+fk]), st.SGR.Bold)
 	}
-	if k0+vis < cols {
-		c.put(in.W-1, 1, "›", st.SGR.Dim)
-	}
-	if showVal && fj >= 0 && fj < layer.Out {
-		var l line
-		if fk >= 0 && fk < layer.In {
-			l.add(fmt.Sprintf("w%s of n%d = ", sub(fk+1), fj+1), st.SGR.Dim)
-			l.add(num(layer.W[fj*layer.In+fk]), st.SGR.Bold)
-		} else {
-			l.add(fmt.Sprintf("b of n%d = ", fj+1), st.SGR.Dim)
-			l.add(num(layer.B[fj]), st.SGR.Bold)
-		}
-		c.draw(0, in.H-1, l)
-	}
-	return c.String()
+	l.add(fmt.Sprintf("b of n%d = ", fj+1), st.SGR.Dim)
+	return *l.add(num(layer.B[fj]), st.SGR.Bold)
 }
 
 // window returns the first index of a window of vis items over n that

@@ -249,6 +249,60 @@ func layerSize(net *network.Network, l int) int {
 	return net.Layers[l-1].Out
 }
 
+// layerView is what a pane reads of column l (0: the inputs): the
+// sample's activations and which of them it has computed yet.
+type layerView struct {
+	l, n   int
+	act    network.Activation // Linear for the inputs
+	a      []float64          // the sample's a^l (nil before it is loaded)
+	scale  float64            // max |a|, for unbounded activations
+	ranged bool               // inputs with a data range: lo, hi
+	lo, hi []float64
+	done   func(j int) bool
+}
+
+// viewLayer reads column l of in.
+func viewLayer(in Input, l int) layerView {
+	v := layerView{l: l, n: layerSize(in.Net, l), act: network.Linear}
+	if tr := in.Trace; tr != nil && l < len(tr.A) {
+		v.a = tr.A[l]
+	}
+	v.scale = maxAbs(v.a)
+	if l > 0 {
+		v.act = in.Net.Layers[l-1].Act
+		v.done = func(j int) bool { return in.forwardDone(l-1, j) }
+		return v
+	}
+	v.done = func(int) bool { return in.inputDone() }
+	if d := in.Data; d != nil && len(d.Lo) == v.n && len(d.Hi) == v.n {
+		v.ranged, v.lo, v.hi = true, d.Lo, d.Hi
+	}
+	return v
+}
+
+// fill is neuron j's level in [0, 1] for a node's fill: an input's place
+// in its data range (0.5 when the range is flat), else unit(act, a).
+func (v layerView) fill(j int) float64 {
+	if v.ranged {
+		if lo, hi := v.lo[j], v.hi[j]; hi > lo {
+			return (at1(v.a, j) - lo) / (hi - lo)
+		}
+		return 0.5
+	}
+	return unit(v.act, at1(v.a, j), v.scale)
+}
+
+// barLevel is neuron j's level in [0, 1] for a bar: an input's place in
+// its data range, else (flat range too) unit(act, a).
+func (v layerView) barLevel(j int) float64 {
+	if v.ranged {
+		if lo, hi := v.lo[j], v.hi[j]; hi > lo {
+			return (at1(v.a, j) - lo) / (hi - lo)
+		}
+	}
+	return unit(v.act, at1(v.a, j), v.scale)
+}
+
 // at returns v[i][j], or NaN when out of range.
 func at(v [][]float64, i, j int) float64 {
 	if i < 0 || i >= len(v) || j < 0 || j >= len(v[i]) {

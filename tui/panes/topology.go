@@ -171,87 +171,118 @@ func Topology(in Input) string {
 	st := in.styles()
 	c := in.canvas()
 	g := topoLayout(in)
-	tr := in.Trace
-	active, _ := in.activeLayer()
-
-	// Headers: centred over their column (the inputs' ends at it), each the
-	// longest label that fits without touching its neighbours.
 	if g.header {
-		prevEnd := -1
-		for l := range g.cols {
-			col := &g.cols[l]
-			room := in.W
-			if l > 0 {
-				room = min(room, col.x-g.cols[l-1].x-2)
-			}
-			if l+1 < len(g.cols) {
-				room = min(room, g.cols[l+1].x-col.x-2)
-			}
-			sgr := st.SGR.Dim
-			if l == in.Focus.Layer {
-				sgr = st.SGR.Title
-			}
-			if l-1 == active && active >= 0 {
-				sgr = st.SGR.Phase
-			}
-			for _, lab := range headerLabels(in, l) {
-				n := len([]rune(lab))
-				x := clamp(col.x-n/2, 0, max(in.W-n, 0))
-				if l == 0 {
-					x = max(0, col.x-n+1)
-				}
-				if n <= max(room, 1) && x > prevEnd && x+n <= in.W {
-					c.text(x, 0, lab, sgr)
-					prevEnd = x + n
-					break
-				}
-			}
-		}
+		drawHeaders(in, st, c, &g)
 	}
+	for l := range g.cols {
+		drawColumn(in, st, c, &g.cols[l], l)
+	}
+	if g.labelL > 0 && in.Trace != nil {
+		drawInputValues(in, st, c, &g)
+	}
+	if g.labelR > 0 && in.Trace != nil {
+		drawOutputValues(in, st, c, &g)
+	}
+	drawEdges(in, st, c, &g)
+	if g.legend >= 0 {
+		drawLegend(st, c, g.legend)
+	}
+	if in.Status == network.Diverged {
+		c.text(0, 0, " diverged ", st.SGR.Error)
+	}
+	return c.String()
+}
 
-	// Nodes.
+// drawHeaders writes each column's header on row 0: centred over its
+// column (the inputs' ends at it), each the longest label that fits
+// without touching its neighbours.
+func drawHeaders(in Input, st *themes.Styles, c *canvas, g *topoGeom) {
+	prevEnd := -1
 	for l := range g.cols {
 		col := &g.cols[l]
-		drawColumn(in, st, c, col, l)
-	}
-
-	// Labels: input values on the left, output values and targets on the right.
-	if g.labelL > 0 && tr != nil {
-		col := &g.cols[0]
-		for k := 0; k < col.n; k++ {
-			y, _ := col.neuronY(k)
-			v := at1(tr.X, k)
-			sgr := st.SGR.Text
-			if !in.inputDone() {
-				sgr = st.SGR.Dim
+		room := headerRoom(g, l, in.W)
+		sgr := headerStyle(in, st, l)
+		for _, lab := range headerLabels(in, l) {
+			n := len([]rune(lab))
+			x := clamp(col.x-n/2, 0, max(in.W-n, 0))
+			if l == 0 {
+				x = max(0, col.x-n+1)
 			}
-			c.textRight(col.x-1, y, fitNum(v, g.labelL-1), sgr)
+			if n <= max(room, 1) && x > prevEnd && x+n <= in.W {
+				c.text(x, 0, lab, sgr)
+				prevEnd = x + n
+				break
+			}
 		}
 	}
+}
+
+// headerRoom is the width column l's header may take: the gap to its
+// neighbours' columns, less a space on each side.
+func headerRoom(g *topoGeom, l, w int) int {
+	room := w
+	if l > 0 {
+		room = min(room, g.cols[l].x-g.cols[l-1].x-2)
+	}
+	if l+1 < len(g.cols) {
+		room = min(room, g.cols[l+1].x-g.cols[l].x-2)
+	}
+	return room
+}
+
+// headerStyle: the layer in progress, else the focused one, else dim.
+func headerStyle(in Input, st *themes.Styles, l int) string {
+	if active, _ := in.activeLayer(); l-1 == active && active >= 0 {
+		return st.SGR.Phase
+	}
+	if l == in.Focus.Layer {
+		return st.SGR.Title
+	}
+	return st.SGR.Dim
+}
+
+// drawInputValues writes the sample's input values left of the inputs.
+func drawInputValues(in Input, st *themes.Styles, c *canvas, g *topoGeom) {
+	col := &g.cols[0]
+	sgr := st.SGR.Text
+	if !in.inputDone() {
+		sgr = st.SGR.Dim
+	}
+	for k := 0; k < col.n; k++ {
+		y, _ := col.neuronY(k)
+		c.textRight(col.x-1, y, fitNum(at1(in.Trace.X, k), g.labelL-1), sgr)
+	}
+}
+
+// drawOutputValues writes the outputs' values ("?" until computed) right
+// of the output layer, and the targets "y=…" when there is room.
+func drawOutputValues(in Input, st *themes.Styles, c *canvas, g *topoGeom) {
+	tr := in.Trace
 	L := len(in.Net.Layers)
-	if g.labelR > 0 && tr != nil {
-		col := &g.cols[L]
-		for j := 0; j < col.n; j++ {
-			y, _ := col.neuronY(j)
-			x := col.x + 2
-			if in.forwardDone(L-1, j) {
-				x = c.text(x, y, fitNum(at(tr.A, L, j), 5), st.SGR.Text)
-			} else {
-				x = c.text(x, y, "?", st.SGR.Dim)
-			}
-			if g.labelR >= 11 && in.inputDone() {
-				if yv := at1(tr.Y, j); finite(yv) {
-					c.text(x+1, y, "y="+fitNum(yv, 3), st.SGR.Dim)
-				}
+	col := &g.cols[L]
+	for j := 0; j < col.n; j++ {
+		y, _ := col.neuronY(j)
+		x := col.x + 2
+		if in.forwardDone(L-1, j) {
+			x = c.text(x, y, fitNum(at(tr.A, L, j), 5), st.SGR.Text)
+		} else {
+			x = c.text(x, y, "?", st.SGR.Dim)
+		}
+		if g.labelR >= 11 && in.inputDone() {
+			if yv := at1(tr.Y, j); finite(yv) {
+				c.text(x+1, y, "y="+fitNum(yv, 3), st.SGR.Dim)
 			}
 		}
 	}
+}
 
-	// Edges, in a braille layer under the nodes and labels.
+// drawEdges draws every layer's edges in a braille layer under the nodes
+// and labels, weakest first and the focused neuron's last (on top).
+func drawEdges(in Input, st *themes.Styles, c *canvas, g *topoGeom) {
 	bl := in.braille()
 	var es []edge
 	for li, layer := range in.Net.Layers {
-		es = layerEdges(in, &g, li, layer, es[:0])
+		es = layerEdges(in, g, li, layer, es[:0])
 		slices.SortFunc(es, func(a, b edge) int {
 			if a.emph != b.emph {
 				if a.emph {
@@ -262,38 +293,37 @@ func Topology(in Input) string {
 			return cmp.Compare(a.r, b.r)
 		})
 		for _, e := range es {
-			every := 1
-			switch {
-			case e.r >= 0.5:
-			case e.r >= 0.2:
-				every = 2
-			default:
-				every = 4
-			}
-			t := math.Max(e.r, 0.35)
-			if e.emph {
-				t = math.Max(e.r, 0.7)
-			}
-			sgr := st.DivFg(math.Copysign(t, e.w))
-			if st.Mono && e.emph {
-				sgr = st.SGR.Bold
-			}
-			bl.line(e.x0, e.y0, e.x1, e.y1, every, sgr)
-			if st.Mono && (e.r >= 0.3 || e.emph) && len(es) <= 24 {
-				mx, my := (e.x0+e.x1)/4, (e.y0+e.y1)/8
-				bl.mark(mx, my, themes.Sign(e.w))
-			}
+			drawEdge(bl, st, e, len(es))
 		}
 	}
 	bl.mergeInto(c)
+}
 
-	if g.legend >= 0 {
-		drawLegend(st, c, g.legend)
+// drawEdge draws one edge: every pixel when strong, every 2nd or 4th when
+// weak; coloured by sign (mono: bold when focused, a +/− mark in the
+// middle when there are few edges).
+func drawEdge(bl *braille, st *themes.Styles, e edge, count int) {
+	every := 1
+	switch {
+	case e.r >= 0.5:
+	case e.r >= 0.2:
+		every = 2
+	default:
+		every = 4
 	}
-	if in.Status == network.Diverged {
-		c.text(0, 0, " diverged ", st.SGR.Error)
+	t := math.Max(e.r, 0.35)
+	if e.emph {
+		t = math.Max(e.r, 0.7)
 	}
-	return c.String()
+	sgr := st.DivFg(math.Copysign(t, e.w))
+	if st.Mono && e.emph {
+		sgr = st.SGR.Bold
+	}
+	bl.line(e.x0, e.y0, e.x1, e.y1, every, sgr)
+	if st.Mono && (e.r >= 0.3 || e.emph) && count <= 24 {
+		mx, my := (e.x0+e.x1)/4, (e.y0+e.y1)/8
+		bl.mark(mx, my, themes.Sign(e.w))
+	}
 }
 
 // headerLabels are the labels for column l, longest first.
@@ -337,82 +367,19 @@ func fillGlyph(t float64) string {
 	return "●"
 }
 
-// drawColumn draws the neurons of column l.
+// drawColumn draws the neurons of column l: nodes, or a heat strip when
+// the column is collapsed.
 func drawColumn(in Input, st *themes.Styles, c *canvas, col *column, l int) {
-	tr := in.Trace
-	var vals []float64
-	act := network.Linear
-	done := func(j int) bool { return in.inputDone() }
-	if tr != nil {
-		if l < len(tr.A) {
-			vals = tr.A[l]
-		}
-	}
-	scale := 0.0
-	if l == 0 {
-		act = network.Linear
-		if in.Data != nil && len(in.Data.Lo) == col.n && len(in.Data.Hi) == col.n {
-			act = network.Sigmoid // values are mapped by Lo/Hi below
-		}
-	} else {
-		act = in.Net.Layers[l-1].Act
-		done = func(j int) bool { return in.forwardDone(l-1, j) }
-	}
-	scale = maxAbs(vals)
-	level := func(j int) float64 {
-		v := at1(vals, j)
-		if l == 0 && in.Data != nil && len(in.Data.Lo) == col.n && len(in.Data.Hi) == col.n {
-			lo, hi := in.Data.Lo[j], in.Data.Hi[j]
-			if hi > lo {
-				return (v - lo) / (hi - lo)
-			}
-			return 0.5
-		}
-		return unit(act, v, scale)
-	}
-	focused := in.Focus.Layer == l
-	active, dir := in.activeLayer()
+	v := viewLayer(in, l)
 	if col.collapsed {
-		for s := 0; s < col.slots; s += 2 {
-			y := col.y0 + s/2
-			top := slotLevel(col, s, level, done)
-			bot := -1.0
-			if s+1 < col.slots {
-				bot = slotLevel(col, s+1, level, done)
-			}
-			if st.Mono {
-				t := top
-				if bot >= 0 {
-					t = (top + bot) / 2
-				}
-				c.put(col.x, y, themes.Shade(math.Max(t, 0)), "")
-			} else if bot < 0 {
-				c.put(col.x, y, "▀", st.RampFg(math.Max(top, 0)))
-			} else {
-				c.put2(col.x, y, "▀", st.RampFg(math.Max(top, 0)), st.RampBg(math.Max(bot, 0)))
-			}
-		}
-		if focused {
-			y, _ := col.neuronY(clamp(in.Focus.Neuron, 0, col.n-1))
-			c.put(col.x-1, y, "▸", st.SGR.Title)
-			c.put(col.x+1, y, "◂", st.SGR.Title)
-		}
+		drawHeatStrip(in, st, c, col, v)
 		return
 	}
+	active, dir := in.activeLayer()
 	for j := 0; j < col.n; j++ {
 		y, _ := col.neuronY(j)
-		glyph, sgr := "·", st.SGR.Dim
-		if done(j) {
-			t := level(j)
-			glyph, sgr = fillGlyph(t), st.RampFg(glyphLevel(t))
-			if st.Mono {
-				sgr = ""
-			}
-			if !finite(at1(vals, j)) {
-				glyph, sgr = "!", st.SGR.Error
-			}
-		}
-		if focused && j == in.Focus.Neuron {
+		glyph, sgr := nodeGlyph(st, v, j)
+		if in.Focus.Layer == l && j == in.Focus.Neuron {
 			c.put(col.x-1, y, "[", st.SGR.Title)
 			c.put(col.x+1, y, "]", st.SGR.Title)
 			if glyph == "·" {
@@ -428,6 +395,53 @@ func drawColumn(in Input, st *themes.Styles, c *canvas, col *column, l int) {
 				c.put(col.x+1, y, "◂", st.SGR.Accent)
 			}
 		}
+	}
+}
+
+// nodeGlyph is neuron j's circle, filled by its level ("·" before the
+// sample computes it, "!" when not finite).
+func nodeGlyph(st *themes.Styles, v layerView, j int) (glyph, sgr string) {
+	if !v.done(j) {
+		return "·", st.SGR.Dim
+	}
+	if !finite(at1(v.a, j)) {
+		return "!", st.SGR.Error
+	}
+	t := v.fill(j)
+	if st.Mono {
+		return fillGlyph(t), ""
+	}
+	return fillGlyph(t), st.RampFg(glyphLevel(t))
+}
+
+// drawHeatStrip draws a collapsed column as half blocks, two slots per
+// cell (upper: foreground, lower: background; mono: a shade of their
+// mean), with ▸ ◂ around the focused neuron's cell.
+func drawHeatStrip(in Input, st *themes.Styles, c *canvas, col *column, v layerView) {
+	for s := 0; s < col.slots; s += 2 {
+		y := col.y0 + s/2
+		top := slotLevel(col, s, v.fill, v.done)
+		bot := -1.0
+		if s+1 < col.slots {
+			bot = slotLevel(col, s+1, v.fill, v.done)
+		}
+		switch {
+		case st.Mono:
+			t := top
+			if bot >= 0 {
+				t = (top + bot) / 2
+			}
+			c.put(col.x, y, themes.Shade(math.Max(t, 0)), "")
+		case bot < 0:
+			c.put(col.x, y, "▀", st.RampFg(math.Max(top, 0)))
+		default:
+			c.put2(col.x, y, "▀", st.RampFg(math.Max(top, 0)), st.RampBg(math.Max(bot, 0)))
+		}
+	}
+	if in.Focus.Layer == v.l {
+		y, _ := col.neuronY(clamp(in.Focus.Neuron, 0, col.n-1))
+		c.put(col.x-1, y, "▸", st.SGR.Title)
+		c.put(col.x+1, y, "◂", st.SGR.Title)
 	}
 }
 
