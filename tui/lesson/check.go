@@ -208,106 +208,141 @@ func (c *cmp) eval(st State, base map[string]float64) (bool, error) {
 
 var errNoBench = errors.New("no bench in this scene")
 
+// value evaluates the operand against st (base: the number variables at
+// the start of the step, for since).
 func (o operand) value(st State, base map[string]float64) (Value, error) {
 	switch o.fn {
 	case "":
-		if o.name == "threshold" {
-			b, ok := st.Weight(0, 0, -1)
-			if !ok {
-				return Value{}, errNoBench
-			}
-			return Num(-b), nil
-		}
-		v, ok := st.Var(o.name)
-		if !ok {
-			return Value{}, fmt.Errorf("no %s in this scene", o.name)
-		}
-		if v.IsStr == o.kind.num {
-			return Value{}, fmt.Errorf("%s is %q, not a %s", o.name, v, map[bool]string{true: "number", false: "word"}[o.kind.num])
-		}
-		return v, nil
+		return o.variable(st)
 	case "since":
-		v, ok := st.Var(o.name)
-		if !ok || v.IsStr {
-			return Value{}, fmt.Errorf("no %s in this scene", o.name)
-		}
-		b, ok := base[o.name]
-		if !ok {
-			return Value{}, fmt.Errorf("waiting for the scene to start")
-		}
-		return Num(v.Num - b), nil
+		return o.since(st, base)
 	case "input":
-		if _, err := benchInputs(st, o.name); err != nil {
-			return Value{}, err
-		}
-		v, ok := st.Var("input." + o.name)
-		if !ok || v.IsStr {
+		return o.input(st)
+	case "decision", "sigmoid", "z":
+		return o.unit(st)
+	case "follows":
+		return o.follows(st)
+	case "w", "weight", "bias":
+		return o.weight(st)
+	}
+	return Value{}, fmt.Errorf("unknown function %s", o.fn)
+}
+
+// variable is a named variable of the right kind; threshold is θ = −b of
+// the bench.
+func (o operand) variable(st State) (Value, error) {
+	if o.name == "threshold" {
+		b, ok := st.Weight(0, 0, -1)
+		if !ok {
 			return Value{}, errNoBench
 		}
-		return v, nil
-	case "decision", "sigmoid", "z":
-		names := make([]string, len(o.args))
-		for i, a := range o.args {
-			names[i] = a.id
-		}
-		if _, err := benchInputs(st, names...); err != nil {
-			return Value{}, err
-		}
+		return Num(-b), nil
+	}
+	v, ok := st.Var(o.name)
+	if !ok {
+		return Value{}, fmt.Errorf("no %s in this scene", o.name)
+	}
+	if v.IsStr == o.kind.num {
+		return Value{}, fmt.Errorf("%s is %q, not a %s", o.name, v, map[bool]string{true: "number", false: "word"}[o.kind.num])
+	}
+	return v, nil
+}
+
+// since(x) is how much number variable x grew since the step's scene.
+func (o operand) since(st State, base map[string]float64) (Value, error) {
+	v, ok := st.Var(o.name)
+	if !ok || v.IsStr {
+		return Value{}, fmt.Errorf("no %s in this scene", o.name)
+	}
+	b, ok := base[o.name]
+	if !ok {
+		return Value{}, fmt.Errorf("waiting for the scene to start")
+	}
+	return Num(v.Num - b), nil
+}
+
+// input(id) is the bench toggle of input id, 0 or 1.
+func (o operand) input(st State) (Value, error) {
+	if _, err := benchInputs(st, o.name); err != nil {
+		return Value{}, err
+	}
+	v, ok := st.Var("input." + o.name)
+	if !ok || v.IsStr {
+		return Value{}, errNoBench
+	}
+	return v, nil
+}
+
+// unit is the bench unit for the given inputs: decision (z > 0), sigmoid
+// σ(z), or z itself.
+func (o operand) unit(st State) (Value, error) {
+	names := make([]string, len(o.args))
+	for i, a := range o.args {
+		names[i] = a.id
+	}
+	if _, err := benchInputs(st, names...); err != nil {
+		return Value{}, err
+	}
+	x := map[string]float64{}
+	for _, a := range o.args {
+		x[a.id] = a.v
+	}
+	z, ok := st.Z(x)
+	if !ok {
+		return Value{}, errNoBench
+	}
+	switch o.fn {
+	case "decision":
+		return Num(step(z)), nil
+	case "sigmoid":
+		return Num(1 / (1 + math.Exp(-z))), nil
+	}
+	return Num(z), nil
+}
+
+// follows(id) is 1 when the bench's decision equals input id (follows(!id):
+// its negation) on every row of the truth table, else 0.
+func (o operand) follows(st State) (Value, error) {
+	ids, err := benchInputs(st, o.name)
+	if err != nil {
+		return Value{}, err
+	}
+	for r := 0; r < 1<<len(ids); r++ {
 		x := map[string]float64{}
-		for _, a := range o.args {
-			x[a.id] = a.v
+		for k, id := range ids {
+			x[id] = float64(r >> (len(ids) - 1 - k) & 1)
+		}
+		want := x[o.name]
+		if o.neg {
+			want = 1 - want
 		}
 		z, ok := st.Z(x)
 		if !ok {
 			return Value{}, errNoBench
 		}
-		switch o.fn {
-		case "decision":
-			return Num(step(z)), nil
-		case "sigmoid":
-			return Num(1 / (1 + math.Exp(-z))), nil
+		if step(z) != want {
+			return Num(0), nil
 		}
-		return Num(z), nil
-	case "follows":
-		ids, err := benchInputs(st, o.name)
-		if err != nil {
-			return Value{}, err
-		}
-		for r := 0; r < 1<<len(ids); r++ {
-			x := map[string]float64{}
-			for k, id := range ids {
-				x[id] = float64(r >> (len(ids) - 1 - k) & 1)
-			}
-			want := x[o.name]
-			if o.neg {
-				want = 1 - want
-			}
-			z, ok := st.Z(x)
-			if !ok {
-				return Value{}, errNoBench
-			}
-			if step(z) != want {
-				return Num(0), nil
-			}
-		}
-		return Num(1), nil
-	case "w", "weight", "bias":
-		l, j, k := 0, 0, 0
-		switch o.fn {
-		case "w":
-			k = o.nums[0] - 1
-		case "weight":
-			l, j, k = o.nums[0], o.nums[1], o.nums[2]
-		case "bias":
-			l, j, k = o.nums[0], o.nums[1], -1
-		}
-		v, ok := st.Weight(l, j, k)
-		if !ok {
-			return Value{}, fmt.Errorf("no %s in this scene", o.String())
-		}
-		return Num(v), nil
 	}
-	return Value{}, fmt.Errorf("unknown function %s", o.fn)
+	return Num(1), nil
+}
+
+// weight is w(k) of the bench, weight(l, j, k) or bias(l, j).
+func (o operand) weight(st State) (Value, error) {
+	l, j, k := 0, 0, 0
+	switch o.fn {
+	case "w":
+		k = o.nums[0] - 1
+	case "weight":
+		l, j, k = o.nums[0], o.nums[1], o.nums[2]
+	case "bias":
+		l, j, k = o.nums[0], o.nums[1], -1
+	}
+	v, ok := st.Weight(l, j, k)
+	if !ok {
+		return Value{}, fmt.Errorf("no %s in this scene", o.String())
+	}
+	return Num(v), nil
 }
 
 // benchInputs are the bench's input IDs; errNoBench without a bench, or an
@@ -601,73 +636,87 @@ func truthWord(s string) int {
 // call parses the arguments of fn after its "(" up to ")".
 func (p *parser) call(fn tok) (operand, error) {
 	o := operand{fn: fn.s, kind: varKind{num: true}}
-	closeParen := func() error { return p.expect(")") }
 	switch fn.s {
 	case "decision", "sigmoid", "z":
-		for {
-			t, ok := p.peek()
-			if ok && t.kind == 'o' && t.s == ")" {
-				p.i++
-				return o, nil
-			}
-			if !ok || t.kind != 'i' {
-				return o, p.errAt(t, ok, "an input, e.g. weather=1")
-			}
-			p.i++
-			if err := p.expect("="); err != nil {
-				return o, err
-			}
-			v, ok := p.peek()
-			if !ok || v.kind != 'n' || (v.s != "0" && v.s != "1") {
-				return o, p.errAt(v, ok, "0 or 1")
-			}
-			p.i++
-			o.args = append(o.args, arg{t.s, must(strconv.ParseFloat(v.s, 64))})
-			if n, ok := p.peek(); ok && n.kind == 'o' && n.s == "," {
-				p.i++
-			}
-		}
+		return p.inputArgs(o)
 	case "follows", "since", "input":
-		if fn.s == "follows" {
-			if t, ok := p.peek(); ok && t.kind == 'o' && t.s == "!" {
-				p.i++
-				o.neg = true
+		return p.nameArg(o, fn)
+	case "w", "weight", "bias":
+		return p.intArgs(o, fn)
+	}
+	return o, fmt.Errorf("col %d: unknown function %q (known: decision, sigmoid, z, input, follows, w, weight, bias, since)", fn.col, fn.s)
+}
+
+// inputArgs parses "weather=1, leave=0)".
+func (p *parser) inputArgs(o operand) (operand, error) {
+	for {
+		t, ok := p.peek()
+		if ok && t.kind == 'o' && t.s == ")" {
+			p.i++
+			return o, nil
+		}
+		if !ok || t.kind != 'i' {
+			return o, p.errAt(t, ok, "an input, e.g. weather=1")
+		}
+		p.i++
+		if err := p.expect("="); err != nil {
+			return o, err
+		}
+		v, ok := p.peek()
+		if !ok || v.kind != 'n' || (v.s != "0" && v.s != "1") {
+			return o, p.errAt(v, ok, "0 or 1")
+		}
+		p.i++
+		o.args = append(o.args, arg{t.s, must(strconv.ParseFloat(v.s, 64))})
+		if n, ok := p.peek(); ok && n.kind == 'o' && n.s == "," {
+			p.i++
+		}
+	}
+}
+
+// nameArg parses "name)" (follows also "!name)"; since a number variable).
+func (p *parser) nameArg(o operand, fn tok) (operand, error) {
+	if fn.s == "follows" {
+		if t, ok := p.peek(); ok && t.kind == 'o' && t.s == "!" {
+			p.i++
+			o.neg = true
+		}
+	}
+	t, ok := p.peek()
+	if !ok || t.kind != 'i' {
+		return o, p.errAt(t, ok, "a name")
+	}
+	p.i++
+	o.name = t.s
+	if fn.s == "since" {
+		k, known := knownVars()[t.s]
+		if !known || !k.num {
+			return o, fmt.Errorf("col %d: since needs a number variable (epoch, steps, …), found %q", t.col, t.s)
+		}
+	}
+	return o, p.expect(")")
+}
+
+// intArgs parses fn's whole-number arguments "1, 0, 2)" (w counts from 1).
+func (p *parser) intArgs(o operand, fn tok) (operand, error) {
+	for i := range funcArity[fn.s] {
+		if i > 0 {
+			if err := p.expect(","); err != nil {
+				return o, err
 			}
 		}
 		t, ok := p.peek()
-		if !ok || t.kind != 'i' {
-			return o, p.errAt(t, ok, "a name")
+		n, err := strconv.Atoi(t.s)
+		if !ok || t.kind != 'n' || err != nil || n < 0 || n > 1e6 {
+			return o, p.errAt(t, ok, "a whole number ≥ 0")
 		}
 		p.i++
-		o.name = t.s
-		if fn.s == "since" {
-			k, known := knownVars()[t.s]
-			if !known || !k.num {
-				return o, fmt.Errorf("col %d: since needs a number variable (epoch, steps, …), found %q", t.col, t.s)
-			}
-		}
-		return o, closeParen()
-	case "w", "weight", "bias":
-		for i := range funcArity[fn.s] {
-			if i > 0 {
-				if err := p.expect(","); err != nil {
-					return o, err
-				}
-			}
-			t, ok := p.peek()
-			n, err := strconv.Atoi(t.s)
-			if !ok || t.kind != 'n' || err != nil || n < 0 || n > 1e6 {
-				return o, p.errAt(t, ok, "a whole number ≥ 0")
-			}
-			p.i++
-			o.nums = append(o.nums, n)
-		}
-		if fn.s == "w" && o.nums[0] < 1 {
-			return o, fmt.Errorf("col %d: w(k) counts from 1", fn.col)
-		}
-		return o, closeParen()
+		o.nums = append(o.nums, n)
 	}
-	return o, fmt.Errorf("col %d: unknown function %q (known: decision, sigmoid, z, input, follows, w, weight, bias, since)", fn.col, fn.s)
+	if fn.s == "w" && o.nums[0] < 1 {
+		return o, fmt.Errorf("col %d: w(k) counts from 1", fn.col)
+	}
+	return o, p.expect(")")
 }
 
 func (p *parser) errAt(t tok, ok bool, want string) error {

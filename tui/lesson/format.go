@@ -122,46 +122,25 @@ func (p *fileParser) parse() error {
 	for ; i < len(p.lines); i++ {
 		ln := i + 1
 		line := p.lines[i]
-		trim := strings.TrimSpace(line)
-		if strings.HasPrefix(line, "## ") {
-			h := strings.TrimSpace(line[3:])
-			if title, ok := strings.CutPrefix(h, "Step:"); ok {
-				flush()
-				title = strings.TrimSpace(title)
-				if title == "" {
-					return p.errf(ln, "expected a title after \"## Step:\"")
-				}
-				st = &Step{Title: title, Line: ln}
-				p.l.Steps = append(p.l.Steps, st)
-				continue
+		if title, ok := stepHeading(line); ok {
+			flush()
+			if title == "" {
+				return p.errf(ln, "expected a title after \"## Step:\"")
 			}
+			st = &Step{Title: title, Line: ln}
+			p.l.Steps = append(p.l.Steps, st)
+			continue
 		}
-		if fence, ok := strings.CutPrefix(trim, "```"); ok && strings.HasPrefix(line, "```") {
-			kind := strings.TrimSpace(fence)
-			end := p.closeFence(i)
-			if end < 0 {
-				return p.errf(ln, "expected a closing ``` for the block opened here")
-			}
-			body := p.lines[i+1 : end]
-			switch kind {
-			case "scene", "check", "question":
-				if st == nil {
-					return p.errf(ln, "expected \"## Step: <title>\" before a %s block", kind)
-				}
-				if err := p.block(st, kind, i+2, body); err != nil {
-					return err
-				}
-			default:
-				if st == nil {
-					return p.errf(ln, "expected \"## Step: <title>\" before any text")
-				}
-				text = append(text, p.lines[i:end+1]...)
+		if kind, ok := fenceOpen(line); ok {
+			end, err := p.fence(st, kind, i, &text)
+			if err != nil {
+				return err
 			}
 			i = end
 			continue
 		}
 		if st == nil {
-			if trim != "" {
+			if strings.TrimSpace(line) != "" {
 				return p.errf(ln, "expected \"## Step: <title>\" before any text")
 			}
 			continue
@@ -173,6 +152,50 @@ func (p *fileParser) parse() error {
 		return p.errf(len(p.lines), "expected at least one \"## Step: <title>\" section")
 	}
 	return nil
+}
+
+// stepHeading returns the title of a "## Step: title" line ("" when it
+// has none) and whether line is such a heading.
+func stepHeading(line string) (string, bool) {
+	h, ok := strings.CutPrefix(line, "## ")
+	if !ok {
+		return "", false
+	}
+	title, ok := strings.CutPrefix(strings.TrimSpace(h), "Step:")
+	return strings.TrimSpace(title), ok
+}
+
+// fenceOpen returns the kind of a fence line "```kind" (scene, check,
+// question, or any other: text).
+func fenceOpen(line string) (string, bool) {
+	if !strings.HasPrefix(line, "```") {
+		return "", false
+	}
+	fence, _ := strings.CutPrefix(strings.TrimSpace(line), "```")
+	return strings.TrimSpace(fence), true
+}
+
+// fence handles the fenced block of kind opened at line index i of step
+// st: a scene, check or question block is parsed into st, any other is
+// step text. It returns the index of the closing fence.
+func (p *fileParser) fence(st *Step, kind string, i int, text *[]string) (int, error) {
+	ln := i + 1
+	end := p.closeFence(i)
+	if end < 0 {
+		return 0, p.errf(ln, "expected a closing ``` for the block opened here")
+	}
+	switch kind {
+	case "scene", "check", "question":
+		if st == nil {
+			return 0, p.errf(ln, "expected \"## Step: <title>\" before a %s block", kind)
+		}
+		return end, p.block(st, kind, i+2, p.lines[i+1:end])
+	}
+	if st == nil {
+		return 0, p.errf(ln, "expected \"## Step: <title>\" before any text")
+	}
+	*text = append(*text, p.lines[i:end+1]...)
+	return end, nil
 }
 
 // closeFence returns the index of the line closing the fence opened at i, or −1.
@@ -213,30 +236,38 @@ func (p *fileParser) frontMatter() (int, error) {
 			return 0, p.errf(ln, "%q given twice", k)
 		}
 		seen[k] = true
-		switch k {
-		case "title":
-			if v == "" {
-				return 0, p.errf(ln, "expected a title")
-			}
-			p.l.Title = v
-		case "id":
-			if !idRE.MatchString(v) {
-				return 0, p.errf(ln, "expected an id of lower-case letters, digits and -, found %q", v)
-			}
-			p.l.ID = v
-		case "order":
-			n, err := strconv.Atoi(v)
-			if err != nil {
-				return 0, p.errf(ln, "expected a whole number for order, found %q", v)
-			}
-			p.l.Order = n
-		case "summary":
-			p.l.Summary = v
-		default:
-			return 0, p.errf(ln, "unknown front matter key %q (want title, id, order, summary)", k)
+		if err := p.frontMatterKey(ln, k, v); err != nil {
+			return 0, err
 		}
 	}
 	return 0, p.errf(len(p.lines), "expected \"---\" to close the front matter")
+}
+
+// frontMatterKey sets the lesson's field k (on line ln) to v.
+func (p *fileParser) frontMatterKey(ln int, k, v string) error {
+	switch k {
+	case "title":
+		if v == "" {
+			return p.errf(ln, "expected a title")
+		}
+		p.l.Title = v
+	case "id":
+		if !idRE.MatchString(v) {
+			return p.errf(ln, "expected an id of lower-case letters, digits and -, found %q", v)
+		}
+		p.l.ID = v
+	case "order":
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return p.errf(ln, "expected a whole number for order, found %q", v)
+		}
+		p.l.Order = n
+	case "summary":
+		p.l.Summary = v
+	default:
+		return p.errf(ln, "unknown front matter key %q (want title, id, order, summary)", k)
+	}
+	return nil
 }
 
 func unquote(s string) string {
@@ -274,83 +305,22 @@ func (p *fileParser) keyValues(first int, body []string) ([]kv, error) {
 	return out, nil
 }
 
+// block parses a scene, check or question block into st; first is the
+// line number of body[0].
 func (p *fileParser) block(st *Step, kind string, first int, body []string) error {
 	switch kind {
 	case "check":
-		if st.Checks != nil || st.Goal != "" {
-			return p.errf(first-1, "expected one check block per step")
-		}
-		for i, raw := range body {
-			ln := first + i
-			line := strings.TrimSpace(raw)
-			if line == "" || strings.HasPrefix(line, "#") {
-				continue
-			}
-			if g, ok := strings.CutPrefix(line, "goal:"); ok {
-				st.Goal = strings.TrimSpace(strings.TrimSpace(st.Goal + " " + strings.TrimSpace(g)))
-				continue
-			}
-			c, err := ParseCheck(line)
-			if err != nil {
-				return p.errf(ln, "%v", err)
-			}
-			if err := p.checkInputs(c, ln); err != nil {
-				return err
-			}
-			st.Checks = append(st.Checks, c)
-		}
-		if len(st.Checks) == 0 {
-			return p.errf(first-1, "expected at least one condition in the check block")
-		}
-		return nil
+		return p.checkBlock(st, first, body)
 	case "question":
 		kvs, err := p.keyValues(first, body)
 		if err != nil {
 			return err
 		}
-		var q Question
-		answer, answerLine := "", first-1
-		seen := map[string]bool{}
-		for _, e := range kvs {
-			if seen[e.key] {
-				return p.errf(e.line, "%q given twice", e.key)
-			}
-			seen[e.key] = true
-			switch e.key {
-			case "ask":
-				q.Ask = e.val
-			case "options":
-				for _, o := range strings.Split(e.val, "|") {
-					if o = strings.TrimSpace(o); o == "" {
-						return p.errf(e.line, "expected options separated by |, found an empty one")
-					}
-					q.Options = append(q.Options, o)
-				}
-				if len(q.Options) < 2 || len(q.Options) > 6 {
-					return p.errf(e.line, "expected 2 to 6 options separated by |, found %d", len(q.Options))
-				}
-			case "answer":
-				answer, answerLine = e.val, e.line
-			case "reveal":
-				q.Reveal = e.val
-			default:
-				return p.errf(e.line, "unknown question key %q (want ask, options, answer, reveal)", e.key)
-			}
-		}
-		switch {
-		case q.Ask == "":
-			return p.errf(first-1, "expected \"ask:\" in the question")
-		case q.Options == nil:
-			return p.errf(first-1, "expected \"options: a | b\" in the question")
-		case answer == "":
-			return p.errf(first-1, "expected \"answer:\" in the question")
-		}
-		q.Answer = slices.IndexFunc(q.Options, func(o string) bool { return strings.EqualFold(o, answer) })
-		if q.Answer < 0 {
-			return p.errf(answerLine, "answer %q is not one of the options (%s)", answer, strings.Join(q.Options, " | "))
+		q, err := p.question(first, kvs)
+		if err != nil {
+			return err
 		}
 		st.Questions = append(st.Questions, q)
-		return nil
 	case "scene":
 		if !st.Scene.IsZero() {
 			return p.errf(first-1, "expected one scene block per step")
@@ -364,143 +334,334 @@ func (p *fileParser) block(st *Step, kind string, first int, body []string) erro
 	return nil
 }
 
+// checkBlock parses a check block: "goal:" lines and one condition per
+// line, all of which must hold.
+func (p *fileParser) checkBlock(st *Step, first int, body []string) error {
+	if st.Checks != nil || st.Goal != "" {
+		return p.errf(first-1, "expected one check block per step")
+	}
+	for i, raw := range body {
+		ln := first + i
+		line := strings.TrimSpace(raw)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if g, ok := strings.CutPrefix(line, "goal:"); ok {
+			st.Goal = strings.TrimSpace(strings.TrimSpace(st.Goal + " " + strings.TrimSpace(g)))
+			continue
+		}
+		c, err := ParseCheck(line)
+		if err != nil {
+			return p.errf(ln, "%v", err)
+		}
+		if err := p.checkInputs(c, ln); err != nil {
+			return err
+		}
+		st.Checks = append(st.Checks, c)
+	}
+	if len(st.Checks) == 0 {
+		return p.errf(first-1, "expected at least one condition in the check block")
+	}
+	return nil
+}
+
+// question parses a question block's keys: ask, options (a | b | …),
+// answer (one of the options) and reveal.
+func (p *fileParser) question(first int, kvs []kv) (Question, error) {
+	var q Question
+	answer, answerLine := "", first-1
+	seen := map[string]bool{}
+	for _, e := range kvs {
+		if seen[e.key] {
+			return q, p.errf(e.line, "%q given twice", e.key)
+		}
+		seen[e.key] = true
+		var err error
+		switch e.key {
+		case "ask":
+			q.Ask = e.val
+		case "options":
+			q.Options, err = p.options(e)
+		case "answer":
+			answer, answerLine = e.val, e.line
+		case "reveal":
+			q.Reveal = e.val
+		default:
+			err = p.errf(e.line, "unknown question key %q (want ask, options, answer, reveal)", e.key)
+		}
+		if err != nil {
+			return q, err
+		}
+	}
+	switch {
+	case q.Ask == "":
+		return q, p.errf(first-1, "expected \"ask:\" in the question")
+	case q.Options == nil:
+		return q, p.errf(first-1, "expected \"options: a | b\" in the question")
+	case answer == "":
+		return q, p.errf(first-1, "expected \"answer:\" in the question")
+	}
+	q.Answer = slices.IndexFunc(q.Options, func(o string) bool { return strings.EqualFold(o, answer) })
+	if q.Answer < 0 {
+		return q, p.errf(answerLine, "answer %q is not one of the options (%s)", answer, strings.Join(q.Options, " | "))
+	}
+	return q, nil
+}
+
+// options splits "a | b | c" into 2 to 6 non-empty options.
+func (p *fileParser) options(e kv) ([]string, error) {
+	var out []string
+	for _, o := range strings.Split(e.val, "|") {
+		if o = strings.TrimSpace(o); o == "" {
+			return nil, p.errf(e.line, "expected options separated by |, found an empty one")
+		}
+		out = append(out, o)
+	}
+	if len(out) < 2 || len(out) > 6 {
+		return nil, p.errf(e.line, "expected 2 to 6 options separated by |, found %d", len(out))
+	}
+	return out, nil
+}
+
+// sceneKey is one key of a scene block: set parses val into s, or returns
+// what it expected instead.
+type sceneKey struct {
+	key string
+	set func(s *Scene, val string) (want string)
+}
+
+// sceneKeys lists the scene keys in the README's order.
+func sceneKeys() []sceneKey {
+	return []sceneKey{
+		{"screen", setScreen}, {"preset", setPreset}, {"focus", setFocus}, {"step", setStep},
+		{"unit", setUnit}, {"weights", setWeights}, {"threshold", setThreshold}, {"inputs", setInputs},
+		{"eta", setEta}, {"batch", setBatch}, {"layers", setLayers}, {"seed", setSeed}, {"reset", setReset},
+	}
+}
+
+// scene parses a scene block's keys into s, then checks them against each
+// other and against the bench problem and screen in force.
 func (p *fileParser) scene(s *Scene, kvs []kv) error {
+	keys := sceneKeys()
 	seen := map[string]bool{}
 	for _, e := range kvs {
 		if seen[e.key] {
 			return p.errf(e.line, "%q given twice", e.key)
 		}
 		seen[e.key] = true
-		bad := func(want string) error { return p.errf(e.line, "%s: expected %s, found %q", e.key, want, e.val) }
-		switch e.key {
-		case "screen":
-			if e.val != "bench" && e.val != "trainer" {
-				return bad("bench or trainer")
-			}
-			s.Screen = e.val
-			p.screen = e.val
-		case "preset":
-			if !idRE.MatchString(e.val) {
-				return bad("a preset name such as vacation or xor")
-			}
-			s.Preset = e.val
-			p.preset = e.val
-		case "focus":
-			s.Focus = e.val
-		case "step":
-			if gs := network.GranularityNames(); !slices.Contains(gs, e.val) {
-				return bad(strings.Join(gs, ", "))
-			}
-			s.Step = e.val
-		case "unit":
-			if e.val != "step" && e.val != "sigmoid" {
-				return bad("step or sigmoid")
-			}
-			s.Unit = e.val
-		case "weights", "inputs":
-			v, err := floats(e.val)
-			if err != nil || len(v) == 0 || len(v) > 16 {
-				return bad("numbers separated by spaces or commas")
-			}
-			if e.key == "weights" {
-				s.Weights = v
-			} else {
-				for _, x := range v {
-					if x != 0 && x != 1 {
-						return bad("0s and 1s")
-					}
-				}
-				s.Inputs = v
-			}
-		case "threshold":
-			v, err := floats(e.val)
-			if err != nil || len(v) != 1 {
-				return bad("a number")
-			}
-			s.Threshold = &v[0]
-		case "eta":
-			v, err := floats(e.val)
-			if err != nil || len(v) != 1 || v[0] <= 0 || v[0] > 100 {
-				return bad("a learning rate in (0, 100]")
-			}
-			s.Eta = v[0]
-		case "batch":
-			n, err := strconv.Atoi(e.val)
-			if err != nil || n < 1 || n > 1e6 {
-				return bad("a whole number ≥ 1")
-			}
-			s.Batch = n
-		case "layers":
-			v, err := floats(e.val)
-			if err != nil || len(v) < 2 || len(v) > 8 {
-				return bad("2 to 8 layer sizes, e.g. 2 3 1")
-			}
-			for _, x := range v {
-				if x != float64(int(x)) || x < 1 || x > 1024 {
-					return bad("whole layer sizes from 1 to 1024")
-				}
-				s.Layers = append(s.Layers, int(x))
-			}
-		case "reset":
-			if e.val != "true" && e.val != "false" {
-				return bad("true or false")
-			}
-			s.Reset = e.val == "true"
-		case "seed":
-			n, err := strconv.ParseUint(e.val, 10, 64)
-			if err != nil {
-				return bad("a whole number ≥ 0")
-			}
-			s.Seed = n
-		default:
-			return p.errf(e.line, "unknown scene key %q (want screen, preset, focus, step, unit, weights, threshold, inputs, eta, batch, layers, seed, reset)", e.key)
-		}
-	}
-	if s.Preset != "" && p.screen == "bench" {
-		if _, err := bench.ProblemByName(s.Preset); err != nil {
-			line := kvs[0].line
-			for _, e := range kvs {
-				if e.key == "preset" {
-					line = e.line
-				}
-			}
+		i := slices.IndexFunc(keys, func(k sceneKey) bool { return k.key == e.key })
+		if i < 0 {
 			var names []string
-			for _, pr := range bench.Problems() {
-				names = append(names, pr.Name)
+			for _, k := range keys {
+				names = append(names, k.key)
 			}
-			return p.errf(line, "preset: the bench has no problem %q (want %s)", s.Preset, strings.Join(names, ", "))
+			return p.errf(e.line, "unknown scene key %q (want %s)", e.key, strings.Join(names, ", "))
+		}
+		if want := keys[i].set(s, e.val); want != "" {
+			return p.errf(e.line, "%s: expected %s, found %q", e.key, want, e.val)
 		}
 	}
-	if s.Focus != "" {
-		line := kvs[0].line
-		for _, e := range kvs {
-			if e.key == "focus" {
-				line = e.line
-			}
-		}
-		trainerForm := focusRE.MatchString(s.Focus)
-		n, err := strconv.Atoi(s.Focus)
-		benchForm := s.Focus == "threshold" || err == nil && n >= 1
-		switch {
-		case p.screen == "trainer" && !trainerForm:
-			return p.errf(line, "focus: expected layer/neuron on the trainer, e.g. 1/0, found %q", s.Focus)
-		case p.screen == "bench" && !benchForm:
-			return p.errf(line, "focus: expected a weight 1..n or threshold on the bench, found %q", s.Focus)
-		case !trainerForm && !benchForm:
-			return p.errf(line, "focus: expected a weight 1..n, threshold, or layer/neuron, found %q", s.Focus)
-		}
-		if pr, err := bench.ProblemByName(p.preset); err == nil && p.screen != "trainer" && s.Focus != "threshold" && n > len(pr.Inputs)+1 {
-			return p.errf(line, "focus: %s has %d weights, found %q", p.preset, len(pr.Inputs), s.Focus)
+	if s.Screen != "" {
+		p.screen = s.Screen
+	}
+	if s.Preset != "" {
+		p.preset = s.Preset
+	}
+	if err := p.checkBenchPreset(s, kvs); err != nil {
+		return err
+	}
+	if err := p.checkFocus(s, kvs); err != nil {
+		return err
+	}
+	return p.checkBenchSizes(s, kvs)
+}
+
+func setScreen(s *Scene, v string) string {
+	if v != "bench" && v != "trainer" {
+		return "bench or trainer"
+	}
+	s.Screen = v
+	return ""
+}
+
+func setPreset(s *Scene, v string) string {
+	if !idRE.MatchString(v) {
+		return "a preset name such as vacation or xor"
+	}
+	s.Preset = v
+	return ""
+}
+
+func setFocus(s *Scene, v string) string {
+	s.Focus = v // checked against the screen once the block is read
+	return ""
+}
+
+func setStep(s *Scene, v string) string {
+	if gs := network.GranularityNames(); !slices.Contains(gs, v) {
+		return strings.Join(gs, ", ")
+	}
+	s.Step = v
+	return ""
+}
+
+func setUnit(s *Scene, v string) string {
+	if v != "step" && v != "sigmoid" {
+		return "step or sigmoid"
+	}
+	s.Unit = v
+	return ""
+}
+
+// benchValues parses 1 to 16 numbers (bench weights or inputs).
+func benchValues(v string) ([]float64, bool) {
+	x, err := floats(v)
+	return x, err == nil && len(x) > 0 && len(x) <= 16
+}
+
+func setWeights(s *Scene, v string) string {
+	x, ok := benchValues(v)
+	if !ok {
+		return "numbers separated by spaces or commas"
+	}
+	s.Weights = x
+	return ""
+}
+
+func setInputs(s *Scene, v string) string {
+	x, ok := benchValues(v)
+	if !ok {
+		return "numbers separated by spaces or commas"
+	}
+	for _, xi := range x {
+		if xi != 0 && xi != 1 {
+			return "0s and 1s"
 		}
 	}
-	if pr, err := bench.ProblemByName(s.Preset); err == nil && s.Screen != "trainer" {
-		n := len(pr.Inputs)
-		if s.Weights != nil && len(s.Weights) != n {
-			return p.errf(kvs[0].line, "weights: expected %d numbers for %s", n, s.Preset)
+	s.Inputs = x
+	return ""
+}
+
+func setThreshold(s *Scene, v string) string {
+	x, err := floats(v)
+	if err != nil || len(x) != 1 {
+		return "a number"
+	}
+	s.Threshold = &x[0]
+	return ""
+}
+
+func setEta(s *Scene, v string) string {
+	x, err := floats(v)
+	if err != nil || len(x) != 1 || x[0] <= 0 || x[0] > 100 {
+		return "a learning rate in (0, 100]"
+	}
+	s.Eta = x[0]
+	return ""
+}
+
+func setBatch(s *Scene, v string) string {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 1e6 {
+		return "a whole number ≥ 1"
+	}
+	s.Batch = n
+	return ""
+}
+
+func setLayers(s *Scene, v string) string {
+	x, err := floats(v)
+	if err != nil || len(x) < 2 || len(x) > 8 {
+		return "2 to 8 layer sizes, e.g. 2 3 1"
+	}
+	for _, xi := range x {
+		if xi != float64(int(xi)) || xi < 1 || xi > 1024 {
+			return "whole layer sizes from 1 to 1024"
 		}
-		if s.Inputs != nil && len(s.Inputs) != n {
-			return p.errf(kvs[0].line, "inputs: expected %d values for %s", n, s.Preset)
+		s.Layers = append(s.Layers, int(xi))
+	}
+	return ""
+}
+
+func setSeed(s *Scene, v string) string {
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err != nil {
+		return "a whole number ≥ 0"
+	}
+	s.Seed = n
+	return ""
+}
+
+func setReset(s *Scene, v string) string {
+	if v != "true" && v != "false" {
+		return "true or false"
+	}
+	s.Reset = v == "true"
+	return ""
+}
+
+// lineOf is the line of key in kvs, or the block's first line.
+func lineOf(kvs []kv, key string) int {
+	line := kvs[0].line
+	for _, e := range kvs {
+		if e.key == key {
+			line = e.line
 		}
+	}
+	return line
+}
+
+// checkBenchPreset: on the bench, the preset is one of its problems.
+func (p *fileParser) checkBenchPreset(s *Scene, kvs []kv) error {
+	if s.Preset == "" || p.screen != "bench" {
+		return nil
+	}
+	if _, err := bench.ProblemByName(s.Preset); err == nil {
+		return nil
+	}
+	var names []string
+	for _, pr := range bench.Problems() {
+		names = append(names, pr.Name)
+	}
+	return p.errf(lineOf(kvs, "preset"), "preset: the bench has no problem %q (want %s)", s.Preset, strings.Join(names, ", "))
+}
+
+// checkFocus: the focus has the screen's form (trainer: layer/neuron;
+// bench: a weight 1..n or threshold) and names a weight the problem has.
+func (p *fileParser) checkFocus(s *Scene, kvs []kv) error {
+	if s.Focus == "" {
+		return nil
+	}
+	line := lineOf(kvs, "focus")
+	trainerForm := focusRE.MatchString(s.Focus)
+	n, err := strconv.Atoi(s.Focus)
+	benchForm := s.Focus == "threshold" || err == nil && n >= 1
+	switch {
+	case p.screen == "trainer" && !trainerForm:
+		return p.errf(line, "focus: expected layer/neuron on the trainer, e.g. 1/0, found %q", s.Focus)
+	case p.screen == "bench" && !benchForm:
+		return p.errf(line, "focus: expected a weight 1..n or threshold on the bench, found %q", s.Focus)
+	case !trainerForm && !benchForm:
+		return p.errf(line, "focus: expected a weight 1..n, threshold, or layer/neuron, found %q", s.Focus)
+	}
+	if pr, err := bench.ProblemByName(p.preset); err == nil && p.screen != "trainer" && s.Focus != "threshold" && n > len(pr.Inputs)+1 {
+		return p.errf(line, "focus: %s has %d weights, found %q", p.preset, len(pr.Inputs), s.Focus)
+	}
+	return nil
+}
+
+// checkBenchSizes: bench weights and inputs match the problem's inputs.
+func (p *fileParser) checkBenchSizes(s *Scene, kvs []kv) error {
+	pr, err := bench.ProblemByName(s.Preset)
+	if err != nil || s.Screen == "trainer" {
+		return nil
+	}
+	n := len(pr.Inputs)
+	if s.Weights != nil && len(s.Weights) != n {
+		return p.errf(kvs[0].line, "weights: expected %d numbers for %s", n, s.Preset)
+	}
+	if s.Inputs != nil && len(s.Inputs) != n {
+		return p.errf(kvs[0].line, "inputs: expected %d values for %s", n, s.Preset)
 	}
 	return nil
 }

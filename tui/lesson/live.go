@@ -33,36 +33,55 @@ func (l Live) Var(name string) (Value, bool) {
 		return Str(l.Preset), l.Preset != ""
 	}
 	if l.Bench != nil {
-		if id, ok := strings.CutPrefix(name, "input."); ok {
-			for k, in := range l.Bench.Problem().Inputs {
-				if in.ID == id {
-					return Num(l.Bench.Inputs()[k]), true
-				}
-			}
-			return Value{}, false
-		}
-		switch name {
-		case "unit":
-			return Str(l.Bench.Unit().String()), true
-		case "wrong":
-			return Num(float64(l.Bench.Wrong())), true
+		if v, ok, known := l.benchVar(name); known {
+			return v, ok
 		}
 	}
 	if l.onBench() {
-		switch name {
-		case "status":
-			return Str(l.Bench.Status().String()), true
-		case "epoch":
-			return Num(float64(l.Bench.Epoch())), true
-		case "steps":
-			return Num(float64(l.Bench.Steps())), true
+		return l.benchProgress(name)
+	}
+	if l.Stepper == nil {
+		return Value{}, false
+	}
+	return trainerVar(l.Stepper, name)
+}
+
+// benchVar reads the bench's inputs, unit and wrong rows; known is false
+// for any other name.
+func (l Live) benchVar(name string) (v Value, ok, known bool) {
+	if id, isInput := strings.CutPrefix(name, "input."); isInput {
+		for k, in := range l.Bench.Problem().Inputs {
+			if in.ID == id {
+				return Num(l.Bench.Inputs()[k]), true, true
+			}
 		}
-		return Value{}, false
+		return Value{}, false, true
 	}
-	s := l.Stepper
-	if s == nil {
-		return Value{}, false
+	switch name {
+	case "unit":
+		return Str(l.Bench.Unit().String()), true, true
+	case "wrong":
+		return Num(float64(l.Bench.Wrong())), true, true
 	}
+	return Value{}, false, false
+}
+
+// benchProgress reads the bench's status, epoch and steps.
+func (l Live) benchProgress(name string) (Value, bool) {
+	switch name {
+	case "status":
+		return Str(l.Bench.Status().String()), true
+	case "epoch":
+		return Num(float64(l.Bench.Epoch())), true
+	case "steps":
+		return Num(float64(l.Bench.Steps())), true
+	}
+	return Value{}, false
+}
+
+// trainerVar reads the trainer's position, hyperparameters and the last
+// epoch's metrics from its Stepper.
+func trainerVar(s *network.Stepper, name string) (Value, bool) {
 	pos := s.Pos()
 	h := s.Hyper()
 	switch name {
@@ -83,18 +102,23 @@ func (l Live) Var(name string) (Value, bool) {
 	case "batch":
 		return Num(float64(h.Batch)), true
 	case "loss", "accuracy", "test_loss", "test_accuracy":
-		hist := s.History()
-		if len(hist) == 0 {
-			return Value{}, false
-		}
-		e := hist[len(hist)-1]
-		v := map[string]float64{"loss": e.TrainLoss, "accuracy": e.TrainAcc, "test_loss": e.TestLoss, "test_accuracy": e.TestAcc}[name]
-		if v != v { // NaN: no test set
-			return Value{}, false
-		}
-		return Num(v), true
+		return epochVar(s.History(), name)
 	}
 	return Value{}, false
+}
+
+// epochVar is a metric of the last epoch in hist (none before the first
+// epoch ends, or without a test set).
+func epochVar(hist []network.EpochStats, name string) (Value, bool) {
+	if len(hist) == 0 {
+		return Value{}, false
+	}
+	e := hist[len(hist)-1]
+	v := map[string]float64{"loss": e.TrainLoss, "accuracy": e.TrainAcc, "test_loss": e.TestLoss, "test_accuracy": e.TestAcc}[name]
+	if v != v { // NaN: no test set
+		return Value{}, false
+	}
+	return Num(v), true
 }
 
 // Inputs implements State.

@@ -450,111 +450,152 @@ func (m Model) View(w, h int) string {
 		return ""
 	}
 	s := m.styles
-	l := m.lessons[m.li]
 	st := m.step()
-	lp := m.progress.Lessons[l.ID]
-	right, asked := lp.Score()
-
-	head := s.Title.Render(fmt.Sprintf("Lesson %d/%d · %s", m.li+1, len(m.lessons), l.Title))
-	info := fmt.Sprintf("step %d/%d", m.si+1, len(l.Steps))
-	if asked > 0 {
-		info += fmt.Sprintf(" · predictions %d/%d right", right, asked)
-	}
-	header := []string{pad(head, s.Dim.Render(info), w), s.Bold.Render("▌ " + st.Title)}
-
-	var foot []string
-	wrap := func(style lipgloss.Style, t string) {
-		for _, ln := range strings.Split(ansi.Wordwrap(t, w, ""), "\n") {
-			foot = append(foot, style.Render(ln))
-		}
-	}
-	switch m.stage {
-	case predicting:
-		q := st.Questions[m.qi]
-		tag := "Predict"
-		if len(st.Questions) > 1 {
-			tag = fmt.Sprintf("Predict (%d/%d)", m.qi+1, len(st.Questions))
-		}
-		wrap(s.Accent, tag+": "+q.Ask)
-		var opts []string
-		for i, o := range q.Options {
-			t := fmt.Sprintf("%c) %s", 'a'+i, o)
-			if i == m.sel {
-				t = s.Selected.Render("▸ " + t)
-			} else {
-				t = "  " + t
-			}
-			opts = append(opts, t)
-		}
-		wrap(lipgloss.NewStyle(), strings.Join(opts, "   "))
-		foot = append(foot, s.Dim.Render("answer with "+letters(len(q.Options))+" or ↑↓ enter, before you step"))
-	case doing:
-		goal := st.Goal
-		if goal == "" {
-			goal = "reach the checkpoint"
-		}
-		if len(st.Checks) == 0 {
-			foot = append(foot, s.Dim.Render("read, then pgdn for the next step"))
-			break
-		}
-		wrap(s.Accent, "☐ Goal: "+goal)
-		if m.why != "" {
-			wrap(s.Dim, "  ("+m.why+")")
-		}
-	case done:
-		if len(st.Checks) > 0 {
-			wrap(s.OK, "✓ Checkpoint reached: "+st.Goal)
-		}
-		for i, q := range st.Questions {
-			if i >= len(m.answers) {
-				break
-			}
-			a := m.answers[i]
-			verdict := s.OK.Render("right")
-			if a != q.Answer {
-				verdict = s.Warn.Render("not quite: it's " + q.Options[q.Answer])
-			}
-			line := fmt.Sprintf("You predicted %s — %s.", q.Options[a], verdict)
-			if q.Reveal != "" {
-				line += " " + q.Reveal
-			}
-			wrap(lipgloss.NewStyle(), line)
-		}
-		if m.si == len(l.Steps)-1 {
-			msg := "Lesson complete!"
-			if asked > 0 {
-				msg += fmt.Sprintf(" %d of %d predictions right.", right, asked)
-			}
-			if m.li+1 < len(m.lessons) {
-				msg += " pgdn: next lesson."
-			}
-			wrap(s.OK, msg)
-		} else {
-			foot = append(foot, s.Dim.Render("pgdn/ctrl+n: next step"))
-		}
-	}
-	if m.note != "" {
-		wrap(s.Warn, m.note)
-	}
-
+	info := m.stepInfo()
+	header := []string{pad(m.lessonTitle(), s.Dim.Render(info), w), s.Bold.Render("▌ " + st.Title)}
+	foot := m.footer(w)
 	avail := h - len(header) - len(foot) - 1
 	if avail < 2 {
 		// short on rows: one header line, then the question or the goal
 		head := s.Title.Render(fmt.Sprintf("Lesson %d/%d", m.li+1, len(m.lessons))) + " · " + s.Bold.Render(st.Title)
 		return clip(append([]string{pad(head, s.Dim.Render(info), w)}, foot...), w, h)
 	}
-	body := strings.Split(m.text(st, w), "\n")
-	{
-		off := min(m.scroll, max(0, len(body)-avail))
-		body = body[off:]
-		if len(body) > avail {
-			body = append(body[:avail-1], s.Dim.Render(fmt.Sprintf("… ctrl+d for more (%d lines)", len(body)-avail+1)))
-		}
-	}
-	lines := append(header, body...)
+	lines := append(header, m.body(w, avail)...)
 	lines = append(lines, "")
 	lines = append(lines, foot...)
 	return clip(lines, w, h)
+}
+
+// lessonTitle: "Lesson 2/6 · Networks".
+func (m Model) lessonTitle() string {
+	return m.styles.Title.Render(fmt.Sprintf("Lesson %d/%d · %s", m.li+1, len(m.lessons), m.lessons[m.li].Title))
+}
+
+// stepInfo: "step 3/7 · predictions 2/3 right".
+func (m Model) stepInfo() string {
+	l := m.lessons[m.li]
+	info := fmt.Sprintf("step %d/%d", m.si+1, len(l.Steps))
+	if right, asked := m.progress.Lessons[l.ID].Score(); asked > 0 {
+		info += fmt.Sprintf(" · predictions %d/%d right", right, asked)
+	}
+	return info
+}
+
+// body is the step's rendered text scrolled to m.scroll, in at most avail
+// lines (the last says how many more there are).
+func (m Model) body(w, avail int) []string {
+	body := strings.Split(m.text(m.step(), w), "\n")
+	off := min(m.scroll, max(0, len(body)-avail))
+	body = body[off:]
+	if len(body) > avail {
+		body = append(body[:avail-1], m.styles.Dim.Render(fmt.Sprintf("… ctrl+d for more (%d lines)", len(body)-avail+1)))
+	}
+	return body
+}
+
+// wrapped word-wraps t to w cells and styles each line.
+func wrapped(style lipgloss.Style, t string, w int) []string {
+	var out []string
+	for _, ln := range strings.Split(ansi.Wordwrap(t, w, ""), "\n") {
+		out = append(out, style.Render(ln))
+	}
+	return out
+}
+
+// footer is what the learner does next, by stage: the question, the goal,
+// or the checkpoint and the answers revealed; then any note.
+func (m Model) footer(w int) []string {
+	var foot []string
+	switch m.stage {
+	case predicting:
+		foot = m.questionFoot(w)
+	case doing:
+		foot = m.goalFoot(w)
+	case done:
+		foot = m.revealFoot(w)
+	}
+	if m.note != "" {
+		foot = append(foot, wrapped(m.styles.Warn, m.note, w)...)
+	}
+	return foot
+}
+
+// questionFoot: "Predict (1/2): …", the options, how to answer.
+func (m Model) questionFoot(w int) []string {
+	s, st := m.styles, m.step()
+	q := st.Questions[m.qi]
+	tag := "Predict"
+	if len(st.Questions) > 1 {
+		tag = fmt.Sprintf("Predict (%d/%d)", m.qi+1, len(st.Questions))
+	}
+	foot := wrapped(s.Accent, tag+": "+q.Ask, w)
+	var opts []string
+	for i, o := range q.Options {
+		t := fmt.Sprintf("%c) %s", 'a'+i, o)
+		if i == m.sel {
+			t = s.Selected.Render("▸ " + t)
+		} else {
+			t = "  " + t
+		}
+		opts = append(opts, t)
+	}
+	foot = append(foot, wrapped(lipgloss.NewStyle(), strings.Join(opts, "   "), w)...)
+	return append(foot, s.Dim.Render("answer with "+letters(len(q.Options))+" or ↑↓ enter, before you step"))
+}
+
+// goalFoot: "☐ Goal: …" and why it can't be decided yet (a step without
+// a checkpoint: read, then pgdn).
+func (m Model) goalFoot(w int) []string {
+	s, st := m.styles, m.step()
+	if len(st.Checks) == 0 {
+		return []string{s.Dim.Render("read, then pgdn for the next step")}
+	}
+	goal := st.Goal
+	if goal == "" {
+		goal = "reach the checkpoint"
+	}
+	foot := wrapped(s.Accent, "☐ Goal: "+goal, w)
+	if m.why != "" {
+		foot = append(foot, wrapped(s.Dim, "  ("+m.why+")", w)...)
+	}
+	return foot
+}
+
+// revealFoot: the checkpoint reached, each prediction against its answer
+// and reveal, then the way on (or the lesson's score at its end).
+func (m Model) revealFoot(w int) []string {
+	s, st := m.styles, m.step()
+	var foot []string
+	if len(st.Checks) > 0 {
+		foot = wrapped(s.OK, "✓ Checkpoint reached: "+st.Goal, w)
+	}
+	for i, q := range st.Questions {
+		if i >= len(m.answers) {
+			break
+		}
+		a := m.answers[i]
+		verdict := s.OK.Render("right")
+		if a != q.Answer {
+			verdict = s.Warn.Render("not quite: it's " + q.Options[q.Answer])
+		}
+		line := fmt.Sprintf("You predicted %s — %s.", q.Options[a], verdict)
+		if q.Reveal != "" {
+			line += " " + q.Reveal
+		}
+		foot = append(foot, wrapped(lipgloss.NewStyle(), line, w)...)
+	}
+	l := m.lessons[m.li]
+	if m.si < len(l.Steps)-1 {
+		return append(foot, s.Dim.Render("pgdn/ctrl+n: next step"))
+	}
+	msg := "Lesson complete!"
+	if right, asked := m.progress.Lessons[l.ID].Score(); asked > 0 {
+		msg += fmt.Sprintf(" %d of %d predictions right.", right, asked)
+	}
+	if m.li+1 < len(m.lessons) {
+		msg += " pgdn: next lesson."
+	}
+	return append(foot, wrapped(s.OK, msg, w)...)
 }
 
 // clip keeps the first h lines, each cut to w cells, joined.
