@@ -568,3 +568,43 @@ func BenchmarkView(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/frame")
 	})
 }
+
+// A save replaces the file whole (mode 0600, no temp file left); a save
+// that cannot write keeps the old progress and says why.
+func TestSaveReplacesWhole(t *testing.T) {
+	dir := t.TempDir()
+	p := &Progress{Version: 1, Lessons: map[string]*LessonProgress{"perceptron": {Step: 2, Reached: 2}}}
+	if err := p.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	p.Lessons["perceptron"].Step = 3
+	if err := p.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	got, err := LoadProgress(dir)
+	if err != nil || got.Lessons["perceptron"].Step != 3 {
+		t.Fatalf("reloaded %+v, %v", got, err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 || entries[0].Name() != ProgressFile {
+		t.Errorf("state dir holds %v, want only %s", entries, ProgressFile)
+	}
+	if fi, err := os.Stat(filepath.Join(dir, ProgressFile)); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, %v; want 0600", fi.Mode(), err)
+	}
+	if os.Getuid() == 0 {
+		return // root writes into a read-only directory
+	}
+	if err := os.Chmod(dir, 0o500); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chmod(dir, 0o700)
+	p.Lessons["perceptron"].Step = 4
+	err = p.Save(dir)
+	if err == nil || !strings.Contains(err.Error(), "lesson: save progress") {
+		t.Fatalf("save into a read-only dir: %v", err)
+	}
+	if got, _ := LoadProgress(dir); got.Lessons["perceptron"].Step != 3 {
+		t.Errorf("a failed save changed the progress on disk: step %d", got.Lessons["perceptron"].Step)
+	}
+}

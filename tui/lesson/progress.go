@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 )
 
 // ProgressFile is the file name under the state directory.
@@ -100,7 +101,10 @@ func (p *Progress) Clone() *Progress {
 	return c
 }
 
-// Save writes dir/progress.json atomically: a temp file in dir, then rename.
+// Save writes dir/progress.json atomically and durably: a temp file in
+// dir, fsynced, renamed over the old file, then the directory fsynced so
+// the rename itself survives a crash. A reader sees the old progress or
+// the new, whole; a failed save leaves the old file and no temp file.
 func (p *Progress) Save(dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("lesson: save progress: %w", err)
@@ -109,22 +113,50 @@ func (p *Progress) Save(dir string) error {
 	if err != nil {
 		return fmt.Errorf("lesson: save progress: %w", err)
 	}
-	f, err := os.CreateTemp(dir, ".progress-*.json")
-	if err != nil {
+	if err := replaceFile(dir, ProgressFile, append(data, '\n')); err != nil {
 		return fmt.Errorf("lesson: save progress: %w", err)
 	}
-	tmp := f.Name()
-	_, werr := f.Write(append(data, '\n'))
-	cerr := f.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, filepath.Join(dir, ProgressFile))
-	}
-	if werr != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("lesson: save progress: %w", werr)
-	}
 	return nil
+}
+
+// replaceFile writes data to dir/name through a synced temp file (mode
+// 0600) and a rename, then syncs dir.
+func replaceFile(dir, name string, data []byte) error {
+	f, err := os.CreateTemp(dir, ".progress-*.json")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, filepath.Join(dir, name))
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return syncDir(dir)
+}
+
+// syncDir fsyncs a directory, making a rename in it durable. Windows
+// cannot open a directory for syncing; there it is a no-op.
+func syncDir(dir string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
