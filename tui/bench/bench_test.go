@@ -11,33 +11,10 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"backprop/datasets"
+	"backprop/internal/testkit"
 	"backprop/network"
 	"backprop/themes"
 )
-
-// keyMsg builds the key press that k names ("1", "tab", "shift+right", …).
-func keyMsg(k string) tea.KeyPressMsg {
-	special := map[string]rune{
-		"tab": tea.KeyTab, "enter": tea.KeyEnter, "esc": tea.KeyEscape, "backspace": tea.KeyBackspace,
-		"up": tea.KeyUp, "down": tea.KeyDown, "left": tea.KeyLeft, "right": tea.KeyRight,
-		"pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown, "space": tea.KeySpace,
-	}
-	var mod tea.KeyMod
-	name := k
-	if rest, ok := strings.CutPrefix(k, "shift+"); ok {
-		mod, name = tea.ModShift, rest
-	} else if rest, ok := strings.CutPrefix(k, "ctrl+"); ok {
-		mod, name = tea.ModCtrl, rest
-	}
-	if c, ok := special[name]; ok {
-		return tea.KeyPressMsg{Code: c, Mod: mod}
-	}
-	r := []rune(name)[0]
-	if mod != 0 {
-		return tea.KeyPressMsg{Code: r, Mod: mod}
-	}
-	return tea.KeyPressMsg{Code: r, Text: name}
-}
 
 // press sends keys separated by spaces; "space" is the space bar.
 func press(t *testing.T, m Model, keys string) (Model, []tea.Msg) {
@@ -45,7 +22,7 @@ func press(t *testing.T, m Model, keys string) (Model, []tea.Msg) {
 	var msgs []tea.Msg
 	for _, k := range strings.Fields(keys) {
 		var cmd tea.Cmd
-		m, cmd = m.Update(keyMsg(k))
+		m, cmd = m.Update(testkit.Key(k))
 		if cmd != nil {
 			msgs = append(msgs, cmd())
 		}
@@ -64,8 +41,8 @@ func newBench(t *testing.T, problem string) Model {
 
 func TestKeySpelling(t *testing.T) {
 	for _, k := range []string{"1", "tab", "shift+tab", "shift+right", "space", "R", "enter", "backspace", "ctrl+z"} {
-		if got := keyMsg(k).String(); got != k {
-			t.Errorf("keyMsg(%q).String() = %q", k, got)
+		if got := testkit.Key(k).String(); got != k {
+			t.Errorf("testkit.Key(%q).String() = %q", k, got)
 		}
 	}
 }
@@ -431,7 +408,7 @@ func BenchmarkView(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			m, _ = m.Update(keyMsg("s"))
+			m, _ = m.Update(testkit.Key("s"))
 			b.ReportAllocs()
 			for b.Loop() {
 				_ = m.View(80, 24)

@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"backprop/datasets"
+	"backprop/internal/testkit"
 	"backprop/network"
 )
 
@@ -87,7 +88,7 @@ func TestTrainerLessonsRealEngine(t *testing.T) {
 			l, _ := m.Lesson()
 			for si, step := range l.Steps {
 				for range step.Questions {
-					m, _ = m.Update(keyMsg("a"))
+					m, _ = m.Update(testkit.Key("a"))
 				}
 				sync()
 				n := 0
@@ -102,7 +103,7 @@ func TestTrainerLessonsRealEngine(t *testing.T) {
 				}
 				t.Logf("%s/%d %q: %d × %v", tt.id, si, step.Title, n, tt.g[si])
 				var cmd tea.Cmd
-				m, cmd = m.Update(keyMsg("pgdown"))
+				m, cmd = m.Update(testkit.Key("pgdown"))
 				run(cmd)
 			}
 		})

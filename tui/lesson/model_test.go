@@ -12,33 +12,10 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
+	"backprop/internal/testkit"
 	"backprop/themes"
 	"backprop/tui/bench"
 )
-
-// keyMsg builds the key press that k names ("a", "pgdown", "shift+right", …).
-func keyMsg(k string) tea.KeyPressMsg {
-	special := map[string]rune{
-		"tab": tea.KeyTab, "enter": tea.KeyEnter, "esc": tea.KeyEscape, "backspace": tea.KeyBackspace,
-		"up": tea.KeyUp, "down": tea.KeyDown, "left": tea.KeyLeft, "right": tea.KeyRight,
-		"pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown, "space": tea.KeySpace,
-	}
-	var mod tea.KeyMod
-	name := k
-	if rest, ok := strings.CutPrefix(k, "shift+"); ok {
-		mod, name = tea.ModShift, rest
-	} else if rest, ok := strings.CutPrefix(k, "ctrl+"); ok {
-		mod, name = tea.ModCtrl, rest
-	}
-	if c, ok := special[name]; ok {
-		return tea.KeyPressMsg{Code: c, Mod: mod}
-	}
-	r := []rune(name)[0]
-	if mod != 0 {
-		return tea.KeyPressMsg{Code: r, Mod: mod}
-	}
-	return tea.KeyPressMsg{Code: r, Text: name}
-}
 
 // app is a fake of the core: a real bench, trainer variables set by the
 // script, and the lesson. It routes keys as the core must: to the lesson
@@ -168,7 +145,7 @@ func (a *app) sync() {
 
 // key routes one key press like the core.
 func (a *app) key(k string) {
-	msg := keyMsg(k)
+	msg := testkit.Key(k)
 	var cmd tea.Cmd
 	if a.lesson.HandlesKey(msg) {
 		a.lesson, cmd = a.lesson.Update(msg)
@@ -515,9 +492,9 @@ func TestGoldenStep(t *testing.T) {
 
 func TestZeroModel(t *testing.T) {
 	var m Model
-	m, _ = m.Update(keyMsg("a"))
+	m, _ = m.Update(testkit.Key("a"))
 	m, _ = m.Sync(nil)
-	if m.View(80, 24) != "" || m.HandlesKey(keyMsg("a")) || m.Init() != nil || m.Index() != nil {
+	if m.View(80, 24) != "" || m.HandlesKey(testkit.Key("a")) || m.Init() != nil || m.Index() != nil {
 		t.Error("zero Model does something")
 	}
 	if l, _ := m.Lesson(); l != nil {

@@ -1,6 +1,10 @@
 package lesson
 
-import "testing"
+import (
+	"testing"
+
+	"backprop/internal/testkit"
+)
 
 // A checkpoint is judged only once the step's scene is in place: the app
 // syncs right after the key that moved on, before it has run the SceneMsg,
@@ -16,7 +20,7 @@ func TestSyncWaitsForScene(t *testing.T) {
 	}
 	// pgdown to "OR by hand" (check: wrong == 0), then sync as the app does
 	// before the scene (OR, weights 0) has been applied
-	m, sceneCmd := a.lesson.Update(keyMsg("pgdown"))
+	m, sceneCmd := a.lesson.Update(testkit.Key("pgdown"))
 	m, _ = m.Sync(a.State())
 	if m.StepDone() {
 		t.Fatal("checkpoint judged against the previous step's bench (AND, wrong == 0)")

@@ -1,0 +1,10 @@
+package testkit
+
+import "testing"
+
+// PaneWithTB returns p reporting to tb (to test how waits fail).
+func PaneWithTB(p *Pane, tb testing.TB) *Pane {
+	x := *p.x
+	x.tb = tb
+	return &Pane{x: &x, Target: p.Target}
+}
