@@ -5,6 +5,7 @@ import (
 
 	"backprop/cli/setup"
 	"backprop/datasets"
+	"backprop/internal/testkit"
 	"backprop/network"
 )
 
@@ -14,7 +15,7 @@ import (
 // the per-epoch evaluation is not timed (keep b.N ≤ 50,000, e.g.
 // -benchtime 40000x). Compare samples/s with the reference's "vec" mode.
 func BenchmarkTrainRealMNIST(b *testing.B) {
-	benchTrain(b, datasets.Spec{Name: "idx:" + mnistDir(b), Seed: 1}, []int{784, 30, 10})
+	benchTrain(b, datasets.Spec{Name: "idx:" + testkit.MNISTDir(b), Seed: 1}, []int{784, 30, 10})
 }
 
 // BenchmarkTrainDigits is the same on the embedded 8×8 digits, [64,30,10]

