@@ -1,11 +1,3 @@
-// Package lesson runs guided lessons: Markdown files with front matter, each
-// a list of steps that set a scene (SceneMsg, applied by the app), show text
-// rendered with glamour, ask predict-then-reveal questions, and wait for a
-// checkpoint — a condition on the live State — before moving on. Progress is
-// saved per user as JSON under the XDG state directory.
-//
-// The app embeds a Model and, after every update of its own state, calls
-// Sync with a State (Live) so checkpoints are re-evaluated.
 package lesson
 
 import (

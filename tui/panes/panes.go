@@ -1,17 +1,3 @@
-// Package panes draws the trainer's panes as pure functions of an Input:
-// each returns a string of exactly Input.W × Input.H cells (lines joined by
-// "\n", every line exactly W cells wide), with ANSI styling from the themes
-// package. They read the engine's Trace and never recompute it; the only
-// network evaluations are the decision-boundary grid and the confusion
-// matrix, which are memoised in a caller-owned Cache.
-//
-// # Invariants
-//
-//   - No package-level mutable state; a Cache belongs to one session.
-//   - Any Input is drawable: nil Net, Trace, Data or Styles, zero or tiny
-//     sizes, NaN values. Nothing panics.
-//   - Every glyph drawn is one cell wide, so a pane is W×H by construction
-//     (the tests measure it with ansi.StringWidth).
 package panes
 
 import (
