@@ -105,11 +105,24 @@ func grid(in Input, gw, gh int) ([]int, []float64) {
 		}
 	}
 	cw, ch := (gw+scale-1)/scale, (gh+scale-1)/scale
-	ccls := make([]int, cw*ch)
-	cvals := make([]float64, cw*ch)
-	// All pixels in batches: the kernels reuse each weight row across
-	// four inputs (Network.ForwardBatch; same numbers as Forward).
-	ws := c.batchWorkspace(in.Net)
+	cls, vals := evalGrid(in, lo, hi, cw, ch)
+	if scale > 1 {
+		cls, vals = upscale(cls, vals, cw, ch, gw, gh)
+	}
+	if c != nil {
+		c.grid.key, c.grid.w, c.grid.h, c.grid.steps, c.grid.scale = key, gw, gh, in.Pos.Steps, scale
+		c.grid.cls, c.grid.vals = cls, vals
+	}
+	return cls, vals
+}
+
+// evalGrid runs the network on the centres of cw × ch pixels of the view
+// range [lo, hi], in batches: the kernels reuse each weight row across
+// four inputs (Network.ForwardBatch; the same numbers as Forward).
+func evalGrid(in Input, lo, hi [2]float64, cw, ch int) ([]int, []float64) {
+	cls := make([]int, cw*ch)
+	vals := make([]float64, cw*ch)
+	ws := in.Cache.batchWorkspace(in.Net)
 	n := cw * ch
 	xs := make([][]float64, 0, ws.Rows())
 	flat := make([]float64, 2*ws.Rows())
@@ -123,22 +136,20 @@ func grid(in Input, gw, gh int) ([]int, []float64) {
 			xs = append(xs, x)
 		}
 		for r, out := range in.Net.ForwardBatch(ws, xs) {
-			ccls[p0+r], cvals[p0+r] = outputLevel(in.Net, in.Data, out)
+			cls[p0+r], vals[p0+r] = outputLevel(in.Net, in.Data, out)
 		}
 	}
-	cls, vals := ccls, cvals
-	if scale > 1 {
-		cls, vals = make([]int, gw*gh), make([]float64, gw*gh)
-		for py := 0; py < gh; py++ {
-			for px := 0; px < gw; px++ {
-				q := min(py*ch/gh, ch-1)*cw + min(px*cw/gw, cw-1)
-				cls[py*gw+px], vals[py*gw+px] = ccls[q], cvals[q]
-			}
+	return cls, vals
+}
+
+// upscale stretches a cw × ch grid to gw × gh (nearest pixel).
+func upscale(ccls []int, cvals []float64, cw, ch, gw, gh int) ([]int, []float64) {
+	cls, vals := make([]int, gw*gh), make([]float64, gw*gh)
+	for py := 0; py < gh; py++ {
+		for px := 0; px < gw; px++ {
+			q := min(py*ch/gh, ch-1)*cw + min(px*cw/gw, cw-1)
+			cls[py*gw+px], vals[py*gw+px] = ccls[q], cvals[q]
 		}
-	}
-	if c != nil {
-		c.grid.key, c.grid.w, c.grid.h, c.grid.steps, c.grid.scale = key, gw, gh, in.Pos.Steps, scale
-		c.grid.cls, c.grid.vals = cls, vals
 	}
 	return cls, vals
 }
@@ -152,6 +163,17 @@ func pixelSGR(st *themes.Styles, cls, n int, v float64) (string, string) {
 	return st.ClassShade(cls, n, v*mapIntensity)
 }
 
+// heatmap is the network's output over the 2-D view range: gw × gh pixels
+// of (class, level), two pixels per cell vertically.
+type heatmap struct {
+	cls    []int
+	vals   []float64
+	gw, gh int
+	n      int // classes (2 when the data names none)
+}
+
+// boundary2D draws the heatmap, the data points and the sample, and a
+// caption with the range and the legend when there is room.
 func boundary2D(in Input) string {
 	st := in.styles()
 	d := in.Data
@@ -160,89 +182,103 @@ func boundary2D(in Input) string {
 	if in.H >= 6 {
 		mh-- // caption row
 	}
-	gw, gh := in.W, 2*mh
-	if gw <= 0 || gh <= 0 {
+	hm := heatmap{gw: in.W, gh: 2 * mh, n: len(d.Classes)}
+	if hm.n == 0 {
+		hm.n = 2
+	}
+	if hm.gw <= 0 || hm.gh <= 0 {
 		return c.String()
 	}
-	cls, vals := grid(in, gw, gh)
-	n := len(d.Classes)
-	if n == 0 {
-		n = 2
-	}
-	for y := 0; y < mh; y++ {
-		for x := 0; x < gw; x++ {
-			ti, bi := (2*y)*gw+x, (2*y+1)*gw+x
-			if st.Mono {
-				c.put(x, y, monoPixel(cls[ti], vals[ti], n), "")
-				continue
-			}
-			fg, _ := pixelSGR(st, cls[ti], n, vals[ti])
-			_, bg := pixelSGR(st, cls[bi], n, vals[bi])
-			c.put2(x, y, "▀", fg, bg)
-		}
-	}
-	// Points: train ●, test ○, current sample ◉.
-	regression := d.Kind == datasets.Regression
-	plot := func(xs, ys [][]float64, glyph string) {
-		for i, p := range xs {
-			if len(p) < 2 || i >= len(ys) {
-				continue
-			}
-			px, py, ok := toPixel(d, p, gw, gh)
-			if !ok {
-				continue
-			}
-			bg := pixelBg(st, cls, vals, gw, px, py, n)
-			if regression {
-				v := math.NaN()
-				if len(ys[i]) > 0 {
-					v = math.Tanh(ys[i][0])
-				}
-				if st.Mono {
-					c.put(px, py/2, themes.Sign(v), st.SGR.Bold)
-				} else {
-					c.put2(px, py/2, glyph, st.DivFg(v), bg)
-				}
-				continue
-			}
-			k := network.ClassOf(ys[i])
-			if st.Mono {
-				c.put(px, py/2, monoPoint(k, glyph == "○"), st.SGR.Bold)
-				continue
-			}
-			c.put2(px, py/2, glyph, st.ClassFg(k, n), bg)
-		}
-	}
-	plot(d.Train.X, d.Train.Y, "●")
-	plot(d.Test.X, d.Test.Y, "○")
+	hm.cls, hm.vals = grid(in, hm.gw, hm.gh)
+	drawHeatmap(c, st, hm)
+	plotPoints(c, st, d, hm, d.Train.X, d.Train.Y, "●")
+	plotPoints(c, st, d, hm, d.Test.X, d.Test.Y, "○")
 	if in.inputDone() && len(in.Trace.X) >= 2 {
-		if px, py, ok := toPixel(d, in.Trace.X, gw, gh); ok {
+		if px, py, ok := toPixel(d, in.Trace.X, hm.gw, hm.gh); ok {
 			c.put(px, py/2, "◉", st.SGR.Focus)
 		}
 	}
 	if mh < in.H {
-		var l line
-		lo, hi := viewRange(d)
-		l.add(fmt.Sprintf("x₁ %s…%s  x₂ %s…%s  ", num2(lo[0]), num2(hi[0]), num2(lo[1]), num2(hi[1])), st.SGR.Dim)
-		switch {
-		case regression:
-			l.add("colour = output ", st.SGR.Dim).add("−", st.SGR.Neg).add("…", st.SGR.Dim).add("+", st.SGR.Pos)
-			l.add("  ● target  ◉ sample", st.SGR.Dim)
-		case st.Mono:
-			l.add("o/x train, ◦ test, ◉ sample", st.SGR.Dim)
-		default:
-			for k := 0; k < min(n, 4); k++ {
-				name := fmt.Sprint(k)
-				if k < len(d.Classes) {
-					name = d.Classes[k]
-				}
-				l.add("●", st.ClassFg(k, n)).add(" "+name+" ", st.SGR.Dim)
-			}
-			l.add("○ test ", st.SGR.Dim).add("◉", st.SGR.Focus).add(" sample", st.SGR.Dim)
-		}
-		c.draw(0, in.H-1, l)
+		c.draw(0, in.H-1, boundaryCaption(st, d, hm.n))
 	}
 	return c.String()
+}
+
+// drawHeatmap draws hm in half blocks (upper pixel: foreground, lower:
+// background; mono: a shade per cell).
+func drawHeatmap(c *canvas, st *themes.Styles, hm heatmap) {
+	for y := 0; y < hm.gh/2; y++ {
+		for x := 0; x < hm.gw; x++ {
+			ti, bi := (2*y)*hm.gw+x, (2*y+1)*hm.gw+x
+			if st.Mono {
+				c.put(x, y, monoPixel(hm.cls[ti], hm.vals[ti], hm.n), "")
+				continue
+			}
+			fg, _ := pixelSGR(st, hm.cls[ti], hm.n, hm.vals[ti])
+			_, bg := pixelSGR(st, hm.cls[bi], hm.n, hm.vals[bi])
+			c.put2(x, y, "▀", fg, bg)
+		}
+	}
+}
+
+// plotPoints draws data points over the heatmap: glyph ● (train) or ○
+// (test) in the class colour, or for regression the target's sign colour
+// (mono: o/x or the class digit, +/− for regression).
+func plotPoints(c *canvas, st *themes.Styles, d *datasets.Dataset, hm heatmap, xs, ys [][]float64, glyph string) {
+	regression := d.Kind == datasets.Regression
+	for i, p := range xs {
+		if len(p) < 2 || i >= len(ys) {
+			continue
+		}
+		px, py, ok := toPixel(d, p, hm.gw, hm.gh)
+		if !ok {
+			continue
+		}
+		bg := pixelBg(st, hm.cls, hm.vals, hm.gw, px, py, hm.n)
+		switch {
+		case regression && st.Mono:
+			c.put(px, py/2, themes.Sign(regressionLevel(ys[i])), st.SGR.Bold)
+		case regression:
+			c.put2(px, py/2, glyph, st.DivFg(regressionLevel(ys[i])), bg)
+		case st.Mono:
+			c.put(px, py/2, monoPoint(network.ClassOf(ys[i]), glyph == "○"), st.SGR.Bold)
+		default:
+			c.put2(px, py/2, glyph, st.ClassFg(network.ClassOf(ys[i]), hm.n), bg)
+		}
+	}
+}
+
+// regressionLevel squashes a regression target into [−1, 1] for colour
+// (NaN when there is none).
+func regressionLevel(y []float64) float64 {
+	if len(y) == 0 {
+		return math.NaN()
+	}
+	return math.Tanh(y[0])
+}
+
+// boundaryCaption: the view range, then the legend of colours and glyphs.
+func boundaryCaption(st *themes.Styles, d *datasets.Dataset, n int) line {
+	var l line
+	lo, hi := viewRange(d)
+	l.add(fmt.Sprintf("x₁ %s…%s  x₂ %s…%s  ", num2(lo[0]), num2(hi[0]), num2(lo[1]), num2(hi[1])), st.SGR.Dim)
+	switch {
+	case d.Kind == datasets.Regression:
+		l.add("colour = output ", st.SGR.Dim).add("−", st.SGR.Neg).add("…", st.SGR.Dim).add("+", st.SGR.Pos)
+		l.add("  ● target  ◉ sample", st.SGR.Dim)
+	case st.Mono:
+		l.add("o/x train, ◦ test, ◉ sample", st.SGR.Dim)
+	default:
+		for k := 0; k < min(n, 4); k++ {
+			name := fmt.Sprint(k)
+			if k < len(d.Classes) {
+				name = d.Classes[k]
+			}
+			l.add("●", st.ClassFg(k, n)).add(" "+name+" ", st.SGR.Dim)
+		}
+		l.add("○ test ", st.SGR.Dim).add("◉", st.SGR.Focus).add(" sample", st.SGR.Dim)
+	}
+	return l
 }
 
 // pixelBg keeps a point's cell background the heatmap colour under it.
@@ -299,89 +335,42 @@ func monoPoint(k int, hollow bool) string {
 	return "*"
 }
 
-// images draws the current sample and the focused L1 neuron's weights.
+// images draws the current sample and the focused L1 neuron's weights
+// side by side, with a caption under them when there is room.
 func images(in Input) string {
 	st := in.styles()
 	d := in.Data
 	c := in.canvas()
-	iw, ih := d.ImageW, d.ImageH
 	capRows := 0
 	if in.H >= 4 {
 		capRows = 1
 	}
-	availH := in.H - capRows
-	gap := 2
-	availW := (in.W - gap) / 2
-	// Pixels per cell: 1 wide, 2 tall (half blocks); mono: 1 tall.
-	py := 2
-	if st.Mono {
-		py = 1
-	}
-	s := math.Min(float64(availW)/float64(iw), float64(availH*py)/float64(ih))
-	if s >= 1 {
-		s = math.Floor(s)
-	}
-	dw, dh := int(float64(iw)*s), int(float64(ih)*s)/py
-	if dw < 1 || dh < 1 {
+	const gap = 2
+	im, ok := fitImage(st, d.ImageW, d.ImageH, (in.W-gap)/2, in.H-capRows)
+	if !ok {
 		return message(in, "too small for images")
 	}
-	// The sample.
 	var x []float64
 	if in.Trace != nil {
 		x = in.Trace.X
 	}
 	lo, hi := rangeOf(d.Lo, d.Hi)
-	drawImage(c, st, 0, 0, dw, dh, py, iw, ih, func(i int) (float64, bool) {
+	drawImage(c, st, 0, 0, im, func(i int) (float64, bool) {
 		v := at1(x, i)
 		if !finite(v) {
 			return 0, false
 		}
 		return (v - lo) / (hi - lo), true
 	}, false)
-	// The focused L1 neuron's weights.
 	j := -1
 	if in.Focus.Layer == 1 {
 		j = in.Focus.Neuron
 	}
-	l1 := in.Net.Layers[0]
-	x2 := dw + gap
-	if j >= 0 && j < l1.Out && len(l1.W) >= (j+1)*l1.In {
-		row := l1.W[j*l1.In : (j+1)*l1.In]
-		mx := maxAbs(row)
-		if mx == 0 {
-			mx = 1
-		}
-		drawImage(c, st, x2, 0, dw, dh, py, iw, ih, func(i int) (float64, bool) {
-			return at1(row, i) / mx, true
-		}, true)
-	} else if x2 < in.W {
-		c.text(x2, dh/2-1, "focus an L1", st.SGR.Dim)
-		c.text(x2, dh/2, "neuron to see", st.SGR.Dim)
-		c.text(x2, dh/2+1, "its weights", st.SGR.Dim)
-	}
-	if capRows > 0 && dh < in.H {
-		y := min(dh, in.H-1)
-		var l line
-		if in.Probe != "" {
-			l.add("probe", st.SGR.Accent)
-		} else {
-			l.add("sample", st.SGR.Dim)
-		}
-		if in.inputDone() && in.Trace != nil && len(in.Trace.Y) > 0 {
-			k := network.ClassOf(in.Trace.Y)
-			l.add(" "+className(d, k), st.SGR.Text)
-			L := len(in.Net.Layers)
-			if in.forwardDone(L-1, layerSize(in.Net, L)-1) && L < len(in.Trace.A) && len(in.Trace.A[L]) > 0 {
-				p := network.ClassOf(in.Trace.A[L])
-				l.add(" → "+className(d, p), st.SGR.Bold)
-				if p == k {
-					l.add(" ✓", st.SGR.OK)
-				} else {
-					l.add(" ✗", st.SGR.Error)
-				}
-			}
-		}
-		c.draw(0, y, l)
+	x2 := im.dw + gap
+	drawReceptiveField(in, st, c, im, x2, j)
+	if capRows > 0 && im.dh < in.H {
+		y := min(im.dh, in.H-1)
+		c.draw(0, y, sampleCaption(in, st))
 		if j >= 0 {
 			var r line
 			r.add(fmt.Sprintf("L1 n%d weights", j+1), st.SGR.Dim)
@@ -389,6 +378,76 @@ func images(in Input) string {
 		}
 	}
 	return c.String()
+}
+
+// imageFit is how an iw×ih image is drawn: dw×dh cells of py pixels each
+// vertically (2: half blocks; 1: mono).
+type imageFit struct {
+	iw, ih, dw, dh, py int
+}
+
+// fitImage scales an iw×ih image into at most availW × availH cells: a
+// whole factor when it can grow, any factor when it must shrink.
+func fitImage(st *themes.Styles, iw, ih, availW, availH int) (imageFit, bool) {
+	im := imageFit{iw: iw, ih: ih, py: 2}
+	if st.Mono {
+		im.py = 1
+	}
+	s := math.Min(float64(availW)/float64(iw), float64(availH*im.py)/float64(ih))
+	if s >= 1 {
+		s = math.Floor(s)
+	}
+	im.dw, im.dh = int(float64(iw)*s), int(float64(ih)*s)/im.py
+	return im, im.dw >= 1 && im.dh >= 1
+}
+
+// drawReceptiveField draws L1 neuron j's input weights as an image at x2
+// (blue positive, orange negative), or says to focus one.
+func drawReceptiveField(in Input, st *themes.Styles, c *canvas, im imageFit, x2, j int) {
+	l1 := in.Net.Layers[0]
+	if j >= 0 && j < l1.Out && len(l1.W) >= (j+1)*l1.In {
+		row := l1.W[j*l1.In : (j+1)*l1.In]
+		mx := maxAbs(row)
+		if mx == 0 {
+			mx = 1
+		}
+		drawImage(c, st, x2, 0, im, func(i int) (float64, bool) {
+			return at1(row, i) / mx, true
+		}, true)
+		return
+	}
+	if x2 < in.W {
+		c.text(x2, im.dh/2-1, "focus an L1", st.SGR.Dim)
+		c.text(x2, im.dh/2, "neuron to see", st.SGR.Dim)
+		c.text(x2, im.dh/2+1, "its weights", st.SGR.Dim)
+	}
+}
+
+// sampleCaption: "sample 7 → 7 ✓" (or "probe …"), the prediction once the
+// forward pass has reached the output.
+func sampleCaption(in Input, st *themes.Styles) line {
+	var l line
+	if in.Probe != "" {
+		l.add("probe", st.SGR.Accent)
+	} else {
+		l.add("sample", st.SGR.Dim)
+	}
+	if !in.inputDone() || in.Trace == nil || len(in.Trace.Y) == 0 {
+		return l
+	}
+	k := network.ClassOf(in.Trace.Y)
+	l.add(" "+className(in.Data, k), st.SGR.Text)
+	L := len(in.Net.Layers)
+	if in.forwardDone(L-1, layerSize(in.Net, L)-1) && L < len(in.Trace.A) && len(in.Trace.A[L]) > 0 {
+		p := network.ClassOf(in.Trace.A[L])
+		l.add(" → "+className(in.Data, p), st.SGR.Bold)
+		if p == k {
+			l.add(" ✓", st.SGR.OK)
+		} else {
+			l.add(" ✗", st.SGR.Error)
+		}
+	}
+	return l
 }
 
 // rangeOf is the overall [lo, hi] of per-feature bounds (0..1 when absent).
@@ -406,54 +465,18 @@ func rangeOf(los, his []float64) (float64, float64) {
 	return lo, hi
 }
 
-// drawImage draws an iw×ih image scaled into dw×dh cells at (x0, y0) with
-// py pixels per cell vertically (2: half blocks). value returns a level in
-// [0, 1] (grey) or, diverging, in [−1, 1].
-func drawImage(c *canvas, st *themes.Styles, x0, y0, dw, dh, py, iw, ih int, value func(int) (float64, bool), diverging bool) {
-	// pix is the mean over the source pixels a display pixel covers (a box
-	// filter: downscaled 28×28 digits keep their thin strokes), or the one
-	// it falls in when enlarging.
-	pix := func(cx, pyy int) (float64, bool) {
-		x0s, y0s := cx*iw/dw, pyy*ih/(dh*py)
-		x1s, y1s := max((cx+1)*iw/dw, x0s+1), max((pyy+1)*ih/(dh*py), y0s+1)
-		sum, n := 0.0, 0
-		for iy := y0s; iy < min(y1s, ih); iy++ {
-			for ix := x0s; ix < min(x1s, iw); ix++ {
-				if v, ok := value(iy*iw + ix); ok {
-					sum += v
-					n++
-				}
-			}
-		}
-		if n == 0 {
-			return 0, false
-		}
-		return sum / float64(n), true
-	}
-	for cy := 0; cy < dh; cy++ {
-		for cx := 0; cx < dw; cx++ {
+// drawImage draws an image scaled by im at (x0, y0). value returns a
+// level in [0, 1] (grey) or, diverging, in [−1, 1].
+func drawImage(c *canvas, st *themes.Styles, x0, y0 int, im imageFit, value func(int) (float64, bool), diverging bool) {
+	for cy := 0; cy < im.dh; cy++ {
+		for cx := 0; cx < im.dw; cx++ {
 			if st.Mono {
-				v, ok := pix(cx, cy)
-				g := " "
-				if ok {
-					if diverging {
-						switch {
-						case v >= 0.3:
-							g = "+"
-						case v <= -0.3:
-							g = "−"
-						case math.Abs(v) >= 0.1:
-							g = "·"
-						}
-					} else {
-						g = themes.Shade(v)
-					}
-				}
-				c.put(x0+cx, y0+cy, g, "")
+				v, ok := im.pixel(cx, cy, value)
+				c.put(x0+cx, y0+cy, monoImageGlyph(v, ok, diverging), "")
 				continue
 			}
-			top, ok1 := pix(cx, 2*cy)
-			bot, ok2 := pix(cx, 2*cy+1)
+			top, ok1 := im.pixel(cx, 2*cy, value)
+			bot, ok2 := im.pixel(cx, 2*cy+1, value)
 			var fg, bg string
 			if diverging {
 				fg, bg = st.DivFg(top), st.DivBg(bot)
@@ -469,6 +492,46 @@ func drawImage(c *canvas, st *themes.Styles, x0, y0, dw, dh, py, iw, ih int, val
 			c.put2(x0+cx, y0+cy, "▀", fg, bg)
 		}
 	}
+}
+
+// pixel is display pixel (cx, py)'s value: the mean over the source
+// pixels it covers (a box filter: downscaled 28×28 digits keep their thin
+// strokes), or the one it falls in when enlarging; ok is false when none
+// has a value.
+func (im imageFit) pixel(cx, py int, value func(int) (float64, bool)) (float64, bool) {
+	x0s, y0s := cx*im.iw/im.dw, py*im.ih/(im.dh*im.py)
+	x1s, y1s := max((cx+1)*im.iw/im.dw, x0s+1), max((py+1)*im.ih/(im.dh*im.py), y0s+1)
+	sum, n := 0.0, 0
+	for iy := y0s; iy < min(y1s, im.ih); iy++ {
+		for ix := x0s; ix < min(x1s, im.iw); ix++ {
+			if v, ok := value(iy*im.iw + ix); ok {
+				sum += v
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		return 0, false
+	}
+	return sum / float64(n), true
+}
+
+// monoImageGlyph draws a pixel without colour: a shade of grey, or for a
+// diverging value + (≥ 0.3), − (≤ −0.3) or · (|v| ≥ 0.1).
+func monoImageGlyph(v float64, ok, diverging bool) string {
+	switch {
+	case !ok:
+		return " "
+	case !diverging:
+		return themes.Shade(v)
+	case v >= 0.3:
+		return "+"
+	case v <= -0.3:
+		return "−"
+	case math.Abs(v) >= 0.1:
+		return "·"
+	}
+	return " "
 }
 
 // className is the name of class k.

@@ -51,15 +51,33 @@ func Confusion(in Input) string {
 	}
 	st := in.styles()
 	c := in.canvas()
-	d := in.Data
-	k := len(b.Conf)
+	c.draw(0, 0, confusionTitle(st, b))
+	y := drawConfusionMatrix(in, st, c, b, 1)
+	if y >= in.H {
+		return c.String()
+	}
+	c.draw(0, y, browseListTitle(st, in.Data, b))
+	drawBrowseList(in, st, c, b, y+1)
+	return c.String()
+}
+
+// confusionTitle: "confusion test 1000 · acc 91.2% · as of epoch 2".
+func confusionTitle(st *themes.Styles, b *Browse) line {
 	var head line
 	head.add("confusion", st.SGR.Title)
 	head.add(fmt.Sprintf(" %s %d · acc ", b.Set, b.N), st.SGR.Dim).add(pct(b.Acc), st.SGR.Bold)
 	if b.Note != "" {
 		head.add(" · "+b.Note, st.SGR.Dim)
 	}
-	c.draw(0, 0, head)
+	return head
+}
+
+// drawConfusionMatrix draws the matrix from row y — the predicted classes'
+// header when there is room, then one row per actual class — and returns
+// the next free row.
+func drawConfusionMatrix(in Input, st *themes.Styles, c *canvas, b *Browse, y int) int {
+	d := in.Data
+	k := len(b.Conf)
 	labW, digits := confWidths(d, b.Conf)
 	x0 := labW + 1
 	cw := max(digits, labW) + 1
@@ -67,7 +85,6 @@ func Confusion(in Input) string {
 	if !counts {
 		cw = 2
 	}
-	y := 1
 	if in.H >= k+4 {
 		c.text(0, y, "↓", st.SGR.Dim)
 		for j := range k {
@@ -89,11 +106,14 @@ func Confusion(in Input) string {
 			c.textRight(x0+(j+1)*cw, y, s, sgr)
 		}
 	}
-	if y >= in.H {
-		return c.String()
-	}
-	// The list.
+	return y
+}
+
+// browseListTitle: "most confused: 12 mistakes", or the cursor cell's
+// "3→8 wrong: 4 samples".
+func browseListTitle(st *themes.Styles, d *datasets.Dataset, b *Browse) line {
 	var title line
+	k := len(b.Conf)
 	if b.Most {
 		title.add(fmt.Sprintf("most confused: %d mistakes", len(b.List)), st.SGR.Title)
 	} else if b.Row >= 0 && b.Row < k && b.Col >= 0 && b.Col < k {
@@ -104,11 +124,15 @@ func Confusion(in Input) string {
 		title.add(fmt.Sprintf("%s→%s", className(d, b.Row), className(d, b.Col)), st.SGR.Title)
 		title.add(fmt.Sprintf(" %s: %d samples", what, b.Conf[b.Row][b.Col]), st.SGR.Dim)
 	}
-	c.draw(0, y, title)
-	y++
+	return title
+}
+
+// drawBrowseList draws the list from row y, scrolled to keep the selected
+// sample in view: "▸3/12 #417  3 → 8 0.91".
+func drawBrowseList(in Input, st *themes.Styles, c *canvas, b *Browse, y int) {
 	rows := in.H - y
 	if rows <= 0 || len(b.List) == 0 {
-		return c.String()
+		return
 	}
 	sel := max(0, min(b.Sel, len(b.List)-1))
 	first := max(0, min(sel-rows/2, len(b.List)-rows))
@@ -123,11 +147,10 @@ func Confusion(in Input) string {
 			l.add(" ", "")
 		}
 		l.add(fmt.Sprintf("%d/%d #%d", r+1, len(b.List), it.Index), sgr)
-		l.add(fmt.Sprintf("  %s → %s", className(d, it.Target), className(d, it.Pred)), st.SGR.Text)
+		l.add(fmt.Sprintf("  %s → %s", className(in.Data, it.Target), className(in.Data, it.Pred)), st.SGR.Text)
 		l.add(" "+num2(it.Prob), st.SGR.Dim)
 		c.draw(0, y, l.fit(in.W))
 	}
-	return c.String()
 }
 
 // confWidths are the widest class label (at least 1) and the digits of the
