@@ -164,7 +164,8 @@ func focusedNeuron(in Input) neuronEq {
 // order the sample meets them: x and y, z, a, C, δ, ∂C/∂w, the update and
 // the epoch's result (the perceptron rule stops after a with its update).
 func inspectorEquations(in Input, st *themes.Styles) []line {
-	ls := []line{sampleLine(in, st)}
+	ls := make([]line, 0, 9)
+	ls = append(ls, sampleLine(in, st))
 	if in.Focus.Layer <= 0 || in.Focus.Layer > len(in.Net.Layers) {
 		ls = append(ls, inputFocusLines(in, st)...)
 		return append(ls, costLine(in, st))
@@ -252,7 +253,7 @@ func gradLine(in Input, st *themes.Styles, n neuronEq) line {
 	tr, ph := in.Trace, in.Pos.Phase
 	done := in.deltaDone(n.li, n.j)
 	l := eqMark(st, done && ph == network.PhaseAccumulate)
-	l = append(l, gradTerms(st, n, at(tr0(tr).Delta, n.li, n.j), done)...)
+	l = gradTerms(l, st, n, at(tr0(tr).Delta, n.li, n.j), done)
 	if !done {
 		l = pending(st, l)
 	}
@@ -268,10 +269,9 @@ func gradLine(in Input, st *themes.Styles, n neuronEq) line {
 	return l
 }
 
-// gradTerms: "∂C/∂b = δ = d" or "∂C/∂wₖ = δ·aₖ = (d)·(aₖ) = g", with "?"
-// for the value until δ is known.
-func gradTerms(st *themes.Styles, n neuronEq, d float64, done bool) line {
-	var l line
+// gradTerms adds to l "∂C/∂b = δ = d" or "∂C/∂wₖ = δ·aₖ = (d)·(aₖ) = g",
+// with "?" for the value until δ is known.
+func gradTerms(l line, st *themes.Styles, n neuronEq, d float64, done bool) line {
 	if n.k < 0 {
 		l.add("∂C/∂b = δ = ", st.SGR.Text)
 		if !done {
@@ -312,8 +312,10 @@ func tr0(tr *network.Trace) *network.Trace {
 // visible and highlighted. When even that is too wide it falls back to
 // "Σ w·a + b = z".
 func sumTerms(width int, w, a []float64, b, z float64, k int, xs string, st *themes.Styles, done bool) line {
-	s := &weightedSum{w: w, a: a, b: b, z: z, k: k, xs: xs, st: st, done: done, sgr: st.SGR.Text, memo: map[int]string{}}
-	if !done {
+	s := &weightedSum{w: w, a: a, z: z, k: k, xs: xs, st: st, done: done, sgr: st.SGR.Text, bs: "b", memo: map[int]string{}}
+	if done {
+		s.bs = paren(b)
+	} else {
 		s.sgr = st.SGR.Dim
 	}
 	n := len(w)
@@ -349,8 +351,9 @@ func sumTerms(width int, w, a []float64, b, z float64, k int, xs string, st *the
 // weightedSum holds the parts of z = Σ wᵢ·aᵢ + b for sumTerms.
 type weightedSum struct {
 	w, a []float64
-	b, z float64
-	k    int // the focused term, −1: the bias
+	z    float64
+	bs   string // the bias term: "b", or its value
+	k    int    // the focused term, −1: the bias
 	xs   string
 	st   *themes.Styles
 	done bool           // the sample has computed z: show numbers
@@ -415,12 +418,8 @@ func (s *weightedSum) terms(lead int, bias bool) line {
 		l.add("…", s.st.SGR.Dim)
 	}
 	if bias {
-		bs := "b"
-		if s.done {
-			bs = paren(s.b)
-		}
 		sep()
-		l.add(bs, s.style(s.k < 0))
+		l.add(s.bs, s.style(s.k < 0))
 	}
 	return s.equals(l)
 }

@@ -244,26 +244,37 @@ type layerView struct {
 	scale  float64            // max |a|, for unbounded activations
 	ranged bool               // inputs with a data range: lo, hi
 	lo, hi []float64
-	done   func(j int) bool
+	traced bool        // there is a trace
+	pos    network.Pos // how far the sample has gone
 }
 
 // viewLayer reads column l of in.
 func viewLayer(in Input, l int) layerView {
-	v := layerView{l: l, n: layerSize(in.Net, l), act: network.Linear}
+	v := layerView{l: l, n: layerSize(in.Net, l), act: network.Linear, traced: in.Trace != nil, pos: in.Pos}
 	if tr := in.Trace; tr != nil && l < len(tr.A) {
 		v.a = tr.A[l]
 	}
 	v.scale = maxAbs(v.a)
 	if l > 0 {
 		v.act = in.Net.Layers[l-1].Act
-		v.done = func(j int) bool { return in.forwardDone(l-1, j) }
 		return v
 	}
-	v.done = func(int) bool { return in.inputDone() }
 	if d := in.Data; d != nil && len(d.Lo) == v.n && len(d.Hi) == v.n {
 		v.ranged, v.lo, v.hi = true, d.Lo, d.Hi
 	}
 	return v
+}
+
+// done reports whether the sample has computed neuron j's activation (for
+// the inputs: whether it is loaded).
+func (v layerView) done(j int) bool {
+	if !v.traced {
+		return false
+	}
+	if v.l == 0 {
+		return v.pos.Phase != network.PhaseIdle
+	}
+	return forwardDoneAt(v.pos, v.l-1, j)
 }
 
 // fill is neuron j's level in [0, 1] for a node's fill: an input's place

@@ -134,10 +134,12 @@ func (in *Input) epochEnds() bool {
 // forwardDone reports whether z and a of neuron j of Layers[li] belong to
 // the current sample.
 func (in *Input) forwardDone(li, j int) bool {
-	if in.Trace == nil {
-		return false
-	}
-	p := in.Pos
+	return in.Trace != nil && forwardDoneAt(in.Pos, li, j)
+}
+
+// forwardDoneAt reports whether position p has computed z and a of neuron
+// j of Layers[li] for the current sample.
+func forwardDoneAt(p network.Pos, li, j int) bool {
 	switch p.Phase {
 	case network.PhaseIdle, network.PhaseLoad:
 		return false
