@@ -55,6 +55,13 @@ type Spec struct {
 	// DataDir is where the mnist and fashion-mnist presets look for idx
 	// files (the CLI fills it from --data-dir or $BACKPROP_DATA).
 	DataDir string `json:"data_dir,omitempty"`
+	// MaxBytes bounds the decoded data a file may hold: the text of a CSV
+	// (after gunzip), the pixels an idx header claims, and the memory the
+	// loaded rows take (8 bytes a value). 0 means DefaultMaxBytes (1 GiB).
+	// Loaders check it before they allocate and stop with a *LimitError.
+	// It is a limit of the running program, not part of the data's
+	// description, so model files do not keep it.
+	MaxBytes int64 `json:"-"`
 }
 
 // Info describes a built-in data set for menus and --help.

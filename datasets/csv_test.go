@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func readCSV(text string, spec Spec) (*Dataset, error) {
@@ -53,6 +54,11 @@ func TestCSVErrors(t *testing.T) {
 		{"xlsx", "PK\x03\x04\x14\x00\x00\x00", Spec{}, "(a ZIP archive, such as an .xlsx spreadsheet: save it as CSV first)"},
 		{"utf-16", "\xff\xfea\x00,\x00b\x00\n\x00", Spec{}, "(UTF-16 text: save it as UTF-8 CSV)"},
 		{"bad gzip", "\x1f\x8bnot gzip", Spec{}, "t.csv: gzip:"},
+		{"empty header name", "a,,label\n1,2,x\n", Spec{}, "t.csv:1:3: column 2 of 3 has no name in the header row; every column needs one"},
+		{"blank header name", "a, \t ,label\n1,2,x\n", Spec{}, "t.csv:1:6: column 2 of 3 has no name"},
+		{"empty last name", "a,b,\n1,2,x\n", Spec{}, "t.csv:1:5: column 3 of 3 has no name"},
+		{"pandas index", ",a,label\n0,1,x\n", Spec{}, "t.csv:1:1: column 1 of 3 has no name in the header row; every column needs one (pandas writes its index as an unnamed first column: save with index=False)"},
+		{"quoted empty name", "a,\"\",label\n1,2,x\n", Spec{}, "t.csv:1:3: column 2 of 3 has no name"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -180,8 +186,102 @@ func itoa(i int) string {
 	return strings.TrimSpace(strings.Repeat(" ", 0) + string(rune('0'+i/10)) + string(rune('0'+i%10)))
 }
 
-// FuzzCSV checks that the CSV reader never panics and that what it accepts
-// is consistent.
+// hostile holds what a data file can put in front of a terminal: a window
+// title (OSC 2), a screen clear, a clipboard write (OSC 52), a C1 CSI, a
+// bidi override and a carriage return.
+var hostile = []string{"\x1b]2;pwned\x07", "\x1b[2J", "\x1b]52;c;cm0gLXJmIH4=\x07", "\u009b31m", "\u202eevil", "over\rwrite", "\xff\x9b1m"}
+
+// unsafeText returns the first terminal control in s, or "".
+func unsafeText(s string) string {
+	for i, r := range s {
+		if (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f || (r >= 0x80 && r <= 0x9f) ||
+			(r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || (r == 0xfffd && strings.HasPrefix(s[i:], "\xff")) {
+			return fmt.Sprintf("%q at %d", r, i)
+		}
+	}
+	if !utf8.ValidString(s) {
+		return "invalid UTF-8"
+	}
+	return ""
+}
+
+// checkSafe fails if any name of d holds a terminal control.
+func checkSafe(t *testing.T, d *Dataset) {
+	t.Helper()
+	for _, group := range [][]string{{d.Name, d.About}, d.Features, d.Targets, d.Classes} {
+		for _, s := range group {
+			if bad := unsafeText(s); bad != "" {
+				t.Errorf("%q holds %s", s, bad)
+			}
+		}
+	}
+}
+
+func TestCSVHostileNames(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("x\x1b[2J,\"y\u202e\",label\x1b]2;t\x07\n")
+	for i := range 40 {
+		fmt.Fprintf(&b, "%d,%d,%s\n", i, i%7, hostile[i%len(hostile)])
+	}
+	name := "evil\x1b]2;title\x07.csv"
+	d, err := ReadCSV(name, strings.NewReader(b.String()), Spec{Split: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSafe(t, d)
+	if len(d.Classes) != len(hostile) || d.Features[0] != `x\x1b[2J` || d.Features[1] != `y\u202e` || d.Name != `evil\x1b]2;title\x07.csv` {
+		t.Errorf("names %q %q %q", d.Name, d.Features, d.Classes)
+	}
+	// A target given as shown (or as written) names the column.
+	for _, target := range []string{`x\x1b[2J`, "x\x1b[2J"} {
+		if d, err := ReadCSV(name, strings.NewReader("x\x1b[2J,y\n1,2\n3,4\n"), Spec{Split: 1, Target: []string{target}, TargetKind: "real"}); err != nil || d.Targets[0] != `x\x1b[2J` {
+			t.Errorf("target %q: %v", target, err)
+		}
+	}
+	// Errors name the file, columns and labels safely.
+	for _, tt := range []struct {
+		text string
+		spec Spec
+	}{
+		{b.String(), Spec{Target: []string{"nope\x1b[2J"}}},
+		{"a\x1b[2J,b\n1,\x1b]2;x\x07\n", Spec{}},
+		{"a\x1b[2J,b\n1\x1b[2J,x\n2,y\n", Spec{}},
+		{"a\x1b[2J,b\x1b[2J\n1,2\n", Spec{Target: []string{"a\x1b[2J", "1"}}},
+		{"a,b\x1b[2J\n1,2\n1,z\x1b[2J\n", Spec{TargetKind: "real"}},
+		{"a,b,\x1b[2J\n1,2\n", Spec{}},
+		{"a;b\x1b[2J;c\n", Spec{}},
+		{"a,b\n" + strings.Repeat("1,\x1b[2J\n", 10), Spec{MaxBytes: 100}},
+		{"a,b\n1,x\n1,\x00\x1b[2J\n", Spec{}},
+	} {
+		_, err := ReadCSV(name, strings.NewReader(tt.text), tt.spec)
+		if err == nil {
+			t.Errorf("%q: no error", tt.text)
+			continue
+		}
+		if bad := unsafeText(err.Error()); bad != "" {
+			t.Errorf("%q: error %q holds %s", tt.text, err, bad)
+		}
+	}
+	// A file name reaches no error raw either.
+	dir := t.TempDir()
+	for _, p := range []string{filepath.Join(dir, "no\x1b[2Jsuch.csv"), filepath.Join(dir, "d\x1b[2J")} {
+		if strings.HasSuffix(p, "d\x1b[2J") {
+			os.Mkdir(p, 0o755)
+		}
+		for _, spec := range []Spec{{Name: p}, {Name: "idx:" + p}, {Name: "mnist", DataDir: p}} {
+			_, err := Load(spec)
+			if err == nil {
+				t.Errorf("%q: no error", spec.Name)
+			} else if bad := unsafeText(err.Error()); bad != "" {
+				t.Errorf("%q: error %q holds %s", spec.Name, err, bad)
+			}
+		}
+	}
+}
+
+// FuzzCSV checks that the CSV reader never panics, that what it accepts is
+// consistent and within the limit, and that no name, label or error it
+// returns holds a terminal control.
 func FuzzCSV(f *testing.F) {
 	for _, s := range []string{
 		"a,b,label\n1,2,x\n3,4,y\n",
@@ -192,13 +292,17 @@ func FuzzCSV(f *testing.F) {
 		"a\n",
 		"\"a\",\"b\"\n\"1\",\"2\"\n",
 		"u,v,w\n1,2,3\n4,5,6\n",
+		"a\x1b[2J,b\n1,\x1b]2;t\x07\n2,\u202e\n",
+		"a,,b\n1,2,3\n",
+		"a,b\n1,\"2\n\n\n",
 	} {
-		f.Add(s, "", "")
+		f.Add(s, "", "", uint16(0))
 	}
-	f.Add("u,v,w\n1,2,3\n4,5,6\n", "v", "real")
-	f.Add("u,v,w\n1,2,3\n4,5,6\n", "0", "class")
-	f.Fuzz(func(t *testing.T, text, target, kind string) {
-		spec := Spec{Split: 0.5, Seed: 1, Normalize: true, TargetKind: kind}
+	f.Add("u,v,w\n1,2,3\n4,5,6\n", "v", "real", uint16(0))
+	f.Add("u,v,w\n1,2,3\n4,5,6\n", "0", "class", uint16(300))
+	f.Add("a,b\n1,x\n2,y\n3,z\n", "", "", uint16(200))
+	f.Fuzz(func(t *testing.T, text, target, kind string, limit uint16) {
+		spec := Spec{Split: 0.5, Seed: 1, Normalize: true, TargetKind: kind, MaxBytes: int64(limit)}
 		if target != "" {
 			spec.Target = strings.Split(target, "|")
 		}
@@ -207,11 +311,18 @@ func FuzzCSV(f *testing.F) {
 			if !strings.HasPrefix(err.Error(), "f.csv") && !strings.HasPrefix(err.Error(), "datasets:") {
 				t.Errorf("error without a location: %v", err)
 			}
+			if bad := unsafeText(err.Error()); bad != "" {
+				t.Errorf("error %q holds %s", err, bad)
+			}
 			return
 		}
+		checkSafe(t, d)
 		n := d.Train.Len() + d.Test.Len()
 		if n == 0 {
 			t.Fatal("accepted an empty set")
+		}
+		if limit > 0 && rowCost(n, len(d.Features), len(d.Targets)) > int64(limit) {
+			t.Fatalf("%d rows of %d→%d over the limit %d", n, len(d.Features), len(d.Targets), limit)
 		}
 		for _, s := range []Set{d.Train, d.Test} {
 			for i := range s.X {

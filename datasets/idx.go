@@ -1,16 +1,14 @@
 package datasets
 
 import (
-	"bytes"
-	"compress/gzip"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"backprop/internal/safetext"
 )
 
 const (
@@ -65,7 +63,7 @@ func loadPreset(spec Spec) (*Dataset, error) {
 	}
 	looked := "no data directory was given (--data-dir or $BACKPROP_DATA)"
 	if len(dirs) > 0 {
-		looked = "looked in " + strings.Join(dirs, ", ")
+		looked = "looked in " + safetext.Line(strings.Join(dirs, ", "))
 	}
 	var how string
 	if spec.Name == "mnist" {
@@ -88,7 +86,7 @@ func findIDX(dir, stem string) (string, error) {
 			return p, nil
 		}
 	}
-	return "", fmt.Errorf("%w: no %s[.gz] in %s", ErrNoIDX, stem, dir)
+	return "", fmt.Errorf("%w: no %s[.gz] in %s", ErrNoIDX, stem, safetext.Line(dir))
 }
 
 // LoadIDX loads MNIST-format files from dir (raw or gzipped): the first
@@ -96,33 +94,45 @@ func findIDX(dir, stem string) (string, error) {
 // (spec.Samples > 0 keeps only the first Samples of each). Pixels are
 // scaled by 1/255; labels 0..9 become one-hot vectors. Split and Normalize
 // are ignored.
+//
+// The files are streamed (gzip too) and checked against spec.MaxBytes
+// before anything is allocated: each header's claim, and the memory the
+// kept images take as float64 rows. A file that claims more, or ends early,
+// or holds data after its items is refused.
 func LoadIDX(dir, name string, spec Spec) (*Dataset, error) {
-	var files [4][]byte
+	max := maxBytes(spec)
+	var files [4]*idxFile
+	defer func() {
+		for _, f := range files {
+			if f != nil {
+				f.Close()
+			}
+		}
+	}()
 	for i, stem := range idxStems() {
 		p, err := findIDX(dir, stem)
 		if err != nil {
 			return nil, err
 		}
-		b, err := readMaybeGzip(p)
-		if err != nil {
+		if files[i], err = openIDX(p, max); err != nil {
 			return nil, err
 		}
-		files[i] = b
 	}
-	train, w, h, err := idxSet(files[0], files[1], idxStems()[0], idxStems()[1], IDXTrain, spec.Samples)
+	b := &budget{max: max, what: "images"}
+	train, w, h, err := idxSet(files[0], files[1], IDXTrain, spec.Samples, b)
 	if err != nil {
 		return nil, err
 	}
-	test, tw, th, err := idxSet(files[2], files[3], idxStems()[2], idxStems()[3], 0, spec.Samples)
+	test, tw, th, err := idxSet(files[2], files[3], 0, spec.Samples, b)
 	if err != nil {
 		return nil, err
 	}
 	if tw != w || th != h {
-		return nil, fmt.Errorf("datasets: %s: test images are %d×%d, training images %d×%d", dir, tw, th, w, h)
+		return nil, fmt.Errorf("datasets: %s: test images are %d×%d, training images %d×%d", safetext.Line(dir), tw, th, w, h)
 	}
 	d := &Dataset{
-		Name:   name,
-		About:  "MNIST-format images from " + dir,
+		Name:   safetext.Line(name),
+		About:  "MNIST-format images from " + safetext.Line(dir),
 		Kind:   Classification,
 		Train:  train,
 		Test:   test,
@@ -142,47 +152,24 @@ func LoadIDX(dir, name string, spec Spec) (*Dataset, error) {
 	return d, nil
 }
 
-// readMaybeGzip reads a file, gunzipping it if it starts with gzip's magic.
-func readMaybeGzip(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("datasets: %w", err)
+// idxSet reads an images file and its labels file; keep > 0 keeps the
+// first keep items, and so does limit > 0 (the smaller wins). The rows are
+// charged to b before they are allocated, and allocated a chunk at a time
+// as their pixels arrive, so a header that lies costs nothing. The rest of
+// both files is read to check their length.
+func idxSet(img, lab *idxFile, keep, limit int, b *budget) (Set, int, int, error) {
+	if len(img.dims) != 3 {
+		return Set{}, 0, 0, fmt.Errorf("datasets: %s: expected 3 dimensions (count, rows, columns), got %d", img.name, len(img.dims))
 	}
-	if len(b) >= 2 && b[0] == 0x1f && b[1] == 0x8b {
-		zr, err := gzip.NewReader(bytes.NewReader(b))
-		if err != nil {
-			return nil, fmt.Errorf("datasets: %s: %w", path, err)
-		}
-		if b, err = io.ReadAll(zr); err != nil {
-			return nil, fmt.Errorf("datasets: %s: %w", path, err)
-		}
+	if len(lab.dims) != 1 {
+		return Set{}, 0, 0, fmt.Errorf("datasets: %s: expected 1 dimension (count), got %d", lab.name, len(lab.dims))
 	}
-	return b, nil
-}
-
-// idxSet pairs an images file with a labels file; keep > 0 keeps the first
-// keep items, and so does limit > 0 (the smaller wins).
-func idxSet(imgB, labB []byte, imgName, labName string, keep, limit int) (Set, int, int, error) {
-	dims, pix, err := parseIDX(imgB)
-	if err != nil {
-		return Set{}, 0, 0, fmt.Errorf("datasets: %s: %w", imgName, err)
-	}
-	if len(dims) != 3 {
-		return Set{}, 0, 0, fmt.Errorf("datasets: %s: expected 3 dimensions (count, rows, columns), got %d", imgName, len(dims))
-	}
-	ldims, labels, err := parseIDX(labB)
-	if err != nil {
-		return Set{}, 0, 0, fmt.Errorf("datasets: %s: %w", labName, err)
-	}
-	if len(ldims) != 1 {
-		return Set{}, 0, 0, fmt.Errorf("datasets: %s: expected 1 dimension (count), got %d", labName, len(ldims))
-	}
-	n, h, w := dims[0], dims[1], dims[2]
-	if ldims[0] != n {
-		return Set{}, 0, 0, fmt.Errorf("datasets: count mismatch: %s has %d images, %s has %d labels", imgName, n, labName, ldims[0])
+	n, h, w := img.dims[0], img.dims[1], img.dims[2]
+	if lab.dims[0] != n {
+		return Set{}, 0, 0, fmt.Errorf("datasets: count mismatch: %s has %d images, %s has %d labels", img.name, n, lab.name, lab.dims[0])
 	}
 	if n == 0 || w == 0 || h == 0 {
-		return Set{}, 0, 0, fmt.Errorf("datasets: %s: no images (%d×%d×%d)", imgName, n, h, w)
+		return Set{}, 0, 0, fmt.Errorf("datasets: %s: no images (%d×%d×%d)", img.name, n, h, w)
 	}
 	if keep > 0 {
 		n = min(n, keep)
@@ -190,67 +177,47 @@ func idxSet(imgB, labB []byte, imgName, labName string, keep, limit int) (Set, i
 	if limit > 0 {
 		n = min(n, limit)
 	}
-	size := w * h
-	xs := make([]float64, n*size)
-	ys := make([]float64, n*10)
-	set := Set{X: make([][]float64, n), Y: make([][]float64, n)}
-	for i := range n {
-		if labels[i] > 9 {
-			return Set{}, 0, 0, fmt.Errorf("datasets: %s: label %d of item %d is not a digit 0..9", labName, labels[i], i)
+	size := w * h // ≤ the header's claim, which is ≤ the limit
+	b.file = img.name
+	if err := b.take(rowCost(n, size, 10), n); err != nil {
+		err.What = fmt.Sprintf("%d images of %d×%d as float64 rows take", n, h, w)
+		if b.rows > 0 {
+			err.What = fmt.Sprintf("%d images of %d×%d as float64 rows, with the %d loaded before them, take", n, h, w, b.rows)
 		}
-		x := xs[i*size : (i+1)*size : (i+1)*size]
-		for j, p := range pix[i*size : (i+1)*size] {
-			x[j] = float64(p) / 255
+		return Set{}, 0, 0, err
+	}
+	set := Set{X: make([][]float64, 0, n), Y: make([][]float64, 0, n)}
+	chunk := max(1, min(n, (1<<20)/size)) // about 1 MiB of pixels at a time
+	pix := make([]byte, chunk*size)
+	labels := make([]byte, chunk)
+	for i := 0; i < n; i += chunk {
+		k := min(chunk, n-i)
+		if err := img.read(pix[:k*size]); err != nil {
+			return Set{}, 0, 0, err
 		}
-		y := ys[i*10 : (i+1)*10 : (i+1)*10]
-		y[labels[i]] = 1
-		set.X[i], set.Y[i] = x, y
+		if err := lab.read(labels[:k]); err != nil {
+			return Set{}, 0, 0, err
+		}
+		xs := make([]float64, k*size)
+		ys := make([]float64, k*10)
+		for j := range k {
+			if labels[j] > 9 {
+				return Set{}, 0, 0, fmt.Errorf("datasets: %s: label %d of item %d is not a digit 0..9", lab.name, labels[j], i+j)
+			}
+			x := xs[j*size : (j+1)*size : (j+1)*size]
+			for q, p := range pix[j*size : (j+1)*size] {
+				x[q] = float64(p) / 255
+			}
+			y := ys[j*10 : (j+1)*10 : (j+1)*10]
+			y[labels[j]] = 1
+			set.X, set.Y = append(set.X, x), append(set.Y, y)
+		}
+	}
+	if err := img.finish(); err != nil {
+		return Set{}, 0, 0, err
+	}
+	if err := lab.finish(); err != nil {
+		return Set{}, 0, 0, err
 	}
 	return set, w, h, nil
-}
-
-// parseIDX decodes an idx file of unsigned bytes: magic 0x00 0x00 0x08 d,
-// then d big-endian uint32 dimensions, then the data. It checks that the
-// data length is exactly the product of the dimensions.
-func parseIDX(b []byte) (dims []int, data []byte, err error) {
-	if len(b) < 4 {
-		return nil, nil, fmt.Errorf("truncated: %d bytes, too short for an idx header", len(b))
-	}
-	if b[0] != 0 || b[1] != 0 {
-		return nil, nil, fmt.Errorf("bad magic number %#08x: not an idx file (expected 0x0000080N)", binary.BigEndian.Uint32(b))
-	}
-	if b[2] != 0x08 {
-		return nil, nil, fmt.Errorf("bad magic number %#08x: data type %#02x is not unsigned bytes (0x08)", binary.BigEndian.Uint32(b), b[2])
-	}
-	nd := int(b[3])
-	if nd == 0 {
-		return nil, nil, errors.New("bad magic number: zero dimensions")
-	}
-	if len(b) < 4+4*nd {
-		return nil, nil, fmt.Errorf("truncated: header of %d dimensions needs %d bytes, file has %d", nd, 4+4*nd, len(b))
-	}
-	body := int64(len(b) - 4 - 4*nd)
-	for i := range nd {
-		dims = append(dims, int(binary.BigEndian.Uint32(b[4+4*i:])))
-	}
-	total := product(dims)
-	if total > body {
-		return nil, nil, fmt.Errorf("truncated: dimensions %v need %d bytes of data, file has %d", dims, total, body)
-	}
-	if total < body {
-		return nil, nil, fmt.Errorf("%d bytes of unexpected data after the %v items", body-total, dims)
-	}
-	return dims, b[4+4*nd:], nil
-}
-
-// product is the product of dims, saturating at 2⁶² instead of overflowing.
-func product(dims []int) int64 {
-	p := int64(1)
-	for _, d := range dims {
-		if d != 0 && p > (1<<62)/int64(d) {
-			return 1 << 62
-		}
-		p *= int64(d)
-	}
-	return p
 }

@@ -8,6 +8,8 @@ import (
 	"os"
 	"slices"
 	"strings"
+
+	"backprop/internal/safetext"
 )
 
 // Default split ratios (fraction used for training).
@@ -125,9 +127,9 @@ func Load(spec Spec) (*Dataset, error) {
 	if st, err := os.Stat(name); err == nil && !st.IsDir() {
 		return LoadCSV(name, spec)
 	} else if err == nil {
-		return nil, fmt.Errorf("%w %q: is a directory (for MNIST-format files use idx:%s)", ErrUnknown, name, name)
+		return nil, fmt.Errorf("%w %q: is a directory (for MNIST-format files use idx:%s)", ErrUnknown, name, safetext.Line(name))
 	} else if !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("datasets: %w", err)
+		return nil, fileErr(name, err)
 	}
 	return nil, fmt.Errorf("%w %q: not a built-in set (%s) and no such file", ErrUnknown, name, nameList())
 }
@@ -139,6 +141,9 @@ func checkSpec(spec Spec) error {
 	}
 	if math.IsNaN(spec.Noise) || spec.Noise < 0 || spec.Noise > MaxNoise {
 		return fmt.Errorf("datasets: noise must be in [0, %g], got %g", MaxNoise, spec.Noise)
+	}
+	if spec.MaxBytes < 0 {
+		return fmt.Errorf("datasets: the data limit must be ≥ 0 bytes (0 for the default), got %d", spec.MaxBytes)
 	}
 	if spec.Samples < 0 {
 		return fmt.Errorf("datasets: samples must be ≥ 0, got %d", spec.Samples)
