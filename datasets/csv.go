@@ -2,7 +2,6 @@ package datasets
 
 import (
 	"bufio"
-	"bytes"
 	"compress/gzip"
 	"encoding/csv"
 	"errors"
@@ -12,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unsafe"
 
 	"backprop/internal/safetext"
 )
@@ -94,93 +92,9 @@ func ReadCSV(name string, r io.Reader, spec Spec) (*Dataset, error) {
 	return d, nil
 }
 
-// gzipErrs prefixes gzip's errors with "gzip: ".
-type gzipErrs struct{ r io.Reader }
-
-func (g *gzipErrs) Read(p []byte) (int, error) {
-	n, err := g.r.Read(p)
-	if err != nil && err != io.EOF {
-		err = fmt.Errorf("gzip: %w", err)
-	}
-	return n, err
-}
-
-// textGuard passes CSV text through and stops it at the first sign that it
-// is not a CSV file, or too large: a NUL byte (binary data), more than max
-// bytes in all, or a record (a line, or lines joined by a quoted field)
-// longer than maxRecord. Its errors name the file and the line.
-type textGuard struct {
-	r              io.Reader
-	name           string
-	max, maxRecord int64
-	n              int64   // bytes read
-	head           [4]byte // the first bytes, for hints
-	line           int     // current line (1-based)
-	start          int     // line where the current record starts
-	rec            int64   // bytes of the current record
-	quoted         bool    // inside a quoted field
-	err            error   // sticky
-}
-
-func (g *textGuard) Read(p []byte) (int, error) {
-	if g.err != nil {
-		return 0, g.err
-	}
-	n, err := g.r.Read(p)
-	for i, c := range p[:n] {
-		if g.n < int64(len(g.head)) {
-			g.head[g.n] = c
-		}
-		g.n++
-		g.rec++
-		switch c {
-		case 0:
-			g.err = g.binary(g.n - 1)
-		case '"':
-			g.quoted = !g.quoted
-		case '\n':
-			g.line++
-			if !g.quoted {
-				g.start, g.rec = g.line, 0
-			}
-		}
-		if g.err == nil && g.rec > g.maxRecord {
-			g.err = fmt.Errorf("%s:%d: a record longer than %s (the limit on one row; an unclosed quote joins lines into one record): is this a CSV file?", g.name, g.start, Size(g.maxRecord))
-		}
-		if g.err == nil && g.n > g.max {
-			g.err = &LimitError{File: g.name, What: "the text (after gunzip, if gzipped) is", Size: g.n, Limit: g.max, AtLeast: true}
-		}
-		if g.err != nil {
-			return i, g.err
-		}
-	}
-	if err != nil && err != io.EOF {
-		g.err = fmt.Errorf("%s: %w", g.name, err)
-		return n, g.err
-	}
-	return n, err
-}
-
-// binary explains a NUL byte at offset off.
-func (g *textGuard) binary(off int64) error {
-	hint := ""
-	h := g.head[:min(g.n, int64(len(g.head)))]
-	if bytes.HasPrefix(h, []byte("PK\x03\x04")) {
-		hint = " (a ZIP archive, such as an .xlsx spreadsheet: save it as CSV first)"
-	} else if bytes.HasPrefix(h, []byte("\xff\xfe")) || bytes.HasPrefix(h, []byte("\xfe\xff")) {
-		hint = " (UTF-16 text: save it as UTF-8 CSV)"
-	}
-	return fmt.Errorf("%s: not a CSV text file: binary data (a NUL byte at offset %d)%s", g.name, off, hint)
-}
-
-// cell is a target field kept as text until the target kind is known.
-type cell struct {
-	text      string
-	line, col int
-}
-
-// parseCSV reads the header and the rows from g, charging the rows'
-// memory to a budget of max bytes as they are read.
+// parseCSV reads the header and the rows from g. Rows are stored compactly
+// as they are read (see rowStore and targetCells) and charged to a budget
+// of max bytes first.
 func parseCSV(name string, g *textGuard, spec Spec, max int64) (*raw, error) {
 	br := bufio.NewReader(g)
 	if bom, _ := br.Peek(3); string(bom) == "\uFEFF" {
@@ -235,6 +149,9 @@ func parseCSV(name string, g *textGuard, spec Spec, max int64) (*raw, error) {
 		}
 		return nil, fmt.Errorf("%s: every column is a target; no feature columns left (columns are: %s)", name, strings.Join(names, ", "))
 	}
+	if spec.TargetKind == "class" && len(targets) != 1 {
+		return nil, fmt.Errorf("%s: class targets need exactly one target column, got %d", name, len(targets))
+	}
 	isTarget := make([]bool, len(header))
 	for _, t := range targets {
 		isTarget[t] = true
@@ -246,8 +163,10 @@ func parseCSV(name string, g *textGuard, spec Spec, max int64) (*raw, error) {
 		}
 	}
 	b := &budget{file: name, what: "rows", max: max}
-	var tcells [][]cell // tcells[row][k] for targets[k]
-	for {
+	x := newRowStore[float64](len(r.features))
+	tc := newTargetCells(len(targets))
+	perRow := csvRowBytes(len(r.features), len(targets))
+	for n := 0; ; n++ {
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
@@ -262,19 +181,14 @@ func parseCSV(name string, g *textGuard, spec Spec, max int64) (*raw, error) {
 			l, c := cr.FieldPos(len(rec) - 1)
 			return nil, fmt.Errorf("%s:%d:%d: row has %d fields, the header has %d", name, l, c, len(rec), len(header))
 		}
-		// The row's values, its target cells and (at most) a value per
-		// target: what this row will take once its targets are encoded.
-		cost := rowCost(1, len(r.features), len(targets)) + 24 + int64(len(targets))*int64(unsafe.Sizeof(cell{}))
-		for _, t := range targets {
-			cost += int64(len(rec[t]))
-		}
-		if err := b.take(cost, 1); err != nil {
+		if err := b.take(perRow, 1); err != nil {
 			l, _ := cr.FieldPos(0)
 			err.File = fmt.Sprintf("%s:%d", name, l)
-			err.What = fmt.Sprintf("the rows up to this one take (as %d values each)", len(header))
+			err.What = fmt.Sprintf("%d rows of %d values take", b.rows+1, len(header))
 			return nil, err
 		}
-		x := make([]float64, 0, len(r.features))
+		row := x.next()
+		j := 0
 		for i, f := range rec {
 			if isTarget[i] {
 				continue
@@ -282,26 +196,37 @@ func parseCSV(name string, g *textGuard, spec Spec, max int64) (*raw, error) {
 			v, ok := number(f)
 			if !ok {
 				l, c := cr.FieldPos(i)
-				return nil, fmt.Errorf("%s:%d:%d: column %q: expected a finite number, got %q", name, l, c, names[i], f)
+				return nil, fmt.Errorf("%s:%d:%d: column %q: expected a finite number, got %q", name, l, c, header[i], f)
 			}
-			x = append(x, v)
+			row[j] = v
+			j++
 		}
-		tc := make([]cell, len(targets))
-		for k, t := range targets {
-			l, c := cr.FieldPos(t)
-			// A copy: rec's strings share one allocation per line.
-			tc[k] = cell{strings.Clone(strings.TrimSpace(rec[t])), l, c}
+		if err := tc.add(rec, targets, cr.FieldPos, b); err != nil {
+			l, _ := cr.FieldPos(0)
+			err.File = fmt.Sprintf("%s:%d", name, l)
+			return nil, err
 		}
-		r.x = append(r.x, x)
-		tcells = append(tcells, tc)
 	}
-	if len(r.x) == 0 {
+	if x.n == 0 {
 		return nil, fmt.Errorf("%s: a header but no data rows", name)
 	}
-	if err := encodeTargets(name, r, names, targets, tcells, spec.TargetKind, b); err != nil {
+	r.x = x.rows()
+	if err := tc.encode(name, r, header, names, targets, spec.TargetKind, b); err != nil {
 		return nil, err
 	}
 	return r, nil
+}
+
+// csvRowBytes is what a CSV row of nf features and nt targets is charged
+// while it is read: its values (and a label id for one target), its slice
+// headers and their copies in the split. A one-hot encoding is charged
+// when it is made.
+func csvRowBytes(nf, nt int) int64 {
+	n := rowCost(1, nf+nt, 0) + splitBytes
+	if nt == 1 {
+		n += 4
+	}
+	return n
 }
 
 // csvErr turns an encoding/csv error into "name:line:col: what".
@@ -360,112 +285,11 @@ func resolveTargets(name string, header, names, specs []string) ([]int, error) {
 			idx = n
 		}
 		if slices.Contains(out, idx) {
-			return nil, fmt.Errorf("%s: target column %q given twice", name, names[idx])
+			return nil, fmt.Errorf("%s: target column %q given twice", name, header[idx])
 		}
 		out = append(out, idx)
 	}
 	return out, nil
-}
-
-// encodeTargets fills r.y, r.targets, r.classes and r.kind from the target
-// cells, following the rules in ReadCSV's doc.
-// b has been charged one value per target per row; a one-hot encoding
-// of more classes is charged before it is allocated. Class names are
-// sanitised (header is already).
-func encodeTargets(name string, r *raw, header []string, targets []int, cells [][]cell, kind string, b *budget) error {
-	asClass := false
-	switch kind {
-	case "class":
-		if len(targets) != 1 {
-			return fmt.Errorf("%s: class targets need exactly one target column, got %d", name, len(targets))
-		}
-		asClass = true
-	case "":
-		if len(targets) == 1 {
-			asClass = autoClasses(cells)
-		}
-	}
-	if !asClass {
-		r.kind = Regression
-		for _, t := range targets {
-			r.targets = append(r.targets, header[t])
-		}
-		r.y = make([][]float64, len(cells))
-		for i, row := range cells {
-			y := make([]float64, len(row))
-			for k, c := range row {
-				v, ok := number(c.text)
-				if !ok {
-					why := "real-valued targets"
-					if len(targets) > 1 {
-						why = "several target columns are real-valued targets"
-					}
-					return fmt.Errorf("%s:%d:%d: target column %q: expected a finite number (%s), got %q", name, c.line, c.col, header[targets[k]], why, c.text)
-				}
-				y[k] = v
-			}
-			r.y[i] = y
-		}
-		return nil
-	}
-	col := header[targets[0]]
-	// Numeric labels are compared as numbers: "1" and "1.0" are one class.
-	key := func(s string) string { return s }
-	numeric := true
-	for _, row := range cells {
-		if _, ok := number(row[0].text); !ok {
-			numeric = false
-			break
-		}
-	}
-	if numeric {
-		key = func(s string) string {
-			v, _ := number(s)
-			return strconv.FormatFloat(v, 'g', -1, 64)
-		}
-	}
-	seen := map[string]bool{}
-	for _, row := range cells {
-		c := row[0]
-		if c.text == "" {
-			return fmt.Errorf("%s:%d:%d: target column %q: empty class label", name, c.line, c.col, col)
-		}
-		if k := key(c.text); !seen[k] {
-			seen[k] = true
-			if len(seen) > MaxClasses {
-				return fmt.Errorf("%s: target column %q has more than %d distinct values; that is not a class label (use real-valued targets)", name, col, MaxClasses)
-			}
-		}
-	}
-	classes := make([]string, 0, len(seen))
-	for k := range seen {
-		classes = append(classes, k)
-	}
-	sortClasses(classes)
-	if len(classes) < 2 {
-		return fmt.Errorf("%s: target column %q has only one class, %q; classification needs at least two", name, col, classes[0])
-	}
-	if len(classes) > 2 {
-		if err := b.take(int64(len(cells))*int64(len(classes)-1)*valueBytes, 0); err != nil {
-			err.What = fmt.Sprintf("%d rows with one-hot targets for %d classes take", len(cells), len(classes))
-			return err
-		}
-	}
-	index := make(map[string]int, len(classes))
-	for i, c := range classes {
-		index[c] = i
-	}
-	r.kind = Classification
-	r.classes = make([]string, len(classes))
-	for i, c := range classes {
-		r.classes[i] = safetext.Line(c)
-	}
-	r.targets = classTargets(r.classes)
-	r.y = make([][]float64, len(cells))
-	for i, row := range cells {
-		r.y[i] = encodeClass(index[key(row[0].text)], len(classes))
-	}
-	return nil
 }
 
 // classTargets names the outputs of classes as encodeClass lays them out:
@@ -486,23 +310,6 @@ func encodeClass(k, n int) []float64 {
 	y := make([]float64, n)
 	y[k] = 1
 	return y
-}
-
-// autoClasses says whether a single target column reads as class labels:
-// some value is not a number, or all are integers with ≤ 10 distinct values.
-func autoClasses(cells [][]cell) bool {
-	distinct := map[float64]bool{}
-	for _, row := range cells {
-		v, ok := number(row[0].text)
-		if !ok {
-			return row[0].text != "" // empty: let the regression path report it
-		}
-		if v != math.Trunc(v) {
-			return false
-		}
-		distinct[v] = true
-	}
-	return len(distinct) <= autoClassMax
 }
 
 // sortClasses sorts numerically when every name is a number, else as text.

@@ -34,8 +34,23 @@
 // moons follows scikit-learn's make_moons. MNIST (LeCun, Cortes, Burges) and
 // Fashion-MNIST (MIT, © 2017 Zalando SE) are not embedded.
 //
+// # Files from outside
+//
+// CSV and idx files are streamed (gzip too) and bounded by Spec.MaxBytes
+// (default 1 GiB), checked before memory is taken: a regular file's size,
+// an idx header's claim (count × rows × columns bytes), the CSV text read,
+// and the rows as loaded, counted as M = n·(8·(inputs+outputs) + 48) bytes
+// (+48 a row for a split's copy). One CSV record is at most MaxRecordBytes.
+// Past a limit a loader stops with a *LimitError (wrapping ErrTooLarge)
+// that names the file, what it holds or claims, and the limit.
+//
+// Text from a file (column names, class labels) and file names in errors
+// are sanitised with safetext: a Dataset's strings and the package's errors
+// hold no terminal control characters.
+//
 // # Invariants
 //
 // The package holds no mutable state; every Load builds fresh slices, so a
-// caller may modify what it gets.
+// caller may modify what it gets (rows may share a backing array, but each
+// row's capacity is its length, so appending to one copies it).
 package datasets

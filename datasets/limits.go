@@ -22,11 +22,14 @@ const DefaultMaxBytes = 1 << 30
 const MaxRecordBytes = 8 << 20
 
 // Memory accounting: what a loaded row costs. Each value is a float64; each
-// row has two slice headers (X[i] and Y[i]). The loaders add this up before
-// (idx) or while (CSV) they allocate and stop at the limit.
+// row has two slice headers (X[i] and Y[i]), and a split into train and
+// test copies both. The loaders add this up before (idx) or while (CSV)
+// they allocate and stop at the limit, so the limit bounds the memory of
+// the loaded set, not only the file.
 const (
 	valueBytes  = 8
 	rowOverhead = 2 * 24
+	splitBytes  = 2 * 24
 )
 
 // ErrTooLarge is wrapped by every error for data over its limit.
@@ -45,9 +48,9 @@ type LimitError struct {
 
 func (e *LimitError) Error() string {
 	if e.AtLeast {
-		return fmt.Sprintf("datasets: %s: %s more than the limit of %s", e.File, e.What, Size(e.Limit))
+		return fmt.Sprintf("%s: %s more than the limit of %s", e.File, e.What, Size(e.Limit))
 	}
-	return fmt.Sprintf("datasets: %s: %s %s, over the limit of %s", e.File, e.What, Size(e.Size), Size(e.Limit))
+	return fmt.Sprintf("%s: %s %s, over the limit of %s", e.File, e.What, Size(e.Size), Size(e.Limit))
 }
 
 func (e *LimitError) Unwrap() error { return ErrTooLarge }

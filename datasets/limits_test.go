@@ -11,7 +11,6 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-	"unsafe"
 )
 
 // gzipZeros is a gzip stream of n zero bytes, built from repeated members
@@ -187,31 +186,40 @@ func TestCSVLimits(t *testing.T) {
 	}
 	// A stream is counted as it is read.
 	_, err = ReadCSV("t.csv", io.MultiReader(strings.NewReader("a,b\n"), endless('\n')), Spec{MaxBytes: 1000})
-	if err == nil || !strings.Contains(err.Error(), "datasets: t.csv: the text (after gunzip, if gzipped) is more than the limit of 1000 bytes") {
+	if err == nil || !strings.Contains(err.Error(), "t.csv: the text (after gunzip, if gzipped) is more than the limit of 1000 bytes") {
 		t.Errorf("endless blank lines: %v", err)
 	}
 	// Rows are charged as they are read: 8 bytes a value, the row's
-	// slices, its target cell and the label's text.
-	row := rowCost(1, 2, 1) + 24 + int64(unsafe.Sizeof(cell{})) + 1
+	// slices and a label id; distinct labels by their text.
+	row := csvRowBytes(2, 1)
+	labels := 2 * (1 + 64)
 	text := "a,b,c\n" + strings.Repeat("1,2,x\n3,4,y\n", 20)
-	_, err = ReadCSV("t.csv", strings.NewReader(text), Spec{MaxBytes: 15 * row})
+	limit := 15*row + int64(labels)
+	_, err = ReadCSV("t.csv", strings.NewReader(text), Spec{MaxBytes: limit})
 	var le *LimitError
-	want := fmt.Sprintf("datasets: t.csv:17: the rows up to this one take (as 3 values each) more than the limit of %s", Size(15*row))
+	want := fmt.Sprintf("t.csv:17: 16 rows of 3 values take more than the limit of %s", Size(limit))
 	if !errors.As(err, &le) || !strings.Contains(err.Error(), want) {
 		t.Errorf("rows: %v\nwant %s", err, want)
 	}
-	if _, err := ReadCSV("t.csv", strings.NewReader(text), Spec{MaxBytes: 40 * row}); err != nil {
+	if _, err := ReadCSV("t.csv", strings.NewReader(text), Spec{MaxBytes: 40*row + int64(labels)}); err != nil {
 		t.Errorf("at the limit: %v", err)
 	}
 	// One-hot targets are charged before they are made.
-	row = rowCost(1, 1, 1) + 24 + int64(unsafe.Sizeof(cell{})) + 1
+	row, labels = csvRowBytes(1, 1), 4*(1+64)
 	text = "a,c\n" + strings.Repeat("1,x\n2,y\n3,z\n4,w\n", 10)
-	_, err = ReadCSV("t.csv", strings.NewReader(text), Spec{MaxBytes: 40*row + 40*3*8 - 1})
-	if err == nil || !strings.Contains(err.Error(), "datasets: t.csv: 40 rows with one-hot targets for 4 classes take more than the limit of") {
+	limit = 40*row + int64(labels) + 40*3*8
+	_, err = ReadCSV("t.csv", strings.NewReader(text), Spec{MaxBytes: limit - 1})
+	if err == nil || !strings.Contains(err.Error(), "t.csv: 40 rows with one-hot targets for 4 classes take more than the limit of") {
 		t.Errorf("one-hot: %v", err)
 	}
-	if _, err = ReadCSV("t.csv", strings.NewReader(text), Spec{MaxBytes: 40*row + 40*3*8}); err != nil {
+	if _, err = ReadCSV("t.csv", strings.NewReader(text), Spec{MaxBytes: limit}); err != nil {
 		t.Errorf("one-hot at the limit: %v", err)
+	}
+	// Many distinct labels are charged by their length.
+	text = "a,c\n1," + strings.Repeat("x", 3000) + "\n2,y\n"
+	_, err = ReadCSV("t.csv", strings.NewReader(text), Spec{MaxBytes: 3100})
+	if err == nil || !strings.Contains(err.Error(), "t.csv:2: the 1 rows and 1 distinct labels so far take more than the limit of") {
+		t.Errorf("long label: %v", err)
 	}
 	// gzip is streamed and counted after gunzip.
 	_, err = ReadCSV("t.csv.gz", bytes.NewReader(gz([]byte("a,b\n1,2\n3,4\n"+strings.Repeat("\n", 5000)))), Spec{MaxBytes: 3000})
