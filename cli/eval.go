@@ -10,6 +10,7 @@ import (
 
 	"backprop/cli/setup"
 	"backprop/datasets"
+	"backprop/internal/safetext"
 	"backprop/network"
 )
 
@@ -24,7 +25,7 @@ model file names (written by train --out or the trainer); data flags given
 here override it.`,
 		groups: []flagGroup{
 			{"flags", []string{"model", "on", "json"}},
-			{"data", setup.DataFlagNames()},
+			{"data", append(setup.DataFlagNames(), setup.MaxDataFlag)},
 		},
 		footer: `exit status: 0 evaluated; 1 bad model or data file; 2 bad flags (including a
 model whose shape does not fit the data).`,
@@ -74,7 +75,7 @@ func eval(sf *setup.Flags, model, on string, asJSON bool, w io.Writer) error {
 	default:
 		return setup.Errorf("on", "must be test, train or all, got %q", on)
 	}
-	mf, err := setup.Open(model, sf)
+	mf, err := setup.Open(model, sf, setup.Limits{})
 	if err != nil {
 		return err
 	}
@@ -92,7 +93,7 @@ func eval(sf *setup.Flags, model, on string, asJSON bool, w io.Writer) error {
 		part = "all"
 	}
 	met := net.Evaluate(setup.NetSet(set))
-	r := evalResult{Model: model, Shape: describeNet(net), Data: ds.Name, Part: part, Samples: set.Len(), Loss: jsonNum(met.Loss)}
+	r := evalResult{Model: safetext.Line(model), Shape: describeNet(net), Data: ds.Name, Part: part, Samples: set.Len(), Loss: jsonNum(met.Loss)}
 	if ds.Kind == datasets.Classification && met.Confusion != nil {
 		a := jsonNum(met.Accuracy)
 		r.Accuracy = &a

@@ -150,7 +150,7 @@ func exportDataProbes(m *network.Model, modelPath string, net *network.Network, 
 		return nil, "", errors.New("--data-probes: the model file does not name its data set (drop --data-probes for random probes)")
 	}
 	// No data flags here, but $BACKPROP_DATA applies as in train and eval.
-	mf, err := setup.OpenModel(m, modelPath, setup.NoFlags())
+	mf, err := setup.OpenModel(m, modelPath, setup.NoFlags(), setup.Limits{})
 	var fe *setup.FlagError
 	if errors.As(err, &fe) {
 		err = errors.New(fe.Msg) // the data doesn't fit: no flag of export's to blame

@@ -27,7 +27,7 @@ func serveFlagGroups() []flagGroup {
 	return []flagGroup{
 		{"listening", []string{"listen", "host-key", "proxy-protocol"}},
 		{"authentication (at least one is required)", []string{"authorized-keys", "password-file", "open", "teacher-key"}},
-		{"limits", []string{"max-sessions", "idle-timeout", "max-timeout", "rate-limit", "rate-burst", "cpu-share", "max-fps", "max-neurons", "max-weights", "max-samples", "max-undo-mb"}},
+		{"limits", []string{"max-sessions", "idle-timeout", "max-timeout", "rate-limit", "rate-burst", "cpu-share", "max-fps", "max-neurons", "max-weights", "max-samples", "max-data-mb", "max-undo-mb"}},
 		{"sessions", []string{"preset", "data-dir", "datasets-dir"}},
 		{"operation", []string{"log-format", "shutdown-timeout"}},
 	}
@@ -120,6 +120,7 @@ func serveFlags(fs *flag.FlagSet) runFunc {
 	fs.IntVar(&cfg.Limits.MaxNeurons, "max-neurons", server.DefaultMaxNeurons, "per-session cap on neurons")
 	fs.IntVar(&cfg.Limits.MaxWeights, "max-weights", server.DefaultMaxWeights, "per-session cap on weights")
 	fs.IntVar(&cfg.Limits.MaxSamples, "max-samples", server.DefaultMaxSamples, "per-session cap on data set rows")
+	dataMB := fs.Float64("max-data-mb", float64(server.DefaultMaxDataBytes>>20), "per-session cap on a data file's decoded size, in MiB (CSV text after gunzip, idx pixels, or the rows as loaded); larger files are refused before they are read")
 	undoMB := fs.Float64("max-undo-mb", float64(server.DefaultUndoBudget)/(1<<20), "per-session memory for undo snapshots, in MB (older steps are forgotten first)")
 	fs.StringVar(&cfg.DataDir, "data-dir", filepath.Join(state, "users"), "per-user saves and lesson progress (one subdirectory per key or user name)")
 	fs.StringVar(&cfg.DatasetsDir, "datasets-dir", "", "where the mnist and fashion-mnist presets find their idx files")
@@ -128,6 +129,11 @@ func serveFlags(fs *flag.FlagSet) runFunc {
 	fs.StringVar(&logFormat, "log-format", "text", "log format on stderr: text or json")
 	fs.DurationVar(&shutdownWait, "shutdown-timeout", 10*time.Second, "on SIGINT/SIGTERM, how long to wait for sessions to end")
 	return func(stdout, stderr io.Writer) int {
+		if *dataMB > setup.MaxDataMB {
+			fmt.Fprintf(stderr, "backprop serve: --max-data-mb %g: want at most %d\n", *dataMB, setup.MaxDataMB)
+			return 2
+		}
+		cfg.Limits.MaxDataBytes = max(int64(*dataMB*(1<<20)), 1) // ≤ 0 is refused by checkServeFlags
 		return serve(fs, cfg, passwordFile, logFormat, shutdownWait, *undoMB, stdout, stderr)
 	}
 }

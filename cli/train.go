@@ -37,7 +37,7 @@ val_loss, val_accuracy); piped, one plain line per epoch; with --json, one
 JSON object per epoch and a final one. The same flags and seed give the same
 numbers on every run. val_* are measured on the test part (--split).`,
 		groups: []flagGroup{
-			{"data", setup.DataFlagNames()},
+			{"data", append(setup.DataFlagNames(), setup.MaxDataFlag)},
 			{"network", setup.NetworkFlagNames()},
 			{"training", []string{"rule", "opt", "lr", "momentum", "batch", "epochs", "l1", "l2", "model"}},
 			{"output", []string{"out", "history", "json", "progress"}},

@@ -24,7 +24,7 @@ func trainerCommand() command {
 lists the presets; --preset, --data or --model skip it.`,
 		groups: []flagGroup{
 			{"trainer flags", []string{"preset", "theme", "lesson", "model", "version"}},
-			{"data flags (with --preset they change the preset's data)", setup.DataFlagNames()},
+			{"data flags (with --preset they change the preset's data)", append(setup.DataFlagNames(), setup.MaxDataFlag)},
 			{"network flags", setup.NetworkFlagNames()},
 			{"training flags", training},
 		},
@@ -68,10 +68,15 @@ func runTrainer(sf *setup.Flags, opts tui.Options, stdout, stderr io.Writer) int
 			return 2
 		}
 	}
+	var err error
 	opts.ModelPath = sf.Model
 	opts.DataDir = sf.DataDir
 	if opts.DataDir == "" {
 		opts.DataDir = os.Getenv("BACKPROP_DATA")
+	}
+	if opts.Limits.MaxDataBytes, err = sf.MaxDataBytes(); err != nil {
+		fmt.Fprintf(stderr, "backprop: %v\n", err)
+		return setup.ExitCode(err)
 	}
 	custom, err := trainerSetup(sf, opts.Preset)
 	if err != nil {

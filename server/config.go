@@ -34,6 +34,10 @@ const (
 	// alone keeps 16 MiB): 4 MiB is ~50 hand steps of digits' 64-30-10 network
 	// and keeps 50 sessions' undo under 200 MB.
 	DefaultUndoBudget = 4 << 20
+	// DefaultMaxDataBytes bounds the data one session loads (a CLI run's
+	// default is 1 GiB): a CSV or idx set over it is refused before it is
+	// read into memory.
+	DefaultMaxDataBytes = 256 << 20
 	// DefaultHandshakeTimeout bounds an unauthenticated connection.
 	DefaultHandshakeTimeout = 30 * time.Second
 )
@@ -171,6 +175,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Limits.UndoBudget == 0 {
 		c.Limits.UndoBudget = DefaultUndoBudget
+	}
+	if c.Limits.MaxDataBytes == 0 {
+		c.Limits.MaxDataBytes = DefaultMaxDataBytes
 	}
 	if c.HandshakeTimeout <= 0 {
 		c.HandshakeTimeout = DefaultHandshakeTimeout

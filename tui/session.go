@@ -62,7 +62,7 @@ func loadSession(path string, lim Limits) (*session, error) {
 // sessionFromModel resumes from a model that came from elsewhere (the
 // teacher's network in a classroom).
 func sessionFromModel(m *network.Model, lim Limits) (*session, error) {
-	f, err := setup.OpenModel(m, "", nil)
+	f, err := setup.OpenModel(m, "", nil, lim)
 	if err != nil {
 		return nil, err
 	}

@@ -699,7 +699,7 @@ func isBuiltin(name string) bool {
 // otherwise the input and output layers are resized. Training restarts.
 func (m *Model) reloadData(spec datasets.Spec) error {
 	s := m.sess
-	ds, err := datasets.Load(spec)
+	ds, err := m.opts.Limits.LoadData(spec)
 	if err != nil {
 		return err
 	}

@@ -30,7 +30,7 @@ type Session struct {
 // network.NewRand(s.Hyper.Seed), and lim is checked before anything large
 // is allocated for the network.
 func New(preset string, s Setup, lim Limits) (*Session, error) {
-	ds, err := datasets.Load(s.Data)
+	ds, err := lim.LoadData(s.Data)
 	if err != nil {
 		return nil, err
 	}
@@ -106,8 +106,9 @@ type File struct {
 	Dataset *datasets.Dataset
 }
 
-// Open reads the model file at path and loads its data (see OpenModel).
-func Open(path string, f *Flags) (*File, error) {
+// Open reads the model file at path and loads its data (see OpenModel)
+// under lim's data limit.
+func Open(path string, f *Flags, lim Limits) (*File, error) {
 	m, err := network.LoadModel(path)
 	if err != nil {
 		return nil, err
@@ -115,15 +116,16 @@ func Open(path string, f *Flags) (*File, error) {
 	if m == nil {
 		return nil, fmt.Errorf("%s: no model", path)
 	}
-	return OpenModel(m, path, f)
+	return OpenModel(m, path, f, lim)
 }
 
 // OpenModel loads the data that model m names under "data". A relative data
 // path that does not exist from the working directory is looked up next to
 // path, the model file (path "" means m came from elsewhere). f, when not
 // nil, holds data flags that override the file's data (and may name the
-// data of a file that names none). The network's ends must fit the data.
-func OpenModel(m *network.Model, path string, f *Flags) (*File, error) {
+// data of a file that names none). The data is loaded under lim's data
+// limit (Limits.LoadData). The network's ends must fit the data.
+func OpenModel(m *network.Model, path string, f *Flags, lim Limits) (*File, error) {
 	name := path
 	if name == "" {
 		name = "the model"
@@ -162,7 +164,7 @@ func OpenModel(m *network.Model, path string, f *Flags) (*File, error) {
 	default:
 		md = *base
 	}
-	ds, err := datasets.Load(md.Spec)
+	ds, err := lim.LoadData(md.Spec)
 	if err != nil {
 		return nil, err
 	}
@@ -214,7 +216,7 @@ func (mf *File) Session(f *Flags, lim Limits) (*Session, error) {
 
 // Load resumes the model file at path (Open, then File.Session).
 func Load(path string, f *Flags, lim Limits) (*Session, error) {
-	mf, err := Open(path, f)
+	mf, err := Open(path, f, lim)
 	if err != nil {
 		return nil, err
 	}

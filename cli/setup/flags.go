@@ -23,6 +23,7 @@ type Flags struct {
 	Split, Noise                      float64
 	Samples                           int
 	Normalize                         bool
+	MaxDataMB                         float64
 
 	Layers, Act, OutAct, Cost, Init string
 	Rule, Opt                       string
@@ -91,7 +92,25 @@ func AddDataFlags(fs *flag.FlagSet) *Flags {
 	fs.IntVar(&f.Samples, "samples", 0, fmt.Sprintf("number of generated points, 2..%d (default %d); for idx data, keep only the first N images", datasets.MaxSamples, datasets.DefaultSamples))
 	fs.BoolVar(&f.Normalize, "normalize", false, "standardise features to zero mean and unit variance (iris, wine and breast-cancer are normalised unless --normalize=false)")
 	fs.Uint64Var(&f.Seed, "seed", 1, "seed for generated data, the split, the initial weights and the shuffles")
+	fs.Float64Var(&f.MaxDataMB, MaxDataFlag, datasets.DefaultMaxBytes>>20, "refuse a data file that holds or claims more than this many MiB of decoded data (CSV text after gunzip, idx pixels, or the rows as loaded)")
 	return f
+}
+
+// MaxDataFlag bounds a data file's decoded size. AddDataFlags registers it,
+// but it is a limit, not a choice of data, so DataFlagNames leaves it out:
+// it goes with --model, or alone.
+const MaxDataFlag = "max-data-mb"
+
+// MaxDataMB bounds --max-data-mb (and serve's).
+const MaxDataMB = 1 << 30
+
+// MaxDataBytes is --max-data-mb in bytes.
+func (f *Flags) MaxDataBytes() (int64, error) {
+	mb := f.MaxDataMB
+	if !(mb >= 1) || mb > MaxDataMB {
+		return 0, Errorf(MaxDataFlag, "must be a number of MiB in [1, %d], got %g", MaxDataMB, mb)
+	}
+	return int64(mb * (1 << 20)), nil
 }
 
 // NoFlags are data flags of which none was given: with them, Open and
@@ -262,6 +281,12 @@ func (f *Flags) DataSpec(base *datasets.Spec) (datasets.Spec, error) {
 	}
 	if over("seed") {
 		s.Seed = f.Seed
+	}
+	if f.Given(MaxDataFlag) { // else 0: datasets.DefaultMaxBytes
+		var err error
+		if s.MaxBytes, err = f.MaxDataBytes(); err != nil {
+			return s, err
+		}
 	}
 	// --data-dir, then $BACKPROP_DATA, then what a model file stored.
 	if f.DataDir != "" {

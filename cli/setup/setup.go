@@ -34,6 +34,22 @@ type Limits struct {
 	// (0: DefaultUndoBudget; negative: no undo, for headless training).
 	// A run-mode run is one undo step however long it lasts.
 	UndoBudget int
+	// MaxDataBytes bounds the decoded data a session loads (0: the spec's
+	// own datasets.Spec.MaxBytes, by default datasets.DefaultMaxBytes).
+	MaxDataBytes int64
+}
+
+// LoadData loads spec under the lower of l's data limit and the spec's own;
+// a file over it gets an error that names the flag that sets it.
+func (l Limits) LoadData(spec datasets.Spec) (*datasets.Dataset, error) {
+	if l.MaxDataBytes > 0 && (spec.MaxBytes == 0 || spec.MaxBytes > l.MaxDataBytes) {
+		spec.MaxBytes = l.MaxDataBytes
+	}
+	ds, err := datasets.Load(spec)
+	if errors.Is(err, datasets.ErrTooLarge) {
+		return nil, fmt.Errorf("%w (--max-data-mb sets the limit)", err)
+	}
+	return ds, err
 }
 
 // Undo is the undo budget in bytes that a stepper built under l gets.
