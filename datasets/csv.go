@@ -92,6 +92,17 @@ func ReadCSV(name string, r io.Reader, spec Spec) (*Dataset, error) {
 	return d, nil
 }
 
+// csvFile is a CSV file being read: its reader and its header.
+type csvFile struct {
+	name     string
+	g        *textGuard
+	cr       *csv.Reader
+	header   []string // the column names as written (for --target, and %q in errors)
+	names    []string // the same, sanitised, for everything else that is shown
+	targets  []int    // the target columns
+	isTarget []bool
+}
+
 // parseCSV reads the header and the rows from g. Rows are stored compactly
 // as they are read (see rowStore and targetCells) and charged to a budget
 // of max bytes first.
@@ -100,108 +111,129 @@ func parseCSV(name string, g *textGuard, spec Spec, max int64) (*raw, error) {
 	if bom, _ := br.Peek(3); string(bom) == "\uFEFF" {
 		br.Discard(3)
 	}
-	cr := csv.NewReader(br)
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
-	cr.ReuseRecord = true
-	fail := func(err error) error {
-		if g.err != nil {
-			return g.err
-		}
-		return csvErr(name, err)
+	f := &csvFile{name: name, g: g, cr: csv.NewReader(br)}
+	f.cr.FieldsPerRecord = -1
+	f.cr.TrimLeadingSpace = true
+	f.cr.ReuseRecord = true
+	if err := f.readHeader(spec); err != nil {
+		return nil, err
 	}
-	rec, err := cr.Read()
+	r := &raw{about: "CSV file " + name, split: SplitReal}
+	for i := range f.header {
+		if !f.isTarget[i] {
+			r.features = append(r.features, f.names[i])
+		}
+	}
+	b := &budget{file: name, what: "rows", max: max}
+	tc := newTargetCells(len(f.targets))
+	x, err := f.readRows(len(r.features), tc, b)
+	if err != nil {
+		return nil, err
+	}
+	r.x = x.rows()
+	if err := tc.encode(name, r, f.header, f.names, f.targets, spec.TargetKind, b); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// fail explains a read error: the guard's (too large, binary), or
+// encoding/csv's with its place.
+func (f *csvFile) fail(err error) error {
+	if f.g.err != nil {
+		return f.g.err
+	}
+	return csvErr(f.name, err)
+}
+
+// readHeader reads and checks the header row and resolves the targets.
+func (f *csvFile) readHeader(spec Spec) error {
+	name := f.name
+	rec, err := f.cr.Read()
 	if err == io.EOF {
-		return nil, fmt.Errorf("%s: empty file: expected a header row of column names", name)
+		return fmt.Errorf("%s: empty file: expected a header row of column names", name)
 	}
 	if err != nil {
-		return nil, fail(err)
+		return f.fail(err)
 	}
-	// header is the names as written (for matching --target); names are
-	// the same, sanitised, for everything that is shown.
-	header := make([]string, len(rec))
-	names := make([]string, len(rec))
+	f.header, f.names = make([]string, len(rec)), make([]string, len(rec))
 	for i := range rec {
-		header[i] = strings.Clone(strings.TrimSpace(rec[i]))
-		names[i] = safetext.Line(header[i])
+		f.header[i] = strings.Clone(strings.TrimSpace(rec[i]))
+		f.names[i] = safetext.Line(f.header[i])
 	}
-	for i, h := range header {
+	for i, h := range f.header {
 		if h == "" {
-			l, c := cr.FieldPos(i)
+			l, c := f.cr.FieldPos(i)
 			hint := ""
 			if i == 0 {
 				hint = " (pandas writes its index as an unnamed first column: save with index=False)"
 			}
-			return nil, fmt.Errorf("%s:%d:%d: column %d of %d has no name in the header row; every column needs one%s", name, l, c, i+1, len(header), hint)
+			return fmt.Errorf("%s:%d:%d: column %d of %d has no name in the header row; every column needs one%s", name, l, c, i+1, len(f.header), hint)
 		}
 	}
-	targets, err := resolveTargets(name, header, names, spec.Target)
-	if err != nil {
-		return nil, err
+	if f.targets, err = resolveTargets(name, f.header, f.names, spec.Target); err != nil {
+		return err
 	}
-	if len(targets) == len(header) {
-		if len(header) == 1 {
+	if len(f.targets) == len(f.header) {
+		if len(f.header) == 1 {
 			for _, sep := range []string{";", "\t", "|"} {
-				if strings.Contains(header[0], sep) {
-					return nil, fmt.Errorf("%s:1: the header is one column, %q; columns must be separated by commas, and this file seems to use %q", name, header[0], sep)
+				if strings.Contains(f.header[0], sep) {
+					return fmt.Errorf("%s:1: the header is one column, %q; columns must be separated by commas, and this file seems to use %q", name, f.header[0], sep)
 				}
 			}
 		}
-		return nil, fmt.Errorf("%s: every column is a target; no feature columns left (columns are: %s)", name, strings.Join(names, ", "))
+		return fmt.Errorf("%s: every column is a target; no feature columns left (columns are: %s)", name, strings.Join(f.names, ", "))
 	}
-	if spec.TargetKind == "class" && len(targets) != 1 {
-		return nil, fmt.Errorf("%s: class targets need exactly one target column, got %d", name, len(targets))
+	if spec.TargetKind == "class" && len(f.targets) != 1 {
+		return fmt.Errorf("%s: class targets need exactly one target column, got %d", name, len(f.targets))
 	}
-	isTarget := make([]bool, len(header))
-	for _, t := range targets {
-		isTarget[t] = true
+	f.isTarget = make([]bool, len(f.header))
+	for _, t := range f.targets {
+		f.isTarget[t] = true
 	}
-	r := &raw{about: "CSV file " + name, split: SplitReal}
-	for i := range header {
-		if !isTarget[i] {
-			r.features = append(r.features, names[i])
-		}
-	}
-	b := &budget{file: name, what: "rows", max: max}
-	x := newRowStore[float64](len(r.features))
-	tc := newTargetCells(len(targets))
-	perRow := csvRowBytes(len(r.features), len(targets))
-	for n := 0; ; n++ {
+	return nil
+}
+
+// readRows reads the data rows: nf feature values into the store it
+// returns, the targets into tc; each row is charged to b before it is kept.
+func (f *csvFile) readRows(nf int, tc *targetCells, b *budget) (*rowStore[float64], error) {
+	name, cr := f.name, f.cr
+	x := newRowStore[float64](nf)
+	perRow := csvRowBytes(nf, len(f.targets))
+	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, fail(err)
+			return nil, f.fail(err)
 		}
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // a line of blanks
 		}
-		if len(rec) != len(header) {
+		if len(rec) != len(f.header) {
 			l, c := cr.FieldPos(len(rec) - 1)
-			return nil, fmt.Errorf("%s:%d:%d: row has %d fields, the header has %d", name, l, c, len(rec), len(header))
+			return nil, fmt.Errorf("%s:%d:%d: row has %d fields, the header has %d", name, l, c, len(rec), len(f.header))
 		}
 		if err := b.take(perRow, 1); err != nil {
 			l, _ := cr.FieldPos(0)
 			err.File = fmt.Sprintf("%s:%d", name, l)
-			err.What = fmt.Sprintf("%d rows of %d values take", b.rows+1, len(header))
+			err.What = fmt.Sprintf("%d rows of %d values take", b.rows+1, len(f.header))
 			return nil, err
 		}
-		row := x.next()
-		j := 0
-		for i, f := range rec {
-			if isTarget[i] {
+		row, j := x.next(), 0
+		for i, v := range rec {
+			if f.isTarget[i] {
 				continue
 			}
-			v, ok := number(f)
-			if !ok {
+			var ok bool
+			if row[j], ok = number(v); !ok {
 				l, c := cr.FieldPos(i)
-				return nil, fmt.Errorf("%s:%d:%d: column %q: expected a finite number, got %q", name, l, c, header[i], f)
+				return nil, fmt.Errorf("%s:%d:%d: column %q: expected a finite number, got %q", name, l, c, f.header[i], v)
 			}
-			row[j] = v
 			j++
 		}
-		if err := tc.add(rec, targets, cr.FieldPos, b); err != nil {
+		if err := tc.add(rec, f.targets, cr.FieldPos, b); err != nil {
 			l, _ := cr.FieldPos(0)
 			err.File = fmt.Sprintf("%s:%d", name, l)
 			return nil, err
@@ -210,11 +242,7 @@ func parseCSV(name string, g *textGuard, spec Spec, max int64) (*raw, error) {
 	if x.n == 0 {
 		return nil, fmt.Errorf("%s: a header but no data rows", name)
 	}
-	r.x = x.rows()
-	if err := tc.encode(name, r, header, names, targets, spec.TargetKind, b); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return x, nil
 }
 
 // csvRowBytes is what a CSV row of nf features and nt targets is charged
