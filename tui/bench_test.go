@@ -19,7 +19,7 @@ func BenchmarkViewDigits120x40(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		m.sess.version++
+		m.tr.sess.version++
 		m.View()
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/1000, "ms/frame")
@@ -36,7 +36,7 @@ func BenchmarkViewDigits120x40(b *testing.B) {
 // spent in Update (training), which bounds the ratio on an idle machine.
 func BenchmarkRunModeDigits(b *testing.B) {
 	m := newTestModel(b, Options{Preset: "digits"}, 120, 40)
-	m.run.speed = len(speedLevels()) - 1
+	m.tr.run.speed = len(speedLevels()) - 1
 	p, _ := setup.FindPreset("digits")
 	ds, err := datasets.Load(p.Setup.Data)
 	if err != nil {
@@ -50,7 +50,7 @@ func BenchmarkRunModeDigits(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cmd := m.toggleRun()
+	cmd := m.tr.toggleRun()
 	var runTime, headTime, updTime, maxUpd time.Duration
 	var headN int
 	for b.Loop() {
@@ -75,7 +75,7 @@ func BenchmarkRunModeDigits(b *testing.B) {
 		headTime += time.Since(t1)
 		headN += n
 	}
-	runRate := float64(m.run.samples) / runTime.Seconds()
+	runRate := float64(m.tr.run.samples) / runTime.Seconds()
 	headRate := float64(headN) / headTime.Seconds()
 	b.ReportMetric(runRate, "run-samples/s")
 	b.ReportMetric(headRate, "headless-samples/s")

@@ -10,8 +10,8 @@ import (
 )
 
 // The perceptron bench (tui/bench) is the vacation preset's screen: one
-// step unit with inputs toggled by hand. This file embeds it: the root
-// model keeps q, ctrl+c, ?, esc and T; every other key goes to the bench.
+// step unit with inputs toggled by hand. benchScreen embeds it: it keeps
+// q, ctrl+c, ?, esc and T; every other key goes to the bench.
 
 // benchPresets are the presets that open the bench instead of the trainer.
 func benchPresets() []string { return []string{"vacation"} }
@@ -25,18 +25,33 @@ func isBenchPreset(name string) bool {
 	return false
 }
 
-func (m *Model) openBench(problem string) error {
-	b, err := bench.New(bench.Options{Problem: problem, Styles: m.styles})
-	if err != nil {
-		return err
-	}
-	m.bench = b
-	m.screen = screenBench
-	m.run.on = false
-	m.prompt = nil
-	m.showHelp = false
-	return nil
+// benchScreen is the bench as a screen of the app: the bench component and
+// the app's keys around it.
+type benchScreen struct {
+	app      *app
+	nav      navigator
+	keys     *keyMap // the app's keys the bench screen keeps (q, ?, esc, T)
+	w, h     int
+	m        bench.Model
+	showHelp bool
 }
+
+func newBenchScreen(a *app, nav navigator, keys *keyMap, problem string) (*benchScreen, error) {
+	b, err := bench.New(bench.Options{Problem: problem, Styles: a.styles})
+	if err != nil {
+		return nil, err
+	}
+	return &benchScreen{app: a, nav: nav, keys: keys, m: b}, nil
+}
+
+// Init starts the bench.
+func (b *benchScreen) Init() tea.Cmd { return b.m.Init() }
+
+// SetSize sets the cells the bench screen draws in.
+func (b *benchScreen) SetSize(w, h int) { b.w, b.h = w, h }
+
+// typing reports whether the bench takes every key (a value is typed).
+func (b *benchScreen) typing() bool { return b.m.Editing() }
 
 // benchKeys is the help shown on the bench screen: the bench's own keys and
 // the app's.
@@ -53,59 +68,59 @@ func (k benchKeys) FullHelp() [][]key.Binding {
 	return append(k.b.FullHelp(), []key.Binding{k.root.Theme, k.root.Help, k.root.Menu, k.root.Quit})
 }
 
-func (m *Model) benchUpdate(msg tea.Msg) tea.Cmd {
-	if k, ok := msg.(tea.KeyPressMsg); ok && !m.bench.Editing() {
+// Update handles a message routed to the bench screen.
+func (b *benchScreen) Update(msg tea.Msg) tea.Cmd {
+	if k, ok := msg.(tea.KeyPressMsg); ok && !b.m.Editing() {
 		switch {
-		case key.Matches(k, m.keys.Quit):
+		case key.Matches(k, b.keys.Quit):
 			return tea.Quit
-		case key.Matches(k, m.keys.Help):
-			m.showHelp = !m.showHelp
+		case key.Matches(k, b.keys.Help):
+			b.showHelp = !b.showHelp
 			return nil
-		case key.Matches(k, m.keys.Menu):
-			if m.showHelp {
-				m.showHelp = false
+		case key.Matches(k, b.keys.Menu):
+			if b.showHelp {
+				b.showHelp = false
 				return nil
 			}
-			m.screen = screenLauncher
+			b.nav.toLauncher()
 			return nil
-		case key.Matches(k, m.keys.Theme):
-			m.cycleTheme()
+		case key.Matches(k, b.keys.Theme):
+			b.app.cycleTheme()
 			return nil
 		}
 	}
 	if o, ok := msg.(bench.OpenTrainerMsg); ok {
-		s, err := newSession("", m.withDataDir(Setup{Data: o.Data, Net: o.Net, Hyper: o.Hyper}), m.opts.Limits)
+		s, err := newSession("", b.app.withDataDir(Setup{Data: o.Data, Net: o.Net, Hyper: o.Hyper}), b.app.opts.Limits)
 		if err != nil {
-			m.setFlash(err.Error(), true)
+			b.app.setFlash(err.Error(), true)
 			return nil
 		}
-		m.open(s)
-		m.setFlash("backprop with a hidden layer: press r to run, space to step", false)
+		b.nav.openSession(s)
+		b.app.setFlash("backprop with a hidden layer: press r to run, space to step", false)
 		return nil
 	}
 	var cmd tea.Cmd
-	m.bench, cmd = m.bench.Update(msg)
+	b.m, cmd = b.m.Update(msg)
 	return cmd
 }
 
-func (m *Model) benchView() string {
-	w, h := m.area()
-	keys := benchKeys{b: m.bench.Keys(), root: m.keys}
-	m.help.Styles = m.look.help
-	m.help.SetWidth(w)
-	if m.showHelp {
-		body := m.fullHelp(keys.FullHelp(), w-2, h-3)
-		lines := m.look.frame("Keys — ? or esc closes", body, w, h-1, true)
-		return strings.Join(append(lines, fit(m.help.ShortHelpView(keys.ShortHelp()), w)), "\n")
+// View draws the bench screen.
+func (b *benchScreen) View() string {
+	w, h := b.w, b.h
+	lk := b.app.look
+	keys := benchKeys{b: b.m.Keys(), root: *b.keys}
+	hm := &b.app.help
+	hm.Styles = lk.help
+	hm.SetWidth(w)
+	if b.showHelp {
+		body := fullHelp(lk, keys.FullHelp(), w-2, h-3)
+		lines := lk.frame("Keys — ? or esc closes", body, w, h-1, true)
+		return strings.Join(append(lines, fit(hm.ShortHelpView(keys.ShortHelp()), w)), "\n")
 	}
-	lines := block(m.bench.View(w, h-1), w, h-1)
-	foot := fit(m.help.ShortHelpView(keys.ShortHelp()), w)
-	if m.flash != "" {
-		st := m.look.okS
-		if m.flashErr {
-			st = m.look.errS
-		}
-		foot = fit(st.Render(m.flash), w)
+	lines := block(b.m.View(w, h-1), w, h-1)
+	foot := fit(hm.ShortHelpView(keys.ShortHelp()), w)
+	if f := b.app.flashView(); f != "" {
+		foot = fit(f, w)
 	}
 	return strings.Join(append(lines, foot), "\n")
 }

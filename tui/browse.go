@@ -41,13 +41,13 @@ type browseState struct {
 }
 
 // browseSync forgets results that belong to another session or data set.
-func (m *Model) browseSync() {
-	b := &m.browse
-	if m.sess == nil {
+func (t *trainer) browseSync() {
+	b := &t.browse
+	if t.sess == nil {
 		return
 	}
-	if b.sess != m.sess || b.data != m.sess.data {
-		*b = browseState{on: b.on, gen: b.gen + 1, sess: m.sess, data: m.sess.data}
+	if b.sess != t.sess || b.data != t.sess.data {
+		*b = browseState{on: b.on, gen: b.gen + 1, sess: t.sess, data: t.sess.data}
 	}
 }
 
@@ -103,26 +103,26 @@ func browseEval(gen int, net *network.Network, set network.Set, test bool, versi
 }
 
 // toggleBrowse opens or closes the browser.
-func (m *Model) toggleBrowse() tea.Cmd {
-	b := &m.browse
+func (t *trainer) toggleBrowse() tea.Cmd {
+	b := &t.browse
 	b.on = !b.on
-	m.syncBrowseKeys()
+	t.syncBrowseKeys()
 	if !b.on {
-		m.setFlash("confusion browser closed", false)
+		t.app.setFlash("confusion browser closed", false)
 		return nil
 	}
 	b.noProbe = false
 	if b.res != nil && b.res.conf != nil {
-		m.browseList()
+		t.browseList()
 	}
-	m.setFlash("confusion: arrows move the cell · tab/shift+tab step through its samples · M most confused · C closes", false)
-	return m.browseRefresh()
+	t.app.setFlash("confusion: arrows move the cell · tab/shift+tab step through its samples · M most confused · C closes", false)
+	return t.browseRefresh()
 }
 
 // syncBrowseKeys switches the keymap to the browser's mode and back.
-func (m *Model) syncBrowseKeys() {
-	m.keys.setBrowse(m.browse.on)
-	m.helpLine.w = -1 // the short help may change
+func (t *trainer) syncBrowseKeys() {
+	t.keys.setBrowse(t.browse.on)
+	t.helpLine.w = -1 // the short help may change
 }
 
 // setBrowse enables the browser's keys (on) and disables the bindings they
@@ -139,15 +139,15 @@ func (km *keyMap) setBrowse(on bool) {
 // browseRefresh starts an evaluation when the browser is open, none is
 // running and the weights changed since the last one — while run mode
 // trains, at most once an epoch.
-func (m *Model) browseRefresh() tea.Cmd {
-	m.browseSync()
-	b := &m.browse
-	s := m.sess
-	if !b.on || b.inflight || s == nil || m.screen != screenTrainer {
+func (t *trainer) browseRefresh() tea.Cmd {
+	t.browseSync()
+	b := &t.browse
+	s := t.sess
+	if !b.on || b.inflight || s == nil {
 		return nil
 	}
 	p := s.st.Pos()
-	if r := b.res; r != nil && (r.version == s.version || m.run.on && r.done == p.Epoch) {
+	if r := b.res; r != nil && (r.version == s.version || t.run.on && r.done == p.Epoch) {
 		return nil
 	}
 	set, test := s.browseSet()
@@ -158,8 +158,8 @@ func (m *Model) browseRefresh() tea.Cmd {
 	return browseEval(b.gen, s.st.Net().Clone(), set, test, s.version, p.Epoch, epochShown(p))
 }
 
-func (m *Model) onBrowseEval(msg browseEvalMsg) tea.Cmd {
-	b := &m.browse
+func (t *trainer) onBrowseEval(msg browseEvalMsg) tea.Cmd {
+	b := &t.browse
 	if msg.gen != b.gen {
 		return nil
 	}
@@ -168,15 +168,15 @@ func (m *Model) onBrowseEval(msg browseEvalMsg) tea.Cmd {
 	if b.res.conf != nil {
 		k := len(b.res.conf)
 		b.row, b.col = min(b.row, k-1), min(b.col, k-1)
-		m.browseList()
+		t.browseList()
 	}
-	return m.browseRefresh() // the weights may have moved on meanwhile
+	return t.browseRefresh() // the weights may have moved on meanwhile
 }
 
 // browseList rebuilds the list for the cursor cell (or the most-confused
 // samples), keeping the selected sample when it is still there.
-func (m *Model) browseList() {
-	b := &m.browse
+func (t *trainer) browseList() {
+	b := &t.browse
 	r := b.res
 	keep := -1
 	if b.sel >= 0 && b.sel < len(b.list) {
@@ -199,8 +199,8 @@ func (m *Model) browseList() {
 	b.probeTr = nil
 }
 
-func (m *Model) moveCell(dr, dc int) {
-	b := &m.browse
+func (t *trainer) moveCell(dr, dc int) {
+	b := &t.browse
 	if b.res == nil || b.res.conf == nil {
 		return
 	}
@@ -209,12 +209,12 @@ func (m *Model) moveCell(dr, dc int) {
 	b.row = (b.row + dr + k) % k
 	b.col = (b.col + dc + k) % k
 	b.sel = -1
-	m.browseList()
+	t.browseList()
 	b.noProbe = false
 }
 
-func (m *Model) moveProbe(d int) {
-	b := &m.browse
+func (t *trainer) moveProbe(d int) {
+	b := &t.browse
 	if len(b.list) == 0 {
 		return
 	}
@@ -223,24 +223,24 @@ func (m *Model) moveProbe(d int) {
 	b.noProbe = false
 }
 
-func (m *Model) toggleMost() {
-	b := &m.browse
+func (t *trainer) toggleMost() {
+	b := &t.browse
 	if b.res == nil || b.res.conf == nil {
 		return
 	}
 	b.most = !b.most
 	b.sel = -1
-	m.browseList()
+	t.browseList()
 	b.noProbe = false
 }
 
 // probe returns the trace of the selected sample and its label, or nil
 // when nothing is probed. The trace is recomputed when the weights change
 // (one sample: a forward and a backward pass).
-func (m *Model) probe() (*network.Trace, string) {
-	m.browseSync()
-	b := &m.browse
-	s := m.sess
+func (t *trainer) probe() (*network.Trace, string) {
+	t.browseSync()
+	b := &t.browse
+	s := t.sess
 	if !b.on || b.noProbe || s == nil || len(b.list) == 0 || b.sel < 0 || b.sel >= len(b.list) {
 		return nil, ""
 	}
@@ -261,9 +261,9 @@ func (m *Model) probe() (*network.Trace, string) {
 }
 
 // browseInput is the Confusion pane's content.
-func (m *Model) browseInput() *panes.Browse {
-	m.browseSync()
-	b := &m.browse
+func (t *trainer) browseInput() *panes.Browse {
+	t.browseSync()
+	b := &t.browse
 	pb := &panes.Browse{Row: b.row, Col: b.col, Most: b.most, List: b.list, Sel: b.sel}
 	if r := b.res; r != nil {
 		pb.Conf, pb.Acc, pb.N = r.conf, r.acc, len(r.target)
@@ -273,7 +273,7 @@ func (m *Model) browseInput() *panes.Browse {
 		}
 		if r.conf == nil {
 			pb.Note = "no classes to confuse (regression data)"
-		} else if r.version != m.sess.version {
+		} else if r.version != t.sess.version {
 			pb.Note = fmt.Sprintf("as of epoch %d", r.epoch)
 		}
 	}

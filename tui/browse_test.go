@@ -55,14 +55,14 @@ func pressSettle(m *Model, keys ...string) {
 func TestBrowseConfusion(t *testing.T) {
 	m := newTestModel(t, Options{Preset: "digits"}, 120, 40)
 	press(m, "e")
-	before := m.sess.st.Pos()
+	before := m.tr.sess.st.Pos()
 	pressSettle(m, "C")
-	b := &m.browse
+	b := &m.tr.browse
 	if !b.on || b.res == nil || b.res.conf == nil || b.inflight {
 		t.Fatalf("browser not ready: on %v res %v inflight %v", b.on, b.res != nil, b.inflight)
 	}
-	if n := len(b.res.target); n != len(m.sess.data.Test.X) {
-		t.Fatalf("evaluated %d samples, want the test set's %d", n, len(m.sess.data.Test.X))
+	if n := len(b.res.target); n != len(m.tr.sess.data.Test.X) {
+		t.Fatalf("evaluated %d samples, want the test set's %d", n, len(m.tr.sess.data.Test.X))
 	}
 	scr := screen(t, m)
 	if !strings.Contains(scr, "Confusion") || strings.Contains(scr, "Weights") {
@@ -90,9 +90,9 @@ func TestBrowseConfusion(t *testing.T) {
 	if len(b.list) != b.res.conf[b.row][b.col] {
 		t.Fatalf("cell %d→%d lists %d samples, matrix says %d", b.row, b.col, len(b.list), b.res.conf[b.row][b.col])
 	}
-	if m.sess.focus.Layer != 0 || m.sess.focus.Neuron != 0 {
+	if m.tr.sess.focus.Layer != 0 || m.tr.sess.focus.Neuron != 0 {
 		// arrows moved the cell, not the neuron focus
-		if f := m.sess.focus; f.Layer != 1 {
+		if f := m.tr.sess.focus; f.Layer != 1 {
 			t.Logf("focus %+v", f)
 		}
 	}
@@ -100,12 +100,12 @@ func TestBrowseConfusion(t *testing.T) {
 	if first.Target != b.row || first.Pred != b.col || b.list[1].Prob > first.Prob {
 		t.Fatalf("list not sorted by confidence: %+v", b.list[:2])
 	}
-	tr, label := m.probe()
+	tr, label := m.tr.probe()
 	if tr == nil || !strings.Contains(label, "test #") {
 		t.Fatalf("no probe: %q", label)
 	}
-	in := m.paneInput(40, 10)
-	if in.Probe == "" || &in.Trace.X[0] != &m.sess.data.Test.X[first.Index][0] {
+	in := m.tr.paneInput(40, 10)
+	if in.Probe == "" || &in.Trace.X[0] != &m.tr.sess.data.Test.X[first.Index][0] {
 		t.Fatal("the panes do not show the probed sample")
 	}
 	pressSettle(m, "tab")
@@ -142,22 +142,22 @@ func TestBrowseConfusion(t *testing.T) {
 		t.Fatal("screen lacks the most-confused list")
 	}
 	// Browsing changed no training state.
-	if m.sess.st.Pos() != before {
-		t.Fatalf("browsing moved training: %+v → %+v", before, m.sess.st.Pos())
+	if m.tr.sess.st.Pos() != before {
+		t.Fatalf("browsing moved training: %+v → %+v", before, m.tr.sess.st.Pos())
 	}
 	// A step hands the panes back to training; the browser re-evaluates.
 	pressSettle(m, "s")
-	if tr, _ := m.probe(); tr != nil || m.paneInput(40, 10).Probe != "" {
+	if tr, _ := m.tr.probe(); tr != nil || m.tr.paneInput(40, 10).Probe != "" {
 		t.Fatal("still probing after a step")
 	}
-	if b.res.version != m.sess.version {
+	if b.res.version != m.tr.sess.version {
 		t.Fatal("no re-evaluation after the weights changed")
 	}
 	pressSettle(m, "esc")
 	if b.on || m.screen != screenTrainer {
 		t.Fatal("esc should close the browser, not leave the trainer")
 	}
-	if !m.keys.Up.Enabled() || m.keys.CellUp.Enabled() {
+	if !m.tr.keys.Up.Enabled() || m.tr.keys.CellUp.Enabled() {
 		t.Fatal("keys not restored after closing")
 	}
 }
@@ -187,7 +187,7 @@ func TestGoldenMNIST(t *testing.T) {
 func TestLoadedBoundaryShowsNoInventedNumbers(t *testing.T) {
 	m := newTestModel(t, Options{Preset: "xor"}, 80, 24)
 	press(m, "s", "s", "s")
-	mf, err := m.sess.modelFile()
+	mf, err := m.tr.sess.modelFile()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +196,7 @@ func TestLoadedBoundaryShowsNoInventedNumbers(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := newTestModel(t, Options{ModelPath: path}, 80, 24)
-	if r.sess.st.TraceKnown() || r.paneInput(40, 10).Trace != nil {
+	if r.tr.sess.st.TraceKnown() || r.tr.paneInput(40, 10).Trace != nil {
 		t.Fatal("the loaded stepper claims to know the last sample's numbers")
 	}
 	scr := screen(t, r)
@@ -204,7 +204,7 @@ func TestLoadedBoundaryShowsNoInventedNumbers(t *testing.T) {
 		t.Fatalf("inspector shows invented numbers:\n%s", scr)
 	}
 	press(r, "space")
-	if !r.sess.st.TraceKnown() {
+	if !r.tr.sess.st.TraceKnown() {
 		t.Fatal("trace still unknown after a step")
 	}
 }
@@ -220,12 +220,12 @@ func TestPromptErrorVisible(t *testing.T) {
 		}
 		typeText(m, "2")
 		press(m, "enter")
-		if m.prompt == nil || m.prompt.err == "" {
+		if promptOf(m) == nil || promptOf(m).err == "" {
 			t.Fatal("the split prompt accepted 2")
 		}
-		want := []rune(m.prompt.err)
+		want := []rune(promptOf(m).err)
 		if !strings.Contains(screen(t, m), string(want[:min(20, len(want))])) {
-			t.Fatalf("%d: the reason %q is not on screen:\n%s", w, m.prompt.err, screen(t, m))
+			t.Fatalf("%d: the reason %q is not on screen:\n%s", w, promptOf(m).err, screen(t, m))
 		}
 	}
 }
@@ -233,26 +233,26 @@ func TestPromptErrorVisible(t *testing.T) {
 // TestCrossEntropyNeedsSigmoidOrSoftmax (qa3 #4).
 func TestCrossEntropyNeedsSigmoidOrSoftmax(t *testing.T) {
 	m := newTestModel(t, Options{Preset: "xor"}, 80, 24)
-	for m.sess.focus.Layer < 2 {
+	for m.tr.sess.focus.Layer < 2 {
 		press(m, "l")
 	}
 	press(m, "c") // quadratic → cross-entropy (sigmoid output: fine)
-	if m.sess.st.Net().Cost != network.CrossEntropy {
+	if m.tr.sess.st.Net().Cost != network.CrossEntropy {
 		t.Fatal("cost did not change")
 	}
 	for range 6 {
 		press(m, "a")
-		if a := m.sess.st.Net().Layers[1].Act; a != network.Sigmoid && a != network.Softmax {
+		if a := m.tr.sess.st.Net().Layers[1].Act; a != network.Sigmoid && a != network.Softmax {
 			t.Fatalf("cross-entropy with a %s output", a)
 		}
 	}
 	press(m, "c") // back to quadratic
 	press(m, "a") // now tanh etc. are allowed
-	if a := m.sess.st.Net().Layers[1].Act; a == network.Sigmoid {
+	if a := m.tr.sess.st.Net().Layers[1].Act; a == network.Sigmoid {
 		t.Fatal("a did not cycle under the quadratic cost")
 	}
 	press(m, "c")
-	if m.sess.st.Net().Cost == network.CrossEntropy || !m.flashErr {
+	if m.tr.sess.st.Net().Cost == network.CrossEntropy || !m.app.flashErr {
 		t.Fatal("cross-entropy accepted on a non-sigmoid output")
 	}
 }
@@ -284,31 +284,31 @@ func TestLessonUnknownTrainerPreset(t *testing.T) {
 func TestRunIsOneUndoStep(t *testing.T) {
 	m := newTestModel(t, Options{Preset: "digits", Limits: Limits{UndoBudget: 4 << 20}}, 120, 40)
 	press(m, "s")
-	before := m.sess.st.Pos()
-	depth := m.sess.st.UndoDepth()
+	before := m.tr.sess.st.Pos()
+	depth := m.tr.sess.st.UndoDepth()
 	press(m, "r")
 	for range 5 {
-		m.Update(runTickMsg{id: m.run.id})
+		m.Update(runTickMsg{id: m.tr.run.id})
 	}
 	press(m, "r")
-	if m.sess.st.Pos().Steps <= before.Steps+10 || m.sess.st.UndoDepth() != depth+1 {
-		t.Fatalf("run: steps %d → %d, undo depth %d → %d", before.Steps, m.sess.st.Pos().Steps, depth, m.sess.st.UndoDepth())
+	if m.tr.sess.st.Pos().Steps <= before.Steps+10 || m.tr.sess.st.UndoDepth() != depth+1 {
+		t.Fatalf("run: steps %d → %d, undo depth %d → %d", before.Steps, m.tr.sess.st.Pos().Steps, depth, m.tr.sess.st.UndoDepth())
 	}
 	press(m, "u")
-	if m.sess.st.Pos() != before {
-		t.Fatalf("undo after a run: %+v, want %+v", m.sess.st.Pos(), before)
+	if m.tr.sess.st.Pos() != before {
+		t.Fatalf("undo after a run: %+v, want %+v", m.tr.sess.st.Pos(), before)
 	}
 	// a key between ticks (an edit) starts a new undo step
 	press(m, "r")
-	m.Update(runTickMsg{id: m.run.id})
+	m.Update(runTickMsg{id: m.tr.run.id})
 	press(m, "]")
-	m.Update(runTickMsg{id: m.run.id})
+	m.Update(runTickMsg{id: m.tr.run.id})
 	press(m, "r")
-	if d := m.sess.st.UndoDepth(); d != depth+3 {
+	if d := m.tr.sess.st.UndoDepth(); d != depth+3 {
 		t.Fatalf("undo depth %d, want %d (run, η, run)", d, depth+3)
 	}
-	if m.sess.undoBudget != 4<<20 {
-		t.Fatalf("undo budget %d", m.sess.undoBudget)
+	if m.tr.sess.undoBudget != 4<<20 {
+		t.Fatalf("undo budget %d", m.tr.sess.undoBudget)
 	}
 }
 
@@ -320,31 +320,31 @@ func TestStepEpochBigRunsInTicks(t *testing.T) {
 		Net:   network.Spec{Sizes: []int{2, 8, 1}, Acts: []network.Activation{network.Tanh, network.Sigmoid}, Cost: network.CrossEntropy, Init: network.InitXavier},
 		Hyper: network.DefaultHyper()}
 	m := newTestModel(t, Options{Custom: &setup}, 120, 40)
-	if n := len(m.sess.data.Train.X); n <= syncEpochSamples {
+	if n := len(m.tr.sess.data.Train.X); n <= syncEpochSamples {
 		t.Fatalf("training set of %d is not big", n)
 	}
 	ref := newTestModel(t, Options{Custom: &setup}, 120, 40)
-	ref.sess.st.Step(network.ByEpoch)
+	ref.tr.sess.st.Step(network.ByEpoch)
 	press(m, "s")
-	ref.sess.st.Undo()
-	ref.sess.st.Step(network.BySample)
-	ref.sess.st.Step(network.ByEpoch)
-	depth := m.sess.st.UndoDepth()
+	ref.tr.sess.st.Undo()
+	ref.tr.sess.st.Step(network.BySample)
+	ref.tr.sess.st.Step(network.ByEpoch)
+	depth := m.tr.sess.st.UndoDepth()
 	press(m, "e")
-	if !m.run.on || !m.run.toEpoch {
+	if !m.tr.run.on || !m.tr.run.toEpoch {
 		t.Fatal("e did not start a run to the epoch's end")
 	}
-	for i := 0; m.run.on && i < 10000; i++ {
-		m.Update(runTickMsg{id: m.run.id})
+	for i := 0; m.tr.run.on && i < 10000; i++ {
+		m.Update(runTickMsg{id: m.tr.run.id})
 	}
-	p := m.sess.st.Pos()
-	if p.Phase != network.PhaseEpochEnd || p.Epoch != 1 || len(m.sess.st.History()) != 1 {
-		t.Fatalf("stopped at %+v with %d epochs of history", p, len(m.sess.st.History()))
+	p := m.tr.sess.st.Pos()
+	if p.Phase != network.PhaseEpochEnd || p.Epoch != 1 || len(m.tr.sess.st.History()) != 1 {
+		t.Fatalf("stopped at %+v with %d epochs of history", p, len(m.tr.sess.st.History()))
 	}
-	if p != ref.sess.st.Pos() || m.sess.st.History()[0] != ref.sess.st.History()[0] {
-		t.Fatalf("run to epoch end %+v, stepped %+v", p, ref.sess.st.Pos())
+	if p != ref.tr.sess.st.Pos() || m.tr.sess.st.History()[0] != ref.tr.sess.st.History()[0] {
+		t.Fatalf("run to epoch end %+v, stepped %+v", p, ref.tr.sess.st.Pos())
 	}
-	if d := m.sess.st.UndoDepth(); d != depth+1 {
+	if d := m.tr.sess.st.UndoDepth(); d != depth+1 {
 		t.Fatalf("undo depth %d → %d, want one step for the run", depth, d)
 	}
 }
@@ -361,8 +361,8 @@ func TestSandboxPathsHidden(t *testing.T) {
 	}
 	typeText(m, "ok.json")
 	press(m, "enter")
-	if m.flash != "saved ok.json" {
-		t.Fatalf("flash %q", m.flash)
+	if m.app.flash != "saved ok.json" {
+		t.Fatalf("flash %q", m.app.flash)
 	}
 	press(m, "O")
 	for range 20 {
@@ -370,11 +370,11 @@ func TestSandboxPathsHidden(t *testing.T) {
 	}
 	typeText(m, "nope")
 	press(m, "enter")
-	if m.prompt == nil || strings.Contains(m.prompt.err, dir) || !strings.Contains(m.prompt.err, "ok.json") {
-		t.Fatalf("load error %v", m.prompt)
+	if promptOf(m) == nil || strings.Contains(promptOf(m).err, dir) || !strings.Contains(promptOf(m).err, "ok.json") {
+		t.Fatalf("load error %v", promptOf(m))
 	}
 	press(m, "esc", "x")
-	if v := m.prompt.input.Value(); v != "0.5" {
+	if v := promptOf(m).input.Value(); v != "0.5" {
 		t.Fatalf("split prefilled with %q, want 0.5", v)
 	}
 }

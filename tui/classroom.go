@@ -20,8 +20,13 @@ import (
 // session and the built-in lesson position (lesson id, step) are shared; the
 // bench's state is not.
 
-// classState is the root model's classroom part.
-type classState struct {
+// classroom is a session's part in a class: following or forked, the
+// roster, what was published and followed. The root model holds one when
+// Options.Classroom is set (nil otherwise); its methods coordinate the
+// trainer and the lesson panel of the root model m they are given.
+type classroom struct {
+	c         Classroom
+	app       *app
 	following bool
 	version   uint64 // last teacher state loaded (students)
 	roster    []ClassMember
@@ -59,72 +64,70 @@ func waitClass(c Classroom) tea.Cmd {
 	}
 }
 
-// classInit starts classroom mode: students follow from the start.
-func (m *Model) classInit() tea.Cmd {
-	c := m.opts.Classroom
-	if c == nil {
-		return nil
-	}
+// init starts classroom mode: students follow from the start.
+func (cl *classroom) init(m *Model) tea.Cmd {
+	c := cl.c
 	if !c.IsTeacher() {
-		m.class.following = true
+		cl.following = true
 		c.SetStatus(true, "following")
-		m.class.away = !teacherHere(c)
-		return tea.Batch(m.loadTeacher(), waitClass(c))
+		cl.away = !teacherHere(c)
+		return tea.Batch(cl.loadTeacher(m), waitClass(c))
 	}
 	return waitClass(c)
 }
 
 // classUpdate handles the hub's wake-ups and the fork/rejoin/roster keys.
 // handled reports whether msg was consumed.
-func (m *Model) classUpdate(msg tea.Msg) (tea.Cmd, bool) {
-	c := m.opts.Classroom
-	if c == nil {
+func (cl *classroom) update(m *Model, msg tea.Msg) (tea.Cmd, bool) {
+	if cl == nil {
 		return nil, false
 	}
+	c := cl.c
 	switch msg := msg.(type) {
 	case classWokeMsg:
 		if c.IsTeacher() {
-			m.class.roster = c.Roster()
+			cl.roster = c.Roster()
 			return waitClass(c), true
 		}
-		m.checkTeacher()
+		cl.checkTeacher()
 		var cmd tea.Cmd
-		if m.class.following {
-			cmd = m.loadTeacher()
+		if cl.following {
+			cmd = cl.loadTeacher(m)
 		}
 		return tea.Batch(cmd, waitClass(c)), true
 	case tea.KeyPressMsg:
-		if m.prompt != nil {
+		if m.typing() {
 			return nil, false
 		}
+		keys := &m.tr.keys
 		switch {
-		case keyMatches(msg, m.keys.Who):
-			m.class.showWho = !m.class.showWho
+		case keyMatches(msg, keys.Who):
+			cl.showWho = !cl.showWho
 			if c.IsTeacher() {
-				m.class.roster = c.Roster()
+				cl.roster = c.Roster()
 			}
 			return nil, true
 		case c.IsTeacher():
 			return nil, false
-		case keyMatches(msg, m.keys.Fork):
-			if m.class.following {
-				m.class.following = false
+		case keyMatches(msg, keys.Fork):
+			if cl.following {
+				cl.following = false
 				c.SetStatus(false, m.where())
-				m.setFlash("forked: this copy is yours; J rejoins the teacher", false)
+				cl.app.setFlash("forked: this copy is yours; J rejoins the teacher", false)
 			}
 			return nil, true
-		case keyMatches(msg, m.keys.Rejoin):
-			m.class.following = true
-			m.class.version = 0
-			m.class.lessonSeen = false
+		case keyMatches(msg, keys.Rejoin):
+			cl.following = true
+			cl.version = 0
+			cl.lessonSeen = false
 			c.SetStatus(true, "following")
-			m.setFlash("following the teacher again", false)
-			return m.loadTeacher(), true
-		case m.class.following && !m.viewOnlyKey(msg):
-			if m.class.away {
-				m.setFlash(teacherLeftFlash, true)
+			cl.app.setFlash("following the teacher again", false)
+			return cl.loadTeacher(m), true
+		case cl.following && !viewOnlyKey(keys, msg) && !(m.lesson.on && m.lesson.m.HandlesKey(msg)):
+			if cl.away {
+				cl.app.setFlash(teacherLeftFlash, true)
 			} else {
-				m.setFlash("following the teacher — F forks a copy you can change", true)
+				cl.app.setFlash("following the teacher — F forks a copy you can change", true)
 			}
 			return nil, true
 		}
@@ -149,65 +152,62 @@ func teacherHere(c Classroom) bool {
 // hub wakes them for both). A following student keeps the state it has
 // while the teacher is away and loads the teacher's again on the next
 // publish.
-func (m *Model) checkTeacher() {
-	here := teacherHere(m.opts.Classroom)
+func (cl *classroom) checkTeacher() {
+	here := teacherHere(cl.c)
 	switch {
-	case !here && !m.class.away:
-		m.class.away = true
-		if m.class.following {
-			m.setFlash(teacherLeftFlash, true)
+	case !here && !cl.away:
+		cl.away = true
+		if cl.following {
+			cl.app.setFlash(teacherLeftFlash, true)
 		} else {
-			m.setFlash("the teacher left; your fork is unaffected", false)
+			cl.app.setFlash("the teacher left; your fork is unaffected", false)
 		}
-	case here && m.class.away:
-		m.class.away = false
-		if m.class.following {
-			m.setFlash("a teacher connected — following again", false)
+	case here && cl.away:
+		cl.away = false
+		if cl.following {
+			cl.app.setFlash("a teacher connected — following again", false)
 		} else {
-			m.setFlash("a teacher connected — J rejoins", false)
+			cl.app.setFlash("a teacher connected — J rejoins", false)
 		}
 	}
 }
 
 // viewOnlyKey reports whether k only changes what a student looks at.
-func (m *Model) viewOnlyKey(k tea.KeyPressMsg) bool {
-	km := &m.keys
+func viewOnlyKey(km *keyMap, k tea.KeyPressMsg) bool {
 	return keyMatches(k, km.Up, km.Down, km.Left, km.Right, km.NextWeight, km.PrevWeight,
 		km.NextPane, km.Theme, km.Help, km.Quit, km.Follow, km.Lesson, km.PaneN,
-		km.Browse, km.CellUp, km.CellDown, km.CellLeft, km.CellRight, km.NextProbe, km.PrevProbe, km.MostConfused) ||
-		(m.lesson.on && m.lesson.m.HandlesKey(k))
+		km.Browse, km.CellUp, km.CellDown, km.CellLeft, km.CellRight, km.NextProbe, km.PrevProbe, km.MostConfused)
 }
 
 // classAfter runs after every update: the teacher publishes changes
 // (rate-limited while running); a forked student reports where it is.
-func (m *Model) classAfter() tea.Cmd {
-	c := m.opts.Classroom
-	if c == nil {
-		return nil
+func (cl *classroom) after(m *Model) {
+	if cl == nil {
+		return
 	}
+	c := cl.c
 	if !c.IsTeacher() {
-		if !m.class.following {
+		if !cl.following {
 			c.SetStatus(false, m.where())
 		}
-		return nil
+		return
 	}
 	lid, lstep := m.lessonPos()
-	if lid == m.class.pubLesson && lstep == m.class.pubStep {
-		s := m.sess
+	if lid == cl.pubLesson && lstep == cl.pubStep {
+		s := m.tr.sess
 		if s == nil || m.screen != screenTrainer {
-			return nil
+			return
 		}
-		if s == m.class.pubSess && s.version == m.class.pubVersion {
-			return nil
+		if s == cl.pubSess && s.version == cl.pubVersion {
+			return
 		}
-		if m.run.on && time.Since(m.class.pubAt) < classPublishEvery {
-			return nil // the next tick publishes
+		if m.tr.run.on && time.Since(cl.pubAt) < classPublishEvery {
+			return // the next tick publishes
 		}
 	}
-	if err := m.publish(); err != nil {
-		m.setFlash("classroom: "+err.Error(), true)
+	if err := cl.publish(m); err != nil {
+		cl.app.setFlash("classroom: "+err.Error(), true)
 	}
-	return nil
 }
 
 // classData is what a published model carries under "data": the data set,
@@ -220,10 +220,10 @@ type classData struct {
 
 // publish shares the teacher's lesson position and, on the trainer, its
 // network.
-func (m *Model) publish() error {
+func (cl *classroom) publish(m *Model) error {
 	lid, lstep := m.lessonPos()
 	cs := ClassState{Lesson: lid, LessonStep: lstep, Status: m.where()}
-	s := m.sess
+	s := m.tr.sess
 	if s != nil && m.screen == screenTrainer {
 		mf := s.st.Model()
 		if mf == nil {
@@ -240,10 +240,10 @@ func (m *Model) publish() error {
 			return err
 		}
 		cs.Model, cs.Preset = buf.Bytes(), s.preset
-		m.class.pubSess, m.class.pubVersion = s, s.version
+		cl.pubSess, cl.pubVersion = s, s.version
 	}
-	m.opts.Classroom.Publish(cs)
-	m.class.pubLesson, m.class.pubStep, m.class.pubAt = lid, lstep, time.Now()
+	cl.c.Publish(cs)
+	cl.pubLesson, cl.pubStep, cl.pubAt = lid, lstep, time.Now()
 	return nil
 }
 
@@ -264,15 +264,15 @@ func (m *Model) lessonPos() (string, int) {
 // meanwhile): it opens the built-in lessons at that step, or closes the
 // panel when the teacher has no lesson open. The step's scene arrives as
 // a SceneMsg; sceneFollowed then puts the teacher's network back.
-func (m *Model) followLesson(id string, step int) tea.Cmd {
-	if m.class.lessonSeen && id == m.class.lessonID && step == m.class.lessonStep {
+func (cl *classroom) followLesson(m *Model, id string, step int) tea.Cmd {
+	if cl.lessonSeen && id == cl.lessonID && step == cl.lessonStep {
 		return nil
 	}
-	m.class.lessonSeen, m.class.lessonID, m.class.lessonStep = true, id, step
+	cl.lessonSeen, cl.lessonID, cl.lessonStep = true, id, step
 	if id == "" {
 		if m.lesson.on {
-			m.lesson = lessonState{}
-			m.setFlash("the teacher closed the lesson", false)
+			m.lesson = lessonPanel{}
+			cl.app.setFlash("the teacher closed the lesson", false)
 		}
 		return nil
 	}
@@ -283,10 +283,10 @@ func (m *Model) followLesson(id string, step int) tea.Cmd {
 	if fresh {
 		ls, err := lesson.Builtin()
 		if err == nil {
-			lm, err = lesson.New(ls, lesson.Options{Styles: m.styles, StateDir: m.opts.StateDir})
+			lm, err = lesson.New(ls, lesson.Options{Styles: cl.app.styles, StateDir: cl.app.opts.StateDir})
 		}
 		if err != nil {
-			m.setFlash("classroom: the teacher's lesson: "+err.Error(), true)
+			cl.app.setFlash("classroom: the teacher's lesson: "+err.Error(), true)
 			return nil
 		}
 	}
@@ -297,7 +297,7 @@ func (m *Model) followLesson(id string, step int) tea.Cmd {
 		}
 	}
 	if !known {
-		m.setFlash(fmt.Sprintf("classroom: the teacher is in lesson %q step %d, which this session doesn't have", id, step+1), true)
+		cl.app.setFlash(fmt.Sprintf("classroom: the teacher is in lesson %q step %d, which this session doesn't have", id, step+1), true)
 		return nil
 	}
 	// Open enters a lesson at its saved step: save the teacher's
@@ -310,11 +310,11 @@ func (m *Model) followLesson(id string, step int) tea.Cmd {
 	before, _ := m.lessonPos()
 	lm, cmd, err := lm.Open(id)
 	if err != nil {
-		m.setFlash("classroom: "+err.Error(), true)
+		cl.app.setFlash("classroom: "+err.Error(), true)
 		return nil
 	}
 	if fresh {
-		m.lesson = lessonState{on: true, m: lm}
+		m.lesson = lessonPanel{on: true, m: lm}
 	} else {
 		m.lesson.m = lm
 	}
@@ -327,66 +327,52 @@ func (m *Model) followLesson(id string, step int) tea.Cmd {
 // sceneFollowed runs after a lesson scene was applied: a following student
 // gets the teacher's network back (the teacher's state wins over the
 // scene's).
-func (m *Model) sceneFollowed() tea.Cmd {
-	c := m.opts.Classroom
-	if c == nil || c.IsTeacher() || !m.class.following {
+func (cl *classroom) sceneFollowed(m *Model) tea.Cmd {
+	if cl == nil || cl.c.IsTeacher() || !cl.following {
 		return nil
 	}
-	m.class.version = 0
-	return m.loadTeacher()
+	cl.version = 0
+	return cl.loadTeacher(m)
 }
 
 // loadTeacher follows the teacher's lesson position and replaces the
 // session with the teacher's latest network (after the lesson's scenes, so
 // the teacher's state wins).
-func (m *Model) loadTeacher() tea.Cmd {
-	st, ok := m.opts.Classroom.Latest()
-	if !ok || st.Version == m.class.version {
+func (cl *classroom) loadTeacher(m *Model) tea.Cmd {
+	st, ok := cl.c.Latest()
+	if !ok || st.Version == cl.version {
 		return nil
 	}
-	m.class.version = st.Version
-	cmd := m.followLesson(st.Lesson, st.LessonStep)
+	cl.version = st.Version
+	cmd := cl.followLesson(m, st.Lesson, st.LessonStep)
 	if len(st.Model) > 0 {
-		m.loadTeacherModel(st)
+		cl.loadTeacherModel(m.tr, st)
 	}
 	return cmd
 }
 
-// loadTeacherModel replaces the session with the teacher's network.
-func (m *Model) loadTeacherModel(st ClassState) {
+// loadTeacherModel replaces the trainer's session with the teacher's
+// network.
+func (cl *classroom) loadTeacherModel(t *trainer, st ClassState) {
 	mf, err := network.ParseModel(st.Model)
 	if err != nil {
-		m.setFlash("classroom: the teacher's model: "+err.Error(), true)
+		cl.app.setFlash("classroom: the teacher's model: "+err.Error(), true)
 		return
 	}
 	var cd classData
 	if err := json.Unmarshal(mf.Data, &cd); err != nil {
-		m.setFlash("classroom: the teacher's data: "+err.Error(), true)
+		cl.app.setFlash("classroom: the teacher's data: "+err.Error(), true)
 		return
 	}
-	s, err := sessionFromModel(mf, m.opts.Limits)
+	s, err := sessionFromModel(mf, cl.app.opts.Limits)
 	if err != nil {
-		m.setFlash("classroom: "+err.Error(), true)
+		cl.app.setFlash("classroom: "+err.Error(), true)
 		return
 	}
 	if cd.Pos != nil {
 		catchUp(s.st, *cd.Pos)
 	}
-	focus, tab := Focus{Layer: -1}, m.tab
-	if m.sess != nil {
-		focus = m.sess.focus
-	}
-	sameView := m.sess != nil && m.view != nil
-	view := m.view
-	m.open(s)
-	if sameView {
-		m.view = view // keep the panes' cache
-	}
-	if focus.Layer >= 0 {
-		s.focus = focus
-		s.clampFocus()
-	}
-	m.tab = tab
+	t.adopt(s)
 }
 
 // catchUp steps st neuron by neuron from a sample boundary to pos, the
@@ -417,9 +403,10 @@ func (m *Model) where() string {
 		w = "launcher"
 	case m.screen == screenBench:
 		w = "perceptron bench"
-	case m.sess != nil:
-		p := m.sess.st.Pos()
-		w = fmt.Sprintf("%s · epoch %d · %s", cmpOr(m.sess.preset, m.sess.data.Name), epochShown(p), p.Phase)
+	case m.tr.sess != nil:
+		s := m.tr.sess
+		p := s.st.Pos()
+		w = fmt.Sprintf("%s · epoch %d · %s", cmpOr(s.preset, s.data.Name), epochShown(p), p.Phase)
 		if p.Phase == network.PhaseForward || p.Phase == network.PhaseBackward {
 			w += fmt.Sprintf(" L%d", p.Layer+1)
 		}
@@ -430,15 +417,16 @@ func (m *Model) where() string {
 	return w
 }
 
-// classRole is the status bar's classroom field ("" outside a class).
-func (m *Model) classRole() string {
-	c := m.opts.Classroom
-	switch {
-	case c == nil:
+// role is the status bar's classroom field ("" outside a class).
+func (cl *classroom) role() string {
+	if cl == nil {
 		return ""
+	}
+	c := cl.c
+	switch {
 	case c.IsTeacher():
 		n, following := 0, 0
-		for _, r := range m.class.roster {
+		for _, r := range cl.roster {
 			if !r.Teacher {
 				n++
 				if r.Following {
@@ -447,14 +435,14 @@ func (m *Model) classRole() string {
 			}
 		}
 		return fmt.Sprintf("teacher · %s (%d following)", plural(n, "student"), following)
-	case m.class.following && m.class.away:
+	case cl.following && cl.away:
 		if _, ok := c.Latest(); !ok {
 			return "waiting for the teacher"
 		}
 		return "teacher left — waiting (F forks)"
-	case m.class.following:
+	case cl.following:
 		return "following the teacher"
-	case m.class.away:
+	case cl.away:
 		return "forked · teacher left"
 	}
 	return "forked"
@@ -469,11 +457,11 @@ func plural(n int, noun string) string {
 }
 
 // whoView lists the class for the teacher (and students).
-func (m *Model) whoView(w, h int) []string {
+func (cl *classroom) whoView(lk *look, w, h int) []string {
 	var b strings.Builder
-	c := m.opts.Classroom
+	c := cl.c
 	if c.IsTeacher() {
-		for _, r := range m.class.roster {
+		for _, r := range cl.roster {
 			role, where := "forked   ", r.Where
 			switch {
 			case r.Teacher:
@@ -483,18 +471,18 @@ func (m *Model) whoView(w, h int) []string {
 			}
 			fmt.Fprintf(&b, "%-16s %s  %-40s since %s\n", r.Name, role, where, r.Since.Format("15:04"))
 		}
-		if len(m.class.roster) == 0 {
+		if len(cl.roster) == 0 {
 			b.WriteString("nobody else yet\n")
 		}
 	} else {
-		fmt.Fprintf(&b, "you are %s, %s\n", c.Name(), m.classRole())
+		fmt.Fprintf(&b, "you are %s, %s\n", c.Name(), cl.role())
 		if st, ok := c.Latest(); ok {
-			if m.class.away {
+			if cl.away {
 				fmt.Fprintf(&b, "the teacher left; last seen at %s\n", st.Status)
 			} else {
 				fmt.Fprintf(&b, "teacher: %s\n", st.Status)
 			}
 		}
 	}
-	return m.look.frame("Class — P closes", block(b.String(), w-2, h-2), w, h, true)
+	return lk.frame("Class — P closes", block(b.String(), w-2, h-2), w, h, true)
 }

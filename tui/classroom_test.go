@@ -69,38 +69,38 @@ func TestClassroomFollowForkRejoin(t *testing.T) {
 		t.Fatal("the teacher published nothing")
 	}
 	ann := newTestModel(t, Options{Classroom: &fakeMember{hub, "ann", false}}, 120, 40)
-	if ann.screen != screenTrainer || ann.sess == nil {
+	if ann.screen != screenTrainer || ann.tr.sess == nil {
 		t.Fatalf("a student should start on the teacher's network; screen %d", ann.screen)
 	}
 	same := func() bool {
-		return ann.sess.st.Pos() == prof.sess.st.Pos() &&
-			slices.Equal(ann.sess.st.Net().Layers[0].W, prof.sess.st.Net().Layers[0].W)
+		return ann.tr.sess.st.Pos() == prof.tr.sess.st.Pos() &&
+			slices.Equal(ann.tr.sess.st.Net().Layers[0].W, prof.tr.sess.st.Net().Layers[0].W)
 	}
 	if !same() {
-		t.Fatalf("student at %+v, teacher at %+v", ann.sess.st.Pos(), prof.sess.st.Pos())
+		t.Fatalf("student at %+v, teacher at %+v", ann.tr.sess.st.Pos(), prof.tr.sess.st.Pos())
 	}
 	// the student follows each change
 	press(prof, "e", "b")
 	ann.Update(classWokeMsg{})
 	if !same() {
-		t.Errorf("after e b: student at %+v, teacher at %+v", ann.sess.st.Pos(), prof.sess.st.Pos())
+		t.Errorf("after e b: student at %+v, teacher at %+v", ann.tr.sess.st.Pos(), prof.tr.sess.st.Pos())
 	}
 	// changing keys are refused while following; view keys work
-	steps := ann.sess.st.Pos().Steps
+	steps := ann.tr.sess.st.Pos().Steps
 	press(ann, "s")
-	if ann.sess.st.Pos().Steps != steps || !strings.Contains(ann.flash, "F forks") {
-		t.Errorf("a following student stepped (flash %q)", ann.flash)
+	if ann.tr.sess.st.Pos().Steps != steps || !strings.Contains(ann.app.flash, "F forks") {
+		t.Errorf("a following student stepped (flash %q)", ann.app.flash)
 	}
 	press(ann, "left")
-	if ann.sess.focus.Layer != 1 {
-		t.Errorf("focus keys should work while following: %+v", ann.sess.focus)
+	if ann.tr.sess.focus.Layer != 1 {
+		t.Errorf("focus keys should work while following: %+v", ann.tr.sess.focus)
 	}
 	if !strings.Contains(screen(t, ann), "following the teacher") {
 		t.Error("status bar should say following")
 	}
 	// fork: the student's own copy
 	press(ann, "F", "e", "e")
-	if ann.sess.st.Pos().Steps == steps {
+	if ann.tr.sess.st.Pos().Steps == steps {
 		t.Error("a forked student cannot step")
 	}
 	press(prof, "e")
@@ -134,11 +134,11 @@ func TestClassroomTeacherLeaves(t *testing.T) {
 	press(prof, "e", "s", "space")
 	ann := newTestModel(t, Options{Classroom: &fakeMember{hub, "ann", false}}, 120, 40)
 	same := func() bool {
-		return ann.sess.st.Pos() == prof.sess.st.Pos() &&
-			slices.Equal(ann.sess.st.Net().Layers[0].W, prof.sess.st.Net().Layers[0].W)
+		return ann.tr.sess.st.Pos() == prof.tr.sess.st.Pos() &&
+			slices.Equal(ann.tr.sess.st.Net().Layers[0].W, prof.tr.sess.st.Net().Layers[0].W)
 	}
 	if !same() || !strings.Contains(screen(t, ann), "following the teacher") {
-		t.Fatalf("student does not follow: %+v vs %+v", ann.sess.st.Pos(), prof.sess.st.Pos())
+		t.Fatalf("student does not follow: %+v vs %+v", ann.tr.sess.st.Pos(), prof.tr.sess.st.Pos())
 	}
 	if ann.class.away {
 		t.Fatal("the teacher is here, the student thinks not")
@@ -146,26 +146,26 @@ func TestClassroomTeacherLeaves(t *testing.T) {
 
 	// The teacher quits: the hub wakes the students.
 	hub.gone = true
-	pos := ann.sess.st.Pos()
+	pos := ann.tr.sess.st.Pos()
 	ann.Update(classWokeMsg{})
-	if !strings.Contains(ann.flash, "teacher left") || !strings.Contains(ann.flash, "F forks") {
-		t.Errorf("flash when the teacher left: %q", ann.flash)
+	if !strings.Contains(ann.app.flash, "teacher left") || !strings.Contains(ann.app.flash, "F forks") {
+		t.Errorf("flash when the teacher left: %q", ann.app.flash)
 	}
 	scr := screen(t, ann)
 	if !strings.Contains(scr, "teacher left — waiting") || strings.Contains(scr, "following the teacher") {
 		t.Errorf("status bar after the teacher left:\n%s", scr)
 	}
-	if ann.sess.st.Pos() != pos {
+	if ann.tr.sess.st.Pos() != pos {
 		t.Error("the student's state changed when the teacher left")
 	}
-	ann.flash = ""
+	ann.app.flash = ""
 	ann.Update(classWokeMsg{}) // another wake-up: no repeated flash
-	if ann.flash != "" {
-		t.Errorf("flash repeated: %q", ann.flash)
+	if ann.app.flash != "" {
+		t.Errorf("flash repeated: %q", ann.app.flash)
 	}
 	press(ann, "s") // still read-only until forked
-	if ann.sess.st.Pos() != pos || !strings.Contains(ann.flash, "teacher left") {
-		t.Errorf("a waiting student stepped, or was not told why not (flash %q)", ann.flash)
+	if ann.tr.sess.st.Pos() != pos || !strings.Contains(ann.app.flash, "teacher left") {
+		t.Errorf("a waiting student stepped, or was not told why not (flash %q)", ann.app.flash)
 	}
 	press(ann, "P")
 	if scr := screen(t, ann); !strings.Contains(scr, "the teacher left") {
@@ -176,21 +176,21 @@ func TestClassroomTeacherLeaves(t *testing.T) {
 	// A teacher connects again: following resumes on the next publish.
 	hub.gone = false
 	ann.Update(classWokeMsg{})
-	if ann.class.away || !strings.Contains(ann.flash, "following again") {
-		t.Errorf("teacher back: away=%v flash %q", ann.class.away, ann.flash)
+	if ann.class.away || !strings.Contains(ann.app.flash, "following again") {
+		t.Errorf("teacher back: away=%v flash %q", ann.class.away, ann.app.flash)
 	}
 	press(prof, "e")
 	ann.Update(classWokeMsg{})
 	if !same() || !strings.Contains(screen(t, ann), "following the teacher") {
-		t.Errorf("not following after the teacher came back: %+v vs %+v", ann.sess.st.Pos(), prof.sess.st.Pos())
+		t.Errorf("not following after the teacher came back: %+v vs %+v", ann.tr.sess.st.Pos(), prof.tr.sess.st.Pos())
 	}
 
 	// Teacher gone again: the student forks and carries on alone.
 	hub.gone = true
 	ann.Update(classWokeMsg{})
-	steps := ann.sess.st.Pos().Steps
+	steps := ann.tr.sess.st.Pos().Steps
 	press(ann, "F", "e")
-	if ann.sess.st.Pos().Steps == steps {
+	if ann.tr.sess.st.Pos().Steps == steps {
 		t.Error("a forked student could not step while the teacher was away")
 	}
 	if scr := screen(t, ann); !strings.Contains(scr, "forked · teacher left") {
@@ -201,8 +201,8 @@ func TestClassroomTeacherLeaves(t *testing.T) {
 	ann.Update(classWokeMsg{})
 	press(prof, "e", "e") // ann did one epoch, the teacher two
 	ann.Update(classWokeMsg{})
-	if same() || !strings.Contains(ann.flash, "J rejoins") {
-		t.Errorf("a fork followed the returning teacher (flash %q)", ann.flash)
+	if same() || !strings.Contains(ann.app.flash, "J rejoins") {
+		t.Errorf("a fork followed the returning teacher (flash %q)", ann.app.flash)
 	}
 }
 
@@ -249,8 +249,8 @@ func TestClassroomLesson(t *testing.T) {
 	ann := newTestModel(t, Options{StateDir: t.TempDir(), Classroom: &fakeMember{hub, "ann", false}}, 120, 40)
 	run(ann, ann.initCmd)
 	same := func() bool {
-		return ann.sess != nil && ann.sess.st.Pos() == prof.sess.st.Pos() &&
-			slices.Equal(ann.sess.st.Net().Layers[0].W, prof.sess.st.Net().Layers[0].W)
+		return ann.tr.sess != nil && ann.tr.sess.st.Pos() == prof.tr.sess.st.Pos() &&
+			slices.Equal(ann.tr.sess.st.Net().Layers[0].W, prof.tr.sess.st.Net().Layers[0].W)
 	}
 	at := func(m *Model) string {
 		id, si := m.lessonPos()
@@ -302,8 +302,8 @@ func TestClassroomLesson(t *testing.T) {
 	st.Lesson = "no-such-lesson"
 	(&fakeMember{hub, "prof", true}).Publish(st)
 	ann.Update(classWokeMsg{})
-	if at(ann) != "backprop/2" || !strings.Contains(ann.flash, "no-such-lesson") {
-		t.Errorf("unknown lesson: student at %s, flash %q", at(ann), ann.flash)
+	if at(ann) != "backprop/2" || !strings.Contains(ann.app.flash, "no-such-lesson") {
+		t.Errorf("unknown lesson: student at %s, flash %q", at(ann), ann.app.flash)
 	}
 
 	// a bench step: no network is shared, the student gets the step's scene
@@ -328,7 +328,7 @@ func TestClassroomLesson(t *testing.T) {
 	}
 
 	// the teacher closes the lesson: so does the student's panel
-	prof.lesson = lessonState{}
+	prof.lesson = lessonPanel{}
 	press(prof, "s")
 	if hub.state.Lesson != "" {
 		t.Fatalf("teacher without a lesson published %q", hub.state.Lesson)

@@ -46,7 +46,7 @@ func TestGoldenXORPhases(t *testing.T) {
 	}
 	for i, ph := range want {
 		press(m, "space")
-		p := m.sess.st.Pos()
+		p := m.tr.sess.st.Pos()
 		if p.Phase != ph {
 			t.Fatalf("step %d: phase %s, want %s", i+1, p.Phase, ph)
 		}

@@ -103,3 +103,14 @@ func screen(tb testing.TB, m *Model) string {
 	_ = emu.Close()
 	return s
 }
+
+// promptOf is the prompt open on the screen shown, or nil.
+func promptOf(m *Model) *prompt {
+	switch m.screen {
+	case screenLauncher:
+		return m.menu.prompt
+	case screenTrainer:
+		return m.tr.prompt
+	}
+	return nil
+}

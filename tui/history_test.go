@@ -13,12 +13,12 @@ func TestSaveLossHistory(t *testing.T) {
 	dir := t.TempDir()
 	m := newTestModel(t, Options{Preset: "xor", Sandbox: true, SaveDir: dir}, 80, 24)
 	press(m, "H", "enter")
-	if m.prompt == nil || !strings.Contains(m.prompt.err, "no epoch has finished") {
-		t.Fatalf("before any epoch: prompt %+v", m.prompt)
+	if promptOf(m) == nil || !strings.Contains(promptOf(m).err, "no epoch has finished") {
+		t.Fatalf("before any epoch: prompt %+v", promptOf(m))
 	}
 	press(m, "esc", "e", "e", "H", "enter")
-	if m.prompt != nil {
-		t.Fatalf("prompt still open: %+v", m.prompt)
+	if promptOf(m) != nil {
+		t.Fatalf("prompt still open: %+v", promptOf(m))
 	}
 	b, err := os.ReadFile(filepath.Join(dir, "xor-history.csv"))
 	if err != nil {
@@ -29,7 +29,7 @@ func TestSaveLossHistory(t *testing.T) {
 		!strings.HasPrefix(lines[1], "1,") || !strings.HasPrefix(lines[2], "2,") {
 		t.Fatalf("history file:\n%s", b)
 	}
-	if !strings.Contains(m.flash, "saved 2 epochs of loss history") {
-		t.Fatalf("flash %q", m.flash)
+	if !strings.Contains(m.app.flash, "saved 2 epochs of loss history") {
+		t.Fatalf("flash %q", m.app.flash)
 	}
 }

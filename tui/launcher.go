@@ -10,24 +10,32 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"backprop/cli/setup"
+	"backprop/datasets"
+	"backprop/network"
 )
 
 // launcherItem is one line of the launcher: a preset or a file action.
 type launcherItem struct {
 	title, about string
 	preset       string     // preset name, or ""
-	action       promptKind // promptCSV or promptLoad when preset is ""
+	action       promptKind // promptCSV, promptLoad or promptLesson when preset is ""
 }
 
-// launcher is the start screen: a list of presets and file actions.
+// launcher is the start screen: a list of presets and file actions. It is
+// a sub-model of the root Model.
 type launcher struct {
+	app    *app
+	nav    navigator
+	keys   launcherKeys
+	w, h   int
 	items  []launcherItem
 	cursor int
 	err    string
+	prompt *prompt
 }
 
-func newLauncher() launcher {
-	var l launcher
+func newLauncher(a *app, nav navigator) *launcher {
+	l := &launcher{app: a, nav: nav, keys: defaultLauncherKeys()}
 	for _, p := range setup.Presets() {
 		l.items = append(l.items, launcherItem{title: p.Name, about: p.Teaches, preset: p.Name})
 	}
@@ -39,26 +47,38 @@ func newLauncher() launcher {
 	return l
 }
 
-func (m *Model) launcherUpdate(msg tea.Msg) tea.Cmd {
-	l := &m.menu
+// Init starts nothing.
+func (l *launcher) Init() tea.Cmd { return nil }
+
+// SetSize sets the cells the launcher draws in.
+func (l *launcher) SetSize(w, h int) { l.w, l.h = w, h }
+
+// typing reports whether a prompt takes the keys.
+func (l *launcher) typing() bool { return l.prompt != nil }
+
+// Update handles a message routed to the launcher.
+func (l *launcher) Update(msg tea.Msg) tea.Cmd {
+	if l.prompt != nil {
+		return l.promptUpdate(msg)
+	}
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		switch {
-		case key.Matches(msg, m.lkeys.Quit):
+		case key.Matches(msg, l.keys.Quit):
 			return tea.Quit
-		case key.Matches(msg, m.lkeys.Up):
+		case key.Matches(msg, l.keys.Up):
 			l.cursor = (l.cursor + len(l.items) - 1) % len(l.items)
-		case key.Matches(msg, m.lkeys.Down):
+		case key.Matches(msg, l.keys.Down):
 			l.cursor = (l.cursor + 1) % len(l.items)
-		case key.Matches(msg, m.lkeys.Theme):
-			m.cycleTheme()
-		case key.Matches(msg, m.lkeys.Pick):
-			return m.pick(l.cursor)
+		case key.Matches(msg, l.keys.Theme):
+			l.app.cycleTheme()
+		case key.Matches(msg, l.keys.Pick):
+			return l.pick(l.cursor)
 		}
 	case tea.MouseClickMsg:
-		if i, ok := m.launcherHit(msg.Mouse().X, msg.Mouse().Y); ok {
+		if i, ok := l.hit(msg.Mouse().X, msg.Mouse().Y); ok {
 			if i == l.cursor {
-				return m.pick(i)
+				return l.pick(i)
 			}
 			l.cursor = i
 		}
@@ -73,13 +93,91 @@ func (m *Model) launcherUpdate(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) pick(i int) tea.Cmd {
-	it := m.menu.items[i]
-	m.menu.err = ""
-	if it.preset == "" && it.action == promptLesson {
-		cmd, err := m.openLessons("")
+func (l *launcher) promptUpdate(msg tea.Msg) tea.Cmd {
+	switch k := msg.(type) {
+	case tea.KeyPressMsg:
+		switch k.String() {
+		case "esc":
+			l.prompt = nil
+			return nil
+		case "ctrl+c":
+			return tea.Quit
+		case "enter":
+			p := l.prompt
+			if err := l.submit(p); err != nil {
+				p.err = err.Error()
+				return nil
+			}
+			if l.prompt == p {
+				l.prompt = nil
+			}
+			return nil
+		}
+		l.prompt.err = ""
+	case tea.MouseMsg:
+		return nil
+	}
+	return l.prompt.update(msg)
+}
+
+// submit opens the typed CSV or model file in the trainer.
+func (l *launcher) submit(p *prompt) error {
+	val := p.input.Value()
+	if p.kind == promptCSV {
+		s, err := openCSV(l.app, val)
 		if err != nil {
-			m.menu.err = "lessons: " + err.Error()
+			return err
+		}
+		l.prompt = nil
+		l.nav.openSession(s)
+		return nil
+	}
+	s, path, err := loadTyped(l.app, val)
+	if err != nil {
+		return err
+	}
+	l.prompt = nil
+	l.nav.openSession(s)
+	l.app.setFlash("loaded "+l.app.shownPath(path, val), false)
+	return nil
+}
+
+// openCSV builds a session on a CSV file: the last column is the target,
+// features normalised, one sigmoid hidden layer of 8.
+func openCSV(a *app, typed string) (*session, error) {
+	path, err := a.resolve(typed)
+	if err != nil {
+		return nil, err
+	}
+	su := Setup{
+		Data:  datasets.Spec{Name: path, Seed: 1, Normalize: true},
+		Net:   network.Spec{Sizes: []int{0, 8, 0}, Acts: []network.Activation{network.Sigmoid, network.Sigmoid}, Cost: network.CrossEntropy},
+		Hyper: setup.Presets()[0].Setup.Hyper,
+	}
+	su.Hyper.Rule, su.Hyper.Eta, su.Hyper.Batch = network.Backprop, 0.5, 10
+	return newSession("", su, a.opts.Limits)
+}
+
+// loadTyped loads the model file the user typed; it returns the path too.
+func loadTyped(a *app, typed string) (*session, string, error) {
+	path, err := a.resolve(typed)
+	if err != nil {
+		return nil, "", err
+	}
+	s, err := loadSession(path, a.opts.Limits)
+	if err != nil {
+		return nil, path, a.hidePath(err, path, typed)
+	}
+	return s, path, nil
+}
+
+func (l *launcher) pick(i int) tea.Cmd {
+	it := l.items[i]
+	l.err = ""
+	if it.preset == "" && it.action == promptLesson {
+		cmd, err := l.nav.openLessons("")
+		if err != nil {
+			l.err = "lessons: " + err.Error()
 			return nil
 		}
 		return cmd
@@ -89,55 +187,43 @@ func (m *Model) pick(i int) tea.Cmd {
 		if it.action == promptLoad {
 			label = "model file"
 		}
-		if m.opts.Sandbox {
+		if l.app.opts.Sandbox {
 			label += " in the session folder"
 		}
-		m.prompt = newPrompt(it.action, label, "")
+		l.prompt = newPrompt(it.action, label, "")
 		return nil
 	}
-	p, err := setup.FindPreset(it.preset)
-	if err == nil && isBenchPreset(p.Name) {
-		if err = m.openBench(p.Name); err == nil {
-			return nil
-		}
-	} else if err == nil {
-		var s *session
-		s, err = newSession(p.Name, m.withDataDir(p.Setup), m.opts.Limits)
-		if err == nil {
-			m.open(s)
-			return nil
-		}
+	if err := l.nav.openPreset(it.preset); err != nil {
+		l.err = fmt.Sprintf("%s: %v", it.preset, err)
 	}
-	m.menu.err = fmt.Sprintf("%s: %v", it.preset, err)
 	return nil
 }
 
 // launcherTop is the first row of the item list.
 const launcherTop = 3
 
-// launcherWindow is the part of the item list that fits in h rows (the
-// rest scrolls): the first item shown and how many.
-func (m *Model) launcherWindow(h int) (first, n int) {
+// window is the part of the item list that fits in h rows (the rest
+// scrolls): the first item shown and how many.
+func (l *launcher) window(h int) (first, n int) {
 	n = max(h-launcherTop-5, 3) // help line, a blank line and up to 3 error lines
-	n = min(n, len(m.menu.items))
-	first = max(0, m.menu.cursor-n+1)
+	n = min(n, len(l.items))
+	first = max(0, l.cursor-n+1)
 	return first, n
 }
 
-func (m *Model) launcherHit(x, y int) (int, bool) {
-	w, h := m.area()
-	first, n := m.launcherWindow(h)
+func (l *launcher) hit(x, y int) (int, bool) {
+	first, n := l.window(l.h)
 	i := y - launcherTop
-	if i < 0 || i >= n || x < 0 || x >= w {
+	if i < 0 || i >= n || x < 0 || x >= l.w {
 		return 0, false
 	}
 	return first + i, true
 }
 
-func (m *Model) launcherView() string {
-	w, h := m.area()
-	l := &m.menu
-	lk := m.look
+// View draws the launcher.
+func (l *launcher) View() string {
+	w, h := l.w, l.h
+	lk := l.app.look
 	var b strings.Builder
 	b.WriteString(lk.accent.Render("backprop") + lk.dim.Render(" — watch a neural network learn, one step at a time") + "\n")
 	b.WriteString(lk.dim.Render("pick something to train:") + "\n\n")
@@ -145,7 +231,7 @@ func (m *Model) launcherView() string {
 	for _, it := range l.items {
 		nameW = max(nameW, lipgloss.Width(it.title))
 	}
-	first, n := m.launcherWindow(h)
+	first, n := l.window(h)
 	for i := first; i < first+n; i++ {
 		it := l.items[i]
 		line := fmt.Sprintf("  %-*s  %s", nameW, it.title, it.about)
@@ -164,10 +250,11 @@ func (m *Model) launcherView() string {
 		}
 	}
 	lines := block(b.String(), w, h-1)
-	if m.prompt != nil {
-		lines[h-2] = m.prompt.view(lk, w)
+	if l.prompt != nil {
+		lines[h-2] = l.prompt.view(lk, w)
 	}
-	m.help.SetWidth(w)
-	m.help.Styles = lk.help
-	return strings.Join(lines, "\n") + "\n" + fit(m.help.ShortHelpView(m.lkeys.ShortHelp()), w)
+	hm := &l.app.help
+	hm.SetWidth(w)
+	hm.Styles = lk.help
+	return strings.Join(lines, "\n") + "\n" + fit(hm.ShortHelpView(l.keys.ShortHelp()), w)
 }

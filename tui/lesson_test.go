@@ -63,7 +63,7 @@ func TestLessonFile(t *testing.T) {
 	}
 	m := newTestModel(t, Options{Lesson: path, StateDir: t.TempDir()}, 120, 40)
 	run(m, m.Init())
-	if m.screen != screenTrainer || m.sess == nil || m.sess.preset != "xor" {
+	if m.screen != screenTrainer || m.tr.sess == nil || m.tr.sess.preset != "xor" {
 		t.Fatalf("the scene should open the xor trainer; screen %d", m.screen)
 	}
 	scr := screen(t, m)
@@ -72,13 +72,13 @@ func TestLessonFile(t *testing.T) {
 	}
 	// the question takes the keys until answered: space does not step yet
 	press(m, "space")
-	if p := m.sess.st.Pos(); p.Phase != network.PhaseIdle {
+	if p := m.tr.sess.st.Pos(); p.Phase != network.PhaseIdle {
 		t.Fatalf("space stepped while a question was open: %s", p.Phase)
 	}
 	press(m, "a")
 	press(m, "space")
 	if !m.lesson.m.StepDone() {
-		t.Fatalf("checkpoint phase == load not reached; phase %s", m.sess.st.Pos().Phase)
+		t.Fatalf("checkpoint phase == load not reached; phase %s", m.tr.sess.st.Pos().Phase)
 	}
 	_, cmd := m.Update(tea.KeyPressMsg{Code: tea.KeyPgDown})
 	run(m, cmd)

@@ -134,21 +134,21 @@ func (d *lessonDriver) done() bool { return d.m.lesson.m.StepDone() }
 func (d *lessonDriver) run() {
 	d.ticks = nil
 	d.press("r")
-	if !d.m.run.on {
-		d.t.Fatalf("r did not start run mode (flash %q)", d.m.flash)
+	if !d.m.tr.run.on {
+		d.t.Fatalf("r did not start run mode (flash %q)", d.m.app.flash)
 	}
 	for i := 0; i < 400 && !d.done(); i++ {
 		if len(d.ticks) == 0 {
-			d.t.Fatalf("run mode stopped after %d ticks (flash %q)", i, d.m.flash)
+			d.t.Fatalf("run mode stopped after %d ticks (flash %q)", i, d.m.app.flash)
 		}
 		tick := d.ticks[0]
 		d.ticks = d.ticks[1:]
 		d.send(tick)
 	}
-	if d.m.run.on {
+	if d.m.tr.run.on {
 		d.press("r")
 	}
-	if d.m.run.on {
+	if d.m.tr.run.on {
 		d.t.Fatal("r did not pause")
 	}
 	d.ticks = nil
@@ -158,10 +158,10 @@ func (d *lessonDriver) run() {
 func (d *lessonDriver) state() string {
 	m := d.m
 	if m.screen == screenBench {
-		return fmt.Sprintf("bench %d %v %v", m.bench.Steps(), m.bench.Weights(), m.bench.Inputs())
+		return fmt.Sprintf("bench %d %v %v", m.bench.m.Steps(), m.bench.m.Weights(), m.bench.m.Inputs())
 	}
-	if m.sess != nil {
-		return fmt.Sprintf("trainer %+v", m.sess.st.Pos())
+	if m.tr.sess != nil {
+		return fmt.Sprintf("trainer %+v", m.tr.sess.st.Pos())
 	}
 	return "launcher"
 }
@@ -330,8 +330,8 @@ func TestBuiltinLessonsEndToEnd(t *testing.T) {
 						t.Fatalf("step %d %q: the scene asks for the %s, screen is %d", si, step.Title, step.Scene.Screen, d.m.screen)
 					}
 				}
-				if d.m.flashErr {
-					t.Fatalf("step %d %q: %s", si, step.Title, d.m.flash)
+				if d.m.app.flashErr {
+					t.Fatalf("step %d %q: %s", si, step.Title, d.m.app.flash)
 				}
 				scr := screen(t, d.m)
 				if !strings.Contains(scr, fmt.Sprintf("Lesson %d/%d", li+1, len(ls))) || !strings.Contains(scr, step.Title) {
@@ -396,11 +396,11 @@ func TestBuiltinLessonsEndToEnd(t *testing.T) {
 				if cur.ID != next.ID || csi != 0 {
 					t.Fatalf("pgdn after %s: at %s step %d", l.ID, cur.ID, csi)
 				}
-				if d.m.flashErr {
-					t.Errorf("next lesson's scene: %s", d.m.flash)
+				if d.m.app.flashErr {
+					t.Errorf("next lesson's scene: %s", d.m.app.flash)
 				}
-				if sc := next.Steps[0].Scene; sc.Screen == "bench" && (d.m.screen != screenBench || d.m.bench.Problem().Name != sc.Preset) ||
-					sc.Screen == "trainer" && (d.m.screen != screenTrainer || d.m.sess.preset != sc.Preset) {
+				if sc := next.Steps[0].Scene; sc.Screen == "bench" && (d.m.screen != screenBench || d.m.bench.m.Problem().Name != sc.Preset) ||
+					sc.Screen == "trainer" && (d.m.screen != screenTrainer || d.m.tr.sess.preset != sc.Preset) {
 					t.Errorf("next lesson %s: scene %+v not applied (screen %d)", next.ID, sc, d.m.screen)
 				}
 			}
@@ -442,11 +442,11 @@ func TestLessonResumeAtSavedStep(t *testing.T) {
 					t.Fatalf("screen %q, want %q", v.Str, wantScreen)
 				}
 				if v, _ := d.m.live().Var("preset"); wantScreen == "bench" && v.Str != wantPreset ||
-					wantScreen == "trainer" && d.m.sess.preset != wantPreset {
-					t.Errorf("preset %q (session %q), want %q", v.Str, d.m.sess.preset, wantPreset)
+					wantScreen == "trainer" && d.m.tr.sess.preset != wantPreset {
+					t.Errorf("preset %q (session %q), want %q", v.Str, d.m.tr.sess.preset, wantPreset)
 				}
-				if d.m.flashErr {
-					t.Errorf("flash: %s", d.m.flash)
+				if d.m.app.flashErr {
+					t.Errorf("flash: %s", d.m.app.flash)
 				}
 			})
 		}
@@ -485,7 +485,7 @@ func TestLessonEnteredMidway(t *testing.T) {
 		if _, si := d.m.lesson.m.Lesson(); si != 3 {
 			t.Fatalf("pgup: step %d", si)
 		}
-		if d.m.screen != screenBench || d.m.bench.Problem().Name != "xor" {
+		if d.m.screen != screenBench || d.m.bench.m.Problem().Name != "xor" {
 			t.Fatalf("XOR step: screen %d (%s), want the XOR bench", d.m.screen, d.vars())
 		}
 		d.answer(l.Steps[3], true)
@@ -505,8 +505,8 @@ func TestLessonEnteredMidway(t *testing.T) {
 		}
 		// "Let it learn" sets weights and θ only: on the vacation bench,
 		// not on the AND bench networks left behind
-		if d.m.flashErr || d.m.screen != screenBench || d.m.bench.Problem().Name != "vacation" {
-			t.Fatalf("screen %d problem %s flash %q", d.m.screen, d.m.bench.Problem().Name, d.m.flash)
+		if d.m.app.flashErr || d.m.screen != screenBench || d.m.bench.m.Problem().Name != "vacation" {
+			t.Fatalf("screen %d problem %s flash %q", d.m.screen, d.m.bench.m.Problem().Name, d.m.app.flash)
 		}
 		d.answer(l.Steps[si], true)
 		d.act(lessonScripts["perceptron"][si])
@@ -534,8 +534,8 @@ func TestLessonEnteredMidway(t *testing.T) {
 		if l, si := d.m.lesson.m.Lesson(); l.ID != "networks" || si != 4 {
 			t.Fatalf("pgdn: at %s step %d", l.ID, si)
 		}
-		if d.m.flashErr || d.m.screen != screenBench || d.m.bench.Problem().Name != "xor" {
-			t.Fatalf("screen %d problem %s flash %q, want the XOR bench", d.m.screen, d.m.bench.Problem().Name, d.m.flash)
+		if d.m.app.flashErr || d.m.screen != screenBench || d.m.bench.m.Problem().Name != "xor" {
+			t.Fatalf("screen %d problem %s flash %q, want the XOR bench", d.m.screen, d.m.bench.m.Problem().Name, d.m.app.flash)
 		}
 	})
 }

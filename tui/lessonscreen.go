@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -19,8 +18,8 @@ import (
 // applied here; after every update the lesson re-checks its checkpoint
 // against the live state (lesson.Live).
 
-// lessonState is the root model's lesson part.
-type lessonState struct {
+// lessonPanel is the lesson beside (or instead of) the app.
+type lessonPanel struct {
 	on     bool
 	hidden bool // ctrl+l: the app has the whole screen
 	m      lesson.Model
@@ -32,14 +31,15 @@ const (
 	lessonMaxW = 64
 )
 
-// lessonPanel returns the lesson panel's width when it sits beside the app,
-// 0 when the lesson is off or hidden, or −1 when it takes the whole screen.
-func (m *Model) lessonPanel() int {
-	if !m.lesson.on || m.lesson.hidden {
+// width returns the panel's width when it sits beside the app in a
+// terminal w cells wide, 0 when the lesson is off or hidden, or −1 when it
+// takes the whole screen.
+func (p *lessonPanel) width(w int) int {
+	if !p.on || p.hidden {
 		return 0
 	}
-	lw := min(max(m.w*2/5, lessonMinW), lessonMaxW)
-	if m.w-lw < MinWidth {
+	lw := min(max(w*2/5, lessonMinW), lessonMaxW)
+	if w-lw < MinWidth {
 		return -1
 	}
 	return lw
@@ -48,7 +48,7 @@ func (m *Model) lessonPanel() int {
 // area is the part of the terminal the app (launcher, bench, trainer) draws
 // in: all of it, or what the lesson panel leaves.
 func (m *Model) area() (int, int) {
-	if lw := m.lessonPanel(); lw > 0 {
+	if lw := m.lesson.width(m.w); lw > 0 {
 		return m.w - lw, m.h
 	}
 	return m.w, m.h
@@ -64,7 +64,7 @@ func (m *Model) openLessons(path string) (tea.Cmd, error) {
 			return nil, err
 		}
 	} else {
-		if m.opts.Sandbox {
+		if m.app.opts.Sandbox {
 			return nil, fmt.Errorf("lesson %s: reading lesson files is disabled in this session", path)
 		}
 		l, err := lesson.ParseFile(path)
@@ -78,11 +78,11 @@ func (m *Model) openLessons(path string) (tea.Cmd, error) {
 			return nil, err
 		}
 	}
-	lm, err := lesson.New(ls, lesson.Options{Styles: m.styles, StateDir: m.opts.StateDir})
+	lm, err := lesson.New(ls, lesson.Options{Styles: m.app.styles, StateDir: m.app.opts.StateDir})
 	if err != nil {
 		return nil, err
 	}
-	m.lesson = lessonState{on: true, m: lm}
+	m.lesson = lessonPanel{on: true, m: lm}
 	m.sceneBefore()
 	return lm.Init(), nil
 }
@@ -102,7 +102,7 @@ func (m *Model) sceneBefore() {
 		sc := st.Scene
 		sc.Screen = cmpOr(sc.Screen, lessonScreen(l, i))
 		if err := m.applyScene(sc); err != nil {
-			m.setFlash("lesson scene: "+err.Error(), true)
+			m.app.setFlash("lesson scene: "+err.Error(), true)
 		}
 	}
 }
@@ -126,15 +126,15 @@ func (m *Model) live() lesson.Live {
 	switch m.screen {
 	case screenBench:
 		l.Screen = "bench"
-		l.Bench = &m.bench
-		l.Preset = m.bench.Problem().Name
+		l.Bench = &m.bench.m
+		l.Preset = m.bench.m.Problem().Name
 	case screenTrainer:
 		l.Screen = "trainer"
 	}
-	if m.sess != nil {
-		l.Stepper = m.sess.st
+	if s := m.tr.sess; s != nil {
+		l.Stepper = s.st
 		if m.screen == screenTrainer {
-			l.Preset = m.sess.preset
+			l.Preset = s.preset
 		}
 	}
 	return l
@@ -158,18 +158,18 @@ func (m *Model) lessonUpdate(msg tea.Msg) (cmd tea.Cmd, handled bool) {
 		sc := msg.Scene
 		sc.Screen = cmpOr(sc.Screen, lessonScreen(l, si))
 		if err := m.applyScene(sc); err != nil {
-			m.setFlash("lesson scene: "+err.Error(), true)
+			m.app.setFlash("lesson scene: "+err.Error(), true)
 		}
 		m.lesson.m, cmd = m.lesson.m.Update(msg)
-		return tea.Batch(cmd, m.sceneFollowed()), true // a following student: the teacher's network wins
+		return tea.Batch(cmd, m.class.sceneFollowed(m)), true // a following student: the teacher's network wins
 	case lesson.CompletedMsg:
-		m.setFlash(fmt.Sprintf("lesson %q complete", msg.Lesson), false)
+		m.app.setFlash(fmt.Sprintf("lesson %q complete", msg.Lesson), false)
 		return nil, true
 	case tea.KeyPressMsg:
-		if m.prompt != nil {
+		if m.typing() {
 			return nil, false
 		}
-		if key.Matches(msg, m.keys.Lesson) {
+		if key.Matches(msg, m.tr.keys.Lesson) {
 			m.lesson.hidden = !m.lesson.hidden
 			return nil, true
 		}
@@ -183,7 +183,8 @@ func (m *Model) lessonUpdate(msg tea.Msg) (cmd tea.Cmd, handled bool) {
 		}
 		return cmd, true
 	case tea.MouseMsg:
-		return nil, m.lessonPanel() < 0 || msg.Mouse().X >= m.w-max(m.lessonPanel(), 0)
+		lw := m.lesson.width(m.w)
+		return nil, lw < 0 || msg.Mouse().X >= m.w-max(lw, 0)
 	case tea.WindowSizeMsg, tea.BackgroundColorMsg, tea.ColorProfileMsg, runTickMsg:
 		return nil, false
 	}
@@ -196,7 +197,7 @@ func (m *Model) lessonUpdate(msg tea.Msg) (cmd tea.Cmd, handled bool) {
 // η, batch size, layers, focus. A new scene clears the flash: an old one
 // such as "training diverged" would contradict a reset.
 func (m *Model) applyScene(sc lesson.Scene) error {
-	m.setFlash("", false)
+	m.app.setFlash("", false)
 	screen := sc.Screen
 	if screen == "" {
 		screen = "trainer"
@@ -210,61 +211,18 @@ func (m *Model) applyScene(sc lesson.Scene) error {
 				return err
 			}
 		}
-		b, err := lesson.ApplyToBench(m.bench, sc)
-		m.bench = b
+		b, err := lesson.ApplyToBench(m.bench.m, sc)
+		m.bench.m = b
 		return err
 	}
 	name := sc.Preset
-	if name == "" && m.sess != nil {
-		name = m.sess.preset
+	if name == "" && m.tr.sess != nil {
+		name = m.tr.sess.preset
 	}
 	if name == "" {
 		name = "xor"
 	}
-	s := m.sess
-	fresh := s == nil || s.preset != name || m.screen != screenTrainer || sc.Layers != nil || sc.Seed != 0
-	if fresh {
-		p, err := setup.FindPreset(name)
-		if err != nil {
-			return err
-		}
-		setup := m.withDataDir(p.Setup)
-		setup.Net = sc.ApplySpec(setup.Net)
-		setup.Hyper = sc.ApplyHyper(setup.Hyper)
-		ns, err := newSession(p.Name, setup, m.opts.Limits)
-		if err != nil {
-			return err
-		}
-		m.open(ns)
-		s = ns
-	} else {
-		if sc.Reset {
-			s.st.Reset()
-			s.version++
-		}
-		if sc.Eta != 0 || sc.Batch != 0 {
-			h := sc.ApplyHyper(s.st.Hyper())
-			if err := s.st.SetHyper(h); err != nil {
-				return err
-			}
-			s.setup.Hyper = h
-		}
-	}
-	if sc.Focus != "" {
-		l, n, ok := strings.Cut(sc.Focus, "/")
-		li, err1 := strconv.Atoi(strings.TrimSpace(l))
-		ni, err2 := strconv.Atoi(strings.TrimSpace(n))
-		if !ok || err1 != nil || err2 != nil {
-			return fmt.Errorf("focus %q: want layer/neuron, e.g. 1/0", sc.Focus)
-		}
-		s.focus = Focus{Layer: li, Neuron: ni}
-		s.clampFocus()
-	}
-	if sc.Step != "" {
-		m.setFlash(stepHint(sc.Step), false)
-	}
-	m.run.on = false
-	return nil
+	return m.tr.applyScene(sc, name, m.screen != screenTrainer)
 }
 
 func cmpOr(a, b string) string {
@@ -283,31 +241,28 @@ func stepHint(g string) string {
 	return fmt.Sprintf("step by %s with %s", g, k)
 }
 
-// withLesson draws the lesson panel beside (or instead of) the app's lines.
-func (m *Model) withLesson(app string) string {
-	lw := m.lessonPanel()
+// view draws the panel beside (or instead of) the app's lines in a w×h
+// terminal; app is area() wide.
+func (p *lessonPanel) view(a *app, app string, w, h int, foot string) string {
+	lk := a.look
+	lw := p.width(w)
 	switch {
 	case lw == 0:
 		return app
 	case lw < 0:
-		body := block(m.lesson.m.View(m.w-2, m.h-3), m.w-2, m.h-3)
-		lines := m.look.frame("Lesson — ctrl+l shows the app", body, m.w, m.h-1, true)
-		foot := m.lessonHelp()
-		if m.flash != "" { // the app is hidden: its news shows here
-			st := m.look.okS
-			if m.flashErr {
-				st = m.look.errS
-			}
-			foot = st.Render(m.flash)
+		body := block(p.m.View(w-2, h-3), w-2, h-3)
+		lines := lk.frame("Lesson — ctrl+l shows the app", body, w, h-1, true)
+		if f := a.flashView(); f != "" { // the app is hidden: its news shows here
+			foot = f
 		}
-		return strings.Join(append(lines, fit(foot, m.w)), "\n")
+		return strings.Join(append(lines, fit(foot, w)), "\n")
 	}
 	appLines := strings.Split(app, "\n")
-	body := block(m.lesson.m.View(lw-2, m.h-2), lw-2, m.h-2)
-	panel := m.look.frame("Lesson — ctrl+l hides", body, lw, m.h, true)
-	aw, _ := m.area()
+	body := block(p.m.View(lw-2, h-2), lw-2, h-2)
+	panel := lk.frame("Lesson — ctrl+l hides", body, lw, h, true)
+	aw := w - lw
 	var b strings.Builder
-	for y := 0; y < m.h; y++ {
+	for y := 0; y < h; y++ {
 		if y > 0 {
 			b.WriteByte('\n')
 		}
@@ -321,10 +276,12 @@ func (m *Model) withLesson(app string) string {
 	return b.String()
 }
 
-func (m *Model) lessonHelp() string {
-	m.help.Styles = m.look.help
-	m.help.SetWidth(m.w)
-	return m.help.ShortHelpView(append(m.lesson.m.Keys().ShortHelp(), m.keys.Lesson, m.keys.Quit))
+// help is the full-screen lesson's short help line.
+func (p *lessonPanel) help(a *app, w int, appKeys keyMap) string {
+	hm := &a.help
+	hm.Styles = a.look.help
+	hm.SetWidth(w)
+	return hm.ShortHelpView(append(p.m.Keys().ShortHelp(), appKeys.Lesson, appKeys.Quit))
 }
 
 // checkTrainerPresets refuses a lesson whose trainer scene names a preset

@@ -41,8 +41,8 @@ func mnistDir(tb testing.TB) string {
 // a key press waits. Use -benchtime=120x or more to cross an epoch's end.
 func BenchmarkRunModeMNIST(b *testing.B) {
 	m := newTestModel(b, Options{Preset: "mnist", DataDir: mnistDir(b)}, 120, 40)
-	m.run.speed = len(speedLevels()) - 1
-	cmd := m.toggleRun()
+	m.tr.run.speed = len(speedLevels()) - 1
+	cmd := m.tr.toggleRun()
 	var runTime, maxUpd, maxView time.Duration
 	epochs := 0
 	for b.Loop() {
@@ -58,9 +58,9 @@ func BenchmarkRunModeMNIST(b *testing.B) {
 		m.View()
 		maxView = max(maxView, time.Since(tv))
 		runTime += time.Since(t0)
-		epochs = len(m.sess.st.History())
+		epochs = len(m.tr.sess.st.History())
 	}
-	b.ReportMetric(float64(m.run.samples)/runTime.Seconds(), "run-samples/s")
+	b.ReportMetric(float64(m.tr.run.samples)/runTime.Seconds(), "run-samples/s")
 	b.ReportMetric(float64(maxUpd.Microseconds())/1000, "max-tick-ms")
 	b.ReportMetric(float64(maxView.Microseconds())/1000, "max-view-ms")
 	b.ReportMetric(float64(epochs), "epochs")

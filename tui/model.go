@@ -2,25 +2,23 @@
 // trainer screen where a person steps a network through forward pass,
 // backprop and update, or lets it run.
 //
-// The root Model only routes messages: to the launcher, to the trainer
-// (session + run mode), to an open prompt, or to the help view. All state
-// lives in the Model; there is no package-level mutable state, so many SSH
-// sessions can run in one process.
+// The root Model only routes: between the screens (launcher, trainer,
+// bench), each a sub-model with its own Update and View, to the lesson
+// panel beside them, and through the classroom when the session belongs to
+// a class. What the screens share (options, theme, flash line) is one app
+// value. There is no package-level mutable state, so many SSH sessions can
+// run in one process.
 package tui
 
 import (
 	"fmt"
 	"strings"
-	"time"
 
-	"charm.land/bubbles/v2/help"
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"backprop/cli/setup"
 	"backprop/themes"
-	"backprop/tui/bench"
 )
 
 type screenID uint8
@@ -33,114 +31,34 @@ const (
 
 // Model is the root Bubble Tea model.
 type Model struct {
-	opts  Options
-	keys  keyMap
-	lkeys launcherKeys
-	help  help.Model
+	app *app
 
 	w, h   int
 	screen screenID
-	menu   launcher
-	sess   *session
-	bench  bench.Model
-	lesson lessonState
-	class  classState
+	menu   *launcher
+	tr     *trainer
+	bench  *benchScreen // nil until the bench is opened
+	lesson lessonPanel
+	class  *classroom // nil outside a class
 	// initCmd is run by Init (e.g. the first lesson scene).
 	initCmd tea.Cmd
-	prompt  *prompt
-
-	showHelp bool
-	tab      PaneKind
-	// follow moves the focus to the neuron a neuron/phase step computed.
-	follow bool
-
-	themeName string
-	isDark    bool
-	mono      bool
-	styles    *themes.Styles
-	look      *look
-	view      *viewState // per-session render state (the panes' cache); nil until drawn
-
-	run runState
-
-	browse browseState
-
-	flash    string
-	flashErr bool
-
-	// helpLine memoises the short help line for a width and look.
-	helpLine struct {
-		w    int
-		look *look
-		s    string
-	}
+	// styles is the theme last handed to the bench and the lesson.
+	styles *themes.Styles
 }
-
-// runState is run mode: a tick carrying an id (so pause/resume never
-// doubles the rate) trains for a time budget and schedules the next tick.
-type runState struct {
-	on      bool
-	id      int
-	speed   int       // index into speedLevels
-	last    time.Time // when the previous tick's training ended
-	rate    float64   // samples/s, smoothed
-	samples int       // samples trained in run mode since it started
-	// snapped: this run's undo snapshot is taken (by its first Run/RunFor)
-	// and nothing else changed the session since (its version is snapVer),
-	// so later ticks continue without one: a whole run is one undo step.
-	snapped bool
-	snapVer uint64
-	// toEpoch: a run started by the step-epoch key on a big training set;
-	// it stops at the epoch's end (after its evaluation).
-	toEpoch bool
-}
-
-// tickPeriod is the run-mode redraw period (20 Hz).
-const tickPeriod = 50 * time.Millisecond
-
-// budgetShare is the share of a tick period spent training at full speed.
-const budgetShare = 0.9
-
-// defaultSpeed picks a run speed a person can follow for small data sets
-// and full speed for big ones.
-func defaultSpeed(n int) int {
-	levels := speedLevels()
-	switch {
-	case n <= 16:
-		return 3 // 20 samples per tick: a few epochs a second
-	case n < 1000:
-		return 4
-	}
-	return len(levels) - 1
-}
-
-// speedLevels are samples per tick; 0 means "as many as the time budget
-// allows".
-func speedLevels() []int { return []int{1, 2, 5, 20, 100, 0} }
-
-type runTickMsg struct{ id int }
 
 // New builds the root model. Zero Options open the launcher; Preset, Custom
 // or ModelPath open the trainer directly.
 func New(opts Options) (*Model, error) {
-	m := &Model{
-		opts:   opts,
-		keys:   defaultKeyMap(),
-		lkeys:  defaultLauncherKeys(),
-		help:   help.New(),
-		isDark: true,
-		tab:    PaneBoundary,
-		follow: true,
+	a, err := newApp(opts)
+	if err != nil {
+		return nil, err
 	}
-	m.run.speed = len(speedLevels()) - 1
-	if opts.Theme != "" {
-		if !themes.Valid(opts.Theme) {
-			return nil, fmt.Errorf("unknown theme %q (want one of %s)", opts.Theme, strings.Join(themes.Names(), ", "))
-		}
-		m.themeName = opts.Theme
+	m := &Model{app: a, styles: a.styles}
+	if opts.Classroom != nil {
+		m.class = &classroom{c: opts.Classroom, app: a}
 	}
-	m.applyTheme()
-	m.menu = newLauncher()
+	m.menu = newLauncher(a, m)
+	m.tr = newTrainer(a, m, m.class)
 	if opts.Lesson != "" {
 		cmd, err := m.openLessons(opts.Lesson)
 		if err != nil {
@@ -148,155 +66,190 @@ func New(opts Options) (*Model, error) {
 		}
 		m.initCmd = cmd
 	}
-	if opts.Classroom != nil {
-		m.initCmd = tea.Batch(m.initCmd, m.classInit())
-	} else {
-		for _, b := range []*key.Binding{&m.keys.Fork, &m.keys.Rejoin, &m.keys.Who} {
-			b.SetEnabled(false) // hidden from help outside a class
-		}
+	if m.class != nil {
+		m.initCmd = tea.Batch(m.initCmd, m.class.init(m))
 	}
+	if err := m.openFirst(opts); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// openFirst opens the screen the options name: a model file, a custom
+// setup or a preset (else the launcher stays).
+func (m *Model) openFirst(opts Options) error {
 	switch {
 	case opts.ModelPath != "":
 		s, err := loadSession(opts.ModelPath, opts.Limits)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		m.open(s)
+		m.openSession(s)
 	case opts.Custom != nil:
-		s, err := newSession("", m.withDataDir(*opts.Custom), opts.Limits)
+		s, err := newSession("", m.app.withDataDir(*opts.Custom), opts.Limits)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		m.open(s)
+		m.openSession(s)
 	case opts.Preset != "":
 		p, err := setup.FindPreset(opts.Preset)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if isBenchPreset(p.Name) {
-			if err := m.openBench(p.Name); err != nil {
-				return nil, err
-			}
-			break
+			return m.openBench(p.Name)
 		}
-		s, err := newSession(p.Name, m.withDataDir(p.Setup), opts.Limits)
+		s, err := newSession(p.Name, m.app.withDataDir(p.Setup), opts.Limits)
 		if err != nil {
-			return nil, fmt.Errorf("preset %s: %w", p.Name, err)
+			return fmt.Errorf("preset %s: %w", p.Name, err)
 		}
-		m.open(s)
+		m.openSession(s)
 	}
-	return m, nil
+	return nil
 }
 
 // Init asks the terminal for its background colour (light or dark theme).
 func (m *Model) Init() tea.Cmd { return tea.Batch(tea.RequestBackgroundColor, m.initCmd) }
 
-func (m *Model) open(s *session) {
-	m.sess = s
-	if b := m.opts.Limits.UndoBudget; b > 0 && b != s.undoBudget {
-		s.undoBudget = b
-		s.st.SetUndoBudget(b)
-	}
+// openSession shows the trainer on s.
+func (m *Model) openSession(s *session) {
+	m.tr.open(s)
 	m.screen = screenTrainer
-	m.run = runState{speed: defaultSpeed(len(s.data.Train.X))}
-	m.prompt = nil
-	m.view = nil
-	// the compact layout's shared pane: the boundary only draws 2-D data
-	// and images; other data open on the Sample pane (qa3 #7)
-	if in := len(s.st.Net().Sizes); in > 0 {
-		n := s.st.Net().Sizes[0]
-		if n != 2 && s.data.ImageW*s.data.ImageH != n {
-			m.tab = PaneSample
-		} else if m.tab == PaneSample {
-			m.tab = PaneBoundary
-		}
-	}
 }
 
-// Update routes a message, then lets an open lesson re-check its
-// checkpoint against the new state.
+// openPreset opens a preset: the bench for the bench presets, else the
+// trainer.
+func (m *Model) openPreset(name string) error {
+	p, err := setup.FindPreset(name)
+	if err != nil {
+		return err
+	}
+	if isBenchPreset(p.Name) {
+		return m.openBench(p.Name)
+	}
+	s, err := newSession(p.Name, m.app.withDataDir(p.Setup), m.app.opts.Limits)
+	if err != nil {
+		return err
+	}
+	m.openSession(s)
+	return nil
+}
+
+// openBench shows the perceptron bench on problem; the trainer stops
+// running.
+func (m *Model) openBench(problem string) error {
+	b, err := newBenchScreen(m.app, m, &m.tr.keys, problem)
+	if err != nil {
+		return err
+	}
+	m.bench = b
+	m.screen = screenBench
+	m.tr.run.on = false
+	m.tr.prompt = nil
+	m.tr.showHelp = false
+	return nil
+}
+
+// toLauncher shows the launcher.
+func (m *Model) toLauncher() {
+	m.tr.run.on = false
+	m.screen = screenLauncher
+}
+
+// typing reports whether the screen shown has a prompt open (it then takes
+// every key).
+func (m *Model) typing() bool {
+	switch m.screen {
+	case screenLauncher:
+		return m.menu.typing()
+	case screenBench:
+		return m.bench.typing()
+	}
+	return m.tr.typing()
+}
+
+// Update routes a message: to the classroom, the lesson, then the screen
+// shown; then lets an open lesson re-check its checkpoint against the new
+// state.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	cmd, handled := m.classUpdate(msg)
+	cmd, handled := m.class.update(m, msg)
 	if !handled {
 		var c tea.Cmd
 		c, handled = m.lessonUpdate(msg)
 		cmd = tea.Batch(cmd, c)
 	}
 	if !handled {
-		_, c := m.route(msg)
-		cmd = tea.Batch(cmd, c)
+		cmd = tea.Batch(cmd, m.route(msg))
 	}
-	cmd = tea.Batch(cmd, m.classAfter(), m.browseRefresh())
+	m.class.after(m)
+	if m.screen == screenTrainer {
+		cmd = tea.Batch(cmd, m.tr.browseRefresh())
+	}
 	if m.lesson.on {
 		var c tea.Cmd
 		m.lesson.m, c = m.lesson.m.Sync(m.live())
 		cmd = tea.Batch(cmd, c)
 	}
+	m.syncStyles()
 	return m, cmd
 }
 
-func (m *Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (m *Model) route(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.w, m.h = msg.Width, msg.Height
-		return m, nil
+		return nil
 	case tea.BackgroundColorMsg:
-		if dark := msg.IsDark(); dark != m.isDark {
-			m.isDark = dark
-			m.applyTheme() // themes.New costs ~1 ms: only on a real change
+		if dark := msg.IsDark(); dark != m.app.isDark {
+			m.app.isDark = dark
+			m.app.applyTheme() // themes.New costs ~1 ms: only on a real change
 		}
-		return m, nil
+		return nil
 	case tea.ColorProfileMsg:
-		mono := themes.MonoProfile(msg.Profile)
-		if mono != m.mono {
-			m.mono = mono
-			m.applyTheme()
+		if mono := themes.MonoProfile(msg.Profile); mono != m.app.mono {
+			m.app.mono = mono
+			m.app.applyTheme()
 		}
-		return m, nil
-	case runTickMsg:
-		return m, m.onTick(msg)
-	case browseEvalMsg:
-		return m, m.onBrowseEval(msg)
+		return nil
+	case runTickMsg, browseEvalMsg:
+		if m.screen != screenTrainer {
+			return nil
+		}
+		return m.tr.Update(msg)
 	}
-	if m.prompt != nil {
-		if k, ok := msg.(tea.KeyPressMsg); ok {
-			return m, m.promptKey(k)
-		}
-		if _, ok := msg.(tea.MouseMsg); ok {
-			return m, nil
-		}
-		return m, m.prompt.update(msg)
-	}
+	m.resize()
 	switch m.screen {
 	case screenLauncher:
-		return m, m.launcherUpdate(msg)
+		return m.menu.Update(msg)
 	case screenBench:
-		return m, m.benchUpdate(msg)
-	default:
-		return m, m.trainerUpdate(msg)
+		return m.bench.Update(msg)
+	}
+	return m.tr.Update(msg)
+}
+
+// syncStyles hands a changed theme to the bench and the lesson (they keep
+// their own pointer to the styles).
+func (m *Model) syncStyles() {
+	if m.styles == m.app.styles {
+		return
+	}
+	m.styles = m.app.styles
+	if m.lesson.on {
+		m.lesson.m = m.lesson.m.WithStyles(m.styles)
+	}
+	if m.bench != nil {
+		m.bench.m = m.bench.m.WithStyles(m.styles)
 	}
 }
 
-func (m *Model) promptKey(k tea.KeyPressMsg) tea.Cmd {
-	switch k.String() {
-	case "esc":
-		m.prompt = nil
-		return nil
-	case "ctrl+c":
-		return tea.Quit
-	case "enter":
-		p := m.prompt
-		if err := m.submit(p); err != nil {
-			p.err = err.Error()
-			return nil
-		}
-		if m.prompt == p {
-			m.prompt = nil
-		}
-		return nil
+// resize gives every screen the area it draws in.
+func (m *Model) resize() {
+	w, h := m.area()
+	m.menu.SetSize(w, h)
+	m.tr.SetSize(w, h)
+	if m.bench != nil {
+		m.bench.SetSize(w, h)
 	}
-	m.prompt.err = ""
-	return m.prompt.update(k)
 }
 
 // View draws the current screen.
@@ -312,16 +265,20 @@ func (m *Model) View() tea.View {
 		v.SetContent(tooSmall(m.w, m.h))
 		return v
 	}
+	m.resize()
 	var content string
 	switch m.screen {
 	case screenLauncher:
-		content = m.launcherView()
+		content = m.menu.View()
 	case screenBench:
-		content = m.benchView()
+		content = m.bench.View()
 	default:
-		content = m.trainerView()
+		content = m.tr.View()
 	}
-	v.SetContent(m.withLesson(content))
+	if m.lesson.on {
+		content = m.lesson.view(m.app, content, m.w, m.h, m.lesson.help(m.app, m.w, m.tr.keys))
+	}
+	v.SetContent(content)
 	return v
 }
 
@@ -332,13 +289,3 @@ func tooSmall(w, h int) string {
 	top := max((h-len(lines))/2, 0)
 	return strings.Join(block(strings.Repeat("\n", top)+strings.Join(lines, "\n"), w, h), "\n")
 }
-
-// withDataDir fills in Options.DataDir where a setup names none.
-func (m *Model) withDataDir(s Setup) Setup {
-	if s.Data.DataDir == "" {
-		s.Data.DataDir = m.opts.DataDir
-	}
-	return s
-}
-
-func (m *Model) setFlash(s string, isErr bool) { m.flash, m.flashErr = s, isErr }

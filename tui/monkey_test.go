@@ -48,7 +48,7 @@ func monkey(t *testing.T, events int, opts Options) {
 		switch r := rng.IntN(100); {
 		case r < 70:
 			k := keys[rng.IntN(len(keys))]
-			if heavy[k] && m.sess != nil && len(m.sess.data.Train.X) > 500 && rng.IntN(20) != 0 {
+			if heavy[k] && m.tr.sess != nil && len(m.tr.sess.data.Train.X) > 500 && rng.IntN(20) != 0 {
 				k = "space" // keep whole epochs of big sets rare
 			}
 			if k == "q" || k == "ctrl+c" {
@@ -64,7 +64,7 @@ func monkey(t *testing.T, events int, opts Options) {
 			}
 			msg = tea.MouseWheelMsg{X: rng.IntN(max(m.w, 1)), Y: rng.IntN(max(m.h, 1)), Button: b}
 		case r < 90:
-			msg = runTickMsg{id: m.run.id}
+			msg = runTickMsg{id: m.tr.run.id}
 		case r < 92:
 			msg = classWokeMsg{}
 		case r < 97:
@@ -86,10 +86,10 @@ func monkey(t *testing.T, events int, opts Options) {
 			m.Update(msg)
 			// deliver the confusion browser's background evaluation now
 			// and then (the monkey drops commands otherwise)
-			if b := &m.browse; b.on && b.inflight && m.sess != nil && rng.IntN(3) == 0 {
-				set, test := m.sess.browseSet()
-				p := m.sess.st.Pos()
-				m.Update(browseEval(b.gen, m.sess.st.Net().Clone(), set, test, m.sess.version, p.Epoch, epochShown(p))())
+			if b := &m.tr.browse; b.on && b.inflight && m.tr.sess != nil && rng.IntN(3) == 0 {
+				set, test := m.tr.sess.browseSet()
+				p := m.tr.sess.st.Pos()
+				m.Update(browseEval(b.gen, m.tr.sess.st.Net().Clone(), set, test, m.tr.sess.version, p.Epoch, epochShown(p))())
 			}
 			if i%16 == 0 {
 				m.View()

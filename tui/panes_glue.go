@@ -5,7 +5,6 @@ import (
 
 	"backprop/datasets"
 	"backprop/network"
-	"backprop/themes"
 	"backprop/tui/panes"
 )
 
@@ -14,33 +13,12 @@ type viewState struct {
 	cache panes.Cache
 }
 
-func (m *Model) applyTheme() {
-	th, err := themes.Pick(m.themeName, m.isDark, m.mono)
-	if err != nil {
-		th = themes.Mono()
-	}
-	m.styles = th
-	m.look = newLook(th)
-	if m.lesson.on {
-		m.lesson.m = m.lesson.m.WithStyles(th)
-	}
-	if m.screen == screenBench {
-		m.bench = m.bench.WithStyles(th)
-	}
-}
-
-func (m *Model) cycleTheme() {
-	m.themeName = themes.Next(m.themeName)
-	m.applyTheme()
-	m.setFlash("theme: "+m.themeName, false)
-}
-
 // paneInput fills the panes' Input from the session's stepper.
-func (m *Model) paneInput(w, h int) panes.Input {
-	s := m.sess
+func (t *trainer) paneInput(w, h int) panes.Input {
+	s := t.sess
 	st := s.st
-	if m.view == nil {
-		m.view = &viewState{}
+	if t.view == nil {
+		t.view = &viewState{}
 	}
 	f := s.focus
 	in := panes.Input{
@@ -54,17 +32,17 @@ func (m *Model) paneInput(w, h int) panes.Input {
 		Div:          st.Divergence(),
 		Data:         s.data,
 		Focus:        panes.Focus{Layer: f.Layer, Neuron: f.Neuron, Weight: f.Weight},
-		Styles:       m.styles,
+		Styles:       t.app.styles,
 		W:            w,
 		H:            h,
-		Cache:        &m.view.cache,
+		Cache:        &t.view.cache,
 		Batch:        st.Batch(),
 		Standardized: standardized(s.setup.Data),
 	}
 	if !st.TraceKnown() {
 		in.Trace = nil // loaded at a sample boundary: no numbers to show
 	}
-	if tr, label := m.probe(); tr != nil {
+	if tr, label := t.probe(); tr != nil {
 		// a probe: the whole sample is computed (forward, cost, δ)
 		in.Trace, in.Probe, in.Batch = tr, label, nil
 		last := len(st.Net().Layers) - 1
@@ -85,11 +63,11 @@ func topologyHit(in panes.Input, x, y int) (Focus, bool) {
 }
 
 // renderPane draws pane k into w×h cells and returns its lines.
-func (m *Model) renderPane(k PaneKind, w, h int) []string {
+func (t *trainer) renderPane(k PaneKind, w, h int) []string {
 	if w <= 0 || h <= 0 {
 		return nil
 	}
-	in := m.paneInput(w, h)
+	in := t.paneInput(w, h)
 	var s string
 	switch k {
 	case PaneTopology:
@@ -107,7 +85,7 @@ func (m *Model) renderPane(k PaneKind, w, h int) []string {
 	case PaneSample:
 		s = panes.Sample(in)
 	case PaneConfusion:
-		in.Browse = m.browseInput()
+		in.Browse = t.browseInput()
 		s = panes.Confusion(in)
 	}
 	lines := strings.Split(s, "\n")

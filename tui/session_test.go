@@ -71,7 +71,7 @@ func TestNoisePrompt(t *testing.T) {
 	send(m, ctrlU)
 	typeText(m, "0.3")
 	press(m, "enter")
-	if got := m.sess.setup.Data.Noise; got != 0.3 {
+	if got := m.tr.sess.setup.Data.Noise; got != 0.3 {
 		t.Errorf("noise 0.3: data noise %g", got)
 	}
 

@@ -24,7 +24,7 @@ func TestLauncherPicksPreset(t *testing.T) {
 		t.Fatal("zero Options should open the launcher")
 	}
 	press(m, "down", "down", "down", "down", "enter")
-	if m.screen != screenTrainer || m.sess == nil || m.sess.preset != "xor" {
+	if m.screen != screenTrainer || m.tr.sess == nil || m.tr.sess.preset != "xor" {
 		t.Fatalf("enter on the 5th item should open xor; screen %d", m.screen)
 	}
 	press(m, "esc")
@@ -38,23 +38,23 @@ func TestLauncherPicksPreset(t *testing.T) {
 		t.Fatalf("cursor on %q", m.menu.items[m.menu.cursor].title)
 	}
 	press(m, "enter")
-	if m.prompt == nil || m.prompt.kind != promptLoad {
+	if promptOf(m) == nil || promptOf(m).kind != promptLoad {
 		t.Fatal("load item should open a path prompt")
 	}
 	typeText(m, "missing.json")
 	press(m, "enter")
-	if m.prompt == nil || m.prompt.err == "" {
+	if promptOf(m) == nil || promptOf(m).err == "" {
 		t.Fatal("a missing file should keep the prompt open with an error")
 	}
 	press(m, "esc")
-	if m.prompt != nil {
+	if promptOf(m) != nil {
 		t.Error("esc should close the prompt")
 	}
 }
 
 func TestStepAndUndo(t *testing.T) {
 	m := xorModel(t)
-	st := m.sess.st
+	st := m.tr.sess.st
 	press(m, "space")
 	if p := st.Pos(); p.Phase != network.PhaseLoad {
 		t.Fatalf("space: phase %s, want load", p.Phase)
@@ -79,7 +79,7 @@ func TestStepAndUndo(t *testing.T) {
 
 func TestFocusAndEditWeight(t *testing.T) {
 	m := xorModel(t)
-	s := m.sess
+	s := m.tr.sess
 	if s.focus.Layer != 2 {
 		t.Fatalf("initial focus %+v, want the output layer", s.focus)
 	}
@@ -92,26 +92,26 @@ func TestFocusAndEditWeight(t *testing.T) {
 		t.Fatalf("tab twice over 2 inputs should reach the bias, got %d", s.focus.Weight)
 	}
 	press(m, "w")
-	if m.prompt == nil || m.prompt.kind != promptWeight {
+	if promptOf(m) == nil || promptOf(m).kind != promptWeight {
 		t.Fatal("w should open the value prompt")
 	}
-	m.prompt.input.SetValue("")
+	promptOf(m).input.SetValue("")
 	typeText(m, "abc")
 	press(m, "enter")
-	if m.prompt == nil || !strings.Contains(m.prompt.err, "not a number") {
-		t.Fatalf("bad number should be refused, prompt %+v", m.prompt)
+	if promptOf(m) == nil || !strings.Contains(promptOf(m).err, "not a number") {
+		t.Fatalf("bad number should be refused, prompt %+v", promptOf(m))
 	}
-	m.prompt.input.SetValue("")
+	promptOf(m).input.SetValue("")
 	typeText(m, "1.25")
 	press(m, "enter")
-	if m.prompt != nil {
-		t.Fatalf("prompt still open: %s", m.prompt.err)
+	if promptOf(m) != nil {
+		t.Fatalf("prompt still open: %s", promptOf(m).err)
 	}
 	if b := s.st.Net().Layers[0].B[2]; b != 1.25 {
 		t.Errorf("bias = %g, want 1.25", b)
 	}
 	press(m, "tab", "w")
-	m.prompt.input.SetValue("-0.5")
+	promptOf(m).input.SetValue("-0.5")
 	press(m, "enter")
 	if w := s.st.Net().Layers[0].W[2*2+0]; w != -0.5 {
 		t.Errorf("w = %g, want -0.5", w)
@@ -122,14 +122,14 @@ func TestFocusAndEditWeight(t *testing.T) {
 	}
 	// the input layer has no weights
 	press(m, "left", "w")
-	if m.prompt != nil || !m.flashErr {
+	if promptOf(m) != nil || !m.app.flashErr {
 		t.Error("editing an input should be refused with a message")
 	}
 }
 
 func TestHyperKeys(t *testing.T) {
 	m := xorModel(t)
-	st := m.sess.st
+	st := m.tr.sess.st
 	press(m, "]")
 	if st.Hyper().Eta != 5 {
 		t.Errorf("] from 2: η = %g, want 5", st.Hyper().Eta)
@@ -139,7 +139,7 @@ func TestHyperKeys(t *testing.T) {
 		t.Errorf("[[ from 5: η = %g, want 1", st.Hyper().Eta)
 	}
 	press(m, "L")
-	m.prompt.input.SetValue("0.3")
+	promptOf(m).input.SetValue("0.3")
 	press(m, "enter")
 	if st.Hyper().Eta != 0.3 {
 		t.Errorf("typed lr: η = %g", st.Hyper().Eta)
@@ -160,10 +160,10 @@ func TestHyperKeys(t *testing.T) {
 
 func TestStructureKeys(t *testing.T) {
 	m := xorModel(t)
-	s := m.sess
+	s := m.tr.sess
 	sizes := func() []int { return s.st.Net().Sizes }
 	press(m, "n")
-	if !m.flashErr {
+	if !m.app.flashErr {
 		t.Error("adding a neuron to the output layer should be refused")
 	}
 	press(m, "left", "n", "n")
@@ -192,77 +192,77 @@ func TestStructureKeys(t *testing.T) {
 	}
 	// the network still trains after all that
 	press(m, "e")
-	if m.flashErr {
-		t.Errorf("step after restructuring: %s", m.flash)
+	if m.app.flashErr {
+		t.Errorf("step after restructuring: %s", m.app.flash)
 	}
 }
 
 func TestDataKeys(t *testing.T) {
 	m := xorModel(t)
 	press(m, "d")
-	m.prompt.input.SetValue("circle")
+	promptOf(m).input.SetValue("circle")
 	press(m, "enter")
-	if m.prompt != nil {
-		t.Fatalf("dataset prompt: %s", m.prompt.err)
+	if promptOf(m) != nil {
+		t.Fatalf("dataset prompt: %s", promptOf(m).err)
 	}
-	s := m.sess
+	s := m.tr.sess
 	if s.data.Name != "circle" || len(s.data.Train.X) == 0 || len(s.data.Test.X) == 0 {
 		t.Fatalf("data %q train %d test %d", s.data.Name, len(s.data.Train.X), len(s.data.Test.X))
 	}
 	press(m, "x")
-	m.prompt.input.SetValue("0.8")
+	promptOf(m).input.SetValue("0.8")
 	press(m, "enter")
 	if n := len(s.data.Train.X); n != 160 {
 		t.Errorf("split 0.8 of 200: %d train", n)
 	}
 	press(m, "z")
-	m.prompt.input.SetValue("2")
+	promptOf(m).input.SetValue("2")
 	press(m, "enter")
-	if m.prompt == nil {
+	if promptOf(m) == nil {
 		t.Error("noise 2 should be refused")
 	}
 	press(m, "esc", "d")
-	m.prompt.input.SetValue("/etc/passwd")
+	promptOf(m).input.SetValue("/etc/passwd")
 	press(m, "enter")
-	if m.prompt == nil || m.prompt.err == "" {
+	if promptOf(m) == nil || promptOf(m).err == "" {
 		t.Error("sandbox: a file path as data set should be refused")
 	}
 }
 
 func TestRunMode(t *testing.T) {
 	m := xorModel(t)
-	cmd := m.toggleRun()
-	if cmd == nil || !m.run.on {
+	cmd := m.tr.toggleRun()
+	if cmd == nil || !m.tr.run.on {
 		t.Fatal("run should start a tick")
 	}
-	id := m.run.id
-	steps := m.sess.st.Pos().Steps
+	id := m.tr.run.id
+	steps := m.tr.sess.st.Pos().Steps
 	m.Update(runTickMsg{id: id})
-	if m.sess.st.Pos().Steps == steps {
+	if m.tr.sess.st.Pos().Steps == steps {
 		t.Error("a tick trained nothing")
 	}
 	// a stale tick (from before a pause/resume) is ignored
 	press(m, "r", "r")
-	steps = m.sess.st.Pos().Steps
+	steps = m.tr.sess.st.Pos().Steps
 	_, cmd = m.Update(runTickMsg{id: id})
-	if cmd != nil || m.sess.st.Pos().Steps != steps {
+	if cmd != nil || m.tr.sess.st.Pos().Steps != steps {
 		t.Error("stale tick was not ignored")
 	}
 	press(m, "r")
-	if m.run.on {
+	if m.tr.run.on {
 		t.Error("r should pause")
 	}
 	// speed levels
-	m.run.speed = 0
+	m.tr.run.speed = 0
 	press(m, "r")
-	steps = m.sess.st.Pos().Steps
-	m.Update(runTickMsg{id: m.run.id})
-	if d := m.sess.st.Pos().Steps - steps; d != 1 {
+	steps = m.tr.sess.st.Pos().Steps
+	m.Update(runTickMsg{id: m.tr.run.id})
+	if d := m.tr.sess.st.Pos().Steps - steps; d != 1 {
 		t.Errorf("slowest speed trained %d samples in a tick, want 1", d)
 	}
 	press(m, "+", "+", "+", "+", "+", "+", "+")
-	if m.run.speed != len(speedLevels())-1 {
-		t.Errorf("speed %d", m.run.speed)
+	if m.tr.run.speed != len(speedLevels())-1 {
+		t.Errorf("speed %d", m.tr.run.speed)
 	}
 }
 
@@ -274,10 +274,10 @@ func (b *countingBudget) Done(time.Duration)                     { b.dones++ }
 func TestRunModeBudget(t *testing.T) {
 	b := &countingBudget{}
 	m := newTestModel(t, Options{Preset: "digits", Budget: b}, 80, 24)
-	m.run.speed = len(speedLevels()) - 1
-	m.toggleRun()
+	m.tr.run.speed = len(speedLevels()) - 1
+	m.tr.toggleRun()
 	t0 := time.Now()
-	m.Update(runTickMsg{id: m.run.id})
+	m.Update(runTickMsg{id: m.tr.run.id})
 	if b.grants != 1 || b.dones != 1 {
 		t.Errorf("grants %d dones %d", b.grants, b.dones)
 	}
@@ -290,16 +290,16 @@ func TestMouse(t *testing.T) {
 	m := newTestModel(t, Options{Preset: "xor"}, 80, 24)
 	// a click on the tab row switches the shared pane
 	m.Update(tea.MouseClickMsg{X: 14, Y: 0, Button: tea.MouseLeft})
-	if m.tab != PaneLoss {
-		t.Errorf("tab %s, want Loss", m.tab)
+	if m.tr.tab != PaneLoss {
+		t.Errorf("tab %s, want Loss", m.tr.tab)
 	}
 	press(m, "v")
-	if m.tab != PaneSample {
-		t.Errorf("v: tab %s", m.tab)
+	if m.tr.tab != PaneSample {
+		t.Errorf("v: tab %s", m.tr.tab)
 	}
-	before := m.sess.focus
+	before := m.tr.sess.focus
 	m.Update(tea.MouseWheelMsg{X: 5, Y: 5, Button: tea.MouseWheelDown})
-	if m.sess.focus == before && m.layerSizes()[before.Layer] > 1 {
+	if m.tr.sess.focus == before && m.tr.layerSizes()[before.Layer] > 1 {
 		t.Error("wheel did not move the focus")
 	}
 }
@@ -307,19 +307,19 @@ func TestMouse(t *testing.T) {
 func TestThemeAndHelp(t *testing.T) {
 	m := xorModel(t)
 	press(m, "T")
-	if m.themeName != "light" {
-		t.Errorf("T from dark: %q", m.themeName)
+	if m.app.themeName != "light" {
+		t.Errorf("T from dark: %q", m.app.themeName)
 	}
 	press(m, "?")
-	if !m.showHelp || !strings.Contains(screen(t, m), "step neuron") {
+	if !m.tr.showHelp || !strings.Contains(screen(t, m), "step neuron") {
 		t.Error("? should show the full help")
 	}
 	press(m, "esc")
-	if m.showHelp || m.screen != screenTrainer {
+	if m.tr.showHelp || m.screen != screenTrainer {
 		t.Error("esc should close the help first")
 	}
 	m.Update(tea.ColorProfileMsg{})
-	if !m.mono || !m.styles.Mono {
+	if !m.app.mono || !m.app.styles.Mono {
 		t.Error("a colourless profile should give mono styles")
 	}
 }
@@ -341,43 +341,43 @@ func TestSaveLoadResume(t *testing.T) {
 	m := newTestModel(t, Options{Preset: "xor", Sandbox: true, SaveDir: dir}, 80, 24)
 	press(m, "e", "e", "s")
 	press(m, "S")
-	m.prompt.input.SetValue("../escape.json")
+	promptOf(m).input.SetValue("../escape.json")
 	press(m, "enter")
-	if m.prompt == nil || m.prompt.err == "" {
+	if promptOf(m) == nil || promptOf(m).err == "" {
 		t.Fatal("sandbox: a path outside the save dir was accepted")
 	}
-	m.prompt.input.SetValue("run1.json")
+	promptOf(m).input.SetValue("run1.json")
 	press(m, "enter")
-	if m.prompt != nil {
-		t.Fatalf("save: %s", m.prompt.err)
+	if promptOf(m) != nil {
+		t.Fatalf("save: %s", promptOf(m).err)
 	}
-	want := m.sess.st.Pos()
-	wantW := slices.Clone(m.sess.st.Net().Layers[0].W)
+	want := m.tr.sess.st.Pos()
+	wantW := slices.Clone(m.tr.sess.st.Net().Layers[0].W)
 
 	r := newTestModel(t, Options{ModelPath: dir + "/run1.json"}, 80, 24)
-	if r.screen != screenTrainer || r.sess.preset != "xor" {
-		t.Fatalf("resume: screen %d preset %q", r.screen, r.sess.preset)
+	if r.screen != screenTrainer || r.tr.sess.preset != "xor" {
+		t.Fatalf("resume: screen %d preset %q", r.screen, r.tr.sess.preset)
 	}
-	if got := r.sess.st.Pos(); got != want {
+	if got := r.tr.sess.st.Pos(); got != want {
 		t.Errorf("resumed at %+v, saved at %+v", got, want)
 	}
-	if !slices.Equal(r.sess.st.Net().Layers[0].W, wantW) {
+	if !slices.Equal(r.tr.sess.st.Net().Layers[0].W, wantW) {
 		t.Error("weights differ after resume")
 	}
 	// both continue identically
 	press(m, "b", "e")
 	press(r, "b", "e")
-	if !slices.Equal(r.sess.st.Net().Layers[0].W, m.sess.st.Net().Layers[0].W) {
+	if !slices.Equal(r.tr.sess.st.Net().Layers[0].W, m.tr.sess.st.Net().Layers[0].W) {
 		t.Error("training after resume diverges from training without saving")
 	}
 	// the trainer's load prompt opens it too
 	press(m, "O")
-	m.prompt.input.SetValue("run1.json")
+	promptOf(m).input.SetValue("run1.json")
 	press(m, "enter")
-	if m.prompt != nil {
-		t.Fatalf("load: %s", m.prompt.err)
+	if promptOf(m) != nil {
+		t.Fatalf("load: %s", promptOf(m).err)
 	}
-	if got := m.sess.st.Pos(); got != want {
+	if got := m.tr.sess.st.Pos(); got != want {
 		t.Errorf("loaded at %+v, saved at %+v", got, want)
 	}
 }
@@ -388,14 +388,14 @@ func TestSaveMidSample(t *testing.T) {
 	dir := t.TempDir()
 	m := newTestModel(t, Options{Preset: "xor", Sandbox: true, SaveDir: dir}, 80, 24)
 	press(m, "e", "s", "space", "space", "S")
-	m.prompt.input.SetValue("mid.json")
+	promptOf(m).input.SetValue("mid.json")
 	press(m, "enter")
-	if !strings.Contains(m.flash, "start of this sample") {
-		t.Errorf("flash %q should say where it resumes", m.flash)
+	if !strings.Contains(m.app.flash, "start of this sample") {
+		t.Errorf("flash %q should say where it resumes", m.app.flash)
 	}
-	want := m.sess.st.Pos()
+	want := m.tr.sess.st.Pos()
 	r := newTestModel(t, Options{ModelPath: dir + "/mid.json"}, 80, 24)
-	got := r.sess.st.Pos()
+	got := r.tr.sess.st.Pos()
 	if got.Phase != network.PhaseIdle || got.Epoch != want.Epoch || got.Batch != want.Batch ||
 		got.Sample != want.Sample || got.Steps != want.Steps {
 		t.Errorf("resumed at %+v, saved mid-sample at %+v", got, want)
@@ -408,7 +408,7 @@ func TestBenchScreen(t *testing.T) {
 		t.Fatalf("vacation should open the bench, screen %d", m.screen)
 	}
 	press(m, "3", "2", "s")
-	if m.bench.Steps() == 0 {
+	if m.bench.m.Steps() == 0 {
 		t.Error("s on the bench should step the perceptron rule")
 	}
 	press(m, "?")
@@ -416,8 +416,8 @@ func TestBenchScreen(t *testing.T) {
 		t.Error("? on the bench should list the bench's keys")
 	}
 	press(m, "esc", "d", "d", "d", "d") // vacation → AND → OR → NAND → XOR
-	if m.bench.Problem().Name != "xor" {
-		t.Fatalf("problem %q", m.bench.Problem().Name)
+	if m.bench.m.Problem().Name != "xor" {
+		t.Fatalf("problem %q", m.bench.m.Problem().Name)
 	}
 	// g asks for a hidden layer: the bench's command opens the trainer
 	_, cmd := m.Update(keyMsg("g"))
@@ -425,10 +425,10 @@ func TestBenchScreen(t *testing.T) {
 		t.Fatal("g returned no command")
 	}
 	m.Update(cmd())
-	if m.screen != screenTrainer || m.sess == nil {
+	if m.screen != screenTrainer || m.tr.sess == nil {
 		t.Fatalf("OpenTrainerMsg should open the trainer, screen %d", m.screen)
 	}
-	if sz := m.sess.st.Net().Sizes; len(sz) != 3 {
+	if sz := m.tr.sess.st.Net().Sizes; len(sz) != 3 {
 		t.Errorf("sizes %v, want a hidden layer", sz)
 	}
 	press(m, "esc")
@@ -453,46 +453,46 @@ func TestOpenCSV(t *testing.T) {
 		}
 	}
 	press(m, "enter")
-	m.prompt.input.SetValue(dir + "/missing.csv")
+	promptOf(m).input.SetValue(dir + "/missing.csv")
 	press(m, "enter")
-	if m.prompt == nil || m.prompt.err == "" {
+	if promptOf(m) == nil || promptOf(m).err == "" {
 		t.Fatal("a missing CSV should keep the prompt open with an error")
 	}
-	m.prompt.input.SetValue(path)
+	promptOf(m).input.SetValue(path)
 	press(m, "enter")
-	if m.prompt != nil {
-		t.Fatalf("csv: %s", m.prompt.err)
+	if promptOf(m) != nil {
+		t.Fatalf("csv: %s", promptOf(m).err)
 	}
-	if m.screen != screenTrainer || m.sess.st.Net().Sizes[0] != 2 {
-		t.Fatalf("screen %d sizes %v", m.screen, m.sess.st.Net().Sizes)
+	if m.screen != screenTrainer || m.tr.sess.st.Net().Sizes[0] != 2 {
+		t.Fatalf("screen %d sizes %v", m.screen, m.tr.sess.st.Net().Sizes)
 	}
 	press(m, "e")
-	if m.flashErr {
-		t.Errorf("training on the CSV: %s", m.flash)
+	if m.app.flashErr {
+		t.Errorf("training on the CSV: %s", m.app.flash)
 	}
 }
 
 func TestDivergedStatus(t *testing.T) {
 	m := newTestModel(t, Options{Preset: "digits"}, 120, 40)
 	press(m, "L")
-	m.prompt.input.SetValue("1e6")
+	promptOf(m).input.SetValue("1e6")
 	press(m, "enter")
-	for i := 0; i < 5 && m.sess.st.Status() != network.Diverged; i++ {
+	for i := 0; i < 5 && m.tr.sess.st.Status() != network.Diverged; i++ {
 		press(m, "e")
 	}
-	if m.sess.st.Status() != network.Diverged {
+	if m.tr.sess.st.Status() != network.Diverged {
 		t.Fatal("η = 1e6 did not diverge")
 	}
 	scr := screen(t, m)
 	if !strings.Contains(scr, "diverged: ") {
 		t.Errorf("status bar should say where it diverged:\n%s", scr)
 	}
-	m.toggleRun()
-	if m.run.on {
+	m.tr.toggleRun()
+	if m.tr.run.on {
 		t.Error("run mode started on a diverged network")
 	}
 	press(m, "u")
-	if m.sess.st.Status() == network.Diverged {
+	if m.tr.sess.st.Status() == network.Diverged {
 		t.Error("undo should step back from the divergence")
 	}
 }
@@ -506,8 +506,8 @@ func TestLauncherScrolls(t *testing.T) {
 	}
 	// a click maps through the scroll offset
 	_, h := m.area()
-	first, n := m.launcherWindow(h)
-	if i, ok := m.launcherHit(5, launcherTop+n-1); !ok || i != first+n-1 || i != len(m.menu.items)-1 {
+	first, n := m.menu.window(h)
+	if i, ok := m.menu.hit(5, launcherTop+n-1); !ok || i != first+n-1 || i != len(m.menu.items)-1 {
 		t.Errorf("hit %d %v, want the last item", i, ok)
 	}
 	// a long, multi-line error wraps under the list

@@ -28,25 +28,25 @@ func tabAt(x int) (PaneKind, bool) {
 	return 0, false
 }
 
-func (m *Model) tabsView(w int) string {
+func (t *trainer) tabsView(w int) string {
 	var b strings.Builder
 	for i, k := range tabbedPanes() {
-		st := m.look.tab
-		if k == m.tab {
-			st = m.look.tabActive
+		st := t.app.look.tab
+		if k == t.tab {
+			st = t.app.look.tabActive
 		}
 		b.WriteString(st.Render(tabLabel(k, i)))
 		b.WriteString(" ")
 	}
-	b.WriteString(m.look.dim.Render(" v: next pane"))
+	b.WriteString(t.app.look.dim.Render(" v: next pane"))
 	return fit(b.String(), w)
 }
 
 // layout is Layout with the confusion browser, when open, in place of the
 // Weights pane (full size) or of the tabbed pane (compact).
-func (m *Model) layout(w, h int) Screen {
-	scr := Layout(w, h, m.tab)
-	if !m.browse.on || scr.TooSmall {
+func (t *trainer) layout(w, h int) Screen {
+	scr := Layout(w, h, t.tab)
+	if !t.browse.on || scr.TooSmall {
 		return scr
 	}
 	panes := slices.Clone(scr.Panes)
@@ -59,78 +59,86 @@ func (m *Model) layout(w, h int) Screen {
 	return scr
 }
 
-// trainerView composes the trainer screen from the layout.
-func (m *Model) trainerView() string {
-	w, h := m.area()
-	scr := m.layout(w, h)
+// View composes the trainer screen from the layout.
+func (t *trainer) View() string {
+	w, h := t.w, t.h
+	scr := t.layout(w, h)
+	lk := t.app.look
 	lines := make([]string, h)
 	if !scr.Tabs.Empty() {
-		lines[scr.Tabs.Y] = m.tabsView(scr.Tabs.W)
+		lines[scr.Tabs.Y] = t.tabsView(scr.Tabs.W)
 	}
-	if m.class.showWho && m.opts.Classroom != nil {
-		for i, l := range m.whoView(scr.Main.W, scr.Main.H) {
+	switch {
+	case t.class != nil && t.class.showWho:
+		for i, l := range t.class.whoView(lk, scr.Main.W, scr.Main.H) {
 			lines[scr.Main.Y+i] = l
 		}
-	} else if m.showHelp {
-		body := m.fullHelp(m.keys.FullHelp(), scr.Main.W-2, scr.Main.H-2)
-		for i, l := range m.look.frame("Keys — ? or esc closes", body, scr.Main.W, scr.Main.H, true) {
+	case t.showHelp:
+		body := fullHelp(lk, t.keys.FullHelp(), scr.Main.W-2, scr.Main.H-2)
+		for i, l := range lk.frame("Keys — ? or esc closes", body, scr.Main.W, scr.Main.H, true) {
 			lines[scr.Main.Y+i] = l
 		}
+	default:
+		t.panesView(scr, lines)
+	}
+	if t.prompt != nil {
+		lines[scr.Status.Y] = t.prompt.view(lk, scr.Status.W)
 	} else {
-		// Panes tile Main exactly, so each screen row is the left-to-right
-		// concatenation of the pane rows it crosses.
-		rows := make([][]string, len(scr.Panes))
-		for i, p := range scr.Panes {
-			content := m.renderPane(p.Kind, p.W-2, p.H-2)
-			rows[i] = m.look.frame(p.Kind.String(), content, p.W, p.H, p.Kind == PaneTopology || p.Kind == PaneInspector)
-		}
-		for y := scr.Main.Y; y < scr.Main.Y+scr.Main.H; y++ {
-			var b strings.Builder
-			for x := 0; x < scr.Main.W; {
-				found := false
-				for i, p := range scr.Panes {
-					if p.X == x && y >= p.Y && y < p.Y+p.H {
-						b.WriteString(rows[i][y-p.Y])
-						x += p.W
-						found = true
-						break
-					}
-				}
-				if !found {
-					b.WriteString(" ")
-					x++
+		lines[scr.Status.Y] = t.statusView(scr.Status.W)
+	}
+	lines[scr.Help.Y] = t.footView(scr.Help.W)
+	return strings.Join(lines, "\n")
+}
+
+// panesView draws the panes into lines. Panes tile Main exactly, so each
+// screen row is the left-to-right concatenation of the pane rows it
+// crosses.
+func (t *trainer) panesView(scr Screen, lines []string) {
+	rows := make([][]string, len(scr.Panes))
+	for i, p := range scr.Panes {
+		content := t.renderPane(p.Kind, p.W-2, p.H-2)
+		rows[i] = t.app.look.frame(p.Kind.String(), content, p.W, p.H, p.Kind == PaneTopology || p.Kind == PaneInspector)
+	}
+	for y := scr.Main.Y; y < scr.Main.Y+scr.Main.H; y++ {
+		var b strings.Builder
+		for x := 0; x < scr.Main.W; {
+			found := false
+			for i, p := range scr.Panes {
+				if p.X == x && y >= p.Y && y < p.Y+p.H {
+					b.WriteString(rows[i][y-p.Y])
+					x += p.W
+					found = true
+					break
 				}
 			}
-			lines[y] = b.String()
+			if !found {
+				b.WriteString(" ")
+				x++
+			}
 		}
+		lines[y] = b.String()
 	}
-	if m.prompt != nil {
-		lines[scr.Status.Y] = m.prompt.view(m.look, scr.Status.W)
-	} else {
-		lines[scr.Status.Y] = m.statusView(scr.Status.W)
+}
+
+// footView is the bottom line: the flash, else the short help.
+func (t *trainer) footView(w int) string {
+	if f := t.app.flashView(); f != "" {
+		return fit(f, w)
 	}
-	m.help.Styles = m.look.help
-	m.help.SetWidth(scr.Help.W)
-	if m.flash != "" {
-		st := m.look.okS
-		if m.flashErr {
-			st = m.look.errS
-		}
-		lines[scr.Help.Y] = fit(st.Render(m.flash), scr.Help.W)
-	} else {
-		if m.helpLine.w != scr.Help.W || m.helpLine.look != m.look {
-			m.helpLine.s = fit(m.help.ShortHelpView(m.keys.ShortHelp()), scr.Help.W)
-			m.helpLine.w, m.helpLine.look = scr.Help.W, m.look
-		}
-		lines[scr.Help.Y] = m.helpLine.s
+	if t.helpLine.w != w || t.helpLine.look != t.app.look {
+		hm := &t.app.help
+		hm.Styles = t.app.look.help
+		hm.SetWidth(w)
+		t.helpLine.s = fit(hm.ShortHelpView(t.keys.ShortHelp()), w)
+		t.helpLine.w, t.helpLine.look = w, t.app.look
 	}
-	return strings.Join(lines, "\n")
+	return t.helpLine.s
 }
 
 // statusView is the status bar: position, hyper-parameters, cost, speed
 // and training status.
-func (m *Model) statusView(w int) string {
-	s := m.sess
+func (t *trainer) statusView(w int) string {
+	s := t.sess
 	st := s.st
 	p := st.Pos()
 	h := st.Hyper()
@@ -151,10 +159,10 @@ func (m *Model) statusView(w int) string {
 	} else if hist := st.History(); len(hist) > 0 {
 		cost = fmt.Sprintf("%.4g", hist[len(hist)-1].TrainLoss)
 	}
-	l := m.look
-	run := "⏸ " + speedLabel(m.run.speed)
-	if m.run.on {
-		run = fmt.Sprintf("▶ %s/s %s", humanRate(m.run.rate), speedLabel(m.run.speed))
+	l := t.app.look
+	run := "⏸ " + speedLabel(t.run.speed)
+	if t.run.on {
+		run = fmt.Sprintf("▶ %s/s %s", humanRate(t.run.rate), speedLabel(t.run.speed))
 	}
 	// long labels when they fit, short ones otherwise
 	type field struct{ long, short, val string }
@@ -173,7 +181,7 @@ func (m *Model) statusView(w int) string {
 	}
 	width += len([]rune(run)) + 12
 	var b strings.Builder
-	if role := m.classRole(); role != "" {
+	if role := t.class.role(); role != "" {
 		b.WriteString(l.stKey.wrap(role + "  "))
 		width += len([]rune(role)) + 2
 	}
@@ -234,7 +242,7 @@ func humanRate(r float64) string {
 // fullHelp lays every enabled binding of groups out in columns that fit
 // w×h: as many columns as the rows need, descriptions shortened only when
 // the columns would not fit otherwise.
-func (m *Model) fullHelp(groups [][]key.Binding, w, h int) []string {
+func fullHelp(lk *look, groups [][]key.Binding, w, h int) []string {
 	var keys, descs []string
 	for _, g := range groups {
 		for _, b := range g {
@@ -251,7 +259,7 @@ func (m *Model) fullHelp(groups [][]key.Binding, w, h int) []string {
 	cols := (len(keys) + rows - 1) / rows
 	rows = (len(keys) + cols - 1) / cols
 	colW := w / cols
-	ks, ds := m.look.help.FullKey, m.look.help.FullDesc
+	ks, ds := lk.help.FullKey, lk.help.FullDesc
 	lines := make([]string, h)
 	for c := 0; c < cols; c++ {
 		lo, hi := c*rows, min((c+1)*rows, len(keys))

@@ -1,0 +1,122 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+
+	"backprop/themes"
+)
+
+// app is what every screen shares: the options, the theme and the styles
+// drawn from it, the one-line flash message and the help renderer. The root
+// model owns it; each screen holds a pointer.
+type app struct {
+	opts Options
+
+	themeName string
+	isDark    bool
+	mono      bool
+	styles    *themes.Styles
+	look      *look
+
+	help help.Model
+
+	flash    string
+	flashErr bool
+}
+
+func newApp(opts Options) (*app, error) {
+	a := &app{opts: opts, help: help.New(), isDark: true}
+	if opts.Theme != "" {
+		if !themes.Valid(opts.Theme) {
+			return nil, fmt.Errorf("unknown theme %q (want one of %s)", opts.Theme, strings.Join(themes.Names(), ", "))
+		}
+		a.themeName = opts.Theme
+	}
+	a.applyTheme()
+	return a, nil
+}
+
+// applyTheme rebuilds the styles from the theme name, dark/light and the
+// colour profile. The root model passes the new styles on to the bench and
+// the lesson.
+func (a *app) applyTheme() {
+	th, err := themes.Pick(a.themeName, a.isDark, a.mono)
+	if err != nil {
+		th = themes.Mono()
+	}
+	a.styles = th
+	a.look = newLook(th)
+}
+
+func (a *app) cycleTheme() {
+	a.themeName = themes.Next(a.themeName)
+	a.applyTheme()
+	a.setFlash("theme: "+a.themeName, false)
+}
+
+func (a *app) setFlash(s string, isErr bool) { a.flash, a.flashErr = s, isErr }
+
+// flashView is the flash line in its style, or "" when there is none.
+func (a *app) flashView() string {
+	if a.flash == "" {
+		return ""
+	}
+	if a.flashErr {
+		return a.look.errS.Render(a.flash)
+	}
+	return a.look.okS.Render(a.flash)
+}
+
+// withDataDir fills in Options.DataDir where a setup names none.
+func (a *app) withDataDir(s Setup) Setup {
+	if s.Data.DataDir == "" {
+		s.Data.DataDir = a.opts.DataDir
+	}
+	return s
+}
+
+// resolve turns a typed file name into a path (see resolvePath).
+func (a *app) resolve(typed string) (string, error) {
+	return resolvePath(typed, a.opts.Sandbox, a.opts.SaveDir)
+}
+
+// shownPath is how a save path is shown: in a sandbox (SSH) the plain name
+// the user typed, never the server's folders (qa3 #12).
+func (a *app) shownPath(path, typed string) string {
+	if a.opts.Sandbox {
+		return strings.TrimSpace(typed)
+	}
+	return path
+}
+
+// hidePath rewrites a save/load error for a sandbox: the typed name instead
+// of the server's path, and for a missing file the names that do exist.
+func (a *app) hidePath(err error, path, typed string) error {
+	if !a.opts.Sandbox {
+		return err
+	}
+	name := strings.TrimSpace(typed)
+	if errors.Is(err, fs.ErrNotExist) {
+		var have []string
+		if ents, e := os.ReadDir(a.opts.SaveDir); e == nil {
+			for _, e := range ents {
+				if !e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+					have = append(have, e.Name())
+				}
+			}
+		}
+		if len(have) == 0 {
+			return fmt.Errorf("no saved model %q (you have none yet: S saves one)", name)
+		}
+		return fmt.Errorf("no saved model %q (yours: %s)", name, strings.Join(have, ", "))
+	}
+	msg := strings.ReplaceAll(err.Error(), path, name)
+	msg = strings.ReplaceAll(msg, a.opts.SaveDir, "")
+	return errors.New(msg)
+}
