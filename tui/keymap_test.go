@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"charm.land/bubbles/v2/key"
 )
 
 // TestKeymapNoConflicts checks that no key is bound twice in the trainer and
@@ -51,5 +53,33 @@ func TestKeymapComplete(t *testing.T) {
 	fields := reflect.TypeOf(keyMap{}).NumField()
 	if n := strings.Count(md, "\n") - 2; n != fields {
 		t.Errorf("key table has %d rows, the keymap %d bindings: one is missing from FullHelp", n, fields)
+	}
+}
+
+// TestKeyTableCoversKeymap checks that every binding of the trainer's
+// keyMap has exactly one action in the key table.
+func TestKeyTableCoversKeymap(t *testing.T) {
+	a, err := newApp(Options{Theme: "dark"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := newTrainer(a, nil, nil)
+	seen := map[*key.Binding]int{}
+	for _, g := range tr.table {
+		for _, r := range g.rows {
+			if len(r.cmds) > 1 && r.desc == "" {
+				t.Errorf("group %q: a row of %d commands needs a description", g.title, len(r.cmds))
+			}
+			for _, c := range r.cmds {
+				seen[c.b]++
+			}
+		}
+	}
+	v := reflect.ValueOf(&tr.keys).Elem()
+	for i := 0; i < v.NumField(); i++ {
+		b := v.Field(i).Addr().Interface().(*key.Binding)
+		if n := seen[b]; n != 1 {
+			t.Errorf("binding %s (%v) has %d actions in the key table, want 1", v.Type().Field(i).Name, b.Keys(), n)
+		}
 	}
 }

@@ -14,6 +14,8 @@ type trainer struct {
 	app  *app
 	nav  navigator
 	keys keyMap
+	// table binds keys to actions (keyTable); built once, it points into keys.
+	table []keyGroup
 
 	w, h int
 	sess *session
@@ -49,6 +51,7 @@ type navigator interface {
 
 func newTrainer(a *app, nav navigator, class *classroom) *trainer {
 	t := &trainer{app: a, nav: nav, keys: defaultKeyMap(), tab: PaneBoundary, follow: true, class: class}
+	t.table = t.keyTable()
 	t.run.speed = len(speedLevels()) - 1
 	if class == nil {
 		t.keys.Fork.SetEnabled(false) // hidden from help outside a class

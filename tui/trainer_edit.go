@@ -340,3 +340,33 @@ func (t *trainer) applyScene(sc lesson.Scene, name string, elsewhere bool) error
 	t.run.on = false
 	return nil
 }
+
+// stepLR moves η one step along 1, 2, 5, 10, ….
+func (t *trainer) stepLR(up bool) {
+	h := t.sess.st.Hyper()
+	h.Eta = lrStep(h.Eta, up)
+	t.setHyper(h, fmt.Sprintf("η = %g", h.Eta))
+}
+
+// stepBatch halves or doubles the mini-batch size m, within 1 and the
+// training set's size.
+func (t *trainer) stepBatch(up bool) {
+	s := t.sess
+	h := s.st.Hyper()
+	if up {
+		h.Batch = min(h.Batch*2, max(len(s.data.Train.X), 1))
+	} else {
+		h.Batch = max(h.Batch/2, 1)
+	}
+	t.setHyper(h, fmt.Sprintf("batch size m = %d", h.Batch))
+}
+
+// cycleOptimizer switches SGD → momentum → Adam → SGD.
+func (t *trainer) cycleOptimizer() {
+	h := t.sess.st.Hyper()
+	h.Opt = (h.Opt + 1) % (network.Adam + 1)
+	if h.Opt == network.Adam && h.Eta > 0.1 {
+		h.Eta = 0.01
+	}
+	t.setHyper(h, fmt.Sprintf("optimizer %s, η = %g", h.Opt, h.Eta))
+}

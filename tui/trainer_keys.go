@@ -2,179 +2,208 @@ package tui
 
 import (
 	"fmt"
-	"math"
-	"strconv"
-	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"backprop/cli/setup"
-	"backprop/datasets"
 	"backprop/network"
 )
 
-// key handles a key press on the trainer screen.
-func (t *trainer) key(k tea.KeyPressMsg) tea.Cmd {
+// The trainer's key table: every binding of its keyMap with the action it
+// runs, in titled groups. Key presses are looked up in it, and the help
+// (`?`) and the README's key table are generated from it.
+
+// command is one binding and its action.
+type command struct {
+	b  *key.Binding
+	do func(t *trainer, k tea.KeyPressMsg) tea.Cmd
+}
+
+// keyRow is one line of the help: one command, or two opposite ones that
+// share the line (desc then says what both do).
+type keyRow struct {
+	desc string
+	cmds []command
+}
+
+// keyGroup is a titled block of rows.
+type keyGroup struct {
+	title string
+	rows  []keyRow
+}
+
+// do adapts an action without a result.
+func do(f func(t *trainer)) func(*trainer, tea.KeyPressMsg) tea.Cmd {
+	return func(t *trainer, _ tea.KeyPressMsg) tea.Cmd { f(t); return nil }
+}
+
+// one is a row of one command.
+func one(b *key.Binding, f func(*trainer, tea.KeyPressMsg) tea.Cmd) keyRow {
+	return keyRow{cmds: []command{{b, f}}}
+}
+
+// two is a row of two opposite commands.
+func two(desc string, b1 *key.Binding, f1 func(*trainer, tea.KeyPressMsg) tea.Cmd, b2 *key.Binding, f2 func(*trainer, tea.KeyPressMsg) tea.Cmd) keyRow {
+	return keyRow{desc: desc, cmds: []command{{b1, f1}, {b2, f2}}}
+}
+
+// stepBy is the action of a step key.
+func stepBy(g network.Granularity) func(*trainer, tea.KeyPressMsg) tea.Cmd {
+	return do(func(t *trainer) { t.step(g) })
+}
+
+// keyTable binds t's keyMap to t's actions.
+func (t *trainer) keyTable() []keyGroup {
 	km := &t.keys
-	s := t.sess
-	if s == nil {
+	focus := func(dl, dn int) func(*trainer, tea.KeyPressMsg) tea.Cmd {
+		return do(func(t *trainer) { t.moveFocus(dl, dn) })
+	}
+	cell := func(dr, dc int) func(*trainer, tea.KeyPressMsg) tea.Cmd {
+		return do(func(t *trainer) { t.moveCell(dr, dc) })
+	}
+	return []keyGroup{
+		{"Step and run", []keyRow{
+			one(&km.StepNeuron, stepBy(network.ByNeuron)),
+			one(&km.StepPhase, stepBy(network.ByPhase)),
+			one(&km.StepSample, stepBy(network.BySample)),
+			one(&km.StepBatch, stepBy(network.ByBatch)),
+			one(&km.StepEpoch, func(t *trainer, _ tea.KeyPressMsg) tea.Cmd { return t.stepEpoch() }),
+			one(&km.Run, func(t *trainer, _ tea.KeyPressMsg) tea.Cmd { return t.toggleRun() }),
+			two("run faster/slower", &km.Faster, do(func(t *trainer) { t.setSpeed(+1) }), &km.Slower, do(func(t *trainer) { t.setSpeed(-1) })),
+			one(&km.Undo, do((*trainer).undo)),
+			one(&km.Reset, do((*trainer).reset)),
+			one(&km.Reseed, do((*trainer).reseed)),
+		}},
+		{"Focus and edit", []keyRow{
+			two("neuron up/down", &km.Up, focus(0, -1), &km.Down, focus(0, 1)),
+			two("layer left/right", &km.Left, focus(-1, 0), &km.Right, focus(1, 0)),
+			two("next/previous weight or bias", &km.NextWeight, do(func(t *trainer) { t.cycleWeight(1) }), &km.PrevWeight, do(func(t *trainer) { t.cycleWeight(-1) })),
+			one(&km.EditValue, do((*trainer).editValue)),
+			one(&km.Follow, do((*trainer).toggleFollow)),
+		}},
+		{"Learning", []keyRow{
+			two("learning rate η down/up", &km.LRDown, do(func(t *trainer) { t.stepLR(false) }), &km.LRUp, do(func(t *trainer) { t.stepLR(true) })),
+			one(&km.LRPrompt, do((*trainer).askLR)),
+			two("batch size m ÷2/×2", &km.BatchDown, do(func(t *trainer) { t.stepBatch(false) }), &km.BatchUp, do(func(t *trainer) { t.stepBatch(true) })),
+			one(&km.Optimizer, do((*trainer).cycleOptimizer)),
+			one(&km.Cost, do((*trainer).cycleCost)),
+			one(&km.Activation, do((*trainer).cycleActivation)),
+		}},
+		{"Network and data", []keyRow{
+			two("add/remove a neuron", &km.AddNeuron, do(func(t *trainer) { t.resizeLayer(true) }), &km.DelNeuron, do(func(t *trainer) { t.resizeLayer(false) })),
+			two("add/remove a hidden layer", &km.AddLayer, do((*trainer).addLayer), &km.DelLayer, do((*trainer).delLayer)),
+			one(&km.Dataset, do((*trainer).askDataset)),
+			one(&km.Noise, do((*trainer).askNoise)),
+			one(&km.Split, do((*trainer).askSplit)),
+		}},
+		{"Files", []keyRow{
+			one(&km.Save, do((*trainer).askSave)),
+			one(&km.Load, do((*trainer).askLoad)),
+			one(&km.SaveHistory, do((*trainer).askHistory)),
+		}},
+		{"Screen", []keyRow{
+			one(&km.NextPane, do((*trainer).nextTab)),
+			one(&km.PaneN, func(t *trainer, k tea.KeyPressMsg) tea.Cmd { t.showTab(k.Text); return nil }),
+			one(&km.Theme, do(func(t *trainer) { t.app.cycleTheme() })),
+			one(&km.Lesson, do(func(*trainer) {})), // the root model's: the lesson panel
+			one(&km.Help, do(func(t *trainer) { t.showHelp = !t.showHelp })),
+			one(&km.Menu, func(t *trainer, _ tea.KeyPressMsg) tea.Cmd { return t.back() }),
+			one(&km.Quit, func(*trainer, tea.KeyPressMsg) tea.Cmd { return tea.Quit }),
+		}},
+		{"Confusion browser", []keyRow{
+			one(&km.Browse, func(t *trainer, _ tea.KeyPressMsg) tea.Cmd { return t.toggleBrowse() }),
+			two("cell up/down (actual class)", &km.CellUp, cell(-1, 0), &km.CellDown, cell(1, 0)),
+			two("cell left/right (predicted)", &km.CellLeft, cell(0, -1), &km.CellRight, cell(0, 1)),
+			two("next/previous sample in the list", &km.NextProbe, do(func(t *trainer) { t.moveProbe(1) }), &km.PrevProbe, do(func(t *trainer) { t.moveProbe(-1) })),
+			one(&km.MostConfused, do((*trainer).toggleMost)),
+		}},
+		{"Class", []keyRow{ // the classroom's keys (classroom.update handles them)
+			one(&km.Fork, do(func(*trainer) {})),
+			one(&km.Rejoin, do(func(*trainer) {})),
+			one(&km.Who, do(func(*trainer) {})),
+		}},
+	}
+}
+
+// key runs the action bound to k.
+func (t *trainer) key(k tea.KeyPressMsg) tea.Cmd {
+	if t.sess == nil {
 		t.nav.toLauncher()
 		return nil
 	}
 	t.app.flash = ""
-	switch {
-	case key.Matches(k, km.Quit):
-		return tea.Quit
-	case key.Matches(k, km.Help):
-		t.showHelp = !t.showHelp
-	case key.Matches(k, km.Browse):
-		return t.toggleBrowse()
-	case key.Matches(k, km.CellUp):
-		t.moveCell(-1, 0)
-	case key.Matches(k, km.CellDown):
-		t.moveCell(1, 0)
-	case key.Matches(k, km.CellLeft):
-		t.moveCell(0, -1)
-	case key.Matches(k, km.CellRight):
-		t.moveCell(0, 1)
-	case key.Matches(k, km.NextProbe):
-		t.moveProbe(1)
-	case key.Matches(k, km.PrevProbe):
-		t.moveProbe(-1)
-	case key.Matches(k, km.MostConfused):
-		t.toggleMost()
-	case key.Matches(k, km.PaneN):
-		if tabs := tabbedPanes(); len(k.Text) == 1 && k.Text[0] >= '1' && int(k.Text[0]-'1') < len(tabs) {
-			t.tab = tabs[k.Text[0]-'1']
+	for _, g := range t.table {
+		for _, r := range g.rows {
+			for _, c := range r.cmds {
+				if key.Matches(k, *c.b) {
+					return c.do(t, k)
+				}
+			}
 		}
-	case key.Matches(k, km.Menu) && t.browse.on && !t.showHelp:
-		return t.toggleBrowse()
-	case key.Matches(k, km.Menu):
-		if t.showHelp {
-			t.showHelp = false
-			return nil
-		}
-		t.run.on = false
-		t.nav.toLauncher()
-	case key.Matches(k, km.StepNeuron):
-		t.step(network.ByNeuron)
-	case key.Matches(k, km.StepPhase):
-		t.step(network.ByPhase)
-	case key.Matches(k, km.StepSample):
-		t.step(network.BySample)
-	case key.Matches(k, km.StepBatch):
-		t.step(network.ByBatch)
-	case key.Matches(k, km.StepEpoch):
-		return t.stepEpoch()
-	case key.Matches(k, km.Run):
-		return t.toggleRun()
-	case key.Matches(k, km.Faster):
-		t.run.speed = min(t.run.speed+1, len(speedLevels())-1)
-		t.app.setFlash("speed: "+speedLabel(t.run.speed), false)
-	case key.Matches(k, km.Slower):
-		t.run.speed = max(t.run.speed-1, 0)
-		t.app.setFlash("speed: "+speedLabel(t.run.speed), false)
-	case key.Matches(k, km.Undo):
-		if s.st.Undo() {
-			s.version++
-			t.app.setFlash(fmt.Sprintf("undone (%d more)", s.st.UndoDepth()), false)
-		} else {
-			t.app.setFlash("nothing to undo", true)
-		}
-	case key.Matches(k, km.Reset):
-		t.run.on = false
-		s.st.Reset()
-		s.version++
-		t.app.setFlash(fmt.Sprintf("reset to the initial weights (seed %d)", s.st.Hyper().Seed), false)
-	case key.Matches(k, km.Reseed):
-		t.run.on = false
-		seed := s.st.Hyper().Seed + 1
-		s.st.Reseed(seed)
-		s.setup.Hyper = s.st.Hyper()
-		s.version++
-		t.app.setFlash(fmt.Sprintf("new initial weights from seed %d", seed), false)
-	case key.Matches(k, km.Up):
-		t.moveFocus(0, -1)
-	case key.Matches(k, km.Down):
-		t.moveFocus(0, 1)
-	case key.Matches(k, km.Left):
-		t.moveFocus(-1, 0)
-	case key.Matches(k, km.Right):
-		t.moveFocus(1, 0)
-	case key.Matches(k, km.NextWeight):
-		t.cycleWeight(1)
-	case key.Matches(k, km.PrevWeight):
-		t.cycleWeight(-1)
-	case key.Matches(k, km.EditValue):
-		t.editValue()
-	case key.Matches(k, km.Follow):
-		t.follow = !t.follow
-		if t.follow {
-			t.app.setFlash("the focus follows neuron and phase steps", false)
-		} else {
-			t.app.setFlash("the focus stays where you put it", false)
-		}
-	case key.Matches(k, km.LRDown), key.Matches(k, km.LRUp):
-		h := s.st.Hyper()
-		h.Eta = lrStep(h.Eta, key.Matches(k, km.LRUp))
-		t.setHyper(h, fmt.Sprintf("η = %g", h.Eta))
-	case key.Matches(k, km.LRPrompt):
-		t.prompt = newPrompt(promptLR, "learning rate η", strconv.FormatFloat(s.st.Hyper().Eta, 'g', -1, 64))
-	case key.Matches(k, km.BatchDown), key.Matches(k, km.BatchUp):
-		h := s.st.Hyper()
-		if key.Matches(k, km.BatchUp) {
-			h.Batch = min(h.Batch*2, max(len(s.data.Train.X), 1))
-		} else {
-			h.Batch = max(h.Batch/2, 1)
-		}
-		t.setHyper(h, fmt.Sprintf("batch size m = %d", h.Batch))
-	case key.Matches(k, km.Optimizer):
-		h := s.st.Hyper()
-		h.Opt = (h.Opt + 1) % (network.Adam + 1)
-		if h.Opt == network.Adam && h.Eta > 0.1 {
-			h.Eta = 0.01
-		}
-		t.setHyper(h, fmt.Sprintf("optimizer %s, η = %g", h.Opt, h.Eta))
-	case key.Matches(k, km.Cost):
-		t.cycleCost()
-	case key.Matches(k, km.Activation):
-		t.cycleActivation()
-	case key.Matches(k, km.AddNeuron), key.Matches(k, km.DelNeuron):
-		t.resizeLayer(key.Matches(k, km.AddNeuron))
-	case key.Matches(k, km.AddLayer):
-		t.addLayer()
-	case key.Matches(k, km.DelLayer):
-		t.delLayer()
-	case key.Matches(k, km.Dataset):
-		var names []string
-		for _, in := range datasets.Names() {
-			names = append(names, in.Name)
-		}
-		p := newPrompt(promptDataset, "data set", s.setup.Data.Name)
-		p.input.ShowSuggestions = true
-		p.input.SetSuggestions(names)
-		t.prompt = p
-		t.app.setFlash("built in: "+strings.Join(names, " "), false)
-	case key.Matches(k, km.Noise):
-		t.prompt = newPrompt(promptNoise, "noise ("+setup.NoiseRange()+")", strconv.FormatFloat(s.setup.Data.Noise, 'g', -1, 64))
-	case key.Matches(k, km.Split):
-		split := s.setup.Data.Split
-		if n := len(s.data.Train.X) + len(s.data.Test.X); split == 0 && n > 0 {
-			// 0 means "the set's default": show the fraction in force (qa3 #11)
-			split = math.Round(100*float64(len(s.data.Train.X))/float64(n)) / 100
-		}
-		t.prompt = newPrompt(promptSplit, "train fraction (0..1], 1 = no test set", strconv.FormatFloat(split, 'g', -1, 64))
-	case key.Matches(k, km.Save):
-		t.prompt = newPrompt(promptSave, "save model as", s.fileStem()+".json")
-	case key.Matches(k, km.Load):
-		t.prompt = newPrompt(promptLoad, "load model file", "")
-	case key.Matches(k, km.SaveHistory):
-		t.prompt = newPrompt(promptHistory, "save loss history (CSV) as", s.fileStem()+"-history.csv")
-	case key.Matches(k, km.NextPane):
-		t.nextTab()
-	case key.Matches(k, km.Theme):
-		t.app.cycleTheme()
 	}
 	return nil
+}
+
+// back is esc: it closes the help, then the confusion browser, then goes
+// back to the launcher.
+func (t *trainer) back() tea.Cmd {
+	switch {
+	case t.showHelp:
+		t.showHelp = false
+	case t.browse.on:
+		return t.toggleBrowse()
+	default:
+		t.run.on = false
+		t.nav.toLauncher()
+	}
+	return nil
+}
+
+// showTab shows the tabbed pane numbered by the key typed ("1".."5").
+func (t *trainer) showTab(typed string) {
+	if tabs := tabbedPanes(); len(typed) == 1 && typed[0] >= '1' && int(typed[0]-'1') < len(tabs) {
+		t.tab = tabs[typed[0]-'1']
+	}
+}
+
+func (t *trainer) setSpeed(d int) {
+	t.run.speed = max(0, min(t.run.speed+d, len(speedLevels())-1))
+	t.app.setFlash("speed: "+speedLabel(t.run.speed), false)
+}
+
+func (t *trainer) undo() {
+	s := t.sess
+	if s.st.Undo() {
+		s.version++
+		t.app.setFlash(fmt.Sprintf("undone (%d more)", s.st.UndoDepth()), false)
+	} else {
+		t.app.setFlash("nothing to undo", true)
+	}
+}
+
+func (t *trainer) reset() {
+	s := t.sess
+	t.run.on = false
+	s.st.Reset()
+	s.version++
+	t.app.setFlash(fmt.Sprintf("reset to the initial weights (seed %d)", s.st.Hyper().Seed), false)
+}
+
+func (t *trainer) reseed() {
+	s := t.sess
+	t.run.on = false
+	seed := s.st.Hyper().Seed + 1
+	s.st.Reseed(seed)
+	s.setup.Hyper = s.st.Hyper()
+	s.version++
+	t.app.setFlash(fmt.Sprintf("new initial weights from seed %d", seed), false)
+}
+
+func (t *trainer) toggleFollow() {
+	t.follow = !t.follow
+	if t.follow {
+		t.app.setFlash("the focus follows neuron and phase steps", false)
+	} else {
+		t.app.setFlash("the focus stays where you put it", false)
+	}
 }

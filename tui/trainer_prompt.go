@@ -1,15 +1,15 @@
 package tui
 
 import (
+	"backprop/cli/setup"
+	"backprop/datasets"
+	tea "charm.land/bubbletea/v2"
 	"errors"
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
 
-	tea "charm.land/bubbletea/v2"
-
-	"backprop/cli/setup"
 	"backprop/network"
 )
 
@@ -22,6 +22,48 @@ func parseNumber(s string) (float64, error) {
 		return 0, fmt.Errorf("%q: need a finite number", strings.TrimSpace(s))
 	}
 	return v, nil
+}
+
+// The prompts the trainer's keys open.
+
+func (t *trainer) askLR() {
+	t.prompt = newPrompt(promptLR, "learning rate η", strconv.FormatFloat(t.sess.st.Hyper().Eta, 'g', -1, 64))
+}
+
+func (t *trainer) askDataset() {
+	var names []string
+	for _, in := range datasets.Names() {
+		names = append(names, in.Name)
+	}
+	p := newPrompt(promptDataset, "data set", t.sess.setup.Data.Name)
+	p.input.ShowSuggestions = true
+	p.input.SetSuggestions(names)
+	t.prompt = p
+	t.app.setFlash("built in: "+strings.Join(names, " "), false)
+}
+
+func (t *trainer) askNoise() {
+	t.prompt = newPrompt(promptNoise, "noise ("+setup.NoiseRange()+")", strconv.FormatFloat(t.sess.setup.Data.Noise, 'g', -1, 64))
+}
+
+func (t *trainer) askSplit() {
+	s := t.sess
+	split := s.setup.Data.Split
+	if n := len(s.data.Train.X) + len(s.data.Test.X); split == 0 && n > 0 {
+		// 0 means "the set's default": show the fraction in force (qa3 #11)
+		split = math.Round(100*float64(len(s.data.Train.X))/float64(n)) / 100
+	}
+	t.prompt = newPrompt(promptSplit, "train fraction (0..1], 1 = no test set", strconv.FormatFloat(split, 'g', -1, 64))
+}
+
+func (t *trainer) askSave() {
+	t.prompt = newPrompt(promptSave, "save model as", t.sess.fileStem()+".json")
+}
+
+func (t *trainer) askLoad() { t.prompt = newPrompt(promptLoad, "load model file", "") }
+
+func (t *trainer) askHistory() {
+	t.prompt = newPrompt(promptHistory, "save loss history (CSV) as", t.sess.fileStem()+"-history.csv")
 }
 
 // promptUpdate gives a message to the open prompt: enter submits (an error
