@@ -220,12 +220,12 @@ func TestPromptErrorVisible(t *testing.T) {
 		}
 		typeText(m, "2")
 		press(m, "enter")
-		if promptOf(m) == nil || promptOf(m).err == "" {
+		if promptOf(m) == nil || promptOf(m).Err() == "" {
 			t.Fatal("the split prompt accepted 2")
 		}
-		want := []rune(promptOf(m).err)
+		want := []rune(promptOf(m).Err())
 		if !strings.Contains(screen(t, m), string(want[:min(20, len(want))])) {
-			t.Fatalf("%d: the reason %q is not on screen:\n%s", w, promptOf(m).err, screen(t, m))
+			t.Fatalf("%d: the reason %q is not on screen:\n%s", w, promptOf(m).Err(), screen(t, m))
 		}
 	}
 }
@@ -370,11 +370,11 @@ func TestSandboxPathsHidden(t *testing.T) {
 	}
 	typeText(m, "nope")
 	press(m, "enter")
-	if promptOf(m) == nil || strings.Contains(promptOf(m).err, dir) || !strings.Contains(promptOf(m).err, "ok.json") {
+	if promptOf(m) == nil || strings.Contains(promptOf(m).Err(), dir) || !strings.Contains(promptOf(m).Err(), "ok.json") {
 		t.Fatalf("load error %v", promptOf(m))
 	}
 	press(m, "esc", "x")
-	if v := promptOf(m).input.Value(); v != "0.5" {
+	if v := promptOf(m).Value(); v != "0.5" {
 		t.Fatalf("split prefilled with %q, want 0.5", v)
 	}
 }

@@ -105,7 +105,7 @@ func screen(tb testing.TB, m *Model) string {
 }
 
 // promptOf is the prompt open on the screen shown, or nil.
-func promptOf(m *Model) *prompt {
+func promptOf(m *Model) *ask {
 	switch m.screen {
 	case screenLauncher:
 		return m.menu.prompt

@@ -13,7 +13,7 @@ func TestSaveLossHistory(t *testing.T) {
 	dir := t.TempDir()
 	m := newTestModel(t, Options{Preset: "xor", Sandbox: true, SaveDir: dir}, 80, 24)
 	press(m, "H", "enter")
-	if promptOf(m) == nil || !strings.Contains(promptOf(m).err, "no epoch has finished") {
+	if promptOf(m) == nil || !strings.Contains(promptOf(m).Err(), "no epoch has finished") {
 		t.Fatalf("before any epoch: prompt %+v", promptOf(m))
 	}
 	press(m, "esc", "e", "e", "H", "enter")

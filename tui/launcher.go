@@ -12,13 +12,23 @@ import (
 	"backprop/cli/setup"
 	"backprop/datasets"
 	"backprop/network"
+	"backprop/tui/widget"
+)
+
+// launcherAction is what a launcher item without a preset opens.
+type launcherAction uint8
+
+const (
+	itemLessons launcherAction = iota + 1 // the guided lessons
+	itemCSV                               // a prompt for a CSV file
+	itemModel                             // a prompt for a model file
 )
 
 // launcherItem is one line of the launcher: a preset or a file action.
 type launcherItem struct {
 	title, about string
-	preset       string     // preset name, or ""
-	action       promptKind // promptCSV, promptLoad or promptLesson when preset is ""
+	preset       string         // preset name, or ""
+	action       launcherAction // when preset is ""
 }
 
 // launcher is the start screen: a list of presets and file actions. It is
@@ -31,7 +41,7 @@ type launcher struct {
 	items  []launcherItem
 	cursor int
 	err    string
-	prompt *prompt
+	prompt *ask
 }
 
 func newLauncher(a *app, nav navigator) *launcher {
@@ -40,9 +50,9 @@ func newLauncher(a *app, nav navigator) *launcher {
 		l.items = append(l.items, launcherItem{title: p.Name, about: p.Teaches, preset: p.Name})
 	}
 	l.items = append(l.items,
-		launcherItem{title: "guided lessons…", about: "six short lessons from the perceptron to SGD, with questions", action: promptLesson},
-		launcherItem{title: "open a CSV file…", about: "train on your own table: last column is the target", action: promptCSV},
-		launcherItem{title: "load a model file…", about: "resume a saved network exactly where it stopped", action: promptLoad},
+		launcherItem{title: "guided lessons…", about: "six short lessons from the perceptron to SGD, with questions", action: itemLessons},
+		launcherItem{title: "open a CSV file…", about: "train on your own table: last column is the target", action: itemCSV},
+		launcherItem{title: "load a model file…", about: "resume a saved network exactly where it stopped", action: itemModel},
 	)
 	return l
 }
@@ -93,53 +103,28 @@ func (l *launcher) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func (l *launcher) promptUpdate(msg tea.Msg) tea.Cmd {
-	switch k := msg.(type) {
-	case tea.KeyPressMsg:
-		switch k.String() {
-		case "esc":
-			l.prompt = nil
-			return nil
-		case "ctrl+c":
-			return tea.Quit
-		case "enter":
-			p := l.prompt
-			if err := l.submit(p); err != nil {
-				p.err = err.Error()
-				return nil
-			}
-			if l.prompt == p {
-				l.prompt = nil
-			}
-			return nil
-		}
-		l.prompt.err = ""
-	case tea.MouseMsg:
-		return nil
-	}
-	return l.prompt.update(msg)
-}
+func (l *launcher) promptUpdate(msg tea.Msg) tea.Cmd { return answer(l.app, &l.prompt, msg) }
 
-// submit opens the typed CSV or model file in the trainer.
-func (l *launcher) submit(p *prompt) error {
-	val := p.input.Value()
-	if p.kind == promptCSV {
-		s, err := openCSV(l.app, val)
-		if err != nil {
-			return err
-		}
-		l.prompt = nil
-		l.nav.openSession(s)
-		return nil
-	}
-	s, path, err := loadTyped(l.app, val)
+// openCSVFile opens the typed CSV file in the trainer.
+func (l *launcher) openCSVFile(p *widget.Prompt) (string, error) {
+	s, err := openCSV(l.app, p.Value())
 	if err != nil {
-		return err
+		return "", err
 	}
 	l.prompt = nil
 	l.nav.openSession(s)
-	l.app.setFlash("loaded "+l.app.shownPath(path, val), false)
-	return nil
+	return "", nil
+}
+
+// openModelFile opens the typed model file in the trainer.
+func (l *launcher) openModelFile(p *widget.Prompt) (string, error) {
+	s, path, err := loadTyped(l.app, p.Value())
+	if err != nil {
+		return "", err
+	}
+	l.prompt = nil
+	l.nav.openSession(s)
+	return "loaded " + l.app.shownPath(path, p.Value()), nil
 }
 
 // openCSV builds a session on a CSV file: the last column is the target,
@@ -174,7 +159,7 @@ func loadTyped(a *app, typed string) (*session, string, error) {
 func (l *launcher) pick(i int) tea.Cmd {
 	it := l.items[i]
 	l.err = ""
-	if it.preset == "" && it.action == promptLesson {
+	if it.preset == "" && it.action == itemLessons {
 		cmd, err := l.nav.openLessons("")
 		if err != nil {
 			l.err = "lessons: " + err.Error()
@@ -183,14 +168,14 @@ func (l *launcher) pick(i int) tea.Cmd {
 		return cmd
 	}
 	if it.preset == "" {
-		label := "CSV file (target = last column)"
-		if it.action == promptLoad {
-			label = "model file"
+		label, apply := "CSV file (target = last column)", l.openCSVFile
+		if it.action == itemModel {
+			label, apply = "model file", l.openModelFile
 		}
 		if l.app.opts.Sandbox {
 			label += " in the session folder"
 		}
-		l.prompt = newPrompt(it.action, label, "")
+		l.prompt = newAsk(label, "", apply)
 		return nil
 	}
 	if err := l.nav.openPreset(it.preset); err != nil {
@@ -249,12 +234,14 @@ func (l *launcher) View() string {
 			b.WriteString(lk.errS.Render(line) + "\n")
 		}
 	}
-	lines := block(b.String(), w, h-1)
+	lines := block(b.String(), w, h)
 	if l.prompt != nil {
-		lines[h-2] = l.prompt.view(lk, w)
+		lines[h-2], lines[h-1] = l.prompt.Lines(l.app.styles, w)
+		return strings.Join(lines, "\n")
 	}
 	hm := &l.app.help
 	hm.SetWidth(w)
 	hm.Styles = lk.help
-	return strings.Join(lines, "\n") + "\n" + fit(hm.ShortHelpView(l.keys.ShortHelp()), w)
+	lines[h-1] = fit(hm.ShortHelpView(l.keys.ShortHelp()), w)
+	return strings.Join(lines, "\n")
 }

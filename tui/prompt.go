@@ -1,62 +1,48 @@
 package tui
 
 import (
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+
+	"backprop/tui/widget"
 )
 
-// promptKind says what a prompt's answer is for.
-type promptKind uint8
-
-const (
-	promptWeight promptKind = iota
-	promptLR
-	promptDataset
-	promptNoise
-	promptSplit
-	promptSave
-	promptLoad
-	promptHistory
-	promptCSV
-	promptLesson // not a prompt: the launcher's lessons item
-)
-
-// prompt is a one-line question answered with a bubbles textinput. Enter
-// submits (the caller validates and may keep it open with an error), esc
-// cancels.
-type prompt struct {
-	kind  promptKind
-	label string
-	input textinput.Model
-	err   string
+// ask is an open prompt (the one component every screen types into) and
+// what its answer does: apply validates the answer and applies it, and
+// returns the change to report ("η: 2 → 0.5"), or an error that keeps the
+// prompt open with the reason under it.
+type ask struct {
+	*widget.Prompt
+	apply func(p *widget.Prompt) (report string, err error)
 }
 
-func newPrompt(kind promptKind, label, value string) *prompt {
-	in := textinput.New()
-	in.Prompt = ""
-	in.SetValue(value)
-	in.CursorEnd()
-	in.CharLimit = 256
-	in.Focus()
-	return &prompt{kind: kind, label: label, input: in}
+func newAsk(label, old string, apply func(p *widget.Prompt) (string, error)) *ask {
+	return &ask{Prompt: widget.NewPrompt(label, old), apply: apply}
 }
 
-func (p *prompt) update(msg tea.Msg) tea.Cmd {
-	var cmd tea.Cmd
-	p.input, cmd = p.input.Update(msg)
+// answer gives msg to the prompt in slot: enter applies the answer (and
+// closes the prompt unless apply refused it or opened another), esc
+// closes it. Mouse messages are ignored.
+func answer(a *app, slot **ask, msg tea.Msg) tea.Cmd {
+	if _, ok := msg.(tea.MouseMsg); ok {
+		return nil
+	}
+	p := *slot
+	ev, cmd := p.Update(msg)
+	switch ev {
+	case widget.Cancel:
+		*slot = nil
+	case widget.Submit:
+		report, err := p.apply(p.Prompt)
+		if err != nil {
+			p.Fail(err)
+			return cmd
+		}
+		if *slot == p {
+			*slot = nil
+		}
+		if report != "" {
+			a.setFlash(report, false)
+		}
+	}
 	return cmd
-}
-
-func (p *prompt) view(l *look, w int) string {
-	room := max(w-len([]rune(p.label))-4, 1)
-	if p.err != "" {
-		// the input pads to its width: leave room for the reason (qa3 #5)
-		room = max(min(room, len([]rune(p.input.Value()))+2), 1)
-	}
-	p.input.SetWidth(room)
-	s := l.accent.Render(p.label+": ") + p.input.View()
-	if p.err != "" {
-		s += "  " + l.errS.Render(p.err)
-	}
-	return fit(s, w)
 }

@@ -22,7 +22,7 @@ type trainer struct {
 	run  runState
 	// browse is the confusion browser (C), a mode of the trainer screen.
 	browse browseState
-	prompt *prompt
+	prompt *ask
 
 	showHelp bool
 	tab      PaneKind

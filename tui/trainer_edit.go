@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"backprop/cli/setup"
-	"backprop/datasets"
 	"backprop/network"
 	"backprop/tui/lesson"
 )
@@ -101,58 +100,6 @@ func (t *trainer) cycleWeight(d int) {
 		p = -1
 	}
 	s.focus.Weight = p
-}
-
-func (t *trainer) editValue() {
-	s := t.sess
-	f := s.focus
-	net := s.st.Net()
-	if f.Layer == 0 || net == nil {
-		t.app.setFlash("inputs have no weights: focus a neuron in a layer (→ or l)", true)
-		return
-	}
-	ly := net.Layers[f.Layer-1]
-	label := fmt.Sprintf("bias b of neuron %d in layer %d", f.Neuron+1, f.Layer)
-	v := ly.B[f.Neuron]
-	if f.Weight >= 0 {
-		label = fmt.Sprintf("weight w%d of neuron %d in layer %d", f.Weight+1, f.Neuron+1, f.Layer)
-		v = ly.W[f.Neuron*ly.In+f.Weight]
-	}
-	t.prompt = newPrompt(promptWeight, label, strconv.FormatFloat(v, 'g', 6, 64))
-}
-func isBuiltin(name string) bool {
-	for _, in := range datasets.Names() {
-		if in.Name == name {
-			return true
-		}
-	}
-	return false
-}
-
-// reloadData loads spec and keeps the network when its shape still fits;
-// otherwise the input and output layers are resized. Training restarts.
-func (t *trainer) reloadData(spec datasets.Spec) error {
-	s := t.sess
-	ds, err := t.app.opts.Limits.LoadData(spec)
-	if err != nil {
-		return err
-	}
-	netSpec, err := setup.FitSizes(setup.SpecOf(s.st.Net()), ds)
-	if err != nil {
-		return err
-	}
-	if err := t.app.opts.Limits.Check(netSpec, ds); err != nil {
-		return err
-	}
-	oldData, oldSpec := s.data, s.setup.Data
-	s.data, s.setup.Data = ds, spec
-	if err := s.rebuild(netSpec, t.app.opts.Limits, func(l int) int { return l }); err != nil {
-		s.data, s.setup.Data = oldData, oldSpec
-		return err
-	}
-	t.run.on = false
-	t.app.setFlash(fmt.Sprintf("data: %s (%d train, %d test); training restarted", ds.Name, len(ds.Train.X), len(ds.Test.X)), false)
-	return nil
 }
 
 // activationsFor lists the activations a layer may cycle through.
@@ -302,10 +249,10 @@ func (t *trainer) applyScene(sc lesson.Scene, name string, elsewhere bool) error
 		if err != nil {
 			return err
 		}
-		su := t.app.withDataDir(p.Setup)
-		su.Net = sc.ApplySpec(su.Net)
-		su.Hyper = sc.ApplyHyper(su.Hyper)
-		ns, err := newSession(p.Name, su, t.app.opts.Limits)
+		setup := t.app.withDataDir(p.Setup)
+		setup.Net = sc.ApplySpec(setup.Net)
+		setup.Hyper = sc.ApplyHyper(setup.Hyper)
+		ns, err := newSession(p.Name, setup, t.app.opts.Limits)
 		if err != nil {
 			return err
 		}

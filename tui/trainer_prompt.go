@@ -1,17 +1,24 @@
 package tui
 
 import (
-	"backprop/cli/setup"
-	"backprop/datasets"
-	tea "charm.land/bubbletea/v2"
 	"errors"
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
+
+	"backprop/cli/setup"
+	"backprop/datasets"
 	"backprop/network"
+	"backprop/tui/widget"
 )
+
+// The trainer's prompts: the keys that open them and what their answers do.
+
+// num shows a number in a prompt and in reports.
+func num(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
 func parseNumber(s string) (float64, error) {
 	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
@@ -24,10 +31,78 @@ func parseNumber(s string) (float64, error) {
 	return v, nil
 }
 
-// The prompts the trainer's keys open.
+// editValue asks for a new value of the focused weight or bias.
+func (t *trainer) editValue() {
+	s := t.sess
+	f := s.focus
+	net := s.st.Net()
+	if f.Layer == 0 || net == nil {
+		t.app.setFlash("inputs have no weights: focus a neuron in a layer (→ or l)", true)
+		return
+	}
+	ly := net.Layers[f.Layer-1]
+	label := fmt.Sprintf("bias b of neuron %d in layer %d", f.Neuron+1, f.Layer)
+	v := ly.B[f.Neuron]
+	if f.Weight >= 0 {
+		label = fmt.Sprintf("weight w%d of neuron %d in layer %d", f.Weight+1, f.Neuron+1, f.Layer)
+		v = ly.W[f.Neuron*ly.In+f.Weight]
+	}
+	t.prompt = newAsk(label, strconv.FormatFloat(v, 'g', 6, 64), t.setValue)
+}
+
+// setValue sets the focused weight or bias (undoable).
+func (t *trainer) setValue(p *widget.Prompt) (string, error) {
+	s := t.sess
+	f := s.focus
+	layer := s.st.Net().Layers[f.Layer-1]
+	name, old := "b", layer.B[f.Neuron]
+	if f.Weight >= 0 {
+		name, old = fmt.Sprintf("w%d", f.Weight+1), layer.W[f.Neuron*layer.In+f.Weight]
+	}
+	name = fmt.Sprintf("%s of L%d n%d", name, f.Layer, f.Neuron+1)
+	if !p.Edited() {
+		return name + " unchanged", nil
+	}
+	v, err := parseNumber(p.Value())
+	if err != nil {
+		return "", err
+	}
+	if f.Weight < 0 {
+		err = s.st.SetBias(f.Layer-1, f.Neuron, v)
+	} else {
+		err = s.st.SetWeight(f.Layer-1, f.Neuron, f.Weight, v)
+	}
+	if err != nil {
+		return "", err
+	}
+	s.version++
+	// the Inspector shows the last traced sample: say what changed (qa3 #3)
+	return widget.Change(name, strconv.FormatFloat(old, 'g', 4, 64), num(v)) + " (u undoes; the next forward pass uses it)", nil
+}
 
 func (t *trainer) askLR() {
-	t.prompt = newPrompt(promptLR, "learning rate η", strconv.FormatFloat(t.sess.st.Hyper().Eta, 'g', -1, 64))
+	t.prompt = newAsk("learning rate η", num(t.sess.st.Hyper().Eta), t.setLR)
+}
+
+// setLR sets η (undoable).
+func (t *trainer) setLR(p *widget.Prompt) (string, error) {
+	s := t.sess
+	h := s.st.Hyper()
+	v, err := parseNumber(p.Value())
+	if err != nil {
+		return "", err
+	}
+	if v <= 0 {
+		return "", fmt.Errorf("η must be > 0, got %g", v)
+	}
+	old := h.Eta
+	h.Eta = v
+	if err := s.st.SetHyper(h); err != nil {
+		return "", err
+	}
+	s.setup.Hyper = h
+	s.version++
+	return widget.Change("η", num(old), num(v)), nil
 }
 
 func (t *trainer) askDataset() {
@@ -35,187 +110,182 @@ func (t *trainer) askDataset() {
 	for _, in := range datasets.Names() {
 		names = append(names, in.Name)
 	}
-	p := newPrompt(promptDataset, "data set", t.sess.setup.Data.Name)
-	p.input.ShowSuggestions = true
-	p.input.SetSuggestions(names)
+	p := newAsk("data set", t.sess.setup.Data.Name, t.setDataset)
+	p.SetSuggestions(names)
+	p.SetNote("built in: " + strings.Join(names, " "))
 	t.prompt = p
-	t.app.setFlash("built in: "+strings.Join(names, " "), false)
+}
+
+// setDataset switches to another data set (a built-in name or, outside a
+// sandbox, a CSV file); training restarts.
+func (t *trainer) setDataset(p *widget.Prompt) (string, error) {
+	s := t.sess
+	spec := s.setup.Data
+	old := spec.Name
+	spec.Name = strings.TrimSpace(p.Value())
+	spec.Split = 0
+	if _, err := resolvePath(spec.Name, false, ""); err != nil {
+		return "", err
+	}
+	if t.app.opts.Sandbox && !isBuiltin(spec.Name) {
+		return "", fmt.Errorf("%q is not a built-in data set", spec.Name)
+	}
+	got, err := t.reloadData(spec)
+	if err != nil {
+		return "", err
+	}
+	s.preset = ""
+	return widget.Change("data set", old, spec.Name) + " · " + got, nil
 }
 
 func (t *trainer) askNoise() {
-	t.prompt = newPrompt(promptNoise, "noise ("+setup.NoiseRange()+")", strconv.FormatFloat(t.sess.setup.Data.Noise, 'g', -1, 64))
+	t.prompt = newAsk("noise ("+setup.NoiseRange()+")", num(t.sess.setup.Data.Noise), t.setNoise)
+}
+
+func (t *trainer) setNoise(p *widget.Prompt) (string, error) {
+	v, err := parseNumber(p.Value())
+	if err != nil {
+		return "", err
+	}
+	if err := setup.CheckNoise(t.sess.setup.Data.Name, v); err != nil {
+		return "", err
+	}
+	spec := t.sess.setup.Data
+	old := spec.Noise
+	spec.Noise = v
+	got, err := t.reloadData(spec)
+	if err != nil {
+		return "", err
+	}
+	return widget.Change("noise", num(old), num(v)) + " · " + got, nil
+}
+
+// split is the train fraction in force: 0 in the spec means the data
+// set's default, shown as the fraction it gives (qa3 #11).
+func (s *session) split() float64 {
+	split := s.setup.Data.Split
+	if n := len(s.data.Train.X) + len(s.data.Test.X); split == 0 && n > 0 {
+		split = math.Round(100*float64(len(s.data.Train.X))/float64(n)) / 100
+	}
+	return split
 }
 
 func (t *trainer) askSplit() {
-	s := t.sess
-	split := s.setup.Data.Split
-	if n := len(s.data.Train.X) + len(s.data.Test.X); split == 0 && n > 0 {
-		// 0 means "the set's default": show the fraction in force (qa3 #11)
-		split = math.Round(100*float64(len(s.data.Train.X))/float64(n)) / 100
+	t.prompt = newAsk("train fraction (0..1], 1 = no test set", num(t.sess.split()), t.setSplit)
+}
+
+func (t *trainer) setSplit(p *widget.Prompt) (string, error) {
+	v, err := parseNumber(p.Value())
+	if err != nil {
+		return "", err
 	}
-	t.prompt = newPrompt(promptSplit, "train fraction (0..1], 1 = no test set", strconv.FormatFloat(split, 'g', -1, 64))
+	if v <= 0 || v > 1 {
+		return "", fmt.Errorf("the train fraction must be in (0, 1], got %g", v)
+	}
+	old := t.sess.split()
+	spec := t.sess.setup.Data
+	spec.Split = v
+	got, err := t.reloadData(spec)
+	if err != nil {
+		return "", err
+	}
+	return widget.Change("train fraction", num(old), num(v)) + " · " + got, nil
 }
 
 func (t *trainer) askSave() {
-	t.prompt = newPrompt(promptSave, "save model as", t.sess.fileStem()+".json")
+	t.prompt = newAsk("save model as", t.sess.fileStem()+".json", t.save)
 }
 
-func (t *trainer) askLoad() { t.prompt = newPrompt(promptLoad, "load model file", "") }
+// save writes the model file atomically.
+func (t *trainer) save(p *widget.Prompt) (string, error) {
+	s := t.sess
+	typed := p.Value()
+	path, err := t.app.resolve(typed)
+	if err != nil {
+		return "", err
+	}
+	mf, err := s.modelFile()
+	if err != nil {
+		return "", err
+	}
+	if err := mf.Save(path); err != nil {
+		return "", t.app.hidePath(err, path, typed)
+	}
+	shown := t.app.shownPath(path, typed)
+	switch s.st.Pos().Phase {
+	case network.PhaseIdle, network.PhaseAccumulate, network.PhaseUpdate, network.PhaseEpochEnd:
+		return "saved " + shown, nil
+	}
+	return "saved " + shown + " (mid-sample: it resumes at the start of this sample)", nil
+}
+
+func (t *trainer) askLoad() { t.prompt = newAsk("load model file", "", t.load) }
+
+// load replaces the session with a saved one.
+func (t *trainer) load(p *widget.Prompt) (string, error) {
+	s, path, err := loadTyped(t.app, p.Value())
+	if err != nil {
+		return "", err
+	}
+	t.nav.openSession(s)
+	return "loaded " + t.app.shownPath(path, p.Value()), nil
+}
 
 func (t *trainer) askHistory() {
-	t.prompt = newPrompt(promptHistory, "save loss history (CSV) as", t.sess.fileStem()+"-history.csv")
+	t.prompt = newAsk("save loss history (CSV) as", t.sess.fileStem()+"-history.csv", t.saveHistory)
 }
 
-// promptUpdate gives a message to the open prompt: enter submits (an error
-// keeps the prompt open and shows why), esc cancels.
-func (t *trainer) promptUpdate(msg tea.Msg) tea.Cmd {
-	switch k := msg.(type) {
-	case tea.KeyPressMsg:
-		switch k.String() {
-		case "esc":
-			t.prompt = nil
-			return nil
-		case "ctrl+c":
-			return tea.Quit
-		case "enter":
-			p := t.prompt
-			if err := t.submit(p); err != nil {
-				p.err = err.Error()
-				return nil
-			}
-			if t.prompt == p {
-				t.prompt = nil
-			}
-			return nil
-		}
-		t.prompt.err = ""
-	case tea.MouseMsg:
-		return nil
+// saveHistory writes the loss history as CSV.
+func (t *trainer) saveHistory(p *widget.Prompt) (string, error) {
+	hist := t.sess.st.History()
+	if len(hist) == 0 {
+		return "", errors.New("no epoch has finished yet: the history has no rows")
 	}
-	return t.prompt.update(msg)
+	typed := p.Value()
+	path, err := t.app.resolve(typed)
+	if err != nil {
+		return "", err
+	}
+	if err := network.WriteFileAtomic(path, network.HistoryCSV(hist)); err != nil {
+		return "", t.app.hidePath(err, path, typed)
+	}
+	return fmt.Sprintf("saved %d epochs of loss history to %s", len(hist), t.app.shownPath(path, typed)), nil
 }
 
-// submit applies a prompt's answer.
-func (t *trainer) submit(p *prompt) error {
-	val := p.input.Value()
-	switch p.kind {
-	case promptLoad:
-		s, path, err := loadTyped(t.app, val)
-		if err != nil {
-			return err
+func isBuiltin(name string) bool {
+	for _, in := range datasets.Names() {
+		if in.Name == name {
+			return true
 		}
-		t.nav.openSession(s)
-		t.app.setFlash("loaded "+t.app.shownPath(path, val), false)
-		return nil
 	}
+	return false
+}
+
+// reloadData loads spec and keeps the network when its shape still fits;
+// otherwise the input and output layers are resized. Training restarts.
+// It returns what was loaded.
+func (t *trainer) reloadData(spec datasets.Spec) (string, error) {
 	s := t.sess
-	if s == nil {
-		return errors.New("no network open")
+	ds, err := t.app.opts.Limits.LoadData(spec)
+	if err != nil {
+		return "", err
 	}
-	switch p.kind {
-	case promptSave:
-		path, err := resolvePath(val, t.app.opts.Sandbox, t.app.opts.SaveDir)
-		if err != nil {
-			return err
-		}
-		mf, err := s.modelFile()
-		if err != nil {
-			return err
-		}
-		if err := mf.Save(path); err != nil {
-			return t.app.hidePath(err, path, val)
-		}
-		switch shown := t.app.shownPath(path, val); s.st.Pos().Phase {
-		case network.PhaseIdle, network.PhaseAccumulate, network.PhaseUpdate, network.PhaseEpochEnd:
-			t.app.setFlash("saved "+shown, false)
-		default:
-			t.app.setFlash("saved "+shown+" (mid-sample: it resumes at the start of this sample)", false)
-		}
-	case promptHistory:
-		hist := s.st.History()
-		if len(hist) == 0 {
-			return errors.New("no epoch has finished yet: the history has no rows")
-		}
-		path, err := resolvePath(val, t.app.opts.Sandbox, t.app.opts.SaveDir)
-		if err != nil {
-			return err
-		}
-		if err := network.WriteFileAtomic(path, network.HistoryCSV(hist)); err != nil {
-			return t.app.hidePath(err, path, val)
-		}
-		t.app.setFlash(fmt.Sprintf("saved %d epochs of loss history to %s", len(hist), t.app.shownPath(path, val)), false)
-	case promptWeight:
-		v, err := parseNumber(val)
-		if err != nil {
-			return err
-		}
-		f := s.focus
-		layer := s.st.Net().Layers[f.Layer-1]
-		var old float64
-		name := "b"
-		if f.Weight < 0 {
-			old = layer.B[f.Neuron]
-			err = s.st.SetBias(f.Layer-1, f.Neuron, v)
-		} else {
-			old = layer.W[f.Neuron*layer.In+f.Weight]
-			name = fmt.Sprintf("w%d", f.Weight+1)
-			err = s.st.SetWeight(f.Layer-1, f.Neuron, f.Weight, v)
-		}
-		if err != nil {
-			return err
-		}
-		s.version++
-		// the Inspector shows the last traced sample: say what changed (qa3 #3)
-		t.app.setFlash(fmt.Sprintf("%s of L%d n%d: %.4g → %.4g (u undoes; the next forward pass uses it)", name, f.Layer, f.Neuron+1, old, v), false)
-	case promptLR:
-		v, err := parseNumber(val)
-		if err != nil {
-			return err
-		}
-		if v <= 0 {
-			return fmt.Errorf("η must be > 0, got %g", v)
-		}
-		h := s.st.Hyper()
-		h.Eta = v
-		if err := s.st.SetHyper(h); err != nil {
-			return err
-		}
-		s.setup.Hyper = h
-		s.version++
-	case promptDataset:
-		spec := s.setup.Data
-		spec.Name = strings.TrimSpace(val)
-		spec.Split = 0
-		if _, err := resolvePath(spec.Name, false, ""); err != nil {
-			return err
-		}
-		if t.app.opts.Sandbox && !isBuiltin(spec.Name) {
-			return fmt.Errorf("%q is not a built-in data set", spec.Name)
-		}
-		if err := t.reloadData(spec); err != nil {
-			return err
-		}
-		s.preset = ""
-	case promptNoise, promptSplit:
-		v, err := parseNumber(val)
-		if err != nil {
-			return err
-		}
-		spec := s.setup.Data
-		if p.kind == promptNoise {
-			if err := setup.CheckNoise(spec.Name, v); err != nil {
-				return err
-			}
-			spec.Noise = v
-		} else {
-			if v <= 0 || v > 1 {
-				return fmt.Errorf("the train fraction must be in (0, 1], got %g", v)
-			}
-			spec.Split = v
-		}
-		if err := t.reloadData(spec); err != nil {
-			return err
-		}
+	netSpec, err := setup.FitSizes(setup.SpecOf(s.st.Net()), ds)
+	if err != nil {
+		return "", err
 	}
-	return nil
+	if err := t.app.opts.Limits.Check(netSpec, ds); err != nil {
+		return "", err
+	}
+	oldData, oldSpec := s.data, s.setup.Data
+	s.data, s.setup.Data = ds, spec
+	if err := s.rebuild(netSpec, t.app.opts.Limits, func(l int) int { return l }); err != nil {
+		s.data, s.setup.Data = oldData, oldSpec
+		return "", err
+	}
+	t.run.on = false
+	return fmt.Sprintf("%d train, %d test; training restarted", len(ds.Train.X), len(ds.Test.X)), nil
 }
+
+// promptUpdate gives a message to the open prompt.
+func (t *trainer) promptUpdate(msg tea.Msg) tea.Cmd { return answer(t.app, &t.prompt, msg) }

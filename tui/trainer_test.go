@@ -38,12 +38,12 @@ func TestLauncherPicksPreset(t *testing.T) {
 		t.Fatalf("cursor on %q", m.menu.items[m.menu.cursor].title)
 	}
 	press(m, "enter")
-	if promptOf(m) == nil || promptOf(m).kind != promptLoad {
+	if promptOf(m) == nil || promptOf(m).Label() != "model file" {
 		t.Fatal("load item should open a path prompt")
 	}
 	typeText(m, "missing.json")
 	press(m, "enter")
-	if promptOf(m) == nil || promptOf(m).err == "" {
+	if promptOf(m) == nil || promptOf(m).Err() == "" {
 		t.Fatal("a missing file should keep the prompt open with an error")
 	}
 	press(m, "esc")
@@ -92,26 +92,26 @@ func TestFocusAndEditWeight(t *testing.T) {
 		t.Fatalf("tab twice over 2 inputs should reach the bias, got %d", s.focus.Weight)
 	}
 	press(m, "w")
-	if promptOf(m) == nil || promptOf(m).kind != promptWeight {
+	if promptOf(m) == nil || !strings.HasPrefix(promptOf(m).Label(), "bias b of neuron 3") {
 		t.Fatal("w should open the value prompt")
 	}
-	promptOf(m).input.SetValue("")
+	promptOf(m).SetValue("")
 	typeText(m, "abc")
 	press(m, "enter")
-	if promptOf(m) == nil || !strings.Contains(promptOf(m).err, "not a number") {
+	if promptOf(m) == nil || !strings.Contains(promptOf(m).Err(), "not a number") {
 		t.Fatalf("bad number should be refused, prompt %+v", promptOf(m))
 	}
-	promptOf(m).input.SetValue("")
+	promptOf(m).SetValue("")
 	typeText(m, "1.25")
 	press(m, "enter")
 	if promptOf(m) != nil {
-		t.Fatalf("prompt still open: %s", promptOf(m).err)
+		t.Fatalf("prompt still open: %s", promptOf(m).Err())
 	}
 	if b := s.st.Net().Layers[0].B[2]; b != 1.25 {
 		t.Errorf("bias = %g, want 1.25", b)
 	}
 	press(m, "tab", "w")
-	promptOf(m).input.SetValue("-0.5")
+	promptOf(m).SetValue("-0.5")
 	press(m, "enter")
 	if w := s.st.Net().Layers[0].W[2*2+0]; w != -0.5 {
 		t.Errorf("w = %g, want -0.5", w)
@@ -139,7 +139,7 @@ func TestHyperKeys(t *testing.T) {
 		t.Errorf("[[ from 5: η = %g, want 1", st.Hyper().Eta)
 	}
 	press(m, "L")
-	promptOf(m).input.SetValue("0.3")
+	promptOf(m).SetValue("0.3")
 	press(m, "enter")
 	if st.Hyper().Eta != 0.3 {
 		t.Errorf("typed lr: η = %g", st.Hyper().Eta)
@@ -200,31 +200,31 @@ func TestStructureKeys(t *testing.T) {
 func TestDataKeys(t *testing.T) {
 	m := xorModel(t)
 	press(m, "d")
-	promptOf(m).input.SetValue("circle")
+	promptOf(m).SetValue("circle")
 	press(m, "enter")
 	if promptOf(m) != nil {
-		t.Fatalf("dataset prompt: %s", promptOf(m).err)
+		t.Fatalf("dataset prompt: %s", promptOf(m).Err())
 	}
 	s := m.tr.sess
 	if s.data.Name != "circle" || len(s.data.Train.X) == 0 || len(s.data.Test.X) == 0 {
 		t.Fatalf("data %q train %d test %d", s.data.Name, len(s.data.Train.X), len(s.data.Test.X))
 	}
 	press(m, "x")
-	promptOf(m).input.SetValue("0.8")
+	promptOf(m).SetValue("0.8")
 	press(m, "enter")
 	if n := len(s.data.Train.X); n != 160 {
 		t.Errorf("split 0.8 of 200: %d train", n)
 	}
 	press(m, "z")
-	promptOf(m).input.SetValue("2")
+	promptOf(m).SetValue("2")
 	press(m, "enter")
 	if promptOf(m) == nil {
 		t.Error("noise 2 should be refused")
 	}
 	press(m, "esc", "d")
-	promptOf(m).input.SetValue("/etc/passwd")
+	promptOf(m).SetValue("/etc/passwd")
 	press(m, "enter")
-	if promptOf(m) == nil || promptOf(m).err == "" {
+	if promptOf(m) == nil || promptOf(m).Err() == "" {
 		t.Error("sandbox: a file path as data set should be refused")
 	}
 }
@@ -341,15 +341,15 @@ func TestSaveLoadResume(t *testing.T) {
 	m := newTestModel(t, Options{Preset: "xor", Sandbox: true, SaveDir: dir}, 80, 24)
 	press(m, "e", "e", "s")
 	press(m, "S")
-	promptOf(m).input.SetValue("../escape.json")
+	promptOf(m).SetValue("../escape.json")
 	press(m, "enter")
-	if promptOf(m) == nil || promptOf(m).err == "" {
+	if promptOf(m) == nil || promptOf(m).Err() == "" {
 		t.Fatal("sandbox: a path outside the save dir was accepted")
 	}
-	promptOf(m).input.SetValue("run1.json")
+	promptOf(m).SetValue("run1.json")
 	press(m, "enter")
 	if promptOf(m) != nil {
-		t.Fatalf("save: %s", promptOf(m).err)
+		t.Fatalf("save: %s", promptOf(m).Err())
 	}
 	want := m.tr.sess.st.Pos()
 	wantW := slices.Clone(m.tr.sess.st.Net().Layers[0].W)
@@ -372,10 +372,10 @@ func TestSaveLoadResume(t *testing.T) {
 	}
 	// the trainer's load prompt opens it too
 	press(m, "O")
-	promptOf(m).input.SetValue("run1.json")
+	promptOf(m).SetValue("run1.json")
 	press(m, "enter")
 	if promptOf(m) != nil {
-		t.Fatalf("load: %s", promptOf(m).err)
+		t.Fatalf("load: %s", promptOf(m).Err())
 	}
 	if got := m.tr.sess.st.Pos(); got != want {
 		t.Errorf("loaded at %+v, saved at %+v", got, want)
@@ -388,7 +388,7 @@ func TestSaveMidSample(t *testing.T) {
 	dir := t.TempDir()
 	m := newTestModel(t, Options{Preset: "xor", Sandbox: true, SaveDir: dir}, 80, 24)
 	press(m, "e", "s", "space", "space", "S")
-	promptOf(m).input.SetValue("mid.json")
+	promptOf(m).SetValue("mid.json")
 	press(m, "enter")
 	if !strings.Contains(m.app.flash, "start of this sample") {
 		t.Errorf("flash %q should say where it resumes", m.app.flash)
@@ -453,15 +453,15 @@ func TestOpenCSV(t *testing.T) {
 		}
 	}
 	press(m, "enter")
-	promptOf(m).input.SetValue(dir + "/missing.csv")
+	promptOf(m).SetValue(dir + "/missing.csv")
 	press(m, "enter")
-	if promptOf(m) == nil || promptOf(m).err == "" {
+	if promptOf(m) == nil || promptOf(m).Err() == "" {
 		t.Fatal("a missing CSV should keep the prompt open with an error")
 	}
-	promptOf(m).input.SetValue(path)
+	promptOf(m).SetValue(path)
 	press(m, "enter")
 	if promptOf(m) != nil {
-		t.Fatalf("csv: %s", promptOf(m).err)
+		t.Fatalf("csv: %s", promptOf(m).Err())
 	}
 	if m.screen != screenTrainer || m.tr.sess.st.Net().Sizes[0] != 2 {
 		t.Fatalf("screen %d sizes %v", m.screen, m.tr.sess.st.Net().Sizes)
@@ -475,7 +475,7 @@ func TestOpenCSV(t *testing.T) {
 func TestDivergedStatus(t *testing.T) {
 	m := newTestModel(t, Options{Preset: "digits"}, 120, 40)
 	press(m, "L")
-	promptOf(m).input.SetValue("1e6")
+	promptOf(m).SetValue("1e6")
 	press(m, "enter")
 	for i := 0; i < 5 && m.tr.sess.st.Status() != network.Diverged; i++ {
 		press(m, "e")

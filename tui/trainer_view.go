@@ -82,11 +82,11 @@ func (t *trainer) View() string {
 		t.panesView(scr, lines)
 	}
 	if t.prompt != nil {
-		lines[scr.Status.Y] = t.prompt.view(lk, scr.Status.W)
+		lines[scr.Status.Y], lines[scr.Help.Y] = t.prompt.Lines(t.app.styles, scr.Status.W)
 	} else {
 		lines[scr.Status.Y] = t.statusView(scr.Status.W)
+		lines[scr.Help.Y] = t.footView(scr.Help.W)
 	}
-	lines[scr.Help.Y] = t.footView(scr.Help.W)
 	return strings.Join(lines, "\n")
 }
 

@@ -27,6 +27,7 @@ import (
 	"backprop/datasets"
 	"backprop/network"
 	"backprop/themes"
+	"backprop/tui/widget"
 )
 
 // Unit is the activation of the bench's unit.
@@ -84,10 +85,9 @@ type Model struct {
 	b    float64 // bias b = −θ
 	unit Unit
 
-	focus  int // 0..n−1: weight k; n: the threshold
-	typing bool
-	buf    string
-	note   string // last message for the learner (bad value, engine error)
+	focus  int            // 0..n−1: weight k; n: the threshold
+	prompt *widget.Prompt // a value being typed into the focused field, or nil
+	note   string         // last message for the learner (engine error)
 
 	st    *network.Stepper // the perceptron rule; nil if the engine refused
 	stErr error
@@ -141,7 +141,7 @@ func (m *Model) setProblem(p Problem) {
 	m.w = make([]float64, n)
 	m.b = 0
 	m.focus = 0
-	m.typing, m.buf, m.note = false, "", ""
+	m.prompt, m.note = nil, ""
 	m.rebuildLearner()
 }
 
@@ -226,8 +226,8 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	if !ok || m.styles == nil { // not a key, or a zero Model
 		return m, nil
 	}
-	if m.typing {
-		return m.updateTyping(k), nil
+	if m.prompt != nil {
+		return m.updateTyping(k)
 	}
 	n := len(m.w)
 	m.note = ""
@@ -251,7 +251,9 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	case key.Matches(k, m.keys.DecBig):
 		m.set(m.focus, m.field(m.focus)-Coarse)
 	case key.Matches(k, m.keys.Type):
-		m.typing, m.buf = true, ""
+		m.prompt = widget.NewPrompt("type a value for "+m.fieldName(m.focus), strconv.FormatFloat(m.field(m.focus), 'g', -1, 64))
+		m.prompt.SetLimit(12)
+		m.prompt.Allow("0123456789.-+eE")
 	case key.Matches(k, m.keys.Unit):
 		m.unit = 1 - m.unit
 	case key.Matches(k, m.keys.Learn):
@@ -296,34 +298,29 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 // maxTyped bounds a typed weight or threshold.
 const maxTyped = 1e6
 
-func (m Model) updateTyping(k tea.KeyPressMsg) Model {
-	switch k.String() {
-	case "esc":
-		m.typing, m.buf = false, ""
-	case "enter":
-		m.typing = false
-		text := strings.TrimSpace(m.buf)
+func (m Model) updateTyping(k tea.KeyPressMsg) (Model, tea.Cmd) {
+	ev, cmd := m.prompt.Update(k)
+	switch ev {
+	case widget.Cancel:
+		m.prompt = nil
+	case widget.Submit:
+		if !m.prompt.Edited() { // enter on the value as it was: keep it
+			m.prompt = nil
+			break
+		}
+		text := strings.TrimSpace(m.prompt.Value())
 		v, err := strconv.ParseFloat(text, 64)
 		switch {
-		case text == "": // nothing typed: like esc
 		case err != nil && !errors.Is(err, strconv.ErrRange) || math.IsNaN(v):
-			m.note = fmt.Sprintf("%q is not a number: type e.g. 0.5 or -1.5", m.buf)
+			m.prompt.Fail(fmt.Errorf("%q is not a number: type e.g. 0.5 or -1.5", text))
 		case math.IsInf(v, 0) || math.Abs(v) > maxTyped:
-			m.note = fmt.Sprintf("%s is out of range: type a value from %g to %g", text, -maxTyped, maxTyped)
+			m.prompt.Fail(fmt.Errorf("%s is out of range: type a value from %g to %g", text, -maxTyped, maxTyped))
 		default:
 			m.set(m.focus, v)
-		}
-		m.buf = ""
-	case "backspace":
-		if m.buf != "" {
-			m.buf = m.buf[:len(m.buf)-1]
-		}
-	default:
-		if t := k.Text; len(t) == 1 && strings.ContainsAny(t, "0123456789.-+eE") && len(m.buf) < 12 {
-			m.buf += t
+			m.prompt = nil
 		}
 	}
-	return m
+	return m, cmd
 }
 
 // learn advances the perceptron rule by g (BySample or ByEpoch) and keeps
@@ -402,7 +399,7 @@ func (m Model) Keys() KeyMap { return m.keys }
 
 // Editing reports whether a value is being typed: then every key belongs to
 // the bench, including q and esc.
-func (m Model) Editing() bool { return m.typing }
+func (m Model) Editing() bool { return m.prompt != nil }
 
 // Problem is the current problem.
 func (m Model) Problem() Problem { return m.prob }

@@ -112,12 +112,15 @@ func TestEditing(t *testing.T) {
 		{keys: "down w 1 . 2 5 enter", w: []float64{0, 1.25, 0}, focus: 1, x: []float64{0, 0, 0}},
 		{keys: "w - 2 backspace 3 enter", w: []float64{-3, 0, 0}, x: []float64{0, 0, 0}},
 		{keys: "w 9 esc", w: []float64{0, 0, 0}, x: []float64{0, 0, 0}},
-		{keys: "w . enter", w: []float64{0, 0, 0}, x: []float64{0, 0, 0}, wantNote: "not a number"},
+		{keys: "+ + + w 2 enter", w: []float64{2, 0, 0}, x: []float64{0, 0, 0}},                                      // typing replaces 0.3 (it started empty; the prompt component selects the old value)
+		{keys: "+ + + w enter", w: []float64{0.3, 0, 0}, x: []float64{0, 0, 0}},                                      // enter keeps it
+		{keys: "+ + + w left 5 enter", w: []float64{0.53, 0, 0}, x: []float64{0, 0, 0}},                              // ← edits it
+		{keys: "w . enter", w: []float64{0, 0, 0}, x: []float64{0, 0, 0}, wantNote: "not a number", wantInput: true}, // the prompt stays open with the reason
 		{keys: "w 1", w: []float64{0, 0, 0}, x: []float64{0, 0, 0}, wantInput: true},
 		{keys: "w enter", w: []float64{0, 0, 0}, x: []float64{0, 0, 0}}, // nothing typed: no complaint
-		{keys: "w 1 e 3 0 8 enter", w: []float64{0, 0, 0}, x: []float64{0, 0, 0}, wantNote: "1e308 is out of range: type a value from -1e+06 to 1e+06"},
-		{keys: "w 1 e 9 9 9 enter", w: []float64{0, 0, 0}, x: []float64{0, 0, 0}, wantNote: "1e999 is out of range"},
-		{keys: "w - 2 e 6 enter", w: []float64{0, 0, 0}, x: []float64{0, 0, 0}, wantNote: "-2e6 is out of range"},
+		{keys: "w 1 e 3 0 8 enter", w: []float64{0, 0, 0}, x: []float64{0, 0, 0}, wantNote: "1e308 is out of range: type a value from -1e+06 to 1e+06", wantInput: true},
+		{keys: "w 1 e 9 9 9 enter", w: []float64{0, 0, 0}, x: []float64{0, 0, 0}, wantNote: "1e999 is out of range", wantInput: true},
+		{keys: "w - 2 e 6 enter", w: []float64{0, 0, 0}, x: []float64{0, 0, 0}, wantNote: "-2e6 is out of range", wantInput: true},
 		{keys: "w 1 e 6 enter", w: []float64{1e6, 0, 0}, x: []float64{0, 0, 0}},
 		{keys: "a", w: []float64{0, 0, 0}, x: []float64{0, 0, 0}, unit: SigmoidUnit},
 		{keys: "a a", w: []float64{0, 0, 0}, x: []float64{0, 0, 0}},
@@ -135,8 +138,12 @@ func TestEditing(t *testing.T) {
 			if m.Focus() != tt.focus || m.Unit() != tt.unit || m.Editing() != tt.wantInput {
 				t.Errorf("focus %d unit %v editing %v", m.Focus(), m.Unit(), m.Editing())
 			}
-			if !strings.Contains(m.note, tt.wantNote) {
-				t.Errorf("note %q, want %q", m.note, tt.wantNote)
+			note := m.note
+			if m.prompt != nil {
+				note += m.prompt.Err()
+			}
+			if !strings.Contains(note, tt.wantNote) {
+				t.Errorf("note %q, want %q", note, tt.wantNote)
 			}
 		})
 	}

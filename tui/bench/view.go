@@ -101,8 +101,8 @@ func (m Model) View(w, h int) string {
 	if m.note != "" {
 		last = append(last, st.Warn.Render(m.note))
 	}
-	if m.typing {
-		last = append(last, st.Prompt.Render("type a value for "+m.fieldName(m.focus)+": ")+st.Input.Render(m.buf+"_")+st.Dim.Render("  enter ok · esc cancel"))
+	if m.prompt != nil {
+		last = append(last, m.prompt.View(st, w))
 	}
 
 	var lines []string
@@ -187,8 +187,8 @@ func (m Model) fieldView(i int, label string) string {
 		}
 	}
 	if i == m.focus {
-		if m.typing {
-			return "▸" + label + st.Input.Render(m.buf+"_") + "◂"
+		if m.prompt != nil {
+			return "▸" + label + st.Input.Render(m.prompt.Value()+"_") + "◂"
 		}
 		return "▸" + st.Focus.Render(label+fixed(v)) + "◂"
 	}
