@@ -8,15 +8,20 @@ import (
 )
 
 // TestSaveLossHistory: H writes the charted per-epoch history as CSV, in
-// the format of `backprop train --history`, and refuses before any epoch.
+// the format of `backprop train --history`. Before any epoch it says there
+// is nothing to save instead of asking for a file name (the prompt then
+// stayed open and swallowed the next keys).
 func TestSaveLossHistory(t *testing.T) {
 	dir := t.TempDir()
 	m := newTestModel(t, Options{Preset: "xor", Sandbox: true, SaveDir: dir}, 80, 24)
-	press(m, "H", "enter")
-	if promptOf(m) == nil || !strings.Contains(promptOf(m).Err(), "no epoch has finished") {
-		t.Fatalf("before any epoch: prompt %+v", promptOf(m))
+	press(m, "H")
+	if promptOf(m) != nil || !m.app.flashErr || !strings.Contains(m.app.flash, "no epoch has finished") {
+		t.Fatalf("before any epoch: prompt %v, flash %q", promptOf(m) != nil, m.app.flash)
 	}
-	press(m, "esc", "e", "e", "H", "enter")
+	if scr := screen(t, m); !strings.Contains(scr, "no loss history to save") {
+		t.Fatalf("the reason is not on screen:\n%s", scr)
+	}
+	press(m, "e", "e", "H", "enter")
 	if promptOf(m) != nil {
 		t.Fatalf("prompt still open: %+v", promptOf(m))
 	}

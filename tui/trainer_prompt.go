@@ -231,7 +231,12 @@ func (t *trainer) load(p *widget.Prompt) (string, error) {
 	return "loaded " + t.app.shownPath(path, p.Value()), nil
 }
 
+// askHistory asks for a file name, once there is history to save.
 func (t *trainer) askHistory() {
+	if len(t.sess.st.History()) == 0 {
+		t.app.setFlash("no epoch has finished yet, so there is no loss history to save (e steps an epoch)", true)
+		return
+	}
 	t.prompt = newAsk("save loss history (CSV) as", t.sess.fileStem()+"-history.csv", t.saveHistory)
 }
 
