@@ -29,6 +29,9 @@ type trainer struct {
 	// follow moves the focus to the neuron a neuron/phase step computed.
 	follow bool
 	view   *viewState // per-session render state (the panes' cache); nil until drawn
+	// etas is the η last set for each optimizer in this session (by the
+	// setup, [ ], L or a lesson): cycling with o returns to it.
+	etas map[network.Optimizer]float64
 	// class is the classroom the session belongs to; nil when alone.
 	class *classroom
 
@@ -76,6 +79,8 @@ func (t *trainer) open(s *session) {
 		s.st.SetUndoBudget(b)
 	}
 	t.run = runState{speed: defaultSpeed(len(s.data.Train.X))}
+	h := s.st.Hyper()
+	t.etas = map[network.Optimizer]float64{h.Opt: h.Eta}
 	t.prompt = nil
 	t.view = nil
 	// the compact layout's shared pane: the boundary only draws 2-D data

@@ -10,6 +10,7 @@ import (
 	"backprop/cli/setup"
 	"backprop/network"
 	"backprop/tui/lesson"
+	"backprop/tui/widget"
 )
 
 // The trainer's actions on its session: focus, edits, hyper-parameters and
@@ -39,15 +40,18 @@ func lrStep(eta float64, up bool) float64 {
 	return base / 2
 }
 
-func (t *trainer) setHyper(h network.Hyper, ok string) {
+// setHyper changes the hyper-parameters (undoable) and flashes ok; false
+// when the engine refused them (the flash says why).
+func (t *trainer) setHyper(h network.Hyper, ok string) bool {
 	s := t.sess
 	if err := s.st.SetHyper(h); err != nil {
 		t.app.setFlash(err.Error(), true)
-		return
+		return false
 	}
 	s.setup.Hyper = h
 	s.version++
 	t.app.setFlash(ok, false)
+	return true
 }
 
 func (t *trainer) layerSizes() []int {
@@ -269,6 +273,7 @@ func (t *trainer) applyScene(sc lesson.Scene, name string, elsewhere bool) error
 				return err
 			}
 			s.setup.Hyper = h
+			t.etas[h.Opt] = h.Eta
 		}
 	}
 	if sc.Focus != "" {
@@ -291,8 +296,11 @@ func (t *trainer) applyScene(sc lesson.Scene, name string, elsewhere bool) error
 // stepLR moves η one step along 1, 2, 5, 10, ….
 func (t *trainer) stepLR(up bool) {
 	h := t.sess.st.Hyper()
+	old := h.Eta
 	h.Eta = lrStep(h.Eta, up)
-	t.setHyper(h, fmt.Sprintf("η = %g", h.Eta))
+	if t.setHyper(h, widget.Change("η", num(old), num(h.Eta))) {
+		t.etas[h.Opt] = h.Eta
+	}
 }
 
 // stepBatch halves or doubles the mini-batch size m, within 1 and the
@@ -308,12 +316,25 @@ func (t *trainer) stepBatch(up bool) {
 	t.setHyper(h, fmt.Sprintf("batch size m = %d", h.Batch))
 }
 
-// cycleOptimizer switches SGD → momentum → Adam → SGD.
+// cycleOptimizer switches SGD → momentum → Adam → SGD, each with the η
+// last set for it in this session, else its default (defaultEta).
 func (t *trainer) cycleOptimizer() {
 	h := t.sess.st.Hyper()
 	h.Opt = (h.Opt + 1) % (network.Adam + 1)
-	if h.Opt == network.Adam && h.Eta > 0.1 {
-		h.Eta = 0.01
+	eta, set := t.etas[h.Opt]
+	if !set {
+		eta = defaultEta(h.Opt, h.Eta)
 	}
+	h.Eta = eta
 	t.setHyper(h, fmt.Sprintf("optimizer %s, η = %g", h.Opt, h.Eta))
+}
+
+// defaultEta is the η an optimizer starts with when none was set for it:
+// Adam's steps are η-sized whatever the gradient, so it takes 0.01 (when
+// η is above 0.1); SGD and momentum keep the current η.
+func defaultEta(o network.Optimizer, eta float64) float64 {
+	if o == network.Adam && eta > 0.1 {
+		return 0.01
+	}
+	return eta
 }

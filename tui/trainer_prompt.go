@@ -102,6 +102,7 @@ func (t *trainer) setLR(p *widget.Prompt) (string, error) {
 	}
 	s.setup.Hyper = h
 	s.version++
+	t.etas[h.Opt] = v
 	return widget.Change("η", num(old), num(v)), nil
 }
 
