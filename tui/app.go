@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/help"
 
 	"backprop/themes"
+	"backprop/tui/lesson"
 )
 
 // app is what every screen shares: the options, the theme and the styles
@@ -28,6 +29,10 @@ type app struct {
 
 	flash    string
 	flashErr bool
+
+	// lessonKeys are the open lesson's keys, which every help view lists
+	// (nil: no lesson open); the root model keeps them up to date.
+	lessonKeys *lesson.KeyMap
 }
 
 func newApp(opts Options) (*app, error) {

@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"backprop/tui/bench"
+	"backprop/tui/widget"
 )
 
 // The perceptron bench (tui/bench) is the vacation preset's screen: one
@@ -28,12 +29,12 @@ func isBenchPreset(name string) bool {
 // benchScreen is the bench as a screen of the app: the bench component and
 // the app's keys around it.
 type benchScreen struct {
-	app      *app
-	nav      navigator
-	keys     *keyMap // the app's keys the bench screen keeps (q, ?, esc, T)
-	w, h     int
-	m        bench.Model
-	showHelp bool
+	app  *app
+	nav  navigator
+	keys *keyMap // the app's keys the bench screen keeps (q, ?, esc, T)
+	w, h int
+	m    bench.Model
+	help helpState
 }
 
 func newBenchScreen(a *app, nav navigator, keys *keyMap, problem string) (*benchScreen, error) {
@@ -64,8 +65,14 @@ func (k benchKeys) ShortHelp() []key.Binding {
 	return append(k.b.ShortHelp(), k.root.Help, k.root.Menu, k.root.Quit)
 }
 
-func (k benchKeys) FullHelp() [][]key.Binding {
-	return append(k.b.FullHelp(), []key.Binding{k.root.Theme, k.root.Help, k.root.Menu, k.root.Quit})
+// helpGroups is the bench's keymap and the app's keys as help.
+func (b *benchScreen) helpGroups() []widget.HelpGroup {
+	k := b.keys
+	app := widget.HelpGroup{Title: "App", Rows: widget.Rows(k.Theme, k.Help, k.Menu, k.Quit)}
+	if b.app.lessonKeys != nil {
+		app.Rows = append(app.Rows, widget.Row("", k.Lesson))
+	}
+	return b.app.withLessonHelp(append(b.m.Keys().HelpGroups(), app))
 }
 
 // Update handles a message routed to the bench screen.
@@ -75,11 +82,11 @@ func (b *benchScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(k, b.keys.Quit):
 			return tea.Quit
 		case key.Matches(k, b.keys.Help):
-			b.showHelp = !b.showHelp
+			b.help.toggle(len(b.app.helpPages(b.helpGroups(), b.w, b.h)))
 			return nil
 		case key.Matches(k, b.keys.Menu):
-			if b.showHelp {
-				b.showHelp = false
+			if b.help.open {
+				b.help.open = false
 				return nil
 			}
 			b.nav.toLauncher()
@@ -112,10 +119,8 @@ func (b *benchScreen) View() string {
 	hm := &b.app.help
 	hm.Styles = lk.help
 	hm.SetWidth(w)
-	if b.showHelp {
-		body := fullHelp(lk, keys.FullHelp(), w-2, h-3)
-		lines := lk.frame("Keys — ? or esc closes", body, w, h-1, true)
-		return strings.Join(append(lines, fit(hm.ShortHelpView(keys.ShortHelp()), w)), "\n")
+	if b.help.open {
+		return strings.Join(b.app.helpScreen(b.helpGroups(), b.help, w, h), "\n")
 	}
 	lines := block(b.m.View(w, h-1), w, h-1)
 	foot := fit(hm.ShortHelpView(keys.ShortHelp()), w)

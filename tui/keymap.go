@@ -1,11 +1,10 @@
 package tui
 
 import (
-	"fmt"
-	"strings"
-
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+
+	"backprop/tui/widget"
 )
 
 // keyMap is the one table of the trainer's key bindings. The help view, the
@@ -43,7 +42,7 @@ func defaultKeyMap() keyMap {
 		Faster:       b([]string{"+", "="}, "+", "faster"),
 		Slower:       b([]string{"-", "_"}, "-", "slower"),
 		Undo:         b([]string{"u", "ctrl+z"}, "u", "undo"),
-		Reset:        b([]string{"R"}, "R", "reset (same seed)"),
+		Reset:        b([]string{"R"}, "R", "reset, same seed"),
 		Reseed:       b([]string{"ctrl+r"}, "ctrl+r", "reseed"),
 		Up:           b([]string{"up", "k"}, "↑/k", "neuron up"),
 		Down:         b([]string{"down", "j"}, "↓/j", "neuron down"),
@@ -52,10 +51,10 @@ func defaultKeyMap() keyMap {
 		NextWeight:   b([]string{"tab"}, "tab", "next weight/bias"),
 		PrevWeight:   b([]string{"shift+tab"}, "shift+tab", "prev weight/bias"),
 		EditValue:    b([]string{"w"}, "w", "type weight/bias"),
-		Follow:       b([]string{"f"}, "f", "focus follows steps"),
+		Follow:       b([]string{"f"}, "f", "auto-focus on/off"),
 		LRDown:       b([]string{"["}, "[", "lr down"),
 		LRUp:         b([]string{"]"}, "]", "lr up"),
-		LRPrompt:     b([]string{"L"}, "L", "type lr"),
+		LRPrompt:     b([]string{"L"}, "L", "type η"),
 		BatchDown:    b([]string{"{"}, "{", "batch ÷2"),
 		BatchUp:      b([]string{"}"}, "}", "batch ×2"),
 		Cost:         b([]string{"c"}, "c", "cycle cost"),
@@ -76,19 +75,19 @@ func defaultKeyMap() keyMap {
 		Help:         b([]string{"?"}, "?", "help"),
 		Menu:         b([]string{"esc"}, "esc", "presets menu"),
 		Quit:         b([]string{"q", "ctrl+c"}, "q", "quit"),
-		Lesson:       b([]string{"ctrl+l"}, "ctrl+l", "show/hide the lesson"),
-		Fork:         b([]string{"F"}, "F", "class: fork a copy"),
-		Rejoin:       b([]string{"J"}, "J", "class: rejoin the teacher"),
-		Who:          b([]string{"P"}, "P", "class: who is here"),
-		PaneN:        b([]string{"1", "2", "3", "4", "5"}, "1-5", "show pane n (tab row)"),
-		Browse:       b([]string{"C"}, "C", "browse confusion matrix"),
+		Lesson:       b([]string{"ctrl+l"}, "ctrl+l", "show/hide lesson"),
+		Fork:         b([]string{"F"}, "F", "fork a copy"),
+		Rejoin:       b([]string{"J"}, "J", "rejoin the teacher"),
+		Who:          b([]string{"P"}, "P", "who is here"),
+		PaneN:        b([]string{"1", "2", "3", "4", "5"}, "1-5", "show pane n"),
+		Browse:       b([]string{"C"}, "C", "open/close"),
 		CellUp:       off([]string{"up", "k"}, "↑/k", "cell up (actual)"),
 		CellDown:     off([]string{"down", "j"}, "↓/j", "cell down (actual)"),
 		CellLeft:     off([]string{"left", "h"}, "←/h", "cell left (predicted)"),
 		CellRight:    off([]string{"right", "l"}, "→/l", "cell right (predicted)"),
 		NextProbe:    off([]string{"tab"}, "tab", "next sample in the list"),
 		PrevProbe:    off([]string{"shift+tab"}, "shift+tab", "prev sample in the list"),
-		MostConfused: off([]string{"M"}, "M", "most-confused samples"),
+		MostConfused: off([]string{"M"}, "M", "most confused"),
 	}
 }
 
@@ -111,20 +110,9 @@ func (k keyMap) ShortHelp() []key.Binding {
 	}
 }
 
-// FullHelp groups every binding into columns for the `?` view.
-func (k keyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{
-		{k.StepNeuron, k.StepPhase, k.StepSample, k.StepBatch, k.StepEpoch, k.Run, k.Faster, k.Slower, k.Undo, k.Reset, k.Reseed},
-		{k.Up, k.Down, k.Left, k.Right, k.Follow, k.NextWeight, k.PrevWeight, k.EditValue, k.NextPane, k.Theme},
-		{k.LRDown, k.LRUp, k.LRPrompt, k.BatchDown, k.BatchUp, k.Cost, k.Optimizer, k.Activation},
-		{k.AddNeuron, k.DelNeuron, k.AddLayer, k.DelLayer, k.Dataset, k.Noise, k.Split, k.Save, k.Load, k.SaveHistory, k.Lesson, k.Fork, k.Rejoin, k.Who, k.Menu, k.Help, k.Quit},
-		{k.PaneN, k.Browse, k.CellUp, k.CellDown, k.CellLeft, k.CellRight, k.NextProbe, k.PrevProbe, k.MostConfused},
-	}
-}
-
 // launcherKeys are the launcher's bindings.
 type launcherKeys struct {
-	Up, Down, Pick, Theme, Quit key.Binding
+	Up, Down, Pick, Theme, Help, Quit key.Binding
 }
 
 func defaultLauncherKeys() launcherKeys {
@@ -133,26 +121,22 @@ func defaultLauncherKeys() launcherKeys {
 		Down:  key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
 		Pick:  key.NewBinding(key.WithKeys("enter", "space"), key.WithHelp("enter", "open")),
 		Theme: key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "theme")),
+		Help:  key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:  key.NewBinding(key.WithKeys("q", "ctrl+c", "esc"), key.WithHelp("q", "quit")),
 	}
 }
 
 func (k launcherKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.Pick, k.Theme, k.Quit}
+	return []key.Binding{k.Up, k.Down, k.Pick, k.Theme, k.Help, k.Quit}
 }
 
-func (k launcherKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
-
-// KeysMarkdown renders the trainer's key table as Markdown (for the README),
-// from the same keymap the help view uses.
-func KeysMarkdown() string {
-	var b strings.Builder
-	b.WriteString("| key | action |\n|---|---|\n")
-	for _, group := range defaultKeyMap().FullHelp() {
-		for _, k := range group {
-			h := k.Help()
-			fmt.Fprintf(&b, "| `%s` | %s |\n", strings.Join(k.Keys(), "` `"), h.Desc)
-		}
-	}
-	return b.String()
+// helpGroups is the launcher's keymap as help.
+func (k launcherKeys) helpGroups() []widget.HelpGroup {
+	return []widget.HelpGroup{{Title: "Launcher", Rows: []widget.HelpRow{
+		widget.Row("previous/next item", k.Up, k.Down),
+		widget.Row("open the item", k.Pick),
+		widget.Row("cycle theme", k.Theme),
+		widget.Row("help", k.Help),
+		widget.Row("quit", k.Quit),
+	}}}
 }

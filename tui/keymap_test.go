@@ -8,29 +8,33 @@ import (
 	"charm.land/bubbles/v2/key"
 )
 
-// TestKeymapNoConflicts checks that no key is bound twice in the trainer and
-// that every binding has help text.
+// TestKeymapNoConflicts checks that no key is bound twice in the trainer
+// (in and out of the confusion browser, in a class) and that every binding
+// has help text.
 func TestKeymapNoConflicts(t *testing.T) {
 	all := map[string]bool{}
 	for _, browse := range []bool{false, true} {
-		km := defaultKeyMap()
-		km.setBrowse(browse)
+		tr := newTrainer(testApp(t), nil, &classroom{})
+		tr.keys.setBrowse(browse)
 		seen := map[string]string{}
-		for _, group := range km.FullHelp() {
-			for _, b := range group {
-				h := b.Help()
-				if h.Key == "" || h.Desc == "" {
-					t.Errorf("binding %v has no help", b.Keys())
-				}
-				if !b.Enabled() {
-					continue
-				}
-				for _, k := range b.Keys() {
-					if other, ok := seen[k]; ok && other != h.Desc {
-						t.Errorf("browse %v: key %q bound to %q and %q", browse, k, other, h.Desc)
+		for _, group := range tr.table {
+			for _, r := range group.rows {
+				for _, c := range r.cmds {
+					b := *c.b
+					h := b.Help()
+					if h.Key == "" || h.Desc == "" {
+						t.Errorf("binding %v has no help", b.Keys())
 					}
-					seen[k] = h.Desc
-					all[k] = true
+					if !b.Enabled() {
+						continue
+					}
+					for _, k := range b.Keys() {
+						if other, ok := seen[k]; ok && other != h.Desc {
+							t.Errorf("browse %v: key %q bound to %q and %q", browse, k, other, h.Desc)
+						}
+						seen[k] = h.Desc
+						all[k] = true
+					}
 				}
 			}
 		}
@@ -38,6 +42,15 @@ func TestKeymapNoConflicts(t *testing.T) {
 	if len(all) < 40 {
 		t.Errorf("only %d keys bound", len(all))
 	}
+}
+
+func testApp(t *testing.T) *app {
+	t.Helper()
+	a, err := newApp(Options{Theme: "dark"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
 
 // TestKeymapComplete checks that every binding of the keymap struct appears
@@ -52,18 +65,14 @@ func TestKeymapComplete(t *testing.T) {
 	}
 	fields := reflect.TypeOf(keyMap{}).NumField()
 	if n := strings.Count(md, "\n") - 2; n != fields {
-		t.Errorf("key table has %d rows, the keymap %d bindings: one is missing from FullHelp", n, fields)
+		t.Errorf("key table has %d rows, the keymap %d bindings: one is missing from the key table", n, fields)
 	}
 }
 
 // TestKeyTableCoversKeymap checks that every binding of the trainer's
 // keyMap has exactly one action in the key table.
 func TestKeyTableCoversKeymap(t *testing.T) {
-	a, err := newApp(Options{Theme: "dark"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := newTrainer(a, nil, nil)
+	tr := newTrainer(testApp(t), nil, nil)
 	seen := map[*key.Binding]int{}
 	for _, g := range tr.table {
 		for _, r := range g.rows {

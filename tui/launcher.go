@@ -42,6 +42,7 @@ type launcher struct {
 	cursor int
 	err    string
 	prompt *ask
+	help   helpState
 }
 
 func newLauncher(a *app, nav navigator) *launcher {
@@ -74,8 +75,12 @@ func (l *launcher) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		switch {
+		case key.Matches(msg, l.keys.Quit) && l.help.open && msg.String() == "esc":
+			l.help.open = false
 		case key.Matches(msg, l.keys.Quit):
 			return tea.Quit
+		case key.Matches(msg, l.keys.Help):
+			l.help.toggle(len(l.app.helpPages(l.helpGroups(), l.w, l.h)))
 		case key.Matches(msg, l.keys.Up):
 			l.cursor = (l.cursor + len(l.items) - 1) % len(l.items)
 		case key.Matches(msg, l.keys.Down):
@@ -205,10 +210,18 @@ func (l *launcher) hit(x, y int) (int, bool) {
 	return first + i, true
 }
 
+// helpGroups is the launcher's keys (and the lesson's) as help.
+func (l *launcher) helpGroups() []widget.HelpGroup {
+	return l.app.withLessonHelp(l.keys.helpGroups())
+}
+
 // View draws the launcher.
 func (l *launcher) View() string {
 	w, h := l.w, l.h
 	lk := l.app.look
+	if l.help.open {
+		return strings.Join(l.app.helpScreen(l.helpGroups(), l.help, w, h), "\n")
+	}
 	var b strings.Builder
 	b.WriteString(lk.accent.Render("backprop") + lk.dim.Render(" — watch a neural network learn, one step at a time") + "\n")
 	b.WriteString(lk.dim.Render("pick something to train:") + "\n\n")

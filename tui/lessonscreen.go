@@ -20,6 +20,9 @@ import (
 
 // lessonPanel is the lesson beside (or instead of) the app.
 type lessonPanel struct {
+	// peek: the lesson filled the screen and gave it to the app's help;
+	// it comes back when the help closes
+	peek   bool
 	on     bool
 	hidden bool // ctrl+l: the app has the whole screen
 	m      lesson.Model
@@ -172,6 +175,12 @@ func (m *Model) lessonUpdate(msg tea.Msg) (cmd tea.Cmd, handled bool) {
 		if key.Matches(msg, m.tr.keys.Lesson) {
 			m.lesson.hidden = !m.lesson.hidden
 			return nil, true
+		}
+		if key.Matches(msg, m.tr.keys.Help) && m.lesson.width(m.w) < 0 {
+			// the help is the app's: the lesson gives it the screen and
+			// comes back when it closes
+			m.lesson.hidden, m.lesson.peek = true, true
+			return nil, false
 		}
 		if m.lesson.hidden || !m.lesson.m.HandlesKey(msg) {
 			return nil, false

@@ -146,7 +146,7 @@ func (m *Model) openBench(problem string) error {
 	m.screen = screenBench
 	m.tr.run.on = false
 	m.tr.prompt = nil
-	m.tr.showHelp = false
+	m.tr.help.open = false
 	return nil
 }
 
@@ -168,6 +168,17 @@ func (m *Model) typing() bool {
 	return m.tr.typing()
 }
 
+// helpOpen reports whether the screen shown shows its help.
+func (m *Model) helpOpen() bool {
+	switch m.screen {
+	case screenLauncher:
+		return m.menu.help.open
+	case screenBench:
+		return m.bench.help.open
+	}
+	return m.tr.help.open
+}
+
 // Update routes a message: to the classroom, the lesson, then the screen
 // shown; then lets an open lesson re-check its checkpoint against the new
 // state.
@@ -181,14 +192,20 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if !handled {
 		cmd = tea.Batch(cmd, m.route(msg))
 	}
+	if m.lesson.peek && !m.helpOpen() {
+		m.lesson.hidden, m.lesson.peek = false, false
+	}
 	m.class.after(m)
 	if m.screen == screenTrainer {
 		cmd = tea.Batch(cmd, m.tr.browseRefresh())
 	}
+	m.app.lessonKeys = nil
 	if m.lesson.on {
 		var c tea.Cmd
 		m.lesson.m, c = m.lesson.m.Sync(m.live())
 		cmd = tea.Batch(cmd, c)
+		keys := m.lesson.m.Keys()
+		m.app.lessonKeys = &keys
 	}
 	m.syncStyles()
 	return m, cmd

@@ -35,10 +35,11 @@ func monkey(t *testing.T, events int, opts Options) {
 	rng := rand.New(rand.NewPCG(42, 7))
 	m := newTestModel(t, opts, 80, 24)
 	var keys []string
-	km := defaultKeyMap()
-	for _, group := range km.FullHelp() {
-		for _, b := range group {
-			keys = append(keys, b.Keys()...)
+	for _, group := range m.tr.table {
+		for _, r := range group.rows {
+			for _, c := range r.cmds {
+				keys = append(keys, c.b.Keys()...)
+			}
 		}
 	}
 	keys = append(keys, "enter", "esc", "backspace", "up", "down", "1", "0", "x", "9", "-", ".", "e")

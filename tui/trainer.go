@@ -24,8 +24,8 @@ type trainer struct {
 	browse browseState
 	prompt *ask
 
-	showHelp bool
-	tab      PaneKind
+	help helpState // the `?` view
+	tab  PaneKind
 	// follow moves the focus to the neuron a neuron/phase step computed.
 	follow bool
 	view   *viewState // per-session render state (the panes' cache); nil until drawn
@@ -186,7 +186,7 @@ func (t *trainer) followStep(g network.Granularity) {
 // click focuses the neuron under the mouse, or switches tabs.
 func (t *trainer) click(ms tea.Mouse) {
 	scr := t.layout(t.w, t.h)
-	if scr.TooSmall || t.showHelp {
+	if scr.TooSmall || t.help.open {
 		return
 	}
 	if scr.Tabs.Contains(ms.X, ms.Y) {

@@ -69,7 +69,7 @@ func (t *trainer) keyTable() []keyGroup {
 			one(&km.StepBatch, stepBy(network.ByBatch)),
 			one(&km.StepEpoch, func(t *trainer, _ tea.KeyPressMsg) tea.Cmd { return t.stepEpoch() }),
 			one(&km.Run, func(t *trainer, _ tea.KeyPressMsg) tea.Cmd { return t.toggleRun() }),
-			two("run faster/slower", &km.Faster, do(func(t *trainer) { t.setSpeed(+1) }), &km.Slower, do(func(t *trainer) { t.setSpeed(-1) })),
+			two("faster/slower", &km.Faster, do(func(t *trainer) { t.setSpeed(+1) }), &km.Slower, do(func(t *trainer) { t.setSpeed(-1) })),
 			one(&km.Undo, do((*trainer).undo)),
 			one(&km.Reset, do((*trainer).reset)),
 			one(&km.Reseed, do((*trainer).reseed)),
@@ -77,21 +77,21 @@ func (t *trainer) keyTable() []keyGroup {
 		{"Focus and edit", []keyRow{
 			two("neuron up/down", &km.Up, focus(0, -1), &km.Down, focus(0, 1)),
 			two("layer left/right", &km.Left, focus(-1, 0), &km.Right, focus(1, 0)),
-			two("next/previous weight or bias", &km.NextWeight, do(func(t *trainer) { t.cycleWeight(1) }), &km.PrevWeight, do(func(t *trainer) { t.cycleWeight(-1) })),
+			two("next/prev weight/bias", &km.NextWeight, do(func(t *trainer) { t.cycleWeight(1) }), &km.PrevWeight, do(func(t *trainer) { t.cycleWeight(-1) })),
 			one(&km.EditValue, do((*trainer).editValue)),
 			one(&km.Follow, do((*trainer).toggleFollow)),
 		}},
-		{"Learning", []keyRow{
-			two("learning rate η down/up", &km.LRDown, do(func(t *trainer) { t.stepLR(false) }), &km.LRUp, do(func(t *trainer) { t.stepLR(true) })),
+		{"Training settings", []keyRow{
+			two("η down/up", &km.LRDown, do(func(t *trainer) { t.stepLR(false) }), &km.LRUp, do(func(t *trainer) { t.stepLR(true) })),
 			one(&km.LRPrompt, do((*trainer).askLR)),
-			two("batch size m ÷2/×2", &km.BatchDown, do(func(t *trainer) { t.stepBatch(false) }), &km.BatchUp, do(func(t *trainer) { t.stepBatch(true) })),
+			two("batch size ÷2/×2", &km.BatchDown, do(func(t *trainer) { t.stepBatch(false) }), &km.BatchUp, do(func(t *trainer) { t.stepBatch(true) })),
 			one(&km.Optimizer, do((*trainer).cycleOptimizer)),
 			one(&km.Cost, do((*trainer).cycleCost)),
 			one(&km.Activation, do((*trainer).cycleActivation)),
 		}},
 		{"Network and data", []keyRow{
 			two("add/remove a neuron", &km.AddNeuron, do(func(t *trainer) { t.resizeLayer(true) }), &km.DelNeuron, do(func(t *trainer) { t.resizeLayer(false) })),
-			two("add/remove a hidden layer", &km.AddLayer, do((*trainer).addLayer), &km.DelLayer, do((*trainer).delLayer)),
+			two("add/remove a layer", &km.AddLayer, do((*trainer).addLayer), &km.DelLayer, do((*trainer).delLayer)),
 			one(&km.Dataset, do((*trainer).askDataset)),
 			one(&km.Noise, do((*trainer).askNoise)),
 			one(&km.Split, do((*trainer).askSplit)),
@@ -106,18 +106,18 @@ func (t *trainer) keyTable() []keyGroup {
 			one(&km.PaneN, func(t *trainer, k tea.KeyPressMsg) tea.Cmd { t.showTab(k.Text); return nil }),
 			one(&km.Theme, do(func(t *trainer) { t.app.cycleTheme() })),
 			one(&km.Lesson, do(func(*trainer) {})), // the root model's: the lesson panel
-			one(&km.Help, do(func(t *trainer) { t.showHelp = !t.showHelp })),
+			one(&km.Help, do((*trainer).toggleHelp)),
 			one(&km.Menu, func(t *trainer, _ tea.KeyPressMsg) tea.Cmd { return t.back() }),
 			one(&km.Quit, func(*trainer, tea.KeyPressMsg) tea.Cmd { return tea.Quit }),
 		}},
 		{"Confusion browser", []keyRow{
 			one(&km.Browse, func(t *trainer, _ tea.KeyPressMsg) tea.Cmd { return t.toggleBrowse() }),
-			two("cell up/down (actual class)", &km.CellUp, cell(-1, 0), &km.CellDown, cell(1, 0)),
-			two("cell left/right (predicted)", &km.CellLeft, cell(0, -1), &km.CellRight, cell(0, 1)),
-			two("next/previous sample in the list", &km.NextProbe, do(func(t *trainer) { t.moveProbe(1) }), &km.PrevProbe, do(func(t *trainer) { t.moveProbe(-1) })),
+			two("row: actual class", &km.CellUp, cell(-1, 0), &km.CellDown, cell(1, 0)),
+			two("column: predicted", &km.CellLeft, cell(0, -1), &km.CellRight, cell(0, 1)),
+			two("next/prev sample", &km.NextProbe, do(func(t *trainer) { t.moveProbe(1) }), &km.PrevProbe, do(func(t *trainer) { t.moveProbe(-1) })),
 			one(&km.MostConfused, do((*trainer).toggleMost)),
 		}},
-		{"Class", []keyRow{ // the classroom's keys (classroom.update handles them)
+		{"Class (over SSH)", []keyRow{ // the classroom's keys (classroom.update handles them)
 			one(&km.Fork, do(func(*trainer) {})),
 			one(&km.Rejoin, do(func(*trainer) {})),
 			one(&km.Who, do(func(*trainer) {})),
@@ -148,8 +148,8 @@ func (t *trainer) key(k tea.KeyPressMsg) tea.Cmd {
 // back to the launcher.
 func (t *trainer) back() tea.Cmd {
 	switch {
-	case t.showHelp:
-		t.showHelp = false
+	case t.help.open:
+		t.help.open = false
 	case t.browse.on:
 		return t.toggleBrowse()
 	default:
@@ -157,6 +157,11 @@ func (t *trainer) back() tea.Cmd {
 		t.nav.toLauncher()
 	}
 	return nil
+}
+
+// toggleHelp opens the help, turns its page, closes it.
+func (t *trainer) toggleHelp() {
+	t.help.toggle(len(t.app.helpPages(t.helpGroups(), t.w, t.h)))
 }
 
 // showTab shows the tabbed pane numbered by the key typed ("1".."5").

@@ -311,11 +311,11 @@ func TestThemeAndHelp(t *testing.T) {
 		t.Errorf("T from dark: %q", m.app.themeName)
 	}
 	press(m, "?")
-	if !m.tr.showHelp || !strings.Contains(screen(t, m), "step neuron") {
+	if !m.tr.help.open || !strings.Contains(screen(t, m), "step neuron") {
 		t.Error("? should show the full help")
 	}
 	press(m, "esc")
-	if m.tr.showHelp || m.screen != screenTrainer {
+	if m.tr.help.open || m.screen != screenTrainer {
 		t.Error("esc should close the help first")
 	}
 	m.Update(tea.ColorProfileMsg{})

@@ -6,9 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"charm.land/bubbles/v2/key"
-	"github.com/charmbracelet/x/ansi"
-
 	"backprop/network"
 )
 
@@ -73,11 +70,9 @@ func (t *trainer) View() string {
 		for i, l := range t.class.whoView(lk, scr.Main.W, scr.Main.H) {
 			lines[scr.Main.Y+i] = l
 		}
-	case t.showHelp:
-		body := fullHelp(lk, t.keys.FullHelp(), scr.Main.W-2, scr.Main.H-2)
-		for i, l := range lk.frame("Keys — ? or esc closes", body, scr.Main.W, scr.Main.H, true) {
-			lines[scr.Main.Y+i] = l
-		}
+	case t.help.open:
+		// the help takes the whole screen
+		return strings.Join(t.app.helpScreen(t.helpGroups(), t.help, w, h), "\n")
 	default:
 		t.panesView(scr, lines)
 	}
@@ -237,46 +232,4 @@ func humanRate(r float64) string {
 		return fmt.Sprintf("%.1fk", r/1e3)
 	}
 	return fmt.Sprintf("%.0f", r)
-}
-
-// fullHelp lays every enabled binding of groups out in columns that fit
-// w×h: as many columns as the rows need, descriptions shortened only when
-// the columns would not fit otherwise.
-func fullHelp(lk *look, groups [][]key.Binding, w, h int) []string {
-	var keys, descs []string
-	for _, g := range groups {
-		for _, b := range g {
-			if b.Enabled() {
-				keys = append(keys, b.Help().Key)
-				descs = append(descs, b.Help().Desc)
-			}
-		}
-	}
-	if len(keys) == 0 || w <= 0 || h <= 0 {
-		return block("", w, h)
-	}
-	rows := h
-	cols := (len(keys) + rows - 1) / rows
-	rows = (len(keys) + cols - 1) / cols
-	colW := w / cols
-	ks, ds := lk.help.FullKey, lk.help.FullDesc
-	lines := make([]string, h)
-	for c := 0; c < cols; c++ {
-		lo, hi := c*rows, min((c+1)*rows, len(keys))
-		kw := 0
-		for i := lo; i < hi; i++ {
-			kw = max(kw, ansi.StringWidth(keys[i]))
-		}
-		dw := max(colW-kw-3, 1)
-		for i := lo; i < hi; i++ {
-			k := keys[i] + strings.Repeat(" ", kw-ansi.StringWidth(keys[i]))
-			d := ansi.Truncate(descs[i], dw, "…")
-			cell := ks.Render(k) + " " + ds.Render(d)
-			lines[i-lo] += fit(cell, colW)
-		}
-	}
-	for i := range lines {
-		lines[i] = fit(lines[i], w)
-	}
-	return lines
 }

@@ -1,6 +1,10 @@
 package bench
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+
+	"backprop/tui/widget"
+)
 
 // KeyMap is the bench's key table; help and the README are generated from it.
 // It leaves q, ?, esc, T and ctrl+c to the app around it.
@@ -60,5 +64,30 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		append(append([]key.Binding{}, k.Toggle...), k.Unit, k.Problem, k.PrevProblem),
 		{k.Up, k.Down, k.Next, k.Prev, k.Inc, k.Dec, k.IncBig, k.DecBig, k.Type},
 		{k.Learn, k.Epoch, k.Undo, k.Reset, k.Hidden, k.Hidden2},
+	}
+}
+
+// HelpGroups is every binding, every alternate key, as titled help.
+func (k KeyMap) HelpGroups() []widget.HelpGroup {
+	return []widget.HelpGroup{
+		{Title: "Inputs and unit", Rows: []widget.HelpRow{
+			widget.Row("toggle input 1, 2, 3", k.Toggle...),
+			widget.Row("", k.Unit),
+			widget.Row("next/previous problem", k.Problem, k.PrevProblem),
+		}},
+		{Title: "Weights and threshold θ", Rows: []widget.HelpRow{
+			widget.Row("previous/next field", k.Up, k.Down),
+			widget.Row("next/previous field", k.Next, k.Prev),
+			widget.Row("field +0.1/−0.1", k.Inc, k.Dec),
+			widget.Row("field +1/−1", k.IncBig, k.DecBig),
+			widget.Row("", k.Type),
+		}},
+		{Title: "Perceptron rule", Rows: []widget.HelpRow{
+			widget.Row("", k.Learn),
+			widget.Row("", k.Epoch),
+			widget.Row("", k.Undo),
+			widget.Row("", k.Reset),
+			widget.Row("open a [n,3,1]/[n,2,1] network in the trainer", k.Hidden, k.Hidden2),
+		}},
 	}
 }

@@ -1,6 +1,7 @@
 package widget
 
 import (
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -97,19 +98,40 @@ type helpBlock struct {
 
 // HelpPages lays the groups out in columns that fit w×h cells and returns
 // the pages, each h lines of w cells. Everything fits on one page when it
-// can (the fewest columns that fit, so descriptions wrap least); otherwise
-// it takes as many pages as it needs. Nothing is cut: long descriptions
-// wrap under themselves.
+// can (in the columns where descriptions wrap least); otherwise it takes as
+// many pages as it needs. Nothing is cut: long descriptions wrap under
+// themselves.
 func HelpPages(groups []HelpGroup, st *themes.Styles, w, h int) [][]string {
 	if w <= 0 || h <= 0 {
 		return [][]string{blank(w, h)}
 	}
 	maxCols := max(1, (w+colGap)/(minColumn+colGap))
-	for c := 1; c <= maxCols; c++ {
-		colW := (w - colGap*(c-1)) / c
-		blocks := helpBlocks(groups, st, colW)
-		if cols, ok := packColumns(blocks, c, h); ok {
-			return [][]string{drawPage(cols, colW, w, h)}
+	rows := 0 // lines without wrapping: the rows and the titles
+	for _, g := range groups {
+		rows += len(g.Rows) + 1
+	}
+	// a page with whole groups in the columns where descriptions wrap
+	// least (of those, the most columns: the shortest page); failing
+	// that, groups split between columns
+	for _, whole := range []bool{true, false} {
+		var best []string
+		bestExtra := 0
+		for c := 1; c <= maxCols; c++ {
+			colW := (w - colGap*(c-1)) / c
+			blocks := helpBlocks(groups, st, colW)
+			extra := -rows
+			for _, b := range blocks {
+				extra += len(b.lines)
+			}
+			if whole {
+				blocks = wholeGroups(blocks)
+			}
+			if cols, ok := packColumns(blocks, c, h); ok && (best == nil || extra <= bestExtra) {
+				best, bestExtra = drawPage(cols, colW, w, h), extra
+			}
+		}
+		if best != nil {
+			return [][]string{best}
 		}
 	}
 	colW := (w - colGap*(maxCols-1)) / maxCols
@@ -127,11 +149,14 @@ func HelpPages(groups []HelpGroup, st *themes.Styles, w, h int) [][]string {
 func helpBlocks(groups []HelpGroup, st *themes.Styles, colW int) []helpBlock {
 	var blocks []helpBlock
 	for _, g := range groups {
+		// keys are aligned to the widest that is at most 2/5 of the
+		// column; a longer one gets a line of its own
 		keyW := 0
 		for _, r := range g.Rows {
-			keyW = max(keyW, ansi.StringWidth(r.Key))
+			if kw := ansi.StringWidth(r.Key); kw <= colW*2/5 {
+				keyW = max(keyW, kw)
+			}
 		}
-		keyW = min(keyW, colW/2)
 		for i, r := range g.Rows {
 			b := helpBlock{lines: rowLines(r, st, keyW, colW)}
 			if i == 0 {
@@ -144,6 +169,21 @@ func helpBlocks(groups []HelpGroup, st *themes.Styles, colW int) []helpBlock {
 		}
 	}
 	return blocks
+}
+
+// wholeGroups joins each group's blocks into one, so that a column break
+// falls between groups.
+func wholeGroups(blocks []helpBlock) []helpBlock {
+	var out []helpBlock
+	for _, b := range blocks {
+		if b.first || len(out) == 0 {
+			out = append(out, helpBlock{lines: slices.Clone(b.lines), first: b.first})
+			continue
+		}
+		last := &out[len(out)-1]
+		last.lines = append(last.lines, b.lines...)
+	}
+	return out
 }
 
 // rowLines draws a row: the key padded to keyW, the description wrapped
