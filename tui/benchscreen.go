@@ -96,6 +96,9 @@ func (b *benchScreen) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 	}
+	if _, ok := msg.(tea.KeyPressMsg); ok {
+		b.help.open = false // any other key acts where it can be seen
+	}
 	if o, ok := msg.(bench.OpenTrainerMsg); ok {
 		s, err := newSession("", b.app.withDataDir(Setup{Data: o.Data, Net: o.Net, Hyper: o.Hyper}), b.app.opts.Limits)
 		if err != nil {

@@ -15,10 +15,10 @@ func TestSaveLossHistory(t *testing.T) {
 	dir := t.TempDir()
 	m := newTestModel(t, Options{Preset: "xor", Sandbox: true, SaveDir: dir}, 80, 24)
 	press(m, "H")
-	if promptOf(m) != nil || !m.app.flashErr || !strings.Contains(m.app.flash, "no epoch has finished") {
+	if promptOf(m) != nil || !m.app.flashErr || !strings.Contains(m.app.flash, "no loss history yet") {
 		t.Fatalf("before any epoch: prompt %v, flash %q", promptOf(m) != nil, m.app.flash)
 	}
-	if scr := screen(t, m); !strings.Contains(scr, "no loss history to save") {
+	if scr := screen(t, m); !strings.Contains(scr, "no loss history yet: it has a row per finished epoch (e steps one)") {
 		t.Fatalf("the reason is not on screen:\n%s", scr)
 	}
 	press(m, "e", "e", "H", "enter")

@@ -74,13 +74,18 @@ func (l *launcher) Update(msg tea.Msg) tea.Cmd {
 	}
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
-		switch {
-		case key.Matches(msg, l.keys.Quit) && l.help.open && msg.String() == "esc":
+		if key.Matches(msg, l.keys.Help) {
+			l.help.toggle(len(l.app.helpPages(l.helpGroups(), l.w, l.h)))
+			return nil
+		}
+		if l.help.open && msg.String() == "esc" {
 			l.help.open = false
+			return nil
+		}
+		l.help.open = false // any other key acts where it can be seen
+		switch {
 		case key.Matches(msg, l.keys.Quit):
 			return tea.Quit
-		case key.Matches(msg, l.keys.Help):
-			l.help.toggle(len(l.app.helpPages(l.helpGroups(), l.w, l.h)))
 		case key.Matches(msg, l.keys.Up):
 			l.cursor = (l.cursor + len(l.items) - 1) % len(l.items)
 		case key.Matches(msg, l.keys.Down):
@@ -249,7 +254,8 @@ func (l *launcher) View() string {
 	}
 	lines := block(b.String(), w, h)
 	if l.prompt != nil {
-		lines[h-2], lines[h-1] = l.prompt.Lines(l.app.styles, w)
+		pl := l.prompt.Lines(l.app.styles, w, 4)
+		copy(lines[max(h-len(pl), 0):], pl)
 		return strings.Join(lines, "\n")
 	}
 	hm := &l.app.help

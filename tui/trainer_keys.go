@@ -132,6 +132,9 @@ func (t *trainer) key(k tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	t.app.flash = ""
+	if t.help.open && !key.Matches(k, t.keys.Help, t.keys.Menu) {
+		t.help.open = false // any other key acts where it can be seen
+	}
 	for _, g := range t.table {
 		for _, r := range g.rows {
 			for _, c := range r.cmds {

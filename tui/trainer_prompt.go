@@ -235,7 +235,7 @@ func (t *trainer) load(p *widget.Prompt) (string, error) {
 // askHistory asks for a file name, once there is history to save.
 func (t *trainer) askHistory() {
 	if len(t.sess.st.History()) == 0 {
-		t.app.setFlash("no epoch has finished yet, so there is no loss history to save (e steps an epoch)", true)
+		t.app.setFlash("no loss history yet: it has a row per finished epoch (e steps one)", true)
 		return
 	}
 	t.prompt = newAsk("save loss history (CSV) as", t.sess.fileStem()+"-history.csv", t.saveHistory)

@@ -77,7 +77,10 @@ func (t *trainer) View() string {
 		t.panesView(scr, lines)
 	}
 	if t.prompt != nil {
-		lines[scr.Status.Y], lines[scr.Help.Y] = t.prompt.Lines(t.app.styles, scr.Status.W)
+		// the prompt ends at the bottom line; a long note or error takes
+		// the rows above the status bar too
+		pl := t.prompt.Lines(t.app.styles, w, 4)
+		copy(lines[max(scr.Help.Y+1-len(pl), 0):], pl)
 	} else {
 		lines[scr.Status.Y] = t.statusView(scr.Status.W)
 		lines[scr.Help.Y] = t.footView(scr.Help.W)

@@ -254,18 +254,30 @@ func (p *Prompt) restyle(st *themes.Styles) {
 func (p *Prompt) field(st *themes.Styles, w int) string {
 	p.restyle(st)
 	label := st.Prompt.Render(p.label + ": ")
-	room := max(w-ansi.StringWidth(p.label)-3, 1)
+	// the label, ": ", the answer and the cursor after it
+	room := max(w-ansi.StringWidth(p.label)-4, 1)
 	if p.selected {
 		return label + st.Selected.Render(ansi.Truncate(p.in.Value(), room, "…"))
 	}
 	p.in.SetWidth(room)
-	return label + p.in.View()
+	// the input pads to its width without counting a suggestion's tail:
+	// what passes w is padding
+	return ansi.Truncate(label+p.in.View(), w, "")
 }
 
-// Lines draws the prompt in two lines of w cells: the question with its
-// answer, and the keys (or the error) under it.
-func (p *Prompt) Lines(st *themes.Styles, w int) (field, hint string) {
-	return fit(p.field(st, w), w), fit(p.hint(st), w)
+// Lines draws the prompt in at least two and at most n lines of w cells:
+// the question with its answer, and under it the keys (or the error) and
+// the note, wrapped.
+func (p *Prompt) Lines(st *themes.Styles, w, n int) []string {
+	lines := []string{fit(p.field(st, w), w)}
+	hint := strings.Split(ansi.Wrap(p.hint(st), max(w, 1), ""), "\n")
+	if len(hint) > n-1 {
+		hint = hint[:max(n-1, 1)]
+	}
+	for _, h := range hint {
+		lines = append(lines, fit(h, w))
+	}
+	return lines
 }
 
 // View draws the prompt in one line of w cells: the question, the answer

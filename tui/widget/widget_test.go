@@ -78,7 +78,7 @@ func TestPromptEvents(t *testing.T) {
 	}
 	p.Fail(fmt.Errorf("η must be > 0"))
 	st := themes.Mono()
-	_, hint := p.Lines(st, 60)
+	hint := p.Lines(st, 60, 2)[1]
 	if !strings.Contains(hint, "η must be > 0") {
 		t.Errorf("the error is not shown: %q", hint)
 	}
@@ -86,7 +86,7 @@ func TestPromptEvents(t *testing.T) {
 	if p.Err() != "" {
 		t.Error("typing should clear the error")
 	}
-	if _, hint := p.Lines(st, 60); !strings.Contains(hint, "enter ok · esc cancel") {
+	if hint := p.Lines(st, 60, 2)[1]; !strings.Contains(hint, "enter ok · esc cancel") {
 		t.Errorf("key hint %q", hint)
 	}
 }
