@@ -251,7 +251,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	case key.Matches(k, m.keys.DecBig):
 		m.set(m.focus, m.field(m.focus)-Coarse)
 	case key.Matches(k, m.keys.Type):
-		m.prompt = widget.NewPrompt("type a value for "+m.fieldName(m.focus), strconv.FormatFloat(m.field(m.focus), 'g', -1, 64))
+		m.prompt = widget.NewPrompt(m.fieldName(m.focus), strconv.FormatFloat(m.field(m.focus), 'g', -1, 64))
 		m.prompt.SetLimit(12)
 		m.prompt.Allow("0123456789.-+eE")
 	case key.Matches(k, m.keys.Unit):

@@ -102,7 +102,7 @@ func (m Model) View(w, h int) string {
 		last = append(last, st.Warn.Render(m.note))
 	}
 	if m.prompt != nil {
-		last = append(last, m.prompt.View(st, w))
+		last = append(last, m.prompt.Lines(st, w, 3)...)
 	}
 
 	var lines []string

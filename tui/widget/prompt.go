@@ -280,23 +280,6 @@ func (p *Prompt) Lines(st *themes.Styles, w, n int) []string {
 	return lines
 }
 
-// View draws the prompt in one line of w cells: the question, the answer
-// and, as far as they fit, the error or the keys.
-func (p *Prompt) View(st *themes.Styles, w int) string {
-	p.restyle(st)
-	label := st.Prompt.Render(p.label + ": ")
-	var answer string
-	if p.selected {
-		answer = st.Selected.Render(p.in.Value())
-	} else {
-		// the input pads to its width: draw it no wider than typed
-		n := utf8.RuneCountInString(p.in.Value())
-		p.in.SetWidth(max(min(n+1, w-ansi.StringWidth(p.label)-3), 1))
-		answer = p.in.View()
-	}
-	return fit(label+answer+"  "+p.hint(st), w)
-}
-
 // Change reports an edit: "name: old → new", or "name stays old" when
 // nothing changed.
 func Change(name, old, new string) string {
