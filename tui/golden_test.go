@@ -77,3 +77,25 @@ func TestGoldenBench(t *testing.T) {
 	press(m, "3", "2", "s")
 	golden.RequireEqual(t, screen(t, m))
 }
+
+// TestGoldenPrompt: the prompt at the bottom of the trainer — the old value
+// selected with the keys under it; a refused answer with its reason; a long
+// note (the data set names) wrapped over the rows above.
+func TestGoldenPrompt(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {120, 40}} {
+		for _, tc := range []struct {
+			name string
+			keys []string
+		}{
+			{"weight", []string{"w"}},
+			{"refused", []string{"L", "a", "b", "c", "enter"}},
+			{"dataset", []string{"d", "c"}},
+		} {
+			t.Run(fmt.Sprintf("%s/%dx%d", tc.name, sz[0], sz[1]), func(t *testing.T) {
+				m := newTestModel(t, Options{Preset: "xor"}, sz[0], sz[1])
+				press(m, tc.keys...)
+				golden.RequireEqual(t, screen(t, m))
+			})
+		}
+	}
+}
