@@ -62,8 +62,8 @@ func GradCheck(net *Network, x, y []float64, h float64) (maxRelErr float64, err 
 		}
 	}
 	for l, layer := range probe.Layers {
-		check(layer.W, s.gw[l])
-		check(layer.B, s.gb[l])
+		check(layer.W, s.grad.w[l])
+		check(layer.B, s.grad.b[l])
 	}
 	return worst, nil
 }

@@ -107,8 +107,8 @@ func TestStepEqualsRun(t *testing.T) {
 					t.Fatalf("Run(%d) = %d, %v", samples, got, err)
 				}
 				sameWeights(t, "weights", a.Net(), b.Net())
-				for l := range a.gw {
-					if !slices.Equal(a.gw[l], b.gw[l]) || !slices.Equal(a.gb[l], b.gb[l]) {
+				for l := range a.grad.w {
+					if !slices.Equal(a.grad.w[l], b.grad.w[l]) || !slices.Equal(a.grad.b[l], b.grad.b[l]) {
 						t.Fatalf("layer %d: batch sums differ", l)
 					}
 				}
@@ -218,7 +218,7 @@ func TestUndo(t *testing.T) {
 
 func TestUndoBudget(t *testing.T) {
 	s := newConfig(t, configs[0], 20)
-	one := s.takeSnapshot().size
+	one := s.snapshotSize()
 	s.SetUndoBudget(3 * one)
 	for range 10 {
 		s.Step(ByPhase)

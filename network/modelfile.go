@@ -1,0 +1,489 @@
+package network
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Write writes m as indented JSON: one line per weight row.
+func (m *Model) Write(w io.Writer) error {
+	b, err := m.encode()
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+func (m *Model) encode() ([]byte, error) {
+	f := m.f
+	f.Data = m.Data
+	if len(f.Data) > 0 && !json.Valid(f.Data) {
+		return nil, errors.New("network: model data is not valid JSON")
+	}
+	var b bytes.Buffer
+	put := func(key string, v any, comma bool) error {
+		j, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("network: model %s: %w", key, err)
+		}
+		fmt.Fprintf(&b, "  %q: %s", key, j)
+		if comma {
+			b.WriteString(",")
+		}
+		b.WriteString("\n")
+		return nil
+	}
+	b.WriteString("{\n")
+	put("format", f.Format, true)
+	put("version", f.Version, true)
+	put("inputs", f.Inputs, true)
+	put("cost", f.Cost, true)
+	if f.Init != "" {
+		put("init", f.Init, true)
+	}
+	b.WriteString("  \"layers\": [\n")
+	for i, l := range f.Layers {
+		act, _ := json.Marshal(l.Activation)
+		fmt.Fprintf(&b, "    {\"activation\": %s,\n     \"weights\": [\n", act)
+		for j, row := range l.Weights {
+			r, err := json.Marshal(row)
+			if err != nil {
+				return nil, fmt.Errorf("network: layers[%d].weights[%d]: %w", i, j, err)
+			}
+			b.WriteString("       ")
+			b.Write(r)
+			if j < len(l.Weights)-1 {
+				b.WriteString(",")
+			}
+			b.WriteString("\n")
+		}
+		bs, _ := json.Marshal(l.Biases)
+		fmt.Fprintf(&b, "     ],\n     \"biases\": %s}", bs)
+		if i < len(f.Layers)-1 {
+			b.WriteString(",")
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("  ]")
+	if f.Training != nil {
+		b.WriteString(",\n")
+		j, _ := json.Marshal(f.Training)
+		fmt.Fprintf(&b, "  \"training\": %s", j)
+	}
+	if f.State != nil {
+		b.WriteString(",\n")
+		j, err := json.MarshalIndent(f.State, "  ", " ")
+		if err != nil {
+			return nil, fmt.Errorf("network: model state: %w", err)
+		}
+		fmt.Fprintf(&b, "  \"state\": %s", compactArrays(j))
+	}
+	if len(f.Data) > 0 {
+		b.WriteString(",\n")
+		var d bytes.Buffer
+		if err := json.Compact(&d, f.Data); err != nil {
+			return nil, fmt.Errorf("network: model data: %w", err)
+		}
+		fmt.Fprintf(&b, "  \"data\": %s", d.Bytes())
+	}
+	b.WriteString("\n}\n")
+	return b.Bytes(), nil
+}
+
+// compactArrays joins the lines of indented JSON that are inside arrays, so
+// that each state field takes one line per outer row instead of one per number.
+func compactArrays(j []byte) []byte {
+	var out bytes.Buffer
+	depth := 0 // array nesting
+	inStr, esc := false, false
+	for i := 0; i < len(j); i++ {
+		c := j[i]
+		if inStr {
+			out.WriteByte(c)
+			switch {
+			case esc:
+				esc = false
+			case c == '\\':
+				esc = true
+			case c == '"':
+				inStr = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inStr = true
+		case '[':
+			depth++
+		case ']':
+			depth--
+		case '\n':
+			if depth > 0 {
+				for i+1 < len(j) && j[i+1] == ' ' {
+					i++
+				}
+				continue
+			}
+		}
+		out.WriteByte(c)
+	}
+	return out.Bytes()
+}
+
+// MaxModelBytes bounds the size of a model file LoadModel reads.
+const MaxModelBytes = 256 << 20
+
+// LoadModel reads and validates a model file; errors start with the path.
+func LoadModel(path string) (*Model, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	data, err := io.ReadAll(io.LimitReader(fh, MaxModelBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(data) > MaxModelBytes {
+		return nil, fmt.Errorf("%s: larger than %d MiB", path, MaxModelBytes>>20)
+	}
+	m, err := ParseModel(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}
+
+// lineCol converts a byte offset into 1-based line and column.
+func lineCol(data []byte, off int64) (int, int) {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	before := data[:off]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := int(off) - (bytes.LastIndexByte(before, '\n') + 1) + 1
+	return line, col
+}
+
+// ParseModel decodes and validates a model file. Errors name the JSON path
+// (`layers[1].weights[3]: expected 4 values, got 3`) or, for malformed JSON,
+// the line and column.
+func ParseModel(data []byte) (*Model, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	// Absent training fields keep DefaultHyper's values.
+	f := modelFile{Training: trainingOf(DefaultHyper())}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			line, col := lineCol(data, max(se.Offset-1, 0)) // Offset is just past the bad byte
+			msg := se.Error()
+			if se.Offset > 0 && se.Offset <= int64(len(data)) && strings.ContainsRune("NI", rune(data[se.Offset-1])) {
+				msg += " (bare NaN/Infinity is not JSON)"
+			}
+			return nil, fmt.Errorf("line %d:%d: %s", line, col, msg)
+		case errors.As(err, &te):
+			line, col := lineCol(data, te.Offset)
+			field := te.Field
+			if field == "" {
+				field = "(top level)"
+			}
+			return nil, fmt.Errorf("line %d:%d: %s: expected %v, got JSON %s", line, col, field, te.Type, te.Value)
+		case errors.Is(err, io.EOF):
+			return nil, errors.New("empty model file")
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			line, col := lineCol(data, int64(len(data)))
+			return nil, fmt.Errorf("line %d:%d: unexpected end of file (unclosed { or [?)", line, col)
+		}
+		line, col := lineCol(data, dec.InputOffset())
+		return nil, fmt.Errorf("line %d:%d: %v", line, col, err)
+	}
+	if dec.More() {
+		line, col := lineCol(data, dec.InputOffset())
+		return nil, fmt.Errorf("line %d:%d: unexpected data after the model object", line, col)
+	}
+	if err := f.validate(); err != nil {
+		return nil, err
+	}
+	m := &Model{Data: f.Data, f: f}
+	m.f.Data = nil
+	return m, nil
+}
+
+func checkFloats(path string, v []jfloat, want int) error {
+	if len(v) != want {
+		return fmt.Errorf("%s: expected %d values, got %d", path, want, len(v))
+	}
+	for i, x := range v {
+		if f := float64(x); !finite(f) {
+			return fmt.Errorf("%s[%d]: %v", path, i, f)
+		}
+	}
+	return nil
+}
+
+func checkMatrix(path string, rows [][]jfloat, out, in int) error {
+	if len(rows) != out {
+		return fmt.Errorf("%s: expected %d rows, got %d", path, out, len(rows))
+	}
+	for j, r := range rows {
+		if err := checkFloats(fmt.Sprintf("%s[%d]", path, j), r, in); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (f *modelFile) validate() error {
+	if f.Format != ModelFormat {
+		return fmt.Errorf("format: got %q, want %q", f.Format, ModelFormat)
+	}
+	if f.Version != ModelVersion {
+		return fmt.Errorf("version: %d is not supported (this program reads version %d)", f.Version, ModelVersion)
+	}
+	if f.Inputs < 1 || f.Inputs > MaxNeurons {
+		return fmt.Errorf("inputs: %d, want 1..%d", f.Inputs, MaxNeurons)
+	}
+	if len(f.Layers) == 0 {
+		return errors.New("layers: at least one layer is needed")
+	}
+	in := f.Inputs
+	for i, l := range f.Layers {
+		p := fmt.Sprintf("layers[%d]", i)
+		act, err := ParseActivation(l.Activation)
+		if err != nil {
+			return fmt.Errorf("%s.activation: unknown %q (want one of %s)", p, l.Activation, strings.Join(activationNames, ", "))
+		}
+		if act == Softmax && i != len(f.Layers)-1 {
+			return fmt.Errorf("%s.activation: softmax is only allowed on the output layer", p)
+		}
+		out := len(l.Weights)
+		if out < 1 || out > MaxNeurons {
+			return fmt.Errorf("%s.weights: %d rows (one per neuron), want 1..%d", p, out, MaxNeurons)
+		}
+		if act == Softmax && out < 2 {
+			return fmt.Errorf("%s.activation: softmax needs at least 2 neurons (on one a = 1 always); use sigmoid", p)
+		}
+		if err := checkMatrix(p+".weights", l.Weights, out, in); err != nil {
+			return err
+		}
+		if err := checkFloats(p+".biases", l.Biases, out); err != nil {
+			return err
+		}
+		in = out
+	}
+	if _, err := ParseCost(f.Cost); err != nil {
+		return fmt.Errorf("cost: unknown %q (want one of %s)", f.Cost, strings.Join(costNames, ", "))
+	}
+	if f.Init != "" {
+		if _, err := ParseInit(f.Init); err != nil {
+			return fmt.Errorf("init: unknown %q (want one of %s)", f.Init, strings.Join(initNames, ", "))
+		}
+	}
+	if f.Training != nil {
+		if _, err := f.hyper(); err != nil {
+			return err
+		}
+	}
+	if f.State != nil {
+		return f.validateState()
+	}
+	return nil
+}
+
+// hyper returns the training section over DefaultHyper.
+func (f *modelFile) hyper() (Hyper, error) {
+	h := DefaultHyper()
+	t := f.Training
+	if t == nil {
+		return h, nil
+	}
+	var err error
+	if t.Rule != "" {
+		if h.Rule, err = ParseRule(t.Rule); err != nil {
+			return h, fmt.Errorf("training.rule: unknown %q (want one of %s)", t.Rule, strings.Join(ruleNames, ", "))
+		}
+	}
+	if t.Optimizer != "" {
+		if h.Opt, err = ParseOptimizer(t.Optimizer); err != nil {
+			return h, fmt.Errorf("training.optimizer: unknown %q (want one of %s)", t.Optimizer, strings.Join(optimizerNames, ", "))
+		}
+	}
+	h.Eta, h.Batch, h.Mu, h.Beta1, h.Beta2, h.Epsilon = t.Eta, t.Batch, t.Mu, t.Beta1, t.Beta2, t.Epsilon
+	h.L1, h.L2, h.Seed, h.MaxEpochs = t.L1, t.L2, t.Seed, t.MaxEpochs
+	checks := []struct {
+		key string
+		ok  bool
+		v   any
+		msg string
+	}{
+		{"eta", h.Eta > 0 && finite(h.Eta), h.Eta, "want a finite number > 0"},
+		{"batch", h.Batch >= 1 && h.Batch <= MaxBatch, h.Batch, fmt.Sprintf("want 1..%d", MaxBatch)},
+		{"mu", h.Mu >= 0 && h.Mu < 1, h.Mu, "want 0 ≤ mu < 1"},
+		{"beta1", h.Beta1 >= 0 && h.Beta1 < 1, h.Beta1, "want 0 ≤ beta1 < 1"},
+		{"beta2", h.Beta2 >= 0 && h.Beta2 < 1, h.Beta2, "want 0 ≤ beta2 < 1"},
+		{"epsilon", h.Epsilon > 0 && finite(h.Epsilon), h.Epsilon, "want a finite number > 0"},
+		{"l1", h.L1 >= 0 && finite(h.L1), h.L1, "want a finite number ≥ 0"},
+		{"l2", h.L2 >= 0 && finite(h.L2), h.L2, "want a finite number ≥ 0"},
+		{"max_epochs", h.MaxEpochs >= 0, h.MaxEpochs, "want ≥ 0"},
+	}
+	for _, c := range checks {
+		if !c.ok {
+			return h, fmt.Errorf("training.%s: %v, %s", c.key, c.v, c.msg)
+		}
+	}
+	return h, h.Validate()
+}
+
+func (f *modelFile) sizes() []int {
+	s := []int{f.Inputs}
+	for _, l := range f.Layers {
+		s = append(s, len(l.Weights))
+	}
+	return s
+}
+
+func checkLayered(path string, v [][][]jfloat, f *modelFile, optional bool) error {
+	if v == nil && optional {
+		return nil
+	}
+	if len(v) != len(f.Layers) {
+		return fmt.Errorf("%s: expected %d layers, got %d", path, len(f.Layers), len(v))
+	}
+	sz := f.sizes()
+	for l := range v {
+		if err := checkMatrix(fmt.Sprintf("%s[%d]", path, l), v[l], sz[l+1], sz[l]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkLayeredB(path string, v [][]jfloat, f *modelFile, optional bool) error {
+	if v == nil && optional {
+		return nil
+	}
+	if len(v) != len(f.Layers) {
+		return fmt.Errorf("%s: expected %d layers, got %d", path, len(f.Layers), len(v))
+	}
+	sz := f.sizes()
+	for l := range v {
+		if err := checkFloats(fmt.Sprintf("%s[%d]", path, l), v[l], sz[l+1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (f *modelFile) validateState() error {
+	st := f.State
+	h, _ := f.hyper()
+	bad := func(key string, v any, msg string) error { return fmt.Errorf("state.%s: %v, %s", key, v, msg) }
+	switch {
+	case st.Samples < 1:
+		return bad("samples", st.Samples, "want ≥ 1")
+	case st.Epoch < 0:
+		return bad("epoch", st.Epoch, "want ≥ 0")
+	case st.Start < 0 || st.Start >= st.Samples:
+		return bad("start", st.Start, fmt.Sprintf("want 0..%d", st.Samples-1))
+	case st.Size < 1 || st.Start+st.Size > st.Samples:
+		return bad("size", st.Size, fmt.Sprintf("want 1..%d", st.Samples-st.Start))
+	case st.Batch < 0 || st.Batch > st.Start:
+		return bad("batch", st.Batch, fmt.Sprintf("want 0..%d", st.Start))
+	case st.Sample < 0 || st.Sample >= st.Size:
+		return bad("sample", st.Sample, fmt.Sprintf("want 0..%d", st.Size-1))
+	case st.Index < 0 || st.Index >= st.Samples:
+		return bad("index", st.Index, fmt.Sprintf("want 0..%d", st.Samples-1))
+	case st.Steps < 0:
+		return bad("steps", st.Steps, "want ≥ 0")
+	case st.Count < 0 || st.Count > st.Size:
+		return bad("count", st.Count, fmt.Sprintf("want 0..%d", st.Size))
+	case !finite(float64(st.Loss)):
+		return bad("loss", float64(st.Loss), "want a finite number")
+	case st.AdamT < 0:
+		return bad("adam_t", st.AdamT, "want ≥ 0")
+	case st.Mistakes < 0:
+		return bad("mistakes", st.Mistakes, "want ≥ 0")
+	}
+	switch st.Phase {
+	case "idle", "accumulate", "update", "epoch-end":
+	default:
+		return bad("phase", strconv.Quote(st.Phase), `want "idle", "accumulate", "update" or "epoch-end"`)
+	}
+	if i := slices.Index(statusNames, st.Status); i < 0 || Status(i) == Diverged {
+		return bad("status", strconv.Quote(st.Status), `want "training", "converged" or "not-converging"`)
+	}
+	if err := checkLayered("state.grad_w", st.GradW, f, false); err != nil {
+		return err
+	}
+	if err := checkLayeredB("state.grad_b", st.GradB, f, false); err != nil {
+		return err
+	}
+	for _, c := range []struct {
+		key  string
+		w    [][][]jfloat
+		b    [][]jfloat
+		used bool
+	}{{"m", st.MW, st.MB, h.Opt != SGD}, {"v", st.VW, st.VB, h.Opt == Adam}} {
+		if !c.used && (c.w != nil || c.b != nil) {
+			return fmt.Errorf("state.%s_w: optimizer %v keeps no such state", c.key, h.Opt)
+		}
+		if (c.w == nil) != (c.b == nil) {
+			return fmt.Errorf("state.%s_w and state.%s_b: give both or neither", c.key, c.key)
+		}
+		if err := checkLayered("state."+c.key+"_w", c.w, f, true); err != nil {
+			return err
+		}
+		if err := checkLayeredB("state."+c.key+"_b", c.b, f, true); err != nil {
+			return err
+		}
+	}
+	sz := f.sizes()
+	for i, v := range st.Seen {
+		if len(f.Layers) != 1 {
+			return errors.New("state.seen: only the perceptron rule keeps epoch-end states")
+		}
+		if err := checkFloats(fmt.Sprintf("state.seen[%d]", i), v, sz[0]*sz[1]+sz[1]); err != nil {
+			return err
+		}
+	}
+	if st.StartMaxW != nil {
+		if err := checkFloats("state.start_max_w", st.StartMaxW, len(f.Layers)); err != nil {
+			return err
+		}
+	}
+	for i, e := range st.History {
+		if e.Epoch < 1 {
+			return bad(fmt.Sprintf("history[%d].epoch", i), e.Epoch, "want ≥ 1")
+		}
+	}
+	for i, v := range st.BatchLosses {
+		if !finite(float64(v)) {
+			return bad(fmt.Sprintf("batch_losses[%d]", i), float64(v), "want a finite number")
+		}
+	}
+	if len(st.Initial) != len(f.Layers) {
+		return fmt.Errorf("state.initial: expected %d layers, got %d", len(f.Layers), len(st.Initial))
+	}
+	for l, w := range st.Initial {
+		p := fmt.Sprintf("state.initial[%d]", l)
+		if err := checkMatrix(p+".weights", w.Weights, sz[l+1], sz[l]); err != nil {
+			return err
+		}
+		if err := checkFloats(p+".biases", w.Biases, sz[l+1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,240 @@
+package network
+
+import (
+	"math/rand/v2"
+	"slices"
+)
+
+// state is everything training changes: the one value that Undo snapshots
+// (clone), Reset and Reseed start afresh (restart) and model files save
+// (Model and Model.Stepper, in model.go). A new kind of training state — a
+// recurrent layer's hidden state, say — is a field here plus a line in
+// each of those three places, all of them in this file or model.go.
+//
+// Buffers that training writes in place (the weights, sums, moments and
+// update record) are copied by clone. Values that training only ever
+// replaces (order, initial, div, startMax, seen) are shared by snapshots;
+// so are the history series, whose entries are immutable except the last
+// one (see series).
+type state struct {
+	h     Hyper
+	c     cursor
+	order order // this epoch's training order: the RNG state
+
+	w       params  // the network's weights and biases (views of Network.Layers)
+	initial *params // what Reset returns to
+
+	grad  params   // Σ_x ∂C_x/∂w and Σ_x ∂C_x/∂b over the mini-batch so far
+	count int      // samples in grad
+	loss  float64  // Σ_x C_x over the mini-batch so far
+	last  []Update // the last Update, one per layer; nil before the first
+
+	m, v  params // optimizer: momentum's velocity or Adam's first moment m; Adam's second moment v (empty until the first update)
+	adamT int    // Adam's t: updates since the optimizer started
+
+	hist        series[EpochStats] // per-epoch metrics (bounded: MaxHistory)
+	batchLosses series[float64]    // mean cost of each mini-batch (bounded: MaxBatchLosses)
+
+	status   Status
+	div      *Divergence
+	startMax []float64 // max |w| per layer when the epoch began (overshoot check)
+
+	mistakes int         // perceptron: mistakes in this epoch
+	seen     [][]float64 // perceptron: epoch-end states (bounded: maxSeenFloats)
+}
+
+// cursor is the Stepper's position: the last completed phase of sample
+// `sample` of the mini-batch that starts at perm[start] and holds m samples.
+// PhaseIdle means "about to load sample `sample`". (A recurrent layer adds
+// the time step t here.)
+type cursor struct {
+	epoch, batch  int
+	start, m      int
+	sample, index int
+	phase         Phase
+	layer, neuron int
+	steps         int
+}
+
+// order is an epoch's training order and the seed it was drawn with. It
+// depends only on (seed, epoch): see orderFor. perm is replaced, never
+// written.
+type order struct {
+	perm []int
+	seed uint64
+}
+
+// orderFor returns epoch's training order: rand.New(rand.NewPCG(Seed,
+// epoch)).Shuffle of 0..n−1. The perceptron rule keeps the data order, so
+// that a repeated state at an epoch end proves a cycle.
+func orderFor(h Hyper, n, epoch int) order {
+	p := make([]int, n)
+	for i := range p {
+		p[i] = i
+	}
+	if h.Rule == Backprop {
+		rng := rand.New(rand.NewPCG(h.Seed, uint64(epoch)))
+		rng.Shuffle(len(p), func(i, j int) { p[i], p[j] = p[j], p[i] })
+	}
+	return order{perm: p, seed: h.Seed}
+}
+
+// params holds one value per weight and bias, shaped like the network:
+// w[l] is Layers[l].W's shape (Out×In, row-major), b[l] is Out long. The
+// weights, their gradient sums and the optimizer's moments all have this
+// shape; a new parameter kind (a recurrent layer's W_h) is a field here.
+type params struct{ w, b [][]float64 }
+
+// paramsOf returns views of net's weights and biases.
+func paramsOf(net *Network) params {
+	var p params
+	for _, l := range net.Layers {
+		p.w, p.b = append(p.w, l.W), append(p.b, l.B)
+	}
+	return p
+}
+
+// zeros returns a params of p's shape, all zero.
+func (p params) zeros() params {
+	z := func(v [][]float64) [][]float64 {
+		r := make([][]float64, len(v))
+		for i := range v {
+			r[i] = make([]float64, len(v[i]))
+		}
+		return r
+	}
+	return params{w: z(p.w), b: z(p.b)}
+}
+
+// clone is a deep copy.
+func (p params) clone() params { return params{w: clone2(p.w), b: clone2(p.b)} }
+
+// copyFrom copies q's values into p (same shape).
+func (p params) copyFrom(q params) {
+	for l := range p.w {
+		copy(p.w[l], q.w[l])
+		copy(p.b[l], q.b[l])
+	}
+}
+
+func (p params) clear() {
+	for l := range p.w {
+		clear(p.w[l])
+		clear(p.b[l])
+	}
+}
+
+func (p params) empty() bool { return p.w == nil }
+
+// floats counts the values.
+func (p params) floats() int { return floats2(p.w) + floats2(p.b) }
+
+func clone2(v [][]float64) [][]float64 {
+	if v == nil {
+		return nil
+	}
+	r := make([][]float64, len(v))
+	for i := range v {
+		r[i] = slices.Clone(v[i])
+	}
+	return r
+}
+
+func floats2(v [][]float64) int {
+	n := 0
+	for _, r := range v {
+		n += len(r)
+	}
+	return n
+}
+
+// restart puts the stepper at the start of epoch 0 with the current weights
+// and hyper-parameters: what the literal below names is kept, everything
+// else (position, sums, optimizer state, history, status) starts at zero.
+func (s *Stepper) restart() {
+	st := &s.state
+	*st = state{h: st.h, w: st.w, initial: st.initial, grad: st.grad}
+	st.grad.clear()
+	st.order = orderFor(st.h, len(s.train.X), 0)
+	st.c.m = s.batchSize(0)
+	st.startMax = maxAbsW(st.w)
+	s.ev = nil
+	s.rows.ensure(s.net, st.c.m)
+	s.rows.clearSample()
+}
+
+// clone copies st for the undo stack, and counts the bytes the copy holds:
+// what it allocates, plus the shared values it keeps alive (so that the
+// undo budget bounds memory even when every snapshot pins a different
+// history array). With cp.dry it only counts.
+func (st *state) clone(cp *copier) state {
+	c := *st
+	c.w = cp.params(st.w)
+	c.grad = cp.params(st.grad)
+	c.m, c.v = cp.params(st.m), cp.params(st.v)
+	c.last = cp.updates(st.last)
+	c.hist = st.hist.snapshot()
+	c.batchLosses = st.batchLosses.snapshot()
+	cp.shared(st.hist.bytes() + st.batchLosses.bytes() + 8*len(st.order.perm) +
+		8*(len(st.startMax)+st.initial.floatsOrZero()+floats2(st.seen)))
+	return c
+}
+
+// restoreFrom makes sn (a clone, which it takes over) the current state.
+// The weights are copied into the live ones, which the Network shares.
+func (st *state) restoreFrom(sn state) {
+	st.w.copyFrom(sn.w)
+	sn.w = st.w
+	sn.hist.restore()
+	sn.batchLosses.restore()
+	*st = sn
+}
+
+// copier deep-copies a state's buffers and counts bytes (see state.clone).
+type copier struct {
+	dry   bool
+	bytes int
+}
+
+func (cp *copier) floats(v []float64) []float64 {
+	cp.bytes += 8 * len(v)
+	if cp.dry || v == nil {
+		return nil
+	}
+	return slices.Clone(v)
+}
+
+func (cp *copier) params(p params) params {
+	cp.bytes += 8 * p.floats()
+	if cp.dry {
+		return params{}
+	}
+	return p.clone()
+}
+
+func (cp *copier) updates(u []Update) []Update {
+	if cp.dry {
+		for _, x := range u {
+			cp.bytes += 8 * (len(x.OldW) + len(x.NewW) + len(x.OldB) + len(x.NewB))
+		}
+		return nil
+	}
+	if u == nil {
+		return nil
+	}
+	r := make([]Update, len(u))
+	for l, x := range u {
+		r[l] = Update{OldW: cp.floats(x.OldW), NewW: cp.floats(x.NewW), OldB: cp.floats(x.OldB), NewB: cp.floats(x.NewB)}
+	}
+	return r
+}
+
+func (cp *copier) shared(bytes int) { cp.bytes += bytes }
+
+// floatsOrZero counts the values of *p, 0 for nil.
+func (p *params) floatsOrZero() int {
+	if p == nil {
+		return 0
+	}
+	return p.floats()
+}

@@ -1,0 +1,153 @@
+package network
+
+import "slices"
+
+// Trace holds every intermediate of the current sample and mini-batch. The
+// UI shows these numbers; it never recomputes them. Slices are owned by the
+// Stepper and are overwritten by the next step: copy what you keep.
+type Trace struct {
+	X, Y  []float64   // current sample's input and target
+	Z     [][]float64 // Z[l]: weighted inputs of Layers[l]
+	A     [][]float64 // A[0] = x; A[l+1]: activations of Layers[l]
+	Delta [][]float64 // Delta[l] = ∂C/∂z of Layers[l]
+	Cost  float64     // C_x of the current sample (valid from PhaseCost)
+	GradW [][]float64 // GradW[l]: Σ over the batch so far of ∂C_x/∂w (row-major like W), not divided by m
+	GradB [][]float64
+	Count int      // samples accumulated in GradW/GradB
+	Loss  float64  // Σ of C_x over the batch so far
+	Last  []Update // the last Update phase, one per layer; nil before the first
+	// Perceptron rule: the prediction ŷ and the error y − ŷ of the current sample.
+	YHat, Err []float64
+}
+
+// Update records the weight update just applied to one layer.
+type Update struct {
+	OldW, NewW []float64
+	OldB, NewB []float64
+}
+
+// rows are the mini-batch's intermediates, one row per sample: z[l][i],
+// a[l][i] (a[0][i] is a view of the input), d[l][i] (δ), y[i] (a view of
+// the target) and costs[i]. They are work buffers, not state: a row is
+// always computed before it is read, and only the current sample's row is
+// shown (Trace) and kept by undo (traceRow). A recurrent layer keeps one
+// row per sample and time step.
+type rows struct {
+	z, a, d [][][]float64
+	y       [][]float64
+	costs   []float64
+
+	yhat, perr []float64 // perceptron: ŷ and y − ŷ of the current sample
+
+	// lost: loaded from a model file at a sample boundary, so the current
+	// sample's intermediates are not known (until the next load).
+	lost bool
+
+	zeroX, zeroY []float64 // placeholders for rows not yet loaded
+}
+
+func newRows(net *Network) rows {
+	L := len(net.Layers)
+	out := net.Sizes[L]
+	return rows{z: make([][][]float64, L), a: make([][][]float64, L+1), d: make([][][]float64, L),
+		zeroX: make([]float64, net.Sizes[0]), zeroY: make([]float64, out),
+		yhat: make([]float64, out), perr: make([]float64, out)}
+}
+
+// ensure makes sure the buffers hold m rows.
+func (r *rows) ensure(net *Network, m int) {
+	for len(r.y) < m {
+		r.y = append(r.y, r.zeroY)
+		r.costs = append(r.costs, 0)
+		r.a[0] = append(r.a[0], r.zeroX)
+		for l, layer := range net.Layers {
+			r.z[l] = append(r.z[l], make([]float64, layer.Out))
+			r.a[l+1] = append(r.a[l+1], make([]float64, layer.Out))
+			r.d[l] = append(r.d[l], make([]float64, layer.Out))
+		}
+	}
+}
+
+// clearSample clears what restart leaves no reason to show.
+func (r *rows) clearSample() {
+	clear(r.yhat)
+	clear(r.perr)
+	clear(r.costs)
+}
+
+// traceRow is one sample's row, as the undo stack keeps it.
+type traceRow struct {
+	i       int
+	z, a, d [][]float64 // per layer; a[0] is a view of the input
+	y       []float64   // view of the target
+	cost    float64
+	yhat    []float64
+	perr    []float64
+	lost    bool
+}
+
+// row copies sample i's row; bytes counts what it allocates.
+func (r *rows) row(i int, cp *copier) traceRow {
+	t := traceRow{i: i, y: r.y[i], cost: r.costs[i], lost: r.lost,
+		yhat: cp.floats(r.yhat), perr: cp.floats(r.perr),
+		z: make([][]float64, len(r.z)), a: make([][]float64, len(r.a)), d: make([][]float64, len(r.d))}
+	t.a[0] = r.a[0][i]
+	for l := range r.z {
+		t.z[l], t.a[l+1], t.d[l] = cp.floats(r.z[l][i]), cp.floats(r.a[l+1][i]), cp.floats(r.d[l][i])
+	}
+	return t
+}
+
+// setRow puts t back (the buffers already hold row t.i).
+func (r *rows) setRow(t traceRow) {
+	i := t.i
+	r.y[i], r.costs[i], r.lost = t.y, t.cost, t.lost
+	copy(r.yhat, t.yhat)
+	copy(r.perr, t.perr)
+	r.a[0][i] = t.a[0]
+	for l := range r.z {
+		copy(r.z[l][i], t.z[l])
+		copy(r.a[l+1][i], t.a[l+1])
+		copy(r.d[l][i], t.d[l])
+	}
+}
+
+// Trace returns the intermediates of the current sample and mini-batch.
+// Values of phases not yet reached in this sample are stale.
+func (s *Stepper) Trace() *Trace {
+	i := s.c.sample
+	L := len(s.net.Layers)
+	t := &s.tr
+	if t.Z == nil {
+		t.Z, t.A, t.Delta = make([][]float64, L), make([][]float64, L+1), make([][]float64, L)
+	}
+	r := &s.rows
+	t.X, t.Y = r.a[0][i], r.y[i]
+	for l := range L {
+		t.Z[l], t.A[l+1], t.Delta[l] = r.z[l][i], r.a[l+1][i], r.d[l][i]
+	}
+	t.A[0] = t.X
+	t.Cost = r.costs[i]
+	t.GradW, t.GradB = s.grad.w, s.grad.b
+	t.Count, t.Loss = s.count, s.loss
+	t.Last = s.last
+	t.YHat, t.Err = nil, nil
+	if s.h.Rule == Perceptron {
+		t.YHat, t.Err = r.yhat, r.perr
+	}
+	return t
+}
+
+// TraceKnown reports whether Trace holds the current sample's numbers. It
+// is false after loading a model file saved at a sample boundary (the file
+// keeps no intermediates) until the next sample is loaded; then Trace's
+// rows are zeros and must not be shown as computed.
+func (s *Stepper) TraceKnown() bool { return !s.rows.lost }
+
+// Batch returns the training-set indices of the current mini-batch, in
+// order (a fresh slice).
+func (s *Stepper) Batch() []int {
+	perm := s.order.perm
+	end := min(s.c.start+s.c.m, len(perm))
+	return slices.Clone(perm[min(s.c.start, end):end])
+}
