@@ -131,12 +131,14 @@ type modelMetrics struct {
 // out-of-range numbers, so that validation can name the offending path.
 type jfloat float64
 
-func (f jfloat) MarshalJSON() ([]byte, error) {
+func (f jfloat) MarshalJSON() ([]byte, error) { return f.appendJSON(nil), nil }
+
+func (f jfloat) appendJSON(b []byte) []byte {
 	v := float64(f)
 	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return []byte("null"), nil
+		return append(b, "null"...)
 	}
-	return strconv.AppendFloat(nil, v, 'g', -1, 64), nil
+	return strconv.AppendFloat(b, v, 'g', -1, 64)
 }
 
 func (f *jfloat) UnmarshalJSON(b []byte) error {

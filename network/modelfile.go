@@ -12,132 +12,6 @@ import (
 	"strings"
 )
 
-// Write writes m as indented JSON: one line per weight row.
-func (m *Model) Write(w io.Writer) error {
-	b, err := m.encode()
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(b)
-	return err
-}
-
-func (m *Model) encode() ([]byte, error) {
-	f := m.f
-	f.Data = m.Data
-	if len(f.Data) > 0 && !json.Valid(f.Data) {
-		return nil, errors.New("network: model data is not valid JSON")
-	}
-	var b bytes.Buffer
-	put := func(key string, v any, comma bool) error {
-		j, err := json.Marshal(v)
-		if err != nil {
-			return fmt.Errorf("network: model %s: %w", key, err)
-		}
-		fmt.Fprintf(&b, "  %q: %s", key, j)
-		if comma {
-			b.WriteString(",")
-		}
-		b.WriteString("\n")
-		return nil
-	}
-	b.WriteString("{\n")
-	put("format", f.Format, true)
-	put("version", f.Version, true)
-	put("inputs", f.Inputs, true)
-	put("cost", f.Cost, true)
-	if f.Init != "" {
-		put("init", f.Init, true)
-	}
-	b.WriteString("  \"layers\": [\n")
-	for i, l := range f.Layers {
-		act, _ := json.Marshal(l.Activation)
-		fmt.Fprintf(&b, "    {\"activation\": %s,\n     \"weights\": [\n", act)
-		for j, row := range l.Weights {
-			r, err := json.Marshal(row)
-			if err != nil {
-				return nil, fmt.Errorf("network: layers[%d].weights[%d]: %w", i, j, err)
-			}
-			b.WriteString("       ")
-			b.Write(r)
-			if j < len(l.Weights)-1 {
-				b.WriteString(",")
-			}
-			b.WriteString("\n")
-		}
-		bs, _ := json.Marshal(l.Biases)
-		fmt.Fprintf(&b, "     ],\n     \"biases\": %s}", bs)
-		if i < len(f.Layers)-1 {
-			b.WriteString(",")
-		}
-		b.WriteString("\n")
-	}
-	b.WriteString("  ]")
-	if f.Training != nil {
-		b.WriteString(",\n")
-		j, _ := json.Marshal(f.Training)
-		fmt.Fprintf(&b, "  \"training\": %s", j)
-	}
-	if f.State != nil {
-		b.WriteString(",\n")
-		j, err := json.MarshalIndent(f.State, "  ", " ")
-		if err != nil {
-			return nil, fmt.Errorf("network: model state: %w", err)
-		}
-		fmt.Fprintf(&b, "  \"state\": %s", compactArrays(j))
-	}
-	if len(f.Data) > 0 {
-		b.WriteString(",\n")
-		var d bytes.Buffer
-		if err := json.Compact(&d, f.Data); err != nil {
-			return nil, fmt.Errorf("network: model data: %w", err)
-		}
-		fmt.Fprintf(&b, "  \"data\": %s", d.Bytes())
-	}
-	b.WriteString("\n}\n")
-	return b.Bytes(), nil
-}
-
-// compactArrays joins the lines of indented JSON that are inside arrays, so
-// that each state field takes one line per outer row instead of one per number.
-func compactArrays(j []byte) []byte {
-	var out bytes.Buffer
-	depth := 0 // array nesting
-	inStr, esc := false, false
-	for i := 0; i < len(j); i++ {
-		c := j[i]
-		if inStr {
-			out.WriteByte(c)
-			switch {
-			case esc:
-				esc = false
-			case c == '\\':
-				esc = true
-			case c == '"':
-				inStr = false
-			}
-			continue
-		}
-		switch c {
-		case '"':
-			inStr = true
-		case '[':
-			depth++
-		case ']':
-			depth--
-		case '\n':
-			if depth > 0 {
-				for i+1 < len(j) && j[i+1] == ' ' {
-					i++
-				}
-				continue
-			}
-		}
-		out.WriteByte(c)
-	}
-	return out.Bytes()
-}
-
 // MaxModelBytes bounds the size of a model file LoadModel reads.
 const MaxModelBytes = 256 << 20
 
@@ -257,6 +131,9 @@ func (f *modelFile) validate() error {
 	}
 	if len(f.Layers) == 0 {
 		return errors.New("layers: at least one layer is needed")
+	}
+	if err := CheckParams(f.sizes()); err != nil {
+		return fmt.Errorf("layers: %w", err)
 	}
 	in := f.Inputs
 	for i, l := range f.Layers {
@@ -463,15 +340,16 @@ func (f *modelFile) validateState() error {
 			return err
 		}
 	}
-	for i, e := range st.History {
-		if e.Epoch < 1 {
-			return bad(fmt.Sprintf("history[%d].epoch", i), e.Epoch, "want ≥ 1")
-		}
+	if err := checkHistory(st.History); err != nil {
+		return err
 	}
 	for i, v := range st.BatchLosses {
 		if !finite(float64(v)) {
 			return bad(fmt.Sprintf("batch_losses[%d]", i), float64(v), "want a finite number")
 		}
+	}
+	if err := checkSpans("state.batch_loss", len(st.BatchLosses), MaxBatchLosses, st.BatchLossSpan, st.BatchLossN); err != nil {
+		return err
 	}
 	if len(st.Initial) != len(f.Layers) {
 		return fmt.Errorf("state.initial: expected %d layers, got %d", len(f.Layers), len(st.Initial))
@@ -484,6 +362,70 @@ func (f *modelFile) validateState() error {
 		if err := checkFloats(p+".biases", w.Biases, sz[l+1]); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// checkHistory checks the history's epochs and, when entries are merged,
+// the shape series needs: every entry stands for as many epochs as the
+// first (a power of two), the last for at most that many.
+func checkHistory(h []modelEpoch) error {
+	merged := false
+	for i, e := range h {
+		p := fmt.Sprintf("state.history[%d]", i)
+		switch {
+		case e.Epoch < 1:
+			return fmt.Errorf("%s.epoch: %d, want ≥ 1", p, e.Epoch)
+		case e.Epochs < 0:
+			return fmt.Errorf("%s.epochs: %d, want ≥ 1", p, e.Epochs)
+		case e.Epochs > 1 && (e.Min == nil || e.Max == nil):
+			return fmt.Errorf("%s: a merged entry (epochs %d) needs min and max", p, e.Epochs)
+		case e.Epochs <= 1 && (e.Min != nil || e.Max != nil):
+			return fmt.Errorf("%s: min and max belong to merged entries (epochs > 1)", p)
+		}
+		merged = merged || e.Epochs > 1
+	}
+	if !merged {
+		return nil
+	}
+	span, last := h[0].Epochs, len(h)-1
+	switch {
+	case span&(span-1) != 0 || span < 2 || span > maxSpan:
+		return fmt.Errorf("state.history[0].epochs: %d, want a power of two up to %d", span, maxSpan)
+	case len(h) > MaxHistory:
+		return fmt.Errorf("state.history: %d merged entries, want at most %d", len(h), MaxHistory)
+	case h[last].Epochs > span:
+		return fmt.Errorf("state.history[%d].epochs: %d, want at most %d", last, h[last].Epochs, span)
+	}
+	for i := range last {
+		if h[i].Epochs != span {
+			return fmt.Errorf("state.history[%d].epochs: %d, want %d (every entry but the last stands for as many epochs as the first)", i, h[i].Epochs, span)
+		}
+	}
+	return nil
+}
+
+// maxSpan bounds a merged series' span in a file, far above any real run's
+// (2^40 epochs), so that merging on can never overflow it.
+const maxSpan = 1 << 40
+
+// checkSpans checks a merged series' shape: at most limit entries of span
+// items each (a power of two), the last holding n, 1 ≤ n ≤ span. span ≤ 1
+// means not merged (it is merged on loading if need be).
+func checkSpans(path string, entries, limit, span, n int) error {
+	switch {
+	case span <= 1 && n != 0:
+		return fmt.Errorf("%s_n: %d without %s_span", path, n, path)
+	case span <= 1:
+		return nil
+	case span&(span-1) != 0 || span > maxSpan:
+		return fmt.Errorf("%s_span: %d, want a power of two up to %d", path, span, maxSpan)
+	case entries > limit:
+		return fmt.Errorf("%s: %d entries, want at most %d", path, entries, limit)
+	case n < 1 || n > span:
+		return fmt.Errorf("%s_n: %d, want 1..%d", path, n, span)
+	case entries == 0:
+		return fmt.Errorf("%s_span: %d without entries", path, span)
 	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 )
 
 // Sentinel errors, prefixed with the package name.
@@ -53,6 +55,73 @@ func NewRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, initStr
 // absurd amounts of memory.
 const MaxNeurons = 1 << 16
 
+// MaxParams bounds a network's weights and biases in total (8,388,608).
+// Training keeps about seven float64 per parameter (weights, initial
+// weights, gradient sums, the last update's old and new values, two
+// optimizer moments) and saving a model about ten more, so this keeps a
+// session under about 1.5 GB; MaxNeurons alone would allow 2^32 weights in
+// one layer.
+const MaxParams = 1 << 23
+
+// NumParamsOf is the number of weights and biases of a dense network with
+// these layer sizes, Σ_l (sizes[l]+1)·sizes[l+1]; it saturates at
+// math.MaxInt instead of overflowing (sizes below 1 count as 0).
+func NumParamsOf(sizes []int) int {
+	total := 0
+	for l := 1; l < len(sizes); l++ {
+		in, out := max(sizes[l-1], 0), max(sizes[l], 0)
+		if out == 0 {
+			continue
+		}
+		if in >= math.MaxInt/out || (in+1)*out > math.MaxInt-total {
+			return math.MaxInt
+		}
+		total += (in + 1) * out
+	}
+	return total
+}
+
+// CheckParams reports an error naming the count and the limit when a
+// network with these layer sizes would have more than MaxParams weights
+// and biases. New and model files check it; the CLI and the trainer call
+// it on a --layers flag or prompt before anything is allocated.
+func CheckParams(sizes []int) error {
+	if n := NumParamsOf(sizes); n > MaxParams {
+		count := strconv.Itoa(n)
+		if n == math.MaxInt {
+			count = "more than " + strconv.Itoa(math.MaxInt)
+		}
+		return fmt.Errorf("network: layers %s have %s weights and biases; the limit is %s",
+			joinInts(sizes), groupDigits(count), groupDigits(strconv.Itoa(MaxParams)))
+	}
+	return nil
+}
+
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, n := range v {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, ",")
+}
+
+// groupDigits writes 1600080001 as 1,600,080,001 (a run of digits in s).
+func groupDigits(s string) string {
+	i := strings.IndexAny(s, "0123456789")
+	if i < 0 {
+		return s
+	}
+	d := s[i:]
+	var b strings.Builder
+	for k, c := range d {
+		if k > 0 && (len(d)-k)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return s[:i] + b.String()
+}
+
 func checkShape(sizes []int, acts []Activation, c Cost) error {
 	if len(sizes) < 2 {
 		return fmt.Errorf("network: need at least 2 sizes (inputs and outputs), got %d", len(sizes))
@@ -61,6 +130,9 @@ func checkShape(sizes []int, acts []Activation, c Cost) error {
 		if n < 1 || n > MaxNeurons {
 			return fmt.Errorf("network: sizes[%d] = %d, want 1..%d", i, n, MaxNeurons)
 		}
+	}
+	if err := CheckParams(sizes); err != nil {
+		return err
 	}
 	if len(acts) != len(sizes)-1 {
 		return fmt.Errorf("network: %d activations for %d layers", len(acts), len(sizes)-1)

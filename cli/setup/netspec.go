@@ -76,6 +76,9 @@ func (f *Flags) NetSpec(ds *datasets.Dataset, base *network.Spec) (network.Spec,
 	} else if sizes, err = parseLayers(f.Layers, in, out); err != nil {
 		return spec, err
 	}
+	if err := network.CheckParams(sizes); err != nil {
+		return spec, Errorf("layers", "%s", strings.TrimPrefix(err.Error(), "network: "))
+	}
 	spec.Sizes = sizes
 	L := len(sizes) - 1
 	shape := SizesString(sizes)

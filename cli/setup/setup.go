@@ -65,16 +65,17 @@ func (l Limits) Undo() int {
 
 // Check enforces l on a network spec and a data set (ds may be nil).
 func (l Limits) Check(spec network.Spec, ds *datasets.Dataset) error {
-	neurons, weights := 0, 0
+	neurons := 0
 	for i, n := range spec.Sizes {
 		if n < 1 {
 			return fmt.Errorf("layer %d has %d neurons; need at least 1", i, n)
 		}
 		neurons += n
-		if i > 0 {
-			weights += n * (spec.Sizes[i-1] + 1)
-		}
 	}
+	if err := network.CheckParams(spec.Sizes); err != nil {
+		return err
+	}
+	weights := network.NumParamsOf(spec.Sizes)
 	if l.MaxNeurons > 0 && neurons > l.MaxNeurons {
 		return fmt.Errorf("network has %d neurons; this session allows %d", neurons, l.MaxNeurons)
 	}
