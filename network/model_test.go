@@ -218,6 +218,17 @@ func FuzzParseModel(f *testing.F) {
 	s.Model().Write(&b)
 	f.Add(b.Bytes())
 	f.Add([]byte(`{"format":"backprop/model","version":1,"inputs":1,"cost":"quadratic","layers":[{"activation":"step","weights":[[1]],"biases":[0]}],"training":{"rule":"perceptron","eta":1,"batch":1}}`))
+	// merged history and batch losses (series bounded to 2 here)
+	m := xorStepper(f)
+	m.Run(4 * 5)
+	m.hist, m.batchLosses = series[EpochStats]{}, series[float64]{}
+	for e := 1; e <= 5; e++ {
+		m.hist.add(epochStats(e, Metrics{Loss: 1 / float64(e), Accuracy: 0.5}, Metrics{Loss: 2, Accuracy: 0.25}), foldEpochs, 2)
+		m.batchLosses.add(float64(e), foldLoss, 2)
+	}
+	b.Reset()
+	m.Model().Write(&b)
+	f.Add(slices.Clone(b.Bytes()))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := ParseModel(data)
 		if err != nil {
