@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -212,20 +211,19 @@ func train(sf *setup.Flags, o trainOpts, stdout io.Writer) error {
 // both are ready are they renamed into place, so a failure leaves any old
 // model or history file as it was.
 func saveOutputs(s *setup.Session, o trainOpts) error {
-	type output struct{ path, tmp string }
-	var outs []output
-	cleanup := func() {
-		for _, f := range outs {
-			os.Remove(f.tmp)
+	var staged []*network.Staged
+	abort := func() {
+		for _, f := range staged {
+			f.Abort()
 		}
 	}
-	stage := func(path string, data []byte) error {
-		tmp, err := stageFile(path, data)
+	stage := func(path string, write func(io.Writer) error) error {
+		f, err := network.Stage(path, write)
 		if err != nil {
-			cleanup()
-			return fmt.Errorf("writing %s: %v; no files were written", path, err)
+			abort()
+			return fmt.Errorf("%v; no files were written", err)
 		}
-		outs = append(outs, output{path, tmp})
+		staged = append(staged, f)
 		return nil
 	}
 	if o.out != "" {
@@ -233,26 +231,23 @@ func saveOutputs(s *setup.Session, o trainOpts) error {
 		if err != nil {
 			return fmt.Errorf("%v; no files were written", err)
 		}
-		var b bytes.Buffer
-		if err := m.Write(&b); err != nil {
-			return fmt.Errorf("%v; no files were written", err)
-		}
-		if err := stage(o.out, b.Bytes()); err != nil {
+		if err := stage(o.out, m.Write); err != nil { // streamed, not held in memory
 			return err
 		}
 	}
 	if o.history != "" {
-		if err := stage(o.history, network.HistoryCSV(s.Stepper.History())); err != nil {
+		csv := network.HistoryCSV(s.Stepper.History())
+		if err := stage(o.history, func(w io.Writer) error { _, err := w.Write(csv); return err }); err != nil {
 			return err
 		}
 	}
-	for i, f := range outs {
-		if err := os.Rename(f.tmp, f.path); err != nil {
-			cleanup()
+	for i, f := range staged {
+		if err := f.Commit(); err != nil {
+			abort()
 			if i == 0 {
-				return fmt.Errorf("writing %s: %v; no files were written", f.path, err)
+				return fmt.Errorf("%v; no files were written", err)
 			}
-			return fmt.Errorf("writing %s: %v (%s was written)", f.path, err, outs[0].path)
+			return fmt.Errorf("%v (%s was written)", err, staged[0].Path())
 		}
 	}
 	return nil
@@ -264,26 +259,4 @@ func diverged(err error, st *network.Stepper) error {
 		return fmt.Errorf("%v (--lr %g); no files were written", err, st.Hyper().Eta)
 	}
 	return err
-}
-
-// stageFile writes data to a synced temporary file in path's directory
-// (renamed over path by the caller) and returns its name.
-func stageFile(path string, data []byte) (string, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return "", err
-	}
-	if _, err = tmp.Write(data); err == nil {
-		if err = tmp.Chmod(0o644); err == nil {
-			err = tmp.Sync()
-		}
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return "", err
-	}
-	return tmp.Name(), nil
 }

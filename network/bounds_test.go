@@ -260,7 +260,7 @@ func TestSeenBounded(t *testing.T) {
 
 func TestCheckParams(t *testing.T) {
 	err := CheckParams([]int{2, 40000, 40000, 1})
-	if err == nil || !strings.Contains(err.Error(), "1,600,200,001 weights and biases") || !strings.Contains(err.Error(), "the limit is 8,388,608") {
+	if err == nil || !strings.Contains(err.Error(), "1,600,200,001 weights and biases") || !strings.Contains(err.Error(), "the limit is 2,097,152") {
 		t.Fatalf("CheckParams(2,40000,40000,1) = %v", err)
 	}
 	// New refuses before it allocates (12.8 GB here).
@@ -270,6 +270,12 @@ func TestCheckParams(t *testing.T) {
 	}
 	if err := CheckParams([]int{784, 1000, 1000, 10}); err != nil {
 		t.Fatalf("a 1.8M-parameter network: %v", err)
+	}
+	// A model file at the limit loads again: weights, initial weights,
+	// gradient sums and Adam's two moments, each number at most 24 bytes
+	// ("-1.2345678901234567e-05,"), and 1 MiB for the rest.
+	if worst := MaxParams*5*24 + 1<<20; worst > MaxModelBytes {
+		t.Fatalf("a file at MaxParams may take %d bytes, more than MaxModelBytes (%d)", worst, MaxModelBytes)
 	}
 	if n := NumParamsOf([]int{2, 3, 1}); n != 13 {
 		t.Fatalf("NumParamsOf(2,3,1) = %d, want 13", n)

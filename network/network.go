@@ -55,13 +55,13 @@ func NewRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, initStr
 // absurd amounts of memory.
 const MaxNeurons = 1 << 16
 
-// MaxParams bounds a network's weights and biases in total (8,388,608).
-// Training keeps about seven float64 per parameter (weights, initial
-// weights, gradient sums, the last update's old and new values, two
-// optimizer moments) and saving a model about ten more, so this keeps a
-// session under about 1.5 GB; MaxNeurons alone would allow 2^32 weights in
-// one layer.
-const MaxParams = 1 << 23
+// MaxParams bounds a network's weights and biases in total (2,097,152;
+// MaxNeurons alone would allow 2^32 in one layer). Training keeps about
+// seven float64 per parameter (weights, initial weights, gradient sums, the
+// last update's old and new values, two Adam moments), about 120 MB at the
+// limit, and its model file (five numbers per parameter, at most 24 bytes
+// each) stays under MaxModelBytes, so that it loads again.
+const MaxParams = 1 << 21
 
 // NumParamsOf is the number of weights and biases of a dense network with
 // these layer sizes, Σ_l (sizes[l]+1)·sizes[l+1]; it saturates at

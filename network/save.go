@@ -226,8 +226,28 @@ const tmpInfix = ".tmp-"
 // so readers (and a machine that loses power) see the old file or the new
 // one, whole. On error the temporary file is removed and path untouched.
 // Temporary files that an earlier save of path left behind when its
-// process was killed are removed first.
-func WriteAtomic(path string, write func(io.Writer) error) (err error) {
+// process was killed are removed first. It is Stage and Commit.
+func WriteAtomic(path string, write func(io.Writer) error) error {
+	st, err := Stage(path, write)
+	if err != nil {
+		return err
+	}
+	return st.Commit()
+}
+
+// Staged is a file written in full beside its destination but not yet in
+// place, so that a caller can stage several files and put them all in
+// place, or none (Abort).
+type Staged struct {
+	path string
+	tmp  *os.File
+	done bool // renamed into place
+}
+
+// Stage writes a synced temporary file for path through write (see
+// WriteAtomic); Commit puts it in place. It holds the file (and its lock)
+// open until Commit or Abort.
+func Stage(path string, write func(io.Writer) error) (_ *Staged, err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -236,34 +256,58 @@ func WriteAtomic(path string, write func(io.Writer) error) (err error) {
 	removeStaleTemps(dir, base)
 	tmp, err := os.CreateTemp(dir, "."+base+tmpInfix+"*")
 	if err != nil {
-		return fail(err)
+		return nil, fail(err)
 	}
 	lockTemp(tmp)
+	st := &Staged{path: path, tmp: tmp}
 	defer func() {
 		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
+			st.Abort()
 		}
 	}()
 	if err = write(tmp); err != nil {
-		return fail(err)
+		return nil, fail(err)
 	}
 	if err = tmp.Chmod(0o644); err != nil {
-		return fail(err)
+		return nil, fail(err)
 	}
 	if err = tmp.Sync(); err != nil {
+		return nil, fail(err)
+	}
+	return st, nil
+}
+
+// Path is the destination.
+func (st *Staged) Path() string { return st.path }
+
+// Commit renames the staged file over its destination and syncs the
+// directory. On error the staged file is removed.
+func (st *Staged) Commit() (err error) {
+	fail := func(err error) error { return fmt.Errorf("network: save %s: %w", st.path, err) }
+	defer func() {
+		if err != nil {
+			st.Abort()
+		}
+	}()
+	if err = st.tmp.Close(); err != nil {
 		return fail(err)
 	}
-	if err = tmp.Close(); err != nil {
+	if err = os.Rename(st.tmp.Name(), st.path); err != nil {
 		return fail(err)
 	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fail(err)
-	}
-	if err := syncDir(dir); err != nil {
+	st.done = true
+	if err := syncDir(filepath.Dir(st.path)); err != nil {
 		return fail(fmt.Errorf("written, but syncing the folder failed: %w", err))
 	}
 	return nil
+}
+
+// Abort removes the staged file (after a Commit that succeeded, nothing).
+func (st *Staged) Abort() {
+	st.tmp.Close()
+	if !st.done {
+		os.Remove(st.tmp.Name())
+	}
 }
 
 // staleAge is how long a temporary file must have been left alone before
