@@ -293,3 +293,36 @@ func TestCheckParams(t *testing.T) {
 		t.Fatalf("model file: %v", err)
 	}
 }
+
+// TestUndoRestoresHistory undoes runs across the history's merges: every
+// undo gives back the history and batch losses as they were, entry for
+// entry, though snapshots share the live arrays.
+func TestUndoRestoresHistory(t *testing.T) {
+	s := xorStepper(t)
+	type mark struct {
+		hist []EpochStats
+		bl   []float64
+		pos  Pos
+	}
+	var marks []mark
+	for i := range 30 {
+		marks = append(marks, mark{slices.Clone(s.History()), slices.Clone(s.BatchLosses()), s.Pos()})
+		if i%5 == 4 {
+			s.SetWeight(0, 0, 0, 0.5) // an edit between runs
+		} else if _, err := s.Run(4 * (100 + 97*i%400)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s.hist.span < 4 {
+		t.Fatalf("the run never merged twice (span %d)", s.hist.span)
+	}
+	for i := len(marks) - 1; i >= 0; i-- {
+		if !s.Undo() {
+			t.Fatalf("undo %d failed", i)
+		}
+		m := marks[i]
+		if s.Pos() != m.pos || !slices.Equal(s.History(), m.hist) || !slices.Equal(s.BatchLosses(), m.bl) {
+			t.Fatalf("undo %d: at %+v with %d history entries, want %+v with %d", i, s.Pos(), len(s.History()), m.pos, len(m.hist))
+		}
+	}
+}
