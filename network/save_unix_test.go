@@ -3,7 +3,9 @@
 package network
 
 import (
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -51,5 +53,53 @@ func TestSaveRemovesStaleTemps(t *testing.T) {
 	}
 	if _, err := LoadModel(path); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestKilledSave kills a process in the middle of a save (SIGKILL, after
+// its temporary file is written and locked) and checks that the next save
+// of the same file removes what it left.
+func TestKilledSave(t *testing.T) {
+	if os.Getenv("BACKPROP_KILLED_SAVE") != "" {
+		path := os.Getenv("BACKPROP_KILLED_SAVE")
+		WriteAtomic(path, func(w io.Writer) error {
+			w.Write([]byte("half a model"))
+			os.WriteFile(path+".ready", nil, 0o644)
+			select {} // until killed
+		})
+		return
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "m.json")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestKilledSave$")
+	cmd.Env = append(os.Environ(), "BACKPROP_KILLED_SAVE="+path)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(10 * time.Millisecond) {
+		if _, err := os.Stat(path + ".ready"); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("the helper never started its save")
+		}
+	}
+	temps, _ := filepath.Glob(filepath.Join(dir, ".m.json.tmp-*"))
+	if len(temps) != 1 {
+		t.Fatalf("temporary files %v", temps)
+	}
+	if abandoned(temps[0]) {
+		t.Fatal("a save in progress does not hold its file locked")
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	old := time.Now().Add(-time.Minute) // as if the next save came a minute later
+	os.Chtimes(temps[0], old, old)
+	if err := newConfig(t, configs[0], 10).Model().Save(path); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(temps[0]); !os.IsNotExist(err) {
+		t.Fatalf("the killed save's %s is still there (%v)", temps[0], err)
 	}
 }
