@@ -86,7 +86,7 @@ func TestTrainerE2E(t *testing.T) {
 	}
 
 	r := x.Start("resume", 80, 24, dir, bin, "--model", saved)
-	scr = r.WaitText("Topology")
+	scr = r.WaitFor("the resumed status bar", statusRE.MatchString)
 	if after := statusRE.FindString(scr); after != before {
 		t.Errorf("resumed at %q, saved at %q\n%s", after, before, scr)
 	}

@@ -24,8 +24,8 @@ set-option -s exit-empty off
 // temporary directory, it reads only tmuxConf, and it is killed when the
 // test ends.
 type Tmux struct {
-	tb           testing.TB
-	socket, conf string
+	tb                testing.TB
+	dir, socket, conf string
 	// Timeout bounds each wait of its panes. Waits return as soon as the
 	// screen is right, so only a hang reaches it. Default: 2 minutes.
 	Timeout time.Duration
@@ -41,7 +41,7 @@ func NewTmux(tb testing.TB) *Tmux {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	x := &Tmux{tb: tb, socket: filepath.Join(dir, "sock"), conf: filepath.Join(dir, "tmux.conf"), Timeout: 2 * time.Minute}
+	x := &Tmux{tb: tb, dir: dir, socket: filepath.Join(dir, "sock"), conf: filepath.Join(dir, "tmux.conf"), Timeout: 2 * time.Minute}
 	if err := os.WriteFile(x.conf, []byte(tmuxConf), 0o600); err != nil {
 		tb.Fatal(err)
 	}
@@ -69,14 +69,21 @@ func (x *Tmux) must(args ...string) string {
 }
 
 // Start opens session name, w×h cells, running argv in dir on a fixed
-// terminal (TERM=xterm-256color, COLORTERM=truecolor).
+// terminal (TERM=xterm-256color, COLORTERM=truecolor). The shell that runs
+// argv writes its exit status to a file Exited reads: tmux 3.3 can mark a
+// pane dead before it has reaped the process and then never report the
+// status.
 func (x *Tmux) Start(name string, w, h int, dir string, argv ...string) *Pane {
 	x.tb.Helper()
-	shell := "cd " + ShellQuote(dir) + " && exec env TERM=xterm-256color COLORTERM=truecolor"
+	status := filepath.Join(x.dir, name+".status")
+	shell := "cd " + ShellQuote(dir) + " && env TERM=xterm-256color COLORTERM=truecolor"
 	for _, a := range argv {
 		shell += " " + ShellQuote(a)
 	}
-	return x.StartShell(name, w, h, shell)
+	shell += "; echo $? >" + ShellQuote(status+".tmp") + " && mv " + ShellQuote(status+".tmp") + " " + ShellQuote(status)
+	p := x.StartShell(name, w, h, shell)
+	p.status = status
+	return p
 }
 
 // StartShell opens session name, w×h cells, running the shell command cmd
@@ -94,6 +101,7 @@ func ShellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''
 type Pane struct {
 	x      *Tmux
 	Target string // the session's name
+	status string // where Start's shell writes the exit status ("" for StartShell)
 }
 
 // Keys sends tmux key names, each on its own: "Down", "Enter", "Space",
@@ -130,16 +138,46 @@ func (p *Pane) Kill() { _, _ = p.x.Run("kill-session", "-t", p.Target) }
 // Exited reports whether the pane's program has exited, and its status
 // (−1 when the session is gone).
 func (p *Pane) Exited() (bool, int) {
-	out, err := p.x.Run("display-message", "-p", "-t", p.Target, "#{pane_dead} #{pane_dead_status}")
+	if n, ok := p.readStatus(); ok {
+		return true, n
+	}
+	out, err := p.x.Run("display-message", "-p", "-t", p.Target, "#{pane_dead}|#{pane_dead_status}")
 	if err != nil {
 		return true, -1
 	}
-	dead, status, _ := strings.Cut(strings.TrimSpace(out), " ")
+	dead, status, _ := strings.Cut(strings.TrimSpace(out), "|")
+	if dead != "1" {
+		return false, 0
+	}
+	if p.status != "" {
+		// The shell may have written the status since the first look; if
+		// not, it died without writing it: killed.
+		if n, ok := p.readStatus(); ok {
+			return true, n
+		}
+		return true, -1
+	}
 	n, err := strconv.Atoi(status)
 	if err != nil {
 		n = -1
 	}
-	return dead == "1", n
+	return true, n
+}
+
+// readStatus reads the exit status Start's shell wrote, if it has.
+func (p *Pane) readStatus() (int, bool) {
+	if p.status == "" {
+		return 0, false
+	}
+	b, err := os.ReadFile(p.status)
+	if err != nil {
+		return 0, false
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		n = -1
+	}
+	return n, true
 }
 
 // WaitFor polls the screen until ok accepts it and returns that screen.
