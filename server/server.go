@@ -34,7 +34,10 @@ const (
 
 type ctxKey int
 
-const ctxKeyRateLimited ctxKey = iota
+const (
+	ctxKeyRateLimited ctxKey = iota
+	ctxKeyTracked            // *trackedConn of the connection
+)
 
 // Server serves one trainer per SSH session. Create it with New.
 type Server struct {
@@ -48,6 +51,7 @@ type Server struct {
 	teachers *keyFile
 	hub      *Hub
 
+	track  *tracker     // every accepted connection, for Shutdown
 	conns  atomic.Int64 // open TCP connections, authenticated or not
 	frames atomic.Int64 // frames drawn by all sessions (for the load test)
 
@@ -70,6 +74,7 @@ func New(cfg Config) (*Server, error) {
 		sched:    NewScheduler(cfg.CPUShare, nil),
 		limiter:  newIPLimiter(cfg.RatePerMinute, cfg.RateBurst, time.Now),
 		sessions: map[*session]struct{}{},
+		track:    newTracker(),
 	}
 	if cfg.AuthorizedKeysPath != "" {
 		if s.keys, err = newKeyFile(cfg.AuthorizedKeysPath); err != nil {
@@ -105,6 +110,15 @@ func New(cfg Config) (*Server, error) {
 				s.log.Info("connection failed", "remote", conn.RemoteAddr().String(), "err", err)
 			}
 			srv.EnableProxyProtocol = cfg.ProxyProtocol
+			srv.ServerConfigCallback = func(ctx ssh.Context) *gossh.ServerConfig {
+				return &gossh.ServerConfig{AuthLogCallback: func(_ gossh.ConnMetadata, _ string, err error) {
+					// Called after each real attempt (never for a
+					// public-key query), so nil means authenticated.
+					if err == nil {
+						s.authenticated(ctx)
+					}
+				}}
+			}
 			return nil
 		},
 		wish.WithMiddleware(
@@ -160,8 +174,17 @@ func (s *Server) ListenAndServe() error {
 // Serve accepts connections on l until Shutdown; it then returns
 // ErrServerClosed.
 func (s *Server) Serve(l net.Listener) error {
+	tl, ok := s.track.listen(l)
+	if !ok {
+		return ErrServerClosed
+	}
+	defer s.track.unlisten(tl)
 	s.log.Info("listening", "addr", l.Addr().String())
-	return s.ssh.Serve(l)
+	err := s.ssh.Serve(tl)
+	if s.track.isStopping() {
+		return ErrServerClosed
+	}
+	return err
 }
 
 // Sessions reports how many sessions are running.
@@ -174,6 +197,9 @@ func (s *Server) Sessions() int {
 // Shutdown tells every connected user that the server is stopping, ends
 // their sessions, stops accepting connections and waits (bounded by ctx)
 // for everything to finish; what is left when ctx expires is closed.
+//
+// It never calls the SSH library's Shutdown, whose WaitGroup races with
+// connections still in their handshake (see lifecycle.go).
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.stopping = true
@@ -182,7 +208,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		list = append(list, se)
 	}
 	s.mu.Unlock()
-	s.log.Info("shutting down", "sessions", len(list))
+	s.track.stop()
+	s.track.closeUnauthenticated() // no session to end
+	s.log.Info("shutting down", "sessions", len(list), "connections", s.track.open())
 	for _, se := range list {
 		se.end(MsgStopping)
 	}
@@ -200,14 +228,32 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	// Let clients close their side first, briefly, then force the rest.
 	grace, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	if serr := s.ssh.Shutdown(grace); serr != nil {
-		_ = s.ssh.Close()
+	if s.track.wait(grace) != nil {
+		s.closeAll()
+		if werr := s.track.wait(ctx); err == nil {
+			err = werr
+		}
 	}
+	_ = s.ssh.Close() // mutex only: marks the library's server closed
 	return err
 }
 
 // Close closes the listeners and all connections at once.
-func (s *Server) Close() error { return s.ssh.Close() }
+func (s *Server) Close() error {
+	s.mu.Lock()
+	s.stopping = true
+	s.mu.Unlock()
+	s.track.stop()
+	s.closeAll()
+	return nil
+}
+
+// closeAll closes every connection: those the library knows (authenticated)
+// and those still in their handshake.
+func (s *Server) closeAll() {
+	_ = s.ssh.Close()
+	s.track.closeAll()
+}
 
 // maxConns caps open connections (sessions plus handshakes in progress), so
 // unauthenticated clients cannot exhaust the server; the excess is closed
@@ -237,12 +283,22 @@ func (s *Server) onConn(ctx ssh.Context, conn net.Conn) net.Conn {
 		s.log.Warn("limit hit", "limit", "connections", "remote", conn.RemoteAddr().String(), "max", s.maxConns())
 		return nil
 	}
+	if tc := trackedOf(conn); tc != nil {
+		ctx.SetValue(ctxKeyTracked, tc)
+	}
 	conn = &countedConn{Conn: conn, n: &s.conns}
 	if ok, wait := s.limiter.allow(conn.RemoteAddr()); !ok {
 		s.log.Info("limit hit", "limit", "rate", "remote", conn.RemoteAddr().String(), "retry_in", wait)
 		ctx.SetValue(ctxKeyRateLimited, wait)
 	}
 	return conn
+}
+
+// authenticated records that the connection of ctx has logged in.
+func (s *Server) authenticated(ctx ssh.Context) {
+	if tc, ok := ctx.Value(ctxKeyTracked).(*trackedConn); ok {
+		tc.authed.Store(true)
+	}
 }
 
 func fingerprint(k gossh.PublicKey) string {
