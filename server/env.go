@@ -69,3 +69,13 @@ func safeName(s string) string {
 	}
 	return b.String()
 }
+
+// envValue returns key's value in env ("" if absent).
+func envValue(env []string, key string) string {
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
+}

@@ -60,6 +60,7 @@ func (g *guard) Update(msg tea.Msg) (m tea.Model, cmd tea.Cmd) {
 	if g.crashed {
 		return g, tea.Quit
 	}
+	msg = clampWindow(msg)
 	switch msg := msg.(type) {
 	case panicMsg:
 		g.fail("Cmd", msg.value, msg.stack)

@@ -52,6 +52,7 @@ type Server struct {
 	hub      *Hub
 
 	track  *tracker     // every accepted connection, for Shutdown
+	memory memReleaser  // returns ended sessions' memory to the OS
 	conns  atomic.Int64 // open TCP connections, authenticated or not
 	frames atomic.Int64 // frames drawn by all sessions (for the load test)
 
@@ -209,6 +210,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	s.mu.Unlock()
 	s.track.stop()
+	s.memory.stop()
 	s.track.closeUnauthenticated() // no session to end
 	s.log.Info("shutting down", "sessions", len(list), "connections", s.track.open())
 	for _, se := range list {
@@ -244,6 +246,7 @@ func (s *Server) Close() error {
 	s.stopping = true
 	s.mu.Unlock()
 	s.track.stop()
+	s.memory.stop()
 	s.closeAll()
 	return nil
 }
@@ -428,6 +431,7 @@ func (s *Server) unregister(se *session) {
 	s.mu.Lock()
 	delete(s.sessions, se)
 	s.mu.Unlock()
+	s.memory.sessionEnded()
 	s.wg.Done()
 }
 
@@ -440,6 +444,8 @@ func (s *Server) handle(sess ssh.Session) {
 		return
 	}
 	pty, winCh, ok := sess.Pty()
+	// The client's claimed size, clamped before anything allocates a frame.
+	width, height := clampSize(pty.Window.Width, pty.Window.Height)
 	if !ok {
 		log.Info("limit hit", "limit", "no-pty")
 		host, port, _ := net.SplitHostPort(sess.LocalAddr().String())
@@ -459,7 +465,7 @@ func (s *Server) handle(sess ssh.Session) {
 
 	budget := s.sched.New()
 	defer budget.Close()
-	info.Width, info.Height = pty.Window.Width, pty.Window.Height
+	info.Width, info.Height = width, height
 	info.Options = tui.Options{
 		Preset:  s.cfg.Preset,
 		Sandbox: true,
@@ -488,7 +494,10 @@ func (s *Server) handle(sess ssh.Session) {
 		}
 	}
 	se.info = info
-	log.Info("connect", "term", pty.Term, "width", pty.Window.Width, "height", pty.Window.Height)
+	log.Info("connect", "term", pty.Term, "width", width, "height", height)
+	if width != pty.Window.Width || height != pty.Window.Height {
+		log.Info("limit hit", "limit", "term-size", "claimed", fmt.Sprintf("%dx%d", pty.Window.Width, pty.Window.Height))
+	}
 
 	model, err := s.newModel(info)
 	if err != nil {
@@ -502,14 +511,15 @@ func (s *Server) handle(sess ssh.Session) {
 		g.minFrame = time.Duration(float64(time.Second) / s.cfg.MaxFrameRate)
 	}
 	p := tea.NewProgram(g,
-		tea.WithInput(sess),
+		tea.WithInput(idleInput{ctx}), // keys come through pumpInput
 		tea.WithOutput(sess),
 		tea.WithContext(ctx),
 		tea.WithEnvironment(env),
 		tea.WithColorProfile(colorprofile.Env(env)),
-		tea.WithWindowSize(pty.Window.Width, pty.Window.Height),
+		tea.WithWindowSize(width, height),
 		tea.WithoutSignalHandler(), // the server's signals are not the session's
 		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
+			msg = clampWindow(msg) // before the renderer resizes to it
 			if _, ok := msg.(tea.SuspendMsg); ok {
 				return tea.ResumeMsg{} // ctrl+z cannot suspend a remote program
 			}
@@ -525,11 +535,13 @@ func (s *Server) handle(sess ssh.Session) {
 				if !ok {
 					return
 				}
+				w.Width, w.Height = clampSize(w.Width, w.Height)
 				p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
 			}
 		}
 	}()
 	go se.watchTimers(ctx)
+	pumpInput(ctx, p, sess, envValue(env, "TERM"))
 
 	_, err = p.Run()
 	cancel()

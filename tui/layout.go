@@ -82,6 +82,14 @@ const (
 	MinHeight = 18
 )
 
+// Largest screen the app draws: a bigger terminal (or a client claiming
+// 65535×65535) gets a MaxWidth×MaxHeight screen in its top-left corner, so
+// a frame's cost never depends on what the terminal says.
+const (
+	MaxWidth  = 400
+	MaxHeight = 160
+)
+
 // Size thresholds for the full (all panes) arrangement.
 const (
 	fullWidth  = 120

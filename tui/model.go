@@ -214,7 +214,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) route(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.w, m.h = msg.Width, msg.Height
+		m.w, m.h = min(max(msg.Width, 0), MaxWidth), min(max(msg.Height, 0), MaxHeight)
 		return nil
 	case tea.BackgroundColorMsg:
 		if dark := msg.IsDark(); dark != m.app.isDark {

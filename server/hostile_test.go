@@ -1,0 +1,193 @@
+package server
+
+import (
+	"bytes"
+	"io"
+	"runtime"
+	"runtime/metrics"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	gossh "golang.org/x/crypto/ssh"
+
+	"backprop/tui"
+)
+
+// realTrainer is the trainer serve runs.
+func realTrainer(info SessionInfo) (tea.Model, error) {
+	m, err := tui.New(info.Options)
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// heapSampler records the peak of the Go heap's live objects.
+type heapSampler struct {
+	stop chan struct{}
+	done chan struct{}
+	peak uint64
+}
+
+func heapObjects() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// heapRetained is the heap memory the process holds from the OS (in use or
+// free but not yet returned).
+func heapRetained() uint64 {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapSys - m.HeapReleased
+}
+
+func sampleHeap() *heapSampler {
+	h := &heapSampler{stop: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(h.done)
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			h.peak = max(h.peak, heapObjects())
+			select {
+			case <-h.stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return h
+}
+
+func (h *heapSampler) finish() uint64 {
+	close(h.stop)
+	<-h.done
+	return h.peak
+}
+
+// tailWriter keeps the last bytes of a stream (a huge terminal's client
+// cannot afford an emulator of its claimed size).
+type tailWriter struct {
+	mu sync.Mutex
+	b  []byte
+	n  int64
+}
+
+func (w *tailWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.n += int64(len(p))
+	w.b = append(w.b, p...)
+	if len(w.b) > 1<<16 {
+		w.b = append(w.b[:0], w.b[len(w.b)-1<<15:]...)
+	}
+	return len(p), nil
+}
+
+func (w *tailWriter) waitFor(t *testing.T, want string) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		w.mu.Lock()
+		ok := bytes.Contains(w.b, []byte(want))
+		w.mu.Unlock()
+		if ok {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("output never contained %q", want)
+}
+
+// TestHugePtyClamped: a client asking for a 65535×65535 terminal (first
+// pty request and window changes) gets a screen of at most
+// MaxTermWidth×MaxTermHeight; the server's heap grows by less than
+// hugePtyBound while it draws, keeps serving others, and gives the memory
+// back when the client leaves.
+func TestHugePtyClamped(t *testing.T) {
+	const hugePtyBound = 48 << 20
+	_, addr, logs := startServer(t, Config{Password: "pw", Preset: "xor", NewModel: realTrainer})
+	runtime.GC()
+	base, baseRetained := heapObjects(), heapRetained()
+	h := sampleHeap()
+
+	c, err := dial(addr, "huge", gossh.Password("pw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := &tailWriter{}
+	sess.Stdout, sess.Stderr = out, out
+	stdin, err := sess.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.RequestPty("xterm-256color", 65535, 65535, gossh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	out.waitFor(t, "quit")
+	for _, key := range []string{"s", "s", "?", "?"} {
+		_, _ = io.WriteString(stdin, key)
+		time.Sleep(20 * time.Millisecond)
+	}
+	// Window changes as large as the protocol allows.
+	for _, wh := range [][2]int{{65535, 65535}, {1 << 31, 1 << 31}, {4000, 4000}} {
+		if err := sess.WindowChange(wh[1], wh[0]); err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.WriteString(stdin, "s")
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	// Others are still served.
+	c2, err := dial(addr, "other", gossh.Password("pw"))
+	if err != nil {
+		t.Fatalf("server down after a 65535×65535 pty: %v", err)
+	}
+	openTerm(t, c2, 80, 24).waitScreen("quit")
+
+	peak := h.finish()
+	grew := int64(peak) - int64(base)
+	t.Logf("heap: base %d MB, peak %d MB (+%d MB; bound %d MB)", base>>20, peak>>20, grew>>20, hugePtyBound>>20)
+	if grew > hugePtyBound {
+		t.Errorf("a 65535×65535 pty grew the heap by %d MB, want < %d MB", grew>>20, hugePtyBound>>20)
+	}
+	if l := logs.String(); !strings.Contains(l, "limit=term-size claimed=65535x65535") ||
+		!strings.Contains(l, "width=400 height=160") {
+		t.Errorf("clamp not logged:\n%s", l)
+	}
+
+	// Both leave: the memory goes back to the OS.
+	_ = sess.Close()
+	_ = c.Close()
+	_ = c2.Close()
+	deadline := time.Now().Add(2*releaseEvery + 5*time.Second)
+	var retained uint64
+	for time.Now().Before(deadline) {
+		if retained = heapRetained(); retained < baseRetained+16<<20 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Logf("heap held from the OS: %d MB before, %d MB after the sessions ended (objects %d MB)", baseRetained>>20, retained>>20, heapObjects()>>20)
+	t.Log(strings.Count(logs.String(), "msg=disconnect"))
+	if retained >= baseRetained+16<<20 {
+		buf := make([]byte, 1<<20)
+		buf = buf[:runtime.Stack(buf, true)]
+		t.Logf("%s", buf)
+	}
+	if retained >= baseRetained+16<<20 {
+		t.Errorf("heap held after the sessions ended: %d MB, before: %d MB", retained>>20, baseRetained>>20)
+	}
+}
