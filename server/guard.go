@@ -14,9 +14,11 @@ import (
 //
 // It also limits how often the inner View runs for frames nobody asked for
 // (ticks of a running network): at most one per minFrame. Frames caused by
-// input, resizes or the first frame are drawn at once; a skipped frame is
-// drawn by a refresh message at the end of the interval, so the screen is
-// never stale for longer than minFrame.
+// input or resizes are drawn at once unless one was drawn less than
+// inputFrame ago (a flood of keys, a raw paste: Bubble Tea asks for a View
+// after every message); a skipped frame is drawn by a refresh message at
+// the end of the interval, so the screen is never stale for longer than
+// minFrame (inputFrame after input).
 type guard struct {
 	inner   tea.Model
 	se      *session
@@ -28,9 +30,15 @@ type guard struct {
 	view      tea.View
 	viewAt    time.Time
 	haveView  bool
-	force     bool // next View must draw
-	refreshes int  // refresh messages in flight
+	force     bool      // input or a resize: draw soon (at once, or after inputFrame)
+	due       bool      // a refresh arrived: the next View draws
+	refreshes int       // refresh messages in flight
+	refreshAt time.Time // when the last one scheduled arrives
 }
+
+// inputFrame is the shortest time between two frames drawn for input
+// (50 a second, more than a terminal shows).
+const inputFrame = 20 * time.Millisecond
 
 // frameRefresh asks for a frame that was skipped.
 type frameRefresh struct{}
@@ -67,7 +75,7 @@ func (g *guard) Update(msg tea.Msg) (m tea.Model, cmd tea.Cmd) {
 		return g, tea.Quit
 	case frameRefresh:
 		g.refreshes--
-		g.force = true
+		g.due = true
 		return g, nil
 	case tea.KeyPressMsg, tea.KeyReleaseMsg, tea.MouseMsg, tea.PasteMsg:
 		g.se.touch()
@@ -84,16 +92,27 @@ func (g *guard) Update(msg tea.Msg) (m tea.Model, cmd tea.Cmd) {
 	inner, c := g.inner.Update(msg)
 	g.inner = inner
 	cmd = wrapCmd(c)
-	if wait := g.skipFor(); wait > 0 && g.refreshes == 0 {
-		g.refreshes++
-		cmd = tea.Batch(cmd, tea.Tick(wait, func(time.Time) tea.Msg { return frameRefresh{} }))
+	if wait := g.skipFor(); wait > 0 {
+		// One refresh in flight, unless this frame is due sooner (a key
+		// while a running network's frame is held back).
+		if at := g.now().Add(wait); g.refreshes == 0 || at.Before(g.refreshAt) {
+			g.refreshes++
+			g.refreshAt = at
+			cmd = tea.Batch(cmd, tea.Tick(wait, func(time.Time) tea.Msg { return frameRefresh{} }))
+		}
 	}
 	return g, cmd
 }
 
 // skipFor reports how long the next frame would be held back (0: draw).
 func (g *guard) skipFor() time.Duration {
-	if g.minFrame <= 0 || g.force || !g.haveView {
+	if !g.haveView || g.due {
+		return 0
+	}
+	if g.force {
+		return inputFrame - g.now().Sub(g.viewAt)
+	}
+	if g.minFrame <= 0 {
 		return 0
 	}
 	frame := g.minFrame
@@ -119,7 +138,7 @@ func (g *guard) View() (v tea.View) {
 		}
 	}()
 	g.view = g.inner.View()
-	g.viewAt, g.haveView, g.force = g.now(), true, false
+	g.viewAt, g.haveView, g.force, g.due = g.now(), true, false, false
 	if g.se.srv != nil {
 		g.se.srv.frames.Add(1)
 	}

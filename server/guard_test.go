@@ -45,7 +45,8 @@ func TestGuardFrameLimit(t *testing.T) {
 	if g.refreshes != 1 || refreshCmds != 1 {
 		t.Errorf("refreshes in flight %d, refresh commands %d; want 1, 1", g.refreshes, refreshCmds)
 	}
-	// A key press is drawn at once, however recent the last frame.
+	// A key press is drawn at once when the last frame is inputFrame old.
+	clk.advance(inputFrame)
 	before := inner.views
 	g.Update(tea.KeyPressMsg{Code: 's', Text: "s"})
 	g.View()
@@ -60,6 +61,38 @@ func TestGuardFrameLimit(t *testing.T) {
 	g.View()
 	if inner.views != before+1 || g.refreshes != 0 {
 		t.Errorf("refresh did not draw (views %d→%d, refreshes %d)", before, inner.views, g.refreshes)
+	}
+	// A flood of keys (a raw paste) draws one frame per inputFrame, and
+	// one refresh, due within inputFrame, draws the last state.
+	clk.advance(time.Millisecond)
+	before = inner.views
+	refreshCmds = 0
+	for range 1000 {
+		if _, cmd := g.Update(tea.KeyPressMsg{Code: 'x', Text: "x"}); cmd != nil {
+			refreshCmds++
+		}
+		g.View()
+	}
+	if inner.views != before || refreshCmds != 1 || g.refreshAt.Sub(clk.now()) > inputFrame {
+		t.Errorf("1000 keys in one instant: %d frames, %d refreshes due in %s; want 0, 1, ≤ %s",
+			inner.views-before, refreshCmds, g.refreshAt.Sub(clk.now()), inputFrame)
+	}
+	g.Update(frameRefresh{})
+	g.View()
+	if inner.views != before+1 {
+		t.Error("the refresh after a flood of keys did not draw")
+	}
+	// A key while a running network's frame waits (refresh due in up to
+	// minFrame) is drawn within inputFrame: a sooner refresh is scheduled.
+	clk.advance(time.Millisecond)
+	g.Update(tickMsg{})
+	g.View()
+	if g.refreshes != 1 || g.refreshAt.Sub(clk.now()) <= inputFrame {
+		t.Fatalf("%d refreshes in flight, want 1", g.refreshes)
+	}
+	clk.advance(time.Millisecond)
+	if _, cmd := g.Update(tea.KeyPressMsg{Code: 's', Text: "s"}); cmd == nil || g.refreshAt.Sub(clk.now()) > inputFrame {
+		t.Errorf("key behind a held frame: refresh due in %s, want ≤ %s", g.refreshAt.Sub(clk.now()), inputFrame)
 	}
 	// Under pressure (factor 0.1 → at most 5× slower) frames thin out.
 	pressured := &countingModel{}

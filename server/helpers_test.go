@@ -277,6 +277,19 @@ func (tm *term) waitScreen(want string) {
 	tm.t.Fatalf("screen never showed %q; screen:\n%s", want, tm.screen())
 }
 
+// waitScreenGone waits until the screen no longer contains s.
+func (tm *term) waitScreenGone(s string) {
+	tm.t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if !strings.Contains(tm.screen(), s) {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	tm.t.Fatalf("screen still shows %q; screen:\n%s", s, tm.screen())
+}
+
 // waitOutput waits until the raw output (stdout+stderr) contains want.
 func (tm *term) waitOutput(want string) {
 	tm.t.Helper()

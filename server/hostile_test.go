@@ -191,3 +191,37 @@ func TestHugePtyClamped(t *testing.T) {
 		t.Errorf("heap held after the sessions ended: %d MB, before: %d MB", retained>>20, baseRetained>>20)
 	}
 }
+
+// TestPasteCPU: 1 MB pasted into the save prompt (bracketed, and as raw
+// keys from a terminal without bracketed paste) costs the server under a
+// second of CPU each (under -race, raceFactor seconds). Client and server
+// share this process, so the time measured includes the client's side of
+// SSH: an upper bound. CPU time, unlike wall time, does not grow when the
+// machine is busy.
+func TestPasteCPU(t *testing.T) {
+	_, addr, _ := startServer(t, Config{Password: "pw", Preset: "xor", NewModel: realTrainer})
+	c, err := dial(addr, "paster", gossh.Password("pw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := openTerm(t, c, 100, 30)
+	tm.waitScreen("quit")
+	big := strings.Repeat("0123456789abcdef", 1<<16) // 1 MiB
+	for _, tc := range []struct{ name, data string }{
+		{"bracketed", "\x1b[200~" + big + "\x1b[201~"},
+		{"raw keys", big},
+	} {
+		tm.send("S")
+		tm.waitScreen("save model as")
+		before := cpuTime()
+		start := time.Now()
+		tm.send(tc.data)
+		tm.send("\x1b") // esc closes the prompt once everything before it is read
+		tm.waitScreenGone("save model as")
+		cpu, wall := cpuTime()-before, time.Since(start)
+		t.Logf("%s: 1 MiB paste took %s of CPU (%s wall)", tc.name, cpu.Round(time.Millisecond), wall.Round(time.Millisecond))
+		if bound := raceFactor * time.Second; cpu > bound {
+			t.Errorf("%s: a 1 MiB paste took %s of CPU, want < %s", tc.name, cpu, bound)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"io"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 	uv "github.com/charmbracelet/ultraviolet"
@@ -19,18 +20,76 @@ import (
 
 // pumpInput parses in (the session's input, pasted text capped) into
 // events for p until in ends. term is the client's TERM.
+//
+// Events queue while the program is busy; a run of at least pasteRun
+// typed characters found queued together is handed over as one paste (no
+// one types that fast: it is a paste from a terminal without bracketed
+// paste, or a script), so a raw megabyte costs a few hundred messages
+// instead of a million.
 func pumpInput(ctx context.Context, p *tea.Program, in io.Reader, term string) {
-	events := make(chan uv.Event)
+	events := make(chan uv.Event, pumpQueue)
 	tr := uv.NewTerminalReader(&pasteCap{r: in, max: MaxPaste}, term)
 	go func() {
 		_ = tr.StreamEvents(ctx, events)
 		close(events)
 	}()
 	go func() {
+		batch := make([]uv.Event, 0, pumpQueue)
 		for ev := range events {
-			p.Send(ev) // returns at once when the program has ended
+			batch = append(batch[:0], ev)
+		queued:
+			for len(batch) < cap(batch) {
+				select {
+				case ev, ok := <-events:
+					if !ok {
+						break queued
+					}
+					batch = append(batch, ev)
+				default:
+					break queued
+				}
+			}
+			for _, ev := range coalesce(batch) {
+				p.Send(ev) // returns at once when the program has ended
+			}
 		}
 	}()
+}
+
+const (
+	pumpQueue = 1024 // events parsed ahead of the program
+	pasteRun  = 64   // queued typed characters that make a paste
+)
+
+// coalesce turns each run of at least pasteRun typed characters in batch
+// into one paste; other events pass as they are.
+func coalesce(batch []uv.Event) []uv.Event {
+	out := batch[:0:0]
+	for i := 0; i < len(batch); {
+		j := i
+		for j < len(batch) && typed(batch[j]) {
+			j++
+		}
+		if j-i < pasteRun {
+			out = append(out, batch[i:max(j, i+1)]...)
+			i = max(j, i+1)
+			continue
+		}
+		var b strings.Builder
+		for _, ev := range batch[i:j] {
+			b.WriteString(ev.(uv.KeyPressEvent).Text)
+		}
+		out = append(out, uv.PasteEvent{Content: b.String()})
+		i = j
+	}
+	return out
+}
+
+// typed reports whether ev is a printable character typed without ctrl or
+// alt.
+func typed(ev uv.Event) bool {
+	k, ok := ev.(uv.KeyPressEvent)
+	return ok && k.Text != "" && k.Mod&^(uv.ModShift|uv.ModCapsLock|uv.ModNumLock) == 0
 }
 
 // idleInput is the program's own input: nothing until ctx ends, then EOF.

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+
+	uv "github.com/charmbracelet/ultraviolet"
 )
 
 func capped(t testing.TB, in string, max int, oneByte bool) string {
@@ -66,4 +68,32 @@ func FuzzPasteCap(f *testing.F) {
 			rest = tail
 		}
 	})
+}
+
+func TestCoalesce(t *testing.T) {
+	key := func(s string) uv.Event { return uv.KeyPressEvent{Code: []rune(s)[0], Text: s} }
+	ctrlS := uv.KeyPressEvent{Code: 's', Mod: uv.ModCtrl}
+	enter := uv.KeyPressEvent{Code: uv.KeyEnter}
+	var long []uv.Event
+	for range pasteRun {
+		long = append(long, key("é"))
+	}
+	short := long[:pasteRun-1]
+	batch := append(append(append([]uv.Event{enter}, short...), ctrlS), long...)
+	batch = append(batch, key("q"))
+	out := coalesce(batch)
+	// enter, the short run key by key, ctrl+s, the long run (and the q
+	// that continues it) as one paste.
+	if len(out) != 1+len(short)+1+1 {
+		t.Fatalf("%d events, want %d: %v", len(out), len(short)+3, out)
+	}
+	if out[0] != enter || out[len(short)] != short[len(short)-1] || out[len(short)+1] != ctrlS {
+		t.Errorf("events out of order: %v", out)
+	}
+	if p, ok := out[len(out)-1].(uv.PasteEvent); !ok || p.Content != strings.Repeat("é", pasteRun)+"q" {
+		t.Errorf("last = %#v, want the long run as a paste", out[len(out)-1])
+	}
+	if got := coalesce(nil); len(got) != 0 {
+		t.Errorf("coalesce(nil) = %v", got)
+	}
 }

@@ -452,7 +452,7 @@ func TestGoroutinesBackToBaseline(t *testing.T) {
 		case 3:
 			// Keys still arriving as the program quits (Bubble Tea's own
 			// reader blocked for ever on them, holding the program).
-			tm.send("q" + strings.Repeat(" ", 8192))
+			tm.send("q" + strings.Repeat("\x1b[A", 4000))
 			tm.waitDone()
 		}
 		tm.close() // case 2: client just drops the connection
