@@ -40,6 +40,9 @@ const (
 	DefaultMaxDataBytes = 256 << 20
 	// DefaultHandshakeTimeout bounds an unauthenticated connection.
 	DefaultHandshakeTimeout = 30 * time.Second
+	// DefaultPerSourcePenalty is what a source earns each time one of its
+	// connections runs out of its handshake time.
+	DefaultPerSourcePenalty = 10 * time.Second
 )
 
 // SessionInfo describes one SSH session to a ModelFactory.
@@ -127,6 +130,19 @@ type Config struct {
 	ProxyProtocol bool
 	// HandshakeTimeout bounds the SSH handshake and authentication.
 	HandshakeTimeout time.Duration
+	// MaxStartups caps unauthenticated connections at once, from all
+	// sources (0: half the connection cap, at most 64; negative: no cap).
+	MaxStartups int
+	// PerSourceStartups caps unauthenticated connections at once from one
+	// source, an IPv4 address or IPv6 /64 (0: a quarter of MaxStartups, at
+	// least 2; negative: no cap). A class logging in by password from
+	// behind one NAT address may need it raised.
+	PerSourceStartups int
+	// PerSourcePenalty is added to a source's penalty each time one of its
+	// connections runs out of HandshakeTimeout; a source whose penalty
+	// reaches 15 s is refused until it expires (at most 10 min). Negative:
+	// no penalties.
+	PerSourcePenalty time.Duration
 }
 
 // withDefaults returns c with zero fields filled in and checks the rest.
@@ -181,6 +197,24 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.HandshakeTimeout <= 0 {
 		c.HandshakeTimeout = DefaultHandshakeTimeout
+	}
+	const unlimited = 1 << 30
+	switch {
+	case c.MaxStartups < 0:
+		c.MaxStartups = unlimited
+	case c.MaxStartups == 0 && c.MaxSessions < 0:
+		c.MaxStartups = 64
+	case c.MaxStartups == 0:
+		c.MaxStartups = max(4, min(64, (2*c.MaxSessions+16)/2))
+	}
+	switch {
+	case c.PerSourceStartups < 0:
+		c.PerSourceStartups = unlimited
+	case c.PerSourceStartups == 0:
+		c.PerSourceStartups = max(2, min(c.MaxStartups, 64)/4)
+	}
+	if c.PerSourcePenalty == 0 {
+		c.PerSourcePenalty = DefaultPerSourcePenalty
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()

@@ -37,6 +37,7 @@ type ctxKey int
 const (
 	ctxKeyRateLimited ctxKey = iota
 	ctxKeyTracked            // *trackedConn of the connection
+	ctxKeyCounted            // *countedConn of the connection
 )
 
 // Server serves one trainer per SSH session. Create it with New.
@@ -46,6 +47,8 @@ type Server struct {
 	ssh     *ssh.Server
 	sched   *Scheduler
 	limiter *ipLimiter
+	gate    *sourceGate // startups (unauthenticated connections) per source
+	refused *refusals
 	keys    *keyFile
 	// classroom mode (nil otherwise)
 	teachers *keyFile
@@ -76,6 +79,8 @@ func New(cfg Config) (*Server, error) {
 		limiter:  newIPLimiter(cfg.RatePerMinute, cfg.RateBurst, time.Now),
 		sessions: map[*session]struct{}{},
 		track:    newTracker(),
+		gate:     newSourceGate(cfg.MaxStartups, cfg.PerSourceStartups, cfg.PerSourcePenalty),
+		refused:  newRefusals(cfg.Logger),
 	}
 	if cfg.AuthorizedKeysPath != "" {
 		if s.keys, err = newKeyFile(cfg.AuthorizedKeysPath); err != nil {
@@ -212,7 +217,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.track.stop()
 	s.memory.stop()
 	s.track.closeUnauthenticated() // no session to end
-	s.log.Info("shutting down", "sessions", len(list), "connections", s.track.open())
+	s.log.Info("shutting down", "sessions", len(list), "connections", s.track.open(), "refused", s.Refused())
 	for _, se := range list {
 		se.end(MsgStopping)
 	}
@@ -256,52 +261,6 @@ func (s *Server) Close() error {
 func (s *Server) closeAll() {
 	_ = s.ssh.Close()
 	s.track.closeAll()
-}
-
-// maxConns caps open connections (sessions plus handshakes in progress), so
-// unauthenticated clients cannot exhaust the server; the excess is closed
-// before the SSH handshake.
-func (s *Server) maxConns() int64 {
-	if s.cfg.MaxSessions < 0 {
-		return 1 << 62
-	}
-	return int64(2*s.cfg.MaxSessions + 16)
-}
-
-// countedConn decrements the server's connection count once on Close.
-type countedConn struct {
-	net.Conn
-	once sync.Once
-	n    *atomic.Int64
-}
-
-func (c *countedConn) Close() error {
-	c.once.Do(func() { c.n.Add(-1) })
-	return c.Conn.Close()
-}
-
-func (s *Server) onConn(ctx ssh.Context, conn net.Conn) net.Conn {
-	if s.conns.Add(1) > s.maxConns() {
-		s.conns.Add(-1)
-		s.log.Warn("limit hit", "limit", "connections", "remote", conn.RemoteAddr().String(), "max", s.maxConns())
-		return nil
-	}
-	if tc := trackedOf(conn); tc != nil {
-		ctx.SetValue(ctxKeyTracked, tc)
-	}
-	conn = &countedConn{Conn: conn, n: &s.conns}
-	if ok, wait := s.limiter.allow(conn.RemoteAddr()); !ok {
-		s.log.Info("limit hit", "limit", "rate", "remote", conn.RemoteAddr().String(), "retry_in", wait)
-		ctx.SetValue(ctxKeyRateLimited, wait)
-	}
-	return conn
-}
-
-// authenticated records that the connection of ctx has logged in.
-func (s *Server) authenticated(ctx ssh.Context) {
-	if tc, ok := ctx.Value(ctxKeyTracked).(*trackedConn); ok {
-		tc.authed.Store(true)
-	}
 }
 
 func fingerprint(k gossh.PublicKey) string {

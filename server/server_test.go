@@ -469,7 +469,8 @@ func TestGoroutinesBackToBaseline(t *testing.T) {
 }
 
 func TestConnectionCap(t *testing.T) {
-	s, addr, logs := startServer(t, Config{Password: "pw", MaxSessions: 1}) // cap 2*1+16 = 18
+	// cap 2*1+16 = 18; startups unlimited to test the cap alone
+	s, addr, logs := startServer(t, Config{Password: "pw", MaxSessions: 1, MaxStartups: -1, PerSourceStartups: -1})
 	var conns []net.Conn
 	defer func() {
 		for _, c := range conns {
