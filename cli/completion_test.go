@@ -114,7 +114,7 @@ c backprop serve --max-s
 		"backprop eval --o: --on\n",
 		"backprop completion : bash zsh fish\n",
 		"backprop help ex: export\n",
-		"backprop serve --max-s: --max-samples --max-sessions\n",
+		"backprop serve --max-s: --max-samples --max-sessions --max-startups\n",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("bash completion lacks %q:\n%s", want, got)

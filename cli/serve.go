@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -27,7 +28,7 @@ func serveFlagGroups() []flagGroup {
 	return []flagGroup{
 		{"listening", []string{"listen", "host-key", "proxy-protocol"}},
 		{"authentication (at least one is required)", []string{"authorized-keys", "password-file", "open", "teacher-key"}},
-		{"limits", []string{"max-sessions", "idle-timeout", "max-timeout", "rate-limit", "rate-burst", "cpu-share", "max-fps", "max-neurons", "max-weights", "max-samples", "max-data-mb", "max-undo-mb"}},
+		{"limits", []string{"max-sessions", "idle-timeout", "max-timeout", "rate-limit", "rate-burst", "max-startups", "per-source-startups", "per-source-penalty", "cpu-share", "max-fps", "max-neurons", "max-weights", "max-samples", "max-data-mb", "max-undo-mb"}},
 		{"sessions", []string{"preset", "data-dir", "datasets-dir"}},
 		{"operation", []string{"log-format", "shutdown-timeout"}},
 	}
@@ -56,12 +57,20 @@ no authentication configured.`,
 
 // checkServeFlags refuses numeric flag values that server.Config would
 // silently replace by its default (0 means "default" there) or reject later
-// under a Go field name: every limit is positive, or -1 where the help says
-// "-1: unlimited/never/no cap".
+// under a Go field name: every limit is positive, or exactly -1 where the
+// help says "-1: unlimited/never/no cap", and at most its ceiling.
 func checkServeFlags(fs *flag.FlagSet) error {
 	minusOne := map[string]string{
 		"max-sessions": "-1 for unlimited", "rate-limit": "-1 for unlimited", "max-fps": "-1 for no cap",
 		"idle-timeout": "-1s for never", "max-timeout": "-1s for never",
+		"max-startups": "-1 for unlimited", "per-source-startups": "-1 for unlimited", "per-source-penalty": "-1s for none",
+	}
+	ceiling := map[string]struct {
+		max float64
+		why string
+	}{
+		"cpu-share": {float64(runtime.NumCPU()), fmt.Sprintf("this machine has %d cores", runtime.NumCPU())},
+		"max-fps":   {1000, "a terminal shows far fewer"},
 	}
 	var err error
 	fs.Visit(func(f *flag.Flag) {
@@ -80,6 +89,9 @@ func checkServeFlags(fs *flag.FlagSet) error {
 			return
 		}
 		if v > 0 && !math.IsInf(v, 1) {
+			if c, ok := ceiling[f.Name]; ok && v > c.max {
+				err = fmt.Errorf("--%s %s: want at most %g (%s)", f.Name, f.Value, c.max, c.why)
+			}
 			return
 		}
 		if alt, ok := minusOne[f.Name]; ok {
@@ -115,6 +127,9 @@ func serveFlags(fs *flag.FlagSet) runFunc {
 	fs.DurationVar(&cfg.MaxTimeout, "max-timeout", server.DefaultMaxTimeout, "end any session after this long (-1s: never)")
 	fs.Float64Var(&cfg.RatePerMinute, "rate-limit", server.DefaultRatePerMinute, "new connections per minute per client IP (-1: unlimited)")
 	fs.IntVar(&cfg.RateBurst, "rate-burst", server.DefaultRateBurst, "connections per client IP allowed at once before --rate-limit applies")
+	fs.IntVar(&cfg.MaxStartups, "max-startups", 0, "connections not yet logged in, at once, from all addresses (default: half the connection cap, at most 64; -1: unlimited)")
+	fs.IntVar(&cfg.PerSourceStartups, "per-source-startups", 0, "connections not yet logged in, at once, from one address (default: a quarter of --max-startups; -1: unlimited); raise it for a class logging in by password behind one NAT")
+	fs.DurationVar(&cfg.PerSourcePenalty, "per-source-penalty", server.DefaultPerSourcePenalty, "penalty an address earns when a connection of its runs out of time to log in; at 15s it is refused until the penalty ends (-1s: none)")
 	fs.Float64Var(&cfg.CPUShare, "cpu-share", server.DefaultCPUShare, "cores that all sessions' training may use together, shared fairly")
 	fs.Float64Var(&cfg.MaxFrameRate, "max-fps", server.DefaultMaxFrameRate, "redraws per second for a session's screen while it trains (key presses are always drawn at once; -1: no cap)")
 	fs.IntVar(&cfg.Limits.MaxNeurons, "max-neurons", server.DefaultMaxNeurons, "per-session cap on neurons")

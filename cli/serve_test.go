@@ -48,6 +48,11 @@ func TestServeFlagErrors(t *testing.T) {
 		{[]string{"--open", "--cpu-share", "0"}, "--cpu-share 0: want a positive value"},
 		{[]string{"--open", "--cpu-share", "NaN"}, "--cpu-share NaN: want a positive value"},
 		{[]string{"--open", "--max-sessions", "0"}, "--max-sessions 0: want a positive value, or -1 for unlimited"},
+		{[]string{"--open", "--max-startups", "0"}, "--max-startups 0: want a positive value, or -1 for unlimited"},
+		{[]string{"--open", "--per-source-startups", "-3"}, "--per-source-startups -3: want a positive value, or -1 for unlimited"},
+		{[]string{"--open", "--per-source-penalty", "0s"}, "--per-source-penalty 0s: want a positive value, or -1s for none"},
+		{[]string{"--open", "--cpu-share", "100000"}, "--cpu-share 100000: want at most"},
+		{[]string{"--open", "--max-fps", "1e6"}, "--max-fps 1e+06: want at most 1000"},
 		{[]string{"--open", "--max-fps", "0"}, "--max-fps 0: want a positive value, or -1 for no cap"},
 		{[]string{"--open", "--idle-timeout", "0s"}, "--idle-timeout 0s: want a positive value, or -1s for never"},
 		{[]string{"--open", "--max-weights", "-5"}, "--max-weights -5: want a positive value"},
@@ -103,7 +108,7 @@ func TestServeHelp(t *testing.T) {
 	for _, want := range []string{"--listen", "--authorized-keys", "--password-file", "--open", "--teacher-key", "--max-sessions",
 		"--idle-timeout", "--max-timeout", "--rate-limit", "--rate-burst", "--cpu-share", "--max-fps", "--max-neurons",
 		"--max-weights", "--max-samples", "--data-dir", "--datasets-dir", "--preset", "--proxy-protocol", "--log-format",
-		"--shutdown-timeout", "--host-key", "--max-undo-mb"} {
+		"--shutdown-timeout", "--host-key", "--max-undo-mb", "--max-startups", "--per-source-startups", "--per-source-penalty"} {
 		if strings.Count(help, "  "+want+" ") != 1 {
 			t.Errorf("help lists %s %d times, want once:\n%s", want, strings.Count(help, "  "+want+" "), help)
 		}
