@@ -50,7 +50,7 @@ type SessionInfo struct {
 	// User is the SSH user name (client-chosen, untrusted).
 	User string
 	// ID is a file-name-safe identity: "key-<hex>" from the public key
-	// fingerprint, else "user-<sanitized name>".
+	// fingerprint, else "user-<escaped name>" (userID: one folder per name).
 	ID string
 	// Fingerprint is the SHA256 fingerprint of the client key ("" for
 	// password or open sessions).

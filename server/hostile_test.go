@@ -3,6 +3,8 @@ package server
 import (
 	"bytes"
 	"io"
+	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/metrics"
 	"strings"
@@ -224,4 +226,47 @@ func TestPasteCPU(t *testing.T) {
 			t.Errorf("%s: a 1 MiB paste took %s of CPU, want < %s", tc.name, cpu, bound)
 		}
 	}
+}
+
+// TestSymlinkOutOfFolder: over SSH, a symlink in a user's folder that leads
+// out of it is not followed when the user opens it; one that stays inside
+// is.
+func TestSymlinkOutOfFolder(t *testing.T) {
+	dataDir, outside := t.TempDir(), t.TempDir()
+	_, addr, _ := startServer(t, Config{Password: "pw", Preset: "xor", DataDir: dataDir, NewModel: realTrainer})
+	c, err := dial(addr, "eve", gossh.Password("pw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := openTerm(t, c, 100, 30)
+	tm.waitScreen("quit")
+	// Save a real model, then move it out of the folder behind a link.
+	tm.send("S")
+	tm.waitScreen("save model as")
+	tm.send("\x15m.json\r") // ctrl+u clears the offered name
+	tm.waitScreen("saved m.json")
+	saves := filepath.Join(dataDir, userID("eve"), "saves")
+	if err := os.Rename(filepath.Join(saves, "m.json"), filepath.Join(outside, "m.json")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(outside, "m.json"), filepath.Join(saves, "out.json")); err != nil {
+		t.Fatal(err)
+	}
+	tm.send("O")
+	tm.waitScreen("load model file")
+	tm.send("out.json\r")
+	tm.waitScreen(`"out.json" points outside your folder`)
+	tm.send("\x1b")
+	tm.waitScreenGone("load model file")
+	// A link inside the folder is an ordinary name.
+	if err := os.Rename(filepath.Join(outside, "m.json"), filepath.Join(saves, "m.json")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("m.json", filepath.Join(saves, "in.json")); err != nil {
+		t.Fatal(err)
+	}
+	tm.send("O")
+	tm.waitScreen("load model file")
+	tm.send("in.json\r")
+	tm.waitScreen("loaded in.json")
 }

@@ -351,7 +351,7 @@ func (s *Server) sessionInfo(sess ssh.Session) SessionInfo {
 		sum := sha256.Sum256(k.Marshal())
 		info.ID = "key-" + hex.EncodeToString(sum[:8])
 	} else {
-		info.ID = "user-" + safeName(info.User)
+		info.ID = userID(info.User)
 	}
 	return info
 }

@@ -561,7 +561,7 @@ func TestSessionOptions(t *testing.T) {
 	if keyInfo.Width != 81 || keyInfo.Height != 25 || keyInfo.Fingerprint != gossh.FingerprintSHA256(k.signer.PublicKey()) {
 		t.Errorf("info = %+v", keyInfo)
 	}
-	if !strings.HasPrefix(keyInfo.ID, "key-") || pwInfo.ID != "user-___al_ice" {
+	if !strings.HasPrefix(keyInfo.ID, "key-") || pwInfo.ID != "user-_2e_2e_2fal_20ice" {
 		t.Errorf("IDs %q, %q", keyInfo.ID, pwInfo.ID)
 	}
 	for _, info := range []SessionInfo{keyInfo, pwInfo} {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -88,7 +89,9 @@ func (s *session) modelFile() (*network.Model, error) {
 }
 
 // resolvePath turns what the user typed into a file path. In a sandbox only
-// a plain base name is allowed, and it lives in dir.
+// a plain base name is allowed, and it lives in dir: if it exists, it must
+// be a regular file there, and a symlink may not lead out of dir (checked
+// through os.Root, which refuses any path that escapes it).
 func resolvePath(typed string, sandbox bool, dir string) (string, error) {
 	p := strings.TrimSpace(typed)
 	if p == "" {
@@ -108,7 +111,25 @@ func resolvePath(typed string, sandbox bool, dir string) (string, error) {
 	if p != filepath.Base(p) || p == "." || p == ".." || strings.ContainsAny(p, `/\`) || strings.HasPrefix(p, ".") {
 		return "", fmt.Errorf("%q: only a plain file name is allowed here (no directories)", p)
 	}
-	return filepath.Join(dir, p), nil
+	path := filepath.Join(dir, p)
+	root, err := os.OpenRoot(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return path, nil // nothing there to follow (saving says the folder is missing)
+	}
+	if err != nil {
+		return "", errors.New("your folder cannot be opened")
+	}
+	defer root.Close()
+	switch st, err := root.Stat(p); {
+	case errors.Is(err, fs.ErrNotExist):
+		// a new file (saves write a temp file and rename it over the name,
+		// so they never follow a link)
+	case err != nil:
+		return "", fmt.Errorf("%q points outside your folder", p)
+	case !st.Mode().IsRegular():
+		return "", fmt.Errorf("%q is not a regular file", p)
+	}
+	return path, nil
 }
 
 // rebuild makes a new network with the given spec, keeping every weight
