@@ -13,6 +13,8 @@ import (
 	"time"
 
 	gossh "golang.org/x/crypto/ssh"
+
+	"backprop/internal/testkit"
 )
 
 func TestServeRefusesWithoutAuth(t *testing.T) {
@@ -155,11 +157,7 @@ func TestServeSignalShutdown(t *testing.T) {
 	}()
 	var client *gossh.Client
 	for i := 0; i < 200; i++ {
-		client, err = gossh.Dial("tcp", addr, &gossh.ClientConfig{
-			User: "student", Auth: []gossh.AuthMethod{gossh.Password("pw")},
-			HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: time.Second,
-		})
-		if err == nil {
+		if client, err = testkit.DialSSH(addr, "student", gossh.Password("pw")); err == nil {
 			break
 		}
 		select {
@@ -171,30 +169,11 @@ func TestServeSignalShutdown(t *testing.T) {
 	if err != nil {
 		t.Fatalf("dial: %v", err)
 	}
-	defer client.Close()
 	if st, err := os.Stat(filepath.Join(dir, "hk")); err != nil || st.Mode().Perm() != 0o600 {
 		t.Errorf("host key: %v, %v", st, err)
 	}
-	sess, err := client.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var screen syncBuffer
-	sess.Stdout, sess.Stderr = &screen, &screen
-	stdin, _ := sess.StdinPipe()
-	defer stdin.Close()
-	if err := sess.RequestPty("xterm-256color", 30, 100, gossh.TerminalModes{}); err != nil {
-		t.Fatal(err)
-	}
-	if err := sess.Shell(); err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; screen.Len() < 500; i++ {
-		if i > 400 {
-			t.Fatalf("no trainer screen; got %q", screen.String())
-		}
-		time.Sleep(25 * time.Millisecond)
-	}
+	tm := testkit.OpenSSHTerm(t, client, 100, 30)
+	tm.WaitScreen("quit") // the trainer's key help
 	if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
@@ -206,23 +185,14 @@ func TestServeSignalShutdown(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("runServe did not stop after SIGINT")
 	}
-	_ = sess.Wait()
-	if !strings.Contains(screen.String(), "server is stopping") {
-		t.Errorf("user not told the server is stopping; tail: %q", tail(screen.String(), 200))
-	}
+	_ = tm.WaitDone()
+	tm.WaitOutput("server is stopping")
 	logs := errb.String()
 	for _, want := range []string{"msg=connect", "msg=disconnect", "signal received"} {
 		if !strings.Contains(logs, want) {
 			t.Errorf("log lacks %q:\n%s", want, logs)
 		}
 	}
-}
-
-func tail(s string, n int) string {
-	if len(s) > n {
-		return s[len(s)-n:]
-	}
-	return s
 }
 
 // syncBuffer is a bytes.Buffer safe for concurrent use.
@@ -241,10 +211,4 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
-}
-
-func (s *syncBuffer) Len() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Len()
 }

@@ -236,12 +236,7 @@ func TestClassroomFollowForkRejoin(t *testing.T) {
 	})
 	base := runtime.NumGoroutine()
 	connect := func(user string, k keyPair) *term {
-		c, err := dial(addr, user, gossh.PublicKeys(k.signer))
-		if err != nil {
-			t.Fatalf("%s: %v", user, err)
-		}
-		tm := openTerm(t, c, 100, 10)
-		tm.waitScreen("name=" + user)
+		tm := login(t, addr, user, gossh.PublicKeys(k.signer), 100, 10, "name="+user)
 		return tm
 	}
 	// Only listed keys get in: eve is neither a student nor the teacher.
@@ -250,65 +245,65 @@ func TestClassroomFollowForkRejoin(t *testing.T) {
 		t.Fatal("unlisted key accepted in classroom mode")
 	}
 	T := connect("prof", prof)
-	T.waitScreen("role=teacher")
+	T.WaitScreen("role=teacher")
 	A, B := connect("alice", alice), connect("bob", bob)
-	A.waitScreen("role=student")
-	T.waitScreen("[alice following=true ][bob following=true ]")
+	A.WaitScreen("role=student")
+	T.WaitScreen("[alice following=true ][bob following=true ]")
 
 	// Follow: the teacher steps, both students see it.
-	T.send("  ")
-	T.waitScreen("count=2")
-	A.waitScreen("count=2")
-	B.waitScreen("count=2")
+	T.Send("  ")
+	T.WaitScreen("count=2")
+	A.WaitScreen("count=2")
+	B.WaitScreen("count=2")
 	// Following is read-only.
-	A.send(" ")
-	T.send(" ")
-	A.waitScreen("count=3")
-	B.waitScreen("count=3")
+	A.Send(" ")
+	T.Send(" ")
+	A.WaitScreen("count=3")
+	B.WaitScreen("count=3")
 
 	// Fork: alice works on her own copy; the teacher sees it.
-	A.send("f")
-	A.send("  ")
-	A.waitScreen("count=5 following=false")
-	T.waitScreen("[alice following=false forked count 5]")
-	T.send(" ")
-	B.waitScreen("count=4")
+	A.Send("f")
+	A.Send("  ")
+	A.WaitScreen("count=5 following=false")
+	T.WaitScreen("[alice following=false forked count 5]")
+	T.Send(" ")
+	B.WaitScreen("count=4")
 	time.Sleep(50 * time.Millisecond)
-	if s := A.screen(); !strings.Contains(s, "count=5") {
+	if s := A.Screen(); !strings.Contains(s, "count=5") {
 		t.Errorf("forked student followed the teacher:\n%s", s)
 	}
 
 	// Rejoin: back to the teacher's state.
-	A.send("F")
-	A.waitScreen("count=4 following=true")
-	T.waitScreen("[alice following=true following]")
+	A.Send("F")
+	A.WaitScreen("count=4 following=true")
+	T.WaitScreen("[alice following=true following]")
 
 	// Leaving updates the roster; everything winds down cleanly.
-	B.send("q")
-	B.waitDone()
-	T.waitScreen("[alice following=true following]\n")
-	if strings.Contains(T.screen(), "bob") {
-		t.Errorf("bob still on the roster after leaving:\n%s", T.screen())
+	B.Send("q")
+	B.WaitDone()
+	T.WaitScreen("[alice following=true following]\n")
+	if strings.Contains(T.Screen(), "bob") {
+		t.Errorf("bob still on the roster after leaving:\n%s", T.Screen())
 	}
 	if !strings.Contains(logs.String(), "teacher=true") {
 		t.Error("teacher session not marked in the log")
 	}
 	// The teacher leaves: alice is told at once and keeps the state; a
 	// teacher connecting again is followed.
-	T.send("q")
-	T.waitDone()
-	T.close()
-	A.waitScreen("count=4 following=true away=true")
+	T.Send("q")
+	T.WaitDone()
+	T.Close()
+	A.WaitScreen("count=4 following=true away=true")
 	T = connect("prof", prof)
-	A.waitScreen("away=false")
-	T.send(" ")
-	A.waitScreen("count=1 following=true away=false")
+	A.WaitScreen("away=false")
+	T.Send(" ")
+	A.WaitScreen("count=1 following=true away=false")
 	for _, x := range []*term{A, T} {
-		x.send("q")
-		x.waitDone()
-		x.close()
+		x.Send("q")
+		x.WaitDone()
+		x.Close()
 	}
-	B.close()
+	B.Close()
 	settleGoroutines(t, base)
 	if n := srv.Sessions(); n != 0 {
 		t.Errorf("%d sessions still registered", n)

@@ -6,7 +6,6 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -18,8 +17,9 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/vt"
 	gossh "golang.org/x/crypto/ssh"
+
+	"backprop/internal/testkit"
 )
 
 // fakeModel is a tiny trainer stand-in: space counts, p panics in Update,
@@ -156,163 +156,26 @@ func startServer(t testing.TB, cfg Config) (*Server, string, *testLog) {
 	return s, l.Addr().String(), logs
 }
 
+// The SSH client side of the tests is testkit's (issue 16: one copy).
+type term = testkit.SSHTerm
+
 func dial(addr, user string, auth ...gossh.AuthMethod) (*gossh.Client, error) {
-	return gossh.Dial("tcp", addr, &gossh.ClientConfig{
-		User:            user,
-		Auth:            auth,
-		HostKeyCallback: gossh.InsecureIgnoreHostKey(),
-		Timeout:         5 * time.Second,
-	})
+	return testkit.DialSSH(addr, user, auth...)
 }
 
-// term is an SSH session with a PTY whose output feeds a vt emulator.
-type term struct {
-	t      testing.TB
-	client *gossh.Client
-	sess   *gossh.Session
-	stdin  io.WriteCloser
-
-	mu   sync.Mutex
-	emu  *vt.Emulator
-	raw  bytes.Buffer
-	outN int64     // bytes of output so far
-	outT time.Time // time of last output
-
-	done    chan struct{}
-	waitErr error
-}
-
-func (tm *term) Write(p []byte) (int, error) {
-	tm.mu.Lock()
-	defer tm.mu.Unlock()
-	tm.raw.Write(p)
-	tm.outN += int64(len(p))
-	tm.outT = time.Now()
-	_, _ = tm.emu.Write(p)
-	return len(p), nil
-}
-
-// openTerm opens a PTY session (80x24) on client and starts the shell.
+// openTerm opens a w×h terminal session on client and starts the shell.
 func openTerm(t testing.TB, client *gossh.Client, w, h int) *term {
 	t.Helper()
-	sess, err := client.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tm := &term{t: t, client: client, sess: sess, emu: vt.NewEmulator(w, h), done: make(chan struct{})}
-	_, _ = tm.emu.Write([]byte("\x1b[20h"))
-	tm.stdin, err = sess.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sess.Stdout = tm
-	sess.Stderr = tm
-	_ = sess.Setenv("COLORTERM", "truecolor")
-	if err := sess.RequestPty("xterm-256color", h, w, gossh.TerminalModes{}); err != nil {
-		t.Fatal(err)
-	}
-	if err := sess.Shell(); err != nil {
-		t.Fatal(err)
-	}
-	// Terminal replies (queries answered by the emulator) go back to the server.
-	go func() {
-		buf := make([]byte, 1024)
-		for {
-			n, err := tm.emu.Read(buf)
-			if n > 0 {
-				_, _ = tm.stdin.Write(buf[:n])
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
-	go func() {
-		tm.waitErr = sess.Wait()
-		close(tm.done)
-	}()
-	t.Cleanup(tm.close)
+	return testkit.OpenSSHTerm(t, client, w, h)
+}
+
+// login dials addr as user, opens a w×h terminal and waits until its screen
+// shows want.
+func login(t testing.TB, addr, user string, auth gossh.AuthMethod, w, h int, want string) *term {
+	t.Helper()
+	tm := testkit.LoginSSH(t, addr, user, w, h, auth)
+	tm.WaitScreen(want)
 	return tm
-}
-
-func (tm *term) close() {
-	_ = tm.sess.Close()
-	_ = tm.client.Close()
-	// Closing the input pipe ends the reader goroutine (emu.Close would race
-	// with emu.Read on the emulator's closed flag).
-	if c, ok := tm.emu.InputPipe().(io.Closer); ok {
-		_ = c.Close()
-	}
-}
-
-func (tm *term) screen() string {
-	tm.mu.Lock()
-	defer tm.mu.Unlock()
-	return tm.emu.String()
-}
-
-func (tm *term) output() string {
-	tm.mu.Lock()
-	defer tm.mu.Unlock()
-	return tm.raw.String()
-}
-
-func (tm *term) send(s string) {
-	tm.t.Helper()
-	if _, err := io.WriteString(tm.stdin, s); err != nil {
-		tm.t.Fatalf("send %q: %v", s, err)
-	}
-}
-
-// waitScreen waits until the screen contains want.
-func (tm *term) waitScreen(want string) {
-	tm.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if strings.Contains(tm.screen(), want) {
-			return
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	tm.t.Fatalf("screen never showed %q; screen:\n%s", want, tm.screen())
-}
-
-// waitScreenGone waits until the screen no longer contains s.
-func (tm *term) waitScreenGone(s string) {
-	tm.t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		if !strings.Contains(tm.screen(), s) {
-			return
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	tm.t.Fatalf("screen still shows %q; screen:\n%s", s, tm.screen())
-}
-
-// waitOutput waits until the raw output (stdout+stderr) contains want.
-func (tm *term) waitOutput(want string) {
-	tm.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if strings.Contains(tm.output(), want) {
-			return
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	tm.t.Fatalf("output never contained %q; output:\n%q", want, tm.output())
-}
-
-// waitDone waits for the session to end and returns its exit error.
-func (tm *term) waitDone() error {
-	tm.t.Helper()
-	select {
-	case <-tm.done:
-		return tm.waitErr
-	case <-time.After(10 * time.Second):
-		tm.t.Fatalf("session did not end; screen:\n%s", tm.screen())
-		return nil
-	}
 }
 
 // runNoPTY runs a session without a PTY and returns its combined output.

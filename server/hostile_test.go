@@ -153,11 +153,7 @@ func TestHugePtyClamped(t *testing.T) {
 	}
 
 	// Others are still served.
-	c2, err := dial(addr, "other", gossh.Password("pw"))
-	if err != nil {
-		t.Fatalf("server down after a 65535×65535 pty: %v", err)
-	}
-	openTerm(t, c2, 80, 24).waitScreen("quit")
+	other := login(t, addr, "other", gossh.Password("pw"), 80, 24, "quit")
 
 	peak := h.finish()
 	grew := int64(peak) - int64(base)
@@ -173,7 +169,7 @@ func TestHugePtyClamped(t *testing.T) {
 	// Both leave: the memory goes back to the OS.
 	_ = sess.Close()
 	_ = c.Close()
-	_ = c2.Close()
+	other.Close()
 	deadline := time.Now().Add(2*releaseEvery + 5*time.Second)
 	var retained uint64
 	for time.Now().Before(deadline) {
@@ -202,24 +198,19 @@ func TestHugePtyClamped(t *testing.T) {
 // machine is busy.
 func TestPasteCPU(t *testing.T) {
 	_, addr, _ := startServer(t, Config{Password: "pw", Preset: "xor", NewModel: realTrainer})
-	c, err := dial(addr, "paster", gossh.Password("pw"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tm := openTerm(t, c, 100, 30)
-	tm.waitScreen("quit")
+	tm := login(t, addr, "paster", gossh.Password("pw"), 100, 30, "quit")
 	big := strings.Repeat("0123456789abcdef", 1<<16) // 1 MiB
 	for _, tc := range []struct{ name, data string }{
 		{"bracketed", "\x1b[200~" + big + "\x1b[201~"},
 		{"raw keys", big},
 	} {
-		tm.send("S")
-		tm.waitScreen("save model as")
+		tm.Send("S")
+		tm.WaitScreen("save model as")
 		before := cpuTime()
 		start := time.Now()
-		tm.send(tc.data)
-		tm.send("\x1b") // esc closes the prompt once everything before it is read
-		tm.waitScreenGone("save model as")
+		tm.Send(tc.data)
+		tm.Send("\x1b") // esc closes the prompt once everything before it is read
+		tm.WaitScreenGone("save model as")
 		cpu, wall := cpuTime()-before, time.Since(start)
 		t.Logf("%s: 1 MiB paste took %s of CPU (%s wall)", tc.name, cpu.Round(time.Millisecond), wall.Round(time.Millisecond))
 		if bound := raceFactor * time.Second; cpu > bound {
@@ -234,17 +225,12 @@ func TestPasteCPU(t *testing.T) {
 func TestSymlinkOutOfFolder(t *testing.T) {
 	dataDir, outside := t.TempDir(), t.TempDir()
 	_, addr, _ := startServer(t, Config{Password: "pw", Preset: "xor", DataDir: dataDir, NewModel: realTrainer})
-	c, err := dial(addr, "eve", gossh.Password("pw"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tm := openTerm(t, c, 100, 30)
-	tm.waitScreen("quit")
+	tm := login(t, addr, "eve", gossh.Password("pw"), 100, 30, "quit")
 	// Save a real model, then move it out of the folder behind a link.
-	tm.send("S")
-	tm.waitScreen("save model as")
-	tm.send("\x15m.json\r") // ctrl+u clears the offered name
-	tm.waitScreen("saved m.json")
+	tm.Send("S")
+	tm.WaitScreen("save model as")
+	tm.Send("\x15m.json\r") // ctrl+u clears the offered name
+	tm.WaitScreen("saved m.json")
 	saves := filepath.Join(dataDir, userID("eve"), "saves")
 	if err := os.Rename(filepath.Join(saves, "m.json"), filepath.Join(outside, "m.json")); err != nil {
 		t.Fatal(err)
@@ -252,12 +238,12 @@ func TestSymlinkOutOfFolder(t *testing.T) {
 	if err := os.Symlink(filepath.Join(outside, "m.json"), filepath.Join(saves, "out.json")); err != nil {
 		t.Fatal(err)
 	}
-	tm.send("O")
-	tm.waitScreen("load model file")
-	tm.send("out.json\r")
-	tm.waitScreen(`"out.json" points outside your folder`)
-	tm.send("\x1b")
-	tm.waitScreenGone("load model file")
+	tm.Send("O")
+	tm.WaitScreen("load model file")
+	tm.Send("out.json\r")
+	tm.WaitScreen(`"out.json" points outside your folder`)
+	tm.Send("\x1b")
+	tm.WaitScreenGone("load model file")
 	// A link inside the folder is an ordinary name.
 	if err := os.Rename(filepath.Join(outside, "m.json"), filepath.Join(saves, "m.json")); err != nil {
 		t.Fatal(err)
@@ -265,8 +251,8 @@ func TestSymlinkOutOfFolder(t *testing.T) {
 	if err := os.Symlink("m.json", filepath.Join(saves, "in.json")); err != nil {
 		t.Fatal(err)
 	}
-	tm.send("O")
-	tm.waitScreen("load model file")
-	tm.send("in.json\r")
-	tm.waitScreen("loaded in.json")
+	tm.Send("O")
+	tm.WaitScreen("load model file")
+	tm.Send("in.json\r")
+	tm.WaitScreen("loaded in.json")
 }

@@ -17,6 +17,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	gossh "golang.org/x/crypto/ssh"
 
+	"backprop/internal/testkit"
 	"backprop/tui"
 )
 
@@ -132,12 +133,8 @@ func TestLoad(t *testing.T) {
 	})
 
 	// The stepper.
-	c, err := dial(addr, "stepper", gossh.Password("pw"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tm := openTerm(t, c, 100, 30)
-	for tm.output() == "" || len(tm.output()) < 1000 {
+	tm := testkit.LoginSSH(t, addr, "stepper", 100, 30, gossh.Password("pw"))
+	for tm.Output() == "" || len(tm.Output()) < 1000 {
 		time.Sleep(10 * time.Millisecond)
 	}
 	time.Sleep(2 * time.Second) // let the runners reach full speed
@@ -157,24 +154,16 @@ func TestLoad(t *testing.T) {
 	for i := 0; i < *loadPresses; i++ {
 		// Wait for a quiet screen so the reply is not an earlier frame.
 		for {
-			tm.mu.Lock()
-			quiet := time.Since(tm.outT) > 30*time.Millisecond
-			tm.mu.Unlock()
-			if quiet {
+			if _, last := tm.Activity(); time.Since(last) > 30*time.Millisecond {
 				break
 			}
 			time.Sleep(5 * time.Millisecond)
 		}
-		tm.mu.Lock()
-		n0 := tm.outN
-		tm.mu.Unlock()
+		n0, _ := tm.Activity()
 		t0 := time.Now()
-		tm.send("s")
+		tm.Send("s")
 		for {
-			tm.mu.Lock()
-			n, at := tm.outN, tm.outT
-			tm.mu.Unlock()
-			if n > n0 {
+			if n, at := tm.Activity(); n > n0 {
 				lat = append(lat, at.Sub(t0))
 				break
 			}
@@ -245,13 +234,9 @@ func TestSessionCapsWithTrainer(t *testing.T) {
 				return m, nil
 			},
 		})
-		c, err := dial(addr, "u", gossh.Password("pw"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		tm := openTerm(t, c, 100, 30)
-		tm.waitOutput("could not start the trainer")
-		tm.waitOutput(tc.want)
-		tm.waitDone()
+		tm := testkit.LoginSSH(t, addr, "u", 100, 30, gossh.Password("pw"))
+		tm.WaitOutput("could not start the trainer")
+		tm.WaitOutput(tc.want)
+		tm.WaitDone()
 	}
 }

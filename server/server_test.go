@@ -14,6 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	gossh "golang.org/x/crypto/ssh"
 
+	"backprop/internal/testkit"
 	"backprop/tui"
 )
 
@@ -133,12 +134,7 @@ func TestAuthorizedKeysReloaded(t *testing.T) {
 
 func TestOpenServer(t *testing.T) {
 	_, addr, _ := startServer(t, Config{Open: true})
-	c, err := dial(addr, "anyone", gossh.PublicKeys(newKey(t).signer))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tm := openTerm(t, c, 80, 24)
-	tm.waitScreen("fake trainer user=anyone")
+	login(t, addr, "anyone", gossh.PublicKeys(newKey(t).signer), 80, 24, "fake trainer user=anyone")
 	c2, err := dial(addr, "keyless", gossh.KeyboardInteractive(
 		func(string, string, []string, []bool) ([]string, error) { return nil, nil }))
 	if err != nil {
@@ -150,23 +146,13 @@ func TestOpenServer(t *testing.T) {
 func TestSessionRunsAndResizes(t *testing.T) {
 	k := newKey(t)
 	_, addr, logs := startServer(t, Config{AuthorizedKeysPath: writeAuthorized(t, k)})
-	c, err := dial(addr, "alice", gossh.PublicKeys(k.signer))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tm := openTerm(t, c, 80, 24)
-	tm.waitScreen("count=0 size=80x24")
-	tm.send(" ")
-	tm.waitScreen("count=1")
-	if err := tm.sess.WindowChange(30, 100); err != nil {
-		t.Fatal(err)
-	}
-	tm.mu.Lock()
-	tm.emu.Resize(100, 30)
-	tm.mu.Unlock()
-	tm.waitScreen("size=100x30")
-	tm.send("q")
-	if err := tm.waitDone(); err != nil {
+	tm := login(t, addr, "alice", gossh.PublicKeys(k.signer), 80, 24, "count=0 size=80x24")
+	tm.Send(" ")
+	tm.WaitScreen("count=1")
+	tm.Resize(100, 30)
+	tm.WaitScreen("size=100x30")
+	tm.Send("q")
+	if err := tm.WaitDone(); err != nil {
 		t.Fatalf("q: exit = %v, want clean exit", err)
 	}
 	l := logs.String()
@@ -180,13 +166,8 @@ func TestSessionRunsAndResizes(t *testing.T) {
 func TestDisconnectReasonLogged(t *testing.T) {
 	k := newKey(t)
 	_, addr, logs := startServer(t, Config{AuthorizedKeysPath: writeAuthorized(t, k)})
-	c, err := dial(addr, "alice", gossh.PublicKeys(k.signer))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tm := openTerm(t, c, 80, 24)
-	tm.waitScreen("count=0")
-	c.Close() // the client goes away without quitting
+	tm := login(t, addr, "alice", gossh.PublicKeys(k.signer), 80, 24, "count=0")
+	tm.Client.Close() // the client goes away without quitting
 	deadline := time.Now().Add(5 * time.Second)
 	for !strings.Contains(logs.String(), "msg=disconnect") {
 		if time.Now().After(deadline) {
@@ -250,56 +231,38 @@ func TestSessionLimit(t *testing.T) {
 	_, addr, logs := startServer(t, Config{Password: "pw", MaxSessions: 2})
 	var terms []*term
 	for i := 0; i < 2; i++ {
-		c, err := dial(addr, "u", gossh.Password("pw"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		tm := openTerm(t, c, 80, 24)
-		tm.waitScreen("fake trainer")
+		tm := login(t, addr, "u", gossh.Password("pw"), 80, 24, "fake trainer")
 		terms = append(terms, tm)
 	}
-	c, err := dial(addr, "third", gossh.Password("pw"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tm := openTerm(t, c, 80, 24)
-	tm.waitOutput("server full: 2 sessions are running")
-	if err := tm.waitDone(); err == nil {
+	tm := testkit.LoginSSH(t, addr, "third", 80, 24, gossh.Password("pw"))
+	tm.WaitOutput("server full: 2 sessions are running")
+	if err := tm.WaitDone(); err == nil {
 		t.Error("turned-away session exited 0")
 	}
 	if !strings.Contains(logs.String(), "limit=sessions") {
 		t.Error("session limit not logged")
 	}
 	// A slot frees up when someone leaves.
-	terms[0].send("q")
-	terms[0].waitDone()
-	c, err = dial(addr, "fourth", gossh.Password("pw"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	openTerm(t, c, 80, 24).waitScreen("user=fourth")
+	terms[0].Send("q")
+	terms[0].WaitDone()
+	login(t, addr, "fourth", gossh.Password("pw"), 80, 24, "user=fourth")
 }
 
 func TestIdleTimeout(t *testing.T) {
 	_, addr, logs := startServer(t, Config{Password: "pw", IdleTimeout: 300 * time.Millisecond})
-	c, err := dial(addr, "u", gossh.Password("pw"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tm := openTerm(t, c, 80, 24)
-	tm.waitScreen("fake trainer")
+	tm := login(t, addr, "u", gossh.Password("pw"), 80, 24, "fake trainer")
 	// Typing keeps the session alive past the timeout.
 	for i := 0; i < 6; i++ {
 		time.Sleep(100 * time.Millisecond)
-		tm.send(" ")
+		tm.Send(" ")
 	}
 	select {
-	case <-tm.done:
+	case <-tm.Done():
 		t.Fatal("session ended although the user was typing")
 	default:
 	}
-	tm.waitOutput("idle timeout")
-	if err := tm.waitDone(); err == nil {
+	tm.WaitOutput("idle timeout")
+	if err := tm.WaitDone(); err == nil {
 		t.Error("idle session exited 0")
 	}
 	if !strings.Contains(logs.String(), "limit=idle") {
@@ -309,35 +272,22 @@ func TestIdleTimeout(t *testing.T) {
 
 func TestMaxTimeout(t *testing.T) {
 	_, addr, _ := startServer(t, Config{Password: "pw", MaxTimeout: 300 * time.Millisecond})
-	c, err := dial(addr, "u", gossh.Password("pw"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tm := openTerm(t, c, 80, 24)
-	tm.waitOutput("session time limit of 300ms reached")
-	tm.waitDone()
+	tm := testkit.LoginSSH(t, addr, "u", 80, 24, gossh.Password("pw"))
+	tm.WaitOutput("session time limit of 300ms reached")
+	tm.WaitDone()
 }
 
 func TestRateLimit(t *testing.T) {
 	_, addr, logs := startServer(t, Config{Password: "pw", RatePerMinute: 1, RateBurst: 2})
 	for i := 0; i < 2; i++ {
-		c, err := dial(addr, "u", gossh.Password("pw"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		tm := openTerm(t, c, 80, 24)
-		tm.waitScreen("fake trainer")
-		tm.send("q")
-		tm.waitDone()
-		c.Close()
+		tm := login(t, addr, "u", gossh.Password("pw"), 80, 24, "fake trainer")
+		tm.Send("q")
+		tm.WaitDone()
+		tm.Close()
 	}
-	c, err := dial(addr, "u", gossh.Password("pw"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tm := openTerm(t, c, 80, 24)
-	tm.waitOutput("too many connections from 127.0.0.1; try again in")
-	tm.waitDone()
+	tm := testkit.LoginSSH(t, addr, "u", 80, 24, gossh.Password("pw"))
+	tm.WaitOutput("too many connections from 127.0.0.1; try again in")
+	tm.WaitDone()
 	if !strings.Contains(logs.String(), "limit=rate") {
 		t.Error("rate limit not logged")
 	}
@@ -347,26 +297,17 @@ func TestPanicIsolation(t *testing.T) {
 	for _, key := range []string{"p", "c", "v"} {
 		t.Run(key, func(t *testing.T) {
 			_, addr, logs := startServer(t, Config{Password: "pw"})
-			c1, err := dial(addr, "victim", gossh.Password("pw"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			c2, err := dial(addr, "other", gossh.Password("pw"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			a, b := openTerm(t, c1, 80, 24), openTerm(t, c2, 80, 24)
-			a.waitScreen("user=victim")
-			b.waitScreen("user=other")
-			a.send(key)
-			a.waitOutput("internal error; this session has ended")
-			if err := a.waitDone(); err == nil {
+			a := login(t, addr, "victim", gossh.Password("pw"), 80, 24, "user=victim")
+			b := login(t, addr, "other", gossh.Password("pw"), 80, 24, "user=other")
+			a.Send(key)
+			a.WaitOutput("internal error; this session has ended")
+			if err := a.WaitDone(); err == nil {
 				t.Error("panicked session exited 0")
 			}
-			b.send(" ")
-			b.waitScreen("count=1")
-			b.send(" ")
-			b.waitScreen("count=2")
+			b.Send(" ")
+			b.WaitScreen("count=1")
+			b.Send(" ")
+			b.WaitScreen("count=2")
 			l := logs.String()
 			if !strings.Contains(l, "session panic") || !strings.Contains(l, "boom in") || !strings.Contains(l, "goroutine") {
 				t.Errorf("panic not logged with stack:\n%s", l)
@@ -382,13 +323,9 @@ func TestFactoryErrorAndPanic(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, addr, _ := startServer(t, Config{Password: "pw", NewModel: f})
-			c, err := dial(addr, "u", gossh.Password("pw"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			tm := openTerm(t, c, 80, 24)
-			tm.waitOutput("could not start the trainer")
-			tm.waitDone()
+			tm := testkit.LoginSSH(t, addr, "u", 80, 24, gossh.Password("pw"))
+			tm.WaitOutput("could not start the trainer")
+			tm.WaitDone()
 		})
 	}
 }
@@ -397,12 +334,7 @@ func TestGracefulShutdown(t *testing.T) {
 	s, addr, _ := startServer(t, Config{Password: "pw"})
 	var terms []*term
 	for i := 0; i < 3; i++ {
-		c, err := dial(addr, "u", gossh.Password("pw"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		tm := openTerm(t, c, 80, 24)
-		tm.waitScreen("fake trainer")
+		tm := login(t, addr, "u", gossh.Password("pw"), 80, 24, "fake trainer")
 		terms = append(terms, tm)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -411,8 +343,8 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Fatalf("Shutdown: %v", err)
 	}
 	for _, tm := range terms {
-		tm.waitOutput("server is stopping")
-		tm.waitDone()
+		tm.WaitOutput("server is stopping")
+		tm.WaitDone()
 	}
 	if _, err := dial(addr, "late", gossh.Password("pw")); err == nil {
 		t.Error("dial succeeded after shutdown")
@@ -423,39 +355,29 @@ func TestGoroutinesBackToBaseline(t *testing.T) {
 	k := newKey(t)
 	_, addr, _ := startServer(t, Config{AuthorizedKeysPath: writeAuthorized(t, k), Password: "pw"})
 	// Warm up once so lazily started runtime goroutines are in the baseline.
-	warm, err := dial(addr, "u", gossh.Password("pw"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := openTerm(t, warm, 80, 24)
-	w.waitScreen("fake trainer")
-	w.send("q")
-	w.waitDone()
-	w.close()
+	w := login(t, addr, "u", gossh.Password("pw"), 80, 24, "fake trainer")
+	w.Send("q")
+	w.WaitDone()
+	w.Close()
 	settleGoroutines(t, runtime.NumGoroutine()+2)
 	base := runtime.NumGoroutine()
 
 	for i := 0; i < 8; i++ {
-		c, err := dial(addr, "u", gossh.PublicKeys(k.signer))
-		if err != nil {
-			t.Fatal(err)
-		}
-		tm := openTerm(t, c, 80, 24)
-		tm.waitScreen("fake trainer")
+		tm := login(t, addr, "u", gossh.PublicKeys(k.signer), 80, 24, "fake trainer")
 		switch i % 4 {
 		case 0:
-			tm.send("q")
-			tm.waitDone()
+			tm.Send("q")
+			tm.WaitDone()
 		case 1:
-			tm.send("p") // panic path
-			tm.waitDone()
+			tm.Send("p") // panic path
+			tm.WaitDone()
 		case 3:
 			// Keys still arriving as the program quits (Bubble Tea's own
 			// reader blocked for ever on them, holding the program).
-			tm.send("q" + strings.Repeat("\x1b[A", 4000))
-			tm.waitDone()
+			tm.Send("q" + strings.Repeat("\x1b[A", 4000))
+			tm.WaitDone()
 		}
-		tm.close() // case 2: client just drops the connection
+		tm.Close() // case 2: client just drops the connection
 	}
 	// Rejected logins and no-PTY sessions too.
 	if c, err := dial(addr, "u", gossh.Password("nope")); err == nil {
@@ -526,7 +448,7 @@ func TestProxyProtocol(t *testing.T) {
 	}
 	c := gossh.NewClient(cc, chans, reqs)
 	tm := openTerm(t, c, 80, 24)
-	tm.waitScreen("fake trainer")
+	tm.WaitScreen("fake trainer")
 	if l := logs.String(); !strings.Contains(l, "remote=203.0.113.7:40000") {
 		t.Errorf("real client address not logged:\n%s", l)
 	}
@@ -545,11 +467,7 @@ func TestSessionOptions(t *testing.T) {
 		},
 	})
 	for _, auth := range []gossh.AuthMethod{gossh.PublicKeys(k.signer), gossh.Password("pw")} {
-		c, err := dial(addr, "../al ice", auth)
-		if err != nil {
-			t.Fatal(err)
-		}
-		openTerm(t, c, 81, 25).waitScreen("fake trainer")
+		login(t, addr, "../al ice", auth, 81, 25, "fake trainer")
 	}
 	keyInfo, pwInfo := <-got, <-got
 	o := keyInfo.Options

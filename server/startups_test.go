@@ -132,12 +132,7 @@ func TestFloodFromOneSource(t *testing.T) {
 	}
 
 	start := time.Now()
-	c, err := dial(addr, "student", gossh.Password("pw"))
-	if err != nil {
-		t.Fatalf("login from 127.0.0.1 during the flood: %v", err)
-	}
-	tm := openTerm(t, c, 80, 24)
-	tm.waitScreen("fake trainer user=student")
+	login(t, addr, "student", gossh.Password("pw"), 80, 24, "fake trainer user=student")
 	t.Logf("login to first screen during a 200-connection flood from 127.0.0.2: %s (%d of %d startups held by the flood; refused %v)",
 		time.Since(start).Round(time.Millisecond), per, s.cfg.MaxStartups, s.Refused())
 

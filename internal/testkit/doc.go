@@ -3,7 +3,8 @@
 // MNIST files from the Go module cache (MNISTDir), external tools that CI
 // must have (NeedTools), the built binary (Build), a tmux server whose
 // end-to-end tests wait for what the screen shows instead of sleeping
-// (Tmux, Pane), and a check that functions stay short (LongFuncs).
+// (Tmux, Pane), an SSH session whose terminal is a vt emulator (LoginSSH,
+// SSHTerm), and a check that functions stay short (LongFuncs).
 //
 // # Invariants
 //
