@@ -16,6 +16,22 @@
 //     split evenly between the sessions that currently want time, and at
 //     most ceil(CPUShare) sessions training at once.
 //   - Frames nobody asked for (a running network's ticks) are drawn at most
-//     MaxFrameRate times a second; frames after input are drawn at once.
+//     MaxFrameRate times a second; frames after input are drawn at once, at
+//     most one per inputFrame (20 ms).
+//   - Every terminal size a client claims (pty request, window change) is
+//     clamped to MaxTermWidth×MaxTermHeight before anything sees it, so a
+//     frame's cost never depends on the claim (memory.go).
+//   - A session's keys are parsed by pumpInput, never by Bubble Tea's own
+//     reader (which leaks a program when input arrives as it quits); a
+//     bracketed paste is cut to MaxPaste bytes as it arrives (input.go).
+//   - Unauthenticated connections are limited in all (MaxStartups) and per
+//     source (PerSourceStartups, PerSourcePenalty), and refused before the
+//     SSH banner; refusals are counted and their logging rate-limited
+//     (startups.go, admit.go).
+//   - Shutdown never calls the SSH library's Shutdown, whose WaitGroup races
+//     with handshakes in flight; the server tracks every connection itself
+//     (lifecycle.go).
+//   - Each key or user name has a folder of its own: user names map to
+//     folder names injectively (names.go).
 //   - Classroom mode (TeacherKeysPath) adds the one shared object, a Hub.
 package server
