@@ -80,7 +80,7 @@ func (b *benchScreen) Update(msg tea.Msg) tea.Cmd {
 	if k, ok := msg.(tea.KeyPressMsg); ok && !b.m.Editing() {
 		switch {
 		case key.Matches(k, b.keys.Quit):
-			return tea.Quit
+			return b.nav.quit()
 		case key.Matches(k, b.keys.Help):
 			b.help.toggle(len(b.app.helpPages(b.helpGroups(), b.w, b.h)))
 			return nil
@@ -105,9 +105,11 @@ func (b *benchScreen) Update(msg tea.Msg) tea.Cmd {
 			b.app.setFlash(err.Error(), true)
 			return nil
 		}
-		b.nav.openSession(s)
-		b.app.setFlash("backprop with a hidden layer: press r to run, space to step", false)
-		return nil
+		return b.nav.guard("Open a new network in the trainer", "open it", func() tea.Cmd {
+			b.nav.openSession(s)
+			b.app.setFlash("backprop with a hidden layer: press r to run, space to step", false)
+			return nil
+		})
 	}
 	var cmd tea.Cmd
 	b.m, cmd = b.m.Update(msg)

@@ -117,12 +117,14 @@ func (cl *classroom) update(m *Model, msg tea.Msg) (tea.Cmd, bool) {
 			}
 			return nil, true
 		case keyMatches(msg, keys.Rejoin):
-			cl.following = true
-			cl.version = 0
-			cl.lessonSeen = false
-			c.SetStatus(true, "following")
-			cl.app.setFlash("following the teacher again", false)
-			return cl.loadTeacher(m), true
+			return m.guard("Rejoin the teacher", "rejoin", func() tea.Cmd {
+				cl.following = true
+				cl.version = 0
+				cl.lessonSeen = false
+				c.SetStatus(true, "following")
+				cl.app.setFlash("following the teacher again", false)
+				return cl.loadTeacher(m)
+			}), true
 		case cl.following && !viewOnlyKey(keys, msg) && !(m.lesson.on && m.lesson.m.HandlesKey(msg)):
 			if cl.away {
 				cl.app.setFlash(teacherLeftFlash, true)

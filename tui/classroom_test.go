@@ -111,8 +111,12 @@ func TestClassroomFollowForkRejoin(t *testing.T) {
 	if !strings.Contains(hub.status["ann"], "epoch") {
 		t.Errorf("roster status %q", hub.status["ann"])
 	}
-	// rejoin
+	// rejoin: the fork has unsaved work, so J asks first
 	press(ann, "J")
+	if same() || ann.confirm == nil {
+		t.Fatal("J on a changed fork should ask before dropping it")
+	}
+	press(ann, "y")
 	if !same() {
 		t.Error("rejoin should load the teacher's state")
 	}

@@ -47,6 +47,9 @@ func TestRootOnlyRoutes(t *testing.T) {
 		"openFirst", "openSession", "openPreset", "openBench", "toLauncher",
 		// the lesson panel beside every screen, and what the classroom shares
 		"area", "openLessons", "lessonUpdate", "sceneBefore", "applyScene", "live", "lessonPos", "where",
+		// keeping work across the screens (keep.go): what esc kept, the
+		// question before work is lost
+		"keep", "quit", "guard", "saveThen", "confirmView", "resumable", "resume", "leave", "showBench",
 	}
 	slices.Sort(want)
 	if !slices.Equal(got, want) {

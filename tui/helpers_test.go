@@ -2,6 +2,7 @@ package tui
 
 import (
 	"io"
+	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
@@ -81,4 +82,17 @@ func promptOf(m *Model) *ask {
 		return m.tr.prompt
 	}
 	return nil
+}
+
+// cursorTo moves the launcher's cursor to the first item whose title
+// starts with prefix.
+func cursorTo(tb testing.TB, m *Model, prefix string) {
+	tb.Helper()
+	for i, it := range m.menu.entries() {
+		if strings.HasPrefix(it.title, prefix) {
+			m.menu.cursor = i
+			return
+		}
+	}
+	tb.Fatalf("no launcher item %q", prefix)
 }

@@ -73,7 +73,7 @@ func defaultKeyMap() keyMap {
 		NextPane:     b([]string{"v"}, "v", "next pane"),
 		Theme:        b([]string{"T"}, "T", "cycle theme"),
 		Help:         b([]string{"?"}, "?", "help"),
-		Menu:         b([]string{"esc"}, "esc", "presets menu"),
+		Menu:         b([]string{"esc"}, "esc", "launcher (keeps this)"),
 		Quit:         b([]string{"q", "ctrl+c"}, "q", "quit"),
 		Lesson:       b([]string{"ctrl+l"}, "ctrl+l", "show/hide lesson"),
 		Fork:         b([]string{"F"}, "F", "fork a copy"),
@@ -112,7 +112,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 
 // launcherKeys are the launcher's bindings.
 type launcherKeys struct {
-	Up, Down, Pick, Theme, Help, Quit key.Binding
+	Up, Down, Pick, Back, Theme, Help, Quit key.Binding
 }
 
 func defaultLauncherKeys() launcherKeys {
@@ -122,12 +122,13 @@ func defaultLauncherKeys() launcherKeys {
 		Pick:  key.NewBinding(key.WithKeys("enter", "space"), key.WithHelp("enter", "open")),
 		Theme: key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "theme")),
 		Help:  key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Quit:  key.NewBinding(key.WithKeys("q", "ctrl+c", "esc"), key.WithHelp("q", "quit")),
+		Back:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Quit:  key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 	}
 }
 
 func (k launcherKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.Pick, k.Theme, k.Help, k.Quit}
+	return []key.Binding{k.Up, k.Down, k.Pick, k.Back, k.Theme, k.Help, k.Quit}
 }
 
 // helpGroups is the launcher's keymap as help.
@@ -135,6 +136,7 @@ func (k launcherKeys) helpGroups() []widget.HelpGroup {
 	return []widget.HelpGroup{{Title: "Launcher", Rows: []widget.HelpRow{
 		widget.Row("previous/next item", k.Up, k.Down),
 		widget.Row("open the item", k.Pick),
+		widget.Row("back to the screen left with esc", k.Back),
 		widget.Row("cycle theme", k.Theme),
 		widget.Row("help", k.Help),
 		widget.Row("quit", k.Quit),

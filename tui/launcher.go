@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -11,6 +12,7 @@ import (
 
 	"backprop/cli/setup"
 	"backprop/datasets"
+	"backprop/internal/safetext"
 	"backprop/network"
 	"backprop/tui/widget"
 )
@@ -22,6 +24,7 @@ const (
 	itemLessons launcherAction = iota + 1 // the guided lessons
 	itemCSV                               // a prompt for a CSV file
 	itemModel                             // a prompt for a model file
+	itemBack                              // back to the screen esc left
 )
 
 // launcherItem is one line of the launcher: a preset or a file action.
@@ -72,8 +75,11 @@ func (l *launcher) Update(msg tea.Msg) tea.Cmd {
 	if l.prompt != nil {
 		return l.promptUpdate(msg)
 	}
+	items := l.entries()
+	l.cursor = min(l.cursor, len(items)-1)
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
+		l.app.flash = ""
 		if key.Matches(msg, l.keys.Help) {
 			l.help.toggle(len(l.app.helpPages(l.helpGroups(), l.w, l.h)))
 			return nil
@@ -85,11 +91,17 @@ func (l *launcher) Update(msg tea.Msg) tea.Cmd {
 		l.help.open = false // any other key acts where it can be seen
 		switch {
 		case key.Matches(msg, l.keys.Quit):
-			return tea.Quit
+			return l.nav.quit()
+		case key.Matches(msg, l.keys.Back):
+			if _, ok := l.nav.resumable(); ok {
+				l.nav.resume()
+			} else {
+				l.app.setFlash("nothing to go back to: pick an item, or q quits", false)
+			}
 		case key.Matches(msg, l.keys.Up):
-			l.cursor = (l.cursor + len(l.items) - 1) % len(l.items)
+			l.cursor = (l.cursor + len(items) - 1) % len(items)
 		case key.Matches(msg, l.keys.Down):
-			l.cursor = (l.cursor + 1) % len(l.items)
+			l.cursor = (l.cursor + 1) % len(items)
 		case key.Matches(msg, l.keys.Theme):
 			l.app.cycleTheme()
 		case key.Matches(msg, l.keys.Pick):
@@ -107,7 +119,7 @@ func (l *launcher) Update(msg tea.Msg) tea.Cmd {
 		case tea.MouseWheelUp:
 			l.cursor = max(l.cursor-1, 0)
 		case tea.MouseWheelDown:
-			l.cursor = min(l.cursor+1, len(l.items)-1)
+			l.cursor = min(l.cursor+1, len(items)-1)
 		}
 	}
 	return nil
@@ -122,8 +134,21 @@ func (l *launcher) openCSVFile(p *widget.Prompt) (string, error) {
 		return "", err
 	}
 	l.prompt = nil
-	l.nav.openSession(s)
+	l.openFile(s, s.name(), "")
 	return "", nil
+}
+
+// openFile opens s, which the launcher built from a file, in the trainer
+// once nothing unsaved would be lost; report is the flash then.
+func (l *launcher) openFile(s *session, name, report string) {
+	l.nav.guard("Open "+name, "open it", func() tea.Cmd {
+		l.nav.leave()
+		l.nav.openSession(s)
+		if report != "" {
+			l.app.setFlash(report, false)
+		}
+		return nil
+	})
 }
 
 // openModelFile opens the typed model file in the trainer.
@@ -133,8 +158,9 @@ func (l *launcher) openModelFile(p *widget.Prompt) (string, error) {
 		return "", err
 	}
 	l.prompt = nil
-	l.nav.openSession(s)
-	return "loaded " + l.app.shownPath(path, p.Value()), nil
+	shown := l.app.shownPath(path, p.Value())
+	l.openFile(s, safetext.Line(filepath.Base(shown)), "loaded "+shown)
+	return "", nil
 }
 
 // openCSV builds a session on a CSV file: the last column is the target,
@@ -166,16 +192,31 @@ func loadTyped(a *app, typed string) (*session, string, error) {
 	return s, path, nil
 }
 
+// entries are the launcher's items: "back to" the screen esc left, when
+// there is one, then the presets and the file actions.
+func (l *launcher) entries() []launcherItem {
+	if it, ok := l.nav.resumable(); ok {
+		return append([]launcherItem{it}, l.items...)
+	}
+	return l.items
+}
+
 func (l *launcher) pick(i int) tea.Cmd {
-	it := l.items[i]
+	it := l.entries()[i]
 	l.err = ""
-	if it.preset == "" && it.action == itemLessons {
-		cmd, err := l.nav.openLessons("")
-		if err != nil {
-			l.err = "lessons: " + err.Error()
-			return nil
-		}
-		return cmd
+	switch {
+	case it.action == itemBack:
+		l.nav.resume()
+		return nil
+	case it.preset == "" && it.action == itemLessons:
+		return l.nav.guard("Open the guided lessons", "open them", func() tea.Cmd {
+			cmd, err := l.nav.openLessons("")
+			if err != nil {
+				l.err = "lessons: " + err.Error()
+				return nil
+			}
+			return cmd
+		})
 	}
 	if it.preset == "" {
 		label, apply := "CSV file (target = last column)", l.openCSVFile
@@ -188,10 +229,12 @@ func (l *launcher) pick(i int) tea.Cmd {
 		l.prompt = newAsk(label, "", apply)
 		return nil
 	}
-	if err := l.nav.openPreset(it.preset); err != nil {
-		l.err = fmt.Sprintf("%s: %v", it.preset, err)
-	}
-	return nil
+	return l.nav.guard("Open "+it.preset, "open "+it.preset, func() tea.Cmd {
+		if err := l.nav.openPreset(it.preset); err != nil {
+			l.err = fmt.Sprintf("%s: %v", it.preset, err)
+		}
+		return nil
+	})
 }
 
 // launcherTop is the first row of the item list.
@@ -201,7 +244,7 @@ const launcherTop = 3
 // scrolls): the first item shown and how many.
 func (l *launcher) window(h int) (first, n int) {
 	n = max(h-launcherTop-5, 3) // help line, a blank line and up to 3 error lines
-	n = min(n, len(l.items))
+	n = min(n, len(l.entries()))
 	first = max(0, l.cursor-n+1)
 	return first, n
 }
@@ -231,12 +274,14 @@ func (l *launcher) View() string {
 	b.WriteString(lk.accent.Render("backprop") + lk.dim.Render(" — watch a neural network learn, one step at a time") + "\n")
 	b.WriteString(lk.dim.Render("pick something to train:") + "\n\n")
 	nameW := 0
-	for _, it := range l.items {
+	items := l.entries()
+	l.cursor = min(l.cursor, len(items)-1)
+	for _, it := range items {
 		nameW = max(nameW, lipgloss.Width(it.title))
 	}
 	first, n := l.window(h)
 	for i := first; i < first+n; i++ {
-		it := l.items[i]
+		it := items[i]
 		line := fmt.Sprintf("  %-*s  %s", nameW, it.title, it.about)
 		if i == l.cursor {
 			line = lk.selected.Render(fit("▸ "+line[2:], w))
@@ -258,9 +303,16 @@ func (l *launcher) View() string {
 		copy(lines[max(h-len(pl), 0):], pl)
 		return strings.Join(lines, "\n")
 	}
+	if f := l.app.flashView(); f != "" {
+		lines[h-1] = fit(f, w)
+		return strings.Join(lines, "\n")
+	}
 	hm := &l.app.help
 	hm.SetWidth(w)
 	hm.Styles = lk.help
-	lines[h-1] = fit(hm.ShortHelpView(l.keys.ShortHelp()), w)
+	keys := l.keys
+	_, back := l.nav.resumable()
+	keys.Back.SetEnabled(back)
+	lines[h-1] = fit(hm.ShortHelpView(keys.ShortHelp()), w)
 	return strings.Join(lines, "\n")
 }

@@ -107,11 +107,7 @@ func TestLessonFile(t *testing.T) {
 
 func TestLessonBuiltinFromLauncher(t *testing.T) {
 	m := newTestModel(t, Options{StateDir: t.TempDir()}, 120, 40)
-	for i, it := range m.menu.items {
-		if strings.HasPrefix(it.title, "guided lessons") {
-			m.menu.cursor = i
-		}
-	}
+	cursorTo(t, m, "guided lessons")
 	_, cmd := m.Update(keyMsg("enter"))
 	run(m, cmd)
 	if !m.lesson.on || m.screen != screenBench {

@@ -282,7 +282,7 @@ func flat(scr string) string {
 func openLessonsFromLauncher(t *testing.T, stateDir string, w, h int) *lessonDriver {
 	t.Helper()
 	d := &lessonDriver{t: t, m: newTestModel(t, Options{Sandbox: true, SaveDir: t.TempDir(), StateDir: stateDir}, w, h)}
-	for d.m.menu.items[d.m.menu.cursor].title != "guided lessons…" {
+	for d.m.menu.entries()[d.m.menu.cursor].title != "guided lessons…" {
 		d.press("down")
 	}
 	d.press("enter")

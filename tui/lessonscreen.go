@@ -25,8 +25,14 @@ type lessonPanel struct {
 	peek   bool
 	on     bool
 	hidden bool // ctrl+l: the app has the whole screen
-	m      lesson.Model
+	// away: the learner went to the launcher (esc); the lesson waits,
+	// neither drawn nor checked, for the launcher's "back to" item
+	away bool
+	m    lesson.Model
 }
+
+// shown reports whether the lesson is open and not left for the launcher.
+func (p *lessonPanel) shown() bool { return p.on && !p.away }
 
 // Lesson panel width bounds.
 const (
@@ -38,7 +44,7 @@ const (
 // terminal w cells wide, 0 when the lesson is off or hidden, or −1 when it
 // takes the whole screen.
 func (p *lessonPanel) width(w int) int {
-	if !p.on || p.hidden {
+	if !p.shown() || p.hidden {
 		return 0
 	}
 	lw := min(max(w*2/5, lessonMinW), lessonMaxW)
@@ -81,10 +87,15 @@ func (m *Model) openLessons(path string) (tea.Cmd, error) {
 			return nil, err
 		}
 	}
+	if m.lesson.away && path == "" {
+		m.resume() // the lesson esc left, where it was
+		return nil, nil
+	}
 	lm, err := lesson.New(ls, lesson.Options{Styles: m.app.styles, StateDir: m.app.opts.StateDir})
 	if err != nil {
 		return nil, err
 	}
+	m.leave()
 	m.lesson = lessonPanel{on: true, m: lm}
 	m.sceneBefore()
 	return lm.Init(), nil
@@ -147,6 +158,9 @@ func (m *Model) live() lesson.Live {
 // whether msg was consumed.
 func (m *Model) lessonUpdate(msg tea.Msg) (cmd tea.Cmd, handled bool) {
 	if !m.lesson.on {
+		return nil, false
+	}
+	if _, isKey := msg.(tea.KeyPressMsg); isKey && m.lesson.away {
 		return nil, false
 	}
 	switch msg := msg.(type) {

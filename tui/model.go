@@ -35,11 +35,17 @@ type Model struct {
 
 	w, h   int
 	screen screenID
-	menu   *launcher
-	tr     *trainer
-	bench  *benchScreen // nil until the bench is opened
-	lesson lessonPanel
-	class  *classroom // nil outside a class
+	// back is the screen esc left for the launcher, kept as it was: the
+	// launcher's first item (and esc there) returns to it. screenLauncher:
+	// nothing to go back to.
+	back screenID
+	// confirm is the open yes/no question (keep.go); it takes every key.
+	confirm *confirmState
+	menu    *launcher
+	tr      *trainer
+	bench   *benchScreen // nil until the bench is opened
+	lesson  lessonPanel
+	class   *classroom // nil outside a class
 	// initCmd is run by Init (e.g. the first lesson scene).
 	initCmd tea.Cmd
 	// styles is the theme last handed to the bench and the lesson.
@@ -111,8 +117,13 @@ func (m *Model) openFirst(opts Options) error {
 // Init asks the terminal for its background colour (light or dark theme).
 func (m *Model) Init() tea.Cmd { return tea.Batch(tea.RequestBackgroundColor, m.initCmd) }
 
-// openSession shows the trainer on s.
+// openSession shows the trainer on s. A session a lesson's scene (or a
+// key on the lesson's bench) opens is the lesson's: leaving it loses
+// nothing of the learner's.
 func (m *Model) openSession(s *session) {
+	if m.lesson.shown() {
+		s.throwaway = true
+	}
 	m.tr.open(s)
 	m.screen = screenTrainer
 }
@@ -125,12 +136,19 @@ func (m *Model) openPreset(name string) error {
 		return err
 	}
 	if isBenchPreset(p.Name) {
-		return m.openBench(p.Name)
+		b, err := newBenchScreen(m.app, m, &m.tr.keys, p.Name)
+		if err != nil {
+			return err
+		}
+		m.leave()
+		m.showBench(b)
+		return nil
 	}
 	s, err := newSession(p.Name, m.app.withDataDir(p.Setup), m.app.opts.Limits)
 	if err != nil {
 		return err
 	}
+	m.leave()
 	m.openSession(s)
 	return nil
 }
@@ -142,18 +160,31 @@ func (m *Model) openBench(problem string) error {
 	if err != nil {
 		return err
 	}
+	m.showBench(b)
+	return nil
+}
+
+// showBench shows the bench b; the trainer stops running.
+func (m *Model) showBench(b *benchScreen) {
 	m.bench = b
 	m.screen = screenBench
 	m.tr.run.on = false
 	m.tr.prompt = nil
 	m.tr.help.open = false
-	return nil
 }
 
-// toLauncher shows the launcher.
+// toLauncher shows the launcher and keeps the screen left (and an open
+// lesson) for its "back to" item.
 func (m *Model) toLauncher() {
 	m.tr.run.on = false
+	if m.screen != screenLauncher {
+		m.back = m.screen
+	}
 	m.screen = screenLauncher
+	if m.lesson.on {
+		m.lesson.away = true
+	}
+	m.menu.cursor = 0 // the "back to" item
 }
 
 // typing reports whether the screen shown has a prompt open (it then takes
@@ -183,6 +214,10 @@ func (m *Model) helpOpen() bool {
 // shown; then lets an open lesson re-check its checkpoint against the new
 // state.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if cmd, handled := m.keep(msg); handled {
+		m.syncStyles()
+		return m, cmd
+	}
 	cmd, handled := m.class.update(m, msg)
 	if !handled {
 		var c tea.Cmd
@@ -200,7 +235,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = tea.Batch(cmd, m.tr.browseRefresh())
 	}
 	m.app.lessonKeys = nil
-	if m.lesson.on {
+	if m.lesson.shown() {
 		var c tea.Cmd
 		m.lesson.m, c = m.lesson.m.Sync(m.live())
 		cmd = tea.Batch(cmd, c)
@@ -292,10 +327,10 @@ func (m *Model) View() tea.View {
 	default:
 		content = m.tr.View()
 	}
-	if m.lesson.on {
+	if m.lesson.shown() {
 		content = m.lesson.view(m.app, content, m.w, m.h, m.lesson.help(m.app, m.w, m.tr.keys))
 	}
-	v.SetContent(content)
+	v.SetContent(m.confirmView(content))
 	return v
 }
 

@@ -13,6 +13,8 @@ import (
 type ask struct {
 	*widget.Prompt
 	apply func(p *widget.Prompt) (report string, err error)
+	// then runs once the answer is applied (save, then quit).
+	then func() tea.Cmd
 }
 
 func newAsk(label, old string, apply func(p *widget.Prompt) (string, error)) *ask {
@@ -42,6 +44,9 @@ func answer(a *app, slot **ask, msg tea.Msg) tea.Cmd {
 		}
 		if report != "" {
 			a.setFlash(report, false)
+		}
+		if p.then != nil {
+			cmd = tea.Batch(cmd, p.then())
 		}
 	}
 	return cmd

@@ -11,6 +11,7 @@ import (
 
 	"backprop/cli/setup"
 	"backprop/datasets"
+	"backprop/internal/safetext"
 	"backprop/network"
 )
 
@@ -27,6 +28,12 @@ type session struct {
 	// version is bumped whenever weights or structure change, so panes can
 	// cache expensive drawings (the decision boundary) by it.
 	version uint64
+	// savedVersion is the version a file holds: the one built from a
+	// preset or setup, loaded, or saved last. Work after it is unsaved.
+	savedVersion uint64
+	// throwaway: a lesson's scene built the session; leaving it loses
+	// nothing the learner made (the lesson's progress is saved apart).
+	throwaway bool
 }
 
 // Focus says which neuron (and which of its incoming weights) the user is
@@ -72,6 +79,27 @@ func sessionFromModel(m *network.Model, lim Limits) (*session, error) {
 		return nil, err
 	}
 	return fromBuilt(b), nil
+}
+
+// unsaved says what leaving s would lose, "" when nothing: e.g. "the xor
+// network (epoch 3) is not saved".
+func (s *session) unsaved() string {
+	if s == nil || s.throwaway || s.version == s.savedVersion {
+		return ""
+	}
+	return fmt.Sprintf("the %s network (epoch %d) is not saved", s.name(), epochShown(s.st.Pos()))
+}
+
+// name is what the learner calls the session: the preset, else the data
+// set's name.
+func (s *session) name() string {
+	if s.preset != "" {
+		return s.preset
+	}
+	if s.data != nil && s.data.Name != "" {
+		return safetext.Line(filepath.Base(s.data.Name))
+	}
+	return "the network"
 }
 
 // fileStem is the default file name a save prompt offers: the preset's

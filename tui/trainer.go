@@ -34,6 +34,9 @@ type trainer struct {
 	etas map[network.Optimizer]float64
 	// class is the classroom the session belongs to; nil when alone.
 	class *classroom
+	// prior holds the sessions a rebuild or a load replaced, newest last
+	// (at most maxPrior): u returns to them (keep.go).
+	prior []prior
 
 	// helpLine memoises the short help line for a width and look.
 	helpLine struct {
@@ -50,6 +53,18 @@ type navigator interface {
 	openPreset(name string) error
 	openLessons(path string) (tea.Cmd, error)
 	toLauncher()
+	// quit quits, asking first when work would be lost.
+	quit() tea.Cmd
+	// guard runs then, asking first when it would lose unsaved work
+	// (question "Open circle", yes "open circle").
+	guard(question, yes string, then func() tea.Cmd, yesKeys ...string) tea.Cmd
+	// resumable is the launcher's "back to" item, if there is a screen to
+	// go back to; resume goes back to it.
+	resumable() (launcherItem, bool)
+	resume()
+	// leave forgets what esc kept (the session, the bench, a lesson left
+	// open): the launcher opens something else.
+	leave()
 }
 
 func newTrainer(a *app, nav navigator, class *classroom) *trainer {
@@ -81,6 +96,7 @@ func (t *trainer) open(s *session) {
 	t.run = runState{speed: defaultSpeed(len(s.data.Train.X))}
 	h := s.st.Hyper()
 	t.etas = map[network.Optimizer]float64{h.Opt: h.Eta}
+	t.prior = nil
 	t.prompt = nil
 	t.view = nil
 	// the compact layout's shared pane: the boundary only draws 2-D data

@@ -164,11 +164,13 @@ func (t *trainer) cycleCost() {
 // restructure rebuilds the network keeping its weights where they fit.
 func (t *trainer) restructure(spec network.Spec, mapOld func(int) int, ok string) {
 	t.run.on = false
+	drop := t.pushPrior(ok)
 	if err := t.sess.rebuild(spec, t.app.opts.Limits, mapOld); err != nil {
+		drop()
 		t.app.setFlash(err.Error(), true)
 		return
 	}
-	t.app.setFlash(ok+" (training restarted; undo history cleared)", false)
+	t.app.setFlash(ok+" (training restarted; u undoes)", false)
 }
 
 func (t *trainer) resizeLayer(add bool) {

@@ -108,7 +108,7 @@ func (t *trainer) keyTable() []keyGroup {
 			one(&km.Lesson, do(func(*trainer) {})), // the root model's: the lesson panel
 			one(&km.Help, do((*trainer).toggleHelp)),
 			one(&km.Menu, func(t *trainer, _ tea.KeyPressMsg) tea.Cmd { return t.back() }),
-			one(&km.Quit, func(*trainer, tea.KeyPressMsg) tea.Cmd { return tea.Quit }),
+			one(&km.Quit, func(t *trainer, _ tea.KeyPressMsg) tea.Cmd { return t.nav.quit() }),
 		}},
 		{"Confusion browser", []keyRow{
 			one(&km.Browse, func(t *trainer, _ tea.KeyPressMsg) tea.Cmd { return t.toggleBrowse() }),
@@ -183,10 +183,15 @@ func (t *trainer) undo() {
 	s := t.sess
 	if s.st.Undo() {
 		s.version++
-		t.app.setFlash(fmt.Sprintf("undone (%d more)", s.st.UndoDepth()), false)
-	} else {
-		t.app.setFlash("nothing to undo", true)
+		t.app.setFlash(fmt.Sprintf("undone (%d more)", s.st.UndoDepth()+len(t.prior)), false)
+		return
 	}
+	if why, ok := t.popPrior(); ok {
+		t.app.setFlash(fmt.Sprintf("undone %s: the network is back as it was, epoch %d (%d more)",
+			why, epochShown(t.sess.st.Pos()), t.sess.st.UndoDepth()+len(t.prior)), false)
+		return
+	}
+	t.app.setFlash("nothing to undo", true)
 }
 
 func (t *trainer) reset() {
@@ -194,7 +199,7 @@ func (t *trainer) reset() {
 	t.run.on = false
 	s.st.Reset()
 	s.version++
-	t.app.setFlash(fmt.Sprintf("reset to the initial weights (seed %d)", s.st.Hyper().Seed), false)
+	t.app.setFlash(fmt.Sprintf("reset to the initial weights (seed %d; u undoes)", s.st.Hyper().Seed), false)
 }
 
 func (t *trainer) reseed() {
@@ -204,7 +209,7 @@ func (t *trainer) reseed() {
 	s.st.Reseed(seed)
 	s.setup.Hyper = s.st.Hyper()
 	s.version++
-	t.app.setFlash(fmt.Sprintf("new initial weights from seed %d", seed), false)
+	t.app.setFlash(fmt.Sprintf("new initial weights from seed %d (u undoes)", seed), false)
 }
 
 func (t *trainer) toggleFollow() {

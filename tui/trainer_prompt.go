@@ -11,6 +11,7 @@ import (
 
 	"backprop/cli/setup"
 	"backprop/datasets"
+	"backprop/internal/safetext"
 	"backprop/network"
 	"backprop/tui/widget"
 )
@@ -212,6 +213,7 @@ func (t *trainer) save(p *widget.Prompt) (string, error) {
 	if err := mf.Save(path); err != nil {
 		return "", t.app.hidePath(err, path, typed)
 	}
+	s.savedVersion = s.version
 	shown := t.app.shownPath(path, typed)
 	switch s.st.Pos().Phase {
 	case network.PhaseIdle, network.PhaseAccumulate, network.PhaseUpdate, network.PhaseEpochEnd:
@@ -228,8 +230,12 @@ func (t *trainer) load(p *widget.Prompt) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	t.nav.openSession(s)
-	return "loaded " + t.app.shownPath(path, p.Value()), nil
+	from := t.sess.name()
+	t.pushPrior("loading " + t.app.shownPath(path, p.Value()))
+	prior := t.prior
+	t.open(s)
+	t.prior = prior
+	return "loaded " + t.app.shownPath(path, p.Value()) + " (u goes back to " + from + ")", nil
 }
 
 // askHistory asks for a file name, once there is history to save.
@@ -283,14 +289,16 @@ func (t *trainer) reloadData(spec datasets.Spec) (string, error) {
 	if err := t.app.opts.Limits.Check(netSpec, ds); err != nil {
 		return "", err
 	}
+	drop := t.pushPrior(fmt.Sprintf("the change of data (%s)", safetext.Line(spec.Name)))
 	oldData, oldSpec := s.data, s.setup.Data
 	s.data, s.setup.Data = ds, spec
 	if err := s.rebuild(netSpec, t.app.opts.Limits, func(l int) int { return l }); err != nil {
 		s.data, s.setup.Data = oldData, oldSpec
+		drop()
 		return "", err
 	}
 	t.run.on = false
-	return fmt.Sprintf("%d train, %d test; training restarted", len(ds.Train.X), len(ds.Test.X)), nil
+	return fmt.Sprintf("%d train, %d test; training restarted (u undoes)", len(ds.Train.X), len(ds.Test.X)), nil
 }
 
 // promptUpdate gives a message to the open prompt.

@@ -34,8 +34,8 @@ func TestLauncherPicksPreset(t *testing.T) {
 	// wrap-around and the file actions open prompts
 	m.menu.cursor = 0
 	press(m, "up")
-	if !strings.HasPrefix(m.menu.items[m.menu.cursor].title, "load a model") {
-		t.Fatalf("cursor on %q", m.menu.items[m.menu.cursor].title)
+	if it := m.menu.entries()[m.menu.cursor]; !strings.HasPrefix(it.title, "load a model") {
+		t.Fatalf("cursor on %q", it.title)
 	}
 	press(m, "enter")
 	if promptOf(m) == nil || promptOf(m).Label() != "model file" {
@@ -432,7 +432,7 @@ func TestBenchScreen(t *testing.T) {
 		t.Errorf("sizes %v, want a hidden layer", sz)
 	}
 	press(m, "esc")
-	m.menu.cursor = 0
+	cursorTo(t, m, "vacation")
 	press(m, "enter")
 	if m.screen != screenBench {
 		t.Error("the launcher's vacation item should open the bench")
@@ -447,11 +447,7 @@ func TestOpenCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := newTestModel(t, Options{}, 80, 24)
-	for i, it := range m.menu.items {
-		if strings.HasPrefix(it.title, "open a CSV") {
-			m.menu.cursor = i
-		}
-	}
+	cursorTo(t, m, "open a CSV")
 	press(m, "enter")
 	promptOf(m).SetValue(dir + "/missing.csv")
 	press(m, "enter")

@@ -1,0 +1,271 @@
+package tui
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"backprop/network"
+)
+
+// Issue 18, "Losing work": no key loses a trained network without asking
+// or without a way back.
+
+// pressQuits sends one key and reports whether the command it returned
+// quits the program.
+func pressQuits(m *Model, k string) bool {
+	_, cmd := m.Update(keyMsg(k))
+	return quits(cmd)
+}
+
+// quits runs cmd (and the commands of a batch) and reports whether one of
+// them is tea.Quit. Commands that block (a classroom's wait) are not used
+// by these tests.
+func quits(cmd tea.Cmd) bool {
+	if cmd == nil {
+		return false
+	}
+	switch msg := cmd().(type) {
+	case tea.QuitMsg:
+		return true
+	case tea.BatchMsg:
+		for _, c := range msg {
+			if quits(c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// weightsOf copies the network's weights and biases.
+func weightsOf(n *network.Network) [][]float64 {
+	var w [][]float64
+	for _, l := range n.Layers {
+		w = append(w, slices.Clone(l.W), slices.Clone(l.B))
+	}
+	return w
+}
+
+func sameWeights(a, b [][]float64) bool {
+	return slices.EqualFunc(a, b, func(x, y []float64) bool { return slices.Equal(x, y) })
+}
+
+// xorFromLauncher opens xor from the launcher and trains three epochs.
+func xorFromLauncher(t *testing.T, w, h int) *Model {
+	t.Helper()
+	m := newTestModel(t, Options{Sandbox: true, SaveDir: t.TempDir(), StateDir: t.TempDir()}, w, h)
+	cursorTo(t, m, "xor")
+	press(m, "enter", "e", "e", "e")
+	if m.screen != screenTrainer || m.tr.sess.st.Pos().Epoch != 3 {
+		t.Fatalf("xor: screen %d, %+v", m.screen, m.tr.sess.st.Pos())
+	}
+	return m
+}
+
+// esc in the trainer used to drop the trained network for the launcher,
+// and esc there quit: two presses lost the work. Now esc keeps it, the
+// launcher's first item (and esc) goes back to it, and esc never quits.
+func TestEscKeepsTheNetwork(t *testing.T) {
+	m := xorFromLauncher(t, 80, 24)
+	before := weightsOf(m.tr.sess.st.Net())
+	if pressQuits(m, "esc") || m.screen != screenLauncher {
+		t.Fatalf("esc in the trainer: screen %d", m.screen)
+	}
+	scr := screen(t, m)
+	if !strings.Contains(scr, "back to xor") || !strings.Contains(scr, "epoch 3, as you left it (not saved)") {
+		t.Fatalf("the launcher offers no way back:\n%s", scr)
+	}
+	if pressQuits(m, "esc") {
+		t.Fatal("esc in the launcher quit, dropping the trained network")
+	}
+	if m.screen != screenTrainer || m.tr.sess.st.Pos().Epoch != 3 || !sameWeights(weightsOf(m.tr.sess.st.Net()), before) {
+		t.Fatalf("esc on the launcher should go back to the network as it was: screen %d, %+v", m.screen, m.tr.sess.st.Pos())
+	}
+	// enter on the first item does the same
+	press(m, "esc")
+	m.menu.cursor = 0
+	press(m, "enter")
+	if m.screen != screenTrainer || m.tr.sess.st.Pos().Epoch != 3 {
+		t.Fatalf("enter on %q: screen %d", m.menu.entries()[0].title, m.screen)
+	}
+	// with nothing to go back to, esc says what q does
+	f := newTestModel(t, Options{}, 80, 24)
+	if pressQuits(f, "esc") || f.screen != screenLauncher || !strings.Contains(screen(t, f), "q quits") {
+		t.Errorf("esc on a fresh launcher:\n%s", screen(t, f))
+	}
+}
+
+// q (and ctrl+c) with unsaved work ask first; y quits, s saves first, n and
+// esc stay; with nothing unsaved they quit at once.
+func TestQuitAsksFirst(t *testing.T) {
+	for _, k := range []string{"q", "ctrl+c"} {
+		m := xorFromLauncher(t, 80, 24)
+		if pressQuits(m, k) {
+			t.Fatalf("%s quit with an unsaved network", k)
+		}
+		scr := screen(t, m)
+		if !strings.Contains(scr, "Quit? The xor network (epoch 3) is not saved.") || !strings.Contains(scr, "s save it first") {
+			t.Fatalf("%s: no question:\n%s", k, scr)
+		}
+		if pressQuits(m, "n") || m.confirm != nil || m.screen != screenTrainer {
+			t.Fatalf("%s n: should stay", k)
+		}
+		press(m, k, "esc")
+		if m.confirm != nil {
+			t.Fatalf("%s esc: the question stays", k)
+		}
+		press(m, k)
+		if !pressQuits(m, k) { // the same key again: quit
+			t.Fatalf("%s %s did not quit", k, k)
+		}
+	}
+	// from the launcher too, where the network is kept
+	m := xorFromLauncher(t, 80, 24)
+	press(m, "esc")
+	if pressQuits(m, "q") || m.confirm == nil {
+		t.Fatal("q on the launcher quit with an unsaved network kept")
+	}
+	// s: the save prompt, and once saved, quit
+	press(m, "s")
+	if m.screen != screenTrainer || promptOf(m) == nil || promptOf(m).Label() != "save model as" {
+		t.Fatalf("s: screen %d, prompt %v", m.screen, promptOf(m))
+	}
+	if !pressQuits(m, "enter") {
+		t.Fatal("saved, but did not quit")
+	}
+	if _, err := os.Stat(filepath.Join(m.app.opts.SaveDir, "xor.json")); err != nil {
+		t.Fatal(err)
+	}
+	// saved work, or a network nobody trained: q quits at once
+	if !pressQuits(m, "q") {
+		t.Error("q after a save should quit at once")
+	}
+	if f := xorModel(t); !pressQuits(f, "q") {
+		t.Error("q on an untouched preset should quit at once")
+	}
+}
+
+// Opening something else from the launcher (or a network from the bench)
+// while the kept network is unsaved asks first.
+func TestOpenOtherAsksFirst(t *testing.T) {
+	m := xorFromLauncher(t, 80, 24)
+	press(m, "esc")
+	cursorTo(t, m, "circle")
+	press(m, "enter")
+	if m.confirm == nil || m.tr.sess.preset != "xor" {
+		t.Fatalf("circle over an unsaved xor: no question (session %q)", m.tr.sess.preset)
+	}
+	if !strings.Contains(screen(t, m), "Open circle? The xor network (epoch 3) is not saved.") {
+		t.Errorf("question:\n%s", screen(t, m))
+	}
+	press(m, "esc")
+	if m.screen != screenLauncher || m.tr.sess.preset != "xor" {
+		t.Fatal("esc should keep xor")
+	}
+	press(m, "enter", "y")
+	if m.screen != screenTrainer || m.tr.sess.preset != "circle" {
+		t.Fatalf("y: screen %d, %q", m.screen, m.tr.sess.preset)
+	}
+	// the bench's g over an unsaved network
+	press(m, "e", "esc")
+	cursorTo(t, m, "vacation")
+	press(m, "enter", "y", "d", "d", "d", "d") // vacation → … → XOR
+	if m.screen != screenBench || m.tr.sess != nil {
+		t.Fatalf("the bench: screen %d", m.screen)
+	}
+	_, cmd := m.Update(keyMsg("g"))
+	m.Update(cmd())
+	press(m, "e")
+	press(m, "esc")
+	cursorTo(t, m, "vacation")
+	press(m, "enter")
+	if m.confirm == nil {
+		t.Fatal("the bench over an unsaved network: no question")
+	}
+}
+
+// At 80×24 a lesson fills the screen: enter (an answer) then esc left the
+// lesson drawn over a live launcher, and one more esc quit. Now esc shows
+// the launcher, whose "back to the lesson" (or esc) returns to it.
+func TestLessonEscShowsTheLauncher(t *testing.T) {
+	d := openLessonsFromLauncher(t, t.TempDir(), 80, 24)
+	d.press("enter", "esc")
+	scr := screen(t, d.m)
+	if strings.Contains(scr, "Lesson 1/") || !strings.Contains(scr, "pick something to train") || !strings.Contains(scr, "back to the lesson") {
+		t.Fatalf("esc from the lesson should show the launcher:\n%s", scr)
+	}
+	if pressQuits(d.m, "esc") {
+		t.Fatal("a second esc quit")
+	}
+	if scr := screen(t, d.m); !strings.Contains(scr, "Lesson 1/") || d.m.screen != screenBench {
+		t.Fatalf("esc on the launcher should go back to the lesson:\n%s", scr)
+	}
+	// q in a lesson quits at once: its networks are the lesson's
+	if !pressQuits(d.m, "q") {
+		t.Error("q in a lesson should quit")
+	}
+}
+
+// Keys that rebuild the network, load a file over it, reset or reseed are
+// undoable with u, and say so.
+func TestRebuildsAreUndoable(t *testing.T) {
+	m := xorModel(t)
+	mf, err := m.tr.sess.modelFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mf.Save(filepath.Join(m.app.opts.SaveDir, "fresh.json")); err != nil {
+		t.Fatal(err)
+	}
+	press(m, "e", "e", "e", "left")
+	for _, keys := range [][]string{
+		{"n"}, {"N"}, {"g"}, {"G"}, {"a"}, {"c"}, {"R"}, {"ctrl+r"},
+		{"d", "c", "i", "r", "c", "l", "e", "enter"},
+		{"x", "0", ".", "5", "enter"},
+		{"O", "f", "r", "e", "s", "h", ".", "j", "s", "o", "n", "enter"},
+	} {
+		undoes(t, m, keys...)
+	}
+	c := newTestModel(t, Options{Preset: "circle"}, 80, 24)
+	press(c, "e")
+	undoes(t, c, "z", "0", ".", "1", "enter")
+
+	// several rebuilds undo one by one, then the training itself
+	trained := weightsOf(m.tr.sess.st.Net())
+	press(m, "n", "n", "u", "u")
+	if !sameWeights(weightsOf(m.tr.sess.st.Net()), trained) {
+		t.Fatal("n n u u: not the trained network")
+	}
+	press(m, "u")
+	if m.tr.sess.st.Pos().Epoch != 2 {
+		t.Errorf("u after the rebuilds: epoch %d, want 2", m.tr.sess.st.Pos().Epoch)
+	}
+}
+
+// undoes presses keys, checks the report says u undoes it, presses u and
+// checks the network, its position and its data are as before.
+func undoes(t *testing.T, m *Model, keys ...string) {
+	t.Helper()
+	s := m.tr.sess
+	trained, pos, data, sizes := weightsOf(s.st.Net()), s.st.Pos(), s.data.Name, slices.Clone(s.st.Net().Sizes)
+	press(m, keys...)
+	if promptOf(m) != nil {
+		t.Fatalf("%v: %s", keys, promptOf(m).Err())
+	}
+	if !strings.Contains(m.app.flash, "u undoes") && !strings.Contains(m.app.flash, "u goes back") {
+		t.Errorf("%v: the report does not say it is undoable: %q", keys, m.app.flash)
+	}
+	if s := m.tr.sess; sameWeights(weightsOf(s.st.Net()), trained) && s.st.Pos() == pos && s.data.Name == data {
+		t.Errorf("%v changed nothing", keys)
+	}
+	press(m, "u")
+	s = m.tr.sess
+	if !sameWeights(weightsOf(s.st.Net()), trained) || s.st.Pos() != pos || s.data.Name != data || !slices.Equal(s.st.Net().Sizes, sizes) {
+		t.Fatalf("%v then u: %v at %+v on %s, want the trained network back (flash %q)", keys, s.st.Net().Sizes, s.st.Pos(), s.data.Name, m.app.flash)
+	}
+}
