@@ -9,7 +9,8 @@ import (
 // or reseeds. Each is undoable.
 
 // SetHyper replaces the hyper-parameters; validated and undoable. A new
-// batch size applies from the next mini-batch; a new seed from the next
+// batch size applies from the next mini-batch (the current one, when none
+// of its samples is loaded yet); a new seed from the next
 // epoch's shuffle; a new optimizer starts with zero state. The rule cannot
 // change (build a new Stepper).
 func (s *Stepper) SetHyper(h Hyper) error {
@@ -24,6 +25,11 @@ func (s *Stepper) SetHyper(h Hyper) error {
 		s.m, s.v, s.adamT = params{}, params{}, 0
 	}
 	s.h = h
+	if c := &s.c; c.phase == PhaseIdle && c.sample == 0 {
+		// no sample of the current mini-batch is loaded: it is the next one
+		c.m = s.batchSize(c.start)
+		s.rows.ensure(s.net, c.m)
+	}
 	return nil
 }
 

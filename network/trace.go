@@ -151,3 +151,16 @@ func (s *Stepper) Batch() []int {
 	end := min(s.c.start+s.c.m, len(perm))
 	return slices.Clone(perm[min(s.c.start, end):end])
 }
+
+// BatchCount is how many mini-batches the current epoch has: those begun so
+// far, then the rest of the epoch at the current batch size. It is ⌈n/m⌉
+// unless m changed during the epoch, and Pos().Batch is always below it.
+func (s *Stepper) BatchCount() int {
+	n, per := len(s.train.X), max(s.h.UpdateEvery(), 1)
+	end := min(s.c.start+s.c.m, n)
+	return s.c.batch + 1 + (n-end+per-1)/per
+}
+
+// BatchSize is the size of the current mini-batch: the batch size it began
+// with (a new one applies from the next mini-batch), cut at the epoch's end.
+func (s *Stepper) BatchSize() int { return s.c.m }

@@ -121,7 +121,10 @@ func TestE2ETrainerInTmux(t *testing.T) {
 	before := helpRow(a.Screen())
 	a.Resize(120, 40)
 	a.WaitFor("the key help 10 rows lower", func(s string) bool { return helpRow(s) >= before+10 })
+	// two samples were stepped and not saved: q asks first, y quits
 	a.Keys("q")
+	a.WaitText("Quit? The xor network (epoch 1) is not saved.")
+	a.Keys("y")
 	a.WaitText("SSH-EXIT=0")
 	if l := logs.String(); !strings.Contains(l, "msg=disconnect") || strings.Contains(l, "panic=true") {
 		t.Errorf("log:\n%s", l)

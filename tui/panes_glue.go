@@ -37,6 +37,7 @@ func (t *trainer) paneInput(w, h int) panes.Input {
 		H:            h,
 		Cache:        &t.view.cache,
 		Batch:        st.Batch(),
+		Batches:      st.BatchCount(),
 		Standardized: standardized(s.setup.Data),
 	}
 	if !st.TraceKnown() {
@@ -83,6 +84,9 @@ func (t *trainer) renderPane(k PaneKind, w, h int) []string {
 	case PaneBoundary:
 		s = panes.Boundary(in)
 	case PaneSample:
+		if t.browse.on {
+			in.Browse = t.browseInput() // the same figure as the Confusion pane
+		}
 		s = panes.Sample(in)
 	case PaneConfusion:
 		in.Browse = t.browseInput()

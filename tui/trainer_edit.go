@@ -315,7 +315,16 @@ func (t *trainer) stepBatch(up bool) {
 	} else {
 		h.Batch = max(h.Batch/2, 1)
 	}
-	t.setHyper(h, fmt.Sprintf("batch size m = %d", h.Batch))
+	old := s.st.Hyper().Batch
+	report := widget.Change("batch size m", fmt.Sprint(old), fmt.Sprint(h.Batch))
+	switch p := s.st.Pos(); p.Phase {
+	case network.PhaseIdle, network.PhaseUpdate, network.PhaseEpochEnd:
+	default:
+		if cur := s.st.BatchSize(); cur != h.Batch {
+			report += fmt.Sprintf(" from the next mini-batch (this one keeps its %d)", cur)
+		}
+	}
+	t.setHyper(h, report)
 }
 
 // cycleOptimizer switches SGD → momentum → Adam → SGD, each with the η

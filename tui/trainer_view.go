@@ -140,12 +140,6 @@ func (t *trainer) statusView(w int) string {
 	st := s.st
 	p := st.Pos()
 	h := st.Hyper()
-	n := len(s.data.Train.X)
-	per := h.UpdateEvery() // samples per mini-batch (1 for the perceptron)
-	batches := 1
-	if per > 0 {
-		batches = (n + per - 1) / per
-	}
 	phase := p.Phase.String()
 	if p.Phase == network.PhaseForward || p.Phase == network.PhaseBackward {
 		phase += fmt.Sprintf(" L%d", p.Layer+1)
@@ -166,8 +160,8 @@ func (t *trainer) statusView(w int) string {
 	type field struct{ long, short, val string }
 	fields := []field{
 		{"epoch", "ep", fmt.Sprint(epochShown(p))},
-		{"batch", "b", fmt.Sprintf("%d/%d", p.Batch+1, batches)},
-		{"sample", "s", fmt.Sprintf("%d/%d", p.Sample+1, max(min(per, n), 1))},
+		{"batch", "b", fmt.Sprintf("%d/%d", p.Batch+1, st.BatchCount())},
+		{"sample", "s", fmt.Sprintf("%d/%d", p.Sample+1, max(st.BatchSize(), 1))},
 		{"phase", "", phase},
 		{"η", "η", fmt.Sprintf("%g", h.Eta)},
 		{"m", "m", fmt.Sprint(h.Batch)},

@@ -208,6 +208,7 @@ func xorInput(phase network.Phase, w, h int) Input {
 	case network.PhaseUpdate:
 		withUpdate(net, tr, 0.5)
 		in.Pos.Sample = 3
+		tr.Count, tr.Loss = 4, 4*tr.Cost // the update averaged the batch's 4 samples
 	}
 	in.History = []network.EpochStats{
 		{Epoch: 1, TrainLoss: 0.30, TrainAcc: 0.5, TestLoss: math.NaN(), TestAcc: math.NaN()},

@@ -543,9 +543,14 @@ func updateRule(opt network.Optimizer, ws, gs string) string {
 	return fmt.Sprintf("%s − (η/m)·Σ%s", ws, gs)
 }
 
-// hyperNote lists the hyperparameters of an update: "  η=0.5 m=4 μ=0.9".
-func hyperNote(h network.Hyper) string {
-	s := fmt.Sprintf("  η=%s m=%d", num(h.Eta), max(h.Batch, 1))
+// hyperNote lists the hyperparameters of an update: "  η=0.5 m=4 μ=0.9";
+// m is the samples the update averaged (the last batch of an epoch may be
+// short) when known, else the batch size.
+func hyperNote(h network.Hyper, m int) string {
+	if m <= 0 {
+		m = max(h.Batch, 1)
+	}
+	s := fmt.Sprintf("  η=%s m=%d", num(h.Eta), m)
 	if h.Opt == network.Momentum {
 		s += " μ=" + num(h.Mu)
 	}
@@ -585,7 +590,11 @@ func updateLine(in Input, st *themes.Styles, li, j, k int) line {
 	}
 	l.add(ws+" ← ", sgr).opt(2, rule, sgr, "…").add(": ", sgr)
 	l.add(num(old), st.SGR.Text).add(" → ", st.SGR.Accent).add(num(nw), st.SGR.Bold)
-	return *l.opt(1, hyperNote(in.Hyper), st.SGR.Dim, "")
+	m := 0 // the update just applied averaged the batch's Count samples
+	if in.Pos.Phase == network.PhaseUpdate || in.Pos.Phase == network.PhaseEpochEnd {
+		m = tr.Count
+	}
+	return *l.opt(1, hyperNote(in.Hyper, m), st.SGR.Dim, "")
 }
 
 // perceptronLine: w ← w + η(y − ŷ)x with numbers.

@@ -40,6 +40,9 @@ type Input struct {
 	// Batch optionally lists the training-set indices of the current
 	// mini-batch, in order (the Sample pane shows them; nil: not shown).
 	Batch []int
+	// Batches is how many mini-batches the epoch has (Stepper.BatchCount;
+	// 0: ⌈n/m⌉). It differs from ⌈n/m⌉ after m changed mid-epoch.
+	Batches int
 	// Probe, when set, says that Trace is a probe — a sample run through
 	// the network without training (e.g. "test #123") — not the stepper's.
 	Probe string

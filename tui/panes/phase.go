@@ -118,6 +118,9 @@ func (in *Input) batchEnds() bool {
 		return in.Pos.Sample+1 >= m
 	}
 	inBatch := min(m, n-in.Pos.Batch*m)
+	if len(in.Batch) > 0 {
+		inBatch = len(in.Batch) // its real size: m may have changed mid-epoch
+	}
 	return in.Pos.Sample+1 >= inBatch
 }
 
@@ -127,6 +130,9 @@ func (in *Input) epochEnds() bool {
 	n := in.trainSize()
 	if n == 0 {
 		return false
+	}
+	if in.Batches > 0 {
+		return in.Pos.Batch+1 >= in.Batches
 	}
 	return (in.Pos.Batch+1)*m >= n
 }

@@ -44,8 +44,13 @@ func Sample(in Input) string {
 		}
 		l.add(fmt.Sprintf("epoch %d", ep), st.SGR.Title)
 		l.add(fmt.Sprintf(" · batch %d", in.Pos.Batch+1), st.SGR.Text)
-		if n := in.trainSize(); n > 0 {
+		if in.Batches > 0 {
+			l.add(fmt.Sprintf("/%d", in.Batches), st.SGR.Dim)
+		} else if n := in.trainSize(); n > 0 {
 			l.add(fmt.Sprintf("/%d", (n+m-1)/m), st.SGR.Dim)
+		}
+		if len(in.Batch) > 0 {
+			m = len(in.Batch) // the batch's real size (the last one is cut; m may have changed)
 		}
 		l.add(fmt.Sprintf(" · sample %d/%d", in.Pos.Sample+1, m), st.SGR.Text)
 		l.add(fmt.Sprintf(" · #%d", in.Pos.Index), st.SGR.Dim)
@@ -207,19 +212,11 @@ func predictionLine(in Input, st *themes.Styles) line {
 
 // confusion draws the confusion matrix from row y0.
 func confusion(in Input, st *themes.Styles, c *canvas, y0, L int) {
-	m, test, n, ok := metrics(in)
-	if !ok || m.Confusion == nil {
+	m, head, ok := confusionOf(in, st)
+	if !ok {
 		return
 	}
 	k := len(m.Confusion)
-	var head line
-	set := "train"
-	if test {
-		set = "test"
-	}
-	head.add("confusion", st.SGR.Title)
-	head.add(fmt.Sprintf(" (%s, %d) acc ", set, n), st.SGR.Dim).add(pct(m.Accuracy), st.SGR.Bold)
-	head.add(" · loss "+num(m.Loss), st.SGR.Dim)
 	c.draw(0, y0, head)
 	d := in.Data
 	labW, digits := confWidths(d, m.Confusion)
@@ -258,6 +255,37 @@ func confusion(in Input, st *themes.Styles, c *canvas, y0, L int) {
 			c.textRight(x0+(j+1)*cw, y, s, sgr)
 		}
 	}
+}
+
+// confusionOf is the matrix the Sample pane shows and its title. With the
+// confusion browser's evaluation of the whole set for these weights, it is
+// that one, so one screen shows one figure; else an evaluation of at most
+// maxEval samples, labelled as the subset it is: "confusion (test: first
+// 1000 of 10000) acc 93.5% · loss 0.140".
+func confusionOf(in Input, st *themes.Styles) (network.Metrics, line, bool) {
+	var head line
+	head.add("confusion", st.SGR.Title)
+	if b := in.Browse; b != nil && b.Conf != nil && b.Note == "" {
+		head.add(fmt.Sprintf(" (%s %d) acc ", b.Set, b.N), st.SGR.Dim).add(pct(b.Acc), st.SGR.Bold)
+		return network.Metrics{Confusion: b.Conf, Accuracy: b.Acc}, head, true
+	}
+	m, test, n, ok := metrics(in)
+	if !ok || m.Confusion == nil {
+		return m, head, false
+	}
+	set, _ := evalSet(in.Data)
+	what := "train"
+	if test {
+		what = "test"
+	}
+	if all := len(set.X); n < all {
+		what = fmt.Sprintf("%s: first %d of %d", what, n, all)
+	} else {
+		what = fmt.Sprintf("%s %d", what, n)
+	}
+	head.add(fmt.Sprintf(" (%s) acc ", what), st.SGR.Dim).add(pct(m.Accuracy), st.SGR.Bold)
+	head.add(" · loss "+num(m.Loss), st.SGR.Dim)
+	return m, head, true
 }
 
 // mistakes lists the most frequent confusions, "8→1 ×5", in the rows from
