@@ -64,6 +64,67 @@ var lessonScripts = map[string][]string{
 	},
 }
 
+// lessonOutcomes say, by lesson and step (0-based), what the state and the
+// screen are once the checkpoint is reached, as the step's text and goal
+// describe them — beyond the check itself. (Lesson 1's second step said "go
+// only when the weather is nice (every row of the table)", its check
+// follows(weather) held, and the bench still said "2 of 8 rows wrong": its
+// target column was leave AND weather.) The state the text describes when
+// a step opens is in the lesson files' expect: lines, which the walk
+// evaluates too.
+var lessonOutcomes = map[string]map[int]struct {
+	cond   string // a condition in the lesson check language
+	screen string // text on the screen
+}{
+	"perceptron": {
+		0: {"decision(leave=1, weather=1) == stay", "decision STAY"},
+		1: {"wrong == 0 && follows(weather)", "all rows right"},
+		2: {"wrong == 0 && decision(leave=1, weather=1) == go && decision(weather=1) == stay", "all rows right"},
+		3: {"unit == sigmoid", "σ(z)"},
+		4: {"wrong == 0 && status == converged", "converged: a whole epoch without a mistake"},
+	},
+	"networks": {
+		0: {"wrong == 0", "all rows right"},
+		1: {"wrong == 0", "all rows right"},
+		2: {"wrong == 0", "all rows right"},
+		3: {"wrong > 0", "not converging: the rule cycles"},
+		4: {"screen == trainer && accuracy >= 1", ""},
+		5: {"phase == forward && layer == 1", "forward L2"},
+	},
+	"activations": {
+		0: {"decision(leave=1, weather=1) == go", "decision GO"},
+		1: {"sigmoid(leave=1, weather=1) >= 0.9", ""},
+	},
+	"cost": {
+		0: {"phase == cost && epoch == 0", "cost"},
+		1: {"epoch == 1", "ep 1"},
+		2: {"loss < 0.05", ""},
+	},
+	"backprop": {
+		0: {"phase == output-delta", "output-delta"},
+		1: {"phase == backward && layer == 0", "backward L1"},
+		2: {"phase == accumulate", "accumulate"},
+		3: {"phase == update", "update"},
+	},
+	"sgd": {
+		0: {"steps == 10 && batches == 10", "b 1/10"},
+		1: {"epoch >= 5", ""},
+		2: {"epoch >= 5 && eta == 0.01", "η 0.01"},
+		3: {"eta == 50", "η 50"},
+		4: {"accuracy >= 0.9", ""},
+	},
+}
+
+// holds evaluates a condition of the lesson check language on the live
+// state.
+func (d *lessonDriver) holds(cond string) (bool, error) {
+	c, err := lesson.ParseCheck(cond)
+	if err != nil {
+		return false, err
+	}
+	return c.Eval(d.m.live(), nil)
+}
+
 // lessonDriver feeds messages to the root model and runs the commands it
 // returns, as the program would, except run-mode ticks: those are queued
 // and the test delivers them (one at a time, so it can stop the run).
@@ -152,6 +213,17 @@ func (d *lessonDriver) run() {
 		d.t.Fatal("r did not pause")
 	}
 	d.ticks = nil
+}
+
+// appScreen is the app's screen behind the lesson (ctrl+l shows it when
+// the lesson fills the screen).
+func (d *lessonDriver) appScreen() string {
+	if d.m.lesson.width(d.m.w) >= 0 {
+		return screen(d.t, d.m)
+	}
+	d.m.lesson.hidden = true
+	defer func() { d.m.lesson.hidden = false }()
+	return screen(d.t, d.m)
 }
 
 // state is what a key that slipped past a question would change.
@@ -337,6 +409,12 @@ func TestBuiltinLessonsEndToEnd(t *testing.T) {
 				if !strings.Contains(scr, fmt.Sprintf("Lesson %d/%d", li+1, len(ls))) || !strings.Contains(scr, step.Title) {
 					t.Fatalf("step %d: the lesson panel does not show the step:\n%s", si, scr)
 				}
+				// what the text says of the state the step opens on
+				for _, e := range step.Expects {
+					if ok, err := e.Eval(d.m.live(), nil); !ok || err != nil {
+						t.Errorf("step %d %q: the text says %q, which does not hold (%v; %s)\n%s", si, step.Title, e.Src, err, d.vars(), screen(t, d.m))
+					}
+				}
 				goodAnswers := si%2 == 0
 				d.answer(step, goodAnswers)
 				asked += len(step.Questions)
@@ -353,6 +431,17 @@ func TestBuiltinLessonsEndToEnd(t *testing.T) {
 				}
 				if len(step.Checks) > 0 && !strings.Contains(flat(screen(t, d.m)), "✓ Checkpoint reached") {
 					t.Errorf("step %d: the panel does not say the checkpoint is reached:\n%s", si, screen(t, d.m))
+				}
+				// the state and screen the step's text describes once done
+				if out, ok := lessonOutcomes[l.ID][si]; ok {
+					if ok, err := d.holds(out.cond); !ok || err != nil {
+						t.Errorf("step %d %q done: %q does not hold (%v; %s)\n%s", si, step.Title, out.cond, err, d.vars(), screen(t, d.m))
+					}
+					if scr := d.appScreen(); !strings.Contains(scr, out.screen) {
+						t.Errorf("step %d %q done: the screen does not say %q:\n%s", si, step.Title, out.screen, scr)
+					}
+				} else if len(step.Checks) > 0 {
+					t.Errorf("step %d %q: no entry in lessonOutcomes", si, step.Title)
 				}
 				if si < len(l.Steps)-1 {
 					d.press("pgdown")

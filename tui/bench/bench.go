@@ -287,6 +287,8 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			i = (i + len(ps) - 1) % len(ps)
 		}
 		m.setProblem(ps[i])
+	case key.Matches(k, m.keys.Hidden, m.keys.Hidden2) && m.prob.Data == "":
+		m.note = "this target (" + m.prob.Rule + ") has no data set for the trainer: d picks a built-in problem"
 	case key.Matches(k, m.keys.Hidden):
 		return m, m.openTrainer(3)
 	case key.Matches(k, m.keys.Hidden2):
@@ -376,6 +378,9 @@ func (m *Model) learn(g network.Granularity) {
 }
 
 func (m Model) openTrainer(hidden int) tea.Cmd {
+	if m.prob.Data == "" {
+		return nil // a lesson's own target: the key says why (key)
+	}
 	n := len(m.prob.Inputs)
 	msg := OpenTrainerMsg{
 		Data: datasets.Spec{Name: m.prob.Data, Split: 1, Seed: m.seed},
@@ -485,6 +490,23 @@ func (m Model) WithProblem(name string) (Model, error) {
 	}
 	m.x, m.w = nil, nil // don't share slices with the old copy
 	m.setProblem(p)
+	return m, nil
+}
+
+// WithTarget keeps the problem's inputs and weights but makes its target
+// "go when every one of the inputs ids is on" (Problem.WithTarget), and
+// restarts the learning rule on it.
+func (m Model) WithTarget(ids []string) (Model, error) {
+	p, err := m.prob.WithTarget(ids)
+	if err != nil {
+		return m, err
+	}
+	m.prob = p
+	m.ys = make([]float64, len(m.rows))
+	for i, x := range m.rows {
+		m.ys[i] = p.Target(x)
+	}
+	m.rebuildLearner()
 	return m, nil
 }
 

@@ -180,12 +180,12 @@ func TestDecidingInputsMarked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows := m.tableView()
+	rows := m.tableView() // the target rule, the header, then the rows
 	// row 3 = (0,1,1): go, leave and weather decided; row 7 = (1,1,1): sum 1 ≤ 1.5: stay, tickets decided
-	if r := ansi.Strip(rows[4]); !strings.Contains(r, " 0       1*    1*      │  2.00   go") || !strings.Contains(r, "go") {
+	if r := ansi.Strip(rows[5]); !strings.Contains(r, " 0       1*    1*      │  2.00   go") || !strings.Contains(r, "go") {
 		t.Errorf("row (0,1,1) = %q", r)
 	}
-	if r := ansi.Strip(rows[8]); !strings.Contains(r, " 1*      1     1       │  1.00   stay   go     ✗") {
+	if r := ansi.Strip(rows[9]); !strings.Contains(r, " 1*      1     1       │  1.00   stay   go     ✗") {
 		t.Errorf("row (1,1,1) = %q", r)
 	}
 }
@@ -430,5 +430,24 @@ func TestTypeNothing(t *testing.T) {
 	m, _ := press(t, newBench(t, ""), "w enter")
 	if m.Editing() || m.note != "" {
 		t.Errorf("editing %v, note %q", m.Editing(), m.note)
+	}
+}
+
+// The rule's position is numbered as the trainer numbers it (the epoch in
+// progress, from 1) and counts its samples in good English: the bench said
+// `epoch 0 · 1 samples seen` while the trainer said epoch 1.
+func TestPositionLine(t *testing.T) {
+	m := newBench(t, "vacation")
+	for _, tc := range []struct{ keys, want string }{
+		{"", "epoch 1 · no sample seen yet"},
+		{"s", "epoch 1 · 1 sample seen"},
+		{"s", "epoch 1 · 2 samples seen"},
+		{"e", "epoch 1 · 8 samples seen"},
+		{"s", "epoch 2 · 9 samples seen"},
+	} {
+		m, _ = press(t, m, tc.keys)
+		if v := ansi.Strip(m.View(100, 30)); !strings.Contains(v, tc.want) {
+			t.Errorf("after %q: no %q in\n%s", tc.keys, tc.want, v)
+		}
 	}
 }

@@ -1,6 +1,9 @@
 package bench
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Input is one binary input of the bench.
 type Input struct {
@@ -16,6 +19,9 @@ type Problem struct {
 	Inputs   []Input
 	Positive string // what output 1 means ("go", "1")
 	Negative string // what output 0 means ("stay", "0")
+	// Rule says the target in words: "go when you got leave and the
+	// weather is nice".
+	Rule string
 	// target is the rule the table follows.
 	target func(x []float64) float64
 }
@@ -53,10 +59,11 @@ func b2f(b bool) float64 {
 	return 0
 }
 
-func gate(name, title string, rule func(a, b bool) bool) Problem {
+func gate(name, title, words string, rule func(a, b bool) bool) Problem {
 	return Problem{
 		Name:     name,
 		Title:    title,
+		Rule:     words,
 		Data:     name,
 		Inputs:   []Input{{"x1", "x₁"}, {"x2", "x₂"}},
 		Positive: "1",
@@ -76,13 +83,57 @@ func Problems() []Problem {
 			Inputs:   []Input{{"tickets", "tickets cheap"}, {"leave", "got leave"}, {"weather", "weather nice"}},
 			Positive: "go",
 			Negative: "stay",
+			Rule:     "go when you got leave and the weather is nice",
 			target:   func(x []float64) float64 { return b2f(x[1] > 0.5 && x[2] > 0.5) },
 		},
-		gate("and", "logic gate AND", func(a, b bool) bool { return a && b }),
-		gate("or", "logic gate OR", func(a, b bool) bool { return a || b }),
-		gate("nand", "logic gate NAND", func(a, b bool) bool { return !(a && b) }),
-		gate("xor", "logic gate XOR", func(a, b bool) bool { return a != b }),
+		gate("and", "logic gate AND", "1 when x₁ and x₂ are both 1", func(a, b bool) bool { return a && b }),
+		gate("or", "logic gate OR", "1 when x₁ or x₂ (or both) is 1", func(a, b bool) bool { return a || b }),
+		gate("nand", "logic gate NAND", "0 only when x₁ and x₂ are both 1", func(a, b bool) bool { return !(a && b) }),
+		gate("xor", "logic gate XOR", "1 when exactly one of x₁, x₂ is 1", func(a, b bool) bool { return a != b }),
 	}
+}
+
+// WithTarget is p with the target "Positive when every one of the inputs
+// ids is on" (ids by Input.ID): a lesson's own rule over the problem's
+// inputs, e.g. the vacation inputs with "go when the weather is nice". It
+// has no data set of datasets (Data is ""), so the trainer cannot open it.
+func (p Problem) WithTarget(ids []string) (Problem, error) {
+	if len(ids) == 0 {
+		return p, fmt.Errorf("bench: a target needs at least one input")
+	}
+	var ks []int
+	var words []string
+	for _, id := range ids {
+		k := -1
+		for i, in := range p.Inputs {
+			if in.ID == id {
+				k = i
+			}
+		}
+		if k < 0 {
+			var have []string
+			for _, in := range p.Inputs {
+				have = append(have, in.ID)
+			}
+			return p, fmt.Errorf("bench: %s has no input %q (inputs: %s)", p.Name, id, strings.Join(have, ", "))
+		}
+		ks = append(ks, k)
+		words = append(words, p.Inputs[k].Name)
+	}
+	p.Data = ""
+	p.Rule = fmt.Sprintf("%s when %s", p.Positive, strings.Join(words, " and "))
+	if len(ids) == 1 {
+		p.Rule += ", whatever the rest"
+	}
+	p.target = func(x []float64) float64 {
+		for _, k := range ks {
+			if x[k] <= 0.5 {
+				return 0
+			}
+		}
+		return 1
+	}
+	return p, nil
 }
 
 // ProblemByName finds a problem of Problems.

@@ -110,7 +110,7 @@ func (m Model) View(w, h int) string {
 	if plot {
 		var ls []string
 		for _, l := range dropBlanks(append(append([]string{}, top[2:]...), table...)) {
-			l = ansi.Truncate(strings.TrimRight(l, " "), leftW, "…")
+			l = ansi.Truncate(strings.TrimRight(strings.TrimPrefix(l, spare), " "), leftW, "…")
 			ls = append(ls, l+strings.Repeat(" ", leftW-ansi.StringWidth(l)))
 		}
 		body := lipgloss.JoinHorizontal(lipgloss.Top, strings.Join(ls, "\n"), "  ", m.plotView())
@@ -122,10 +122,16 @@ func (m Model) View(w, h int) string {
 	// then cut
 	fit := func() []string {
 		out := append(append(append(append([]string{}, lines...), blank), learn...), last...)
-		// drop only as many blank lines as needed, the lowest first
-		for i := len(out) - 1; i >= 0 && len(out) > h; i-- {
-			if out[i] == blank {
-				out = append(out[:i], out[i+1:]...)
+		// drop only as many blank lines as needed, the lowest first,
+		// then the spare ones
+		for _, drop := range []func(string) bool{
+			func(l string) bool { return l == blank },
+			func(l string) bool { return strings.HasPrefix(l, spare) },
+		} {
+			for i := len(out) - 1; i >= 0 && len(out) > h; i-- {
+				if drop(out[i]) {
+					out = append(out[:i], out[i+1:]...)
+				}
 			}
 		}
 		return out
@@ -143,10 +149,15 @@ func (m Model) View(w, h int) string {
 		if l == blank {
 			l = ""
 		}
+		l = strings.TrimPrefix(l, spare)
 		lines[i] = ansi.Truncate(strings.TrimRight(l, " "), w, "…")
 	}
 	return strings.Join(lines, "\n")
 }
+
+// spare starts a line the view drops, after the blank ones, when short of
+// height (the target rule, which the table's target column also shows).
+const spare = "\x01"
 
 func dropBlanks(ls []string) []string {
 	out := ls[:0:0]
@@ -317,7 +328,7 @@ func (m Model) tableView() []string {
 		verdict = st.Warn.Render(fmt.Sprintf("%d of %d rows wrong", wrong, len(m.rows)))
 	}
 	lines = append(lines, " "+verdict+st.Dim.Render(" · * = input that decided the row"))
-	return lines
+	return append([]string{spare + st.Dim.Render(" target: ") + m.prob.Rule}, lines...)
 }
 
 func sameRow(a, b []float64) bool {
@@ -352,7 +363,7 @@ func (m Model) learnView(w int) []string {
 				num(r.OldB), num(r.Eta), signed(r.Err), num(r.NewB), num(-r.NewB)))
 		}
 	}
-	pos := fmt.Sprintf("epoch %d · %d samples seen", m.Epoch(), m.Steps())
+	pos := m.position()
 	switch m.Status() {
 	case network.Converged:
 		out = append(out, st.OK.Render("converged: a whole epoch without a mistake")+st.Dim.Render(" · "+pos))
@@ -368,6 +379,24 @@ func (m Model) learnView(w int) []string {
 		out = append(out, st.Dim.Render(pos))
 	}
 	return out
+}
+
+// position is where the rule is, numbered as the trainer numbers it: the
+// epoch in progress from 1 (at an epoch's end, the one that ended), and the
+// samples seen: "epoch 1 · 1 sample seen".
+func (m Model) position() string {
+	ep := m.Epoch() + 1
+	if m.st != nil && m.st.Pos().Phase == network.PhaseEpochEnd {
+		ep = m.Epoch()
+	}
+	switch n := m.Steps(); n {
+	case 0:
+		return fmt.Sprintf("epoch %d · no sample seen yet", ep)
+	case 1:
+		return fmt.Sprintf("epoch %d · 1 sample seen", ep)
+	default:
+		return fmt.Sprintf("epoch %d · %d samples seen", ep, n)
+	}
 }
 
 // plotWidth is the width of the 2-D plot, frame included.

@@ -31,6 +31,11 @@ func ApplyToBench(b bench.Model, s Scene) (bench.Model, error) {
 			return b, err
 		}
 	}
+	if s.Target != nil {
+		if b, err = b.WithTarget(s.Target); err != nil {
+			return b, err
+		}
+	}
 	if s.Weights != nil || s.Threshold != nil || s.Reset {
 		w, th := b.Weights(), b.Threshold()
 		if s.Weights != nil {

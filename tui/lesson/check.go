@@ -48,6 +48,9 @@ type State interface {
 	// Weight is weight k of neuron j in layer l (engine order, 0-based), or
 	// its bias when k < 0. The bench is layer 0, neuron 0.
 	Weight(l, j, k int) (w float64, ok bool)
+	// Target is the bench's target (1 or 0) for the inputs given by ID
+	// (missing inputs are 0); ok is false when there is no bench.
+	Target(x map[string]float64) (y float64, ok bool)
 }
 
 // varKind says what a variable holds and, for words, which words are valid.
@@ -57,7 +60,7 @@ type varKind struct {
 }
 
 // varOrder is the known variables in the README's order (for errors).
-var varOrder = []string{"screen", "preset", "unit", "wrong", "threshold", "phase", "status", "epoch", "steps", "layer", "neuron", "loss", "accuracy", "test_loss", "test_accuracy", "eta", "batch"}
+var varOrder = []string{"screen", "preset", "unit", "wrong", "threshold", "phase", "status", "epoch", "steps", "layer", "neuron", "loss", "accuracy", "test_loss", "test_accuracy", "eta", "batch", "batches"}
 
 func knownVars() map[string]varKind {
 	return map[string]varKind{
@@ -78,6 +81,7 @@ func knownVars() map[string]varKind {
 		"test_accuracy": {num: true},                           // test accuracy of the last epoch, 0..1
 		"eta":           {num: true},                           // the learning rate η
 		"batch":         {num: true},                           // the mini-batch size m
+		"batches":       {num: true},                           // mini-batches (so updates) in this epoch
 	}
 }
 
@@ -220,6 +224,8 @@ func (o operand) value(st State, base map[string]float64) (Value, error) {
 		return o.input(st)
 	case "decision", "sigmoid", "z":
 		return o.unit(st)
+	case "target":
+		return o.target(st)
 	case "follows":
 		return o.follows(st)
 	case "w", "weight", "bias":
@@ -298,6 +304,25 @@ func (o operand) unit(st State) (Value, error) {
 		return Num(1 / (1 + math.Exp(-z))), nil
 	}
 	return Num(z), nil
+}
+
+// target(…) is the bench's target rule for the given inputs (the rest 0):
+// 1 (go) or 0 (stay).
+func (o operand) target(st State) (Value, error) {
+	names := make([]string, len(o.args))
+	x := map[string]float64{}
+	for i, a := range o.args {
+		names[i] = a.id
+		x[a.id] = a.v
+	}
+	if _, err := benchInputs(st, names...); err != nil {
+		return Value{}, err
+	}
+	y, ok := st.Target(x)
+	if !ok {
+		return Value{}, errNoBench
+	}
+	return Num(y), nil
 }
 
 // follows(id) is 1 when the bench's decision equals input id (follows(!id):
@@ -637,14 +662,14 @@ func truthWord(s string) int {
 func (p *parser) call(fn tok) (operand, error) {
 	o := operand{fn: fn.s, kind: varKind{num: true}}
 	switch fn.s {
-	case "decision", "sigmoid", "z":
+	case "decision", "sigmoid", "z", "target":
 		return p.inputArgs(o)
 	case "follows", "since", "input":
 		return p.nameArg(o, fn)
 	case "w", "weight", "bias":
 		return p.intArgs(o, fn)
 	}
-	return o, fmt.Errorf("col %d: unknown function %q (known: decision, sigmoid, z, input, follows, w, weight, bias, since)", fn.col, fn.s)
+	return o, fmt.Errorf("col %d: unknown function %q (known: decision, sigmoid, z, target, input, follows, w, weight, bias, since)", fn.col, fn.s)
 }
 
 // inputArgs parses "weather=1, leave=0)".

@@ -33,6 +33,16 @@ func (f fakeState) Z(x map[string]float64) (float64, bool) {
 	}
 	return z, true
 }
+// Target is "leave AND weather" over the fake's inputs (a vacation bench).
+func (f fakeState) Target(x map[string]float64) (float64, bool) {
+	if f.ids == nil {
+		return 0, false
+	}
+	if x["leave"] == 1 && x["weather"] == 1 {
+		return 1, true
+	}
+	return 0, true
+}
 func (f fakeState) Weight(l, j, k int) (float64, bool) {
 	if f.ids == nil || l != 0 || j != 0 || k >= len(f.w) {
 		return 0, false
@@ -92,6 +102,10 @@ func TestEval(t *testing.T) {
 		{"w(3) == 1 && threshold == 1.5", and, true, ""},
 		{"weight(0, 0, 1) == 1 && bias(0, 0) == -1.5", and, true, ""},
 		{"unit == sigmoid", weather, true, ""},
+		{"target(leave=1, weather=1) == go && target(weather=1) == stay && target() == 0", weather, true, ""},
+		{"target(weather=1) == go", weather, false, ""},
+		{"target(weather=1) == 1", fakeState{}, false, "no bench"},
+		{"target(wether=1) == go", weather, false, `no input "wether"`},
 		{"screen == trainer", weather, false, ""},
 		// undecidable: says why
 		{"batch == 10", weather, false, "no batch in this scene"},

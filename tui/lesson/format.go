@@ -30,6 +30,11 @@ type Step struct {
 	Scene     Scene
 	Goal      string   // what the checkpoint asks, in words
 	Checks    []*Check // all must hold; none: the step is done once read
+	// Expects are what the step's text says of the state it opens on
+	// (after its scene): "every weight is 0", "the target is leave AND
+	// weather". The app does not wait for them; a test that walks every
+	// step checks they hold, so text and data cannot drift apart.
+	Expects   []*Check
 	Questions []Question
 }
 
@@ -49,13 +54,17 @@ type Scene struct {
 	Layers    []int     // trainer: layer sizes, e.g. 2 3 1
 	Seed      uint64
 	Reset     bool // restart training from the initial weights (same seed)
+	// Target is the bench's target rule for this step: the output is 1 (go)
+	// exactly when every one of these inputs is on, e.g. [weather]; nil
+	// keeps the problem's own rule.
+	Target []string
 }
 
 // IsZero reports whether the scene changes nothing.
 func (s Scene) IsZero() bool {
 	return s.Screen == "" && s.Preset == "" && s.Focus == "" && s.Step == "" && s.Unit == "" &&
 		s.Weights == nil && s.Threshold == nil && s.Inputs == nil && s.Eta == 0 && s.Batch == 0 &&
-		s.Layers == nil && s.Seed == 0 && !s.Reset
+		s.Layers == nil && s.Seed == 0 && !s.Reset && s.Target == nil
 }
 
 // Question is a predict-then-reveal question: asked before the step runs,
@@ -334,10 +343,11 @@ func (p *fileParser) block(st *Step, kind string, first int, body []string) erro
 	return nil
 }
 
-// checkBlock parses a check block: "goal:" lines and one condition per
+// checkBlock parses a check block: "goal:" lines, "expect:" lines (what
+// the text says of the state the step opens on) and one condition per
 // line, all of which must hold.
 func (p *fileParser) checkBlock(st *Step, first int, body []string) error {
-	if st.Checks != nil || st.Goal != "" {
+	if st.Checks != nil || st.Goal != "" || st.Expects != nil {
 		return p.errf(first-1, "expected one check block per step")
 	}
 	for i, raw := range body {
@@ -350,17 +360,31 @@ func (p *fileParser) checkBlock(st *Step, first int, body []string) error {
 			st.Goal = strings.TrimSpace(strings.TrimSpace(st.Goal + " " + strings.TrimSpace(g)))
 			continue
 		}
+		expect := false
+		if e, ok := strings.CutPrefix(line, "expect:"); ok {
+			line, expect = strings.TrimSpace(e), true
+		}
 		c, err := ParseCheck(line)
 		if err != nil {
+			if expect {
+				return p.errf(ln, "expect: %v", err)
+			}
 			return p.errf(ln, "%v", err)
 		}
 		if err := p.checkInputs(c, ln); err != nil {
 			return err
 		}
-		st.Checks = append(st.Checks, c)
+		if expect {
+			st.Expects = append(st.Expects, c)
+		} else {
+			st.Checks = append(st.Checks, c)
+		}
 	}
-	if len(st.Checks) == 0 {
-		return p.errf(first-1, "expected at least one condition in the check block")
+	if len(st.Checks) == 0 && len(st.Expects) == 0 {
+		return p.errf(first-1, "expected at least one condition (or expect: line) in the check block")
+	}
+	if len(st.Checks) == 0 && st.Goal != "" {
+		return p.errf(first-1, "a goal needs a condition that says when it is reached")
 	}
 	return nil
 }
@@ -436,6 +460,7 @@ func sceneKeys() []sceneKey {
 		{"screen", setScreen}, {"preset", setPreset}, {"focus", setFocus}, {"step", setStep},
 		{"unit", setUnit}, {"weights", setWeights}, {"threshold", setThreshold}, {"inputs", setInputs},
 		{"eta", setEta}, {"batch", setBatch}, {"layers", setLayers}, {"seed", setSeed}, {"reset", setReset},
+		{"target", setTarget},
 	}
 }
 
@@ -473,7 +498,29 @@ func (p *fileParser) scene(s *Scene, kvs []kv) error {
 	if err := p.checkFocus(s, kvs); err != nil {
 		return err
 	}
+	if err := p.checkTarget(s, kvs); err != nil {
+		return err
+	}
 	return p.checkBenchSizes(s, kvs)
+}
+
+// checkTarget: a target is for the bench, over inputs its problem has.
+func (p *fileParser) checkTarget(s *Scene, kvs []kv) error {
+	if s.Target == nil {
+		return nil
+	}
+	line := lineOf(kvs, "target")
+	if p.screen != "bench" {
+		return p.errf(line, "target: only the bench has a target rule to set")
+	}
+	pr, err := bench.ProblemByName(p.preset)
+	if err != nil {
+		return nil // the bench's problem is not known here
+	}
+	if _, err := pr.WithTarget(s.Target); err != nil {
+		return p.errf(line, "target: %v", strings.TrimPrefix(err.Error(), "bench: "))
+	}
+	return nil
 }
 
 func setScreen(s *Scene, v string) string {
@@ -592,6 +639,15 @@ func setSeed(s *Scene, v string) string {
 	return ""
 }
 
+func setTarget(s *Scene, v string) string {
+	ids := strings.Fields(strings.ReplaceAll(v, ",", " "))
+	if len(ids) == 0 || len(ids) > 16 || slices.ContainsFunc(ids, func(id string) bool { return !idRE.MatchString(id) }) {
+		return "bench input names, e.g. weather, or leave weather for both"
+	}
+	s.Target = ids
+	return ""
+}
+
 func setReset(s *Scene, v string) string {
 	if v != "true" && v != "false" {
 		return "true or false"
@@ -696,7 +752,7 @@ func (p *fileParser) checkInputs(c *Check, ln int) error {
 			if !slices.Contains(ids, n.lhs.name) {
 				bad = n.lhs.name
 			}
-		case "decision", "sigmoid", "z":
+		case "decision", "sigmoid", "z", "target":
 			for _, a := range n.lhs.args {
 				if !slices.Contains(ids, a.id) {
 					bad = a.id

@@ -27,6 +27,7 @@ threshold: 0.5
 inputs: 0 1 1
 unit: sigmoid
 focus: 3
+target: leave, weather
 ` + "```" + `
 
 Some *Markdown* text.
@@ -47,6 +48,7 @@ reveal: because
 goal: go only when
   # a comment
 goal: the weather is nice
+expect: target(leave=1, weather=1) == go && w(3) == 1
 follows(weather)
 wrong <= 2
 ` + "```" + `
@@ -80,7 +82,7 @@ func TestParseGood(t *testing.T) {
 	}
 	sc := s.Scene
 	if sc.Screen != "bench" || sc.Preset != "vacation" || fmt.Sprint(sc.Weights) != "[0 0 1]" || *sc.Threshold != 0.5 ||
-		fmt.Sprint(sc.Inputs) != "[0 1 1]" || sc.Unit != "sigmoid" || sc.Focus != "3" {
+		fmt.Sprint(sc.Inputs) != "[0 1 1]" || sc.Unit != "sigmoid" || sc.Focus != "3" || fmt.Sprint(sc.Target) != "[leave weather]" {
 		t.Errorf("scene %+v", sc)
 	}
 	if !strings.Contains(s.Text, "Some *Markdown* text.") || !strings.Contains(s.Text, "## Step: not a step inside code") {
@@ -89,8 +91,9 @@ func TestParseGood(t *testing.T) {
 	if len(s.Questions) != 1 || s.Questions[0].Answer != 1 || s.Questions[0].Reveal != "because it goes down." {
 		t.Errorf("questions %+v", s.Questions)
 	}
-	if s.Goal != "go only when the weather is nice" || len(s.Checks) != 2 {
-		t.Errorf("goal %q, %d checks", s.Goal, len(s.Checks))
+	if s.Goal != "go only when the weather is nice" || len(s.Checks) != 2 || len(s.Expects) != 1 ||
+		s.Expects[0].Src != "target(leave=1, weather=1) == go && w(3) == 1" {
+		t.Errorf("goal %q, %d checks, expects %v", s.Goal, len(s.Checks), s.Expects)
 	}
 	sc = l.Steps[1].Scene
 	if sc.Screen != "trainer" || fmt.Sprint(sc.Layers) != "[2 3 1]" || sc.Step != "phase" || sc.Eta != 0.5 || sc.Batch != 4 || sc.Seed != 7 || !sc.Reset {
@@ -144,6 +147,12 @@ func TestParseErrors(t *testing.T) {
 		{"bench unknown preset", fm + "## Step: A\n```scene\nscreen: bench\npreset: moonbase\n```\n", `x.md:8: preset: the bench has no problem "moonbase" (want vacation, and, or, nand, xor)`},
 		{"bench unknown preset first", fm + "## Step: A\n```scene\npreset: circle\nscreen: bench\n```\n", `x.md:7: preset: the bench has no problem "circle"`},
 		{"bench unknown preset later step", fm + "## Step: A\n```scene\nscreen: bench\n```\n## Step: B\n```scene\npreset: spiral\n```\n", `x.md:11: preset: the bench has no problem "spiral"`},
+		{"expect bad", fm + "## Step: A\n```check\nexpect: epoch >> 1\nepoch > 1\n```\n", "x.md:7: expect: col 8: expected a value after >"},
+		{"expect unknown input", fm + "## Step: A\n```scene\npreset: vacation\n```\n```check\nexpect: target(wether=1) == go\n```\n", `x.md:10: vacation has no input "wether"`},
+		{"goal without condition", fm + "## Step: A\n```check\ngoal: g\nexpect: epoch == 0\n```\n", "x.md:6: a goal needs a condition"},
+		{"target off the bench", fm + "## Step: A\n```scene\nscreen: trainer\ntarget: weather\n```\n", "x.md:8: target: only the bench has a target rule"},
+		{"target unknown input", fm + "## Step: A\n```scene\nscreen: bench\npreset: and\ntarget: weather\n```\n", `x.md:9: target: and has no input "weather" (inputs: x1, x2)`},
+		{"target bad", fm + "## Step: A\n```scene\nscreen: bench\ntarget: Weather!\n```\n", "x.md:8: target: expected bench input names"},
 		{"scene not kv", fm + "## Step: A\n```scene\nvacation\n```\n", `x.md:7: expected "key: value", found "vacation"`},
 	}
 	for _, tt := range tests {

@@ -101,6 +101,8 @@ func trainerVar(s *network.Stepper, name string) (Value, bool) {
 		return Num(h.Eta), true
 	case "batch":
 		return Num(float64(h.Batch)), true
+	case "batches":
+		return Num(float64(s.BatchCount())), true
 	case "loss", "accuracy", "test_loss", "test_accuracy":
 		return epochVar(s.History(), name)
 	}
@@ -144,6 +146,19 @@ func (l Live) Z(x map[string]float64) (float64, bool) {
 		v[k] = x[in.ID]
 	}
 	return l.Bench.Z(v), true
+}
+
+// Target implements State.
+func (l Live) Target(x map[string]float64) (float64, bool) {
+	if l.Bench == nil {
+		return 0, false
+	}
+	ins := l.Bench.Problem().Inputs
+	v := make([]float64, len(ins))
+	for k, in := range ins {
+		v[k] = x[in.ID]
+	}
+	return l.Bench.Problem().Target(v), true
 }
 
 // Weight implements State.

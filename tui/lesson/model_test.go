@@ -57,6 +57,9 @@ func (s appState) Inputs() []string {
 func (s appState) Z(x map[string]float64) (float64, bool) {
 	return Live{Bench: &s.a.bench}.Z(x)
 }
+func (s appState) Target(x map[string]float64) (float64, bool) {
+	return Live{Bench: &s.a.bench}.Target(x)
+}
 func (s appState) Weight(l, j, k int) (float64, bool) {
 	return Live{Screen: "bench", Bench: &s.a.bench}.Weight(l, j, k)
 }
