@@ -33,6 +33,7 @@ func (f fakeState) Z(x map[string]float64) (float64, bool) {
 	}
 	return z, true
 }
+
 // Target is "leave AND weather" over the fake's inputs (a vacation bench).
 func (f fakeState) Target(x map[string]float64) (float64, bool) {
 	if f.ids == nil {

@@ -24,12 +24,12 @@ type Lesson struct {
 
 // Step is one "## Step:" section.
 type Step struct {
-	Title     string
-	Line      int    // of its heading
-	Text      string // Markdown, rendered with glamour
-	Scene     Scene
-	Goal      string   // what the checkpoint asks, in words
-	Checks    []*Check // all must hold; none: the step is done once read
+	Title  string
+	Line   int    // of its heading
+	Text   string // Markdown, rendered with glamour
+	Scene  Scene
+	Goal   string   // what the checkpoint asks, in words
+	Checks []*Check // all must hold; none: the step is done once read
 	// Expects are what the step's text says of the state it opens on
 	// (after its scene): "every weight is 0", "the target is leave AND
 	// weather". The app does not wait for them; a test that walks every
