@@ -78,10 +78,12 @@ func (a *app) flashView() string {
 	return a.look.okS.Render(a.flash)
 }
 
-// withDataDir fills in Options.DataDir where a setup names none.
+// withDataDir fills in the data folder where a setup names none:
+// Options.DataDir, else the folder remembered for an idx data set
+// (datadir.go).
 func (a *app) withDataDir(s Setup) Setup {
 	if s.Data.DataDir == "" {
-		s.Data.DataDir = a.opts.DataDir
+		s.Data.DataDir = a.dataDirFor(s.Data.Name)
 	}
 	return s
 }

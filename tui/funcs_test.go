@@ -50,6 +50,8 @@ func TestRootOnlyRoutes(t *testing.T) {
 		// keeping work across the screens (keep.go): what esc kept, the
 		// question before work is lost
 		"keep", "quit", "guard", "saveThen", "confirmView", "resumable", "resume", "leave", "showBench",
+		// building the session a launcher item opens
+		"presetSession",
 	}
 	slices.Sort(want)
 	if !slices.Equal(got, want) {

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -230,11 +231,29 @@ func (l *launcher) pick(i int) tea.Cmd {
 		return nil
 	}
 	return l.nav.guard("Open "+it.preset, "open "+it.preset, func() tea.Cmd {
-		if err := l.nav.openPreset(it.preset); err != nil {
-			l.err = fmt.Sprintf("%s: %v", it.preset, err)
-		}
+		l.openPreset(it.preset)
 		return nil
 	})
+}
+
+// openPreset opens a preset; when its idx files are not found, it tries
+// the folder remembered for it, then asks for the folder.
+func (l *launcher) openPreset(name string) {
+	err := l.nav.openPreset(name)
+	if !errors.Is(err, datasets.ErrNoIDX) {
+		if err != nil {
+			l.err = fmt.Sprintf("%s: %v", name, err)
+		}
+		return
+	}
+	if dir := l.app.rememberedDir(name); dir != "" && dir != l.app.opts.DataDir {
+		if s, err := l.nav.presetSession(name, dir); err == nil {
+			l.nav.leave()
+			l.nav.openSession(s)
+			return
+		}
+	}
+	l.askDataDir(name, err)
 }
 
 // launcherTop is the first row of the item list.

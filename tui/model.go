@@ -153,6 +153,18 @@ func (m *Model) openPreset(name string) error {
 	return nil
 }
 
+// presetSession builds a session of preset name with its data files from
+// folder dir (the launcher's answer to "where are the MNIST files?").
+func (m *Model) presetSession(name, dir string) (*session, error) {
+	p, err := setup.FindPreset(name)
+	if err != nil {
+		return nil, err
+	}
+	su := m.app.withDataDir(p.Setup)
+	su.Data.DataDir = dir
+	return newSession(p.Name, su, m.app.opts.Limits)
+}
+
 // openBench shows the perceptron bench on problem; the trainer stops
 // running.
 func (m *Model) openBench(problem string) error {

@@ -65,6 +65,9 @@ type navigator interface {
 	// leave forgets what esc kept (the session, the bench, a lesson left
 	// open): the launcher opens something else.
 	leave()
+	// presetSession builds a session of the preset name with its data
+	// from folder dir.
+	presetSession(name, dir string) (*session, error)
 }
 
 func newTrainer(a *app, nav navigator, class *classroom) *trainer {
