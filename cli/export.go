@@ -28,7 +28,9 @@ probe inputs with the outputs the Go engine computed, within 1e-9, and prints
 OK or exits 1. With --predict it reads a JSON list of inputs on stdin and
 prints a JSON list of outputs.`,
 		groups: []flagGroup{{"flags", []string{"format", "model", "out", "probes", "seed", "data-probes"}}},
-		footer: `Needs python3 with torch (Debian: python3-torch) or numpy (python3-numpy).
+		footer: `The script needs python3 with PyTorch (pip install torch; Debian: apt-get
+install python3-torch) or numpy (pip install numpy; Debian: python3-numpy); a
+python3 without it prints one line that says so.
 
 exit status: 0 written; 1 the model can't be read or the script can't be
 written; 2 bad flags.`,
@@ -137,8 +139,9 @@ func export(fs *flag.FlagSet, o exportOpts, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "backprop export: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stderr, "backprop export: wrote %s (%s, %d bytes); check it with: python3 %s\n",
-		o.out, o.format, script.Len(), shellQuote(o.out))
+	need := network.ExportNeeds(o.format)
+	fmt.Fprintf(stderr, "backprop export: wrote %s (%s, %d bytes); check it with: python3 %s (it needs %s: %s)\n",
+		o.out, o.format, script.Len(), shellQuote(o.out), need[0], need[1])
 	return 0
 }
 

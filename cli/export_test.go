@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"backprop/network"
 )
 
 // exportTestModel is Matt Mazur's 2-2-2 network as a hand-written model file.
@@ -205,5 +207,56 @@ func TestRunExportDataProbes(t *testing.T) {
 	if code := Run([]string{"export", "--format", "numpy", "--model", mismatch, "--data-probes"}, &stdout, &stderr); code != 1 ||
 		!strings.Contains(stderr.String(), "--data-probes: the model "+mismatch+" takes 2 inputs and gives 1 outputs (2→1), but iris has 4 inputs and 3 outputs") {
 		t.Errorf("exit %d, stderr %q; want 1 and 'takes 2 inputs … but iris has 4 inputs'", code, stderr.String())
+	}
+}
+
+// A python3 without numpy or torch (a fresh machine's, often) printed a
+// traceback ending in ModuleNotFoundError. The script now says in one line
+// what it needs and how to get it, and exits 1; imported, it raises an
+// ImportError that says the same. A package whose import fails stands in
+// for the missing one, so any python3 shows it.
+func TestExportedScriptWithoutItsLibrary(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("python3 is required under CI")
+		}
+		t.Skip("no python3")
+	}
+	_, model := writeExportModel(t)
+	for _, tc := range []struct{ format, module, want string }{
+		{"numpy", "numpy", "this script needs numpy, which "},
+		{"pytorch", "torch", "this script needs PyTorch, which "},
+	} {
+		dir := t.TempDir()
+		out := filepath.Join(dir, "model.py")
+		var stdout, stderr bytes.Buffer
+		if code := Run([]string{"export", "--format", tc.format, "--model", model, "--out", out}, &stdout, &stderr); code != 0 {
+			t.Fatalf("export: %s", stderr.String())
+		}
+		need := network.ExportNeeds(tc.format)
+		if !strings.Contains(stderr.String(), "(it needs "+need[0]+": "+need[1]+")") {
+			t.Errorf("the export's hint does not say what the script needs: %q", stderr.String())
+		}
+		fake := filepath.Join(dir, "missing", tc.module)
+		if err := os.MkdirAll(fake, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(fake, "__init__.py"), []byte("raise ModuleNotFoundError(\"No module named '"+tc.module+"'\")\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(py, out)
+		cmd.Env = append(os.Environ(), "PYTHONPATH="+filepath.Join(dir, "missing"))
+		res, err := cmd.CombinedOutput()
+		line := strings.TrimSpace(string(res))
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || strings.Count(line, "\n") != 0 ||
+			!strings.HasPrefix(line, tc.want) || !strings.HasSuffix(line, need[1]) {
+			t.Errorf("%s without %s: %v\n%s", tc.format, tc.module, err, res)
+		}
+		cmd = exec.Command(py, "-c", "import model")
+		cmd.Dir, cmd.Env = dir, append(os.Environ(), "PYTHONPATH="+filepath.Join(dir, "missing"))
+		if res, _ := cmd.CombinedOutput(); !strings.Contains(string(res), "ImportError: "+tc.want) || !strings.Contains(string(res), need[1]) {
+			t.Errorf("import without %s:\n%s", tc.module, res)
+		}
 	}
 }

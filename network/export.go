@@ -365,6 +365,15 @@ func describe(net *Network) string {
 		strings.Join(acts, ", "), costName(net.Cost), params)
 }
 
+// ExportNeeds names the Python library a script of format needs and how to
+// get it.
+func ExportNeeds(format string) [2]string {
+	if format == FormatPyTorch {
+		return [2]string{"PyTorch", "pip install torch, or on Debian apt-get install python3-torch"}
+	}
+	return [2]string{"numpy", "pip install numpy, or on Debian apt-get install python3-numpy"}
+}
+
 // writeScript writes the whole script; its inputs are already validated.
 func writeScript(b *strings.Builder, net *Network, format string, probes, expected [][]float64, opts ExportOptions) {
 	torch := format == FormatPyTorch
@@ -390,7 +399,9 @@ func writeScript(b *strings.Builder, net *Network, format string, probes, expect
 #                                 prints a JSON list of output vectors
 #   from model import predict     predict(x) takes one input vector or a batch
 #                                 (n x %d) and returns %s
-`, "`backprop export --format "+format+"`", describe(net), lib, commentLine("From: ", opts.Source), net.Sizes[0], returns)
+# Needs: %s: %s.
+`, "`backprop export --format "+format+"`", describe(net), lib, commentLine("From: ", opts.Source), net.Sizes[0], returns,
+		ExportNeeds(format)[0], ExportNeeds(format)[1])
 	if torch {
 		b.WriteString(`#
 # Onward: train bigger in PyTorch, on many machines.
@@ -421,11 +432,16 @@ func writeScript(b *strings.Builder, net *Network, format string, probes, expect
 `)
 	}
 	b.WriteString("\nimport json\nimport math\nimport sys\n\n")
+	// a python3 without the library gets one line that says how to get
+	// it, not a traceback
+	imports, need := "    import numpy as np\n", ExportNeeds(FormatNumPy)
 	if torch {
-		b.WriteString("import torch\nfrom torch import nn\nfrom torch.utils.data import DataLoader, TensorDataset\n")
-	} else {
-		b.WriteString("import numpy as np\n")
+		imports = "    import torch\n    from torch import nn\n    from torch.utils.data import DataLoader, TensorDataset\n"
+		need = ExportNeeds(FormatPyTorch)
 	}
+	fmt.Fprintf(b, "try:\n%sexcept ImportError as e:\n"+
+		"    _need = \"this script needs %s, which %%s lacks: %s\" %% sys.executable\n"+
+		"    if __name__ == \"__main__\":\n        sys.exit(_need)\n    raise ImportError(_need) from e\n", imports, need[0], need[1])
 
 	b.WriteString("\nSIZES = [")
 	for i, s := range net.Sizes {
