@@ -165,7 +165,7 @@ func (t *trainer) statusView(w int) string {
 		{"phase", "", phase},
 		{"η", "η", fmt.Sprintf("%g", h.Eta)},
 		{"m", "m", fmt.Sprint(h.Batch)},
-		{"C", "C", cost},
+		{"last batch C̄", "C̄", cost}, // a mean over a batch: the Inspector's C is one sample's
 	}
 	width := 0
 	for _, f := range fields {
