@@ -269,3 +269,45 @@ func undoes(t *testing.T, m *Model, keys ...string) {
 		t.Fatalf("%v then u: %v at %+v on %s, want the trained network back (flash %q)", keys, s.st.Net().Sizes, s.st.Pos(), s.data.Name, m.app.flash)
 	}
 }
+
+// S (and H) over an existing file that is not the session's own replaced
+// it without a word: another trained model lost. Now the prompt says the
+// file exists, and enter again replaces it; the session's own file is
+// saved over at once.
+func TestSaveAsksBeforeReplacing(t *testing.T) {
+	m := xorModel(t)
+	other := filepath.Join(m.app.opts.SaveDir, "other.json")
+	if err := os.WriteFile(other, []byte("precious"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	press(m, "e", "S")
+	typeText(m, "other.json")
+	press(m, "enter")
+	if p := promptOf(m); p == nil || !strings.Contains(p.Err(), "other.json exists: enter again replaces it") {
+		t.Fatalf("S over another file: %v", p)
+	}
+	if b, _ := os.ReadFile(other); string(b) != "precious" {
+		t.Fatal("the file was replaced without asking")
+	}
+	press(m, "enter")
+	if b, _ := os.ReadFile(other); string(b) == "precious" || promptOf(m) != nil {
+		t.Fatalf("enter again should replace it (prompt %v)", promptOf(m))
+	}
+	press(m, "e", "S") // the session's own file now: no question
+	typeText(m, "other.json")
+	press(m, "enter")
+	if promptOf(m) != nil || !strings.Contains(m.app.flash, "saved other.json") {
+		t.Errorf("saving over its own file asked: %v, %q", promptOf(m), m.app.flash)
+	}
+	// H the same way
+	hist := filepath.Join(m.app.opts.SaveDir, "h.csv")
+	if err := os.WriteFile(hist, []byte("precious"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	press(m, "H")
+	typeText(m, "h.csv")
+	press(m, "enter")
+	if b, _ := os.ReadFile(hist); string(b) != "precious" || promptOf(m) == nil {
+		t.Fatal("H replaced a file without asking")
+	}
+}

@@ -25,6 +25,13 @@ func TestREADMETrainerQuotes(t *testing.T) {
 		{"quit asks", xorModel, []string{"e", "e", "e", "q"}, "Quit? The xor network (epoch 3) is not saved."},
 		{"batch count", xorModel, []string{"s", "s", "}", "}"}, "b 2/3"},
 		{"batch count after s", xorModel, []string{"s", "s", "}", "}", "s"}, "b 3/3  s 1/2"},
+		{"save over another file", func(t *testing.T) *Model {
+			m := xorModel(t)
+			if err := os.WriteFile(m.app.opts.SaveDir+"/other.json", nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return m
+		}, []string{"S", "o", "t", "h", "e", "r", ".", "j", "s", "o", "n", "enter"}, "✗ other.json exists: enter again replaces it, or type another name"},
 		{"mnist folder refused", func(t *testing.T) *Model {
 			m := newTestModel(t, Options{StateDir: t.TempDir()}, 80, 24)
 			cursorTo(t, m, "mnist")

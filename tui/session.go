@@ -34,6 +34,10 @@ type session struct {
 	// throwaway: a lesson's scene built the session; leaving it loses
 	// nothing the learner made (the lesson's progress is saved apart).
 	throwaway bool
+	// file is the model file the session was loaded from or last saved
+	// to: saving there again replaces it without asking; historyFile the
+	// same for H.
+	file, historyFile string
 }
 
 // Focus says which neuron (and which of its incoming weights) the user is
@@ -64,7 +68,9 @@ func loadSession(path string, lim Limits) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	return fromBuilt(b), nil
+	s := fromBuilt(b)
+	s.file = path
+	return s, nil
 }
 
 // sessionFromModel resumes from a model that came from elsewhere (the

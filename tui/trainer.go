@@ -37,6 +37,9 @@ type trainer struct {
 	// prior holds the sessions a rebuild or a load replaced, newest last
 	// (at most maxPrior): u returns to them (keep.go).
 	prior []prior
+	// replacing is the existing file a save prompt was told about: enter
+	// again on it replaces it (replaceOK).
+	replacing string
 
 	// helpLine memoises the short help line for a width and look.
 	helpLine struct {

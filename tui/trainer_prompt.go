@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 
@@ -195,6 +196,7 @@ func (t *trainer) setSplit(p *widget.Prompt) (string, error) {
 }
 
 func (t *trainer) askSave() {
+	t.replacing = ""
 	t.prompt = newAsk("save model as", t.sess.fileStem()+".json", t.save)
 }
 
@@ -206,6 +208,9 @@ func (t *trainer) save(p *widget.Prompt) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if err := t.replaceOK(path, typed, s.file); err != nil {
+		return "", err
+	}
 	mf, err := s.modelFile()
 	if err != nil {
 		return "", err
@@ -213,7 +218,7 @@ func (t *trainer) save(p *widget.Prompt) (string, error) {
 	if err := mf.Save(path); err != nil {
 		return "", t.app.hidePath(err, path, typed)
 	}
-	s.savedVersion = s.version
+	s.savedVersion, s.file = s.version, path
 	shown := t.app.shownPath(path, typed)
 	switch s.st.Pos().Phase {
 	case network.PhaseIdle, network.PhaseAccumulate, network.PhaseUpdate, network.PhaseEpochEnd:
@@ -244,6 +249,7 @@ func (t *trainer) askHistory() {
 		t.app.setFlash("no loss history yet: it has a row per finished epoch (e steps one)", true)
 		return
 	}
+	t.replacing = ""
 	t.prompt = newAsk("save loss history (CSV) as", t.sess.fileStem()+"-history.csv", t.saveHistory)
 }
 
@@ -258,10 +264,29 @@ func (t *trainer) saveHistory(p *widget.Prompt) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if err := t.replaceOK(path, typed, t.sess.historyFile); err != nil {
+		return "", err
+	}
+	t.sess.historyFile = path
 	if err := network.WriteFileAtomic(path, network.HistoryCSV(hist)); err != nil {
 		return "", t.app.hidePath(err, path, typed)
 	}
 	return fmt.Sprintf("saved %d epochs of loss history to %s", len(hist), t.app.shownPath(path, typed)), nil
+}
+
+// replaceOK refuses, once, to write over an existing file other than
+// ours (the session's own): the prompt says so, and enter again on the same
+// name replaces it.
+func (t *trainer) replaceOK(path, typed, ours string) error {
+	if path == ours || path == t.replacing {
+		t.replacing = ""
+		return nil
+	}
+	if st, err := os.Stat(path); err != nil || st.IsDir() {
+		return nil // a new file, or an error the write reports
+	}
+	t.replacing = path
+	return fmt.Errorf("%s exists: enter again replaces it, or type another name", safetext.Line(t.app.shownPath(path, typed)))
 }
 
 func isBuiltin(name string) bool {

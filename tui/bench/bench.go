@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -92,6 +93,46 @@ type Model struct {
 	st    *network.Stepper // the perceptron rule; nil if the engine refused
 	stErr error
 	last  *learnRecord
+
+	// prior holds the benches R and d/D replaced, newest last (at most
+	// maxPrior): u returns to them once the rule has nothing to undo.
+	prior []benchState
+}
+
+// benchState is what R and d/D replace: the problem, the inputs, the
+// weights and the learner with its own undo history.
+type benchState struct {
+	prob  Problem
+	rows  [][]float64
+	ys    []float64
+	x, w  []float64
+	b     float64
+	focus int
+	st    *network.Stepper
+	stErr error
+	last  *learnRecord
+}
+
+// maxPrior bounds the benches u can return to.
+const maxPrior = 8
+
+// keep pushes the bench as it is onto prior.
+func (m *Model) keep() {
+	m.prior = append(m.prior, benchState{m.prob, m.rows, m.ys, slices.Clone(m.x), slices.Clone(m.w), m.b, m.focus, m.st, m.stErr, m.last})
+	if len(m.prior) > maxPrior {
+		m.prior = slices.Delete(m.prior, 0, 1)
+	}
+}
+
+// back returns to the last bench R or d/D replaced; false when none.
+func (m *Model) back() bool {
+	if len(m.prior) == 0 {
+		return false
+	}
+	p := m.prior[len(m.prior)-1]
+	m.prior = m.prior[:len(m.prior)-1]
+	m.prob, m.rows, m.ys, m.x, m.w, m.b, m.focus, m.st, m.stErr, m.last = p.prob, p.rows, p.ys, p.x, p.w, p.b, p.focus, p.st, p.stErr, p.last
+	return true
 }
 
 // learnRecord is one step of the perceptron rule as the engine traced it.
@@ -261,18 +302,21 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	case key.Matches(k, m.keys.Epoch):
 		m.learn(network.ByEpoch)
 	case key.Matches(k, m.keys.Undo):
-		if m.st != nil && m.st.Undo() {
+		switch {
+		case m.st != nil && m.st.Undo():
 			m.pullWeights()
 			m.last = nil
-		} else {
+		case m.back():
+			m.note = "undone: the " + m.prob.Name + " bench as it was"
+		default:
 			m.note = "nothing to undo"
 		}
 	case key.Matches(k, m.keys.Reset):
-		for i := range m.w {
-			m.w[i] = 0
-		}
+		m.keep()
+		m.w = make([]float64, len(m.w))
 		m.b = 0
 		m.rebuildLearner()
+		m.note = "weights and θ back to 0 (u undoes)"
 	case key.Matches(k, m.keys.Problem, m.keys.PrevProblem):
 		ps := Problems()
 		i := 0
@@ -286,7 +330,9 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		} else {
 			i = (i + len(ps) - 1) % len(ps)
 		}
+		m.keep()
 		m.setProblem(ps[i])
+		m.note = ps[i].Title + " (u returns to " + m.prior[len(m.prior)-1].prob.Name + ")"
 	case key.Matches(k, m.keys.Hidden, m.keys.Hidden2) && m.prob.Data == "":
 		m.note = "this target (" + m.prob.Rule + ") has no data set for the trainer: d picks a built-in problem"
 	case key.Matches(k, m.keys.Hidden):

@@ -451,3 +451,32 @@ func TestPositionLine(t *testing.T) {
 		}
 	}
 }
+
+// R (weights back to 0) and d/D (another problem) dropped the weights set
+// by hand and the rule's undo history. Now u returns to the bench as it
+// was, and the note says so.
+func TestResetAndProblemUndoable(t *testing.T) {
+	m := newBench(t, "vacation")
+	m, _ = press(t, m, "shift+right down shift+right s")
+	w, th, steps := fmt.Sprint(m.Weights()), m.Threshold(), m.Steps()
+	m, _ = press(t, m, "R")
+	if fmt.Sprint(m.Weights()) != "[0 0 0]" || !strings.Contains(ansi.Strip(m.View(100, 30)), "u undoes") {
+		t.Fatalf("R: %v\n%s", m.Weights(), ansi.Strip(m.View(100, 30)))
+	}
+	m, _ = press(t, m, "u")
+	if fmt.Sprint(m.Weights()) != w || m.Threshold() != th || m.Steps() != steps {
+		t.Fatalf("R u: w %v θ %v steps %d, want %s %v %d", m.Weights(), m.Threshold(), m.Steps(), w, th, steps)
+	}
+	m, _ = press(t, m, "d")
+	if m.Problem().Name != "and" || !strings.Contains(ansi.Strip(m.View(100, 30)), "u returns to vacation") {
+		t.Fatalf("d: %s", m.Problem().Name)
+	}
+	m, _ = press(t, m, "u")
+	if m.Problem().Name != "vacation" || fmt.Sprint(m.Weights()) != w {
+		t.Fatalf("d u: %s %v", m.Problem().Name, m.Weights())
+	}
+	m, _ = press(t, m, "u") // then the rule's own undo: the sample learnt
+	if m.Steps() != steps-1 {
+		t.Errorf("u after: steps %d, want %d", m.Steps(), steps-1)
+	}
+}
