@@ -8,8 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"backprop/network"
 )
 
 // exportTestModel is Matt Mazur's 2-2-2 network as a hand-written model file.
@@ -224,9 +222,12 @@ func TestExportedScriptWithoutItsLibrary(t *testing.T) {
 		t.Skip("no python3")
 	}
 	_, model := writeExportModel(t)
-	for _, tc := range []struct{ format, module, want string }{
-		{"numpy", "numpy", "this script needs numpy, which "},
-		{"pytorch", "torch", "this script needs PyTorch, which "},
+	for _, tc := range []struct {
+		format, module, want string
+		need                 [2]string
+	}{
+		{"numpy", "numpy", "this script needs numpy, which ", [2]string{"numpy", "pip install numpy, or on Debian apt-get install python3-numpy"}},
+		{"pytorch", "torch", "this script needs PyTorch, which ", [2]string{"PyTorch", "pip install torch, or on Debian apt-get install python3-torch"}},
 	} {
 		dir := t.TempDir()
 		out := filepath.Join(dir, "model.py")
@@ -234,7 +235,7 @@ func TestExportedScriptWithoutItsLibrary(t *testing.T) {
 		if code := Run([]string{"export", "--format", tc.format, "--model", model, "--out", out}, &stdout, &stderr); code != 0 {
 			t.Fatalf("export: %s", stderr.String())
 		}
-		need := network.ExportNeeds(tc.format)
+		need := tc.need
 		if !strings.Contains(stderr.String(), "(it needs "+need[0]+": "+need[1]+")") {
 			t.Errorf("the export's hint does not say what the script needs: %q", stderr.String())
 		}

@@ -84,15 +84,17 @@ func promptOf(m *Model) *ask {
 	return nil
 }
 
-// cursorTo moves the launcher's cursor to the first item whose title
-// starts with prefix.
+// cursorTo moves the launcher's cursor down, as a person would, to the
+// first item whose title starts with prefix.
 func cursorTo(tb testing.TB, m *Model, prefix string) {
 	tb.Helper()
-	for i, it := range m.menu.entries() {
-		if strings.HasPrefix(it.title, prefix) {
-			m.menu.cursor = i
-			return
+	for range 40 {
+		for _, l := range strings.Split(screen(tb, m), "\n") {
+			if strings.HasPrefix(l, "▸ "+prefix) {
+				return
+			}
 		}
+		press(m, "down")
 	}
-	tb.Fatalf("no launcher item %q", prefix)
+	tb.Fatalf("no launcher item %q:\n%s", prefix, screen(tb, m))
 }

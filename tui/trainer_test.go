@@ -32,10 +32,10 @@ func TestLauncherPicksPreset(t *testing.T) {
 		t.Error("esc should go back to the launcher")
 	}
 	// wrap-around and the file actions open prompts
-	m.menu.cursor = 0
+	cursorTo(t, m, "back to xor") // the first item, since esc kept xor
 	press(m, "up")
-	if it := m.menu.entries()[m.menu.cursor]; !strings.HasPrefix(it.title, "load a model") {
-		t.Fatalf("cursor on %q", it.title)
+	if !strings.Contains(screen(t, m), "▸ load a model") {
+		t.Fatalf("up from the first item should wrap to the last:\n%s", screen(t, m))
 	}
 	press(m, "enter")
 	if promptOf(m) == nil || promptOf(m).Label() != "model file" {
