@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,6 +56,48 @@ func (a *app) dataDirs() map[string]string {
 	return dirs
 }
 
+// resolveDir turns a typed folder name into a path. In a sandbox the
+// session folder's rules apply: a plain name of a folder in it, itself no
+// link, holding no links (its files are read by path).
+func (a *app) resolveDir(typed string) (string, error) {
+	if !a.opts.Sandbox {
+		return resolvePath(typed, false, "")
+	}
+	p := strings.TrimSpace(typed)
+	dir := a.opts.SaveDir
+	switch {
+	case p == "":
+		return "", errors.New("no folder name given")
+	case dir == "":
+		return "", errors.New("reading files is disabled in this session")
+	case p != filepath.Base(p) || p == "." || p == ".." || strings.ContainsAny(p, `/\`) || strings.HasPrefix(p, "."):
+		return "", fmt.Errorf("%q: only the name of a folder in your folder is allowed here", p)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return "", errors.New("your folder cannot be opened")
+	}
+	defer root.Close()
+	if st, err := root.Lstat(p); err != nil || !st.IsDir() {
+		return "", fmt.Errorf("%q is not a folder in your folder", p)
+	}
+	sub, err := root.OpenRoot(p)
+	if err != nil {
+		return "", fmt.Errorf("%q cannot be opened", p)
+	}
+	defer sub.Close()
+	ents, err := fs.ReadDir(sub.FS(), ".")
+	if err != nil {
+		return "", fmt.Errorf("%q cannot be read", p)
+	}
+	for _, e := range ents {
+		if !e.Type().IsRegular() && !e.IsDir() {
+			return "", fmt.Errorf("%q holds %q, which is not a regular file", p, e.Name())
+		}
+	}
+	return filepath.Join(dir, p), nil
+}
+
 // rememberedDir is the folder remembered for preset, resolved as the
 // session's rules say; "" when none.
 func (a *app) rememberedDir(preset string) string {
@@ -62,7 +105,7 @@ func (a *app) rememberedDir(preset string) string {
 	if typed == "" {
 		return ""
 	}
-	path, err := a.resolve(typed)
+	path, err := a.resolveDir(typed)
 	if err != nil {
 		return ""
 	}
@@ -127,7 +170,7 @@ func dataDirHint(preset string) string {
 // openDataDir opens preset with its files from the folder typed, and
 // remembers the folder.
 func (l *launcher) openDataDir(preset, typed string) (string, error) {
-	path, err := l.app.resolve(typed)
+	path, err := l.app.resolveDir(typed)
 	if err != nil {
 		return "", err
 	}

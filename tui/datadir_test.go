@@ -101,8 +101,26 @@ func TestMNISTFolderInASandbox(t *testing.T) {
 	}
 	p.SetValue("/etc")
 	press(m, "enter")
-	if p := promptOf(m); p == nil || !strings.Contains(p.Err(), "only a plain file name") {
+	if p := promptOf(m); p == nil || !strings.Contains(p.Err(), "only the name of a folder in your folder") {
 		t.Fatalf("/etc over SSH: %v", p)
+	}
+	// a link out of the folder, or a folder holding one, is refused
+	if err := os.Symlink(t.TempDir(), filepath.Join(saves, "out")); err != nil {
+		t.Fatal(err)
+	}
+	links := mkdir(t, saves, "links")
+	if err := os.Symlink("/etc/passwd", filepath.Join(links, "train-images-idx3-ubyte")); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"out", "links"} {
+		p.SetValue(name)
+		press(m, "enter")
+		if p := promptOf(m); p == nil || m.screen != screenLauncher {
+			t.Fatalf("%s over SSH was opened", name)
+		}
+	}
+	if e := promptOf(m).Err(); !strings.Contains(e, "not a regular file") {
+		t.Errorf("a folder holding a link: %q", e)
 	}
 	p.SetValue("digits")
 	press(m, "enter")
