@@ -204,3 +204,41 @@ func BenchmarkPromptPaste(b *testing.B) {
 		})
 	}
 }
+
+// A confirm is answered with one key: a choice's keys, n or esc for no;
+// other keys are swallowed. Its lines are the question and the answers,
+// fitted to the width.
+func TestConfirm(t *testing.T) {
+	c := NewConfirm("Quit? The xor network (epoch 3) is not saved.", "stay",
+		Choice{Keys: []string{"y", "q"}, Desc: "quit"}, Choice{Keys: []string{"s"}, Desc: "save it first"})
+	for _, tc := range []struct {
+		msg    tea.Msg
+		choice int
+		ok     bool
+	}{
+		{tea.KeyPressMsg{Code: 'y', Text: "y"}, 0, true},
+		{tea.KeyPressMsg{Code: 'q', Text: "q"}, 0, true},
+		{tea.KeyPressMsg{Code: 's', Text: "s"}, 1, true},
+		{tea.KeyPressMsg{Code: 'n', Text: "n"}, -1, true},
+		{tea.KeyPressMsg{Code: tea.KeyEscape}, -1, true},
+		{tea.KeyPressMsg{Code: 'x', Text: "x"}, 0, false},
+		{tea.MouseClickMsg{}, 0, false},
+	} {
+		if i, ok := c.Update(tc.msg); i != tc.choice || ok != tc.ok {
+			t.Errorf("%v: %d %v, want %d %v", tc.msg, i, ok, tc.choice, tc.ok)
+		}
+	}
+	for _, w := range []int{80, 30} {
+		lines := c.Lines(themes.Mono(), w, 4)
+		text := ansi.Strip(strings.Join(lines, "\n"))
+		for _, l := range lines {
+			if ansi.StringWidth(l) != w {
+				t.Errorf("%d: line %q is %d wide", w, ansi.Strip(l), ansi.StringWidth(l))
+			}
+		}
+		if flat := strings.Join(strings.Fields(text), " "); !strings.Contains(flat, "Quit? The xor network (epoch 3) is not saved.") ||
+			!strings.Contains(flat, "y quit · s save it first · n/esc stay") {
+			t.Errorf("%d:\n%s", w, text)
+		}
+	}
+}
