@@ -6,8 +6,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"strconv"
 
+	"backprop/internal/readfile"
 	"backprop/internal/safetext"
 )
 
@@ -64,22 +64,8 @@ func maxBytes(spec Spec) int64 {
 }
 
 // Size formats a byte count for messages: "1 GiB", "1.9 GiB (2038400000
-// bytes)", "512 bytes": a whole number of units alone, else one decimal and
-// the exact count.
-func Size(n int64) string {
-	units := []string{"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
-	if n < 1<<10 {
-		return strconv.FormatInt(n, 10) + " bytes"
-	}
-	v, u := float64(n)/1024, 0
-	for v >= 1024 && u < len(units)-1 {
-		v, u = v/1024, u+1
-	}
-	if n%(1<<(10*(u+1))) == 0 {
-		return strconv.FormatFloat(v, 'f', -1, 64) + " " + units[u]
-	}
-	return strconv.FormatFloat(v, 'f', 1, 64) + " " + units[u] + " (" + strconv.FormatInt(n, 10) + " bytes)"
-}
+// bytes)", "512 bytes" (readfile.Size).
+func Size(n int64) string { return readfile.Size(n) }
 
 // budget adds up the memory a loader allocates for rows, against a limit.
 type budget struct {
