@@ -1,99 +1,12 @@
 package network
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
 )
-
-// MaxModelBytes bounds the size of a model file LoadModel reads.
-const MaxModelBytes = 256 << 20
-
-// LoadModel reads and validates a model file; errors start with the path.
-func LoadModel(path string) (*Model, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, MaxModelBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(data) > MaxModelBytes {
-		return nil, fmt.Errorf("%s: larger than %d MiB", path, MaxModelBytes>>20)
-	}
-	m, err := ParseModel(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return m, nil
-}
-
-// lineCol converts a byte offset into 1-based line and column.
-func lineCol(data []byte, off int64) (int, int) {
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	before := data[:off]
-	line := bytes.Count(before, []byte("\n")) + 1
-	col := int(off) - (bytes.LastIndexByte(before, '\n') + 1) + 1
-	return line, col
-}
-
-// ParseModel decodes and validates a model file. Errors name the JSON path
-// (`layers[1].weights[3]: expected 4 values, got 3`) or, for malformed JSON,
-// the line and column.
-func ParseModel(data []byte) (*Model, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	// Absent training fields keep DefaultHyper's values.
-	f := modelFile{Training: trainingOf(DefaultHyper())}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
-		var se *json.SyntaxError
-		var te *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &se):
-			line, col := lineCol(data, max(se.Offset-1, 0)) // Offset is just past the bad byte
-			msg := se.Error()
-			if se.Offset > 0 && se.Offset <= int64(len(data)) && strings.ContainsRune("NI", rune(data[se.Offset-1])) {
-				msg += " (bare NaN/Infinity is not JSON)"
-			}
-			return nil, fmt.Errorf("line %d:%d: %s", line, col, msg)
-		case errors.As(err, &te):
-			line, col := lineCol(data, te.Offset)
-			field := te.Field
-			if field == "" {
-				field = "(top level)"
-			}
-			return nil, fmt.Errorf("line %d:%d: %s: expected %v, got JSON %s", line, col, field, te.Type, te.Value)
-		case errors.Is(err, io.EOF):
-			return nil, errors.New("empty model file")
-		case errors.Is(err, io.ErrUnexpectedEOF):
-			line, col := lineCol(data, int64(len(data)))
-			return nil, fmt.Errorf("line %d:%d: unexpected end of file (unclosed { or [?)", line, col)
-		}
-		line, col := lineCol(data, dec.InputOffset())
-		return nil, fmt.Errorf("line %d:%d: %v", line, col, err)
-	}
-	if dec.More() {
-		line, col := lineCol(data, dec.InputOffset())
-		return nil, fmt.Errorf("line %d:%d: unexpected data after the model object", line, col)
-	}
-	if err := f.validate(); err != nil {
-		return nil, err
-	}
-	m := &Model{Data: f.Data, f: f}
-	m.f.Data = nil
-	return m, nil
-}
 
 func checkFloats(path string, v []jfloat, want int) error {
 	if len(v) != want {
