@@ -28,12 +28,19 @@ type result struct {
 // (prlimit, or the shell's ulimit -v).
 func runLimited(t *testing.T, as int64, bin string, args ...string) result {
 	t.Helper()
+	return runLimitedEnv(t, as, nil, bin, args...)
+}
+
+// runLimitedEnv is runLimited with env added to the environment.
+func runLimitedEnv(t *testing.T, as int64, env []string, bin string, args ...string) result {
+	t.Helper()
 	var cmd *exec.Cmd
 	if p, err := exec.LookPath("prlimit"); err == nil {
 		cmd = exec.Command(p, append([]string{fmt.Sprintf("--as=%d", as), bin}, args...)...)
 	} else {
 		cmd = exec.Command("sh", append([]string{"-c", fmt.Sprintf(`ulimit -v %d && exec "$0" "$@"`, as>>10), bin}, args...)...)
 	}
+	cmd.Env = append(os.Environ(), env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
@@ -198,8 +205,10 @@ func forbidden(s string) string {
 // TestHostileCSVReachesNoTerminal trains and evaluates on a CSV whose file
 // name, column names and class labels hold terminal escapes (window title,
 // screen clear, OSC 52 clipboard write, C1 CSI, bidi override, CR), and
-// runs the errors that name them: no output of train or eval holds a
-// control byte or ESC from the file.
+// runs the errors that name them, and those of model files, lessons and
+// serve's key and password files with hostile names or contents: no output
+// of train, eval, export, the trainer or serve holds a control byte or ESC
+// from a file.
 func TestHostileCSVReachesNoTerminal(t *testing.T) {
 	_, bin := buildBinary(t)
 	dir := t.TempDir()
@@ -249,6 +258,9 @@ func TestHostileCSVReachesNoTerminal(t *testing.T) {
 			if bad := forbidden(s); bad != "" {
 				t.Errorf("%q: %s holds %s", args, what, bad)
 			}
+		}
+		if r.code == 0 && args[0] != "train" && args[0] != "eval" {
+			t.Errorf("%q: exit 0, want an error", args)
 		}
 		if r.code == 0 && args[0] == "train" && args[len(args)-1] != "plain" && args[len(args)-1] != "--json" && args[len(args)-1] != "bar" {
 			t.Errorf("%q: exit 0, want an error", args)

@@ -19,6 +19,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"backprop/cli/setup"
+	"backprop/internal/readfile"
+	"backprop/internal/safetext"
 	"backprop/server"
 	"backprop/tui"
 )
@@ -244,6 +246,10 @@ func trainerFactory(info server.SessionInfo) (tea.Model, error) {
 	return m, nil
 }
 
+// maxPasswordFileBytes bounds the password file (only its first line is
+// used).
+const maxPasswordFileBytes = 64 << 10
+
 // readPassword returns the password from file (first line) or, failing
 // that, from env. A file readable by others is used but warned about.
 func readPassword(file, env string, log *slog.Logger) (string, error) {
@@ -252,16 +258,16 @@ func readPassword(file, env string, log *slog.Logger) (string, error) {
 	}
 	st, err := os.Stat(file)
 	if err != nil {
-		return "", fmt.Errorf("-password-file: %w", err)
+		return "", fmt.Errorf("--password-file: %w", err)
 	}
-	data, err := os.ReadFile(file)
+	data, err := readfile.Read(file, "a password file", maxPasswordFileBytes)
 	if err != nil {
-		return "", fmt.Errorf("-password-file: %w", err)
+		return "", fmt.Errorf("--password-file: %w", err)
 	}
 	line, _, _ := strings.Cut(string(data), "\n")
 	line = strings.TrimRight(line, "\r")
 	if line == "" {
-		return "", fmt.Errorf("-password-file %s: first line is empty", file)
+		return "", fmt.Errorf("--password-file %s: first line is empty", safetext.Line(file))
 	}
 	if st.Mode().Perm()&0o077 != 0 {
 		log.Warn("password file is readable by other users; chmod 600 it", "file", file, "mode", st.Mode().Perm().String())

@@ -10,6 +10,9 @@ import (
 	"sync"
 	"time"
 
+	"backprop/internal/readfile"
+	"backprop/internal/safetext"
+
 	gossh "golang.org/x/crypto/ssh"
 )
 
@@ -28,15 +31,19 @@ func ParseAuthorizedKeys(name string, data []byte) ([]gossh.PublicKey, error) {
 		}
 		k, _, _, _, err := gossh.ParseAuthorizedKey(text)
 		if err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", name, line, err)
+			return nil, fmt.Errorf("%s:%d: %w", safetext.Line(name), line, err)
 		}
 		keys = append(keys, k)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s:%d: %w", name, line+1, err)
+		return nil, fmt.Errorf("%s:%d: %w", safetext.Line(name), line+1, err)
 	}
 	return keys, nil
 }
+
+// MaxKeyFileBytes bounds an authorized_keys file (about 20,000 keys of the
+// largest common kind, RSA 4096).
+const MaxKeyFileBytes = 16 << 20
 
 // keyFile is an authorized_keys file reloaded when its mtime or size
 // changes, so a teacher can add students without a restart.
@@ -69,7 +76,7 @@ func (kf *keyFile) reload() error {
 	if kf.keys != nil && st.ModTime().Equal(kf.mtime) && st.Size() == kf.size {
 		return nil
 	}
-	data, err := os.ReadFile(kf.path)
+	data, err := readfile.Read(kf.path, "an authorized_keys file", MaxKeyFileBytes)
 	if err != nil {
 		return fmt.Errorf("server: authorized keys: %w", err)
 	}

@@ -10,8 +10,15 @@ import (
 	"os"
 	"path/filepath"
 
+	"backprop/internal/readfile"
+	"backprop/internal/safetext"
+
 	gossh "golang.org/x/crypto/ssh"
 )
+
+// MaxHostKeyBytes bounds a host key file (an RSA 16384 key in PEM is about
+// 12 KiB).
+const MaxHostKeyBytes = 64 << 10
 
 // loadOrCreateHostKey reads the private host key at path, creating an
 // ed25519 key there (mode 0600, parent dirs 0700, written atomically) when
@@ -24,11 +31,11 @@ func loadOrCreateHostKey(path string) (gossh.Signer, error) {
 		}
 		return gossh.NewSignerFromKey(priv)
 	}
-	data, err := os.ReadFile(path)
+	data, err := readfile.Read(path, "a host key", MaxHostKeyBytes)
 	if err == nil {
 		s, perr := gossh.ParsePrivateKey(data)
 		if perr != nil {
-			return nil, fmt.Errorf("server: host key %s: %w", path, perr)
+			return nil, fmt.Errorf("server: host key %s: %w", safetext.Line(path), perr)
 		}
 		return s, nil
 	}

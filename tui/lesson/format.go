@@ -2,12 +2,12 @@ package lesson
 
 import (
 	"fmt"
-	"os"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
+	"backprop/internal/readfile"
 	"backprop/network"
 	"backprop/tui/bench"
 )
@@ -81,9 +81,14 @@ var (
 	focusRE = regexp.MustCompile(`^[0-9]+/[0-9]+$`)
 )
 
-// ParseFile reads and parses a lesson file.
+// MaxFileBytes bounds a lesson file (the built-in ones are under 4 KiB).
+const MaxFileBytes = 1 << 20
+
+// ParseFile reads and parses a lesson file of at most MaxFileBytes (a
+// larger file, or a stream that holds more, is refused before it is read
+// into memory).
 func ParseFile(path string) (*Lesson, error) {
-	data, err := os.ReadFile(path)
+	data, err := readfile.Read(path, "a lesson file", MaxFileBytes)
 	if err != nil {
 		return nil, fmt.Errorf("lesson: %w", err)
 	}

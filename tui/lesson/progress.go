@@ -7,6 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+
+	"backprop/internal/readfile"
+	"backprop/internal/safetext"
 )
 
 // ProgressFile is the file name under the state directory.
@@ -62,11 +65,16 @@ func StateDir(dir string) (string, error) {
 	return filepath.Join(home, ".local", "state", "backprop"), nil
 }
 
-// LoadProgress reads dir/progress.json. A missing file is empty progress.
+// MaxProgressBytes bounds the progress file (a lesson's progress takes
+// about 100 bytes).
+const MaxProgressBytes = 4 << 20
+
+// LoadProgress reads dir/progress.json. A missing file is empty progress; a
+// file over MaxProgressBytes is refused before it is read.
 func LoadProgress(dir string) (*Progress, error) {
 	p := &Progress{Version: 1, Lessons: map[string]*LessonProgress{}}
 	path := filepath.Join(dir, ProgressFile)
-	data, err := os.ReadFile(path)
+	data, err := readfile.Read(path, "a lesson progress file", MaxProgressBytes)
 	if errors.Is(err, os.ErrNotExist) {
 		return p, nil
 	}
@@ -74,7 +82,7 @@ func LoadProgress(dir string) (*Progress, error) {
 		return p, fmt.Errorf("lesson: %w", err)
 	}
 	if err := json.Unmarshal(data, p); err != nil {
-		return &Progress{Version: 1, Lessons: map[string]*LessonProgress{}}, fmt.Errorf("lesson: %s: %w", path, err)
+		return &Progress{Version: 1, Lessons: map[string]*LessonProgress{}}, fmt.Errorf("lesson: %s: %w", safetext.Line(path), err)
 	}
 	if p.Lessons == nil {
 		p.Lessons = map[string]*LessonProgress{}
