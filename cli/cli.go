@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"backprop/internal/safetext"
 )
 
 // command is one entry of the subcommand table.
@@ -65,8 +67,13 @@ func findCommand(name string) (command, bool) {
 }
 
 // Run dispatches args (without the program name) to a subcommand and
-// returns the exit status.
+// returns the exit status. Everything written to stderr (errors, which
+// quote file names, flags and data; serve's logs) passes through
+// safetext.Writer, so no text from outside reaches the terminal raw;
+// stdout carries the trainer's own escape sequences and is cleaned where
+// its text comes from (data sets, file names).
 func Run(args []string, stdout, stderr io.Writer) int {
+	stderr = safetext.NewWriter(stderr, safetext.Newline|safetext.Tab)
 	name, rest := defaultCommand, args
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		name, rest = args[0], args[1:]

@@ -229,6 +229,25 @@ func TestHostileCSVReachesNoTerminal(t *testing.T) {
 	other := filepath.Join(dir, "other.csv")
 	os.WriteFile(other, []byte("p,q,r,\x1b[2Jlabel\n1,2,3,a\x1b[2J\n2,3,4,b\n"), 0o644)
 	model := filepath.Join(dir, "m.json")
+	// A model file whose data, activation and fields name hostile text
+	// (JSON's \u001b is ESC once decoded), and one with a hostile name.
+	hostileModel := filepath.Join(dir, "hm\x1b]2;t\x07.json")
+	os.WriteFile(hostileModel, []byte(`{"format":"backprop/model","version":1,"inputs":2,"cost":"quadratic",
+ "layers":[{"activation":"sigmoid","weights":[[0,0]],"biases":[0]}],
+ "data":{"name":"gone\u001b]2;x\u0007\u202e.csv","target":["t\u001b[2J"]}}`), 0o644)
+	badAct := filepath.Join(dir, "act.json")
+	os.WriteFile(badAct, []byte(`{"format":"backprop/model","version":1,"inputs":2,"cost":"q\u001b[2J",
+ "layers":[{"activation":"\u001b]2;x\u0007","weights":[[0,0]],"biases":[0]}]}`), 0o644)
+	badField := filepath.Join(dir, "field.json")
+	os.WriteFile(badField, []byte("{\"format\":\"backprop/model\",\"\x1b[2J\u009b\":1}"), 0o644)
+	// Lessons and server files with hostile names and contents.
+	lessonBad := filepath.Join(dir, "l\x1b[2J.md")
+	os.WriteFile(lessonBad, []byte("---\ntitle: t\x1b]2;x\x07\nid: \x1b[2J\u202e\n---\n"), 0o644)
+	lessonKey := filepath.Join(dir, "k.md")
+	os.WriteFile(lessonKey, []byte("---\ntitle: t\n\x1b]2;x\x07: v\n---\n"), 0o644)
+	keys := filepath.Join(dir, "keys\x1b[2J")
+	os.WriteFile(keys, []byte("ssh-ed25519 \x1b]2;x\x07 comment\u202e\n"), 0o600)
+	serve := []string{"serve", "--listen", "127.0.0.1:0", "--host-key", filepath.Join(dir, "hk")}
 
 	runs := [][]string{
 		{"train", "--data", data, "--epochs", "2", "--out", model, "--progress", "plain"},
@@ -244,6 +263,20 @@ func TestHostileCSVReachesNoTerminal(t *testing.T) {
 		{"train", "--data", nameless},
 		{"train", "--data", filepath.Join(dir, "missing\x1b[2J.csv")},
 		{"train", "--data", data, "--max-data-mb", "0"},
+		{"eval", "--model", filepath.Join(dir, "missing\x1b[2J\u202e.json")},
+		{"eval", "--model", hostileModel},
+		{"eval", "--model", badAct},
+		{"eval", "--model", badField},
+		{"train", "--model", hostileModel, "--epochs", "1"},
+		{"export", "--format", "numpy", "--model", filepath.Join(dir, "gone\x1b]2;x\x07.json"), "--out", filepath.Join(dir, "x.py")},
+		{"export", "--format", "numpy", "--model", model, "--out", filepath.Join(dir, "no\x1b[2J", "x.py")},
+		{"--lesson", lessonBad},
+		{"--lesson", lessonKey},
+		{"--lesson", filepath.Join(dir, "nolesson\x1b[2J.md")},
+		{"--model", filepath.Join(dir, "none\x1b[2J.json")},
+		append(serve, "--authorized-keys", keys),
+		append(serve, "--password-file", filepath.Join(dir, "pw\x1b]2;x\x07")),
+		append(serve, "--open", "--teacher-key", keys),
 	}
 	sawLabel := false
 	for _, args := range runs {

@@ -179,7 +179,7 @@ func serve(fs *flag.FlagSet, cfg server.Config, passwordFile, logFormat string, 
 		fmt.Fprintf(stderr, "serve: --log-format %q: want text or json\n", logFormat)
 		return 2
 	}
-	cfg.Logger = slog.New(handler)
+	cfg.Logger = slog.New(safetext.LogHandler(handler))
 
 	pw, err := readPassword(passwordFile, os.Getenv("BACKPROP_PASSWORD"), cfg.Logger)
 	if err != nil {

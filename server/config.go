@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"backprop/internal/safetext"
 	"backprop/tui"
 )
 
@@ -219,5 +220,8 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
+	// User names, terminal names and errors quoting files are text from
+	// outside: every log line is made safe for a terminal.
+	c.Logger = slog.New(safetext.LogHandler(c.Logger.Handler()))
 	return c, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"charm.land/bubbles/v2/help"
 
+	"backprop/internal/safetext"
 	"backprop/themes"
 	"backprop/tui/lesson"
 )
@@ -65,7 +66,10 @@ func (a *app) cycleTheme() {
 	a.setFlash("theme: "+a.themeName, false)
 }
 
-func (a *app) setFlash(s string, isErr bool) { a.flash, a.flashErr = s, isErr }
+// setFlash shows s on the flash line. Flashes quote errors, file and
+// folder names and lesson text: s is made safe for the terminal here, the
+// one place every flash passes (safetext.Line).
+func (a *app) setFlash(s string, isErr bool) { a.flash, a.flashErr = safetext.Line(s), isErr }
 
 // flashView is the flash line in its style, or "" when there is none.
 func (a *app) flashView() string {

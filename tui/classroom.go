@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"backprop/cli/setup"
+	"backprop/internal/safetext"
 	"backprop/network"
 	"backprop/tui/lesson"
 )
@@ -471,13 +472,13 @@ func (cl *classroom) whoView(lk *look, w, h int) []string {
 			case r.Following:
 				role, where = "following", "" // the teacher's position
 			}
-			fmt.Fprintf(&b, "%-16s %s  %-40s since %s\n", r.Name, role, where, r.Since.Format("15:04"))
+			fmt.Fprintf(&b, "%-16s %s  %-40s since %s\n", safetext.Line(r.Name), role, safetext.Line(where), r.Since.Format("15:04"))
 		}
 		if len(cl.roster) == 0 {
 			b.WriteString("nobody else yet\n")
 		}
 	} else {
-		fmt.Fprintf(&b, "you are %s, %s\n", c.Name(), cl.role())
+		fmt.Fprintf(&b, "you are %s, %s\n", safetext.Line(c.Name()), cl.role())
 		if st, ok := c.Latest(); ok {
 			if cl.away {
 				fmt.Fprintf(&b, "the teacher left; last seen at %s\n", st.Status)

@@ -25,6 +25,7 @@
 package safetext
 
 import (
+	"io"
 	"strings"
 	"unicode/utf8"
 )
@@ -96,6 +97,11 @@ func firstUnsafe(s string, keep Keep) int {
 	return -1
 }
 
+// Printable reports whether Line leaves r as it is: r is not a control
+// character, a bidi control or a line or paragraph separator. Input that
+// is shown as it is typed (a prompt) keeps only such characters.
+func Printable(r rune) bool { return r != utf8.RuneError && !unsafeRune(r, 0) }
+
 // unsafeRune reports whether r must be escaped.
 func unsafeRune(r rune, keep Keep) bool {
 	switch {
@@ -119,4 +125,54 @@ func writeHex(b *strings.Builder, prefix string, v uint32, digits int) {
 	for k := digits - 1; k >= 0; k-- {
 		b.WriteByte(hex[(v>>(4*uint(k)))&0xf])
 	}
+}
+
+// Writer passes everything written to it on through Clean, so that text
+// printed to it (errors that quote a file name, a log line with a user's
+// name) cannot act on the terminal however it was made. A write that ends
+// in the middle of a UTF-8 sequence keeps those bytes for the next one.
+type Writer struct {
+	w    io.Writer
+	keep Keep
+	tail []byte // an incomplete UTF-8 sequence at the end of the last write
+}
+
+// NewWriter returns a Writer that cleans what it passes to w, keeping the
+// layout characters keep names.
+func NewWriter(w io.Writer, keep Keep) *Writer { return &Writer{w: w, keep: keep} }
+
+// Write cleans p and writes it; it reports len(p) when the cleaned text was
+// written whole.
+func (c *Writer) Write(p []byte) (int, error) {
+	s := p
+	if len(c.tail) > 0 {
+		s = append(c.tail, p...)
+		c.tail = nil
+	}
+	if k := partialRune(s); k > 0 {
+		c.tail = append([]byte(nil), s[len(s)-k:]...)
+		s = s[:len(s)-k]
+	}
+	if _, err := io.WriteString(c.w, Clean(string(s), c.keep)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// partialRune is the length of an incomplete but so far valid UTF-8
+// sequence at the end of s (0 if there is none).
+func partialRune(s []byte) int {
+	for k := 1; k <= 3 && k <= len(s); k++ {
+		c := s[len(s)-k]
+		if c < 0x80 {
+			return 0
+		}
+		if c >= 0xc0 { // a leading byte: is its sequence cut short?
+			if !utf8.FullRune(s[len(s)-k:]) {
+				return k
+			}
+			return 0
+		}
+	}
+	return 0
 }

@@ -1,7 +1,9 @@
 package safetext
 
 import (
+	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -87,3 +89,52 @@ func ExampleClean() {
 	// one
 	// two\u202e
 }
+
+// TestWriter: a Writer cleans each write, keeps the layout it is told to,
+// and a UTF-8 sequence split across writes arrives whole.
+func TestWriter(t *testing.T) {
+	var b strings.Builder
+	w := NewWriter(&b, Newline|Tab)
+	parts := []string{"err: a\x1b[2J\n", "\tcafé ", "\xe2", "\x80", "\xae ok\u202e ", "\xff end\n"}
+	for _, p := range parts {
+		if n, err := w.Write([]byte(p)); n != len(p) || err != nil {
+			t.Fatalf("Write(%q) = %d, %v", p, n, err)
+		}
+	}
+	want := "err: a\\x1b[2J\n\tcafé \\u202e ok\\u202e \\xff end\n" // the split U+202E escaped once, whole
+	if b.String() != want {
+		t.Errorf("got %q, want %q", b.String(), want)
+	}
+	check(t, strings.Join(parts, ""), b.String(), Newline|Tab)
+}
+
+func TestPrintable(t *testing.T) {
+	for r, want := range map[rune]bool{'a': true, 'é': true, '∂': true, ' ': true, '\t': false, '\n': false, 0x1b: false,
+		0x7f: false, 0x9b: false, 0x202e: false, 0x2066: false, 0x2028: false, utf8.RuneError: false} {
+		if Printable(r) != want {
+			t.Errorf("Printable(%U) = %v", r, !want)
+		}
+	}
+}
+
+// TestLogHandler: a record's message, values, errors, Stringers, groups
+// and attributes added with With are cleaned; numbers keep their kind.
+func TestLogHandler(t *testing.T) {
+	var b strings.Builder
+	log := slog.New(LogHandler(slog.NewJSONHandler(&b, nil))).With("user", "eve\u202e\u009b")
+	log = slog.New(LogHandler(log.Handler())) // wrapping twice cleans once
+	log.WithGroup("g\u0085").Info("hi\u202e", "err", errors.New("x\u009b2J"), "n", 3, "s", stringer("y\u202e"),
+		slog.Group("grp", "k", "z\u2066"), "b", []byte("\u009b"))
+	out := b.String()
+	check(t, "", strings.ReplaceAll(out, "\n", ""), 0)
+	for _, want := range []string{`"msg":"hi\\u202e"`, `"user":"eve\\u202e\\u009b"`, `"err":"x\\u009b2J"`, `"n":3`,
+		`"s":"y\\u202e"`, `"k":"z\\u2066"`, `"g\\u0085":{`, `"b":"\\u009b"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log %s\nwant it to contain %s", out, want)
+		}
+	}
+}
+
+type stringer string
+
+func (s stringer) String() string { return string(s) }

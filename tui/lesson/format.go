@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"backprop/internal/readfile"
+	"backprop/internal/safetext"
 	"backprop/network"
 	"backprop/tui/bench"
 )
@@ -96,11 +97,16 @@ func ParseFile(path string) (*Lesson, error) {
 }
 
 // Parse parses a lesson. name is used in errors, which read
-// "name:line: what was expected".
+// "name:line: what was expected". The name and the text are made safe for
+// a terminal first (safetext: escapes and other controls shown as \x1b,
+// tabs and line breaks kept), so nothing the file holds — titles, step
+// text, questions, errors that quote it — can act on the terminal.
 func Parse(name string, data []byte) (*Lesson, error) {
+	name = safetext.Line(name)
 	p := &fileParser{name: name, l: &Lesson{Source: name}}
 	text := strings.ReplaceAll(string(data), "\r\n", "\n")
 	text = strings.TrimPrefix(text, "\ufeff")
+	text = safetext.Clean(text, safetext.Newline|safetext.Tab)
 	p.lines = strings.Split(text, "\n")
 	if err := p.parse(); err != nil {
 		return nil, err

@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"backprop/internal/safetext"
 	"backprop/themes"
 )
 
@@ -49,8 +50,10 @@ type Prompt struct {
 }
 
 // NewPrompt opens a prompt for label with the current value old (may be
-// empty).
+// empty). Text shown that may come from outside (old, a note, a refused
+// answer's reason) is made safe for the terminal (safetext.Line).
 func NewPrompt(label, old string) *Prompt {
+	old = safetext.Line(old)
 	in := textinput.New()
 	in.Prompt = ""
 	in.CharLimit = MaxInput
@@ -88,7 +91,7 @@ func (p *Prompt) SetSuggestions(s []string) {
 
 // SetNote sets a line of advice shown after the keys (e.g. the valid
 // names).
-func (p *Prompt) SetNote(s string) { p.note = s }
+func (p *Prompt) SetNote(s string) { p.note = safetext.Line(s) }
 
 // Label is what the prompt asks for.
 func (p *Prompt) Label() string { return p.label }
@@ -115,7 +118,7 @@ func (p *Prompt) Err() string { return p.err }
 
 // Fail keeps the prompt open and says why its answer was refused.
 func (p *Prompt) Fail(err error) {
-	p.err = err.Error()
+	p.err = safetext.Line(err.Error())
 	p.selected = false
 }
 
@@ -198,7 +201,8 @@ func (p *Prompt) key(k tea.KeyPressMsg) tea.Cmd {
 
 // capRunes returns at most n of s's allowed characters, looking at no more
 // than a bounded prefix of s (a pasted megabyte costs as much as a
-// kilobyte).
+// kilobyte). Characters a terminal would act on (controls, bidi overrides:
+// see safetext) are dropped, since the prompt shows what it holds.
 func capRunes(s string, n int, allow func(rune) bool) string {
 	if n <= 0 {
 		return ""
@@ -211,7 +215,7 @@ func capRunes(s string, n int, allow func(rune) bool) string {
 		if n == 0 {
 			break
 		}
-		if r == utf8.RuneError || allow != nil && !allow(r) {
+		if !safetext.Printable(r) || allow != nil && !allow(r) {
 			continue
 		}
 		b.WriteRune(r)
