@@ -73,7 +73,10 @@
 //     SetUndoBudget(0) for callers that never undo).
 //   - A network has at most MaxNeurons per layer and MaxParams weights and
 //     biases; New, NewStepper and model files refuse more before they
-//     allocate.
+//     allocate. LoadModel reads only a regular file of at most
+//     MaxModelBytes, and a guard in front of the JSON decoder stops a file
+//     that holds more values, a longer array or deeper nesting than any
+//     model (modelread.go).
 //   - A model file (Model) holds the whole state; loading it and training on
 //     gives the same bits as never having saved. Saving streams, writes a
 //     temporary file that is synced and renamed (then the folder synced),

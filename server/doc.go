@@ -33,5 +33,9 @@
 //     (lifecycle.go).
 //   - Each key or user name has a folder of its own: user names map to
 //     folder names injectively (names.go).
+//   - Every file read by name (authorized_keys, host key) is read through
+//     readfile with a size limit; every log line passes safetext.LogHandler,
+//     so a user or terminal name cannot act on the terminal that reads the
+//     log (config.go).
 //   - Classroom mode (TeacherKeysPath) adds the one shared object, a Hub.
 package server

@@ -106,6 +106,9 @@ func (a *app) shownPath(path, typed string) string {
 	return path
 }
 
+// maxListed is how many of a user's files a missing name lists.
+const maxListed = 12
+
 // hidePath rewrites a save/load error for a sandbox: the typed name instead
 // of the server's path, and for a missing file the names that do exist.
 func (a *app) hidePath(err error, path, typed string) error {
@@ -124,6 +127,9 @@ func (a *app) hidePath(err error, path, typed string) error {
 		}
 		if len(have) == 0 {
 			return fmt.Errorf("no saved model %q (you have none yet: S saves one)", name)
+		}
+		if len(have) > maxListed {
+			have = append(have[:maxListed], fmt.Sprintf("and %d more", len(have)-maxListed))
 		}
 		return fmt.Errorf("no saved model %q (yours: %s)", name, strings.Join(have, ", "))
 	}

@@ -189,19 +189,23 @@ func TestHostileTextReachesNoScreen(t *testing.T) {
 		})
 	}
 
-	// In a sandbox a missing name lists the user's own files.
+	// In a sandbox a missing name lists the user's own files, at most
+	// maxListed of them.
 	t.Run("sandbox", func(t *testing.T) {
 		check = checker(t)
 		box := t.TempDir()
 		for _, name := range []string{"a\x1b[2Jb.json", "\u202eevil.json", "c\u009b1m.json"} {
 			os.WriteFile(filepath.Join(box, name), []byte("{}"), 0o600)
 		}
+		for i := range maxListed {
+			os.WriteFile(filepath.Join(box, fmt.Sprintf("p%02d.json", i)), []byte("{}"), 0o600)
+		}
 		m := newTestModel(t, Options{Preset: "xor", Sandbox: true, SaveDir: box}, 120, 40)
 		press(m, "O")
 		typeText(m, "nope.json")
 		press(m, "enter")
 		check(m, "the sandbox's file list")
-		if p := promptOf(m); p == nil || !strings.Contains(p.Err(), `a\x1b[2Jb.json`) {
+		if p := promptOf(m); p == nil || !strings.Contains(p.Err(), `a\x1b[2Jb.json`) || !strings.Contains(p.Err(), "p09.json, and 3 more)") {
 			t.Errorf("the sandbox's names: prompt %v", p)
 		}
 	})

@@ -11,6 +11,11 @@
 // escape in Go's notation (\x1b, \u202e), so the text stays readable and
 // the terminal receives only printable characters.
 //
+// Clean is applied where text enters (a data set's names, a lesson as it is
+// parsed) or where it leaves: Writer cleans everything written to a stream
+// (the CLI's stderr), LogHandler every log record, and Printable filters
+// what a prompt accepts as it is typed.
+//
 // # Invariants
 //
 //   - Clean's result is valid UTF-8 and holds no byte < 0x20 (except '\n'
