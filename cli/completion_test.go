@@ -20,6 +20,9 @@ var binaries struct {
 }
 
 func TestMain(m *testing.M) {
+	if os.Getenv(rusageEnv) != "" { // this binary as the launcher of runLimited
+		os.Exit(rusageLauncher(os.Args[1:]))
+	}
 	code := m.Run()
 	if binaries.root != "" {
 		os.RemoveAll(binaries.root)

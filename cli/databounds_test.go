@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -32,15 +33,20 @@ func runLimited(t *testing.T, as int64, bin string, args ...string) result {
 }
 
 // runLimitedEnv is runLimited with env added to the environment.
+//
+// The peak RSS comes from a launcher (this test binary again, see
+// rusageLauncher) that starts bin: on Linux a process started by this one
+// (a clone sharing its memory until exec) reports this process's own peak
+// as its maximum resident set, so bin must be started by a small process.
 func runLimitedEnv(t *testing.T, as int64, env []string, bin string, args ...string) result {
 	t.Helper()
-	var cmd *exec.Cmd
+	argv := append([]string{"sh", "-c", fmt.Sprintf(`ulimit -v %d && exec "$0" "$@"`, as>>10), bin}, args...)
 	if p, err := exec.LookPath("prlimit"); err == nil {
-		cmd = exec.Command(p, append([]string{fmt.Sprintf("--as=%d", as), bin}, args...)...)
-	} else {
-		cmd = exec.Command("sh", append([]string{"-c", fmt.Sprintf(`ulimit -v %d && exec "$0" "$@"`, as>>10), bin}, args...)...)
+		argv = append([]string{p, fmt.Sprintf("--as=%d", as), bin}, args...)
 	}
-	cmd.Env = append(os.Environ(), env...)
+	usage := filepath.Join(t.TempDir(), "rusage")
+	cmd := exec.Command(os.Args[0], argv...)
+	cmd.Env = append(append(os.Environ(), env...), rusageEnv+"="+usage)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
@@ -50,10 +56,35 @@ func runLimitedEnv(t *testing.T, as int64, env []string, bin string, args ...str
 	} else if err != nil {
 		t.Fatalf("%s %q: %v", bin, args, err)
 	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		r.maxRSS = ru.Maxrss << 10
+	b, err := os.ReadFile(usage)
+	if err != nil {
+		t.Fatalf("%s %q: the launcher wrote no peak RSS: %v\n%s", bin, args, err, r.stderr)
 	}
+	r.maxRSS, _ = strconv.ParseInt(string(b), 10, 64)
 	return r
+}
+
+// rusageEnv names the file where rusageLauncher writes the peak RSS.
+const rusageEnv = "BACKPROP_TEST_RUSAGE"
+
+// rusageLauncher runs argv with this process's standard streams, writes
+// its peak resident set (bytes) to the file $BACKPROP_TEST_RUSAGE names
+// and returns its exit status. TestMain calls it when that is set.
+func rusageLauncher(argv []string) int {
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		fmt.Fprintln(os.Stderr, "launcher:", err)
+		return 125
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		os.WriteFile(os.Getenv(rusageEnv), []byte(strconv.FormatInt(ru.Maxrss<<10, 10)), 0o600)
+	}
+	return code
 }
 
 func gzipBytes(b []byte) []byte {
