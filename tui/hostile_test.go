@@ -136,6 +136,7 @@ func TestHostileTextReachesNoScreen(t *testing.T) {
 	for _, size := range [][2]int{{120, 40}, {80, 24}} {
 		t.Run(fmt.Sprintf("data %dx%d", size[0], size[1]), func(t *testing.T) {
 			check = checker(t)
+			out := t.TempDir() // each size saves its own model (a second save would ask to replace it)
 			m := newTestModel(t, Options{Custom: &su}, size[0], size[1])
 			check(m, "first screen")
 			for range 12 {
@@ -157,10 +158,10 @@ func TestHostileTextReachesNoScreen(t *testing.T) {
 			// typed or pasted (it shows what it holds): m\u202e.json is saved
 			// as m.json.
 			press(m, "S", "ctrl+u")
-			send(m, tea.PasteMsg{Content: filepath.Join(dir, "m\u202e\x1b[2J.json")})
+			send(m, tea.PasteMsg{Content: filepath.Join(out, "m\u202e\x1b[2J.json")})
 			press(m, "enter")
 			check(m, "saved")
-			saved := filepath.Join(dir, "m[2J.json")
+			saved := filepath.Join(out, "m[2J.json")
 			if _, err := os.Stat(saved); err != nil || !strings.Contains(m.app.flash, saved) {
 				t.Errorf("flash %q, want %s saved: %v", m.app.flash, saved, err)
 			}
