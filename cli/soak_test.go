@@ -159,6 +159,14 @@ func startFullSpeed(t *testing.T, p *testkit.Pane) {
 	})
 }
 
+// quitUnsaved quits a trainer that ran on after its save: q asks first
+// (the run changed the network since), and y quits without saving.
+func quitUnsaved(p *testkit.Pane) {
+	p.Keys("q")
+	p.WaitText("without saving")
+	p.Keys("y")
+}
+
 // saveAtEnd presses S while the run goes on, saves as name and returns the
 // epoch reached.
 func saveAtEnd(t *testing.T, p *testkit.Pane, name string) int {
@@ -229,7 +237,7 @@ func TestSoak(t *testing.T) {
 		ep := saveAtEnd(t, p, saved)
 		size := checkModel(t, bin, saved)
 		report(fmt.Sprintf("%s; epoch %d; S saved %d bytes", summary, ep, size))
-		p.Keys("q")
+		quitUnsaved(p)
 		p.WaitExit()
 	})
 
@@ -291,7 +299,7 @@ func TestSoak(t *testing.T) {
 		}
 		size := checkModel(t, bin, saved)
 		report(fmt.Sprintf("%s; epoch %d; S saved %d bytes", summary, ep, size))
-		pane.Keys("q")
+		quitUnsaved(pane)
 		pane.WaitText("SSH-EXIT=0")
 	})
 }
