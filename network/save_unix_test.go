@@ -65,7 +65,8 @@ func TestKilledSave(t *testing.T) {
 		WriteAtomic(path, func(w io.Writer) error {
 			w.Write([]byte("half a model"))
 			os.WriteFile(path+".ready", nil, 0o644)
-			select {} // until killed
+			time.Sleep(time.Hour) // until killed (select{} would die as a deadlock, freeing the lock)
+			return nil
 		})
 		return
 	}

@@ -6,5 +6,5 @@ import "testing"
 func PaneWithTB(p *Pane, tb testing.TB) *Pane {
 	x := *p.x
 	x.tb = tb
-	return &Pane{x: &x, Target: p.Target}
+	return &Pane{x: &x, Target: p.Target, status: p.status}
 }

@@ -69,29 +69,28 @@ func (x *Tmux) must(args ...string) string {
 }
 
 // Start opens session name, w×h cells, running argv in dir on a fixed
-// terminal (TERM=xterm-256color, COLORTERM=truecolor). The shell that runs
-// argv writes its exit status to a file Exited reads: tmux 3.3 can mark a
-// pane dead before it has reaped the process and then never report the
-// status.
+// terminal (TERM=xterm-256color, COLORTERM=truecolor).
 func (x *Tmux) Start(name string, w, h int, dir string, argv ...string) *Pane {
 	x.tb.Helper()
-	status := filepath.Join(x.dir, name+".status")
 	shell := "cd " + ShellQuote(dir) + " && env TERM=xterm-256color COLORTERM=truecolor"
 	for _, a := range argv {
 		shell += " " + ShellQuote(a)
 	}
-	shell += "; echo $? >" + ShellQuote(status+".tmp") + " && mv " + ShellQuote(status+".tmp") + " " + ShellQuote(status)
-	p := x.StartShell(name, w, h, shell)
-	p.status = status
-	return p
+	return x.StartShell(name, w, h, shell)
 }
 
 // StartShell opens session name, w×h cells, running the shell command cmd
-// (for pipelines such as "ssh … ; echo EXIT=$?").
+// (for pipelines such as "ssh … ; echo EXIT=$?"). cmd runs in a subshell
+// whose exit status the outer shell writes to a file Exited reads: tmux
+// 3.3 can mark a pane dead before it has reaped the process and then never
+// report the status.
 func (x *Tmux) StartShell(name string, w, h int, cmd string) *Pane {
 	x.tb.Helper()
-	x.must("new-session", "-d", "-s", name, "-x", strconv.Itoa(w), "-y", strconv.Itoa(h), cmd)
-	return &Pane{x: x, Target: name}
+	status := filepath.Join(x.dir, name+".status")
+	os.Remove(status) // a session of the same name before
+	shell := "(" + cmd + "\n); echo $? >" + ShellQuote(status+".tmp") + " && mv " + ShellQuote(status+".tmp") + " " + ShellQuote(status)
+	x.must("new-session", "-d", "-s", name, "-x", strconv.Itoa(w), "-y", strconv.Itoa(h), shell)
+	return &Pane{x: x, Target: name, status: status}
 }
 
 // ShellQuote quotes s for sh.
@@ -101,7 +100,7 @@ func ShellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''
 type Pane struct {
 	x      *Tmux
 	Target string // the session's name
-	status string // where Start's shell writes the exit status ("" for StartShell)
+	status string // where the shell writes the exit status
 }
 
 // Keys sends tmux key names, each on its own: "Down", "Enter", "Space",
