@@ -48,6 +48,7 @@ func commands() []command {
 		trainCommand(),
 		evalCommand(),
 		exportCommand(),
+		plotCommand(),
 		serveCommand(),
 		versionCommand(),
 		completionCommand(),

@@ -94,6 +94,8 @@ c backprop eval --o
 c backprop completion ''
 c backprop help ex
 c backprop serve --max-s
+c backprop plot bo
+c backprop plot loss --hist
 `
 	cmd := exec.Command("bash", "--norc", "--noprofile", "-c", script)
 	cmd.Dir = work
@@ -106,7 +108,9 @@ c backprop serve --max-s
 	for _, want := range []string{
 		"complete -F _backprop backprop\n",
 		"backprop tr: train\n",
-		"backprop : train eval export serve version completion help\n",
+		"backprop : train eval export plot serve version completion help\n",
+		"backprop plot bo: boundary\n",
+		"backprop plot loss --hist: --history\n",
 		"backprop train --ep: --epochs\n",
 		"backprop train --act re: relu\n",
 		"backprop train --data ci: circle\n",

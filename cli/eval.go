@@ -80,18 +80,7 @@ func eval(sf *setup.Flags, model, on string, asJSON bool, w io.Writer) error {
 		return err
 	}
 	net, ds := mf.Net, mf.Dataset
-	set, part := ds.Test, "test"
-	switch {
-	case on == "train" || (on == "test" && ds.Test.Len() == 0):
-		set, part = ds.Train, "train"
-		if on == "test" {
-			part = "train (no test set)"
-		}
-	case on == "all":
-		set = datasets.Set{X: append(append([][]float64(nil), ds.Train.X...), ds.Test.X...),
-			Y: append(append([][]float64(nil), ds.Train.Y...), ds.Test.Y...)}
-		part = "all"
-	}
+	set, part := evalPart(ds, on)
 	met := net.Evaluate(setup.NetSet(set))
 	r := evalResult{Model: safetext.Line(model), Shape: describeNet(net), Data: ds.Name, Part: part, Samples: set.Len(), Loss: jsonNum(met.Loss)}
 	if ds.Kind == datasets.Classification && met.Confusion != nil {

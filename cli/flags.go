@@ -19,19 +19,31 @@ import (
 func parseFlags(fs *flag.FlagSet, args []string, c command, stdout, stderr io.Writer) (status int, ok bool) {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
-	err := fs.Parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		c.help(stdout, fs)
-		return 0, false
+	// A command that takes positional words may have flags after them
+	// (backprop plot loss --history c.csv): parse on past each word.
+	var words []string
+	for {
+		err := fs.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			c.help(stdout, fs)
+			return 0, false
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: %s\n", progName(fs), describeParseError(fs, err))
+			return 2, false
+		}
+		rest := fs.Args()
+		if len(rest) == 0 || c.args == "" || (len(rest) < len(args) && args[len(args)-len(rest)-1] == "--") {
+			words = append(words, rest...)
+			break
+		}
+		words, args = append(words, rest[0]), rest[1:]
 	}
-	if err != nil {
-		fmt.Fprintf(stderr, "%s: %s\n", progName(fs), describeParseError(fs, err))
+	if len(words) > 0 && c.args == "" {
+		fmt.Fprintf(stderr, "%s: unexpected argument %q (flags start with --; see %s --help)\n", progName(fs), words[0], progName(fs))
 		return 2, false
 	}
-	if fs.NArg() > 0 && c.args == "" {
-		fmt.Fprintf(stderr, "%s: unexpected argument %q (flags start with --; see %s --help)\n", progName(fs), fs.Arg(0), progName(fs))
-		return 2, false
-	}
+	_ = fs.Parse(append([]string{"--"}, words...)) // fs.Args() are the words
 	return 0, true
 }
 

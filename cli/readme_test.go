@@ -86,6 +86,8 @@ func TestREADMEErrors(t *testing.T) {
 		{"train", "--data", "xor", "--lr", "-1"},
 		{"train", "--data", "xor", "--epoch", "3"},
 		{"eval", "--model", "m.json", "--lr", "3"},
+		{"plot", "bondary", "--model", "m.json", "-o", "b.png"},
+		{"plot", "weights", "--model", "m.json", "-o", "w.png", "--log"},
 	} {
 		code, _, errs := runCLI(tc...)
 		if code != 2 || strings.Count(errs, "\n") != 1 {
