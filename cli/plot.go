@@ -12,6 +12,7 @@ import (
 	"backprop/cli/setup"
 	"backprop/datasets"
 	"backprop/figures"
+	"backprop/internal/safetext"
 	"backprop/network"
 	"backprop/themes"
 )
@@ -54,7 +55,7 @@ The model's data (named in the model file) is loaded as eval loads it; data
 flags given here override it.`,
 		groups: []flagGroup{
 			{"flags", []string{"out", "o", "model", "history", "width", "height", "theme", "title", "log", "on"}},
-			{"data", setup.DataFlagNames()},
+			{"data", append(setup.DataFlagNames(), setup.MaxDataFlag)},
 		},
 		footer: `exit status: 0 written; 1 a bad model, history or data file, or a figure the
 data can't have (boundary of data that is not 2-D); 2 bad flags.`,
@@ -85,7 +86,7 @@ data can't have (boundary of data that is not 2-D); 2 bad flags.`,
 					kind = fs.Arg(0)
 				}
 				if err := plot(sf, kind, fs.Args(), o, stdout); err != nil {
-					fmt.Fprintf(stderr, "backprop plot: %v\n", err)
+					fmt.Fprintf(stderr, "backprop plot: %s\n", safetext.Line(err.Error()))
 					if errors.As(err, new(usageError)) {
 						return 2
 					}
@@ -130,7 +131,7 @@ func plot(sf *setup.Flags, kind string, args []string, o plotOpts, stdout io.Wri
 	if err := fig.Save(o.out); err != nil {
 		return fmt.Errorf("writing %s: %v", o.out, err)
 	}
-	fmt.Fprintf(stdout, "wrote %s (%s, %d×%d)\n", o.out, kind, fig.Width, fig.Height)
+	fmt.Fprintf(stdout, "wrote %s (%s, %d×%d)\n", safetext.Line(o.out), kind, fig.Width, fig.Height)
 	return nil
 }
 
@@ -212,7 +213,7 @@ func readHistory(path string) ([]network.EpochStats, error) {
 
 // plotModel draws a figure of the model file's network and data.
 func plotModel(sf *setup.Flags, kind string, o plotOpts, opts figures.Options) (*figures.Figure, error) {
-	mf, err := setup.Open(o.model, sf)
+	mf, err := setup.Open(o.model, sf, setup.Limits{})
 	if err != nil {
 		return nil, err
 	}

@@ -144,9 +144,10 @@ func TestPlotErrors(t *testing.T) {
 		{[]string{"plot", "loss", "--history", bad, "-o", png}, 1, `bad.csv:3:3: loss: want a number, got "x"`},
 		{[]string{"plot", "loss", "--history", filepath.Join(dir, "none.csv"), "-o", png}, 1, "none.csv"},
 		{[]string{"plot", "boundary", "--model", hist, "-o", png}, 1, "c.csv"},
+		{[]string{"plot", "boundary", "--model", filepath.Join(dir, "m\x1b[2J.json"), "-o", png}, 1, `m\x1b[2J.json`},
 	} {
 		code, _, errs := runCLI(c.args...)
-		if code != c.code || !strings.Contains(errs, c.want) || strings.Count(errs, "\n") != 1 {
+		if code != c.code || !strings.Contains(errs, c.want) || strings.Count(errs, "\n") != 1 || strings.ContainsRune(errs, 0x1b) {
 			t.Errorf("%s: exit %d, stderr %q; want exit %d and %q on one line", strings.Join(c.args[1:], " "), code, errs, c.code, c.want)
 		}
 	}
