@@ -16,7 +16,9 @@ const yLabelW = 6
 
 // Loss charts the training loss (and the test loss when there is a test
 // set) per epoch, or per mini-batch before the second epoch ends. The first
-// line is a legend with the latest values and accuracy.
+// line is a legend with the latest values and accuracy. The y axis spans
+// the data with a small margin (never below 0), or with in.LogLoss the
+// decades of the data on a log scale (values ≤ 0 are left out).
 func Loss(in Input) string {
 	if in.W <= 0 || in.H <= 0 {
 		return ""
@@ -33,9 +35,12 @@ func Loss(in Input) string {
 		per = "batch"
 		train = append(train, in.BatchLosses...)
 	}
-	train = finiteOnly(train)
-	test = finiteOnly(test)
+	train = finiteOnly(train, in.LogLoss)
+	test = finiteOnly(test, in.LogLoss)
 	if len(train) == 0 {
+		if in.LogLoss && len(in.History)+len(in.BatchLosses) > 0 {
+			return message(in, "loss: nothing > 0 to draw\non a log scale")
+		}
 		return message(in, "loss: no data yet\nstep a mini-batch")
 	}
 	c := in.canvas()
@@ -43,6 +48,9 @@ func Loss(in Input) string {
 	// Legend.
 	var l line
 	l.add("loss/"+per+" ", st.SGR.Dim)
+	if in.LogLoss {
+		l.add("log ", st.SGR.Dim)
+	}
 	l.add("━", st.SGR.Accent).add(" train "+num(train[len(train)-1]), st.SGR.Text)
 	if len(test) > 0 {
 		l.add("  ", "").add("━", st.SGR.Warn).add(" test "+num(test[len(test)-1]), st.SGR.Text)
@@ -78,20 +86,31 @@ func Loss(in Input) string {
 // series, the size and the styles.
 func chart(in Input, st *themes.Styles, train, test []float64, ch, cw int) []string {
 	key := seriesKey(train, test, ch, cw, in.W)
+	if in.LogLoss {
+		key = ^key
+	}
 	if c := in.Cache; c != nil && c.chart.key == key && c.chart.st == st && c.chart.rows != nil {
 		return c.chart.rows
 	}
-	series := [][]float64{stretch(train)}
+	y := func(v float64) float64 { return v }
+	label := yLabel
+	if in.LogLoss {
+		y = math.Log10
+		label = func(v float64) string { return yLabel(math.Pow(10, v)) }
+	}
+	series := [][]float64{stretch(mapped(train, y))}
 	colors := []asciigraph.AnsiColor{asciigraph.AnsiColor(st.Chart.Train)}
 	if len(test) > 0 {
-		series = append(series, stretch(test))
+		series = append(series, stretch(mapped(test, y)))
 		colors = append(colors, asciigraph.AnsiColor(st.Chart.Test))
 	}
+	lo, hi := yRange(series, !in.LogLoss)
 	opts := []asciigraph.Option{
 		asciigraph.Height(ch - 1),
 		asciigraph.Width(cw),
-		asciigraph.LowerBound(0),
-		asciigraph.YAxisValueFormatter(func(v float64) string { return yLabel(v) }),
+		asciigraph.LowerBound(lo),
+		asciigraph.UpperBound(hi),
+		asciigraph.YAxisValueFormatter(label),
 	}
 	if !st.Mono {
 		opts = append(opts, asciigraph.SeriesColors(colors...),
@@ -154,15 +173,46 @@ func (c *canvas) raw(y int, s string) {
 	}
 }
 
-// finiteOnly drops NaN and ±Inf.
-func finiteOnly(v []float64) []float64 {
+// finiteOnly drops NaN and ±Inf, and with positive values ≤ 0 too.
+func finiteOnly(v []float64, positive bool) []float64 {
 	out := v[:0:0]
 	for _, x := range v {
-		if finite(x) {
+		if finite(x) && (!positive || x > 0) {
 			out = append(out, x)
 		}
 	}
 	return out
+}
+
+// mapped is f applied to every value of v.
+func mapped(v []float64, f func(float64) float64) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = f(x)
+	}
+	return out
+}
+
+// yRange is the chart's y axis: the series' extent with a margin of 5%
+// on each side (one tenth of the value for a flat series), not below 0
+// when floor0 and the data are not.
+func yRange(series [][]float64, floor0 bool) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, s := range series {
+		for _, v := range s {
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+	}
+	pad := 0.05 * (hi - lo)
+	if pad == 0 {
+		pad = math.Max(0.1*math.Abs(hi), 1e-3)
+	}
+	lo0 := lo
+	lo, hi = lo-pad, hi+pad
+	if floor0 && lo0 >= 0 && lo < 0 {
+		lo = 0
+	}
+	return lo, hi
 }
 
 // stretch makes a one-point series drawable (asciigraph needs two points

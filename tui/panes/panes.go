@@ -51,6 +51,8 @@ type Input struct {
 	Standardized bool
 	// Browse is the Confusion pane's content (nil: not browsing).
 	Browse *Browse
+	// LogLoss draws the Loss chart's y axis on a log scale.
+	LogLoss bool
 }
 
 // styles returns in.Styles, or mono styles when none were given.

@@ -3,6 +3,8 @@ package panes
 import (
 	"fmt"
 	"math"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -807,5 +809,51 @@ func TestBoundaryResolution(t *testing.T) {
 	fresh.Cache = nil
 	if Boundary(fresh) != Boundary(in) {
 		t.Error("full-resolution cached grid differs from a fresh one")
+	}
+}
+
+// TestLossAxisSpansTheData: a loss between 0.44 and 0.73 gets an axis
+// from just below 0.44 to just above 0.73 (it ran down to "1e-16"), and
+// the log scale labels decades of the data; the cache tells them apart.
+func TestLossAxisSpansTheData(t *testing.T) {
+	in := xorInput(network.PhaseUpdate, 60, 14)
+	in.Cache = &Cache{}
+	in.History = nil
+	for i, v := range []float64{0.73, 0.61, 0.52, 0.47, 0.44} {
+		in.History = append(in.History, network.EpochStats{Epoch: i + 1, TrainLoss: v, TestLoss: v + 0.01})
+	}
+	axis := func(out string) []float64 {
+		var vals []float64
+		for _, row := range strings.Split(ansi.Strip(out), "\n")[1:] {
+			f := strings.Fields(row)
+			if len(f) == 0 {
+				continue
+			}
+			if v, err := strconv.ParseFloat(f[0], 64); err == nil {
+				vals = append(vals, v)
+			}
+		}
+		return vals
+	}
+	linear := Loss(in)
+	vals := axis(linear)
+	if len(vals) < 5 || slices.Min(vals) < 0.4 || slices.Min(vals) > 0.44 || slices.Max(vals) < 0.74 || slices.Max(vals) > 0.8 {
+		t.Errorf("linear axis %v for a loss in 0.44..0.74:\n%s", vals, ansi.Strip(linear))
+	}
+	in.LogLoss = true
+	logged := Loss(in)
+	if logged == linear || !strings.Contains(ansi.Strip(logged), "loss/epoch log") {
+		t.Errorf("log scale not drawn or not labelled:\n%s", ansi.Strip(logged))
+	}
+	vals = axis(logged)
+	if len(vals) < 5 || slices.Min(vals) < 0.4 || slices.Max(vals) > 0.8 {
+		t.Errorf("log axis %v:\n%s", vals, ansi.Strip(logged))
+	}
+	// On a log scale a loss of 0 cannot be drawn: it is left out.
+	in.History = append(in.History, network.EpochStats{Epoch: 6, TrainLoss: 0, TestLoss: 0.3})
+	checkSize(t, "log with a zero", Loss(in), 60, 14)
+	in.History = []network.EpochStats{{Epoch: 1, TrainLoss: 0}, {Epoch: 2, TrainLoss: 0}}
+	if out := ansi.Strip(Loss(in)); !strings.Contains(out, "nothing > 0") {
+		t.Errorf("all-zero loss on a log scale:\n%s", out)
 	}
 }
