@@ -226,7 +226,7 @@ func plotModel(sf *setup.Flags, kind string, o plotOpts, opts figures.Options) (
 	} else if kind == "loss" && o.history == "" {
 		return nil, err
 	}
-	opts.Subtitle = fmt.Sprintf("%s · %s · epoch %d", datasetName(ds), describeNet(net), epoch)
+	opts.Subtitle = figures.Caption(datasetName(ds), net, epoch)
 	switch kind {
 	case "loss":
 		if o.history != "" {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot/vg"
@@ -184,4 +185,21 @@ func (f *Figure) Save(path string) error {
 		return err
 	}
 	return network.WriteFileAtomic(path, b)
+}
+
+// Caption is the line under a figure's title that says what it is of:
+// "circle · 2→8→1, tanh/sigmoid, cross-entropy · epoch 50".
+func Caption(data string, net *network.Network, epoch int) string {
+	if net == nil {
+		return data
+	}
+	sizes := make([]string, len(net.Sizes))
+	for i, n := range net.Sizes {
+		sizes[i] = strconv.Itoa(n)
+	}
+	acts := make([]string, len(net.Layers))
+	for i, l := range net.Layers {
+		acts[i] = l.Act.String()
+	}
+	return fmt.Sprintf("%s · %s, %s, %s · epoch %d", data, strings.Join(sizes, "→"), strings.Join(acts, "/"), net.Cost, epoch)
 }

@@ -19,8 +19,8 @@ type keyMap struct {
 	Cost, Optimizer, Activation                             key.Binding
 	AddNeuron, DelNeuron, AddLayer, DelLayer                key.Binding
 	Dataset, Noise, Split                                   key.Binding
-	Save, Load, SaveHistory                                 key.Binding
-	NextPane, Theme, Help, Menu, Quit                       key.Binding
+	Save, Load, SaveHistory, Figure                         key.Binding
+	NextPane, LogLoss, Theme, Help, Menu, Quit              key.Binding
 	Lesson, Fork, Rejoin, Who                               key.Binding
 	PaneN                                                   key.Binding
 	// the confusion browser (the cell and probe keys work while it is open)
@@ -70,7 +70,9 @@ func defaultKeyMap() keyMap {
 		Save:         b([]string{"S"}, "S", "save model"),
 		Load:         b([]string{"O"}, "O", "load model"),
 		SaveHistory:  b([]string{"H"}, "H", "save loss history (CSV)"),
+		Figure:       b([]string{"p"}, "p", "save pane as a figure"),
 		NextPane:     b([]string{"v"}, "v", "next pane"),
+		LogLoss:      b([]string{"y"}, "y", "log/linear loss"),
 		Theme:        b([]string{"T"}, "T", "cycle theme"),
 		Help:         b([]string{"?"}, "?", "help"),
 		Menu:         b([]string{"esc"}, "esc", "launcher (keeps this)"),

@@ -275,6 +275,13 @@ func (m *Model) route(msg tea.Msg) tea.Cmd {
 			m.app.applyTheme()
 		}
 		return nil
+	case figureSavedMsg: // wherever the learner is now
+		if msg.err != nil {
+			m.app.setFlash(msg.err.Error(), true)
+		} else {
+			m.app.setFlash(msg.report, false)
+		}
+		return nil
 	case runTickMsg, browseEvalMsg:
 		if m.screen != screenTrainer {
 			return nil

@@ -39,6 +39,7 @@ func (t *trainer) paneInput(w, h int) panes.Input {
 		Batch:        st.Batch(),
 		Batches:      st.BatchCount(),
 		Standardized: standardized(s.setup.Data),
+		LogLoss:      t.logLoss,
 	}
 	if !st.TraceKnown() {
 		in.Trace = nil // loaded at a sample boundary: no numbers to show

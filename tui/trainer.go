@@ -40,6 +40,11 @@ type trainer struct {
 	// replacing is the existing file a save prompt was told about: enter
 	// again on it replaces it (replaceOK).
 	replacing string
+	// logLoss draws the Loss chart on a log scale (y).
+	logLoss bool
+	// later is a command a prompt's answer started (drawing a figure),
+	// returned with the prompt's own.
+	later tea.Cmd
 
 	// helpLine memoises the short help line for a width and look.
 	helpLine struct {

@@ -100,10 +100,12 @@ func (t *trainer) keyTable() []keyGroup {
 			one(&km.Save, do((*trainer).askSave)),
 			one(&km.Load, do((*trainer).askLoad)),
 			one(&km.SaveHistory, do((*trainer).askHistory)),
+			one(&km.Figure, do((*trainer).askFigure)),
 		}},
 		{"Screen", []keyRow{
 			one(&km.NextPane, do((*trainer).nextTab)),
 			one(&km.PaneN, func(t *trainer, k tea.KeyPressMsg) tea.Cmd { t.showTab(k.Text); return nil }),
+			one(&km.LogLoss, do((*trainer).toggleLogLoss)),
 			one(&km.Theme, do(func(t *trainer) { t.app.cycleTheme() })),
 			one(&km.Lesson, do(func(*trainer) {})), // the root model's: the lesson panel
 			one(&km.Help, do((*trainer).toggleHelp)),

@@ -327,4 +327,10 @@ func (t *trainer) reloadData(spec datasets.Spec) (string, error) {
 }
 
 // promptUpdate gives a message to the open prompt.
-func (t *trainer) promptUpdate(msg tea.Msg) tea.Cmd { return answer(t.app, &t.prompt, msg) }
+func (t *trainer) promptUpdate(msg tea.Msg) tea.Cmd {
+	cmd := answer(t.app, &t.prompt, msg)
+	if t.later != nil {
+		cmd, t.later = tea.Batch(cmd, t.later), nil
+	}
+	return cmd
+}

@@ -1,0 +1,118 @@
+package tui
+
+import (
+	"bytes"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// pressRun sends a key and runs the commands it returns, feeding their
+// messages back (as Bubble Tea would), except ticks and other long waits:
+// only the figure's message is followed.
+func pressRun(t *testing.T, m *Model, k string) {
+	t.Helper()
+	_, cmd := m.Update(keyMsg(k))
+	for _, msg := range runCmd(cmd) {
+		if _, ok := msg.(figureSavedMsg); ok {
+			m.Update(msg)
+		}
+	}
+}
+
+// runCmd runs cmd and the commands of any batch it returns, and returns
+// their messages.
+func runCmd(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	msg := cmd()
+	if b, ok := msg.(tea.BatchMsg); ok {
+		var out []tea.Msg
+		for _, c := range b {
+			out = append(out, runCmd(c)...)
+		}
+		return out
+	}
+	if _, ok := msg.(figureSavedMsg); ok {
+		return []tea.Msg{msg}
+	}
+	return nil
+}
+
+// TestFigureKey: p saves the selected pane's figure, named by default
+// after the preset and the figure, in the session folder over SSH; the
+// drawing runs in a command and its end is flashed.
+func TestFigureKey(t *testing.T) {
+	dir := t.TempDir()
+	m := newTestModel(t, Options{Preset: "xor", Sandbox: true, SaveDir: dir}, 80, 24)
+	press(m, "2") // the Loss pane
+	press(m, "p")
+	if promptOf(m) != nil || !m.app.flashErr || !strings.Contains(m.app.flash, "no loss figure yet") {
+		t.Fatalf("loss before any epoch: prompt %v, flash %q", promptOf(m) != nil, m.app.flash)
+	}
+	press(m, "e", "e", "1", "p")
+	p := promptOf(m)
+	if p == nil || p.Value() != "xor-boundary.png" || !strings.Contains(screen(t, m), "save the boundary figure (.png, .svg or .pdf) as") {
+		t.Fatalf("prompt %+v:\n%s", p, screen(t, m))
+	}
+	pressRun(t, m, "enter")
+	if promptOf(m) != nil {
+		t.Fatal("the prompt stayed open")
+	}
+	if !strings.Contains(m.app.flash, "saved the boundary figure to xor-boundary.png (780×600)") || strings.Contains(m.app.flash, dir) {
+		t.Errorf("flash %q", m.app.flash)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "xor-boundary.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img, err := png.Decode(bytes.NewReader(b)); err != nil || img.Bounds().Dx() != 780 {
+		t.Fatalf("the figure: %v", err)
+	}
+	// Each pane's figure, under a name typed over the default.
+	for _, c := range []struct{ pane, name, kind string }{
+		{"2", "curve.svg", "loss"}, {"3", "conf.pdf", "confusion"}, {"4", "maps.png", "neurons"}, {"5", "hinton.png", "weights"},
+	} {
+		press(m, c.pane, "p")
+		if p := promptOf(m); p == nil || !strings.Contains(p.Value(), c.kind) {
+			t.Fatalf("pane %s: prompt %+v", c.pane, p)
+		}
+		typeText(m, c.name)
+		pressRun(t, m, "enter")
+		if st, err := os.Stat(filepath.Join(dir, c.name)); err != nil || st.Size() < 1000 {
+			t.Errorf("pane %s: %s not written (%v); flash %q", c.pane, c.name, err, m.app.flash)
+		}
+	}
+	// Refused names keep the prompt open with the reason.
+	for _, bad := range []string{"../up.png", "fig.gif"} {
+		press(m, "p")
+		typeText(m, bad)
+		pressRun(t, m, "enter")
+		if promptOf(m) == nil {
+			t.Errorf("%q accepted", bad)
+		}
+		press(m, "esc")
+	}
+}
+
+// TestLogLossKey: y switches the Loss chart to a log scale and back.
+func TestLogLossKey(t *testing.T) {
+	m := newTestModel(t, Options{Preset: "xor"}, 120, 40)
+	press(m, "e", "e", "e")
+	if strings.Contains(screen(t, m), "loss/epoch log") {
+		t.Fatal("log scale before y")
+	}
+	press(m, "y")
+	if scr := screen(t, m); !strings.Contains(scr, "loss/epoch log") || !strings.Contains(m.app.flash, "log scale") {
+		t.Errorf("y: flash %q\n%s", m.app.flash, scr)
+	}
+	press(m, "y")
+	if strings.Contains(screen(t, m), "loss/epoch log") {
+		t.Error("y twice: still log")
+	}
+}

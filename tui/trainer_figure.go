@@ -1,0 +1,138 @@
+package tui
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"backprop/datasets"
+	"backprop/figures"
+	"backprop/network"
+	"backprop/tui/widget"
+)
+
+// The figure key (p): the selected pane as a picture (package figures),
+// saved where the model is saved (over SSH, the session's folder).
+
+// figureKinds maps the selectable panes to the figure that draws what they
+// show: Boundary the decision boundary (the receptive fields for images),
+// Loss the learning curve, Sample and the confusion browser the confusion
+// matrix, Activations every neuron's map, Weights the Hinton diagram.
+func (t *trainer) figureKind() (string, error) {
+	data, net := t.sess.data, t.sess.st.Net()
+	twoD := len(net.Sizes) > 0 && net.Sizes[0] == 2
+	images := data.ImageW > 0 && data.ImageW*data.ImageH == net.Sizes[0]
+	pane := t.tab
+	if t.browse.on {
+		pane = PaneConfusion
+	}
+	switch pane {
+	case PaneLoss:
+		if len(t.sess.st.History()) == 0 {
+			return "", fmt.Errorf("no loss figure yet: it has a point per finished epoch (e steps one)")
+		}
+		return "loss", nil
+	case PaneBoundary, PaneActivations:
+		switch {
+		case pane == PaneBoundary && twoD:
+			return "boundary", nil
+		case twoD || images:
+			return "neurons", nil
+		}
+		return "", fmt.Errorf("no %s figure for %s: maps need 2-D data or images (1-5 pick another pane)", pane, data.Name)
+	case PaneSample, PaneConfusion:
+		if data.Kind != datasets.Classification {
+			return "", fmt.Errorf("no confusion matrix for %s: it is regression data", data.Name)
+		}
+		return "confusion", nil
+	case PaneWeights:
+		return "weights", nil
+	}
+	return "", fmt.Errorf("no figure for the %s pane", pane)
+}
+
+// askFigure asks where to save the selected pane's figure.
+func (t *trainer) askFigure() {
+	kind, err := t.figureKind()
+	if err != nil {
+		t.app.setFlash(err.Error(), true)
+		return
+	}
+	t.prompt = newAsk(fmt.Sprintf("save the %s figure (.png, .svg or .pdf) as", kind),
+		t.sess.fileStem()+"-"+kind+".png", func(p *widget.Prompt) (string, error) { return t.saveFigure(kind, p) })
+}
+
+// figureSavedMsg reports a figure written in the background.
+type figureSavedMsg struct {
+	report string
+	err    error
+}
+
+// saveFigure checks the name and starts drawing: the figure is made from
+// copies of the network, history and counts taken now, and drawn and
+// written by a tea.Cmd, off Update (a map over the plane takes about a
+// second); its end is flashed.
+func (t *trainer) saveFigure(kind string, p *widget.Prompt) (string, error) {
+	typed := p.Value()
+	path, err := t.app.resolve(typed)
+	if err != nil {
+		return "", err
+	}
+	if _, err := figures.FormatOf(path); err != nil {
+		return "", fmt.Errorf("%q: want a name ending in .png, .svg or .pdf", strings.TrimSpace(typed))
+	}
+	s := t.sess
+	net := s.st.Net().Clone()
+	hist := append([]network.EpochStats(nil), s.st.History()...)
+	data, epoch := s.data, s.st.Pos().Epoch
+	opts := figures.Options{Theme: t.app.themeName, Subtitle: figures.Caption(filepath.Base(data.Name), net, epoch)}
+	shown := t.app.shownPath(path, typed)
+	a := t.app // read only: hidePath reads the options
+	logY := t.logLoss
+	t.later = func() tea.Msg {
+		fig, err := makeFigure(kind, net, data, hist, logY, opts)
+		if err == nil {
+			err = fig.Save(path)
+		}
+		if err != nil {
+			return figureSavedMsg{err: fmt.Errorf("figure not saved: %v", a.hidePath(err, path, typed))}
+		}
+		return figureSavedMsg{report: fmt.Sprintf("saved the %s figure to %s (%d×%d)", kind, shown, fig.Width, fig.Height)}
+	}
+	return "drawing the " + kind + " figure…", nil
+}
+
+// makeFigure draws one kind of figure of a network (a copy the caller no
+// longer touches) on its data.
+func makeFigure(kind string, net *network.Network, data *datasets.Dataset, hist []network.EpochStats, logY bool, o figures.Options) (*figures.Figure, error) {
+	switch kind {
+	case "loss":
+		return figures.Loss(hist, logY, o)
+	case "boundary":
+		return figures.Boundary(net, data, o)
+	case "neurons":
+		return figures.Neurons(net, data, o)
+	case "confusion":
+		set, part := data.Test, "test"
+		if set.Len() == 0 {
+			set, part = data.Train, "train (no test set)"
+		}
+		o.Subtitle += fmt.Sprintf(" · %s (%d samples)", part, set.Len())
+		return figures.Confusion(net.Evaluate(network.Set{X: set.X, Y: set.Y}).Confusion, data.Classes, o)
+	case "weights":
+		return figures.Weights(net, o)
+	}
+	return nil, fmt.Errorf("no figure %q", kind)
+}
+
+// toggleLogLoss switches the Loss chart between a linear and a log scale.
+func (t *trainer) toggleLogLoss() {
+	t.logLoss = !t.logLoss
+	if t.logLoss {
+		t.app.setFlash("loss chart: log scale", false)
+	} else {
+		t.app.setFlash("loss chart: linear scale", false)
+	}
+}
