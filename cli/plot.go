@@ -71,15 +71,15 @@ data can't have (boundary of data that is not 2-D); 2 bad flags.`,
 			sf := setup.AddDataFlags(fs)
 			var o plotOpts
 			fs.StringVar(&o.out, "out", "", "write the figure to `FILE`: .png, .svg or .pdf (required)")
-			fs.StringVar(&o.out, "o", "", "short for --out `FILE`")
+			fs.StringVar(&o.out, "o", "", "short for --out `FILE` (-o FILE)")
 			fs.StringVar(&o.model, "model", "", "the model `FILE` (train --out, or the trainer's save)")
 			fs.StringVar(&o.history, "history", "", "plot loss: the per-epoch `FILE.csv` of train --history (or a Keras CSVLogger file)")
-			fs.IntVar(&o.width, "width", 0, fmt.Sprintf("width in pixels, %d..%d (default: the figure's own, e.g. 960 for loss)", figures.MinSide, figures.MaxSide))
-			fs.IntVar(&o.height, "height", 0, fmt.Sprintf("height in pixels, %d..%d (default: the figure's own, e.g. 440 for loss)", figures.MinSide, figures.MaxSide))
-			fs.StringVar(&o.theme, "theme", "light", "colours: "+strings.Join(themes.Names(), ", ")+" (the light variant for print; mono is greys)")
-			fs.StringVar(&o.title, "title", "", "the figure's title (default: what it shows)")
+			fs.IntVar(&o.width, "width", 0, fmt.Sprintf("`N` pixels wide, %d..%d (default: the figure's own, e.g. 960 for loss)", figures.MinSide, figures.MaxSide))
+			fs.IntVar(&o.height, "height", 0, fmt.Sprintf("`N` pixels high, %d..%d (default: the figure's own, e.g. 440 for loss)", figures.MinSide, figures.MaxSide))
+			fs.StringVar(&o.theme, "theme", "light", "colours: `NAME` is one of "+strings.Join(themes.Names(), ", ")+" (the light variant for print; mono is greys)")
+			fs.StringVar(&o.title, "title", "", "the figure's title `TEXT` (default: what it shows)")
 			fs.BoolVar(&o.log, "log", false, "plot loss: draw C on a log scale")
-			fs.StringVar(&o.on, "on", "test", "plot confusion: which part of the data: test (the train part if there is no test set), train, or all")
+			fs.StringVar(&o.on, "on", "test", "plot confusion: which `PART` of the data: test (the train part if there is no test set), train, or all")
 			return func(stdout, stderr io.Writer) int {
 				kind := ""
 				if fs.NArg() > 0 {
