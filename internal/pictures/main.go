@@ -123,6 +123,7 @@ func shrink(path string) error {
 // buckets per channel (each bucket's mean colour).
 func popular(img *image.RGBA, n int) color.Palette {
 	type bucket struct {
+		key        uint32
 		count      int
 		r, g, b, a int
 	}
@@ -134,7 +135,7 @@ func popular(img *image.RGBA, n int) color.Palette {
 			k := uint32(c.R>>3)<<10 | uint32(c.G>>3)<<5 | uint32(c.B>>3)
 			bk := buckets[k]
 			if bk == nil {
-				bk = &bucket{}
+				bk = &bucket{key: k}
 				buckets[k] = bk
 			}
 			bk.count++
@@ -149,7 +150,7 @@ func popular(img *image.RGBA, n int) color.Palette {
 		if all[i].count != all[j].count {
 			return all[i].count > all[j].count
 		}
-		return all[i].r+all[i].g+all[i].b < all[j].r+all[j].g+all[j].b
+		return all[i].key < all[j].key // the same palette every run
 	})
 	var pal color.Palette
 	for _, bk := range all[:min(n, len(all))] {

@@ -78,8 +78,19 @@ func TestPictures(t *testing.T) {
 		}
 	}
 	want := expected(tm)
+	var stale []string
 	for _, p := range want {
 		checkPicture(t, filepath.Join(dir, p.Name), p)
+		fresh, _ := os.ReadFile(filepath.Join(dir, p.Name))
+		committed, _ := os.ReadFile(filepath.Join("../../docs/pictures", p.Name))
+		if !bytes.Equal(fresh, committed) {
+			stale = append(stale, p.Name)
+		}
+	}
+	// The pictures are drawn deterministically (pure-Go rasterisers, the
+	// same fonts): a difference means a screen or figure changed.
+	if len(stale) > 0 {
+		t.Errorf("docs/pictures is out of date (%s): run scripts/pictures.sh and commit docs/pictures", strings.Join(stale, ", "))
 	}
 	ents, _ := os.ReadDir(dir)
 	if len(ents) != len(want) {
