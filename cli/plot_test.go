@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -64,12 +65,30 @@ func checkSVG(t *testing.T, path string) {
 	}
 }
 
-// TestPlotAcceptance is the acceptance check: after training the
-// circle model, every plot kind writes a PNG that decodes at the size
-// asked for, and an SVG.
+// TestPlotAcceptance is the acceptance check, on the built binary:
+// after training the circle model, every plot kind writes a PNG that
+// decodes at the size asked for, and an SVG.
 func TestPlotAcceptance(t *testing.T) {
+	_, bin := buildBinary(t)
+	runCLI := func(args ...string) (int, string, string) {
+		var out, errb bytes.Buffer
+		cmd := exec.Command(bin, args...)
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return code, out.String(), errb.String()
+	}
 	dir := t.TempDir()
-	model, hist := trainCircle(t, dir)
+	model, hist := filepath.Join(dir, "c.json"), filepath.Join(dir, "c.csv")
+	if code, _, errs := runCLI("train", "--data", "circle", "--layers", "_,8,_", "--act", "tanh,sigmoid",
+		"--cost", "cross-entropy", "--epochs", "50", "--out", model, "--history", hist); code != 0 {
+		t.Fatalf("train: %s", errs)
+	}
 	for _, k := range plotKinds() {
 		kind := k[0]
 		src := []string{"--model", model}
