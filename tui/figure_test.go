@@ -88,6 +88,27 @@ func TestFigureKey(t *testing.T) {
 			t.Errorf("pane %s: %s not written (%v); flash %q", c.pane, c.name, err, m.app.flash)
 		}
 	}
+	// Another file of that name is replaced only when enter is pressed
+	// again; the session's own figure is replaced at once.
+	if err := os.WriteFile(filepath.Join(dir, "mine.png"), []byte("a student's own file"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	press(m, "p")
+	typeText(m, "mine.png")
+	pressRun(t, m, "enter")
+	if promptOf(m) == nil || !strings.Contains(screen(t, m), "mine.png exists: enter again replaces it") {
+		t.Fatalf("an existing file was not asked about:\n%s", screen(t, m))
+	}
+	pressRun(t, m, "enter")
+	if b, _ := os.ReadFile(filepath.Join(dir, "mine.png")); !bytes.HasPrefix(b, []byte("\x89PNG")) {
+		t.Error("enter again did not replace the file")
+	}
+	press(m, "p")
+	typeText(m, "mine.png")
+	pressRun(t, m, "enter")
+	if promptOf(m) != nil {
+		t.Error("the session's own figure was asked about")
+	}
 	// Refused names keep the prompt open with the reason.
 	for _, bad := range []string{"../up.png", "fig.gif"} {
 		press(m, "p")

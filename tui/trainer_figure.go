@@ -60,6 +60,7 @@ func (t *trainer) askFigure() {
 		t.app.setFlash(err.Error(), true)
 		return
 	}
+	t.replacing = ""
 	t.prompt = newAsk(fmt.Sprintf("save the %s figure (.png, .svg or .pdf) as", kind),
 		t.sess.fileStem()+"-"+kind+".png", func(p *widget.Prompt) (string, error) { return t.saveFigure(kind, p) })
 }
@@ -84,6 +85,17 @@ func (t *trainer) saveFigure(kind string, p *widget.Prompt) (string, error) {
 		return "", fmt.Errorf("%q: want a name ending in .png, .svg or .pdf", strings.TrimSpace(typed))
 	}
 	s := t.sess
+	ours := ""
+	if s.figures[path] {
+		ours = path
+	}
+	if err := t.replaceOK(path, typed, ours); err != nil {
+		return "", err
+	}
+	if s.figures == nil {
+		s.figures = map[string]bool{}
+	}
+	s.figures[path] = true
 	net := s.st.Net().Clone()
 	hist := append([]network.EpochStats(nil), s.st.History()...)
 	data, epoch := s.data, s.st.Pos().Epoch
