@@ -45,7 +45,12 @@
 //   - Progress saves are ordered (an older save never lands after a newer
 //     one) and durable: a temp file fsynced, renamed, and the directory
 //     fsynced. A progress file that cannot be read starts afresh and says
-//     so; it never stops the lessons.
+//     so; it never stops the lessons. Progress goes through a Store
+//     (DirStore: progress.json), so another store can hold it.
+//   - A prediction is recorded (Given: option, right or not, time) and
+//     saved as it is made; a new one replaces it until the step is first
+//     done, which stamps Done and scores Answers. From then on the first
+//     prediction stands: a revisit asks again but changes no record.
 //   - No package-level mutable state: one server process runs the lessons
 //     of many sessions.
 package lesson

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -37,6 +38,12 @@ type Options struct {
 	NoSave   bool           // keep progress in memory only
 	Glamour  string         // glamour style: dark, light, notty, ascii; "" follows Styles
 	Start    string         // lesson ID to open; "" = the first one not completed
+	// Store keeps the progress; nil: DirStore(StateDir). Ignored with
+	// NoSave.
+	Store Store
+	// Now is the clock answers and checkpoints are stamped with; nil:
+	// time.Now.
+	Now func() time.Time
 }
 
 type stage uint8
@@ -52,8 +59,10 @@ type Model struct {
 	keys    KeyMap
 	styles  *themes.Styles
 	glamour string
-	dir     string
+	dir     string // the state directory of a DirStore ("" for another Store)
+	store   Store  // nil with NoSave
 	noSave  bool
+	now     func() time.Time
 
 	lessons []*Lesson
 	li, si  int
@@ -80,7 +89,10 @@ func New(lessons []*Lesson, opts Options) (Model, error) {
 		return Model{}, fmt.Errorf("lesson: no lessons")
 	}
 	m := Model{keys: DefaultKeyMap(), styles: opts.Styles, glamour: opts.Glamour, noSave: opts.NoSave,
-		lessons: lessons, cache: &renderCache{}, saver: &saver{}}
+		lessons: lessons, cache: &renderCache{}, saver: &saver{}, now: opts.Now}
+	if m.now == nil {
+		m.now = time.Now
+	}
 	if m.styles == nil {
 		m.styles = themes.Mono()
 	}
@@ -95,12 +107,15 @@ func New(lessons []*Lesson, opts Options) (Model, error) {
 	var loadErr error
 	m.progress = &Progress{Version: 1, Lessons: map[string]*LessonProgress{}}
 	if !m.noSave {
-		dir, err := StateDir(opts.StateDir)
-		if err != nil {
-			return Model{}, err
+		m.store = opts.Store
+		if m.store == nil {
+			dir, err := StateDir(opts.StateDir)
+			if err != nil {
+				return Model{}, err
+			}
+			m.dir, m.store = dir, DirStore(dir)
 		}
-		m.dir = dir
-		m.progress, loadErr = LoadProgress(dir)
+		m.progress, loadErr = m.store.Load()
 	}
 	li := -1
 	for i, l := range lessons {
@@ -171,6 +186,7 @@ func (m Model) enter(li, si int) (Model, tea.Cmd) {
 	m.base, m.why, m.note, m.scroll = nil, "", "", 0
 	lp := m.lp()
 	lp.Step = si
+	m.progress.rev++
 	return m, tea.Batch(m.sceneCmd(), m.save())
 }
 
@@ -195,7 +211,7 @@ func (m Model) save() tea.Cmd {
 	if m.noSave {
 		return nil
 	}
-	p, dir, sv := m.progress.Clone(), m.dir, m.saver
+	p, store, sv := m.progress.Clone(), m.store, m.saver
 	sv.mu.Lock()
 	sv.made++
 	seq := sv.made
@@ -207,7 +223,7 @@ func (m Model) save() tea.Cmd {
 			return savedMsg{} // a newer save is already on disk
 		}
 		sv.written = seq
-		return savedMsg{p.Save(dir)}
+		return savedMsg{store.Save(p)}
 	}
 }
 
@@ -262,7 +278,7 @@ func (m Model) key(k tea.KeyPressMsg) (Model, tea.Cmd) {
 		for i, b := range m.keys.Choose {
 			if i < len(q.Options) && key.Matches(k, b) {
 				m.sel = i
-				return m.answer(), nil
+				return m.answer()
 			}
 		}
 		switch {
@@ -271,7 +287,7 @@ func (m Model) key(k tea.KeyPressMsg) (Model, tea.Cmd) {
 		case key.Matches(k, m.keys.OptDown):
 			m.sel = (m.sel + 1) % len(q.Options)
 		case key.Matches(k, m.keys.Answer):
-			return m.answer(), nil
+			return m.answer()
 		case key.Matches(k, m.keys.Prev):
 			return m.prev()
 		default:
@@ -292,13 +308,33 @@ func letters(n int) string {
 	return "a–" + string(rune('a'+n-1))
 }
 
-func (m Model) answer() Model {
+// answer takes the highlighted option as the prediction and records it
+// (Given), unless the step was done before: its answers were revealed
+// then, so the first prediction stands.
+func (m Model) answer() (Model, tea.Cmd) {
 	m.answers = append(m.answers, m.sel)
+	var cmd tea.Cmd
+	if lp := m.lp(); !m.stepDone(lp) {
+		q := m.step().Questions[m.qi]
+		if lp.Given == nil {
+			lp.Given = map[string]Answer{}
+		}
+		lp.Given[AnswerKey(m.si, m.qi)] = Answer{Choice: m.sel, Option: q.Options[m.sel],
+			Correct: m.sel == q.Answer, At: m.now().UTC().Truncate(time.Second)}
+		m.progress.rev++
+		cmd = m.save()
+	}
 	m.qi, m.sel, m.note = m.qi+1, 0, ""
 	if m.qi >= len(m.step().Questions) {
 		m.stage = doing
 	}
-	return m
+	return m, cmd
+}
+
+// stepDone reports whether the current step was done before.
+func (m Model) stepDone(lp *LessonProgress) bool {
+	_, ok := lp.DoneAt(m.si)
+	return ok
 }
 
 func (m Model) next() (Model, tea.Cmd) {
@@ -367,13 +403,21 @@ func (m Model) Sync(st State) (Model, tea.Cmd) {
 			return m, nil
 		}
 	}
-	// checkpoint reached: score the predictions and save
+	// checkpoint reached: the first time, score the predictions and note
+	// the time; then save
 	m.stage = done
 	lp := m.lp()
-	for i, a := range m.answers {
-		lp.Answers[strconv.Itoa(m.si)+"."+strconv.Itoa(i)] = a == step.Questions[i].Answer
+	if !m.stepDone(lp) {
+		for i, a := range m.answers {
+			lp.Answers[AnswerKey(m.si, i)] = a == step.Questions[i].Answer
+		}
+		if lp.Done == nil {
+			lp.Done = map[string]time.Time{}
+		}
+		lp.Done[strconv.Itoa(m.si)] = m.now().UTC().Truncate(time.Second)
 	}
 	lp.Reached = max(lp.Reached, m.si+1)
+	m.progress.rev++
 	var completed tea.Cmd
 	if m.si == len(m.lessons[m.li].Steps)-1 && !lp.Completed {
 		lp.Completed = true

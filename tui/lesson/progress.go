@@ -4,9 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
+	"time"
 
 	"backprop/internal/readfile"
 	"backprop/internal/safetext"
@@ -18,22 +21,81 @@ const ProgressFile = "progress.json"
 // Progress is what a learner has done, by lesson ID. It is saved as JSON:
 //
 //	{"version": 1, "lessons": {"perceptron": {"step": 2, "reached": 3,
-//	  "completed": false, "answers": {"0.0": true, "2.0": false}}}}
+//	  "completed": false, "answers": {"0.0": true, "2.0": false},
+//	  "given": {"0.0": {"choice": 1, "option": "stay", "correct": true,
+//	    "at": "2025-03-04T10:02:11Z"}, …},
+//	  "done": {"0": "2025-03-04T10:02:30Z", …}}}}
 //
-// step is where the learner is, reached how many steps they finished, and
-// answers maps "step.question" to whether the prediction was right.
+// step is where the learner is (0-based), reached how many steps they
+// finished, and answers maps "step.question" (both 0-based) to whether the
+// prediction was right, scored when the step's checkpoint is first
+// reached. given records each prediction as it is made (the option, right
+// or not, when), and done when each step was first done (its checkpoint
+// reached, or its questions answered in a step without one): the teacher's
+// roster and the gradebook report read them. Files written before given
+// and done existed load with both empty.
 type Progress struct {
 	Version int                        `json:"version"`
 	Lessons map[string]*LessonProgress `json:"lessons"`
+
+	rev uint64 // bumped by Model at every change (Rev)
 }
 
 // LessonProgress is the progress in one lesson.
 type LessonProgress struct {
-	Step      int             `json:"step"`
-	Reached   int             `json:"reached"`
-	Completed bool            `json:"completed"`
-	Answers   map[string]bool `json:"answers,omitempty"`
+	Step      int                  `json:"step"`
+	Reached   int                  `json:"reached"`
+	Completed bool                 `json:"completed"`
+	Answers   map[string]bool      `json:"answers,omitempty"`
+	Given     map[string]Answer    `json:"given,omitempty"`
+	Done      map[string]time.Time `json:"done,omitempty"`
 }
+
+// Answer is one prediction: the option chosen (index and text, as the
+// lesson had it then), whether it was the right one, and when (UTC).
+type Answer struct {
+	Choice  int       `json:"choice"`
+	Option  string    `json:"option"`
+	Correct bool      `json:"correct"`
+	At      time.Time `json:"at"`
+}
+
+// AnswerKey is the key of question qi of step si in Answers and Given:
+// "si.qi", both 0-based.
+func AnswerKey(si, qi int) string { return strconv.Itoa(si) + "." + strconv.Itoa(qi) }
+
+// DoneAt reports when step si was first done; false if it was not (or
+// before progress files recorded it).
+func (lp *LessonProgress) DoneAt(si int) (time.Time, bool) {
+	if lp == nil {
+		return time.Time{}, false
+	}
+	t, ok := lp.Done[strconv.Itoa(si)]
+	return t, ok
+}
+
+// Rev counts the changes the lesson Model made to p since it was loaded:
+// a caller that shows p elsewhere (the teacher's roster) compares it to
+// know when to copy p again.
+func (p *Progress) Rev() uint64 { return p.rev }
+
+// Store keeps one learner's progress. DirStore, a progress.json file in a
+// directory, is what the app uses; a key-value store can implement it as
+// well. Save must be atomic and durable: a reader sees the old progress or
+// the new, whole, and a save that returned survives a crash.
+type Store interface {
+	Load() (*Progress, error)
+	Save(*Progress) error
+}
+
+// DirStore is the progress.json file in a directory (LoadProgress, Save).
+type DirStore string
+
+// Load reads the progress; a missing file is empty progress.
+func (d DirStore) Load() (*Progress, error) { return LoadProgress(string(d)) }
+
+// Save writes the progress atomically and durably.
+func (d DirStore) Save(p *Progress) error { return p.Save(string(d)) }
 
 // Score counts right predictions and predictions made.
 func (lp *LessonProgress) Score() (right, asked int) {
@@ -97,12 +159,14 @@ func LoadProgress(dir string) (*Progress, error) {
 
 // Clone returns a deep copy (to save from a Cmd while the model moves on).
 func (p *Progress) Clone() *Progress {
-	c := &Progress{Version: p.Version, Lessons: make(map[string]*LessonProgress, len(p.Lessons))}
+	c := &Progress{Version: p.Version, Lessons: make(map[string]*LessonProgress, len(p.Lessons)), rev: p.rev}
 	for id, lp := range p.Lessons {
 		cp := *lp
-		cp.Answers = make(map[string]bool, len(lp.Answers))
-		for k, v := range lp.Answers {
-			cp.Answers[k] = v
+		cp.Answers = maps.Clone(lp.Answers)
+		cp.Given = maps.Clone(lp.Given)
+		cp.Done = maps.Clone(lp.Done)
+		if cp.Answers == nil {
+			cp.Answers = map[string]bool{}
 		}
 		c.Lessons[id] = &cp
 	}
@@ -121,35 +185,47 @@ func (p *Progress) Save(dir string) error {
 	if err != nil {
 		return fmt.Errorf("lesson: save progress: %w", err)
 	}
-	if err := replaceFile(dir, ProgressFile, append(data, '\n')); err != nil {
+	if err := replaceFile(dir, ProgressFile, append(data, '\n'), nil); err != nil {
 		return fmt.Errorf("lesson: save progress: %w", err)
 	}
 	return nil
 }
 
-// replaceFile writes data to dir/name through a synced temp file (mode
-// 0600) and a rename, then syncs dir.
-func replaceFile(dir, name string, data []byte) error {
+// replaceFile writes data to dir/name through a temp file (mode 0600)
+// that is fsynced before it is renamed over name, then syncs dir. did,
+// when not nil, is told each step as it succeeds ("write", "sync",
+// "close", "rename", "sync dir"): the test of that order.
+func replaceFile(dir, name string, data []byte, did func(step string)) error {
+	if did == nil {
+		did = func(string) {}
+	}
 	f, err := os.CreateTemp(dir, ".progress-*.json")
 	if err != nil {
 		return err
 	}
 	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
+	step := func(name string, err error) error {
+		if err == nil {
+			did(name)
+		}
+		return err
 	}
-	if cerr := f.Close(); err == nil {
+	_, err = f.Write(data)
+	err = step("write", err)
+	if err == nil {
+		err = step("sync", f.Sync())
+	}
+	if cerr := step("close", f.Close()); err == nil {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp, filepath.Join(dir, name))
+		err = step("rename", os.Rename(tmp, filepath.Join(dir, name)))
 	}
 	if err != nil {
 		os.Remove(tmp)
 		return err
 	}
-	return syncDir(dir)
+	return step("sync dir", syncDir(dir))
 }
 
 // syncDir fsyncs a directory, making a rename in it durable. Windows
