@@ -50,6 +50,7 @@ func commands() []command {
 		exportCommand(),
 		plotCommand(),
 		serveCommand(),
+		reportCommand(),
 		versionCommand(),
 		completionCommand(),
 		{name: "help", summary: "show this help, or a command's: backprop help train", usage: "backprop help [COMMAND]",

@@ -94,8 +94,7 @@ c backprop eval --o
 c backprop completion ''
 c backprop help ex
 c backprop serve --max-s
-c backprop plot bo
-c backprop plot loss --hist
+c backprop report --o
 `
 	cmd := exec.Command("bash", "--norc", "--noprofile", "-c", script)
 	cmd.Dir = work
@@ -108,9 +107,7 @@ c backprop plot loss --hist
 	for _, want := range []string{
 		"complete -F _backprop backprop\n",
 		"backprop tr: train\n",
-		"backprop : train eval export plot serve version completion help\n",
-		"backprop plot bo: boundary\n",
-		"backprop plot loss --hist: --history\n",
+		"backprop : train eval export serve report version completion help\n",
 		"backprop train --ep: --epochs\n",
 		"backprop train --act re: relu\n",
 		"backprop train --data ci: circle\n",
@@ -122,6 +119,7 @@ c backprop plot loss --hist
 		"backprop completion : bash zsh fish\n",
 		"backprop help ex: export\n",
 		"backprop serve --max-s: --max-samples --max-sessions --max-startups\n",
+		"backprop report --o: --out\n",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("bash completion lacks %q:\n%s", want, got)

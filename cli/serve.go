@@ -31,7 +31,7 @@ func serveFlagGroups() []flagGroup {
 		{"listening", []string{"listen", "host-key", "proxy-protocol"}},
 		{"authentication (at least one is required)", []string{"authorized-keys", "password-file", "open", "teacher-key"}},
 		{"limits", []string{"max-sessions", "idle-timeout", "max-timeout", "rate-limit", "rate-burst", "max-startups", "per-source-startups", "per-source-penalty", "cpu-share", "max-fps", "max-neurons", "max-weights", "max-samples", "max-data-mb", "max-undo-mb"}},
-		{"sessions", []string{"preset", "data-dir", "datasets-dir"}},
+		{"sessions", []string{"preset", "data-dir", "datasets-dir", "report"}},
 		{"operation", []string{"log-format", "shutdown-timeout"}},
 	}
 }
@@ -51,6 +51,7 @@ no authentication configured.`,
 			"backprop serve --listen 0.0.0.0:2222 --authorized-keys ~/class/authorized_keys",
 			"BACKPROP_PASSWORD=secret backprop serve --listen 0.0.0.0:2222 --preset xor",
 			"backprop serve --listen 0.0.0.0:2222 --authorized-keys students.pub --teacher-key teacher.pub",
+			"backprop serve --authorized-keys students.pub --teacher-key teacher.pub --report grades.csv",
 			"ssh -p 2222 classroom.example.org          # each student",
 		},
 		flags: serveFlags,
@@ -142,6 +143,7 @@ func serveFlags(fs *flag.FlagSet) runFunc {
 	fs.StringVar(&cfg.DataDir, "data-dir", filepath.Join(state, "users"), "per-user saves and lesson progress (one subdirectory per key or user name)")
 	fs.StringVar(&cfg.DatasetsDir, "datasets-dir", "", "where the mnist and fashion-mnist presets find their idx files")
 	fs.StringVar(&cfg.Preset, "preset", "", "open every session on this preset instead of the launcher")
+	fs.StringVar(&cfg.ReportPath, "report", "", "keep `file` up to date with the gradebook CSV (the roster and every lesson answer under --data-dir; see backprop report): rewritten within 5s of a change, and when the server stops")
 	fs.BoolVar(&cfg.ProxyProtocol, "proxy-protocol", false, "accept a PROXY protocol header (HAProxy send-proxy) so logs and rate limits see real client addresses; only behind such a proxy")
 	fs.StringVar(&logFormat, "log-format", "text", "log format on stderr: text or json")
 	fs.DurationVar(&shutdownWait, "shutdown-timeout", 10*time.Second, "on SIGINT/SIGTERM, how long to wait for sessions to end")

@@ -109,7 +109,7 @@ func TestServeHelp(t *testing.T) {
 	}
 	for _, want := range []string{"--listen", "--authorized-keys", "--password-file", "--open", "--teacher-key", "--max-sessions",
 		"--idle-timeout", "--max-timeout", "--rate-limit", "--rate-burst", "--cpu-share", "--max-fps", "--max-neurons",
-		"--max-weights", "--max-samples", "--data-dir", "--datasets-dir", "--preset", "--proxy-protocol", "--log-format",
+		"--max-weights", "--max-samples", "--data-dir", "--datasets-dir", "--report", "--preset", "--proxy-protocol", "--log-format",
 		"--shutdown-timeout", "--host-key", "--max-undo-mb", "--max-startups", "--per-source-startups", "--per-source-penalty"} {
 		if strings.Count(help, "  "+want+" ") != 1 {
 			t.Errorf("help lists %s %d times, want once:\n%s", want, strings.Count(help, "  "+want+" "), help)

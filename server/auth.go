@@ -19,7 +19,23 @@ import (
 // ParseAuthorizedKeys parses an OpenSSH authorized_keys file. Blank lines and
 // # comments are skipped; errors name the line ("name:3: ...").
 func ParseAuthorizedKeys(name string, data []byte) ([]gossh.PublicKey, error) {
-	var keys []gossh.PublicKey
+	entries, err := parseAuthorized(name, data)
+	keys := make([]gossh.PublicKey, len(entries))
+	for i, e := range entries {
+		keys[i] = e.key
+	}
+	return keys, err
+}
+
+// authorizedKey is one line of an authorized_keys file: the key and its
+// comment (the text after it, often the owner's name).
+type authorizedKey struct {
+	key     gossh.PublicKey
+	comment string
+}
+
+func parseAuthorized(name string, data []byte) ([]authorizedKey, error) {
+	var keys []authorizedKey
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
 	line := 0
@@ -29,11 +45,11 @@ func ParseAuthorizedKeys(name string, data []byte) ([]gossh.PublicKey, error) {
 		if len(text) == 0 || text[0] == '#' {
 			continue
 		}
-		k, _, _, _, err := gossh.ParseAuthorizedKey(text)
+		k, comment, _, _, err := gossh.ParseAuthorizedKey(text)
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", safetext.Line(name), line, err)
 		}
-		keys = append(keys, k)
+		keys = append(keys, authorizedKey{k, comment})
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("%s:%d: %w", safetext.Line(name), line+1, err)
@@ -53,7 +69,7 @@ type keyFile struct {
 	mu    sync.Mutex
 	mtime time.Time
 	size  int64
-	keys  map[string]bool // key.Marshal() -> true
+	keys  map[string]string // key.Marshal() -> its comment (the first line's)
 }
 
 func newKeyFile(path string) (*keyFile, error) {
@@ -80,13 +96,15 @@ func (kf *keyFile) reload() error {
 	if err != nil {
 		return fmt.Errorf("server: authorized keys: %w", err)
 	}
-	keys, err := ParseAuthorizedKeys(kf.path, data)
+	keys, err := parseAuthorized(kf.path, data)
 	if err != nil {
 		return fmt.Errorf("server: authorized keys: %w", err)
 	}
-	m := make(map[string]bool, len(keys))
+	m := make(map[string]string, len(keys))
 	for _, k := range keys {
-		m[string(k.Marshal())] = true
+		if _, dup := m[string(k.key.Marshal())]; !dup {
+			m[string(k.key.Marshal())] = k.comment
+		}
 	}
 	kf.keys, kf.mtime, kf.size = m, st.ModTime(), st.Size()
 	return nil
@@ -98,7 +116,19 @@ func (kf *keyFile) allowed(key gossh.PublicKey) (bool, error) {
 	err := kf.reload()
 	kf.mu.Lock()
 	defer kf.mu.Unlock()
-	return kf.keys[string(key.Marshal())], err
+	_, ok := kf.keys[string(key.Marshal())]
+	return ok, err
+}
+
+// comment returns the comment of key's line ("" when the line has none or
+// the key is not listed). It uses the keys last loaded.
+func (kf *keyFile) comment(key gossh.PublicKey) string {
+	if kf == nil || key == nil {
+		return ""
+	}
+	kf.mu.Lock()
+	defer kf.mu.Unlock()
+	return kf.keys[string(key.Marshal())]
 }
 
 // passwordsEqual compares in constant time (both sides hashed first, so the

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func TestParseAuthorizedKeys(t *testing.T) {
@@ -97,14 +98,21 @@ func FuzzSanitizeEnv(f *testing.F) {
 	})
 }
 
-func TestSafeName(t *testing.T) {
+func TestDisplayName(t *testing.T) {
 	tests := map[string]string{
-		"alice": "alice", "../../etc": "______etc", "": "anonymous",
-		"a b": "a_b", strings.Repeat("z", 40): strings.Repeat("z", 32), "ünï": "_n_",
+		"alice": "alice", "Zoë Müller": "Zoë Müller", "": "anonymous", "  ": "anonymous",
+		"  bob  ": "bob", "../../etc": "../../etc",
+		"\x1b[2Jevil":                 `\x1b[2Jevil`, // a terminal sequence shows, escaped
+		"a\u200bb":                    "a_b",         // zero-width space
+		"\u202eevil":                  `\u202eevil`,  // bidi override
+		strings.Repeat("z", 70):       strings.Repeat("z", 64),
+		strings.Repeat("é", 40):       strings.Repeat("é", 32),
+		"Alice Smith <alice@uni.edu>": "Alice Smith <alice@uni.edu>",
 	}
 	for in, want := range tests {
-		if got := safeName(in); got != want {
-			t.Errorf("safeName(%q) = %q, want %q", in, got, want)
+		got := displayName(in)
+		if got != want || !utf8.ValidString(got) || len(got) > maxName {
+			t.Errorf("displayName(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

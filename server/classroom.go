@@ -2,7 +2,6 @@ package server
 
 import (
 	"slices"
-	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -21,6 +20,7 @@ type Hub struct {
 	state   tui.ClassState
 	has     bool
 	members map[*Member]struct{}
+	people  map[string]*person // the roster, by identity (roster.go)
 	closed  bool
 	wakes   [2]throttle // 0: students, 1: teachers
 }
@@ -39,17 +39,18 @@ func NewHub(interval time.Duration) *Hub {
 	if interval <= 0 {
 		interval = DefaultClassInterval
 	}
-	return &Hub{interval: interval, members: map[*Member]struct{}{}}
+	return &Hub{interval: interval, members: map[*Member]struct{}{}, people: map[string]*person{}}
 }
 
 // Member is one session in the class; it implements tui.Classroom.
 type Member struct {
-	hub     *Hub
-	name    string
-	teacher bool
-	since   time.Time
-	wake    chan struct{} // capacity 1: pending wake-up
-	done    chan struct{} // closed by Leave or Hub.Close
+	hub       *Hub
+	id, name  string
+	teacher   bool
+	since     time.Time
+	lastInput func() time.Time
+	wake      chan struct{} // capacity 1: pending wake-up
+	done      chan struct{} // closed by Leave or Hub.Close
 
 	// guarded by hub.mu
 	following bool
@@ -57,14 +58,39 @@ type Member struct {
 	left      bool
 }
 
+// MemberInfo says who joins a class.
+type MemberInfo struct {
+	// ID is the person's stable identity (SessionInfo.ID): their sessions
+	// share one roster row.
+	ID string
+	// Name is the display name: sanitised, at most maxName bytes kept.
+	Name    string
+	Teacher bool
+	// LastInput reports when the session last had input (nil: the join
+	// time), for the roster's idle time.
+	LastInput func() time.Time
+}
+
 var _ tui.Classroom = (*Member)(nil)
 
-// Join adds a session to the class. Call Leave when it ends.
+// Join adds a session to the class under name (its identity too). Call
+// Leave when it ends.
 func (h *Hub) Join(name string, teacher bool) *Member {
+	return h.JoinAs(MemberInfo{ID: name, Name: name, Teacher: teacher})
+}
+
+// JoinAs adds a session of the person info describes. Call Leave when it
+// ends.
+func (h *Hub) JoinAs(info MemberInfo) *Member {
+	now := time.Now()
 	m := &Member{
-		hub: h, name: name, teacher: teacher, since: time.Now(),
-		wake: make(chan struct{}, 1), done: make(chan struct{}),
-		following: !teacher,
+		hub: h, id: info.ID, name: clip(info.Name, maxName), teacher: info.Teacher, since: now,
+		lastInput: info.LastInput,
+		wake:      make(chan struct{}, 1), done: make(chan struct{}),
+		following: !info.Teacher,
+	}
+	if m.lastInput == nil {
+		m.lastInput = func() time.Time { return now }
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -74,8 +100,9 @@ func (h *Hub) Join(name string, teacher bool) *Member {
 		return m
 	}
 	h.members[m] = struct{}{}
+	h.arriveLocked(m)
 	h.scheduleLocked(1)
-	if teacher {
+	if info.Teacher {
 		h.scheduleLocked(0) // students see the teacher is (back) here
 	} else if h.has {
 		m.signal()
@@ -94,6 +121,7 @@ func (m *Member) Leave() {
 	m.left = true
 	close(m.done)
 	delete(h.members, m)
+	h.departLocked(m)
 	h.scheduleLocked(1)
 	if m.teacher {
 		h.scheduleLocked(0) // students see the teacher left (Roster)
@@ -184,45 +212,12 @@ func (m *Member) Latest() (tui.ClassState, bool) {
 	return h.state, h.has
 }
 
-// Roster lists the members: teachers first, then by name and join time.
-func (m *Member) Roster() []tui.ClassMember {
-	h := m.hub
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	out := make([]tui.ClassMember, 0, len(h.members))
-	for x := range h.members {
-		out = append(out, tui.ClassMember{Name: x.name, Teacher: x.teacher, Following: x.following, Where: x.where, Since: x.since})
-	}
-	slices.SortFunc(out, func(a, b tui.ClassMember) int {
-		if a.Teacher != b.Teacher {
-			if a.Teacher {
-				return -1
-			}
-			return 1
-		}
-		if c := strings.Compare(a.Name, b.Name); c != 0 {
-			return c
-		}
-		return a.Since.Compare(b.Since)
-	})
-	return out
-}
-
-// SetStatus records where the member is and wakes the teachers.
-func (m *Member) SetStatus(following bool, where string) {
-	where = clip(where, maxWhere)
-	h := m.hub
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if m.following == following && m.where == where {
-		return
-	}
-	m.following, m.where = following, where
-	h.scheduleLocked(1)
-}
-
-// maxWhere is the longest status a member may report, in bytes.
-const maxWhere = 80
+// maxWhere is the longest status a member may report, and maxName the
+// longest display name, in bytes.
+const (
+	maxWhere = 80
+	maxName  = 64
+)
 
 // clip shortens s to at most n bytes without splitting a UTF-8 sequence
 // (statuses such as "xor · epoch 3" contain multi-byte runes).

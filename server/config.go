@@ -50,6 +50,9 @@ const (
 type SessionInfo struct {
 	// User is the SSH user name (client-chosen, untrusted).
 	User string
+	// Name is the display name: the key's comment in the teacher or
+	// authorized keys file, else User; sanitised (displayName).
+	Name string
 	// ID is a file-name-safe identity: "key-<hex>" from the public key
 	// fingerprint, else "user-<escaped name>" (userID: one folder per name).
 	ID string
@@ -113,8 +116,14 @@ type Config struct {
 	// Limits caps each session's network and data size.
 	Limits tui.Limits
 	// DataDir holds per-user save files and lesson progress
-	// (DataDir/<id>/saves, DataDir/<id>/state). Empty: no per-user dirs.
+	// (DataDir/<id>/saves, DataDir/<id>/state) and each user's record
+	// (DataDir/<id>/user.json: DirStore). Empty: no per-user dirs.
 	DataDir string
+	// ReportPath, when set (with DataDir), is kept up to date with the
+	// gradebook report (WriteReport): rewritten when it changed, every
+	// ReportEvery (0: DefaultReportEvery), and when the server stops.
+	ReportPath  string
+	ReportEvery time.Duration
 	// DatasetsDir is where the mnist presets look for idx files
 	// (tui.Options.DataDir); empty: the system locations.
 	DatasetsDir string
@@ -223,5 +232,11 @@ func (c Config) withDefaults() (Config, error) {
 	// User names, terminal names and errors quoting files are text from
 	// outside: every log line is made safe for a terminal.
 	c.Logger = slog.New(safetext.LogHandler(c.Logger.Handler()))
+	if c.ReportPath != "" && c.DataDir == "" {
+		return c, errors.New("server: ReportPath needs a DataDir to report on")
+	}
+	if c.ReportEvery <= 0 {
+		c.ReportEvery = DefaultReportEvery
+	}
 	return c, nil
 }

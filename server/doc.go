@@ -38,4 +38,14 @@
 //     so a user or terminal name cannot act on the terminal that reads the
 //     log (config.go).
 //   - Classroom mode (TeacherKeysPath) adds the one shared object, a Hub.
+//     Its roster has one row per identity (key or user name), keeps
+//     students who left (and those of earlier runs, from the Store), and is
+//     bounded (MaxRoster); every row is plain data (tui.ClassMember).
+//   - What the server keeps of a user between sessions goes through a
+//     Store (DirStore: DataDir/<id>/user.json and state/progress.json), so
+//     a shared key-value store can hold it instead; every write is atomic
+//     and fsynced (temp file, fsync, rename, folder fsync).
+//   - Names shown to the teacher (key comments, user names) and every text
+//     cell of the gradebook report are sanitised (displayName, safetext);
+//     a report cell a spreadsheet would run as a formula is quoted.
 package server

@@ -3,6 +3,9 @@ package server
 import (
 	"sort"
 	"strings"
+	"unicode"
+
+	"backprop/internal/safetext"
 )
 
 // allowedEnv are the client variables a session may see; all concern
@@ -50,24 +53,26 @@ func cleanValue(v string) bool {
 	return true
 }
 
-// safeName maps an untrusted user name to [A-Za-z0-9_-]{1,32}.
-func safeName(s string) string {
+// displayName is how a person appears on the roster: their key's comment
+// in the server's key file, else their SSH user name (client-chosen). Any
+// character a terminal would act on is escaped (safetext), invisible ones
+// (zero-width, other formatting characters) become '_', spaces at the ends
+// go, and it keeps at most maxName bytes; "" becomes "anonymous".
+func displayName(s string) string {
+	s = safetext.Line(s)
 	var b strings.Builder
 	for _, r := range s {
-		if b.Len() >= 32 {
-			break
-		}
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
-			b.WriteRune(r)
-		default:
+		if unicode.Is(unicode.Cf, r) || !unicode.IsPrint(r) && r != ' ' {
 			b.WriteByte('_')
+			continue
 		}
+		b.WriteRune(r)
 	}
-	if b.Len() == 0 {
+	s = strings.TrimSpace(clip(b.String(), maxName))
+	if s == "" {
 		return "anonymous"
 	}
-	return b.String()
+	return s
 }
 
 // envValue returns key's value in env ("" if absent).

@@ -56,8 +56,10 @@ func loadOrCreateHostKey(path string) (gossh.Signer, error) {
 	return gossh.NewSignerFromKey(priv)
 }
 
-// writeFileAtomic writes data to a temp file in path's directory with the
-// given mode and renames it over path.
+// writeFileAtomic replaces path with data durably: a temp file in path's
+// directory (created 0700 if missing) with the given mode, fsynced and
+// renamed over path, then the directory fsynced. A reader sees the old
+// file or the new one, whole; a failed write leaves no temp file.
 func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -84,5 +86,17 @@ func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp, path)
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	// the rename itself survives a crash once the folder is synced
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }

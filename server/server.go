@@ -53,6 +53,10 @@ type Server struct {
 	// classroom mode (nil otherwise)
 	teachers *keyFile
 	hub      *Hub
+	// per-user records (nil without DataDir) and the report kept from
+	// them (nil without ReportPath)
+	store    Store
+	reporter *reporter
 
 	track  *tracker     // every accepted connection, for Shutdown
 	memory memReleaser  // returns ended sessions' memory to the OS
@@ -92,6 +96,15 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("teacher key: %w", err)
 		}
 		s.hub = NewHub(cfg.ClassInterval)
+	}
+	if cfg.DataDir != "" {
+		s.store = DirStore{Dir: cfg.DataDir}
+		if s.hub != nil {
+			s.rememberClass()
+		}
+		if cfg.ReportPath != "" {
+			s.reporter = newReporter(cfg.ReportPath, cfg.ReportEvery, s.store, s.log)
+		}
 	}
 	signer, err := loadOrCreateHostKey(cfg.HostKeyPath)
 	if err != nil {
@@ -184,6 +197,9 @@ func (s *Server) Serve(l net.Listener) error {
 	if !ok {
 		return ErrServerClosed
 	}
+	if s.reporter != nil {
+		s.reporter.run()
+	}
 	defer s.track.unlisten(tl)
 	s.log.Info("listening", "addr", l.Addr().String())
 	err := s.ssh.Serve(tl)
@@ -232,6 +248,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if s.hub != nil {
 		s.hub.Close()
 	}
+	if s.reporter != nil {
+		s.reporter.close() // after the sessions: their last answers are in
+	}
 	// Let clients close their side first, briefly, then force the rest.
 	grace, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
@@ -253,6 +272,9 @@ func (s *Server) Close() error {
 	s.track.stop()
 	s.memory.stop()
 	s.closeAll()
+	if s.reporter != nil {
+		s.reporter.close()
+	}
 	return nil
 }
 
@@ -346,14 +368,27 @@ func (se *session) crash(where string, r any, stack string) {
 
 func (s *Server) sessionInfo(sess ssh.Session) SessionInfo {
 	info := SessionInfo{User: sess.User(), RemoteAddr: sess.RemoteAddr().String()}
+	name := info.User
 	if k := sess.PublicKey(); k != nil {
 		info.Fingerprint = fingerprint(k)
 		sum := sha256.Sum256(k.Marshal())
 		info.ID = "key-" + hex.EncodeToString(sum[:8])
+		name = cmpOr(s.teachers.comment(k), s.keys.comment(k), name)
 	} else {
 		info.ID = userID(info.User)
 	}
+	info.Name = displayName(name)
 	return info
+}
+
+// cmpOr is the first of its arguments that is not "".
+func cmpOr(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
 }
 
 // reject tells the user why in one line and ends the session.
@@ -431,12 +466,13 @@ func (s *Server) handle(sess ssh.Session) {
 		Limits:  s.cfg.Limits,
 		Budget:  budget,
 	}
+	teacher := false
+	if k := sess.PublicKey(); k != nil && s.teachers != nil {
+		teacher, _ = s.teachers.allowed(k)
+	}
 	if s.hub != nil {
-		teacher := false
-		if k := sess.PublicKey(); k != nil {
-			teacher, _ = s.teachers.allowed(k)
-		}
-		member := s.hub.Join(safeName(info.User), teacher)
+		member := s.hub.JoinAs(MemberInfo{ID: info.ID, Name: info.Name, Teacher: teacher,
+			LastInput: func() time.Time { return time.Unix(0, se.lastInput.Load()) }})
 		defer member.Leave()
 		info.Options.Classroom = member
 		log = log.With("teacher", teacher)
@@ -451,6 +487,10 @@ func (s *Server) handle(sess ssh.Session) {
 				log.Error("cannot create user directory", "err", err)
 			}
 		}
+	}
+	if s.store != nil {
+		s.seen(info, teacher, log)
+		defer s.seen(info, teacher, log) // when they left
 	}
 	se.info = info
 	log.Info("connect", "term", pty.Term, "width", width, "height", height)

@@ -31,8 +31,14 @@ type classroom struct {
 	following bool
 	version   uint64 // last teacher state loaded (students)
 	roster    []ClassMember
-	showWho   bool
+	showWho   bool // students: P shows who they are
 	away      bool // students: no teacher is connected (checked on each wake-up)
+	// teacher: the roster screen (classroom_roster.go) and the size it
+	// was last drawn at
+	rs       rosterState
+	rsW, rsH int
+	// students: the lesson progress last reported (SetProgress)
+	sent sentProgress
 	// teacher: what was published last
 	pubSess    *session
 	pubVersion uint64
@@ -45,6 +51,17 @@ type classroom struct {
 	lessonSeen bool
 	lessonID   string
 	lessonStep int
+}
+
+// sentProgress is what a student last reported to the roster: the
+// progress value (and its revision) and the lesson position.
+type sentProgress struct {
+	once   bool
+	p      *lesson.Progress // the lesson component's, compared by pointer
+	rev    uint64
+	copy   *lesson.Progress // the copy handed to the class
+	lesson string
+	step   int
 }
 
 // classWokeMsg says the hub has news (students: a teacher state; teacher:
@@ -84,10 +101,20 @@ func (cl *classroom) update(m *Model, msg tea.Msg) (tea.Cmd, bool) {
 		return nil, false
 	}
 	c := cl.c
+	if cl.rs.open {
+		if cmd, handled := cl.rosterUpdate(m, msg); handled {
+			return cmd, true
+		}
+	}
 	switch msg := msg.(type) {
+	case rosterTickMsg:
+		return nil, true // a tick of a roster since closed
 	case classWokeMsg:
 		if c.IsTeacher() {
 			cl.roster = c.Roster()
+			if cl.rs.open {
+				cl.refreshRoster()
+			}
 			return waitClass(c), true
 		}
 		cl.checkTeacher()
@@ -103,10 +130,10 @@ func (cl *classroom) update(m *Model, msg tea.Msg) (tea.Cmd, bool) {
 		keys := &m.tr.keys
 		switch {
 		case keyMatches(msg, keys.Who):
-			cl.showWho = !cl.showWho
 			if c.IsTeacher() {
-				cl.roster = c.Roster()
+				return cl.openRoster(), true
 			}
+			cl.showWho = !cl.showWho
 			return nil, true
 		case c.IsTeacher():
 			return nil, false
@@ -193,6 +220,7 @@ func (cl *classroom) after(m *Model) {
 		if !cl.following {
 			c.SetStatus(false, m.where())
 		}
+		cl.reportProgress(m)
 		return
 	}
 	lid, lstep := m.lessonPos()
@@ -248,6 +276,26 @@ func (cl *classroom) publish(m *Model) error {
 	cl.c.Publish(cs)
 	cl.pubLesson, cl.pubStep, cl.pubAt = lid, lstep, time.Now()
 	return nil
+}
+
+// reportProgress tells the class (the teacher's roster) where a student
+// is in the lessons and what they answered, when that changed: a copy of
+// the progress at each of its revisions.
+func (cl *classroom) reportProgress(m *Model) {
+	id, si := m.lessonPos()
+	var p *lesson.Progress
+	if m.lesson.on {
+		p = m.lesson.m.Progress()
+	}
+	s := &cl.sent
+	if s.once && p == s.p && (p == nil || p.Rev() == s.rev) && id == s.lesson && si == s.step {
+		return
+	}
+	if p != nil && (p != s.p || p.Rev() != s.rev) {
+		s.copy, s.rev = p.Clone(), p.Rev()
+	}
+	s.once, s.p, s.lesson, s.step = true, p, id, si
+	cl.c.SetProgress(id, si, s.copy)
 }
 
 // lessonPos is the open lesson's id and step index ("", 0: none).
@@ -430,7 +478,7 @@ func (cl *classroom) role() string {
 	case c.IsTeacher():
 		n, following := 0, 0
 		for _, r := range cl.roster {
-			if !r.Teacher {
+			if !r.Teacher && r.Sessions > 0 {
 				n++
 				if r.Following {
 					following++

@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"backprop/network"
+	"backprop/tui/lesson"
 )
 
 // fakeClass is a two-member in-memory class: Wait never blocks (tests send
@@ -21,6 +22,8 @@ type fakeHub struct {
 	has    bool
 	status map[string]string
 	gone   bool // the teacher has left (not on the roster)
+	// progress: what each member reported (SetProgress)
+	progress map[string]reported
 }
 
 type fakeMember struct {
@@ -48,18 +51,33 @@ func (f *fakeMember) Latest() (ClassState, bool) {
 func (f *fakeMember) Roster() []ClassMember {
 	f.hub.mu.Lock()
 	defer f.hub.mu.Unlock()
-	ann := ClassMember{Name: "ann", Following: true, Where: f.hub.status["ann"], Since: time.Unix(0, 0)}
+	ann := ClassMember{ID: "user-ann", Name: "ann", Following: true, Where: f.hub.status["ann"], Since: time.Unix(0, 0), Sessions: 1}
 	if f.hub.gone {
 		return []ClassMember{ann}
 	}
-	return []ClassMember{{Name: "prof", Teacher: true}, ann}
+	return []ClassMember{{ID: "user-prof", Name: "prof", Teacher: true, Sessions: 1}, ann}
 }
 func (f *fakeMember) SetStatus(following bool, where string) {
 	f.hub.mu.Lock()
 	defer f.hub.mu.Unlock()
 	f.hub.status[f.name] = where
 }
+func (f *fakeMember) SetProgress(id string, step int, p *lesson.Progress) {
+	f.hub.mu.Lock()
+	defer f.hub.mu.Unlock()
+	if f.hub.progress == nil {
+		f.hub.progress = map[string]reported{}
+	}
+	f.hub.progress[f.name] = reported{id, step, p}
+}
 func (f *fakeMember) Wait() bool { return false }
+
+// reported is what a member last passed to SetProgress.
+type reported struct {
+	lesson string
+	step   int
+	p      *lesson.Progress
+}
 
 func TestClassroomFollowForkRejoin(t *testing.T) {
 	hub := &fakeHub{status: map[string]string{}}
@@ -122,8 +140,11 @@ func TestClassroomFollowForkRejoin(t *testing.T) {
 	}
 	// the teacher's roster
 	prof.Update(classWokeMsg{})
+	if scr := screen(t, prof); !strings.Contains(scr, "teacher · 1 student (1 following)") {
+		t.Errorf("teacher's status bar:\n%s", scr)
+	}
 	press(prof, "P")
-	if scr := screen(t, prof); !strings.Contains(scr, "ann") || !strings.Contains(scr, "teacher · 1 student (1 following)") {
+	if scr := screen(t, prof); !strings.Contains(scr, "▸ ann") || !strings.Contains(scr, "1 here, 1 following, 0 left") {
 		t.Errorf("teacher's roster:\n%s", scr)
 	}
 	_ = network.Training

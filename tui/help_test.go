@@ -147,7 +147,7 @@ func TestHelpPagesWhenSmall(t *testing.T) {
 	if m.tr.help.open {
 		t.Fatal("? never closed the help")
 	}
-	for _, k := range []string{"step neuron", "save model", "who is here", "most confused"} {
+	for _, k := range []string{"step neuron", "save model", "class roster / who you are", "most confused"} {
 		if !strings.Contains(seen, k) {
 			t.Errorf("%q on no page", k)
 		}

@@ -80,7 +80,7 @@ func defaultKeyMap() keyMap {
 		Lesson:       b([]string{"ctrl+l"}, "ctrl+l", "show/hide lesson"),
 		Fork:         b([]string{"F"}, "F", "fork a copy"),
 		Rejoin:       b([]string{"J"}, "J", "rejoin the teacher"),
-		Who:          b([]string{"P"}, "P", "who is here"),
+		Who:          b([]string{"P"}, "P", "class roster / who you are"),
 		PaneN:        b([]string{"1", "2", "3", "4", "5"}, "1-5", "show pane n"),
 		Browse:       b([]string{"C"}, "C", "open/close"),
 		CellUp:       off([]string{"up", "k"}, "↑/k", "cell up (actual)"),

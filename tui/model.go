@@ -242,7 +242,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if m.lesson.peek && !m.helpOpen() {
 		m.lesson.hidden, m.lesson.peek = false, false
 	}
-	m.class.after(m)
 	if m.screen == screenTrainer {
 		cmd = tea.Batch(cmd, m.tr.browseRefresh())
 	}
@@ -254,6 +253,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		keys := m.lesson.m.Keys()
 		m.app.lessonKeys = &keys
 	}
+	m.class.after(m) // after Sync: a checkpoint just reached is reported
 	m.syncStyles()
 	return m, cmd
 }
@@ -346,7 +346,10 @@ func (m *Model) View() tea.View {
 	default:
 		content = m.tr.View()
 	}
-	if m.lesson.shown() {
+	switch {
+	case m.class != nil && m.class.rs.open:
+		content = m.class.rosterView(m.w, m.h) // the teacher's roster: the whole screen
+	case m.lesson.shown():
 		content = m.lesson.view(m.app, content, m.w, m.h, m.lesson.help(m.app, m.w, m.tr.keys))
 	}
 	v.SetContent(m.confirmView(content))

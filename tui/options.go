@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"backprop/cli/setup"
+	"backprop/tui/lesson"
 )
 
 // Options configures one trainer session. The zero value opens the launcher.
@@ -65,7 +66,8 @@ type Budget interface {
 type Classroom interface {
 	// IsTeacher reports whether this session drives the shared network.
 	IsTeacher() bool
-	// Name is this member's display name (from the SSH user name).
+	// Name is this member's display name (the key's comment in the
+	// server's key file, else the SSH user name; sanitised).
 	Name() string
 
 	// Publish (teacher) shares the current state. Cheap: the hub keeps only
@@ -75,13 +77,20 @@ type Classroom interface {
 	// Latest returns the teacher's most recent state; false before the
 	// teacher has published anything.
 	Latest() (ClassState, bool)
-	// Roster lists everyone connected, teacher first, then by name.
+	// Roster lists the class, teachers first, then by name: one row per
+	// person (key or user name) however many sessions they have open, and
+	// students stay on it after they leave (Sessions 0).
 	Roster() []ClassMember
 
 	// SetStatus reports where this member is, for the teacher's roster:
 	// following the teacher or working on a fork, and a short position
 	// such as "lesson 2 step 3" or "epoch 4".
 	SetStatus(following bool, where string)
+	// SetProgress reports this member's lessons for the teacher's roster:
+	// the lesson open ("" for none) and its step (0-based), and the
+	// progress in every lesson. p is the caller's own copy: the class
+	// keeps it and only reads it.
+	SetProgress(lessonID string, step int, p *lesson.Progress)
 
 	// Wait blocks until something changed for this member (students: a
 	// newer teacher state; teacher: the roster) and returns true; it
@@ -107,11 +116,27 @@ type ClassState struct {
 	Status string
 }
 
-// ClassMember is one row of the teacher's roster.
+// ClassMember is one row of the teacher's roster: one person. It is
+// plain data (JSON-tagged), so a shared store can hold it.
 type ClassMember struct {
-	Name      string
-	Teacher   bool
-	Following bool
-	Where     string
-	Since     time.Time
+	// ID is the person's stable identity: their key, else their user name
+	// (the server's folder name for them).
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	Teacher   bool   `json:"teacher,omitempty"`
+	Following bool   `json:"following"`
+	// Where is a forked member's position ("xor · epoch 3 · Forward L1").
+	Where string    `json:"where,omitempty"`
+	Since time.Time `json:"since"`
+	// Sessions counts the sessions open now; 0: the student left.
+	Sessions int `json:"sessions"`
+	// LastInput is when the person last pressed a key, or, when gone, when
+	// their last session ended.
+	LastInput time.Time `json:"last_input"`
+	// Lesson is the lesson open ("" for none) and Step its step, 0-based.
+	Lesson string `json:"lesson,omitempty"`
+	Step   int    `json:"step"`
+	// Progress is their progress in every lesson, read-only (nil: none
+	// reported yet).
+	Progress *lesson.Progress `json:"progress,omitempty"`
 }

@@ -1,0 +1,142 @@
+package server
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"backprop/tui"
+	"backprop/tui/lesson"
+)
+
+// rowOf returns id's roster row.
+func rowOf(t *testing.T, m *Member, id string) tui.ClassMember {
+	t.Helper()
+	for _, r := range m.Roster() {
+		if r.ID == id {
+			return r
+		}
+	}
+	t.Fatalf("%s not on the roster %+v", id, m.Roster())
+	return tui.ClassMember{}
+}
+
+// One row per person however many sessions; idle time from the latest
+// input of any of them; a student stays on the roster after leaving, a
+// teacher does not.
+func TestRosterPeople(t *testing.T) {
+	h := NewHub(5 * time.Millisecond)
+	defer h.Close()
+	t0 := time.Now()
+	in1, in2 := t0.Add(-time.Minute), t0.Add(-10*time.Second)
+	prof := h.JoinAs(MemberInfo{ID: "key-p", Name: "Prof", Teacher: true})
+	a1 := h.JoinAs(MemberInfo{ID: "key-a", Name: "Alice Smith", LastInput: func() time.Time { return in1 }})
+	a2 := h.JoinAs(MemberInfo{ID: "key-a", Name: "Alice Smith", LastInput: func() time.Time { return in2 }})
+	h.JoinAs(MemberInfo{ID: "user-bob", Name: "bob"})
+	r := prof.Roster()
+	if len(r) != 3 || r[0].ID != "key-p" || !r[0].Teacher || r[1].Name != "Alice Smith" || r[2].Name != "bob" {
+		t.Fatalf("roster %+v", r)
+	}
+	if a := r[1]; a.Sessions != 2 || !a.LastInput.Equal(in2) || !a.Following || a1.Name() != "Alice Smith" {
+		t.Errorf("alice's row %+v", a)
+	}
+	// her second session forks, then leaves: the first one's status shows
+	a2.SetStatus(false, "xor · epoch 2")
+	if a := rowOf(t, prof, "key-a"); a.Following || a.Where != "xor · epoch 2" {
+		t.Errorf("after the fork: %+v", a)
+	}
+	a2.Leave()
+	if a := rowOf(t, prof, "key-a"); a.Sessions != 1 || !a.Following || a.Where != "" || !a.LastInput.Equal(in1) {
+		t.Errorf("after one session left: %+v", a)
+	}
+	a1.Leave()
+	a := rowOf(t, prof, "key-a")
+	if a.Sessions != 0 || a.LastInput.Before(t0) || time.Since(a.LastInput) > time.Minute {
+		t.Errorf("after she left: %+v (last input should be when she left)", a)
+	}
+	prof.Leave()
+	for _, r := range a1.Roster() {
+		if r.Teacher {
+			t.Errorf("a teacher who left is on the roster: %+v", r)
+		}
+	}
+	// she comes back: same row, connected again
+	a3 := h.JoinAs(MemberInfo{ID: "key-a", Name: "Alice S."})
+	if a := rowOf(t, a3, "key-a"); a.Sessions != 1 || a.Name != "Alice S." {
+		t.Errorf("back: %+v", a)
+	}
+}
+
+// A student's answer reaches the teacher: the teacher is woken within the
+// class interval and the row carries the lesson, the step and the record.
+func TestRosterProgressWakesTeacher(t *testing.T) {
+	h := NewHub(20 * time.Millisecond)
+	defer h.Close()
+	prof := h.JoinAs(MemberInfo{ID: "key-p", Name: "Prof", Teacher: true})
+	ann := h.JoinAs(MemberInfo{ID: "user-ann", Name: "ann"})
+	drainWakes(prof)
+	p := &lesson.Progress{Version: 1, Lessons: map[string]*lesson.LessonProgress{"perceptron": {
+		Step:  0,
+		Given: map[string]lesson.Answer{"0.0": {Choice: 1, Option: "stay", Correct: true, At: time.Now()}},
+	}}}
+	start := time.Now()
+	ann.SetProgress("perceptron", 0, p)
+	if r, ok := waitResult(prof, time.Second); !ok || !r {
+		t.Fatal("teacher not woken by an answer")
+	}
+	t.Logf("teacher woken %v after the answer", time.Since(start).Round(time.Millisecond))
+	row := rowOf(t, prof, "user-ann")
+	if row.Lesson != "perceptron" || row.Step != 0 || row.Progress != p ||
+		row.Progress.Lessons["perceptron"].Given["0.0"].Option != "stay" {
+		t.Errorf("row %+v", row)
+	}
+	// after leaving, a late report changes nothing
+	ann.Leave()
+	ann.SetProgress("cost", 2, nil)
+	if row := rowOf(t, prof, "user-ann"); row.Lesson != "perceptron" || row.Progress != p {
+		t.Errorf("a report after Leave was taken: %+v", row)
+	}
+}
+
+// Remember lists students of earlier runs as gone; a student who is here
+// keeps their row; MaxRoster bounds the roster, forgetting who left
+// longest ago.
+func TestRosterRememberAndBound(t *testing.T) {
+	h := NewHub(time.Millisecond)
+	defer h.Close()
+	prof := h.JoinAs(MemberInfo{ID: "key-p", Name: "Prof", Teacher: true})
+	here := h.JoinAs(MemberInfo{ID: "user-ann", Name: "ann"})
+	p := &lesson.Progress{Version: 1, Lessons: map[string]*lesson.LessonProgress{"cost": {Step: 2}}}
+	last := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	h.Remember(tui.ClassMember{ID: "user-zed", Name: "zed", LastInput: last, Progress: p})
+	h.Remember(tui.ClassMember{ID: "user-ann", Name: "imposter"})
+	h.Remember(tui.ClassMember{ID: "key-t", Name: "old teacher", Teacher: true})
+	if z := rowOf(t, prof, "user-zed"); z.Sessions != 0 || !z.LastInput.Equal(last) || z.Progress != p {
+		t.Errorf("remembered %+v", z)
+	}
+	if a := rowOf(t, prof, "user-ann"); a.Name != "ann" || a.Sessions != 1 {
+		t.Errorf("Remember changed a connected student: %+v", a)
+	}
+	if n := len(prof.Roster()); n != 3 {
+		t.Errorf("roster has %d rows, want 3 (a remembered teacher is left out)", n)
+	}
+	// fill the roster: students come and go
+	for i := 0; i < MaxRoster+20; i++ {
+		h.JoinAs(MemberInfo{ID: fmt.Sprintf("user-%04d", i), Name: "s"}).Leave()
+	}
+	r := prof.Roster()
+	if len(r) > MaxRoster {
+		t.Fatalf("roster holds %d rows, want at most %d", len(r), MaxRoster)
+	}
+	ids := map[string]bool{}
+	for _, x := range r {
+		ids[x.ID] = true
+	}
+	if !ids["key-p"] || !ids["user-ann"] || !ids[fmt.Sprintf("user-%04d", MaxRoster+19)] {
+		t.Errorf("the connected people or the latest student were forgotten")
+	}
+	if ids["user-zed"] || ids["user-0000"] {
+		t.Errorf("the students who left longest ago are still listed")
+	}
+	_ = here
+}
