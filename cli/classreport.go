@@ -25,7 +25,7 @@ question is q1, q2, … for a prediction (answer: the option chosen, correct:
 true or false, time: when), "checkpoint" for a step's checkpoint (answer
 "reached", time: when first reached), or empty for where the student is in
 a lesson (step: the step they are at, answer "completed" once done, time:
-when last seen). A user without lesson progress gets one row. Steps and
+their last activity there). A user without lesson progress gets one row. Steps and
 questions count from 1; times are RFC 3339 in UTC; teachers are left out.
 It can run while serve does: serve replaces each file whole. serve --report
 FILE keeps such a file up to date by itself.`,

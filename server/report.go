@@ -29,8 +29,8 @@ import (
 // option chosen, correct: true or false, time: when it was made);
 // "checkpoint" the step's checkpoint (answer "reached", time: when first
 // reached); "" where the student is in that lesson (step: the step they
-// are at, answer "completed" once the lesson is, time: when they were last
-// seen). A user with no lesson progress has one row with only user, time
+// are at, answer "completed" once the lesson is, time: their last answer
+// or checkpoint there, or when they were last seen if that is later). A user with no lesson progress has one row with only user, time
 // and id. Steps and questions count from 1; times are RFC 3339 in UTC.
 // Users are sorted by name (ignoring case); teachers are left out. Text cells are sanitised (safetext) and a cell
 // that a spreadsheet would run as a formula (=, +, -, @) is prefixed
@@ -101,7 +101,7 @@ func userRows(u UserRecord, p *lesson.Progress, lessons []*lesson.Lesson) [][]st
 		if lp.Completed {
 			done = "completed"
 		}
-		out = append(out, row(id, lp.Step+1, "", done, "", u.LastSeen, ""))
+		out = append(out, row(id, lp.Step+1, "", done, "", lastActive(u.LastSeen, lp), ""))
 		for _, f := range facts(lp, l) {
 			si, qi := f.si, f.qi
 			key := lesson.AnswerKey(si, qi)
@@ -123,6 +123,23 @@ func userRows(u UserRecord, p *lesson.Progress, lessons []*lesson.Lesson) [][]st
 		out = append(out, row("", 0, "", "", "", u.LastSeen, ""))
 	}
 	return out
+}
+
+// lastActive is when the student was last seen, or their latest answer
+// or checkpoint in lp if later (a student still connected was last "seen"
+// when they logged in).
+func lastActive(seen time.Time, lp *lesson.LessonProgress) time.Time {
+	for _, a := range lp.Given {
+		if a.At.After(seen) {
+			seen = a.At
+		}
+	}
+	for _, t := range lp.Done {
+		if t.After(seen) {
+			seen = t
+		}
+	}
+	return seen
 }
 
 // lessonOrder is the IDs of p's lessons: the known lessons' order, then

@@ -96,8 +96,8 @@ func reportFixture(t *testing.T) DirStore {
 				"1.0": {Choice: 0, Option: "w₁ tickets", Correct: false, At: at(5)},
 			},
 			Done: map[string]time.Time{"0": at(3)}},
-		"cost":     {Step: 0, Answers: map[string]bool{"0.0": false}}, // before given was recorded
-		"my-own":   {Step: 4, Completed: true, Done: map[string]time.Time{"1": at(9), "x": at(9)}},
+		"cost":     {Step: 0, Answers: map[string]bool{"0.0": false}},                               // before given was recorded
+		"my-own":   {Step: 4, Completed: true, Done: map[string]time.Time{"1": at(50), "x": at(9)}}, // after she was last seen
 		"networks": nil,
 	}})
 	put(UserRecord{ID: "user-bob", Name: "bob", LastSeen: at(30)}, nil)
@@ -124,8 +124,8 @@ Alice Smith,perceptron,1,checkpoint,reached,true,2025-03-04T10:03:00Z,key-a1,say
 Alice Smith,perceptron,2,q1,w₁ tickets,false,2025-03-04T10:05:00Z,key-a1,Which weight has to be bigger than θ?
 Alice Smith,cost,1,,,,2025-03-04T10:40:00Z,key-a1,
 Alice Smith,cost,1,q1,,false,,key-a1,` + costQ1(t, ls) + `
-Alice Smith,my-own,5,,completed,,2025-03-04T10:40:00Z,key-a1,
-Alice Smith,my-own,2,checkpoint,reached,true,2025-03-04T10:09:00Z,key-a1,
+Alice Smith,my-own,5,,completed,,2025-03-04T10:50:00Z,key-a1,
+Alice Smith,my-own,2,checkpoint,reached,true,2025-03-04T10:50:00Z,key-a1,
 bob,,,,,,2025-03-04T10:30:00Z,user-bob,
 `
 	if got := b.String(); got != want {

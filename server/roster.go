@@ -185,8 +185,39 @@ func (s *Server) rememberClass() {
 		if err != nil {
 			s.log.Warn("roster: reading progress", "user", u.ID, "err", err)
 		}
-		s.hub.Remember(tui.ClassMember{ID: u.ID, Name: u.Name, Since: u.FirstSeen, LastInput: u.LastSeen, Progress: p})
+		id, step := lastLesson(p)
+		s.hub.Remember(tui.ClassMember{ID: u.ID, Name: u.Name, Since: u.FirstSeen, LastInput: u.LastSeen,
+			Lesson: id, Step: step, Progress: p})
 	}
+}
+
+// lastLesson is the lesson p shows the latest answer or checkpoint in, and
+// the step saved there ("" when none has either).
+func lastLesson(p *lesson.Progress) (string, int) {
+	if p == nil {
+		return "", 0
+	}
+	var id string
+	var last time.Time
+	for lid, lp := range p.Lessons {
+		if lp == nil {
+			continue
+		}
+		for _, a := range lp.Given {
+			if a.At.After(last) || a.At.Equal(last) && lid < id {
+				id, last = lid, a.At
+			}
+		}
+		for _, t := range lp.Done {
+			if t.After(last) || t.Equal(last) && lid < id {
+				id, last = lid, t
+			}
+		}
+	}
+	if id == "" {
+		return "", 0
+	}
+	return id, p.Lessons[id].Step
 }
 
 // seen writes the user's record as they connect and as they leave: name,

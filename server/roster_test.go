@@ -140,3 +140,23 @@ func TestRosterRememberAndBound(t *testing.T) {
 	}
 	_ = here
 }
+
+// A remembered student shows the lesson they last answered in.
+func TestLastLesson(t *testing.T) {
+	at := func(m int) time.Time { return time.Date(2025, 3, 4, 10, m, 0, 0, time.UTC) }
+	p := &lesson.Progress{Version: 1, Lessons: map[string]*lesson.LessonProgress{
+		"perceptron": {Step: 4, Given: map[string]lesson.Answer{"0.0": {At: at(1)}}, Done: map[string]time.Time{"3": at(20)}},
+		"networks":   {Step: 1, Given: map[string]lesson.Answer{"0.0": {At: at(30)}}},
+		"cost":       {Step: 2},
+		"empty":      nil,
+	}}
+	if id, step := lastLesson(p); id != "networks" || step != 1 {
+		t.Errorf("lastLesson = %s %d", id, step)
+	}
+	if id, _ := lastLesson(&lesson.Progress{Lessons: map[string]*lesson.LessonProgress{"cost": {Step: 2}}}); id != "" {
+		t.Errorf("no activity: %q", id)
+	}
+	if id, _ := lastLesson(nil); id != "" {
+		t.Errorf("nil: %q", id)
+	}
+}

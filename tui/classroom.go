@@ -133,6 +133,10 @@ func (cl *classroom) update(m *Model, msg tea.Msg) (tea.Cmd, bool) {
 			if c.IsTeacher() {
 				return cl.openRoster(), true
 			}
+			if m.screen != screenTrainer { // the bench and the launcher have no room for it
+				cl.app.setFlash(fmt.Sprintf("you are %s, %s", c.Name(), cl.role()), false)
+				return nil, true
+			}
 			cl.showWho = !cl.showWho
 			return nil, true
 		case c.IsTeacher():

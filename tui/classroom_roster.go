@@ -56,6 +56,16 @@ func (k rosterKeys) ShortHelp() []key.Binding {
 		short(k.Close, "close"), short(k.Help, "keys")}
 }
 
+// detailHelp is the bottom line while a student's answers are shown.
+func (k rosterKeys) detailHelp() []key.Binding {
+	short := func(b key.Binding, desc string) key.Binding {
+		b.SetHelp(b.Help().Key, desc)
+		return b
+	}
+	return []key.Binding{short(k.Up, "scroll"), short(k.Back, "back to the roster"), short(k.Close, "close"),
+		short(k.Help, "keys")}
+}
+
 // helpGroups is the roster's key table as help.
 func (k rosterKeys) helpGroups() []widget.HelpGroup {
 	return []widget.HelpGroup{{Title: "Class roster (teacher)", Rows: []widget.HelpRow{
@@ -272,18 +282,20 @@ func (cl *classroom) rosterView(w, h int) string {
 		return strings.Join(cl.app.helpScreen(rs.keys.helpGroups(), rs.help, w, h), "\n")
 	}
 	var lines []string
+	short := rs.keys.ShortHelp()
 	if rs.detail && rs.sel < len(rs.rows) {
-		lines = cl.detailView(w, h-1)
+		lines = cl.detailView(w, h-2)
+		short = rs.keys.detailHelp()
 	} else {
 		lines = cl.listView(w, h-2)
-		lines = append(lines, rosterLegend(st, w))
 	}
+	lines = append(lines, rosterLegend(st, w))
 	foot := cl.app.flashView()
 	if foot == "" {
 		hm := &cl.app.help
 		hm.Styles = lk.help
 		hm.SetWidth(w)
-		foot = hm.ShortHelpView(rs.keys.ShortHelp())
+		foot = hm.ShortHelpView(short)
 	}
 	lines = append(lines, fit(foot, w))
 	return strings.Join(lines, "\n")
