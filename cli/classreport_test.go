@@ -53,3 +53,33 @@ func TestReportCommand(t *testing.T) {
 		t.Errorf("broken progress: exit %d, stderr %q, stdout:\n%s", code, errs, out)
 	}
 }
+
+// readmeDataDir is the data dir behind the README's report: Alice, who
+// answered two questions (one wrong) and reached a checkpoint, and bob, who
+// logged in and opened no lesson.
+func readmeDataDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	st := server.DirStore{Dir: dir}
+	at := func(m int) time.Time { return time.Date(2025, 3, 4, 10, m, 0, 0, time.UTC) }
+	for _, u := range []server.UserRecord{
+		{ID: "key-3f2a9c0d1e2b4a5f", Name: "Alice Smith", User: "alice", FirstSeen: at(0), LastSeen: at(0)},
+		{ID: "user-bob", Name: "bob", User: "bob", FirstSeen: at(1), LastSeen: at(30)},
+	} {
+		if err := st.PutUser(u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := &lesson.Progress{Version: 1, Lessons: map[string]*lesson.LessonProgress{"perceptron": {
+		Step: 1, Reached: 1, Answers: map[string]bool{"0.0": true},
+		Given: map[string]lesson.Answer{
+			"0.0": {Choice: 1, Option: "stay", Correct: true, At: at(2)},
+			"1.0": {Choice: 0, Option: "w₁ tickets", Correct: false, At: at(5)},
+		},
+		Done: map[string]time.Time{"0": at(3)},
+	}}}
+	if err := st.Progress("key-3f2a9c0d1e2b4a5f").Save(p); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}

@@ -59,6 +59,20 @@ func readmeOutputs() map[string]func(t *testing.T) string {
 			t.Fatalf("no epoch 2 in:\n%s", out)
 			return ""
 		},
+		// the teacher's roster at 80×24: the golden screen the tui test
+		// draws and checks (TestGoldenRoster)
+		"roster-80x24": func(t *testing.T) string {
+			b, err := os.ReadFile("../tui/testdata/TestGoldenRoster/80x24.golden")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(b)
+		},
+		// backprop report on a data dir of two students
+		"report": func(t *testing.T) string {
+			_, out, errs := runCLI("report", "--data-dir", readmeDataDir(t))
+			return out + errs
+		},
 		// eval on the iris model the README's train command writes
 		"eval-iris": func(t *testing.T) string {
 			t.Chdir(t.TempDir())
