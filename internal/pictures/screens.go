@@ -12,6 +12,7 @@ import (
 	"backprop/internal/testkit"
 	"backprop/themes"
 	"backprop/tui"
+	"backprop/tui/lesson"
 )
 
 // scene is one screen of the app: the options it opens with, the keys
@@ -88,12 +89,13 @@ func (c *class) Latest() (tui.ClassState, bool) {
 func (c *class) Roster() []tui.ClassMember {
 	since := time.Date(2026, 3, 2, 10, 4, 0, 0, time.UTC)
 	return []tui.ClassMember{
-		{Name: "prof", Teacher: true, Since: since},
-		{Name: "ana", Following: true, Since: since.Add(time.Minute)},
-		{Name: "ben", Following: true, Since: since.Add(2 * time.Minute)},
-		{Name: "chidi", Where: "epoch 12 · η 0.3", Since: since.Add(3 * time.Minute)},
-		{Name: "dana", Following: true, Since: since.Add(5 * time.Minute)},
+		{ID: "user-prof", Name: "prof", Sessions: 1, Teacher: true, Since: since},
+		{ID: "user-ana", Name: "ana", Sessions: 1, Following: true, Since: since.Add(time.Minute)},
+		{ID: "user-ben", Name: "ben", Sessions: 1, Following: true, Since: since.Add(2 * time.Minute)},
+		{ID: "user-chidi", Name: "chidi", Sessions: 1, Where: "epoch 12 · η 0.3", Since: since.Add(3 * time.Minute)},
+		{ID: "user-dana", Name: "dana", Sessions: 1, Following: true, Since: since.Add(5 * time.Minute)},
 	}
 }
-func (c *class) SetStatus(bool, string) {}
-func (c *class) Wait() bool             { return false }
+func (c *class) SetStatus(bool, string)                    {}
+func (c *class) SetProgress(string, int, *lesson.Progress) {}
+func (c *class) Wait() bool                                { return false }
