@@ -94,6 +94,10 @@ func completionTable() []compCommand {
 		switch c.name {
 		case "completion":
 			cc.args = []string{"bash", "zsh", "fish"}
+		case "plot":
+			for _, k := range plotKinds() {
+				cc.args = append(cc.args, k[0])
+			}
 		case "help":
 			for _, o := range commands() {
 				cc.args = append(cc.args, o.name)
@@ -171,7 +175,7 @@ func flagValues(name string) (valueKind, []string) {
 		return choiceValue, []string{"test", "train", "all"}
 	case "log-format":
 		return choiceValue, []string{"text", "json"}
-	case "model", "out", "history", "lesson", "authorized-keys", "password-file", "teacher-key", "host-key", "report":
+	case "model", "out", "o", "history", "lesson", "authorized-keys", "password-file", "teacher-key", "host-key", "report":
 		return fileValue, nil
 	case "data-dir", "datasets-dir":
 		return dirValue, nil

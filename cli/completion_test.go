@@ -94,6 +94,8 @@ c backprop eval --o
 c backprop completion ''
 c backprop help ex
 c backprop serve --max-s
+c backprop plot bo
+c backprop plot loss --hist
 c backprop report --o
 `
 	cmd := exec.Command("bash", "--norc", "--noprofile", "-c", script)
@@ -107,7 +109,9 @@ c backprop report --o
 	for _, want := range []string{
 		"complete -F _backprop backprop\n",
 		"backprop tr: train\n",
-		"backprop : train eval export serve report version completion help\n",
+		"backprop : train eval export plot serve report version completion help\n",
+		"backprop plot bo: boundary\n",
+		"backprop plot loss --hist: --history\n",
 		"backprop train --ep: --epochs\n",
 		"backprop train --act re: relu\n",
 		"backprop train --data ci: circle\n",
