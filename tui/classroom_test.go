@@ -363,3 +363,25 @@ func TestClassroomLesson(t *testing.T) {
 		t.Errorf("student's lesson still open (%v) or network differs (%v)", ann.lesson.on, !same())
 	}
 }
+
+// In a class, the trainer's help lists the class keys at both sizes (on a
+// second page at 80×24 if need be: ? turns it).
+func TestClassHelp(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {120, 40}} {
+		hub := &fakeHub{status: map[string]string{}}
+		m := newTestModel(t, Options{Preset: "xor", Classroom: &fakeMember{hub, "prof", true}}, sz[0], sz[1])
+		var all string
+		for range 3 {
+			press(m, "?")
+			if !m.tr.help.open {
+				break
+			}
+			all += screen(t, m)
+		}
+		for _, want := range []string{classKeysTitle, "F ", "J ", "P "} {
+			if !strings.Contains(all, want) {
+				t.Errorf("%dx%d: the help of a class lacks %q:\n%s", sz[0], sz[1], want, all)
+			}
+		}
+	}
+}

@@ -88,6 +88,9 @@ func lessonHelp(k lesson.KeyMap) widget.HelpGroup {
 func (t *trainer) helpGroups() []widget.HelpGroup {
 	var groups []widget.HelpGroup
 	for _, g := range t.table {
+		if g.title == classKeysTitle && t.class == nil {
+			continue // inert outside a class: the help over SSH lists them
+		}
 		hg := widget.HelpGroup{Title: g.title}
 		for _, r := range g.rows {
 			var bs []key.Binding

@@ -65,10 +65,13 @@ func TestHelpIsTheWholeKeymap(t *testing.T) {
 			press(m, "?")
 			s := screen(t, m)
 			helpShows(t, s, m.tr.helpGroups())
-			for _, k := range []string{"u/ctrl+z", "+/=", "-/_", "F", "J", "P", "C", "M", "r/enter", "q/ctrl+c", "1–5"} {
+			for _, k := range []string{"u/ctrl+z", "+/=", "-/_", "C", "M", "r/enter", "q/ctrl+c", "1–5"} {
 				if !strings.Contains(s, k+" ") {
 					t.Errorf("%q missing", k)
 				}
+			}
+			if strings.Contains(s, classKeysTitle) {
+				t.Errorf("the class keys are listed outside a class:\n%s", s)
 			}
 			golden.RequireEqual(t, s)
 			press(m, "?")
@@ -147,7 +150,7 @@ func TestHelpPagesWhenSmall(t *testing.T) {
 	if m.tr.help.open {
 		t.Fatal("? never closed the help")
 	}
-	for _, k := range []string{"step neuron", "save model", "class roster / who you are", "most confused"} {
+	for _, k := range []string{"step neuron", "save model", "save pane as a figure", "most confused"} {
 		if !strings.Contains(seen, k) {
 			t.Errorf("%q on no page", k)
 		}

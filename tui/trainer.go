@@ -83,7 +83,7 @@ func newTrainer(a *app, nav navigator, class *classroom) *trainer {
 	t.table = t.keyTable()
 	t.run.speed = len(speedLevels()) - 1
 	if class == nil {
-		t.keys.Fork.SetEnabled(false) // inert outside a class (the help lists them under "Class")
+		t.keys.Fork.SetEnabled(false) // inert outside a class (and not in its help)
 		t.keys.Rejoin.SetEnabled(false)
 		t.keys.Who.SetEnabled(false)
 	}

@@ -119,13 +119,17 @@ func (t *trainer) keyTable() []keyGroup {
 			two("next/prev sample", &km.NextProbe, do(func(t *trainer) { t.moveProbe(1) }), &km.PrevProbe, do(func(t *trainer) { t.moveProbe(-1) })),
 			one(&km.MostConfused, do((*trainer).toggleMost)),
 		}},
-		{"Class (over SSH)", []keyRow{ // the classroom's keys (classroom.update handles them)
+		{classKeysTitle, []keyRow{ // the classroom's keys (classroom.update handles them)
 			one(&km.Fork, do(func(*trainer) {})),
 			one(&km.Rejoin, do(func(*trainer) {})),
 			one(&km.Who, do(func(*trainer) {})),
 		}},
 	}
 }
+
+// classKeysTitle is the group of the classroom's keys, which the help
+// lists only in a class.
+const classKeysTitle = "Class (over SSH)"
 
 // key runs the action bound to k.
 func (t *trainer) key(k tea.KeyPressMsg) tea.Cmd {

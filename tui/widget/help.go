@@ -110,32 +110,32 @@ func HelpPages(groups []HelpGroup, st *themes.Styles, w, h int) [][]string {
 	for _, g := range groups {
 		rows += len(g.Rows) + 1
 	}
-	// a page with whole groups in the columns where descriptions wrap
-	// least (of those, the most columns: the shortest page); failing
-	// that, groups split between columns
-	for _, whole := range []bool{true, false} {
-		var best []string
-		bestExtra := 0
-		for c := 1; c <= maxCols; c++ {
-			colW := (w - colGap*(c-1)) / c
-			blocks := helpBlocks(groups, st, colW)
-			extra := -rows
-			for _, b := range blocks {
-				extra += len(b.lines)
-			}
-			if whole {
-				blocks = wholeGroups(blocks)
-			}
-			if cols, ok := packColumns(blocks, c, h); ok && (best == nil || extra <= bestExtra) {
-				best, bestExtra = drawPage(cols, colW, w, h), extra
-			}
+	// one page with whole groups, in the columns where descriptions wrap
+	// least (of those, the most columns: the shortest page)
+	var best []string
+	bestExtra := 0
+	for c := 1; c <= maxCols; c++ {
+		colW := (w - colGap*(c-1)) / c
+		blocks := helpBlocks(groups, st, colW)
+		extra := -rows
+		for _, b := range blocks {
+			extra += len(b.lines)
 		}
-		if best != nil {
-			return [][]string{best}
+		if cols, ok := packColumns(wholeGroups(blocks), c, h); ok && (best == nil || extra <= bestExtra) {
+			best, bestExtra = drawPage(cols, colW, w, h), extra
 		}
 	}
+	if best != nil {
+		return [][]string{best}
+	}
+	// failing that, pages of whole groups (a title never ends a column
+	// with its rows in the next); a group taller than a column is split
 	colW := (w - colGap*(maxCols-1)) / maxCols
-	cols := fillColumns(helpBlocks(groups, st, colW), h)
+	blocks := helpBlocks(groups, st, colW)
+	cols := fillColumns(wholeGroups(blocks), h)
+	if cols == nil {
+		cols = fillColumns(blocks, h)
+	}
 	var pages [][]string
 	for len(cols) > 0 {
 		n := min(maxCols, len(cols))
