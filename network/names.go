@@ -36,14 +36,16 @@ const (
 )
 
 // Init names a weight initialisation scheme. Biases start at 0 except for
-// Uniform, which draws them like the weights.
+// Uniform, Normal and LeCun, which draw them as the comments say.
 type Init uint8
 
 const (
 	InitXavier  Init = iota // U(±√(6/(in+out)))
 	InitHe                  // N(0, 2/in)
-	InitUniform             // U(−1, 1)
+	InitUniform             // U(−1, 1), biases too
 	InitZero                // all 0 (the perceptron's classic start)
+	InitNormal              // N(0, 1), biases too: Nielsen's chapter 1 (network.py)
+	InitLeCun               // N(0, 1/in), biases N(0, 1): Nielsen's chapter 3 fix for saturated sigmoids
 )
 
 // Rule says how a Stepper learns.
@@ -98,7 +100,7 @@ var (
 	activationNames  = []string{"step", "linear", "sigmoid", "tanh", "relu", "leaky-relu", "softmax"}
 	costNames        = []string{"quadratic", "cross-entropy"}
 	optimizerNames   = []string{"sgd", "momentum", "adam"}
-	initNames        = []string{"xavier", "he", "uniform", "zero"}
+	initNames        = []string{"xavier", "he", "uniform", "zero", "normal", "lecun"}
 	ruleNames        = []string{"backprop", "perceptron"}
 	granularityNames = []string{"neuron", "phase", "sample", "batch", "epoch"}
 	phaseNames       = []string{"idle", "load", "forward", "cost", "output-delta", "backward", "accumulate", "update", "epoch-end"}
@@ -141,7 +143,8 @@ func ParseOptimizer(s string) (Optimizer, error) {
 	return Optimizer(i), err
 }
 
-// ParseInit maps "xavier", "he", "uniform" or "zero" to its Init.
+// ParseInit maps "xavier", "he", "uniform", "zero", "normal" or "lecun" to
+// its Init.
 func ParseInit(s string) (Init, error) {
 	i, err := parse("init", initNames, s)
 	return Init(i), err

@@ -196,6 +196,17 @@ func initLayer(l *Layer, init Init, rng *rand.Rand) {
 		for i := range l.B {
 			l.B[i] = 2*rng.Float64() - 1
 		}
+	case InitNormal, InitLeCun:
+		sd := 1.0
+		if init == InitLeCun {
+			sd = 1 / math.Sqrt(float64(l.In))
+		}
+		for i := range l.W {
+			l.W[i] = rng.NormFloat64() * sd
+		}
+		for i := range l.B {
+			l.B[i] = rng.NormFloat64()
+		}
 	default:
 		clear(l.W)
 		clear(l.B)

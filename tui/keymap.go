@@ -16,7 +16,7 @@ type keyMap struct {
 	Up, Down, Left, Right, NextWeight, PrevWeight           key.Binding
 	EditValue, Follow                                       key.Binding
 	LRDown, LRUp, LRPrompt, BatchDown, BatchUp              key.Binding
-	Cost, Optimizer, Activation                             key.Binding
+	Cost, Optimizer, Activation, Init                       key.Binding
 	AddNeuron, DelNeuron, AddLayer, DelLayer                key.Binding
 	Dataset, Noise, Split                                   key.Binding
 	Save, Load, SaveHistory, Figure                         key.Binding
@@ -60,6 +60,7 @@ func defaultKeyMap() keyMap {
 		Cost:         b([]string{"c"}, "c", "cycle cost"),
 		Optimizer:    b([]string{"o"}, "o", "cycle optimizer"),
 		Activation:   b([]string{"a"}, "a", "cycle activation"),
+		Init:         b([]string{"i"}, "i", "cycle init"),
 		AddNeuron:    b([]string{"n"}, "n", "add neuron"),
 		DelNeuron:    b([]string{"N"}, "N", "remove neuron"),
 		AddLayer:     b([]string{"g"}, "g", "add hidden layer"),

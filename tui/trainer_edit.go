@@ -161,6 +161,14 @@ func (t *trainer) cycleCost() {
 	t.restructure(spec, func(i int) int { return i }, "cost: "+spec.Cost.String())
 }
 
+// cycleInit draws new weights with the next initialisation scheme
+// (xavier → he → uniform → zero → normal → lecun), from the same seed.
+func (t *trainer) cycleInit() {
+	spec := setup.SpecOf(t.sess.st.Net())
+	spec.Init = (spec.Init + 1) % network.Init(len(network.InitNames()))
+	t.restructure(spec, nil, "init: "+spec.Init.String()+", new weights")
+}
+
 // restructure rebuilds the network keeping its weights where they fit.
 func (t *trainer) restructure(spec network.Spec, mapOld func(int) int, ok string) {
 	t.run.on = false

@@ -88,6 +88,7 @@ func (t *trainer) keyTable() []keyGroup {
 			one(&km.Optimizer, do((*trainer).cycleOptimizer)),
 			one(&km.Cost, do((*trainer).cycleCost)),
 			one(&km.Activation, do((*trainer).cycleActivation)),
+			one(&km.Init, do((*trainer).cycleInit)),
 		}},
 		{"Network and data", []keyRow{
 			two("add/remove a neuron", &km.AddNeuron, do(func(t *trainer) { t.resizeLayer(true) }), &km.DelNeuron, do(func(t *trainer) { t.resizeLayer(false) })),

@@ -127,7 +127,8 @@ func dataShape(ds *datasets.Dataset) (in, out int) {
 	return len(ds.Train.X[0]), len(ds.Train.Y[0])
 }
 
-// SpecOf describes an existing network (its sizes, activations and cost).
+// SpecOf describes an existing network (its sizes, activations, cost and
+// init scheme).
 func SpecOf(net *network.Network) network.Spec {
 	var s network.Spec
 	if net == nil {
@@ -137,7 +138,7 @@ func SpecOf(net *network.Network) network.Spec {
 	for _, l := range net.Layers {
 		s.Acts = append(s.Acts, l.Act)
 	}
-	s.Cost = net.Cost
+	s.Cost, s.Init = net.Cost, net.Init
 	return s
 }
 
