@@ -37,7 +37,7 @@ func (s *Stepper) Step(g Granularity) error {
 		s.advance(g == ByNeuron)
 	case g == ByEpoch && s.h.Rule == Backprop:
 		// The rest of the epoch on the fast path (same bits, see run).
-		s.run(s.EpochLeft(), time.Time{})
+		s.run(s.EpochLeft(), time.Time{}, false)
 	default:
 		for {
 			s.advance(false)

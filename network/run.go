@@ -17,6 +17,8 @@ import (
 
 // Run processes up to n whole samples (finishing the current one first) on
 // the fast path and returns how many it did. One undo snapshot covers the run.
+// With a blow-up factor set, it stops after an Update that records a loss
+// jump (so do RunFor, RunUpTo and RunOn).
 func (s *Stepper) Run(n int) (int, error) {
 	if s.status == Diverged {
 		return 0, s.div
@@ -25,7 +27,7 @@ func (s *Stepper) Run(n int) (int, error) {
 		return 0, nil
 	}
 	s.pushUndo()
-	return s.run(n, time.Time{})
+	return s.run(n, time.Time{}, true)
 }
 
 // RunFor runs whole samples until budget has elapsed; it checks the clock
@@ -39,7 +41,7 @@ func (s *Stepper) RunFor(budget time.Duration) (int, error) {
 		return 0, s.div
 	}
 	s.pushUndo()
-	return s.run(math.MaxInt, time.Now().Add(budget))
+	return s.run(math.MaxInt, time.Now().Add(budget), true)
 }
 
 // RunUpTo is RunFor(budget) that also stops after n samples (n ≤ 0: no
@@ -50,7 +52,7 @@ func (s *Stepper) RunUpTo(n int, budget time.Duration) (int, error) {
 		return 0, s.div
 	}
 	s.pushUndo()
-	return s.run(noLimit(n), time.Now().Add(budget))
+	return s.run(noLimit(n), time.Now().Add(budget), true)
 }
 
 // RunOn continues a run without recording an undo snapshot, so that one
@@ -62,12 +64,12 @@ func (s *Stepper) RunOn(n int, budget time.Duration) (int, error) {
 		return 0, s.div
 	}
 	if budget > 0 {
-		return s.run(noLimit(n), time.Now().Add(budget))
+		return s.run(noLimit(n), time.Now().Add(budget), true)
 	}
 	if n <= 0 {
 		return 0, nil
 	}
-	return s.run(n, time.Time{})
+	return s.run(n, time.Time{}, true)
 }
 
 // noLimit maps "no limit" (n ≤ 0) to MaxInt.
@@ -97,8 +99,11 @@ func (s *Stepper) EpochLeft() int {
 // maxChunk bounds the samples per fast-path call between clock checks.
 const maxChunk = 16
 
-func (s *Stepper) run(n int, deadline time.Time) (int, error) {
+// run trains up to n samples or until deadline; with stopAtJump it also
+// stops after an Update that records a loss jump (see SetBlowupFactor).
+func (s *Stepper) run(n int, deadline time.Time, stopAtJump bool) (int, error) {
 	done, evaluated := 0, false
+	jump := s.jump
 	if s.evalDue() {
 		// The epoch's evaluation is due (or unfinished): it trains nothing.
 		if !s.evaluate(deadline) {
@@ -138,8 +143,8 @@ func (s *Stepper) run(n int, deadline time.Time) (int, error) {
 		if first+k == s.c.m {
 			s.update()
 			s.c.phase = PhaseUpdate
-			if s.status == Diverged {
-				break
+			if s.status == Diverged || (stopAtJump && s.jump != jump) {
+				break // a jump leaves the epoch's evaluation due, as a spent budget does
 			}
 			if s.lastBatch() {
 				if !s.evaluate(deadline) {

@@ -13,7 +13,7 @@ import (
 //
 // Buffers that training writes in place (the weights, sums, moments and
 // update record) are copied by clone. Values that training only ever
-// replaces (order, initial, div, startMax, seen) are shared by snapshots;
+// replaces (order, initial, div, jump, startMax, seen) are shared by snapshots;
 // so are the history series, whose entries are immutable except the last
 // one (see series).
 type state struct {
@@ -37,6 +37,8 @@ type state struct {
 
 	status   Status
 	div      *Divergence
+	jump     *Jump     // the last loss jump detected (blowup.go)
+	recent   lossRing  // the last JumpWindow mini-batch losses (blowup.go)
 	startMax []float64 // max |w| per layer when the epoch began (overshoot check)
 
 	mistakes int         // perceptron: mistakes in this epoch

@@ -86,6 +86,8 @@ type Stepper struct {
 	ev *epochEval
 
 	skipEval bool // benchmarks only: EpochEnd appends no metrics
+
+	blowup float64 // the loss-jump factor (blowup.go); 0: off
 }
 
 // NewStepper validates net, h and the data shapes and returns a Stepper at

@@ -34,6 +34,9 @@ func (s *Stepper) update() {
 		}
 	}
 	inv := 1 / float64(s.count)
+	if s.blowup != 0 {
+		s.checkJump(s.loss * inv) // before s.last is overwritten
+	}
 	n := float64(len(s.train.X))
 	l1, l2 := h.L1/n, h.L2/n
 	var c1, c2 float64
@@ -73,6 +76,7 @@ func (s *Stepper) update() {
 		}
 	}
 	s.batchLosses.add(s.loss*inv, foldLoss, MaxBatchLosses)
+	s.recent.add(s.loss * inv)
 }
 
 // newUpdates allocates the update record, one per layer.

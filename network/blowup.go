@@ -1,0 +1,335 @@
+package network
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Why did it blow up? Two things flag a step: divergence (a NaN or ±Inf,
+// see Divergence) and a loss jump, a mini-batch whose mean cost C̄_b is
+// more than Factor times the mean of the JumpWindow batches before it,
+//
+//	C̄_b > Factor · (1/K) Σ_{i=b−K}^{b−1} C̄_i,   K = JumpWindow
+//
+// (its loss is measured at the weights the previous update left, so that
+// update is the one to blame). Explain then says which layer's weights
+// grew fastest in that step, and which of its weights changed most, and
+// compares η with the stability limit 2/λ_max at the weights before the
+// step (see Sharpness). It works on a BlowUpCase, a copy of the weights
+// before and after the step, so it never touches the Stepper and can run
+// on another goroutine.
+
+// JumpWindow is the number of earlier mini-batch losses a loss jump is
+// measured against; at least JumpWindow/2 of them must exist.
+const JumpWindow = 10
+
+// DefaultBlowupFactor is the trainer's jump factor: a mini-batch loss more
+// than twice the recent mean.
+const DefaultBlowupFactor = 2.0
+
+// Jump is a detected loss jump.
+type Jump struct {
+	Pos    Pos     // the mini-batch whose loss jumped, at its Update
+	Epoch  int     // counted from 1
+	Loss   float64 // its mean cost C̄_b
+	Mean   float64 // the mean of the Window batches before it
+	Window int
+	Factor float64
+
+	before, after params // the step to blame: the previous update's weights
+}
+
+// SetBlowupFactor turns the loss-jump detector on (f > 1) or off (f = 0).
+// With it on, an Update whose mini-batch loss exceeds f times the recent
+// mean records a Jump, and Run, RunFor, RunUpTo and RunOn stop after that
+// Update (Step does not: its unit ends where it ends). It is a setting of
+// the Stepper, not training state: undo and model files leave it alone.
+func (s *Stepper) SetBlowupFactor(f float64) error {
+	if !(f == 0 || (f > 1 && finite(f))) {
+		return fmt.Errorf("network: blow-up factor %g, want 0 (off) or a finite number > 1", f)
+	}
+	s.blowup = f
+	return nil
+}
+
+// BlowupFactor is the loss-jump factor in force (0: off).
+func (s *Stepper) BlowupFactor() float64 { return s.blowup }
+
+// LastJump is the last loss jump detected (nil for none). Each detection
+// makes a new value, so a caller sees a new jump as a new pointer.
+func (s *Stepper) LastJump() *Jump { return s.jump }
+
+// checkJump runs at the start of update, when the mini-batch's loss is
+// known and s.last still holds the previous update.
+func (s *Stepper) checkJump(loss float64) {
+	r := &s.recent
+	if s.blowup == 0 || s.last == nil || r.n < JumpWindow/2 || !finite(loss) {
+		return
+	}
+	mean := 0.0
+	for _, x := range r.v[:r.n] {
+		mean += x
+	}
+	mean /= float64(r.n)
+	if !(loss > s.blowup*mean) {
+		return
+	}
+	pos := s.Pos()
+	pos.Phase = PhaseUpdate
+	j := &Jump{Pos: pos, Epoch: s.c.epoch + 1, Loss: loss, Mean: mean, Window: r.n, Factor: s.blowup}
+	j.before, j.after = s.w.zeros(), s.w.zeros()
+	for l, u := range s.last {
+		copy(j.before.w[l], u.OldW)
+		copy(j.before.b[l], u.OldB)
+		copy(j.after.w[l], u.NewW)
+		copy(j.after.b[l], u.NewB)
+	}
+	s.jump = j
+}
+
+// lossRing holds the last JumpWindow mini-batch losses (a value: undo
+// copies it with the state).
+type lossRing struct {
+	v    [JumpWindow]float64
+	n    int // values held, ≤ JumpWindow
+	next int // where the next one goes
+}
+
+func (r *lossRing) add(x float64) {
+	r.v[r.next] = x
+	r.next = (r.next + 1) % JumpWindow
+	r.n = min(r.n+1, JumpWindow)
+}
+
+// BlowUpCase is what Explain needs, copied out of a Stepper: the network
+// at the weights before and after the step to blame, the hyper-parameters,
+// the training data (shared, read-only) and what flagged the step.
+type BlowUpCase struct {
+	Before, After *Network
+	Hyper         Hyper
+	Train         Set
+	Jump          *Jump       // the loss jump that flagged the step, or nil
+	Div           *Divergence // the divergence that flagged it, or nil
+}
+
+// ErrNoStep is returned by BlowUpCase when there is nothing to explain.
+var ErrNoStep = errors.New("network: no update to explain yet")
+
+// BlowUpCase copies the step to explain: after a divergence, the last
+// Update (the one that blew up, or the last before a NaN in a forward
+// pass); else the last loss jump's step. Call it on the goroutine that
+// drives the stepper; the result is independent of it.
+func (s *Stepper) BlowUpCase() (BlowUpCase, error) {
+	c := BlowUpCase{Hyper: s.h, Train: s.train, Before: s.net.Clone(), After: s.net.Clone()}
+	switch {
+	case s.status == Diverged && s.last != nil:
+		c.Div = s.div
+		for l, u := range s.last {
+			copy(c.Before.Layers[l].W, u.OldW)
+			copy(c.Before.Layers[l].B, u.OldB)
+			copy(c.After.Layers[l].W, u.NewW)
+			copy(c.After.Layers[l].B, u.NewB)
+		}
+	case s.jump != nil:
+		c.Jump = s.jump
+		for l := range c.Before.Layers {
+			copy(c.Before.Layers[l].W, s.jump.before.w[l])
+			copy(c.Before.Layers[l].B, s.jump.before.b[l])
+			copy(c.After.Layers[l].W, s.jump.after.w[l])
+			copy(c.After.Layers[l].B, s.jump.after.b[l])
+		}
+	default:
+		return BlowUpCase{}, ErrNoStep
+	}
+	return c, nil
+}
+
+// Explanation says why a step blew up.
+type Explanation struct {
+	Cause string // what flagged the step
+	// Layer is the layer whose parameters grew fastest in the step, by
+	// Growth = ‖θ^l_after‖/‖θ^l_before‖ (θ^l: its weights and biases; +Inf
+	// for a NaN or ±Inf). Neuron and Input name its parameter that changed
+	// most, |Δ| largest (Input −1: the bias of Neuron), from Old to New.
+	Layer         int
+	Growth        float64
+	Neuron, Input int
+	Old, New      float64
+
+	Eta   float64
+	Opt   Optimizer
+	Mu    float64
+	Sharp Sharpness // at the weights before the step
+	// SharpErr is why λ_max could not be computed (nil when it was).
+	SharpErr error
+	// Limit is the largest stable η on the quadratic model of the cost:
+	// 2/λ_max for SGD and Adam's plain-gradient reading, 2(1+μ)/λ_max
+	// for momentum (heavy ball); +Inf when λ_max ≤ 0.
+	Limit float64
+}
+
+// ExplainOptions tune Explain.
+type ExplainOptions struct {
+	// Samples bounds the training samples λ_max averages over (0: 1000);
+	// a larger set is subsampled with SampleIndices(n, Samples, Hyper.Seed).
+	Samples   int
+	Sharpness SharpnessOptions
+}
+
+// Explain explains c: the fastest-growing layer and weight of the step, and
+// η against the stability limit at the weights before it.
+func Explain(c BlowUpCase, opt ExplainOptions) (Explanation, error) {
+	if c.Before == nil || c.After == nil || len(c.Before.Layers) != len(c.After.Layers) {
+		return Explanation{}, ErrNoStep
+	}
+	e := Explanation{Cause: c.cause(), Eta: c.Hyper.Eta, Opt: c.Hyper.Opt, Mu: c.Hyper.Mu}
+	e.Layer, e.Growth = fastestLayer(c.Before, c.After)
+	e.Neuron, e.Input, e.Old, e.New = largestChange(c.Before.Layers[e.Layer], c.After.Layers[e.Layer])
+	idx := SampleIndices(len(c.Train.X), cmp.Or(opt.Samples, 1000), c.Hyper.Seed)
+	o, err := NewObjective(c.Before, c.Hyper, c.Train, idx)
+	if err == nil {
+		sopt := opt.Sharpness
+		if sopt.Seed == 0 {
+			sopt.Seed = c.Hyper.Seed
+		}
+		e.Sharp, err = o.Sharpness(sopt)
+	}
+	e.SharpErr = err
+	e.Limit = math.Inf(1)
+	if err == nil && e.Sharp.LambdaMax > 0 {
+		e.Limit = 2 / e.Sharp.LambdaMax
+		if e.Opt == Momentum {
+			e.Limit *= 1 + e.Mu
+		}
+	}
+	return e, nil
+}
+
+// cause says what flagged the step.
+func (c BlowUpCase) cause() string {
+	switch {
+	case c.Div != nil:
+		where := "the cost"
+		if c.Div.Layer >= 0 {
+			where = fmt.Sprintf("%s of layer %d", c.Div.What, c.Div.Layer+1)
+		}
+		return fmt.Sprintf("diverged in epoch %d, batch %d: %s became NaN or ±Inf", c.Div.Epoch, c.Div.Pos.Batch+1, where)
+	case c.Jump != nil:
+		j := c.Jump
+		return fmt.Sprintf("loss jump in epoch %d, batch %d: %s is %.1f× the mean %s of the %d batches before (over %g×)",
+			j.Epoch, j.Pos.Batch+1, short(j.Loss), j.Loss/j.Mean, short(j.Mean), j.Window, j.Factor)
+	}
+	return "the last step"
+}
+
+// fastestLayer is the layer with the largest ‖θ_after‖/‖θ_before‖.
+func fastestLayer(before, after *Network) (int, float64) {
+	best, bestG := 0, -1.0
+	for l := range before.Layers {
+		b, a := before.Layers[l], after.Layers[l]
+		nb := math.Hypot(norm2(b.W), norm2(b.B))
+		na := math.Hypot(norm2(a.W), norm2(a.B))
+		g := na / nb
+		switch {
+		case !finite(na):
+			g = math.Inf(1)
+		case nb == 0 && na == 0:
+			g = 1
+		}
+		if g > bestG {
+			best, bestG = l, g
+		}
+	}
+	return best, bestG
+}
+
+// largestChange is the parameter of the layer with the largest |new − old|
+// (a non-finite new value first): neuron j, input k (−1: the bias).
+func largestChange(before, after *Layer) (j, k int, old, nw float64) {
+	bestD := -1.0
+	try := func(jj, kk int, o, n float64) {
+		d := math.Abs(n - o)
+		if !finite(n) {
+			d = math.Inf(1)
+		}
+		if d > bestD {
+			bestD, j, k, old, nw = d, jj, kk, o, n
+		}
+	}
+	for i, w := range after.W {
+		try(i/before.In, i%before.In, before.W[i], w)
+	}
+	for i, b := range after.B {
+		try(i, -1, before.B[i], b)
+	}
+	return j, k, old, nw
+}
+
+// Lines is the explanation as text, one finding a line, for example
+//
+//	η = 3.0 > 2/λ_max = 0.84: each step overshoots the valley along its steepest direction; try η < 0.84
+func (e Explanation) Lines() []string {
+	what := fmt.Sprintf("w[%d,%d] (neuron %d ← %d)", e.Neuron+1, e.Input+1, e.Neuron+1, e.Input+1)
+	if e.Input < 0 {
+		what = fmt.Sprintf("bias b[%d]", e.Neuron+1)
+	}
+	growth := "×" + short(e.Growth)
+	if math.IsInf(e.Growth, 1) {
+		growth = "to NaN or ±Inf"
+	}
+	lines := []string{
+		e.Cause,
+		fmt.Sprintf("layer %d grew fastest (‖w‖ %s in one step); its %s went %s → %s", e.Layer+1, growth, what, short(e.Old), short(e.New)),
+	}
+	return append(lines, e.verdict())
+}
+
+// verdict compares η with the stability limit.
+func (e Explanation) verdict() string {
+	if e.SharpErr != nil {
+		return "λ_max: " + strings.TrimPrefix(e.SharpErr.Error(), "sharpness: network: ")
+	}
+	limit := "2/λ_max"
+	if e.Opt == Momentum {
+		limit = "2(1+μ)/λ_max"
+	}
+	eta := etaString(e.Eta)
+	lam := e.Sharp.LambdaMax
+	switch {
+	case !(lam > 0):
+		return fmt.Sprintf("λ_max = %s ≤ 0 at the weights before the step: the cost curves down along every direction, so no η is too large by curvature", short(lam))
+	case e.Opt == Adam:
+		return fmt.Sprintf("η = %s, 2/λ_max = %s: Adam divides each weight's step by √v̂, so its steps are about η per weight whatever the gradient; try a smaller η", eta, short(e.Limit))
+	case e.Eta > e.Limit:
+		return fmt.Sprintf("η = %s > %s = %s: each step overshoots the valley along its steepest direction; try η < %s",
+			eta, limit, short(e.Limit), floorSig(e.Limit))
+	}
+	return fmt.Sprintf("η = %s ≤ %s = %s at the weights before the step: not an overshoot along the steepest direction; the mini-batch's gradient or a sharper place the step reached did it",
+		eta, limit, short(e.Limit))
+}
+
+// String is Lines joined by newlines.
+func (e Explanation) String() string { return strings.Join(e.Lines(), "\n") }
+
+// short formats v with 3 significant digits (0.842, 14.2, 3.1e+05).
+func short(v float64) string { return strconv.FormatFloat(v, 'g', 3, 64) }
+
+// etaString writes η as given, with ".0" on whole numbers (3.0).
+func etaString(v float64) string {
+	s := strconv.FormatFloat(v, 'g', -1, 64)
+	if !strings.ContainsAny(s, ".eEN") {
+		s += ".0"
+	}
+	return s
+}
+
+// floorSig rounds v > 0 down to 2 significant digits, so that "try η < x"
+// is below the limit.
+func floorSig(v float64) string {
+	p := math.Pow(10, math.Floor(math.Log10(v))-1)
+	return strconv.FormatFloat(math.Floor(v/p)*p, 'g', 2, 64)
+}
