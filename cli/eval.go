@@ -24,7 +24,7 @@ func evalCommand() command {
 model file names (written by train --out or the trainer); data flags given
 here override it.`,
 		groups: []flagGroup{
-			{"flags", []string{"model", "on", "json"}},
+			{"flags", []string{"model", "on", "json", "sharpness", "sharpness-samples"}},
 			{"data", append(setup.DataFlagNames(), setup.MaxDataFlag)},
 		},
 		footer: `exit status: 0 evaluated; 1 bad model or data file; 2 bad flags (including a
@@ -33,14 +33,18 @@ model whose shape does not fit the data).`,
 			"backprop eval --model digits.json",
 			"backprop eval --model digits.json --on all --json",
 			"backprop eval --model circle.json --seed 2   # the same generator, other points",
+			"backprop eval --model circle.json --sharpness   # λ_max and the stable learning rate 2/λ_max",
 		},
 		flags: func(fs *flag.FlagSet) runFunc {
 			sf := setup.AddDataFlags(fs)
 			model := fs.String("model", "", "the model `FILE` to evaluate (required)")
 			on := fs.String("on", "test", "which part of the data: test (the train part if there is no test set), train, or all")
 			asJSON := fs.Bool("json", false, "print the result as one JSON object")
+			var sh sharpOpts
+			fs.BoolVar(&sh.on, "sharpness", false, sharpnessNote)
+			fs.IntVar(&sh.samples, "sharpness-samples", 0, sharpnessSamplesNote)
 			return func(stdout, stderr io.Writer) int {
-				if err := eval(sf, *model, *on, *asJSON, stdout); err != nil {
+				if err := eval(sf, *model, *on, *asJSON, sh, stdout); err != nil {
 					fmt.Fprintf(stderr, "backprop eval: %v\n", err)
 					return setup.ExitCode(err)
 				}
@@ -64,11 +68,28 @@ type evalResult struct {
 	Correct   *int     `json:"correct"`
 	Classes   []string `json:"classes"`
 	Confusion [][]int  `json:"confusion"` // [actual][predicted]
+	// With --sharpness: λ_max of the training cost, 2/λ_max, and the
+	// training samples it averages over.
+	LambdaMax        *jsonNum `json:"lambda_max,omitempty"`
+	StabilityLimit   *jsonNum `json:"stability_limit,omitempty"`
+	SharpnessSamples int      `json:"sharpness_samples,omitempty"`
 }
 
-func eval(sf *setup.Flags, model, on string, asJSON bool, w io.Writer) error {
+// sharpOpts are --sharpness and --sharpness-samples.
+type sharpOpts struct {
+	on      bool
+	samples int
+}
+
+func eval(sf *setup.Flags, model, on string, asJSON bool, sh sharpOpts, w io.Writer) error {
 	if model == "" {
 		return setup.Errorf("model", "required: the model file to evaluate")
+	}
+	if sh.samples < 0 {
+		return setup.Errorf("sharpness-samples", "must be ≥ 0 (0: every training sample), got %d", sh.samples)
+	}
+	if sf.Given("sharpness-samples") && !sh.on {
+		return setup.Errorf("sharpness-samples", "is for --sharpness; add it or drop --sharpness-samples")
 	}
 	switch on {
 	case "test", "train", "all":
@@ -94,6 +115,18 @@ func eval(sf *setup.Flags, model, on string, asJSON bool, w io.Writer) error {
 		r.Confusion = met.Confusion
 		r.Classes = ds.Classes
 	}
+	var sharp network.Sharpness
+	if sh.on {
+		h, err := mf.Model.Hyper()
+		if err != nil {
+			return err
+		}
+		if sharp, err = sharpness(net, h, setup.NetSet(ds.Train), sh.samples, nil); err != nil {
+			return fmt.Errorf("%s: %v", safetext.Line(model), err)
+		}
+		lam, lim := jsonNum(sharp.LambdaMax), jsonNum(sharp.Limit())
+		r.LambdaMax, r.StabilityLimit, r.SharpnessSamples = &lam, &lim, sharp.Samples
+	}
 	if asJSON {
 		b, err := json.Marshal(r)
 		if err != nil {
@@ -108,6 +141,12 @@ func eval(sf *setup.Flags, model, on string, asJSON bool, w io.Writer) error {
 	if r.Accuracy != nil {
 		fmt.Fprintf(w, "accuracy  %.4f (%d/%d)\n", met.Accuracy, *r.Correct, r.Samples)
 		fmt.Fprintf(w, "\nconfusion matrix (rows: actual, columns: predicted)\n%s", confusionTable(r.Classes, r.Confusion))
+	}
+	if sh.on {
+		if r.Accuracy != nil {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprint(w, sharpnessLines(sharp))
 	}
 	return nil
 }

@@ -73,6 +73,11 @@ func readmeOutputs() map[string]func(t *testing.T) string {
 			_, out, errs := runCLI("report", "--data-dir", readmeDataDir(t))
 			return out + errs
 		},
+		// train --sharpness on circle, under "Sharpness"
+		"train-sharpness": func(t *testing.T) string {
+			_, out, errs := runCLI("train", "--data", "circle", "--layers", "_,8,_", "--act", "tanh", "--epochs", "5", "--sharpness", "--progress", "plain")
+			return out + errs
+		},
 		// eval on the iris model the README's train command writes
 		"eval-iris": func(t *testing.T) string {
 			t.Chdir(t.TempDir())
@@ -139,6 +144,16 @@ func readmeQuotes() []readmeQuote {
 		}
 	}
 	return []readmeQuote{
+		{"eval --sharpness", func(t *testing.T) string {
+			t.Chdir(t.TempDir())
+			if code, _, errs := runCLI(readmeIrisTrain()...); code != 0 {
+				t.Fatalf("train: %s", errs)
+			}
+			return cli("eval", "--model", "m.json", "--sharpness")(t)
+		}, []string{
+			"λ_max     0.163578 (the training cost's Hessian, 113 samples; 51 Hessian-vector products)",
+			"2/λ_max   12.2266 (gradient descent overshoots along the steepest direction above this learning rate)",
+		}},
 		{"digits progress (plain)", cli(digitsRun("plain")...), []string{
 			"Epoch 2/30 - 0.04s - loss: 0.1435 - accuracy: 0.8331 - val_loss: 0.1539 - val_accuracy: 0.7996",
 			"Final test: loss 0.0235 - accuracy 0.9800 (30 epochs in 0.49s, 82,625 samples/s)",

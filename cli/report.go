@@ -18,7 +18,8 @@ type epochRecord struct {
 	Loss, Acc, ValLoss, ValA float64
 	Seconds                  float64
 	SamplesPerSec            float64
-	Trained                  int // epochs trained by this run
+	Trained                  int     // epochs trained by this run
+	Sharp                    float64 // λ_max with --sharpness (0: not measured)
 }
 
 // reporter shows training progress.
@@ -55,6 +56,9 @@ func metrics(r epochRecord, regression bool, sep string) string {
 	add("accuracy", r.Acc, regression)
 	add("val_loss", r.ValLoss, false)
 	add("val_accuracy", r.ValA, regression)
+	if r.Sharp != 0 {
+		parts = append(parts, "λ_max: "+num4(r.Sharp), "2/λ_max: "+num4(2/r.Sharp))
+	}
 	return strings.Join(parts, sep)
 }
 
@@ -195,7 +199,10 @@ type jsonEpoch struct {
 	ValAccuracy   *jsonNum `json:"val_accuracy,omitempty"`
 	Seconds       float64  `json:"seconds"`
 	SamplesPerSec float64  `json:"samples_per_sec"`
-	Stopped       string   `json:"stopped,omitempty"`
+	// With --sharpness: λ_max of the training cost and 2/λ_max.
+	LambdaMax      *jsonNum `json:"lambda_max,omitempty"`
+	StabilityLimit *jsonNum `json:"stability_limit,omitempty"`
+	Stopped        string   `json:"stopped,omitempty"`
 }
 
 func (j *jsonReporter) obj(r epochRecord) jsonEpoch {
@@ -204,6 +211,10 @@ func (j *jsonReporter) obj(r epochRecord) jsonEpoch {
 	if !j.regression {
 		a, v := jsonNum(r.Acc), jsonNum(r.ValA)
 		o.Accuracy, o.ValAccuracy = &a, &v
+	}
+	if r.Sharp != 0 {
+		l, s := jsonNum(r.Sharp), jsonNum(2/r.Sharp)
+		o.LambdaMax, o.StabilityLimit = &l, &s
 	}
 	return o
 }

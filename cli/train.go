@@ -20,6 +20,7 @@ type trainOpts struct {
 	out, history string
 	json         bool
 	progress     string // auto, bar, plain
+	sharp        sharpOpts
 }
 
 // defaultEpochs is --epochs' default.
@@ -39,7 +40,7 @@ numbers on every run. val_* are measured on the test part (--split).`,
 			{"data", append(setup.DataFlagNames(), setup.MaxDataFlag)},
 			{"network", setup.NetworkFlagNames()},
 			{"training", []string{"rule", "opt", "lr", "momentum", "batch", "epochs", "l1", "l2", "model"}},
-			{"output", []string{"out", "history", "json", "progress"}},
+			{"output", []string{"out", "history", "json", "progress", "sharpness", "sharpness-samples"}},
 		},
 		footer: `exit status: 0 trained; 1 failed (bad data file, divergence: no files are
 written); 2 bad flags.`,
@@ -49,6 +50,7 @@ written); 2 bad flags.`,
 			"backprop train --data circle --noise 0.2 --layers _,8,_ --act tanh,sigmoid --cost cross-entropy --epochs 50 --out circle.json",
 			"backprop train --data measurements.csv --target species --normalize --epochs 100",
 			"backprop train --model digits.json --epochs 5 --lr 1 --out digits.json   # resume",
+			"backprop train --data circle --layers _,8,_ --act tanh --epochs 20 --json --sharpness   # λ_max per epoch",
 		},
 		flags: func(fs *flag.FlagSet) runFunc {
 			sf := setup.AddFlags(fs)
@@ -58,6 +60,8 @@ written); 2 bad flags.`,
 			fs.StringVar(&o.history, "history", "", "write epoch,loss,accuracy,val_loss,val_accuracy per epoch to `FILE.csv`")
 			fs.BoolVar(&o.json, "json", false, "print one JSON object per epoch, then a final object")
 			fs.StringVar(&o.progress, "progress", "auto", "auto (a bar on a terminal, plain lines when piped), bar or plain")
+			fs.BoolVar(&o.sharp.on, "sharpness", false, sharpnessNote+", after every epoch")
+			fs.IntVar(&o.sharp.samples, "sharpness-samples", 0, sharpnessSamplesNote)
 			return func(stdout, stderr io.Writer) int {
 				if err := train(sf, o, stdout); err != nil {
 					fmt.Fprintf(stderr, "backprop train: %v\n", err)
@@ -114,6 +118,12 @@ func train(sf *setup.Flags, o trainOpts, stdout io.Writer) error {
 	if o.epochs < 1 {
 		return setup.Errorf("epochs", "must be ≥ 1, got %d", o.epochs)
 	}
+	if o.sharp.samples < 0 {
+		return setup.Errorf("sharpness-samples", "must be ≥ 0 (0: every training sample), got %d", o.sharp.samples)
+	}
+	if sf.Given("sharpness-samples") && !o.sharp.on {
+		return setup.Errorf("sharpness-samples", "is for --sharpness; add it or drop --sharpness-samples")
+	}
 	// Headless training never undoes: no snapshots.
 	s, err := sf.Session(setup.Limits{UndoBudget: -1})
 	if err != nil {
@@ -147,6 +157,7 @@ func train(sf *setup.Flags, o trainOpts, stdout io.Writer) error {
 		begin      = time.Now()
 		samples    int
 		stopReason string
+		warm       []float64 // the last λ_max's eigenvector: the next one starts there
 	)
 	// Epochs are numbered from the start of training, so a resumed model
 	// goes on counting (as the history does).
@@ -189,6 +200,13 @@ func train(sf *setup.Flags, o trainOpts, stdout io.Writer) error {
 		samples += done
 		last = record(st, e, total, dt, done)
 		last.Trained = e - first
+		if o.sharp.on && st.Status() == network.Training {
+			sh, err := sharpness(st.Net(), st.Hyper(), st.Train(), o.sharp.samples, warm)
+			if err != nil {
+				return fmt.Errorf("epoch %d: %v", e, err)
+			}
+			warm, last.Sharp = sh.Vector, sh.LambdaMax
+		}
 		rep.end(last)
 		if status := st.Status(); status != network.Training {
 			switch status {
