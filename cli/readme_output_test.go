@@ -8,6 +8,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"backprop/cli/setup"
+	"backprop/network"
 )
 
 // The README's command outputs, made again: the blocks marked <!-- output:
@@ -77,6 +80,35 @@ func readmeOutputs() map[string]func(t *testing.T) string {
 		"train-sharpness": func(t *testing.T) string {
 			_, out, errs := runCLI("train", "--data", "circle", "--layers", "_,8,_", "--act", "tanh", "--epochs", "5", "--sharpness", "--progress", "plain")
 			return out + errs
+		},
+		// the trainer's explanation on --preset circle --lr 40 (run mode,
+		// the default jump factor): the lines it shows, before wrapping
+		"why-circle": func(t *testing.T) string {
+			pr, err := setup.FindPreset("circle")
+			if err != nil {
+				t.Fatal(err)
+			}
+			pr.Setup.Hyper.Eta = 40
+			s, err := setup.New("circle", pr.Setup, setup.Limits{UndoBudget: -1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			st := s.Stepper
+			if err := st.SetBlowupFactor(network.DefaultBlowupFactor); err != nil {
+				t.Fatal(err)
+			}
+			for st.LastJump() == nil && st.Status() == network.Training && st.Pos().Epoch < 10 {
+				st.Run(100)
+			}
+			c, err := st.BlowUpCase()
+			if err != nil {
+				t.Fatal(err)
+			}
+			e, err := network.Explain(c, network.ExplainOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return "! " + strings.Join(e.Lines(), "\n  ") + " (esc hides this)\n"
 		},
 		// eval on the iris model the README's train command writes
 		"eval-iris": func(t *testing.T) string {

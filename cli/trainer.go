@@ -4,12 +4,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
 	"backprop/cli/setup"
+	"backprop/network"
 	"backprop/themes"
 	"backprop/tui"
 )
@@ -23,7 +25,7 @@ func trainerCommand() command {
 		about: `Watch a neural network learn and step it by hand. With no flags a launcher
 lists the presets; --preset, --data or --model skip it.`,
 		groups: []flagGroup{
-			{"trainer flags", []string{"preset", "theme", "lesson", "model", "version"}},
+			{"trainer flags", []string{"preset", "theme", "lesson", "model", "blowup-factor", "version"}},
 			{"data flags (with --preset they change the preset's data)", append(setup.DataFlagNames(), setup.MaxDataFlag)},
 			{"network flags", setup.NetworkFlagNames()},
 			{"training flags", training},
@@ -42,11 +44,20 @@ lists the presets; --preset, --data or --model skip it.`,
 			fs.StringVar(&opts.Theme, "theme", "", "colour theme: "+strings.Join(themes.Names(), ", ")+" (default: dark or light from the terminal; NO_COLOR gives mono)")
 			fs.StringVar(&opts.Lesson, "lesson", "", "open a lesson `FILE` (Markdown)")
 			version := fs.Bool("version", false, "print the version and exit")
+			fs.Float64Var(&opts.BlowupFactor, "blowup-factor", network.DefaultBlowupFactor,
+				"pause run mode and explain when a mini-batch's loss exceeds `F` times the mean of the last 10 (F > 1; 0 turns it off)")
 			sf := setup.AddFlags(fs) // includes --model
 			return func(stdout, stderr io.Writer) int {
 				if *version {
 					fmt.Fprintln(stdout, versionLine())
 					return 0
+				}
+				switch f := opts.BlowupFactor; {
+				case f == 0:
+					opts.BlowupFactor = -1 // off
+				case !(f > 1) || math.IsInf(f, 0):
+					fmt.Fprintf(stderr, "backprop: --blowup-factor: must be a number > 1, or 0 for off, got %g\n", f)
+					return 2
 				}
 				return runTrainer(sf, opts, stdout, stderr)
 			}

@@ -10,22 +10,39 @@ import (
 )
 
 // Why did it blow up? Two things flag a step: divergence (a NaN or ±Inf,
-// see Divergence) and a loss jump, a mini-batch whose mean cost C̄_b is
-// more than Factor times the mean of the JumpWindow batches before it,
+// see Divergence) and a loss jump: the mean cost of the latest samples
+// exceeds Factor times the mean before them,
 //
-//	C̄_b > Factor · (1/K) Σ_{i=b−K}^{b−1} C̄_i,   K = JumpWindow
+//	(1/a) Σ_{i=t−a+1}^{t} C̄_i  >  Factor · (1/b) Σ_{i=t−a−b+1}^{t−a} C̄_i
 //
-// (its loss is measured at the weights the previous update left, so that
-// update is the one to blame). Explain then says which layer's weights
-// grew fastest in that step, and which of its weights changed most, and
-// compares η with the stability limit 2/λ_max at the weights before the
-// step (see Sharpness). It works on a BlowUpCase, a copy of the weights
-// before and after the step, so it never touches the Stepper and can run
-// on another goroutine.
+// C̄_i being mini-batch i's mean cost and t the batch about to update,
+// a = ⌈JumpSamples/m⌉ batches (at least JumpSamples samples: one sample's
+// cost alone jumps all the time) and b = max(JumpWindow, 4a), fewer of
+// either while training has made fewer (at least one each). A few hard
+// samples can still do that near a minimum, so the jump is confirmed only
+// when the update to blame also multiplied the cost over a fixed subset of
+// JumpConfirm training samples by more than Factor. The losses
+// are measured at the weights the previous update left, so that update is
+// the one to blame. Explain then says which layer's weights grew fastest
+// in that step, and which of its weights changed most, and compares η
+// with the stability limit 2/λ_max at the weights before the step (see
+// Sharpness). It works on a BlowUpCase, a copy of the weights before and
+// after the step, so it never touches the Stepper and can run on another
+// goroutine.
 
-// JumpWindow is the number of earlier mini-batch losses a loss jump is
-// measured against; at least JumpWindow/2 of them must exist.
-const JumpWindow = 10
+// JumpWindow is the fewest mini-batches a loss jump's baseline averages.
+const JumpWindow = 20
+
+// JumpSamples is the fewest samples whose mean cost is tested for a jump.
+const JumpSamples = 8
+
+// JumpConfirm is the number of training samples (SampleIndices with the
+// shuffle seed) whose cost at the current weights confirms a jump.
+const JumpConfirm = 256
+
+// jumpRing is the number of mini-batch losses kept for the test, a + b at
+// m = 1.
+const jumpRing = 5 * JumpSamples // a + b at m = 1
 
 // DefaultBlowupFactor is the trainer's jump factor: a mini-batch loss more
 // than twice the recent mean.
@@ -35,10 +52,14 @@ const DefaultBlowupFactor = 2.0
 type Jump struct {
 	Pos    Pos     // the mini-batch whose loss jumped, at its Update
 	Epoch  int     // counted from 1
-	Loss   float64 // its mean cost C̄_b
-	Mean   float64 // the mean of the Window batches before it
+	Recent float64 // the mean cost of the latest mini-batches (at least JumpSamples samples)
+	Mean   float64 // the mean of the Window mini-batch costs before them
 	Window int
-	Factor float64
+	// Before and After are the cost over Samples training samples (the
+	// confirming subset) before and after the update to blame.
+	Before, After float64
+	Samples       int
+	Factor        float64
 
 	before, after params // the step to blame: the previous update's weights
 }
@@ -67,20 +88,41 @@ func (s *Stepper) LastJump() *Jump { return s.jump }
 // known and s.last still holds the previous update.
 func (s *Stepper) checkJump(loss float64) {
 	r := &s.recent
-	if s.blowup == 0 || s.last == nil || r.n < JumpWindow/2 || !finite(loss) {
+	m := s.h.UpdateEvery()
+	a := min((JumpSamples+m-1)/m, r.n)              // the newest batches, this one included
+	b := min(max(JumpWindow, 4*a), r.n-a+1)         // the baseline before them
+	if s.blowup == 0 || r.n == 0 || !finite(loss) { // r.n > 0: s.last holds a real update
 		return
 	}
-	mean := 0.0
-	for _, x := range r.v[:r.n] {
-		mean += x
+	if b < 1 {
+		return
 	}
-	mean /= float64(r.n)
-	if !(loss > s.blowup*mean) {
+	recent := (loss + r.sum(0, a-1)) / float64(a)
+	mean := r.sum(a-1, b) / float64(b)
+	if !(recent > s.blowup*mean) {
+		return
+	}
+	// A few hard samples in the latest batches do that too: confirm that
+	// the last update multiplied the cost of a fixed subset of the
+	// training set by more than the factor.
+	idx := SampleIndices(len(s.train.X), JumpConfirm, s.h.Seed)
+	sub := Set{X: make([][]float64, len(idx)), Y: make([][]float64, len(idx))}
+	for i, k := range idx {
+		sub.X[i], sub.Y[i] = s.train.X[k], s.train.Y[k]
+	}
+	before := s.net.Clone()
+	for l, u := range s.last {
+		copy(before.Layers[l].W, u.OldW)
+		copy(before.Layers[l].B, u.OldB)
+	}
+	was, now := before.Evaluate(sub).Loss, s.net.Evaluate(sub).Loss
+	if !(now > s.blowup*was) {
 		return
 	}
 	pos := s.Pos()
 	pos.Phase = PhaseUpdate
-	j := &Jump{Pos: pos, Epoch: s.c.epoch + 1, Loss: loss, Mean: mean, Window: r.n, Factor: s.blowup}
+	j := &Jump{Pos: pos, Epoch: s.c.epoch + 1, Recent: recent, Mean: mean, Window: b,
+		Before: was, After: now, Samples: len(idx), Factor: s.blowup}
 	j.before, j.after = s.w.zeros(), s.w.zeros()
 	for l, u := range s.last {
 		copy(j.before.w[l], u.OldW)
@@ -91,18 +133,27 @@ func (s *Stepper) checkJump(loss float64) {
 	s.jump = j
 }
 
-// lossRing holds the last JumpWindow mini-batch losses (a value: undo
+// lossRing holds the last jumpRing mini-batch losses (a value: undo
 // copies it with the state).
 type lossRing struct {
-	v    [JumpWindow]float64
-	n    int // values held, ≤ JumpWindow
+	v    [jumpRing]float64
+	n    int // values held, ≤ jumpRing
 	next int // where the next one goes
 }
 
 func (r *lossRing) add(x float64) {
 	r.v[r.next] = x
-	r.next = (r.next + 1) % JumpWindow
-	r.n = min(r.n+1, JumpWindow)
+	r.next = (r.next + 1) % jumpRing
+	r.n = min(r.n+1, jumpRing)
+}
+
+// sum adds k values, skipping the newest skip ones.
+func (r *lossRing) sum(skip, k int) float64 {
+	s := 0.0
+	for i := skip; i < skip+k; i++ {
+		s += r.v[(r.next-1-i+2*jumpRing)%jumpRing]
+	}
+	return s
 }
 
 // BlowUpCase is what Explain needs, copied out of a Stepper: the network
@@ -212,16 +263,18 @@ func Explain(c BlowUpCase, opt ExplainOptions) (Explanation, error) {
 // cause says what flagged the step.
 func (c BlowUpCase) cause() string {
 	switch {
+	case c.Div != nil && c.Div.Detail != "":
+		return fmt.Sprintf("diverged in epoch %d: the %s of layer %d exploded: %s (the last update is explained)", c.Div.Epoch, c.Div.What, c.Div.Layer+1, c.Div.Detail)
 	case c.Div != nil:
 		where := "the cost"
 		if c.Div.Layer >= 0 {
-			where = fmt.Sprintf("%s of layer %d", c.Div.What, c.Div.Layer+1)
+			where = fmt.Sprintf("the %s of layer %d", c.Div.What, c.Div.Layer+1)
 		}
 		return fmt.Sprintf("diverged in epoch %d, batch %d: %s became NaN or ±Inf", c.Div.Epoch, c.Div.Pos.Batch+1, where)
 	case c.Jump != nil:
 		j := c.Jump
-		return fmt.Sprintf("loss jump in epoch %d, batch %d: %s is %.1f× the mean %s of the %d batches before (over %g×)",
-			j.Epoch, j.Pos.Batch+1, short(j.Loss), j.Loss/j.Mean, short(j.Mean), j.Window, j.Factor)
+		return fmt.Sprintf("loss jump in epoch %d, batch %d: the batch cost %s is %.1f× the recent mean %s; the last update took the cost of %d training samples from %s to %s (over %g×)",
+			j.Epoch, j.Pos.Batch+1, short(j.Recent), j.Recent/j.Mean, short(j.Mean), j.Samples, short(j.Before), short(j.After), j.Factor)
 	}
 	return "the last step"
 }
@@ -300,8 +353,10 @@ func (e Explanation) verdict() string {
 	eta := etaString(e.Eta)
 	lam := e.Sharp.LambdaMax
 	switch {
-	case !(lam > 0):
-		return fmt.Sprintf("λ_max = %s ≤ 0 at the weights before the step: the cost curves down along every direction, so no η is too large by curvature", short(lam))
+	case math.Abs(lam) < 1e-9:
+		return fmt.Sprintf("λ_max = %s: the cost is flat at the weights before the step (saturated units pass no gradient), so curvature sets no limit on η; a smaller η keeps the units from saturating", short(lam))
+	case lam < 0:
+		return fmt.Sprintf("λ_max = %s < 0 at the weights before the step: the cost curves down along every direction, so no η is too large by curvature", short(lam))
 	case e.Opt == Adam:
 		return fmt.Sprintf("η = %s, 2/λ_max = %s: Adam divides each weight's step by √v̂, so its steps are about η per weight whatever the gradient; try a smaller η", eta, short(e.Limit))
 	case e.Eta > e.Limit:
@@ -327,9 +382,9 @@ func etaString(v float64) string {
 	return s
 }
 
-// floorSig rounds v > 0 down to 2 significant digits, so that "try η < x"
-// is below the limit.
+// floorSig rounds v > 0 down to 3 significant digits, so that "try η < x"
+// is below the limit (and reads as the limit shown when that is exact).
 func floorSig(v float64) string {
-	p := math.Pow(10, math.Floor(math.Log10(v))-1)
-	return strconv.FormatFloat(math.Floor(v/p)*p, 'g', 2, 64)
+	p := math.Pow(10, math.Floor(math.Log10(v))-2)
+	return strconv.FormatFloat(math.Floor(v/p*(1+1e-12))*p, 'g', 3, 64)
 }

@@ -35,7 +35,7 @@ func TestJumpStopsTheRunAndIsExplained(t *testing.T) {
 	if j.Pos != s.Pos() || s.Pos().Phase != PhaseUpdate {
 		t.Fatalf("the run went on past the jump: jump at %+v, stepper at %+v", j.Pos, s.Pos())
 	}
-	if !(j.Loss > 2*j.Mean) || j.Window < JumpWindow/2 {
+	if !(j.Recent > 2*j.Mean) || !(j.After > 2*j.Before) || j.Window < 1 {
 		t.Fatalf("jump %+v", j)
 	}
 	c, err := s.BlowUpCase()
@@ -80,7 +80,7 @@ func TestJumpSameSteppedAndRun(t *testing.T) {
 		}
 	}
 	ja, jb := a.LastJump(), b.LastJump()
-	if ja.Pos != jb.Pos || ja.Loss != jb.Loss || ja.Mean != jb.Mean {
+	if ja.Pos != jb.Pos || ja.After != jb.After || ja.Recent != jb.Recent || ja.Mean != jb.Mean {
 		t.Fatalf("run: %+v\nstep: %+v", ja, jb)
 	}
 	for l := range a.Net().Layers {
@@ -172,7 +172,9 @@ func TestExplanationText(t *testing.T) {
 	if got := e.verdict(); !strings.Contains(got, "η = 3.0 > 2(1+μ)/λ_max = 1.6") {
 		t.Errorf("momentum: %s", got)
 	}
-	if got := floorSig(0.8499); got != "0.84" {
-		t.Errorf("floorSig(0.8499) = %s", got)
+	for v, want := range map[float64]string{0.8499: "0.849", 0.84: "0.84", 12.2266: "12.2", 2e-5: "2e-05"} {
+		if got := floorSig(v); got != want {
+			t.Errorf("floorSig(%g) = %s, want %s", v, got, want)
+		}
 	}
 }

@@ -38,7 +38,7 @@ type state struct {
 	status   Status
 	div      *Divergence
 	jump     *Jump     // the last loss jump detected (blowup.go)
-	recent   lossRing  // the last JumpWindow mini-batch losses (blowup.go)
+	recent   lossRing  // the last mini-batch losses, for the jump test (blowup.go)
 	startMax []float64 // max |w| per layer when the epoch began (overshoot check)
 
 	mistakes int         // perceptron: mistakes in this epoch

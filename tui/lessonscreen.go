@@ -208,7 +208,7 @@ func (m *Model) lessonUpdate(msg tea.Msg) (cmd tea.Cmd, handled bool) {
 	case tea.MouseMsg:
 		lw := m.lesson.width(m.w)
 		return nil, lw < 0 || msg.Mouse().X >= m.w-max(lw, 0)
-	case tea.WindowSizeMsg, tea.BackgroundColorMsg, tea.ColorProfileMsg, runTickMsg:
+	case tea.WindowSizeMsg, tea.BackgroundColorMsg, tea.ColorProfileMsg, runTickMsg, whyMsg:
 		return nil, false
 	}
 	// the lesson's own messages (progress saved, ...)

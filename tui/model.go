@@ -282,7 +282,7 @@ func (m *Model) route(msg tea.Msg) tea.Cmd {
 			m.app.setFlash(msg.report, false)
 		}
 		return nil
-	case runTickMsg, browseEvalMsg:
+	case runTickMsg, browseEvalMsg, whyMsg:
 		if m.screen != screenTrainer {
 			return nil
 		}

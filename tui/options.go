@@ -37,6 +37,10 @@ type Options struct {
 	// Budget shares CPU between sessions; nil means train as fast as the
 	// tick allows.
 	Budget Budget
+	// BlowupFactor pauses run mode when a mini-batch's loss exceeds this
+	// many times the recent mean (network.Stepper.SetBlowupFactor); 0 is
+	// network.DefaultBlowupFactor, negative turns the check off.
+	BlowupFactor float64
 	// Classroom connects the session to a teacher-led class; nil = alone.
 	Classroom Classroom
 }

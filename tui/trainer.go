@@ -46,6 +46,9 @@ type trainer struct {
 	// returned with the prompt's own.
 	later tea.Cmd
 
+	// why is the explanation of the last blow-up (why.go).
+	why whyState
+
 	// helpLine memoises the short help line for a width and look.
 	helpLine struct {
 		w    int
@@ -153,6 +156,8 @@ func (t *trainer) Update(msg tea.Msg) tea.Cmd {
 		return t.onTick(msg)
 	case browseEvalMsg:
 		return t.onBrowseEval(msg)
+	case whyMsg:
+		return t.onWhy(msg)
 	}
 	if t.prompt != nil {
 		return t.promptUpdate(msg)

@@ -49,7 +49,11 @@ func two(desc string, b1 *key.Binding, f1 func(*trainer, tea.KeyPressMsg) tea.Cm
 
 // stepBy is the action of a step key.
 func stepBy(g network.Granularity) func(*trainer, tea.KeyPressMsg) tea.Cmd {
-	return do(func(t *trainer) { t.step(g) })
+	return func(t *trainer, _ tea.KeyPressMsg) tea.Cmd {
+		w := t.watchBlowup()
+		t.step(g)
+		return t.checkBlowup(w)
+	}
 }
 
 // keyTable binds t's keyMap to t's actions.
@@ -160,6 +164,8 @@ func (t *trainer) back() tea.Cmd {
 	switch {
 	case t.help.open:
 		t.help.open = false
+	case t.whyShown():
+		t.why.lines = nil
 	case t.browse.on:
 		return t.toggleBrowse()
 	default:

@@ -95,8 +95,9 @@ func (t *trainer) tickCmd(d time.Duration) tea.Cmd {
 func (t *trainer) stepEpoch() tea.Cmd {
 	s := t.sess
 	if len(s.data.Train.X) <= syncEpochSamples || s.st.Hyper().Rule != network.Backprop {
+		w := t.watchBlowup()
 		t.step(network.ByEpoch)
-		return nil
+		return t.checkBlowup(w)
 	}
 	if t.run.on {
 		t.run.toEpoch = true
@@ -121,6 +122,7 @@ func (t *trainer) onTick(msg runTickMsg) tea.Cmd {
 	s := t.sess
 	before, hist := s.st.Pos(), len(s.st.History())
 	evBefore, _ := s.st.Evaluating()
+	w := t.watchBlowup()
 	n, err := t.trainTick()
 	end := time.Now()
 	if ev, _ := s.st.Evaluating(); n > 0 || s.st.Pos() != before || len(s.st.History()) != hist || ev != evBefore {
@@ -134,6 +136,12 @@ func (t *trainer) onTick(msg runTickMsg) tea.Cmd {
 		t.run.on, t.run.toEpoch = false, false
 		t.app.setFlash(fmt.Sprintf("epoch %d done", epochShown(s.st.Pos())), false)
 		return nil
+	}
+	if why := t.checkBlowup(w); why != nil {
+		if err != nil {
+			t.app.setFlash(err.Error(), true)
+		}
+		return why // paused: the explanation follows
 	}
 	if err != nil || s.st.Status() != network.Training {
 		t.run.on = false

@@ -82,6 +82,11 @@ func (t *trainer) View() string {
 		pl := t.prompt.Lines(t.app.styles, w, 4)
 		copy(lines[max(scr.Help.Y+1-len(pl), 0):], pl)
 	} else {
+		if t.whyShown() {
+			// the explanation takes the rows above the status bar
+			wl := t.whyView(scr.Status.W, max(scr.Status.Y-scr.Main.Y, 0)/2)
+			copy(lines[scr.Status.Y-len(wl):], wl)
+		}
 		lines[scr.Status.Y] = t.statusView(scr.Status.W)
 		lines[scr.Help.Y] = t.footView(scr.Help.W)
 	}
