@@ -1,0 +1,15 @@
+//go:build !amd64 || purego
+
+package network
+
+const useAVX512 = false
+
+func fwdTile(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64) {
+	fwdTileGo(z, j0, nj, w, in, b, x)
+}
+
+func rankTile(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool) {
+	rankTileGo(c, k0, nk, coef, r0, b, zero)
+}
+
+func sigmoidRow(z, a []float64) { sigmoidGo(z, a) }

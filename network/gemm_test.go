@@ -1,0 +1,270 @@
+package network
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// gemmVals returns n values spread over many magnitudes and both signs, so
+// that any change of summation order changes some bits.
+func gemmVals(rng *rand.Rand, n int) []float64 {
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = rng.NormFloat64() * math.Pow(10, float64(rng.IntN(9)-4))
+	}
+	return v
+}
+
+// gemmRows returns m rows of n values, each starting at a different offset of
+// its own backing array (so the rows have every alignment mod 64 bytes).
+func gemmRows(rng *rand.Rand, m, n int) [][]float64 {
+	rows := make([][]float64, m)
+	for s := range rows {
+		off := rng.IntN(8)
+		rows[s] = gemmVals(rng, off+n+rng.IntN(3))[off : off+n]
+	}
+	return rows
+}
+
+func cloneRows(v [][]float64) [][]float64 {
+	c := make([][]float64, len(v))
+	for i := range v {
+		c[i] = slices.Clone(v[i])
+	}
+	return c
+}
+
+func sameRows(a, b [][]float64) (int, bool) {
+	for i := range a {
+		if !sameBits(a[i], b[i]) {
+			return i, false
+		}
+	}
+	return 0, true
+}
+
+// The naive references below spell out gemm.go's orders one output at a time.
+
+func forwardNaive(w, b []float64, in, out int, x, z [][]float64) {
+	for s := range x {
+		for j := range out {
+			var l [lanes]float64
+			for k := range in {
+				l[k%lanes] = math.FMA(w[j*in+k], x[s][k], l[k%lanes])
+			}
+			z[s][j] = ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7])) + b[j]
+		}
+	}
+}
+
+func backwardNaive(w []float64, in, out int, d, t [][]float64) {
+	for s := range d {
+		for k := range in {
+			sum := 0.0
+			for j := range out {
+				sum = math.FMA(w[j*in+k], d[s][j], sum)
+			}
+			t[s][k] = sum
+		}
+	}
+}
+
+func gradNaive(gw, gb []float64, in, out int, d, a [][]float64) {
+	for s := range d {
+		for j := range out {
+			for k := range in {
+				gw[j*in+k] = math.FMA(d[s][j], a[s][k], gw[j*in+k])
+			}
+			gb[j] += d[s][j]
+		}
+	}
+}
+
+// gemmCase is one layer and batch for the range kernels.
+type gemmCase struct {
+	in, out, m int
+	w, b       []float64
+	x, d       [][]float64
+	wRows, dT  [][]float64
+}
+
+func newGemmCase(rng *rand.Rand, in, out, m int) *gemmCase {
+	c := &gemmCase{in: in, out: out, m: m, w: gemmVals(rng, in*out), b: gemmVals(rng, out),
+		x: gemmRows(rng, m, in), d: gemmRows(rng, m, out)}
+	c.wRows = rowsOf(c.w, in, out)
+	c.dT = make([][]float64, out)
+	for j := range c.dT {
+		c.dT[j] = make([]float64, m)
+		for s := range m {
+			c.dT[j][s] = c.d[s][j]
+		}
+	}
+	return c
+}
+
+// rowsOf returns views of the out rows of an out×in matrix.
+func rowsOf(w []float64, in, out int) [][]float64 {
+	r := make([][]float64, out)
+	for j := range r {
+		r[j] = w[j*in : (j+1)*in : (j+1)*in]
+	}
+	return r
+}
+
+func zeros(m, n int) [][]float64 {
+	r := make([][]float64, m)
+	for i := range r {
+		r[i] = make([]float64, n)
+	}
+	return r
+}
+
+// check runs the three range kernels, split into parts at the given
+// boundaries, against the naive references.
+func (c *gemmCase) check(t *testing.T, parts int) {
+	t.Helper()
+	name := fmt.Sprintf("in=%d out=%d m=%d parts=%d", c.in, c.out, c.m, parts)
+	want, got := zeros(c.m, c.out), zeros(c.m, c.out)
+	forwardNaive(c.w, c.b, c.in, c.out, c.x, want)
+	for p := range parts {
+		lo, hi := splitTiles(c.out, fwdMR, parts, p)
+		forwardRange(c.w, c.b, c.in, c.x, got, lo, hi)
+	}
+	if s, ok := sameRows(want, got); !ok {
+		t.Fatalf("%s: forward sample %d\n got %v\nwant %v", name, s, got[s], want[s])
+	}
+
+	want, got = zeros(c.m, c.in), zeros(c.m, c.in)
+	backwardNaive(c.w, c.in, c.out, c.d, want)
+	for p := range parts {
+		lo, hi := splitTiles(c.in, rankV*lanes, parts, p)
+		backwardRange(c.wRows, c.dT, got, lo, hi)
+	}
+	if s, ok := sameRows(want, got); !ok {
+		t.Fatalf("%s: backward sample %d\n got %v\nwant %v", name, s, got[s], want[s])
+	}
+
+	rng := rand.New(rand.NewPCG(uint64(c.in), uint64(c.m)))
+	gw0, gb0 := gemmVals(rng, c.in*c.out), gemmVals(rng, c.out)
+	gw, gb := slices.Clone(gw0), slices.Clone(gb0)
+	gradNaive(gw0, gb0, c.in, c.out, c.d, c.x)
+	// Two calls (samples split at m/3) give the sums of one.
+	cut := c.m / 3
+	for _, r := range [][2]int{{0, cut}, {cut, c.m}} {
+		for p := range parts {
+			lo, hi := splitTiles(c.out, rankR, parts, p)
+			gradRange(rowsOf(gw, c.in, c.out), gb, c.in, c.d[r[0]:r[1]], c.x[r[0]:r[1]], lo, hi)
+		}
+	}
+	if !sameBits(gw, gw0) || !sameBits(gb, gb0) {
+		t.Fatalf("%s: gradient sums differ", name)
+	}
+}
+
+// splitTiles returns part p of n items split into parts ranges whose
+// boundaries are multiples of tile.
+func splitTiles(n, tile, parts, p int) (lo, hi int) {
+	tiles := (n + tile - 1) / tile
+	lo = min(n, tiles*p/parts*tile)
+	hi = min(n, tiles*(p+1)/parts*tile)
+	return lo, hi
+}
+
+// TestGemmRanges checks the range kernels against the naive references, bit
+// for bit, across odd sizes, batch sizes and splits.
+func TestGemmRanges(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 1))
+	for _, in := range []int{1, 2, 3, 7, 8, 9, 30, 47, 48, 49, 64, 100, 113} {
+		for _, out := range []int{1, 3, 4, 5, 10, 30} {
+			for _, m := range []int{1, 2, 5, 6, 7, 10, 13} {
+				newGemmCase(rng, in, out, m).check(t, 1+rng.IntN(3))
+			}
+		}
+	}
+	for _, sh := range [][3]int{{784, 100, 100}, {784, 30, 10}, {256, 128, 17}, {64, 30, 10}} {
+		newGemmCase(rng, sh[0], sh[1], sh[2]).check(t, 2)
+	}
+}
+
+// TestGemmTilesMatch checks that the AVX-512 tiles give the Go tiles' bits
+// for every tile shape, odd sizes and alignments.
+func TestGemmTilesMatch(t *testing.T) {
+	if !useAVX512 {
+		t.Skip("no AVX-512 tiles on this machine or build")
+	}
+	rng := rand.New(rand.NewPCG(12, 2))
+	for _, in := range []int{1, 5, 8, 13, 16, 31, 64, 100, 784} {
+		checkTiles(t, rng, in)
+	}
+}
+
+func checkTiles(t *testing.T, rng *rand.Rand, in int) {
+	t.Helper()
+	const out = 11
+	w, b := gemmVals(rng, in*out+3)[3:], gemmVals(rng, out)
+	for n := 1; n <= fwdNR; n++ {
+		for j0 := 0; j0 < out; j0 += 3 {
+			for nj := 1; nj <= min(fwdMR, out-j0); nj++ {
+				x := gemmRows(rng, n, in)
+				z1 := gemmRows(rng, n, out)
+				z2 := cloneRows(z1)
+				fwdTile(z1, j0, nj, w, in, b, x)
+				fwdTileGo(z2, j0, nj, w, in, b, x)
+				if s, ok := sameRows(z1, z2); !ok {
+					t.Fatalf("fwdTile in=%d n=%d j0=%d nj=%d sample %d:\n asm %v\n  go %v", in, n, j0, nj, s, z1[s], z2[s])
+				}
+			}
+		}
+	}
+	for r := 1; r <= rankR; r++ {
+		for nk := 1; nk <= rankV*lanes; nk += 1 + rng.IntN(3) {
+			for _, zero := range []bool{false, true} {
+				T := rng.IntN(12)
+				k0 := rng.IntN(5)
+				r0 := rng.IntN(3)
+				c1 := gemmRows(rng, r, k0+nk+rng.IntN(3))
+				c2 := cloneRows(c1)
+				coef, bb := gemmRows(rng, T, r0+r), gemmRows(rng, T, k0+nk)
+				rankTile(c1, k0, nk, coef, r0, bb, zero)
+				rankTileGo(c2, k0, nk, coef, r0, bb, zero)
+				if i, ok := sameRows(c1, c2); !ok {
+					t.Fatalf("rankTile r=%d nk=%d T=%d zero=%v row %d:\n asm %v\n  go %v", r, nk, T, zero, i, c1[i], c2[i])
+				}
+			}
+		}
+	}
+}
+
+// FuzzGemmTiles compares the AVX-512 and Go tiles (where AVX-512 runs) and
+// the range kernels with the naive references on fuzzed sizes.
+func FuzzGemmTiles(f *testing.F) {
+	f.Add(uint16(784), uint8(100), uint8(10), uint64(1))
+	f.Add(uint16(9), uint8(5), uint8(7), uint64(2))
+	f.Add(uint16(1), uint8(1), uint8(1), uint64(3))
+	f.Fuzz(func(t *testing.T, in uint16, out, m uint8, seed uint64) {
+		n, o, mm := 1+int(in)%300, 1+int(out)%40, 1+int(m)%20
+		rng := rand.New(rand.NewPCG(seed, 7))
+		newGemmCase(rng, n, o, mm).check(t, 1+int(seed%3))
+		if useAVX512 {
+			checkTiles(t, rng, n)
+		}
+	})
+}
+
+func TestGemmAllocs(t *testing.T) {
+	c := newGemmCase(rand.New(rand.NewPCG(1, 1)), 70, 13, 9)
+	z, tt := zeros(c.m, c.out), zeros(c.m, c.in)
+	gw, gb := make([]float64, c.in*c.out), make([]float64, c.out)
+	gRows := rowsOf(gw, c.in, c.out)
+	a := testing.AllocsPerRun(10, func() {
+		forwardRange(c.w, c.b, c.in, c.x, z, 0, c.out)
+		backwardRange(c.wRows, c.dT, tt, 0, c.in)
+		gradRange(gRows, gb, c.in, c.d, c.x, 0, c.out)
+	})
+	if a != 0 {
+		t.Errorf("%v allocations per forward+backward+gradient, want 0", a)
+	}
+}
