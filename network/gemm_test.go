@@ -164,15 +164,6 @@ func (c *gemmCase) check(t *testing.T, parts int) {
 	}
 }
 
-// splitTiles returns part p of n items split into parts ranges whose
-// boundaries are multiples of tile.
-func splitTiles(n, tile, parts, p int) (lo, hi int) {
-	tiles := (n + tile - 1) / tile
-	lo = min(n, tiles*p/parts*tile)
-	hi = min(n, tiles*(p+1)/parts*tile)
-	return lo, hi
-}
-
 // TestGemmRanges checks the range kernels against the naive references, bit
 // for bit, across odd sizes, batch sizes and splits.
 func TestGemmRanges(t *testing.T) {
