@@ -16,7 +16,9 @@ type batch struct {
 	pool *pool // nil: one thread
 	ph   phase
 
-	dT    [][]float64   // δ of the layer above, transposed: dT[j][s]
+	spill [][]float64   // spill[p]: forwardRange's scratch for part p
+	bpack []float64     // δ of the layer above, packed by packSampleTiles
+	gpack [][]float64   // gpack[l]: δ of layer l, packed by packNeuronTiles
 	wRows [][][]float64 // wRows[l][j]: row j of W^l
 	gRows [][][]float64 // gRows[l][j]: row j of ∂W^l
 }
@@ -55,7 +57,11 @@ func DefaultThreads() int { return max(1, runtime.GOMAXPROCS(0)) }
 // newBatch returns a batch runner for net with up to threads goroutines
 // (helpers start now and run until close).
 func newBatch(net *Network, threads int) *batch {
-	b := &batch{wRows: make([][][]float64, len(net.Layers)), gRows: make([][][]float64, len(net.Layers))}
+	L := len(net.Layers)
+	b := &batch{wRows: make([][][]float64, L), gRows: make([][][]float64, L), gpack: make([][]float64, L)}
+	for range max(threads, 1) {
+		b.spill = append(b.spill, make([]float64, fwdSpillLen))
+	}
 	if threads > 1 {
 		b.pool = newPool(threads, b.part)
 	}
@@ -96,19 +102,8 @@ func (b *batch) forward(net *Network, l int, x, z, a [][]float64) {
 func (b *batch) backward(net *Network, l int, z, a, dNext, d [][]float64) {
 	next := net.Layers[l+1]
 	m := len(d)
-	for len(b.dT) < next.Out {
-		b.dT = append(b.dT, nil)
-	}
-	for j := range next.Out {
-		if cap(b.dT[j]) < m {
-			b.dT[j] = make([]float64, m, max(m, 2*cap(b.dT[j])))
-		}
-		row := b.dT[j][:m]
-		for s, ds := range dNext {
-			row[s] = ds[j]
-		}
-		b.dT[j] = row
-	}
+	b.bpack = grow(b.bpack, (m+rankR-1)/rankR*rankR*next.Out)
+	packSampleTiles(b.bpack, dNext, next.Out)
 	b.wRows[l+1] = rowViews(b.wRows[l+1], next.W, next.In, next.Out)
 	b.ph = phase{kind: phBackward, net: net, l: l, z: z, a: a, d: d}
 	b.exec(next.In * next.Out * m)
@@ -121,6 +116,7 @@ func (b *batch) grad(net *Network, a, d [][][]float64, first, k int, gw, gb [][]
 	work := 0
 	for l, layer := range net.Layers {
 		b.gRows[l] = rowViews(b.gRows[l], gw[l], layer.In, layer.Out)
+		b.gpack[l] = grow(b.gpack[l], (layer.Out+rankR-1)/rankR*rankR*k)
 		work += layer.In * layer.Out * k
 	}
 	b.ph = phase{kind: phGrad, net: net, aa: a, da: d, first: first, k: k, gw: gw, gb: gb}
@@ -137,7 +133,7 @@ func (b *batch) part(p int) {
 		if lo == hi {
 			return
 		}
-		forwardRange(layer.W, layer.B, layer.In, ph.x, ph.z, lo, hi)
+		forwardRange(layer.W, layer.B, layer.In, ph.x, ph.z, lo, hi, b.spill[p])
 		if layer.Act != Softmax {
 			for r, z := range ph.z {
 				layer.Act.apply(z[lo:hi], ph.a[r][lo:hi])
@@ -149,7 +145,7 @@ func (b *batch) part(p int) {
 		if lo == hi {
 			return
 		}
-		backwardRange(b.wRows[ph.l+1], b.dT[:next.Out], ph.d, lo, hi)
+		backwardRange(b.wRows[ph.l+1], b.bpack, ph.d, lo, hi)
 		for r, d := range ph.d {
 			z, a := ph.z[r], ph.a[r]
 			for k := lo; k < hi; k++ {
@@ -161,10 +157,18 @@ func (b *batch) part(p int) {
 		for l, layer := range ph.net.Layers {
 			lo, hi := splitTiles(layer.Out, rankR, ph.parts, p)
 			if lo < hi {
-				gradRange(b.gRows[l], ph.gb[l], layer.In, rows(ph.da[l]), rows(ph.aa[l]), lo, hi)
+				gradRange(b.gRows[l], ph.gb[l], layer.In, rows(ph.da[l]), rows(ph.aa[l]), lo, hi, b.gpack[l])
 			}
 		}
 	}
+}
+
+// grow returns v (reused when big enough) with n values.
+func grow(v []float64, n int) []float64 {
+	if cap(v) < n {
+		return make([]float64, n, max(n, 2*cap(v)))
+	}
+	return v[:n]
 }
 
 // rowViews returns v (reused) holding the out rows of the out×in matrix w.

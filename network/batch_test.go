@@ -146,3 +146,65 @@ func TestBatchAllocs(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkBatchTrain is the fast path's work without the stepper: forward,
+// output δ, backward, gradient sums and the SGD step for mini-batches of m
+// synthetic samples. GFMA/s counts the multiply-adds of the kernels.
+func BenchmarkBatchTrain(b *testing.B) {
+	for _, sizes := range [][]int{{64, 30, 10}, {784, 30, 10}, {784, 100, 10}, {784, 256, 128, 100, 10}} {
+		for _, m := range []int{10, 100} {
+			for _, threads := range []int{1, 2} {
+				b.Run(fmt.Sprintf("%v/m=%d/threads=%d", sizes, m, threads), func(b *testing.B) {
+					acts := make([]Activation, len(sizes)-1)
+					for i := range acts {
+						acts[i] = Sigmoid
+					}
+					net := mustNet(b, sizes, acts, Quadratic, 1)
+					set := synth(1000, sizes[0], sizes[len(sizes)-1], 1)
+					bt := newBatch(net, threads)
+					defer bt.close()
+					x, y := set.X[:m], set.Y[:m]
+					r := runBatch(b, bt, net, x, y, []int{m})
+					L := len(net.Layers)
+					fmas := 0
+					for l, layer := range net.Layers {
+						fmas += 2 * layer.In * layer.Out
+						if l > 0 {
+							fmas += layer.In * layer.Out
+						}
+					}
+					b.ResetTimer()
+					for i := 0; i < b.N; i += m {
+						off := (i / m * m) % (len(set.X) - m)
+						x, y = set.X[off:off+m], set.Y[off:off+m]
+						r.a[0] = x
+						for l := range net.Layers {
+							bt.forward(net, l, r.a[l], r.z[l], r.a[l+1])
+						}
+						for s := range m {
+							outputDelta(net.Cost, net.Layers[L-1].Act, r.z[L-1][s], r.a[L][s], y[s], r.d[L-1][s])
+						}
+						for l := L - 2; l >= 0; l-- {
+							bt.backward(net, l, r.z[l], r.a[l+1], r.d[l+1], r.d[l])
+						}
+						for l := range net.Layers {
+							clear(r.gw[l])
+							clear(r.gb[l])
+						}
+						bt.grad(net, r.a, r.d, 0, m, r.gw, r.gb)
+						for l, layer := range net.Layers {
+							for k, g := range r.gw[l] {
+								layer.W[k] -= 3 * (g / float64(m))
+							}
+							for k, g := range r.gb[l] {
+								layer.B[k] -= 3 * (g / float64(m))
+							}
+						}
+					}
+					b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "samples/s")
+					b.ReportMetric(float64(b.N)*float64(fmas)/b.Elapsed().Seconds()/1e9, "GFMA/s")
+				})
+			}
+		}
+	}
+}

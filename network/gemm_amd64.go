@@ -23,41 +23,43 @@ func hasAVX512() bool {
 // (TestGemmTilesMatch).
 var useAVX512 = hasAVX512()
 
-// fwdTile computes the forward tile of 1 ≤ len(z) ≤ fwdNR samples and
-// 1 ≤ nj ≤ fwdMR neurons from j0 (see fwdTileGo).
-func fwdTile(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64) {
-	if !useAVX512 || in == 0 {
-		fwdTileGo(z, j0, nj, w, in, b, x)
+// fwdTile computes (part of) the forward tile of 1 ≤ len(z) ≤ fwdNR samples
+// and 1 ≤ nj ≤ fwdMR neurons from j0 (see fwdTileGo).
+func fwdTile(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int) {
+	if !useAVX512 || k1 == k0 {
+		fwdTileGo(z, j0, nj, w, in, b, x, k0, k1, spill, flags)
 		return
 	}
 	// The assembly reads W rows j0..j0+nj−1, b[j0:j0+nj] and x[s][:in] and
-	// writes z[s][j0:j0+nj] without bounds checks: check them here.
+	// writes z[s][j0:j0+nj] and spill without bounds checks: check them here.
 	_ = w[j0*in : (j0+nj)*in]
 	_ = b[j0 : j0+nj]
-	x = x[:len(z)]
+	_ = x[len(z)-1][:in]
+	if flags != fwdFinish {
+		_ = spill[:fwdMR*len(z)*lanes]
+	}
 	for s, zs := range z {
 		_ = zs[j0 : j0+nj]
-		_ = x[s][:in]
+		_ = x[s][k0:k1]
 	}
-	fwdTileAVX512(z, j0, nj, w, in, b, x)
+	fwdTileAVX512(z, j0, nj, w, in, b, x, k0, k1, spill, flags)
 }
 
 // rankTile does rankTileGo's update of 1 ≤ len(c) ≤ rankR rows and
-// 1 ≤ nk ≤ 8·rankV columns from k0.
-func rankTile(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool) {
+// 1 ≤ nk ≤ 8·rankV columns from k0, with coef packed 4 per term.
+func rankTile(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool) {
 	if !useAVX512 {
-		rankTileGo(c, k0, nk, coef, r0, b, zero)
+		rankTileGo(c, k0, nk, coef, b, zero)
 		return
 	}
 	for _, cr := range c {
 		_ = cr[k0 : k0+nk]
 	}
-	coef = coef[:len(b)]
-	for t, bt := range b {
+	_ = coef[:rankR*len(b)]
+	for _, bt := range b {
 		_ = bt[k0 : k0+nk]
-		_ = coef[t][r0 : r0+len(c)]
 	}
-	rankTileAVX512(c, k0, nk, coef, r0, b, zero)
+	rankTileAVX512(c, k0, nk, coef, b, zero)
 }
 
 // sigmoidRow sets a_i = σ(z_i) (see logistic).

@@ -16,10 +16,27 @@ DATA gemmperm<>+48(SB)/8, $5
 DATA gemmperm<>+56(SB)/8, $7
 GLOBL gemmperm<>(SB), RODATA|NOPTR, $64
 
-// func fwdTile1AVX512(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64)
-TEXT ·fwdTile1AVX512(SB), NOSPLIT, $0-120
-	MOVQ in+64(FP), R11
-	MOVQ R11, CX
+// func fwdTile1AVX512(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int)
+TEXT ·fwdTile1AVX512(SB), NOSPLIT, $0-168
+	MOVQ spill_base+136(FP), R10
+	MOVQ flags+160(FP), CX
+	TESTQ $1, CX
+	JZ fwd1zero
+	VMOVUPD 0(R10), Z0
+	VMOVUPD 64(R10), Z1
+	VMOVUPD 128(R10), Z2
+	VMOVUPD 192(R10), Z3
+	JMP fwd1ready
+fwd1zero:
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+fwd1ready:
+	MOVQ k1+128(FP), R12
+	MOVQ k0+120(FP), R13
+	SUBQ R13, R12
+	MOVQ R12, CX
 	ANDQ $7, CX
 	MOVQ $1, R10
 	SHLQ CX, R10
@@ -30,6 +47,7 @@ TEXT ·fwdTile1AVX512(SB), NOSPLIT, $0-120
 	SHLQ CX, R10
 	DECQ R10
 	KMOVW R10, K2
+	MOVQ in+64(FP), R11
 	MOVQ w_base+40(FP), SI
 	MOVQ j0+24(FP), AX
 	IMULQ R11, AX
@@ -49,16 +67,14 @@ TEXT ·fwdTile1AVX512(SB), NOSPLIT, $0-120
 	LEAQ (R8)(BX*1), R10
 	CMPQ DX, $3
 	CMOVQGT R10, R9
-	MOVQ R11, CX
+	MOVQ R13, AX
+	SHLQ $3, AX
+	MOVQ R12, CX
 	ANDQ $-8, CX
 	SHLQ $3, CX
-	MOVQ x_base+96(FP), AX
-	MOVQ 0(AX), R10
-	VPXORQ Z0, Z0, Z0
-	VPXORQ Z1, Z1, Z1
-	VPXORQ Z2, Z2, Z2
-	VPXORQ Z3, Z3, Z3
-	XORQ AX, AX
+	ADDQ AX, CX
+	MOVQ x_base+96(FP), R10
+	MOVQ 0(R10), R10
 	CMPQ AX, CX
 	JGE fwd1tail
 fwd1loop:
@@ -76,7 +92,7 @@ fwd1loop:
 	JLT fwd1loop
 fwd1tail:
 	KORTESTW K1, K1
-	JZ fwd1reduce
+	JZ fwd1end
 	VMOVUPD.Z (SI)(AX*1), K1, Z24
 	VMOVUPD.Z (DI)(AX*1), K1, Z25
 	VMOVUPD.Z (R8)(AX*1), K1, Z26
@@ -86,6 +102,17 @@ fwd1tail:
 	VFMADD231PD Z25, Z28, Z1
 	VFMADD231PD Z26, Z28, Z2
 	VFMADD231PD Z27, Z28, Z3
+fwd1end:
+	MOVQ flags+160(FP), CX
+	TESTQ $2, CX
+	JNZ fwd1reduce
+	MOVQ spill_base+136(FP), R10
+	VMOVUPD Z0, 0(R10)
+	VMOVUPD Z1, 64(R10)
+	VMOVUPD Z2, 128(R10)
+	VMOVUPD Z3, 192(R10)
+	VZEROUPPER
+	RET
 fwd1reduce:
 	MOVQ b_base+72(FP), SI
 	MOVQ j0+24(FP), DI
@@ -113,10 +140,35 @@ fwd1reduce:
 	VZEROUPPER
 	RET
 
-// func fwdTile2AVX512(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64)
-TEXT ·fwdTile2AVX512(SB), NOSPLIT, $0-120
-	MOVQ in+64(FP), R11
-	MOVQ R11, CX
+// func fwdTile2AVX512(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int)
+TEXT ·fwdTile2AVX512(SB), NOSPLIT, $0-168
+	MOVQ spill_base+136(FP), R10
+	MOVQ flags+160(FP), CX
+	TESTQ $1, CX
+	JZ fwd2zero
+	VMOVUPD 0(R10), Z0
+	VMOVUPD 64(R10), Z1
+	VMOVUPD 128(R10), Z2
+	VMOVUPD 192(R10), Z3
+	VMOVUPD 256(R10), Z4
+	VMOVUPD 320(R10), Z5
+	VMOVUPD 384(R10), Z6
+	VMOVUPD 448(R10), Z7
+	JMP fwd2ready
+fwd2zero:
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+fwd2ready:
+	MOVQ k1+128(FP), R12
+	MOVQ k0+120(FP), R13
+	SUBQ R13, R12
+	MOVQ R12, CX
 	ANDQ $7, CX
 	MOVQ $1, R10
 	SHLQ CX, R10
@@ -127,6 +179,7 @@ TEXT ·fwdTile2AVX512(SB), NOSPLIT, $0-120
 	SHLQ CX, R10
 	DECQ R10
 	KMOVW R10, K2
+	MOVQ in+64(FP), R11
 	MOVQ w_base+40(FP), SI
 	MOVQ j0+24(FP), AX
 	IMULQ R11, AX
@@ -146,21 +199,15 @@ TEXT ·fwdTile2AVX512(SB), NOSPLIT, $0-120
 	LEAQ (R8)(BX*1), R10
 	CMPQ DX, $3
 	CMOVQGT R10, R9
-	MOVQ R11, CX
+	MOVQ R13, AX
+	SHLQ $3, AX
+	MOVQ R12, CX
 	ANDQ $-8, CX
 	SHLQ $3, CX
-	MOVQ x_base+96(FP), AX
-	MOVQ 0(AX), R10
-	MOVQ 24(AX), R11
-	VPXORQ Z0, Z0, Z0
-	VPXORQ Z1, Z1, Z1
-	VPXORQ Z2, Z2, Z2
-	VPXORQ Z3, Z3, Z3
-	VPXORQ Z4, Z4, Z4
-	VPXORQ Z5, Z5, Z5
-	VPXORQ Z6, Z6, Z6
-	VPXORQ Z7, Z7, Z7
-	XORQ AX, AX
+	ADDQ AX, CX
+	MOVQ x_base+96(FP), R10
+	MOVQ 24(R10), R11
+	MOVQ 0(R10), R10
 	CMPQ AX, CX
 	JGE fwd2tail
 fwd2loop:
@@ -183,7 +230,7 @@ fwd2loop:
 	JLT fwd2loop
 fwd2tail:
 	KORTESTW K1, K1
-	JZ fwd2reduce
+	JZ fwd2end
 	VMOVUPD.Z (SI)(AX*1), K1, Z24
 	VMOVUPD.Z (DI)(AX*1), K1, Z25
 	VMOVUPD.Z (R8)(AX*1), K1, Z26
@@ -198,6 +245,21 @@ fwd2tail:
 	VFMADD231PD Z25, Z29, Z5
 	VFMADD231PD Z26, Z29, Z6
 	VFMADD231PD Z27, Z29, Z7
+fwd2end:
+	MOVQ flags+160(FP), CX
+	TESTQ $2, CX
+	JNZ fwd2reduce
+	MOVQ spill_base+136(FP), R10
+	VMOVUPD Z0, 0(R10)
+	VMOVUPD Z1, 64(R10)
+	VMOVUPD Z2, 128(R10)
+	VMOVUPD Z3, 192(R10)
+	VMOVUPD Z4, 256(R10)
+	VMOVUPD Z5, 320(R10)
+	VMOVUPD Z6, 384(R10)
+	VMOVUPD Z7, 448(R10)
+	VZEROUPPER
+	RET
 fwd2reduce:
 	MOVQ b_base+72(FP), SI
 	MOVQ j0+24(FP), DI
@@ -236,10 +298,43 @@ fwd2reduce:
 	VZEROUPPER
 	RET
 
-// func fwdTile3AVX512(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64)
-TEXT ·fwdTile3AVX512(SB), NOSPLIT, $0-120
-	MOVQ in+64(FP), R11
-	MOVQ R11, CX
+// func fwdTile3AVX512(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int)
+TEXT ·fwdTile3AVX512(SB), NOSPLIT, $0-168
+	MOVQ spill_base+136(FP), R10
+	MOVQ flags+160(FP), CX
+	TESTQ $1, CX
+	JZ fwd3zero
+	VMOVUPD 0(R10), Z0
+	VMOVUPD 64(R10), Z1
+	VMOVUPD 128(R10), Z2
+	VMOVUPD 192(R10), Z3
+	VMOVUPD 256(R10), Z4
+	VMOVUPD 320(R10), Z5
+	VMOVUPD 384(R10), Z6
+	VMOVUPD 448(R10), Z7
+	VMOVUPD 512(R10), Z8
+	VMOVUPD 576(R10), Z9
+	VMOVUPD 640(R10), Z10
+	VMOVUPD 704(R10), Z11
+	JMP fwd3ready
+fwd3zero:
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	VPXORQ Z8, Z8, Z8
+	VPXORQ Z9, Z9, Z9
+	VPXORQ Z10, Z10, Z10
+	VPXORQ Z11, Z11, Z11
+fwd3ready:
+	MOVQ k1+128(FP), R12
+	MOVQ k0+120(FP), R13
+	SUBQ R13, R12
+	MOVQ R12, CX
 	ANDQ $7, CX
 	MOVQ $1, R10
 	SHLQ CX, R10
@@ -250,6 +345,7 @@ TEXT ·fwdTile3AVX512(SB), NOSPLIT, $0-120
 	SHLQ CX, R10
 	DECQ R10
 	KMOVW R10, K2
+	MOVQ in+64(FP), R11
 	MOVQ w_base+40(FP), SI
 	MOVQ j0+24(FP), AX
 	IMULQ R11, AX
@@ -269,26 +365,16 @@ TEXT ·fwdTile3AVX512(SB), NOSPLIT, $0-120
 	LEAQ (R8)(BX*1), R10
 	CMPQ DX, $3
 	CMOVQGT R10, R9
-	MOVQ R11, CX
+	MOVQ R13, AX
+	SHLQ $3, AX
+	MOVQ R12, CX
 	ANDQ $-8, CX
 	SHLQ $3, CX
-	MOVQ x_base+96(FP), AX
-	MOVQ 0(AX), R10
-	MOVQ 24(AX), R11
-	MOVQ 48(AX), R12
-	VPXORQ Z0, Z0, Z0
-	VPXORQ Z1, Z1, Z1
-	VPXORQ Z2, Z2, Z2
-	VPXORQ Z3, Z3, Z3
-	VPXORQ Z4, Z4, Z4
-	VPXORQ Z5, Z5, Z5
-	VPXORQ Z6, Z6, Z6
-	VPXORQ Z7, Z7, Z7
-	VPXORQ Z8, Z8, Z8
-	VPXORQ Z9, Z9, Z9
-	VPXORQ Z10, Z10, Z10
-	VPXORQ Z11, Z11, Z11
-	XORQ AX, AX
+	ADDQ AX, CX
+	MOVQ x_base+96(FP), R10
+	MOVQ 48(R10), R12
+	MOVQ 24(R10), R11
+	MOVQ 0(R10), R10
 	CMPQ AX, CX
 	JGE fwd3tail
 fwd3loop:
@@ -316,7 +402,7 @@ fwd3loop:
 	JLT fwd3loop
 fwd3tail:
 	KORTESTW K1, K1
-	JZ fwd3reduce
+	JZ fwd3end
 	VMOVUPD.Z (SI)(AX*1), K1, Z24
 	VMOVUPD.Z (DI)(AX*1), K1, Z25
 	VMOVUPD.Z (R8)(AX*1), K1, Z26
@@ -336,6 +422,25 @@ fwd3tail:
 	VFMADD231PD Z25, Z28, Z9
 	VFMADD231PD Z26, Z28, Z10
 	VFMADD231PD Z27, Z28, Z11
+fwd3end:
+	MOVQ flags+160(FP), CX
+	TESTQ $2, CX
+	JNZ fwd3reduce
+	MOVQ spill_base+136(FP), R10
+	VMOVUPD Z0, 0(R10)
+	VMOVUPD Z1, 64(R10)
+	VMOVUPD Z2, 128(R10)
+	VMOVUPD Z3, 192(R10)
+	VMOVUPD Z4, 256(R10)
+	VMOVUPD Z5, 320(R10)
+	VMOVUPD Z6, 384(R10)
+	VMOVUPD Z7, 448(R10)
+	VMOVUPD Z8, 512(R10)
+	VMOVUPD Z9, 576(R10)
+	VMOVUPD Z10, 640(R10)
+	VMOVUPD Z11, 704(R10)
+	VZEROUPPER
+	RET
 fwd3reduce:
 	MOVQ b_base+72(FP), SI
 	MOVQ j0+24(FP), DI
@@ -391,10 +496,51 @@ fwd3reduce:
 	VZEROUPPER
 	RET
 
-// func fwdTile4AVX512(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64)
-TEXT ·fwdTile4AVX512(SB), NOSPLIT, $0-120
-	MOVQ in+64(FP), R11
-	MOVQ R11, CX
+// func fwdTile4AVX512(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int)
+TEXT ·fwdTile4AVX512(SB), NOSPLIT, $0-168
+	MOVQ spill_base+136(FP), R10
+	MOVQ flags+160(FP), CX
+	TESTQ $1, CX
+	JZ fwd4zero
+	VMOVUPD 0(R10), Z0
+	VMOVUPD 64(R10), Z1
+	VMOVUPD 128(R10), Z2
+	VMOVUPD 192(R10), Z3
+	VMOVUPD 256(R10), Z4
+	VMOVUPD 320(R10), Z5
+	VMOVUPD 384(R10), Z6
+	VMOVUPD 448(R10), Z7
+	VMOVUPD 512(R10), Z8
+	VMOVUPD 576(R10), Z9
+	VMOVUPD 640(R10), Z10
+	VMOVUPD 704(R10), Z11
+	VMOVUPD 768(R10), Z12
+	VMOVUPD 832(R10), Z13
+	VMOVUPD 896(R10), Z14
+	VMOVUPD 960(R10), Z15
+	JMP fwd4ready
+fwd4zero:
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	VPXORQ Z8, Z8, Z8
+	VPXORQ Z9, Z9, Z9
+	VPXORQ Z10, Z10, Z10
+	VPXORQ Z11, Z11, Z11
+	VPXORQ Z12, Z12, Z12
+	VPXORQ Z13, Z13, Z13
+	VPXORQ Z14, Z14, Z14
+	VPXORQ Z15, Z15, Z15
+fwd4ready:
+	MOVQ k1+128(FP), R12
+	MOVQ k0+120(FP), R13
+	SUBQ R13, R12
+	MOVQ R12, CX
 	ANDQ $7, CX
 	MOVQ $1, R10
 	SHLQ CX, R10
@@ -405,6 +551,7 @@ TEXT ·fwdTile4AVX512(SB), NOSPLIT, $0-120
 	SHLQ CX, R10
 	DECQ R10
 	KMOVW R10, K2
+	MOVQ in+64(FP), R11
 	MOVQ w_base+40(FP), SI
 	MOVQ j0+24(FP), AX
 	IMULQ R11, AX
@@ -424,31 +571,17 @@ TEXT ·fwdTile4AVX512(SB), NOSPLIT, $0-120
 	LEAQ (R8)(BX*1), R10
 	CMPQ DX, $3
 	CMOVQGT R10, R9
-	MOVQ R11, CX
+	MOVQ R13, AX
+	SHLQ $3, AX
+	MOVQ R12, CX
 	ANDQ $-8, CX
 	SHLQ $3, CX
-	MOVQ x_base+96(FP), AX
-	MOVQ 0(AX), R10
-	MOVQ 24(AX), R11
-	MOVQ 48(AX), R12
-	MOVQ 72(AX), R13
-	VPXORQ Z0, Z0, Z0
-	VPXORQ Z1, Z1, Z1
-	VPXORQ Z2, Z2, Z2
-	VPXORQ Z3, Z3, Z3
-	VPXORQ Z4, Z4, Z4
-	VPXORQ Z5, Z5, Z5
-	VPXORQ Z6, Z6, Z6
-	VPXORQ Z7, Z7, Z7
-	VPXORQ Z8, Z8, Z8
-	VPXORQ Z9, Z9, Z9
-	VPXORQ Z10, Z10, Z10
-	VPXORQ Z11, Z11, Z11
-	VPXORQ Z12, Z12, Z12
-	VPXORQ Z13, Z13, Z13
-	VPXORQ Z14, Z14, Z14
-	VPXORQ Z15, Z15, Z15
-	XORQ AX, AX
+	ADDQ AX, CX
+	MOVQ x_base+96(FP), R10
+	MOVQ 72(R10), R13
+	MOVQ 48(R10), R12
+	MOVQ 24(R10), R11
+	MOVQ 0(R10), R10
 	CMPQ AX, CX
 	JGE fwd4tail
 fwd4loop:
@@ -481,7 +614,7 @@ fwd4loop:
 	JLT fwd4loop
 fwd4tail:
 	KORTESTW K1, K1
-	JZ fwd4reduce
+	JZ fwd4end
 	VMOVUPD.Z (SI)(AX*1), K1, Z24
 	VMOVUPD.Z (DI)(AX*1), K1, Z25
 	VMOVUPD.Z (R8)(AX*1), K1, Z26
@@ -506,6 +639,29 @@ fwd4tail:
 	VFMADD231PD Z25, Z29, Z13
 	VFMADD231PD Z26, Z29, Z14
 	VFMADD231PD Z27, Z29, Z15
+fwd4end:
+	MOVQ flags+160(FP), CX
+	TESTQ $2, CX
+	JNZ fwd4reduce
+	MOVQ spill_base+136(FP), R10
+	VMOVUPD Z0, 0(R10)
+	VMOVUPD Z1, 64(R10)
+	VMOVUPD Z2, 128(R10)
+	VMOVUPD Z3, 192(R10)
+	VMOVUPD Z4, 256(R10)
+	VMOVUPD Z5, 320(R10)
+	VMOVUPD Z6, 384(R10)
+	VMOVUPD Z7, 448(R10)
+	VMOVUPD Z8, 512(R10)
+	VMOVUPD Z9, 576(R10)
+	VMOVUPD Z10, 640(R10)
+	VMOVUPD Z11, 704(R10)
+	VMOVUPD Z12, 768(R10)
+	VMOVUPD Z13, 832(R10)
+	VMOVUPD Z14, 896(R10)
+	VMOVUPD Z15, 960(R10)
+	VZEROUPPER
+	RET
 fwd4reduce:
 	MOVQ b_base+72(FP), SI
 	MOVQ j0+24(FP), DI
@@ -572,48 +728,34 @@ fwd4reduce:
 	VZEROUPPER
 	RET
 
-// func fwdTile5AVX512(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64)
-TEXT ·fwdTile5AVX512(SB), NOSPLIT, $0-120
-	MOVQ in+64(FP), R11
-	MOVQ R11, CX
-	ANDQ $7, CX
-	MOVQ $1, R10
-	SHLQ CX, R10
-	DECQ R10
-	KMOVW R10, K1
-	MOVQ nj+32(FP), CX
-	MOVQ $1, R10
-	SHLQ CX, R10
-	DECQ R10
-	KMOVW R10, K2
-	MOVQ w_base+40(FP), SI
-	MOVQ j0+24(FP), AX
-	IMULQ R11, AX
-	LEAQ (SI)(AX*8), SI
-	MOVQ R11, BX
-	SHLQ $3, BX
-	MOVQ nj+32(FP), DX
-	MOVQ SI, DI
-	LEAQ (SI)(BX*1), R10
-	CMPQ DX, $1
-	CMOVQGT R10, DI
-	MOVQ DI, R8
-	LEAQ (DI)(BX*1), R10
-	CMPQ DX, $2
-	CMOVQGT R10, R8
-	MOVQ R8, R9
-	LEAQ (R8)(BX*1), R10
-	CMPQ DX, $3
-	CMOVQGT R10, R9
-	MOVQ R11, CX
-	ANDQ $-8, CX
-	SHLQ $3, CX
-	MOVQ x_base+96(FP), AX
-	MOVQ 0(AX), R10
-	MOVQ 24(AX), R11
-	MOVQ 48(AX), R12
-	MOVQ 72(AX), R13
-	MOVQ 96(AX), BX
+// func fwdTile5AVX512(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int)
+TEXT ·fwdTile5AVX512(SB), NOSPLIT, $0-168
+	MOVQ spill_base+136(FP), R10
+	MOVQ flags+160(FP), CX
+	TESTQ $1, CX
+	JZ fwd5zero
+	VMOVUPD 0(R10), Z0
+	VMOVUPD 64(R10), Z1
+	VMOVUPD 128(R10), Z2
+	VMOVUPD 192(R10), Z3
+	VMOVUPD 256(R10), Z4
+	VMOVUPD 320(R10), Z5
+	VMOVUPD 384(R10), Z6
+	VMOVUPD 448(R10), Z7
+	VMOVUPD 512(R10), Z8
+	VMOVUPD 576(R10), Z9
+	VMOVUPD 640(R10), Z10
+	VMOVUPD 704(R10), Z11
+	VMOVUPD 768(R10), Z12
+	VMOVUPD 832(R10), Z13
+	VMOVUPD 896(R10), Z14
+	VMOVUPD 960(R10), Z15
+	VMOVUPD 1024(R10), Z16
+	VMOVUPD 1088(R10), Z17
+	VMOVUPD 1152(R10), Z18
+	VMOVUPD 1216(R10), Z19
+	JMP fwd5ready
+fwd5zero:
 	VPXORQ Z0, Z0, Z0
 	VPXORQ Z1, Z1, Z1
 	VPXORQ Z2, Z2, Z2
@@ -634,7 +776,53 @@ TEXT ·fwdTile5AVX512(SB), NOSPLIT, $0-120
 	VPXORQ Z17, Z17, Z17
 	VPXORQ Z18, Z18, Z18
 	VPXORQ Z19, Z19, Z19
-	XORQ AX, AX
+fwd5ready:
+	MOVQ k1+128(FP), R12
+	MOVQ k0+120(FP), R13
+	SUBQ R13, R12
+	MOVQ R12, CX
+	ANDQ $7, CX
+	MOVQ $1, R10
+	SHLQ CX, R10
+	DECQ R10
+	KMOVW R10, K1
+	MOVQ nj+32(FP), CX
+	MOVQ $1, R10
+	SHLQ CX, R10
+	DECQ R10
+	KMOVW R10, K2
+	MOVQ in+64(FP), R11
+	MOVQ w_base+40(FP), SI
+	MOVQ j0+24(FP), AX
+	IMULQ R11, AX
+	LEAQ (SI)(AX*8), SI
+	MOVQ R11, BX
+	SHLQ $3, BX
+	MOVQ nj+32(FP), DX
+	MOVQ SI, DI
+	LEAQ (SI)(BX*1), R10
+	CMPQ DX, $1
+	CMOVQGT R10, DI
+	MOVQ DI, R8
+	LEAQ (DI)(BX*1), R10
+	CMPQ DX, $2
+	CMOVQGT R10, R8
+	MOVQ R8, R9
+	LEAQ (R8)(BX*1), R10
+	CMPQ DX, $3
+	CMOVQGT R10, R9
+	MOVQ R13, AX
+	SHLQ $3, AX
+	MOVQ R12, CX
+	ANDQ $-8, CX
+	SHLQ $3, CX
+	ADDQ AX, CX
+	MOVQ x_base+96(FP), R10
+	MOVQ 96(R10), BX
+	MOVQ 72(R10), R13
+	MOVQ 48(R10), R12
+	MOVQ 24(R10), R11
+	MOVQ 0(R10), R10
 	CMPQ AX, CX
 	JGE fwd5tail
 fwd5loop:
@@ -672,7 +860,7 @@ fwd5loop:
 	JLT fwd5loop
 fwd5tail:
 	KORTESTW K1, K1
-	JZ fwd5reduce
+	JZ fwd5end
 	VMOVUPD.Z (SI)(AX*1), K1, Z24
 	VMOVUPD.Z (DI)(AX*1), K1, Z25
 	VMOVUPD.Z (R8)(AX*1), K1, Z26
@@ -702,6 +890,33 @@ fwd5tail:
 	VFMADD231PD Z25, Z28, Z17
 	VFMADD231PD Z26, Z28, Z18
 	VFMADD231PD Z27, Z28, Z19
+fwd5end:
+	MOVQ flags+160(FP), CX
+	TESTQ $2, CX
+	JNZ fwd5reduce
+	MOVQ spill_base+136(FP), R10
+	VMOVUPD Z0, 0(R10)
+	VMOVUPD Z1, 64(R10)
+	VMOVUPD Z2, 128(R10)
+	VMOVUPD Z3, 192(R10)
+	VMOVUPD Z4, 256(R10)
+	VMOVUPD Z5, 320(R10)
+	VMOVUPD Z6, 384(R10)
+	VMOVUPD Z7, 448(R10)
+	VMOVUPD Z8, 512(R10)
+	VMOVUPD Z9, 576(R10)
+	VMOVUPD Z10, 640(R10)
+	VMOVUPD Z11, 704(R10)
+	VMOVUPD Z12, 768(R10)
+	VMOVUPD Z13, 832(R10)
+	VMOVUPD Z14, 896(R10)
+	VMOVUPD Z15, 960(R10)
+	VMOVUPD Z16, 1024(R10)
+	VMOVUPD Z17, 1088(R10)
+	VMOVUPD Z18, 1152(R10)
+	VMOVUPD Z19, 1216(R10)
+	VZEROUPPER
+	RET
 fwd5reduce:
 	MOVQ b_base+72(FP), SI
 	MOVQ j0+24(FP), DI
@@ -785,49 +1000,38 @@ fwd5reduce:
 	VZEROUPPER
 	RET
 
-// func fwdTile6AVX512(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64)
-TEXT ·fwdTile6AVX512(SB), NOSPLIT, $0-120
-	MOVQ in+64(FP), R11
-	MOVQ R11, CX
-	ANDQ $7, CX
-	MOVQ $1, R10
-	SHLQ CX, R10
-	DECQ R10
-	KMOVW R10, K1
-	MOVQ nj+32(FP), CX
-	MOVQ $1, R10
-	SHLQ CX, R10
-	DECQ R10
-	KMOVW R10, K2
-	MOVQ w_base+40(FP), SI
-	MOVQ j0+24(FP), AX
-	IMULQ R11, AX
-	LEAQ (SI)(AX*8), SI
-	MOVQ R11, BX
-	SHLQ $3, BX
-	MOVQ nj+32(FP), DX
-	MOVQ SI, DI
-	LEAQ (SI)(BX*1), R10
-	CMPQ DX, $1
-	CMOVQGT R10, DI
-	MOVQ DI, R8
-	LEAQ (DI)(BX*1), R10
-	CMPQ DX, $2
-	CMOVQGT R10, R8
-	MOVQ R8, R9
-	LEAQ (R8)(BX*1), R10
-	CMPQ DX, $3
-	CMOVQGT R10, R9
-	MOVQ R11, CX
-	ANDQ $-8, CX
-	SHLQ $3, CX
-	MOVQ x_base+96(FP), AX
-	MOVQ 0(AX), R10
-	MOVQ 24(AX), R11
-	MOVQ 48(AX), R12
-	MOVQ 72(AX), R13
-	MOVQ 96(AX), BX
-	MOVQ 120(AX), DX
+// func fwdTile6AVX512(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int)
+TEXT ·fwdTile6AVX512(SB), NOSPLIT, $0-168
+	MOVQ spill_base+136(FP), R10
+	MOVQ flags+160(FP), CX
+	TESTQ $1, CX
+	JZ fwd6zero
+	VMOVUPD 0(R10), Z0
+	VMOVUPD 64(R10), Z1
+	VMOVUPD 128(R10), Z2
+	VMOVUPD 192(R10), Z3
+	VMOVUPD 256(R10), Z4
+	VMOVUPD 320(R10), Z5
+	VMOVUPD 384(R10), Z6
+	VMOVUPD 448(R10), Z7
+	VMOVUPD 512(R10), Z8
+	VMOVUPD 576(R10), Z9
+	VMOVUPD 640(R10), Z10
+	VMOVUPD 704(R10), Z11
+	VMOVUPD 768(R10), Z12
+	VMOVUPD 832(R10), Z13
+	VMOVUPD 896(R10), Z14
+	VMOVUPD 960(R10), Z15
+	VMOVUPD 1024(R10), Z16
+	VMOVUPD 1088(R10), Z17
+	VMOVUPD 1152(R10), Z18
+	VMOVUPD 1216(R10), Z19
+	VMOVUPD 1280(R10), Z20
+	VMOVUPD 1344(R10), Z21
+	VMOVUPD 1408(R10), Z22
+	VMOVUPD 1472(R10), Z23
+	JMP fwd6ready
+fwd6zero:
 	VPXORQ Z0, Z0, Z0
 	VPXORQ Z1, Z1, Z1
 	VPXORQ Z2, Z2, Z2
@@ -852,7 +1056,54 @@ TEXT ·fwdTile6AVX512(SB), NOSPLIT, $0-120
 	VPXORQ Z21, Z21, Z21
 	VPXORQ Z22, Z22, Z22
 	VPXORQ Z23, Z23, Z23
-	XORQ AX, AX
+fwd6ready:
+	MOVQ k1+128(FP), R12
+	MOVQ k0+120(FP), R13
+	SUBQ R13, R12
+	MOVQ R12, CX
+	ANDQ $7, CX
+	MOVQ $1, R10
+	SHLQ CX, R10
+	DECQ R10
+	KMOVW R10, K1
+	MOVQ nj+32(FP), CX
+	MOVQ $1, R10
+	SHLQ CX, R10
+	DECQ R10
+	KMOVW R10, K2
+	MOVQ in+64(FP), R11
+	MOVQ w_base+40(FP), SI
+	MOVQ j0+24(FP), AX
+	IMULQ R11, AX
+	LEAQ (SI)(AX*8), SI
+	MOVQ R11, BX
+	SHLQ $3, BX
+	MOVQ nj+32(FP), DX
+	MOVQ SI, DI
+	LEAQ (SI)(BX*1), R10
+	CMPQ DX, $1
+	CMOVQGT R10, DI
+	MOVQ DI, R8
+	LEAQ (DI)(BX*1), R10
+	CMPQ DX, $2
+	CMOVQGT R10, R8
+	MOVQ R8, R9
+	LEAQ (R8)(BX*1), R10
+	CMPQ DX, $3
+	CMOVQGT R10, R9
+	MOVQ R13, AX
+	SHLQ $3, AX
+	MOVQ R12, CX
+	ANDQ $-8, CX
+	SHLQ $3, CX
+	ADDQ AX, CX
+	MOVQ x_base+96(FP), R10
+	MOVQ 120(R10), DX
+	MOVQ 96(R10), BX
+	MOVQ 72(R10), R13
+	MOVQ 48(R10), R12
+	MOVQ 24(R10), R11
+	MOVQ 0(R10), R10
 	CMPQ AX, CX
 	JGE fwd6tail
 fwd6loop:
@@ -895,7 +1146,7 @@ fwd6loop:
 	JLT fwd6loop
 fwd6tail:
 	KORTESTW K1, K1
-	JZ fwd6reduce
+	JZ fwd6end
 	VMOVUPD.Z (SI)(AX*1), K1, Z24
 	VMOVUPD.Z (DI)(AX*1), K1, Z25
 	VMOVUPD.Z (R8)(AX*1), K1, Z26
@@ -930,6 +1181,37 @@ fwd6tail:
 	VFMADD231PD Z25, Z29, Z21
 	VFMADD231PD Z26, Z29, Z22
 	VFMADD231PD Z27, Z29, Z23
+fwd6end:
+	MOVQ flags+160(FP), CX
+	TESTQ $2, CX
+	JNZ fwd6reduce
+	MOVQ spill_base+136(FP), R10
+	VMOVUPD Z0, 0(R10)
+	VMOVUPD Z1, 64(R10)
+	VMOVUPD Z2, 128(R10)
+	VMOVUPD Z3, 192(R10)
+	VMOVUPD Z4, 256(R10)
+	VMOVUPD Z5, 320(R10)
+	VMOVUPD Z6, 384(R10)
+	VMOVUPD Z7, 448(R10)
+	VMOVUPD Z8, 512(R10)
+	VMOVUPD Z9, 576(R10)
+	VMOVUPD Z10, 640(R10)
+	VMOVUPD Z11, 704(R10)
+	VMOVUPD Z12, 768(R10)
+	VMOVUPD Z13, 832(R10)
+	VMOVUPD Z14, 896(R10)
+	VMOVUPD Z15, 960(R10)
+	VMOVUPD Z16, 1024(R10)
+	VMOVUPD Z17, 1088(R10)
+	VMOVUPD Z18, 1152(R10)
+	VMOVUPD Z19, 1216(R10)
+	VMOVUPD Z20, 1280(R10)
+	VMOVUPD Z21, 1344(R10)
+	VMOVUPD Z22, 1408(R10)
+	VMOVUPD Z23, 1472(R10)
+	VZEROUPPER
+	RET
 fwd6reduce:
 	MOVQ b_base+72(FP), SI
 	MOVQ j0+24(FP), DI
@@ -1024,8 +1306,8 @@ fwd6reduce:
 	VZEROUPPER
 	RET
 
-// func rankTile1x1AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
-TEXT ·rankTile1x1AVX512(SB), NOSPLIT, $0-97
+// func rankTile1x1AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
+TEXT ·rankTile1x1AVX512(SB), NOSPLIT, $0-89
 	MOVQ nk+32(FP), CX
 	SUBQ $0, CX
 	MOVQ $1, AX
@@ -1036,7 +1318,7 @@ TEXT ·rankTile1x1AVX512(SB), NOSPLIT, $0-97
 	SHLQ $3, AX
 	MOVQ c_base+0(FP), DX
 	MOVQ 0(DX), R10
-	MOVBLZX zero+96(FP), CX
+	MOVBLZX zero+88(FP), CX
 	TESTQ CX, CX
 	JNZ rank1x1zero
 	VMOVUPD.Z 0(R10)(AX*1), K1, Z0
@@ -1045,19 +1327,16 @@ rank1x1zero:
 	VPXORQ Z0, Z0, Z0
 rank1x1start:
 	MOVQ coef_base+40(FP), BX
-	MOVQ b_base+72(FP), DX
-	MOVQ b_len+80(FP), CX
-	MOVQ r0+64(FP), SI
-	SHLQ $3, SI
+	MOVQ b_base+64(FP), DX
+	MOVQ b_len+72(FP), CX
 	TESTQ CX, CX
 	JZ rank1x1store
 rank1x1loop:
-	MOVQ (BX), R8
 	MOVQ (DX), R9
-	VBROADCASTSD 0(R8)(SI*1), Z24
+	VBROADCASTSD 0(BX), Z24
 	VMOVUPD.Z 0(R9)(AX*1), K1, Z28
 	VFMADD231PD Z24, Z28, Z0
-	ADDQ $24, BX
+	ADDQ $32, BX
 	ADDQ $24, DX
 	DECQ CX
 	JNZ rank1x1loop
@@ -1066,8 +1345,8 @@ rank1x1store:
 	VZEROUPPER
 	RET
 
-// func rankTile1x2AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
-TEXT ·rankTile1x2AVX512(SB), NOSPLIT, $0-97
+// func rankTile1x2AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
+TEXT ·rankTile1x2AVX512(SB), NOSPLIT, $0-89
 	MOVQ nk+32(FP), CX
 	SUBQ $8, CX
 	MOVQ $1, AX
@@ -1078,7 +1357,7 @@ TEXT ·rankTile1x2AVX512(SB), NOSPLIT, $0-97
 	SHLQ $3, AX
 	MOVQ c_base+0(FP), DX
 	MOVQ 0(DX), R10
-	MOVBLZX zero+96(FP), CX
+	MOVBLZX zero+88(FP), CX
 	TESTQ CX, CX
 	JNZ rank1x2zero
 	VMOVUPD 0(R10)(AX*1), Z0
@@ -1089,21 +1368,18 @@ rank1x2zero:
 	VPXORQ Z1, Z1, Z1
 rank1x2start:
 	MOVQ coef_base+40(FP), BX
-	MOVQ b_base+72(FP), DX
-	MOVQ b_len+80(FP), CX
-	MOVQ r0+64(FP), SI
-	SHLQ $3, SI
+	MOVQ b_base+64(FP), DX
+	MOVQ b_len+72(FP), CX
 	TESTQ CX, CX
 	JZ rank1x2store
 rank1x2loop:
-	MOVQ (BX), R8
 	MOVQ (DX), R9
-	VBROADCASTSD 0(R8)(SI*1), Z24
+	VBROADCASTSD 0(BX), Z24
 	VMOVUPD 0(R9)(AX*1), Z28
 	VFMADD231PD Z24, Z28, Z0
 	VMOVUPD.Z 64(R9)(AX*1), K1, Z29
 	VFMADD231PD Z24, Z29, Z1
-	ADDQ $24, BX
+	ADDQ $32, BX
 	ADDQ $24, DX
 	DECQ CX
 	JNZ rank1x2loop
@@ -1113,8 +1389,8 @@ rank1x2store:
 	VZEROUPPER
 	RET
 
-// func rankTile1x3AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
-TEXT ·rankTile1x3AVX512(SB), NOSPLIT, $0-97
+// func rankTile1x3AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
+TEXT ·rankTile1x3AVX512(SB), NOSPLIT, $0-89
 	MOVQ nk+32(FP), CX
 	SUBQ $16, CX
 	MOVQ $1, AX
@@ -1125,7 +1401,7 @@ TEXT ·rankTile1x3AVX512(SB), NOSPLIT, $0-97
 	SHLQ $3, AX
 	MOVQ c_base+0(FP), DX
 	MOVQ 0(DX), R10
-	MOVBLZX zero+96(FP), CX
+	MOVBLZX zero+88(FP), CX
 	TESTQ CX, CX
 	JNZ rank1x3zero
 	VMOVUPD 0(R10)(AX*1), Z0
@@ -1138,23 +1414,20 @@ rank1x3zero:
 	VPXORQ Z2, Z2, Z2
 rank1x3start:
 	MOVQ coef_base+40(FP), BX
-	MOVQ b_base+72(FP), DX
-	MOVQ b_len+80(FP), CX
-	MOVQ r0+64(FP), SI
-	SHLQ $3, SI
+	MOVQ b_base+64(FP), DX
+	MOVQ b_len+72(FP), CX
 	TESTQ CX, CX
 	JZ rank1x3store
 rank1x3loop:
-	MOVQ (BX), R8
 	MOVQ (DX), R9
-	VBROADCASTSD 0(R8)(SI*1), Z24
+	VBROADCASTSD 0(BX), Z24
 	VMOVUPD 0(R9)(AX*1), Z28
 	VFMADD231PD Z24, Z28, Z0
 	VMOVUPD 64(R9)(AX*1), Z29
 	VFMADD231PD Z24, Z29, Z1
 	VMOVUPD.Z 128(R9)(AX*1), K1, Z28
 	VFMADD231PD Z24, Z28, Z2
-	ADDQ $24, BX
+	ADDQ $32, BX
 	ADDQ $24, DX
 	DECQ CX
 	JNZ rank1x3loop
@@ -1165,8 +1438,8 @@ rank1x3store:
 	VZEROUPPER
 	RET
 
-// func rankTile1x4AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
-TEXT ·rankTile1x4AVX512(SB), NOSPLIT, $0-97
+// func rankTile1x4AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
+TEXT ·rankTile1x4AVX512(SB), NOSPLIT, $0-89
 	MOVQ nk+32(FP), CX
 	SUBQ $24, CX
 	MOVQ $1, AX
@@ -1177,7 +1450,7 @@ TEXT ·rankTile1x4AVX512(SB), NOSPLIT, $0-97
 	SHLQ $3, AX
 	MOVQ c_base+0(FP), DX
 	MOVQ 0(DX), R10
-	MOVBLZX zero+96(FP), CX
+	MOVBLZX zero+88(FP), CX
 	TESTQ CX, CX
 	JNZ rank1x4zero
 	VMOVUPD 0(R10)(AX*1), Z0
@@ -1192,16 +1465,13 @@ rank1x4zero:
 	VPXORQ Z3, Z3, Z3
 rank1x4start:
 	MOVQ coef_base+40(FP), BX
-	MOVQ b_base+72(FP), DX
-	MOVQ b_len+80(FP), CX
-	MOVQ r0+64(FP), SI
-	SHLQ $3, SI
+	MOVQ b_base+64(FP), DX
+	MOVQ b_len+72(FP), CX
 	TESTQ CX, CX
 	JZ rank1x4store
 rank1x4loop:
-	MOVQ (BX), R8
 	MOVQ (DX), R9
-	VBROADCASTSD 0(R8)(SI*1), Z24
+	VBROADCASTSD 0(BX), Z24
 	VMOVUPD 0(R9)(AX*1), Z28
 	VFMADD231PD Z24, Z28, Z0
 	VMOVUPD 64(R9)(AX*1), Z29
@@ -1210,7 +1480,7 @@ rank1x4loop:
 	VFMADD231PD Z24, Z28, Z2
 	VMOVUPD.Z 192(R9)(AX*1), K1, Z29
 	VFMADD231PD Z24, Z29, Z3
-	ADDQ $24, BX
+	ADDQ $32, BX
 	ADDQ $24, DX
 	DECQ CX
 	JNZ rank1x4loop
@@ -1222,8 +1492,8 @@ rank1x4store:
 	VZEROUPPER
 	RET
 
-// func rankTile1x5AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
-TEXT ·rankTile1x5AVX512(SB), NOSPLIT, $0-97
+// func rankTile1x5AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
+TEXT ·rankTile1x5AVX512(SB), NOSPLIT, $0-89
 	MOVQ nk+32(FP), CX
 	SUBQ $32, CX
 	MOVQ $1, AX
@@ -1234,7 +1504,7 @@ TEXT ·rankTile1x5AVX512(SB), NOSPLIT, $0-97
 	SHLQ $3, AX
 	MOVQ c_base+0(FP), DX
 	MOVQ 0(DX), R10
-	MOVBLZX zero+96(FP), CX
+	MOVBLZX zero+88(FP), CX
 	TESTQ CX, CX
 	JNZ rank1x5zero
 	VMOVUPD 0(R10)(AX*1), Z0
@@ -1251,16 +1521,13 @@ rank1x5zero:
 	VPXORQ Z4, Z4, Z4
 rank1x5start:
 	MOVQ coef_base+40(FP), BX
-	MOVQ b_base+72(FP), DX
-	MOVQ b_len+80(FP), CX
-	MOVQ r0+64(FP), SI
-	SHLQ $3, SI
+	MOVQ b_base+64(FP), DX
+	MOVQ b_len+72(FP), CX
 	TESTQ CX, CX
 	JZ rank1x5store
 rank1x5loop:
-	MOVQ (BX), R8
 	MOVQ (DX), R9
-	VBROADCASTSD 0(R8)(SI*1), Z24
+	VBROADCASTSD 0(BX), Z24
 	VMOVUPD 0(R9)(AX*1), Z28
 	VFMADD231PD Z24, Z28, Z0
 	VMOVUPD 64(R9)(AX*1), Z29
@@ -1271,7 +1538,7 @@ rank1x5loop:
 	VFMADD231PD Z24, Z29, Z3
 	VMOVUPD.Z 256(R9)(AX*1), K1, Z28
 	VFMADD231PD Z24, Z28, Z4
-	ADDQ $24, BX
+	ADDQ $32, BX
 	ADDQ $24, DX
 	DECQ CX
 	JNZ rank1x5loop
@@ -1284,8 +1551,8 @@ rank1x5store:
 	VZEROUPPER
 	RET
 
-// func rankTile1x6AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
-TEXT ·rankTile1x6AVX512(SB), NOSPLIT, $0-97
+// func rankTile1x6AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
+TEXT ·rankTile1x6AVX512(SB), NOSPLIT, $0-89
 	MOVQ nk+32(FP), CX
 	SUBQ $40, CX
 	MOVQ $1, AX
@@ -1296,7 +1563,7 @@ TEXT ·rankTile1x6AVX512(SB), NOSPLIT, $0-97
 	SHLQ $3, AX
 	MOVQ c_base+0(FP), DX
 	MOVQ 0(DX), R10
-	MOVBLZX zero+96(FP), CX
+	MOVBLZX zero+88(FP), CX
 	TESTQ CX, CX
 	JNZ rank1x6zero
 	VMOVUPD 0(R10)(AX*1), Z0
@@ -1315,16 +1582,13 @@ rank1x6zero:
 	VPXORQ Z5, Z5, Z5
 rank1x6start:
 	MOVQ coef_base+40(FP), BX
-	MOVQ b_base+72(FP), DX
-	MOVQ b_len+80(FP), CX
-	MOVQ r0+64(FP), SI
-	SHLQ $3, SI
+	MOVQ b_base+64(FP), DX
+	MOVQ b_len+72(FP), CX
 	TESTQ CX, CX
 	JZ rank1x6store
 rank1x6loop:
-	MOVQ (BX), R8
 	MOVQ (DX), R9
-	VBROADCASTSD 0(R8)(SI*1), Z24
+	VBROADCASTSD 0(BX), Z24
 	VMOVUPD 0(R9)(AX*1), Z28
 	VFMADD231PD Z24, Z28, Z0
 	VMOVUPD 64(R9)(AX*1), Z29
@@ -1337,7 +1601,7 @@ rank1x6loop:
 	VFMADD231PD Z24, Z28, Z4
 	VMOVUPD.Z 320(R9)(AX*1), K1, Z29
 	VFMADD231PD Z24, Z29, Z5
-	ADDQ $24, BX
+	ADDQ $32, BX
 	ADDQ $24, DX
 	DECQ CX
 	JNZ rank1x6loop
@@ -1351,8 +1615,8 @@ rank1x6store:
 	VZEROUPPER
 	RET
 
-// func rankTile2x1AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
-TEXT ·rankTile2x1AVX512(SB), NOSPLIT, $0-97
+// func rankTile2x1AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
+TEXT ·rankTile2x1AVX512(SB), NOSPLIT, $0-89
 	MOVQ nk+32(FP), CX
 	SUBQ $0, CX
 	MOVQ $1, AX
@@ -1364,7 +1628,7 @@ TEXT ·rankTile2x1AVX512(SB), NOSPLIT, $0-97
 	MOVQ c_base+0(FP), DX
 	MOVQ 0(DX), R10
 	MOVQ 24(DX), R11
-	MOVBLZX zero+96(FP), CX
+	MOVBLZX zero+88(FP), CX
 	TESTQ CX, CX
 	JNZ rank2x1zero
 	VMOVUPD.Z 0(R10)(AX*1), K1, Z0
@@ -1375,21 +1639,18 @@ rank2x1zero:
 	VPXORQ Z1, Z1, Z1
 rank2x1start:
 	MOVQ coef_base+40(FP), BX
-	MOVQ b_base+72(FP), DX
-	MOVQ b_len+80(FP), CX
-	MOVQ r0+64(FP), SI
-	SHLQ $3, SI
+	MOVQ b_base+64(FP), DX
+	MOVQ b_len+72(FP), CX
 	TESTQ CX, CX
 	JZ rank2x1store
 rank2x1loop:
-	MOVQ (BX), R8
 	MOVQ (DX), R9
-	VBROADCASTSD 0(R8)(SI*1), Z24
-	VBROADCASTSD 8(R8)(SI*1), Z25
+	VBROADCASTSD 0(BX), Z24
+	VBROADCASTSD 8(BX), Z25
 	VMOVUPD.Z 0(R9)(AX*1), K1, Z28
 	VFMADD231PD Z24, Z28, Z0
 	VFMADD231PD Z25, Z28, Z1
-	ADDQ $24, BX
+	ADDQ $32, BX
 	ADDQ $24, DX
 	DECQ CX
 	JNZ rank2x1loop
@@ -1399,8 +1660,8 @@ rank2x1store:
 	VZEROUPPER
 	RET
 
-// func rankTile2x2AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
-TEXT ·rankTile2x2AVX512(SB), NOSPLIT, $0-97
+// func rankTile2x2AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
+TEXT ·rankTile2x2AVX512(SB), NOSPLIT, $0-89
 	MOVQ nk+32(FP), CX
 	SUBQ $8, CX
 	MOVQ $1, AX
@@ -1412,7 +1673,7 @@ TEXT ·rankTile2x2AVX512(SB), NOSPLIT, $0-97
 	MOVQ c_base+0(FP), DX
 	MOVQ 0(DX), R10
 	MOVQ 24(DX), R11
-	MOVBLZX zero+96(FP), CX
+	MOVBLZX zero+88(FP), CX
 	TESTQ CX, CX
 	JNZ rank2x2zero
 	VMOVUPD 0(R10)(AX*1), Z0
@@ -1427,24 +1688,21 @@ rank2x2zero:
 	VPXORQ Z3, Z3, Z3
 rank2x2start:
 	MOVQ coef_base+40(FP), BX
-	MOVQ b_base+72(FP), DX
-	MOVQ b_len+80(FP), CX
-	MOVQ r0+64(FP), SI
-	SHLQ $3, SI
+	MOVQ b_base+64(FP), DX
+	MOVQ b_len+72(FP), CX
 	TESTQ CX, CX
 	JZ rank2x2store
 rank2x2loop:
-	MOVQ (BX), R8
 	MOVQ (DX), R9
-	VBROADCASTSD 0(R8)(SI*1), Z24
-	VBROADCASTSD 8(R8)(SI*1), Z25
+	VBROADCASTSD 0(BX), Z24
+	VBROADCASTSD 8(BX), Z25
 	VMOVUPD 0(R9)(AX*1), Z28
 	VFMADD231PD Z24, Z28, Z0
 	VFMADD231PD Z25, Z28, Z2
 	VMOVUPD.Z 64(R9)(AX*1), K1, Z29
 	VFMADD231PD Z24, Z29, Z1
 	VFMADD231PD Z25, Z29, Z3
-	ADDQ $24, BX
+	ADDQ $32, BX
 	ADDQ $24, DX
 	DECQ CX
 	JNZ rank2x2loop
@@ -1456,8 +1714,8 @@ rank2x2store:
 	VZEROUPPER
 	RET
 
-// func rankTile2x3AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
-TEXT ·rankTile2x3AVX512(SB), NOSPLIT, $0-97
+// func rankTile2x3AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
+TEXT ·rankTile2x3AVX512(SB), NOSPLIT, $0-89
 	MOVQ nk+32(FP), CX
 	SUBQ $16, CX
 	MOVQ $1, AX
@@ -1469,7 +1727,7 @@ TEXT ·rankTile2x3AVX512(SB), NOSPLIT, $0-97
 	MOVQ c_base+0(FP), DX
 	MOVQ 0(DX), R10
 	MOVQ 24(DX), R11
-	MOVBLZX zero+96(FP), CX
+	MOVBLZX zero+88(FP), CX
 	TESTQ CX, CX
 	JNZ rank2x3zero
 	VMOVUPD 0(R10)(AX*1), Z0
@@ -1488,17 +1746,14 @@ rank2x3zero:
 	VPXORQ Z5, Z5, Z5
 rank2x3start:
 	MOVQ coef_base+40(FP), BX
-	MOVQ b_base+72(FP), DX
-	MOVQ b_len+80(FP), CX
-	MOVQ r0+64(FP), SI
-	SHLQ $3, SI
+	MOVQ b_base+64(FP), DX
+	MOVQ b_len+72(FP), CX
 	TESTQ CX, CX
 	JZ rank2x3store
 rank2x3loop:
-	MOVQ (BX), R8
 	MOVQ (DX), R9
-	VBROADCASTSD 0(R8)(SI*1), Z24
-	VBROADCASTSD 8(R8)(SI*1), Z25
+	VBROADCASTSD 0(BX), Z24
+	VBROADCASTSD 8(BX), Z25
 	VMOVUPD 0(R9)(AX*1), Z28
 	VFMADD231PD Z24, Z28, Z0
 	VFMADD231PD Z25, Z28, Z3
@@ -1508,7 +1763,7 @@ rank2x3loop:
 	VMOVUPD.Z 128(R9)(AX*1), K1, Z28
 	VFMADD231PD Z24, Z28, Z2
 	VFMADD231PD Z25, Z28, Z5
-	ADDQ $24, BX
+	ADDQ $32, BX
 	ADDQ $24, DX
 	DECQ CX
 	JNZ rank2x3loop
@@ -1522,8 +1777,8 @@ rank2x3store:
 	VZEROUPPER
 	RET
 
-// func rankTile2x4AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
-TEXT ·rankTile2x4AVX512(SB), NOSPLIT, $0-97
+// func rankTile2x4AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
+TEXT ·rankTile2x4AVX512(SB), NOSPLIT, $0-89
 	MOVQ nk+32(FP), CX
 	SUBQ $24, CX
 	MOVQ $1, AX
@@ -1535,7 +1790,7 @@ TEXT ·rankTile2x4AVX512(SB), NOSPLIT, $0-97
 	MOVQ c_base+0(FP), DX
 	MOVQ 0(DX), R10
 	MOVQ 24(DX), R11
-	MOVBLZX zero+96(FP), CX
+	MOVBLZX zero+88(FP), CX
 	TESTQ CX, CX
 	JNZ rank2x4zero
 	VMOVUPD 0(R10)(AX*1), Z0
@@ -1558,17 +1813,14 @@ rank2x4zero:
 	VPXORQ Z7, Z7, Z7
 rank2x4start:
 	MOVQ coef_base+40(FP), BX
-	MOVQ b_base+72(FP), DX
-	MOVQ b_len+80(FP), CX
-	MOVQ r0+64(FP), SI
-	SHLQ $3, SI
+	MOVQ b_base+64(FP), DX
+	MOVQ b_len+72(FP), CX
 	TESTQ CX, CX
 	JZ rank2x4store
 rank2x4loop:
-	MOVQ (BX), R8
 	MOVQ (DX), R9
-	VBROADCASTSD 0(R8)(SI*1), Z24
-	VBROADCASTSD 8(R8)(SI*1), Z25
+	VBROADCASTSD 0(BX), Z24
+	VBROADCASTSD 8(BX), Z25
 	VMOVUPD 0(R9)(AX*1), Z28
 	VFMADD231PD Z24, Z28, Z0
 	VFMADD231PD Z25, Z28, Z4
@@ -1581,7 +1833,7 @@ rank2x4loop:
 	VMOVUPD.Z 192(R9)(AX*1), K1, Z29
 	VFMADD231PD Z24, Z29, Z3
 	VFMADD231PD Z25, Z29, Z7
-	ADDQ $24, BX
+	ADDQ $32, BX
 	ADDQ $24, DX
 	DECQ CX
 	JNZ rank2x4loop
@@ -1597,8 +1849,8 @@ rank2x4store:
 	VZEROUPPER
 	RET
 
-// func rankTile2x5AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
-TEXT ·rankTile2x5AVX512(SB), NOSPLIT, $0-97
+// func rankTile2x5AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
+TEXT ·rankTile2x5AVX512(SB), NOSPLIT, $0-89
 	MOVQ nk+32(FP), CX
 	SUBQ $32, CX
 	MOVQ $1, AX
@@ -1610,7 +1862,7 @@ TEXT ·rankTile2x5AVX512(SB), NOSPLIT, $0-97
 	MOVQ c_base+0(FP), DX
 	MOVQ 0(DX), R10
 	MOVQ 24(DX), R11
-	MOVBLZX zero+96(FP), CX
+	MOVBLZX zero+88(FP), CX
 	TESTQ CX, CX
 	JNZ rank2x5zero
 	VMOVUPD 0(R10)(AX*1), Z0
@@ -1637,17 +1889,14 @@ rank2x5zero:
 	VPXORQ Z9, Z9, Z9
 rank2x5start:
 	MOVQ coef_base+40(FP), BX
-	MOVQ b_base+72(FP), DX
-	MOVQ b_len+80(FP), CX
-	MOVQ r0+64(FP), SI
-	SHLQ $3, SI
+	MOVQ b_base+64(FP), DX
+	MOVQ b_len+72(FP), CX
 	TESTQ CX, CX
 	JZ rank2x5store
 rank2x5loop:
-	MOVQ (BX), R8
 	MOVQ (DX), R9
-	VBROADCASTSD 0(R8)(SI*1), Z24
-	VBROADCASTSD 8(R8)(SI*1), Z25
+	VBROADCASTSD 0(BX), Z24
+	VBROADCASTSD 8(BX), Z25
 	VMOVUPD 0(R9)(AX*1), Z28
 	VFMADD231PD Z24, Z28, Z0
 	VFMADD231PD Z25, Z28, Z5
@@ -1663,7 +1912,7 @@ rank2x5loop:
 	VMOVUPD.Z 256(R9)(AX*1), K1, Z28
 	VFMADD231PD Z24, Z28, Z4
 	VFMADD231PD Z25, Z28, Z9
-	ADDQ $24, BX
+	ADDQ $32, BX
 	ADDQ $24, DX
 	DECQ CX
 	JNZ rank2x5loop
@@ -1681,8 +1930,8 @@ rank2x5store:
 	VZEROUPPER
 	RET
 
-// func rankTile2x6AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
-TEXT ·rankTile2x6AVX512(SB), NOSPLIT, $0-97
+// func rankTile2x6AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
+TEXT ·rankTile2x6AVX512(SB), NOSPLIT, $0-89
 	MOVQ nk+32(FP), CX
 	SUBQ $40, CX
 	MOVQ $1, AX
@@ -1694,7 +1943,7 @@ TEXT ·rankTile2x6AVX512(SB), NOSPLIT, $0-97
 	MOVQ c_base+0(FP), DX
 	MOVQ 0(DX), R10
 	MOVQ 24(DX), R11
-	MOVBLZX zero+96(FP), CX
+	MOVBLZX zero+88(FP), CX
 	TESTQ CX, CX
 	JNZ rank2x6zero
 	VMOVUPD 0(R10)(AX*1), Z0
@@ -1725,17 +1974,14 @@ rank2x6zero:
 	VPXORQ Z11, Z11, Z11
 rank2x6start:
 	MOVQ coef_base+40(FP), BX
-	MOVQ b_base+72(FP), DX
-	MOVQ b_len+80(FP), CX
-	MOVQ r0+64(FP), SI
-	SHLQ $3, SI
+	MOVQ b_base+64(FP), DX
+	MOVQ b_len+72(FP), CX
 	TESTQ CX, CX
 	JZ rank2x6store
 rank2x6loop:
-	MOVQ (BX), R8
 	MOVQ (DX), R9
-	VBROADCASTSD 0(R8)(SI*1), Z24
-	VBROADCASTSD 8(R8)(SI*1), Z25
+	VBROADCASTSD 0(BX), Z24
+	VBROADCASTSD 8(BX), Z25
 	VMOVUPD 0(R9)(AX*1), Z28
 	VFMADD231PD Z24, Z28, Z0
 	VFMADD231PD Z25, Z28, Z6
@@ -1754,7 +2000,7 @@ rank2x6loop:
 	VMOVUPD.Z 320(R9)(AX*1), K1, Z29
 	VFMADD231PD Z24, Z29, Z5
 	VFMADD231PD Z25, Z29, Z11
-	ADDQ $24, BX
+	ADDQ $32, BX
 	ADDQ $24, DX
 	DECQ CX
 	JNZ rank2x6loop
@@ -1774,8 +2020,8 @@ rank2x6store:
 	VZEROUPPER
 	RET
 
-// func rankTile3x1AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
-TEXT ·rankTile3x1AVX512(SB), NOSPLIT, $0-97
+// func rankTile3x1AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
+TEXT ·rankTile3x1AVX512(SB), NOSPLIT, $0-89
 	MOVQ nk+32(FP), CX
 	SUBQ $0, CX
 	MOVQ $1, AX
@@ -1788,7 +2034,7 @@ TEXT ·rankTile3x1AVX512(SB), NOSPLIT, $0-97
 	MOVQ 0(DX), R10
 	MOVQ 24(DX), R11
 	MOVQ 48(DX), R12
-	MOVBLZX zero+96(FP), CX
+	MOVBLZX zero+88(FP), CX
 	TESTQ CX, CX
 	JNZ rank3x1zero
 	VMOVUPD.Z 0(R10)(AX*1), K1, Z0
@@ -1801,23 +2047,20 @@ rank3x1zero:
 	VPXORQ Z2, Z2, Z2
 rank3x1start:
 	MOVQ coef_base+40(FP), BX
-	MOVQ b_base+72(FP), DX
-	MOVQ b_len+80(FP), CX
-	MOVQ r0+64(FP), SI
-	SHLQ $3, SI
+	MOVQ b_base+64(FP), DX
+	MOVQ b_len+72(FP), CX
 	TESTQ CX, CX
 	JZ rank3x1store
 rank3x1loop:
-	MOVQ (BX), R8
 	MOVQ (DX), R9
-	VBROADCASTSD 0(R8)(SI*1), Z24
-	VBROADCASTSD 8(R8)(SI*1), Z25
-	VBROADCASTSD 16(R8)(SI*1), Z26
+	VBROADCASTSD 0(BX), Z24
+	VBROADCASTSD 8(BX), Z25
+	VBROADCASTSD 16(BX), Z26
 	VMOVUPD.Z 0(R9)(AX*1), K1, Z28
 	VFMADD231PD Z24, Z28, Z0
 	VFMADD231PD Z25, Z28, Z1
 	VFMADD231PD Z26, Z28, Z2
-	ADDQ $24, BX
+	ADDQ $32, BX
 	ADDQ $24, DX
 	DECQ CX
 	JNZ rank3x1loop
@@ -1828,8 +2071,8 @@ rank3x1store:
 	VZEROUPPER
 	RET
 
-// func rankTile3x2AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
-TEXT ·rankTile3x2AVX512(SB), NOSPLIT, $0-97
+// func rankTile3x2AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
+TEXT ·rankTile3x2AVX512(SB), NOSPLIT, $0-89
 	MOVQ nk+32(FP), CX
 	SUBQ $8, CX
 	MOVQ $1, AX
@@ -1842,7 +2085,7 @@ TEXT ·rankTile3x2AVX512(SB), NOSPLIT, $0-97
 	MOVQ 0(DX), R10
 	MOVQ 24(DX), R11
 	MOVQ 48(DX), R12
-	MOVBLZX zero+96(FP), CX
+	MOVBLZX zero+88(FP), CX
 	TESTQ CX, CX
 	JNZ rank3x2zero
 	VMOVUPD 0(R10)(AX*1), Z0
@@ -1861,18 +2104,15 @@ rank3x2zero:
 	VPXORQ Z5, Z5, Z5
 rank3x2start:
 	MOVQ coef_base+40(FP), BX
-	MOVQ b_base+72(FP), DX
-	MOVQ b_len+80(FP), CX
-	MOVQ r0+64(FP), SI
-	SHLQ $3, SI
+	MOVQ b_base+64(FP), DX
+	MOVQ b_len+72(FP), CX
 	TESTQ CX, CX
 	JZ rank3x2store
 rank3x2loop:
-	MOVQ (BX), R8
 	MOVQ (DX), R9
-	VBROADCASTSD 0(R8)(SI*1), Z24
-	VBROADCASTSD 8(R8)(SI*1), Z25
-	VBROADCASTSD 16(R8)(SI*1), Z26
+	VBROADCASTSD 0(BX), Z24
+	VBROADCASTSD 8(BX), Z25
+	VBROADCASTSD 16(BX), Z26
 	VMOVUPD 0(R9)(AX*1), Z28
 	VFMADD231PD Z24, Z28, Z0
 	VFMADD231PD Z25, Z28, Z2
@@ -1881,7 +2121,7 @@ rank3x2loop:
 	VFMADD231PD Z24, Z29, Z1
 	VFMADD231PD Z25, Z29, Z3
 	VFMADD231PD Z26, Z29, Z5
-	ADDQ $24, BX
+	ADDQ $32, BX
 	ADDQ $24, DX
 	DECQ CX
 	JNZ rank3x2loop
@@ -1895,8 +2135,8 @@ rank3x2store:
 	VZEROUPPER
 	RET
 
-// func rankTile3x3AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
-TEXT ·rankTile3x3AVX512(SB), NOSPLIT, $0-97
+// func rankTile3x3AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
+TEXT ·rankTile3x3AVX512(SB), NOSPLIT, $0-89
 	MOVQ nk+32(FP), CX
 	SUBQ $16, CX
 	MOVQ $1, AX
@@ -1909,7 +2149,7 @@ TEXT ·rankTile3x3AVX512(SB), NOSPLIT, $0-97
 	MOVQ 0(DX), R10
 	MOVQ 24(DX), R11
 	MOVQ 48(DX), R12
-	MOVBLZX zero+96(FP), CX
+	MOVBLZX zero+88(FP), CX
 	TESTQ CX, CX
 	JNZ rank3x3zero
 	VMOVUPD 0(R10)(AX*1), Z0
@@ -1934,18 +2174,15 @@ rank3x3zero:
 	VPXORQ Z8, Z8, Z8
 rank3x3start:
 	MOVQ coef_base+40(FP), BX
-	MOVQ b_base+72(FP), DX
-	MOVQ b_len+80(FP), CX
-	MOVQ r0+64(FP), SI
-	SHLQ $3, SI
+	MOVQ b_base+64(FP), DX
+	MOVQ b_len+72(FP), CX
 	TESTQ CX, CX
 	JZ rank3x3store
 rank3x3loop:
-	MOVQ (BX), R8
 	MOVQ (DX), R9
-	VBROADCASTSD 0(R8)(SI*1), Z24
-	VBROADCASTSD 8(R8)(SI*1), Z25
-	VBROADCASTSD 16(R8)(SI*1), Z26
+	VBROADCASTSD 0(BX), Z24
+	VBROADCASTSD 8(BX), Z25
+	VBROADCASTSD 16(BX), Z26
 	VMOVUPD 0(R9)(AX*1), Z28
 	VFMADD231PD Z24, Z28, Z0
 	VFMADD231PD Z25, Z28, Z3
@@ -1958,7 +2195,7 @@ rank3x3loop:
 	VFMADD231PD Z24, Z28, Z2
 	VFMADD231PD Z25, Z28, Z5
 	VFMADD231PD Z26, Z28, Z8
-	ADDQ $24, BX
+	ADDQ $32, BX
 	ADDQ $24, DX
 	DECQ CX
 	JNZ rank3x3loop
@@ -1975,8 +2212,8 @@ rank3x3store:
 	VZEROUPPER
 	RET
 
-// func rankTile3x4AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
-TEXT ·rankTile3x4AVX512(SB), NOSPLIT, $0-97
+// func rankTile3x4AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
+TEXT ·rankTile3x4AVX512(SB), NOSPLIT, $0-89
 	MOVQ nk+32(FP), CX
 	SUBQ $24, CX
 	MOVQ $1, AX
@@ -1989,7 +2226,7 @@ TEXT ·rankTile3x4AVX512(SB), NOSPLIT, $0-97
 	MOVQ 0(DX), R10
 	MOVQ 24(DX), R11
 	MOVQ 48(DX), R12
-	MOVBLZX zero+96(FP), CX
+	MOVBLZX zero+88(FP), CX
 	TESTQ CX, CX
 	JNZ rank3x4zero
 	VMOVUPD 0(R10)(AX*1), Z0
@@ -2020,18 +2257,15 @@ rank3x4zero:
 	VPXORQ Z11, Z11, Z11
 rank3x4start:
 	MOVQ coef_base+40(FP), BX
-	MOVQ b_base+72(FP), DX
-	MOVQ b_len+80(FP), CX
-	MOVQ r0+64(FP), SI
-	SHLQ $3, SI
+	MOVQ b_base+64(FP), DX
+	MOVQ b_len+72(FP), CX
 	TESTQ CX, CX
 	JZ rank3x4store
 rank3x4loop:
-	MOVQ (BX), R8
 	MOVQ (DX), R9
-	VBROADCASTSD 0(R8)(SI*1), Z24
-	VBROADCASTSD 8(R8)(SI*1), Z25
-	VBROADCASTSD 16(R8)(SI*1), Z26
+	VBROADCASTSD 0(BX), Z24
+	VBROADCASTSD 8(BX), Z25
+	VBROADCASTSD 16(BX), Z26
 	VMOVUPD 0(R9)(AX*1), Z28
 	VFMADD231PD Z24, Z28, Z0
 	VFMADD231PD Z25, Z28, Z4
@@ -2048,7 +2282,7 @@ rank3x4loop:
 	VFMADD231PD Z24, Z29, Z3
 	VFMADD231PD Z25, Z29, Z7
 	VFMADD231PD Z26, Z29, Z11
-	ADDQ $24, BX
+	ADDQ $32, BX
 	ADDQ $24, DX
 	DECQ CX
 	JNZ rank3x4loop
@@ -2068,8 +2302,8 @@ rank3x4store:
 	VZEROUPPER
 	RET
 
-// func rankTile3x5AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
-TEXT ·rankTile3x5AVX512(SB), NOSPLIT, $0-97
+// func rankTile3x5AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
+TEXT ·rankTile3x5AVX512(SB), NOSPLIT, $0-89
 	MOVQ nk+32(FP), CX
 	SUBQ $32, CX
 	MOVQ $1, AX
@@ -2082,7 +2316,7 @@ TEXT ·rankTile3x5AVX512(SB), NOSPLIT, $0-97
 	MOVQ 0(DX), R10
 	MOVQ 24(DX), R11
 	MOVQ 48(DX), R12
-	MOVBLZX zero+96(FP), CX
+	MOVBLZX zero+88(FP), CX
 	TESTQ CX, CX
 	JNZ rank3x5zero
 	VMOVUPD 0(R10)(AX*1), Z0
@@ -2119,18 +2353,15 @@ rank3x5zero:
 	VPXORQ Z14, Z14, Z14
 rank3x5start:
 	MOVQ coef_base+40(FP), BX
-	MOVQ b_base+72(FP), DX
-	MOVQ b_len+80(FP), CX
-	MOVQ r0+64(FP), SI
-	SHLQ $3, SI
+	MOVQ b_base+64(FP), DX
+	MOVQ b_len+72(FP), CX
 	TESTQ CX, CX
 	JZ rank3x5store
 rank3x5loop:
-	MOVQ (BX), R8
 	MOVQ (DX), R9
-	VBROADCASTSD 0(R8)(SI*1), Z24
-	VBROADCASTSD 8(R8)(SI*1), Z25
-	VBROADCASTSD 16(R8)(SI*1), Z26
+	VBROADCASTSD 0(BX), Z24
+	VBROADCASTSD 8(BX), Z25
+	VBROADCASTSD 16(BX), Z26
 	VMOVUPD 0(R9)(AX*1), Z28
 	VFMADD231PD Z24, Z28, Z0
 	VFMADD231PD Z25, Z28, Z5
@@ -2151,7 +2382,7 @@ rank3x5loop:
 	VFMADD231PD Z24, Z28, Z4
 	VFMADD231PD Z25, Z28, Z9
 	VFMADD231PD Z26, Z28, Z14
-	ADDQ $24, BX
+	ADDQ $32, BX
 	ADDQ $24, DX
 	DECQ CX
 	JNZ rank3x5loop
@@ -2174,8 +2405,8 @@ rank3x5store:
 	VZEROUPPER
 	RET
 
-// func rankTile3x6AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
-TEXT ·rankTile3x6AVX512(SB), NOSPLIT, $0-97
+// func rankTile3x6AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
+TEXT ·rankTile3x6AVX512(SB), NOSPLIT, $0-89
 	MOVQ nk+32(FP), CX
 	SUBQ $40, CX
 	MOVQ $1, AX
@@ -2188,7 +2419,7 @@ TEXT ·rankTile3x6AVX512(SB), NOSPLIT, $0-97
 	MOVQ 0(DX), R10
 	MOVQ 24(DX), R11
 	MOVQ 48(DX), R12
-	MOVBLZX zero+96(FP), CX
+	MOVBLZX zero+88(FP), CX
 	TESTQ CX, CX
 	JNZ rank3x6zero
 	VMOVUPD 0(R10)(AX*1), Z0
@@ -2231,18 +2462,15 @@ rank3x6zero:
 	VPXORQ Z17, Z17, Z17
 rank3x6start:
 	MOVQ coef_base+40(FP), BX
-	MOVQ b_base+72(FP), DX
-	MOVQ b_len+80(FP), CX
-	MOVQ r0+64(FP), SI
-	SHLQ $3, SI
+	MOVQ b_base+64(FP), DX
+	MOVQ b_len+72(FP), CX
 	TESTQ CX, CX
 	JZ rank3x6store
 rank3x6loop:
-	MOVQ (BX), R8
 	MOVQ (DX), R9
-	VBROADCASTSD 0(R8)(SI*1), Z24
-	VBROADCASTSD 8(R8)(SI*1), Z25
-	VBROADCASTSD 16(R8)(SI*1), Z26
+	VBROADCASTSD 0(BX), Z24
+	VBROADCASTSD 8(BX), Z25
+	VBROADCASTSD 16(BX), Z26
 	VMOVUPD 0(R9)(AX*1), Z28
 	VFMADD231PD Z24, Z28, Z0
 	VFMADD231PD Z25, Z28, Z6
@@ -2267,7 +2495,7 @@ rank3x6loop:
 	VFMADD231PD Z24, Z29, Z5
 	VFMADD231PD Z25, Z29, Z11
 	VFMADD231PD Z26, Z29, Z17
-	ADDQ $24, BX
+	ADDQ $32, BX
 	ADDQ $24, DX
 	DECQ CX
 	JNZ rank3x6loop
@@ -2293,8 +2521,8 @@ rank3x6store:
 	VZEROUPPER
 	RET
 
-// func rankTile4x1AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
-TEXT ·rankTile4x1AVX512(SB), NOSPLIT, $0-97
+// func rankTile4x1AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
+TEXT ·rankTile4x1AVX512(SB), NOSPLIT, $0-89
 	MOVQ nk+32(FP), CX
 	SUBQ $0, CX
 	MOVQ $1, AX
@@ -2308,7 +2536,7 @@ TEXT ·rankTile4x1AVX512(SB), NOSPLIT, $0-97
 	MOVQ 24(DX), R11
 	MOVQ 48(DX), R12
 	MOVQ 72(DX), R13
-	MOVBLZX zero+96(FP), CX
+	MOVBLZX zero+88(FP), CX
 	TESTQ CX, CX
 	JNZ rank4x1zero
 	VMOVUPD.Z 0(R10)(AX*1), K1, Z0
@@ -2323,25 +2551,22 @@ rank4x1zero:
 	VPXORQ Z3, Z3, Z3
 rank4x1start:
 	MOVQ coef_base+40(FP), BX
-	MOVQ b_base+72(FP), DX
-	MOVQ b_len+80(FP), CX
-	MOVQ r0+64(FP), SI
-	SHLQ $3, SI
+	MOVQ b_base+64(FP), DX
+	MOVQ b_len+72(FP), CX
 	TESTQ CX, CX
 	JZ rank4x1store
 rank4x1loop:
-	MOVQ (BX), R8
 	MOVQ (DX), R9
-	VBROADCASTSD 0(R8)(SI*1), Z24
-	VBROADCASTSD 8(R8)(SI*1), Z25
-	VBROADCASTSD 16(R8)(SI*1), Z26
-	VBROADCASTSD 24(R8)(SI*1), Z27
+	VBROADCASTSD 0(BX), Z24
+	VBROADCASTSD 8(BX), Z25
+	VBROADCASTSD 16(BX), Z26
+	VBROADCASTSD 24(BX), Z27
 	VMOVUPD.Z 0(R9)(AX*1), K1, Z28
 	VFMADD231PD Z24, Z28, Z0
 	VFMADD231PD Z25, Z28, Z1
 	VFMADD231PD Z26, Z28, Z2
 	VFMADD231PD Z27, Z28, Z3
-	ADDQ $24, BX
+	ADDQ $32, BX
 	ADDQ $24, DX
 	DECQ CX
 	JNZ rank4x1loop
@@ -2353,8 +2578,8 @@ rank4x1store:
 	VZEROUPPER
 	RET
 
-// func rankTile4x2AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
-TEXT ·rankTile4x2AVX512(SB), NOSPLIT, $0-97
+// func rankTile4x2AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
+TEXT ·rankTile4x2AVX512(SB), NOSPLIT, $0-89
 	MOVQ nk+32(FP), CX
 	SUBQ $8, CX
 	MOVQ $1, AX
@@ -2368,7 +2593,7 @@ TEXT ·rankTile4x2AVX512(SB), NOSPLIT, $0-97
 	MOVQ 24(DX), R11
 	MOVQ 48(DX), R12
 	MOVQ 72(DX), R13
-	MOVBLZX zero+96(FP), CX
+	MOVBLZX zero+88(FP), CX
 	TESTQ CX, CX
 	JNZ rank4x2zero
 	VMOVUPD 0(R10)(AX*1), Z0
@@ -2391,19 +2616,16 @@ rank4x2zero:
 	VPXORQ Z7, Z7, Z7
 rank4x2start:
 	MOVQ coef_base+40(FP), BX
-	MOVQ b_base+72(FP), DX
-	MOVQ b_len+80(FP), CX
-	MOVQ r0+64(FP), SI
-	SHLQ $3, SI
+	MOVQ b_base+64(FP), DX
+	MOVQ b_len+72(FP), CX
 	TESTQ CX, CX
 	JZ rank4x2store
 rank4x2loop:
-	MOVQ (BX), R8
 	MOVQ (DX), R9
-	VBROADCASTSD 0(R8)(SI*1), Z24
-	VBROADCASTSD 8(R8)(SI*1), Z25
-	VBROADCASTSD 16(R8)(SI*1), Z26
-	VBROADCASTSD 24(R8)(SI*1), Z27
+	VBROADCASTSD 0(BX), Z24
+	VBROADCASTSD 8(BX), Z25
+	VBROADCASTSD 16(BX), Z26
+	VBROADCASTSD 24(BX), Z27
 	VMOVUPD 0(R9)(AX*1), Z28
 	VFMADD231PD Z24, Z28, Z0
 	VFMADD231PD Z25, Z28, Z2
@@ -2414,7 +2636,7 @@ rank4x2loop:
 	VFMADD231PD Z25, Z29, Z3
 	VFMADD231PD Z26, Z29, Z5
 	VFMADD231PD Z27, Z29, Z7
-	ADDQ $24, BX
+	ADDQ $32, BX
 	ADDQ $24, DX
 	DECQ CX
 	JNZ rank4x2loop
@@ -2430,8 +2652,8 @@ rank4x2store:
 	VZEROUPPER
 	RET
 
-// func rankTile4x3AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
-TEXT ·rankTile4x3AVX512(SB), NOSPLIT, $0-97
+// func rankTile4x3AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
+TEXT ·rankTile4x3AVX512(SB), NOSPLIT, $0-89
 	MOVQ nk+32(FP), CX
 	SUBQ $16, CX
 	MOVQ $1, AX
@@ -2445,7 +2667,7 @@ TEXT ·rankTile4x3AVX512(SB), NOSPLIT, $0-97
 	MOVQ 24(DX), R11
 	MOVQ 48(DX), R12
 	MOVQ 72(DX), R13
-	MOVBLZX zero+96(FP), CX
+	MOVBLZX zero+88(FP), CX
 	TESTQ CX, CX
 	JNZ rank4x3zero
 	VMOVUPD 0(R10)(AX*1), Z0
@@ -2476,19 +2698,16 @@ rank4x3zero:
 	VPXORQ Z11, Z11, Z11
 rank4x3start:
 	MOVQ coef_base+40(FP), BX
-	MOVQ b_base+72(FP), DX
-	MOVQ b_len+80(FP), CX
-	MOVQ r0+64(FP), SI
-	SHLQ $3, SI
+	MOVQ b_base+64(FP), DX
+	MOVQ b_len+72(FP), CX
 	TESTQ CX, CX
 	JZ rank4x3store
 rank4x3loop:
-	MOVQ (BX), R8
 	MOVQ (DX), R9
-	VBROADCASTSD 0(R8)(SI*1), Z24
-	VBROADCASTSD 8(R8)(SI*1), Z25
-	VBROADCASTSD 16(R8)(SI*1), Z26
-	VBROADCASTSD 24(R8)(SI*1), Z27
+	VBROADCASTSD 0(BX), Z24
+	VBROADCASTSD 8(BX), Z25
+	VBROADCASTSD 16(BX), Z26
+	VBROADCASTSD 24(BX), Z27
 	VMOVUPD 0(R9)(AX*1), Z28
 	VFMADD231PD Z24, Z28, Z0
 	VFMADD231PD Z25, Z28, Z3
@@ -2504,7 +2723,7 @@ rank4x3loop:
 	VFMADD231PD Z25, Z28, Z5
 	VFMADD231PD Z26, Z28, Z8
 	VFMADD231PD Z27, Z28, Z11
-	ADDQ $24, BX
+	ADDQ $32, BX
 	ADDQ $24, DX
 	DECQ CX
 	JNZ rank4x3loop
@@ -2524,8 +2743,8 @@ rank4x3store:
 	VZEROUPPER
 	RET
 
-// func rankTile4x4AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
-TEXT ·rankTile4x4AVX512(SB), NOSPLIT, $0-97
+// func rankTile4x4AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
+TEXT ·rankTile4x4AVX512(SB), NOSPLIT, $0-89
 	MOVQ nk+32(FP), CX
 	SUBQ $24, CX
 	MOVQ $1, AX
@@ -2539,7 +2758,7 @@ TEXT ·rankTile4x4AVX512(SB), NOSPLIT, $0-97
 	MOVQ 24(DX), R11
 	MOVQ 48(DX), R12
 	MOVQ 72(DX), R13
-	MOVBLZX zero+96(FP), CX
+	MOVBLZX zero+88(FP), CX
 	TESTQ CX, CX
 	JNZ rank4x4zero
 	VMOVUPD 0(R10)(AX*1), Z0
@@ -2578,19 +2797,16 @@ rank4x4zero:
 	VPXORQ Z15, Z15, Z15
 rank4x4start:
 	MOVQ coef_base+40(FP), BX
-	MOVQ b_base+72(FP), DX
-	MOVQ b_len+80(FP), CX
-	MOVQ r0+64(FP), SI
-	SHLQ $3, SI
+	MOVQ b_base+64(FP), DX
+	MOVQ b_len+72(FP), CX
 	TESTQ CX, CX
 	JZ rank4x4store
 rank4x4loop:
-	MOVQ (BX), R8
 	MOVQ (DX), R9
-	VBROADCASTSD 0(R8)(SI*1), Z24
-	VBROADCASTSD 8(R8)(SI*1), Z25
-	VBROADCASTSD 16(R8)(SI*1), Z26
-	VBROADCASTSD 24(R8)(SI*1), Z27
+	VBROADCASTSD 0(BX), Z24
+	VBROADCASTSD 8(BX), Z25
+	VBROADCASTSD 16(BX), Z26
+	VBROADCASTSD 24(BX), Z27
 	VMOVUPD 0(R9)(AX*1), Z28
 	VFMADD231PD Z24, Z28, Z0
 	VFMADD231PD Z25, Z28, Z4
@@ -2611,7 +2827,7 @@ rank4x4loop:
 	VFMADD231PD Z25, Z29, Z7
 	VFMADD231PD Z26, Z29, Z11
 	VFMADD231PD Z27, Z29, Z15
-	ADDQ $24, BX
+	ADDQ $32, BX
 	ADDQ $24, DX
 	DECQ CX
 	JNZ rank4x4loop
@@ -2635,8 +2851,8 @@ rank4x4store:
 	VZEROUPPER
 	RET
 
-// func rankTile4x5AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
-TEXT ·rankTile4x5AVX512(SB), NOSPLIT, $0-97
+// func rankTile4x5AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
+TEXT ·rankTile4x5AVX512(SB), NOSPLIT, $0-89
 	MOVQ nk+32(FP), CX
 	SUBQ $32, CX
 	MOVQ $1, AX
@@ -2650,7 +2866,7 @@ TEXT ·rankTile4x5AVX512(SB), NOSPLIT, $0-97
 	MOVQ 24(DX), R11
 	MOVQ 48(DX), R12
 	MOVQ 72(DX), R13
-	MOVBLZX zero+96(FP), CX
+	MOVBLZX zero+88(FP), CX
 	TESTQ CX, CX
 	JNZ rank4x5zero
 	VMOVUPD 0(R10)(AX*1), Z0
@@ -2697,19 +2913,16 @@ rank4x5zero:
 	VPXORQ Z19, Z19, Z19
 rank4x5start:
 	MOVQ coef_base+40(FP), BX
-	MOVQ b_base+72(FP), DX
-	MOVQ b_len+80(FP), CX
-	MOVQ r0+64(FP), SI
-	SHLQ $3, SI
+	MOVQ b_base+64(FP), DX
+	MOVQ b_len+72(FP), CX
 	TESTQ CX, CX
 	JZ rank4x5store
 rank4x5loop:
-	MOVQ (BX), R8
 	MOVQ (DX), R9
-	VBROADCASTSD 0(R8)(SI*1), Z24
-	VBROADCASTSD 8(R8)(SI*1), Z25
-	VBROADCASTSD 16(R8)(SI*1), Z26
-	VBROADCASTSD 24(R8)(SI*1), Z27
+	VBROADCASTSD 0(BX), Z24
+	VBROADCASTSD 8(BX), Z25
+	VBROADCASTSD 16(BX), Z26
+	VBROADCASTSD 24(BX), Z27
 	VMOVUPD 0(R9)(AX*1), Z28
 	VFMADD231PD Z24, Z28, Z0
 	VFMADD231PD Z25, Z28, Z5
@@ -2735,7 +2948,7 @@ rank4x5loop:
 	VFMADD231PD Z25, Z28, Z9
 	VFMADD231PD Z26, Z28, Z14
 	VFMADD231PD Z27, Z28, Z19
-	ADDQ $24, BX
+	ADDQ $32, BX
 	ADDQ $24, DX
 	DECQ CX
 	JNZ rank4x5loop
@@ -2763,8 +2976,8 @@ rank4x5store:
 	VZEROUPPER
 	RET
 
-// func rankTile4x6AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
-TEXT ·rankTile4x6AVX512(SB), NOSPLIT, $0-97
+// func rankTile4x6AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
+TEXT ·rankTile4x6AVX512(SB), NOSPLIT, $0-89
 	MOVQ nk+32(FP), CX
 	SUBQ $40, CX
 	MOVQ $1, AX
@@ -2778,7 +2991,7 @@ TEXT ·rankTile4x6AVX512(SB), NOSPLIT, $0-97
 	MOVQ 24(DX), R11
 	MOVQ 48(DX), R12
 	MOVQ 72(DX), R13
-	MOVBLZX zero+96(FP), CX
+	MOVBLZX zero+88(FP), CX
 	TESTQ CX, CX
 	JNZ rank4x6zero
 	VMOVUPD 0(R10)(AX*1), Z0
@@ -2833,19 +3046,16 @@ rank4x6zero:
 	VPXORQ Z23, Z23, Z23
 rank4x6start:
 	MOVQ coef_base+40(FP), BX
-	MOVQ b_base+72(FP), DX
-	MOVQ b_len+80(FP), CX
-	MOVQ r0+64(FP), SI
-	SHLQ $3, SI
+	MOVQ b_base+64(FP), DX
+	MOVQ b_len+72(FP), CX
 	TESTQ CX, CX
 	JZ rank4x6store
 rank4x6loop:
-	MOVQ (BX), R8
 	MOVQ (DX), R9
-	VBROADCASTSD 0(R8)(SI*1), Z24
-	VBROADCASTSD 8(R8)(SI*1), Z25
-	VBROADCASTSD 16(R8)(SI*1), Z26
-	VBROADCASTSD 24(R8)(SI*1), Z27
+	VBROADCASTSD 0(BX), Z24
+	VBROADCASTSD 8(BX), Z25
+	VBROADCASTSD 16(BX), Z26
+	VBROADCASTSD 24(BX), Z27
 	VMOVUPD 0(R9)(AX*1), Z28
 	VFMADD231PD Z24, Z28, Z0
 	VFMADD231PD Z25, Z28, Z6
@@ -2876,7 +3086,7 @@ rank4x6loop:
 	VFMADD231PD Z25, Z29, Z11
 	VFMADD231PD Z26, Z29, Z17
 	VFMADD231PD Z27, Z29, Z23
-	ADDQ $24, BX
+	ADDQ $32, BX
 	ADDQ $24, DX
 	DECQ CX
 	JNZ rank4x6loop

@@ -27,3 +27,5 @@ func BenchmarkFMAPeak(b *testing.B) {
 		})
 	}
 }
+
+func fmaPeakRun(n int) { fmaPeak512(n) }

@@ -15,23 +15,25 @@ func BenchmarkGemm(b *testing.B) {
 		z, tt := zeros(m, out), zeros(m, in)
 		gw, gb := make([]float64, in*out), make([]float64, out)
 		gRows := rowsOf(gw, in, out)
+		pack := make([]float64, (out+rankR-1)/rankR*rankR*m)
+		spill := make([]float64, fwdSpillLen)
 		name := fmt.Sprintf("%dx%d/m=%d", in, out, m)
 		fmas := float64(in * out * m)
 		b.Run(name+"/forward", func(b *testing.B) {
 			for b.Loop() {
-				forwardRange(c.w, c.b, in, c.x, z, 0, out)
+				forwardRange(c.w, c.b, in, c.x, z, 0, out, spill)
 			}
 			b.ReportMetric(float64(b.N)*fmas/b.Elapsed().Seconds()/1e9, "GFMA/s")
 		})
 		b.Run(name+"/backward", func(b *testing.B) {
 			for b.Loop() {
-				backwardRange(c.wRows, c.dT, tt, 0, in)
+				backwardRange(c.wRows, c.bpack, tt, 0, in)
 			}
 			b.ReportMetric(float64(b.N)*fmas/b.Elapsed().Seconds()/1e9, "GFMA/s")
 		})
 		b.Run(name+"/gradient", func(b *testing.B) {
 			for b.Loop() {
-				gradRange(gRows, gb, in, c.d, c.x, 0, out)
+				gradRange(gRows, gb, in, c.d, c.x, 0, out, pack)
 			}
 			b.ReportMetric(float64(b.N)*fmas/b.Elapsed().Seconds()/1e9, "GFMA/s")
 		})

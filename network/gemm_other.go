@@ -4,12 +4,12 @@ package network
 
 const useAVX512 = false
 
-func fwdTile(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64) {
-	fwdTileGo(z, j0, nj, w, in, b, x)
+func fwdTile(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int) {
+	fwdTileGo(z, j0, nj, w, in, b, x, k0, k1, spill, flags)
 }
 
-func rankTile(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool) {
-	rankTileGo(c, k0, nk, coef, r0, b, zero)
+func rankTile(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool) {
+	rankTileGo(c, k0, nk, coef, b, zero)
 }
 
 func sigmoidRow(z, a []float64) { sigmoidGo(z, a) }

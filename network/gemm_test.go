@@ -88,20 +88,16 @@ type gemmCase struct {
 	in, out, m int
 	w, b       []float64
 	x, d       [][]float64
-	wRows, dT  [][]float64
+	wRows      [][]float64
+	bpack      []float64 // δ packed by packSampleTiles
 }
 
 func newGemmCase(rng *rand.Rand, in, out, m int) *gemmCase {
 	c := &gemmCase{in: in, out: out, m: m, w: gemmVals(rng, in*out), b: gemmVals(rng, out),
 		x: gemmRows(rng, m, in), d: gemmRows(rng, m, out)}
 	c.wRows = rowsOf(c.w, in, out)
-	c.dT = make([][]float64, out)
-	for j := range c.dT {
-		c.dT[j] = make([]float64, m)
-		for s := range m {
-			c.dT[j][s] = c.d[s][j]
-		}
-	}
+	c.bpack = make([]float64, (m+rankR-1)/rankR*rankR*out)
+	packSampleTiles(c.bpack, c.d, out)
 	return c
 }
 
@@ -131,7 +127,7 @@ func (c *gemmCase) check(t *testing.T, parts int) {
 	forwardNaive(c.w, c.b, c.in, c.out, c.x, want)
 	for p := range parts {
 		lo, hi := splitTiles(c.out, fwdMR, parts, p)
-		forwardRange(c.w, c.b, c.in, c.x, got, lo, hi)
+		forwardRange(c.w, c.b, c.in, c.x, got, lo, hi, make([]float64, fwdSpillLen))
 	}
 	if s, ok := sameRows(want, got); !ok {
 		t.Fatalf("%s: forward sample %d\n got %v\nwant %v", name, s, got[s], want[s])
@@ -141,7 +137,7 @@ func (c *gemmCase) check(t *testing.T, parts int) {
 	backwardNaive(c.w, c.in, c.out, c.d, want)
 	for p := range parts {
 		lo, hi := splitTiles(c.in, rankV*lanes, parts, p)
-		backwardRange(c.wRows, c.dT, got, lo, hi)
+		backwardRange(c.wRows, c.bpack, got, lo, hi)
 	}
 	if s, ok := sameRows(want, got); !ok {
 		t.Fatalf("%s: backward sample %d\n got %v\nwant %v", name, s, got[s], want[s])
@@ -153,10 +149,11 @@ func (c *gemmCase) check(t *testing.T, parts int) {
 	gradNaive(gw0, gb0, c.in, c.out, c.d, c.x)
 	// Two calls (samples split at m/3) give the sums of one.
 	cut := c.m / 3
+	pack := make([]float64, (c.out+rankR-1)/rankR*rankR*c.m)
 	for _, r := range [][2]int{{0, cut}, {cut, c.m}} {
 		for p := range parts {
 			lo, hi := splitTiles(c.out, rankR, parts, p)
-			gradRange(rowsOf(gw, c.in, c.out), gb, c.in, c.d[r[0]:r[1]], c.x[r[0]:r[1]], lo, hi)
+			gradRange(rowsOf(gw, c.in, c.out), gb, c.in, c.d[r[0]:r[1]], c.x[r[0]:r[1]], lo, hi, pack)
 		}
 	}
 	if !sameBits(gw, gw0) || !sameBits(gb, gb0) {
@@ -175,7 +172,7 @@ func TestGemmRanges(t *testing.T) {
 			}
 		}
 	}
-	for _, sh := range [][3]int{{784, 100, 100}, {784, 30, 10}, {256, 128, 17}, {64, 30, 10}} {
+	for _, sh := range [][3]int{{784, 100, 100}, {784, 30, 10}, {256, 128, 17}, {64, 30, 10}, {257, 9, 7}, {600, 70, 13}} {
 		newGemmCase(rng, sh[0], sh[1], sh[2]).check(t, 2)
 	}
 }
@@ -187,7 +184,7 @@ func TestGemmTilesMatch(t *testing.T) {
 		t.Skip("no AVX-512 tiles on this machine or build")
 	}
 	rng := rand.New(rand.NewPCG(12, 2))
-	for _, in := range []int{1, 5, 8, 13, 16, 31, 64, 100, 784} {
+	for _, in := range []int{1, 5, 8, 13, 16, 31, 64, 100, 257, 784} {
 		checkTiles(t, rng, in)
 	}
 }
@@ -202,8 +199,28 @@ func checkTiles(t *testing.T, rng *rand.Rand, in int) {
 				x := gemmRows(rng, n, in)
 				z1 := gemmRows(rng, n, out)
 				z2 := cloneRows(z1)
-				fwdTile(z1, j0, nj, w, in, b, x)
-				fwdTileGo(z2, j0, nj, w, in, b, x)
+				fwdTile(z1, j0, nj, w, in, b, x, 0, in, nil, fwdFinish)
+				fwdTileGo(z2, j0, nj, w, in, b, x, 0, in, nil, fwdFinish)
+				// In blocks of inputs, the lanes spilled in between.
+				if in > lanes {
+					z3 := cloneRows(z2)
+					sp1, sp2 := make([]float64, fwdSpill), make([]float64, fwdSpill)
+					k1 := lanes * (1 + rng.IntN((in-1)/lanes))
+					fwdTile(z3, j0, nj, w, in, b, x, 0, k1, sp1, 0)
+					fwdTileGo(z3, j0, nj, w, in, b, x, 0, k1, sp2, 0)
+					for s := range n {
+						for r := range nj {
+							i := lanes * (fwdMR*s + r)
+							if !sameBits(sp1[i:i+lanes], sp2[i:i+lanes]) {
+								t.Fatalf("fwdTile in=%d n=%d nj=%d: spilled lanes of (%d, %d) differ", in, n, nj, r, s)
+							}
+						}
+					}
+					fwdTile(z3, j0, nj, w, in, b, x, k1, in, sp1, fwdLoad|fwdFinish)
+					if s, ok := sameRows(z3, z2); !ok {
+						t.Fatalf("fwdTile in=%d n=%d j0=%d nj=%d in blocks split at %d, sample %d:\n %v\n %v", in, n, j0, nj, k1, s, z3[s], z2[s])
+					}
+				}
 				if s, ok := sameRows(z1, z2); !ok {
 					t.Fatalf("fwdTile in=%d n=%d j0=%d nj=%d sample %d:\n asm %v\n  go %v", in, n, j0, nj, s, z1[s], z2[s])
 				}
@@ -215,12 +232,11 @@ func checkTiles(t *testing.T, rng *rand.Rand, in int) {
 			for _, zero := range []bool{false, true} {
 				T := rng.IntN(12)
 				k0 := rng.IntN(5)
-				r0 := rng.IntN(3)
 				c1 := gemmRows(rng, r, k0+nk+rng.IntN(3))
 				c2 := cloneRows(c1)
-				coef, bb := gemmRows(rng, T, r0+r), gemmRows(rng, T, k0+nk)
-				rankTile(c1, k0, nk, coef, r0, bb, zero)
-				rankTileGo(c2, k0, nk, coef, r0, bb, zero)
+				coef, bb := gemmVals(rng, rankR*T), gemmRows(rng, T, k0+nk)
+				rankTile(c1, k0, nk, coef, bb, zero)
+				rankTileGo(c2, k0, nk, coef, bb, zero)
 				if i, ok := sameRows(c1, c2); !ok {
 					t.Fatalf("rankTile r=%d nk=%d T=%d zero=%v row %d:\n asm %v\n  go %v", r, nk, T, zero, i, c1[i], c2[i])
 				}
@@ -250,10 +266,12 @@ func TestGemmAllocs(t *testing.T) {
 	z, tt := zeros(c.m, c.out), zeros(c.m, c.in)
 	gw, gb := make([]float64, c.in*c.out), make([]float64, c.out)
 	gRows := rowsOf(gw, c.in, c.out)
+	pack := make([]float64, (c.out+rankR-1)/rankR*rankR*c.m)
+	spill := make([]float64, fwdSpillLen)
 	a := testing.AllocsPerRun(10, func() {
-		forwardRange(c.w, c.b, c.in, c.x, z, 0, c.out)
-		backwardRange(c.wRows, c.dT, tt, 0, c.in)
-		gradRange(gRows, gb, c.in, c.d, c.x, 0, c.out)
+		forwardRange(c.w, c.b, c.in, c.x, z, 0, c.out, spill)
+		backwardRange(c.wRows, c.bpack, tt, 0, c.in)
+		gradRange(gRows, gb, c.in, c.d, c.x, 0, c.out, pack)
 	})
 	if a != 0 {
 		t.Errorf("%v allocations per forward+backward+gradient, want 0", a)

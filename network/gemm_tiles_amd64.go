@@ -5,94 +5,94 @@
 package network
 
 //go:noescape
-func fwdTile1AVX512(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64)
+func fwdTile1AVX512(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int)
 
 //go:noescape
-func fwdTile2AVX512(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64)
+func fwdTile2AVX512(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int)
 
 //go:noescape
-func fwdTile3AVX512(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64)
+func fwdTile3AVX512(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int)
 
 //go:noescape
-func fwdTile4AVX512(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64)
+func fwdTile4AVX512(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int)
 
 //go:noescape
-func fwdTile5AVX512(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64)
+func fwdTile5AVX512(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int)
 
 //go:noescape
-func fwdTile6AVX512(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64)
+func fwdTile6AVX512(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int)
 
 //go:noescape
-func rankTile1x1AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
+func rankTile1x1AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
 
 //go:noescape
-func rankTile1x2AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
+func rankTile1x2AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
 
 //go:noescape
-func rankTile1x3AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
+func rankTile1x3AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
 
 //go:noescape
-func rankTile1x4AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
+func rankTile1x4AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
 
 //go:noescape
-func rankTile1x5AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
+func rankTile1x5AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
 
 //go:noescape
-func rankTile1x6AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
+func rankTile1x6AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
 
 //go:noescape
-func rankTile2x1AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
+func rankTile2x1AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
 
 //go:noescape
-func rankTile2x2AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
+func rankTile2x2AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
 
 //go:noescape
-func rankTile2x3AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
+func rankTile2x3AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
 
 //go:noescape
-func rankTile2x4AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
+func rankTile2x4AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
 
 //go:noescape
-func rankTile2x5AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
+func rankTile2x5AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
 
 //go:noescape
-func rankTile2x6AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
+func rankTile2x6AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
 
 //go:noescape
-func rankTile3x1AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
+func rankTile3x1AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
 
 //go:noescape
-func rankTile3x2AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
+func rankTile3x2AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
 
 //go:noescape
-func rankTile3x3AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
+func rankTile3x3AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
 
 //go:noescape
-func rankTile3x4AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
+func rankTile3x4AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
 
 //go:noescape
-func rankTile3x5AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
+func rankTile3x5AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
 
 //go:noescape
-func rankTile3x6AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
+func rankTile3x6AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
 
 //go:noescape
-func rankTile4x1AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
+func rankTile4x1AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
 
 //go:noescape
-func rankTile4x2AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
+func rankTile4x2AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
 
 //go:noescape
-func rankTile4x3AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
+func rankTile4x3AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
 
 //go:noescape
-func rankTile4x4AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
+func rankTile4x4AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
 
 //go:noescape
-func rankTile4x5AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
+func rankTile4x5AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
 
 //go:noescape
-func rankTile4x6AVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)
+func rankTile4x6AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
 
 //go:noescape
 func sigmoidAVX512(z, a []float64)
@@ -103,72 +103,72 @@ func fmaPeak512(n int)
 //go:noescape
 func fmaPeak256(n int)
 
-func fwdTileAVX512(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64) {
+func fwdTileAVX512(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int) {
 	switch len(z) {
 	case 1:
-		fwdTile1AVX512(z, j0, nj, w, in, b, x)
+		fwdTile1AVX512(z, j0, nj, w, in, b, x, k0, k1, spill, flags)
 	case 2:
-		fwdTile2AVX512(z, j0, nj, w, in, b, x)
+		fwdTile2AVX512(z, j0, nj, w, in, b, x, k0, k1, spill, flags)
 	case 3:
-		fwdTile3AVX512(z, j0, nj, w, in, b, x)
+		fwdTile3AVX512(z, j0, nj, w, in, b, x, k0, k1, spill, flags)
 	case 4:
-		fwdTile4AVX512(z, j0, nj, w, in, b, x)
+		fwdTile4AVX512(z, j0, nj, w, in, b, x, k0, k1, spill, flags)
 	case 5:
-		fwdTile5AVX512(z, j0, nj, w, in, b, x)
+		fwdTile5AVX512(z, j0, nj, w, in, b, x, k0, k1, spill, flags)
 	case 6:
-		fwdTile6AVX512(z, j0, nj, w, in, b, x)
+		fwdTile6AVX512(z, j0, nj, w, in, b, x, k0, k1, spill, flags)
 	}
 }
 
-func rankTileAVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool) {
+func rankTileAVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool) {
 	switch len(c)<<3 | (nk+7)>>3 {
 	case 1<<3 | 1:
-		rankTile1x1AVX512(c, k0, nk, coef, r0, b, zero)
+		rankTile1x1AVX512(c, k0, nk, coef, b, zero)
 	case 1<<3 | 2:
-		rankTile1x2AVX512(c, k0, nk, coef, r0, b, zero)
+		rankTile1x2AVX512(c, k0, nk, coef, b, zero)
 	case 1<<3 | 3:
-		rankTile1x3AVX512(c, k0, nk, coef, r0, b, zero)
+		rankTile1x3AVX512(c, k0, nk, coef, b, zero)
 	case 1<<3 | 4:
-		rankTile1x4AVX512(c, k0, nk, coef, r0, b, zero)
+		rankTile1x4AVX512(c, k0, nk, coef, b, zero)
 	case 1<<3 | 5:
-		rankTile1x5AVX512(c, k0, nk, coef, r0, b, zero)
+		rankTile1x5AVX512(c, k0, nk, coef, b, zero)
 	case 1<<3 | 6:
-		rankTile1x6AVX512(c, k0, nk, coef, r0, b, zero)
+		rankTile1x6AVX512(c, k0, nk, coef, b, zero)
 	case 2<<3 | 1:
-		rankTile2x1AVX512(c, k0, nk, coef, r0, b, zero)
+		rankTile2x1AVX512(c, k0, nk, coef, b, zero)
 	case 2<<3 | 2:
-		rankTile2x2AVX512(c, k0, nk, coef, r0, b, zero)
+		rankTile2x2AVX512(c, k0, nk, coef, b, zero)
 	case 2<<3 | 3:
-		rankTile2x3AVX512(c, k0, nk, coef, r0, b, zero)
+		rankTile2x3AVX512(c, k0, nk, coef, b, zero)
 	case 2<<3 | 4:
-		rankTile2x4AVX512(c, k0, nk, coef, r0, b, zero)
+		rankTile2x4AVX512(c, k0, nk, coef, b, zero)
 	case 2<<3 | 5:
-		rankTile2x5AVX512(c, k0, nk, coef, r0, b, zero)
+		rankTile2x5AVX512(c, k0, nk, coef, b, zero)
 	case 2<<3 | 6:
-		rankTile2x6AVX512(c, k0, nk, coef, r0, b, zero)
+		rankTile2x6AVX512(c, k0, nk, coef, b, zero)
 	case 3<<3 | 1:
-		rankTile3x1AVX512(c, k0, nk, coef, r0, b, zero)
+		rankTile3x1AVX512(c, k0, nk, coef, b, zero)
 	case 3<<3 | 2:
-		rankTile3x2AVX512(c, k0, nk, coef, r0, b, zero)
+		rankTile3x2AVX512(c, k0, nk, coef, b, zero)
 	case 3<<3 | 3:
-		rankTile3x3AVX512(c, k0, nk, coef, r0, b, zero)
+		rankTile3x3AVX512(c, k0, nk, coef, b, zero)
 	case 3<<3 | 4:
-		rankTile3x4AVX512(c, k0, nk, coef, r0, b, zero)
+		rankTile3x4AVX512(c, k0, nk, coef, b, zero)
 	case 3<<3 | 5:
-		rankTile3x5AVX512(c, k0, nk, coef, r0, b, zero)
+		rankTile3x5AVX512(c, k0, nk, coef, b, zero)
 	case 3<<3 | 6:
-		rankTile3x6AVX512(c, k0, nk, coef, r0, b, zero)
+		rankTile3x6AVX512(c, k0, nk, coef, b, zero)
 	case 4<<3 | 1:
-		rankTile4x1AVX512(c, k0, nk, coef, r0, b, zero)
+		rankTile4x1AVX512(c, k0, nk, coef, b, zero)
 	case 4<<3 | 2:
-		rankTile4x2AVX512(c, k0, nk, coef, r0, b, zero)
+		rankTile4x2AVX512(c, k0, nk, coef, b, zero)
 	case 4<<3 | 3:
-		rankTile4x3AVX512(c, k0, nk, coef, r0, b, zero)
+		rankTile4x3AVX512(c, k0, nk, coef, b, zero)
 	case 4<<3 | 4:
-		rankTile4x4AVX512(c, k0, nk, coef, r0, b, zero)
+		rankTile4x4AVX512(c, k0, nk, coef, b, zero)
 	case 4<<3 | 5:
-		rankTile4x5AVX512(c, k0, nk, coef, r0, b, zero)
+		rankTile4x5AVX512(c, k0, nk, coef, b, zero)
 	case 4<<3 | 6:
-		rankTile4x6AVX512(c, k0, nk, coef, r0, b, zero)
+		rankTile4x6AVX512(c, k0, nk, coef, b, zero)
 	}
 }

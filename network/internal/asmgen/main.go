@@ -58,13 +58,13 @@ func goDecls() []byte {
 	g.p("")
 	for n := 1; n <= 6; n++ {
 		g.p("//go:noescape")
-		g.p("func fwdTile%dAVX512(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64)", n)
+		g.p("func fwdTile%dAVX512(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int)", n)
 		g.p("")
 	}
 	for r := 1; r <= 4; r++ {
 		for v := 1; v <= 6; v++ {
 			g.p("//go:noescape")
-			g.p("func rankTile%dx%dAVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)", r, v)
+			g.p("func rankTile%dx%dAVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)", r, v)
 			g.p("")
 		}
 	}
@@ -77,21 +77,21 @@ func goDecls() []byte {
 	g.p("//go:noescape")
 	g.p("func fmaPeak256(n int)")
 	g.p("")
-	g.p("func fwdTileAVX512(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64) {")
+	g.p("func fwdTileAVX512(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int) {")
 	g.p("\tswitch len(z) {")
 	for n := 1; n <= 6; n++ {
 		g.p("\tcase %d:", n)
-		g.p("\t\tfwdTile%dAVX512(z, j0, nj, w, in, b, x)", n)
+		g.p("\t\tfwdTile%dAVX512(z, j0, nj, w, in, b, x, k0, k1, spill, flags)", n)
 	}
 	g.p("\t}")
 	g.p("}")
 	g.p("")
-	g.p("func rankTileAVX512(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool) {")
+	g.p("func rankTileAVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool) {")
 	g.p("\tswitch len(c)<<3 | (nk+7)>>3 {")
 	for r := 1; r <= 4; r++ {
 		for v := 1; v <= 6; v++ {
 			g.p("\tcase %d<<3 | %d:", r, v)
-			g.p("\t\trankTile%dx%dAVX512(c, k0, nk, coef, r0, b, zero)", r, v)
+			g.p("\t\trankTile%dx%dAVX512(c, k0, nk, coef, b, zero)", r, v)
 		}
 	}
 	g.p("\t}")
@@ -126,17 +126,37 @@ func z(i int) string { return fmt.Sprintf("Z%d", i) }
 func y(i int) string { return fmt.Sprintf("Y%d", i) }
 
 // fwdTile writes fwdTile{n}AVX512(z [][]float64, j0, nj int, w []float64,
-// in int, b []float64, x [][]float64): z[s][j0+r] for r < nj, s < n.
-// Accumulator (r, s) is Z(4s+r); W rows in SI, DI, R8, R9 (rows past nj
-// repeat the last valid row; their sums are not stored); x rows in R10..R13,
-// BX, DX.
+// in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags
+// int): the lanes of z[s][j0+r] for r < nj, s < n over inputs k0..k1−1
+// (k0 a multiple of 8; a partial vector only at k1 = in), starting from the
+// lanes in spill (flags&1) or zero, and ending with the reduced sums + b in
+// z (flags&2) or the lanes back in spill. Accumulator (r, s) is Z(4s+r),
+// spilled at spill[8(4s+r):]; W rows in SI, DI, R8, R9 (rows past nj repeat
+// the last valid row; their sums are not stored); x rows in R10..R13, BX, DX.
 func (g *gen) fwdTile(n int) {
 	name := fmt.Sprintf("fwdTile%dAVX512", n)
-	g.p("// func %s(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64)", name)
-	g.p("TEXT ·%s(SB), NOSPLIT, $0-120", name)
-	// K1: lanes of the last, partial vector (in mod 8 of them).
-	g.p("\tMOVQ in+64(FP), R11")
-	g.p("\tMOVQ R11, CX")
+	g.p("// func %s(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int)", name)
+	g.p("TEXT ·%s(SB), NOSPLIT, $0-168", name)
+	lbl := fmt.Sprintf("fwd%d", n)
+	// The lanes so far.
+	g.p("\tMOVQ spill_base+136(FP), R10")
+	g.p("\tMOVQ flags+160(FP), CX")
+	g.p("\tTESTQ $1, CX")
+	g.p("\tJZ %szero", lbl)
+	for i := range 4 * n {
+		g.p("\tVMOVUPD %d(R10), %s", 64*i, z(i))
+	}
+	g.p("\tJMP %sready", lbl)
+	g.p("%szero:", lbl)
+	for i := range 4 * n {
+		g.p("\tVPXORQ %s, %s, %s", z(i), z(i), z(i))
+	}
+	g.p("%sready:", lbl)
+	// K1: lanes of the last, partial vector ((k1−k0) mod 8 of them).
+	g.p("\tMOVQ k1+128(FP), R12")
+	g.p("\tMOVQ k0+120(FP), R13")
+	g.p("\tSUBQ R13, R12")
+	g.p("\tMOVQ R12, CX")
 	g.p("\tANDQ $7, CX")
 	g.p("\tMOVQ $1, R10")
 	g.p("\tSHLQ CX, R10")
@@ -149,6 +169,7 @@ func (g *gen) fwdTile(n int) {
 	g.p("\tDECQ R10")
 	g.p("\tKMOVW R10, K2")
 	// W row pointers.
+	g.p("\tMOVQ in+64(FP), R11")
 	g.p("\tMOVQ w_base+40(FP), SI")
 	g.p("\tMOVQ j0+24(FP), AX")
 	g.p("\tIMULQ R11, AX")
@@ -164,17 +185,17 @@ func (g *gen) fwdTile(n int) {
 		g.p("\tCMOVQGT R10, %s", reg)
 		prev = reg
 	}
-	// CX: bytes of the whole vectors.
-	g.p("\tMOVQ R11, CX")
+	// AX: byte offset of k0; CX: end of the whole vectors.
+	g.p("\tMOVQ R13, AX")
+	g.p("\tSHLQ $3, AX")
+	g.p("\tMOVQ R12, CX")
 	g.p("\tANDQ $-8, CX")
 	g.p("\tSHLQ $3, CX")
+	g.p("\tADDQ AX, CX")
 	xr := []string{"R10", "R11", "R12", "R13", "BX", "DX"}
-	g.p("\tMOVQ x_base+96(FP), AX")
-	for s := range n {
-		g.p("\tMOVQ %d(AX), %s", 24*s, xr[s])
-	}
-	for i := range 4 * n {
-		g.p("\tVPXORQ %s, %s, %s", z(i), z(i), z(i))
+	g.p("\tMOVQ x_base+96(FP), R10")
+	for s := n - 1; s >= 0; s-- {
+		g.p("\tMOVQ %d(R10), %s", 24*s, xr[s])
 	}
 	wr := []string{"SI", "DI", "R8", "R9"}
 	body := func(mask string) {
@@ -189,8 +210,6 @@ func (g *gen) fwdTile(n int) {
 			}
 		}
 	}
-	lbl := fmt.Sprintf("fwd%d", n)
-	g.p("\tXORQ AX, AX")
 	g.p("\tCMPQ AX, CX")
 	g.p("\tJGE %stail", lbl)
 	g.p("%sloop:", lbl)
@@ -200,8 +219,18 @@ func (g *gen) fwdTile(n int) {
 	g.p("\tJLT %sloop", lbl)
 	g.p("%stail:", lbl)
 	g.p("\tKORTESTW K1, K1")
-	g.p("\tJZ %sreduce", lbl)
+	g.p("\tJZ %send", lbl)
 	body("K1")
+	g.p("%send:", lbl)
+	g.p("\tMOVQ flags+160(FP), CX")
+	g.p("\tTESTQ $2, CX")
+	g.p("\tJNZ %sreduce", lbl)
+	g.p("\tMOVQ spill_base+136(FP), R10")
+	for i := range 4 * n {
+		g.p("\tVMOVUPD %s, %d(R10)", z(i), 64*i)
+	}
+	g.p("\tVZEROUPPER")
+	g.p("\tRET")
 	g.p("%sreduce:", lbl)
 	// Bias b[j0..j0+nj) in both halves of Z30; the permutation in Z31.
 	g.p("\tMOVQ b_base+72(FP), SI")
@@ -266,14 +295,13 @@ func maskK(mask string) string {
 }
 
 // rankTile writes rankTile{R}x{V}AVX512(c [][]float64, k0, nk int,
-// coef [][]float64, r0 int, b [][]float64, zero bool): for r < R and the nk
-// columns from k0 (8(V−1) < nk ≤ 8V), c[r][k] ← fma(coef[t][r0+r], b[t][k],
-// c[r][k]) for t = 0..len(b)−1. Accumulator (r, v) is Z(r·V+v); c rows in
-// R10..R13.
+// coef []float64, b [][]float64, zero bool): for r < R and the nk columns
+// from k0 (8(V−1) < nk ≤ 8V), c[r][k] ← fma(coef[4t+r], b[t][k], c[r][k])
+// for t = 0..len(b)−1. Accumulator (r, v) is Z(r·V+v); c rows in R10..R13.
 func (g *gen) rankTile(R, V int) {
 	name := fmt.Sprintf("rankTile%dx%dAVX512", R, V)
-	g.p("// func %s(c [][]float64, k0, nk int, coef [][]float64, r0 int, b [][]float64, zero bool)", name)
-	g.p("TEXT ·%s(SB), NOSPLIT, $0-97", name)
+	g.p("// func %s(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)", name)
+	g.p("TEXT ·%s(SB), NOSPLIT, $0-89", name)
 	g.p("\tMOVQ nk+32(FP), CX")
 	g.p("\tSUBQ $%d, CX", 8*(V-1))
 	g.p("\tMOVQ $1, AX")
@@ -290,7 +318,7 @@ func (g *gen) rankTile(R, V int) {
 	acc := func(r, v int) string { return z(r*V + v) }
 	mem := func(base string, v int) string { return fmt.Sprintf("%d(%s)(AX*1)", 64*v, base) }
 	lbl := fmt.Sprintf("rank%dx%d", R, V)
-	g.p("\tMOVBLZX zero+96(FP), CX")
+	g.p("\tMOVBLZX zero+88(FP), CX")
 	g.p("\tTESTQ CX, CX")
 	g.p("\tJNZ %szero", lbl)
 	for r := range R {
@@ -309,17 +337,14 @@ func (g *gen) rankTile(R, V int) {
 	}
 	g.p("%sstart:", lbl)
 	g.p("\tMOVQ coef_base+40(FP), BX")
-	g.p("\tMOVQ b_base+72(FP), DX")
-	g.p("\tMOVQ b_len+80(FP), CX")
-	g.p("\tMOVQ r0+64(FP), SI")
-	g.p("\tSHLQ $3, SI")
+	g.p("\tMOVQ b_base+64(FP), DX")
+	g.p("\tMOVQ b_len+72(FP), CX")
 	g.p("\tTESTQ CX, CX")
 	g.p("\tJZ %sstore", lbl)
 	g.p("%sloop:", lbl)
-	g.p("\tMOVQ (BX), R8")
 	g.p("\tMOVQ (DX), R9")
 	for r := range R {
-		g.p("\tVBROADCASTSD %d(R8)(SI*1), %s", 8*r, z(24+r))
+		g.p("\tVBROADCASTSD %d(BX), %s", 8*r, z(24+r))
 	}
 	for v := range V {
 		t := 28 + v%2
@@ -332,7 +357,7 @@ func (g *gen) rankTile(R, V int) {
 			g.p("\tVFMADD231PD %s, %s, %s", z(24+r), z(t), acc(r, v))
 		}
 	}
-	g.p("\tADDQ $24, BX")
+	g.p("\tADDQ $32, BX")
 	g.p("\tADDQ $24, DX")
 	g.p("\tDECQ CX")
 	g.p("\tJNZ %sloop", lbl)

@@ -1,0 +1,92 @@
+package network
+
+import (
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+	"unsafe"
+)
+
+var oddStride = flag.Bool("oddstride", true, "TestTune: rows an odd number of cache lines apart")
+
+var tune = flag.Bool("tune", false, "TestTune: print the best-of-bursts speed of the kernels (for tuning on a busy machine)")
+
+// best returns the shortest of reps timings of f (a busy machine only ever
+// makes a burst slower, so the minimum estimates the quiet speed).
+func best(reps int, f func()) time.Duration {
+	d := time.Duration(1 << 62)
+	for range reps {
+		t0 := time.Now()
+		f()
+		d = min(d, time.Since(t0))
+	}
+	return d
+}
+
+func TestTune(t *testing.T) {
+	if !*tune {
+		t.Skip("-tune not set")
+	}
+	peak := 0.0
+	if useAVX512 {
+		d := best(300, func() { fmaPeakRun(2000) })
+		peak = 2000 * 12 * 8 / d.Seconds() / 1e9
+		t.Logf("peak %.1f GFMA/s", peak)
+	}
+	for _, sh := range tuneShapes {
+		in, out, m := sh[0], sh[1], sh[2]
+		c := newGemmCase(rand.New(rand.NewPCG(1, 1)), in, out, m)
+		c.x, c.d = alignedRows(c.x), alignedRows(c.d)
+		z, tt := zeros(m, out), zeros(m, in)
+		gw, gb := make([]float64, in*out), make([]float64, out)
+		gRows := rowsOf(gw, in, out)
+		pack := make([]float64, (out+rankR-1)/rankR*rankR*m)
+		fmas := float64(in * out * m)
+		spill := make([]float64, fwdSpillLen)
+		reps := max(1, int(2e5/fmas*10))
+		line := fmt.Sprintf("%4dx%-4d m=%-3d", in, out, m)
+		for _, k := range []struct {
+			name string
+			f    func()
+		}{
+			{"fwd", func() { forwardRange(c.w, c.b, in, c.x, z, 0, out, spill) }},
+			{"bwd", func() { backwardRange(c.wRows, c.bpack, tt, 0, in) }},
+			{"grad", func() { gradRange(gRows, gb, in, c.d, c.x, 0, out, pack) }},
+		} {
+			d := best(300, func() {
+				for range reps {
+					k.f()
+				}
+			})
+			g := fmas * float64(reps) / d.Seconds() / 1e9
+			line += fmt.Sprintf("  %s %5.1f GFMA/s (%3.0f%%)", k.name, g, 100*g/peak)
+		}
+		t.Log(line)
+	}
+}
+
+// alignedRows copies rows into one allocation, each row starting on a
+// 64-byte boundary (as the stepper lays its rows out).
+func alignedRows(rows [][]float64) [][]float64 {
+	n := len(rows[0])
+	stride := (n + 7) &^ 7
+	if *oddStride && stride/8%2 == 0 {
+		stride += 8
+	}
+	slab := make([]float64, stride*len(rows)+8)
+	off := 0
+	for uintptr(unsafe.Pointer(&slab[off]))%64 != 0 {
+		off++
+	}
+	out := make([][]float64, len(rows))
+	for i, r := range rows {
+		out[i] = slab[off+i*stride : off+i*stride+n]
+		copy(out[i], r)
+	}
+	return out
+}
+
+var tuneShapes = [][3]int{{784, 100, 100}, {784, 100, 10}, {784, 30, 10}, {64, 30, 10}, {256, 128, 100}, {784, 256, 100},
+	{784, 8, 6}, {784, 100, 6}, {784, 8, 96}, {256, 100, 96}, {128, 100, 96}, {512, 100, 96}}
