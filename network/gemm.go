@@ -196,6 +196,7 @@ func rankRange(c [][]float64, klo, khi int, pack []float64, T int, b [][]float64
 // spill (lanes of (r, s) at spill[8(4s+r):]). Lanes past in add fma(0, 0, ·),
 // as the masked vector loads of the AVX-512 tile do.
 func fwdTileGo(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int) {
+	whole := k0 + (k1-k0)&^(lanes-1) // end of the whole vectors
 	for s := range z {
 		xs := x[s][:in]
 		for r := range nj {
@@ -204,10 +205,23 @@ func fwdTileGo(z [][]float64, j0, nj int, w []float64, in int, b []float64, x []
 			if flags&fwdLoad != 0 {
 				copy(l[:], spill[lanes*(fwdMR*s+r):])
 			}
-			for kb := k0; kb < k1; kb += lanes {
+			l0, l1, l2, l3, l4, l5, l6, l7 := l[0], l[1], l[2], l[3], l[4], l[5], l[6], l[7]
+			for k := k0; k < whole; k += lanes {
+				wv, xv := wr[k:k+lanes:k+lanes], xs[k:k+lanes:k+lanes]
+				l0 = math.FMA(wv[0], xv[0], l0)
+				l1 = math.FMA(wv[1], xv[1], l1)
+				l2 = math.FMA(wv[2], xv[2], l2)
+				l3 = math.FMA(wv[3], xv[3], l3)
+				l4 = math.FMA(wv[4], xv[4], l4)
+				l5 = math.FMA(wv[5], xv[5], l5)
+				l6 = math.FMA(wv[6], xv[6], l6)
+				l7 = math.FMA(wv[7], xv[7], l7)
+			}
+			l = [lanes]float64{l0, l1, l2, l3, l4, l5, l6, l7}
+			if whole < k1 { // the last, partial vector
 				for i := range lanes {
 					var wk, xk float64
-					if k := kb + i; k < in {
+					if k := whole + i; k < in {
 						wk, xk = wr[k], xs[k]
 					}
 					l[i] = math.FMA(wk, xk, l[i])
@@ -240,12 +254,27 @@ func rankTileGo(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero b
 		if zero {
 			clear(cr)
 		}
-		for t, bt := range b {
-			f := coef[rankR*t+r]
-			bt = bt[k0 : k0+nk]
-			for k, v := range bt {
-				cr[k] = math.FMA(f, v, cr[k])
+		// Four columns at a time in registers; each is still one chain over t.
+		k := 0
+		for ; k+4 <= nk; k += 4 {
+			q := cr[k : k+4 : k+4]
+			c0, c1, c2, c3 := q[0], q[1], q[2], q[3]
+			for t, bt := range b {
+				f := coef[rankR*t+r]
+				v := bt[k0+k : k0+k+4 : k0+k+4]
+				c0 = math.FMA(f, v[0], c0)
+				c1 = math.FMA(f, v[1], c1)
+				c2 = math.FMA(f, v[2], c2)
+				c3 = math.FMA(f, v[3], c3)
 			}
+			q[0], q[1], q[2], q[3] = c0, c1, c2, c3
+		}
+		for ; k < nk; k++ {
+			v := cr[k]
+			for t, bt := range b {
+				v = math.FMA(coef[rankR*t+r], bt[k0+k], v)
+			}
+			cr[k] = v
 		}
 	}
 }

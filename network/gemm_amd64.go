@@ -4,6 +4,14 @@ package network
 
 //go:generate go run ./internal/asmgen -out gemm_amd64.s -go gemm_tiles_amd64.go
 
+// The instruction sets of the batched kernels, best first. All compute the
+// bits of the Go tiles (TestGemmTilesMatch checks every one the CPU has).
+const (
+	isaGo = iota
+	isaAVX2
+	isaAVX512
+)
+
 // hasAVX512 reports whether the CPU and OS support the AVX-512 foundation,
 // doubleword/quadword and vector-length instructions (CPUID.7:EBX bits 16,
 // 17 and 31) with the opmask and ZMM state saved (XCR0 bits 1, 2, 5, 6, 7).
@@ -18,15 +26,42 @@ func hasAVX512() bool {
 	return xgetbv()&0xe6 == 0xe6
 }
 
-// useAVX512 is decided once at start-up and never changes (a fact about the
-// machine, like useAVX). The AVX-512 tiles compute the bits of the Go ones
-// (TestGemmTilesMatch).
-var useAVX512 = hasAVX512()
+// hasAVX2FMA reports whether the CPU and OS support AVX2 (CPUID.7:EBX bit 5)
+// and FMA (CPUID.1:ECX bit 12).
+func hasAVX2FMA() bool {
+	if !hasAVX() {
+		return false
+	}
+	_, _, c, _ := cpuid(1, 0)
+	_, b, _, _ := cpuid(7, 0)
+	return c&(1<<12) != 0 && b&(1<<5) != 0
+}
+
+func detectISA() int {
+	switch {
+	case hasAVX512():
+		return isaAVX512
+	case hasAVX2FMA():
+		return isaAVX2
+	}
+	return isaGo
+}
+
+// gemmISA is decided once at start-up and never changes (a fact about the
+// machine, like useAVX); results never depend on it.
+var gemmISA = detectISA()
+
+// useAVX512 reports whether the AVX-512 tiles run here.
+var useAVX512 = gemmISA == isaAVX512
 
 // fwdTile computes (part of) the forward tile of 1 ≤ len(z) ≤ fwdNR samples
 // and 1 ≤ nj ≤ fwdMR neurons from j0 (see fwdTileGo).
 func fwdTile(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int) {
-	if !useAVX512 || k1 == k0 {
+	fwdTileISA(gemmISA, z, j0, nj, w, in, b, x, k0, k1, spill, flags)
+}
+
+func fwdTileISA(isa int, z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int) {
+	if isa == isaGo || k1 == k0 {
 		fwdTileGo(z, j0, nj, w, in, b, x, k0, k1, spill, flags)
 		return
 	}
@@ -42,13 +77,32 @@ func fwdTile(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]
 		_ = zs[j0 : j0+nj]
 		_ = x[s][k0:k1]
 	}
-	fwdTileAVX512(z, j0, nj, w, in, b, x, k0, k1, spill, flags)
+	if isa == isaAVX512 {
+		fwdTileAVX512(z, j0, nj, w, in, b, x, k0, k1, spill, flags)
+		return
+	}
+	// AVX2: sub-tiles of 2 neurons × 2 samples; their lanes sit where the
+	// whole tile's would in spill.
+	for r := 0; r < nj; r += 2 {
+		for s := 0; s < len(z); s += 2 {
+			ns := min(2, len(z)-s)
+			var sp []float64
+			if spill != nil {
+				sp = spill[lanes*(fwdMR*s+r):]
+			}
+			fwdSubAVX2(z[s:s+ns], j0+r, min(2, nj-r), w, in, b, x[s:s+ns], k0, k1, sp, flags)
+		}
+	}
 }
 
 // rankTile does rankTileGo's update of 1 ≤ len(c) ≤ rankR rows and
 // 1 ≤ nk ≤ 8·rankV columns from k0, with coef packed 4 per term.
 func rankTile(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool) {
-	if !useAVX512 {
+	rankTileISA(gemmISA, c, k0, nk, coef, b, zero)
+}
+
+func rankTileISA(isa int, c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool) {
+	if isa == isaGo {
 		rankTileGo(c, k0, nk, coef, b, zero)
 		return
 	}
@@ -59,14 +113,42 @@ func rankTile(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero boo
 	for _, bt := range b {
 		_ = bt[k0 : k0+nk]
 	}
-	rankTileAVX512(c, k0, nk, coef, b, zero)
+	if isa == isaAVX512 {
+		rankTileAVX512(c, k0, nk, coef, b, zero)
+		return
+	}
+	// AVX2: sub-tiles of 2 rows × 3 vectors.
+	for r := 0; r < len(c); r += 2 {
+		nr := min(2, len(c)-r)
+		for k := 0; k < nk; k += 3 * lanes {
+			rankSubAVX2(c[r:r+nr], k0+k, min(3*lanes, nk-k), coef[min(r, len(coef)):], b, zero)
+		}
+	}
 }
 
 // sigmoidRow sets a_i = σ(z_i) (see logistic).
-func sigmoidRow(z, a []float64) {
-	if !useAVX512 {
+func sigmoidRow(z, a []float64) { sigmoidISA(gemmISA, z, a) }
+
+func sigmoidISA(isa int, z, a []float64) {
+	a = a[:len(z)]
+	switch isa {
+	case isaAVX512:
+		sigmoidAVX512(z, a)
+	case isaAVX2:
+		sigmoidAVX2(z, a)
+	default:
 		sigmoidGo(z, a)
-		return
 	}
-	sigmoidAVX512(z, a[:len(z)])
+}
+
+// gemmISAs lists the instruction sets this CPU can run (for tests).
+func gemmISAs() []int {
+	isas := []int{isaGo}
+	if hasAVX2FMA() {
+		isas = append(isas, isaAVX2)
+	}
+	if hasAVX512() {
+		isas = append(isas, isaAVX512)
+	}
+	return isas
 }

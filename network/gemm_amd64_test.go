@@ -29,3 +29,5 @@ func BenchmarkFMAPeak(b *testing.B) {
 }
 
 func fmaPeakRun(n int) { fmaPeak512(n) }
+
+func setISA(isa int) { gemmISA = isa }

@@ -2,9 +2,17 @@
 
 package network
 
-const useAVX512 = false
+const (
+	isaGo     = 0
+	gemmISA   = isaGo
+	useAVX512 = false
+)
 
 func fwdTile(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int) {
+	fwdTileGo(z, j0, nj, w, in, b, x, k0, k1, spill, flags)
+}
+
+func fwdTileISA(_ int, z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int) {
 	fwdTileGo(z, j0, nj, w, in, b, x, k0, k1, spill, flags)
 }
 
@@ -12,4 +20,12 @@ func rankTile(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero boo
 	rankTileGo(c, k0, nk, coef, b, zero)
 }
 
+func rankTileISA(_ int, c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool) {
+	rankTileGo(c, k0, nk, coef, b, zero)
+}
+
 func sigmoidRow(z, a []float64) { sigmoidGo(z, a) }
+
+func sigmoidISA(_ int, z, a []float64) { sigmoidGo(z, a) }
+
+func gemmISAs() []int { return []int{isaGo} }

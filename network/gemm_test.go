@@ -177,11 +177,12 @@ func TestGemmRanges(t *testing.T) {
 	}
 }
 
-// TestGemmTilesMatch checks that the AVX-512 tiles give the Go tiles' bits
-// for every tile shape, odd sizes and alignments.
+// TestGemmTilesMatch checks that the assembly tiles (AVX-512 and AVX2, where
+// the CPU has them) give the Go tiles' bits for every tile shape, odd sizes
+// and alignments.
 func TestGemmTilesMatch(t *testing.T) {
-	if !useAVX512 {
-		t.Skip("no AVX-512 tiles on this machine or build")
+	if len(gemmISAs()) == 1 {
+		t.Skip("no assembly tiles on this machine or build")
 	}
 	rng := rand.New(rand.NewPCG(12, 2))
 	for _, in := range []int{1, 5, 8, 13, 16, 31, 64, 100, 257, 784} {
@@ -191,6 +192,13 @@ func TestGemmTilesMatch(t *testing.T) {
 
 func checkTiles(t *testing.T, rng *rand.Rand, in int) {
 	t.Helper()
+	for _, isa := range gemmISAs()[1:] {
+		checkTilesISA(t, rng, isa, in)
+	}
+}
+
+func checkTilesISA(t *testing.T, rng *rand.Rand, isa, in int) {
+	t.Helper()
 	const out = 11
 	w, b := gemmVals(rng, in*out+3)[3:], gemmVals(rng, out)
 	for n := 1; n <= fwdNR; n++ {
@@ -199,30 +207,30 @@ func checkTiles(t *testing.T, rng *rand.Rand, in int) {
 				x := gemmRows(rng, n, in)
 				z1 := gemmRows(rng, n, out)
 				z2 := cloneRows(z1)
-				fwdTile(z1, j0, nj, w, in, b, x, 0, in, nil, fwdFinish)
+				fwdTileISA(isa, z1, j0, nj, w, in, b, x, 0, in, nil, fwdFinish)
 				fwdTileGo(z2, j0, nj, w, in, b, x, 0, in, nil, fwdFinish)
+				if s, ok := sameRows(z1, z2); !ok {
+					t.Fatalf("isa %d fwdTile in=%d n=%d j0=%d nj=%d sample %d:\n asm %v\n  go %v", isa, in, n, j0, nj, s, z1[s], z2[s])
+				}
 				// In blocks of inputs, the lanes spilled in between.
 				if in > lanes {
 					z3 := cloneRows(z2)
 					sp1, sp2 := make([]float64, fwdSpill), make([]float64, fwdSpill)
 					k1 := lanes * (1 + rng.IntN((in-1)/lanes))
-					fwdTile(z3, j0, nj, w, in, b, x, 0, k1, sp1, 0)
+					fwdTileISA(isa, z3, j0, nj, w, in, b, x, 0, k1, sp1, 0)
 					fwdTileGo(z3, j0, nj, w, in, b, x, 0, k1, sp2, 0)
 					for s := range n {
 						for r := range nj {
 							i := lanes * (fwdMR*s + r)
 							if !sameBits(sp1[i:i+lanes], sp2[i:i+lanes]) {
-								t.Fatalf("fwdTile in=%d n=%d nj=%d: spilled lanes of (%d, %d) differ", in, n, nj, r, s)
+								t.Fatalf("isa %d fwdTile in=%d n=%d nj=%d: spilled lanes of (%d, %d) differ", isa, in, n, nj, r, s)
 							}
 						}
 					}
-					fwdTile(z3, j0, nj, w, in, b, x, k1, in, sp1, fwdLoad|fwdFinish)
+					fwdTileISA(isa, z3, j0, nj, w, in, b, x, k1, in, sp1, fwdLoad|fwdFinish)
 					if s, ok := sameRows(z3, z2); !ok {
-						t.Fatalf("fwdTile in=%d n=%d j0=%d nj=%d in blocks split at %d, sample %d:\n %v\n %v", in, n, j0, nj, k1, s, z3[s], z2[s])
+						t.Fatalf("isa %d fwdTile in=%d n=%d j0=%d nj=%d in blocks split at %d, sample %d:\n %v\n %v", isa, in, n, j0, nj, k1, s, z3[s], z2[s])
 					}
-				}
-				if s, ok := sameRows(z1, z2); !ok {
-					t.Fatalf("fwdTile in=%d n=%d j0=%d nj=%d sample %d:\n asm %v\n  go %v", in, n, j0, nj, s, z1[s], z2[s])
 				}
 			}
 		}
@@ -235,17 +243,17 @@ func checkTiles(t *testing.T, rng *rand.Rand, in int) {
 				c1 := gemmRows(rng, r, k0+nk+rng.IntN(3))
 				c2 := cloneRows(c1)
 				coef, bb := gemmVals(rng, rankR*T), gemmRows(rng, T, k0+nk)
-				rankTile(c1, k0, nk, coef, bb, zero)
+				rankTileISA(isa, c1, k0, nk, coef, bb, zero)
 				rankTileGo(c2, k0, nk, coef, bb, zero)
 				if i, ok := sameRows(c1, c2); !ok {
-					t.Fatalf("rankTile r=%d nk=%d T=%d zero=%v row %d:\n asm %v\n  go %v", r, nk, T, zero, i, c1[i], c2[i])
+					t.Fatalf("isa %d rankTile r=%d nk=%d T=%d zero=%v row %d:\n asm %v\n  go %v", isa, r, nk, T, zero, i, c1[i], c2[i])
 				}
 			}
 		}
 	}
 }
 
-// FuzzGemmTiles compares the AVX-512 and Go tiles (where AVX-512 runs) and
+// FuzzGemmTiles compares the assembly and Go tiles (where they run) and
 // the range kernels with the naive references on fuzzed sizes.
 func FuzzGemmTiles(f *testing.F) {
 	f.Add(uint16(784), uint8(100), uint8(10), uint64(1))
@@ -255,9 +263,7 @@ func FuzzGemmTiles(f *testing.F) {
 		n, o, mm := 1+int(in)%300, 1+int(out)%40, 1+int(m)%20
 		rng := rand.New(rand.NewPCG(seed, 7))
 		newGemmCase(rng, n, o, mm).check(t, 1+int(seed%3))
-		if useAVX512 {
-			checkTiles(t, rng, n)
-		}
+		checkTiles(t, rng, n)
 	})
 }
 

@@ -95,6 +95,33 @@ func rankTile4x5AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64,
 func rankTile4x6AVX512(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
 
 //go:noescape
+func fwdSub1AVX2(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int)
+
+//go:noescape
+func fwdSub2AVX2(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int)
+
+//go:noescape
+func rankSub1x1AVX2(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
+
+//go:noescape
+func rankSub1x2AVX2(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
+
+//go:noescape
+func rankSub1x3AVX2(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
+
+//go:noescape
+func rankSub2x1AVX2(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
+
+//go:noescape
+func rankSub2x2AVX2(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
+
+//go:noescape
+func rankSub2x3AVX2(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)
+
+//go:noescape
+func sigmoidAVX2(z, a []float64)
+
+//go:noescape
 func sigmoidAVX512(z, a []float64)
 
 //go:noescape
@@ -117,6 +144,31 @@ func fwdTileAVX512(z [][]float64, j0, nj int, w []float64, in int, b []float64, 
 		fwdTile5AVX512(z, j0, nj, w, in, b, x, k0, k1, spill, flags)
 	case 6:
 		fwdTile6AVX512(z, j0, nj, w, in, b, x, k0, k1, spill, flags)
+	}
+}
+
+func fwdSubAVX2(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int) {
+	if len(z) == 1 {
+		fwdSub1AVX2(z, j0, nj, w, in, b, x, k0, k1, spill, flags)
+	} else {
+		fwdSub2AVX2(z, j0, nj, w, in, b, x, k0, k1, spill, flags)
+	}
+}
+
+func rankSubAVX2(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool) {
+	switch len(c)<<2 | (nk+7)>>3 {
+	case 1<<2 | 1:
+		rankSub1x1AVX2(c, k0, nk, coef, b, zero)
+	case 1<<2 | 2:
+		rankSub1x2AVX2(c, k0, nk, coef, b, zero)
+	case 1<<2 | 3:
+		rankSub1x3AVX2(c, k0, nk, coef, b, zero)
+	case 2<<2 | 1:
+		rankSub2x1AVX2(c, k0, nk, coef, b, zero)
+	case 2<<2 | 2:
+		rankSub2x2AVX2(c, k0, nk, coef, b, zero)
+	case 2<<2 | 3:
+		rankSub2x3AVX2(c, k0, nk, coef, b, zero)
 	}
 }
 

@@ -11,6 +11,8 @@ import (
 
 var oddStride = flag.Bool("oddstride", true, "TestTune: rows an odd number of cache lines apart")
 
+var tuneISA = flag.Int("isa", -1, "TestTune: the instruction set to time (0 Go, 1 AVX2, 2 AVX-512; default the best)")
+
 var tune = flag.Bool("tune", false, "TestTune: print the best-of-bursts speed of the kernels (for tuning on a busy machine)")
 
 // best returns the shortest of reps timings of f (a busy machine only ever
@@ -28,6 +30,10 @@ func best(reps int, f func()) time.Duration {
 func TestTune(t *testing.T) {
 	if !*tune {
 		t.Skip("-tune not set")
+	}
+	if *tuneISA >= 0 {
+		setISA(*tuneISA)
+		defer setISA(detectISA())
 	}
 	peak := 0.0
 	if useAVX512 {

@@ -53,28 +53,30 @@ func TestSigmoidAccuracy(t *testing.T) {
 	}
 }
 
-// TestSigmoidRowMatch checks that the AVX-512 kernel gives logistic's bits
+// TestSigmoidRowMatch checks that the assembly kernels give logistic's bits
 // for every length and alignment.
 func TestSigmoidRowMatch(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	in := sigmoidInputs(rng, 4000)
-	for n := range 40 {
-		for off := range 3 {
-			z := in[off*n%len(in):][:n]
-			a := make([]float64, n+off)[off:]
-			sigmoidRow(z, a)
-			for i, v := range z {
-				if want := logistic(v); !sameFloat(a[i], want) {
-					t.Fatalf("n=%d: σ(%v) = %v, want %v", n, v, a[i], want)
+	for _, isa := range gemmISAs() {
+		for n := range 40 {
+			for off := range 3 {
+				z := in[off*n%len(in):][:n]
+				a := make([]float64, n+off)[off:]
+				sigmoidISA(isa, z, a)
+				for i, v := range z {
+					if want := logistic(v); !sameFloat(a[i], want) {
+						t.Fatalf("isa %d n=%d: σ(%v) = %v, want %v", isa, n, v, a[i], want)
+					}
 				}
 			}
 		}
-	}
-	a := make([]float64, len(in))
-	sigmoidRow(in, a)
-	for i, v := range in {
-		if want := logistic(v); !sameFloat(a[i], want) {
-			t.Fatalf("σ(%v) = %v, want %v", v, a[i], want)
+		a := make([]float64, len(in))
+		sigmoidISA(isa, in, a)
+		for i, v := range in {
+			if want := logistic(v); !sameFloat(a[i], want) {
+				t.Fatalf("isa %d: σ(%v) = %v, want %v", isa, v, a[i], want)
+			}
 		}
 	}
 }
@@ -84,11 +86,13 @@ func FuzzSigmoid(f *testing.F) {
 	f.Add(0.0, 709.5, -1e300)
 	f.Fuzz(func(t *testing.T, x, y, z float64) {
 		in := []float64{x, y, z, -x, x / 3, y * 7, z + x, 1}
-		a := make([]float64, len(in))
-		sigmoidRow(in, a)
-		for i, v := range in {
-			if want := logistic(v); !sameFloat(a[i], want) {
-				t.Fatalf("σ(%v) = %v, want %v", v, a[i], want)
+		for _, isa := range gemmISAs() {
+			a := make([]float64, len(in))
+			sigmoidISA(isa, in, a)
+			for i, v := range in {
+				if want := logistic(v); !sameFloat(a[i], want) {
+					t.Fatalf("isa %d: σ(%v) = %v, want %v", isa, v, a[i], want)
+				}
 			}
 		}
 	})

@@ -10,7 +10,9 @@
 //	rankTile{R}x{V}AVX512  R rows × V vectors of 8 columns (R = 1..4,
 //	                   V = 1..6), one fused multiply-add chain per output
 //
-// plus fmaPeak512 and fmaPeak256, the loops that measure the core's peak.
+// the AVX2 + FMA sub-tiles of avx2.go for CPUs without AVX-512, a
+// vectorised sigmoid for both, and fmaPeak512 and fmaPeak256, the loops that
+// measure the core's peak.
 package main
 
 import (
@@ -37,6 +39,17 @@ func main() {
 		}
 	}
 	g.sigmoid()
+	g.avx2Header()
+	for n := 1; n <= 2; n++ {
+		g.fwdSub(n)
+	}
+	for r := 1; r <= 2; r++ {
+		for v := 1; v <= 3; v++ {
+			g.rankSub(r, v)
+		}
+	}
+	consts, coefs := sigConsts()
+	g.sigmoidAVX2(consts, coefs)
 	g.peak()
 	if err := os.WriteFile(*out, g.Bytes(), 0o644); err != nil {
 		log.Fatal(err)
@@ -68,6 +81,21 @@ func goDecls() []byte {
 			g.p("")
 		}
 	}
+	for n := 1; n <= 2; n++ {
+		g.p("//go:noescape")
+		g.p("func fwdSub%dAVX2(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int)", n)
+		g.p("")
+	}
+	for r := 1; r <= 2; r++ {
+		for v := 1; v <= 3; v++ {
+			g.p("//go:noescape")
+			g.p("func rankSub%dx%dAVX2(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool)", r, v)
+			g.p("")
+		}
+	}
+	g.p("//go:noescape")
+	g.p("func sigmoidAVX2(z, a []float64)")
+	g.p("")
 	g.p("//go:noescape")
 	g.p("func sigmoidAVX512(z, a []float64)")
 	g.p("")
@@ -82,6 +110,25 @@ func goDecls() []byte {
 	for n := 1; n <= 6; n++ {
 		g.p("\tcase %d:", n)
 		g.p("\t\tfwdTile%dAVX512(z, j0, nj, w, in, b, x, k0, k1, spill, flags)", n)
+	}
+	g.p("\t}")
+	g.p("}")
+	g.p("")
+	g.p("func fwdSubAVX2(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int) {")
+	g.p("\tif len(z) == 1 {")
+	g.p("\t\tfwdSub1AVX2(z, j0, nj, w, in, b, x, k0, k1, spill, flags)")
+	g.p("\t} else {")
+	g.p("\t\tfwdSub2AVX2(z, j0, nj, w, in, b, x, k0, k1, spill, flags)")
+	g.p("\t}")
+	g.p("}")
+	g.p("")
+	g.p("func rankSubAVX2(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool) {")
+	g.p("\tswitch len(c)<<2 | (nk+7)>>3 {")
+	for r := 1; r <= 2; r++ {
+		for v := 1; v <= 3; v++ {
+			g.p("\tcase %d<<2 | %d:", r, v)
+			g.p("\t\trankSub%dx%dAVX2(c, k0, nk, coef, b, zero)", r, v)
+		}
 	}
 	g.p("\t}")
 	g.p("}")
@@ -376,14 +423,13 @@ func (g *gen) rankTile(R, V int) {
 	g.p("")
 }
 
-// sigmoid writes sigmoidAVX512(z, a []float64): a[i] = σ(z[i]) for
-// i < len(z), eight at a time, in exactly the operations of
-// network/sigmoid.go's logistic.
-func (g *gen) sigmoid() {
-	consts := []struct {
-		name string
-		bits string
-	}{
+type sigConst struct{ name, bits string }
+
+// sigConsts returns logistic's constants (sign, lo, hi, log2e, ln2hi, ln2lo,
+// the exponent bias) and its Taylor coefficients 1/13! … 1/0! as DATA
+// operands.
+func sigConsts() ([]sigConst, []string) {
+	consts := []sigConst{
 		{"sign", "$-9223372036854775808"},
 		{"lo", "$(-50.0)"},
 		{"hi", "$1000.0"},
@@ -401,6 +447,14 @@ func (g *gen) sigmoid() {
 		}
 		coefs = append(coefs, "$"+strconv.FormatFloat(1/f, 'e', -1, 64))
 	}
+	return consts, coefs
+}
+
+// sigmoid writes sigmoidAVX512(z, a []float64): a[i] = σ(z[i]) for
+// i < len(z), eight at a time, in exactly the operations of
+// network/sigmoid.go's logistic.
+func (g *gen) sigmoid() {
+	consts, coefs := sigConsts()
 	i := 0
 	for _, c := range consts {
 		g.p("DATA sigconst<>+%d(SB)/8, %s // %s", 8*i, c.bits, c.name)
