@@ -20,9 +20,7 @@ func (act Activation) apply(z, a []float64) {
 	case Linear:
 		copy(a, z)
 	case Sigmoid:
-		for i, v := range z {
-			a[i] = sigmoid(v)
-		}
+		sigmoidRow(z, a)
 	case Tanh:
 		for i, v := range z {
 			a[i] = math.Tanh(v)
@@ -47,9 +45,6 @@ func (act Activation) apply(z, a []float64) {
 		softmax(z, a)
 	}
 }
-
-// sigmoid is σ(z) = 1/(1+e^{−z}).
-func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
 
 // softmax sets a_j = e^{z_j − max z} / Σ_k e^{z_k − max z}.
 func softmax(z, a []float64) {

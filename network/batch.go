@@ -1,22 +1,38 @@
 package network
 
-import "runtime"
+import (
+	"runtime"
+	"sync/atomic"
+)
 
 // batch runs the kernels of one layer, or of all layers, for a block of
-// samples, split across the goroutines of a pool. Every output is computed
-// by exactly one part, in the order gemm.go fixes, so the results have the
-// same bits for any number of threads (and for one sample at a time):
+// samples, split across the goroutines of a pool. A phase is cut into
+// chunks of whole tiles, and every goroutine (the caller too) claims chunks
+// until none are left:
 //
-//	forward   parts take ranges of neurons (z and a of the layer)
-//	backward  parts take ranges of the layer's neurons k (δ_k for all samples)
-//	gradient  parts take ranges of neurons of every layer (rows of ∂W, ∂b)
+//	forward   chunks of the layer's neurons (z and a of all samples)
+//	backward  chunks of the layer's inputs k (δ_k of all samples)
+//	gradient  chunks of the neurons of every layer (rows of ∂W, ∂b)
 //
-// A phase too small to pay for the hand-off runs on the caller alone.
+// Every output is computed within one chunk, by one goroutine, in the order
+// gemm.go fixes, so the results have the same bits for any number of
+// threads, whoever runs which chunk (and for one sample at a time). A
+// helper the OS has not scheduled delays nothing: the caller takes the
+// chunks it has not claimed. A phase too small to pay for the hand-off runs
+// on the caller alone.
 type batch struct {
-	pool *pool // nil: one thread
-	ph   phase
+	pool    *pool // nil: one thread
+	ph      phase
+	items   []item // the current phase's chunks
+	minWork int    // fewest multiply-adds a phase needs to be split (tests lower it)
 
-	spill [][]float64   // spill[p]: forwardRange's scratch for part p
+	// claim is gen<<32 | len(items)<<16 | next: one word, so a helper that
+	// reads it sees a consistent phase, and claims chunk next by CAS.
+	claim atomic.Uint64
+	done  atomic.Int32 // chunks finished in the current phase
+	gen   uint64
+
+	spill [][]float64   // spill[p]: forwardRange's scratch for goroutine p
 	bpack []float64     // δ of the layer above, packed by packSampleTiles
 	gpack [][]float64   // gpack[l]: δ of layer l, packed by packNeuronTiles
 	wRows [][][]float64 // wRows[l][j]: row j of W^l
@@ -31,13 +47,12 @@ const (
 	phGrad
 )
 
-// phase is the work the parts of a pool share; it is set before the pool
-// runs and cleared after, so no stale rows are kept alive.
+// phase is the work of the current chunks; it is set before a phase is
+// published and cleared after it, so no stale rows are kept alive.
 type phase struct {
-	kind  phaseKind
-	parts int
-	net   *Network
-	l     int
+	kind phaseKind
+	net  *Network
+	l    int
 	// forward: x → z, a of layer l; backward: δ of layer l into d (z, a
 	// of layer l for σ'); gradient: rows first..first+k of every layer.
 	x, z, a, d [][]float64
@@ -46,9 +61,17 @@ type phase struct {
 	gw, gb     [][]float64
 }
 
+// item is one chunk: outputs lo..hi−1 (neurons or inputs) of layer l.
+type item struct{ l, lo, hi int }
+
 // minParallelWork is the fewest multiply-adds a phase must have to be split
-// (a hand-off costs about a microsecond, ~40k multiply-adds).
-const minParallelWork = 1 << 16
+// (a hand-off costs about a microsecond, ~40k multiply-adds); chunkWork is
+// the least work of a chunk.
+const (
+	minParallelWork = 1 << 16
+	chunkWork       = 1 << 14
+	chunksPerThread = 4
+)
 
 // DefaultThreads is the number of threads training uses unless told
 // otherwise: every core the Go runtime may use.
@@ -58,9 +81,10 @@ func DefaultThreads() int { return max(1, runtime.GOMAXPROCS(0)) }
 // (helpers start now and run until close).
 func newBatch(net *Network, threads int) *batch {
 	L := len(net.Layers)
-	b := &batch{wRows: make([][][]float64, L), gRows: make([][][]float64, L), gpack: make([][]float64, L)}
+	b := &batch{wRows: make([][][]float64, L), gRows: make([][][]float64, L), gpack: make([][]float64, L),
+		minWork: minParallelWork}
 	for range max(threads, 1) {
-		b.spill = append(b.spill, make([]float64, fwdSpillLen))
+		b.spill = append(b.spill, net.newSpill())
 	}
 	if threads > 1 {
 		b.pool = newPool(threads, b.part)
@@ -74,22 +98,13 @@ func (b *batch) threads() int { return b.pool.parts() }
 // close stops the helpers.
 func (b *batch) close() { b.pool.close() }
 
-func (b *batch) exec(work int) {
-	if b.pool == nil || work < minParallelWork {
-		b.ph.parts = 1
-		b.part(0)
-	} else {
-		b.ph.parts = b.pool.parts()
-		b.pool.run()
-	}
-	b.ph = phase{}
-}
-
 // forward sets z = W^l·x + b^l and a = σ(z) for every row.
 func (b *batch) forward(net *Network, l int, x, z, a [][]float64) {
 	layer := net.Layers[l]
 	b.ph = phase{kind: phForward, net: net, l: l, x: x, z: z, a: a}
-	b.exec(layer.In * layer.Out * len(x))
+	b.items = b.items[:0]
+	b.cut(l, layer.Out, fwdMR, layer.In*layer.Out*len(x))
+	b.exec()
 	if layer.Act == Softmax { // needs whole rows
 		for r := range z {
 			softmax(z[r], a[r])
@@ -106,33 +121,91 @@ func (b *batch) backward(net *Network, l int, z, a, dNext, d [][]float64) {
 	packSampleTiles(b.bpack, dNext, next.Out)
 	b.wRows[l+1] = rowViews(b.wRows[l+1], next.W, next.In, next.Out)
 	b.ph = phase{kind: phBackward, net: net, l: l, z: z, a: a, d: d}
-	b.exec(next.In * next.Out * m)
+	b.items = b.items[:0]
+	b.cut(l, next.In, rankV*lanes, next.In*next.Out*m)
+	b.exec()
 }
 
 // grad adds the gradients of rows first..first+k−1 of every layer to the
 // batch sums gw, gb, samples in order: ∂W^l += δ^l·(a^l)ᵀ, ∂b^l += δ^l.
 // a[l] holds the inputs of layer l, d[l] its δ.
 func (b *batch) grad(net *Network, a, d [][][]float64, first, k int, gw, gb [][]float64) {
-	work := 0
+	b.ph = phase{kind: phGrad, net: net, aa: a, da: d, first: first, k: k, gw: gw, gb: gb}
+	b.items = b.items[:0]
 	for l, layer := range net.Layers {
 		b.gRows[l] = rowViews(b.gRows[l], gw[l], layer.In, layer.Out)
 		b.gpack[l] = grow(b.gpack[l], (layer.Out+rankR-1)/rankR*rankR*k)
-		work += layer.In * layer.Out * k
+		b.cut(l, layer.Out, rankR, layer.In*layer.Out*k)
 	}
-	b.ph = phase{kind: phGrad, net: net, aa: a, da: d, first: first, k: k, gw: gw, gb: gb}
-	b.exec(work)
+	b.exec()
 }
 
-// part does part p of ph.parts of the current phase.
+// cut appends the chunks of n outputs of layer l (tiles of tile outputs,
+// work multiply-adds in all): one when the phase stays on the caller,
+// else about chunksPerThread per goroutine, none smaller than chunkWork.
+func (b *batch) cut(l, n, tile, work int) {
+	parts := 1
+	if b.pool != nil && work >= b.minWork {
+		tiles := (n + tile - 1) / tile
+		parts = min(tiles, chunksPerThread*b.pool.parts(), max(1, work/chunkWork))
+		if b.minWork == 0 { // tests: as many chunks as tiles allow
+			parts = min(tiles, chunksPerThread*b.pool.parts())
+		}
+	}
+	for p := range parts {
+		lo, hi := splitTiles(n, tile, parts, p)
+		if lo < hi {
+			b.items = append(b.items, item{l, lo, hi})
+		}
+	}
+}
+
+// exec runs the current phase's chunks: on the caller alone when there is
+// one, else on every goroutine of the pool.
+func (b *batch) exec() {
+	if len(b.items) <= 1 || b.pool == nil {
+		for _, it := range b.items {
+			b.run(0, it)
+		}
+	} else {
+		b.gen++
+		b.done.Store(0)
+		b.claim.Store(b.gen<<32 | uint64(len(b.items))<<16)
+		b.pool.run()
+		for i := 0; int(b.done.Load()) < len(b.items); i++ {
+			if i >= 64 {
+				runtime.Gosched()
+			}
+		}
+	}
+	b.ph = phase{}
+}
+
+// part is goroutine p's share of a phase: claim chunks until none are left
+// (or the phase is over: a helper that wakes late finds a newer gen).
 func (b *batch) part(p int) {
+	c := b.claim.Load()
+	gen := c >> 32
+	for {
+		n, next := c>>16&0xffff, c&0xffff
+		if c>>32 != gen || next >= n {
+			return
+		}
+		if b.claim.CompareAndSwap(c, c+1) {
+			b.run(p, b.items[next])
+			b.done.Add(1)
+		}
+		c = b.claim.Load()
+	}
+}
+
+// run does one chunk on goroutine p.
+func (b *batch) run(p int, it item) {
 	ph := &b.ph
+	lo, hi := it.lo, it.hi
 	switch ph.kind {
 	case phForward:
 		layer := ph.net.Layers[ph.l]
-		lo, hi := splitTiles(layer.Out, fwdMR, ph.parts, p)
-		if lo == hi {
-			return
-		}
 		forwardRange(layer.W, layer.B, layer.In, ph.x, ph.z, lo, hi, b.spill[p])
 		if layer.Act != Softmax {
 			for r, z := range ph.z {
@@ -140,11 +213,7 @@ func (b *batch) part(p int) {
 			}
 		}
 	case phBackward:
-		layer, next := ph.net.Layers[ph.l], ph.net.Layers[ph.l+1]
-		lo, hi := splitTiles(next.In, rankV*lanes, ph.parts, p)
-		if lo == hi {
-			return
-		}
+		layer := ph.net.Layers[ph.l]
 		backwardRange(b.wRows[ph.l+1], b.bpack, ph.d, lo, hi)
 		for r, d := range ph.d {
 			z, a := ph.z[r], ph.a[r]
@@ -153,13 +222,9 @@ func (b *batch) part(p int) {
 			}
 		}
 	case phGrad:
-		rows := func(v [][]float64) [][]float64 { return v[ph.first : ph.first+ph.k] }
-		for l, layer := range ph.net.Layers {
-			lo, hi := splitTiles(layer.Out, rankR, ph.parts, p)
-			if lo < hi {
-				gradRange(b.gRows[l], ph.gb[l], layer.In, rows(ph.da[l]), rows(ph.aa[l]), lo, hi, b.gpack[l])
-			}
-		}
+		l, layer := it.l, ph.net.Layers[it.l]
+		end := ph.first + ph.k
+		gradRange(b.gRows[l], ph.gb[l], layer.In, ph.da[l][ph.first:end], ph.aa[l][ph.first:end], lo, hi, b.gpack[l])
 	}
 }
 

@@ -1,6 +1,7 @@
 package network
 
 import (
+	"fmt"
 	"testing"
 )
 
@@ -80,6 +81,44 @@ func TestFastPathAllocs(t *testing.T) {
 		x := s.Train().X[0]
 		if a := testing.AllocsPerRun(20, func() { s.Net().Forward(ws, x) }); a != 0 {
 			t.Errorf("%v: %v allocations per Forward, want 0", sizes, a)
+		}
+	}
+}
+
+// BenchmarkTrainGrid is the fast path over bench/compare.sh's grid on
+// synthetic data (sigmoid, quadratic, SGD, η = 3, no evaluation), on one and
+// two threads; one op is one sample. GFMA/s counts the kernels'
+// multiply-adds (forward and gradient of every layer, backward of all but
+// the first), comparable with BenchmarkFMAPeak.
+func BenchmarkTrainGrid(b *testing.B) {
+	for _, sizes := range [][]int{{64, 30, 10}, {784, 30, 10}, {784, 100, 10}, {784, 256, 128, 100, 10}} {
+		for _, m := range []int{10, 100} {
+			for _, threads := range []int{1, 2} {
+				b.Run(fmt.Sprintf("%v/m=%d/threads=%d", sizes, m, threads), func(b *testing.B) {
+					s := benchStepper(b, sizes, 2000)
+					h := s.Hyper()
+					h.Batch = m
+					if err := s.SetHyper(h); err != nil {
+						b.Fatal(err)
+					}
+					s.SetThreads(threads)
+					defer s.Close()
+					s.Run(2 * m) // warm up
+					b.ResetTimer()
+					if _, err := s.Run(b.N); err != nil {
+						b.Fatal(err)
+					}
+					fmas := 0
+					for l := 1; l < len(sizes); l++ {
+						fmas += 2 * sizes[l-1] * sizes[l]
+						if l > 1 {
+							fmas += sizes[l-1] * sizes[l]
+						}
+					}
+					b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "samples/s")
+					b.ReportMetric(float64(b.N)*float64(fmas)/b.Elapsed().Seconds()/1e9, "GFMA/s")
+				})
+			}
 		}
 	}
 }

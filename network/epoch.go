@@ -46,8 +46,10 @@ func (s *Stepper) evaluate(deadline time.Time) bool {
 	if s.skipEval {
 		return true
 	}
+	t0 := time.Now()
 	if s.ev == nil {
 		s.ev = &epochEval{tr: s.net.NewEvaluator(s.train), te: s.net.NewEvaluator(s.test)}
+		s.evalSoFar = 0
 	}
 	for _, e := range [2]*Evaluator{s.ev.tr, s.ev.te} {
 		for !e.Finished() {
@@ -57,10 +59,12 @@ func (s *Stepper) evaluate(deadline time.Time) bool {
 			}
 			e.Step(evalChunk)
 			if !e.Finished() && !time.Now().Before(deadline) {
+				s.evalSoFar += time.Since(t0)
 				return false
 			}
 		}
 	}
+	s.evalTime, s.evalSoFar = s.evalSoFar+time.Since(t0), 0
 	tr, te := s.ev.tr.Metrics(), s.ev.te.Metrics()
 	if s.ev.te.Len() == 0 {
 		te = Metrics{Loss: math.NaN(), Accuracy: math.NaN()}

@@ -8,14 +8,14 @@ const evalRows = 64
 
 // BatchWorkspace holds the buffers of ForwardBatch for up to Rows samples.
 type BatchWorkspace struct {
-	z, a [][][]float64 // [layer][row]
-	zr   [][]float64
+	z, a  [][][]float64 // [layer][row]
+	spill []float64     // the forward kernel's scratch (wide layers only)
 }
 
 // NewBatchWorkspace allocates buffers for ForwardBatch of up to rows samples.
 func (n *Network) NewBatchWorkspace(rows int) *BatchWorkspace {
 	rows = max(rows, 1)
-	ws := &BatchWorkspace{}
+	ws := &BatchWorkspace{spill: n.newSpill()}
 	for _, l := range n.Layers {
 		z, a := make([][]float64, rows), make([][]float64, rows)
 		for r := range rows {
@@ -43,7 +43,7 @@ func (n *Network) ForwardBatch(ws *BatchWorkspace, xs [][]float64) [][]float64 {
 	in := xs
 	for i, l := range n.Layers {
 		zr, ar := ws.z[i][:m], ws.a[i][:m]
-		forwardRows(l.W, l.B, l.In, l.Out, in, zr)
+		forwardRange(l.W, l.B, l.In, in, zr, 0, l.Out, ws.spill)
 		for r := range m {
 			l.Act.apply(zr[r], ar[r])
 		}
@@ -153,21 +153,17 @@ func (n *Network) ProbeTrace(x, y []float64) *Trace {
 	t := &Trace{X: x, Y: y, Z: make([][]float64, L), A: make([][]float64, L+1), Delta: make([][]float64, L),
 		GradW: make([][]float64, L), GradB: make([][]float64, L)}
 	t.A[0] = x
+	b := newBatch(n, 1)
 	for l, layer := range n.Layers {
 		t.Z[l], t.A[l+1], t.Delta[l] = make([]float64, layer.Out), make([]float64, layer.Out), make([]float64, layer.Out)
 		t.GradW[l], t.GradB[l] = make([]float64, len(layer.W)), make([]float64, len(layer.B))
-		forwardRows(layer.W, layer.B, layer.In, layer.Out, t.A[l:l+1], t.Z[l:l+1])
-		layer.Act.apply(t.Z[l], t.A[l+1])
+		b.forward(n, l, t.A[l:l+1], t.Z[l:l+1], t.A[l+1:l+2])
 	}
 	act := n.Layers[L-1].Act
 	t.Cost = sampleCost(n.Cost, act, t.A[L], y)
 	outputDelta(n.Cost, act, t.Z[L-1], t.A[L], y, t.Delta[L-1])
 	for l := L - 2; l >= 0; l-- {
-		next := n.Layers[l+1]
-		backRows(next.W, next.In, next.Out, t.Delta[l+1:l+2], t.Delta[l:l+1])
-		for j := range t.Delta[l] {
-			t.Delta[l][j] *= n.Layers[l].Act.deriv(t.Z[l][j], t.A[l+1][j])
-		}
+		b.backward(n, l, t.Z[l:l+1], t.A[l+1:l+2], t.Delta[l+1:l+2], t.Delta[l:l+1])
 	}
 	return t
 }

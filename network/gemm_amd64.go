@@ -126,7 +126,7 @@ func rankTileISA(isa int, c [][]float64, k0, nk int, coef []float64, b [][]float
 	}
 }
 
-// sigmoidRow sets a_i = σ(z_i) (see logistic).
+// sigmoidRow sets a_i = σ(z_i) (see sigmoid).
 func sigmoidRow(z, a []float64) { sigmoidISA(gemmISA, z, a) }
 
 func sigmoidISA(isa int, z, a []float64) {

@@ -6,10 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 	"time"
-	"unsafe"
 )
-
-var oddStride = flag.Bool("oddstride", true, "TestTune: rows an odd number of cache lines apart")
 
 var tuneISA = flag.Int("isa", -1, "TestTune: the instruction set to time (0 Go, 1 AVX2, 2 AVX-512; default the best)")
 
@@ -44,7 +41,7 @@ func TestTune(t *testing.T) {
 	for _, sh := range tuneShapes {
 		in, out, m := sh[0], sh[1], sh[2]
 		c := newGemmCase(rand.New(rand.NewPCG(1, 1)), in, out, m)
-		c.x, c.d = alignedRows(c.x), alignedRows(c.d)
+		c.x, c.d = copyAligned(c.x), copyAligned(c.d)
 		z, tt := zeros(m, out), zeros(m, in)
 		gw, gb := make([]float64, in*out), make([]float64, out)
 		gRows := rowsOf(gw, in, out)
@@ -73,22 +70,10 @@ func TestTune(t *testing.T) {
 	}
 }
 
-// alignedRows copies rows into one allocation, each row starting on a
-// 64-byte boundary (as the stepper lays its rows out).
-func alignedRows(rows [][]float64) [][]float64 {
-	n := len(rows[0])
-	stride := (n + 7) &^ 7
-	if *oddStride && stride/8%2 == 0 {
-		stride += 8
-	}
-	slab := make([]float64, stride*len(rows)+8)
-	off := 0
-	for uintptr(unsafe.Pointer(&slab[off]))%64 != 0 {
-		off++
-	}
-	out := make([][]float64, len(rows))
+// copyAligned copies rows into rows laid out as the stepper lays its out.
+func copyAligned(rows [][]float64) [][]float64 {
+	out := alignedRows(len(rows), len(rows[0]))
 	for i, r := range rows {
-		out[i] = slab[off+i*stride : off+i*stride+n]
 		copy(out[i], r)
 	}
 	return out

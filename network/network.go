@@ -254,32 +254,41 @@ func (n *Network) validate() error {
 
 // Workspace holds the buffers for allocation-free forward passes.
 type Workspace struct {
-	z, a [][]float64 // per layer
-	x1   [][]float64 // one-row views for the kernels
-	zr   [][]float64
-	ar   [][]float64
+	z, a  [][]float64 // per layer
+	x1    [][]float64 // one-row views for the kernels
+	zr    [][]float64
+	spill []float64 // the forward kernel's scratch (wide layers only)
 }
 
 // NewWorkspace allocates buffers for Forward.
 func (n *Network) NewWorkspace() *Workspace {
-	ws := &Workspace{x1: make([][]float64, 1)}
+	ws := &Workspace{x1: make([][]float64, 1), zr: make([][]float64, 1), spill: n.newSpill()}
 	for _, l := range n.Layers {
 		ws.z = append(ws.z, make([]float64, l.Out))
 		ws.a = append(ws.a, make([]float64, l.Out))
 	}
-	ws.zr = make([][]float64, 1)
-	ws.ar = make([][]float64, 1)
 	return ws
 }
 
+// newSpill returns forwardRange's scratch if some layer needs it.
+func (n *Network) newSpill() []float64 {
+	for _, l := range n.Layers {
+		if l.In > fwdKC {
+			return make([]float64, fwdSpillLen)
+		}
+	}
+	return nil
+}
+
 // Forward computes the output for x using ws's buffers; the result is owned
-// by ws. x must have Sizes[0] values.
+// by ws. x must have Sizes[0] values. It has the bits of the stepper's
+// forward pass for x (the kernels sum every sample in one fixed order).
 func (n *Network) Forward(ws *Workspace, x []float64) []float64 {
 	in := x
 	for i, l := range n.Layers {
 		ws.x1[0] = in
 		ws.zr[0] = ws.z[i]
-		forwardRows(l.W, l.B, l.In, l.Out, ws.x1, ws.zr)
+		forwardRange(l.W, l.B, l.In, ws.x1, ws.zr, 0, l.Out, ws.spill)
 		l.Act.apply(ws.z[i], ws.a[i])
 		in = ws.a[i]
 	}

@@ -199,28 +199,19 @@ func (s *Stepper) load(first, n int) {
 }
 
 // forwardLayer computes z^l = W^l a^{l−1} + b^l and a^l = σ(z^l) for
-// samples first..first+k−1 (a kernel call for all of them).
+// samples first..first+k−1 (one batched kernel call for all of them, split
+// across the stepper's threads when it is big enough).
 func (s *Stepper) forwardLayer(l, first, k int) {
-	layer, r := s.net.Layers[l], &s.rows
-	zr, ar := r.z[l][first:first+k], r.a[l+1][first:first+k]
-	forwardRows(layer.W, layer.B, layer.In, layer.Out, r.a[l][first:first+k], zr)
-	for j := range zr {
-		layer.Act.apply(zr[j], ar[j])
-	}
+	r := &s.rows
+	s.bt.forward(s.net, l, r.a[l][first:first+k], r.z[l][first:first+k], r.a[l+1][first:first+k])
 }
 
 // backwardLayer computes δ^l = (W^{l+1})ᵀ δ^{l+1} ⊙ σ'(z^l) for samples
 // first..first+k−1.
 func (s *Stepper) backwardLayer(l, first, k int) {
-	layer, next, r := s.net.Layers[l], s.net.Layers[l+1], &s.rows
-	dr := r.d[l][first : first+k]
-	backRows(next.W, next.In, next.Out, r.d[l+1][first:first+k], dr)
-	for j := range dr {
-		d, z, a := dr[j], r.z[l][first+j], r.a[l+1][first+j]
-		for n := range d {
-			d[n] *= layer.Act.deriv(z[n], a[n])
-		}
-	}
+	r := &s.rows
+	rows := func(v [][]float64) [][]float64 { return v[first : first+k] }
+	s.bt.backward(s.net, l, rows(r.z[l]), rows(r.a[l+1]), rows(r.d[l+1]), rows(r.d[l]))
 }
 
 // forward is the Forward phase of layer l for sample i.
@@ -269,12 +260,10 @@ func (s *Stepper) backward(l, i int) {
 }
 
 // accumulate adds the gradients of samples first..first+n−1 to the batch
-// sums: ∂C_x/∂w^l_jk = a^{l−1}_k δ^l_j, ∂C_x/∂b^l_j = δ^l_j.
+// sums, samples in order: ∂C_x/∂w^l_jk = a^{l−1}_k δ^l_j, ∂C_x/∂b^l_j = δ^l_j.
 func (s *Stepper) accumulate(first, n int) {
 	r := &s.rows
-	for l, layer := range s.net.Layers {
-		accumRows(s.grad.w[l], s.grad.b[l], layer.In, layer.Out, r.d[l][first:first+n], r.a[l][first:first+n])
-	}
+	s.bt.grad(s.net, r.a, r.d, first, n, s.grad.w, s.grad.b)
 	for i := first; i < first+n; i++ {
 		s.loss += r.costs[i]
 	}

@@ -4,23 +4,24 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
-// pool runs the parts of a parallel phase on a fixed set of helper
-// goroutines plus the calling one. It is made once per stepper and lives as
-// long as it (Close, or a cleanup when the stepper is collected, ends it):
-// no goroutine is started per step.
+// pool keeps the helper goroutines of a batch. It is made once per stepper
+// and lives as long as it (Close, or a cleanup once the stepper is
+// unreachable, ends it): no goroutine is started per step.
 //
-// A phase is published by bumping gen; helpers spin on gen for a while (the
-// phases of one mini-batch follow each other within microseconds) and then
-// park on their wake channel, so an idle stepper costs no CPU. Which part a
-// goroutine runs never changes a result: every output of a kernel is
-// computed by exactly one part, in its fixed order.
+// run publishes a phase by bumping gen and calls do(0) on the caller's
+// goroutine; helper i calls do(i) when it sees the new gen. What do does,
+// and which part of the work it takes, is the batch's business (it claims
+// chunks, so a helper the OS has not scheduled yet delays nobody). Helpers
+// spin on gen for a short while (the phases of a mini-batch follow within
+// microseconds) and then park on their wake channel, so an idle stepper
+// costs no CPU.
 type pool struct {
-	do      func(part int) // the phase's work; set once, reads the phase state
+	do      func(part int)
 	helpers []*helper
 	gen     atomic.Uint64 // phase counter
-	pending atomic.Int32  // helpers still running the current phase
 	quit    atomic.Bool
 	done    sync.WaitGroup
 }
@@ -30,12 +31,10 @@ type helper struct {
 	wake     chan struct{}
 }
 
-// spinRounds is how many times a waiting goroutine checks for news before it
-// parks (helpers) or between yields (the caller); a round is ~0.1–1 µs.
-const spinRounds = 2000
+// spinTime is how long a helper waits for the next phase before it parks.
+const spinTime = 50 * time.Microsecond
 
-// newPool starts n−1 helpers that run do(1) … do(n−1) of every phase; the
-// caller of run does do(0).
+// newPool starts n−1 helpers; helper i calls do(i) for every phase.
 func newPool(n int, do func(part int)) *pool {
 	p := &pool{do: do}
 	for i := 1; i < n; i++ {
@@ -47,7 +46,7 @@ func newPool(n int, do func(part int)) *pool {
 	return p
 }
 
-// parts is the number of goroutines a phase is split across.
+// parts is the number of goroutines that work on a phase.
 func (p *pool) parts() int {
 	if p == nil {
 		return 1
@@ -55,14 +54,9 @@ func (p *pool) parts() int {
 	return len(p.helpers) + 1
 }
 
-// run executes one phase: do(0) here and do(i) on helper i, and returns when
-// all are finished.
+// run publishes a phase to the helpers and does do(0). It returns when
+// do(0) does; the caller waits for the phase's work as it counts it.
 func (p *pool) run() {
-	if len(p.helpers) == 0 {
-		p.do(0)
-		return
-	}
-	p.pending.Store(int32(len(p.helpers)))
 	p.gen.Add(1)
 	for _, h := range p.helpers {
 		if h.sleeping.CompareAndSwap(true, false) {
@@ -70,20 +64,16 @@ func (p *pool) run() {
 		}
 	}
 	p.do(0)
-	for i := 0; p.pending.Load() != 0; i++ {
-		if i >= spinRounds/10 {
-			runtime.Gosched()
-		}
-	}
 }
 
 func (p *pool) loop(part int, h *helper) {
 	defer p.done.Done()
 	var seen uint64 // gen at newPool (not now: a phase may already be out)
 	for {
+		t0 := time.Now()
 		for i := 0; p.gen.Load() == seen; i++ {
-			if i < spinRounds {
-				if i >= spinRounds/10 {
+			if i < 64 || i%64 != 0 || time.Since(t0) < spinTime {
+				if i >= 64 {
 					runtime.Gosched()
 				}
 				continue
@@ -96,14 +86,13 @@ func (p *pool) loop(part int, h *helper) {
 				break
 			}
 			<-h.wake
-			i = 0
+			i, t0 = 0, time.Now()
 		}
 		seen = p.gen.Load()
 		if p.quit.Load() {
 			return
 		}
 		p.do(part)
-		p.pending.Add(-1)
 	}
 }
 

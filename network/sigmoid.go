@@ -2,8 +2,8 @@ package network
 
 import "math"
 
-// The logistic function σ(z) = 1/(1 + e^{−z}), computed the same way, to the
-// bit, by logistic (and sigmoidGo) and by the AVX-512 kernel that does eight at a time:
+// The sigmoid function σ(z) = 1/(1 + e^{−z}), computed the same way, to the
+// bit, by sigmoid (and sigmoidGo) and by the AVX-512 kernel that does eight at a time:
 //
 //	x = −z clamped to [−50, 1000]   (NaN stays NaN; below −50, 1 + e^x
 //	                                 rounds to 1 anyway; above, e^x = +Inf)
@@ -34,8 +34,8 @@ var sigCoef = [sigTerms]float64{
 	1.0 / 6, 1.0 / 2, 1, 1,
 }
 
-// logistic is σ(z) = 1/(1+e^{−z}) (see above).
-func logistic(z float64) float64 {
+// sigmoid is σ(z) = 1/(1+e^{−z}) (see above).
+func sigmoid(z float64) float64 {
 	x := -z
 	if x < sigLo {
 		x = sigLo
@@ -62,6 +62,6 @@ func logistic(z float64) float64 {
 func sigmoidGo(z, a []float64) {
 	a = a[:len(z)]
 	for i, v := range z {
-		a[i] = logistic(v)
+		a[i] = sigmoid(v)
 	}
 }

@@ -30,7 +30,7 @@ func sameFloat(a, b float64) bool {
 func TestSigmoidAccuracy(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 5))
 	for _, z := range sigmoidInputs(rng, 20000) {
-		got, want := logistic(z), 1/(1+math.Exp(-z))
+		got, want := sigmoid(z), 1/(1+math.Exp(-z))
 		if z < -700 {
 			want = math.Exp(z)
 		}
@@ -53,7 +53,7 @@ func TestSigmoidAccuracy(t *testing.T) {
 	}
 }
 
-// TestSigmoidRowMatch checks that the assembly kernels give logistic's bits
+// TestSigmoidRowMatch checks that the assembly kernels give sigmoid's bits
 // for every length and alignment.
 func TestSigmoidRowMatch(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
@@ -65,7 +65,7 @@ func TestSigmoidRowMatch(t *testing.T) {
 				a := make([]float64, n+off)[off:]
 				sigmoidISA(isa, z, a)
 				for i, v := range z {
-					if want := logistic(v); !sameFloat(a[i], want) {
+					if want := sigmoid(v); !sameFloat(a[i], want) {
 						t.Fatalf("isa %d n=%d: σ(%v) = %v, want %v", isa, n, v, a[i], want)
 					}
 				}
@@ -74,14 +74,14 @@ func TestSigmoidRowMatch(t *testing.T) {
 		a := make([]float64, len(in))
 		sigmoidISA(isa, in, a)
 		for i, v := range in {
-			if want := logistic(v); !sameFloat(a[i], want) {
+			if want := sigmoid(v); !sameFloat(a[i], want) {
 				t.Fatalf("isa %d: σ(%v) = %v, want %v", isa, v, a[i], want)
 			}
 		}
 	}
 }
 
-// FuzzSigmoid checks the kernel against logistic on fuzzed values.
+// FuzzSigmoid checks the kernel against sigmoid on fuzzed values.
 func FuzzSigmoid(f *testing.F) {
 	f.Add(0.0, 709.5, -1e300)
 	f.Fuzz(func(t *testing.T, x, y, z float64) {
@@ -90,7 +90,7 @@ func FuzzSigmoid(f *testing.F) {
 			a := make([]float64, len(in))
 			sigmoidISA(isa, in, a)
 			for i, v := range in {
-				if want := logistic(v); !sameFloat(a[i], want) {
+				if want := sigmoid(v); !sameFloat(a[i], want) {
 					t.Fatalf("isa %d: σ(%v) = %v, want %v", isa, v, a[i], want)
 				}
 			}

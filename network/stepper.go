@@ -3,6 +3,8 @@ package network
 import (
 	"errors"
 	"fmt"
+	"runtime"
+	"time"
 )
 
 // The Stepper is spread over files along its seams:
@@ -79,6 +81,10 @@ type Stepper struct {
 	rows rows      // the mini-batch's intermediates
 	undo undoStack // snapshots of state and the current trace row
 	tr   Trace     // reused by Trace()
+	bt   *batch    // runs the kernels, on SetThreads goroutines
+
+	// evalTime is how long the last finished epoch-end evaluation took.
+	evalTime, evalSoFar time.Duration
 
 	// ev is the epoch-end evaluation in progress (RunFor spreads it over
 	// several calls). It changes no state that it does not recompute from
@@ -117,7 +123,8 @@ func NewStepper(net *Network, h Hyper, train, test Set) (*Stepper, error) {
 			return nil, errors.New("network: the initial weights hold NaN or ±Inf")
 		}
 	}
-	s := &Stepper{net: net, train: train, test: test, rows: newRows(net), undo: undoStack{budget: DefaultUndoBudget}}
+	s := &Stepper{net: net, train: train, test: test, rows: newRows(net), undo: undoStack{budget: DefaultUndoBudget},
+		bt: newBatch(net, 1)}
 	s.h = h
 	s.w = paramsOf(net)
 	initial := s.w.clone()
@@ -203,3 +210,36 @@ func (s *Stepper) BatchLosses() []float64 { return s.batchLosses.v }
 // Train and Test return the data sets the stepper was built with.
 func (s *Stepper) Train() Set { return s.train }
 func (s *Stepper) Test() Set  { return s.test }
+
+// SetThreads makes training use up to n goroutines (n < 1 means 1): a
+// mini-batch's kernels are split across them by neurons, so every number is
+// computed by one goroutine in its fixed order and the weights have the
+// same bits for any n. The helpers (n − 1 goroutines) live until Close or
+// the next SetThreads; a new Stepper has one thread.
+func (s *Stepper) SetThreads(n int) {
+	n = max(n, 1)
+	if n == s.bt.threads() {
+		return
+	}
+	s.bt.close()
+	s.bt = newBatch(s.net, n)
+	if n > 1 {
+		// A stepper dropped without Close still ends its helpers.
+		runtime.AddCleanup(s, func(b *batch) { b.close() }, s.bt)
+	}
+}
+
+// Threads is the number of goroutines training uses.
+func (s *Stepper) Threads() int { return s.bt.threads() }
+
+// Close ends the helper goroutines of SetThreads; the stepper goes on with
+// one thread. It is safe to call more than once.
+func (s *Stepper) Close() {
+	s.bt.close()
+	s.bt = newBatch(s.net, 1)
+}
+
+// EvalTime is how long the last finished epoch-end evaluation of the train
+// and test sets took (wall time, over all the calls it was spread over), so
+// that a caller timing an epoch can tell training from evaluation.
+func (s *Stepper) EvalTime() time.Duration { return s.evalTime }

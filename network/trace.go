@@ -1,6 +1,9 @@
 package network
 
-import "slices"
+import (
+	"slices"
+	"unsafe"
+)
 
 // Trace holds every intermediate of the current sample and mini-batch. The
 // UI shows these numbers; it never recomputes them. Slices are owned by the
@@ -56,16 +59,41 @@ func newRows(net *Network) rows {
 
 // ensure makes sure the buffers hold m rows.
 func (r *rows) ensure(net *Network, m int) {
-	for len(r.y) < m {
+	k := m - len(r.y)
+	if k <= 0 {
+		return
+	}
+	for range k {
 		r.y = append(r.y, r.zeroY)
 		r.costs = append(r.costs, 0)
 		r.a[0] = append(r.a[0], r.zeroX)
-		for l, layer := range net.Layers {
-			r.z[l] = append(r.z[l], make([]float64, layer.Out))
-			r.a[l+1] = append(r.a[l+1], make([]float64, layer.Out))
-			r.d[l] = append(r.d[l], make([]float64, layer.Out))
-		}
 	}
+	for l, layer := range net.Layers {
+		r.z[l] = append(r.z[l], alignedRows(k, layer.Out)...)
+		r.a[l+1] = append(r.a[l+1], alignedRows(k, layer.Out)...)
+		r.d[l] = append(r.d[l], alignedRows(k, layer.Out)...)
+	}
+}
+
+// alignedRows returns k rows of n values in one allocation, each starting on
+// a 64-byte cache line and an odd number of lines after the last, so that
+// the kernels' vectors never straddle two lines and a column of rows does
+// not crowd a few cache sets.
+func alignedRows(k, n int) [][]float64 {
+	stride := (n + lanes - 1) &^ (lanes - 1)
+	if stride/lanes%2 == 0 {
+		stride += lanes
+	}
+	slab := make([]float64, k*stride+lanes)
+	off := 0
+	for uintptr(unsafe.Pointer(&slab[off]))%64 != 0 {
+		off++
+	}
+	rows := make([][]float64, k)
+	for i := range rows {
+		rows[i] = slab[off+i*stride : off+i*stride+n : off+i*stride+n]
+	}
+	return rows
 }
 
 // clearSample clears what restart leaves no reason to show.

@@ -256,7 +256,7 @@ func (g *gen) rankSub(R, V int) {
 	g.p("")
 }
 
-// sigmoidAVX2 writes sigmoidAVX2(z, a []float64): logistic's operations four
+// sigmoidAVX2 writes sigmoidAVX2(z, a []float64): sigmoid's operations four
 // at a time; the constants are 4-wide in sigconst4<> (memory operands).
 func (g *gen) sigmoidAVX2(consts []sigConst, coefs []string) {
 	i := 0

@@ -425,7 +425,7 @@ func (g *gen) rankTile(R, V int) {
 
 type sigConst struct{ name, bits string }
 
-// sigConsts returns logistic's constants (sign, lo, hi, log2e, ln2hi, ln2lo,
+// sigConsts returns sigmoid's constants (sign, lo, hi, log2e, ln2hi, ln2lo,
 // the exponent bias) and its Taylor coefficients 1/13! … 1/0! as DATA
 // operands.
 func sigConsts() ([]sigConst, []string) {
@@ -452,7 +452,7 @@ func sigConsts() ([]sigConst, []string) {
 
 // sigmoid writes sigmoidAVX512(z, a []float64): a[i] = σ(z[i]) for
 // i < len(z), eight at a time, in exactly the operations of
-// network/sigmoid.go's logistic.
+// network/sigmoid.go's sigmoid.
 func (g *gen) sigmoid() {
 	consts, coefs := sigConsts()
 	i := 0
