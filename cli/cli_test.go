@@ -318,7 +318,7 @@ func jsonLines(t *testing.T, out string) []map[string]any {
 }
 
 // stripTiming removes the timing fields, which differ between runs.
-var timing = regexp.MustCompile(` - [0-9.]+s - |\([0-9]+ epochs? in .*\)|"seconds":[0-9.e+-]+|"samples_per_sec":[0-9.e+-]+`)
+var timing = regexp.MustCompile(` - [0-9.]+s - |\([0-9]+ epochs? in .*\)|"seconds":[0-9.e+-]+|"samples_per_sec":[0-9.e+-]+|"eval_seconds":[0-9.e+-]+`)
 
 func TestTrainDigitsAcceptance(t *testing.T) {
 	args := []string{"train", "--data", "digits", "--layers", "64,30,10", "--act", "sigmoid", "--cost", "quadratic",
@@ -335,10 +335,50 @@ func TestTrainDigitsAcceptance(t *testing.T) {
 	if final["final"] != true || final["val_accuracy"].(float64) < 0.95 {
 		t.Errorf("final %v: want val_accuracy ≥ 0.95", final)
 	}
+	// The README's digits command ends at test accuracy 0.9800, every run.
+	if got := strconv.FormatFloat(final["val_accuracy"].(float64), 'f', 4, 64); got != "0.9800" {
+		t.Errorf("final val_accuracy %s, want the README's 0.9800", got)
+	}
 	t.Logf("digits: final val_accuracy %v, val_loss %v, %v samples/s", final["val_accuracy"], final["val_loss"], final["samples_per_sec"])
 	_, out2, _ := runCLI(args...)
 	if a, b := timing.ReplaceAllString(out, ""), timing.ReplaceAllString(out2, ""); a != b {
 		t.Errorf("two runs differ:\n%s\n%s", a, b)
+	}
+}
+
+// TestTrainThreads: --threads 1, 2 and 3 print the same numbers and save
+// the same model file, bit for bit (MNIST-sized layers, so the kernels are
+// really split), and every epoch object reports its evaluation time apart.
+func TestTrainThreads(t *testing.T) {
+	dir := t.TempDir()
+	var want string
+	var wantModel []byte
+	for _, threads := range []string{"1", "2", "3"} {
+		model := filepath.Join(dir, "m"+threads+".json")
+		code, out, errs := runCLI("train", "--data", "digits", "--layers", "64,200,100,10", "--act", "sigmoid", "--cost", "quadratic",
+			"--lr", "3", "--batch", "50", "--epochs", "2", "--seed", "1", "--json", "--threads", threads, "--out", model)
+		if code != 0 {
+			t.Fatalf("--threads %s: exit %d: %s", threads, code, errs)
+		}
+		for _, o := range jsonLines(t, out) {
+			if o["eval_seconds"] == nil || o["samples_per_sec"].(float64) <= 0 {
+				t.Fatalf("--threads %s: %v: want eval_seconds and samples_per_sec > 0", threads, o)
+			}
+		}
+		data, err := os.ReadFile(model)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want == "" {
+			want, wantModel = timing.ReplaceAllString(out, ""), data
+			continue
+		}
+		if got := timing.ReplaceAllString(out, ""); got != want {
+			t.Errorf("--threads %s prints\n%s\nwant\n%s", threads, got, want)
+		}
+		if !bytes.Equal(data, wantModel) {
+			t.Errorf("--threads %s saves a different model file", threads)
+		}
 	}
 }
 

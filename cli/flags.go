@@ -11,6 +11,9 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"backprop/cli/setup"
+	"backprop/network"
 )
 
 // parseFlags parses args with fs. --help prints c's help to stdout (status
@@ -260,4 +263,24 @@ func editDistance(a, b string) int {
 		}
 	}
 	return d[len(x)][len(y)]
+}
+
+// maxThreads bounds --threads.
+const maxThreads = 256
+
+// threadsFlag adds --threads; 0 (the default) means every core the Go
+// runtime may use (resolveThreads).
+func threadsFlag(fs *flag.FlagSet) *int {
+	return fs.Int("threads", 0, fmt.Sprintf("goroutines that train, 1..%d (default: every core); the weights are the same bits for any number", maxThreads))
+}
+
+// resolveThreads validates --threads and puts every core for 0.
+func resolveThreads(n int) (int, error) {
+	if n == 0 {
+		return network.DefaultThreads(), nil
+	}
+	if n < 1 || n > maxThreads {
+		return 0, setup.Errorf("threads", "must be 1..%d (or 0 for every core), got %d", maxThreads, n)
+	}
+	return n, nil
 }

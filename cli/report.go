@@ -16,10 +16,24 @@ import (
 type epochRecord struct {
 	Epoch, Epochs            int
 	Loss, Acc, ValLoss, ValA float64
-	Seconds                  float64
-	SamplesPerSec            float64
+	Seconds                  float64 // the whole epoch, its evaluation included
+	EvalSeconds              float64 // the epoch-end evaluation of the train and test sets
+	Samples                  int     // trained in the epoch
+	SamplesPerSec            float64 // over the training time only (Seconds − EvalSeconds)
 	Trained                  int     // epochs trained by this run
 	Sharp                    float64 // λ_max with --sharpness (0: not measured)
+}
+
+// finalTimes are a run's wall time, and the parts of its epochs spent
+// training and evaluating.
+type finalTimes struct{ total, train, eval time.Duration }
+
+// rate is samples per second of training time (0 when none was measured).
+func (t finalTimes) rate(samples int) float64 {
+	if t.train <= 0 {
+		return 0
+	}
+	return float64(samples) / t.train.Seconds()
 }
 
 // reporter shows training progress.
@@ -27,14 +41,16 @@ type reporter interface {
 	start(epoch, epochs, n int)
 	progress(done, n int, elapsed time.Duration)
 	end(r epochRecord)
-	final(r epochRecord, total time.Duration, samples int, note string)
+	final(r epochRecord, t finalTimes, samples int, note string)
 }
 
 // record builds the metrics of the epoch just finished.
 func record(st *network.Stepper, e, epochs int, dt time.Duration, samples int) epochRecord {
-	r := epochRecord{Epoch: e, Epochs: epochs, Loss: math.NaN(), Acc: math.NaN(), ValLoss: math.NaN(), ValA: math.NaN(), Seconds: dt.Seconds()}
-	if dt > 0 {
-		r.SamplesPerSec = float64(samples) / dt.Seconds()
+	eval := st.EvalTime()
+	r := epochRecord{Epoch: e, Epochs: epochs, Loss: math.NaN(), Acc: math.NaN(), ValLoss: math.NaN(), ValA: math.NaN(),
+		Seconds: dt.Seconds(), EvalSeconds: eval.Seconds(), Samples: samples}
+	if train := dt - eval; train > 0 {
+		r.SamplesPerSec = float64(samples) / train.Seconds()
 	}
 	if h := st.History(); len(h) > 0 {
 		s := h[len(h)-1]
@@ -81,11 +97,13 @@ func (p *plainReporter) progress(int, int, time.Duration) {}
 func (p *plainReporter) end(r epochRecord) {
 	fmt.Fprintf(p.w, "Epoch %d/%d - %s - %s\n", r.Epoch, r.Epochs, seconds(r.Seconds), metrics(r, p.regression, " - "))
 }
-func (p *plainReporter) final(r epochRecord, total time.Duration, samples int, note string) {
-	finalLines(p.w, r, total, samples, note, p.regression)
+func (p *plainReporter) final(r epochRecord, t finalTimes, samples int, note string) {
+	finalLines(p.w, r, t, samples, note, p.regression)
 }
 
-func finalLines(w io.Writer, r epochRecord, total time.Duration, samples int, note string, regression bool) {
+// finalLines ends a run: the final metrics, the wall time and the training
+// rate (evaluation not counted).
+func finalLines(w io.Writer, r epochRecord, t finalTimes, samples int, note string, regression bool) {
 	if note != "" {
 		fmt.Fprintf(w, "Stopped: %s\n", note)
 	}
@@ -98,15 +116,11 @@ func finalLines(w io.Writer, r epochRecord, total time.Duration, samples int, no
 	if !regression && !math.IsNaN(acc) {
 		line += " - accuracy " + num4(acc)
 	}
-	rate := 0.0
-	if total > 0 {
-		rate = float64(samples) / total.Seconds()
-	}
 	epochs := "epochs"
 	if r.Trained == 1 {
 		epochs = "epoch"
 	}
-	fmt.Fprintf(w, "%s (%d %s in %s, %s samples/s)\n", line, r.Trained, epochs, seconds(total.Seconds()), thousands(rate))
+	fmt.Fprintf(w, "%s (%d %s in %s, %s samples/s)\n", line, r.Trained, epochs, seconds(t.total.Seconds()), thousands(t.rate(samples)))
 }
 
 // seconds formats a duration in seconds as Keras does ("0s", "12s"), with
@@ -162,15 +176,15 @@ func (b *barReporter) progress(done, n int, elapsed time.Duration) {
 }
 
 func (b *barReporter) end(r epochRecord) {
-	n := int(math.Round(r.SamplesPerSec * r.Seconds))
-	perSample := time.Duration(r.Seconds / max(float64(n), 1) * float64(time.Second))
+	n := r.Samples
+	perSample := time.Duration((r.Seconds - r.EvalSeconds) / max(float64(n), 1) * float64(time.Second))
 	w := len(strconv.Itoa(n))
 	fmt.Fprintf(b.w, "\r%*d/%d %s - %s %s/sample - %s samples/s - %s\x1b[K\n", w, n, n, progressBar(n, n),
 		seconds(r.Seconds), perSample.Round(time.Microsecond/10), thousands(r.SamplesPerSec), metrics(r, b.regression, " - "))
 }
 
-func (b *barReporter) final(r epochRecord, total time.Duration, samples int, note string) {
-	finalLines(b.w, r, total, samples, note, b.regression)
+func (b *barReporter) final(r epochRecord, t finalTimes, samples int, note string) {
+	finalLines(b.w, r, t, samples, note, b.regression)
 }
 
 // jsonReporter prints one JSON object per epoch and a final one.
@@ -199,6 +213,7 @@ type jsonEpoch struct {
 	ValAccuracy   *jsonNum `json:"val_accuracy,omitempty"`
 	Seconds       float64  `json:"seconds"`
 	SamplesPerSec float64  `json:"samples_per_sec"`
+	EvalSeconds   float64  `json:"eval_seconds"`
 	// With --sharpness: λ_max of the training cost and 2/λ_max.
 	LambdaMax      *jsonNum `json:"lambda_max,omitempty"`
 	StabilityLimit *jsonNum `json:"stability_limit,omitempty"`
@@ -207,7 +222,7 @@ type jsonEpoch struct {
 
 func (j *jsonReporter) obj(r epochRecord) jsonEpoch {
 	o := jsonEpoch{Epoch: r.Epoch, Epochs: r.Epochs, Loss: jsonNum(r.Loss), ValLoss: jsonNum(r.ValLoss),
-		Seconds: r.Seconds, SamplesPerSec: math.Round(r.SamplesPerSec)}
+		Seconds: r.Seconds, SamplesPerSec: math.Round(r.SamplesPerSec), EvalSeconds: r.EvalSeconds}
 	if !j.regression {
 		a, v := jsonNum(r.Acc), jsonNum(r.ValA)
 		o.Accuracy, o.ValAccuracy = &a, &v
@@ -225,12 +240,10 @@ func (j *jsonReporter) end(r epochRecord) {
 	b, _ := json.Marshal(j.obj(r))
 	fmt.Fprintf(j.w, "%s\n", b)
 }
-func (j *jsonReporter) final(r epochRecord, total time.Duration, samples int, note string) {
+func (j *jsonReporter) final(r epochRecord, t finalTimes, samples int, note string) {
 	o := j.obj(r)
-	o.Final, o.Stopped, o.Seconds = true, note, total.Seconds()
-	if total > 0 {
-		o.SamplesPerSec = math.Round(float64(samples) / total.Seconds())
-	}
+	o.Final, o.Stopped, o.Seconds = true, note, t.total.Seconds()
+	o.SamplesPerSec, o.EvalSeconds = math.Round(t.rate(samples)), t.eval.Seconds()
 	b, _ := json.Marshal(o)
 	fmt.Fprintf(j.w, "%s\n", b)
 }

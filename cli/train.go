@@ -17,6 +17,7 @@ import (
 // trainOpts are train's own flags besides the setup flags.
 type trainOpts struct {
 	epochs       int
+	threads      int
 	out, history string
 	json         bool
 	progress     string // auto, bar, plain
@@ -39,7 +40,7 @@ numbers on every run. val_* are measured on the test part (--split).`,
 		groups: []flagGroup{
 			{"data", append(setup.DataFlagNames(), setup.MaxDataFlag)},
 			{"network", setup.NetworkFlagNames()},
-			{"training", []string{"rule", "opt", "lr", "momentum", "batch", "epochs", "l1", "l2", "model"}},
+			{"training", []string{"rule", "opt", "lr", "momentum", "batch", "epochs", "l1", "l2", "threads", "model"}},
 			{"output", []string{"out", "history", "json", "progress", "sharpness", "sharpness-samples"}},
 		},
 		footer: `exit status: 0 trained; 1 failed (bad data file, divergence: no files are
@@ -56,6 +57,7 @@ written); 2 bad flags.`,
 			sf := setup.AddFlags(fs)
 			var o trainOpts
 			fs.IntVar(&o.epochs, "epochs", defaultEpochs, "number of epochs to train")
+			threads := threadsFlag(fs)
 			fs.StringVar(&o.out, "out", "", "save the trained model to `FILE` (JSON, written atomically)")
 			fs.StringVar(&o.history, "history", "", "write epoch,loss,accuracy,val_loss,val_accuracy per epoch to `FILE.csv`")
 			fs.BoolVar(&o.json, "json", false, "print one JSON object per epoch, then a final object")
@@ -63,6 +65,7 @@ written); 2 bad flags.`,
 			fs.BoolVar(&o.sharp.on, "sharpness", false, sharpnessNote+", after every epoch")
 			fs.IntVar(&o.sharp.samples, "sharpness-samples", 0, sharpnessSamplesNote)
 			return func(stdout, stderr io.Writer) int {
+				o.threads = *threads
 				if err := train(sf, o, stdout); err != nil {
 					fmt.Fprintf(stderr, "backprop train: %v\n", err)
 					return setup.ExitCode(err)
@@ -124,11 +127,16 @@ func train(sf *setup.Flags, o trainOpts, stdout io.Writer) error {
 	if sf.Given("sharpness-samples") && !o.sharp.on {
 		return setup.Errorf("sharpness-samples", "is for --sharpness; add it or drop --sharpness-samples")
 	}
-	// Headless training never undoes: no snapshots.
-	s, err := sf.Session(setup.Limits{UndoBudget: -1})
+	threads, err := resolveThreads(o.threads)
 	if err != nil {
 		return err
 	}
+	// Headless training never undoes: no snapshots.
+	s, err := sf.Session(setup.Limits{UndoBudget: -1, Threads: threads})
+	if err != nil {
+		return err
+	}
+	defer s.Stepper.Close()
 	if h := s.Stepper.Hyper(); sf.Given("momentum") && h.Opt != network.Momentum {
 		return setup.Errorf("momentum", "is for --opt momentum; the optimizer is %s (add --opt momentum or drop --momentum)", h.Opt)
 	}
@@ -153,11 +161,12 @@ func train(sf *setup.Flags, o trainOpts, stdout io.Writer) error {
 		}
 	}
 	var (
-		last       epochRecord
-		begin      = time.Now()
-		samples    int
-		stopReason string
-		warm       []float64 // the last λ_max's eigenvector: the next one starts there
+		last                epochRecord
+		begin               = time.Now()
+		samples             int
+		trainTime, evalTime time.Duration // of the epochs (a resumed model's first partial epoch aside)
+		stopReason          string
+		warm                []float64 // the last λ_max's eigenvector: the next one starts there
 	)
 	// Epochs are numbered from the start of training, so a resumed model
 	// goes on counting (as the history does).
@@ -199,6 +208,8 @@ func train(sf *setup.Flags, o trainOpts, stdout io.Writer) error {
 		done := st.Pos().Steps - steps0
 		samples += done
 		last = record(st, e, total, dt, done)
+		trainTime += dt - st.EvalTime()
+		evalTime += st.EvalTime()
 		last.Trained = e - first
 		if o.sharp.on && st.Status() == network.Training {
 			sh, err := sharpness(st.Net(), st.Hyper(), st.Train(), o.sharp.samples, warm)
@@ -220,7 +231,7 @@ func train(sf *setup.Flags, o trainOpts, stdout io.Writer) error {
 			break
 		}
 	}
-	rep.final(last, time.Since(begin), samples, stopReason)
+	rep.final(last, finalTimes{total: time.Since(begin), train: trainTime, eval: evalTime}, samples, stopReason)
 	return saveOutputs(s, o)
 }
 

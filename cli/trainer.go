@@ -17,7 +17,7 @@ import (
 )
 
 func trainerCommand() command {
-	training := []string{"rule", "opt", "lr", "momentum", "batch", "l1", "l2"}
+	training := []string{"rule", "opt", "lr", "momentum", "batch", "l1", "l2", "threads"}
 	return command{
 		name:    "trainer",
 		summary: "open the interactive trainer (the default; `backprop --help` lists its flags)",
@@ -46,6 +46,7 @@ lists the presets; --preset, --data or --model skip it.`,
 			version := fs.Bool("version", false, "print the version and exit")
 			fs.Float64Var(&opts.BlowupFactor, "blowup-factor", network.DefaultBlowupFactor,
 				"pause run mode and explain when a mini-batch's loss exceeds `F` times the mean of the last 10 (F > 1; 0 turns it off)")
+			threads := threadsFlag(fs)
 			sf := setup.AddFlags(fs) // includes --model
 			return func(stdout, stderr io.Writer) int {
 				if *version {
@@ -59,6 +60,12 @@ lists the presets; --preset, --data or --model skip it.`,
 					fmt.Fprintf(stderr, "backprop: --blowup-factor: must be a number > 1, or 0 for off, got %g\n", f)
 					return 2
 				}
+				n, err := resolveThreads(*threads)
+				if err != nil {
+					fmt.Fprintf(stderr, "backprop: %v\n", err)
+					return setup.ExitCode(err)
+				}
+				opts.Limits.Threads = n
 				return runTrainer(sf, opts, stdout, stderr)
 			}
 		},

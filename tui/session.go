@@ -200,6 +200,8 @@ func (s *session) rebuild(spec network.Spec, lim Limits, mapOld func(l int) int)
 		return err
 	}
 	st.SetUndoBudget(cmp.Or(s.undoBudget, setup.DefaultUndoBudget))
+	st.SetThreads(s.st.Threads())
+	s.st.Close()
 	s.st = st
 	s.setup.Net = spec
 	s.setup.Hyper = h

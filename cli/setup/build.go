@@ -58,6 +58,7 @@ func build(preset string, s Setup, ds *datasets.Dataset, lim Limits) (*Session, 
 		return nil, err
 	}
 	st.SetUndoBudget(lim.Undo())
+	st.SetThreads(lim.Threads)
 	s.Net = spec
 	return &Session{Preset: preset, Setup: s, Dataset: ds, Stepper: st, UndoBudget: lim.Undo()}, nil
 }
@@ -198,6 +199,7 @@ func (mf *File) Session(f *Flags, lim Limits) (*Session, error) {
 		return nil, err
 	}
 	st.SetUndoBudget(lim.Undo())
+	st.SetThreads(lim.Threads)
 	if f != nil {
 		cur := st.Hyper()
 		h, err := f.Hyper(&cur)

@@ -37,6 +37,11 @@ type Limits struct {
 	// MaxDataBytes bounds the decoded data a session loads (0: the spec's
 	// own datasets.Spec.MaxBytes, by default datasets.DefaultMaxBytes).
 	MaxDataBytes int64
+	// Threads is how many goroutines the session's training may use
+	// (0 or 1: one; `train` and the trainer default to every core with
+	// --threads; `serve` keeps one per session). Results are the same bits
+	// for any number.
+	Threads int
 }
 
 // LoadData loads spec under the lower of l's data limit and the spec's own;
