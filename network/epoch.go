@@ -49,6 +49,7 @@ func (s *Stepper) evaluate(deadline time.Time) bool {
 	t0 := time.Now()
 	if s.ev == nil {
 		s.ev = &epochEval{tr: s.net.NewEvaluator(s.train), te: s.net.NewEvaluator(s.test)}
+		s.ev.tr.bt, s.ev.te.bt = s.bt, s.bt // the stepper's threads evaluate too
 		s.evalSoFar = 0
 	}
 	for _, e := range [2]*Evaluator{s.ev.tr, s.ev.te} {

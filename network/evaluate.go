@@ -39,13 +39,23 @@ func (ws *BatchWorkspace) Rows() int {
 // output has the same bits as Forward(x) gives: the kernels sum every
 // sample in the same order however many share a call.
 func (n *Network) ForwardBatch(ws *BatchWorkspace, xs [][]float64) [][]float64 {
+	return n.forwardBatch(ws, xs, nil)
+}
+
+// forwardBatch is ForwardBatch, split across bt's goroutines when bt is not
+// nil (the same bits: see batch).
+func (n *Network) forwardBatch(ws *BatchWorkspace, xs [][]float64, bt *batch) [][]float64 {
 	m := len(xs)
 	in := xs
 	for i, l := range n.Layers {
 		zr, ar := ws.z[i][:m], ws.a[i][:m]
-		forwardRange(l.W, l.B, l.In, in, zr, 0, l.Out, ws.spill)
-		for r := range m {
-			l.Act.apply(zr[r], ar[r])
+		if bt != nil {
+			bt.forward(n, i, in, zr, ar)
+		} else {
+			forwardRange(l.W, l.B, l.In, in, zr, 0, l.Out, ws.spill)
+			for r := range m {
+				l.Act.apply(zr[r], ar[r])
+			}
 		}
 		in = ar
 	}
@@ -66,6 +76,7 @@ type Evaluator struct {
 	classes bool
 	conf    [][]int
 	ws      *BatchWorkspace
+	bt      *batch // the stepper's kernels and threads (nil: one thread)
 	// OnSample, when set, is called with every sample's index and output
 	// (owned by the Evaluator: copy what you keep).
 	OnSample func(i int, out []float64)
@@ -110,7 +121,7 @@ func (e *Evaluator) Step(k int) bool {
 	end := min(len(e.set.X), e.next+max(k, 1))
 	for e.next < end {
 		m := min(end-e.next, e.ws.Rows())
-		outs := e.net.ForwardBatch(e.ws, e.set.X[e.next:e.next+m])
+		outs := e.net.forwardBatch(e.ws, e.set.X[e.next:e.next+m], e.bt)
 		for r, a := range outs {
 			i := e.next + r
 			y := e.set.Y[i]
