@@ -17,9 +17,9 @@ import (
 // NAME --> and the messages it quotes inline. Times and speeds differ from
 // run to run and machine to machine: they are masked on both sides.
 
-// timingRE matches a time or a speed: 0.04s, 29.9µs/sample, 33,468
+// timingRE matches a time or a speed: 0.04s, 29.9µs/sample, 500ns/sample, 33,468
 // samples/s.
-var timingRE = regexp.MustCompile(`\b\d[\d,.]*(s|ms|µs)(/sample)?\b|\b\d[\d,]*(\.\d+)? samples/s`)
+var timingRE = regexp.MustCompile(`\b\d[\d,.]*(s|ms|µs|ns)(/sample)?\b|\b\d[\d,]*(\.\d+)? samples/s`)
 
 func maskTimes(s string) string { return timingRE.ReplaceAllString(s, "⟨t⟩") }
 
