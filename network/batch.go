@@ -24,6 +24,7 @@ type batch struct {
 	pool    *pool // nil: one thread
 	ph      phase
 	items   []item // the current phase's chunks
+	work    int    // the current phase's multiply-adds
 	minWork int    // fewest multiply-adds a phase needs to be split (tests lower it)
 
 	// claim is gen<<32 | len(items)<<16 | next: one word, so a helper that
@@ -102,7 +103,7 @@ func (b *batch) close() { b.pool.close() }
 func (b *batch) forward(net *Network, l int, x, z, a [][]float64) {
 	layer := net.Layers[l]
 	b.ph = phase{kind: phForward, net: net, l: l, x: x, z: z, a: a}
-	b.items = b.items[:0]
+	b.items, b.work = b.items[:0], 0
 	b.cut(l, layer.Out, fwdMR, layer.In*layer.Out*len(x))
 	b.exec()
 	if layer.Act == Softmax { // needs whole rows
@@ -121,7 +122,7 @@ func (b *batch) backward(net *Network, l int, z, a, dNext, d [][]float64) {
 	packSampleTiles(b.bpack, dNext, next.Out)
 	b.wRows[l+1] = rowViews(b.wRows[l+1], next.W, next.In, next.Out)
 	b.ph = phase{kind: phBackward, net: net, l: l, z: z, a: a, d: d}
-	b.items = b.items[:0]
+	b.items, b.work = b.items[:0], 0
 	b.cut(l, next.In, rankV*lanes, next.In*next.Out*m)
 	b.exec()
 }
@@ -131,7 +132,7 @@ func (b *batch) backward(net *Network, l int, z, a, dNext, d [][]float64) {
 // a[l] holds the inputs of layer l, d[l] its δ.
 func (b *batch) grad(net *Network, a, d [][][]float64, first, k int, gw, gb [][]float64) {
 	b.ph = phase{kind: phGrad, net: net, aa: a, da: d, first: first, k: k, gw: gw, gb: gb}
-	b.items = b.items[:0]
+	b.items, b.work = b.items[:0], 0
 	for l, layer := range net.Layers {
 		b.gRows[l] = rowViews(b.gRows[l], gw[l], layer.In, layer.Out)
 		b.gpack[l] = grow(b.gpack[l], (layer.Out+rankR-1)/rankR*rankR*k)
@@ -144,6 +145,7 @@ func (b *batch) grad(net *Network, a, d [][][]float64, first, k int, gw, gb [][]
 // work multiply-adds in all): one when the phase stays on the caller,
 // else about chunksPerThread per goroutine, none smaller than chunkWork.
 func (b *batch) cut(l, n, tile, work int) {
+	b.work += work
 	parts := 1
 	if b.pool != nil && work >= b.minWork {
 		tiles := (n + tile - 1) / tile
@@ -161,9 +163,11 @@ func (b *batch) cut(l, n, tile, work int) {
 }
 
 // exec runs the current phase's chunks: on the caller alone when there is
-// one, else on every goroutine of the pool.
+// one or the whole phase is too small to pay for the hand-off (the gradient
+// phase of small layers has one chunk per layer), else on every goroutine
+// of the pool.
 func (b *batch) exec() {
-	if len(b.items) <= 1 || b.pool == nil {
+	if len(b.items) <= 1 || b.pool == nil || b.work < b.minWork {
 		for _, it := range b.items {
 			b.run(0, it)
 		}
