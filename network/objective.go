@@ -82,7 +82,7 @@ func NewObjective(net *Network, h Hyper, train Set, idx []int) (*Objective, erro
 	}
 	c := net.Clone()
 	o := &Objective{net: c, set: train, idx: idx, l2: h.L2 / float64(len(train.X))}
-	p := &Stepper{net: c, rows: newRows(c)}
+	p := &Stepper{net: c, rows: newRows(c), bt: newBatch(c, 1)}
 	p.w = paramsOf(c)
 	p.grad = p.w.zeros()
 	p.rows.ensure(c, min(objectiveChunk, len(idx)))
