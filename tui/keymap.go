@@ -23,6 +23,7 @@ type keyMap struct {
 	NextPane, LogLoss, Theme, Help, Menu, Quit              key.Binding
 	Lesson, Fork, Rejoin, Who                               key.Binding
 	PaneN                                                   key.Binding
+	NeuronMap, TestData, Discrete, Reg, RegDown, RegUp      key.Binding
 	// the confusion browser (the cell and probe keys work while it is open)
 	Browse, CellUp, CellDown, CellLeft, CellRight key.Binding
 	NextProbe, PrevProbe, MostConfused            key.Binding
@@ -83,6 +84,12 @@ func defaultKeyMap() keyMap {
 		Rejoin:       b([]string{"J"}, "J", "rejoin the teacher"),
 		Who:          b([]string{"P"}, "P", "class roster / who you are"),
 		PaneN:        b([]string{"1", "2", "3", "4", "5"}, "1-5", "show pane n"),
+		NeuronMap:    b([]string{"m"}, "m", "neuron map"),
+		TestData:     b([]string{"t"}, "t", "test data on/off"),
+		Discrete:     b([]string{"D"}, "D", "discretize"),
+		Reg:          b([]string{"K"}, "K", "regularisation"),
+		RegDown:      b([]string{"("}, "(", "λ down"),
+		RegUp:        b([]string{")"}, ")", "λ up"),
 		Browse:       b([]string{"C"}, "C", "open/close"),
 		CellUp:       off([]string{"up", "k"}, "↑/k", "cell up (actual)"),
 		CellDown:     off([]string{"down", "j"}, "↓/j", "cell down (actual)"),

@@ -40,6 +40,9 @@ func (t *trainer) paneInput(w, h int) panes.Input {
 		Batches:      st.BatchCount(),
 		Standardized: standardized(s.setup.Data),
 		LogLoss:      t.logLoss,
+		NeuronMap:    s.setup.View.NeuronMap,
+		HideTest:     s.setup.View.HideTest,
+		Discrete:     s.setup.View.Discretize,
 	}
 	if !st.TraceKnown() {
 		in.Trace = nil // loaded at a sample boundary: no numbers to show

@@ -121,7 +121,7 @@ func (s *session) fileStem() string {
 
 // modelFile builds the model file for s, with the data description.
 func (s *session) modelFile() (*network.Model, error) {
-	return setup.ModelFile(s.st, s.setup.Data, s.preset)
+	return setup.ModelFileView(s.st, s.setup.Data, s.preset, s.setup.View)
 }
 
 // resolvePath turns what the user typed into a file path. In a sandbox only

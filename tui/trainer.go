@@ -218,7 +218,7 @@ func (t *trainer) followStep(g network.Granularity) {
 // click focuses the neuron under the mouse, or switches tabs.
 func (t *trainer) click(ms tea.Mouse) {
 	scr := t.layout(t.w, t.h)
-	if scr.TooSmall || t.help.open {
+	if scr.TooSmall || t.help.open || t.sess == nil {
 		return
 	}
 	if scr.Tabs.Contains(ms.X, ms.Y) {

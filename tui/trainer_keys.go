@@ -93,6 +93,8 @@ func (t *trainer) keyTable() []keyGroup {
 			one(&km.Cost, do((*trainer).cycleCost)),
 			one(&km.Activation, do((*trainer).cycleActivation)),
 			one(&km.Init, do((*trainer).cycleInit)),
+			one(&km.Reg, do((*trainer).cycleReg)),
+			two("λ down/up", &km.RegDown, do(func(t *trainer) { t.stepLambda(false) }), &km.RegUp, do(func(t *trainer) { t.stepLambda(true) })),
 		}},
 		{"Network and data", []keyRow{
 			two("add/remove a neuron", &km.AddNeuron, do(func(t *trainer) { t.resizeLayer(true) }), &km.DelNeuron, do(func(t *trainer) { t.resizeLayer(false) })),
@@ -111,6 +113,8 @@ func (t *trainer) keyTable() []keyGroup {
 			one(&km.NextPane, do((*trainer).nextTab)),
 			one(&km.PaneN, func(t *trainer, k tea.KeyPressMsg) tea.Cmd { t.showTab(k.Text); return nil }),
 			one(&km.LogLoss, do((*trainer).toggleLogLoss)),
+			one(&km.NeuronMap, do((*trainer).toggleNeuronMap)),
+			two("test data, discretize", &km.TestData, do((*trainer).toggleTestData), &km.Discrete, do((*trainer).toggleDiscrete)),
 			one(&km.Theme, do(func(t *trainer) { t.app.cycleTheme() })),
 			one(&km.Lesson, do(func(*trainer) {})), // the root model's: the lesson panel
 			one(&km.Help, do((*trainer).toggleHelp)),

@@ -75,16 +75,35 @@ func (e shapeError) Unwrap() error { return e.error }
 type ModelData struct {
 	datasets.Spec
 	Preset string `json:"preset,omitempty"`
+	// View is how the trainer showed the data (its Boundary toggles).
+	View View `json:"view,omitzero"`
+}
+
+// View is the trainer's view of the data, kept in the model file under
+// "data"."view": the Boundary pane's toggles as TensorFlow Playground has
+// them.
+type View struct {
+	// NeuronMap: Boundary shows the focused neuron's map, not the output.
+	NeuronMap bool `json:"neuron_map,omitempty"`
+	// HideTest: Boundary leaves the test points off.
+	HideTest bool `json:"hide_test_data,omitempty"`
+	// Discretize: Boundary shows the predicted class only.
+	Discretize bool `json:"discretize_output,omitempty"`
 }
 
 // ModelFile is st's model file with its data described by data and preset;
 // file paths in data are made absolute (SavedDataSpec).
 func ModelFile(st *network.Stepper, data datasets.Spec, preset string) (*network.Model, error) {
+	return ModelFileView(st, data, preset, View{})
+}
+
+// ModelFileView is ModelFile with the trainer's view recorded too.
+func ModelFileView(st *network.Stepper, data datasets.Spec, preset string, view View) (*network.Model, error) {
 	m := st.Model()
 	if m == nil {
 		return nil, errors.New("network: the stepper produced no model")
 	}
-	b, err := json.Marshal(ModelData{Spec: SavedDataSpec(data), Preset: preset})
+	b, err := json.Marshal(ModelData{Spec: SavedDataSpec(data), Preset: preset, View: view})
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +232,7 @@ func (mf *File) Session(f *Flags, lim Limits) (*Session, error) {
 		}
 	}
 	return &Session{Preset: mf.Data.Preset, Dataset: ds, Stepper: st, UndoBudget: lim.Undo(),
-		Setup: Setup{Data: mf.Data.Spec, Net: spec, Hyper: st.Hyper()}}, nil
+		Setup: Setup{Data: mf.Data.Spec, Net: spec, Hyper: st.Hyper(), View: mf.Data.View}}, nil
 }
 
 // Load resumes the model file at path (Open, then File.Session).

@@ -17,6 +17,8 @@ type Setup struct {
 	Data  datasets.Spec
 	Net   network.Spec
 	Hyper network.Hyper
+	// View is the trainer's Boundary toggles (kept in model files).
+	View View
 }
 
 // DefaultUndoBudget bounds a session's undo snapshots when Limits leave it

@@ -30,8 +30,12 @@ func Boundary(in Input) string {
 	d := in.Data
 	nin := layerSize(in.Net, 0)
 	switch {
+	case d.ImageW > 0 && d.ImageH > 0 && d.ImageW*d.ImageH == nin && in.NeuronMap:
+		return receptiveFields(in)
 	case d.ImageW > 0 && d.ImageH > 0 && d.ImageW*d.ImageH == nin:
 		return images(in)
+	case nin == 2 && in.NeuronMap && planeOK(in):
+		return focusedMap(in)
 	case nin == 2 && len(d.Lo) == 2 && len(d.Hi) == 2 && netOK(in.Net, 2):
 		return boundary2D(in)
 	}
@@ -90,19 +94,11 @@ func grid(in Input, gw, gh int) ([]int, []float64) {
 	scale := 1
 	if c != nil {
 		g := &c.grid
-		manual := g.manual(in)
-		fits := g.w == gw && g.h == gh && len(g.vals) == gw*gh
-		if fits && g.key == key && (g.scale == 1 || !manual) {
+		reuse, s := g.plan(in, key, gw, gh, g.w == gw && g.h == gh && len(g.vals) == gw*gh)
+		if reuse {
 			return g.cls, g.vals
 		}
-		// A forward pass costs about its multiply-adds plus a fixed overhead.
-		cost := gw * gh * (in.Net.NumParams() + 200)
-		if fits && !manual && in.Pos.Steps >= g.steps && cost > 20_000_000 {
-			return g.cls, g.vals
-		}
-		if !manual && gw*gh > 400 {
-			scale = 2
-		}
+		scale = s
 	}
 	cw, ch := (gw+scale-1)/scale, (gh+scale-1)/scale
 	cls, vals := evalGrid(in, lo, hi, cw, ch)
@@ -110,7 +106,7 @@ func grid(in Input, gw, gh int) ([]int, []float64) {
 		cls, vals = upscale(cls, vals, cw, ch, gw, gh)
 	}
 	if c != nil {
-		c.grid.key, c.grid.w, c.grid.h, c.grid.steps, c.grid.scale = key, gw, gh, in.Pos.Steps, scale
+		c.grid.done(in, key, gw, gh, scale)
 		c.grid.cls, c.grid.vals = cls, vals
 	}
 	return cls, vals
@@ -190,9 +186,14 @@ func boundary2D(in Input) string {
 		return c.String()
 	}
 	hm.cls, hm.vals = grid(in, hm.gw, hm.gh)
+	if in.Discrete {
+		hm.vals = discrete(hm.cls, hm.vals)
+	}
 	drawHeatmap(c, st, hm)
 	plotPoints(c, st, d, hm, d.Train.X, d.Train.Y, "●")
-	plotPoints(c, st, d, hm, d.Test.X, d.Test.Y, "○")
+	if !in.HideTest {
+		plotPoints(c, st, d, hm, d.Test.X, d.Test.Y, "○")
+	}
 	if in.inputDone() && len(in.Trace.X) >= 2 {
 		if px, py, ok := toPixel(d, in.Trace.X, hm.gw, hm.gh); ok {
 			c.put(px, py/2, "◉", st.SGR.Focus)
@@ -202,6 +203,24 @@ func boundary2D(in Input) string {
 		c.draw(0, in.H-1, boundaryCaption(st, d, hm.n))
 	}
 	return c.String()
+}
+
+// discrete is the heatmap of the predicted class alone: full intensity
+// for a class, ±1 by the sign of a single output's level (a copy; the
+// cached grid is left as it is).
+func discrete(cls []int, vals []float64) []float64 {
+	out := make([]float64, len(vals))
+	for i, v := range vals {
+		switch {
+		case cls[i] >= 0:
+			out[i] = 1
+		case v >= 0:
+			out[i] = 1
+		default:
+			out[i] = -1
+		}
+	}
+	return out
 }
 
 // drawHeatmap draws hm in half blocks (upper pixel: foreground, lower:

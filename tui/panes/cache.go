@@ -28,15 +28,14 @@ type Cache struct {
 		rows []string
 	}
 	grid struct {
-		progress
-		key   uint64
-		w, h  int
-		steps int
-		scale int       // 1: full resolution, 2: half (while running)
-		vals  []float64 // per pixel: output unit value or class+confidence
-		cls   []int
+		gridMemo
+		vals []float64 // per pixel: output unit value or class+confidence
+		cls  []int
 	}
-	conf struct {
+	// tiles are every neuron's map at Topology's tile size; focusMap the
+	// maps at the Boundary's size (it draws the focused neuron's).
+	tiles, focusMap neuronMemo
+	conf            struct {
 		progress
 		key          uint64
 		steps, epoch int

@@ -543,6 +543,22 @@ func updateRule(opt network.Optimizer, ws, gs string) string {
 	return fmt.Sprintf("%s − (η/m)·Σ%s", ws, gs)
 }
 
+// regTerm is the regularisation's part of a weight's update (none for a
+// bias, k < 0): " − (ηλ/n)·w" for L2, " − (ηλ/n)·sgn w" for L1.
+func regTerm(h network.Hyper, ws string, k int) string {
+	s := ""
+	if k < 0 {
+		return s
+	}
+	if h.L2 > 0 {
+		s += " − (ηλ/n)·" + ws
+	}
+	if h.L1 > 0 {
+		s += " − (ηλ/n)·sgn " + ws
+	}
+	return s
+}
+
 // hyperNote lists the hyperparameters of an update: "  η=0.5 m=4 μ=0.9";
 // m is the samples the update averaged (the last batch of an epoch may be
 // short) when known, else the batch size.
@@ -578,7 +594,7 @@ func updateLine(in Input, st *themes.Styles, li, j, k int) line {
 	l := eqMark(st, in.Pos.Phase == network.PhaseUpdate)
 	ws, gs := paramNames(k)
 	// The rule after "w ← " (dropped to "…" when the line is tight).
-	rule := updateRule(in.Hyper.Opt, ws, gs)
+	rule := updateRule(in.Hyper.Opt, ws, gs) + regTerm(in.Hyper, ws, k)
 	if tr == nil || li >= len(tr.Last) {
 		l.add(ws+" ← ", st.SGR.Dim).opt(2, rule, st.SGR.Dim, "…")
 		return *l.add(": after the mini-batch", st.SGR.Dim)

@@ -53,6 +53,18 @@ type Input struct {
 	Browse *Browse
 	// LogLoss draws the Loss chart's y axis on a log scale.
 	LogLoss bool
+	// NeuronMap makes Boundary draw the focused neuron's activation over
+	// the plane (2-D data), or every first-layer neuron's receptive field
+	// (images), instead of the network's output.
+	NeuronMap bool
+	// Circles makes Topology draw circles (the sample's activations) where
+	// neuron map tiles would fit.
+	Circles bool
+	// HideTest leaves the test points off Boundary.
+	HideTest bool
+	// Discrete draws Boundary's output as the predicted class only (no
+	// confidence shading).
+	Discrete bool
 }
 
 // styles returns in.Styles, or mono styles when none were given.

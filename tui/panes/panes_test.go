@@ -290,6 +290,7 @@ func TestTopologyHitRoundTrip(t *testing.T) {
 // between columns are not.
 func TestTopologyHitDrawn(t *testing.T) {
 	in := xorInput(network.PhaseUpdate, 60, 16)
+	in.Circles = true
 	in.Focus = Focus{Layer: 1, Neuron: 1}
 	rows := strings.Split(ansi.Strip(Topology(in)), "\n")
 	nodes := 0
@@ -539,6 +540,7 @@ func FuzzPanes(f *testing.F) {
 func ExampleTopology() {
 	in := xorInput(network.PhaseUpdate, 56, 10)
 	in.Styles = themes.Mono()
+	in.Circles = true // (2-D data gets neuron map tiles where they fit)
 	for _, l := range strings.Split(ansi.Strip(Topology(in)), "\n") {
 		fmt.Println(strings.TrimRight(l, " "))
 	}

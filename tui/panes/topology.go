@@ -25,7 +25,14 @@ type column struct {
 	slots     int  // number of slots (collapsed)
 	y0, step  int  // first row, rows between neurons (not collapsed)
 	rows      int  // rows used
+	tw, th    int  // a neuron map tile's size (0: a circle node)
 }
+
+// width is the cells one neuron takes across: a tile's, or 1.
+func (c *column) width() int { return max(c.tw, 1) }
+
+// mid is the column of the neuron's centre (headers centre on it).
+func (c *column) mid() int { return c.x + c.width()/2 }
 
 type topoGeom struct {
 	cols        []column
@@ -34,6 +41,10 @@ type topoGeom struct {
 	legend      int // legend row, or −1
 	labelL      int // width of the input value labels
 	labelR      int // width of the output value labels
+	// maps is every neuron's map over the plane (2-D data; else nil), at
+	// the tiles' size when tiled (the columns are drawn as map tiles).
+	maps  *network.Grid
+	tiled bool
 }
 
 // topoLayout places the columns and neurons of in.Net in in.W × in.H.
@@ -68,6 +79,9 @@ func topoLayout(in Input) topoGeom {
 		g.labelL, g.labelR = 0, 0
 	}
 	g.cols = make([]column, nc)
+	if tileLayout(in, &g) {
+		return g
+	}
 	for i := range g.cols {
 		c := &g.cols[i]
 		c.n = layerSize(in.Net, i)
@@ -98,6 +112,9 @@ func topoLayout(in Input) topoGeom {
 
 // neuronY is the row of neuron j in column c (and, collapsed, its slot).
 func (c *column) neuronY(j int) (y, slot int) {
+	if c.tw > 0 {
+		return c.y0 + j*c.step + (c.th-1)/2, j
+	}
 	if c.collapsed {
 		slot = j / c.g
 		return c.y0 + slot/2, slot
@@ -111,6 +128,9 @@ func (c *column) pixelY(j int) int {
 	if c.collapsed {
 		return 4*y + 2*(slot%2) + 1
 	}
+	if c.tw > 0 && c.th%2 == 0 {
+		return 4*y + 3 // between the two middle rows
+	}
 	return 4*y + 1
 }
 
@@ -120,11 +140,16 @@ func TopologyHit(in Input, x, y int) (Focus, bool) {
 	g := topoLayout(in)
 	for l := range g.cols {
 		c := &g.cols[l]
-		if c.n == 0 || x < c.x-1 || x > c.x+1 || y < c.y0 || y >= c.y0+c.rows {
+		if c.n == 0 || x < c.x-1 || x > c.x+c.width() || y < c.y0 || y >= c.y0+c.rows {
 			continue
 		}
 		var j int
-		if c.collapsed {
+		if c.tw > 0 {
+			j = (y - c.y0) / c.step
+			if (y-c.y0)%c.step >= c.th {
+				continue
+			}
+		} else if c.collapsed {
 			j = 2 * (y - c.y0) * c.g
 		} else {
 			d := y - c.y0
@@ -175,7 +200,7 @@ func Topology(in Input) string {
 		drawHeaders(in, st, c, &g)
 	}
 	for l := range g.cols {
-		drawColumn(in, st, c, &g.cols[l], l)
+		drawColumn(in, st, c, &g, l)
 	}
 	if g.labelL > 0 && in.Trace != nil {
 		drawInputValues(in, st, c, &g)
@@ -184,7 +209,9 @@ func Topology(in Input) string {
 		drawOutputValues(in, st, c, &g)
 	}
 	drawEdges(in, st, c, &g)
-	if g.legend >= 0 {
+	if g.legend >= 0 && g.tiled {
+		drawTileLegend(st, c, g.legend)
+	} else if g.legend >= 0 {
 		drawLegend(st, c, g.legend)
 	}
 	if in.Status == network.Diverged {
@@ -204,9 +231,9 @@ func drawHeaders(in Input, st *themes.Styles, c *canvas, g *topoGeom) {
 		sgr := headerStyle(in, st, l)
 		for _, lab := range headerLabels(in, l) {
 			n := len([]rune(lab))
-			x := clamp(col.x-n/2, 0, max(in.W-n, 0))
+			x := clamp(col.mid()-n/2, 0, max(in.W-n, 0))
 			if l == 0 {
-				x = max(0, col.x-n+1)
+				x = max(0, col.x+col.width()-n)
 			}
 			if n <= max(room, 1) && x > prevEnd && x+n <= in.W {
 				c.text(x, 0, lab, sgr)
@@ -222,10 +249,10 @@ func drawHeaders(in Input, st *themes.Styles, c *canvas, g *topoGeom) {
 func headerRoom(g *topoGeom, l, w int) int {
 	room := w
 	if l > 0 {
-		room = min(room, g.cols[l].x-g.cols[l-1].x-2)
+		room = min(room, g.cols[l].mid()-g.cols[l-1].mid()-2)
 	}
 	if l+1 < len(g.cols) {
-		room = min(room, g.cols[l+1].x-g.cols[l].x-2)
+		room = min(room, g.cols[l+1].mid()-g.cols[l].mid()-2)
 	}
 	return room
 }
@@ -262,7 +289,7 @@ func drawOutputValues(in Input, st *themes.Styles, c *canvas, g *topoGeom) {
 	col := &g.cols[L]
 	for j := 0; j < col.n; j++ {
 		y, _ := col.neuronY(j)
-		x := col.x + 2
+		x := col.x + col.width() + 1
 		if in.forwardDone(L-1, j) {
 			x = c.text(x, y, fitNum(at(tr.A, L, j), 5), st.SGR.Text)
 		} else {
@@ -369,8 +396,13 @@ func fillGlyph(t float64) string {
 
 // drawColumn draws the neurons of column l: nodes, or a heat strip when
 // the column is collapsed.
-func drawColumn(in Input, st *themes.Styles, c *canvas, col *column, l int) {
+func drawColumn(in Input, st *themes.Styles, c *canvas, g *topoGeom, l int) {
+	col := &g.cols[l]
 	v := viewLayer(in, l)
+	if col.tw > 0 {
+		drawTiles(in, st, c, col, g.maps, l)
+		return
+	}
 	if col.collapsed {
 		drawHeatStrip(in, st, c, col, v)
 		return
@@ -379,6 +411,9 @@ func drawColumn(in Input, st *themes.Styles, c *canvas, col *column, l int) {
 	for j := 0; j < col.n; j++ {
 		y, _ := col.neuronY(j)
 		glyph, sgr := nodeGlyph(st, v, j)
+		if constantNote(in.Net, g.maps, l, j) != "" {
+			glyph, sgr = "⊘", st.SGR.Error // dead or saturated over the plane
+		}
 		if in.Focus.Layer == l && j == in.Focus.Neuron {
 			c.put(col.x-1, y, "[", st.SGR.Title)
 			c.put(col.x+1, y, "]", st.SGR.Title)
@@ -469,7 +504,7 @@ func layerEdges(in Input, g *topoGeom, li int, layer *network.Layer, es []edge) 
 	if layer == nil || src.n == 0 || dst.n == 0 || len(layer.W) < layer.In*layer.Out {
 		return es
 	}
-	x0, x1 := 2*src.x+2, 2*dst.x-1
+	x0, x1 := 2*(src.x+src.width()-1)+2, 2*dst.x-1
 	if x1 <= x0 {
 		return es
 	}
