@@ -25,6 +25,23 @@ func BenchmarkViewDigits120x40(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/1000, "ms/frame")
 }
 
+// BenchmarkViewCircle120x40 times one frame of the circle preset at
+// 120×40 with Topology's neuron map tiles and the Boundary's map, the
+// weights changing between frames (the tiles and the map are recomputed).
+func BenchmarkViewCircle120x40(b *testing.B) {
+	m := newTestModel(b, Options{Preset: "circle"}, 120, 40)
+	press(m, "e", "s", "space")
+	m.View()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		m.tr.sess.st.Net().Layers[0].B[0] += 1e-9
+		m.tr.sess.version++
+		m.View()
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/1000, "ms/frame")
+}
+
 // BenchmarkRunModeDigits measures the samples/s run mode reaches on the
 // digits preset at full speed while redrawing at its tick rate: each
 // iteration is one tick (Update trains, View draws, then the tick's timer

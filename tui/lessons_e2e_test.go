@@ -37,6 +37,7 @@ var lessonScripts = map[string][]string{
 		"until e 50",                   // XOR: not converging
 		"keys g|keys +|run",            // [2,3,1] in the trainer, 100 samples a tick, run to 100%
 		"until space 10",               // feedforward: forward pass of layer 1
+		"keys m|keys +|run",            // neuron maps: circle, run to 90%
 	},
 	"activations": {
 		"until right 10", // w₃ up by 0.1 (→) until leave and weather mean go
@@ -90,6 +91,7 @@ var lessonOutcomes = map[string]map[int]struct {
 		3: {"wrong > 0", "not converging: the rule cycles"},
 		4: {"screen == trainer && accuracy >= 1", ""},
 		5: {"phase == forward && layer == 1", "forward L2"},
+		6: {"accuracy >= 0.9", ""},
 	},
 	"activations": {
 		0: {"decision(leave=1, weather=1) == go", "decision GO"},

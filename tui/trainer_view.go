@@ -59,6 +59,9 @@ func (t *trainer) layout(w, h int) Screen {
 // View composes the trainer screen from the layout.
 func (t *trainer) View() string {
 	w, h := t.w, t.h
+	if t.sess == nil {
+		return strings.Repeat("\n", max(h-1, 0)) // nothing open yet
+	}
 	scr := t.layout(w, h)
 	lk := t.app.look
 	lines := make([]string, h)

@@ -196,6 +196,7 @@ var scripts = map[string][]string{
 		"until e",
 		"keys g|set accuracy=1",
 		"set phase=forward layer=1",
+		"set accuracy=0.95",
 	},
 	"activations": {
 		"keys + + +",
