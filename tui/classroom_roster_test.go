@@ -256,12 +256,12 @@ func TestStepMarks(t *testing.T) {
 		Done:    map[string]time.Time{"0": rosterNow, "1": rosterNow},
 	}
 	as, cs := stepMarks(l, lp)
-	if got := string(as) + " " + string(cs); got != "✓–✗✓·· ●●○○○○" {
+	if got := string(as) + " " + string(cs); got != "✓–✗✓··· ●●○○○○○" {
 		t.Errorf("marks %q", got)
 	}
 	// an old file: Reached says which checkpoints were reached
 	_, cs = stepMarks(l, &lesson.LessonProgress{Reached: 2})
-	if string(cs) != "●●○○○○" {
+	if string(cs) != "●●○○○○○" {
 		t.Errorf("old file's checkpoints %q", string(cs))
 	}
 	if right, asked := score(lp); right != 2 || asked != 3 {
