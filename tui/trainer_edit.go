@@ -345,7 +345,7 @@ func (t *trainer) cycleOptimizer() {
 		eta = defaultEta(h.Opt, h.Eta)
 	}
 	h.Eta = eta
-	t.setHyper(h, fmt.Sprintf("optimizer %s, η = %g", h.Opt, h.Eta))
+	t.setHyper(h, fmt.Sprintf("optimizer %s, η = %s", h.Opt, num(h.Eta)))
 }
 
 // defaultEta is the η an optimizer starts with when none was set for it:

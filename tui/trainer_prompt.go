@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"strconv"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
 	"backprop/cli/setup"
 	"backprop/datasets"
+	"backprop/internal/numfmt"
 	"backprop/internal/safetext"
 	"backprop/network"
 	"backprop/tui/widget"
@@ -20,10 +20,10 @@ import (
 // The trainer's prompts: the keys that open them and what their answers do.
 
 // num shows a number in a prompt and in reports.
-func num(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+func num(v float64) string { return numfmt.G(v, -1) }
 
 func parseNumber(s string) (float64, error) {
-	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	v, err := numfmt.Parse(s)
 	if err != nil {
 		return 0, fmt.Errorf("%q is not a number", strings.TrimSpace(s))
 	}
@@ -49,7 +49,7 @@ func (t *trainer) editValue() {
 		label = fmt.Sprintf("weight w%d of neuron %d in layer %d", f.Weight+1, f.Neuron+1, f.Layer)
 		v = ly.W[f.Neuron*ly.In+f.Weight]
 	}
-	t.prompt = newAsk(label, strconv.FormatFloat(v, 'g', 6, 64), t.setValue)
+	t.prompt = newAsk(label, numfmt.G(v, 6), t.setValue)
 }
 
 // setValue sets the focused weight or bias (undoable).
@@ -79,7 +79,7 @@ func (t *trainer) setValue(p *widget.Prompt) (string, error) {
 	}
 	s.version++
 	// the Inspector shows the last traced sample: say what changed (qa3 #3)
-	return widget.Change(name, strconv.FormatFloat(old, 'g', 4, 64), num(v)) + " (u undoes; the next forward pass uses it)", nil
+	return widget.Change(name, numfmt.G(old, 4), num(v)) + " (u undoes; the next forward pass uses it)", nil
 }
 
 func (t *trainer) askLR() {
@@ -95,7 +95,7 @@ func (t *trainer) setLR(p *widget.Prompt) (string, error) {
 		return "", err
 	}
 	if v <= 0 {
-		return "", fmt.Errorf("η must be > 0, got %g", v)
+		return "", fmt.Errorf("η must be > 0, got %s", num(v))
 	}
 	old := h.Eta
 	h.Eta = v
@@ -183,7 +183,7 @@ func (t *trainer) setSplit(p *widget.Prompt) (string, error) {
 		return "", err
 	}
 	if v <= 0 || v > 1 {
-		return "", fmt.Errorf("the train fraction must be in (0, 1], got %g", v)
+		return "", fmt.Errorf("the train fraction must be in (0, 1], got %s", num(v))
 	}
 	old := t.sess.split()
 	spec := t.sess.setup.Data

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"backprop/internal/numfmt"
 	"backprop/network"
 )
 
@@ -155,9 +156,9 @@ func (t *trainer) statusView(w int) string {
 	// the latest mean cost: of the last mini-batch, else of the last epoch
 	cost := "—"
 	if bl := st.BatchLosses(); len(bl) > 0 {
-		cost = fmt.Sprintf("%.4g", bl[len(bl)-1])
+		cost = numfmt.G(bl[len(bl)-1], 4)
 	} else if hist := st.History(); len(hist) > 0 {
-		cost = fmt.Sprintf("%.4g", hist[len(hist)-1].TrainLoss)
+		cost = numfmt.G(hist[len(hist)-1].TrainLoss, 4)
 	}
 	l := t.app.look
 	run := "⏸ " + speedLabel(t.run.speed)
@@ -171,7 +172,7 @@ func (t *trainer) statusView(w int) string {
 		{"batch", "b", fmt.Sprintf("%d/%d", p.Batch+1, st.BatchCount())},
 		{"sample", "s", fmt.Sprintf("%d/%d", p.Sample+1, max(st.BatchSize(), 1))},
 		{"phase", "", phase},
-		{"η", "η", fmt.Sprintf("%g", h.Eta)},
+		{"η", "η", num(h.Eta)},
 		{"m", "m", fmt.Sprint(h.Batch)},
 		{"last batch C̄", "C̄", cost}, // a mean over a batch: the Inspector's C is one sample's
 	}
@@ -232,9 +233,9 @@ func humanRate(r float64) string {
 	case math.IsNaN(r) || r <= 0:
 		return "0"
 	case r >= 1e6:
-		return fmt.Sprintf("%.1fM", r/1e6)
+		return numfmt.F(r/1e6, 1) + "M"
 	case r >= 1e3:
-		return fmt.Sprintf("%.1fk", r/1e3)
+		return numfmt.F(r/1e3, 1) + "k"
 	}
-	return fmt.Sprintf("%.0f", r)
+	return numfmt.F(r, 0)
 }

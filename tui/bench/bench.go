@@ -26,6 +26,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"backprop/datasets"
+	"backprop/internal/numfmt"
 	"backprop/network"
 	"backprop/themes"
 	"backprop/tui/widget"
@@ -292,7 +293,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	case key.Matches(k, m.keys.DecBig):
 		m.set(m.focus, m.field(m.focus)-Coarse)
 	case key.Matches(k, m.keys.Type):
-		m.prompt = widget.NewPrompt(m.fieldName(m.focus), strconv.FormatFloat(m.field(m.focus), 'g', -1, 64))
+		m.prompt = widget.NewPrompt(m.fieldName(m.focus), numfmt.G(m.field(m.focus), -1))
 		m.prompt.SetLimit(12)
 		m.prompt.Allow("0123456789.-+eE")
 	case key.Matches(k, m.keys.Unit):
@@ -357,12 +358,12 @@ func (m Model) updateTyping(k tea.KeyPressMsg) (Model, tea.Cmd) {
 			break
 		}
 		text := strings.TrimSpace(m.prompt.Value())
-		v, err := strconv.ParseFloat(text, 64)
+		v, err := numfmt.Parse(text)
 		switch {
 		case err != nil && !errors.Is(err, strconv.ErrRange) || math.IsNaN(v):
-			m.prompt.Fail(fmt.Errorf("%q is not a number: type e.g. 0.5 or -1.5", text))
+			m.prompt.Fail(fmt.Errorf("%q is not a number: type e.g. 0.5 or −1.5", text))
 		case math.IsInf(v, 0) || math.Abs(v) > maxTyped:
-			m.prompt.Fail(fmt.Errorf("%s is out of range: type a value from %g to %g", text, -maxTyped, maxTyped))
+			m.prompt.Fail(fmt.Errorf("%s is out of range: type a value from %s to %s", text, numfmt.G(-maxTyped, -1), numfmt.G(maxTyped, -1)))
 		default:
 			m.set(m.focus, v)
 			m.prompt = nil

@@ -9,6 +9,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"backprop/internal/numfmt"
 	"backprop/network"
 )
 
@@ -24,20 +25,17 @@ func sub(i int) string {
 
 // num prints v with at most two decimals and no trailing zeros: 0.4, −1.5, 2.
 func num(v float64) string {
-	r := math.Round(v*100) / 100
-	if r == 0 {
-		r = 0
-	}
-	return strconv.FormatFloat(r, 'f', -1, 64)
+	return numfmt.F(math.Round(v*100)/100, -1)
 }
 
 // fixed prints v as a signed 5-wide number with two decimals.
 func fixed(v float64) string {
-	if math.Abs(v) < 0.005 {
-		v = 0
-	}
-	return fmt.Sprintf("%5.2f", v)
+	s := numfmt.F(v, 2)
+	return strings.Repeat(" ", max(5-len([]rune(s)), 0)) + s
 }
+
+// pctOf prints a fraction as a whole percentage: 73%.
+func pctOf(v float64) string { return numfmt.F(100*v, 0) + "%" }
 
 func signed(v float64) string {
 	if v > 0 {
@@ -270,10 +268,10 @@ func (m Model) decisionView() string {
 		sure = 1 - p
 	}
 	if m.unit == SigmoidUnit {
-		return fmt.Sprintf("confidence σ(%s) = %s, so %.0f%% sure → %s", num(z), st.Bold.Render(fmt.Sprintf("%.2f", p)), 100*sure, dec) +
+		return fmt.Sprintf("confidence σ(%s) = %s, so %s sure → %s", num(z), st.Bold.Render(numfmt.F(p, 2)), pctOf(sure), dec) +
 			st.Dim.Render(fmt.Sprintf("   (step: %s)", num(d)))
 	}
-	return "decision " + dec + st.Dim.Render(fmt.Sprintf("   Σ w·x %s θ, so step → %s (sigmoid: %.0f%% sure)", rel, num(d), 100*sure))
+	return "decision " + dec + st.Dim.Render(fmt.Sprintf("   Σ w·x %s θ, so step → %s (sigmoid: %s sure)", rel, num(d), pctOf(sure)))
 }
 
 func (m Model) tableView() []string {
@@ -307,7 +305,7 @@ func (m Model) tableView() []string {
 		}
 		o := m.prob.Word(d)
 		if m.unit == SigmoidUnit {
-			o = fmt.Sprintf("%.2f", sigmoid(z))
+			o = numfmt.F(sigmoid(z), 2)
 		}
 		mark := st.OK.Render("✓")
 		if d != m.ys[i] {

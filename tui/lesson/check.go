@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode"
 
+	"backprop/internal/numfmt"
 	"backprop/network"
 )
 
@@ -29,7 +30,7 @@ func (v Value) String() string {
 	if v.IsStr {
 		return v.Str
 	}
-	return strconv.FormatFloat(v.Num, 'g', 6, 64)
+	return numfmt.G(v.Num, 6)
 }
 
 // State is the live state that checkpoints read. The app implements it over

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"backprop/internal/numfmt"
 	"backprop/network"
 	"backprop/themes"
 )
@@ -676,5 +677,5 @@ func pct(v float64) string {
 	if !finite(v) {
 		return "—"
 	}
-	return fmt.Sprintf("%.1f%%", 100*v)
+	return numfmt.F(100*v, 1) + "%"
 }

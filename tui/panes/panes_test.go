@@ -418,7 +418,7 @@ func TestNum(t *testing.T) {
 		want string
 	}{
 		{0, "0"}, {0.5, "0.500"}, {-0.31, "−0.310"}, {1234.5, "1234"}, {-12345, "−1.234e+04"},
-		{0.0004, "4.0e-04"}, {math.NaN(), "NaN"}, {math.Inf(-1), "−Inf"},
+		{0.0004, "4.0e−04"}, {math.NaN(), "NaN"}, {math.Inf(-1), "−Inf"},
 	} {
 		if got := num(tt.v); got != tt.want {
 			t.Errorf("num(%v) = %q, want %q", tt.v, got, tt.want)

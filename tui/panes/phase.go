@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"backprop/internal/numfmt"
 	"backprop/network"
 )
 
@@ -214,13 +215,13 @@ func num(v float64) string {
 	case a == 0:
 		return "0"
 	case a < 0.001:
-		s = strconv.FormatFloat(v, 'e', 1, 64)
+		s = numfmt.E(v, 1)
 	case a < 100:
-		s = strconv.FormatFloat(v, 'f', 3, 64)
+		s = numfmt.F(v, 3)
 	default:
-		s = strconv.FormatFloat(v, 'g', 4, 64)
+		s = numfmt.G(v, 4)
 	}
-	return minus(s)
+	return s
 }
 
 // num2 is num with 2 decimals, for dense tables.
@@ -228,16 +229,9 @@ func num2(v float64) string {
 	if !finite(v) || math.Abs(v) >= 100 || v != 0 && math.Abs(v) < 0.005 {
 		return num(v)
 	}
-	return minus(strconv.FormatFloat(v, 'f', 2, 64))
+	return numfmt.F(v, 2)
 }
 
-// minus replaces a leading ASCII hyphen with a true minus sign.
-func minus(s string) string {
-	if strings.HasPrefix(s, "-") {
-		return "−" + s[1:]
-	}
-	return s
-}
 
 // paren wraps negative numbers in parentheses for products: (−0.310).
 func paren(v float64) string {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 
+	"backprop/internal/numfmt"
 	"backprop/network"
 	"backprop/themes"
 )
@@ -637,7 +638,7 @@ func fitNum(v float64, w int) string {
 	if math.Abs(v) < 0.005 {
 		v = 0
 	}
-	for _, s := range []string{num2(v), minus(strconv.FormatFloat(v, 'g', 2, 64)), minus(strconv.FormatFloat(v, 'g', 1, 64))} {
+	for _, s := range []string{num2(v), numfmt.G(v, 2), numfmt.G(v, 1)} {
 		if len([]rune(s)) <= w {
 			return s
 		}
