@@ -118,7 +118,7 @@ func TestEditing(t *testing.T) {
 		{keys: "w . enter", w: []float64{0, 0, 0}, x: []float64{0, 0, 0}, wantNote: "not a number", wantInput: true}, // the prompt stays open with the reason
 		{keys: "w 1", w: []float64{0, 0, 0}, x: []float64{0, 0, 0}, wantInput: true},
 		{keys: "w enter", w: []float64{0, 0, 0}, x: []float64{0, 0, 0}}, // nothing typed: no complaint
-		{keys: "w 1 e 3 0 8 enter", w: []float64{0, 0, 0}, x: []float64{0, 0, 0}, wantNote: "1e308 is out of range: type a value from -1e+06 to 1e+06", wantInput: true},
+		{keys: "w 1 e 3 0 8 enter", w: []float64{0, 0, 0}, x: []float64{0, 0, 0}, wantNote: "1e308 is out of range: type a value from −1e+06 to 1e+06", wantInput: true},
 		{keys: "w 1 e 9 9 9 enter", w: []float64{0, 0, 0}, x: []float64{0, 0, 0}, wantNote: "1e999 is out of range", wantInput: true},
 		{keys: "w - 2 e 6 enter", w: []float64{0, 0, 0}, x: []float64{0, 0, 0}, wantNote: "-2e6 is out of range", wantInput: true},
 		{keys: "w 1 e 6 enter", w: []float64{1e6, 0, 0}, x: []float64{0, 0, 0}},
@@ -208,7 +208,7 @@ func TestSigmoidConfidence(t *testing.T) {
 	m, _ = m.WithWeights([]float64{0, 0, 1.386294}, 1.386294)
 	m, _ = press(t, m, "3")
 	v = ansi.Strip(m.View(80, 24))
-	for _, want := range []string{"confidence σ(-1.39) = 0.20, so 80% sure → STAY", "(step: 0)"} {
+	for _, want := range []string{"confidence σ(−1.39) = 0.20, so 80% sure → STAY", "(step: 0)"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("no %q in\n%s", want, v)
 		}
