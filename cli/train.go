@@ -11,6 +11,7 @@ import (
 
 	"backprop/cli/setup"
 	"backprop/datasets"
+	"backprop/internal/numfmt"
 	"backprop/network"
 )
 
@@ -222,9 +223,9 @@ func train(sf *setup.Flags, o trainOpts, stdout io.Writer) error {
 		if status := st.Status(); status != network.Training {
 			switch status {
 			case network.Converged:
-				stopReason = fmt.Sprintf("converged after %d epochs: a whole epoch without a mistake", e)
+				stopReason = fmt.Sprintf("converged after %s: a whole epoch without a mistake", numfmt.Count(e, "epoch"))
 			case network.NotConverging:
-				stopReason = fmt.Sprintf("not converging after %d epochs (the data may not be linearly separable)", e)
+				stopReason = fmt.Sprintf("not converging after %s (the data may not be linearly separable)", numfmt.Count(e, "epoch"))
 			default:
 				stopReason = status.String()
 			}

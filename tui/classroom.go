@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"backprop/cli/setup"
+	"backprop/internal/numfmt"
 	"backprop/internal/safetext"
 	"backprop/network"
 	"backprop/tui/lesson"
@@ -504,12 +505,7 @@ func (cl *classroom) role() string {
 }
 
 // plural is "1 student", "2 students".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
+func plural(n int, noun string) string { return numfmt.Count(n, noun) }
 
 // whoView lists the class for the teacher (and students).
 func (cl *classroom) whoView(lk *look, w, h int) []string {

@@ -84,3 +84,16 @@ func TestBenchOneMinus(t *testing.T) {
 		}
 	}
 }
+
+// TestSmallPrintPlural: counts agree with their noun ("1 samples seen").
+func TestSmallPrintPlural(t *testing.T) {
+	m := newTestModel(t, Options{Preset: "vacation"}, 80, 24)
+	press(m, "s")
+	if s := screen(t, m); !strings.Contains(s, "· 1 sample seen") {
+		t.Errorf("after one sample the bench should say 1 sample seen:\n%s", s)
+	}
+	press(m, "s")
+	if s := screen(t, m); !strings.Contains(s, "· 2 samples seen") {
+		t.Errorf("after two samples the bench should say 2 samples seen:\n%s", s)
+	}
+}

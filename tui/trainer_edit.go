@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"backprop/cli/setup"
+	"backprop/internal/numfmt"
 	"backprop/network"
 	"backprop/tui/lesson"
 	"backprop/tui/widget"
@@ -198,7 +199,7 @@ func (t *trainer) resizeLayer(add bool) {
 		}
 		spec.Sizes[l]--
 	}
-	t.restructure(spec, func(i int) int { return i }, fmt.Sprintf("layer %d has %d neurons", l, spec.Sizes[l]))
+	t.restructure(spec, func(i int) int { return i }, fmt.Sprintf("layer %d has %s", l, numfmt.Count(spec.Sizes[l], "neuron")))
 }
 
 func (t *trainer) addLayer() {
@@ -228,7 +229,7 @@ func (t *trainer) addLayer() {
 			return -1
 		}
 		return i - 1
-	}, fmt.Sprintf("added hidden layer %d (%d neurons)", at, size))
+	}, fmt.Sprintf("added hidden layer %d (%s)", at, numfmt.Count(size, "neuron")))
 	s.focus = Focus{Layer: at}
 	s.clampFocus()
 }

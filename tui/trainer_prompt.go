@@ -271,7 +271,7 @@ func (t *trainer) saveHistory(p *widget.Prompt) (string, error) {
 	if err := network.WriteFileAtomic(path, network.HistoryCSV(hist)); err != nil {
 		return "", t.app.hidePath(err, path, typed)
 	}
-	return fmt.Sprintf("saved %d epochs of loss history to %s", len(hist), t.app.shownPath(path, typed)), nil
+	return fmt.Sprintf("saved %s of loss history to %s", numfmt.Count(len(hist), "epoch"), t.app.shownPath(path, typed)), nil
 }
 
 // replaceOK refuses, once, to write over an existing file other than

@@ -59,3 +59,18 @@ func Int(n int) string { return Sign(strconv.Itoa(n)) }
 func Parse(s string) (float64, error) {
 	return strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(s), Minus, "-"), 64)
 }
+
+// Count is n and a noun in the number that agrees with it: "1 sample",
+// "2 samples", "0 batches".
+func Count(n int, noun string) string {
+	s := Int(n) + " " + noun
+	if n == 1 || n == -1 {
+		return s
+	}
+	for _, end := range []string{"s", "x", "sh", "tch"} { // epochs, but batches
+		if strings.HasSuffix(noun, end) {
+			return s + "es"
+		}
+	}
+	return s + "s"
+}

@@ -62,3 +62,17 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestCount(t *testing.T) {
+	for _, tc := range []struct {
+		n          int
+		noun, want string
+	}{
+		{1, "sample", "1 sample"}, {0, "sample", "0 samples"}, {2, "epoch", "2 epochs"},
+		{3, "batch", "3 batches"}, {2, "class", "2 classes"}, {1, "class", "1 class"},
+	} {
+		if got := Count(tc.n, tc.noun); got != tc.want {
+			t.Errorf("Count(%d, %q) = %q, want %q", tc.n, tc.noun, got, tc.want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"backprop/datasets"
+	"backprop/internal/numfmt"
 	"backprop/themes"
 )
 
@@ -115,14 +116,14 @@ func browseListTitle(st *themes.Styles, d *datasets.Dataset, b *Browse) line {
 	var title line
 	k := len(b.Conf)
 	if b.Most {
-		title.add(fmt.Sprintf("most confused: %d mistakes", len(b.List)), st.SGR.Title)
+		title.add("most confused: "+numfmt.Count(len(b.List), "mistake"), st.SGR.Title)
 	} else if b.Row >= 0 && b.Row < k && b.Col >= 0 && b.Col < k {
 		what := "right"
 		if b.Row != b.Col {
 			what = "wrong"
 		}
 		title.add(fmt.Sprintf("%s→%s", className(d, b.Row), className(d, b.Col)), st.SGR.Title)
-		title.add(fmt.Sprintf(" %s: %d samples", what, b.Conf[b.Row][b.Col]), st.SGR.Dim)
+		title.add(fmt.Sprintf(" %s: %s", what, numfmt.Count(b.Conf[b.Row][b.Col], "sample")), st.SGR.Dim)
 	}
 	return title
 }

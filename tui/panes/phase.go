@@ -232,7 +232,6 @@ func num2(v float64) string {
 	return numfmt.F(v, 2)
 }
 
-
 // paren wraps negative numbers in parentheses for products: (−0.310).
 func paren(v float64) string {
 	s := num(v)
