@@ -7,8 +7,6 @@ import (
 	"os"
 	"strings"
 
-	"charm.land/bubbles/v2/help"
-
 	"backprop/internal/safetext"
 	"backprop/themes"
 	"backprop/tui/lesson"
@@ -26,8 +24,6 @@ type app struct {
 	styles    *themes.Styles
 	look      *look
 
-	help help.Model
-
 	flash    string
 	flashErr bool
 
@@ -37,7 +33,7 @@ type app struct {
 }
 
 func newApp(opts Options) (*app, error) {
-	a := &app{opts: opts, help: help.New(), isDark: true}
+	a := &app{opts: opts, isDark: true}
 	if opts.Theme != "" {
 		if !themes.Valid(opts.Theme) {
 			return nil, fmt.Errorf("unknown theme %q (want one of %s)", opts.Theme, strings.Join(themes.Names(), ", "))

@@ -6,6 +6,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"backprop/themes"
 	"backprop/tui/bench"
 	"backprop/tui/widget"
 )
@@ -61,8 +62,12 @@ type benchKeys struct {
 	root keyMap
 }
 
-func (k benchKeys) ShortHelp() []key.Binding {
-	return append(k.b.ShortHelp(), k.root.Help, k.root.Menu, k.root.Quit)
+// shortHelp is the bench's one-line help in w cells: its own keys, the
+// menu, then ? and quit (always shown).
+func (k benchKeys) shortHelp(st *themes.Styles, w int) string {
+	all := k.root.Help
+	all.SetHelp(all.Help().Key, "all keys")
+	return widget.ShortHelp(st, w, append(k.b.ShortHelp(), k.root.Menu), all, k.root.Quit)
 }
 
 // helpGroups is the bench's keymap and the app's keys as help.
@@ -119,16 +124,12 @@ func (b *benchScreen) Update(msg tea.Msg) tea.Cmd {
 // View draws the bench screen.
 func (b *benchScreen) View() string {
 	w, h := b.w, b.h
-	lk := b.app.look
 	keys := benchKeys{b: b.m.Keys(), root: *b.keys}
-	hm := &b.app.help
-	hm.Styles = lk.help
-	hm.SetWidth(w)
 	if b.help.open {
 		return strings.Join(b.app.helpScreen(b.helpGroups(), b.help, w, h), "\n")
 	}
 	lines := block(b.m.View(w, h-1), w, h-1)
-	foot := fit(hm.ShortHelpView(keys.ShortHelp()), w)
+	foot := fit(keys.shortHelp(b.app.styles, w), w)
 	if f := b.app.flashView(); f != "" {
 		foot = fit(f, w)
 	}

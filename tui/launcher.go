@@ -326,12 +326,9 @@ func (l *launcher) View() string {
 		lines[h-1] = fit(f, w)
 		return strings.Join(lines, "\n")
 	}
-	hm := &l.app.help
-	hm.SetWidth(w)
-	hm.Styles = lk.help
-	keys := l.keys
+	k := l.keys
 	_, back := l.nav.resumable()
-	keys.Back.SetEnabled(back)
-	lines[h-1] = fit(hm.ShortHelpView(keys.ShortHelp()), w)
+	k.Back.SetEnabled(back)
+	lines[h-1] = fit(widget.ShortHelp(l.app.styles, w, []key.Binding{k.Up, k.Down, k.Pick, k.Back, k.Theme}, k.Help, k.Quit), w)
 	return strings.Join(lines, "\n")
 }

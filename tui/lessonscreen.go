@@ -10,6 +10,7 @@ import (
 	"backprop/cli/setup"
 	"backprop/tui/bench"
 	"backprop/tui/lesson"
+	"backprop/tui/widget"
 )
 
 // Guided lessons (tui/lesson) run beside the bench or the trainer: a panel
@@ -301,10 +302,9 @@ func (p *lessonPanel) view(a *app, app string, w, h int, foot string) string {
 
 // help is the full-screen lesson's short help line.
 func (p *lessonPanel) help(a *app, w int, appKeys keyMap) string {
-	hm := &a.help
-	hm.Styles = a.look.help
-	hm.SetWidth(w)
-	return hm.ShortHelpView(append(p.m.Keys().ShortHelp(), appKeys.Lesson, appKeys.Quit))
+	all := appKeys.Help
+	all.SetHelp(all.Help().Key, "all keys")
+	return widget.ShortHelp(a.styles, w, append(p.m.Keys().ShortHelp(), appKeys.Lesson), all, appKeys.Quit)
 }
 
 // checkTrainerPresets refuses a lesson whose trainer scene names a preset

@@ -3,7 +3,6 @@ package tui
 import (
 	"strings"
 
-	"charm.land/bubbles/v2/help"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -21,7 +20,6 @@ type look struct {
 	status, statusKey, errS    lipgloss.Style
 	okS, dim, accent, selected lipgloss.Style
 	tab, tabActive             lipgloss.Style
-	help                       help.Styles
 	// frame glyphs
 	tl, tr, bl, br, hz, vt string
 	// pre-rendered SGR wrappers (prefix, suffix) so a frame costs string
@@ -52,8 +50,6 @@ func newLook(th *themes.Styles) *look {
 	l.status, l.statusKey = th.StatusValue, th.StatusKey
 	l.errS, l.okS, l.dim, l.accent, l.selected = th.Error, th.OK, th.Dim, th.Accent, th.Selected
 	l.tab, l.tabActive = th.Dim, th.Title.Underline(true)
-	l.help = help.Styles{Ellipsis: th.HelpSep, ShortKey: th.HelpKey, ShortDesc: th.HelpDesc, ShortSeparator: th.HelpSep,
-		FullKey: th.HelpKey, FullDesc: th.HelpDesc, FullSeparator: th.HelpSep}
 	l.tl, l.tr, l.bl, l.br, l.hz, l.vt = "╭", "╮", "╰", "╯", "─", "│"
 	if th.Mono {
 		l.border, l.borderFocus = plain, plain.Bold(true)

@@ -8,6 +8,7 @@ import (
 
 	"backprop/internal/numfmt"
 	"backprop/network"
+	"backprop/tui/widget"
 )
 
 // tabLabel is the text of a pane's tab.
@@ -133,10 +134,8 @@ func (t *trainer) footView(w int) string {
 		return fit(f, w)
 	}
 	if t.helpLine.w != w || t.helpLine.look != t.app.look {
-		hm := &t.app.help
-		hm.Styles = t.app.look.help
-		hm.SetWidth(w)
-		t.helpLine.s = fit(hm.ShortHelpView(t.keys.ShortHelp()), w)
+		bs := t.keys.ShortHelp()
+		t.helpLine.s = fit(widget.ShortHelp(t.app.styles, w, bs[:len(bs)-2], bs[len(bs)-2:]...), w)
 		t.helpLine.w, t.helpLine.look = w, t.app.look
 	}
 	return t.helpLine.s

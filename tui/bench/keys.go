@@ -55,7 +55,7 @@ func DefaultKeyMap() KeyMap {
 
 // ShortHelp is the one-line help.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Toggle[0], k.Down, k.Inc, k.Type, k.Unit, k.Learn, k.Problem, k.Hidden}
+	return []key.Binding{k.Toggle[0], k.Learn, k.Down, k.Inc, k.Type, k.Unit, k.Problem, k.Hidden}
 }
 
 // FullHelp groups every binding into columns.
