@@ -10,6 +10,7 @@ import (
 	"backprop/internal/safetext"
 	"backprop/themes"
 	"backprop/tui/lesson"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // app is what every screen shares: the options, the theme and the styles
@@ -67,15 +68,24 @@ func (a *app) cycleTheme() {
 // one place every flash passes (safetext.Line).
 func (a *app) setFlash(s string, isErr bool) { a.flash, a.flashErr = safetext.Line(s), isErr }
 
-// flashView is the flash line in its style, or "" when there is none.
-func (a *app) flashView() string {
-	if a.flash == "" {
-		return ""
+// flashLines is the flash wrapped to w cells, at most max lines (the last
+// one cut only when even that is not enough), or nil when there is none.
+func (a *app) flashLines(w, max int) []string {
+	if a.flash == "" || w <= 0 {
+		return nil
 	}
+	st := a.look.okS
 	if a.flashErr {
-		return a.look.errS.Render(a.flash)
+		st = a.look.errS
 	}
-	return a.look.okS.Render(a.flash)
+	lines := strings.Split(ansi.Wordwrap(a.flash, w, ""), "\n")
+	if len(lines) > max {
+		lines = append(lines[:max-1], ansi.Truncate(strings.Join(lines[max-1:], " "), w, "…"))
+	}
+	for i, l := range lines {
+		lines[i] = fit(st.Render(l), w)
+	}
+	return lines
 }
 
 // withDataDir fills in the data folder where a setup names none:

@@ -128,10 +128,10 @@ func (b *benchScreen) View() string {
 	if b.help.open {
 		return strings.Join(b.app.helpScreen(b.helpGroups(), b.help, w, h), "\n")
 	}
-	lines := block(b.m.View(w, h-1), w, h-1)
-	foot := fit(keys.shortHelp(b.app.styles, w), w)
-	if f := b.app.flashView(); f != "" {
-		foot = fit(f, w)
+	foot := b.app.flashLines(w, 4)
+	if foot == nil {
+		foot = []string{fit(keys.shortHelp(b.app.styles, w), w)}
 	}
-	return strings.Join(append(lines, foot), "\n")
+	lines := block(b.m.View(w, h-len(foot)), w, h-len(foot))
+	return strings.Join(append(lines, foot...), "\n")
 }

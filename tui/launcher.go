@@ -322,8 +322,8 @@ func (l *launcher) View() string {
 		copy(lines[max(h-len(pl), 0):], pl)
 		return strings.Join(lines, "\n")
 	}
-	if f := l.app.flashView(); f != "" {
-		lines[h-1] = fit(f, w)
+	if fl := l.app.flashLines(w, 4); fl != nil {
+		copy(lines[max(h-len(fl), 0):], fl)
 		return strings.Join(lines, "\n")
 	}
 	k := l.keys

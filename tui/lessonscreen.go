@@ -274,12 +274,13 @@ func (p *lessonPanel) view(a *app, app string, w, h int, foot string) string {
 	case lw == 0:
 		return app
 	case lw < 0:
-		body := block(p.m.View(w-2, h-3), w-2, h-3)
-		lines := lk.frame("Lesson — ctrl+l shows the app", body, w, h-1, true)
-		if f := a.flashView(); f != "" { // the app is hidden: its news shows here
-			foot = f
+		feet := []string{fit(foot, w)}
+		if fl := a.flashLines(w, 4); fl != nil { // the app is hidden: its news shows here
+			feet = fl
 		}
-		return strings.Join(append(lines, fit(foot, w)), "\n")
+		body := block(p.m.View(w-2, h-2-len(feet)), w-2, h-2-len(feet))
+		lines := lk.frame("Lesson — ctrl+l shows the app", body, w, h-len(feet), true)
+		return strings.Join(append(lines, feet...), "\n")
 	}
 	appLines := strings.Split(app, "\n")
 	body := block(p.m.View(lw-2, h-2), lw-2, h-2)

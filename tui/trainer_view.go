@@ -94,6 +94,11 @@ func (t *trainer) View() string {
 		}
 		lines[scr.Status.Y] = t.statusView(scr.Status.W)
 		lines[scr.Help.Y] = t.footView(scr.Help.W)
+		if fl := t.app.flashLines(w, 4); fl != nil {
+			// the flash, wrapped: over the help line, and the rows above
+			// when it is long
+			copy(lines[max(scr.Help.Y+1-len(fl), 0):], fl)
+		}
 	}
 	return strings.Join(lines, "\n")
 }
@@ -128,94 +133,14 @@ func (t *trainer) panesView(scr Screen, lines []string) {
 	}
 }
 
-// footView is the bottom line: the flash, else the short help.
+// footView is the bottom line: the short help.
 func (t *trainer) footView(w int) string {
-	if f := t.app.flashView(); f != "" {
-		return fit(f, w)
-	}
 	if t.helpLine.w != w || t.helpLine.look != t.app.look {
 		bs := t.keys.ShortHelp()
 		t.helpLine.s = fit(widget.ShortHelp(t.app.styles, w, bs[:len(bs)-2], bs[len(bs)-2:]...), w)
 		t.helpLine.w, t.helpLine.look = w, t.app.look
 	}
 	return t.helpLine.s
-}
-
-// statusView is the status bar: position, hyper-parameters, cost, speed
-// and training status.
-func (t *trainer) statusView(w int) string {
-	s := t.sess
-	st := s.st
-	p := st.Pos()
-	h := st.Hyper()
-	phase := p.Phase.String()
-	if p.Phase == network.PhaseForward || p.Phase == network.PhaseBackward {
-		phase += fmt.Sprintf(" L%d", p.Layer+1)
-	}
-	// the latest mean cost: of the last mini-batch, else of the last epoch
-	cost := "—"
-	if bl := st.BatchLosses(); len(bl) > 0 {
-		cost = numfmt.G(bl[len(bl)-1], 4)
-	} else if hist := st.History(); len(hist) > 0 {
-		cost = numfmt.G(hist[len(hist)-1].TrainLoss, 4)
-	}
-	l := t.app.look
-	run := "⏸ " + speedLabel(t.run.speed)
-	if t.run.on {
-		run = fmt.Sprintf("▶ %s/s %s", humanRate(t.run.rate), speedLabel(t.run.speed))
-	}
-	// long labels when they fit, short ones otherwise
-	type field struct{ long, short, val string }
-	fields := []field{
-		{"epoch", "ep", fmt.Sprint(epochShown(p))},
-		{"batch", "b", fmt.Sprintf("%d/%d", p.Batch+1, st.BatchCount())},
-		{"sample", "s", fmt.Sprintf("%d/%d", p.Sample+1, max(st.BatchSize(), 1))},
-		{"phase", "", phase},
-		{"η", "η", num(h.Eta)},
-		{"m", "m", fmt.Sprint(h.Batch)},
-		{"last batch C̄", "C̄", cost}, // a mean over a batch: the Inspector's C is one sample's
-	}
-	width := 0
-	for _, f := range fields {
-		width += len([]rune(f.long)) + len([]rune(f.val)) + 3
-	}
-	width += len([]rune(run)) + 12
-	var b strings.Builder
-	if role := t.class.role(); role != "" {
-		b.WriteString(l.stKey.wrap(role + "  "))
-		width += len([]rune(role)) + 2
-	}
-	for _, f := range fields {
-		k := f.long
-		if width > w {
-			k = f.short
-		}
-		if k != "" {
-			b.WriteString(l.stKey.wrap(k + " "))
-		}
-		b.WriteString(l.st.wrap(f.val + "  "))
-	}
-	b.WriteString(l.st.wrap(run + "  "))
-	if done, total := st.Evaluating(); done > 0 {
-		b.WriteString(l.st.wrap(fmt.Sprintf("evaluating %d%%  ", done*100/total)))
-	}
-	switch status := st.Status(); status {
-	case network.Diverged:
-		what := "diverged"
-		if d := st.Divergence(); d != nil {
-			if d.Layer >= 0 {
-				what = fmt.Sprintf("diverged: %s in layer %d", d.What, d.Layer+1)
-			} else {
-				what = "diverged: " + d.What
-			}
-		}
-		b.WriteString(l.errS.Render(what))
-	case network.Training:
-		b.WriteString(l.st.wrap("training"))
-	default:
-		b.WriteString(l.okS.Render(status.String()))
-	}
-	return fit(b.String(), w)
 }
 
 // epochShown is the epoch in progress, 1-based like History and the Sample
