@@ -8,7 +8,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"backprop/cli/setup"
@@ -55,7 +54,7 @@ func newLauncher(a *app, nav navigator) *launcher {
 		l.items = append(l.items, launcherItem{title: p.Name, about: p.Teaches, preset: p.Name})
 	}
 	l.items = append(l.items,
-		launcherItem{title: "guided lessons…", about: "six short lessons from the perceptron to SGD, with questions", action: itemLessons},
+		launcherItem{title: "guided lessons…", about: "six short lessons, perceptron to SGD, with questions", action: itemLessons},
 		launcherItem{title: "open a CSV file…", about: "train on your own table: last column is the target", action: itemCSV},
 		launcherItem{title: "load a model file…", about: "resume a saved network exactly where it stopped", action: itemModel},
 	)
@@ -259,22 +258,17 @@ func (l *launcher) openPreset(name string) {
 // launcherTop is the first row of the item list.
 const launcherTop = 3
 
-// window is the part of the item list that fits in h rows (the rest
-// scrolls): the first item shown and how many.
-func (l *launcher) window(h int) (first, n int) {
-	n = max(h-launcherTop-5, 3) // help line, a blank line and up to 3 error lines
-	n = min(n, len(l.entries()))
-	first = max(0, l.cursor-n+1)
-	return first, n
-}
+// listHeight is the rows the item list may take in h (the rest scrolls):
+// all but the title, the help line, a blank line and up to 3 error lines.
+func listHeight(h int) int { return max(h-launcherTop-5, 3) }
 
 func (l *launcher) hit(x, y int) (int, bool) {
-	first, n := l.window(l.h)
+	rows := l.listRows(l.w, listHeight(l.h))
 	i := y - launcherTop
-	if i < 0 || i >= n || x < 0 || x >= l.w {
+	if i < 0 || i >= len(rows) || x < 0 || x >= l.w {
 		return 0, false
 	}
-	return first + i, true
+	return rows[i].item, true
 }
 
 // helpGroups is the launcher's keys (and the lesson's) as help.
@@ -292,20 +286,23 @@ func (l *launcher) View() string {
 	var b strings.Builder
 	b.WriteString(lk.accent.Render("backprop") + lk.dim.Render(" — watch a neural network learn, one step at a time") + "\n")
 	b.WriteString(lk.dim.Render("pick something to train:") + "\n\n")
-	nameW := 0
 	items := l.entries()
 	l.cursor = min(l.cursor, len(items)-1)
-	for _, it := range items {
-		nameW = max(nameW, lipgloss.Width(it.title))
-	}
-	first, n := l.window(h)
-	for i := first; i < first+n; i++ {
-		it := items[i]
-		line := fmt.Sprintf("  %-*s  %s", nameW, it.title, it.about)
-		if i == l.cursor {
-			line = lk.selected.Render(fit("▸ "+line[2:], w))
-		} else {
-			line = "  " + lk.accent.Render(fmt.Sprintf("%-*s", nameW, it.title)) + "  " + it.about
+	nameW := l.nameWidth()
+	for _, r := range l.listRows(w, listHeight(h)) {
+		name := ""
+		if r.first {
+			name = items[r.item].title
+		}
+		name += strings.Repeat(" ", nameW-ansi.StringWidth(name))
+		var line string
+		switch {
+		case r.item == l.cursor && r.first:
+			line = lk.selected.Render(fit("▸ "+name+"  "+r.about, w))
+		case r.item == l.cursor:
+			line = lk.selected.Render(fit("  "+name+"  "+r.about, w))
+		default:
+			line = "  " + lk.accent.Render(name) + "  " + r.about
 		}
 		b.WriteString(fit(line, w) + "\n")
 	}

@@ -501,9 +501,9 @@ func TestLauncherScrolls(t *testing.T) {
 		t.Errorf("the list should scroll to the last item:\n%s", scr)
 	}
 	// a click maps through the scroll offset
-	_, h := m.area()
-	first, n := m.menu.window(h)
-	if i, ok := m.menu.hit(5, launcherTop+n-1); !ok || i != first+n-1 || i != len(m.menu.items)-1 {
+	w, h := m.area()
+	rows := m.menu.listRows(w, listHeight(h))
+	if i, ok := m.menu.hit(5, launcherTop+len(rows)-1); !ok || i != len(m.menu.items)-1 {
 		t.Errorf("hit %d %v, want the last item", i, ok)
 	}
 	// a long, multi-line error wraps under the list

@@ -9,7 +9,7 @@ import (
 )
 
 // Preset is a named, ready-to-train session with one line saying what it
-// teaches.
+// teaches (at most 58 cells: the launcher shows it whole at 80 columns).
 type Preset struct {
 	Name    string
 	Teaches string
@@ -37,15 +37,15 @@ func Presets() []Preset {
 		}}
 	}
 	return []Preset{
-		{"vacation", "a perceptron weighs three yes/no inputs and learns by w ← w + η(y − ŷ)x", Setup{
+		{"vacation", "a perceptron weighs 3 yes/no inputs: w ← w + η(y − ŷ)x", Setup{
 			Data:  datasets.Spec{Name: "vacation", Seed: 1},
 			Net:   net(q, network.InitZero, []int{3, 1}, step),
 			Hyper: hyper(network.Perceptron, 1, 1, network.SGD),
 		}},
-		gate("and", "one sigmoid neuron learns AND: a single line separates the classes"),
+		gate("and", "one sigmoid neuron learns AND: one line splits the classes"),
 		gate("or", "one sigmoid neuron learns OR"),
-		gate("nand", "one sigmoid neuron learns NAND, the gate every circuit can be built from"),
-		{"xor", "no single line separates XOR: a hidden layer bends the boundary", Setup{
+		gate("nand", "one sigmoid neuron learns NAND, the gate of every circuit"),
+		{"xor", "no line separates XOR: a hidden layer bends the boundary", Setup{
 			Data:  datasets.Spec{Name: "xor", Seed: 1},
 			Net:   net(q, network.InitXavier, []int{2, 4, 1}, sig, sig),
 			Hyper: hyper(network.Backprop, 2, 1, network.SGD),
@@ -55,12 +55,12 @@ func Presets() []Preset {
 			Net:   net(ce, network.InitXavier, []int{2, 8, 1}, tanh, sig),
 			Hyper: hyper(network.Backprop, 0.5, 10, network.SGD),
 		}},
-		{"spiral", "two interleaved spirals need depth and patience (Adam helps)", Setup{
+		{"spiral", "interleaved spirals need depth and patience (Adam helps)", Setup{
 			Data:  datasets.Spec{Name: "spiral", Noise: 0.1, Seed: 1},
 			Net:   net(ce, network.InitXavier, []int{2, 16, 16, 1}, tanh, tanh, sig),
 			Hyper: hyper(network.Backprop, 0.01, 10, network.Adam),
 		}},
-		{"iris", "softmax and cross-entropy tell three species apart from four measurements", Setup{
+		{"iris", "softmax tells 3 iris species apart from 4 measurements", Setup{
 			Data:  datasets.Spec{Name: "iris", Seed: 1, Normalize: true},
 			Net:   net(ce, network.InitXavier, []int{4, 8, 3}, sig, soft),
 			Hyper: hyper(network.Backprop, 0.5, 10, network.SGD),
@@ -70,12 +70,12 @@ func Presets() []Preset {
 			Net:   net(q, network.InitXavier, []int{64, 30, 10}, sig, sig),
 			Hyper: hyper(network.Backprop, 3, 10, network.SGD),
 		}},
-		{"mnist", "the real thing: 28×28 digits, [784,30,10] (needs the MNIST idx files, --data-dir)", Setup{
+		{"mnist", "the real thing: 28×28 digits, [784,30,10]; needs idx files", Setup{
 			Data:  datasets.Spec{Name: "mnist", Seed: 1},
 			Net:   net(q, network.InitXavier, []int{784, 30, 10}, sig, sig),
 			Hyper: hyper(network.Backprop, 3, 10, network.SGD),
 		}},
-		{"fashion-mnist", "clothes instead of digits: same network, harder data (needs the idx files)", Setup{
+		{"fashion-mnist", "clothes instead of digits: harder data; needs idx files", Setup{
 			Data:  datasets.Spec{Name: "fashion-mnist", Seed: 1},
 			Net:   net(ce, network.InitXavier, []int{784, 100, 10}, sig, soft),
 			Hyper: hyper(network.Backprop, 0.5, 10, network.SGD),
