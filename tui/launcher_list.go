@@ -42,21 +42,26 @@ func (l *launcher) listRows(w, h int) []listRow {
 	return scrollRows(rows, l.cursor, h)
 }
 
-// scrollRows keeps at most h rows, with all of the cursor's item in view.
+// scrollRows keeps at most h rows, with the cursor's item in view (from
+// its first row when it is taller than h).
 func scrollRows(rows []listRow, cursor, h int) []listRow {
 	if len(rows) <= h {
 		return rows
 	}
-	last := 0 // the cursor item's last row
+	fi, li := -1, 0 // the cursor item's first and last rows
 	for i, r := range rows {
 		if r.item == cursor {
-			last = i
+			if fi < 0 {
+				fi = i
+			}
+			li = i
 		}
 	}
-	first := max(0, last-h+1)
-	for first > 0 && !rows[first].first { // start at an item's first row
+	first := max(0, li-h+1)
+	for first < fi && !rows[first].first { // start at an item's first row
 		first++
 	}
+	first = min(first, max(fi, 0))
 	return rows[first:min(first+h, len(rows))]
 }
 

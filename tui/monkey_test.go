@@ -2,6 +2,7 @@ package tui
 
 import (
 	"math/rand/v2"
+	"runtime/debug"
 	"testing"
 	"time"
 
@@ -81,7 +82,7 @@ func monkey(t *testing.T, events int, opts Options) {
 		func() {
 			defer func() {
 				if p := recover(); p != nil {
-					t.Fatalf("event %d (%T %v): panic: %v", i, msg, msg, p)
+					t.Fatalf("event %d (%T %v): panic: %v\n%s", i, msg, msg, p, debug.Stack())
 				}
 			}()
 			m.Update(msg)

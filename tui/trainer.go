@@ -113,11 +113,12 @@ func (t *trainer) open(s *session) {
 	t.prior = nil
 	t.prompt = nil
 	t.view = nil
-	// the compact layout's shared pane: the boundary only draws 2-D data
-	// and images; other data open on the Sample pane (qa3 #7)
+	// the compact layout's shared pane: the boundary draws data of two
+	// inputs or more and images; data of one input opens on the Sample
+	// pane (qa3 #7)
 	if in := len(s.st.Net().Sizes); in > 0 {
 		n := s.st.Net().Sizes[0]
-		if n != 2 && s.data.ImageW*s.data.ImageH != n {
+		if n < 2 && s.data.ImageW*s.data.ImageH != n {
 			t.tab = PaneSample
 		} else if t.tab == PaneSample {
 			t.tab = PaneBoundary

@@ -3,6 +3,7 @@ package panes
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"backprop/datasets"
 	"backprop/network"
@@ -16,10 +17,11 @@ const mapIntensity = 0.7
 // 2-D data: a heatmap of the output over the data's range (half blocks, two
 // pixels per cell; colour = predicted class, intensity = confidence), with
 // the training points ● and test points ○ in their class colour and the
-// current sample ◉. For image data (8×8 digits, 28×28 MNIST): the current
-// sample as a picture, and the focused L1 neuron's input weights as a
-// picture of what it looks for (blue positive, orange negative). Other
-// data: a note.
+// current sample ◉. For more inputs the same over the two inputs that tell
+// the classes (or the target) apart best, the others held at their means;
+// the caption names them. For image data (8×8 digits, 28×28 MNIST): the
+// current sample as a picture, and the focused L1 neuron's input weights
+// as a picture of what it looks for (blue positive, orange negative).
 func Boundary(in Input) string {
 	if in.W <= 0 || in.H <= 0 {
 		return ""
@@ -36,10 +38,10 @@ func Boundary(in Input) string {
 		return images(in)
 	case nin == 2 && in.NeuronMap && planeOK(in):
 		return focusedMap(in)
-	case nin == 2 && len(d.Lo) == 2 && len(d.Hi) == 2 && netOK(in.Net, 2):
+	case nin >= 2 && len(d.Lo) == nin && len(d.Hi) == nin && netOK(in.Net, nin):
 		return boundary2D(in)
 	}
-	return message(in, fmt.Sprintf("decision boundary: for 2-D data\nand images (this data has %d inputs)", nin))
+	return message(in, fmt.Sprintf("decision boundary: for data\nwith 2 inputs or more\n(this data has %d)", nin))
 }
 
 // outputLevel turns an output vector into (class, confidence) for
@@ -67,29 +69,16 @@ func outputLevel(net *network.Network, d *datasets.Dataset, out []float64) (int,
 	return best, out[best]
 }
 
-// viewRange is the plotted range: the data's bounds with a 10% margin so
-// that points on the edges are drawn inside the map.
-func viewRange(d *datasets.Dataset) (lo, hi [2]float64) {
-	for i := 0; i < 2; i++ {
-		m := 0.1 * (d.Hi[i] - d.Lo[i])
-		if !(m > 0) || !finite(m) {
-			m = 0.5
-		}
-		lo[i], hi[i] = d.Lo[i]-m, d.Hi[i]+m
-	}
-	return lo, hi
-}
-
 // grid returns the network's output levels over a gw × gh pixel grid of the
 // view range, memoised in in.Cache. While training runs (large jumps of
 // Pos.Steps between frames) it is computed at half resolution in each
 // direction — a quarter of the forward passes — and at full resolution
 // again as soon as the user steps by hand or pauses. For big networks it is
 // not recomputed at all while running.
-func grid(in Input, gw, gh int) ([]int, []float64) {
-	lo, hi := viewRange(in.Data)
+func grid(in Input, pl plane, gw, gh int) ([]int, []float64) {
+	lo, hi := pl.lo, pl.hi
 	key := weightsKey(in.Net, gw, gh, int(math.Float64bits(lo[0])), int(math.Float64bits(hi[0])),
-		int(math.Float64bits(lo[1])), int(math.Float64bits(hi[1])))
+		int(math.Float64bits(lo[1])), int(math.Float64bits(hi[1])), pl.i, pl.j)
 	c := in.Cache
 	scale := 1
 	if c != nil {
@@ -101,7 +90,7 @@ func grid(in Input, gw, gh int) ([]int, []float64) {
 		scale = s
 	}
 	cw, ch := (gw+scale-1)/scale, (gh+scale-1)/scale
-	cls, vals := evalGrid(in, lo, hi, cw, ch)
+	cls, vals := evalGrid(in, pl, cw, ch)
 	if scale > 1 {
 		cls, vals = upscale(cls, vals, cw, ch, gw, gh)
 	}
@@ -112,24 +101,24 @@ func grid(in Input, gw, gh int) ([]int, []float64) {
 	return cls, vals
 }
 
-// evalGrid runs the network on the centres of cw × ch pixels of the view
-// range [lo, hi], in batches: the kernels reuse each weight row across
+// evalGrid runs the network on the centres of cw × ch pixels of the
+// plane's view range, in batches: the kernels reuse each weight row across
 // four inputs (Network.ForwardBatch; the same numbers as Forward).
-func evalGrid(in Input, lo, hi [2]float64, cw, ch int) ([]int, []float64) {
+func evalGrid(in Input, pl plane, cw, ch int) ([]int, []float64) {
 	cls := make([]int, cw*ch)
 	vals := make([]float64, cw*ch)
 	ws := in.Cache.batchWorkspace(in.Net)
-	n := cw * ch
+	n, d := cw*ch, len(pl.base)
+	lo, hi := pl.lo, pl.hi
 	xs := make([][]float64, 0, ws.Rows())
-	flat := make([]float64, 2*ws.Rows())
+	flat := make([]float64, d*ws.Rows())
 	for p0 := 0; p0 < n; p0 += ws.Rows() {
 		xs = xs[:0]
 		for p := p0; p < min(n, p0+ws.Rows()); p++ {
 			px, py := p%cw, p/cw
-			x := flat[2*(p-p0) : 2*(p-p0)+2]
-			x[0] = lo[0] + (float64(px)+0.5)/float64(cw)*(hi[0]-lo[0])
-			x[1] = hi[1] - (float64(py)+0.5)/float64(ch)*(hi[1]-lo[1])
-			xs = append(xs, x)
+			s := lo[0] + (float64(px)+0.5)/float64(cw)*(hi[0]-lo[0])
+			t := hi[1] - (float64(py)+0.5)/float64(ch)*(hi[1]-lo[1])
+			xs = append(xs, pl.at(flat[d*(p-p0):d*(p-p0+1)], s, t))
 		}
 		for r, out := range in.Net.ForwardBatch(ws, xs) {
 			cls[p0+r], vals[p0+r] = outputLevel(in.Net, in.Data, out)
@@ -159,33 +148,36 @@ func pixelSGR(st *themes.Styles, cls, n int, v float64) (string, string) {
 	return st.ClassShade(cls, n, v*mapIntensity)
 }
 
-// heatmap is the network's output over the 2-D view range: gw × gh pixels
-// of (class, level), two pixels per cell vertically.
+// heatmap is the network's output over the plane's view range: gw × gh
+// pixels of (class, level), two pixels per cell vertically.
 type heatmap struct {
 	cls    []int
 	vals   []float64
 	gw, gh int
 	n      int // classes (2 when the data names none)
+	pl     plane
 }
 
-// boundary2D draws the heatmap, the data points and the sample, and a
-// caption with the range and the legend when there is room.
+// boundary2D draws the heatmap, the data points and the sample, and under
+// them a caption — the axes and the legend — wrapped to the width.
 func boundary2D(in Input) string {
 	st := in.styles()
 	d := in.Data
 	c := in.canvas()
-	mh := in.H
+	pl := inputPlane(in)
+	var caption []line
 	if in.H >= 6 {
-		mh-- // caption row
+		caption = layLines(boundaryCaption(st, d, pl, in.W), in.W, max(in.H/3, 1), 0)
 	}
-	hm := heatmap{gw: in.W, gh: 2 * mh, n: len(d.Classes)}
+	mh := in.H - len(caption)
+	hm := heatmap{gw: in.W, gh: 2 * mh, n: len(d.Classes), pl: pl}
 	if hm.n == 0 {
 		hm.n = 2
 	}
 	if hm.gw <= 0 || hm.gh <= 0 {
 		return c.String()
 	}
-	hm.cls, hm.vals = grid(in, hm.gw, hm.gh)
+	hm.cls, hm.vals = grid(in, pl, hm.gw, hm.gh)
 	if in.Discrete {
 		hm.vals = discrete(hm.cls, hm.vals)
 	}
@@ -195,13 +187,11 @@ func boundary2D(in Input) string {
 		plotPoints(c, st, d, hm, d.Test.X, d.Test.Y, "○")
 	}
 	if in.inputDone() && len(in.Trace.X) >= 2 {
-		if px, py, ok := toPixel(d, in.Trace.X, hm.gw, hm.gh); ok {
+		if px, py, ok := toPixel(pl, in.Trace.X, hm.gw, hm.gh); ok {
 			c.put(px, py/2, "◉", st.SGR.Focus)
 		}
 	}
-	if mh < in.H {
-		c.draw(0, in.H-1, boundaryCaption(st, d, hm.n))
-	}
+	c.drawLines(0, mh, caption)
 	return c.String()
 }
 
@@ -249,7 +239,7 @@ func plotPoints(c *canvas, st *themes.Styles, d *datasets.Dataset, hm heatmap, x
 		if len(p) < 2 || i >= len(ys) {
 			continue
 		}
-		px, py, ok := toPixel(d, p, hm.gw, hm.gh)
+		px, py, ok := toPixel(hm.pl, p, hm.gw, hm.gh)
 		if !ok {
 			continue
 		}
@@ -276,28 +266,40 @@ func regressionLevel(y []float64) float64 {
 	return math.Tanh(y[0])
 }
 
-// boundaryCaption: the view range, then the legend of colours and glyphs.
-func boundaryCaption(st *themes.Styles, d *datasets.Dataset, n int) line {
-	var l line
-	lo, hi := viewRange(d)
-	l.add(fmt.Sprintf("x₁ %s…%s  x₂ %s…%s  ", num2(lo[0]), num2(hi[0]), num2(lo[1]), num2(hi[1])), st.SGR.Dim)
+// boundaryCaption: the axes — the view range, and for more than two
+// inputs which two they are — then the legend of colours and glyphs: on
+// one line when it fits in w cells.
+func boundaryCaption(st *themes.Styles, d *datasets.Dataset, pl plane, w int) []line {
+	var axes, legend line
+	name := func(f int) string {
+		if f < len(d.Features) && d.Features[f] != "" {
+			return d.Features[f]
+		}
+		return "x" + sub(f+1)
+	}
+	if pl.slice {
+		axes.add("→ "+name(pl.i), st.SGR.Text).add("  ↑ "+name(pl.j), st.SGR.Text)
+		axes.add("  · other inputs at their mean", st.SGR.Dim)
+	} else {
+		axes.add(fmt.Sprintf("x₁ %s…%s  x₂ %s…%s", num2(pl.lo[0]), num2(pl.hi[0]), num2(pl.lo[1]), num2(pl.hi[1])), st.SGR.Dim)
+	}
+	n := max(len(d.Classes), 2)
 	switch {
 	case d.Kind == datasets.Regression:
-		l.add("colour = output ", st.SGR.Dim).add("−", st.SGR.Neg).add("…", st.SGR.Dim).add("+", st.SGR.Pos)
-		l.add("  ● target  ◉ sample", st.SGR.Dim)
+		legend.add("colour = output ", st.SGR.Dim).add("−", st.SGR.Neg).add("…", st.SGR.Dim).add("+", st.SGR.Pos)
+		legend.add("  ● target  ◉ sample", st.SGR.Dim)
 	case st.Mono:
-		l.add("o/x train, ◦ test, ◉ sample", st.SGR.Dim)
+		legend.add("o/x train  ◦ test  ◉ sample", st.SGR.Dim)
 	default:
 		for k := 0; k < min(n, 4); k++ {
-			name := fmt.Sprint(k)
-			if k < len(d.Classes) {
-				name = d.Classes[k]
-			}
-			l.add("●", st.ClassFg(k, n)).add(" "+name+" ", st.SGR.Dim)
+			legend.add("●", st.ClassFg(k, n)).add(" "+className(d, k)+"  ", st.SGR.Dim)
 		}
-		l.add("○ test ", st.SGR.Dim).add("◉", st.SGR.Focus).add(" sample", st.SGR.Dim)
+		legend.add("○ test  ", st.SGR.Dim).add("◉", st.SGR.Focus).add(" sample", st.SGR.Dim)
 	}
-	return l
+	if one := append(append(slices.Clone(axes), seg{text: "  "}), legend...); one.width() <= w {
+		return []line{one}
+	}
+	return []line{axes, legend}
 }
 
 // pixelBg keeps a point's cell background the heatmap colour under it.
@@ -310,15 +312,15 @@ func pixelBg(st *themes.Styles, cls []int, vals []float64, gw, px, py, n int) st
 	return bg
 }
 
-// toPixel maps a data point to a heatmap pixel.
-func toPixel(d *datasets.Dataset, p []float64, gw, gh int) (int, int, bool) {
-	lo, hi := viewRange(d)
-	wx, wy := hi[0]-lo[0], hi[1]-lo[1]
-	if !(wx > 0) || !(wy > 0) || !finite(p[0]) || !finite(p[1]) {
+// toPixel maps a data point to a heatmap pixel of the plane.
+func toPixel(pl plane, p []float64, gw, gh int) (int, int, bool) {
+	s, t, ok := pl.coords(p)
+	wx, wy := pl.hi[0]-pl.lo[0], pl.hi[1]-pl.lo[1]
+	if !ok || !(wx > 0) || !(wy > 0) || !finite(s) || !finite(t) {
 		return 0, 0, false
 	}
-	px := int(math.Floor((p[0] - lo[0]) / wx * float64(gw)))
-	py := int(math.Floor((hi[1] - p[1]) / wy * float64(gh)))
+	px := int(math.Floor((s - pl.lo[0]) / wx * float64(gw)))
+	py := int(math.Floor((pl.hi[1] - t) / wy * float64(gh)))
 	if px < 0 || py < 0 || px >= gw || py >= gh {
 		return 0, 0, false
 	}

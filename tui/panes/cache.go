@@ -35,7 +35,12 @@ type Cache struct {
 	// tiles are every neuron's map at Topology's tile size; focusMap the
 	// maps at the Boundary's size (it draws the focused neuron's).
 	tiles, focusMap neuronMemo
-	conf            struct {
+	// plane is the Boundary pane's slice of the input space for data
+	plane struct {
+		data *datasets.Dataset
+		p    plane
+	}
+	conf struct {
 		progress
 		key          uint64
 		steps, epoch int

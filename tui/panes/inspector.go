@@ -24,7 +24,7 @@ func Inspector(in Input) string {
 	var ls []line
 	ls = append(ls, inspectorHeader(in, st)...)
 	ls = append(ls, inspectorEquations(in, st)...)
-	c.drawLines(0, 0, ls)
+	c.drawLines(0, 0, layLines(ls, in.W, in.H, 4))
 	return c.String()
 }
 
@@ -567,15 +567,15 @@ func hyperNote(h network.Hyper, m int) string {
 	if m <= 0 {
 		m = max(h.Batch, 1)
 	}
-	s := fmt.Sprintf("  η=%s m=%d", num(h.Eta), m)
+	s := fmt.Sprintf("  η=%s m=%d", numfmt.G(h.Eta, 4), m)
 	if h.Opt == network.Momentum {
-		s += " μ=" + num(h.Mu)
+		s += " μ=" + numfmt.G(h.Mu, 4)
 	}
 	if h.L2 > 0 {
-		s += " L2 λ=" + num(h.L2)
+		s += " L2 λ=" + numfmt.G(h.L2, 4)
 	}
 	if h.L1 > 0 {
-		s += " L1 λ=" + num(h.L1)
+		s += " L1 λ=" + numfmt.G(h.L1, 4)
 	}
 	return s
 }

@@ -64,20 +64,20 @@ func Loss(in Input) string {
 			}
 		}
 	}
-	c.draw(0, 0, l)
+	top := c.drawLines(0, 0, layLines([]line{l}, in.W, max(in.H-4, 1), 2)) // the legend, wrapped
 
-	ch, cw := in.H-1, in.W-yLabelW-2
+	ch, cw := in.H-top, in.W-yLabelW-2
 	if ch < 2 || cw < 2 {
-		if in.H >= 2 {
-			c.draw(0, 1, line{{text: "(too small for the chart)", sgr: st.SGR.Dim}})
+		if in.H > top {
+			c.draw(0, top, line{{text: "(too small for the chart)", sgr: st.SGR.Dim}})
 		}
 		return c.String()
 	}
 	for i, row := range chart(in, st, train, test, ch, cw) {
-		if 1+i >= in.H {
+		if top+i >= in.H {
 			break
 		}
-		c.raw(1+i, row)
+		c.raw(top+i, row)
 	}
 	return c.String()
 }

@@ -65,7 +65,8 @@ func neuronGrid(in Input, slot *neuronMemo, gw, gh int, full bool) *network.Grid
 	if gw <= 0 || gh <= 0 || !planeOK(in) {
 		return nil
 	}
-	lo, hi := viewRange(in.Data)
+	pl := inputPlane(in) // two inputs: the data's range and a margin
+	lo, hi := pl.lo, pl.hi
 	key := weightsKey(in.Net, gw, gh, int(math.Float64bits(lo[0])), int(math.Float64bits(hi[0])),
 		int(math.Float64bits(lo[1])), int(math.Float64bits(hi[1])))
 	scale := 1
@@ -218,10 +219,11 @@ func focusedMap(in Input) string {
 	}
 	drawNeuronMap(c, st, in.Net, g, l, j, 0, 0, in.W, mh, 2*mh)
 	hm := heatmap{gw: in.W, gh: 2 * mh, n: max(len(d.Classes), 2)}
+	pl := inputPlane(in)
 	if !in.HideTest {
-		plotPointsOver(c, st, d, hm, d.Test.X, d.Test.Y, "○")
+		plotPointsOver(c, st, d, pl, hm, d.Test.X, d.Test.Y, "○")
 	}
-	plotPointsOver(c, st, d, hm, d.Train.X, d.Train.Y, "●")
+	plotPointsOver(c, st, d, pl, hm, d.Train.X, d.Train.Y, "●")
 	if mh < in.H {
 		c.draw(0, in.H-1, focusedCaption(in, st, g))
 	}
@@ -249,12 +251,12 @@ func focusedCaption(in Input, st *themes.Styles, g *network.Grid) line {
 
 // plotPointsOver draws data points on a map that is not the heatmap hm's
 // colours: the points keep the cell's background already drawn.
-func plotPointsOver(c *canvas, st *themes.Styles, d *datasets.Dataset, hm heatmap, xs, ys [][]float64, glyph string) {
+func plotPointsOver(c *canvas, st *themes.Styles, d *datasets.Dataset, pl plane, hm heatmap, xs, ys [][]float64, glyph string) {
 	for i, p := range xs {
 		if len(p) < 2 || i >= len(ys) {
 			continue
 		}
-		px, py, ok := toPixel(d, p, hm.gw, hm.gh)
+		px, py, ok := toPixel(pl, p, hm.gw, hm.gh)
 		if !ok {
 			continue
 		}

@@ -53,7 +53,9 @@ func Sample(in Input) string {
 			m = len(in.Batch) // the batch's real size (the last one is cut; m may have changed)
 		}
 		l.add(fmt.Sprintf(" · sample %d/%d", in.Pos.Sample+1, m), st.SGR.Text)
-		l.add(fmt.Sprintf(" · #%d", in.Pos.Index), st.SGR.Dim)
+		if len(in.Batch) == 0 { // else the batch line lists the indices
+			l.add(fmt.Sprintf(" · #%d", in.Pos.Index), st.SGR.Dim)
+		}
 		ls = append(ls, l)
 	}
 	if len(in.Batch) > 0 && in.Probe == "" {
@@ -68,16 +70,27 @@ func Sample(in Input) string {
 			var l line
 			l.add("cost ", st.SGR.Dim).add(num(tr.Cost), st.SGR.Bold)
 			if tr.Count > 0 {
-				l.add(fmt.Sprintf(" · batch mean %s over %d", num(tr.Loss/float64(tr.Count)), tr.Count), st.SGR.Dim)
+				l.opt(1, fmt.Sprintf(" · batch mean %s over %d", num(tr.Loss/float64(tr.Count)), tr.Count), st.SGR.Dim, "")
 			}
 			ls = append(ls, l)
 		}
 	}
-	y := c.drawLines(0, 0, ls)
+	// the lines whole where there is room, keeping the matrix's rows
+	y := c.drawLines(0, 0, layLines(ls, in.W, max(len(ls), in.H-confusionRows(in)), 2))
 	if y+2 < in.H {
 		confusion(in, st, c, y+1, L)
 	}
 	return c.String()
+}
+
+// confusionRows is the rows the confusion matrix takes under the lines: a
+// blank line, its title, the predicted classes and a row per class (0 for
+// regression).
+func confusionRows(in Input) int {
+	if in.Data == nil || in.Data.Kind != datasets.Classification {
+		return 0
+	}
+	return max(layerSize(in.Net, len(in.Net.Layers)), 2) + 3
 }
 
 // batchLine lists the mini-batch's sample indices: done ones plain, the
@@ -217,7 +230,8 @@ func confusion(in Input, st *themes.Styles, c *canvas, y0, L int) {
 		return
 	}
 	k := len(m.Confusion)
-	c.draw(0, y0, head)
+	hs := layLines([]line{head}, in.W, max(in.H-y0-1-len(m.Confusion), 1), 2)
+	y0 = c.drawLines(0, y0, hs) - 1
 	d := in.Data
 	labW, digits := confWidths(d, m.Confusion)
 	x0 := labW + 1

@@ -1,6 +1,9 @@
 package panes
 
-import "unicode/utf8"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // seg is a run of text in one style. A segment with a drop level > 0 is
 // optional: when the line is too wide, level 1 segments are dropped first,
@@ -83,4 +86,165 @@ func (c *canvas) drawLines(x, y0 int, ls []line) int {
 		c.draw(x, y0+i, l)
 	}
 	return y0 + len(ls)
+}
+
+// token is a word of a line and the spaces after it, in one style.
+type token struct {
+	word, space, sgr string
+}
+
+// tokens splits l into words at spaces, each with its segment's style. A
+// lone operator (· = + − → × …) is glued to the word after it, so a
+// wrapped line starts with "· batch 3/4" rather than ending in "·".
+func (l line) tokens() []token {
+	var ts []token
+	for _, s := range l {
+		rest := s.text
+		for rest != "" {
+			i := strings.IndexByte(rest, ' ')
+			if i < 0 {
+				ts = append(ts, token{word: rest, sgr: s.sgr})
+				break
+			}
+			j := i
+			for j < len(rest) && rest[j] == ' ' {
+				j++
+			}
+			if i == 0 && len(ts) > 0 { // leading spaces belong to the word before
+				ts[len(ts)-1].space += rest[:j]
+			} else {
+				ts = append(ts, token{word: rest[:i], space: rest[i:j], sgr: s.sgr})
+			}
+			rest = rest[j:]
+		}
+	}
+	return ts
+}
+
+// glued reports whether t is an operator that should start the row with
+// the word after it.
+func (t token) glued() bool {
+	switch t.word {
+	case "·", "=", "+", "−", "→", "×", "←", "…":
+		return t.space != ""
+	}
+	return false
+}
+
+// wrap breaks l into rows of at most w cells; rows after the first start
+// with indent spaces. It breaks between chunks (before " · ", after a
+// double space) where a chunk fits on a row of its own, keeping "batch
+// 3/4" and "y = (1.00)" whole, else at spaces; a word wider than a row is
+// cut inside.
+func (l line) wrap(w, indent int) []line {
+	if l.width() <= w || w <= indent+1 {
+		return []line{l}
+	}
+	r := rower{w: w, indent: indent}
+	for _, ch := range chunks(l.tokens()) {
+		if cw := width(ch); r.filled && r.curW+cw > w && indent+cw <= w {
+			r.emit() // the chunk fits on a row of its own
+		}
+		for i, t := range ch {
+			need := utf8.RuneCountInString(t.word)
+			if t.glued() && i+1 < len(ch) { // keep the operator with its word
+				need += utf8.RuneCountInString(t.space) + utf8.RuneCountInString(ch[i+1].word)
+			}
+			if r.filled && r.curW+need > w {
+				r.emit()
+			}
+			r.add(t)
+		}
+	}
+	if r.filled {
+		r.emit()
+	}
+	return r.rows
+}
+
+// chunks splits tokens before each "·" separator and after a gap of two
+// spaces or more ("x = (…)  y = (…)").
+func chunks(ts []token) [][]token {
+	var out [][]token
+	for i, t := range ts {
+		if i == 0 || t.word == "·" || len(ts[i-1].space) >= 2 {
+			out = append(out, nil)
+		}
+		out[len(out)-1] = append(out[len(out)-1], t)
+	}
+	return out
+}
+
+// width is the cells of a chunk without its trailing space.
+func width(ts []token) int {
+	n := 0
+	for i, t := range ts {
+		n += utf8.RuneCountInString(t.word)
+		if i < len(ts)-1 {
+			n += utf8.RuneCountInString(t.space)
+		}
+	}
+	return n
+}
+
+// rower collects the rows of a wrapped line.
+type rower struct {
+	w, indent int
+	rows      []line
+	cur       line
+	curW      int
+	filled    bool // cur holds a word
+}
+
+// emit ends the current row and starts an indented one.
+func (r *rower) emit() {
+	if n := len(r.cur); n > 0 {
+		r.cur[n-1].text = strings.TrimRight(r.cur[n-1].text, " ")
+	}
+	r.rows = append(r.rows, r.cur)
+	r.cur, r.curW, r.filled = line{{text: strings.Repeat(" ", r.indent)}}, r.indent, false
+}
+
+// add puts t on the current row, cutting a word wider than a row.
+func (r *rower) add(t token) {
+	word := []rune(t.word)
+	for r.curW+len(word) > r.w && r.curW < r.w {
+		n := r.w - r.curW
+		r.cur = append(r.cur, seg{text: string(word[:n]), sgr: t.sgr})
+		word = word[n:]
+		r.filled = true
+		r.emit()
+	}
+	r.cur = append(r.cur, seg{text: string(word) + t.space, sgr: t.sgr})
+	r.curW += len(word) + utf8.RuneCountInString(t.space)
+	r.filled = true
+}
+
+// layLines lays ls out in at most h rows of w cells: every line whole and
+// wrapped when they all fit; else with their optional parts dropped (see
+// fit), wrapped; else as many lines as there is room for wrapped, the
+// others on one row each (cut). Continuation rows are indented by indent.
+func layLines(ls []line, w, h, indent int) []line {
+	for _, drop := range []bool{false, true} {
+		var out []line
+		for _, l := range ls {
+			if drop {
+				l = l.fit(w)
+			}
+			out = append(out, l.wrap(w, indent)...)
+		}
+		if len(out) <= h {
+			return out
+		}
+	}
+	var out []line
+	for i, l := range ls {
+		l = l.fit(w)
+		if rows := l.wrap(w, indent); len(out)+len(rows)+len(ls)-i-1 <= h {
+			out = append(out, rows...)
+		} else {
+			out = append(out, l)
+		}
+	}
+	return out
 }

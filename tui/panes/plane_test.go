@@ -1,0 +1,72 @@
+package panes
+
+import (
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"backprop/datasets"
+	"backprop/network"
+	"backprop/themes"
+)
+
+// fourInputs is a 4-input, 2-class set whose class is decided by inputs 1
+// and 3; inputs 0 and 2 are noise.
+func fourInputs() *datasets.Dataset {
+	rng := rand.New(rand.NewPCG(3, 4))
+	d := &datasets.Dataset{Name: "four", Kind: datasets.Classification, Classes: []string{"a", "b"},
+		Features: []string{"noise1", "signal1", "noise2", "signal2"}}
+	for i := 0; i < 200; i++ {
+		x := []float64{rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64() + 3, rng.NormFloat64()}
+		y := 0.0
+		if x[1]+x[3] > 0 {
+			y = 1
+			x[1] += 1.5
+			x[3] += 1.5
+		}
+		d.Train.X = append(d.Train.X, x)
+		d.Train.Y = append(d.Train.Y, []float64{y})
+	}
+	d.Lo, d.Hi = datasets.Bounds(d.Train, d.Test)
+	return d
+}
+
+// TestBoundaryOverTheTellingInputs: for data of more than two inputs the
+// Boundary pane draws the network over the two inputs that tell the classes
+// apart (the others at their training means), says which in its caption,
+// and each heatmap pixel is the network's output at that point.
+func TestBoundaryOverTheTellingInputs(t *testing.T) {
+	d := fourInputs()
+	if i, j := mostTelling(d); i != 1 || j != 3 {
+		t.Fatalf("mostTelling = %d, %d; want the signals 1, 3", i, j)
+	}
+	net := handNet([]int{4, 3, 1}, []network.Activation{network.Tanh, network.Sigmoid}, 5)
+	in := Input{Net: net, Data: d, Styles: themes.Mono(), W: 40, H: 16, Cache: &Cache{}}
+	out := ansi.Strip(Boundary(in))
+	for _, want := range []string{"→ signal1", "↑ signal2", "other inputs at their mean"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("caption lacks %q:\n%s", want, out)
+		}
+	}
+	pl := inputPlane(in)
+	means := trainMeans(d, 4)
+	if pl.base[0] != means[0] || pl.base[2] != means[2] {
+		t.Errorf("others not at their means: %v vs %v", pl.base, means)
+	}
+	const gw, gh = 10, 6
+	_, vals := evalGrid(in, pl, gw, gh)
+	for py := 0; py < gh; py++ {
+		for px := 0; px < gw; px++ {
+			s := pl.lo[0] + (float64(px)+0.5)/gw*(pl.hi[0]-pl.lo[0])
+			u := pl.hi[1] - (float64(py)+0.5)/gh*(pl.hi[1]-pl.lo[1])
+			x := []float64{means[0], s, means[2], u}
+			_, want := outputLevel(net, d, net.Forward(net.NewWorkspace(), x))
+			if got := vals[py*gw+px]; math.Abs(got-want) > 1e-12 {
+				t.Fatalf("pixel (%d,%d) = %g, want %g", px, py, got, want)
+			}
+		}
+	}
+}

@@ -1,0 +1,66 @@
+package panes
+
+import (
+	"strings"
+	"testing"
+)
+
+func plain(ls []line) []string {
+	var out []string
+	for _, l := range ls {
+		var b strings.Builder
+		for _, s := range l {
+			b.WriteString(s.text)
+		}
+		out = append(out, b.String())
+	}
+	return out
+}
+
+func TestWrap(t *testing.T) {
+	var l line
+	l.add("epoch 1", "A").add(" · batch 1/5000", "B").add(" · sample 4/10", "C")
+	tests := []struct {
+		w, indent int
+		want      []string
+	}{
+		{80, 2, []string{"epoch 1 · batch 1/5000 · sample 4/10"}},
+		{34, 2, []string{"epoch 1 · batch 1/5000", "  · sample 4/10"}},
+		{12, 0, []string{"epoch 1", "· batch", "1/5000", "· sample", "4/10"}},
+		{5, 0, []string{"epoch", "1", "·", "batch", "1/500", "0", "·", "sampl", "e", "4/10"}},
+	}
+	for _, tc := range tests {
+		got := plain(l.wrap(tc.w, tc.indent))
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("w=%d: %q, want %q", tc.w, got, tc.want)
+		}
+		for _, r := range got {
+			if n := len([]rune(r)); n > tc.w {
+				t.Errorf("w=%d: row %q is %d cells", tc.w, r, n)
+			}
+		}
+	}
+	// styles follow the words
+	rows := l.wrap(34, 2)
+	if rows[1][1].sgr != "C" || rows[0][0].sgr != "A" {
+		t.Errorf("styles lost: %+v", rows)
+	}
+}
+
+func TestLayLines(t *testing.T) {
+	var a, b line
+	a.add("cost 2.693", "").opt(1, " · batch mean 2.693 over 3", "", "")
+	b.add("target 1 · predicted 0 ✗ (a=0.27)", "")
+	// room: both whole, wrapped
+	if got := plain(layLines([]line{a, b}, 24, 5, 2)); strings.Join(got, "|") != "cost 2.693 · batch mean|  2.693 over 3|target 1 · predicted 0 ✗|  (a=0.27)" {
+		t.Errorf("wrapped: %q", got)
+	}
+	// less room: the optional part goes, the rest still wraps
+	if got := plain(layLines([]line{a, b}, 24, 3, 2)); strings.Join(got, "|") != "cost 2.693|target 1 · predicted 0 ✗|  (a=0.27)" {
+		t.Errorf("fitted: %q", got)
+	}
+	// no room: one row each
+	if got := plain(layLines([]line{a, b}, 24, 2, 2)); len(got) != 2 {
+		t.Errorf("cut: %q", got)
+	}
+}
