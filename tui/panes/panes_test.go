@@ -344,7 +344,7 @@ func TestInspectorShowsTraceNumbers(t *testing.T) {
 			func(tr *network.Trace, in Input) string {
 				return num(tr.Last[0].OldW[0]) + " → " + num(tr.Last[0].NewW[0])
 			},
-			func(tr *network.Trace, in Input) string { return "η=0.500 m=4" },
+			func(tr *network.Trace, in Input) string { return "η=0.5 m=4" },
 		}, []string{"after the mini-batch"}, "w₁ ← w₁"},
 	}
 	for _, tt := range tests {
