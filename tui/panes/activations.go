@@ -194,12 +194,13 @@ func hinton(r float64) string {
 	return "█"
 }
 
-// Weights is a Hinton diagram of the focused layer's weights: one row per
-// neuron, one column per incoming weight and a last column for the bias;
-// the glyph's size grows with |w| (· ▪ ■ █, relative to the layer's largest)
-// and its colour is the sign (mono: + and −). The focused neuron's row and
-// the focused weight are highlighted; large layers show a window around
-// them.
+// Weights shows the weights of the network: when every layer fits, all of
+// them, one block per layer (the focused one highlighted); otherwise the
+// focused layer alone, as a window around the focused neuron. A block has
+// one row per neuron, one column per incoming weight and a last column for
+// the bias: the numbers when they fit, else a Hinton diagram whose glyph
+// grows with |w| (· ▪ ■ █, relative to the layer's largest) coloured by sign
+// (mono: + and −). The focused neuron's row and weight are highlighted.
 func Weights(in Input) string {
 	if s, ok := unready(in); !ok {
 		return s
@@ -207,41 +208,146 @@ func Weights(in Input) string {
 	st := in.styles()
 	c := in.canvas()
 	fl := clamp(in.Focus.Layer, 1, len(in.Net.Layers))
-	layer := in.Net.Layers[fl-1]
-	if layer == nil || len(layer.W) < layer.In*layer.Out || len(layer.B) < layer.Out {
-		return message(in, "no weights")
+	for _, l := range in.Net.Layers {
+		if l == nil || len(l.W) < l.In*l.Out || len(l.B) < l.Out {
+			return message(in, "no weights")
+		}
 	}
 	fj, fk := -1, -2
 	if in.Focus.Layer == fl {
 		fj, fk = in.Focus.Neuron, in.Focus.Weight
 	}
-	mx := math.Max(maxAbs(layer.W), maxAbs(layer.B))
-	if mx == 0 {
-		mx = 1
-	}
-	c.draw(0, 0, weightsTitle(st, fl, layer, mx))
-	rows := in.H - 1
+	rows := in.H
 	showVal := rows >= 3 && fj >= 0 // the last line shows the focused weight's value
 	if showVal {
 		rows--
 	}
-	if rows <= 0 {
-		return c.String()
+	if all := allLayerRows(in.Net, in.W); all <= rows && len(in.Net.Layers) > 1 {
+		y := 0
+		for li, layer := range in.Net.Layers {
+			j, k := -1, -2
+			if li+1 == fl {
+				j, k = fj, fk
+			}
+			y = drawWeightsBlock(c, st, li+1, layer, y, layer.Out+2, in.W, j, k, li+1 == fl)
+		}
+	} else {
+		drawWeightsBlock(c, st, fl, in.Net.Layers[fl-1], 0, rows, in.W, fj, fk, true)
 	}
-	g := layoutHinton(in.W, rows, layer, fj, fk)
-	for r := 0; r < rows && g.j0+r < layer.Out; r++ {
-		drawHintonRow(c, st, layer, g, 1+r, g.j0+r, fj, fk, mx)
-	}
-	if g.k0 > 0 {
-		c.put(g.labW-1, 1, "‹", st.SGR.Dim)
-	}
-	if g.k0+g.vis < g.cols {
-		c.put(in.W-1, 1, "›", st.SGR.Dim)
-	}
-	if showVal && fj < layer.Out {
-		c.draw(0, in.H-1, focusedWeight(st, layer, fj, fk))
+	if showVal && fj < in.Net.Layers[fl-1].Out {
+		c.draw(0, in.H-1, focusedWeight(st, in.Net.Layers[fl-1], fj, fk))
 	}
 	return c.String()
+}
+
+// allLayerRows is the rows every layer's block takes in width w: a title,
+// a header of numbers or not, a row per neuron.
+func allLayerRows(net *network.Network, w int) int {
+	n := 0
+	for _, l := range net.Layers {
+		n += 1 + l.Out
+		if numbersFit(l, w) {
+			n++
+		}
+	}
+	return n
+}
+
+// numbersFit reports whether a layer's weights fit as numbers, 6 cells each.
+func numbersFit(l *network.Layer, w int) bool {
+	return len(strconv.Itoa(l.Out))+2+6*(l.In+1)+2 <= w
+}
+
+// drawWeightsBlock draws layer fl's title and weights from row y in at
+// most rows rows, and returns the row after it.
+func drawWeightsBlock(c *canvas, st *themes.Styles, fl int, layer *network.Layer, y, rows, w, fj, fk int, focused bool) int {
+	mx := math.Max(maxAbs(layer.W), maxAbs(layer.B))
+	if mx == 0 {
+		mx = 1
+	}
+	title := weightsTitle(st, fl, layer, mx)
+	if !focused {
+		title = title.dim(st.SGR.Dim)
+	}
+	c.draw(0, y, title)
+	y++
+	rows--
+	if numbersFit(layer, w) && rows >= 2 {
+		return drawWeightNumbers(c, st, layer, y, rows, fj, fk, mx)
+	}
+	if rows <= 0 {
+		return y
+	}
+	g := layoutHinton(w, rows, layer, fj, fk)
+	for r := 0; r < rows && g.j0+r < layer.Out; r++ {
+		drawHintonRow(c, st, layer, g, y+r, g.j0+r, fj, fk, mx)
+	}
+	if g.k0 > 0 {
+		c.put(g.labW-1, y, "‹", st.SGR.Dim)
+	}
+	if g.k0+g.vis < g.cols {
+		c.put(w-1, y, "›", st.SGR.Dim)
+	}
+	return y + min(rows, layer.Out)
+}
+
+// drawWeightNumbers draws a layer's weights and biases as numbers under a
+// header (w₁ w₂ … │ b), the focused neuron's row and weight highlighted,
+// and returns the row after them.
+func drawWeightNumbers(c *canvas, st *themes.Styles, layer *network.Layer, y, rows, fj, fk int, mx float64) int {
+	labW := len(strconv.Itoa(layer.Out)) + 2
+	x := func(k int) int { return labW + 6*(k+1) + 2*b2i(k == layer.In) } // a column's right edge
+	bar := labW + 6*layer.In + 1
+	for k := 0; k <= layer.In; k++ {
+		h := "w" + sub(k+1)
+		if k == layer.In {
+			c.put(bar, y, "│", st.SGR.Dim)
+			h = "b"
+		}
+		c.textRight(x(k), y, h, st.SGR.Dim)
+	}
+	j0 := window(layer.Out, rows-1, fj)
+	for r := 0; r < rows-1 && j0+r < layer.Out; r++ {
+		j, yy := j0+r, y+1+r
+		labSGR, lab := st.SGR.Dim, strconv.Itoa(j+1)
+		if j == fj {
+			labSGR, lab = st.SGR.Title, "▸"+lab
+		}
+		c.textRight(labW-1, yy, lab, labSGR)
+		for k := 0; k <= layer.In; k++ {
+			v := at1(layer.W, j*layer.In+k)
+			if k == layer.In {
+				v = layer.B[j]
+				c.put(bar, yy, "│", st.SGR.Dim)
+			}
+			s, sgr := weightNumber(st, v, mx)
+			if j == fj && (k == fk || k == layer.In && fk == -1) {
+				sgr = st.SGR.Focus
+			}
+			c.textRight(x(k), yy, s, sgr)
+		}
+	}
+	return y + min(rows, layer.Out+1)
+}
+
+// weightNumber is a weight as a number in 5 cells coloured by sign and
+// size (mono: a + on positive ones, bold when large).
+func weightNumber(st *themes.Styles, w, mx float64) (string, string) {
+	r := math.Min(math.Abs(w)/mx, 1)
+	s := fitNum(w, 5)
+	switch {
+	case !finite(w):
+		return "!", st.SGR.Error
+	case st.Mono:
+		if w > 0 && len([]rune(s)) < 5 {
+			s = "+" + s
+		}
+		if r >= 0.5 {
+			return s, st.SGR.Bold
+		}
+		return s, ""
+	}
+	return s, st.DivFg(math.Copysign(math.Max(r, 0.45), w))
 }
 
 // weightsTitle: "W of L1 3×2 + bias · max |w| 1.9".

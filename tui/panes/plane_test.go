@@ -70,3 +70,22 @@ func TestBoundaryOverTheTellingInputs(t *testing.T) {
 		}
 	}
 }
+
+// TestWeightsShowsEveryLayer: a small network's Weights pane shows every
+// layer's weights as numbers (on xor at 120×40 it was one row of glyphs
+// and blank space when the output was focused).
+func TestWeightsShowsEveryLayer(t *testing.T) {
+	in := xorInput(network.PhaseUpdate, 34, 21)
+	in.Focus = Focus{Layer: 2, Neuron: 0, Weight: 0}
+	out := ansi.Strip(Weights(in))
+	for li, l := range in.Net.Layers {
+		if !strings.Contains(out, "W of L"+string(rune('1'+li))) {
+			t.Errorf("layer %d missing:\n%s", li+1, out)
+		}
+		for _, w := range append(append([]float64{}, l.W...), l.B...) {
+			if !strings.Contains(out, fitNum(w, 5)) {
+				t.Errorf("L%d: %s not shown:\n%s", li+1, fitNum(w, 5), out)
+			}
+		}
+	}
+}
