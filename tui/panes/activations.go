@@ -354,7 +354,8 @@ func weightNumber(st *themes.Styles, w, mx float64) (string, string) {
 func weightsTitle(st *themes.Styles, fl int, layer *network.Layer, mx float64) line {
 	var head line
 	head.add(fmt.Sprintf("W of L%d", fl), st.SGR.Title)
-	head.add(fmt.Sprintf(" %d×%d + bias · max |w| %s", layer.Out, layer.In, num2(mx)), st.SGR.Dim)
+	head.add(fmt.Sprintf(" %d×%d", layer.Out, layer.In), st.SGR.Dim).opt(2, " + bias", st.SGR.Dim, "")
+	head.opt(1, " · max |w| "+num2(mx), st.SGR.Dim, "")
 	return head
 }
 

@@ -356,8 +356,9 @@ func monoPoint(k int, hollow bool) string {
 	return "*"
 }
 
-// images draws the current sample and the focused L1 neuron's weights
-// side by side, with a caption under them when there is room.
+// images draws the current sample and the focused L1 neuron's weights,
+// side by side or one above the other, whichever draws them larger, each
+// with a caption under it when there is room.
 func images(in Input) string {
 	st := in.styles()
 	d := in.Data
@@ -368,6 +369,11 @@ func images(in Input) string {
 	}
 	const gap = 2
 	im, ok := fitImage(st, d.ImageW, d.ImageH, (in.W-gap)/2, in.H-capRows)
+	x2, y2 := im.dw+gap, 0 // where the second picture goes
+	if tall, ok2 := fitImage(st, d.ImageW, d.ImageH, in.W, (in.H-2*capRows-1)/2); ok2 && (!ok || tall.dw > im.dw) {
+		im, ok = tall, true
+		x2, y2 = 0, im.dh+capRows+1
+	}
 	if !ok {
 		return message(in, "too small for images")
 	}
@@ -387,15 +393,13 @@ func images(in Input) string {
 	if in.Focus.Layer == 1 {
 		j = in.Focus.Neuron
 	}
-	x2 := im.dw + gap
-	drawReceptiveField(in, st, c, im, x2, j)
+	drawReceptiveField(in, st, c, im, x2, y2, j)
 	if capRows > 0 && im.dh < in.H {
-		y := min(im.dh, in.H-1)
-		c.draw(0, y, sampleCaption(in, st))
-		if j >= 0 {
+		c.draw(0, im.dh, sampleCaption(in, st))
+		if j >= 0 && y2+im.dh < in.H {
 			var r line
 			r.add(fmt.Sprintf("L1 n%d weights", j+1), st.SGR.Dim)
-			c.draw(x2, y, r)
+			c.draw(x2, y2+im.dh, r)
 		}
 	}
 	return c.String()
@@ -422,9 +426,9 @@ func fitImage(st *themes.Styles, iw, ih, availW, availH int) (imageFit, bool) {
 	return im, im.dw >= 1 && im.dh >= 1
 }
 
-// drawReceptiveField draws L1 neuron j's input weights as an image at x2
-// (blue positive, orange negative), or says to focus one.
-func drawReceptiveField(in Input, st *themes.Styles, c *canvas, im imageFit, x2, j int) {
+// drawReceptiveField draws L1 neuron j's input weights as an image at
+// (x2, y2) (blue positive, orange negative), or says to focus one.
+func drawReceptiveField(in Input, st *themes.Styles, c *canvas, im imageFit, x2, y2, j int) {
 	l1 := in.Net.Layers[0]
 	if j >= 0 && j < l1.Out && len(l1.W) >= (j+1)*l1.In {
 		row := l1.W[j*l1.In : (j+1)*l1.In]
@@ -432,15 +436,16 @@ func drawReceptiveField(in Input, st *themes.Styles, c *canvas, im imageFit, x2,
 		if mx == 0 {
 			mx = 1
 		}
-		drawImage(c, st, x2, 0, im, func(i int) (float64, bool) {
+		drawImage(c, st, x2, y2, im, func(i int) (float64, bool) {
 			return at1(row, i) / mx, true
 		}, true)
 		return
 	}
 	if x2 < in.W {
-		c.text(x2, im.dh/2-1, "focus an L1", st.SGR.Dim)
-		c.text(x2, im.dh/2, "neuron to see", st.SGR.Dim)
-		c.text(x2, im.dh/2+1, "its weights", st.SGR.Dim)
+		mid := y2 + im.dh/2
+		c.text(x2, mid-1, "focus an L1", st.SGR.Dim)
+		c.text(x2, mid, "neuron to see", st.SGR.Dim)
+		c.text(x2, mid+1, "its weights", st.SGR.Dim)
 	}
 }
 

@@ -256,6 +256,12 @@ func TestTopologyHitRoundTrip(t *testing.T) {
 					if !ok || f.Layer != l {
 						t.Fatalf("%v: neuron L%d n%d at (%d,%d): hit %v %v", sz, l, j, col.x, y, f, ok)
 					}
+					if col.img != nil { // a picture: a pixel of the same row
+						if y2, _ := col.neuronY(f.Neuron); y2 != y {
+							t.Fatalf("%v: input %d at (%d,%d) hit pixel %d of row %d", sz, j, col.x, y, f.Neuron, y2)
+						}
+						continue
+					}
 					want := j
 					if col.collapsed {
 						want = (j / (2 * col.g)) * 2 * col.g // a click hits a cell: its first neuron

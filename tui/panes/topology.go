@@ -12,21 +12,25 @@ import (
 )
 
 // maxAllEdges is the largest layer pair whose every edge is drawn; bigger
-// pairs show the focused neuron's edges, or the strongest topEdges.
+// pairs show the focused neuron's strongest focusEdges, or their outline.
 const (
 	maxAllEdges = 64
-	topEdges    = 12
+	focusEdges  = 8 // the focused neuron's strongest edges, in a bigger pair
 )
 
 // column is where one layer's neurons are drawn.
 type column struct {
 	x, n      int
 	collapsed bool // drawn as a heat strip of half-block slots
-	g         int  // neurons per slot (collapsed)
-	slots     int  // number of slots (collapsed)
-	y0, step  int  // first row, rows between neurons (not collapsed)
-	rows      int  // rows used
-	tw, th    int  // a neuron map tile's size (0: a circle node)
+	// img: the inputs are a picture (digits, MNIST), drawn as one from
+	// x0 to x (its right edge)
+	img      *imageFit
+	x0       int
+	g        int // neurons per slot (collapsed)
+	slots    int // number of slots (collapsed)
+	y0, step int // first row, rows between neurons (not collapsed)
+	rows     int // rows used
+	tw, th   int // a neuron map tile's size (0: a circle node)
 }
 
 // width is the cells one neuron takes across: a tile's, or 1.
@@ -83,6 +87,11 @@ func topoLayout(in Input) topoGeom {
 	if tileLayout(in, &g) {
 		return g
 	}
+	img := inputImage(in, R)
+	if img != nil && right-img.dw-1 > left+4*(nc-1) {
+		g.cols[0].img = img
+		left = img.dw - 1 // the picture's right edge
+	}
 	for i := range g.cols {
 		c := &g.cols[i]
 		c.n = layerSize(in.Net, i)
@@ -92,6 +101,9 @@ func topoLayout(in Input) topoGeom {
 			c.x = left + i*(right-left)/(nc-1)
 		}
 		switch {
+		case c.img != nil:
+			c.x0, c.rows = 0, c.img.dh
+			c.y0 = g.top + (R-c.rows)/2
 		case c.n <= 0:
 		case c.n <= R:
 			c.step = 1
@@ -111,10 +123,28 @@ func topoLayout(in Input) topoGeom {
 	return g
 }
 
+// inputImage is how the inputs are drawn when they are a picture: fitted
+// into R rows and at most a quarter of the pane's width (nil otherwise).
+func inputImage(in Input, R int) *imageFit {
+	d := in.Data
+	if d == nil || d.ImageW <= 0 || d.ImageH <= 0 || d.ImageW*d.ImageH != layerSize(in.Net, 0) {
+		return nil
+	}
+	im, ok := fitImage(in.styles(), d.ImageW, d.ImageH, in.W/4, R)
+	if !ok || im.dw < 4 {
+		return nil
+	}
+	return &im
+}
+
 // neuronY is the row of neuron j in column c (and, collapsed, its slot).
 func (c *column) neuronY(j int) (y, slot int) {
 	if c.tw > 0 {
 		return c.y0 + j*c.step + (c.th-1)/2, j
+	}
+	if c.img != nil {
+		im := c.img
+		return c.y0 + min((j/im.iw)*im.dh/im.ih, im.dh-1), j
 	}
 	if c.collapsed {
 		slot = j / c.g
@@ -141,6 +171,13 @@ func TopologyHit(in Input, x, y int) (Focus, bool) {
 	g := topoLayout(in)
 	for l := range g.cols {
 		c := &g.cols[l]
+		if c.img != nil && x >= c.x0 && x <= c.x && y >= c.y0 && y < c.y0+c.rows {
+			im := c.img
+			// the first pixel row drawn from this row on (as neuronY)
+			r := min(((y-c.y0)*im.ih+im.dh-1)/im.dh, im.ih-1)
+			j := r*im.iw + min((x-c.x0)*im.iw/im.dw, im.iw-1)
+			return Focus{Layer: 0, Neuron: j, Weight: 0}, true
+		}
 		if c.n == 0 || x < c.x-1 || x > c.x+c.width() || y < c.y0 || y >= c.y0+c.rows {
 			continue
 		}
@@ -183,6 +220,7 @@ type edge struct {
 	x0, y0, x1, y1 int
 	w, r           float64 // weight, |w|/max
 	emph           bool
+	outline        bool // a bundle's outer edge: faint, no weight
 }
 
 // Topology draws the network: layer columns of neurons coloured and filled
@@ -331,6 +369,10 @@ func drawEdges(in Input, st *themes.Styles, c *canvas, g *topoGeom) {
 // weak; coloured by sign (mono: bold when focused, a +/− mark in the
 // middle when there are few edges).
 func drawEdge(bl *braille, st *themes.Styles, e edge, count int) {
+	if e.outline {
+		bl.line(e.x0, e.y0, e.x1, e.y1, 3, st.SGR.Dim)
+		return
+	}
 	every := 1
 	switch {
 	case e.r >= 0.5:
@@ -402,6 +444,10 @@ func drawColumn(in Input, st *themes.Styles, c *canvas, g *topoGeom, l int) {
 	v := viewLayer(in, l)
 	if col.tw > 0 {
 		drawTiles(in, st, c, col, g.maps, l)
+		return
+	}
+	if col.img != nil {
+		drawInputImage(in, st, c, col, v)
 		return
 	}
 	if col.collapsed {
@@ -481,6 +527,22 @@ func drawHeatStrip(in Input, st *themes.Styles, c *canvas, col *column, v layerV
 	}
 }
 
+// drawInputImage draws the sample's inputs as the picture they are (blank
+// before the sample is loaded).
+func drawInputImage(in Input, st *themes.Styles, c *canvas, col *column, v layerView) {
+	lo, hi := rangeOf(in.Data.Lo, in.Data.Hi)
+	drawImage(c, st, col.x0, col.y0, *col.img, func(i int) (float64, bool) {
+		if !v.done(i) {
+			return 0, false
+		}
+		a := at1(v.a, i)
+		if !finite(a) {
+			return 0, false
+		}
+		return (a - lo) / (hi - lo), true
+	}, false)
+}
+
 // slotLevel is the mean level of the neurons in slot s, or 0 when none of
 // them is computed yet.
 func slotLevel(col *column, s int, level func(int) float64, done func(int) bool) float64 {
@@ -531,85 +593,42 @@ func layerEdges(in Input, g *topoGeom, li int, layer *network.Layer, es []edge) 
 		}
 		return es
 	}
+	// A pair too wide to draw every edge: the focused neuron's strongest
+	// edges, or, without a focused neuron, the bundle's outline (its
+	// outer edges, faint) so the columns still read as connected.
 	switch {
 	case fd:
 		j := in.Focus.Neuron
 		row := layer.W[j*layer.In : (j+1)*layer.In]
-		es = groupEdges(src, row, func(k int, w float64) edge { return mk(k, j, w, true) }, es)
+		for _, k := range strongestOf(row, focusEdges) {
+			es = append(es, mk(k, j, row[k], true))
+		}
 	case fs:
 		k := in.Focus.Neuron
 		colW := make([]float64, layer.Out)
 		for j := range colW {
 			colW[j] = layer.W[j*layer.In+k]
 		}
-		es = groupEdges(dst, colW, func(j int, w float64) edge { return mk(k, j, w, true) }, es)
+		for _, j := range strongestOf(colW, focusEdges) {
+			es = append(es, mk(k, j, colW[j], true))
+		}
 	default:
-		es = strongest(layer, mk, es)
+		es = append(es, edge{x0: x0, y0: src.pixelY(0), x1: x1, y1: dst.pixelY(0), outline: true},
+			edge{x0: x0, y0: 4*(src.y0+src.rows-1) + 2, x1: x1, y1: 4*(dst.y0+dst.rows-1) + 2, outline: true})
 	}
 	return es
 }
 
-// groupEdges adds one edge per neuron of col (or per slot, with the mean
-// weight, when col is collapsed).
-func groupEdges(col *column, ws []float64, mk func(int, float64) edge, es []edge) []edge {
-	if !col.collapsed {
-		for i, w := range ws {
-			if finite(w) {
-				es = append(es, mk(i, w))
-			}
-		}
-		return es
-	}
-	// One edge per row (two slots) keeps fans readable.
-	for s := 0; s < col.slots; s += 2 {
-		sum, n := 0.0, 0
-		for i := s * col.g; i < min((s+2)*col.g, len(ws)); i++ {
-			if finite(ws[i]) {
-				sum += ws[i]
-				n++
-			}
-		}
-		if n > 0 {
-			es = append(es, mk(s*col.g, sum/float64(n)))
+// strongestOf is the indices of the n largest |v| (finite), largest first.
+func strongestOf(v []float64, n int) []int {
+	idx := make([]int, 0, len(v))
+	for i, x := range v {
+		if finite(x) {
+			idx = append(idx, i)
 		}
 	}
-	return es
-}
-
-// strongest adds the topEdges largest-magnitude weights of layer.
-func strongest(layer *network.Layer, mk func(k, j int, w float64, emph bool) edge, es []edge) []edge {
-	type kw struct {
-		i int
-		a float64
-	}
-	var best [topEdges]kw
-	n := 0
-	for i, w := range layer.W[:layer.In*layer.Out] {
-		a := math.Abs(w)
-		if !finite(a) {
-			continue
-		}
-		if n < topEdges {
-			best[n] = kw{i, a}
-			n++
-			continue
-		}
-		// Replace the weakest kept one when a is larger.
-		m := 0
-		for q := 1; q < n; q++ {
-			if best[q].a < best[m].a {
-				m = q
-			}
-		}
-		if a > best[m].a {
-			best[m] = kw{i, a}
-		}
-	}
-	for _, b := range best[:n] {
-		j, k := b.i/layer.In, b.i%layer.In
-		es = append(es, mk(k, j, layer.W[b.i], false))
-	}
-	return es
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(math.Abs(v[b]), math.Abs(v[a])) })
+	return idx[:min(n, len(idx))]
 }
 
 // drawLegend explains colours and glyphs on row y.
