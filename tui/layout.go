@@ -106,6 +106,17 @@ func (s Screen) Pane(k PaneKind) (Rect, bool) {
 	return Rect{}, false
 }
 
+// Needs is how many rows of content some panes have (inside their
+// borders); 0 means a pane uses whatever it gets. Layout gives a pane no
+// more rows than it needs when another pane can use them.
+type Needs struct {
+	Activations, Weights, Sample int
+}
+
+// lossMin is the fewest rows (borders included) the Loss chart is moved
+// into: below that it keeps its place in the right column.
+const lossMin = 9
+
 // Layout arranges the trainer for a w×h terminal. It is a pure function of
 // its arguments. tab is the pane shown in the shared slot at compact sizes
 // (ignored at full size, where every pane is visible).
@@ -117,7 +128,12 @@ func (s Screen) Pane(k PaneKind) (Rect, bool) {
 //	├inspector─┤         │             ├inspector─┼weights├sample──┤
 //	status                             status
 //	help                               help
-func Layout(w, h int, tab PaneKind) Screen {
+//
+// At full size the panes with little to show (need) give their rows to
+// the others: Activations and Weights take what they need, and when that
+// leaves room in the middle column the Loss chart moves under them, so that
+// Boundary and Sample share the right column.
+func Layout(w, h int, tab PaneKind, need Needs) Screen {
 	if w < MinWidth || h < MinHeight {
 		return Screen{TooSmall: true}
 	}
@@ -146,19 +162,53 @@ func Layout(w, h int, tab PaneKind) Screen {
 	c2 := (w - c1) / 2
 	c3 := w - c1 - c2
 	topH := m.H / 2
-	actH := m.H * 2 / 5
-	bH := m.H * 2 / 5
-	lH := (m.H - bH) / 2
 	s.Panes = []PaneRect{
 		{PaneTopology, Rect{0, 0, c1, topH}},
 		{PaneInspector, Rect{0, topH, c1, m.H - topH}},
-		{PaneActivations, Rect{c1, 0, c2, actH}},
-		{PaneWeights, Rect{c1, actH, c2, m.H - actH}},
-		{PaneBoundary, Rect{c1 + c2, 0, c3, bH}},
-		{PaneLoss, Rect{c1 + c2, bH, c3, lH}},
-		{PaneSample, Rect{c1 + c2, bH + lH, c3, m.H - bH - lH}},
 	}
+	// the middle column: what Activations and Weights need
+	actH := fitted(need.Activations, m.H*2/5)
+	wH := m.H - actH
+	if need.Weights > 0 && m.H-actH-fitted(need.Weights, wH) >= lossMin {
+		wH = fitted(need.Weights, wH)
+	}
+	lossH := m.H - actH - wH
+	s.Panes = append(s.Panes,
+		PaneRect{PaneActivations, Rect{c1, 0, c2, actH}},
+		PaneRect{PaneWeights, Rect{c1, actH, c2, wH}})
+	x3 := c1 + c2
+	if lossH > 0 { // Loss under them; Boundary and Sample on the right
+		sH := fitted(need.Sample, m.H/2) // the rest is Boundary's
+		return s.with(
+			PaneRect{PaneLoss, Rect{c1, actH + wH, c2, lossH}},
+			PaneRect{PaneBoundary, Rect{x3, 0, c3, m.H - sH}},
+			PaneRect{PaneSample, Rect{x3, m.H - sH, c3, sH}})
+	}
+	bH := m.H * 2 / 5
+	sH := (m.H - bH) - (m.H-bH)/2
+	if need.Sample > 0 { // Sample takes what it needs, Loss keeps lossMin
+		sH = max(min(need.Sample+2, m.H-bH-lossMin), sH)
+	}
+	lH := m.H - bH - sH
+	return s.with(
+		PaneRect{PaneBoundary, Rect{x3, 0, c3, bH}},
+		PaneRect{PaneLoss, Rect{x3, bH, c3, lH}},
+		PaneRect{PaneSample, Rect{x3, bH + lH, c3, sH}})
+}
+
+// with adds panes to s.
+func (s Screen) with(ps ...PaneRect) Screen {
+	s.Panes = append(s.Panes, ps...)
 	return s
+}
+
+// fitted is the rows (borders included) of a pane that needs need rows of
+// content, at most most and at least 5; need 0 takes most.
+func fitted(need, most int) int {
+	if need <= 0 {
+		return most
+	}
+	return max(min(need+2, most), 5)
 }
 
 func isTabbed(k PaneKind) bool {

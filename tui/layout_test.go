@@ -10,6 +10,7 @@ func TestLayout(t *testing.T) {
 	tests := []struct {
 		w, h     int
 		tab      PaneKind
+		need     Needs
 		tooSmall bool
 		tabs     bool
 		want     map[PaneKind]Rect
@@ -49,6 +50,28 @@ func TestLayout(t *testing.T) {
 			PaneLoss:        {84, 15, 36, 11},
 			PaneSample:      {84, 26, 36, 12},
 		}},
+		// xor: small Activations and Weights give the Loss chart the
+		// middle column's rest, so Boundary and Sample share the right
+		{w: 120, h: 40, need: Needs{Activations: 5, Weights: 9, Sample: 11}, want: map[PaneKind]Rect{
+			PaneTopology:    {0, 0, 48, 19},
+			PaneInspector:   {0, 19, 48, 19},
+			PaneActivations: {48, 0, 36, 7},
+			PaneWeights:     {48, 7, 36, 11},
+			PaneLoss:        {48, 18, 36, 20},
+			PaneBoundary:    {84, 0, 36, 25},
+			PaneSample:      {84, 25, 36, 13},
+		}},
+		// digits: Weights needs more than the column; Loss stays right,
+		// Sample takes what it needs while Loss keeps its minimum
+		{w: 120, h: 40, need: Needs{Activations: 5, Weights: 40, Sample: 30}, want: map[PaneKind]Rect{
+			PaneTopology:    {0, 0, 48, 19},
+			PaneInspector:   {0, 19, 48, 19},
+			PaneActivations: {48, 0, 36, 7},
+			PaneWeights:     {48, 7, 36, 31},
+			PaneBoundary:    {84, 0, 36, 15},
+			PaneLoss:        {84, 15, 36, 9},
+			PaneSample:      {84, 24, 36, 14},
+		}},
 		{w: 160, h: 48, want: map[PaneKind]Rect{
 			PaneTopology:    {0, 0, 64, 23},
 			PaneInspector:   {0, 23, 64, 23},
@@ -65,7 +88,7 @@ func TestLayout(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(fmt.Sprintf("%dx%d/%s", tc.w, tc.h, tc.tab), func(t *testing.T) {
-			s := Layout(tc.w, tc.h, tc.tab)
+			s := Layout(tc.w, tc.h, tc.tab, tc.need)
 			if s.TooSmall != tc.tooSmall {
 				t.Fatalf("TooSmall = %v, want %v", s.TooSmall, tc.tooSmall)
 			}
@@ -98,14 +121,17 @@ func TestLayout(t *testing.T) {
 	}
 }
 
-// TestLayoutTiles checks, for every size from the minimum to 200×60, that
-// the panes tile Main exactly (every cell covered once), that each pane has
+// TestLayoutTiles checks, for every size from the minimum to 200×60 and
+// panes needing few rows, many or any, that the panes tile Main exactly (every cell covered once), that each pane has
 // room for a border and some content, and that the rows above and below
 // Main hold exactly the tabs, status and help.
 func TestLayoutTiles(t *testing.T) {
-	for w := MinWidth; w <= 200; w++ {
-		for h := MinHeight; h <= 60; h++ {
-			s := Layout(w, h, PaneLoss)
+	needs := []Needs{{}, {Activations: 5, Weights: 9, Sample: 11}, {Activations: 1, Weights: 1, Sample: 1},
+		{Activations: 5, Weights: 40, Sample: 30}, {Activations: 100, Weights: 100, Sample: 100}}
+	for _, need := range needs {
+		for i := range 141 * 43 {
+			w, h := MinWidth+i/43, MinHeight+i%43
+			s := Layout(w, h, PaneLoss, need)
 			cover := make([]int, w*h)
 			for _, p := range s.Panes {
 				if p.W < 12 || p.H < 5 {
@@ -138,7 +164,7 @@ func TestLayoutTiles(t *testing.T) {
 // TestLayoutPicture draws the 80×24 arrangement as letters, the way
 // lazygit's tests draw expected layouts.
 func TestLayoutPicture(t *testing.T) {
-	s := Layout(80, 24, PaneBoundary)
+	s := Layout(80, 24, PaneBoundary, Needs{})
 	grid := make([][]byte, 24)
 	for y := range grid {
 		grid[y] = []byte(strings.Repeat(".", 80))

@@ -8,6 +8,7 @@ import (
 
 	"backprop/internal/numfmt"
 	"backprop/network"
+	"backprop/tui/panes"
 	"backprop/tui/widget"
 )
 
@@ -41,10 +42,11 @@ func (t *trainer) tabsView(w int) string {
 	return fit(b.String(), w)
 }
 
-// layout is Layout with the confusion browser, when open, in place of the
-// Weights pane (full size) or of the tabbed pane (compact).
+// layout is Layout, given what the panes need, with the confusion
+// browser, when open, in place of the Weights pane (full size) or of the
+// tabbed pane (compact).
 func (t *trainer) layout(w, h int) Screen {
-	scr := Layout(w, h, t.tab)
+	scr := Layout(w, h, t.tab, t.needs(Layout(w, h, t.tab, Needs{})))
 	if !t.browse.on || scr.TooSmall {
 		return scr
 	}
@@ -56,6 +58,29 @@ func (t *trainer) layout(w, h int) Screen {
 	}
 	scr.Panes = panes
 	return scr
+}
+
+// needs is what the panes placed in scr (their widths do not depend on
+// the needs) have to show. The confusion browser takes all it gets.
+func (t *trainer) needs(scr Screen) Needs {
+	var n Needs
+	if t.sess == nil || scr.TooSmall || !scr.Tabs.Empty() {
+		return n // the compact layout does not use them
+	}
+	for _, p := range scr.Panes {
+		in := t.paneInput(p.W-2, p.H-2)
+		switch p.Kind {
+		case PaneActivations:
+			n.Activations = panes.ActivationsRows(in)
+		case PaneWeights:
+			if !t.browse.on {
+				n.Weights = panes.WeightsRows(in)
+			}
+		case PaneSample:
+			n.Sample = panes.SampleRows(in)
+		}
+	}
+	return n
 }
 
 // View composes the trainer screen from the layout.

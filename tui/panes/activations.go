@@ -43,12 +43,30 @@ func Activations(in Input) string {
 	st := in.styles()
 	c := in.canvas()
 	nc := layerCount(in.Net)
-	withZ := in.H >= 2*nc
+	withZ := in.H >= 2*nc-1 // the inputs have no z
 	y := 0
 	for l := 0; l < nc && y < in.H; l++ {
 		y = drawLayerRows(in, st, c, viewLayer(in, l), y, withZ && l > 0)
 	}
 	return c.String()
+}
+
+// ActivationsRows is the rows the Activations pane has something to show
+// in: a row for the inputs, and a row of a and one of z for every layer.
+func ActivationsRows(in Input) int {
+	if _, ok := unready(in); !ok {
+		return 0
+	}
+	return 2*layerCount(in.Net) - 1
+}
+
+// WeightsRows is the rows the Weights pane has something to show in at
+// width in.W: every layer's block and the focused weight's value.
+func WeightsRows(in Input) int {
+	if _, ok := unready(in); !ok {
+		return 0
+	}
+	return allLayerRows(in.Net, in.W) + 1
 }
 
 // barLabelW is the width of the Activations pane's row labels.
@@ -255,7 +273,7 @@ func allLayerRows(net *network.Network, w int) int {
 
 // numbersFit reports whether a layer's weights fit as numbers, 6 cells each.
 func numbersFit(l *network.Layer, w int) bool {
-	return len(strconv.Itoa(l.Out))+2+6*(l.In+1)+2 <= w
+	return len(strconv.Itoa(l.Out))+1+6*(l.In+1)+2 <= w
 }
 
 // drawWeightsBlock draws layer fl's title and weights from row y in at
@@ -295,7 +313,7 @@ func drawWeightsBlock(c *canvas, st *themes.Styles, fl int, layer *network.Layer
 // header (w₁ w₂ … │ b), the focused neuron's row and weight highlighted,
 // and returns the row after them.
 func drawWeightNumbers(c *canvas, st *themes.Styles, layer *network.Layer, y, rows, fj, fk int, mx float64) int {
-	labW := len(strconv.Itoa(layer.Out)) + 2
+	labW := len(strconv.Itoa(layer.Out)) + 1                              // "▸1"; each number has a space before it
 	x := func(k int) int { return labW + 6*(k+1) + 2*b2i(k == layer.In) } // a column's right edge
 	bar := labW + 6*layer.In + 1
 	for k := 0; k <= layer.In; k++ {
@@ -313,7 +331,7 @@ func drawWeightNumbers(c *canvas, st *themes.Styles, layer *network.Layer, y, ro
 		if j == fj {
 			labSGR, lab = st.SGR.Title, "▸"+lab
 		}
-		c.textRight(labW-1, yy, lab, labSGR)
+		c.textRight(labW, yy, lab, labSGR)
 		for k := 0; k <= layer.In; k++ {
 			v := at1(layer.W, j*layer.In+k)
 			if k == layer.In {

@@ -674,7 +674,7 @@ func TestConfusionShades(t *testing.T) {
 	if out := ansi.Strip(Sample(in)); !strings.Contains(out, "↓  0 1 2") {
 		t.Errorf("wide pane: no counts header:\n%s", out)
 	}
-	in.W = 16
+	in.W, in.H = 16, 30 // tall enough for the lines, wrapped, and the matrix
 	out := ansi.Strip(Sample(in))
 	if strings.Contains(out, "enlarge") || !strings.ContainsAny(out, "░▒▓█") {
 		t.Errorf("narrow pane: no shaded matrix:\n%s", out)

@@ -24,63 +24,94 @@ func Sample(in Input) string {
 	}
 	st := in.styles()
 	c := in.canvas()
-	tr := in.Trace
-	L := len(in.Net.Layers)
-	var ls []line
-
-	// Position.
-	if in.Probe != "" {
-		var l line
-		l.add("probe ", st.SGR.Dim).add(in.Probe, st.SGR.Accent)
-		ls = append(ls, l)
-	} else {
-		var l line
-		m := in.batchM()
-		// The epoch in progress, 1-based like History; at EpochEnd the one
-		// that just ended.
-		ep := in.Pos.Epoch + 1
-		if in.Pos.Phase == network.PhaseEpochEnd {
-			ep = in.Pos.Epoch
-		}
-		l.add(fmt.Sprintf("epoch %d", ep), st.SGR.Title)
-		l.add(fmt.Sprintf(" · batch %d", in.Pos.Batch+1), st.SGR.Text)
-		if in.Batches > 0 {
-			l.add(fmt.Sprintf("/%d", in.Batches), st.SGR.Dim)
-		} else if n := in.trainSize(); n > 0 {
-			l.add(fmt.Sprintf("/%d", (n+m-1)/m), st.SGR.Dim)
-		}
-		if len(in.Batch) > 0 {
-			m = len(in.Batch) // the batch's real size (the last one is cut; m may have changed)
-		}
-		l.add(fmt.Sprintf(" · sample %d/%d", in.Pos.Sample+1, m), st.SGR.Text)
-		if len(in.Batch) == 0 { // else the batch line lists the indices
-			l.add(fmt.Sprintf(" · #%d", in.Pos.Index), st.SGR.Dim)
-		}
-		ls = append(ls, l)
+	ls := sampleLines(in, st)
+	y := c.drawLines(0, 0, layLines(ls, in.W, sampleRowsFor(in, ls), 2))
+	if y+2 < in.H {
+		confusion(in, st, c, y+1, len(in.Net.Layers))
 	}
+	return c.String()
+}
+
+// sampleRowsFor is the rows the lines ls may take: all they need whole when
+// the confusion matrix, or at least its list of mistakes, still fits under
+// them; else what leaves the matrix its rows (one row per line at least).
+func sampleRowsFor(in Input, ls []line) int {
+	whole := len(layLines(ls, in.W, 1<<20, 2))
+	conf := confusionRows(in)
+	switch {
+	case conf == 0 || whole+conf <= in.H:
+		return in.H
+	case whole+min(conf, 4) <= in.H: // the matrix becomes the mistakes
+		return whole
+	}
+	return max(len(ls), in.H-conf)
+}
+
+// SampleRows is the rows the Sample pane has something to show in, at
+// width in.W: its lines wrapped, and the confusion matrix under them.
+func SampleRows(in Input) int {
+	if _, ok := unready(in); !ok {
+		return 0
+	}
+	n := len(layLines(sampleLines(in, in.styles()), in.W, 1<<20, 2))
+	if r := confusionRows(in); r > 0 {
+		n += r + 1 // the matrix's title may take two rows
+	}
+	return n
+}
+
+// sampleLines: where the sample is, its inputs, target and prediction, and
+// its cost.
+func sampleLines(in Input, st *themes.Styles) []line {
+	tr := in.Trace
+	ls := []line{positionLine(in, st)}
 	if len(in.Batch) > 0 && in.Probe == "" {
 		ls = append(ls, batchLine(in, st))
 	}
 	if tr == nil || !in.inputDone() {
-		ls = append(ls, line{{text: "no sample loaded yet", sgr: st.SGR.Dim}})
-	} else {
-		ls = append(ls, inputLines(in, st, in.W)...)
-		ls = append(ls, predictionLine(in, st))
-		if in.costDone() {
-			var l line
-			l.add("cost ", st.SGR.Dim).add(num(tr.Cost), st.SGR.Bold)
-			if tr.Count > 0 {
-				l.opt(1, fmt.Sprintf(" · batch mean %s over %d", num(tr.Loss/float64(tr.Count)), tr.Count), st.SGR.Dim, "")
-			}
-			ls = append(ls, l)
+		return append(ls, line{{text: "no sample loaded yet", sgr: st.SGR.Dim}})
+	}
+	ls = append(ls, inputLines(in, st, in.W)...)
+	ls = append(ls, predictionLine(in, st))
+	if in.costDone() {
+		var l line
+		l.add("cost ", st.SGR.Dim).add(num(tr.Cost), st.SGR.Bold)
+		if tr.Count > 0 {
+			l.opt(1, fmt.Sprintf(" · batch mean %s over %d", num(tr.Loss/float64(tr.Count)), tr.Count), st.SGR.Dim, "")
 		}
+		ls = append(ls, l)
 	}
-	// the lines whole where there is room, keeping the matrix's rows
-	y := c.drawLines(0, 0, layLines(ls, in.W, max(len(ls), in.H-confusionRows(in)), 2))
-	if y+2 < in.H {
-		confusion(in, st, c, y+1, L)
+	return ls
+}
+
+// positionLine: "epoch 1 · batch 3/4 · sample 1/1" (or the probe).
+func positionLine(in Input, st *themes.Styles) line {
+	var l line
+	if in.Probe != "" {
+		return *l.add("probe ", st.SGR.Dim).add(in.Probe, st.SGR.Accent)
 	}
-	return c.String()
+	m := in.batchM()
+	// The epoch in progress, 1-based like History; at EpochEnd the one
+	// that just ended.
+	ep := in.Pos.Epoch + 1
+	if in.Pos.Phase == network.PhaseEpochEnd {
+		ep = in.Pos.Epoch
+	}
+	l.add(fmt.Sprintf("epoch %d", ep), st.SGR.Title)
+	l.add(fmt.Sprintf(" · batch %d", in.Pos.Batch+1), st.SGR.Text)
+	if in.Batches > 0 {
+		l.add(fmt.Sprintf("/%d", in.Batches), st.SGR.Dim)
+	} else if n := in.trainSize(); n > 0 {
+		l.add(fmt.Sprintf("/%d", (n+m-1)/m), st.SGR.Dim)
+	}
+	if len(in.Batch) > 0 {
+		m = len(in.Batch) // the batch's real size (the last one is cut; m may have changed)
+	}
+	l.add(fmt.Sprintf(" · sample %d/%d", in.Pos.Sample+1, m), st.SGR.Text)
+	if len(in.Batch) == 0 { // else the batch line lists the indices
+		l.add(fmt.Sprintf(" · #%d", in.Pos.Index), st.SGR.Dim)
+	}
+	return l
 }
 
 // confusionRows is the rows the confusion matrix takes under the lines: a
@@ -94,7 +125,8 @@ func confusionRows(in Input) int {
 }
 
 // batchLine lists the mini-batch's sample indices: done ones plain, the
-// current one highlighted, the rest dim; cut with "…" to fit.
+// current one highlighted, the rest dim; "… +3" says how many more do not
+// fit.
 func batchLine(in Input, st *themes.Styles) line {
 	var l line
 	l.add("batch", st.SGR.Dim)
@@ -104,8 +136,9 @@ func batchLine(in Input, st *themes.Styles) line {
 	}
 	for i, idx := range in.Batch {
 		item := " #" + strconv.Itoa(idx)
-		if l.width()+len(item)+2 > in.W && i < len(in.Batch)-1 {
-			l.add(" …", st.SGR.Dim)
+		more := fmt.Sprintf(" … +%d", len(in.Batch)-i)
+		if i < len(in.Batch)-1 && l.width()+len(item)+len(more) > in.W {
+			l.add(more, st.SGR.Dim) // how many more, rather than a cut
 			break
 		}
 		sgr := st.SGR.Dim
@@ -230,7 +263,13 @@ func confusion(in Input, st *themes.Styles, c *canvas, y0, L int) {
 		return
 	}
 	k := len(m.Confusion)
-	hs := layLines([]line{head}, in.W, max(in.H-y0-1-len(m.Confusion), 1), 2)
+	// the title on two rows when the matrix (a title, a header and k
+	// rows) still fits, or will not fit anyway
+	titleRows := 1
+	if rest := in.H - y0; rest-1 < k+1 || rest-2 >= k+1 {
+		titleRows = 2
+	}
+	hs := layLines([]line{head}, in.W, titleRows, 2)
 	y0 = c.drawLines(0, y0, hs) - 1
 	d := in.Data
 	labW, digits := confWidths(d, m.Confusion)
@@ -298,7 +337,7 @@ func confusionOf(in Input, st *themes.Styles) (network.Metrics, line, bool) {
 		what = fmt.Sprintf("%s %d", what, n)
 	}
 	head.add(fmt.Sprintf(" (%s) acc ", what), st.SGR.Dim).add(pct(m.Accuracy), st.SGR.Bold)
-	head.add(" · loss "+num(m.Loss), st.SGR.Dim)
+	head.opt(1, " · loss "+num(m.Loss), st.SGR.Dim, "")
 	return m, head, true
 }
 
