@@ -36,3 +36,30 @@ func TestLauncherDescriptionsWhole(t *testing.T) {
 		}
 	}
 }
+
+// TestRunStartsWatchable: run mode starts slow enough to watch small data
+// learn — about two weight updates a tick (it started at 20 samples a tick:
+// XOR was solved in some 3 s) — and at full speed on big data; + and -
+// still reach every speed.
+func TestRunStartsWatchable(t *testing.T) {
+	for _, tc := range []struct {
+		preset string
+		want   int // samples per tick; 0: full speed
+	}{
+		{"xor", 2}, {"and", 2}, {"circle", 20}, {"spiral", 20}, {"iris", 20}, {"digits", 0},
+	} {
+		m := newTestModel(t, Options{Preset: tc.preset}, 80, 24)
+		if got := speedLevels()[m.tr.run.speed]; got != tc.want {
+			t.Errorf("%s starts at %d samples a tick, want %d", tc.preset, got, tc.want)
+		}
+	}
+	// xor: one tick trains two samples (two updates), so a 300-epoch
+	// solution takes 600 ticks, 30 s at 20 Hz
+	m := newTestModel(t, Options{Preset: "xor"}, 80, 24)
+	press(m, "r")
+	steps := m.tr.sess.st.Pos().Steps
+	m.Update(runTickMsg{id: m.tr.run.id})
+	if d := m.tr.sess.st.Pos().Steps - steps; d != 2 {
+		t.Errorf("xor's first tick trained %d samples, want 2", d)
+	}
+}

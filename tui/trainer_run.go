@@ -40,21 +40,28 @@ const budgetShare = 0.9
 const syncEpochSamples = 10_000
 
 // defaultSpeed picks a run speed a person can follow for small data sets
-// and full speed for big ones.
-func defaultSpeed(n int) int {
+// — about two weight updates a tick, 40 a second, whatever the batch size
+// (per samples an update): XOR forms its boundary over some 30 s, circle
+// in a few seconds — and full speed for big ones (n training samples).
+func defaultSpeed(n, per int) int {
 	levels := speedLevels()
-	switch {
-	case n <= 16:
-		return 3 // 20 samples per tick: a few epochs a second
-	case n < 1000:
-		return 4
+	if n >= bigData {
+		return len(levels) - 1
 	}
-	return len(levels) - 1
+	i := 0
+	for i+1 < len(levels)-1 && levels[i+1] <= 2*max(per, 1) {
+		i++
+	}
+	return i
 }
 
+// bigData is the training-set size from which run mode starts at full
+// speed (digits, MNIST): watching them sample by sample shows little.
+const bigData = 1000
+
 // speedLevels are samples per tick; 0 means "as many as the time budget
-// allows".
-func speedLevels() []int { return []int{1, 2, 5, 20, 100, 0} }
+// allows". + and - step through them.
+func speedLevels() []int { return []int{1, 2, 5, 10, 20, 50, 100, 200, 500, 0} }
 
 func speedLabel(i int) string {
 	n := speedLevels()[i]

@@ -260,7 +260,9 @@ func TestRunMode(t *testing.T) {
 	if d := m.tr.sess.st.Pos().Steps - steps; d != 1 {
 		t.Errorf("slowest speed trained %d samples in a tick, want 1", d)
 	}
-	press(m, "+", "+", "+", "+", "+", "+", "+")
+	for range speedLevels() {
+		press(m, "+")
+	}
 	if m.tr.run.speed != len(speedLevels())-1 {
 		t.Errorf("speed %d", m.tr.run.speed)
 	}
