@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	tea "charm.land/bubbletea/v2"
 
 	"backprop/cli/setup"
@@ -507,21 +508,38 @@ func (cl *classroom) role() string {
 // plural is "1 student", "2 students".
 func plural(n int, noun string) string { return numfmt.Count(n, noun) }
 
+// rosterView writes the teacher's roster in w cells: name, role, where a
+// forked student is (wrapped under itself when long) and since when.
+func (cl *classroom) rosterView(b *strings.Builder, w int) {
+	nameW := 4
+	for _, r := range cl.roster {
+		nameW = min(max(nameW, ansi.StringWidth(safetext.Line(r.Name))), 16)
+	}
+	whereW := max(w-nameW-1-9-2-13, 8) // "  since 15:04"
+	for _, r := range cl.roster {
+		role, where := "forked   ", safetext.Line(r.Where)
+		switch {
+		case r.Teacher:
+			role = "teacher  "
+		case r.Following:
+			role, where = "following", "" // the teacher's position
+		}
+		name := ansi.Truncate(safetext.Line(r.Name), nameW, "…")
+		lines := strings.Split(ansi.Wordwrap(where, whereW, ""), "\n")
+		pad := strings.Repeat(" ", max(whereW-ansi.StringWidth(lines[0]), 0))
+		fmt.Fprintf(b, "%s%s %s  %s%s  since %s\n", name, strings.Repeat(" ", nameW-ansi.StringWidth(name)), role, lines[0], pad, r.Since.Format("15:04"))
+		for _, l := range lines[1:] {
+			fmt.Fprintf(b, "%s%s\n", strings.Repeat(" ", nameW+1+9+2), l)
+		}
+	}
+}
+
 // whoView lists the class for the teacher (and students).
 func (cl *classroom) whoView(lk *look, w, h int) []string {
 	var b strings.Builder
 	c := cl.c
 	if c.IsTeacher() {
-		for _, r := range cl.roster {
-			role, where := "forked   ", r.Where
-			switch {
-			case r.Teacher:
-				role = "teacher  "
-			case r.Following:
-				role, where = "following", "" // the teacher's position
-			}
-			fmt.Fprintf(&b, "%-16s %s  %-40s since %s\n", safetext.Line(r.Name), role, safetext.Line(where), r.Since.Format("15:04"))
-		}
+		cl.rosterView(&b, w-2)
 		if len(cl.roster) == 0 {
 			b.WriteString("nobody else yet\n")
 		}

@@ -289,12 +289,19 @@ func boundaryCaption(st *themes.Styles, d *datasets.Dataset, pl plane, w int) []
 		legend.add("colour = output ", st.SGR.Dim).add("−", st.SGR.Neg).add("…", st.SGR.Dim).add("+", st.SGR.Pos)
 		legend.add("  ● target  ◉ sample", st.SGR.Dim)
 	case st.Mono:
-		legend.add("o/x train  ◦ test  ◉ sample", st.SGR.Dim)
+		legend.add("o/x train  ", st.SGR.Dim)
+		if len(d.Test.X) > 0 {
+			legend.add("◦ test  ", st.SGR.Dim)
+		}
+		legend.add("◉ sample", st.SGR.Dim)
 	default:
 		for k := 0; k < min(n, 4); k++ {
 			legend.add("●", st.ClassFg(k, n)).add(" "+className(d, k)+"  ", st.SGR.Dim)
 		}
-		legend.add("○ test  ", st.SGR.Dim).add("◉", st.SGR.Focus).add(" sample", st.SGR.Dim)
+		if len(d.Test.X) > 0 {
+			legend.add("○ test  ", st.SGR.Dim)
+		}
+		legend.add("◉", st.SGR.Focus).add(" sample", st.SGR.Dim)
 	}
 	if one := append(append(slices.Clone(axes), seg{text: "  "}), legend...); one.width() <= w {
 		return []line{one}
@@ -395,14 +402,43 @@ func images(in Input) string {
 	}
 	drawReceptiveField(in, st, c, im, x2, y2, j)
 	if capRows > 0 && im.dh < in.H {
-		c.draw(0, im.dh, sampleCaption(in, st))
+		// each caption in its picture's column, in the rows under it
+		colW, rows := in.W, y2-im.dh-1 // stacked
+		if y2 == 0 {
+			colW, rows = x2-1, in.H-im.dh // side by side
+		}
+		drawCaption(c, 0, im.dh, colW, rows, sampleCaption(in, st))
 		if j >= 0 && y2+im.dh < in.H {
 			var r line
 			r.add(fmt.Sprintf("L1 n%d weights", j+1), st.SGR.Dim)
-			c.draw(x2, y2+im.dh, r)
+			drawCaption(c, x2, y2+im.dh, colW, in.H-y2-im.dh, r)
 		}
 	}
 	return c.String()
+}
+
+// drawCaption writes l from (x, y) in a column w cells wide: wrapped in at
+// most rows rows, the last one shortened with "…" if even that is not
+// enough.
+func drawCaption(c *canvas, x, y, w, rows int, l line) {
+	if w <= 0 || rows <= 0 {
+		return
+	}
+	for i, r := range layLines([]line{l}, w, rows, 2) {
+		if i >= rows {
+			break
+		}
+		end := x
+		for _, s := range r {
+			end = c.text(end, y+i, s.text, s.sgr)
+		}
+		if end > x+w { // shortened: blank what spills into the next column
+			for k := x + w - 1; k < end && k < c.w; k++ {
+				c.put(k, y+i, "", "")
+			}
+			c.put(x+w-1, y+i, "…", "")
+		}
+	}
 }
 
 // imageFit is how an iw×ih image is drawn: dw×dh cells of py pixels each

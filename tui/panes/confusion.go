@@ -52,8 +52,9 @@ func Confusion(in Input) string {
 	}
 	st := in.styles()
 	c := in.canvas()
-	c.draw(0, 0, confusionTitle(st, b))
-	y := drawConfusionMatrix(in, st, c, b, 1)
+	k := len(b.Conf)
+	title := layLines([]line{confusionTitle(st, b)}, in.W, max(min(2, in.H-k-2), 1), 2)
+	y := drawConfusionMatrix(in, st, c, b, c.drawLines(0, 0, title))
 	if y >= in.H {
 		return c.String()
 	}
@@ -68,7 +69,7 @@ func confusionTitle(st *themes.Styles, b *Browse) line {
 	head.add("confusion", st.SGR.Title)
 	head.add(fmt.Sprintf(" %s %d · acc ", b.Set, b.N), st.SGR.Dim).add(pct(b.Acc), st.SGR.Bold)
 	if b.Note != "" {
-		head.add(" · "+b.Note, st.SGR.Dim)
+		head.opt(1, " · "+b.Note, st.SGR.Dim, "")
 	}
 	return head
 }

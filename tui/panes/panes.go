@@ -3,6 +3,7 @@ package panes
 import (
 	"math"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"backprop/datasets"
@@ -150,14 +151,22 @@ func (c *canvas) get(x, y int) string {
 
 // text writes s from (x, y), one rune per cell, clipped at the right edge,
 // and returns the x after it. Runes are assumed one cell wide (all text
-// drawn by this package is).
+// drawn by this package is), except combining marks (the hats of m̂ and
+// v̂), which join the cell before them.
 func (c *canvas) text(x, y int, s, sgr string) int {
 	if y < 0 || y >= c.h {
-		return x + len([]rune(s))
+		return x + cells(s)
 	}
+	start := x
 	for i, r := range s {
+		if unicode.Is(unicode.Mn, r) {
+			if x > start && x-1 >= 0 && x-1 < c.w {
+				c.ch[y*c.w+x-1] += s[i : i+utf8.RuneLen(r)]
+			}
+			continue
+		}
 		if x >= c.w {
-			return x + len([]rune(s[i:]))
+			return x + cells(s[i:])
 		}
 		if x >= 0 {
 			c.ch[y*c.w+x] = s[i : i+utf8.RuneLen(r)]
@@ -169,9 +178,20 @@ func (c *canvas) text(x, y int, s, sgr string) int {
 	return x
 }
 
+// cells is the number of cells s takes: its runes but combining marks.
+func cells(s string) int {
+	n := 0
+	for _, r := range s {
+		if !unicode.Is(unicode.Mn, r) {
+			n++
+		}
+	}
+	return n
+}
+
 // textRight writes s so that it ends just before x1.
 func (c *canvas) textRight(x1, y int, s, sgr string) {
-	c.text(x1-len([]rune(s)), y, s, sgr)
+	c.text(x1-cells(s), y, s, sgr)
 }
 
 // String renders the grid, emitting an SGR sequence only where the style
@@ -220,7 +240,7 @@ func message(in Input, msg string) string {
 	lines := strings.Split(msg, "\n")
 	y0 := max((in.H-len(lines))/2, 0)
 	for i, l := range lines {
-		n := len([]rune(l))
+		n := cells(l)
 		x := max((in.W-n)/2, 0)
 		c.text(x, y0+i, l, st.SGR.Dim)
 	}

@@ -32,19 +32,25 @@ func Sample(in Input) string {
 	return c.String()
 }
 
-// sampleRowsFor is the rows the lines ls may take: all they need whole when
-// the confusion matrix, or at least its list of mistakes, still fits under
-// them; else what leaves the matrix its rows (one row per line at least).
+// sampleRowsFor is the rows the lines ls may take above the confusion
+// matrix. In order of preference: the lines whole and the matrix; the lines
+// without their optional parts and the matrix; the lines whole over the
+// matrix's list of mistakes; without their optional parts over it; else
+// what leaves the mistakes their rows (one row per line at least).
 func sampleRowsFor(in Input, ls []line) int {
-	whole := len(layLines(ls, in.W, 1<<20, 2))
 	conf := confusionRows(in)
-	switch {
-	case conf == 0 || whole+conf <= in.H:
+	if conf == 0 {
 		return in.H
-	case whole+min(conf, 4) <= in.H: // the matrix becomes the mistakes
-		return whole
 	}
-	return max(len(ls), in.H-conf)
+	const mistakes = 4 // a blank line, the title and two rows of mistakes
+	whole := len(wrapLines(ls, in.W, 2, false))
+	fitted := len(wrapLines(ls, in.W, 2, true))
+	for _, try := range [][2]int{{whole, conf}, {fitted, conf}, {whole, mistakes}, {fitted, mistakes}} {
+		if try[0]+try[1] <= in.H {
+			return try[0]
+		}
+	}
+	return max(len(ls), in.H-mistakes)
 }
 
 // SampleRows is the rows the Sample pane has something to show in, at

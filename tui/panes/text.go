@@ -2,7 +2,6 @@ package panes
 
 import (
 	"strings"
-	"unicode/utf8"
 )
 
 // seg is a run of text in one style. A segment with a drop level > 0 is
@@ -50,7 +49,7 @@ func (l line) fit(w int) line {
 func (l line) width() int {
 	n := 0
 	for _, s := range l {
-		n += utf8.RuneCountInString(s.text)
+		n += cells(s.text)
 	}
 	return n
 }
@@ -146,9 +145,9 @@ func (l line) wrap(w, indent int) []line {
 			r.emit() // the chunk fits on a row of its own
 		}
 		for i, t := range ch {
-			need := utf8.RuneCountInString(t.word)
+			need := cells(t.word)
 			if t.glued() && i+1 < len(ch) { // keep the operator with its word
-				need += utf8.RuneCountInString(t.space) + utf8.RuneCountInString(ch[i+1].word)
+				need += cells(t.space) + cells(ch[i+1].word)
 			}
 			if r.filled && r.curW+need > w {
 				r.emit()
@@ -179,9 +178,9 @@ func chunks(ts []token) [][]token {
 func width(ts []token) int {
 	n := 0
 	for i, t := range ts {
-		n += utf8.RuneCountInString(t.word)
+		n += cells(t.word)
 		if i < len(ts)-1 {
-			n += utf8.RuneCountInString(t.space)
+			n += cells(t.space)
 		}
 	}
 	return n
@@ -208,7 +207,7 @@ func (r *rower) emit() {
 // add puts t on the current row, cutting a word wider than a row.
 func (r *rower) add(t token) {
 	word := []rune(t.word)
-	for r.curW+len(word) > r.w && r.curW < r.w {
+	for r.curW+cells(string(word)) > r.w && r.curW < r.w {
 		n := r.w - r.curW
 		r.cur = append(r.cur, seg{text: string(word[:n]), sgr: t.sgr})
 		word = word[n:]
@@ -216,7 +215,7 @@ func (r *rower) add(t token) {
 		r.emit()
 	}
 	r.cur = append(r.cur, seg{text: string(word) + t.space, sgr: t.sgr})
-	r.curW += len(word) + utf8.RuneCountInString(t.space)
+	r.curW += cells(string(word)) + cells(t.space)
 	r.filled = true
 }
 
@@ -226,14 +225,7 @@ func (r *rower) add(t token) {
 // others on one row each (cut). Continuation rows are indented by indent.
 func layLines(ls []line, w, h, indent int) []line {
 	for _, drop := range []bool{false, true} {
-		var out []line
-		for _, l := range ls {
-			if drop {
-				l = l.fit(w)
-			}
-			out = append(out, l.wrap(w, indent)...)
-		}
-		if len(out) <= h {
+		if out := wrapLines(ls, w, indent, drop); len(out) <= h {
 			return out
 		}
 	}
@@ -245,6 +237,19 @@ func layLines(ls []line, w, h, indent int) []line {
 		} else {
 			out = append(out, l)
 		}
+	}
+	return out
+}
+
+// wrapLines wraps every line of ls to w cells, dropping their optional
+// parts first when drop is set (see fit).
+func wrapLines(ls []line, w, indent int, drop bool) []line {
+	var out []line
+	for _, l := range ls {
+		if drop {
+			l = l.fit(w)
+		}
+		out = append(out, l.wrap(w, indent)...)
 	}
 	return out
 }

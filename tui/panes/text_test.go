@@ -3,6 +3,8 @@ package panes
 import (
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 func plain(ls []line) []string {
@@ -62,5 +64,23 @@ func TestLayLines(t *testing.T) {
 	// no room: one row each
 	if got := plain(layLines([]line{a, b}, 24, 2, 2)); len(got) != 2 {
 		t.Errorf("cut: %q", got)
+	}
+}
+
+// TestCombiningMarks: the hats of Adam's m̂ and v̂ join the cell before
+// them, so a line with them keeps its pane's border in place (spiral's
+// update line was two cells short).
+func TestCombiningMarks(t *testing.T) {
+	c := newCanvas(10, 1)
+	if x := c.text(0, 0, "η·m̂/√v̂", ""); x != 6 {
+		t.Errorf("text ended at %d, want 6", x)
+	}
+	if got := ansi.StringWidth(c.String()); got != 10 {
+		t.Errorf("row is %d cells, want 10: %q", got, c.String())
+	}
+	var l line
+	l.add("w ← w − η·m̂/(√v̂ + ε)", "")
+	if l.width() != 20 {
+		t.Errorf("width %d, want 20", l.width())
 	}
 }
