@@ -1,10 +1,12 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"backprop/cli/setup"
+	"backprop/internal/numfmt"
 )
 
 // Screens laid out for their size (issue 18): text is wrapped, shortened
@@ -61,5 +63,157 @@ func TestRunStartsWatchable(t *testing.T) {
 	m.Update(runTickMsg{id: m.tr.run.id})
 	if d := m.tr.sess.st.Pos().Steps - steps; d != 2 {
 		t.Errorf("xor's first tick trained %d samples, want 2", d)
+	}
+}
+
+// TestTabRowFits: the tab row drops its hint, then abbreviates, rather
+// than cut (beside a lesson at 120×40 it ended "v: next p…"); a click maps
+// to the tab drawn there.
+func TestTabRowFits(t *testing.T) {
+	for _, w := range []int{60, 61, 72, 80} {
+		m := newTestModel(t, Options{Preset: "xor"}, w, 24)
+		row := strings.Split(screen(t, m), "\n")[0]
+		if strings.Contains(row, "…") {
+			t.Errorf("w=%d: tab row cut: %q", w, row)
+		}
+		for i, k := range tabbedPanes() {
+			x := strings.Index(row, fmt.Sprintf(" %d ", i+1))
+			if got, ok := tabAt(len([]rune(row[:x]))+1, w); !ok || got != k {
+				t.Errorf("w=%d: a click on tab %d gives %v %v", w, i+1, got, ok)
+			}
+		}
+	}
+}
+
+// TestBenchNotCut: no line of the bench is cut, on any problem, at 80×24
+// or 120×40 (beside the plot at 80 columns θ's note was
+// "threshold, bias b …").
+func TestBenchNotCut(t *testing.T) {
+	for _, sz := range screenSizes {
+		m := newTestModel(t, Options{Preset: "vacation"}, sz[0], sz[1])
+		for p := 0; p < 6; p++ {
+			press(m, "s", "s", "s", "s", "s")
+			if scr := screen(t, m); strings.Contains(scr, "…") {
+				t.Errorf("%dx%d problem %d: a line is cut:\n%s", sz[0], sz[1], p, scr)
+			}
+			press(m, "d")
+		}
+	}
+}
+
+// paneText is the text inside pane k's border on m's screen.
+func paneText(t *testing.T, m *Model, k PaneKind) string {
+	t.Helper()
+	r, ok := m.tr.layout(m.w, m.h).Pane(k)
+	if !ok {
+		t.Fatalf("no %s pane", k)
+	}
+	rows := strings.Split(screen(t, m), "\n")
+	var out []string
+	for y := r.Y + 1; y < r.Y+r.H-1; y++ {
+		row := []rune(rows[y])
+		out = append(out, string(row[r.X+1:r.X+r.W-1]))
+	}
+	return strings.Join(out, "\n")
+}
+
+// TestPanesLaidOutAt120x40: the lines issue 18 found cut at 120×40 are
+// whole: the Sample pane's position and cost, the Inspector's epoch line,
+// the Loss legend with the test loss, Boundary's legend.
+func TestPanesLaidOutAt120x40(t *testing.T) {
+	m := newTestModel(t, Options{Preset: "xor"}, 120, 40)
+	press(m, "s", "s", "space", "space", "space", "space", "space", "space", "space") // to accumulate
+	sample := flat(paneText(t, m, PaneSample))
+	tr := m.tr.sess.st.Trace()
+	for _, want := range []string{"epoch 1 · batch 3/4 · sample 1/1", "cost " + numfmt.F(tr.Cost, 3) + " · batch mean"} {
+		if !strings.Contains(sample, want) {
+			t.Errorf("Sample lacks %q:\n%s", want, paneText(t, m, PaneSample))
+		}
+	}
+	if b := flat(paneText(t, m, PaneBoundary)); !strings.Contains(b, "● 0 ● 1 ◉ sample") {
+		t.Errorf("Boundary's legend is not whole:\n%s", paneText(t, m, PaneBoundary))
+	}
+	m = newTestModel(t, Options{Preset: "circle"}, 120, 40)
+	press(m, "e", "e")
+	ins := flat(paneText(t, m, PaneInspector))
+	h := m.tr.sess.st.History()
+	last := h[len(h)-1]
+	want := "epoch 2: loss " + numfmt.F(last.TrainLoss, 3) + ", accuracy"
+	if !strings.Contains(ins, want) || !strings.Contains(ins, "· test "+numfmt.F(last.TestLoss, 3)) {
+		t.Errorf("Inspector's epoch line is not whole (want %q):\n%s", want, paneText(t, m, PaneInspector))
+	}
+	if l := flat(paneText(t, m, PaneLoss)); !strings.Contains(l, "━ test "+numfmt.F(last.TestLoss, 3)+" acc") {
+		t.Errorf("Loss legend is not whole:\n%s", paneText(t, m, PaneLoss))
+	}
+	for _, k := range []PaneKind{PaneSample, PaneInspector, PaneLoss, PaneBoundary, PaneWeights, PaneActivations, PaneTopology} {
+		if s := paneText(t, m, k); strings.Contains(s, "…\n") || strings.HasSuffix(s, "…") {
+			t.Errorf("%s cuts a line:\n%s", k, s)
+		}
+	}
+}
+
+// TestStatusWhileRunning: at 80 columns the status bar leaves fields out
+// rather than cut the last ("trai…").
+func TestStatusWhileRunning(t *testing.T) {
+	m := newTestModel(t, Options{Preset: "spiral"}, 80, 24)
+	press(m, "r")
+	m.tr.run.rate = 1.23e6
+	press(m, "+", "+")
+	rows := strings.Split(screen(t, m), "\n")
+	status := strings.TrimRight(rows[len(rows)-2], " ")
+	if strings.HasSuffix(status, "…") || !strings.Contains(status, "▶ 1.2M/s") {
+		t.Errorf("status bar: %q", status)
+	}
+}
+
+// TestShortHelpWhole: the one-line help under the trainer, the bench, a
+// full-screen lesson and the launcher is whole at 80 columns and names ?.
+func TestShortHelpWhole(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		opts Options
+		keys []string
+	}{
+		{"trainer", Options{Preset: "xor"}, nil},
+		{"bench", Options{Preset: "vacation"}, nil},
+		{"launcher", Options{}, nil},
+		{"lesson", Options{}, []string{"up", "up", "up", "enter"}},
+	} {
+		c.opts.StateDir = t.TempDir()
+		m := newTestModel(t, c.opts, 80, 24)
+		press(m, c.keys...)
+		rows := strings.Split(screen(t, m), "\n")
+		help := strings.TrimRight(rows[len(rows)-1], " ")
+		if strings.HasSuffix(help, "…") || !strings.Contains(help, "? ") || !strings.HasSuffix(help, "q quit") {
+			t.Errorf("%s: %q", c.name, help)
+		}
+	}
+}
+
+// TestPanesWithSomethingToSay: Boundary draws iris (4 inputs) instead of a
+// clipped note; Weights shows every layer of xor; Topology draws digits'
+// inputs as the picture and no tangle of edges.
+func TestPanesWithSomethingToSay(t *testing.T) {
+	m := newTestModel(t, Options{Preset: "iris"}, 120, 40)
+	press(m, "s")
+	b := paneText(t, m, PaneBoundary)
+	if strings.Contains(b, "this data has") || !strings.Contains(b, "▀") || !strings.Contains(b, "petal length") {
+		t.Errorf("iris Boundary:\n%s", b)
+	}
+	m = newTestModel(t, Options{Preset: "xor"}, 120, 40)
+	if w := paneText(t, m, PaneWeights); !strings.Contains(w, "W of L1") || !strings.Contains(w, "W of L2") {
+		t.Errorf("xor Weights:\n%s", w)
+	}
+	m = newTestModel(t, Options{Preset: "digits"}, 120, 40)
+	press(m, "s", "s", "s", "space")
+	topo := paneText(t, m, PaneTopology)
+	braille := 0
+	for _, r := range topo {
+		if r >= 0x2801 && r <= 0x28ff {
+			braille++
+		}
+	}
+	if braille > 150 || !strings.Contains(topo, "▀▀▀▀▀▀▀▀") {
+		t.Errorf("digits Topology: %d braille cells (a tangle), or no picture of the inputs:\n%s", braille, topo)
 	}
 }

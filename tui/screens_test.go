@@ -93,6 +93,11 @@ func screenCases() []screenCase {
 			press(m, "?")
 			return m
 		}},
+		screenCase{"bench-and", func(t *testing.T, w, h int) *Model {
+			m := newTestModel(t, Options{Preset: "vacation"}, w, h)
+			press(m, "d", "s", "s", "s", "s", "s")
+			return m
+		}},
 		screenCase{"running", func(t *testing.T, w, h int) *Model {
 			m := newTestModel(t, Options{Preset: "circle"}, w, h)
 			press(m, "r")

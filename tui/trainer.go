@@ -223,7 +223,7 @@ func (t *trainer) click(ms tea.Mouse) {
 		return
 	}
 	if scr.Tabs.Contains(ms.X, ms.Y) {
-		if k, ok := tabAt(ms.X); ok {
+		if k, ok := tabAt(ms.X, scr.Tabs.W); ok {
 			t.tab = k
 		}
 		return

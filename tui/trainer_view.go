@@ -12,33 +12,61 @@ import (
 	"backprop/tui/widget"
 )
 
-// tabLabel is the text of a pane's tab.
-func tabLabel(k PaneKind, i int) string { return fmt.Sprintf(" %d %s ", i+1, k) }
+// tabHint follows the tabs when there is room.
+const tabHint = " v: next pane"
 
-// tabAt returns the tab under column x of the tab row.
-func tabAt(x int) (PaneKind, bool) {
-	pos := 0
+// tabLabel is the text of a pane's tab; short abbreviates a long name
+// on a narrow row ("Activations" as "Activ.").
+func tabLabel(k PaneKind, i int, short bool) string {
+	name := k.String()
+	if short && len(name) > 8 {
+		name = name[:5] + "."
+	}
+	return fmt.Sprintf(" %d %s ", i+1, name)
+}
+
+// tabsWidth is the cells the tabs take, with a space after each.
+func tabsWidth(short bool) int {
+	n := 0
 	for i, k := range tabbedPanes() {
-		w := len([]rune(tabLabel(k, i)))
-		if x >= pos && x < pos+w {
+		n += len([]rune(tabLabel(k, i, short))) + 1
+	}
+	return n
+}
+
+// shortTabs reports whether a tab row w cells wide shows short names.
+func shortTabs(w int) bool { return tabsWidth(false) > w }
+
+// tabAt returns the tab under column x of a tab row w cells wide.
+func tabAt(x, w int) (PaneKind, bool) {
+	pos, short := 0, shortTabs(w)
+	for i, k := range tabbedPanes() {
+		tw := len([]rune(tabLabel(k, i, short)))
+		if x >= pos && x < pos+tw {
 			return k, true
 		}
-		pos += w + 1
+		pos += tw + 1
 	}
 	return 0, false
 }
 
+// tabsView is the tab row: every tabbed pane, the one shown marked, and
+// the key that cycles them when there is room; names shortened rather
+// than cut on a narrow row.
 func (t *trainer) tabsView(w int) string {
 	var b strings.Builder
+	short := shortTabs(w)
 	for i, k := range tabbedPanes() {
 		st := t.app.look.tab
 		if k == t.tab {
 			st = t.app.look.tabActive
 		}
-		b.WriteString(st.Render(tabLabel(k, i)))
+		b.WriteString(st.Render(tabLabel(k, i, short)))
 		b.WriteString(" ")
 	}
-	b.WriteString(t.app.look.dim.Render(" v: next pane"))
+	if tabsWidth(short)+len([]rune(tabHint)) <= w {
+		b.WriteString(t.app.look.dim.Render(tabHint))
+	}
 	return fit(b.String(), w)
 }
 

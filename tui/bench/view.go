@@ -82,9 +82,14 @@ func (m Model) View(w, h int) string {
 		}
 		top = append(top, fmt.Sprintf(" %-3s %-14s %s %s", "["+strconv.Itoa(k+1)+"]", in.Name, x, m.fieldView(k, "w"+sub(k+1)+" = ")))
 	}
-	top = append(top, fmt.Sprintf(" %-3s %-14s %3s %s", "", "", "", m.fieldView(n, "θ  = ")+
-		st.Dim.Render(" threshold, bias b = −θ = "+num(m.b))))
-	top = append(top, blank)
+	// θ, and what it is: beside it, or under it when the column is narrow
+	theta := fmt.Sprintf(" %-3s %-14s %3s %s", "", "", "", m.fieldView(n, "θ  = "))
+	note := " threshold, bias b = −θ = " + num(m.b)
+	if lipgloss.Width(theta+note) <= leftW {
+		top = append(top, theta+st.Dim.Render(note), blank)
+	} else {
+		top = append(top, theta, strings.Repeat(" ", 25)+st.Dim.Render(note[1:]))
+	}
 
 	// the weighted sum against the threshold, and the decision
 	s := m.Z(m.x) - m.b
