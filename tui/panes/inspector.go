@@ -190,7 +190,8 @@ func sampleLine(in Input, st *themes.Styles) line {
 		return pending(st, *l.add("x = ?  y = ?", ""))
 	}
 	l.add("x = ", st.SGR.Text).add(vec(in.Trace.X, 4), st.SGR.Text)
-	return *l.add("  y = ", st.SGR.Text).add(vec(in.Trace.Y, 3), st.SGR.Text)
+	// y when there is room (the Sample pane shows the target too)
+	return *l.opt(1, "  y = "+vec(in.Trace.Y, 3), st.SGR.Text, "")
 }
 
 // inputFocusLines: an input's value, and that inputs have no weights.
@@ -293,8 +294,8 @@ func gradTerms(l line, st *themes.Styles, n neuronEq, d float64, done bool) line
 func epochLine(h network.EpochStats, st *themes.Styles) line {
 	l := eqMark(st, true)
 	l.add(fmt.Sprintf("epoch %d: loss %s, accuracy %s", h.Epoch, num(h.TrainLoss), pct(h.TrainAcc)), st.SGR.Text)
-	if finite(h.TestLoss) {
-		l.add(fmt.Sprintf(" · test %s, %s", num(h.TestLoss), pct(h.TestAcc)), st.SGR.Dim)
+	if finite(h.TestLoss) { // when there is room (the Loss pane shows it too)
+		l.opt(1, fmt.Sprintf(" · test %s, %s", num(h.TestLoss), pct(h.TestAcc)), st.SGR.Dim, "")
 	}
 	return l
 }
