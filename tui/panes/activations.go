@@ -212,9 +212,10 @@ func hinton(r float64) string {
 	return "█"
 }
 
-// Weights shows the weights of the network: when every layer fits, all of
-// them, one block per layer (the focused one highlighted); otherwise the
-// focused layer alone, as a window around the focused neuron. A block has
+// Weights shows the weights of the network, one block per layer in order:
+// the focused layer's whole when it fits (else a window around the focused
+// neuron), then the other layers in the rows left (windows of their first
+// neurons when they do not fit). A block has
 // one row per neuron, one column per incoming weight and a last column for
 // the bias: the numbers when they fit, else a Hinton diagram whose glyph
 // grows with |w| (· ▪ ■ █, relative to the layer's largest) coloured by sign
@@ -240,22 +241,39 @@ func Weights(in Input) string {
 	if showVal {
 		rows--
 	}
-	if all := allLayerRows(in.Net, in.W); all <= rows && len(in.Net.Layers) > 1 {
-		y := 0
-		for li, layer := range in.Net.Layers {
-			j, k := -1, -2
-			if li+1 == fl {
-				j, k = fj, fk
-			}
-			y = drawWeightsBlock(c, st, li+1, layer, y, layer.Out+2, in.W, j, k, li+1 == fl)
+	y := 0
+	for li, n := range weightsRows(in.Net, in.W, rows, fl) {
+		if n == 0 {
+			continue
 		}
-	} else {
-		drawWeightsBlock(c, st, fl, in.Net.Layers[fl-1], 0, rows, in.W, fj, fk, true)
+		j, k := -1, -2
+		if li+1 == fl {
+			j, k = fj, fk
+		}
+		y = drawWeightsBlock(c, st, li+1, in.Net.Layers[li], y, n, in.W, j, k, li+1 == fl)
 	}
 	if showVal && fj < in.Net.Layers[fl-1].Out {
 		c.draw(0, in.H-1, focusedWeight(st, in.Net.Layers[fl-1], fj, fk))
 	}
 	return c.String()
+}
+
+// weightsRows shares rows between the layers' blocks: the focused layer
+// fl's block first, then the others in order, each whole when it fits and
+// else a window while at least 3 rows are left (a title and two rows);
+// 0 leaves a layer out.
+func weightsRows(net *network.Network, w, rows, fl int) []int {
+	n := make([]int, len(net.Layers))
+	block := func(l *network.Layer) int { return 1 + l.Out + b2i(numbersFit(l, w)) }
+	n[fl-1] = min(block(net.Layers[fl-1]), rows)
+	rest := rows - n[fl-1]
+	for li, l := range net.Layers {
+		if li+1 != fl && rest >= min(block(l), 3) {
+			n[li] = min(block(l), rest)
+			rest -= n[li]
+		}
+	}
+	return n
 }
 
 // allLayerRows is the rows every layer's block takes in width w: a title,

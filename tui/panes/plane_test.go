@@ -1,6 +1,7 @@
 package panes
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -86,6 +87,56 @@ func TestWeightsShowsEveryLayer(t *testing.T) {
 			if !strings.Contains(out, fitNum(w, 5)) {
 				t.Errorf("L%d: %s not shown:\n%s", li+1, fitNum(w, 5), out)
 			}
+		}
+	}
+}
+
+// TestWeightsRowsShareTheRest: when every layer does not fit, the focused
+// layer's block comes first and the others fill the rows left, whole when
+// they fit (a 1×8 output's two rows exactly), as windows of at least a
+// title and two rows, else left out; the spiral net at 120×40 was L1's
+// numbers over blank rows.
+func TestWeightsRowsShareTheRest(t *testing.T) {
+	circle := handNet([]int{2, 8, 1}, []network.Activation{network.Tanh, network.Sigmoid}, 1)
+	spiral := handNet([]int{2, 16, 16, 1}, []network.Activation{network.Tanh, network.Tanh, network.Sigmoid}, 1)
+	for _, tc := range []struct {
+		name     string
+		net      *network.Network
+		rows, fl int
+		want     []int
+	}{
+		{"circle all fit", circle, 12, 1, []int{10, 2}},
+		{"circle output does not fit", circle, 11, 1, []int{10, 0}},
+		{"circle output focused", circle, 11, 2, []int{9, 2}},
+		{"spiral L1 focused", spiral, 20, 1, []int{18, 0, 2}},
+		{"spiral L2 focused", spiral, 20, 2, []int{3, 17, 0}},
+		{"spiral L1 focused, room for a window", spiral, 24, 1, []int{18, 6, 0}},
+		{"too few rows for the focused layer", spiral, 5, 2, []int{0, 5, 0}},
+	} {
+		got := weightsRows(tc.net, 34, tc.rows, tc.fl)
+		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("%s: weightsRows(%d rows, L%d) = %v, want %v", tc.name, tc.rows, tc.fl, got, tc.want)
+		}
+		sum := 0
+		for _, n := range got {
+			sum += n
+		}
+		if sum > tc.rows {
+			t.Errorf("%s: %v takes more than %d rows", tc.name, got, tc.rows)
+		}
+	}
+	in := xorInput(network.PhaseUpdate, 34, 21)
+	in.Net = spiral
+	in.Focus = Focus{Layer: 2, Neuron: 0, Weight: 0}
+	lines := strings.Split(ansi.Strip(Weights(in)), "\n")
+	for _, want := range []string{"W of L1", "W of L2"} {
+		if !strings.Contains(strings.Join(lines, "\n"), want) {
+			t.Errorf("%s missing:\n%s", want, strings.Join(lines, "\n"))
+		}
+	}
+	for i, l := range lines[:len(lines)-1] {
+		if strings.TrimSpace(l) == "" {
+			t.Errorf("row %d blank while layers are left out:\n%s", i+1, strings.Join(lines, "\n"))
 		}
 	}
 }
