@@ -217,3 +217,32 @@ func TestPanesWithSomethingToSay(t *testing.T) {
 		t.Errorf("digits Topology: %d braille cells (a tangle), or no picture of the inputs:\n%s", braille, topo)
 	}
 }
+
+// TestLongFlashKeepsStatus: a flash too long for one line wraps over the
+// rows above the help line, whole, and the status bar stays on screen
+// above it (it covered the status bar: a lesson's "η 50" was hidden by
+// the divergence message).
+func TestLongFlashKeepsStatus(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {120, 40}} {
+		m := newTestModel(t, Options{Preset: "xor"}, sz[0], sz[1])
+		msg := "network: training diverged: the cost is NaN or ±Inf (epoch 1, batch 3, sample 5, training row 41); lower the learning rate or normalise the inputs, or undo with u"
+		m.tr.app.setFlash(msg, true)
+		scr := screen(t, m)
+		if !strings.Contains(flat(scr), msg) {
+			t.Errorf("%v: the flash is not whole:\n%s", sz, scr)
+		}
+		lines := strings.Split(scr, "\n")
+		status := -1
+		for i, l := range lines {
+			if strings.Contains(l, "η 2") && strings.Contains(l, "/4") {
+				status = i
+			}
+		}
+		if status < 0 {
+			t.Fatalf("%v: no status bar:\n%s", sz, scr)
+		}
+		if !strings.Contains(lines[status+1], "network: training diverged") {
+			t.Errorf("%v: the flash does not start under the status bar:\n%s", sz, scr)
+		}
+	}
+}

@@ -149,8 +149,12 @@ func (t *trainer) View() string {
 		lines[scr.Help.Y] = t.footView(scr.Help.W)
 		if fl := t.app.flashLines(w, 4); fl != nil {
 			// the flash, wrapped: over the help line, and the rows above
-			// when it is long
-			copy(lines[max(scr.Help.Y+1-len(fl), 0):], fl)
+			// when it is long, with the status bar kept above it
+			top := max(scr.Help.Y+1-len(fl), 0)
+			copy(lines[top:], fl)
+			if top <= scr.Status.Y && top > 0 {
+				lines[top-1] = t.statusView(scr.Status.W)
+			}
 		}
 	}
 	return strings.Join(lines, "\n")
