@@ -73,23 +73,7 @@ func (m Model) View(w, h int) string {
 	title := st.Title.Render("Perceptron bench") + " · " + m.prob.Title
 	top = append(top, padBetween(title, unit, w), blank)
 
-	// inputs and weights
-	top = append(top, st.Dim.Render(fmt.Sprintf(" %-3s %-14s %-3s %s", "key", "input", "x", "weight (significance)")))
-	for k, in := range m.prob.Inputs {
-		x := " " + num(m.x[k]) + " "
-		if m.x[k] > 0 {
-			x = st.Bold.Render("[1]")
-		}
-		top = append(top, fmt.Sprintf(" %-3s %-14s %s %s", "["+strconv.Itoa(k+1)+"]", in.Name, x, m.fieldView(k, "w"+sub(k+1)+" = ")))
-	}
-	// θ, and what it is: beside it, or under it when the column is narrow
-	theta := fmt.Sprintf(" %-3s %-14s %3s %s", "", "", "", m.fieldView(n, "θ  = "))
-	note := " threshold, bias b = −θ = " + num(m.b)
-	if lipgloss.Width(theta+note) <= leftW {
-		top = append(top, theta+st.Dim.Render(note), blank)
-	} else {
-		top = append(top, theta, strings.Repeat(" ", 25)+st.Dim.Render(note[1:]))
-	}
+	top = append(top, m.inputsView(leftW, blank)...)
 
 	// the weighted sum against the threshold, and the decision
 	s := m.Z(m.x) - m.b
@@ -156,6 +140,30 @@ func (m Model) View(w, h int) string {
 		lines[i] = ansi.Truncate(strings.TrimRight(l, " "), w, "…")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// inputsView is the inputs with their weights and θ with what it is:
+// the note beside θ, or under it when leftW is narrow.
+func (m Model) inputsView(leftW int, blank string) []string {
+	st := m.styles
+	n := len(m.w)
+	out := []string{st.Dim.Render(fmt.Sprintf(" %-3s %-14s %-3s %s", "key", "input", "x", "weight (significance)"))}
+	for k, in := range m.prob.Inputs {
+		x := " " + num(m.x[k]) + " "
+		if m.x[k] > 0 {
+			x = st.Bold.Render("[1]")
+		}
+		out = append(out, fmt.Sprintf(" %-3s %-14s %s %s", "["+strconv.Itoa(k+1)+"]", in.Name, x, m.fieldView(k, "w"+sub(k+1)+" = ")))
+	}
+	// θ, and what it is: beside it, or under it when the column is narrow
+	theta := fmt.Sprintf(" %-3s %-14s %3s %s", "", "", "", m.fieldView(n, "θ  = "))
+	note := " threshold, bias b = −θ = " + num(m.b)
+	if lipgloss.Width(theta+note) <= leftW {
+		out = append(out, theta+st.Dim.Render(note), blank)
+	} else {
+		out = append(out, theta, strings.Repeat(" ", 25)+st.Dim.Render(note[1:]))
+	}
+	return out
 }
 
 // spare starts a line the view drops, after the blank ones, when short of
