@@ -1,6 +1,7 @@
 package panes
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -220,14 +221,39 @@ func (r *rower) add(t token) {
 }
 
 // layLines lays ls out in at most h rows of w cells: every line whole and
-// wrapped when they all fit; else with their optional parts dropped (see
-// fit), wrapped; else as many lines as there is room for wrapped, the
-// others on one row each (cut). Continuation rows are indented by indent.
+// wrapped when they all fit; else each line with its optional parts dropped
+// (see fit), wrapped, and then as many of them whole again as the rows
+// left allow (those that need the fewest more rows first, the lower ones
+// first among equals: an Inspector's equations before the sample's y);
+// else as many lines as there is room for wrapped, the others on one row
+// each (cut). Continuation rows are indented by indent.
 func layLines(ls []line, w, h, indent int) []line {
-	for _, drop := range []bool{false, true} {
-		if out := wrapLines(ls, w, indent, drop); len(out) <= h {
-			return out
+	whole := make([][]line, len(ls))
+	short := make([][]line, len(ls))
+	n := 0
+	for i, l := range ls {
+		whole[i] = l.wrap(w, indent)
+		short[i] = l.fit(w).wrap(w, indent)
+		n += len(short[i])
+	}
+	if n <= h {
+		order := make([]int, len(ls))
+		for i := range order {
+			order[i] = len(ls) - 1 - i
 		}
+		extra := func(i int) int { return len(whole[i]) - len(short[i]) }
+		slices.SortStableFunc(order, func(a, b int) int { return extra(a) - extra(b) })
+		for _, i := range order {
+			if n+extra(i) <= h {
+				n += extra(i)
+				short[i] = whole[i]
+			}
+		}
+		var out []line
+		for _, rows := range short {
+			out = append(out, rows...)
+		}
+		return out
 	}
 	var out []line
 	for i, l := range ls {

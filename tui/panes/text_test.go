@@ -65,6 +65,21 @@ func TestLayLines(t *testing.T) {
 	if got := plain(layLines([]line{a, b}, 24, 2, 2)); len(got) != 2 {
 		t.Errorf("cut: %q", got)
 	}
+	// room for one line's optional part but not both: the lower one keeps
+	// it (every line lost its optional part while a row stayed blank: the
+	// Inspector's "w₁ ← …" on digits at 80×24)
+	var c, d line
+	c.add("x = (1, 2)", "").opt(1, "  y = (0, 1)", "", "")
+	d.add("w ← ", "").opt(1, "w − η·∂C/∂w", "", "…").add(": after", "")
+	if got := plain(layLines([]line{c, d}, 16, 3, 2)); strings.Join(got, "|") != "x = (1, 2)|w ← w − η·∂C/∂w:|  after" {
+		t.Errorf("one restored: %q", got)
+	}
+	// and one needing fewer rows comes before a lower one needing more
+	var e line
+	e.add("cost 1", "").opt(1, " · mean 1 over 3 samples of the batch", "", "")
+	if got := plain(layLines([]line{c, e}, 16, 3, 2)); strings.Join(got, "|") != "x = (1, 2)|  y = (0, 1)|cost 1" {
+		t.Errorf("the cheaper one restored: %q", got)
+	}
 }
 
 // TestCombiningMarks: the hats of Adam's m̂ and v̂ join the cell before
