@@ -148,7 +148,7 @@ func slope(s []rssSample) float64 {
 func startFullSpeed(t *testing.T, p *testkit.Pane) {
 	t.Helper()
 	p.WaitText("quit")
-	for range 6 {
+	for range 12 { // more than the speeds above the slowest start: + stops at full
 		p.Keys("+")
 	}
 	p.WaitText("speed: full")
