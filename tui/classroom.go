@@ -508,9 +508,9 @@ func (cl *classroom) role() string {
 // plural is "1 student", "2 students".
 func plural(n int, noun string) string { return numfmt.Count(n, noun) }
 
-// rosterView writes the teacher's roster in w cells: name, role, where a
+// whoRows writes the teacher's list of who is here in w cells: name, role, where a
 // forked student is (wrapped under itself when long) and since when.
-func (cl *classroom) rosterView(b *strings.Builder, w int) {
+func (cl *classroom) whoRows(b *strings.Builder, w int) {
 	nameW := 4
 	for _, r := range cl.roster {
 		nameW = min(max(nameW, ansi.StringWidth(safetext.Line(r.Name))), 16)
@@ -539,7 +539,7 @@ func (cl *classroom) whoView(lk *look, w, h int) []string {
 	var b strings.Builder
 	c := cl.c
 	if c.IsTeacher() {
-		cl.rosterView(&b, w-2)
+		cl.whoRows(&b, w-2)
 		if len(cl.roster) == 0 {
 			b.WriteString("nobody else yet\n")
 		}

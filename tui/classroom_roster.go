@@ -276,7 +276,6 @@ func (cl *classroom) rosterRows() int {
 func (cl *classroom) rosterView(w, h int) string {
 	cl.rsW, cl.rsH = w, h
 	rs := &cl.rs
-	lk := cl.app.look
 	st := cl.app.styles
 	if rs.help.open {
 		return strings.Join(cl.app.helpScreen(rs.keys.helpGroups(), rs.help, w, h), "\n")
@@ -290,14 +289,14 @@ func (cl *classroom) rosterView(w, h int) string {
 		lines = cl.listView(w, h-2)
 	}
 	lines = append(lines, rosterLegend(st, w))
-	foot := cl.app.flashView()
-	if foot == "" {
-		hm := &cl.app.help
-		hm.Styles = lk.help
-		hm.SetWidth(w)
-		foot = hm.ShortHelpView(short)
+	// the key line fits w: the last bindings left out first, never the help
+	foot := []string{fit(widget.ShortHelp(st, w, short[:len(short)-1], short[len(short)-1]), w)}
+	if fl := cl.app.flashLines(w, 4); fl != nil {
+		// the flash, wrapped over the rows above the key line when long
+		foot = fl
 	}
-	lines = append(lines, fit(foot, w))
+	copy(lines[max(len(lines)+1-len(foot), 0):], foot[:len(foot)-1])
+	lines = append(lines, foot[len(foot)-1])
 	return strings.Join(lines, "\n")
 }
 

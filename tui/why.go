@@ -1,12 +1,12 @@
 package tui
 
 import (
-	"strconv"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"backprop/internal/numfmt"
 	"backprop/network"
 )
 
@@ -133,4 +133,4 @@ func (t *trainer) whyView(w, h int) []string {
 }
 
 // fmtG formats a number with 3 significant digits.
-func fmtG(v float64) string { return strconv.FormatFloat(v, 'g', 3, 64) }
+func fmtG(v float64) string { return numfmt.G(v, 3) }
