@@ -85,9 +85,9 @@ data or model file, or a file that could not be written; 2 bad flags.`,
 func raceFlags(fs *flag.FlagSet) (*setup.Flags, *raceOpts) {
 	sf := setup.AddFlags(fs)
 	o := &raceOpts{}
-	fs.Var(&o.vary, "vary", "a setup flag to vary and its values, `NAME=V1,V2,...` (repeat for every combination)")
+	fs.Var(&o.vary, "vary", "vary a setup flag: `NAME=V1,V2,...`, one variant per value (several --vary: every combination)")
 	fs.IntVar(&o.epochs, "epochs", defaultEpochs, "epochs each variant trains (at most)")
-	fs.Var(&o.until, "until", "the finish line, `METRIC=V`: acc, loss, val_acc or val_loss (accuracy ≥ V, loss ≤ V); a variant stops when it crosses it (default: acc=0.95, loss=0.1 for regression, and all train every epoch)")
+	fs.Var(&o.until, "until", "the finish line `METRIC=V`, with METRIC acc, loss, val_acc or val_loss (accuracy ≥ V, loss ≤ V); a variant stops when it crosses it (default: acc=0.95, loss=0.1 for regression, and all train every epoch)")
 	fs.IntVar(&o.threads, "threads", 0, "variants trained at once (default: one per core); the results do not depend on it")
 	fs.StringVar(&o.history, "history", "", "write each variant's epoch,loss,accuracy,val_loss,val_accuracy to `DIR`/VARIANT.csv")
 	fs.StringVar(&o.out, "out", "", "save each variant's trained model to `DIR`/VARIANT.json")

@@ -77,7 +77,11 @@ func (r raceResult) writeTable(w io.Writer) error {
 			sets = append(sets, s)
 		}
 	}
-	fmt.Fprintf(w, "%d variants on %s, up to %d epochs each\n\n", len(vs), strings.Join(sets, ", "), r.Epochs)
+	each := fmt.Sprintf("up to %d epochs each", r.Epochs)
+	if r.Epochs == 1 {
+		each = "one epoch each"
+	}
+	fmt.Fprintf(w, "%d variants on %s, %s\n\n", len(vs), strings.Join(sets, ", "), each)
 	rows := [][]string{r.header()}
 	for _, v := range vs {
 		rows = append(rows, r.row(v))

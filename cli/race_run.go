@@ -138,11 +138,11 @@ func whyOtherStart(v, a *variant) string {
 	sv, sa := v.sess.Setup, a.sess.Setup
 	switch {
 	case !slices.Equal(x.Sizes, y.Sizes):
-		return fmt.Sprintf("other layer sizes (%s, not %s): it cannot share A's weights", setup.SizesString(x.Sizes), setup.SizesString(y.Sizes))
+		return fmt.Sprintf("other layer sizes (%s, not %s), so it cannot share A's weights", setup.SizesString(x.Sizes), setup.SizesString(y.Sizes))
 	case x.Init != y.Init && (x.Init == network.InitNormal || x.Init == network.InitLeCun) && (y.Init == network.InitNormal || y.Init == network.InitLeCun):
-		return fmt.Sprintf("init %s: A's random draws, scaled (%s)", x.Init, initScale(x.Init))
+		return fmt.Sprintf("%s init: A's random draws, with the weights %s", x.Init, initScale(x.Init))
 	case x.Init != y.Init:
-		return fmt.Sprintf("init %s: its own draws from the same seed", x.Init)
+		return fmt.Sprintf("%s init: its own draws from the same seed", x.Init)
 	case sv.Hyper.Seed != sa.Hyper.Seed:
 		return fmt.Sprintf("seed %d: other random draws", sv.Hyper.Seed)
 	}
@@ -152,9 +152,9 @@ func whyOtherStart(v, a *variant) string {
 // initScale says how the normal and lecun draws relate.
 func initScale(i network.Init) string {
 	if i == network.InitLeCun {
-		return "weights ÷ √n_in"
+		return "divided by √n_in"
 	}
-	return "weights × √n_in"
+	return "multiplied by √n_in"
 }
 
 // runVariants trains every variant for up to epochs epochs, threads at a

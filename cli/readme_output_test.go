@@ -76,6 +76,16 @@ func readmeOutputs() map[string]func(t *testing.T) string {
 			_, out, errs := runCLI("report", "--data-dir", readmeDataDir(t))
 			return out + errs
 		},
+		// the race of three optimizers, under "Races"
+		"race-opt": func(t *testing.T) string {
+			_, out, errs := runCLI(raceArgs()...)
+			return out + errs
+		},
+		// the same crossed with two learning rates
+		"race-opt-lr": func(t *testing.T) string {
+			_, out, errs := runCLI(append(raceArgs(), "--vary", "lr=0.05,0.5")...)
+			return out + errs
+		},
 		// train --sharpness on circle, under "Sharpness"
 		"train-sharpness": func(t *testing.T) string {
 			_, out, errs := runCLI("train", "--data", "circle", "--layers", "_,8,_", "--act", "tanh", "--epochs", "5", "--sharpness", "--progress", "plain")
