@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 
 	"backprop/cli/setup"
@@ -49,8 +48,8 @@ Every variant is built from the same seed, so variants of the same shape
 and init start from bit-identical weights and see the same shuffles; the
 start column names each distinct starting point (A, B, ...), and a note says
 why a variant could not share (other layer sizes, init or seed). Variants
-train on their own threads (--threads) with results bit-identical to one
-thread.`,
+train in parallel (--threads, shared among the variants running at once)
+with results bit-identical to one thread.`,
 		groups: []flagGroup{
 			{"race", []string{"vary", "epochs", "until", "threads"}},
 			{"data", append(setup.DataFlagNames(), setup.MaxDataFlag)},
@@ -88,7 +87,7 @@ func raceFlags(fs *flag.FlagSet) (*setup.Flags, *raceOpts) {
 	fs.Var(&o.vary, "vary", "vary a setup flag: `NAME=V1,V2,...`, one variant per value (several --vary: every combination)")
 	fs.IntVar(&o.epochs, "epochs", defaultEpochs, "epochs each variant trains (at most)")
 	fs.Var(&o.until, "until", "the finish line `METRIC=V`, with METRIC acc, loss, val_acc or val_loss (accuracy ≥ V, loss ≤ V); a variant stops when it crosses it (default: acc=0.95, loss=0.1 for regression, and all train every epoch)")
-	fs.IntVar(&o.threads, "threads", 0, "variants trained at once (default: one per core); the results do not depend on it")
+	fs.IntVar(&o.threads, "threads", 0, fmt.Sprintf("goroutines that train, 1..%d (default: every core): up to that many variants at once, each with its share; the results are the same bits for any number", maxThreads))
 	fs.StringVar(&o.history, "history", "", "write each variant's epoch,loss,accuracy,val_loss,val_accuracy to `DIR`/VARIANT.csv")
 	fs.StringVar(&o.out, "out", "", "save each variant's trained model to `DIR`/VARIANT.json")
 	fs.BoolVar(&o.json, "json", false, "print the result as one JSON object")
@@ -100,11 +99,9 @@ func race(fs *flag.FlagSet, sf *setup.Flags, o raceOpts, stdout, stderr io.Write
 	if o.epochs < 1 {
 		return setup.Errorf("epochs", "must be ≥ 1, got %d", o.epochs)
 	}
-	if o.threads < 0 {
-		return setup.Errorf("threads", "must be ≥ 1 (0: one per core), got %d", o.threads)
-	}
-	if o.threads == 0 {
-		o.threads = runtime.GOMAXPROCS(0)
+	threads, err := resolveThreads(o.threads)
+	if err != nil {
+		return err
 	}
 	for _, d := range []struct{ flag, dir string }{{"history", o.history}, {"out", o.out}} {
 		if err := checkOutDir(d.flag, d.dir); err != nil {
@@ -115,7 +112,9 @@ func race(fs *flag.FlagSet, sf *setup.Flags, o raceOpts, stdout, stderr io.Write
 	if err != nil {
 		return err
 	}
-	vs, err := buildVariants(fs, sf, axes)
+	// min(variants, threads) variants at once, each with its share.
+	parallel := min(threads, len(combinations(axes)))
+	vs, err := buildVariants(fs, sf, axes, setup.Limits{UndoBudget: -1, Threads: threads / parallel})
 	if err != nil {
 		return err
 	}
@@ -124,7 +123,7 @@ func race(fs *flag.FlagSet, sf *setup.Flags, o raceOpts, stdout, stderr io.Write
 		return err
 	}
 	groupStarts(vs)
-	runVariants(vs, o.epochs, lines, len(o.until) > 0, o.threads)
+	runVariants(vs, o.epochs, lines, len(o.until) > 0, parallel)
 	res := raceResult{Axes: axes, Epochs: o.epochs, Lines: lines, Variants: vs}
 	if o.json {
 		err = res.writeJSON(stdout)

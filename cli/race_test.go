@@ -34,7 +34,7 @@ func prepareRace(t *testing.T, args ...string) ([]*variant, []axis) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	vs, err := buildVariants(fs, sf, axes)
+	vs, err := buildVariants(fs, sf, axes, setup.Limits{UndoBudget: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,15 +126,18 @@ func TestRaceStarts(t *testing.T) {
 // TestRaceThreads: variants trained in parallel give the same bits as one
 // thread (the JSON prints every float in full).
 func TestRaceThreads(t *testing.T) {
-	args := []string{"race", "--data", "spiral", "--layers", "_,6,_", "--act", "tanh", "--vary", "opt=sgd,adam", "--vary", "lr=0.03,0.3,3",
+	args := []string{"race", "--data", "spiral", "--layers", "_,40,_", "--act", "tanh", "--vary", "opt=sgd,adam", "--vary", "lr=0.03,0.3,3",
 		"--epochs", "15", "--json", "--until", "val_acc=0.7"}
 	_, one, errs := runCLI(append(args, "--threads", "1")...)
 	if errs != "" {
 		t.Fatal(errs)
 	}
-	_, three, _ := runCLI(append(args, "--threads", "3")...)
-	if one != three {
-		t.Errorf("--threads 1:\n%s\n--threads 3:\n%s", one, three)
+	// 3: three variants at once on one thread each; 12: all six at once,
+	// each with two threads for its kernels.
+	for _, n := range []string{"3", "12"} {
+		if _, other, _ := runCLI(append(args, "--threads", n)...); other != one {
+			t.Errorf("--threads 1:\n%s\n--threads %s:\n%s", one, n, other)
+		}
 	}
 	var res struct {
 		Variants []struct {
@@ -231,7 +234,7 @@ func TestRaceErrors(t *testing.T) {
 		{[]string{"--vary", "opt=sgd,adam", "--momentum", "0.5"}, "--momentum: is for --opt momentum, and no variant uses it"},
 		{[]string{"--vary", "lr=1,2", "--until", "acc"}, `--until: want acc=V, loss=V, val_acc=V or val_loss=V (for example --until acc=0.95), got "acc"`},
 		{[]string{"--vary", "lr=1,2", "--until", "acc=most"}, `--until: acc: want a number, got "most"`},
-		{[]string{"--vary", "lr=1,2", "--threads", "-1"}, "--threads: must be ≥ 1 (0: one per core), got -1"},
+		{[]string{"--vary", "lr=1,2", "--threads", "-1"}, "--threads: must be 1..256 (or 0 for every core), got -1"},
 		{[]string{"--vary", "lr=1,2", "--vray", "x"}, "unknown flag --vray (did you mean --vary?)"},
 	} {
 		args := append([]string{"race", "--data", "circle", "--epochs", "1"}, c.args...)

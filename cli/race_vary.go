@@ -175,8 +175,9 @@ func combinations(axes []axis) [][]string {
 
 // buildVariants builds every variant's session through the one session
 // builder: race's own setup flags, then each axis's value, parsed by a
-// fresh flag set as train would parse them. The variants share loaded data.
-func buildVariants(fs *flag.FlagSet, sf *setup.Flags, axes []axis) ([]*variant, error) {
+// fresh flag set as train would parse them, under lim (race passes no undo
+// and each variant's share of --threads). The variants share loaded data.
+func buildVariants(fs *flag.FlagSet, sf *setup.Flags, axes []axis, lim setup.Limits) ([]*variant, error) {
 	isSetup := map[string]bool{}
 	for _, n := range setupFlagNames() {
 		isSetup[n] = true
@@ -197,7 +198,7 @@ func buildVariants(fs *flag.FlagSet, sf *setup.Flags, axes []axis) ([]*variant, 
 			parts = append(parts, a.Name+"="+vals[j])
 		}
 		v.label = safetext.Line(strings.Join(parts, " "))
-		s, err := buildVariant(base, axes, vals, cache)
+		s, err := buildVariant(base, axes, vals, cache, lim)
 		if err != nil {
 			return nil, variantError(err, axes, vals, v.label, i == 0)
 		}
@@ -220,7 +221,7 @@ type varyParseError struct {
 func (e varyParseError) Error() string { return "invalid value" }
 
 // buildVariant parses base and one value per axis and builds the session.
-func buildVariant(base []string, axes []axis, vals []string, cache *setup.DataCache) (*setup.Session, error) {
+func buildVariant(base []string, axes []axis, vals []string, cache *setup.DataCache, lim setup.Limits) (*setup.Session, error) {
 	fs := flag.NewFlagSet("race", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	sf := setup.AddFlags(fs)
@@ -233,8 +234,7 @@ func buildVariant(base []string, axes []axis, vals []string, cache *setup.DataCa
 			return nil, varyParseError{a.Name, vals[j], fs.Lookup(a.Name)}
 		}
 	}
-	// Headless training never undoes: no snapshots.
-	return sf.Session(setup.Limits{UndoBudget: -1})
+	return sf.Session(lim)
 }
 
 // variantError says which --vary value a variant's error comes from: a
