@@ -140,7 +140,7 @@ func stepMarks(l *lesson.Lesson, lp *lesson.LessonProgress) (answers, checks []m
 			}
 		}
 		c := markNone
-		if len(st.Checks) > 0 {
+		if st.HasCheckpoint() {
 			c = markOpen
 			if stepReached(lp, si) {
 				c = markReached
@@ -474,7 +474,7 @@ func stepDetail(lp *lesson.LessonProgress, si int, stp *lesson.Step, now time.Ti
 		here = "▸ "
 	}
 	check := ""
-	if len(stp.Checks) > 0 {
+	if stp.HasCheckpoint() {
 		check = st.Dim.Render("○")
 		if stepReached(lp, si) {
 			at, _ := lp.DoneAt(si)
