@@ -259,6 +259,8 @@ func readmeQuotes() []readmeQuote {
 		}, []string{"the model m.json takes 64 inputs and gives 10 outputs (64→30→10), but iris has 4 inputs and 3 outputs"}},
 		{"lesson: bad condition", inDir(map[string]string{"mine.md": "---\ntitle: T\nid: t\n---\n\n## Step: A\n\nSome text.\n\n```check\ngoal: g\nepoch >> 1\n```\n"}, "--lesson", "mine.md"),
 			[]string{`mine.md:12: col 8: expected a value after >, found ">"`}},
+		{"lesson: bad goal", inDir(map[string]string{"mine.md": "---\ntitle: T\nid: t\n---\n\n## Step: A\n\nSome text.\n```check\ngoal: accuracy >= 0.95 within five epochs\n```\n"}, "--lesson", "mine.md"),
+			[]string{`mine.md:10: goal: col 25: expected a whole number of epochs ≥ 1 after within, found "five"`}},
 		{"lesson: bad answer", inDir(map[string]string{"mine.md": "---\ntitle: T\nid: t\n---\n## Step: A\n```question\nask: q\noptions: a | b\nanswer: c\n```\n"}, "--lesson", "mine.md"),
 			[]string{`mine.md:9: answer "c" is not one of the options (a | b)`}},
 		{"serve without auth", cli("serve", "--listen", "127.0.0.1:0"),
