@@ -175,7 +175,7 @@ func TestGradientFlow(t *testing.T) {
 	}
 	relu := mustNet(t, []int{2, 4, 1}, []Activation{ReLU, Sigmoid}, Quadratic, 1)
 	relu.Layers[0].B[1], relu.Layers[0].W[2], relu.Layers[0].W[3] = -100, 0, 0 // z = −100 always
-	relu.Layers[1].W[0] = 50                                                    // a saturated output on some samples
+	relu.Layers[1].W[0] = 50                                                   // a saturated output on some samples
 	flow, err = GradientFlow(relu, data, nil)
 	if err != nil {
 		t.Fatal(err)
