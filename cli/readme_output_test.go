@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -129,7 +130,38 @@ func readmeOutputs() map[string]func(t *testing.T) string {
 			_, out, errs := runCLI("eval", "--model", "m.json")
 			return out + errs
 		},
+		// grad_norm of the deep sigmoid net (issue 11's acceptance command)
+		"train-grad-norm": func(t *testing.T) string {
+			_, out, errs := runCLI("train", "--data", "circle", "--layers", "_,8,8,8,8,_", "--act", "sigmoid",
+				"--cost", "quadratic", "--lr", "0.5", "--epochs", "1", "--seed", "1", "--json")
+			var e struct {
+				GradNorm []float64 `json:"grad_norm"`
+			}
+			if err := json.Unmarshal([]byte(strings.SplitN(out, "\n", 2)[0]), &e); err != nil {
+				t.Fatalf("%v: %s%s", err, out, errs)
+			}
+			b, _ := json.Marshal(map[string][]float64{"grad_norm": roundAll(e.GradNorm, 3)})
+			return string(b) + "\n"
+		},
+		// eval --gradcheck on the iris model
+		"eval-gradcheck": func(t *testing.T) string {
+			t.Chdir(t.TempDir())
+			if code, _, errs := runCLI(readmeIrisTrain()...); code != 0 {
+				t.Fatalf("train: %s", errs)
+			}
+			_, out, errs := runCLI("eval", "--model", "m.json", "--gradcheck")
+			return out + errs
+		},
 	}
+}
+
+// roundAll rounds every value to digits significant digits.
+func roundAll(v []float64, digits int) []float64 {
+	r := make([]float64, len(v))
+	for i, x := range v {
+		r[i], _ = strconv.ParseFloat(strconv.FormatFloat(x, 'g', digits, 64), 64)
+	}
+	return r
 }
 
 // readmeIrisTrain is the README's command that writes m.json for eval.

@@ -60,6 +60,11 @@ func Presets() []Preset {
 			Net:   net(ce, network.InitXavier, []int{2, 16, 16, 1}, tanh, tanh, sig),
 			Hyper: hyper(network.Backprop, 0.01, 10, network.Adam),
 		}},
+		{"deep-sigmoid", "four sigmoid layers: the first learns slowest (vanishing gradients)", Setup{
+			Data:  datasets.Spec{Name: "circle", Noise: 0.1, Seed: 1},
+			Net:   net(q, network.InitXavier, []int{2, 8, 8, 8, 8, 1}, sig, sig, sig, sig, sig),
+			Hyper: hyper(network.Backprop, 0.5, 10, network.SGD),
+		}},
 		{"iris", "softmax and cross-entropy tell three species apart from four measurements", Setup{
 			Data:  datasets.Spec{Name: "iris", Seed: 1, Normalize: true},
 			Net:   net(ce, network.InitXavier, []int{4, 8, 3}, sig, soft),
