@@ -128,6 +128,12 @@ func (t *trainer) keyTable() []keyGroup {
 			two("next/prev sample", &km.NextProbe, do(func(t *trainer) { t.moveProbe(1) }), &km.PrevProbe, do(func(t *trainer) { t.moveProbe(-1) })),
 			one(&km.MostConfused, do((*trainer).toggleMost)),
 		}},
+		{"Surface and gradients", []keyRow{
+			one(&km.SurfParam, do((*trainer).cycleSecond)),
+			two("surface: zoom in/out", &km.ZoomIn, do(func(t *trainer) { t.zoomSurface(1) }), &km.ZoomOut, do(func(t *trainer) { t.zoomSurface(-1) })),
+			one(&km.Whole, do((*trainer).toggleWhole)),
+			one(&km.GradCheck, do((*trainer).gradCheck)),
+		}},
 		{classKeysTitle, []keyRow{ // the classroom's keys (classroom.update handles them)
 			one(&km.Fork, do(func(*trainer) {})),
 			one(&km.Rejoin, do(func(*trainer) {})),

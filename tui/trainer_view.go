@@ -43,6 +43,9 @@ func (t *trainer) tabsView(w int) string {
 // Weights pane (full size) or of the tabbed pane (compact).
 func (t *trainer) layout(w, h int) Screen {
 	scr := Layout(w, h, t.tab)
+	if scr.Tabs.W == 0 && (t.tab == PaneSurface || t.tab == PaneGradients) {
+		scr = withAnalysis(scr) // full size: the middle column
+	}
 	if !t.browse.on || scr.TooSmall {
 		return scr
 	}
@@ -50,6 +53,22 @@ func (t *trainer) layout(w, h int) Screen {
 	for i, p := range panes {
 		if p.Kind == PaneWeights || scr.Tabs.W > 0 && isTabbed(p.Kind) {
 			panes[i].Kind = PaneConfusion
+		}
+	}
+	scr.Panes = panes
+	return scr
+}
+
+// withAnalysis puts Surface and Gradients in the places of Activations
+// and Weights.
+func withAnalysis(scr Screen) Screen {
+	panes := slices.Clone(scr.Panes)
+	for i, p := range panes {
+		switch p.Kind {
+		case PaneActivations:
+			panes[i].Kind = PaneSurface
+		case PaneWeights:
+			panes[i].Kind = PaneGradients
 		}
 	}
 	scr.Panes = panes
