@@ -100,11 +100,11 @@ func defaultKeyMap() keyMap {
 		NextProbe:    off([]string{"tab"}, "tab", "next sample in the list"),
 		PrevProbe:    off([]string{"shift+tab"}, "shift+tab", "prev sample in the list"),
 		MostConfused: off([]string{"M"}, "M", "most confused"),
-		SurfParam:    b([]string{"m"}, "m", "surface: next 2nd parameter / 1-D slice"),
-		ZoomIn:       b([]string{"<"}, "<", "surface: zoom in"),
-		ZoomOut:      b([]string{">"}, ">", "surface: zoom out"),
-		Whole:        b([]string{"B"}, "B", "surface, gradients: batch/whole set"),
-		GradCheck:    b([]string{"K"}, "K", "gradient check of the focused w"),
+		SurfParam:    b([]string{"W"}, "W", "surface 2nd w"),
+		ZoomIn:       b([]string{"<"}, "<", "zoom surface in"),
+		ZoomOut:      b([]string{">"}, ">", "zoom surface out"),
+		Whole:        b([]string{"B"}, "B", "batch/all data"),
+		GradCheck:    b([]string{"V"}, "V", "verify ∂C/∂w"),
 	}
 }
 

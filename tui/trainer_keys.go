@@ -84,6 +84,7 @@ func (t *trainer) keyTable() []keyGroup {
 			two("next/prev weight/bias", &km.NextWeight, do(func(t *trainer) { t.cycleWeight(1) }), &km.PrevWeight, do(func(t *trainer) { t.cycleWeight(-1) })),
 			one(&km.EditValue, do((*trainer).editValue)),
 			one(&km.Follow, do((*trainer).toggleFollow)),
+			one(&km.GradCheck, do((*trainer).gradCheck)),
 		}},
 		{"Training settings", []keyRow{
 			two("η down/up", &km.LRDown, do(func(t *trainer) { t.stepLR(false) }), &km.LRUp, do(func(t *trainer) { t.stepLR(true) })),
@@ -115,6 +116,9 @@ func (t *trainer) keyTable() []keyGroup {
 			one(&km.LogLoss, do((*trainer).toggleLogLoss)),
 			one(&km.NeuronMap, do((*trainer).toggleNeuronMap)),
 			two("test data, discretize", &km.TestData, do((*trainer).toggleTestData), &km.Discrete, do((*trainer).toggleDiscrete)),
+			one(&km.SurfParam, do((*trainer).cycleSecond)),
+			two("zoom surface", &km.ZoomIn, do(func(t *trainer) { t.zoomSurface(1) }), &km.ZoomOut, do(func(t *trainer) { t.zoomSurface(-1) })),
+			one(&km.Whole, do((*trainer).toggleWhole)),
 			one(&km.Theme, do(func(t *trainer) { t.app.cycleTheme() })),
 			one(&km.Lesson, do(func(*trainer) {})), // the root model's: the lesson panel
 			one(&km.Help, do((*trainer).toggleHelp)),
@@ -127,12 +131,6 @@ func (t *trainer) keyTable() []keyGroup {
 			two("column: predicted", &km.CellLeft, cell(0, -1), &km.CellRight, cell(0, 1)),
 			two("next/prev sample", &km.NextProbe, do(func(t *trainer) { t.moveProbe(1) }), &km.PrevProbe, do(func(t *trainer) { t.moveProbe(-1) })),
 			one(&km.MostConfused, do((*trainer).toggleMost)),
-		}},
-		{"Surface and gradients", []keyRow{
-			one(&km.SurfParam, do((*trainer).cycleSecond)),
-			two("surface: zoom in/out", &km.ZoomIn, do(func(t *trainer) { t.zoomSurface(1) }), &km.ZoomOut, do(func(t *trainer) { t.zoomSurface(-1) })),
-			one(&km.Whole, do((*trainer).toggleWhole)),
-			one(&km.GradCheck, do((*trainer).gradCheck)),
 		}},
 		{classKeysTitle, []keyRow{ // the classroom's keys (classroom.update handles them)
 			one(&km.Fork, do(func(*trainer) {})),

@@ -2,6 +2,7 @@ package panes
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"backprop/network"
@@ -35,21 +36,22 @@ func gradCheckLines(g *network.ParamCheck, st *themes.Styles) []line {
 		return nil
 	}
 	name := ParamName(g.Param)
-	var l1, l2, l3 line
+	var l1, l2, l3, l4 line
 	l1.add("check ∂C/∂"+name, st.SGR.Title)
 	l1.opt(1, " on this sample", st.SGR.Dim, "")
 	l1.add(": backprop "+num(g.Backprop), st.SGR.Text)
-	l2.add(fmt.Sprintf("(C(w+ε) − C(w−ε))/2ε = (%s − %s)/%s = %s", num(g.Plus), num(g.Minus), num(2*g.Eps), num(g.Numeric)), st.SGR.Text)
-	l3.add("ε = "+num(g.Eps)+"  relative error "+num(g.RelErr), st.SGR.Text)
+	l2.add("(C(w+ε) − C(w−ε))/2ε = "+num(g.Numeric), st.SGR.Text)
+	l3.add("  = ("+minus(strconv.FormatFloat(g.Plus, 'g', 7, 64))+" − "+minus(strconv.FormatFloat(g.Minus, 'g', 7, 64))+")/"+num(2*g.Eps), st.SGR.Dim)
+	l4.add("ε = "+num(g.Eps)+"  relative error "+num(g.RelErr), st.SGR.Text)
 	switch {
 	case g.Kink:
-		l3.add("  at a ReLU kink: no derivative", st.SGR.Warn)
+		l4.add("  at a ReLU kink: no derivative", st.SGR.Warn)
 	case g.RelErr <= 1e-5:
-		l3.add("  ✓ agree", st.SGR.OK)
+		l4.add("  ✓ agree", st.SGR.OK)
 	default:
-		l3.add("  ✗ disagree", st.SGR.Error)
+		l4.add("  ✗ disagree", st.SGR.Error)
 	}
-	return []line{l1, l2, l3}
+	return []line{l1, l2, l3, l4}
 }
 
 // inspectorHeader: the focused neuron, then "done: … next: …" (or the
