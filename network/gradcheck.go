@@ -86,7 +86,7 @@ func GradChecks(net *Network, x, y []float64, h float64) ([]ParamCheck, error) {
 				if bias {
 					p = Param{Layer: l, J: i, K: -1}
 				}
-				out = append(out, ParamCheck{Param: p, Backprop: gv[i], Numeric: num, Eps: h, RelErr: relErr(gv[i], num), Kink: pc.kink})
+				out = append(out, ParamCheck{Param: p, Backprop: gv[i], Numeric: num, Eps: h, RelErr: gradRelErr(gv[i], num), Kink: pc.kink})
 			}
 		}
 	}
@@ -121,10 +121,10 @@ func GradCheckParam(net *Network, x, y []float64, p Param, eps float64) (ParamCh
 	num := (plus - minus) / (2 * eps)
 	gv := meanGrad{sums: g, inv: 1}.at(p)
 	return ParamCheck{Param: p, Backprop: gv, Numeric: num, Eps: eps, Plus: plus, Minus: minus,
-		RelErr: relErr(gv, num), Kink: pc.kink}, nil
+		RelErr: gradRelErr(gv, num), Kink: pc.kink}, nil
 }
 
-func relErr(g, num float64) float64 {
+func gradRelErr(g, num float64) float64 {
 	return math.Abs(g-num) / math.Max(math.Max(math.Abs(g), math.Abs(num)), gradTiny)
 }
 

@@ -50,7 +50,7 @@ func newProbe(net *Network, set Set, idx []int) (*probe, error) {
 		}
 	}
 	c := net.Clone()
-	p := &Stepper{net: c, rows: newRows(c)}
+	p := &Stepper{net: c, rows: newRows(c), bt: newBatch(c, 1)}
 	p.w = paramsOf(c)
 	p.grad = p.w.zeros()
 	p.rows.ensure(c, min(probeChunk, len(idx)))
