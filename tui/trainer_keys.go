@@ -115,10 +115,9 @@ func (t *trainer) keyTable() []keyGroup {
 			one(&km.PaneN, func(t *trainer, k tea.KeyPressMsg) tea.Cmd { t.showTab(k.Text); return nil }),
 			one(&km.LogLoss, do((*trainer).toggleLogLoss)),
 			one(&km.NeuronMap, do((*trainer).toggleNeuronMap)),
-			two("test data, discretize", &km.TestData, do((*trainer).toggleTestData), &km.Discrete, do((*trainer).toggleDiscrete)),
-			one(&km.SurfParam, do((*trainer).cycleSecond)),
+			two("test, discretize", &km.TestData, do((*trainer).toggleTestData), &km.Discrete, do((*trainer).toggleDiscrete)),
+			two("surface w₂/data", &km.SurfParam, do((*trainer).cycleSecond), &km.Whole, do((*trainer).toggleWhole)),
 			two("zoom surface", &km.ZoomIn, do(func(t *trainer) { t.zoomSurface(1) }), &km.ZoomOut, do(func(t *trainer) { t.zoomSurface(-1) })),
-			one(&km.Whole, do((*trainer).toggleWhole)),
 			one(&km.Theme, do(func(t *trainer) { t.app.cycleTheme() })),
 			one(&km.Lesson, do(func(*trainer) {})), // the root model's: the lesson panel
 			one(&km.Help, do((*trainer).toggleHelp)),
