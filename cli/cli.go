@@ -46,6 +46,7 @@ func commands() []command {
 	return []command{
 		trainerCommand(),
 		trainCommand(),
+		raceCommand(),
 		evalCommand(),
 		exportCommand(),
 		plotCommand(),

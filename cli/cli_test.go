@@ -471,11 +471,11 @@ func TestHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	if len(lines) != 5 || lines[0] != "epoch,loss,accuracy,val_loss,val_accuracy" {
+	if len(lines) != 5 || lines[0] != "epoch,loss,accuracy,val_loss,val_accuracy,grad_norm_1,grad_norm_2" {
 		t.Fatalf("history:\n%s", b)
 	}
 	// No test set: val_* are empty.
-	if !regexp.MustCompile(`^4,[0-9.e-]+,[0-9.]+,,$`).MatchString(lines[4]) {
+	if !regexp.MustCompile(`^4,[0-9.e-]+,[0-9.]+,,,[0-9.e-]+,[0-9.e-]+$`).MatchString(lines[4]) {
 		t.Errorf("last line %q", lines[4])
 	}
 }

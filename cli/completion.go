@@ -175,6 +175,14 @@ func flagValues(name string) (valueKind, []string) {
 		return choiceValue, []string{"test", "train", "all"}
 	case "log-format":
 		return choiceValue, []string{"text", "json"}
+	case "vary":
+		var names []string
+		for _, n := range varyable() {
+			names = append(names, n+"=")
+		}
+		return choiceValue, names
+	case "until":
+		return choiceValue, []string{"acc=", "loss=", "val_acc=", "val_loss="}
 	case "model", "out", "o", "history", "lesson", "authorized-keys", "password-file", "teacher-key", "host-key", "report":
 		return fileValue, nil
 	case "data-dir", "datasets-dir":
@@ -236,9 +244,18 @@ func bashCompletion() string {
 	table := completionTable()
 	files, dirs, free, choices := valueFlags(table)
 	var b strings.Builder
-	b.WriteString(`# bash completion for backprop; load with: source <(backprop completion bash)
-_backprop() {
+	b.WriteString("# bash completion for backprop; load with: source <(backprop completion bash)\n")
+	b.WriteString(bashVary(choices))
+	b.WriteString(`_backprop() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
+    local line=${COMP_LINE:0:COMP_POINT}
+    local word=${line##*[[:space:]]}
+    local head=${line%"$word"}
+    head=${head%"${head##*[![:space:]]}"}
+    if [[ ${head##*[[:space:]]} == --vary ]]; then
+        _backprop_vary "$word"
+        return
+    fi
     local cmd=trainer
     if (( COMP_CWORD > 1 )) && [[ ${COMP_WORDS[1]} != -* ]]; then
         cmd=${COMP_WORDS[1]}
@@ -247,8 +264,14 @@ _backprop() {
 `)
 	for _, name := range sortedKeys(choices) {
 		extra := ""
-		if name == "data" {
+		switch name {
+		case "data":
 			extra = ` $(compgen -f -- "$cur")`
+		case "vary":
+			continue // _backprop_vary, above
+		case "until":
+			fmt.Fprintf(&b, "        --until) compopt -o nospace 2>/dev/null; COMPREPLY=($(compgen -W %q -- \"$cur\")); return ;;\n", strings.Join(choices[name], " "))
+			continue
 		}
 		fmt.Fprintf(&b, "        --%s) COMPREPLY=($(compgen -W %q -- \"$cur\")%s); return ;;\n", name, strings.Join(choices[name], " "), extra)
 	}
@@ -287,6 +310,38 @@ _backprop() {
 	b.WriteString(`    esac
 }
 complete -F _backprop backprop
+`)
+	return b.String()
+}
+
+// bashVary is the bash function for --vary's value, NAME=V1,V2,...: the
+// names first (no space after NAME=), then after NAME= the values of a flag
+// with choices, comma-separated. It reads the word from COMP_LINE, since
+// bash splits words at = (COMP_WORDBREAKS), and answers relative to
+// bash's own word.
+func bashVary(choices map[string][]string) string {
+	var b strings.Builder
+	b.WriteString(`_backprop_vary() {
+    local word=$1
+    if [[ $word != *=* ]]; then
+        compopt -o nospace 2>/dev/null
+        COMPREPLY=($(compgen -W "` + strings.Join(choices["vary"], " ") + `" -- "$word"))
+        return
+    fi
+    local name=${word%%=*} vals=${word#*=} done= words=
+    [[ $vals == *,* ]] && done=${vals%,*},
+    case $name in
+`)
+	for _, n := range varyable() {
+		if c, ok := choices[n]; ok && n != "data" {
+			fmt.Fprintf(&b, "        %s) words=%q ;;\n", n, strings.Join(c, " "))
+		}
+	}
+	b.WriteString(`    esac
+    local prefix=$name=$done
+    [[ $COMP_WORDBREAKS == *=* ]] && prefix=$done
+    COMPREPLY=($(compgen -P "$prefix" -W "$words" -- "${vals##*,}"))
+}
 `)
 	return b.String()
 }

@@ -80,7 +80,7 @@ func TestCompletionBash(t *testing.T) {
 	writeFile(t, work, "points.csv", "a,b,y\n0,0,0\n")
 	script := `source <(backprop completion bash) || exit 1
 complete -p backprop || exit 1
-c() { COMP_WORDS=("$@"); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 )); COMPREPLY=(); _backprop; echo "$*: ${COMPREPLY[*]}"; }
+c() { COMP_WORDS=("$@"); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 )); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}; COMPREPLY=(); _backprop; echo "$*: ${COMPREPLY[*]}"; }
 c backprop tr
 c backprop ''
 c backprop train --ep
@@ -97,6 +97,11 @@ c backprop serve --max-s
 c backprop plot bo
 c backprop plot loss --hist
 c backprop report --o
+c backprop race --vary op
+c backprop race --data circle --vary opt=sgd,mo
+c backprop race --vary init=
+c backprop race --unt
+c backprop race --until va
 `
 	cmd := exec.Command("bash", "--norc", "--noprofile", "-c", script)
 	cmd.Dir = work
@@ -109,7 +114,7 @@ c backprop report --o
 	for _, want := range []string{
 		"complete -F _backprop backprop\n",
 		"backprop tr: train\n",
-		"backprop : train eval export plot serve report version completion help\n",
+		"backprop : train race eval export plot serve report version completion help\n",
 		"backprop plot bo: boundary\n",
 		"backprop plot loss --hist: --history\n",
 		"backprop train --ep: --epochs\n",
@@ -124,6 +129,11 @@ c backprop report --o
 		"backprop help ex: export\n",
 		"backprop serve --max-s: --max-samples --max-sessions --max-startups\n",
 		"backprop report --o: --out\n",
+		"backprop race --vary op: opt=\n",
+		"backprop race --data circle --vary opt=sgd,mo: sgd,momentum\n", // bash's word starts after =
+		"backprop race --vary init=: xavier he uniform zero normal lecun\n",
+		"backprop race --unt: --until\n",
+		"backprop race --until va: val_acc= val_loss=\n",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("bash completion lacks %q:\n%s", want, got)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -24,16 +25,23 @@ func evalCommand() command {
 model file names (written by train --out or the trainer); data flags given
 here override it.`,
 		groups: []flagGroup{
-			{"flags", []string{"model", "on", "json", "sharpness", "sharpness-samples"}},
+			{"flags", []string{"model", "on", "json", "sharpness", "sharpness-samples", "gradcheck"}},
 			{"data", append(setup.DataFlagNames(), setup.MaxDataFlag)},
 		},
 		footer: `exit status: 0 evaluated; 1 bad model or data file; 2 bad flags (including a
-model whose shape does not fit the data).`,
+model whose shape does not fit the data).
+
+--gradcheck compares backprop's ∂C/∂w with centred finite differences
+(fourth order, step 1e-3) for every weight and bias on the first 5 training
+samples and prints "gradcheck: max relative error E over N parameters";
+it exits 1 when E > 1e-5. A step layer (no derivative) is reported, not
+failed, and so are checks whose differences cross a ReLU kink.`,
 		examples: []string{
 			"backprop eval --model digits.json",
 			"backprop eval --model digits.json --on all --json",
 			"backprop eval --model circle.json --seed 2   # the same generator, other points",
 			"backprop eval --model circle.json --sharpness   # λ_max and the stable learning rate 2/λ_max",
+			"backprop eval --model circle.json --gradcheck",
 		},
 		flags: func(fs *flag.FlagSet) runFunc {
 			sf := setup.AddDataFlags(fs)
@@ -43,8 +51,18 @@ model whose shape does not fit the data).`,
 			var sh sharpOpts
 			fs.BoolVar(&sh.on, "sharpness", false, sharpnessNote)
 			fs.IntVar(&sh.samples, "sharpness-samples", 0, sharpnessSamplesNote)
+			check := fs.Bool("gradcheck", false, "check backprop's gradient against finite differences instead (exit 1 when the error is above 1e-5)")
 			return func(stdout, stderr io.Writer) int {
-				if err := eval(sf, *model, *on, *asJSON, sh, stdout); err != nil {
+				var err error
+				if *check {
+					err = evalGradCheck(sf, *model, *asJSON, stdout)
+				} else {
+					err = eval(sf, *model, *on, *asJSON, sh, stdout)
+				}
+				if err != nil {
+					if errors.Is(err, errGradCheck) {
+						return 1
+					}
 					fmt.Fprintf(stderr, "backprop eval: %v\n", err)
 					return setup.ExitCode(err)
 				}
@@ -149,6 +167,18 @@ func eval(sf *setup.Flags, model, on string, asJSON bool, sh sharpOpts, w io.Wri
 		fmt.Fprint(w, sharpnessLines(sharp))
 	}
 	return nil
+}
+
+// evalGradCheck is eval --gradcheck (gradCheck on the model file).
+func evalGradCheck(sf *setup.Flags, model string, asJSON bool, w io.Writer) error {
+	if model == "" {
+		return setup.Errorf("model", "required: the model file to check")
+	}
+	mf, err := setup.Open(model, sf, setup.Limits{})
+	if err != nil {
+		return err
+	}
+	return gradCheck(mf, safetext.Line(model), asJSON, w)
 }
 
 // describeNet is "64→30→10, sigmoid/sigmoid, quadratic".

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -76,6 +77,16 @@ func readmeOutputs() map[string]func(t *testing.T) string {
 			_, out, errs := runCLI("report", "--data-dir", readmeDataDir(t))
 			return out + errs
 		},
+		// the issue's race of three optimizers, under "Races"
+		"race-opt": func(t *testing.T) string {
+			_, out, errs := runCLI(raceArgs()...)
+			return out + errs
+		},
+		// the same crossed with two learning rates
+		"race-opt-lr": func(t *testing.T) string {
+			_, out, errs := runCLI(append(raceArgs(), "--vary", "lr=0.05,0.5")...)
+			return out + errs
+		},
 		// train --sharpness on circle, under "Sharpness"
 		"train-sharpness": func(t *testing.T) string {
 			_, out, errs := runCLI("train", "--data", "circle", "--layers", "_,8,_", "--act", "tanh", "--epochs", "5", "--sharpness", "--progress", "plain")
@@ -119,7 +130,38 @@ func readmeOutputs() map[string]func(t *testing.T) string {
 			_, out, errs := runCLI("eval", "--model", "m.json")
 			return out + errs
 		},
+		// grad_norm of the deep sigmoid net (issue 11's acceptance command)
+		"train-grad-norm": func(t *testing.T) string {
+			_, out, errs := runCLI("train", "--data", "circle", "--layers", "_,8,8,8,8,_", "--act", "sigmoid",
+				"--cost", "quadratic", "--lr", "0.5", "--epochs", "1", "--seed", "1", "--json")
+			var e struct {
+				GradNorm []float64 `json:"grad_norm"`
+			}
+			if err := json.Unmarshal([]byte(strings.SplitN(out, "\n", 2)[0]), &e); err != nil {
+				t.Fatalf("%v: %s%s", err, out, errs)
+			}
+			b, _ := json.Marshal(map[string][]float64{"grad_norm": roundAll(e.GradNorm, 3)})
+			return string(b) + "\n"
+		},
+		// eval --gradcheck on the iris model
+		"eval-gradcheck": func(t *testing.T) string {
+			t.Chdir(t.TempDir())
+			if code, _, errs := runCLI(readmeIrisTrain()...); code != 0 {
+				t.Fatalf("train: %s", errs)
+			}
+			_, out, errs := runCLI("eval", "--model", "m.json", "--gradcheck")
+			return out + errs
+		},
 	}
+}
+
+// roundAll rounds every value to digits significant digits.
+func roundAll(v []float64, digits int) []float64 {
+	r := make([]float64, len(v))
+	for i, x := range v {
+		r[i], _ = strconv.ParseFloat(strconv.FormatFloat(x, 'g', digits, 64), 64)
+	}
+	return r
 }
 
 // readmeIrisTrain is the README's command that writes m.json for eval.
@@ -249,6 +291,8 @@ func readmeQuotes() []readmeQuote {
 		}, []string{"the model m.json takes 64 inputs and gives 10 outputs (64→30→10), but iris has 4 inputs and 3 outputs"}},
 		{"lesson: bad condition", inDir(map[string]string{"mine.md": "---\ntitle: T\nid: t\n---\n\n## Step: A\n\nSome text.\n\n```check\ngoal: g\nepoch >> 1\n```\n"}, "--lesson", "mine.md"),
 			[]string{`mine.md:12: col 8: expected a value after >, found ">"`}},
+		{"lesson: bad goal", inDir(map[string]string{"mine.md": "---\ntitle: T\nid: t\n---\n\n## Step: A\n\nSome text.\n```check\ngoal: accuracy >= 0.95 within five epochs\n```\n"}, "--lesson", "mine.md"),
+			[]string{`mine.md:10: goal: col 25: expected a whole number of epochs ≥ 1 after within, found "five"`}},
 		{"lesson: bad answer", inDir(map[string]string{"mine.md": "---\ntitle: T\nid: t\n---\n## Step: A\n```question\nask: q\noptions: a | b\nanswer: c\n```\n"}, "--lesson", "mine.md"),
 			[]string{`mine.md:9: answer "c" is not one of the options (a | b)`}},
 		{"serve without auth", cli("serve", "--listen", "127.0.0.1:0"),

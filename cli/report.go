@@ -22,6 +22,8 @@ type epochRecord struct {
 	SamplesPerSec            float64 // over the training time only (Seconds − EvalSeconds)
 	Trained                  int     // epochs trained by this run
 	Sharp                    float64 // λ_max with --sharpness (0: not measured)
+	// GradNorm is the epoch's mean ‖∂C/∂W^l‖_F per layer (Stepper.GradNorms).
+	GradNorm []float64
 }
 
 // finalTimes are a run's wall time, and the parts of its epochs spent
@@ -55,6 +57,9 @@ func record(st *network.Stepper, e, epochs int, dt time.Duration, samples int) e
 	if h := st.History(); len(h) > 0 {
 		s := h[len(h)-1]
 		r.Loss, r.Acc, r.ValLoss, r.ValA = s.TrainLoss, s.TrainAcc, s.TestLoss, s.TestAcc
+		if g := st.GradNorms(); len(g) == len(h) {
+			r.GradNorm = g[len(g)-1]
+		}
 	}
 	return r
 }
@@ -217,12 +222,18 @@ type jsonEpoch struct {
 	// With --sharpness: λ_max of the training cost and 2/λ_max.
 	LambdaMax      *jsonNum `json:"lambda_max,omitempty"`
 	StabilityLimit *jsonNum `json:"stability_limit,omitempty"`
-	Stopped        string   `json:"stopped,omitempty"`
+	// GradNorm: per layer, first layer first, the mean over the epoch's
+	// mini-batches of ‖(1/m) Σ_x ∂C_x/∂W‖_F (no regularisation term).
+	GradNorm []jsonNum `json:"grad_norm,omitempty"`
+	Stopped  string    `json:"stopped,omitempty"`
 }
 
 func (j *jsonReporter) obj(r epochRecord) jsonEpoch {
 	o := jsonEpoch{Epoch: r.Epoch, Epochs: r.Epochs, Loss: jsonNum(r.Loss), ValLoss: jsonNum(r.ValLoss),
 		Seconds: r.Seconds, SamplesPerSec: math.Round(r.SamplesPerSec), EvalSeconds: r.EvalSeconds}
+	for _, g := range r.GradNorm {
+		o.GradNorm = append(o.GradNorm, jsonNum(g))
+	}
 	if !j.regression {
 		a, v := jsonNum(r.Acc), jsonNum(r.ValA)
 		o.Accuracy, o.ValAccuracy = &a, &v

@@ -60,7 +60,7 @@ written); 2 bad flags.`,
 			fs.IntVar(&o.epochs, "epochs", defaultEpochs, "number of epochs to train")
 			threads := threadsFlag(fs)
 			fs.StringVar(&o.out, "out", "", "save the trained model to `FILE` (JSON, written atomically)")
-			fs.StringVar(&o.history, "history", "", "write epoch,loss,accuracy,val_loss,val_accuracy per epoch to `FILE.csv`")
+			fs.StringVar(&o.history, "history", "", "write epoch,loss,accuracy,val_loss,val_accuracy,grad_norm_1,… per epoch to `FILE.csv`")
 			fs.BoolVar(&o.json, "json", false, "print one JSON object per epoch, then a final object")
 			fs.StringVar(&o.progress, "progress", "auto", "auto (a bar on a terminal, plain lines when piped), bar or plain")
 			fs.BoolVar(&o.sharp.on, "sharpness", false, sharpnessNote+", after every epoch")
@@ -266,7 +266,7 @@ func saveOutputs(s *setup.Session, o trainOpts) error {
 		}
 	}
 	if o.history != "" {
-		csv := network.HistoryCSV(s.Stepper.History())
+		csv := network.HistoryCSV(s.Stepper.History(), s.Stepper.GradNorms()...)
 		if err := stage(o.history, func(w io.Writer) error { _, err := w.Write(csv); return err }); err != nil {
 			return err
 		}

@@ -143,7 +143,10 @@ func TestOldLongHistoryLoads(t *testing.T) {
 	}
 	old := b.String()
 	i := strings.Index(old, `"history": [`)
-	j := strings.Index(old[i:], "]") + i + 1
+	j := strings.Index(old[i:], "\n") + i // the history is one line
+	if old[j-1] == ',' {
+		j--
+	}
 	file := old[:i] + `"history": [` + strings.Join(entries, ",") + `]` + old[j:]
 	m, err := ParseModel([]byte(file))
 	if err != nil {

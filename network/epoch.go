@@ -71,6 +71,7 @@ func (s *Stepper) evaluate(deadline time.Time) bool {
 		te = Metrics{Loss: math.NaN(), Accuracy: math.NaN()}
 	}
 	s.hist.add(epochStats(s.c.epoch+1, tr, te), foldEpochs, MaxHistory)
+	s.gradHist.add(s.epochGradNorm(), foldLast, MaxHistory)
 	s.ev = nil
 	return true
 }
@@ -119,6 +120,8 @@ func (s *Stepper) finishEpoch() {
 		s.batchLosses.keepLast(s.c.batch + 1)
 	}
 	s.c.epoch++
+	clear(s.gradNorm)
+	s.gradUpdates = 0
 	if s.h.Rule == Backprop {
 		now := maxAbsW(s.w)
 		for l, m := range now {

@@ -21,6 +21,22 @@ var centred4 = fd.Formula{
 	Step:       1e-3,
 }
 
+// ParamCheck is the gradient check of one parameter for one sample.
+type ParamCheck struct {
+	Param
+	// Backprop is ∂C_x/∂w from the Stepper's phases; Numeric the finite
+	// difference with step Eps.
+	Backprop, Numeric, Eps float64
+	// Plus and Minus are C_x(w+ε) and C_x(w−ε) (GradCheckParam only).
+	Plus, Minus float64
+	// RelErr is |g − ĝ| / max(|g|, |ĝ|, 1e-6).
+	RelErr float64
+	// Kink: moving w by the difference's steps moved some ReLU's z across
+	// 0, where C_x has no derivative; the error there says nothing about
+	// backprop.
+	Kink bool
+}
+
 // GradCheck compares backprop's ∂C/∂w and ∂C/∂b for one sample with centred
 // finite differences and returns the largest relative error
 // |g − ĝ| / max(|g|, |ĝ|, tiny), where ĝ is the fourth-order centred
@@ -29,46 +45,147 @@ var centred4 = fd.Formula{
 // 1e-3 (error O(h⁴); keep 2h clear of ReLU kinks). The gradients come
 // from the Stepper's own phases; net is not modified.
 func GradCheck(net *Network, x, y []float64, h float64) (maxRelErr float64, err error) {
-	if err := net.validate(); err != nil {
-		return 0, err
+	checks, err := GradChecks(net, x, y, h)
+	worst := 0.0
+	for _, c := range checks {
+		if !(c.RelErr <= worst) { // NaN counts as worst
+			worst = c.RelErr
+		}
 	}
+	return worst, err
+}
+
+// GradChecks is GradCheck's comparison for every parameter, layer by layer
+// (each layer's weights row-major, then its biases), marking those where
+// the differences cross a ReLU kink (ParamCheck.Kink).
+func GradChecks(net *Network, x, y []float64, h float64) ([]ParamCheck, error) {
 	if h <= 0 {
 		h = 1e-3
 	}
 	if !finite(h) {
-		return 0, fmt.Errorf("network: GradCheck step h = %v", h)
+		return nil, fmt.Errorf("network: GradCheck step h = %v", h)
+	}
+	g, err := backpropGrad(net, x, y)
+	if err != nil {
+		return nil, err
+	}
+	pc := newCostProbe(net, x, y)
+	var out []ParamCheck
+	settings := &fd.Settings{Formula: centred4, Step: h} // serial: one probe network
+	for l, layer := range pc.net.Layers {
+		for _, bias := range []bool{false, true} {
+			v, gv := layer.W, g.w[l]
+			if bias {
+				v, gv = layer.B, g.b[l]
+			}
+			for i, orig := range v {
+				pc.kink = false
+				num := fd.Derivative(func(w float64) float64 { v[i] = w; return pc.cost() }, orig, settings)
+				v[i] = orig
+				p := Param{Layer: l, J: i / max(layer.In, 1), K: i % max(layer.In, 1)}
+				if bias {
+					p = Param{Layer: l, J: i, K: -1}
+				}
+				out = append(out, ParamCheck{Param: p, Backprop: gv[i], Numeric: num, Eps: h, RelErr: gradRelErr(gv[i], num), Kink: pc.kink})
+			}
+		}
+	}
+	return out, nil
+}
+
+// GradCheckParam checks one parameter with the plain centred difference
+// ĝ = (C_x(w+ε) − C_x(w−ε)) / 2ε (error O(ε²); ε ≤ 0 means 1e-4), the one
+// a learner can work by hand. net is not modified.
+func GradCheckParam(net *Network, x, y []float64, p Param, eps float64) (ParamCheck, error) {
+	if eps <= 0 {
+		eps = 1e-4
+	}
+	if !finite(eps) {
+		return ParamCheck{}, fmt.Errorf("network: gradient check step ε = %v", eps)
+	}
+	if _, _, err := p.ref(net); err != nil {
+		return ParamCheck{}, err
+	}
+	g, err := backpropGrad(net, x, y)
+	if err != nil {
+		return ParamCheck{}, err
+	}
+	pc := newCostProbe(net, x, y)
+	v, i, _ := p.ref(pc.net)
+	orig := v[i]
+	v[i] = orig + eps
+	plus := pc.cost()
+	v[i] = orig - eps
+	minus := pc.cost()
+	v[i] = orig
+	num := (plus - minus) / (2 * eps)
+	gv := meanGrad{sums: g, inv: 1}.at(p)
+	return ParamCheck{Param: p, Backprop: gv, Numeric: num, Eps: eps, Plus: plus, Minus: minus,
+		RelErr: gradRelErr(gv, num), Kink: pc.kink}, nil
+}
+
+func gradRelErr(g, num float64) float64 {
+	return math.Abs(g-num) / math.Max(math.Max(math.Abs(g), math.Abs(num)), gradTiny)
+}
+
+// backpropGrad is ∂C_x/∂w and ∂C_x/∂b for one sample, from a Stepper's own
+// phases on a copy of net.
+func backpropGrad(net *Network, x, y []float64) (params, error) {
+	if err := net.validate(); err != nil {
+		return params{}, err
 	}
 	hy := DefaultHyper()
 	hy.Batch = 1
 	s, err := NewStepper(net.Clone(), hy, Set{X: [][]float64{x}, Y: [][]float64{y}}, Set{})
 	if err != nil {
-		return 0, err
+		return params{}, err
 	}
 	s.SetUndoBudget(0)
 	for s.c.phase != PhaseAccumulate {
 		if err := s.Step(ByPhase); err != nil {
-			return 0, err
+			return params{}, err
 		}
 	}
-	probe := net.Clone()
-	ws := probe.NewWorkspace()
-	out := probe.Layers[len(probe.Layers)-1].Act
-	cost := func() float64 { return sampleCost(probe.Cost, out, probe.Forward(ws, x), y) }
-	worst := 0.0
-	settings := &fd.Settings{Formula: centred4, Step: h} // serial: one probe network
-	check := func(v []float64, g []float64) {
-		for i, orig := range v {
-			num := fd.Derivative(func(w float64) float64 { v[i] = w; return cost() }, orig, settings)
-			v[i] = orig
-			rel := math.Abs(g[i]-num) / math.Max(math.Max(math.Abs(g[i]), math.Abs(num)), gradTiny)
-			if !(rel <= worst) { // NaN counts as worst
-				worst = rel
+	return s.grad, nil
+}
+
+// costProbe is C_x on a copy of a network, noting whether a ReLU's z has
+// a different sign than at the copy's starting weights (a kink crossed).
+type costProbe struct {
+	net  *Network
+	ws   *Workspace
+	x, y []float64
+	base [][]bool // base[l][j]: z^l_j > 0 at the starting weights
+	kink bool
+}
+
+func newCostProbe(net *Network, x, y []float64) *costProbe {
+	pc := &costProbe{net: net.Clone(), x: x, y: y}
+	pc.ws = pc.net.NewWorkspace()
+	pc.net.Forward(pc.ws, x)
+	for l := range pc.net.Layers {
+		pos := make([]bool, len(pc.ws.z[l]))
+		for j, z := range pc.ws.z[l] {
+			pos[j] = z > 0
+		}
+		pc.base = append(pc.base, pos)
+	}
+	return pc
+}
+
+// cost is C_x at the copy's current weights.
+func (pc *costProbe) cost() float64 {
+	out := pc.net.Layers[len(pc.net.Layers)-1].Act
+	c := sampleCost(pc.net.Cost, out, pc.net.Forward(pc.ws, pc.x), pc.y)
+	for l, layer := range pc.net.Layers {
+		if layer.Act != ReLU && layer.Act != LeakyReLU {
+			continue
+		}
+		for j, z := range pc.ws.z[l] {
+			if (z > 0) != pc.base[l][j] {
+				pc.kink = true
 			}
 		}
 	}
-	for l, layer := range probe.Layers {
-		check(layer.W, s.grad.w[l])
-		check(layer.B, s.grad.b[l])
-	}
-	return worst, nil
+	return c
 }

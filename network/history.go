@@ -82,6 +82,9 @@ func nanMax(a, b float64) float64 {
 	return a
 }
 
+// foldLast merges two entries into the later one.
+func foldLast[T any](_, b T) T { return b }
+
 // foldLoss merges two mini-batch losses into the later one.
 func foldLoss(_, b float64) float64 { return b }
 
@@ -165,22 +168,40 @@ func (s series[T]) bytes() int {
 }
 
 // HistoryCSV renders per-epoch metrics as CSV with the header
-// epoch,loss,accuracy,val_loss,val_accuracy; values not measured (NaN, such
-// as the test metrics without a test set) are empty. Each row is one
+// epoch,loss,accuracy,val_loss,val_accuracy, then grad_norm_1 …
+// grad_norm_L (gradNorm[i] beside h[i], as Stepper.GradNorms gives them;
+// one column per layer) when there are any; values not measured (NaN, such as the test metrics
+// without a test set) are empty. Each row is one
 // History entry: the metrics of the epoch it names (past MaxHistory epochs,
 // every k-th epoch). `backprop train --history` and the trainer's "save
 // loss history" write this format.
-func HistoryCSV(h []EpochStats) []byte {
+func HistoryCSV(h []EpochStats, gradNorm ...[]float64) []byte {
 	var b strings.Builder
-	b.WriteString("epoch,loss,accuracy,val_loss,val_accuracy\n")
+	b.WriteString("epoch,loss,accuracy,val_loss,val_accuracy")
+	layers := 0
+	for _, g := range gradNorm {
+		layers = max(layers, len(g))
+	}
+	for l := range layers {
+		fmt.Fprintf(&b, ",grad_norm_%d", l+1)
+	}
+	b.WriteString("\n")
 	f := func(v float64) string {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return ""
 		}
 		return strconv.FormatFloat(v, 'g', -1, 64)
 	}
-	for _, s := range h {
-		fmt.Fprintf(&b, "%d,%s,%s,%s,%s\n", s.Epoch, f(s.TrainLoss), f(s.TrainAcc), f(s.TestLoss), f(s.TestAcc))
+	for i, s := range h {
+		fmt.Fprintf(&b, "%d,%s,%s,%s,%s", s.Epoch, f(s.TrainLoss), f(s.TrainAcc), f(s.TestLoss), f(s.TestAcc))
+		for l := range layers {
+			v := math.NaN()
+			if i < len(gradNorm) && l < len(gradNorm[i]) {
+				v = gradNorm[i][l]
+			}
+			b.WriteString("," + f(v))
+		}
+		b.WriteString("\n")
 	}
 	return []byte(b.String())
 }

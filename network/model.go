@@ -99,6 +99,10 @@ type modelState struct {
 	BatchLossSpan int            `json:"batch_loss_span,omitempty"`
 	BatchLossN    int            `json:"batch_loss_n,omitempty"`
 	Initial       []modelWeights `json:"initial"`
+	// The epoch's gradient norms so far (see EpochStats.GradNorm): their
+	// sums per layer over grad_norm_updates updates.
+	GradNormSum     []jfloat `json:"grad_norm_sum,omitempty"`
+	GradNormUpdates int      `json:"grad_norm_updates,omitempty"`
 }
 
 type modelWeights struct {
@@ -117,6 +121,8 @@ type modelEpoch struct {
 	Epochs int           `json:"epochs,omitempty"`
 	Min    *modelMetrics `json:"min,omitempty"`
 	Max    *modelMetrics `json:"max,omitempty"`
+	// GradNorm is EpochStats.GradNorm, one value per layer.
+	GradNorm []jfloat `json:"grad_norm,omitempty"`
 }
 
 type modelMetrics struct {
@@ -256,9 +262,15 @@ func (st *state) file(net *Network, samples int) *modelState {
 	if st.batchLosses.span > 1 {
 		ms.BatchLossSpan, ms.BatchLossN = st.batchLosses.span, st.batchLosses.n
 	}
+	if st.gradUpdates > 0 {
+		ms.GradNormSum, ms.GradNormUpdates = toJ(st.gradNorm), st.gradUpdates
+	}
 	ms.History = make([]modelEpoch, len(st.hist.v))
 	for i, e := range st.hist.v {
 		me := modelEpoch{Epoch: e.Epoch, TrainLoss: jfloat(e.TrainLoss), TrainAcc: jfloat(e.TrainAcc), TestLoss: jfloat(e.TestLoss), TestAcc: jfloat(e.TestAcc)}
+		if i < len(st.gradHist.v) {
+			me.GradNorm = toJ(st.gradHist.v[i])
+		}
 		if e.span() > 1 {
 			me.Epochs, me.Min, me.Max = e.Epochs, metricsJ(e.Min), metricsJ(e.Max)
 		}
@@ -381,7 +393,11 @@ func (st *state) load(ms *modelState, s *Stepper) error {
 	for _, v := range ms.Seen {
 		st.seen = appendSeen(st.seen, fromJ(v))
 	}
+	if ms.GradNormUpdates > 0 {
+		st.gradNorm, st.gradUpdates = fromJ(ms.GradNormSum), ms.GradNormUpdates
+	}
 	st.hist = historyOf(ms.History)
+	st.gradHist = gradHistOf(ms.History, st.hist)
 	st.batchLosses = batchLossesOf(ms)
 	st.status = Status(slices.Index(statusNames, ms.Status))
 	return nil
@@ -422,6 +438,23 @@ func historyOf(entries []modelEpoch) series[EpochStats] {
 		h.span, h.n = entries[0].Epochs, max(entries[len(entries)-1].Epochs, 1)
 	}
 	return h
+}
+
+// gradHistOf rebuilds the gradient norms' series beside hist (historyOf
+// of the same entries): the same entries, span and count.
+func gradHistOf(entries []modelEpoch, hist series[EpochStats]) series[[]float64] {
+	var g series[[]float64]
+	for _, e := range entries {
+		var v []float64
+		if len(e.GradNorm) > 0 {
+			v = fromJ(e.GradNorm)
+		}
+		g.add(v, foldLast, MaxHistory)
+	}
+	// added entry by entry as historyOf adds (or appends) them: the same
+	// entries; a merged file's span and count are hist's
+	g.span, g.n = hist.span, hist.n
+	return g
 }
 
 // batchLossesOf rebuilds the batch-loss series like historyOf.

@@ -253,8 +253,16 @@ func (f *modelFile) validateState() error {
 			return err
 		}
 	}
-	if err := checkHistory(st.History); err != nil {
+	if err := checkHistory(st.History, len(f.Layers)); err != nil {
 		return err
+	}
+	if st.GradNormUpdates < 0 || st.GradNormUpdates > 0 && st.GradNormSum == nil {
+		return fmt.Errorf("state.grad_norm_updates: %d, want ≥ 0 and grad_norm_sum beside it", st.GradNormUpdates)
+	}
+	if st.GradNormSum != nil {
+		if err := checkFloats("state.grad_norm_sum", st.GradNormSum, len(f.Layers)); err != nil {
+			return err
+		}
 	}
 	for i, v := range st.BatchLosses {
 		if !finite(float64(v)) {
@@ -282,10 +290,15 @@ func (f *modelFile) validateState() error {
 // checkHistory checks the history's epochs and, when entries are merged,
 // the shape series needs: every entry stands for as many epochs as the
 // first (a power of two), the last for at most that many.
-func checkHistory(h []modelEpoch) error {
+func checkHistory(h []modelEpoch, layers int) error {
 	merged := false
 	for i, e := range h {
 		p := fmt.Sprintf("state.history[%d]", i)
+		if e.GradNorm != nil {
+			if err := checkFloats(p+".grad_norm", e.GradNorm, layers); err != nil {
+				return err
+			}
+		}
 		switch {
 		case e.Epoch < 1:
 			return fmt.Errorf("%s.epoch: %d, want ≥ 1", p, e.Epoch)

@@ -29,6 +29,14 @@ type state struct {
 	loss  float64  // Σ_x C_x over the mini-batch so far
 	last  []Update // the last Update, one per layer; nil before the first
 
+	// gradNorm[l] is Σ over this epoch's updates of ‖(1/m) Σ_x ∂C_x/∂W^l‖_F,
+	// over gradUpdates updates (EpochStats.GradNorm is their mean).
+	gradNorm    []float64
+	gradUpdates int
+	// gradHist[i] is the mean gradNorm of History's entry i's epoch: a
+	// series added to in step with hist, so it has hist's shape.
+	gradHist series[[]float64]
+
 	m, v  params // optimizer: momentum's velocity or Adam's first moment m; Adam's second moment v (empty until the first update)
 	adamT int    // Adam's t: updates since the optimizer started
 
@@ -175,9 +183,11 @@ func (st *state) clone(cp *copier) state {
 	c.grad = cp.params(st.grad)
 	c.m, c.v = cp.params(st.m), cp.params(st.v)
 	c.last = cp.updates(st.last)
+	c.gradNorm = cp.floats(st.gradNorm)
 	c.hist = st.hist.snapshot()
 	c.batchLosses = st.batchLosses.snapshot()
-	cp.shared(st.hist.bytes() + st.batchLosses.bytes() + 8*len(st.order.perm) +
+	c.gradHist = st.gradHist.snapshot()
+	cp.shared(st.hist.bytes() + st.batchLosses.bytes() + st.gradHist.bytes() + 8*cap(st.gradHist.v)*len(st.gradNorm) + 8*len(st.order.perm) +
 		8*(len(st.startMax)+st.initial.floatsOrZero()+floats2(st.seen)))
 	return c
 }
@@ -189,6 +199,7 @@ func (st *state) restoreFrom(sn state) {
 	sn.w = st.w
 	sn.hist.restore()
 	sn.batchLosses.restore()
+	sn.gradHist.restore()
 	*st = sn
 }
 

@@ -200,6 +200,14 @@ func (s *Stepper) Divergence() *Divergence { return s.div }
 // last epoch's.
 func (s *Stepper) History() []EpochStats { return s.hist.v }
 
+// GradNorms returns, beside each History entry, the mean over its epoch's
+// mini-batches of each layer's ‖(1/m) Σ_x ∂C_x/∂W^l‖_F — the Frobenius
+// norm of the mini-batch's mean gradient of the layer's weights, without
+// the regularisation term — first layer first (shared; don't modify).
+// GradNorms()[i] belongs to History()[i]; it is nil for an epoch without
+// updates (the perceptron rule).
+func (s *Stepper) GradNorms() [][]float64 { return s.gradHist.v }
+
 // BatchLosses returns the mean cost of each finished mini-batch (shared):
 // all of them until History holds two epochs, then only the current
 // epoch's and the last finished one's. Past MaxBatchLosses values, each

@@ -37,6 +37,7 @@ func (s *Stepper) update() {
 	if s.blowup != 0 {
 		s.checkJump(s.loss * inv) // before s.last is overwritten
 	}
+	s.addGradNorm(inv)
 	n := float64(len(s.train.X))
 	l1, l2 := h.L1/n, h.L2/n
 	var c1, c2 float64
@@ -77,6 +78,31 @@ func (s *Stepper) update() {
 	}
 	s.batchLosses.add(s.loss*inv, foldLoss, MaxBatchLosses)
 	s.recent.add(s.loss * inv)
+}
+
+// addGradNorm adds each layer's ‖(1/m) Σ_x ∂C_x/∂W^l‖_F (inv = 1/m; no
+// regularisation term) to the epoch's sums.
+func (s *Stepper) addGradNorm(inv float64) {
+	if s.gradNorm == nil {
+		s.gradNorm = make([]float64, len(s.net.Layers))
+	}
+	for l := range s.gradNorm {
+		s.gradNorm[l] += frobenius(s.grad.w[l], inv)
+	}
+	s.gradUpdates++
+}
+
+// epochGradNorm is the epoch's mean of each layer's gradient norm (nil
+// before the first update).
+func (s *Stepper) epochGradNorm() []float64 {
+	if s.gradUpdates == 0 {
+		return nil
+	}
+	g := make([]float64, len(s.gradNorm))
+	for l, v := range s.gradNorm {
+		g[l] = v / float64(s.gradUpdates)
+	}
+	return g
 }
 
 // newUpdates allocates the update record, one per layer.

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"backprop/themes"
 	"fmt"
 	"os"
 	"reflect"
@@ -397,5 +398,27 @@ func TestREADMERosterKeys(t *testing.T) {
 	}
 	if got, want := strings.TrimSpace(s[i+len(begin):j]), strings.TrimSpace(RosterKeysMarkdown()); got != want {
 		t.Errorf("README.md roster key table differs from the keymap; replace it with:\n%s", want)
+	}
+}
+
+// TestRosterGoals: the teacher's detail view lists a step's measurable
+// goals, ticked with the value the student reached and when.
+func TestRosterGoals(t *testing.T) {
+	ls, _ := lesson.Builtin()
+	l := findBuiltin(ls, "smallest")
+	lp := &lesson.LessonProgress{Step: 1, Goals: map[string]lesson.GoalRecord{
+		lesson.GoalKey(1, 0): {Goal: "test_loss <= 0.177", Value: "0.1694", At: rosterNow},
+	}}
+	st := themes.Mono()
+	got := ansi.Strip(strings.Join(stepDetail(lp, 1, l.Steps[1], rosterNow, st, 24, 10), "\n"))
+	for _, want := range []string{"✓ test_loss <= 0.177 = 0.1694", "· params <= 13"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("detail lacks %q:\n%s", want, got)
+		}
+	}
+	for _, line := range strings.Split(got, "\n") {
+		if w := ansi.StringWidth(line); w > 4+24+2+2+10+1+6+2+2+6 {
+			t.Errorf("line of %d cells: %q", w, line)
+		}
 	}
 }

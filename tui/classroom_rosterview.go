@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"backprop/internal/safetext"
 	"fmt"
 	"slices"
 	"strconv"
@@ -140,7 +141,7 @@ func stepMarks(l *lesson.Lesson, lp *lesson.LessonProgress) (answers, checks []m
 			}
 		}
 		c := markNone
-		if len(st.Checks) > 0 {
+		if st.HasCheckpoint() {
 			c = markOpen
 			if stepReached(lp, si) {
 				c = markReached
@@ -458,7 +459,7 @@ const detailFixed = 4 + 2 + 2 + 1 + 6 + 2 + 2 + 6
 
 // stepDetail is step si's line (and one more for each further question):
 // "▸ 2 Weights are significance  ✗ w₁ tickets   10:05  ● 10:07".
-func stepDetail(lp *lesson.LessonProgress, si int, stp *lesson.Step, now time.Time, st *themes.Styles, tw, ow int) []string {
+func stepDetail(lp *lesson.LessonProgress, si int, stp *lesson.Step, now time.Time, st *themes.Styles, tw, ow int) (out []string) {
 	stamp := func(t time.Time) string {
 		if t.IsZero() {
 			return fit("", 6)
@@ -474,18 +475,18 @@ func stepDetail(lp *lesson.LessonProgress, si int, stp *lesson.Step, now time.Ti
 		here = "▸ "
 	}
 	check := ""
-	if len(stp.Checks) > 0 {
+	if stp.HasCheckpoint() {
 		check = st.Dim.Render("○")
 		if stepReached(lp, si) {
 			at, _ := lp.DoneAt(si)
 			check = st.OK.Render("●") + " " + stamp(at)
 		}
 	}
-	var out []string
 	title := fmt.Sprintf("%s%d %s", here, si+1, fit(stp.Title, tw))
 	if len(stp.Questions) == 0 {
-		return []string{title + "  " + fit(st.Dim.Render("–"), 2+ow+1+6) + "  " + check}
+		return append([]string{title + "  " + fit(st.Dim.Render("–"), 2+ow+1+6) + "  " + check}, goalDetail(lp, si, stp, st, stamp, tw+ow+12)...)
 	}
+	defer func() { out = append(out, goalDetail(lp, si, stp, st, stamp, tw+ow+12)...) }()
 	for qi := range stp.Questions {
 		k := lesson.AnswerKey(si, qi)
 		ans := st.Dim.Render("·") + " " + fit(st.Dim.Render("not yet"), ow) + " " + fit("", 6)
@@ -498,6 +499,25 @@ func stepDetail(lp *lesson.LessonProgress, si int, stp *lesson.Step, now time.Ti
 			title, check = strings.Repeat(" ", ansi.StringWidth(title)), ""
 		}
 		out = append(out, title+"  "+ans+"  "+check)
+	}
+	return out
+}
+
+// goalDetail is a line per measurable goal of step si: "✓ test_loss <=
+// 0.177 = 0.15  10:07" once the student met it (the value then), "· …"
+// before; gw cells for the goal and its value.
+func goalDetail(lp *lesson.LessonProgress, si int, stp *lesson.Step, st *themes.Styles, stamp func(time.Time) string, gw int) []string {
+	var out []string
+	for gi, g := range stp.Goals {
+		line := "    " + st.Dim.Render("·") + " " + fit(st.Dim.Render(g.Src), gw) + " " + fit("", 6)
+		if r, ok := lp.Goals[lesson.GoalKey(si, gi)]; ok {
+			text := g.Src
+			if r.Value != "" {
+				text += " = " + safetext.Line(r.Value)
+			}
+			line = "    " + st.OK.Render("✓") + " " + fit(text, gw) + " " + stamp(r.At)
+		}
+		out = append(out, line)
 	}
 	return out
 }

@@ -77,8 +77,11 @@ func TestTabRowFits(t *testing.T) {
 			t.Errorf("w=%d: tab row cut: %q", w, row)
 		}
 		for i, k := range tabbedPanes() {
-			x := strings.Index(row, fmt.Sprintf(" %d ", i+1))
-			if got, ok := tabAt(len([]rune(row[:x]))+1, w); !ok || got != k {
+			x := strings.Index(row, fmt.Sprintf(" %d", i+1))
+			if x < 0 {
+				t.Fatalf("w=%d: no tab %d in %q", w, i+1, row)
+			}
+			if got, ok := tabAt(len([]rune(row[:x]))+1, w, m.tr.tab); !ok || got != k {
 				t.Errorf("w=%d: a click on tab %d gives %v %v", w, i+1, got, ok)
 			}
 		}

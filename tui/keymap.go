@@ -27,6 +27,8 @@ type keyMap struct {
 	// the confusion browser (the cell and probe keys work while it is open)
 	Browse, CellUp, CellDown, CellLeft, CellRight key.Binding
 	NextProbe, PrevProbe, MostConfused            key.Binding
+	// the Surface and Gradients panes and the gradient check
+	SurfParam, ZoomIn, ZoomOut, Whole, GradCheck key.Binding
 }
 
 func defaultKeyMap() keyMap {
@@ -83,7 +85,7 @@ func defaultKeyMap() keyMap {
 		Fork:         b([]string{"F"}, "F", "fork a copy"),
 		Rejoin:       b([]string{"J"}, "J", "rejoin the teacher"),
 		Who:          b([]string{"P"}, "P", "class roster / who you are"),
-		PaneN:        b([]string{"1", "2", "3", "4", "5"}, "1-5", "show pane n"),
+		PaneN:        b([]string{"1", "2", "3", "4", "5", "6", "7"}, "1-7", "show pane n"),
 		NeuronMap:    b([]string{"m"}, "m", "neuron map"),
 		TestData:     b([]string{"t"}, "t", "test data on/off"),
 		Discrete:     b([]string{"D"}, "D", "discretize"),
@@ -98,6 +100,11 @@ func defaultKeyMap() keyMap {
 		NextProbe:    off([]string{"tab"}, "tab", "next sample in the list"),
 		PrevProbe:    off([]string{"shift+tab"}, "shift+tab", "prev sample in the list"),
 		MostConfused: off([]string{"M"}, "M", "most confused"),
+		SurfParam:    b([]string{"W"}, "W", "surface 2nd w"),
+		ZoomIn:       b([]string{"<"}, "<", "zoom surface in"),
+		ZoomOut:      b([]string{">"}, ">", "zoom surface out"),
+		Whole:        b([]string{"B"}, "B", "batch/all data"),
+		GradCheck:    b([]string{"V"}, "V", "verify ∂C/∂w"),
 	}
 }
 

@@ -14,6 +14,11 @@ const (
 	// PaneConfusion is the confusion browser; it takes the Weights pane's
 	// place (or the tabbed slot) while open.
 	PaneConfusion
+	// PaneSurface and PaneGradients are tabbed at compact sizes; at full
+	// size they take the Activations and Weights panes' places while one
+	// of them is the selected tab.
+	PaneSurface
+	PaneGradients
 	numPanes
 )
 
@@ -35,6 +40,10 @@ func (k PaneKind) String() string {
 		return "Sample"
 	case PaneConfusion:
 		return "Confusion"
+	case PaneSurface:
+		return "Surface"
+	case PaneGradients:
+		return "Gradients"
 	}
 	return "?"
 }
@@ -42,7 +51,7 @@ func (k PaneKind) String() string {
 // tabbedPanes are the panes that share the right-hand slot at compact sizes,
 // in the order the "next pane" key cycles through them.
 func tabbedPanes() []PaneKind {
-	return []PaneKind{PaneBoundary, PaneLoss, PaneSample, PaneActivations, PaneWeights}
+	return []PaneKind{PaneBoundary, PaneLoss, PaneSample, PaneActivations, PaneWeights, PaneSurface, PaneGradients}
 }
 
 // Rect is a rectangle of terminal cells.

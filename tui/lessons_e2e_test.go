@@ -63,6 +63,11 @@ var lessonScripts = map[string][]string{
 		"keys e e e e e",
 		"until e 200",
 	},
+	"smallest": {
+		"",                                // reading: count the weights
+		"keys left N N N N N|until e 200", // focus the hidden layer (the output has it), 8 → 3 neurons, epochs until the test loss is low enough
+		"until e 50",                      // the deadline: 95% test accuracy within 50 epochs
+	},
 }
 
 // lessonOutcomes say, by lesson and step (0-based), what the state and the
@@ -107,6 +112,10 @@ var lessonOutcomes = map[string]map[int]struct {
 		1: {"phase == backward && layer == 0", "backward L1"},
 		2: {"phase == accumulate", "accumulate"},
 		3: {"phase == update", "update"},
+	},
+	"smallest": {
+		1: {"params == 13 && test_loss <= 0.177", "2→3→1"},
+		2: {"params == 13 && test_accuracy >= 0.95 && epoch <= 50", ""},
 	},
 	"sgd": {
 		0: {"steps == 10 && batches == 10", "b 1/10"},

@@ -43,6 +43,7 @@ func (t *trainer) paneInput(w, h int) panes.Input {
 		NeuronMap:    s.setup.View.NeuronMap,
 		HideTest:     s.setup.View.HideTest,
 		Discrete:     s.setup.View.Discretize,
+		GradCheck:    t.gradCheckShown(),
 	}
 	if !st.TraceKnown() {
 		in.Trace = nil // loaded at a sample boundary: no numbers to show
@@ -95,6 +96,12 @@ func (t *trainer) renderPane(k PaneKind, w, h int) []string {
 	case PaneConfusion:
 		in.Browse = t.browseInput()
 		s = panes.Confusion(in)
+	case PaneSurface:
+		in.Surface = t.surfaceView()
+		s = panes.Surface(in)
+	case PaneGradients:
+		in.Gradients = t.gradientsView()
+		s = panes.Gradients(in)
 	}
 	lines := strings.Split(s, "\n")
 	if len(lines) == h {

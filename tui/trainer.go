@@ -45,6 +45,8 @@ type trainer struct {
 	// later is a command a prompt's answer started (drawing a figure),
 	// returned with the prompt's own.
 	later tea.Cmd
+	// an is the Surface and Gradients panes' state (trainer_surface.go).
+	an analysis
 
 	// why is the explanation of the last blow-up (why.go).
 	why whyState
@@ -113,6 +115,7 @@ func (t *trainer) open(s *session) {
 	t.prior = nil
 	t.prompt = nil
 	t.view = nil
+	t.resetAnalysis()
 	// the compact layout's shared pane: the boundary draws data of two
 	// inputs or more and images; data of one input opens on the Sample
 	// pane (qa3 #7)
@@ -150,8 +153,17 @@ func (t *trainer) adopt(s *session) {
 // typing reports whether a prompt takes the keys.
 func (t *trainer) typing() bool { return t.prompt != nil }
 
-// Update handles a message routed to the trainer screen.
+// Update handles a message routed to the trainer screen, then starts what
+// the Surface and Gradients panes need (analyse).
 func (t *trainer) Update(msg tea.Msg) tea.Cmd {
+	cmd := t.update(msg)
+	if a := t.analyse(); a != nil {
+		return tea.Batch(cmd, a)
+	}
+	return cmd
+}
+
+func (t *trainer) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case runTickMsg:
 		return t.onTick(msg)
@@ -159,6 +171,12 @@ func (t *trainer) Update(msg tea.Msg) tea.Cmd {
 		return t.onBrowseEval(msg)
 	case whyMsg:
 		return t.onWhy(msg)
+	case surfaceMsg:
+		t.onSurface(msg)
+		return nil
+	case flowMsg:
+		t.onFlow(msg)
+		return nil
 	}
 	if t.prompt != nil {
 		return t.promptUpdate(msg)
@@ -223,7 +241,7 @@ func (t *trainer) click(ms tea.Mouse) {
 		return
 	}
 	if scr.Tabs.Contains(ms.X, ms.Y) {
-		if k, ok := tabAt(ms.X, scr.Tabs.W); ok {
+		if k, ok := tabAt(ms.X, scr.Tabs.W, t.tab); ok {
 			t.tab = k
 		}
 		return

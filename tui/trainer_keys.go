@@ -84,6 +84,7 @@ func (t *trainer) keyTable() []keyGroup {
 			two("next/prev weight/bias", &km.NextWeight, do(func(t *trainer) { t.cycleWeight(1) }), &km.PrevWeight, do(func(t *trainer) { t.cycleWeight(-1) })),
 			one(&km.EditValue, do((*trainer).editValue)),
 			one(&km.Follow, do((*trainer).toggleFollow)),
+			one(&km.GradCheck, do((*trainer).gradCheck)),
 		}},
 		{"Training settings", []keyRow{
 			two("η down/up", &km.LRDown, do(func(t *trainer) { t.stepLR(false) }), &km.LRUp, do(func(t *trainer) { t.stepLR(true) })),
@@ -114,7 +115,9 @@ func (t *trainer) keyTable() []keyGroup {
 			one(&km.PaneN, func(t *trainer, k tea.KeyPressMsg) tea.Cmd { t.showTab(k.Text); return nil }),
 			one(&km.LogLoss, do((*trainer).toggleLogLoss)),
 			one(&km.NeuronMap, do((*trainer).toggleNeuronMap)),
-			two("test data, discretize", &km.TestData, do((*trainer).toggleTestData), &km.Discrete, do((*trainer).toggleDiscrete)),
+			two("test, discretize", &km.TestData, do((*trainer).toggleTestData), &km.Discrete, do((*trainer).toggleDiscrete)),
+			two("surface w₂/data", &km.SurfParam, do((*trainer).cycleSecond), &km.Whole, do((*trainer).toggleWhole)),
+			two("zoom surface", &km.ZoomIn, do(func(t *trainer) { t.zoomSurface(1) }), &km.ZoomOut, do(func(t *trainer) { t.zoomSurface(-1) })),
 			one(&km.Theme, do(func(t *trainer) { t.app.cycleTheme() })),
 			one(&km.Lesson, do(func(*trainer) {})), // the root model's: the lesson panel
 			one(&km.Help, do((*trainer).toggleHelp)),

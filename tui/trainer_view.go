@@ -15,33 +15,44 @@ import (
 // tabHint follows the tabs when there is room.
 const tabHint = " v: next pane"
 
-// tabLabel is the text of a pane's tab; short abbreviates a long name
-// on a narrow row ("Activations" as "Activ.").
-func tabLabel(k PaneKind, i int, short bool) string {
+// tabLabel is tab i's label at a level of shortening: 0 the name, 1 long
+// names abbreviated (Activ.), 2 the number only, but for the tab shown.
+func tabLabel(k PaneKind, i, level int, shown bool) string {
 	name := k.String()
-	if short && len(name) > 8 {
+	switch {
+	case level >= 2 && !shown:
+		return fmt.Sprintf(" %d", i+1)
+	case level >= 1 && len(name) > 8:
 		name = name[:5] + "."
 	}
 	return fmt.Sprintf(" %d %s ", i+1, name)
 }
 
 // tabsWidth is the cells the tabs take, with a space after each.
-func tabsWidth(short bool) int {
+func tabsWidth(level int, shown PaneKind) int {
 	n := 0
 	for i, k := range tabbedPanes() {
-		n += len([]rune(tabLabel(k, i, short))) + 1
+		n += len([]rune(tabLabel(k, i, level, k == shown))) + 1
 	}
 	return n
 }
 
-// shortTabs reports whether a tab row w cells wide shows short names.
-func shortTabs(w int) bool { return tabsWidth(false) > w }
+// tabLevel is the least shortening that fits the tabs in w cells.
+func tabLevel(w int, shown PaneKind) int {
+	for level := range 2 {
+		if tabsWidth(level, shown) <= w {
+			return level
+		}
+	}
+	return 2
+}
 
-// tabAt returns the tab under column x of a tab row w cells wide.
-func tabAt(x, w int) (PaneKind, bool) {
-	pos, short := 0, shortTabs(w)
+// tabAt returns the tab under column x of a tab row w cells wide, when
+// the tab shown is shown.
+func tabAt(x, w int, shown PaneKind) (PaneKind, bool) {
+	pos, level := 0, tabLevel(w, shown)
 	for i, k := range tabbedPanes() {
-		tw := len([]rune(tabLabel(k, i, short)))
+		tw := len([]rune(tabLabel(k, i, level, k == shown)))
 		if x >= pos && x < pos+tw {
 			return k, true
 		}
@@ -55,16 +66,16 @@ func tabAt(x, w int) (PaneKind, bool) {
 // than cut on a narrow row.
 func (t *trainer) tabsView(w int) string {
 	var b strings.Builder
-	short := shortTabs(w)
+	level := tabLevel(w, t.tab)
 	for i, k := range tabbedPanes() {
 		st := t.app.look.tab
 		if k == t.tab {
 			st = t.app.look.tabActive
 		}
-		b.WriteString(st.Render(tabLabel(k, i, short)))
+		b.WriteString(st.Render(tabLabel(k, i, level, k == t.tab)))
 		b.WriteString(" ")
 	}
-	if tabsWidth(short)+len([]rune(tabHint)) <= w {
+	if tabsWidth(level, t.tab)+len([]rune(tabHint)) <= w {
 		b.WriteString(t.app.look.dim.Render(tabHint))
 	}
 	return fit(b.String(), w)
@@ -74,7 +85,15 @@ func (t *trainer) tabsView(w int) string {
 // browser, when open, in place of the Weights pane (full size) or of the
 // tabbed pane (compact).
 func (t *trainer) layout(w, h int) Screen {
-	scr := Layout(w, h, t.tab, t.needs(Layout(w, h, t.tab, Needs{})))
+	analysis := t.tab == PaneSurface || t.tab == PaneGradients
+	base := Layout(w, h, t.tab, Needs{})
+	if analysis && base.Tabs.W == 0 {
+		base = withAnalysis(base) // full size: the middle column
+	}
+	scr := Layout(w, h, t.tab, t.needs(base))
+	if analysis && scr.Tabs.W == 0 {
+		scr = withAnalysis(scr)
+	}
 	if !t.browse.on || scr.TooSmall {
 		return scr
 	}
@@ -109,6 +128,22 @@ func (t *trainer) needs(scr Screen) Needs {
 		}
 	}
 	return n
+}
+
+// withAnalysis puts Surface and Gradients in the places of Activations
+// and Weights.
+func withAnalysis(scr Screen) Screen {
+	panes := slices.Clone(scr.Panes)
+	for i, p := range panes {
+		switch p.Kind {
+		case PaneActivations:
+			panes[i].Kind = PaneSurface
+		case PaneWeights:
+			panes[i].Kind = PaneGradients
+		}
+	}
+	scr.Panes = panes
+	return scr
 }
 
 // View composes the trainer screen from the layout.

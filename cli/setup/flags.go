@@ -32,6 +32,8 @@ type Flags struct {
 	Seed                            uint64
 
 	Model string
+
+	cache *DataCache // see ShareData; nil: load afresh
 }
 
 // Default values of the setup flags.

@@ -21,7 +21,7 @@ func (f *Flags) Resolve() (Setup, *datasets.Dataset, error) {
 	if err != nil {
 		return Setup{}, nil, err
 	}
-	ds, err := Limits{}.LoadData(spec)
+	ds, err := f.loadData(Limits{}, spec)
 	if err != nil {
 		return Setup{}, nil, err
 	}
@@ -51,7 +51,7 @@ func (f *Flags) Over(base Setup) (Setup, error) {
 	if s.Hyper, err = f.Hyper(&base.Hyper); err != nil {
 		return s, err
 	}
-	ds, err := Limits{}.LoadData(s.Data)
+	ds, err := f.loadData(Limits{}, s.Data)
 	if err != nil {
 		return s, err
 	}

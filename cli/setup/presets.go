@@ -60,6 +60,11 @@ func Presets() []Preset {
 			Net:   net(ce, network.InitXavier, []int{2, 16, 16, 1}, tanh, tanh, sig),
 			Hyper: hyper(network.Backprop, 0.01, 10, network.Adam),
 		}},
+		{"deep-sigmoid", "4 sigmoid layers: gradients vanish, the first learns last", Setup{
+			Data:  datasets.Spec{Name: "circle", Noise: 0.1, Seed: 1},
+			Net:   net(q, network.InitXavier, []int{2, 8, 8, 8, 8, 1}, sig, sig, sig, sig, sig),
+			Hyper: hyper(network.Backprop, 0.5, 10, network.SGD),
+		}},
 		{"iris", "softmax tells 3 iris species apart from 4 measurements", Setup{
 			Data:  datasets.Spec{Name: "iris", Seed: 1, Normalize: true},
 			Net:   net(ce, network.InitXavier, []int{4, 8, 3}, sig, soft),

@@ -61,7 +61,7 @@ type varKind struct {
 }
 
 // varOrder is the known variables in the README's order (for errors).
-var varOrder = []string{"screen", "preset", "unit", "wrong", "threshold", "phase", "status", "epoch", "steps", "layer", "neuron", "loss", "accuracy", "test_loss", "test_accuracy", "eta", "batch", "batches"}
+var varOrder = []string{"screen", "preset", "unit", "wrong", "threshold", "phase", "status", "epoch", "steps", "layer", "neuron", "loss", "accuracy", "test_loss", "test_accuracy", "eta", "batch", "batches", "params"}
 
 func knownVars() map[string]varKind {
 	return map[string]varKind{
@@ -83,6 +83,7 @@ func knownVars() map[string]varKind {
 		"eta":           {num: true},                           // the learning rate η
 		"batch":         {num: true},                           // the mini-batch size m
 		"batches":       {num: true},                           // mini-batches (so updates) in this epoch
+		"params":        {num: true},                           // the trainer network's weights and biases
 	}
 }
 

@@ -31,6 +31,9 @@ type Step struct {
 	Scene  Scene
 	Goal   string   // what the checkpoint asks, in words
 	Checks []*Check // all must hold; none: the step is done once read
+	// Goals are measurable goals ("goal: test_loss <= 0.177"): ticked on
+	// screen while they hold; the checkpoint needs them all at once.
+	Goals []*Goal
 	// Expects are what the step's text says of the state it opens on
 	// (after its scene): "every weight is 0", "the target is leave AND
 	// weather". The app does not wait for them; a test that walks every
@@ -61,6 +64,19 @@ type Scene struct {
 	Target []string
 }
 
+// HasCheckpoint reports whether the step waits for something: conditions
+// or measurable goals (without, it is done once read).
+func (st *Step) HasCheckpoint() bool { return len(st.Checks) > 0 || len(st.Goals) > 0 }
+
+// conditions are the step's conditions and its goals' conditions.
+func (st *Step) conditions() []*Check {
+	out := append([]*Check(nil), st.Checks...)
+	for _, g := range st.Goals {
+		out = append(out, g.Cond)
+	}
+	return out
+}
+
 // IsZero reports whether the scene changes nothing.
 func (s Scene) IsZero() bool {
 	return s.Screen == "" && s.Preset == "" && s.Focus == "" && s.Step == "" && s.Unit == "" &&
@@ -81,6 +97,9 @@ var (
 	idRE    = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 	focusRE = regexp.MustCompile(`^[0-9]+/[0-9]+$`)
 )
+
+// maxGoals bounds the measurable goals of one step (the footer lists them).
+const maxGoals = 6
 
 // MaxFileBytes bounds a lesson file (the built-in ones are under 4 KiB).
 const MaxFileBytes = 1 << 20
@@ -358,7 +377,7 @@ func (p *fileParser) block(st *Step, kind string, first int, body []string) erro
 // the text says of the state the step opens on) and one condition per
 // line, all of which must hold.
 func (p *fileParser) checkBlock(st *Step, first int, body []string) error {
-	if st.Checks != nil || st.Goal != "" || st.Expects != nil {
+	if st.Checks != nil || st.Goal != "" || st.Expects != nil || st.Goals != nil {
 		return p.errf(first-1, "expected one check block per step")
 	}
 	for i, raw := range body {
@@ -368,7 +387,22 @@ func (p *fileParser) checkBlock(st *Step, first int, body []string) error {
 			continue
 		}
 		if g, ok := strings.CutPrefix(line, "goal:"); ok {
-			st.Goal = strings.TrimSpace(strings.TrimSpace(st.Goal + " " + strings.TrimSpace(g)))
+			g = strings.TrimSpace(g)
+			if !isGoalCondition(g) {
+				st.Goal = strings.TrimSpace(st.Goal + " " + g)
+				continue
+			}
+			goal, err := ParseGoal(g)
+			if err != nil {
+				return p.errf(ln, "goal: %v", err)
+			}
+			if err := p.checkInputs(goal.Cond, ln); err != nil {
+				return err
+			}
+			if len(st.Goals) >= maxGoals {
+				return p.errf(ln, "goal: at most %d measurable goals a step", maxGoals)
+			}
+			st.Goals = append(st.Goals, goal)
 			continue
 		}
 		expect := false
@@ -391,10 +425,10 @@ func (p *fileParser) checkBlock(st *Step, first int, body []string) error {
 			st.Checks = append(st.Checks, c)
 		}
 	}
-	if len(st.Checks) == 0 && len(st.Expects) == 0 {
+	if len(st.Checks) == 0 && len(st.Expects) == 0 && len(st.Goals) == 0 {
 		return p.errf(first-1, "expected at least one condition (or expect: line) in the check block")
 	}
-	if len(st.Checks) == 0 && st.Goal != "" {
+	if len(st.Checks) == 0 && len(st.Goals) == 0 && st.Goal != "" {
 		return p.errf(first-1, "a goal needs a condition that says when it is reached")
 	}
 	return nil

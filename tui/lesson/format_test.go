@@ -153,6 +153,12 @@ func TestParseErrors(t *testing.T) {
 		{"target off the bench", fm + "## Step: A\n```scene\nscreen: trainer\ntarget: weather\n```\n", "x.md:8: target: only the bench has a target rule"},
 		{"target unknown input", fm + "## Step: A\n```scene\nscreen: bench\npreset: and\ntarget: weather\n```\n", `x.md:9: target: and has no input "weather" (inputs: x1, x2)`},
 		{"target bad", fm + "## Step: A\n```scene\nscreen: bench\ntarget: Weather!\n```\n", "x.md:8: target: expected bench input names"},
+		{"goal unknown variable", fm + "## Step: A\n```check\ngoal: test_los <= 0.177\n```\n", `x.md:7: goal: col 1: unknown variable "test_los"`},
+		{"goal bad value", fm + "## Step: A\n```check\ngoal: params <= many\n```\n", "x.md:7: goal: col 11: params is a number"},
+		{"goal within number", fm + "## Step: A\n```check\ngoal: accuracy >= 0.95 within five epochs\n```\n", `x.md:7: goal: col 25: expected a whole number of epochs ≥ 1 after within, found "five"`},
+		{"goal within unit", fm + "## Step: A\n```check\ngoal: accuracy >= 0.95 within 500 steps\n```\n", `x.md:7: goal: col 29: expected "epochs" after within 500, found "steps"`},
+		{"goal within missing", fm + "## Step: A\n```check\ngoal: accuracy >= 0.95 within\n```\n", `x.md:7: goal: col 18: expected "within N epochs" to end the goal`},
+		{"too many goals", fm + "## Step: A\n```check\n" + strings.Repeat("goal: epoch >= 1\n", 7) + "```\n", "x.md:13: goal: at most 6 measurable goals a step"},
 		{"scene not kv", fm + "## Step: A\n```scene\nvacation\n```\n", `x.md:7: expected "key: value", found "vacation"`},
 	}
 	for _, tt := range tests {
@@ -197,7 +203,7 @@ func TestBuiltin(t *testing.T) {
 			}
 		}
 	}
-	want := "perceptron networks activations cost backprop sgd"
+	want := "perceptron networks activations cost backprop sgd smallest"
 	if strings.Join(ids, " ") != want {
 		t.Errorf("lessons %v, want %s", ids, want)
 	}
@@ -240,6 +246,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add([]byte("---\ntitle: T\nid: t\n---\n## Step: A\n```question\nask: q\noptions: a | b\nanswer: a\n```\n"))
+	f.Add([]byte("---\ntitle: T\nid: t\n---\n## Step: A\n```check\ngoal: accuracy >= 0.95 within 500 epochs\ngoal: params <= 13\n```\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		l, err := Parse("fuzz.md", data)
 		if err != nil {
@@ -257,6 +264,41 @@ func FuzzParse(f *testing.F) {
 					t.Fatalf("answer %d of %d options", q.Answer, len(q.Options))
 				}
 			}
+		}
+	})
+}
+
+// TestParseGoals: measurable goals beside a goal in words; the checkpoint
+// counts them.
+func TestParseGoals(t *testing.T) {
+	src := "---\ntitle: T\nid: t\n---\n## Step: A\n```check\ngoal: the smallest net\ngoal: test_loss <= 0.177\ngoal: accuracy >= 0.95 within 500 epochs\ngoal: train 5 epochs with η = 0.01\n```\n"
+	l, err := Parse("x.md", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := l.Steps[0]
+	if st.Goal != "the smallest net train 5 epochs with η = 0.01" || len(st.Goals) != 2 || !st.HasCheckpoint() || len(st.Checks) != 0 {
+		t.Fatalf("goal %q, goals %d, checks %d", st.Goal, len(st.Goals), len(st.Checks))
+	}
+	if g := st.Goals[1]; g.Src != "accuracy >= 0.95 within 500 epochs" || g.Within != 500 || g.Cond.Src != "accuracy >= 0.95" {
+		t.Errorf("%+v", g)
+	}
+}
+
+func FuzzParseGoal(f *testing.F) {
+	for _, s := range []string{"test_loss <= 0.177", "params <= 13", "accuracy >= 0.95 within 500 epochs", "a within", "x within 1 epoch", " within  "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		g, err := ParseGoal(src)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "col ") {
+				t.Fatalf("error without a column: %v", err)
+			}
+			return
+		}
+		if g.Cond == nil || g.Within < 0 {
+			t.Fatalf("%+v", g)
 		}
 	})
 }

@@ -103,6 +103,8 @@ func trainerVar(s *network.Stepper, name string) (Value, bool) {
 		return Num(float64(h.Batch)), true
 	case "batches":
 		return Num(float64(s.BatchCount())), true
+	case "params":
+		return Num(float64(s.Net().NumParams())), true
 	case "loss", "accuracy", "test_loss", "test_accuracy":
 		return epochVar(s.History(), name)
 	}

@@ -72,8 +72,9 @@ type Model struct {
 	answers []int // chosen options of this step
 	applied bool  // the step's scene is in place
 	base    map[string]float64
-	why     string // why the checkpoint can't be decided
-	note    string // e.g. a save error
+	why     string      // why the checkpoint can't be decided
+	goals   []goalState // the step's measurable goals, as of the last Sync
+	note    string      // e.g. a save error
 	scroll  int
 
 	progress *Progress
@@ -183,7 +184,7 @@ func (m Model) enter(li, si int) (Model, tea.Cmd) {
 	}
 	m.qi, m.sel, m.answers = 0, 0, nil
 	m.applied = st.Scene.IsZero()
-	m.base, m.why, m.note, m.scroll = nil, "", "", 0
+	m.base, m.why, m.note, m.scroll, m.goals = nil, "", "", 0, nil
 	lp := m.lp()
 	lp.Step = si
 	m.progress.rev++
@@ -385,7 +386,7 @@ func (m Model) Sync(st State) (Model, tea.Cmd) {
 	step := m.step()
 	if m.base == nil {
 		m.base = map[string]float64{}
-		for _, c := range step.Checks {
+		for _, c := range step.conditions() {
 			for _, name := range c.sinceVars() {
 				if v, ok := st.Var(name); ok && !v.IsStr {
 					m.base[name] = v.Num
@@ -394,14 +395,18 @@ func (m Model) Sync(st State) (Model, tea.Cmd) {
 		}
 	}
 	m.why = ""
+	goalsMet, saveGoals := m.syncGoals(st)
 	for _, c := range step.Checks {
 		ok, err := c.Eval(st, m.base)
 		if err != nil {
 			m.why = err.Error()
 		}
 		if !ok {
-			return m, nil
+			return m, saveGoals
 		}
+	}
+	if !goalsMet {
+		return m, saveGoals
 	}
 	// checkpoint reached: the first time, score the predictions and note
 	// the time; then save
@@ -425,6 +430,35 @@ func (m Model) Sync(st State) (Model, tea.Cmd) {
 		completed = func() tea.Msg { return CompletedMsg{id} }
 	}
 	return m, tea.Batch(m.save(), completed) // save after every change to lp
+}
+
+// syncGoals judges the step's measurable goals against st: it reports
+// whether all of them hold, and saves the first time each one does
+// (LessonProgress.Goals).
+func (m *Model) syncGoals(st State) (bool, tea.Cmd) {
+	step := m.step()
+	m.goals = make([]goalState, len(step.Goals))
+	all, changed := true, false
+	for i, g := range step.Goals {
+		m.goals[i] = g.eval(st, m.base)
+		if !m.goals[i].met {
+			all = false
+			continue
+		}
+		lp := m.lp()
+		if _, ok := lp.Goals[GoalKey(m.si, i)]; !ok {
+			if lp.Goals == nil {
+				lp.Goals = map[string]GoalRecord{}
+			}
+			lp.Goals[GoalKey(m.si, i)] = GoalRecord{Goal: g.Src, Value: m.goals[i].now, At: m.now().UTC().Truncate(time.Second)}
+			changed = true
+		}
+	}
+	if !changed {
+		return all, nil
+	}
+	m.progress.rev++
+	return all, m.save()
 }
 
 // Lesson returns the current lesson and step index.
@@ -583,7 +617,7 @@ func (m Model) questionFoot(w int) []string {
 // a checkpoint: read, then pgdn).
 func (m Model) goalFoot(w int) []string {
 	s, st := m.styles, m.step()
-	if len(st.Checks) == 0 {
+	if !st.HasCheckpoint() {
 		return []string{s.Dim.Render("read, then pgdn for the next step")}
 	}
 	goal := st.Goal
@@ -591,10 +625,37 @@ func (m Model) goalFoot(w int) []string {
 		goal = "reach the checkpoint"
 	}
 	foot := wrapped(s.Accent, "☐ Goal: "+goal, w)
+	foot = append(foot, m.goalLines(w)...)
 	if m.why != "" {
 		foot = append(foot, wrapped(s.Dim, "  ("+m.why+")", w)...)
 	}
 	return foot
+}
+
+// goalLines are the step's measurable goals, one a line: ✓ while it
+// holds (or once the checkpoint is reached), ✗ when its epochs passed,
+// ☐ otherwise, with the value it measures now.
+func (m Model) goalLines(w int) []string {
+	s, st := m.styles, m.step()
+	var out []string
+	for i, g := range st.Goals {
+		var gs goalState
+		if i < len(m.goals) {
+			gs = m.goals[i]
+		}
+		mark, style, tail := "☐", s.Dim, ""
+		switch {
+		case gs.met || m.stage == done:
+			mark, style = "✓", s.OK
+		case gs.missed:
+			mark, style, tail = "✗", s.Warn, fmt.Sprintf("; %d epochs passed: reset to try again", g.Within)
+		}
+		if gs.now != "" {
+			tail = " (now " + gs.now + ")" + tail
+		}
+		out = append(out, wrapped(style, "  "+mark+" "+g.Src+tail, w)...)
+	}
+	return out
 }
 
 // revealFoot: the checkpoint reached, each prediction against its answer
@@ -602,8 +663,9 @@ func (m Model) goalFoot(w int) []string {
 func (m Model) revealFoot(w int) []string {
 	s, st := m.styles, m.step()
 	var foot []string
-	if len(st.Checks) > 0 {
+	if st.HasCheckpoint() {
 		foot = wrapped(s.OK, "✓ Checkpoint reached: "+st.Goal, w)
+		foot = append(foot, m.goalLines(w)...)
 	}
 	for i, q := range st.Questions {
 		if i >= len(m.answers) {

@@ -222,6 +222,11 @@ var scripts = map[string][]string{
 		"set epoch=5",
 		"set accuracy=0.95",
 	},
+	"smallest": {
+		"",
+		"set test_loss=0.17 params=13",
+		"set test_accuracy=0.96 params=13 epoch=20",
+	},
 }
 
 // answerAll answers the current step's questions, right when right is set.
@@ -395,7 +400,7 @@ func TestProgressSurvivesRestart(t *testing.T) {
 	if r, n := b.lesson.Progress().Lessons["perceptron"].Score(); r != 1 || n != 2 {
 		t.Errorf("score %d/%d", r, n)
 	}
-	if e := b.lesson.Index(); len(e) != 6 || e[0].ID != "perceptron" || e[0].Reached != 2 || e[0].Steps != 5 ||
+	if e := b.lesson.Index(); len(e) != 7 || e[0].ID != "perceptron" || e[0].Reached != 2 || e[0].Steps != 5 ||
 		e[0].Right != 1 || e[0].Asked != 2 || e[0].Completed || e[1].Reached != 0 {
 		t.Errorf("index %+v", e)
 	}
@@ -458,7 +463,7 @@ func TestViewShort(t *testing.T) {
 		t.Errorf("4 rows while asking:\n%s", v)
 	}
 	a.answerAll(true)
-	if v := ansi.Strip(a.lesson.View(80, 2)); !strings.HasPrefix(v, "Lesson 1/6 · Meet the perceptron") || !strings.Contains(v, "☐ Goal: say you got leave") {
+	if v := ansi.Strip(a.lesson.View(80, 2)); !strings.HasPrefix(v, "Lesson 1/7 · Meet the perceptron") || !strings.Contains(v, "☐ Goal: say you got leave") {
 		t.Errorf("2 rows:\n%s", v)
 	}
 }
@@ -587,5 +592,55 @@ func TestSaveReplacesWhole(t *testing.T) {
 	}
 	if got, _ := LoadProgress(dir); got.Lessons["perceptron"].Step != 3 {
 		t.Errorf("a failed save changed the progress on disk: step %d", got.Lessons["perceptron"].Step)
+	}
+}
+
+// TestGoalsLive: measurable goals tick while they hold, the first success
+// of each is saved with its value, a deadline passed shows ✗, and the step
+// is done only when all hold at once.
+func TestGoalsLive(t *testing.T) {
+	dir := t.TempDir()
+	a := newApp(t, dir, Options{})
+	m, cmd, err := a.lesson.Open("smallest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.lesson = m
+	a.run(cmd)
+	a.answerAll(true)
+	a.key("pgdown")
+	a.answerAll(true)
+	a.set("preset=circle params=33 test_loss=0.15 epoch=20")
+	v := ansi.Strip(a.lesson.View(80, 40))
+	if !strings.Contains(v, "✓ test_loss <= 0.177 (now 0.15)") || !strings.Contains(v, "☐ params <= 13 (now 33)") || a.lesson.StepDone() {
+		t.Fatalf("one goal of two:\n%s", v)
+	}
+	a.set("params=13 test_loss=0.3")
+	if a.lesson.StepDone() {
+		t.Fatal("done with the goals met at different times")
+	}
+	lp := a.lesson.Progress().Lessons["smallest"]
+	if r := lp.Goals[GoalKey(1, 0)]; r.Goal != "test_loss <= 0.177" || r.Value != "0.15" || r.At.IsZero() {
+		t.Errorf("saved goal 0: %+v", r)
+	}
+	if r := lp.Goals[GoalKey(1, 1)]; r.Value != "13" {
+		t.Errorf("saved goal 1: %+v", r)
+	}
+	a.set("test_loss=0.17")
+	if !a.lesson.StepDone() {
+		t.Fatal("not done with both goals met")
+	}
+	a.key("pgdown")
+	a.set("params=13 epoch=60 test_accuracy=0.9")
+	if v := strings.Join(strings.Fields(ansi.Strip(a.lesson.View(80, 40))), " "); !strings.Contains(v, "✗ test_accuracy >= 0.95 within 50 epochs (now 0.9); 50 epochs passed: reset to try again") {
+		t.Errorf("missed deadline:\n%s", v)
+	}
+	a.set("test_accuracy=0.97")
+	if a.lesson.StepDone() {
+		t.Error("done after the deadline")
+	}
+	p, err := LoadProgress(dir)
+	if err != nil || p.Lessons["smallest"].Goals[GoalKey(1, 0)].Value != "0.15" {
+		t.Errorf("progress file: %v %+v", err, p.Lessons["smallest"])
 	}
 }

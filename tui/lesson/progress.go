@@ -49,7 +49,21 @@ type LessonProgress struct {
 	Answers   map[string]bool      `json:"answers,omitempty"`
 	Given     map[string]Answer    `json:"given,omitempty"`
 	Done      map[string]time.Time `json:"done,omitempty"`
+	// Goals are the measurable goals met, by GoalKey: the first time each
+	// held, with the value it measured then.
+	Goals map[string]GoalRecord `json:"goals,omitempty"`
 }
+
+// GoalRecord is a measurable goal met: the goal as the lesson had it, the
+// value it measured ("0.169") and when (UTC).
+type GoalRecord struct {
+	Goal  string    `json:"goal"`
+	Value string    `json:"value,omitempty"`
+	At    time.Time `json:"at"`
+}
+
+// GoalKey is the key of goal gi of step si in Goals: "si.gi", 0-based.
+func GoalKey(si, gi int) string { return strconv.Itoa(si) + "." + strconv.Itoa(gi) }
 
 // Answer is one prediction: the option chosen (index and text, as the
 // lesson had it then), whether it was the right one, and when (UTC).

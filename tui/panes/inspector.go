@@ -23,9 +23,35 @@ func Inspector(in Input) string {
 	c := in.canvas()
 	var ls []line
 	ls = append(ls, inspectorHeader(in, st)...)
+	ls = append(ls, gradCheckLines(in.GradCheck, st)...)
 	ls = append(ls, inspectorEquations(in, st)...)
 	c.drawLines(0, 0, layLines(ls, in.W, in.H, 4))
 	return c.String()
+}
+
+// gradCheckLines show a gradient check of the focused parameter: backprop's
+// ∂C/∂w for the sample beside the centred difference (C(w+ε) − C(w−ε))/2ε.
+func gradCheckLines(g *network.ParamCheck, st *themes.Styles) []line {
+	if g == nil {
+		return nil
+	}
+	name := ParamName(g.Param)
+	var l1, l2, l3, l4 line
+	l1.add("check ∂C/∂"+name, st.SGR.Title)
+	l1.opt(1, " on this sample", st.SGR.Dim, "")
+	l1.add(": backprop "+num(g.Backprop), st.SGR.Text)
+	l2.add("(C(w+ε) − C(w−ε))/2ε = "+num(g.Numeric), st.SGR.Text)
+	l3.add("  = ("+numfmt.G(g.Plus, 7)+" − "+numfmt.G(g.Minus, 7)+")/"+num(2*g.Eps), st.SGR.Dim)
+	l4.add("ε = "+num(g.Eps)+"  relative error "+num(g.RelErr), st.SGR.Text)
+	switch {
+	case g.Kink:
+		l4.add("  at a ReLU kink: no derivative", st.SGR.Warn)
+	case g.RelErr <= 1e-5:
+		l4.add("  ✓ agree", st.SGR.OK)
+	default:
+		l4.add("  ✗ disagree", st.SGR.Error)
+	}
+	return []line{l1, l2, l3, l4}
 }
 
 // inspectorHeader: the focused neuron, then "done: … next: …" (or the

@@ -66,6 +66,12 @@ type Input struct {
 	// Discrete draws Boundary's output as the predicted class only (no
 	// confidence shading).
 	Discrete bool
+	// Surface and Gradients are those panes' content (nil: not shown).
+	Surface   *SurfaceView
+	Gradients *GradientsView
+	// GradCheck is the gradient check of the focused parameter, shown by
+	// the Inspector (nil: none asked for).
+	GradCheck *network.ParamCheck
 }
 
 // styles returns in.Styles, or mono styles when none were given.

@@ -1,0 +1,118 @@
+package network
+
+import "math"
+
+// Gradient flow: how much of the error signal reaches each layer. Backprop
+// multiplies δ by σ'(z) once per layer,
+//
+//	δ^l = ((w^{l+1})ᵀ δ^{l+1}) ⊙ σ'(z^l),
+//
+// and σ' ≤ ¼ for the sigmoid, so in a deep sigmoid net δ, and with it
+// ∂C/∂w^l = δ^l (a^{l−1})ᵀ, shrinks layer by layer towards the input: the
+// first layers learn slowest (vanishing gradients). A unit whose σ'(z) is
+// near 0 (a saturated sigmoid or tanh, a ReLU with z ≤ 0) passes almost no
+// δ back at all.
+
+// LayerFlow is one layer's share of the gradient over some samples.
+type LayerFlow struct {
+	// Delta is the mean over the samples of ‖δ^l‖₂.
+	Delta float64
+	// GradW is ‖(1/m) Σ_x ∂C_x/∂W^l‖_F, the Frobenius norm of the mean
+	// gradient of the layer's weights (no regularisation term).
+	GradW float64
+	// Dead is the share of the layer's ReLU units whose z ≤ 0 on every
+	// sample (they pass no gradient); 0 for other activations.
+	Dead float64
+	// Saturated is the share of (unit, sample) pairs where a sigmoid or
+	// tanh unit's σ'(z) is below SaturatedBelow of its largest value
+	// (sigmoid: a < 0.0101 or a > 0.9899; tanh: |a| > 0.98); 0 for
+	// other activations.
+	Saturated float64
+}
+
+// SaturatedBelow: σ'(z)/max σ' below it counts as saturated.
+const SaturatedBelow = 0.04
+
+// VanishingRatio: a layer whose GradW is below it times the output
+// layer's is vanishing.
+const VanishingRatio = 1e-3
+
+// Vanishing reports whether layer l's gradient is below VanishingRatio of
+// the output layer's (the last one).
+func Vanishing(flow []LayerFlow, l int) bool {
+	out := flow[len(flow)-1].GradW
+	return l < len(flow)-1 && out > 0 && flow[l].GradW < VanishingRatio*out
+}
+
+// GradientFlow runs the samples idx of set (nil: all of them) forward and
+// backward through a copy of net and returns, per layer (first layer
+// first), the size of δ and of the mean ∂C/∂W, and the share of dead and
+// saturated units. net is only read.
+func GradientFlow(net *Network, set Set, idx []int) ([]LayerFlow, error) {
+	pr, err := newProbe(net, set, idx)
+	if err != nil {
+		return nil, err
+	}
+	L := len(pr.net.Layers)
+	flow := make([]LayerFlow, L)
+	live := make([][]bool, L) // live[l][j]: z > 0 on some sample
+	for l, layer := range pr.net.Layers {
+		live[l] = make([]bool, layer.Out)
+	}
+	r := &pr.p.rows
+	g := pr.gradient(func(k int) {
+		for l, layer := range pr.net.Layers {
+			for i := range k {
+				flow[l].Delta += euclid(r.d[l][i])
+				for j, z := range r.z[l][i] {
+					live[l][j] = live[l][j] || z > 0
+					if saturated(layer.Act, r.a[l+1][i][j]) {
+						flow[l].Saturated++
+					}
+				}
+			}
+		}
+	})
+	m := float64(len(pr.idx))
+	for l, layer := range pr.net.Layers {
+		f := &flow[l]
+		f.Delta /= m
+		f.Saturated /= m * float64(layer.Out)
+		f.GradW = frobenius(g.sums.w[l], g.inv)
+		if layer.Act == ReLU {
+			dead := 0
+			for _, ok := range live[l] {
+				if !ok {
+					dead++
+				}
+			}
+			f.Dead = float64(dead) / float64(layer.Out)
+		}
+	}
+	return flow, nil
+}
+
+// saturated says whether σ'(z) is below SaturatedBelow of its largest
+// value, given a = σ(z): 4a(1−a) for the sigmoid, 1−a² for tanh.
+func saturated(act Activation, a float64) bool {
+	switch act {
+	case Sigmoid:
+		return 4*a*(1-a) < SaturatedBelow
+	case Tanh:
+		return 1-a*a < SaturatedBelow
+	}
+	return false
+}
+
+// frobenius is ‖s·v‖ = s·√(Σ v²), the Frobenius norm of a matrix held
+// row-major in v, scaled by s.
+func frobenius(v []float64, s float64) float64 {
+	sum := 0.0
+	for _, x := range v {
+		sum += (x * s) * (x * s)
+	}
+	return math.Sqrt(sum)
+}
+
+// euclid is the Euclidean norm ‖v‖₂.
+func euclid(v []float64) float64 { return frobenius(v, 1) }
