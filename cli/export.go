@@ -163,13 +163,14 @@ func exportDataProbes(m *network.Model, modelPath string, net *network.Network, 
 	}
 	ds := mf.Dataset
 	set, split := ds.Test, "test split"
-	if len(set.X) == 0 {
+	if set.Len() == 0 {
 		set, split = ds.Train, "training set"
 	}
-	for _, x := range set.X {
+	for i := range set.Len() {
 		if len(probes) == n {
 			break
 		}
+		x := set.Input(i, nil)
 		if network.ExportProbeOK(net, x) == nil {
 			probes = append(probes, x)
 		}

@@ -285,8 +285,7 @@ func evalPart(ds *datasets.Dataset, on string) (datasets.Set, string) {
 		}
 		return ds.Train, "train"
 	case on == "all":
-		return datasets.Set{X: append(append([][]float64(nil), ds.Train.X...), ds.Test.X...),
-			Y: append(append([][]float64(nil), ds.Train.Y...), ds.Test.Y...)}, "all"
+		return datasets.Join(ds.Train, ds.Test), "all"
 	}
 	return ds.Test, "test"
 }

@@ -137,7 +137,7 @@ func serveFlags(fs *flag.FlagSet) runFunc {
 	fs.Float64Var(&cfg.MaxFrameRate, "max-fps", server.DefaultMaxFrameRate, "redraws per second for a session's screen while it trains (key presses are always drawn at once; -1: no cap)")
 	fs.IntVar(&cfg.Limits.MaxNeurons, "max-neurons", server.DefaultMaxNeurons, "per-session cap on neurons")
 	fs.IntVar(&cfg.Limits.MaxWeights, "max-weights", server.DefaultMaxWeights, "per-session cap on weights")
-	fs.IntVar(&cfg.Limits.MaxSamples, "max-samples", server.DefaultMaxSamples, "per-session cap on data set rows")
+	fs.IntVar(&cfg.Limits.MaxSamples, "max-samples", server.DefaultMaxSamples, "per-session cap on the rows of a data set a session loads for itself (CSV files, generated sets; the mnist and fashion-mnist presets are one shared copy and not counted)")
 	dataMB := fs.Float64("max-data-mb", float64(server.DefaultMaxDataBytes>>20), "per-session cap on a data file's decoded size, in MiB (CSV text after gunzip, idx pixels, or the rows as loaded); larger files are refused before they are read")
 	undoMB := fs.Float64("max-undo-mb", float64(server.DefaultUndoBudget)/(1<<20), "per-session memory for undo snapshots, in MB (older steps are forgotten first)")
 	fs.StringVar(&cfg.DataDir, "data-dir", filepath.Join(state, "users"), "per-user saves and lesson progress (one subdirectory per key or user name)")

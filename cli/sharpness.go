@@ -19,7 +19,7 @@ func sharpness(net *network.Network, h network.Hyper, train network.Set, samples
 	if samples < 0 {
 		return network.Sharpness{}, fmt.Errorf("--sharpness-samples must be ≥ 0, got %d", samples)
 	}
-	idx := network.SampleIndices(len(train.X), samples, h.Seed)
+	idx := network.SampleIndices(train.Len(), samples, h.Seed)
 	o, err := network.NewObjective(net, h, train, idx)
 	if errors.Is(err, network.ErrStepBackprop) {
 		return network.Sharpness{}, errors.New("λ_max needs a differentiable network: a step layer has no Hessian")

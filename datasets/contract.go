@@ -4,12 +4,21 @@ package datasets
 // engine work can proceed in parallel. Implementations replace the TODO
 // bodies; names and signatures stay (additions are fine).
 
-import "errors"
+import (
+	"errors"
+
+	"backprop/internal/compact"
+)
 
 // Set is a data set: X[i] is an input vector, Y[i] its target vector. It
-// converts directly to network.Set.
+// converts directly to network.Set. A compact set (the idx images) holds
+// its inputs in U8 instead and X is nil: input i is U8's row i, byte b read
+// as b/255; read inputs through Len and Input to take both forms. Its Y
+// rows may share backing arrays (one one-hot vector per class): sets are
+// read-only once loaded.
 type Set struct {
 	X, Y [][]float64
+	U8   *compact.U8
 }
 
 // Kind says what the targets mean.
@@ -30,6 +39,10 @@ type Dataset struct {
 	Kind     Kind
 	Train    Set
 	Test     Set // empty when Split is 1
+	// Shared is set on a data set handed out by a Shared cache: its rows
+	// are one read-only copy that every session holds, charged once
+	// (Limits.MaxSamples does not count them against a session).
+	Shared bool
 	// Image is the W×H shape of an input that is a picture (8×8 digits), or 0×0.
 	ImageW, ImageH int
 	// Lo and Hi bound each feature (for plotting 2-D data).

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"backprop/internal/compact"
 	"backprop/internal/safetext"
 )
 
@@ -179,39 +180,40 @@ func idxSet(img, lab *idxFile, keep, limit int, b *budget) (Set, int, int, error
 	}
 	size := w * h // ≤ the header's claim, which is ≤ the limit
 	b.file = img.name
-	if err := b.take(rowCost(n, size, 10), n); err != nil {
-		err.What = fmt.Sprintf("%d images of %d×%d as float64 rows take", n, h, w)
+	if err := b.take(compactCost(n, size), n); err != nil {
+		err.What = fmt.Sprintf("%d images of %d×%d take", n, h, w)
 		if b.rows > 0 {
-			err.What = fmt.Sprintf("%d images of %d×%d as float64 rows, with the %d loaded before them, take", n, h, w, b.rows)
+			err.What = fmt.Sprintf("%d images of %d×%d, with the %d loaded before them, take", n, h, w, b.rows)
 		}
 		return Set{}, 0, 0, err
 	}
-	set := Set{X: make([][]float64, 0, n), Y: make([][]float64, 0, n)}
+	// The pixels stay bytes (the engine reads b/255 through Set.Input), in
+	// one block of the size charged above: within the limit, and a header
+	// that lies costs address space but no memory the file does not fill
+	// (the runtime's fresh pages are not touched until read into).
+	onehot := oneHots(10)
+	pix := make([]byte, n*size)
+	set := Set{Y: make([][]float64, 0, n)}
 	chunk := max(1, min(n, (1<<20)/size)) // about 1 MiB of pixels at a time
-	pix := make([]byte, chunk*size)
 	labels := make([]byte, chunk)
 	for i := 0; i < n; i += chunk {
 		k := min(chunk, n-i)
-		if err := img.read(pix[:k*size]); err != nil {
+		if err := img.read(pix[i*size : (i+k)*size]); err != nil {
 			return Set{}, 0, 0, err
 		}
 		if err := lab.read(labels[:k]); err != nil {
 			return Set{}, 0, 0, err
 		}
-		xs := make([]float64, k*size)
-		ys := make([]float64, k*10)
 		for j := range k {
 			if labels[j] > 9 {
 				return Set{}, 0, 0, fmt.Errorf("datasets: %s: label %d of item %d is not a digit 0..9", lab.name, labels[j], i+j)
 			}
-			x := xs[j*size : (j+1)*size : (j+1)*size]
-			for q, p := range pix[j*size : (j+1)*size] {
-				x[q] = float64(p) / 255
-			}
-			y := ys[j*10 : (j+1)*10 : (j+1)*10]
-			y[labels[j]] = 1
-			set.X, set.Y = append(set.X, x), append(set.Y, y)
+			set.Y = append(set.Y, onehot[labels[j]])
 		}
+	}
+	var err error
+	if set.U8, err = compact.NewU8(pix, size); err != nil {
+		return Set{}, 0, 0, err
 	}
 	if err := img.finish(); err != nil {
 		return Set{}, 0, 0, err
@@ -220,4 +222,16 @@ func idxSet(img, lab *idxFile, keep, limit int, b *budget) (Set, int, int, error
 		return Set{}, 0, 0, err
 	}
 	return set, w, h, nil
+}
+
+// oneHots is the k one-hot vectors e_0..e_{k−1}; the rows of a set share
+// them (sets are read-only).
+func oneHots(k int) [][]float64 {
+	v := make([]float64, k*k)
+	out := make([][]float64, k)
+	for c := range out {
+		out[c] = v[c*k : (c+1)*k : (c+1)*k]
+		out[c][c] = 1
+	}
+	return out
 }

@@ -79,7 +79,7 @@ func TestIDXSynthetic(t *testing.T) {
 		if d.Train.Len() != 12 || d.Test.Len() != 5 || d.ImageW != 2 || d.ImageH != 3 || len(d.Features) != 6 || len(d.Classes) != 10 {
 			t.Fatalf("zip %v: %d/%d %d×%d", zip, d.Train.Len(), d.Test.Len(), d.ImageW, d.ImageH)
 		}
-		if got := d.Train.X[1][0]; got != float64(byte(6*7))/255 {
+		if got := d.Train.Input(1, nil)[0]; got != float64(byte(6*7))/255 {
 			t.Errorf("pixel = %g", got)
 		}
 		checkLabel(t, d.Train.Y[3], 10)
@@ -181,7 +181,7 @@ func TestMNISTReal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Train.Len() != IDXTrain || d.Test.Len() != 10_000 || d.ImageW != 28 || d.ImageH != 28 || len(d.Train.X[0]) != 784 {
+	if d.Train.Len() != IDXTrain || d.Test.Len() != 10_000 || d.ImageW != 28 || d.ImageH != 28 || d.Train.Inputs() != 784 {
 		t.Fatalf("%d/%d %d×%d", d.Train.Len(), d.Test.Len(), d.ImageW, d.ImageH)
 	}
 	// The first training image is a 5, the first test image a 7.
@@ -229,13 +229,13 @@ func FuzzIDX(f *testing.F) {
 			}
 			return
 		}
-		if got := rowCost(set.Len(), w*h, 10); got > max {
+		if got := compactCost(set.Len(), w*h); got > max {
 			t.Fatalf("loaded %d bytes of rows, over the limit %d", got, max)
 		}
-		for i := range set.X {
-			if len(set.X[i]) != w*h {
-				t.Fatalf("image %d has %d pixels, want %d×%d", i, len(set.X[i]), w, h)
-			}
+		if set.Inputs() != w*h || set.U8.Size() != int64(set.Len()*w*h) {
+			t.Fatalf("images have %d pixels (%d bytes for %d), want %d×%d", set.Inputs(), set.U8.Size(), set.Len(), w, h)
+		}
+		for i := range set.Y {
 			checkLabel(t, set.Y[i], 10)
 		}
 	})

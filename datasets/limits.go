@@ -21,15 +21,19 @@ const DefaultMaxBytes = 1 << 30
 // before it is held in memory.
 const MaxRecordBytes = 8 << 20
 
-// Memory accounting: what a loaded row costs. Each value is a float64; each
-// row has two slice headers (X[i] and Y[i]), and a split into train and
-// test copies both. The loaders add this up before (idx) or while (CSV)
-// they allocate and stop at the limit, so the limit bounds the memory of
-// the loaded set, not only the file.
+// Memory accounting: what a loaded row costs. Each CSV value is a float64;
+// each row has two slice headers (X[i] and Y[i]), and a split into train
+// and test copies both. An idx image is compact: a byte a pixel and one
+// slice header (Y[i], which points at one of ten shared one-hot vectors).
+// The loaders add this up before (idx) or while (CSV) they allocate and
+// stop at the limit, so the limit bounds the memory of the loaded set, not
+// only the file. A set shared by many sessions (Shared) is loaded, and
+// charged, once.
 const (
-	valueBytes  = 8
-	rowOverhead = 2 * 24
-	splitBytes  = 2 * 24
+	valueBytes    = 8
+	rowOverhead   = 2 * 24
+	splitBytes    = 2 * 24
+	compactHeader = 24
 )
 
 // ErrTooLarge is wrapped by every error for data over its limit.
@@ -78,6 +82,12 @@ type budget struct {
 // rowCost is the memory of n rows of in inputs and out outputs.
 func rowCost(n, in, out int) int64 {
 	return int64(n) * (int64(in+out)*valueBytes + rowOverhead)
+}
+
+// compactCost is the memory of n compact rows of in bytes: the pixels and
+// each row's target slice header.
+func compactCost(n, in int) int64 {
+	return int64(n) * (int64(in) + compactHeader)
 }
 
 // take charges n bytes for rows more rows; it fails with a *LimitError

@@ -85,8 +85,8 @@ func TestIDXHugeGzip(t *testing.T) {
 	if alloc > 4<<20 {
 		t.Errorf("refusing allocated %d bytes", alloc)
 	}
-	// A limit above the claim: the 50,000 kept images fit (318 MB as
-	// float64 rows) only if the limit allows that too.
+	// A limit above the claim: the 50,000 kept images fit (40 MB as
+	// bytes) only if the limit allows that too.
 	_, err = Load(Spec{Name: "idx:" + dir, MaxBytes: 3 << 30, Samples: 10})
 	if err != nil {
 		t.Errorf("Samples 10 under a 3 GiB limit: %v", err)
@@ -97,12 +97,13 @@ func TestIDXLimits(t *testing.T) {
 	for _, zip := range []bool{false, true} {
 		dir := t.TempDir()
 		writeIDX(t, dir, 12, 5, zip, nil)
-		// 12 train images of 3×2 as rows take 12·(16·8+48) bytes.
-		_, err := Load(Spec{Name: "idx:" + dir, MaxBytes: 12 * (16*8 + 48)})
-		if err == nil || !strings.Contains(err.Error(), "5 images of 3×2 as float64 rows, with the 12 loaded before them, take more than the limit of 2.1 KiB (2112 bytes)") {
+		// 12 train images of 3×2 take 12·(6+24) bytes: a byte a pixel
+		// and a target's slice header.
+		_, err := Load(Spec{Name: "idx:" + dir, MaxBytes: 12 * (6 + 24)})
+		if err == nil || !strings.Contains(err.Error(), "5 images of 3×2, with the 12 loaded before them, take more than the limit of 360 bytes") {
 			t.Errorf("zip %v: rows: %v", zip, err)
 		}
-		if _, err = Load(Spec{Name: "idx:" + dir, MaxBytes: 17 * (16*8 + 48)}); err != nil {
+		if _, err = Load(Spec{Name: "idx:" + dir, MaxBytes: 17 * (6 + 24)}); err != nil {
 			t.Errorf("zip %v: at the limit: %v", zip, err)
 		}
 	}

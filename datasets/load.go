@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"backprop/internal/compact"
 	"backprop/internal/safetext"
 )
 
@@ -294,4 +295,67 @@ func Bounds(sets ...Set) (lo, hi []float64) {
 }
 
 // Len is the number of rows.
-func (s Set) Len() int { return len(s.X) }
+func (s Set) Len() int {
+	if s.U8 != nil {
+		return s.U8.Len()
+	}
+	return len(s.X)
+}
+
+// Inputs is the length of an input vector (0 for an empty set).
+func (s Set) Inputs() int {
+	switch {
+	case s.U8 != nil:
+		return s.U8.Dim()
+	case len(s.X) > 0:
+		return len(s.X[0])
+	}
+	return 0
+}
+
+// Input is input vector i: X[i] itself (do not write to it), or a compact
+// row converted into buf (a new slice when buf is nil or short).
+func (s Set) Input(i int, buf []float64) []float64 {
+	if s.U8 != nil {
+		return s.U8.Row(i, buf)
+	}
+	return s.X[i]
+}
+
+// Join is a followed by b, as a new set (compact rows are copied into one
+// block: meant for one-off uses such as evaluating on all the data).
+func Join(a, b Set) Set {
+	switch {
+	case a.Len() == 0:
+		return b
+	case b.Len() == 0:
+		return a
+	}
+	y := append(append([][]float64(nil), a.Y...), b.Y...)
+	if a.U8 == nil || b.U8 == nil || a.U8.Dim() != b.U8.Dim() {
+		if a.U8 != nil || b.U8 != nil {
+			a, b = a.expand(), b.expand()
+		}
+		return Set{X: append(append([][]float64(nil), a.X...), b.X...), Y: y}
+	}
+	pix := make([]uint8, 0, a.U8.Size()+b.U8.Size())
+	for _, s := range []Set{a, b} {
+		for i := range s.Len() {
+			pix = append(pix, s.U8.Bytes(i)...)
+		}
+	}
+	u, _ := compact.NewU8(pix, a.U8.Dim()) // dims agree: cannot fail
+	return Set{U8: u, Y: y}
+}
+
+// expand is s with float64 rows (a copy for a compact set).
+func (s Set) expand() Set {
+	if s.U8 == nil {
+		return s
+	}
+	out := Set{X: make([][]float64, s.Len()), Y: s.Y}
+	for i := range out.X {
+		out.X[i] = s.Input(i, nil)
+	}
+	return out
+}

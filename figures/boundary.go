@@ -190,7 +190,7 @@ func (st *style) addPoints(p *plot.Plot, ds *datasets.Dataset, m outputMap) plot
 	draw1 := func(set datasets.Set, proto dot, r vg.Length) {
 		step := max(1, (set.Len()+maxPoints-1)/maxPoints)
 		for i := 0; i < set.Len(); i += step {
-			x, y := set.X[i], set.Y[i]
+			x, y := set.Input(i, nil), set.Y[i]
 			if len(x) < 2 || len(y) == 0 {
 				continue
 			}
@@ -280,7 +280,7 @@ func accuracyNote(net *network.Network, ds *datasets.Dataset) string {
 		if part.set.Len() == 0 {
 			continue
 		}
-		met := net.Evaluate(network.Set{X: part.set.X, Y: part.set.Y})
+		met := net.Evaluate(network.Set(part.set))
 		if s != "" {
 			s += "   ·   "
 		}

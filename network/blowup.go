@@ -105,11 +105,7 @@ func (s *Stepper) checkJump(loss float64) {
 	// A few hard samples in the latest batches do that too: confirm that
 	// the last update multiplied the cost of a fixed subset of the
 	// training set by more than the factor.
-	idx := SampleIndices(len(s.train.X), JumpConfirm, s.h.Seed)
-	sub := Set{X: make([][]float64, len(idx)), Y: make([][]float64, len(idx))}
-	for i, k := range idx {
-		sub.X[i], sub.Y[i] = s.train.X[k], s.train.Y[k]
-	}
+	sub := s.train.Pick(SampleIndices(s.train.Len(), JumpConfirm, s.h.Seed))
 	before := s.net.Clone()
 	for l, u := range s.last {
 		copy(before.Layers[l].W, u.OldW)
@@ -122,7 +118,7 @@ func (s *Stepper) checkJump(loss float64) {
 	pos := s.Pos()
 	pos.Phase = PhaseUpdate
 	j := &Jump{Pos: pos, Epoch: s.c.epoch + 1, Recent: recent, Mean: mean, Window: b,
-		Before: was, After: now, Samples: len(idx), Factor: s.blowup}
+		Before: was, After: now, Samples: sub.Len(), Factor: s.blowup}
 	j.before, j.after = s.w.zeros(), s.w.zeros()
 	for l, u := range s.last {
 		copy(j.before.w[l], u.OldW)
@@ -240,7 +236,7 @@ func Explain(c BlowUpCase, opt ExplainOptions) (Explanation, error) {
 	e := Explanation{Cause: c.cause(), Eta: c.Hyper.Eta, Opt: c.Hyper.Opt, Mu: c.Hyper.Mu}
 	e.Layer, e.Growth = fastestLayer(c.Before, c.After)
 	e.Neuron, e.Input, e.Old, e.New = largestChange(c.Before.Layers[e.Layer], c.After.Layers[e.Layer])
-	idx := SampleIndices(len(c.Train.X), cmp.Or(opt.Samples, 1000), c.Hyper.Seed)
+	idx := SampleIndices(c.Train.Len(), cmp.Or(opt.Samples, 1000), c.Hyper.Seed)
 	o, err := NewObjective(c.Before, c.Hyper, c.Train, idx)
 	if err == nil {
 		sopt := opt.Sharpness

@@ -85,7 +85,7 @@ func (s *Stepper) Evaluating() (done, total int) {
 		return s.ev.tr.Done() + s.ev.te.Done(), s.ev.tr.Len() + s.ev.te.Len()
 	}
 	if s.evalDue() {
-		return 0, len(s.train.X) + len(s.test.X)
+		return 0, s.train.Len() + s.test.Len()
 	}
 	return 0, 0
 }
@@ -148,7 +148,7 @@ func (s *Stepper) finishEpoch() {
 		s.seen = appendSeen(s.seen, state)
 	}
 	s.mistakes = 0
-	s.order = orderFor(s.h, len(s.train.X), s.c.epoch)
+	s.order = orderFor(s.h, s.train.Len(), s.c.epoch)
 }
 
 // appendSeen appends a perceptron state, dropping the oldest ones past

@@ -76,7 +76,9 @@ type Evaluator struct {
 	classes bool
 	conf    [][]int
 	ws      *BatchWorkspace
-	bt      *batch // the stepper's kernels and threads (nil: one thread)
+	xs      [][]float64 // a chunk's inputs: views of X, or converted compact rows
+	xbuf    [][]float64 // the converted rows' buffers (compact sets only)
+	bt      *batch      // the stepper's kernels and threads (nil: one thread)
 	// OnSample, when set, is called with every sample's index and output
 	// (owned by the Evaluator: copy what you keep).
 	OnSample func(i int, out []float64)
@@ -84,7 +86,7 @@ type Evaluator struct {
 
 // NewEvaluator starts an evaluation of n on set.
 func (n *Network) NewEvaluator(set Set) *Evaluator {
-	e := &Evaluator{net: n, set: set, classes: len(set.X) > 0}
+	e := &Evaluator{net: n, set: set, classes: set.Len() > 0}
 	for _, y := range set.Y {
 		if !isClass(y) {
 			e.classes = false
@@ -105,23 +107,27 @@ func (n *Network) NewEvaluator(set Set) *Evaluator {
 }
 
 // Len is the number of samples in the set; Done how many are evaluated.
-func (e *Evaluator) Len() int  { return len(e.set.X) }
+func (e *Evaluator) Len() int  { return e.set.Len() }
 func (e *Evaluator) Done() int { return e.next }
 
 // Finished reports whether every sample is evaluated.
-func (e *Evaluator) Finished() bool { return e.next >= len(e.set.X) }
+func (e *Evaluator) Finished() bool { return e.next >= e.set.Len() }
 
 // Step evaluates up to k more samples (at least one when any are left) and
 // reports whether the evaluation is finished.
 func (e *Evaluator) Step(k int) bool {
 	if e.ws == nil && !e.Finished() {
-		e.ws = e.net.NewBatchWorkspace(min(evalRows, len(e.set.X)))
+		e.ws = e.net.NewBatchWorkspace(min(evalRows, e.set.Len()))
+		e.xs = make([][]float64, e.ws.Rows())
+		if e.set.Compact() {
+			e.xbuf = alignedRows(e.ws.Rows(), e.set.Inputs())
+		}
 	}
 	last := e.net.Layers[len(e.net.Layers)-1]
-	end := min(len(e.set.X), e.next+max(k, 1))
+	end := min(e.set.Len(), e.next+max(k, 1))
 	for e.next < end {
 		m := min(end-e.next, e.ws.Rows())
-		outs := e.net.forwardBatch(e.ws, e.set.X[e.next:e.next+m], e.bt)
+		outs := e.net.forwardBatch(e.ws, e.inputs(m), e.bt)
 		for r, a := range outs {
 			i := e.next + r
 			y := e.set.Y[i]
@@ -177,4 +183,18 @@ func (n *Network) ProbeTrace(x, y []float64) *Trace {
 		b.backward(n, l, t.Z[l:l+1], t.A[l+1:l+2], t.Delta[l+1:l+2], t.Delta[l:l+1])
 	}
 	return t
+}
+
+// inputs is the next m inputs (m ≤ the workspace's rows): views of X, or
+// compact rows converted into the Evaluator's buffers.
+func (e *Evaluator) inputs(m int) [][]float64 {
+	xs := e.xs[:m]
+	for r := range xs {
+		var buf []float64
+		if e.xbuf != nil {
+			buf = e.xbuf[r]
+		}
+		xs[r] = e.set.Input(e.next+r, buf)
+	}
+	return xs
 }

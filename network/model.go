@@ -237,7 +237,7 @@ func (s *Stepper) Model() *Model {
 		f.Layers = append(f.Layers, modelLayer{Activation: l.Act.String(), Weights: rowsJ(l.W, l.In), Biases: toJ(l.B)})
 	}
 	f.Training = trainingOf(s.h)
-	f.State = s.state.file(net, len(s.train.X))
+	f.State = s.state.file(net, s.train.Len())
 	return &Model{f: f}
 }
 
@@ -333,13 +333,13 @@ func (m *Model) Stepper(train, test Set) (*Stepper, error) {
 	}
 	in, out := net.Sizes[0], net.Sizes[len(net.Sizes)-1]
 	for name, set := range map[string]Set{"training": train, "test": test} {
-		if len(set.X) > 0 && (len(set.X[0]) != in || len(set.Y) == 0 || len(set.Y[0]) != out) {
+		if set.Len() > 0 && (set.Inputs() != in || len(set.Y) == 0 || len(set.Y[0]) != out) {
 			gotY := 0
 			if len(set.Y) > 0 {
 				gotY = len(set.Y[0])
 			}
 			return nil, fmt.Errorf("the model takes %d inputs and gives %d outputs, but the %s data has %d features and %d targets",
-				in, out, name, len(set.X[0]), gotY)
+				in, out, name, set.Inputs(), gotY)
 		}
 	}
 	s, err := NewStepper(net, h, train, test)
@@ -347,8 +347,8 @@ func (m *Model) Stepper(train, test Set) (*Stepper, error) {
 		return nil, err
 	}
 	if ms := m.f.State; ms != nil {
-		if ms.Samples != len(train.X) {
-			return nil, fmt.Errorf("state.samples: the model was trained on %d samples, the training data has %d", ms.Samples, len(train.X))
+		if ms.Samples != train.Len() {
+			return nil, fmt.Errorf("state.samples: the model was trained on %d samples, the training data has %d", ms.Samples, train.Len())
 		}
 		if err := s.state.load(ms, s); err != nil {
 			return nil, err

@@ -350,10 +350,10 @@ func ClassOf(v []float64) int {
 // accuracy and confusion matrix of n on set. With an empty set Loss and
 // Accuracy are NaN; with regression targets Accuracy is NaN and Confusion nil.
 func (n *Network) Evaluate(set Set) Metrics {
-	if len(set.X) == 0 {
+	if set.Len() == 0 {
 		return Metrics{Loss: math.NaN(), Accuracy: math.NaN()}
 	}
 	e := n.NewEvaluator(set)
-	e.Step(len(set.X))
+	e.Step(set.Len())
 	return e.Metrics()
 }

@@ -50,7 +50,7 @@ func (s *Stepper) Objective(idx []int) (*Objective, error) {
 }
 
 // NewObjective returns the cost of a copy of net over the samples idx of
-// train (nil: all of them), with h's L2 term scaled by 1/len(train.X).
+// train (nil: all of them), with h's L2 term scaled by 1/train.Len().
 func NewObjective(net *Network, h Hyper, train Set, idx []int) (*Objective, error) {
 	if err := net.validate(); err != nil {
 		return nil, err
@@ -58,11 +58,11 @@ func NewObjective(net *Network, h Hyper, train Set, idx []int) (*Objective, erro
 	if err := checkRule(net, Backprop); err != nil {
 		return nil, err
 	}
-	if len(train.X) == 0 || len(train.X) != len(train.Y) {
+	if train.Len() == 0 || train.Len() != len(train.Y) {
 		return nil, errors.New("network: an objective needs training samples")
 	}
 	if idx == nil {
-		idx = make([]int, len(train.X))
+		idx = make([]int, train.Len())
 		for i := range idx {
 			idx[i] = i
 		}
@@ -72,16 +72,16 @@ func NewObjective(net *Network, h Hyper, train Set, idx []int) (*Objective, erro
 	}
 	in, out := net.Sizes[0], net.Sizes[len(net.Sizes)-1]
 	for _, i := range idx {
-		if i < 0 || i >= len(train.X) {
-			return nil, fmt.Errorf("network: sample %d out of range 0..%d", i, len(train.X)-1)
+		if i < 0 || i >= train.Len() {
+			return nil, fmt.Errorf("network: sample %d out of range 0..%d", i, train.Len()-1)
 		}
-		if len(train.X[i]) != in || len(train.Y[i]) != out {
+		if train.inputLen(i) != in || len(train.Y[i]) != out {
 			return nil, fmt.Errorf("network: sample %d has %d inputs and %d targets, the network takes %d and gives %d",
-				i, len(train.X[i]), len(train.Y[i]), in, out)
+				i, train.inputLen(i), len(train.Y[i]), in, out)
 		}
 	}
 	c := net.Clone()
-	o := &Objective{net: c, set: train, idx: idx, l2: h.L2 / float64(len(train.X))}
+	o := &Objective{net: c, set: train, idx: idx, l2: h.L2 / float64(train.Len())}
 	p := &Stepper{net: c, rows: newRows(c), bt: newBatch(c, 1)}
 	p.w = paramsOf(c)
 	p.grad = p.w.zeros()
@@ -214,7 +214,8 @@ func (o *Objective) sums() float64 {
 		k := min(objectiveChunk, len(o.idx)-first)
 		for i := range k {
 			j := o.idx[first+i]
-			r.a[0][i], r.y[i] = o.set.X[j], o.set.Y[j]
+			r.input(i, o.set, j)
+			r.y[i] = o.set.Y[j]
 		}
 		for l := range L {
 			p.forwardLayer(l, 0, k)

@@ -137,10 +137,10 @@ func (s *Stepper) advance(byNeuron bool) {
 
 // batchSize is the size of the mini-batch starting at start.
 func (s *Stepper) batchSize(start int) int {
-	return min(s.h.UpdateEvery(), len(s.train.X)-start)
+	return min(s.h.UpdateEvery(), s.train.Len()-start)
 }
 
-func (s *Stepper) lastBatch() bool { return s.c.start+s.c.m >= len(s.train.X) }
+func (s *Stepper) lastBatch() bool { return s.c.start+s.c.m >= s.train.Len() }
 
 // sampleEnd reports whether the current sample is finished, including the
 // Update and EpochEnd that its being last in a batch or epoch triggers.
@@ -192,7 +192,7 @@ func (s *Stepper) load(first, n int) {
 	}
 	for i := first; i < first+n; i++ {
 		idx := s.order.perm[c.start+i]
-		r.a[0][i] = s.train.X[idx]
+		r.input(i, s.train, idx)
 		r.y[i] = s.train.Y[idx]
 		c.index = idx
 	}

@@ -27,11 +27,11 @@ func newProbe(net *Network, set Set, idx []int) (*probe, error) {
 	if err := checkRule(net, Backprop); err != nil {
 		return nil, err
 	}
-	if len(set.X) != len(set.Y) {
-		return nil, fmt.Errorf("network: %d inputs but %d targets", len(set.X), len(set.Y))
+	if set.Len() != len(set.Y) {
+		return nil, fmt.Errorf("network: %d inputs but %d targets", set.Len(), len(set.Y))
 	}
 	if idx == nil {
-		idx = make([]int, len(set.X))
+		idx = make([]int, set.Len())
 		for i := range idx {
 			idx[i] = i
 		}
@@ -41,12 +41,12 @@ func newProbe(net *Network, set Set, idx []int) (*probe, error) {
 	}
 	in, out := net.Sizes[0], net.Sizes[len(net.Sizes)-1]
 	for _, i := range idx {
-		if i < 0 || i >= len(set.X) {
-			return nil, fmt.Errorf("network: sample %d out of range 0..%d", i, len(set.X)-1)
+		if i < 0 || i >= set.Len() {
+			return nil, fmt.Errorf("network: sample %d out of range 0..%d", i, set.Len()-1)
 		}
-		if len(set.X[i]) != in || len(set.Y[i]) != out {
+		if set.inputLen(i) != in || len(set.Y[i]) != out {
 			return nil, fmt.Errorf("network: sample %d has %d inputs and %d targets; the network takes %d and gives %d",
-				i, len(set.X[i]), len(set.Y[i]), in, out)
+				i, set.inputLen(i), len(set.Y[i]), in, out)
 		}
 	}
 	c := net.Clone()
@@ -65,7 +65,8 @@ func (pr *probe) each(first int, fn func(k int)) {
 		k := min(probeChunk, len(pr.idx)-c0)
 		for i := range k {
 			j := pr.idx[c0+i]
-			r.a[0][i], r.y[i] = pr.set.X[j], pr.set.Y[j]
+			r.input(i, pr.set, j)
+			r.y[i] = pr.set.Y[j]
 		}
 		for l := range min(first, len(pr.net.Layers)) {
 			pr.p.forwardLayer(l, 0, k)

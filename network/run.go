@@ -84,10 +84,10 @@ func noLimit(n int) int {
 // the next one at an epoch's end); 0 when only the epoch's evaluation is
 // left (see Evaluating).
 func (s *Stepper) EpochLeft() int {
-	left := len(s.train.X) - s.c.start - s.c.sample
+	left := s.train.Len() - s.c.start - s.c.sample
 	switch {
 	case s.c.phase == PhaseEpochEnd:
-		left = len(s.train.X)
+		left = s.train.Len()
 	case s.c.phase == PhaseUpdate && s.lastBatch():
 		left = 0
 	case s.sampleEnd():

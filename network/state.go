@@ -165,7 +165,7 @@ func (s *Stepper) restart() {
 	st := &s.state
 	*st = state{h: st.h, w: st.w, initial: st.initial, grad: st.grad}
 	st.grad.clear()
-	st.order = orderFor(st.h, len(s.train.X), 0)
+	st.order = orderFor(st.h, s.train.Len(), 0)
 	st.c.m = s.batchSize(0)
 	st.startMax = maxAbsW(st.w)
 	s.ev = nil

@@ -19,11 +19,6 @@ import (
 //	undo.go     the undo stack and its memory budget
 //	trace.go    the mini-batch's intermediates and the Trace view of them
 
-// Set is a data set: X[i] is an input vector, Y[i] its target vector.
-type Set struct {
-	X, Y [][]float64
-}
-
 // Pos says where the Stepper is: the last completed step.
 type Pos struct {
 	Epoch  int   // epochs completed
@@ -109,7 +104,7 @@ func NewStepper(net *Network, h Hyper, train, test Set) (*Stepper, error) {
 	if err := checkRule(net, h.Rule); err != nil {
 		return nil, err
 	}
-	if len(train.X) == 0 {
+	if train.Len() == 0 {
 		return nil, errors.New("network: the training set is empty")
 	}
 	if err := checkSet("train", train, net); err != nil {
@@ -149,24 +144,39 @@ func checkRule(net *Network, r Rule) error {
 	return nil
 }
 
+// checkSet checks set's shapes and values against net (a compact set's
+// inputs are bytes, always finite: only their length is checked).
 func checkSet(name string, set Set, net *Network) error {
-	if len(set.X) != len(set.Y) {
-		return fmt.Errorf("network: %s set has %d inputs but %d targets", name, len(set.X), len(set.Y))
+	if set.Len() != len(set.Y) {
+		return fmt.Errorf("network: %s set has %d inputs but %d targets", name, set.Len(), len(set.Y))
 	}
 	in, out := net.Sizes[0], net.Sizes[len(net.Sizes)-1]
+	if set.Compact() {
+		if set.Inputs() != in && set.Len() > 0 {
+			return fmt.Errorf("network: %s set has %d values an input, the network takes %d inputs", name, set.Inputs(), in)
+		}
+		return checkTargets(name, set.Y, out)
+	}
 	for i, x := range set.X {
 		if len(x) != in {
 			return fmt.Errorf("network: %s.X[%d] has %d values, the network takes %d inputs", name, i, len(x), in)
-		}
-		if len(set.Y[i]) != out {
-			return fmt.Errorf("network: %s.Y[%d] has %d values, the network has %d outputs", name, i, len(set.Y[i]), out)
 		}
 		for k, v := range x {
 			if !finite(v) {
 				return fmt.Errorf("network: %s.X[%d][%d] is %v", name, i, k, v)
 			}
 		}
-		for k, v := range set.Y[i] {
+	}
+	return checkTargets(name, set.Y, out)
+}
+
+// checkTargets checks that every target has out finite values.
+func checkTargets(name string, ys [][]float64, out int) error {
+	for i, y := range ys {
+		if len(y) != out {
+			return fmt.Errorf("network: %s.Y[%d] has %d values, the network has %d outputs", name, i, len(y), out)
+		}
+		for k, v := range y {
 			if !finite(v) {
 				return fmt.Errorf("network: %s.Y[%d][%d] is %v", name, i, k, v)
 			}

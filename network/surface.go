@@ -130,7 +130,7 @@ func SurfaceWork(net *Network, spec SurfaceSpec, m int) float64 {
 var ErrSurfaceSamples = errors.New("network: a cost surface needs at least one sample")
 
 // CostSurface evaluates C (above) over spec's grid, on a copy of net: the
-// samples idx of set (nil: all of them), λ1, λ2 from h, n = len(set.X).
+// samples idx of set (nil: all of them), λ1, λ2 from h, n = set.Len().
 // The value at the current point has the bits the mean cost of those
 // samples gets from Evaluate (plus the regularisation terms), since the
 // samples go through the same kernels and are summed in order. The work is
@@ -159,7 +159,7 @@ func CostSurface(net *Network, h Hyper, set Set, idx []int, spec SurfaceSpec) (*
 		refs[k].v, refs[k].i, _ = spec.P[k].ref(pr.net)
 		s.Centre[k] = refs[k].v[refs[k].i]
 	}
-	reg := regulariser{l1: h.L1 / float64(len(set.X)), l2: h.L2 / float64(len(set.X))}
+	reg := regulariser{l1: h.L1 / float64(set.Len()), l2: h.L2 / float64(set.Len())}
 	// the gradient at the current point, from backprop over the samples
 	g := pr.gradient()
 	for k := range n {

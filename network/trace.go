@@ -47,6 +47,34 @@ type rows struct {
 	lost bool
 
 	zeroX, zeroY []float64 // placeholders for rows not yet loaded
+
+	// xbuf[i] is row i's own input buffer, made when a compact set's row
+	// is first loaded into it (a float64 set's rows are views instead).
+	xbuf [][]float64
+}
+
+// input sets a⁰ of row i to sample k of set: X[k] itself, or a compact
+// row converted into row i's own buffer (the only per-session copy of a
+// shared compact set is these m rows).
+func (r *rows) input(i int, set Set, k int) {
+	if !set.Compact() {
+		r.a[0][i] = set.X[k]
+		return
+	}
+	for len(r.xbuf) <= i {
+		r.xbuf = append(r.xbuf, nil)
+	}
+	if len(r.xbuf[i]) != set.Inputs() {
+		r.xbuf[i] = alignedRows(1, set.Inputs())[0]
+	}
+	r.a[0][i] = set.Input(k, r.xbuf[i])
+}
+
+// ownsInput reports whether a⁰ of row i is row i's own buffer, which the
+// next load overwrites (so undo must copy it).
+func (r *rows) ownsInput(i int) bool {
+	x := r.a[0][i]
+	return i < len(r.xbuf) && len(x) > 0 && len(r.xbuf[i]) > 0 && &x[0] == &r.xbuf[i][0]
 }
 
 func newRows(net *Network) rows {
@@ -106,7 +134,7 @@ func (r *rows) clearSample() {
 // traceRow is one sample's row, as the undo stack keeps it.
 type traceRow struct {
 	i       int
-	z, a, d [][]float64 // per layer; a[0] is a view of the input
+	z, a, d [][]float64 // per layer; a[0] is a view of the input (a copy when the rows own it)
 	y       []float64   // view of the target
 	cost    float64
 	yhat    []float64
@@ -120,6 +148,9 @@ func (r *rows) row(i int, cp *copier) traceRow {
 		yhat: cp.floats(r.yhat), perr: cp.floats(r.perr),
 		z: make([][]float64, len(r.z)), a: make([][]float64, len(r.a)), d: make([][]float64, len(r.d))}
 	t.a[0] = r.a[0][i]
+	if r.ownsInput(i) {
+		t.a[0] = cp.floats(t.a[0])
+	}
 	for l := range r.z {
 		t.z[l], t.a[l+1], t.d[l] = cp.floats(r.z[l][i]), cp.floats(r.a[l+1][i]), cp.floats(r.d[l][i])
 	}
@@ -184,7 +215,7 @@ func (s *Stepper) Batch() []int {
 // far, then the rest of the epoch at the current batch size. It is ⌈n/m⌉
 // unless m changed during the epoch, and Pos().Batch is always below it.
 func (s *Stepper) BatchCount() int {
-	n, per := len(s.train.X), max(s.h.UpdateEvery(), 1)
+	n, per := s.train.Len(), max(s.h.UpdateEvery(), 1)
 	end := min(s.c.start+s.c.m, n)
 	return s.c.batch + 1 + (n-end+per-1)/per
 }

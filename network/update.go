@@ -38,7 +38,7 @@ func (s *Stepper) update() {
 		s.checkJump(s.loss * inv) // before s.last is overwritten
 	}
 	s.addGradNorm(inv)
-	n := float64(len(s.train.X))
+	n := float64(s.train.Len())
 	l1, l2 := h.L1/n, h.L2/n
 	var c1, c2 float64
 	if h.Opt == Adam {

@@ -37,7 +37,9 @@ const (
 	DefaultUndoBudget = 4 << 20
 	// DefaultMaxDataBytes bounds the data one session loads (a CLI run's
 	// default is 1 GiB): a CSV or idx set over it is refused before it is
-	// read into memory.
+	// read into memory. The mnist and fashion-mnist presets are loaded once
+	// for all sessions (Limits.Shared, about 47 MB each) and are charged
+	// against it once, not per session.
 	DefaultMaxDataBytes = 256 << 20
 	// DefaultHandshakeTimeout bounds an unauthenticated connection.
 	DefaultHandshakeTimeout = 30 * time.Second

@@ -21,6 +21,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	gossh "golang.org/x/crypto/ssh"
 
+	"backprop/datasets"
 	"backprop/tui"
 )
 
@@ -75,6 +76,10 @@ func New(cfg Config) (*Server, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Limits.Shared == nil {
+		// One copy of each preset data set for every session.
+		cfg.Limits.Shared = datasets.NewShared()
 	}
 	s := &Server{
 		cfg:      cfg,

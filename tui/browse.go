@@ -71,7 +71,7 @@ type browseEvalMsg struct {
 
 // browseSet is the set the browser evaluates: test, else train.
 func (s *session) browseSet() (network.Set, bool) {
-	if len(s.data.Test.X) > 0 {
+	if s.data.Test.Len() > 0 {
 		return setup.NetSet(s.data.Test), true
 	}
 	return setup.NetSet(s.data.Train), false
@@ -81,7 +81,7 @@ func (s *session) browseSet() (network.Set, bool) {
 // live one) and returns the result as a message.
 func browseEval(gen int, net *network.Network, set network.Set, test bool, version uint64, done, shown int) tea.Cmd {
 	return func() tea.Msg {
-		n := len(set.X)
+		n := set.Len()
 		r := &browseResult{version: version, done: done, epoch: shown, test: test,
 			target: make([]int32, n), pred: make([]int32, n), prob: make([]float64, n)}
 		e := net.NewEvaluator(set)
@@ -151,7 +151,7 @@ func (t *trainer) browseRefresh() tea.Cmd {
 		return nil
 	}
 	set, test := s.browseSet()
-	if len(set.X) == 0 {
+	if set.Len() == 0 {
 		return nil
 	}
 	b.inflight = true
@@ -246,11 +246,11 @@ func (t *trainer) probe() (*network.Trace, string) {
 	}
 	it := b.list[b.sel]
 	set, test := s.browseSet()
-	if it.Index >= len(set.X) {
+	if it.Index >= set.Len() {
 		return nil, ""
 	}
 	if b.probeTr == nil || b.probeIdx != it.Index || b.probeVer != s.version {
-		b.probeTr = s.st.Net().ProbeTrace(set.X[it.Index], set.Y[it.Index])
+		b.probeTr = s.st.Net().ProbeTrace(set.Input(it.Index, nil), set.Y[it.Index])
 		b.probeIdx, b.probeVer = it.Index, s.version
 	}
 	part := "train"

@@ -109,7 +109,7 @@ func (t *trainer) open(s *session) {
 		s.undoBudget = b
 		s.st.SetUndoBudget(b)
 	}
-	t.run = runState{speed: defaultSpeed(len(s.data.Train.X), s.st.Hyper().UpdateEvery())}
+	t.run = runState{speed: defaultSpeed(s.data.Train.Len(), s.st.Hyper().UpdateEvery())}
 	h := s.st.Hyper()
 	t.etas = map[network.Optimizer]float64{h.Opt: h.Eta}
 	t.prior = nil

@@ -320,7 +320,7 @@ func (t *trainer) stepBatch(up bool) {
 	s := t.sess
 	h := s.st.Hyper()
 	if up {
-		h.Batch = min(h.Batch*2, max(len(s.data.Train.X), 1))
+		h.Batch = min(h.Batch*2, max(s.data.Train.Len(), 1))
 	} else {
 		h.Batch = max(h.Batch/2, 1)
 	}

@@ -132,7 +132,7 @@ func makeFigure(kind string, net *network.Network, data *datasets.Dataset, hist 
 			set, part = data.Train, "train (no test set)"
 		}
 		o.Subtitle += fmt.Sprintf(" · %s (%d samples)", part, set.Len())
-		return figures.Confusion(net.Evaluate(network.Set{X: set.X, Y: set.Y}).Confusion, data.Classes, o)
+		return figures.Confusion(net.Evaluate(network.Set(set)).Confusion, data.Classes, o)
 	case "weights":
 		return figures.Weights(net, o)
 	}

@@ -167,8 +167,8 @@ func (t *trainer) setNoise(p *widget.Prompt) (string, error) {
 // set's default, shown as the fraction it gives (qa3 #11).
 func (s *session) split() float64 {
 	split := s.setup.Data.Split
-	if n := len(s.data.Train.X) + len(s.data.Test.X); split == 0 && n > 0 {
-		split = math.Round(100*float64(len(s.data.Train.X))/float64(n)) / 100
+	if n := s.data.Train.Len() + s.data.Test.Len(); split == 0 && n > 0 {
+		split = math.Round(100*float64(s.data.Train.Len())/float64(n)) / 100
 	}
 	return split
 }
@@ -323,7 +323,7 @@ func (t *trainer) reloadData(spec datasets.Spec) (string, error) {
 		return "", err
 	}
 	t.run.on = false
-	return fmt.Sprintf("%d train, %d test; training restarted (u undoes)", len(ds.Train.X), len(ds.Test.X)), nil
+	return fmt.Sprintf("%d train, %d test; training restarted (u undoes)", ds.Train.Len(), ds.Test.Len()), nil
 }
 
 // promptUpdate gives a message to the open prompt.

@@ -101,7 +101,7 @@ func (t *trainer) tickCmd(d time.Duration) tea.Cmd {
 // so keys stay live, and stops at the epoch's end.
 func (t *trainer) stepEpoch() tea.Cmd {
 	s := t.sess
-	if len(s.data.Train.X) <= syncEpochSamples || s.st.Hyper().Rule != network.Backprop {
+	if s.data.Train.Len() <= syncEpochSamples || s.st.Hyper().Rule != network.Backprop {
 		w := t.watchBlowup()
 		t.step(network.ByEpoch)
 		return t.checkBlowup(w)

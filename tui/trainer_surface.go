@@ -174,7 +174,7 @@ func (t *trainer) toggleWhole() {
 // samplesLabel names what C averages over.
 func (t *trainer) samplesLabel() string {
 	if t.an.whole {
-		return fmt.Sprintf("%d training samples", len(t.sess.st.Train().X))
+		return fmt.Sprintf("%d training samples", t.sess.st.Train().Len())
 	}
 	return fmt.Sprintf("the batch of %d", len(t.sess.st.Batch()))
 }
@@ -248,7 +248,7 @@ func (t *trainer) surfaceCmd(w, h int) tea.Cmd {
 	idx := t.sampleIdx()
 	m := len(idx)
 	if idx == nil {
-		m = len(s.st.Train().X)
+		m = s.st.Train().Len()
 	}
 	for network.SurfaceWork(s.st.Net(), spec, m) > surfaceBudget && spec.Cols*spec.Rows > 49 {
 		spec.Cols, spec.Rows = max(spec.Cols/2|1, 3), max(spec.Rows/2|1, 1)
@@ -381,10 +381,10 @@ func (t *trainer) gradCheck() {
 	}
 	train := s.st.Train()
 	i := s.st.Pos().Index
-	if i < 0 || i >= len(train.X) {
+	if i < 0 || i >= train.Len() {
 		i = 0
 	}
-	c, err := network.GradCheckParam(s.st.Net(), train.X[i], train.Y[i], p, 1e-4)
+	c, err := network.GradCheckParam(s.st.Net(), train.Input(i, nil), train.Y[i], p, 1e-4)
 	if err != nil {
 		t.app.setFlash(err.Error(), true)
 		return

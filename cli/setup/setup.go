@@ -39,6 +39,11 @@ type Limits struct {
 	// MaxDataBytes bounds the decoded data a session loads (0: the spec's
 	// own datasets.Spec.MaxBytes, by default datasets.DefaultMaxBytes).
 	MaxDataBytes int64
+	// Shared, when set, loads the mnist and fashion-mnist presets once
+	// for every session built under these limits (serve, and the trainer
+	// whose rebuilds would otherwise reload them); their rows are charged
+	// once and MaxSamples does not count them.
+	Shared *datasets.Shared
 	// Threads is how many goroutines the session's training may use
 	// (0 or 1: one; `train` and the trainer default to every core with
 	// --threads; `serve` keeps one per session). Results are the same bits
@@ -52,7 +57,11 @@ func (l Limits) LoadData(spec datasets.Spec) (*datasets.Dataset, error) {
 	if l.MaxDataBytes > 0 && (spec.MaxBytes == 0 || spec.MaxBytes > l.MaxDataBytes) {
 		spec.MaxBytes = l.MaxDataBytes
 	}
-	ds, err := datasets.Load(spec)
+	load := datasets.Load
+	if l.Shared != nil {
+		load = l.Shared.Load
+	}
+	ds, err := load(spec)
 	if errors.Is(err, datasets.ErrTooLarge) {
 		return nil, fmt.Errorf("%w (--max-data-mb sets the limit)", err)
 	}
@@ -89,8 +98,8 @@ func (l Limits) Check(spec network.Spec, ds *datasets.Dataset) error {
 	if l.MaxWeights > 0 && weights > l.MaxWeights {
 		return fmt.Errorf("network has %d weights and biases; this session allows %d", weights, l.MaxWeights)
 	}
-	if ds != nil && l.MaxSamples > 0 {
-		if n := len(ds.Train.X) + len(ds.Test.X); n > l.MaxSamples {
+	if ds != nil && l.MaxSamples > 0 && !ds.Shared {
+		if n := ds.Train.Len() + ds.Test.Len(); n > l.MaxSamples {
 			return fmt.Errorf("data set %q has %d samples; this session allows %d", ds.Name, n, l.MaxSamples)
 		}
 	}
@@ -98,7 +107,7 @@ func (l Limits) Check(spec network.Spec, ds *datasets.Dataset) error {
 }
 
 // NetSet is a data set's part as the engine takes it (the same slices).
-func NetSet(s datasets.Set) network.Set { return network.Set{X: s.X, Y: s.Y} }
+func NetSet(s datasets.Set) network.Set { return network.Set(s) }
 
 // FitSizes makes the first and last layer sizes of spec match the data set;
 // missing activations are sigmoid.
@@ -128,10 +137,10 @@ func FitSizes(spec network.Spec, ds *datasets.Dataset) (network.Spec, error) {
 // dataShape is the number of inputs and outputs of ds's samples (0, 0 when
 // it has no training samples).
 func dataShape(ds *datasets.Dataset) (in, out int) {
-	if ds == nil || len(ds.Train.X) == 0 || len(ds.Train.Y) == 0 {
+	if ds == nil || ds.Train.Len() == 0 || len(ds.Train.Y) == 0 {
 		return 0, 0
 	}
-	return len(ds.Train.X[0]), len(ds.Train.Y[0])
+	return ds.Train.Inputs(), len(ds.Train.Y[0])
 }
 
 // SpecOf describes an existing network (its sizes, activations, cost and

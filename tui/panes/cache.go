@@ -114,10 +114,10 @@ func evalSet(d *datasets.Dataset) (network.Set, bool) {
 	if d == nil {
 		return network.Set{}, false
 	}
-	if len(d.Test.X) > 0 {
-		return network.Set{X: d.Test.X, Y: d.Test.Y}, true
+	if d.Test.Len() > 0 {
+		return network.Set(d.Test), true
 	}
-	return network.Set{X: d.Train.X, Y: d.Train.Y}, false
+	return network.Set(d.Train), false
 }
 
 // maxEval caps the samples evaluated for the confusion matrix, so one
@@ -145,26 +145,26 @@ func (p *progress) manual(in Input) bool {
 // samples were evaluated, and whether a result exists.
 func metrics(in Input) (m network.Metrics, test bool, n int, ok bool) {
 	set, test := evalSet(in.Data)
-	if len(set.X) == 0 || !netOK(in.Net, len(set.X[0])) {
+	if set.Len() == 0 || !netOK(in.Net, set.Inputs()) {
 		return m, test, 0, false
 	}
 	if len(set.Y[0]) != layerSize(in.Net, len(in.Net.Layers)) {
 		return m, test, 0, false
 	}
-	if len(set.X) > maxEval {
-		set = network.Set{X: set.X[:maxEval], Y: set.Y[:maxEval]}
+	if set.Len() > maxEval {
+		set = set.Slice(0, maxEval)
 	}
 	c := in.Cache
 	if c == nil {
-		return in.Net.Evaluate(set), test, len(set.X), true
+		return in.Net.Evaluate(set), test, set.Len(), true
 	}
 	cc := &c.conf
 	manual := cc.manual(in)
-	key := weightsKey(in.Net, len(set.X))
+	key := weightsKey(in.Net, set.Len())
 	steps, epoch := in.Pos.Steps, in.Pos.Epoch
 	if !cc.valid || cc.test != test || key != cc.key && (manual || epoch != cc.epoch || steps < cc.steps) {
 		cc.m = in.Net.Evaluate(set)
-		cc.key, cc.steps, cc.epoch, cc.test, cc.n, cc.valid = key, steps, epoch, test, len(set.X), true
+		cc.key, cc.steps, cc.epoch, cc.test, cc.n, cc.valid = key, steps, epoch, test, set.Len(), true
 	}
 	return cc.m, test, cc.n, true
 }

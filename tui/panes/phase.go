@@ -103,7 +103,7 @@ func (in *Input) trainSize() int {
 	if in.Data == nil {
 		return 0
 	}
-	return len(in.Data.Train.X)
+	return in.Data.Train.Len()
 }
 
 // batchM is the mini-batch size the engine steps by: Hyper.Batch (at least

@@ -337,7 +337,7 @@ func confusionOf(in Input, st *themes.Styles) (network.Metrics, line, bool) {
 	if test {
 		what = "test"
 	}
-	if all := len(set.X); n < all {
+	if all := set.Len(); n < all {
 		what = fmt.Sprintf("%s: first %d of %d", what, n, all)
 	} else {
 		what = fmt.Sprintf("%s %d", what, n)

@@ -1,0 +1,77 @@
+package network
+
+import "backprop/internal/compact"
+
+// Set is a data set: input vectors and their target vectors Y[i]. The
+// inputs are either X (X[i] is input i) or, for a compact set, U8 (X is
+// nil and input i is U8's row i, each byte b read as b/255). Every reader
+// in the engine goes through Len, Inputs and Input, so both forms train
+// to the same bits when the values agree.
+//
+// A Set is read-only to the engine: it never writes to X, Y or U8, so one
+// set (a compact MNIST, say) can be shared by every session of a server.
+type Set struct {
+	X, Y [][]float64
+	U8   *compact.U8
+}
+
+// Len is the number of samples.
+func (s Set) Len() int {
+	if s.U8 != nil {
+		return s.U8.Len()
+	}
+	return len(s.X)
+}
+
+// Inputs is the length of an input vector (0 for an empty set).
+func (s Set) Inputs() int {
+	switch {
+	case s.U8 != nil:
+		return s.U8.Dim()
+	case len(s.X) > 0:
+		return len(s.X[0])
+	}
+	return 0
+}
+
+// Compact reports whether the inputs are held compactly (Input converts).
+func (s Set) Compact() bool { return s.U8 != nil }
+
+// Input is input vector i. For X it is X[i] itself (a view: do not write
+// to it) and buf is unused; for U8 the row is converted into buf (a new
+// slice when buf is nil or short) and buf is returned.
+func (s Set) Input(i int, buf []float64) []float64 {
+	if s.U8 != nil {
+		return s.U8.Row(i, buf)
+	}
+	return s.X[i]
+}
+
+// Slice is samples lo..hi−1, sharing s's rows.
+func (s Set) Slice(lo, hi int) Set {
+	out := Set{Y: s.Y[lo:hi:hi]}
+	if s.U8 != nil {
+		out.U8 = s.U8.Slice(lo, hi)
+	} else {
+		out.X = s.X[lo:hi:hi]
+	}
+	return out
+}
+
+// Pick is the samples idx as a float64 set (compact rows are converted:
+// meant for small subsets).
+func (s Set) Pick(idx []int) Set {
+	sub := Set{X: make([][]float64, len(idx)), Y: make([][]float64, len(idx))}
+	for i, k := range idx {
+		sub.X[i], sub.Y[i] = s.Input(k, nil), s.Y[k]
+	}
+	return sub
+}
+
+// inputLen is the length of input i (every row of a compact set has Dim).
+func (s Set) inputLen(i int) int {
+	if s.U8 != nil {
+		return s.U8.Dim()
+	}
+	return len(s.X[i])
+}
