@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"backprop/cli/setup"
+	"backprop/datasets"
 	"backprop/network"
 	"backprop/themes"
 	"backprop/tui"
@@ -92,6 +93,8 @@ func runTrainer(sf *setup.Flags, opts tui.Options, stdout, stderr io.Writer) int
 	if opts.DataDir == "" {
 		opts.DataDir = os.Getenv("BACKPROP_DATA")
 	}
+	// Rebuilds and the launcher's presets reuse one copy of MNIST.
+	opts.Limits.Shared = datasets.NewShared()
 	if opts.Limits.MaxDataBytes, err = sf.MaxDataBytes(); err != nil {
 		fmt.Fprintf(stderr, "backprop: %v\n", err)
 		return setup.ExitCode(err)

@@ -20,6 +20,7 @@ const Scale = 255
 type U8 struct {
 	pix []uint8
 	dim int
+	val *[256]float64 // val[b] = b/255, so Row looks values up instead of dividing
 }
 
 // NewU8 wraps pix as rows of dim bytes. It takes ownership of pix: the
@@ -28,7 +29,11 @@ func NewU8(pix []uint8, dim int) (*U8, error) {
 	if dim < 1 || len(pix)%dim != 0 {
 		return nil, fmt.Errorf("compact: %d bytes are not rows of %d", len(pix), dim)
 	}
-	return &U8{pix: pix[:len(pix):len(pix)], dim: dim}, nil
+	val := new([256]float64)
+	for b := range val {
+		val[b] = float64(b) / Scale
+	}
+	return &U8{pix: pix[:len(pix):len(pix)], dim: dim, val: val}, nil
 }
 
 // Len is the number of rows (0 for a nil U8).
@@ -54,15 +59,16 @@ func (u *U8) Row(i int, x []float64) []float64 {
 		x = make([]float64, u.dim)
 	}
 	x = x[:u.dim]
+	val := u.val
 	for j, b := range u.Bytes(i) {
-		x[j] = float64(b) / Scale
+		x[j] = val[b]
 	}
 	return x
 }
 
 // Slice is rows lo..hi−1, sharing u's bytes.
 func (u *U8) Slice(lo, hi int) *U8 {
-	return &U8{pix: u.pix[lo*u.dim : hi*u.dim : hi*u.dim], dim: u.dim}
+	return &U8{pix: u.pix[lo*u.dim : hi*u.dim : hi*u.dim], dim: u.dim, val: u.val}
 }
 
 // Size is the bytes the rows take.

@@ -1,0 +1,34 @@
+package compact
+
+import (
+	"math"
+	"testing"
+)
+
+// TestRow: every byte reads as float64(b)/255, bit for bit, through Row
+// and Slice, and bad shapes are refused.
+func TestRow(t *testing.T) {
+	pix := make([]uint8, 512)
+	for i := range pix {
+		pix[i] = uint8(i)
+	}
+	u, err := NewU8(pix, 256)
+	if err != nil || u.Len() != 2 || u.Dim() != 256 || u.Size() != 512 {
+		t.Fatalf("NewU8: %v %d %d", err, u.Len(), u.Dim())
+	}
+	for _, v := range []*U8{u, u.Slice(1, 2)} {
+		x := v.Row(v.Len()-1, nil)
+		for b, got := range x {
+			if math.Float64bits(got) != math.Float64bits(float64(b)/255) {
+				t.Fatalf("byte %d reads %v", b, got)
+			}
+		}
+	}
+	if _, err := NewU8(pix, 3); err == nil {
+		t.Error("512 bytes as rows of 3: no error")
+	}
+	var nilU *U8
+	if nilU.Len() != 0 || nilU.Size() != 0 {
+		t.Error("nil U8 not empty")
+	}
+}
