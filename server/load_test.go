@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -25,7 +26,7 @@ var (
 	loadRun     = flag.Bool("load", false, "run TestLoad: many SSH clients training the digits preset at full speed")
 	loadClients = flag.Int("load.clients", 50, "TestLoad: clients running at full speed")
 	loadPresses = flag.Int("load.presses", 40, "TestLoad: key presses measured on the stepping client")
-	loadPreset  = flag.String("load.preset", "digits", "TestLoad: preset every session opens")
+	loadPreset  = flag.String("load.preset", "digits", "TestLoad: preset every session opens (mnist: the shared MNIST, from testkit.MNISTDir)")
 	loadShare   = flag.Float64("load.share", DefaultCPUShare, "TestLoad: --cpu-share")
 	loadFPS     = flag.Float64("load.fps", DefaultMaxFrameRate, "TestLoad: --max-fps")
 )
@@ -59,13 +60,21 @@ func TestLoad(t *testing.T) {
 	if !*loadRun {
 		t.Skip("opt-in: -load")
 	}
+	var datasetsDir string
+	if *loadPreset == "mnist" {
+		datasetsDir = testkit.MNISTDir(t)
+	}
 	s, addr, _ := startServer(t, Config{
 		Password:     "pw",
+		DatasetsDir:  datasetsDir,
 		Preset:       *loadPreset,
 		CPUShare:     *loadShare,
 		MaxFrameRate: *loadFPS,
 		MaxSessions:  *loadClients + 10,
 		RateBurst:    *loadClients + 10,
+		// every client logs in from 127.0.0.1 at once
+		MaxStartups:       *loadClients + 10,
+		PerSourceStartups: *loadClients + 10,
 		NewModel: func(info SessionInfo) (tea.Model, error) {
 			m, err := tui.New(info.Options)
 			if err != nil {
@@ -204,6 +213,11 @@ func TestLoad(t *testing.T) {
 		float64(runBytes)/wall.Seconds()/float64(max(*loadClients, 1))/1024, float64(frames)/wall.Seconds()/float64(sessions), s.cfg.MaxFrameRate)
 	t.Logf("cpu per frame (upper bound: all process cpu / frames): %v", (cpu / time.Duration(max(frames, 1))).Round(10*time.Microsecond))
 	t.Logf("load average: %s; scheduler pressure factor at the end %.2f", loadAvg(), s.Scheduler().Factor())
+	rss, hwm := procKB("VmRSS:"), procKB("VmHWM:")
+	t.Logf("process resident memory (server and its %d in-process clients): %.0f MB now, %.0f MB peak", sessions, float64(rss)/(1<<20), float64(hwm)/(1<<20))
+	if hwm > 1536<<20 {
+		t.Logf("WARNING: peak RSS %.0f MB above the 1.5 GB target", float64(hwm)/(1<<20))
+	}
 	if p95 := pct(0.95); p95 > 150*time.Millisecond {
 		t.Logf("WARNING: p95 %v above the 150 ms target", p95)
 	}
@@ -239,4 +253,19 @@ func TestSessionCapsWithTrainer(t *testing.T) {
 		tm.WaitOutput(tc.want)
 		tm.WaitDone()
 	}
+}
+
+// procKB is a kB field of /proc/self/status in bytes (0 if unreadable).
+func procKB(field string) int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, field); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
 }
