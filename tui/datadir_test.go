@@ -68,7 +68,7 @@ func TestLauncherAsksForTheMNISTFolder(t *testing.T) {
 	}
 	p.SetValue(files)
 	press(m, "enter")
-	if m.screen != screenTrainer || m.tr.sess.preset != "mnist" || len(m.tr.sess.data.Train.X) != 20 {
+	if m.screen != screenTrainer || m.tr.sess.preset != "mnist" || m.tr.sess.data.Train.Len() != 20 {
 		t.Fatalf("the folder with the files: screen %d, flash %q", m.screen, m.app.flash)
 	}
 	if !strings.Contains(m.app.flash, "remembered") {
@@ -79,7 +79,7 @@ func TestLauncherAsksForTheMNISTFolder(t *testing.T) {
 	m2 := newTestModel(t, Options{StateDir: state}, 80, 24)
 	cursorTo(t, m2, "mnist")
 	press(m2, "enter")
-	if m2.screen != screenTrainer || len(m2.tr.sess.data.Train.X) != 20 {
+	if m2.screen != screenTrainer || m2.tr.sess.data.Train.Len() != 20 {
 		t.Fatalf("the folder was not remembered: screen %d, prompt %v", m2.screen, promptOf(m2))
 	}
 	if m3 := newTestModel(t, Options{StateDir: state, Preset: "mnist"}, 80, 24); m3.screen != screenTrainer {
