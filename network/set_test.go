@@ -116,3 +116,37 @@ func TestCompactObjective(t *testing.T) {
 		t.Error("Pick")
 	}
 }
+
+// TestCompactProbes: the pure functions over a copy (the cost surface and
+// the gradient flow) give the same bits on a compact set as on the same
+// values as float64 rows.
+func TestCompactProbes(t *testing.T) {
+	c, f := synthU8(t, 37, 6, 3, 4)
+	net := mustNet(t, []int{6, 5, 3}, []Activation{Sigmoid, Sigmoid}, CrossEntropy, 2)
+	h := DefaultHyper()
+	h.L2 = 0.1
+	spec := SurfaceSpec{P: [2]Param{{Layer: 1, J: 2, K: 3}, {Layer: 0, J: 1, K: -1}}, Radius: [2]float64{1, 0.5}, Cols: 5, Rows: 3}
+	sc, err := CostSurface(net, h, c, nil, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sf, err := CostSurface(net, h, f, []int{0, 3, 36}, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sf2, _ := CostSurface(net, h, f, nil, spec)
+	if !slices.Equal(sc.C, sf2.C) || sc.Grad != sf2.Grad || sc.Cost != sf2.Cost {
+		t.Errorf("surface on the compact set differs from the float64 set")
+	}
+	if sf.Samples != 3 {
+		t.Errorf("surface over 3 samples says %d", sf.Samples)
+	}
+	gc, err := GradientFlow(net, c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gf, _ := GradientFlow(net, f, nil)
+	if !slices.Equal(gc, gf) {
+		t.Errorf("gradient flow on the compact set %v, on float64 rows %v", gc, gf)
+	}
+}
