@@ -71,7 +71,7 @@ func ExportWith(w io.Writer, net *Network, format string, probes [][]float64, op
 		if err := checkProbe(net, x); err != nil {
 			return fmt.Errorf("network: export: probes[%d]: %w", i, err)
 		}
-		y := net.Predict(x)
+		y := net.Predict(net.Input(x))
 		if len(y) != net.Sizes[len(net.Sizes)-1] {
 			return fmt.Errorf("network: export: probes[%d]: engine returned %d outputs, want %d", i, len(y), net.Sizes[len(net.Sizes)-1])
 		}
@@ -100,11 +100,11 @@ func ExportProbes(net *Network, n int, rng *rand.Rand) ([][]float64, error) {
 	}
 	probes := make([][]float64, 0, n)
 	for tries := 0; len(probes) < n && tries < 100*n; tries++ {
-		x := make([]float64, net.Sizes[0])
+		x := make([]float64, net.Inputs())
 		for k := range x {
 			x[k] = 2*rng.Float64() - 1
 		}
-		if _, _, ok := stepAmbiguous(net, x); !ok {
+		if _, _, ok := stepAmbiguous(net, net.Input(x)); !ok {
 			probes = append(probes, x)
 		}
 	}
@@ -124,15 +124,15 @@ func ExportProbeOK(net *Network, x []float64) error {
 }
 
 func checkProbe(net *Network, x []float64) error {
-	if len(x) != net.Sizes[0] {
-		return fmt.Errorf("expected %d inputs, got %d", net.Sizes[0], len(x))
+	if len(x) != net.Inputs() {
+		return fmt.Errorf("expected %d inputs, got %d", net.Inputs(), len(x))
 	}
 	for k, v := range x {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return fmt.Errorf("input %d is %v", k, v)
 		}
 	}
-	if l, j, ok := stepAmbiguous(net, x); ok {
+	if l, j, ok := stepAmbiguous(net, net.Input(x)); ok {
 		return fmt.Errorf("step unit layers[%d] neuron %d is at its threshold (z ≈ 0), so rounding decides its output", l, j)
 	}
 	return nil
@@ -154,6 +154,9 @@ func checkExportNet(net *Network) error {
 	}
 	if net.Cost > CrossEntropy {
 		return fmt.Errorf("network: export: unknown cost %d", net.Cost)
+	}
+	if err := checkFeatures(net.Features, net.Sizes[0]); err != nil {
+		return fmt.Errorf("network: export: features: %w", err)
 	}
 	for l, L := range net.Layers {
 		switch {
@@ -365,6 +368,35 @@ func describe(net *Network) string {
 		strings.Join(acts, ", "), costName(net.Cost), params)
 }
 
+// writeFeatures writes FEATURES and features(x), the first layer's inputs
+// computed from points (x1, x2) with the formulas of features.go.
+func writeFeatures(b *strings.Builder, fs Features, torch bool) {
+	if fs == nil {
+		return
+	}
+	lib, stack := "np", "np.stack([%s], axis=-1)"
+	if torch {
+		lib, stack = "torch", "torch.stack([%s], dim=-1)"
+	}
+	names, cols := make([]string, len(fs)), make([]string, len(fs))
+	for i, f := range fs {
+		names[i] = strconv.Quote(f.String())
+		cols[i] = strings.ReplaceAll(pyFeature[f], "LIB", lib)
+	}
+	fmt.Fprintf(b, `
+# The inputs are points (x1, x2); the first layer takes features of them, as
+# in TensorFlow Playground: FEATURES[k] is its input k, computed by features().
+# predict() applies it; to train the torch model, pass features(X).
+FEATURES = [%s]
+
+
+def features(x):
+    """The first layer's inputs for one point (x1, x2) or a batch (n x 2)."""
+    x1, x2 = x[..., 0], x[..., 1]
+    return %s
+`, strings.Join(names, ", "), fmt.Sprintf(stack, strings.Join(cols, ", ")))
+}
+
 // ExportNeeds names the Python library a script of format needs and how to
 // get it.
 func ExportNeeds(format string) [2]string {
@@ -400,7 +432,7 @@ func writeScript(b *strings.Builder, net *Network, format string, probes, expect
 #   from model import predict     predict(x) takes one input vector or a batch
 #                                 (n x %d) and returns %s
 # Needs: %s: %s.
-`, "`backprop export --format "+format+"`", describe(net), lib, commentLine("From: ", opts.Source), net.Sizes[0], returns,
+`, "`backprop export --format "+format+"`", describe(net), lib, commentLine("From: ", opts.Source), net.Inputs(), returns,
 		ExportNeeds(format)[0], ExportNeeds(format)[1])
 	if torch {
 		b.WriteString(`#
@@ -457,7 +489,8 @@ func writeScript(b *strings.Builder, net *Network, format string, probes, expect
 		}
 		b.WriteString(`"` + pyActName(L.Act) + `"`)
 	}
-	fmt.Fprintf(b, "]\nCOST = %q\n", costName(net.Cost))
+	fmt.Fprintf(b, "]\nCOST = %q\nINPUTS = %d  # values per input vector\n", costName(net.Cost), net.Inputs())
+	writeFeatures(b, net.Features, torch)
 	b.WriteString(`
 # LAYERS[l] = (weights, biases) of layer l: weights[j][k] is the weight from
 # input k to neuron j (out x in, like nn.Linear.weight); biases[j] is neuron j's.
@@ -479,11 +512,19 @@ LAYERS = [
 	fmt.Fprintf(b, "\nTOLERANCE = %s  # |predicted - expected| <= TOLERANCE * max(1, |expected|)\n", pyFloat(ExportTolerance))
 
 	if torch {
-		b.WriteString(pyTorchBody)
+		body := pyTorchBody
+		if net.Features != nil {
+			body = strings.Replace(body, "model(torch.as_tensor(x, dtype=torch.float64))", "model(features(torch.as_tensor(x, dtype=torch.float64)))", 1)
+		}
+		b.WriteString(body)
 		b.WriteString(pyLossTorch(net.Cost))
 		b.WriteString(pyTorchTrain)
 	} else {
-		b.WriteString(pyNumPyBody)
+		body := pyNumPyBody
+		if net.Features != nil {
+			body = strings.Replace(body, "a = np.asarray(x, dtype=np.float64)\n", "a = features(np.asarray(x, dtype=np.float64))\n", 1)
+		}
+		b.WriteString(body)
 	}
 	b.WriteString(pyMain)
 }
@@ -640,8 +681,8 @@ def predict_json(stream):
         print("--predict: stdin: want a JSON list of input vectors", file=sys.stderr)
         return 2
     for i, x in enumerate(inputs):
-        if not isinstance(x, list) or len(x) != SIZES[0]:
-            print(f"--predict: stdin[{i}]: want a list of {SIZES[0]} numbers", file=sys.stderr)
+        if not isinstance(x, list) or len(x) != INPUTS:
+            print(f"--predict: stdin[{i}]: want a list of {INPUTS} numbers", file=sys.stderr)
             return 2
         for k, v in enumerate(x):
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):

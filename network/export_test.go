@@ -561,6 +561,10 @@ func TestExportScriptsRun(t *testing.T) {
 			[]Activation{Linear, Sigmoid, Tanh, ReLU, LeakyReLU, Step, Softmax}, CrossEntropy, 21)},
 		{"perceptron", randNet([]int{3, 1}, []Activation{Step}, Quadratic, 22)},
 		{"wide", randNet([]int{64, 30, 10}, []Activation{Sigmoid, Sigmoid}, Quadratic, 23)},
+		// Every input feature of a point (x1, x2): the scripts compute them.
+		{"features", withFeatures(randNet([]int{7, 5, 2}, []Activation{Tanh, Softmax}, CrossEntropy, 24),
+			Features{FeatX1, FeatX2, FeatX1Sq, FeatX2Sq, FeatX1X2, FeatSinX1, FeatSinX2})},
+		{"features-ce", withFeatures(randNet([]int{2, 1}, []Activation{Sigmoid}, CrossEntropy, 25), Features{FeatX1Sq, FeatX2Sq})},
 	}
 	rng := rand.New(rand.NewPCG(31, 32))
 	dir := t.TempDir()
@@ -605,7 +609,7 @@ func TestExportScriptsRun(t *testing.T) {
 				}
 				worst := 0.0
 				for i, x := range inputs {
-					want := n.net.Predict(x)
+					want := n.net.Predict(n.net.Input(x))
 					if len(got[i]) != len(want) {
 						t.Fatalf("input %d: %d outputs, want %d", i, len(got[i]), len(want))
 					}
@@ -621,6 +625,11 @@ func TestExportScriptsRun(t *testing.T) {
 			})
 		}
 	}
+}
+
+func withFeatures(n *Network, fs Features) *Network {
+	n.Features = fs
+	return n
 }
 
 // TestExportScriptFails makes sure the self-check can fail: with a negative

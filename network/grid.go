@@ -28,7 +28,8 @@ type Grid struct {
 	Cols, Rows int
 	Lo, Hi     [2]float64
 	// A[l][j][r·Cols + c] is a^l_j at point (c, r): A[0] holds the inputs
-	// (a⁰ = x: x₁ and x₂), A[l] layer l's activations σ(z^l), and A[L] the
+	// (a⁰ = x: x₁ and x₂, or the network's Features φ(x) over the plane,
+	// one per input neuron), A[l] layer l's activations σ(z^l), and A[L] the
 	// network's output. Each A[l][j] is a Rows × Cols row-major matrix
 	// (mat.NewDense(Rows, Cols, A[l][j]) wraps it without a copy).
 	A [][][]float64
@@ -51,14 +52,14 @@ func (g *Grid) Output() [][]float64 { return g.A[len(g.A)-1] }
 // only read, never written (pass a Stepper's Net() as it stands; nothing
 // of the stepper changes), and each value has the bits Forward gives for
 // that point, since both sum in the kernels' fixed order. It needs a
-// network with 2 inputs, finite lo < hi, cols, rows ≥ 1 and at most
+// network with 2 raw inputs (Inputs(): 2 inputs, or Features), finite lo < hi, cols, rows ≥ 1 and at most
 // MaxGridValues values in all.
 func EvalGrid(net *Network, lo, hi [2]float64, cols, rows int) (*Grid, error) {
 	if err := net.validate(); err != nil {
 		return nil, err
 	}
-	if net.Sizes[0] != 2 {
-		return nil, fmt.Errorf("%w (this one has %d)", ErrGridInputs, net.Sizes[0])
+	if net.Inputs() != 2 {
+		return nil, fmt.Errorf("%w (this one has %d)", ErrGridInputs, net.Inputs())
 	}
 	for i := range 2 {
 		if !finite(lo[i]) || !finite(hi[i]) || !(lo[i] < hi[i]) || !finite(hi[i]-lo[i]) {
@@ -83,19 +84,29 @@ func EvalGrid(net *Network, lo, hi [2]float64, cols, rows int) (*Grid, error) {
 			g.A[l][j] = make([]float64, n)
 		}
 	}
+	in := net.Sizes[0]
 	for p := range n {
-		g.A[0][0][p], g.A[0][1][p] = g.X1(p%cols), g.X2(p/cols)
+		x1, x2 := g.X1(p%cols), g.X2(p/cols)
+		if net.Features == nil {
+			g.A[0][0][p], g.A[0][1][p] = x1, x2
+			continue
+		}
+		for k, f := range net.Features {
+			g.A[0][k][p] = f.Of(x1, x2)
+		}
 	}
 	// All points in batches: the kernels reuse each weight row across
 	// several inputs (ForwardBatch; the same bits as Forward).
 	ws := net.NewBatchWorkspace(min(evalRows, n))
 	xs := make([][]float64, ws.Rows())
-	flat := make([]float64, 2*ws.Rows())
+	flat := make([]float64, in*ws.Rows())
 	for p0 := 0; p0 < n; p0 += ws.Rows() {
 		m := min(n-p0, ws.Rows())
 		for r := range m {
-			x := flat[2*r : 2*r+2]
-			x[0], x[1] = g.A[0][0][p0+r], g.A[0][1][p0+r]
+			x := flat[in*r : in*r+in]
+			for k := range x {
+				x[k] = g.A[0][k][p0+r]
+			}
 			xs[r] = x
 		}
 		net.ForwardBatch(ws, xs[:m])

@@ -21,7 +21,7 @@ const (
 //
 // The format is documented in the README; in short:
 //
-//	{"format":"backprop/model","version":1,"inputs":2,
+//	{"format":"backprop/model","version":1,"inputs":2,"features":["x1sq","x2sq"],
 //	 "layers":[{"activation":"sigmoid","weights":[[w11,w12],[w21,w22]],"biases":[b1,b2]}, ...],
 //	 "cost":"quadratic", "init":"xavier",
 //	 "training":{"rule":"backprop","eta":0.5,"batch":10,"optimizer":"sgd", ...},
@@ -35,6 +35,7 @@ type modelFile struct {
 	Format   string          `json:"format"`
 	Version  int             `json:"version"`
 	Inputs   int             `json:"inputs"`
+	Features []string        `json:"features,omitempty"` // one per input, when the inputs are features of a point (x₁, x₂)
 	Layers   []modelLayer    `json:"layers"`
 	Cost     string          `json:"cost"`
 	Init     string          `json:"init,omitempty"`
@@ -233,6 +234,9 @@ func vecs2J(v [][]float64) [][]jfloat {
 func (s *Stepper) Model() *Model {
 	net := s.net
 	f := modelFile{Format: ModelFormat, Version: ModelVersion, Inputs: net.Sizes[0], Cost: net.Cost.String(), Init: net.Init.String()}
+	for _, ft := range net.Features {
+		f.Features = append(f.Features, ft.String())
+	}
 	for _, l := range net.Layers {
 		f.Layers = append(f.Layers, modelLayer{Activation: l.Act.String(), Weights: rowsJ(l.W, l.In), Biases: toJ(l.B)})
 	}
@@ -306,7 +310,7 @@ func (m *Model) Network() (*Network, error) {
 	if f.Init != "" {
 		init, _ = ParseInit(f.Init)
 	}
-	net := &Network{Sizes: f.sizes(), Cost: c, Init: init}
+	net := &Network{Sizes: f.sizes(), Cost: c, Init: init, Features: f.features()}
 	for i, l := range f.Layers {
 		act, _ := ParseActivation(l.Activation)
 		net.Layers = append(net.Layers, &Layer{In: net.Sizes[i], Out: net.Sizes[i+1], Act: act,
@@ -314,6 +318,10 @@ func (m *Model) Network() (*Network, error) {
 	}
 	return net, nil
 }
+
+// Features are the file's input features (nil when it has none; the file
+// must be valid, as after LoadModel or ParseModel).
+func (m *Model) Features() Features { return m.f.features() }
 
 // Hyper returns the file's training section over DefaultHyper.
 func (m *Model) Hyper() (Hyper, error) { return m.f.hyper() }

@@ -42,6 +42,9 @@ func (f *modelFile) validate() error {
 	if f.Inputs < 1 || f.Inputs > MaxNeurons {
 		return fmt.Errorf("inputs: %d, want 1..%d", f.Inputs, MaxNeurons)
 	}
+	if err := f.checkFeatures(); err != nil {
+		return err
+	}
 	if len(f.Layers) == 0 {
 		return errors.New("layers: at least one layer is needed")
 	}
@@ -90,6 +93,41 @@ func (f *modelFile) validate() error {
 		return f.validateState()
 	}
 	return nil
+}
+
+// checkFeatures checks the optional "features": known names, each once,
+// one per input.
+func (f *modelFile) checkFeatures() error {
+	if f.Features == nil {
+		return nil
+	}
+	if len(f.Features) != f.Inputs {
+		return fmt.Errorf("features: %d names for %d inputs (want one feature per input)", len(f.Features), f.Inputs)
+	}
+	first := map[Feature]int{}
+	for i, name := range f.Features {
+		ft, err := ParseFeature(name)
+		if err != nil {
+			return fmt.Errorf("features[%d]: %w", i, err)
+		}
+		if j, dup := first[ft]; dup {
+			return fmt.Errorf("features[%d]: %q is already features[%d]", i, name, j)
+		}
+		first[ft] = i
+	}
+	return nil
+}
+
+// features is the validated "features" list (nil when absent).
+func (f *modelFile) features() Features {
+	if f.Features == nil {
+		return nil
+	}
+	fs := make(Features, len(f.Features))
+	for i, name := range f.Features {
+		fs[i], _ = ParseFeature(name)
+	}
+	return fs
 }
 
 // hyper returns the training section over DefaultHyper.

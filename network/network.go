@@ -31,6 +31,12 @@ type Network struct {
 	Cost   Cost
 	// Init is the scheme the weights were drawn with; Stepper.Reseed reuses it.
 	Init Init
+	// Features, when set, are the input features (features.go): the
+	// network's raw input is a point x of the plane and a⁰ = φ(x) has
+	// Sizes[0] = len(Features) values. Forward, Evaluate and the Stepper
+	// take a⁰ (expand a set once with Features.ExpandSet, one input with
+	// Input); EvalGrid and Export take raw points.
+	Features Features
 }
 
 // Spec describes a network to build. Acts has one entry per layer
@@ -40,6 +46,8 @@ type Spec struct {
 	Acts  []Activation
 	Cost  Cost
 	Init  Init
+	// Features, when set, has Sizes[0] entries (see Network.Features).
+	Features Features
 }
 
 // initStream is the PCG stream NewRand uses, distinct from the shuffle
@@ -162,10 +170,14 @@ func New(spec Spec, rng *rand.Rand) (*Network, error) {
 	if !spec.Init.valid() {
 		return nil, fmt.Errorf("network: invalid init %d", spec.Init)
 	}
+	if err := checkFeatures(spec.Features, spec.Sizes[0]); err != nil {
+		return nil, err
+	}
 	if rng == nil {
 		return nil, errors.New("network: New needs a seeded *rand.Rand (see NewRand)")
 	}
-	n := &Network{Sizes: append([]int(nil), spec.Sizes...), Cost: spec.Cost, Init: spec.Init}
+	n := &Network{Sizes: append([]int(nil), spec.Sizes...), Cost: spec.Cost, Init: spec.Init,
+		Features: append(Features(nil), spec.Features...)}
 	for i, act := range spec.Acts {
 		in, out := spec.Sizes[i], spec.Sizes[i+1]
 		l := &Layer{In: in, Out: out, Act: act, W: make([]float64, in*out), B: make([]float64, out)}
@@ -215,7 +227,8 @@ func initLayer(l *Layer, init Init, rng *rand.Rand) {
 
 // Clone returns a deep copy.
 func (n *Network) Clone() *Network {
-	c := &Network{Sizes: append([]int(nil), n.Sizes...), Cost: n.Cost, Init: n.Init}
+	c := &Network{Sizes: append([]int(nil), n.Sizes...), Cost: n.Cost, Init: n.Init,
+		Features: append(Features(nil), n.Features...)}
 	for _, l := range n.Layers {
 		c.Layers = append(c.Layers, &Layer{In: l.In, Out: l.Out, Act: l.Act,
 			W: append([]float64(nil), l.W...), B: append([]float64(nil), l.B...)})
@@ -242,6 +255,9 @@ func (n *Network) validate() error {
 		acts[i] = l.Act
 	}
 	if err := checkShape(n.Sizes, acts, n.Cost); err != nil {
+		return err
+	}
+	if err := checkFeatures(n.Features, n.Sizes[0]); err != nil {
 		return err
 	}
 	for i, l := range n.Layers {

@@ -45,6 +45,9 @@ func (m *Model) encodeTo(b *bufio.Writer) error {
 	put("format", f.Format, true)
 	put("version", f.Version, true)
 	put("inputs", f.Inputs, true)
+	if f.Features != nil {
+		put("features", f.Features, true)
+	}
 	put("cost", f.Cost, true)
 	if f.Init != "" {
 		put("init", f.Init, true)
