@@ -120,7 +120,11 @@ func eval(sf *setup.Flags, model, on string, asJSON bool, sh sharpOpts, w io.Wri
 	}
 	net, ds := mf.Net, mf.Dataset
 	set, part := evalPart(ds, on)
-	met := net.Evaluate(setup.NetSet(set))
+	netSet, err := setup.NetSetFor(net, set)
+	if err != nil {
+		return err
+	}
+	met := net.Evaluate(netSet)
 	r := evalResult{Model: safetext.Line(model), Shape: describeNet(net), Data: ds.Name, Part: part, Samples: set.Len(), Loss: jsonNum(met.Loss)}
 	if ds.Kind == datasets.Classification && met.Confusion != nil {
 		a := jsonNum(met.Accuracy)
@@ -139,7 +143,11 @@ func eval(sf *setup.Flags, model, on string, asJSON bool, sh sharpOpts, w io.Wri
 		if err != nil {
 			return err
 		}
-		if sharp, err = sharpness(net, h, setup.NetSet(ds.Train), sh.samples, nil); err != nil {
+		train, err := setup.NetSetFor(net, ds.Train)
+		if err != nil {
+			return err
+		}
+		if sharp, err = sharpness(net, h, train, sh.samples, nil); err != nil {
 			return fmt.Errorf("%s: %v", safetext.Line(model), err)
 		}
 		lam, lim := jsonNum(sharp.LambdaMax), jsonNum(sharp.Limit())

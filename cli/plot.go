@@ -247,7 +247,11 @@ func plotModel(sf *setup.Flags, kind string, o plotOpts, opts figures.Options) (
 			return nil, fmt.Errorf("%s is regression data: a confusion matrix needs classes", datasetName(ds))
 		}
 		set, part := evalPart(ds, o.on)
-		met := net.Evaluate(setup.NetSet(set))
+		netSet, err := setup.NetSetFor(net, set)
+		if err != nil {
+			return nil, err
+		}
+		met := net.Evaluate(netSet)
 		if met.Confusion == nil {
 			return nil, fmt.Errorf("the %s part of %s has no samples to count", part, datasetName(ds))
 		}

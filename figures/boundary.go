@@ -280,7 +280,11 @@ func accuracyNote(net *network.Network, ds *datasets.Dataset) string {
 		if part.set.Len() == 0 {
 			continue
 		}
-		met := net.Evaluate(network.Set(part.set))
+		set, err := net.Features.ExpandSet(network.Set(part.set))
+		if err != nil {
+			continue
+		}
+		met := net.Evaluate(set)
 		if s != "" {
 			s += "   ·   "
 		}

@@ -39,11 +39,11 @@ func Neurons(net *network.Network, ds *datasets.Dataset, o Options) (*Figure, er
 	if net == nil || ds == nil || len(net.Sizes) == 0 {
 		return nil, fmt.Errorf("figures: no network or no data")
 	}
-	if ds.ImageW > 0 && ds.ImageH > 0 && ds.ImageW*ds.ImageH == net.Sizes[0] {
+	if ds.ImageW > 0 && ds.ImageH > 0 && ds.ImageW*ds.ImageH == net.Sizes[0] && net.Features == nil {
 		return receptiveFields(net, ds, o)
 	}
-	if net.Sizes[0] != 2 {
-		return nil, fmt.Errorf("figures: the neurons figure %w (a map over the input plane x₁, x₂) or images (receptive fields); %s has %d inputs and is not a picture", ErrNot2D, ds.Name, net.Sizes[0])
+	if net.Inputs() != 2 {
+		return nil, fmt.Errorf("figures: the neurons figure %w (a map over the input plane x₁, x₂) or images (receptive fields); %s has %d inputs and is not a picture", ErrNot2D, ds.Name, net.Inputs())
 	}
 	return neuronMaps(net, ds, o)
 }

@@ -28,8 +28,8 @@ func planeOf(kind string, net *network.Network, ds *datasets.Dataset) (lo, hi [2
 	if ds == nil || net == nil || len(net.Sizes) == 0 {
 		return lo, hi, errors.New("figures: no network or no data")
 	}
-	if net.Sizes[0] != 2 || len(ds.Lo) != 2 || len(ds.Hi) != 2 {
-		return lo, hi, fmt.Errorf("figures: the %s figure %w (a map over the input plane x₁, x₂); %s has %d inputs", kind, ErrNot2D, ds.Name, net.Sizes[0])
+	if net.Inputs() != 2 || len(ds.Lo) != 2 || len(ds.Hi) != 2 {
+		return lo, hi, fmt.Errorf("figures: the %s figure %w (a map over the input plane x₁, x₂); %s has %d inputs", kind, ErrNot2D, ds.Name, net.Inputs())
 	}
 	for i := range 2 {
 		m := 0.1 * (ds.Hi[i] - ds.Lo[i])

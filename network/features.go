@@ -191,6 +191,9 @@ func (fs Features) ExpandSet(set Set) (Set, error) {
 	if err := fs.check(); err != nil {
 		return Set{}, err
 	}
+	if set.Compact() {
+		return Set{}, fmt.Errorf("network: input features need 2-D data (points x₁, x₂); the set has %d values an input", set.Inputs())
+	}
 	flat := make([]float64, len(fs)*len(set.X))
 	out := Set{X: make([][]float64, len(set.X)), Y: set.Y}
 	for i, x := range set.X {

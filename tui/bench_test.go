@@ -43,7 +43,7 @@ func BenchmarkViewCircle120x40(b *testing.B) {
 }
 
 // BenchmarkRunModeDigits measures the samples/s run mode reaches on the
-// digits preset at full speed while redrawing at its tick rate: each
+// digits preset (benchRunMode) at full speed while redrawing at its tick rate: each
 // iteration is one tick (Update trains, View draws, then the tick's timer
 // runs out, as in the real program). Interleaved with the ticks, a headless
 // stepper of the same preset trains with back-to-back RunFor calls (the
@@ -51,15 +51,28 @@ func BenchmarkViewCircle120x40(b *testing.B) {
 // Metrics: run-samples/s (per wall-clock second of run mode),
 // headless-samples/s, their ratio, and the share of run mode's wall time
 // spent in Update (training), which bounds the ratio on an idle machine.
-func BenchmarkRunModeDigits(b *testing.B) {
-	m := newTestModel(b, Options{Preset: "digits"}, 120, 40)
+func BenchmarkRunModeDigits(b *testing.B) { benchRunMode(b, "digits") }
+
+// BenchmarkRunModeCircle is BenchmarkRunModeDigits on the circle preset
+// (2-D: every frame also draws the neuron map tiles and the boundary);
+// issue 10 asks run mode to keep ≥ 70% of headless speed there.
+func BenchmarkRunModeCircle(b *testing.B) { benchRunMode(b, "circle") }
+
+// benchRunMode runs a preset's run mode beside a headless stepper of it
+// (see BenchmarkRunModeDigits).
+func benchRunMode(b *testing.B, preset string) {
+	m := newTestModel(b, Options{Preset: preset}, 120, 40)
 	m.tr.run.speed = len(speedLevels()) - 1
-	p, _ := setup.FindPreset("digits")
+	p, _ := setup.FindPreset(preset)
 	ds, err := datasets.Load(p.Setup.Data)
 	if err != nil {
 		b.Fatal(err)
 	}
-	net, err := network.New(p.Setup.Net, network.NewRand(1))
+	spec, err := setup.FitSizes(p.Setup.Net, ds)
+	if err != nil {
+		b.Fatal(err)
+	}
+	net, err := network.New(spec, network.NewRand(1))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"backprop/cli/setup"
 	"backprop/datasets"
 
 	"backprop/network"
@@ -71,10 +70,12 @@ type browseEvalMsg struct {
 
 // browseSet is the set the browser evaluates: test, else train.
 func (s *session) browseSet() (network.Set, bool) {
+	// the stepper's sets: the data as the network takes it (with its
+	// input features computed)
 	if s.data.Test.Len() > 0 {
-		return setup.NetSet(s.data.Test), true
+		return s.st.Test(), true
 	}
-	return setup.NetSet(s.data.Train), false
+	return s.st.Train(), false
 }
 
 // browseEval evaluates a copy of net on set in a Cmd (net must not be the

@@ -16,7 +16,7 @@ import (
 // Keeping work. No key loses a network the learner trained without asking
 // or without a way back:
 //
-//   - Keys that rebuild the network (a, c, n, N, g, G, d, z, x), load a
+//   - Keys that rebuild the network (a, c, n, N, g, G, d, z, x, X), load a
 //     file over it (O), reset (R) or reseed (ctrl+r) are undoable: the
 //     stepper's undo covers reset and reseed; a rebuild or a load keeps the
 //     session it replaced in the trainer's prior stack, which u returns to

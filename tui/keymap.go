@@ -18,7 +18,7 @@ type keyMap struct {
 	LRDown, LRUp, LRPrompt, BatchDown, BatchUp              key.Binding
 	Cost, Optimizer, Activation, Init                       key.Binding
 	AddNeuron, DelNeuron, AddLayer, DelLayer                key.Binding
-	Dataset, Noise, Split                                   key.Binding
+	Dataset, Noise, Split, Features                         key.Binding
 	Save, Load, SaveHistory, Figure                         key.Binding
 	NextPane, LogLoss, Theme, Help, Menu, Quit              key.Binding
 	Lesson, Fork, Rejoin, Who                               key.Binding
@@ -71,6 +71,7 @@ func defaultKeyMap() keyMap {
 		Dataset:      b([]string{"d"}, "d", "change dataset"),
 		Noise:        b([]string{"z"}, "z", "set noise"),
 		Split:        b([]string{"x"}, "x", "set train/test split"),
+		Features:     b([]string{"X"}, "X", "input features"),
 		Save:         b([]string{"S"}, "S", "save model"),
 		Load:         b([]string{"O"}, "O", "load model"),
 		SaveHistory:  b([]string{"H"}, "H", "save loss history (CSV)"),

@@ -180,22 +180,14 @@ func (s *session) rebuild(spec network.Spec, lim Limits, mapOld func(l int) int)
 		return err
 	}
 	if old := s.st.Net(); old != nil && mapOld != nil {
-		for l, nl := range net.Layers {
-			ol := mapOld(l)
-			if ol < 0 || ol >= len(old.Layers) {
-				continue
-			}
-			o := old.Layers[ol]
-			for j := 0; j < min(nl.Out, o.Out); j++ {
-				for k := 0; k < min(nl.In, o.In); k++ {
-					nl.W[j*nl.In+k] = o.W[j*o.In+k]
-				}
-				nl.B[j] = o.B[j]
-			}
-		}
+		keepWeights(old, net, mapOld, inputColumn(old, spec))
 	}
 	h := s.st.Hyper()
-	st, err := network.NewStepper(net, h, setup.NetSet(s.data.Train), setup.NetSet(s.data.Test))
+	train, test, err := setup.Sets(s.data, net.Features)
+	if err != nil {
+		return err
+	}
+	st, err := network.NewStepper(net, h, train, test)
 	if err != nil {
 		return err
 	}
@@ -208,6 +200,31 @@ func (s *session) rebuild(spec network.Spec, lim Limits, mapOld func(l int) int)
 	s.version++
 	s.clampFocus()
 	return nil
+}
+
+// keepWeights copies old's weights into net where their positions still
+// exist: layer l from old layer mapOld(l), and the first layer's input k
+// from old column col(k) (the same input feature), −1 for none.
+func keepWeights(old, net *network.Network, mapOld, col func(int) int) {
+	for l, nl := range net.Layers {
+		ol := mapOld(l)
+		if ol < 0 || ol >= len(old.Layers) {
+			continue
+		}
+		o := old.Layers[ol]
+		for j := 0; j < min(nl.Out, o.Out); j++ {
+			for k := 0; k < nl.In; k++ {
+				ok := k
+				if ol == 0 && l == 0 {
+					ok = col(k)
+				}
+				if ok >= 0 && ok < o.In {
+					nl.W[j*nl.In+k] = o.W[j*o.In+ok]
+				}
+			}
+			nl.B[j] = o.B[j]
+		}
+	}
 }
 
 // clampFocus keeps the focus on an existing neuron and weight.

@@ -120,7 +120,7 @@ func (t *trainer) open(s *session) {
 	// inputs or more and images; data of one input opens on the Sample
 	// pane (qa3 #7)
 	if in := len(s.st.Net().Sizes); in > 0 {
-		n := s.st.Net().Sizes[0]
+		n := s.st.Net().Inputs()
 		if n < 2 && s.data.ImageW*s.data.ImageH != n {
 			t.tab = PaneSample
 		} else if t.tab == PaneSample {

@@ -22,7 +22,7 @@ import (
 // matrix, Activations every neuron's map, Weights the Hinton diagram.
 func (t *trainer) figureKind() (string, error) {
 	data, net := t.sess.data, t.sess.st.Net()
-	twoD := len(net.Sizes) > 0 && net.Sizes[0] == 2
+	twoD := len(net.Sizes) > 0 && net.Inputs() == 2
 	images := data.ImageW > 0 && data.ImageW*data.ImageH == net.Sizes[0]
 	pane := t.tab
 	if t.browse.on {
@@ -132,7 +132,11 @@ func makeFigure(kind string, net *network.Network, data *datasets.Dataset, hist 
 			set, part = data.Train, "train (no test set)"
 		}
 		o.Subtitle += fmt.Sprintf(" · %s (%d samples)", part, set.Len())
-		return figures.Confusion(net.Evaluate(network.Set(set)).Confusion, data.Classes, o)
+		netSet, err := net.Features.ExpandSet(network.Set(set))
+		if err != nil {
+			return nil, err
+		}
+		return figures.Confusion(net.Evaluate(netSet).Confusion, data.Classes, o)
 	case "weights":
 		return figures.Weights(net, o)
 	}

@@ -102,7 +102,7 @@ func (t *trainer) keyTable() []keyGroup {
 			two("add/remove a layer", &km.AddLayer, do((*trainer).addLayer), &km.DelLayer, do((*trainer).delLayer)),
 			one(&km.Dataset, do((*trainer).askDataset)),
 			one(&km.Noise, do((*trainer).askNoise)),
-			one(&km.Split, do((*trainer).askSplit)),
+			two("split, input features", &km.Split, do((*trainer).askSplit), &km.Features, do((*trainer).askFeatures)),
 		}},
 		{"Files", []keyRow{
 			one(&km.Save, do((*trainer).askSave)),

@@ -307,7 +307,11 @@ func (t *trainer) reloadData(spec datasets.Spec) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	netSpec, err := setup.FitSizes(setup.SpecOf(s.st.Net()), ds)
+	old := setup.SpecOf(s.st.Net())
+	if len(ds.Features) != network.FeatureInputs {
+		old.Features = nil // input features are for points of the plane
+	}
+	netSpec, err := setup.FitSizes(old, ds)
 	if err != nil {
 		return "", err
 	}

@@ -53,7 +53,11 @@ func build(preset string, s Setup, ds *datasets.Dataset, lim Limits) (*Session, 
 	if err != nil {
 		return nil, shapeError{err}
 	}
-	st, err := network.NewStepper(net, s.Hyper, NetSet(ds.Train), NetSet(ds.Test))
+	train, test, err := Sets(ds, net.Features)
+	if err != nil {
+		return nil, err
+	}
+	st, err := network.NewStepper(net, s.Hyper, train, test)
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +196,7 @@ func OpenModel(m *network.Model, path string, f *Flags, lim Limits) (*File, erro
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	in, out := net.Sizes[0], net.Sizes[len(net.Sizes)-1]
+	in, out := net.Inputs(), net.Sizes[len(net.Sizes)-1]
 	if in != len(ds.Features) || out != len(ds.Targets) {
 		return nil, Errorf("data", "the model %s takes %d inputs and gives %d outputs (%s), but %s has %d inputs and %d outputs",
 			name, in, out, SizesString(net.Sizes), ds.Name, len(ds.Features), len(ds.Targets))
@@ -209,7 +213,11 @@ func (mf *File) Session(f *Flags, lim Limits) (*Session, error) {
 		name = "the model"
 	}
 	ds := mf.Dataset
-	st, err := mf.Model.Stepper(NetSet(ds.Train), NetSet(ds.Test))
+	train, test, err := Sets(ds, mf.Net.Features)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	st, err := mf.Model.Stepper(train, test)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}

@@ -26,6 +26,7 @@ type Flags struct {
 	MaxDataMB                         float64
 
 	Layers, Act, OutAct, Cost, Init string
+	Features                        string
 	Rule, Opt                       string
 	LR, L1, L2, Momentum            float64
 	Batch                           int
@@ -51,7 +52,9 @@ func DataFlagNames() []string {
 }
 
 // NetworkFlagNames are the flags that fix a network's shape.
-func NetworkFlagNames() []string { return []string{"layers", "act", "out-act", "cost", "init"} }
+func NetworkFlagNames() []string {
+	return []string{"features", "layers", "act", "out-act", "cost", "init"}
+}
 
 // TrainingFlagNames are the hyper-parameter flags and --model.
 func TrainingFlagNames() []string {
@@ -68,6 +71,7 @@ func AddFlags(fs *flag.FlagSet) *Flags {
 	h := network.DefaultHyper()
 	fs.StringVar(&f.Layers, "layers", "", "layer sizes: all of them (64,30,10), or hidden only with _ for the data's ends (_,30,20,_), or one hidden size (30); _,_ is no hidden layer (default 30)")
 	fs.StringVar(&f.Act, "act", "", "activation, one for every layer or a comma list, one per layer: "+strings.Join(network.ActivationNames(), ", ")+" (default: sigmoid, linear output for regression)")
+	fs.StringVar(&f.Features, "features", "", "input features of 2-D data, comma-separated, as in TF Playground: "+strings.Join(network.FeatureNames(), ", ")+" (x₁, x₂, x₁², x₂², x₁x₂, sin x₁, sin x₂; default: x1,x2 as they are)")
 	fs.StringVar(&f.OutAct, "out-act", "", "activation of the output layer alone (overrides --act there)")
 	fs.StringVar(&f.Cost, "cost", "quadratic", "cost function: "+strings.Join(network.CostNames(), ", "))
 	fs.StringVar(&f.Init, "init", "xavier", "weight initialisation: "+strings.Join(network.InitNames(), ", "))

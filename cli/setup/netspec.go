@@ -68,8 +68,15 @@ func (f *Flags) Over(base Setup) (Setup, error) {
 func (f *Flags) NetSpec(ds *datasets.Dataset, base *network.Spec) (network.Spec, error) {
 	var spec network.Spec
 	in, out := len(ds.Features), len(ds.Targets)
+	features, err := f.features(ds, base)
+	if err != nil {
+		return spec, err
+	}
+	if features != nil {
+		in = len(features)
+	}
+	spec.Features = features
 	var sizes []int
-	var err error
 	if base != nil && !f.Given("layers") && len(base.Sizes) >= 2 {
 		sizes = append([]int(nil), base.Sizes...)
 		sizes[0], sizes[len(sizes)-1] = in, out
@@ -169,6 +176,25 @@ func (f *Flags) NetSpec(ds *datasets.Dataset, base *network.Spec) (network.Spec,
 		return spec, Errorf("cost", "cross-entropy needs outputs in (0, 1), from a sigmoid or softmax output layer, but the output layer is %s; use --out-act sigmoid (or softmax), or --cost quadratic", out)
 	}
 	return spec, nil
+}
+
+// features reads --features for ds (base's features when not given and
+// ds is 2-D). Data that is not 2-D refuses it.
+func (f *Flags) features(ds *datasets.Dataset, base *network.Spec) (network.Features, error) {
+	if !f.Given("features") {
+		if base != nil && base.Features != nil && len(ds.Features) == network.FeatureInputs {
+			return append(network.Features(nil), base.Features...), nil
+		}
+		return nil, nil
+	}
+	if n := len(ds.Features); n != network.FeatureInputs {
+		return nil, Errorf("features", "input features are computed from points of the plane (x₁, x₂), but %s has %d inputs; leave --features out for it", ds.Name, n)
+	}
+	fs, err := network.ParseFeatures(f.Features)
+	if err != nil {
+		return nil, Errorf("features", "%s", err)
+	}
+	return fs, nil
 }
 
 // parseLayers reads --layers for data with in inputs and out outputs:

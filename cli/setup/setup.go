@@ -109,6 +109,23 @@ func (l Limits) Check(spec network.Spec, ds *datasets.Dataset) error {
 // NetSet is a data set's part as the engine takes it (the same slices).
 func NetSet(s datasets.Set) network.Set { return network.Set(s) }
 
+// NetSetFor is a data set's part as net takes it: with net's input
+// features computed (once, here).
+func NetSetFor(net *network.Network, s datasets.Set) (network.Set, error) {
+	return net.Features.ExpandSet(NetSet(s))
+}
+
+// Sets are ds's training and test parts as a network with input features
+// fs takes them: expanded once (network.Features.ExpandSet), or the same
+// slices without features.
+func Sets(ds *datasets.Dataset, fs network.Features) (train, test network.Set, err error) {
+	if train, err = fs.ExpandSet(NetSet(ds.Train)); err != nil {
+		return
+	}
+	test, err = fs.ExpandSet(NetSet(ds.Test))
+	return
+}
+
 // FitSizes makes the first and last layer sizes of spec match the data set;
 // missing activations are sigmoid.
 func FitSizes(spec network.Spec, ds *datasets.Dataset) (network.Spec, error) {
@@ -123,6 +140,13 @@ func FitSizes(spec network.Spec, ds *datasets.Dataset) (network.Spec, error) {
 	s := spec
 	s.Sizes = append([]int(nil), spec.Sizes...)
 	s.Acts = append([]network.Activation(nil), spec.Acts...)
+	s.Features = append(network.Features(nil), spec.Features...)
+	if s.Features != nil {
+		if in != network.FeatureInputs {
+			return spec, fmt.Errorf("input features (%s) are computed from points of the plane (x₁, x₂), but data set %q has %d inputs", s.Features, ds.Name, in)
+		}
+		in = len(s.Features)
+	}
 	if len(s.Sizes) < 2 {
 		s.Sizes = []int{in, out}
 	}
@@ -155,6 +179,7 @@ func SpecOf(net *network.Network) network.Spec {
 		s.Acts = append(s.Acts, l.Act)
 	}
 	s.Cost, s.Init = net.Cost, net.Init
+	s.Features = append(network.Features(nil), net.Features...)
 	return s
 }
 

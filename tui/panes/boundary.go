@@ -30,7 +30,7 @@ func Boundary(in Input) string {
 		return message(in, "no data")
 	}
 	d := in.Data
-	nin := layerSize(in.Net, 0)
+	nin := in.Net.Inputs() // raw inputs: 2 for a point of the plane, whatever its features
 	switch {
 	case d.ImageW > 0 && d.ImageH > 0 && d.ImageW*d.ImageH == nin && in.NeuronMap:
 		return receptiveFields(in)
@@ -111,20 +111,43 @@ func evalGrid(in Input, pl plane, cw, ch int) ([]int, []float64) {
 	n, d := cw*ch, len(pl.base)
 	lo, hi := pl.lo, pl.hi
 	xs := make([][]float64, 0, ws.Rows())
-	flat := make([]float64, d*ws.Rows())
+	k := in.Net.Sizes[0] // the point itself, or its input features φ(x)
+	flat := make([]float64, k*ws.Rows())
+	raw := make([]float64, d)
 	for p0 := 0; p0 < n; p0 += ws.Rows() {
 		xs = xs[:0]
 		for p := p0; p < min(n, p0+ws.Rows()); p++ {
 			px, py := p%cw, p/cw
 			s := lo[0] + (float64(px)+0.5)/float64(cw)*(hi[0]-lo[0])
 			t := hi[1] - (float64(py)+0.5)/float64(ch)*(hi[1]-lo[1])
-			xs = append(xs, pl.at(flat[d*(p-p0):d*(p-p0+1)], s, t))
+			x := flat[k*(p-p0) : k*(p-p0)+k]
+			if in.Net.Features != nil {
+				in.Net.Features.Expand(x, pl.at(raw, s, t))
+			} else {
+				pl.at(x, s, t)
+			}
+			xs = append(xs, x)
 		}
 		for r, out := range in.Net.ForwardBatch(ws, xs) {
 			cls[p0+r], vals[p0+r] = outputLevel(in.Net, in.Data, out)
 		}
 	}
 	return cls, vals
+}
+
+// tracePoint is the traced sample as a point of the plane: its input x, or
+// with input features (the trace holds φ(x)) the training row it came from.
+func tracePoint(in Input) []float64 {
+	if in.Trace == nil || in.Net == nil || in.Net.Features == nil {
+		if in.Trace == nil {
+			return nil
+		}
+		return in.Trace.X
+	}
+	if d := in.Data; d != nil && in.Pos.Index >= 0 && in.Pos.Index < len(d.Train.X) {
+		return d.Train.X[in.Pos.Index]
+	}
+	return nil
 }
 
 // upscale stretches a cw × ch grid to gw × gh (nearest pixel).
@@ -186,8 +209,8 @@ func boundary2D(in Input) string {
 	if !in.HideTest {
 		plotPoints(c, st, d, hm, d.Test.X, d.Test.Y, "○")
 	}
-	if in.inputDone() && len(in.Trace.X) >= 2 {
-		if px, py, ok := toPixel(pl, in.Trace.X, hm.gw, hm.gh); ok {
+	if pt := tracePoint(in); in.inputDone() && len(pt) >= 2 {
+		if px, py, ok := toPixel(pl, pt, hm.gw, hm.gh); ok {
 			c.put(px, py/2, "◉", st.SGR.Focus)
 		}
 	}

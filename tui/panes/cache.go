@@ -91,13 +91,16 @@ func weightsKey(net *network.Network, extra ...int) uint64 {
 // netOK reports whether net is complete enough to run Forward on inputs of
 // size n.
 func netOK(net *network.Network, n int) bool {
-	return wellFormed(net) && net.Sizes[0] == n
+	return wellFormed(net) && net.Inputs() == n
 }
 
 // wellFormed reports whether net's shapes agree (sizes, layers, weights and
 // biases): the panes draw nothing else.
 func wellFormed(net *network.Network) bool {
 	if net == nil || len(net.Layers) == 0 || len(net.Sizes) != len(net.Layers)+1 {
+		return false
+	}
+	if net.Features != nil && len(net.Features) != net.Sizes[0] {
 		return false
 	}
 	for i, l := range net.Layers {
@@ -118,6 +121,16 @@ func evalSet(d *datasets.Dataset) (network.Set, bool) {
 		return network.Set(d.Test), true
 	}
 	return network.Set(d.Train), false
+}
+
+// evaluate is net's metrics on a set of raw inputs (points of the plane
+// when net has input features: expanded here, at most maxEval of them).
+func evaluate(net *network.Network, set network.Set) network.Metrics {
+	set, err := net.Features.ExpandSet(set)
+	if err != nil {
+		return network.Metrics{Loss: math.NaN(), Accuracy: math.NaN()}
+	}
+	return net.Evaluate(set)
 }
 
 // maxEval caps the samples evaluated for the confusion matrix, so one
@@ -156,14 +169,14 @@ func metrics(in Input) (m network.Metrics, test bool, n int, ok bool) {
 	}
 	c := in.Cache
 	if c == nil {
-		return in.Net.Evaluate(set), test, set.Len(), true
+		return evaluate(in.Net, set), test, set.Len(), true
 	}
 	cc := &c.conf
 	manual := cc.manual(in)
 	key := weightsKey(in.Net, set.Len())
 	steps, epoch := in.Pos.Steps, in.Pos.Epoch
 	if !cc.valid || cc.test != test || key != cc.key && (manual || epoch != cc.epoch || steps < cc.steps) {
-		cc.m = in.Net.Evaluate(set)
+		cc.m = evaluate(in.Net, set)
 		cc.key, cc.steps, cc.epoch, cc.test, cc.n, cc.valid = key, steps, epoch, test, set.Len(), true
 	}
 	return cc.m, test, cc.n, true

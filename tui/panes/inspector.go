@@ -226,7 +226,11 @@ func inputFocusLines(in Input, st *themes.Styles) []line {
 	var ls []line
 	if f.Layer == 0 && tr != nil && in.inputDone() && f.Neuron >= 0 && f.Neuron < len(tr.X) {
 		var l line
-		l.add(fmt.Sprintf("  a⁰ = x%s = ", sub(f.Neuron+1)), st.SGR.Text).add(num(tr.X[f.Neuron]), st.SGR.Bold)
+		name := "x" + sub(f.Neuron+1)
+		if fs := in.Net.Features; f.Neuron < len(fs) {
+			name = fs[f.Neuron].Math() // a⁰_k = x₁² of the sample
+		}
+		l.add(fmt.Sprintf("  a⁰ = %s = ", name), st.SGR.Text).add(num(tr.X[f.Neuron]), st.SGR.Bold)
 		ls = append(ls, l)
 	}
 	var l line

@@ -180,7 +180,9 @@ func inputLines(in Input, st *themes.Styles, w int) []line {
 	var cur line
 	for k, v := range x {
 		name := "x" + sub(k+1)
-		if d != nil && k < len(d.Features) && d.Features[k] != "" {
+		if fs := in.Net.Features; k < len(fs) {
+			name = fs[k].Math() // the input feature x₁², sin x₂, …
+		} else if d != nil && k < len(d.Features) && d.Features[k] != "" {
 			name = d.Features[k]
 		}
 		cell := line{{text: name + " ", sgr: st.SGR.Dim}, {text: num2(v), sgr: st.SGR.Text}}

@@ -241,7 +241,7 @@ func Topology(in Input) string {
 	for l := range g.cols {
 		drawColumn(in, st, c, &g, l)
 	}
-	if g.labelL > 0 && in.Trace != nil {
+	if g.labelL > 0 && (in.Trace != nil || in.Net.Features != nil) {
 		drawInputValues(in, st, c, &g)
 	}
 	if g.labelR > 0 && in.Trace != nil {
@@ -307,17 +307,39 @@ func headerStyle(in Input, st *themes.Styles, l int) string {
 	return st.SGR.Dim
 }
 
-// drawInputValues writes the sample's input values left of the inputs.
+// drawInputValues writes the sample's input values left of the inputs, or
+// with input features their names (x₁², sin x₂: the Inspector shows the
+// focused one's value).
 func drawInputValues(in Input, st *themes.Styles, c *canvas, g *topoGeom) {
 	col := &g.cols[0]
 	sgr := st.SGR.Text
 	if !in.inputDone() {
 		sgr = st.SGR.Dim
 	}
+	var names []string
+	if in.Net.Features != nil {
+		names, sgr = in.Net.InputNames(), st.SGR.Text
+	}
 	for k := 0; k < col.n; k++ {
 		y, _ := col.neuronY(k)
+		if k < len(names) {
+			c.textRight(col.x-1, y, fitText(names[k], g.labelL-1), sgr)
+			continue
+		}
 		c.textRight(col.x-1, y, fitNum(at1(in.Trace.X, k), g.labelL-1), sgr)
 	}
+}
+
+// fitText cuts s to w cells (w ≥ 1).
+func fitText(s string, w int) string {
+	r := []rune(s)
+	if len(r) <= w {
+		return s
+	}
+	if w <= 1 {
+		return string(r[:max(w, 0)])
+	}
+	return string(r[:w-1]) + "…"
 }
 
 // drawOutputValues writes the outputs' values ("?" until computed) right
@@ -406,6 +428,9 @@ func headerLabels(in Input, l int) []string {
 		if dir < 0 {
 			arrow = "←"
 		}
+	}
+	if l == 0 && in.Net.Features != nil {
+		return []string{"features " + n, "φ(x) " + n, "φ(x)", "φ"}
 	}
 	if l == 0 {
 		return []string{"inputs " + n, "in " + n, "in", "x"}
