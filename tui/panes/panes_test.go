@@ -868,3 +868,18 @@ func TestLossAxisSpansTheData(t *testing.T) {
 		t.Errorf("all-zero loss on a log scale:\n%s", out)
 	}
 }
+
+// TestTopologyHitEveryCell: a click on any cell of the pane, beside an
+// image input layer too (whose step is 0), never panics (the monkey found
+// a divide by zero at 62×21).
+func TestTopologyHitEveryCell(t *testing.T) {
+	for _, sz := range [][2]int{{62, 21}, {80, 24}, {40, 12}, {120, 40}} {
+		for _, in := range []Input{xorInput(network.PhaseUpdate, sz[0], sz[1]), digitsInput(sz[0], sz[1])} {
+			for y := -1; y <= in.H; y++ {
+				for x := -1; x <= in.W; x++ {
+					TopologyHit(in, x, y)
+				}
+			}
+		}
+	}
+}

@@ -178,6 +178,9 @@ func TopologyHit(in Input, x, y int) (Focus, bool) {
 			j := r*im.iw + min((x-c.x0)*im.iw/im.dw, im.iw-1)
 			return Focus{Layer: 0, Neuron: j, Weight: 0}, true
 		}
+		if c.img != nil { // a click beside the image (its step is 0)
+			continue
+		}
 		if c.n == 0 || x < c.x-1 || x > c.x+c.width() || y < c.y0 || y >= c.y0+c.rows {
 			continue
 		}
