@@ -17,9 +17,12 @@ func (n *Network) NewBatchWorkspace(rows int) *BatchWorkspace {
 	rows = max(rows, 1)
 	ws := &BatchWorkspace{spill: n.newSpill()}
 	for _, l := range n.Layers {
+		// one backing array a layer: a few allocations, not 2·rows
+		flat := make([]float64, 2*rows*l.Out)
 		z, a := make([][]float64, rows), make([][]float64, rows)
 		for r := range rows {
-			z[r], a[r] = make([]float64, l.Out), make([]float64, l.Out)
+			z[r] = flat[2*r*l.Out : (2*r+1)*l.Out : (2*r+1)*l.Out]
+			a[r] = flat[(2*r+1)*l.Out : (2*r+2)*l.Out : (2*r+2)*l.Out]
 		}
 		ws.z, ws.a = append(ws.z, z), append(ws.a, a)
 	}
