@@ -34,7 +34,7 @@ import (
 const JumpWindow = 20
 
 // JumpSamples is the fewest samples whose mean cost is tested for a jump.
-const JumpSamples = 8
+const JumpSamples = 32
 
 // JumpConfirm is the number of training samples (SampleIndices with the
 // shuffle seed) whose cost at the current weights confirms a jump.
@@ -99,13 +99,15 @@ func (s *Stepper) checkJump(loss float64) {
 	}
 	recent := (loss + r.sum(0, a-1)) / float64(a)
 	mean := r.sum(a-1, b) / float64(b)
-	if !(recent > s.blowup*mean) {
+	// the newest batch must be high too: a spike stays in the recent
+	// window for a batches, and is confirmed (or not) when it arrives
+	if !(recent > s.blowup*mean) || !(loss > s.blowup*mean) {
 		return
 	}
 	// A few hard samples in the latest batches do that too: confirm that
 	// the last update multiplied the cost of a fixed subset of the
 	// training set by more than the factor.
-	sub := s.train.Pick(SampleIndices(s.train.Len(), JumpConfirm, s.h.Seed))
+	sub := s.jumpSubset()
 	before := s.net.Clone()
 	for l, u := range s.last {
 		copy(before.Layers[l].W, u.OldW)
@@ -383,4 +385,25 @@ func etaString(v float64) string {
 func floorSig(v float64) string {
 	p := math.Pow(10, math.Floor(math.Log10(v))-2)
 	return strconv.FormatFloat(math.Floor(v/p*(1+1e-12))*p, 'g', 3, 64)
+}
+
+// jumpSet is the confirming subset of checkJump, kept while the training
+// set and the seed that pick it stay the same: a jump test fires on many
+// noisy batches near a minimum, and picking the subset anew each time
+// (a permutation of the whole set) cost more than the evaluation.
+type jumpSet struct {
+	n    int
+	seed uint64
+	set  Set
+}
+
+// jumpSubset is JumpConfirm training samples (SampleIndices with the
+// shuffle seed), as a float64 set.
+func (s *Stepper) jumpSubset() Set {
+	if c := s.jumpSub; c != nil && c.n == s.train.Len() && c.seed == s.h.Seed {
+		return c.set
+	}
+	s.jumpSub = &jumpSet{n: s.train.Len(), seed: s.h.Seed,
+		set: s.train.Pick(SampleIndices(s.train.Len(), JumpConfirm, s.h.Seed))}
+	return s.jumpSub.set
 }

@@ -88,7 +88,8 @@ type Stepper struct {
 
 	skipEval bool // benchmarks only: EpochEnd appends no metrics
 
-	blowup float64 // the loss-jump factor (blowup.go); 0: off
+	blowup  float64  // the loss-jump factor (blowup.go); 0: off
+	jumpSub *jumpSet // checkJump's confirming subset, cached
 }
 
 // NewStepper validates net, h and the data shapes and returns a Stepper at
