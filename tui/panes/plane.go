@@ -24,6 +24,9 @@ type plane struct {
 func inputPlane(in Input) plane {
 	d := in.Data
 	n := layerSize(in.Net, 0)
+	if in.Net != nil && in.Net.Features != nil {
+		n = in.Net.Inputs() // the raw plane (x₁, x₂), not φ(x)
+	}
 	if c := in.Cache; c != nil && c.plane.data == d && len(c.plane.p.base) == n {
 		return c.plane.p
 	}

@@ -140,3 +140,17 @@ func TestWeightsRowsShareTheRest(t *testing.T) {
 		}
 	}
 }
+
+// TestPlaneWithFeatures: a network with input features φ(x) still draws
+// the raw plane (x₁, x₂), not a slice of a 3-D input space.
+func TestPlaneWithFeatures(t *testing.T) {
+	fs, err := network.ParseFeatures("x1,x2,x1sq")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := Input{Net: handNet([]int{3, 2, 1}, []network.Activation{network.Tanh, network.Sigmoid}, 1), Data: xorData(), W: 40, H: 20}
+	in.Net.Features = fs
+	if p := inputPlane(in); p.slice || len(p.base) != 2 {
+		t.Errorf("plane with features: slice %v, %d inputs; want the raw plane of 2", p.slice, len(p.base))
+	}
+}
