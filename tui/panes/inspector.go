@@ -170,6 +170,9 @@ func focusedNeuron(in Input) neuronEq {
 	n.j = clamp(in.Focus.Neuron, 0, max(layer.Out-1, 0))
 	if li == 0 {
 		n.xs = "x"
+		if in.Net.Features != nil {
+			n.xs = "φ" // the input features φ(x): φ₁ = x₁², …
+		}
 	}
 	n.fwd = in.forwardDone(li, n.j)
 	if tr != nil && li < len(tr.A) {
@@ -215,7 +218,11 @@ func sampleLine(in Input, st *themes.Styles) line {
 	if in.Trace == nil || !in.inputDone() {
 		return pending(st, *l.add("x = ?  y = ?", ""))
 	}
-	l.add("x = ", st.SGR.Text).add(vec(in.Trace.X, 4), st.SGR.Text)
+	x := "x = "
+	if in.Net != nil && in.Net.Features != nil {
+		x = "φ(x) = " // the features the network takes (Topology names them)
+	}
+	l.add(x, st.SGR.Text).add(vec(in.Trace.X, 4), st.SGR.Text)
 	// y when there is room (the Sample pane shows the target too)
 	return *l.opt(1, "  y = "+vec(in.Trace.Y, 3), st.SGR.Text, "")
 }

@@ -154,3 +154,25 @@ func TestPlaneWithFeatures(t *testing.T) {
 		t.Errorf("plane with features: slice %v, %d inputs; want the raw plane of 2", p.slice, len(p.base))
 	}
 }
+
+// TestInspectorNamesFeatures: with input features the Inspector calls
+// the first layer's inputs φ(x), and ∂C/∂w₁ = δ·φ₁.
+func TestInspectorNamesFeatures(t *testing.T) {
+	in := xorInput(network.PhaseBackward, 120, 40)
+	in.Focus = Focus{Layer: 1, Neuron: 0, Weight: 0}
+	out := ansi.Strip(Inspector(in))
+	if !strings.Contains(out, "x = (") || strings.Contains(out, "φ") {
+		t.Fatalf("without features the inputs are x:\n%s", out)
+	}
+	fs, err := network.ParseFeatures("x1sq,x2sq")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Net.Features = fs
+	out = ansi.Strip(Inspector(in))
+	for _, want := range []string{"φ(x) = (", "δ·φ₁"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("with features the Inspector lacks %q:\n%s", want, out)
+		}
+	}
+}
