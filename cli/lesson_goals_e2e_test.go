@@ -18,7 +18,7 @@ func TestLessonGoalsE2E(t *testing.T) {
 	x := testkit.NewTmux(t)
 	_, bin := buildBinary(t)
 	dir, state := t.TempDir(), t.TempDir()
-	file, err := filepath.Abs("../tui/lesson/lessons/7-smallest.md")
+	file, err := filepath.Abs("../tui/lesson/lessons/10-smallest.md")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -63,6 +63,13 @@ var lessonScripts = map[string][]string{
 		"keys e e e e e",
 		"until e 200",
 	},
+	"deep": {
+		"keys b",     // one mini-batch: the step on the surface
+		"keys e",     // one epoch: the first layer's gradient ratio
+		"until e 20", // to epoch 10, stuck near 50%
+		"keys e",     // ReLU and He: one epoch, the ratio
+		"until e 10", // 90% within 10 epochs
+	},
 	"smallest": {
 		"",                                // reading: count the weights
 		"keys left N N N N N|until e 200", // focus the hidden layer (the output has it), 8 → 3 neurons, epochs until the test loss is low enough
@@ -112,6 +119,13 @@ var lessonOutcomes = map[string]map[int]struct {
 		1: {"phase == backward && layer == 0", "backward L1"},
 		2: {"phase == accumulate", "accumulate"},
 		3: {"phase == update", "update"},
+	},
+	"deep": {
+		0: {"steps == 10 && act(0) == sigmoid", "Surface"},
+		1: {"epoch == 1 && grad_ratio <= 0.05 && grad_norm(0) < 0.001", "vanishing"},
+		2: {"epoch == 10 && accuracy < 0.6", ""},
+		3: {"epoch == 1 && grad_ratio >= 0.2 && act(0) == relu && init == he", ""},
+		4: {"accuracy >= 0.9 && epoch <= 10", ""},
 	},
 	"smallest": {
 		1: {"params == 13 && test_loss <= 0.177", "2→3→1"},
@@ -656,5 +670,22 @@ func TestLessonLateScene(t *testing.T) {
 	d.send(lesson.SceneMsg{Lesson: l.ID, Step: 0, Scene: l.Steps[0].Scene}) // weights 0 0 0, inputs off
 	if after := d.state(); after != before || !d.done() {
 		t.Errorf("the first step's late scene changed the bench: %s → %s (step done %v)", before, after, d.done())
+	}
+}
+
+// A lesson scene's pane: names the trainer's tabbed panes, each of them,
+// in the order of the tabs.
+func TestLessonPaneNames(t *testing.T) {
+	var names []string
+	for _, k := range tabbedPanes() {
+		names = append(names, strings.ToLower(k.String()))
+	}
+	if got := lesson.PaneNames(); strings.Join(got, " ") != strings.Join(names, " ") {
+		t.Errorf("lesson.PaneNames() = %v, the trainer's tabs are %v", got, names)
+	}
+	for _, n := range names {
+		if k := paneNamed(n); strings.ToLower(k.String()) != n {
+			t.Errorf("paneNamed(%q) = %v", n, k)
+		}
 	}
 }

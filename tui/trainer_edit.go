@@ -255,17 +255,19 @@ func (t *trainer) delLayer() {
 
 // applyScene sets up the trainer part of a lesson step on preset name: a
 // fresh session when the preset, layers or seed differ or the trainer is
-// not on screen (elsewhere), else a reset and η or batch size; then the
-// focus and the step hint.
+// not on screen (elsewhere), or the activations or init differ, else a reset
+// and η or batch size; then the focus, the pane shown and the step hint.
 func (t *trainer) applyScene(sc lesson.Scene, name string, elsewhere bool) error {
 	s := t.sess
-	if s == nil || s.preset != name || elsewhere || sc.Layers != nil || sc.Seed != 0 {
+	if s == nil || s.preset != name || elsewhere || sc.Layers != nil || sc.Seed != 0 || sc.Acts != nil || sc.Init != "" {
 		p, err := setup.FindPreset(name)
 		if err != nil {
 			return err
 		}
 		setup := t.app.withDataDir(p.Setup)
-		setup.Net = sc.ApplySpec(setup.Net)
+		if setup.Net, err = sc.ApplyNet(setup.Net); err != nil {
+			return err
+		}
 		setup.Hyper = sc.ApplyHyper(setup.Hyper)
 		ns, err := newSession(p.Name, setup, t.app.opts.Limits)
 		if err != nil {
@@ -297,11 +299,25 @@ func (t *trainer) applyScene(sc lesson.Scene, name string, elsewhere bool) error
 		s.focus = Focus{Layer: li, Neuron: ni}
 		s.clampFocus()
 	}
+	if sc.Pane != "" {
+		t.tab = paneNamed(sc.Pane)
+	}
 	if sc.Step != "" {
 		t.app.setFlash(stepHint(sc.Step), false)
 	}
 	t.run.on = false
 	return nil
+}
+
+// paneNamed is the tabbed pane a lesson scene names (lesson.PaneNames:
+// its name in lower case); Boundary for any other.
+func paneNamed(name string) PaneKind {
+	for _, k := range tabbedPanes() {
+		if strings.EqualFold(k.String(), name) {
+			return k
+		}
+	}
+	return PaneBoundary
 }
 
 // stepLR moves η one step along 1, 2, 5, 10, ….

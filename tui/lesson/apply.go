@@ -103,6 +103,43 @@ func (s Scene) ApplySpec(spec network.Spec) network.Spec {
 	return out
 }
 
+// ApplyNet returns spec with the scene's layer sizes (ApplySpec), then its
+// activations and weight initialisation. One activation is every hidden
+// layer's (the output keeps its own); otherwise there must be one per layer
+// after the inputs.
+func (s Scene) ApplyNet(spec network.Spec) (network.Spec, error) {
+	out := s.ApplySpec(spec)
+	out.Acts = append([]network.Activation(nil), out.Acts...)
+	if s.Acts != nil {
+		acts := make([]network.Activation, len(s.Acts))
+		for i, name := range s.Acts {
+			a, err := network.ParseActivation(name)
+			if err != nil {
+				return spec, fmt.Errorf("lesson: acts: %w", err)
+			}
+			acts[i] = a
+		}
+		switch {
+		case len(acts) == 1:
+			for i := range len(out.Acts) - 1 {
+				out.Acts[i] = acts[0]
+			}
+		case len(acts) == len(out.Acts):
+			copy(out.Acts, acts)
+		default:
+			return spec, fmt.Errorf("lesson: acts: %d activations for a network of %d layers after the inputs", len(acts), len(out.Acts))
+		}
+	}
+	if s.Init != "" {
+		in, err := network.ParseInit(s.Init)
+		if err != nil {
+			return spec, fmt.Errorf("lesson: init: %w", err)
+		}
+		out.Init = in
+	}
+	return out, nil
+}
+
 // ApplyHyper returns h with the scene's η, batch size and seed.
 func (s Scene) ApplyHyper(h network.Hyper) network.Hyper {
 	if s.Eta != 0 {

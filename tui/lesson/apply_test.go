@@ -2,6 +2,7 @@ package lesson
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"backprop/network"
@@ -49,6 +50,21 @@ func TestApplySpecHyper(t *testing.T) {
 	one := Scene{Layers: []int{2, 1}}.ApplySpec(network.Spec{Sizes: []int{2, 4, 1}, Acts: []network.Activation{network.ReLU, network.Softmax}})
 	if fmt.Sprint(one.Acts) != fmt.Sprint([]network.Activation{network.Softmax}) {
 		t.Errorf("[2 1]: acts %v", one.Acts)
+	}
+	deep := network.Spec{Sizes: []int{2, 8, 8, 1}, Acts: []network.Activation{network.Sigmoid, network.Sigmoid, network.Sigmoid}, Init: network.InitXavier}
+	got, err := Scene{Acts: []string{"relu"}, Init: "he"}.ApplyNet(deep)
+	if err != nil || fmt.Sprint(got.Acts) != fmt.Sprint([]network.Activation{network.ReLU, network.ReLU, network.Sigmoid}) || got.Init != network.InitHe {
+		t.Errorf("acts relu, init he: %+v %v", got, err)
+	}
+	if deep.Acts[0] != network.Sigmoid {
+		t.Error("ApplyNet changed its argument")
+	}
+	got, err = Scene{Layers: []int{2, 4, 1}, Acts: []string{"tanh", "linear"}}.ApplyNet(deep)
+	if err != nil || fmt.Sprint(got.Sizes) != "[2 4 1]" || fmt.Sprint(got.Acts) != fmt.Sprint([]network.Activation{network.Tanh, network.Linear}) || got.Init != network.InitXavier {
+		t.Errorf("layers and acts: %+v %v", got, err)
+	}
+	if _, err := (Scene{Acts: []string{"relu", "relu"}}).ApplyNet(deep); err == nil || !strings.Contains(err.Error(), "2 activations for a network of 3 layers") {
+		t.Errorf("2 acts for 3 layers: %v", err)
 	}
 	h := Scene{Eta: 0.01, Batch: 4, Seed: 9}.ApplyHyper(network.DefaultHyper())
 	if h.Eta != 0.01 || h.Batch != 4 || h.Seed != 9 || h.Mu != network.DefaultHyper().Mu {

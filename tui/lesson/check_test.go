@@ -68,6 +68,10 @@ func vacation(w []float64, theta float64) fakeState {
 func TestEval(t *testing.T) {
 	weather := vacation([]float64{0, 0, 1}, 0.5)
 	and := vacation([]float64{0, 1, 1}, 1.5)
+	deep := fakeState{vars: map[string]Value{
+		"grad_ratio": Num(0.003), "init": Str("he"), "grad_norm.0": Num(0.0001), "grad_norm.4": Num(0.05),
+		"act.0": Str("sigmoid"), "act.4": Str("sigmoid"),
+	}}
 	base := map[string]float64{"steps": 10, "epoch": 3}
 	tests := []struct {
 		src  string
@@ -108,6 +112,14 @@ func TestEval(t *testing.T) {
 		{"target(weather=1) == 1", fakeState{}, false, "no bench"},
 		{"target(wether=1) == go", weather, false, `no input "wether"`},
 		{"screen == trainer", weather, false, ""},
+		{"grad_ratio < 0.05 && init == he", deep, true, ""},
+		{"grad_ratio >= 0.2", deep, false, ""},
+		{"grad_norm(0) < 0.001 && grad_norm(4) > 0.01", deep, true, ""},
+		{"act(0) == sigmoid && act(4) != relu", deep, true, ""},
+		{"act(0) == relu", deep, false, ""},
+		{"grad_norm(5) > 0", deep, false, "no grad_norm(5)"},
+		{"act(7) == relu", deep, false, "no act(7)"},
+		{"grad_ratio > 0", weather, false, "no grad_ratio"},
 		// undecidable: says why
 		{"batch == 10", weather, false, "no batch in this scene"},
 		{"follows(weather)", fakeState{}, false, "no bench"},
@@ -161,6 +173,16 @@ func TestParseCheckErrors(t *testing.T) {
 		{"loss < 1e-3", ""},
 		{"loss < 1.2.3", `bad number "1.2.3"`},
 		{"== 3", `col 1: expected a variable or function, found "=="`},
+		{"grad_ratio < 1/20", `col 15: unexpected character '/'`},
+		{"init == kaiming", `col 9: init is never "kaiming" (want one of xavier, he`},
+		{"init > he", "col 6: init is a word"},
+		{"act(0) == relux", `col 11: act(0) is never "relux" (want one of step, linear, sigmoid`},
+		{"act(0) < 1", "col 8: act(0) is a word"},
+		{"act(0)", "col 1: compare act(0) with == or !="},
+		{"act() == relu", "col 5: expected a whole number ≥ 0"},
+		{"grad_norm(0)", "col 1: grad_norm(0) needs a comparison"},
+		{"grad_norm(0, 1) > 0", `col 12: expected ")", found ","`},
+		{"grad_norm(0) > relu", "col 16: grad_norm(0) is a number"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.src, func(t *testing.T) {

@@ -65,6 +65,9 @@ func TestTrainerLessonsRealEngine(t *testing.T) {
 						run(c)
 					}
 				case SceneMsg:
+					if msg.Lesson != tt.id {
+						return // pgdn after the last step opens the next lesson
+					}
 					switch sc := msg.Scene; {
 					case sc.Preset != "":
 						st = newStepper(t, sc)

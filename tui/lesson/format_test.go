@@ -159,6 +159,12 @@ func TestParseErrors(t *testing.T) {
 		{"goal within unit", fm + "## Step: A\n```check\ngoal: accuracy >= 0.95 within 500 steps\n```\n", `x.md:7: goal: col 29: expected "epochs" after within 500, found "steps"`},
 		{"goal within missing", fm + "## Step: A\n```check\ngoal: accuracy >= 0.95 within\n```\n", `x.md:7: goal: col 18: expected "within N epochs" to end the goal`},
 		{"too many goals", fm + "## Step: A\n```check\n" + strings.Repeat("goal: epoch >= 1\n", 7) + "```\n", "x.md:13: goal: at most 6 measurable goals a step"},
+		{"scene bad acts", fm + "## Step: A\n```scene\nacts: relu swish\n```\n", "x.md:7: acts: expected activations from step, linear, sigmoid, tanh, relu"},
+		{"scene acts count", fm + "## Step: A\n```scene\nlayers: 2 8 8 1\nacts: relu sigmoid\n```\n", "x.md:8: acts: expected 1 or 3 activations for layers [2 8 8 1], found 2"},
+		{"scene bad init", fm + "## Step: A\n```scene\ninit: kaiming\n```\n", `x.md:7: init: expected xavier, he, uniform, zero, normal, lecun, found "kaiming"`},
+		{"scene bad pane", fm + "## Step: A\n```scene\npane: cost\n```\n", `x.md:7: pane: expected boundary, loss, sample, activations, weights, surface, gradients, found "cost"`},
+		{"bench init", fm + "## Step: A\n```scene\nscreen: bench\ninit: he\n```\n", "x.md:8: init: only the trainer has it"},
+		{"bench pane", fm + "## Step: A\n```scene\nscreen: bench\n```\n## Step: B\n```scene\npane: loss\n```\n", "x.md:11: pane: only the trainer has it"},
 		{"scene not kv", fm + "## Step: A\n```scene\nvacation\n```\n", `x.md:7: expected "key: value", found "vacation"`},
 	}
 	for _, tt := range tests {
@@ -203,7 +209,7 @@ func TestBuiltin(t *testing.T) {
 			}
 		}
 	}
-	want := "perceptron networks activations cost backprop sgd smallest"
+	want := "perceptron networks activations cost backprop sgd deep smallest"
 	if strings.Join(ids, " ") != want {
 		t.Errorf("lessons %v, want %s", ids, want)
 	}

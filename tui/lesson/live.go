@@ -1,6 +1,7 @@
 package lesson
 
 import (
+	"strconv"
 	"strings"
 
 	"backprop/network"
@@ -107,8 +108,49 @@ func trainerVar(s *network.Stepper, name string) (Value, bool) {
 		return Num(float64(s.Net().NumParams())), true
 	case "loss", "accuracy", "test_loss", "test_accuracy":
 		return epochVar(s.History(), name)
+	case "grad_ratio":
+		g := lastGradNorm(s)
+		if len(g) == 0 || g[len(g)-1] == 0 {
+			return Value{}, false
+		}
+		return Num(g[0] / g[len(g)-1]), true
+	case "init":
+		if s.Net() == nil {
+			return Value{}, false
+		}
+		return Str(s.Net().Init.String()), true
+	}
+	return layerVar(s, name)
+}
+
+// layerVar reads "grad_norm.l" (the last epoch's mean ‖∂C/∂W‖ of layer l,
+// as train --json's grad_norm) and "act.l" (its activation), l 0-based.
+func layerVar(s *network.Stepper, name string) (Value, bool) {
+	what, ls, ok := strings.Cut(name, ".")
+	l, err := strconv.Atoi(ls)
+	net := s.Net()
+	if !ok || err != nil || net == nil || l < 0 || l >= len(net.Layers) {
+		return Value{}, false
+	}
+	switch what {
+	case "grad_norm":
+		if g := lastGradNorm(s); l < len(g) {
+			return Num(g[l]), true
+		}
+	case "act":
+		return Str(net.Layers[l].Act.String()), true
 	}
 	return Value{}, false
+}
+
+// lastGradNorm is the last epoch's gradient norms, one per layer (nil
+// before the first epoch ends).
+func lastGradNorm(s *network.Stepper) []float64 {
+	g := s.GradNorms()
+	if len(g) == 0 {
+		return nil
+	}
+	return g[len(g)-1]
 }
 
 // epochVar is a metric of the last epoch in hist (none before the first

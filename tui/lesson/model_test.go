@@ -2,6 +2,7 @@ package lesson
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -129,7 +130,7 @@ func (a *app) apply(s Scene) {
 	if s.Preset != "" {
 		a.preset = s.Preset
 	}
-	if s.Reset || s.Preset != "" || s.Layers != nil {
+	if s.Reset || s.Preset != "" || s.Layers != nil || s.Acts != nil || s.Init != "" {
 		a.vars = map[string]Value{"epoch": Num(0), "steps": Num(0), "phase": Str("idle"), "status": Str("training")}
 	}
 	if s.Eta != 0 {
@@ -221,6 +222,13 @@ var scripts = map[string][]string{
 		"set epoch=5",
 		"set epoch=5",
 		"set accuracy=0.95",
+	},
+	"deep": {
+		"set steps=10",
+		"set epoch=1 grad_ratio=0.003",
+		"set epoch=10",
+		"set epoch=1 grad_ratio=0.6",
+		"set epoch=5 accuracy=0.96",
 	},
 	"smallest": {
 		"",
@@ -400,7 +408,8 @@ func TestProgressSurvivesRestart(t *testing.T) {
 	if r, n := b.lesson.Progress().Lessons["perceptron"].Score(); r != 1 || n != 2 {
 		t.Errorf("score %d/%d", r, n)
 	}
-	if e := b.lesson.Index(); len(e) != 7 || e[0].ID != "perceptron" || e[0].Reached != 2 || e[0].Steps != 5 ||
+	ls, _ := Builtin()
+	if e := b.lesson.Index(); len(e) != len(ls) || e[0].ID != "perceptron" || e[0].Reached != 2 || e[0].Steps != 5 ||
 		e[0].Right != 1 || e[0].Asked != 2 || e[0].Completed || e[1].Reached != 0 {
 		t.Errorf("index %+v", e)
 	}
@@ -463,7 +472,8 @@ func TestViewShort(t *testing.T) {
 		t.Errorf("4 rows while asking:\n%s", v)
 	}
 	a.answerAll(true)
-	if v := ansi.Strip(a.lesson.View(80, 2)); !strings.HasPrefix(v, "Lesson 1/7 · Meet the perceptron") || !strings.Contains(v, "☐ Goal: say you got leave") {
+	ls, _ := Builtin()
+	if v := ansi.Strip(a.lesson.View(80, 2)); !strings.HasPrefix(v, fmt.Sprintf("Lesson 1/%d · Meet the perceptron", len(ls))) || !strings.Contains(v, "☐ Goal: say you got leave") {
 		t.Errorf("2 rows:\n%s", v)
 	}
 }
