@@ -29,7 +29,9 @@ func TestLessonDeepE2E(t *testing.T) {
 	// has reports whether the lesson panel (the right-hand columns from its
 	// frame's corner on) or the app holds text, lines joined
 	has := func(text string) func(string) bool {
-		return func(scr string) bool { return strings.Contains(flat(lessonPanel(scr)), text) || strings.Contains(flat(scr), text) }
+		return func(scr string) bool {
+			return strings.Contains(flat(lessonPanel(scr)), text) || strings.Contains(flat(scr), text)
+		}
 	}
 	epochsUntil := func(text string, n int) {
 		for range n {
