@@ -54,7 +54,7 @@ func newLauncher(a *app, nav navigator) *launcher {
 		l.items = append(l.items, launcherItem{title: p.Name, about: p.Teaches, preset: p.Name})
 	}
 	l.items = append(l.items,
-		launcherItem{title: "guided lessons…", about: "six short lessons, perceptron to SGD, with questions", action: itemLessons},
+		launcherItem{title: "guided lessons…", about: "short lessons, perceptron to deep nets, with questions", action: itemLessons},
 		launcherItem{title: "open a CSV file…", about: "train on your own table: last column is the target", action: itemCSV},
 		launcherItem{title: "load a model file…", about: "resume a saved network exactly where it stopped", action: itemModel},
 	)
