@@ -72,6 +72,15 @@ func readmeOutputs() map[string]func(t *testing.T) string {
 			}
 			return string(b)
 		},
+		// the teacher's class wall at 80×24 with 300 students: the golden
+		// screen the tui test draws and checks (TestGoldenWall)
+		"wall-80x24": func(t *testing.T) string {
+			b, err := os.ReadFile("../tui/testdata/TestGoldenWall/300/80x24.golden")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(b)
+		},
 		// backprop report on a data dir of two students
 		"report": func(t *testing.T) string {
 			_, out, errs := runCLI("report", "--data-dir", readmeDataDir(t))

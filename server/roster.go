@@ -34,6 +34,7 @@ type person struct {
 	lesson    string
 	step      int
 	progress  *lesson.Progress // read-only: replaced, never changed
+	work      *tui.ClassWork   // read-only: replaced, never changed
 }
 
 // arriveLocked puts m's person on the roster (or back on it).
@@ -114,7 +115,7 @@ func (m *Member) Roster() []tui.ClassMember {
 	for _, p := range h.people {
 		r := tui.ClassMember{ID: p.id, Name: p.name, Teacher: p.teacher, Following: p.following, Where: p.where,
 			Since: p.since, Sessions: p.sessions, LastInput: p.lastSeen, Lesson: p.lesson, Step: p.step,
-			Progress: p.progress}
+			Progress: p.progress, Work: p.work}
 		if p.sessions > 0 {
 			r.LastInput = time.Time{}
 			for x := range h.members {
@@ -167,6 +168,28 @@ func (m *Member) SetProgress(lessonID string, step int, p *lesson.Progress) {
 		return
 	}
 	pp.lesson, pp.step, pp.progress = clip(lessonID, maxWhere), step, p
+	h.scheduleLocked(1)
+}
+
+// SetWork records the member's training at a glance for the teacher's
+// wall (w is kept and only read; one over the tui.Work* bounds is
+// refused) and wakes the teachers.
+func (m *Member) SetWork(w *tui.ClassWork) {
+	if w != nil && (len(w.Loss) > tui.WorkLossLen || len(w.Model) > tui.MaxWorkModel ||
+		w.MapW > tui.WorkMapW || w.MapH > tui.WorkMapH || len(w.Map) != w.MapW*w.MapH) {
+		return
+	}
+	h := m.hub
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	pp := h.people[m.id]
+	if pp == nil || m.left {
+		return
+	}
+	if w != nil {
+		w.Preset, w.Status = clip(w.Preset, maxWhere), clip(w.Status, maxWhere)
+	}
+	pp.work = w
 	h.scheduleLocked(1)
 }
 

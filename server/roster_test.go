@@ -160,3 +160,39 @@ func TestLastLesson(t *testing.T) {
 		t.Errorf("nil: %q", id)
 	}
 }
+
+// A student's work reaches the teacher's roster (for the class wall) as
+// reported; one over the bounds is refused, nil clears it, and a member
+// who left reports nothing.
+func TestRosterWork(t *testing.T) {
+	h := NewHub(5 * time.Millisecond)
+	defer h.Close()
+	prof := h.JoinAs(MemberInfo{ID: "key-p", Name: "Prof", Teacher: true})
+	ann := h.JoinAs(MemberInfo{ID: "user-ann", Name: "ann"})
+	w := &tui.ClassWork{Preset: "circle", Epoch: 3, Status: "training", Loss: []float64{0.5, 0.4, 0.3}, Accuracy: 0.8,
+		Map: make([]uint8, tui.WorkMapW*tui.WorkMapH), MapW: tui.WorkMapW, MapH: tui.WorkMapH, Model: []byte("{}")}
+	ann.SetWork(w)
+	if got := rowOf(t, prof, "user-ann").Work; got != w {
+		t.Fatalf("work %+v", got)
+	}
+	for _, bad := range []*tui.ClassWork{
+		{Loss: make([]float64, tui.WorkLossLen+1)},
+		{Model: make([]byte, tui.MaxWorkModel+1)},
+		{Map: make([]uint8, 10), MapW: 5, MapH: 3},
+		{Map: make([]uint8, 4*(tui.WorkMapH+1)), MapW: 4, MapH: tui.WorkMapH + 1},
+	} {
+		ann.SetWork(bad)
+		if got := rowOf(t, prof, "user-ann").Work; got != w {
+			t.Errorf("%d losses, %d model bytes, %d map cells (%d×%d) accepted", len(bad.Loss), len(bad.Model), len(bad.Map), bad.MapW, bad.MapH)
+		}
+	}
+	ann.SetWork(nil)
+	if got := rowOf(t, prof, "user-ann").Work; got != nil {
+		t.Errorf("nil did not clear: %+v", got)
+	}
+	ann.Leave()
+	ann.SetWork(w)
+	if got := rowOf(t, prof, "user-ann").Work; got != nil {
+		t.Errorf("a member who left reported %+v", got)
+	}
+}

@@ -39,8 +39,12 @@ type classroom struct {
 	// was last drawn at
 	rs       rosterState
 	rsW, rsH int
-	// students: the lesson progress last reported (SetProgress)
+	// students: the lesson progress last reported (SetProgress) and the
+	// work (SetWork)
 	sent sentProgress
+	work workSent
+	// teacher: the class wall (classroom_wall.go)
+	wall wallState
 	// teacher: what was published last
 	pubSess    *session
 	pubVersion uint64
@@ -111,13 +115,19 @@ func (cl *classroom) update(m *Model, msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case rosterTickMsg:
 		return nil, true // a tick of a roster since closed
+	case workTickMsg:
+		cl.work.waiting = false
+		return nil, true // after() reports what changed
 	case classWokeMsg:
 		if c.IsTeacher() {
 			cl.roster = c.Roster()
+			var cmd tea.Cmd
 			if cl.rs.open {
 				cl.refreshRoster()
+				cl.refreshWall(m)
+				cmd = cl.reloadOpen()
 			}
-			return waitClass(c), true
+			return tea.Batch(cmd, waitClass(c)), true
 		}
 		cl.checkTeacher()
 		var cmd tea.Cmd
@@ -133,7 +143,9 @@ func (cl *classroom) update(m *Model, msg tea.Msg) (tea.Cmd, bool) {
 		switch {
 		case keyMatches(msg, keys.Who):
 			if c.IsTeacher() {
-				return cl.openRoster(), true
+				cmd := cl.openRoster()
+				cl.refreshWall(m)
+				return cmd, true
 			}
 			if m.screen != screenTrainer { // the bench and the launcher have no room for it
 				cl.app.setFlash(fmt.Sprintf("you are %s, %s", c.Name(), cl.role()), false)
@@ -216,10 +228,11 @@ func viewOnlyKey(km *keyMap, k tea.KeyPressMsg) bool {
 }
 
 // classAfter runs after every update: the teacher publishes changes
-// (rate-limited while running); a forked student reports where it is.
-func (cl *classroom) after(m *Model) {
+// (rate-limited while running); a student reports where it is (forked),
+// its lesson progress and its work.
+func (cl *classroom) after(m *Model) tea.Cmd {
 	if cl == nil {
-		return
+		return nil
 	}
 	c := cl.c
 	if !c.IsTeacher() {
@@ -227,24 +240,25 @@ func (cl *classroom) after(m *Model) {
 			c.SetStatus(false, m.where())
 		}
 		cl.reportProgress(m)
-		return
+		return cl.reportWork(m)
 	}
 	lid, lstep := m.lessonPos()
 	if lid == cl.pubLesson && lstep == cl.pubStep {
 		s := m.tr.sess
 		if s == nil || m.screen != screenTrainer {
-			return
+			return nil
 		}
 		if s == cl.pubSess && s.version == cl.pubVersion {
-			return
+			return nil
 		}
 		if m.tr.run.on && time.Since(cl.pubAt) < classPublishEvery {
-			return // the next tick publishes
+			return nil // the next tick publishes
 		}
 	}
 	if err := cl.publish(m); err != nil {
 		cl.app.setFlash("classroom: "+err.Error(), true)
 	}
+	return nil
 }
 
 // classData is what a published model carries under "data": the data set,

@@ -24,6 +24,8 @@ import (
 type rosterKeys struct {
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
 	Open, Sort, Back, Close, Help, Quit     key.Binding
+	// the class wall (classroom_wall.go)
+	Wall, Left, Right, Filter, Show key.Binding
 }
 
 func defaultRosterKeys() rosterKeys {
@@ -38,11 +40,16 @@ func defaultRosterKeys() rosterKeys {
 		Top:      b([]string{"home", "g"}, "home/g", "first student"),
 		Bottom:   b([]string{"end", "G"}, "end/G", "last student"),
 		Open:     b([]string{"enter"}, "enter", "the student's answers"),
-		Sort:     b([]string{"s"}, "s", "sort: name, progress, idle"),
+		Sort:     b([]string{"s"}, "s", "sort: name, progress, idle (wall: attention, name, progress, accuracy)"),
 		Back:     b([]string{"esc"}, "esc", "back (answers → roster → app)"),
 		Close:    b([]string{"P"}, "P", "close the roster"),
 		Help:     b([]string{"?"}, "?", "help"),
 		Quit:     b([]string{"q", "ctrl+c"}, "q", "quit (as in the app)"),
+		Wall:     b([]string{"w"}, "w", "the class wall / the list"),
+		Left:     b([]string{"left", "h"}, "←/h", "previous tile (wall)"),
+		Right:    b([]string{"right", "l"}, "→/l", "next tile (wall)"),
+		Filter:   b([]string{"f"}, "f", "wall: everyone, stuck, diverged, done"),
+		Show:     b([]string{"c"}, "c", "show the open network to the class"),
 	}
 }
 
@@ -53,7 +60,7 @@ func (k rosterKeys) ShortHelp() []key.Binding {
 		return b
 	}
 	return []key.Binding{short(k.Up, "select"), short(k.Open, "answers"), short(k.Sort, "sort"),
-		short(k.Close, "close"), short(k.Help, "keys")}
+		short(k.Wall, "wall"), short(k.Close, "close"), short(k.Help, "keys")}
 }
 
 // detailHelp is the bottom line while a student's answers are shown.
@@ -78,6 +85,13 @@ func (k rosterKeys) helpGroups() []widget.HelpGroup {
 		widget.Row("", k.Close),
 		widget.Row("", k.Help),
 		widget.Row("", k.Quit),
+	}}, {Title: "Class wall (teacher)", Rows: []widget.HelpRow{
+		widget.Row("", k.Wall),
+		widget.Row("previous/next tile", k.Left, k.Right),
+		widget.Row("tile above/below (pgup/pgdn: a page)", k.Up, k.Down),
+		widget.Row("the student's network, read-only (live)", k.Open),
+		widget.Row("", k.Filter),
+		widget.Row("", k.Show),
 	}}}
 }
 
@@ -86,8 +100,10 @@ func (k rosterKeys) helpGroups() []widget.HelpGroup {
 func RosterKeysMarkdown() string {
 	var b strings.Builder
 	b.WriteString("| key | action |\n|---|---|\n")
-	for _, r := range defaultRosterKeys().helpGroups()[0].Rows {
-		fmt.Fprintf(&b, "| `%s` | %s |\n", r.Key, r.Desc)
+	for _, g := range defaultRosterKeys().helpGroups() {
+		for _, r := range g.Rows {
+			fmt.Fprintf(&b, "| `%s` | %s |\n", r.Key, r.Desc)
+		}
 	}
 	return b.String()
 }
@@ -176,12 +192,22 @@ func (cl *classroom) rosterUpdate(m *Model, msg tea.Msg) (tea.Cmd, bool) {
 			return nil, true // an old tick: dropped, so ticks never double
 		}
 		cl.refreshRoster()
+		cl.refreshWall(m)
 		return rs.tickCmd(), true
+	case wallOpenedMsg:
+		cl.wallOpened(msg)
+		return nil, true
 	case tea.KeyPressMsg:
 		if m.typing() {
 			return nil, false
 		}
-		return cl.rosterKey(msg)
+		if cl.wall.on && !rs.help.open && !rs.detail {
+			cl.app.flash = ""
+			if cmd, handled := cl.wallKey(m, msg); handled {
+				return cmd, true
+			}
+		}
+		return cl.rosterKey(m, msg)
 	case tea.MouseWheelMsg:
 		if msg.Mouse().Button == tea.MouseWheelUp {
 			cl.moveSel(-1)
@@ -190,6 +216,10 @@ func (cl *classroom) rosterUpdate(m *Model, msg tea.Msg) (tea.Cmd, bool) {
 		}
 		return nil, true
 	case tea.MouseClickMsg:
+		if cl.wall.on && !rs.detail {
+			cl.wallClick(msg.Mouse().X, msg.Mouse().Y)
+			return nil, true
+		}
 		if i := rs.top + msg.Mouse().Y - 2; !rs.detail && msg.Mouse().Y >= 2 && i < len(rs.rows) {
 			cl.moveSel(i - rs.sel)
 		}
@@ -201,7 +231,7 @@ func (cl *classroom) rosterUpdate(m *Model, msg tea.Msg) (tea.Cmd, bool) {
 }
 
 // rosterKey runs a roster key.
-func (cl *classroom) rosterKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
+func (cl *classroom) rosterKey(m *Model, k tea.KeyPressMsg) (tea.Cmd, bool) {
 	rs := &cl.rs
 	km := &rs.keys
 	cl.app.flash = ""
@@ -246,6 +276,10 @@ func (cl *classroom) rosterKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		rs.by = (rs.by + 1) % sortCount
 		cl.refreshRoster()
 		cl.app.setFlash("roster sorted by "+rs.by.about(), false)
+	case key.Matches(k, km.Wall):
+		cl.wall.on = !cl.wall.on
+		cl.wall.open = false
+		cl.refreshWall(m)
 	default:
 		cl.app.setFlash("the roster is open: P or esc closes it, ? lists its keys", true)
 	}
@@ -282,13 +316,19 @@ func (cl *classroom) rosterView(w, h int) string {
 	}
 	var lines []string
 	short := rs.keys.ShortHelp()
-	if rs.detail && rs.sel < len(rs.rows) {
+	switch {
+	case rs.detail && rs.sel < len(rs.rows):
 		lines = cl.detailView(w, h-2)
 		short = rs.keys.detailHelp()
-	} else {
+	case cl.wall.on:
+		lines = cl.wallScreen(w, h)
+		short = rs.keys.wallHelp(cl.wall.open)
+	default:
 		lines = cl.listView(w, h-2)
 	}
-	lines = append(lines, rosterLegend(st, w))
+	if !cl.wall.on || rs.detail {
+		lines = append(lines, rosterLegend(st, w))
+	}
 	// the key line fits w: the last bindings left out first, never the help
 	foot := []string{fit(widget.ShortHelp(st, w, short[:len(short)-1], short[len(short)-1]), w)}
 	if fl := cl.app.flashLines(w, 4); fl != nil {

@@ -79,6 +79,11 @@ func (m *rosterMember) SetProgress(id string, step int, p *lesson.Progress) {
 	r := m.h.rows[m.id]
 	r.Lesson, r.Step, r.Progress = id, step, p
 }
+func (m *rosterMember) SetWork(w *ClassWork) {
+	m.h.mu.Lock()
+	defer m.h.mu.Unlock()
+	m.h.rows[m.id].Work = w
+}
 func (m *rosterMember) Wait() bool { return false }
 
 var rosterNow = time.Date(2025, 3, 4, 10, 30, 0, 0, time.UTC)
@@ -351,8 +356,10 @@ func TestRosterLive(t *testing.T) {
 func TestRosterKeys(t *testing.T) {
 	km := defaultRosterKeys()
 	var helped []string
-	for _, r := range km.helpGroups()[0].Rows {
-		helped = append(helped, r.Key)
+	for _, g := range km.helpGroups() {
+		for _, r := range g.Rows {
+			helped = append(helped, r.Key)
+		}
 	}
 	v := reflect.ValueOf(km)
 	for i := 0; i < v.NumField(); i++ {

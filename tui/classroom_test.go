@@ -24,6 +24,8 @@ type fakeHub struct {
 	gone   bool // the teacher has left (not on the roster)
 	// progress: what each member reported (SetProgress)
 	progress map[string]reported
+	// work: what each member reported (SetWork)
+	work map[string]*ClassWork
 }
 
 type fakeMember struct {
@@ -69,6 +71,14 @@ func (f *fakeMember) SetProgress(id string, step int, p *lesson.Progress) {
 		f.hub.progress = map[string]reported{}
 	}
 	f.hub.progress[f.name] = reported{id, step, p}
+}
+func (f *fakeMember) SetWork(w *ClassWork) {
+	f.hub.mu.Lock()
+	defer f.hub.mu.Unlock()
+	if f.hub.work == nil {
+		f.hub.work = map[string]*ClassWork{}
+	}
+	f.hub.work[f.name] = w
 }
 func (f *fakeMember) Wait() bool { return false }
 
@@ -383,5 +393,53 @@ func TestClassHelp(t *testing.T) {
 				t.Errorf("%dx%d: the help of a class lacks %q:\n%s", sz[0], sz[1], want, all)
 			}
 		}
+	}
+}
+
+// A student reports their work for the teacher's wall when it changes, at
+// most every workEvery: the epoch, the losses, the accuracy, the boundary
+// map and a model file that opens as their network.
+func TestClassroomStudentWork(t *testing.T) {
+	hub := &fakeHub{status: map[string]string{}}
+	newTestModel(t, Options{Preset: "circle", Classroom: &fakeMember{hub, "prof", true}}, 120, 40)
+	ann := newTestModel(t, Options{Classroom: &fakeMember{hub, "ann", false}}, 120, 40)
+	press(ann, "F", "e", "e", "e")
+	cl := ann.class
+	cl.work.at = time.Time{}
+	cmd := cl.reportWork(ann)
+	if cmd == nil {
+		t.Fatal("no report after three epochs")
+	}
+	cmd()
+	w := hub.work["ann"]
+	if w == nil || w.Epoch != 3 || len(w.Loss) != 3 || w.Accuracy < 0 || w.Accuracy > 1 || w.Status != "training" || w.Preset != "circle" {
+		t.Fatalf("work %+v", w)
+	}
+	if w.MapW != WorkMapW || w.MapH != WorkMapH || len(w.Map) != WorkMapW*WorkMapH || slices.Max(w.Map) == slices.Min(w.Map) {
+		t.Errorf("map %d×%d, %d cells", w.MapW, w.MapH, len(w.Map))
+	}
+	mf, err := network.ParseModel(w.Model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := sessionFromModel(mf, Limits{})
+	if err != nil || !slices.Equal(s.st.Net().Layers[0].W, ann.tr.sess.st.Net().Layers[0].W) {
+		t.Fatalf("the reported model: %v", err)
+	}
+	// unchanged: nothing new to report
+	cl.work.at = time.Time{}
+	if cl.reportWork(ann) != nil {
+		t.Error("reported again without a change")
+	}
+	// changed within workEvery: one tick waits, no report yet
+	cl.work.at = time.Now()
+	press(ann, "e") // after the key: the tick is asked for
+	if !cl.work.waiting || cl.reportWork(ann) != nil || hub.work["ann"].Epoch != 3 {
+		t.Error("want one tick for a change within workEvery, and no report before it")
+	}
+	cl.work.at = time.Now().Add(-workEvery) // the tick comes when workEvery has passed
+	_, cmd = ann.Update(workTickMsg{})
+	if cl.work.waiting || cl.work.epoch != 4 || cmd == nil {
+		t.Errorf("the tick did not report the change: %+v", cl.work)
 	}
 }

@@ -253,7 +253,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		keys := m.lesson.m.Keys()
 		m.app.lessonKeys = &keys
 	}
-	m.class.after(m) // after Sync: a checkpoint just reached is reported
+	cmd = tea.Batch(cmd, m.class.after(m)) // after Sync: a checkpoint just reached is reported
 	m.syncStyles()
 	return m, cmd
 }

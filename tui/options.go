@@ -95,6 +95,11 @@ type Classroom interface {
 	// progress in every lesson. p is the caller's own copy: the class
 	// keeps it and only reads it.
 	SetProgress(lessonID string, step int, p *lesson.Progress)
+	// SetWork reports this member's training at a glance, for the
+	// teacher's class wall (ClassWork; nil: no trainer open). w is the
+	// caller's own value: the class keeps it and only reads it; a shared
+	// store may move w.Model to an object store and carry a reference.
+	SetWork(w *ClassWork)
 
 	// Wait blocks until something changed for this member (students: a
 	// newer teacher state; teacher: the roster) and returns true; it
@@ -143,4 +148,7 @@ type ClassMember struct {
 	// Progress is their progress in every lesson, read-only (nil: none
 	// reported yet).
 	Progress *lesson.Progress `json:"progress,omitempty"`
+	// Work is their training at a glance (SetWork), for the class wall;
+	// nil: none reported (no trainer open, or not since they connected).
+	Work *ClassWork `json:"work,omitempty"`
 }

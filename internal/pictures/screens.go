@@ -98,4 +98,5 @@ func (c *class) Roster() []tui.ClassMember {
 }
 func (c *class) SetStatus(bool, string)                    {}
 func (c *class) SetProgress(string, int, *lesson.Progress) {}
+func (c *class) SetWork(*tui.ClassWork)                    {}
 func (c *class) Wait() bool                                { return false }
