@@ -198,7 +198,7 @@ func workLine(w *ClassWork, st *themes.Styles) string {
 	case w.Accuracy < 0:
 		return fmt.Sprintf("acc — · ep %d", w.Epoch)
 	}
-	return fmt.Sprintf("acc %.0f%% · ep %d", 100*w.Accuracy, w.Epoch)
+	return "acc " + numfmt.F(100*w.Accuracy, 0) + "% · ep " + fmt.Sprint(w.Epoch)
 }
 
 // lessonLine is the lesson and step with the checkpoint's mark, and
