@@ -32,6 +32,7 @@ func serveFlagGroups() []flagGroup {
 		{"authentication (at least one is required)", []string{"authorized-keys", "password-file", "open", "teacher-key"}},
 		{"limits", []string{"max-sessions", "idle-timeout", "max-timeout", "rate-limit", "rate-burst", "max-startups", "per-source-startups", "per-source-penalty", "cpu-share", "max-fps", "max-neurons", "max-weights", "max-samples", "max-data-mb", "max-undo-mb"}},
 		{"sessions", []string{"preset", "data-dir", "datasets-dir", "report"}},
+		{"instances sharing a class (NATS)", []string{"nats", "nats-creds", "nats-listen", "nats-instance", "class"}},
 		{"operation", []string{"log-format", "shutdown-timeout"}},
 	}
 }
@@ -117,6 +118,7 @@ func serveFlags(fs *flag.FlagSet) runFunc {
 		passwordFile string
 		logFormat    string
 		shutdownWait time.Duration
+		nc           server.NATSConfig
 	)
 	state := stateDir()
 	fs.StringVar(&cfg.Addr, "listen", server.DefaultAddr, "TCP address to listen on (use 0.0.0.0:2222 to serve a network)")
@@ -145,6 +147,11 @@ func serveFlags(fs *flag.FlagSet) runFunc {
 	fs.StringVar(&cfg.Preset, "preset", "", "open every session on this preset instead of the launcher")
 	fs.StringVar(&cfg.ReportPath, "report", "", "keep `file` up to date with the gradebook CSV (the roster and every lesson answer under --data-dir; see backprop report): rewritten within 5s of a change, and when the server stops")
 	fs.BoolVar(&cfg.ProxyProtocol, "proxy-protocol", false, "accept a PROXY protocol header (HAProxy send-proxy) so logs and rate limits see real client addresses; only behind such a proxy")
+	fs.StringVar(&nc.URL, "nats", "", "share classrooms, progress, rosters and saves with other instances through NATS with JetStream at `url` (nats://host:4222, comma-separated for a cluster), or \"embedded\" to run a NATS server in this process (store under --data-dir/.nats); empty: this process alone")
+	fs.StringVar(&nc.CredsFile, "nats-creds", "", "NATS user credentials `file` (.creds)")
+	fs.StringVar(&nc.Listen, "nats-listen", "127.0.0.1:4222", "with --nats embedded: where its NATS server listens for the other instances")
+	fs.StringVar(&nc.Instance, "nats-instance", "", "this instance's name among those sharing NATS: unique and the same across restarts (default: host name and --listen port)")
+	fs.StringVar(&nc.Class, "class", "class", "with --nats: the classroom the instances share (letters, digits, - and _)")
 	fs.StringVar(&logFormat, "log-format", "text", "log format on stderr: text or json")
 	fs.DurationVar(&shutdownWait, "shutdown-timeout", 10*time.Second, "on SIGINT/SIGTERM, how long to wait for sessions to end")
 	return func(stdout, stderr io.Writer) int {
@@ -153,7 +160,7 @@ func serveFlags(fs *flag.FlagSet) runFunc {
 			return 2
 		}
 		cfg.Limits.MaxDataBytes = max(int64(*dataMB*(1<<20)), 1) // ≤ 0 is refused by checkServeFlags
-		return serve(fs, cfg, passwordFile, logFormat, shutdownWait, *undoMB, stdout, stderr)
+		return serve(fs, cfg, nc, passwordFile, logFormat, shutdownWait, *undoMB, stdout, stderr)
 	}
 }
 
@@ -161,7 +168,7 @@ func serveFlags(fs *flag.FlagSet) runFunc {
 const maxUndoMB = 1 << 20
 
 // serve runs `backprop serve` with its flags parsed.
-func serve(fs *flag.FlagSet, cfg server.Config, passwordFile, logFormat string, shutdownWait time.Duration, undoMB float64, stdout, stderr io.Writer) int {
+func serve(fs *flag.FlagSet, cfg server.Config, nc server.NATSConfig, passwordFile, logFormat string, shutdownWait time.Duration, undoMB float64, stdout, stderr io.Writer) int {
 	if err := checkServeFlags(fs); err != nil {
 		fmt.Fprintf(stderr, "backprop serve: %v\n", err)
 		return 2
@@ -202,6 +209,15 @@ func serve(fs *flag.FlagSet, cfg server.Config, passwordFile, logFormat string, 
 			return 1
 		}
 	}
+	if nc.URL != "" {
+		link, err := connectNATS(nc, cfg)
+		if err != nil {
+			fmt.Fprintf(stderr, "backprop serve: %v\n", err)
+			return 1
+		}
+		defer link.Close() // after the server's shutdown below
+		cfg.NATS = link
+	}
 	srv, err := server.New(cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "serve: %v\n", err)
@@ -237,6 +253,22 @@ func serve(fs *flag.FlagSet, cfg server.Config, passwordFile, logFormat string, 
 	}
 	fmt.Fprintln(stdout, "serve: stopped")
 	return 0
+}
+
+// connectNATS connects to the NATS of --nats (starting it for
+// "embedded").
+func connectNATS(nc server.NATSConfig, cfg server.Config) (*server.NATSLink, error) {
+	if cfg.DataDir == "" {
+		return nil, errors.New("--nats needs --data-dir (the local copies)")
+	}
+	if nc.Instance == "" {
+		nc.Instance = server.DefaultInstance(cfg.Addr)
+	}
+	nc.StoreDir = filepath.Join(cfg.DataDir, ".nats")
+	nc.Logger = cfg.Logger
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return server.ConnectNATS(ctx, nc)
 }
 
 // trainerFactory builds the real trainer for one SSH session.

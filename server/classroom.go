@@ -23,6 +23,13 @@ type Hub struct {
 	people  map[string]*person // the roster, by identity (roster.go)
 	closed  bool
 	wakes   [2]throttle // 0: students, 1: teachers
+
+	// Shared with other instances (natsclass.go); all zero when alone.
+	bridge   *classBridge
+	mine     tui.ClassState               // the last state a teacher here published
+	mineSeq  uint64                       // counts those publishes
+	remote   map[string][]tui.ClassMember // other instances' roster rows, by person
+	linkDown bool                         // the classroom link is down
 }
 
 // throttle coalesces wake-ups of one group.
@@ -165,6 +172,14 @@ func (h *Hub) wakeLocked(group int) {
 // scheduleLocked wakes the group now, or once the interval since the last
 // wake-up has passed.
 func (h *Hub) scheduleLocked(group int) {
+	if group == 1 && h.bridge != nil {
+		h.bridge.poke() // the roster may have changed: share it
+	}
+	h.scheduleWakeLocked(group)
+}
+
+// scheduleWakeLocked is scheduleLocked without telling the bridge.
+func (h *Hub) scheduleWakeLocked(group int) {
 	w := &h.wakes[group]
 	if w.timer != nil || h.closed {
 		return // a wake-up is already due
@@ -202,6 +217,11 @@ func (m *Member) Publish(s tui.ClassState) {
 	s.Model = slices.Clone(s.Model)
 	h.state, h.has = s, true
 	h.scheduleLocked(0)
+	if h.bridge != nil {
+		h.mine = s
+		h.mineSeq++
+		h.bridge.poke()
+	}
 }
 
 // Latest returns the teacher's last published state.

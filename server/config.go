@@ -155,6 +155,13 @@ type Config struct {
 	// reaches 15 s is refused until it expires (at most 10 min). Negative:
 	// no penalties.
 	PerSourcePenalty time.Duration
+
+	// NATS, when set, shares this instance's classroom, users' records,
+	// lesson progress and saves with the other instances on the same NATS
+	// (natslink.go); it needs DataDir (the local copies). The caller owns
+	// the link: close it after Shutdown. Nil: this process alone, as
+	// before.
+	NATS *NATSLink
 }
 
 // withDefaults returns c with zero fields filled in and checks the rest.
@@ -236,6 +243,9 @@ func (c Config) withDefaults() (Config, error) {
 	c.Logger = slog.New(safetext.LogHandler(c.Logger.Handler()))
 	if c.ReportPath != "" && c.DataDir == "" {
 		return c, errors.New("server: ReportPath needs a DataDir to report on")
+	}
+	if c.NATS != nil && c.DataDir == "" {
+		return c, errors.New("server: NATS needs a DataDir for the local copies")
 	}
 	if c.ReportEvery <= 0 {
 		c.ReportEvery = DefaultReportEvery

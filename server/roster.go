@@ -107,10 +107,22 @@ func (h *Hub) Remember(r tui.ClassMember) {
 }
 
 // Roster lists the class: teachers first, then by name and identity.
+// With other instances (natsclass.go) their rows are merged in, one row
+// per person.
 func (m *Member) Roster() []tui.ClassMember {
 	h := m.hub
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	out := h.localRowsLocked()
+	if len(h.remote) > 0 {
+		out = mergeRoster(out, h.remote)
+	}
+	sortRoster(out)
+	return out
+}
+
+// localRowsLocked is the roster of this hub's own people, unsorted.
+func (h *Hub) localRowsLocked() []tui.ClassMember {
 	out := make([]tui.ClassMember, 0, len(h.people))
 	for _, p := range h.people {
 		r := tui.ClassMember{ID: p.id, Name: p.name, Teacher: p.teacher, Following: p.following, Where: p.where,
@@ -126,6 +138,11 @@ func (m *Member) Roster() []tui.ClassMember {
 		}
 		out = append(out, r)
 	}
+	return out
+}
+
+// sortRoster orders rows teachers first, then by name and identity.
+func sortRoster(out []tui.ClassMember) {
 	slices.SortFunc(out, func(a, b tui.ClassMember) int {
 		if a.Teacher != b.Teacher {
 			if a.Teacher {
@@ -138,7 +155,6 @@ func (m *Member) Roster() []tui.ClassMember {
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
-	return out
 }
 
 // SetStatus records where the member is and wakes the teachers.

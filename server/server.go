@@ -58,6 +58,13 @@ type Server struct {
 	// them (nil without ReportPath)
 	store    Store
 	reporter *reporter
+	// shared through NATS (nil otherwise): the class bridge (classroom
+	// mode) and the users' store
+	bridge *classBridge
+	nstore *NATSStore
+	nstop  context.CancelFunc
+	nwg    sync.WaitGroup
+	nonce  sync.Once
 
 	track  *tracker     // every accepted connection, for Shutdown
 	memory memReleaser  // returns ended sessions' memory to the OS
@@ -104,8 +111,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.DataDir != "" {
 		s.store = DirStore{Dir: cfg.DataDir}
-		if s.hub != nil {
-			s.rememberClass()
+		if cfg.NATS != nil {
+			s.nstore = NewNATSStore(cfg.NATS, cfg.DataDir, s.log)
+			s.store = s.nstore
+		}
+		if s.hub != nil && cfg.NATS == nil {
+			s.rememberClass() // with NATS, the shared roster remembers
 		}
 		if cfg.ReportPath != "" {
 			s.reporter = newReporter(cfg.ReportPath, cfg.ReportEvery, s.store, s.log)
@@ -173,6 +184,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("ssh server: %w", err)
 	}
 	s.ssh = srv
+	if cfg.NATS != nil {
+		s.startNATS()
+	}
 	return s, nil
 }
 
@@ -250,6 +264,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	case <-ctx.Done():
 		err = ctx.Err()
 	}
+	s.stopNATS() // after the sessions: their last rows are shared
 	if s.hub != nil {
 		s.hub.Close()
 	}
@@ -277,6 +292,7 @@ func (s *Server) Close() error {
 	s.track.stop()
 	s.memory.stop()
 	s.closeAll()
+	s.stopNATS()
 	if s.reporter != nil {
 		s.reporter.close()
 	}
@@ -496,6 +512,9 @@ func (s *Server) handle(sess ssh.Session) {
 	if s.store != nil {
 		s.seen(info, teacher, log)
 		defer s.seen(info, teacher, log) // when they left
+	}
+	if s.nstore != nil && s.cfg.DataDir != "" {
+		defer s.shareUser(ctx, cancel, &info, log)()
 	}
 	se.info = info
 	log.Info("connect", "term", pty.Term, "width", width, "height", height)

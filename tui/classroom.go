@@ -354,7 +354,7 @@ func (cl *classroom) followLesson(m *Model, id string, step int) tea.Cmd {
 	if fresh {
 		ls, err := lesson.Builtin()
 		if err == nil {
-			lm, err = lesson.New(ls, lesson.Options{Styles: cl.app.styles, StateDir: cl.app.opts.StateDir})
+			lm, err = lesson.New(ls, lesson.Options{Styles: cl.app.styles, StateDir: cl.app.opts.StateDir, Store: cl.app.opts.Progress})
 		}
 		if err != nil {
 			cl.app.setFlash("classroom: the teacher's lesson: "+err.Error(), true)

@@ -92,7 +92,7 @@ func (m *Model) openLessons(path string) (tea.Cmd, error) {
 		m.resume() // the lesson esc left, where it was
 		return nil, nil
 	}
-	lm, err := lesson.New(ls, lesson.Options{Styles: m.app.styles, StateDir: m.app.opts.StateDir})
+	lm, err := lesson.New(ls, lesson.Options{Styles: m.app.styles, StateDir: m.app.opts.StateDir, Store: m.app.opts.Progress})
 	if err != nil {
 		return nil, err
 	}

@@ -25,6 +25,9 @@ type Options struct {
 	Lesson string
 	// StateDir stores per-user lesson progress; empty: XDG state dir.
 	StateDir string
+	// Progress, when set, keeps the lesson progress instead of StateDir's
+	// file (the server's shared store, issue 20).
+	Progress lesson.Store
 	// Sandbox disables reading and writing arbitrary files (SSH sessions):
 	// save and load go to SaveDir only, by base name.
 	Sandbox bool
