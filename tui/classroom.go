@@ -35,6 +35,9 @@ type classroom struct {
 	roster    []ClassMember
 	showWho   bool // students: P shows who they are
 	away      bool // students: no teacher is connected (checked on each wake-up)
+	// linkDown: the class is shared between server instances and the
+	// link between them is down (checked on each wake-up)
+	linkDown bool
 	// teacher: the roster screen (classroom_roster.go) and the size it
 	// was last drawn at
 	rs       rosterState
@@ -119,6 +122,7 @@ func (cl *classroom) update(m *Model, msg tea.Msg) (tea.Cmd, bool) {
 		cl.work.waiting = false
 		return nil, true // after() reports what changed
 	case classWokeMsg:
+		cl.linkDown = classLinkDown(c)
 		if c.IsTeacher() {
 			cl.roster = c.Roster()
 			var cmd tea.Cmd
@@ -181,6 +185,13 @@ func (cl *classroom) update(m *Model, msg tea.Msg) (tea.Cmd, bool) {
 		}
 	}
 	return nil, false
+}
+
+// classLinkDown reports whether c is shared between server instances and
+// has lost the link between them (a Classroom that can tell has LinkDown).
+func classLinkDown(c Classroom) bool {
+	l, ok := c.(interface{ LinkDown() bool })
+	return ok && l.LinkDown()
 }
 
 // teacherLeftFlash tells a following student the teacher has gone.
@@ -505,7 +516,11 @@ func (cl *classroom) role() string {
 				}
 			}
 		}
-		return fmt.Sprintf("teacher · %s (%d following)", plural(n, "student"), following)
+		s := fmt.Sprintf("teacher · %s (%d following)", plural(n, "student"), following)
+		if cl.linkDown {
+			s = "classroom link down · " + s
+		}
+		return s
 	case cl.following && cl.away:
 		if _, ok := c.Latest(); !ok {
 			return "waiting for the teacher"

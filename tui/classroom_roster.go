@@ -372,6 +372,9 @@ func (cl *classroom) listView(w, h int) []string {
 		}
 	}
 	title := fmt.Sprintf("Roster · %d here, %d following, %d left · by %s", here, following, len(rs.rows)-here, rs.by)
+	if cl.linkDown {
+		title = strings.Replace(title, "Roster · ", "Roster · classroom link down · ", 1)
+	}
 	if len(rs.rows) > n {
 		title += fmt.Sprintf(" · %d–%d of %d", rs.top+1, min(rs.top+n, len(rs.rows)), len(rs.rows))
 	}

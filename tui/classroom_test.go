@@ -443,3 +443,34 @@ func TestClassroomStudentWork(t *testing.T) {
 		t.Errorf("the tick did not report the change: %+v", cl.work)
 	}
 }
+
+// linkMember is a fakeMember of a class shared between server instances
+// whose link can go down.
+type linkMember struct {
+	fakeMember
+	down bool
+}
+
+func (l *linkMember) LinkDown() bool { return l.down }
+
+// TestClassLinkDown: the teacher sees when the link between the server's
+// instances is down (status bar and roster), and when it is back.
+func TestClassLinkDown(t *testing.T) {
+	hub := &fakeHub{status: map[string]string{}}
+	lm := &linkMember{fakeMember: fakeMember{hub, "prof", true}}
+	prof := newTestModel(t, Options{Preset: "xor", Classroom: lm}, 120, 40)
+	lm.down = true
+	prof.Update(classWokeMsg{})
+	if scr := screen(t, prof); !strings.Contains(scr, "classroom link down · teacher") {
+		t.Errorf("status bar while the link is down:\n%s", scr)
+	}
+	press(prof, "P")
+	if scr := screen(t, prof); !strings.Contains(scr, "Roster · classroom link down · 1 here") {
+		t.Errorf("roster while the link is down:\n%s", scr)
+	}
+	lm.down = false
+	prof.Update(classWokeMsg{})
+	if scr := screen(t, prof); strings.Contains(scr, "link down") {
+		t.Errorf("the link is back:\n%s", scr)
+	}
+}
