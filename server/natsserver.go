@@ -10,6 +10,11 @@ import (
 // retries of the users' writes NATS could not take, and each session's
 // progress store and saves mirror.
 
+// AutosaveEvery is how often a session shared through NATS autosaves its
+// network to its saves (tui.Options.Autosave), which the mirror copies to
+// NATS: an instance killed mid-class loses at most this much training.
+const AutosaveEvery = 30 * time.Second
+
 // storeSyncEvery is how often writes NATS could not take are retried.
 const storeSyncEvery = 2 * time.Second
 
@@ -59,6 +64,7 @@ func (s *Server) stopNATS() {
 // session ends: it waits for the last copy.
 func (s *Server) shareUser(ctx context.Context, cancel context.CancelFunc, info *SessionInfo, log *slog.Logger) func() {
 	info.Options.Progress = s.nstore.Progress(info.ID)
+	info.Options.Autosave = AutosaveEvery
 	m := s.nstore.mirror(info.ID, info.Options.SaveDir)
 	if err := m.restore(); err != nil {
 		log.Warn("saves not restored from NATS; the local copies are used", "err", err)

@@ -50,6 +50,8 @@ type Model struct {
 	initCmd tea.Cmd
 	// styles is the theme last handed to the bench and the lesson.
 	styles *themes.Styles
+	// auto is what the last autosave wrote (autosave.go).
+	auto autosaved
 }
 
 // New builds the root model. Zero Options open the launcher; Preset, Custom
@@ -115,7 +117,9 @@ func (m *Model) openFirst(opts Options) error {
 }
 
 // Init asks the terminal for its background colour (light or dark theme).
-func (m *Model) Init() tea.Cmd { return tea.Batch(tea.RequestBackgroundColor, m.initCmd) }
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(tea.RequestBackgroundColor, m.initCmd, m.autosaveTick())
+}
 
 // openSession shows the trainer on s. A session a lesson's scene (or a
 // key on the lesson's bench) opens is the lesson's: leaving it loses
@@ -226,6 +230,9 @@ func (m *Model) helpOpen() bool {
 // shown; then lets an open lesson re-check its checkpoint against the new
 // state.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if cmd, handled := m.autosaveUpdate(msg); handled {
+		return m, cmd
+	}
 	if cmd, handled := m.keep(msg); handled {
 		m.syncStyles()
 		return m, cmd

@@ -44,6 +44,12 @@ type Options struct {
 	// many times the recent mean (network.Stepper.SetBlowupFactor); 0 is
 	// network.DefaultBlowupFactor, negative turns the check off.
 	BlowupFactor float64
+	// Autosave, when positive (and SaveDir is set), writes the trainer's
+	// network to SaveDir/autosave-<preset>.json this often while it has
+	// changed (the server sets it when sessions are shared between
+	// instances, so a session lost with its instance loses at most this
+	// much training).
+	Autosave time.Duration
 	// Classroom connects the session to a teacher-led class; nil = alone.
 	Classroom Classroom
 }
