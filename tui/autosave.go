@@ -60,7 +60,8 @@ func (m *Model) autosaveUpdate(msg tea.Msg) (tea.Cmd, bool) {
 // Cmd that writes it (nil: nothing to save).
 func (m *Model) autosave() tea.Cmd {
 	s := m.tr.sess
-	if s == nil || s.throwaway || s.st == nil || (m.auto.sess == s && m.auto.version == s.version) {
+	if s == nil || s.throwaway || s.st == nil || (m.auto.sess == s && m.auto.version == s.version) ||
+		(m.class != nil && m.class.following) { // a follower's network is the teacher's
 		return nil
 	}
 	mf, err := s.modelFile()
