@@ -32,7 +32,7 @@ func serveFlagGroups() []flagGroup {
 		{"authentication (at least one is required)", []string{"authorized-keys", "password-file", "open", "teacher-key"}},
 		{"limits", []string{"max-sessions", "idle-timeout", "max-timeout", "rate-limit", "rate-burst", "max-startups", "per-source-startups", "per-source-penalty", "cpu-share", "max-fps", "max-neurons", "max-weights", "max-samples", "max-data-mb", "max-undo-mb"}},
 		{"sessions", []string{"preset", "data-dir", "datasets-dir", "report"}},
-		{"instances sharing a class (NATS)", []string{"nats", "nats-creds", "nats-listen", "nats-instance", "class"}},
+		{"instances sharing a class (NATS)", []string{"nats", "nats-creds", "nats-listen", "nats-instance", "nats-replicas", "class"}},
 		{"operation", []string{"log-format", "shutdown-timeout"}},
 	}
 }
@@ -151,6 +151,7 @@ func serveFlags(fs *flag.FlagSet) runFunc {
 	fs.StringVar(&nc.CredsFile, "nats-creds", "", "NATS user credentials `file` (.creds)")
 	fs.StringVar(&nc.Listen, "nats-listen", "127.0.0.1:4222", "with --nats embedded: where its NATS server listens for the other instances")
 	fs.StringVar(&nc.Instance, "nats-instance", "", "this instance's name among those sharing NATS: unique and the same across restarts (default: host name and --listen port)")
+	fs.IntVar(&nc.Replicas, "nats-replicas", 1, "with --nats: JetStream replicas of the shared buckets (3 on a NATS cluster of three, so the state outlives a NATS node)")
 	fs.StringVar(&nc.Class, "class", "class", "with --nats: the classroom the instances share (letters, digits, - and _)")
 	fs.StringVar(&logFormat, "log-format", "text", "log format on stderr: text or json")
 	fs.DurationVar(&shutdownWait, "shutdown-timeout", 10*time.Second, "on SIGINT/SIGTERM, how long to wait for sessions to end")

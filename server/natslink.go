@@ -49,6 +49,9 @@ type NATSConfig struct {
 	Instance string
 	// Class names the classroom the instances share (default "class").
 	Class string
+	// Replicas is the JetStream replication of the buckets (a NATS
+	// cluster of three: 3); 0 means 1.
+	Replicas int
 	// Logger receives link events. Nil: slog.Default().
 	Logger *slog.Logger
 }
@@ -88,14 +91,18 @@ const (
 
 // natsBuckets is the buckets' configuration: every instance creates or
 // opens them with the same one.
-func natsBuckets() []jetstream.KeyValueConfig {
-	return []jetstream.KeyValueConfig{
+func natsBuckets(replicas int) []jetstream.KeyValueConfig {
+	bs := []jetstream.KeyValueConfig{
 		{Bucket: "bp_class", History: 1, MaxValueSize: natsClassValueMax, MaxBytes: 64 << 20},
 		{Bucket: "bp_roster", History: 1, MaxValueSize: natsRosterValueMax, MaxBytes: 256 << 20},
 		{Bucket: "bp_presence", History: 1, MaxValueSize: 1 << 10, MaxBytes: 1 << 20, TTL: time.Hour},
 		{Bucket: "bp_users", History: 5, MaxValueSize: natsUserValueMax, MaxBytes: 512 << 20},
 		{Bucket: "bp_answers", History: 1, MaxValueSize: natsAnswerValueMax, MaxBytes: 256 << 20},
 	}
+	for i := range bs {
+		bs[i].Replicas = replicas
+	}
+	return bs
 }
 
 // natsModelsBytes bounds the object store of model files.
@@ -132,6 +139,10 @@ func ConnectNATS(ctx context.Context, cfg NATSConfig) (*NATSLink, error) {
 	if cfg.Instance == "" {
 		return nil, errors.New("nats: no instance name")
 	}
+	if cfg.Replicas < 0 || cfg.Replicas > 5 {
+		return nil, fmt.Errorf("nats: replicas %d: want 1 to 5", cfg.Replicas)
+	}
+	cfg.Replicas = max(cfg.Replicas, 1)
 	cfg.Instance = KeyToken(cfg.Instance)
 	l := &NATSLink{cfg: cfg, log: cfg.Logger.With("nats", "link"), linkEvents: make(chan bool, 16)}
 	url := cfg.URL
@@ -184,14 +195,15 @@ func ConnectNATS(ctx context.Context, cfg NATSConfig) (*NATSLink, error) {
 		return fail(err)
 	}
 	kvs := []*jetstream.KeyValue{&l.class, &l.roster, &l.presence, &l.users, &l.answers}
-	for i, bc := range natsBuckets() {
+	for i, bc := range natsBuckets(cfg.Replicas) {
 		kv, err := l.js.CreateOrUpdateKeyValue(actx, bc)
 		if err != nil {
 			return fail(fmt.Errorf("bucket %s: %w", bc.Bucket, err))
 		}
 		*kvs[i] = kv
 	}
-	l.models, err = l.js.CreateOrUpdateObjectStore(actx, jetstream.ObjectStoreConfig{Bucket: "bp_models", MaxBytes: natsModelsBytes})
+	l.models, err = l.js.CreateOrUpdateObjectStore(actx, jetstream.ObjectStoreConfig{Bucket: "bp_models", MaxBytes: natsModelsBytes,
+		Replicas: cfg.Replicas})
 	if err != nil {
 		return fail(fmt.Errorf("object store bp_models: %w", err))
 	}
