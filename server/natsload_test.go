@@ -187,7 +187,9 @@ func TestNATSLoad(t *testing.T) {
 	if len(lat) == 0 {
 		t.Fatal("no student saw a step")
 	}
-	q := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))].Round(time.Millisecond) }
+	q := func(p float64) time.Duration {
+		return lat[min(len(lat)-1, int(p*float64(len(lat))))].Round(time.Millisecond)
+	}
 	t.Logf("3 instances, %d students, %d steps: teacher key → student frame p50 %v, p95 %v, p99 %v, max %v; missed %d of %d; heap %d MB → %d MB (all instances, NATS and clients in one process); load average %s",
 		len(students), *natsLoadSteps, q(0.5), q(0.95), q(0.99), lat[len(lat)-1].Round(time.Millisecond),
 		missed, len(students)**natsLoadSteps, before.HeapAlloc>>20, after.HeapAlloc>>20, load)
