@@ -288,3 +288,26 @@ func valueOf(e jetstream.KeyValueEntry) string {
 	}
 	return fmt.Sprintf("%s", e.Value())
 }
+
+// TestFitRow: a roster row too large for the bucket loses its progress
+// (the position stays); one that cannot fit is refused.
+func TestFitRow(t *testing.T) {
+	given := map[string]lesson.Answer{}
+	for i := range 5000 {
+		given[fmt.Sprintf("%d.0", i)] = lesson.Answer{Option: strings.Repeat("x", 20)}
+	}
+	r := tui.ClassMember{ID: "key-1", Name: "ann", Lesson: "perceptron", Step: 2,
+		Progress: &lesson.Progress{Version: 1, Lessons: map[string]*lesson.LessonProgress{"perceptron": {Given: given}}}}
+	data, err := fitRow(r)
+	if err != nil || len(data) > rowFits || strings.Contains(string(data), `"progress"`) || !strings.Contains(string(data), `"lesson":"perceptron"`) {
+		t.Errorf("fitRow: %d bytes, %v", len(data), err)
+	}
+	r.Where = strings.Repeat("w", natsRosterValueMax)
+	if _, err := fitRow(r); err == nil {
+		t.Error("a row that cannot fit was accepted")
+	}
+	small := tui.ClassMember{ID: "key-2", Name: "bob"}
+	if data, err := fitRow(small); err != nil || !strings.Contains(string(data), `"name":"bob"`) {
+		t.Errorf("a small row: %s, %v", data, err)
+	}
+}

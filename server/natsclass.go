@@ -274,15 +274,10 @@ func (b *classBridge) writeRows(ctx context.Context) {
 	now := time.Now()
 	for _, r := range rows {
 		here[r.ID] = true
-		data, err := json.Marshal(r)
+		data, err := fitRow(r)
 		if err != nil {
+			b.log.Warn("a roster row too large to share", "bucket", "bp_roster", "key", b.rowKey(r.ID), "err", err)
 			continue
-		}
-		if len(data) > natsRosterValueMax-512 && r.Progress != nil {
-			r.Progress = nil // too much to share; the lesson position still goes
-			if data, err = json.Marshal(r); err != nil {
-				continue
-			}
 		}
 		if bytes.Equal(data, b.sentRows[r.ID]) || now.Sub(b.lastWrite[r.ID]) < rowEvery {
 			continue
@@ -309,6 +304,42 @@ func (b *classBridge) writeRows(ctx context.Context) {
 			delete(b.lastWrite, id)
 		}
 	}
+}
+
+// rowFits is the size a roster row must fit in (the bucket's value limit,
+// less room for the message's headers).
+const rowFits = natsRosterValueMax - 512
+
+// fitRow encodes r, made to fit a bp_roster value: a row too large loses
+// first the network in its class-wall summary ("work"."model", which the
+// teacher then opens only on the student's own instance), then its
+// progress (the lesson position still goes).
+func fitRow(r tui.ClassMember) ([]byte, error) {
+	data, err := json.Marshal(r)
+	if err != nil || len(data) <= rowFits {
+		return data, err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err == nil {
+		var work map[string]json.RawMessage
+		if json.Unmarshal(fields["work"], &work) == nil && work["model"] != nil {
+			delete(work, "model")
+			if w, err := json.Marshal(work); err == nil {
+				fields["work"] = w
+				if d, err := json.Marshal(fields); err == nil {
+					data = d
+				}
+			}
+		}
+		if len(data) <= rowFits {
+			return data, nil
+		}
+	}
+	if r.Progress != nil {
+		r.Progress = nil
+		return fitRow(r)
+	}
+	return nil, fmt.Errorf("%d bytes, more than %d", len(data), rowFits)
 }
 
 // answerRecord is a bp_answers value.

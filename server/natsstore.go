@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -196,10 +197,14 @@ func (p natsProgress) Load() (*lesson.Progress, error) {
 		cancel()
 		switch {
 		case err == nil:
+			path := filepath.Join(p.dir(), lesson.ProgressFile)
+			if have, err := os.ReadFile(path); err == nil && bytes.Equal(have, e.Value()) {
+				break // the local copy is the same (a report reads every user's)
+			}
 			if err := os.MkdirAll(p.dir(), 0o700); err != nil {
 				return nil, err
 			}
-			if err := writeFileAtomic(filepath.Join(p.dir(), lesson.ProgressFile), e.Value(), 0o600); err != nil {
+			if err := writeFileAtomic(path, e.Value(), 0o600); err != nil {
 				return nil, fmt.Errorf("nats: restoring %s's progress: %w", p.id, err)
 			}
 		case errors.Is(err, jetstream.ErrKeyNotFound):

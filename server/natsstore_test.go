@@ -80,6 +80,7 @@ func TestNATSStoreResumesElsewhere(t *testing.T) {
 	}
 	n.start(n.addr)
 	eventually(t, 15*time.Second, "the pending save in NATS", func() bool { return s1.Sync() == 0 })
+	eventually(t, 15*time.Second, "the other instance's link back", func() bool { d, _ := s2.l.Down(); return !d })
 	got, err = s2.Progress(id).Load()
 	if err != nil || got.Lessons["perceptron"].Step != 4 {
 		t.Errorf("progress after the outage: %+v, %v", got.Lessons["perceptron"], err)
