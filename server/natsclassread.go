@@ -21,6 +21,10 @@ import (
 // (a fresh snapshot at once, instead of the old watchers' slow resume), and
 // every value is applied idempotently.
 
+// maxRemotePeople bounds the other instances' people a hub holds (like
+// MaxRoster for its own).
+const maxRemotePeople = 5 * MaxRoster
+
 // readState is the reader goroutine's view of the other instances.
 type readState struct {
 	rows     map[string]map[string]tui.ClassMember // person ID → instance → row
@@ -209,6 +213,9 @@ func (b *classBridge) onRow(rs *readState, e jetstream.KeyValueEntry) {
 	m.Name = clip(m.Name, maxName)
 	m.Where = clip(m.Where, maxWhere)
 	if rs.rows[m.ID] == nil {
+		if len(rs.rows) >= maxRemotePeople {
+			return // the roster must not grow with an open server's every name
+		}
 		rs.rows[m.ID] = map[string]tui.ClassMember{}
 	}
 	rs.rows[m.ID][inst] = m
