@@ -52,6 +52,8 @@ func TestRootOnlyRoutes(t *testing.T) {
 		"keep", "quit", "guard", "saveThen", "confirmView", "resumable", "resume", "leave", "showBench",
 		// building the session a launcher item opens
 		"presetSession",
+		// the autosave of whatever trainer session is open (autosave.go)
+		"autosave", "autosaveTick", "autosaveUpdate",
 	}
 	slices.Sort(want)
 	if !slices.Equal(got, want) {
