@@ -472,3 +472,27 @@ func fillDefaults(p Palette, isDark bool) Palette {
 	}
 	return p
 }
+
+// MaxTwins is how many twins TwinFg and TwinChart tell apart.
+const MaxTwins = 4
+
+// TwinFg is the SGR sequence of twin i's colour ("" in mono): the
+// qualitative (Okabe–Ito) entries of the class palette, so that the four
+// twins the trainer keeps are told apart, colour-blind readers included.
+func (s *Styles) TwinFg(i int) string {
+	if s.Mono {
+		return ""
+	}
+	return s.clsFg[s.twinIndex(i)]
+}
+
+// TwinChart is twin i's colour as an xterm-256 index for asciigraph (0 in
+// mono).
+func (s *Styles) TwinChart(i int) uint8 {
+	if s.Mono {
+		return 0
+	}
+	return index256(s.classes[s.twinIndex(i)])
+}
+
+func (s *Styles) twinIndex(i int) int { return s.classIndex(i, MaxTwins) }

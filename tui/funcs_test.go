@@ -49,7 +49,7 @@ func TestRootOnlyRoutes(t *testing.T) {
 		"area", "openLessons", "lessonUpdate", "sceneBefore", "applyScene", "live", "lessonPos", "where",
 		// keeping work across the screens (keep.go): what esc kept, the
 		// question before work is lost
-		"keep", "quit", "guard", "saveThen", "confirmView", "resumable", "resume", "leave", "showBench",
+		"keep", "quit", "guard", "confirmLoss", "saveThen", "confirmView", "resumable", "resume", "leave", "showBench",
 		// building the session a launcher item opens
 		"presetSession",
 		// the autosave of whatever trainer session is open (autosave.go)

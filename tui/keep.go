@@ -130,7 +130,12 @@ func (m *Model) quit() tea.Cmd {
 // yes is what the first choice says ("open circle"); yesKeys its keys
 // (default y). s saves the session, then runs then.
 func (m *Model) guard(question, yes string, then func() tea.Cmd, yesKeys ...string) tea.Cmd {
-	what := m.tr.sess.unsaved()
+	return m.confirmLoss(m.tr.unsavedWork(), question, yes, then, yesKeys...)
+}
+
+// confirmLoss is guard for a loss the caller names (what, "" for none):
+// closing a twin asks about that twin alone.
+func (m *Model) confirmLoss(what, question, yes string, then func() tea.Cmd, yesKeys ...string) tea.Cmd {
 	if what == "" {
 		return then()
 	}
@@ -226,7 +231,7 @@ func (m *Model) leave() {
 		m.lesson = lessonPanel{}
 	}
 	m.back = screenLauncher
-	m.tr.sess, m.tr.prior = nil, nil
+	m.tr.sess, m.tr.prior, m.tr.twins = nil, nil, twinSet{}
 	m.tr.run.on = false
 	m.bench = nil
 }

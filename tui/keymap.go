@@ -29,6 +29,8 @@ type keyMap struct {
 	NextProbe, PrevProbe, MostConfused            key.Binding
 	// the Surface and Gradients panes and the gradient check
 	SurfParam, ZoomIn, ZoomOut, Whole, GradCheck key.Binding
+	// twins (twins.go)
+	TwinAdd, TwinNext, TwinClose key.Binding
 }
 
 func defaultKeyMap() keyMap {
@@ -86,7 +88,7 @@ func defaultKeyMap() keyMap {
 		Fork:         b([]string{"F"}, "F", "fork a copy"),
 		Rejoin:       b([]string{"J"}, "J", "rejoin the teacher"),
 		Who:          b([]string{"P"}, "P", "class roster / who you are"),
-		PaneN:        b([]string{"1", "2", "3", "4", "5", "6", "7"}, "1-7", "show pane n"),
+		PaneN:        b([]string{"1", "2", "3", "4", "5", "6", "7", "8"}, "1-8", "show pane n"),
 		NeuronMap:    b([]string{"m"}, "m", "neuron map"),
 		TestData:     b([]string{"t"}, "t", "test data on/off"),
 		Discrete:     b([]string{"D"}, "D", "discretize"),
@@ -106,6 +108,9 @@ func defaultKeyMap() keyMap {
 		ZoomOut:      b([]string{">"}, ">", "zoom surface out"),
 		Whole:        b([]string{"B"}, "B", "batch/all data"),
 		GradCheck:    b([]string{"V"}, "V", "verify ∂C/∂w"),
+		TwinAdd:      b([]string{"A"}, "A", "fork a twin (same start; steps with it)"),
+		TwinNext:     b([]string{"Y"}, "Y", "next twin"),
+		TwinClose:    b([]string{"Z"}, "Z", "close this twin"),
 	}
 }
 

@@ -19,6 +19,9 @@ const (
 	// of them is the selected tab.
 	PaneSurface
 	PaneGradients
+	// PaneCompare overlays the twins' curves; at full size it takes the
+	// middle column while it is the selected tab.
+	PaneCompare
 	numPanes
 )
 
@@ -44,6 +47,8 @@ func (k PaneKind) String() string {
 		return "Surface"
 	case PaneGradients:
 		return "Gradients"
+	case PaneCompare:
+		return "Compare"
 	}
 	return "?"
 }
@@ -51,7 +56,7 @@ func (k PaneKind) String() string {
 // tabbedPanes are the panes that share the right-hand slot at compact sizes,
 // in the order the "next pane" key cycles through them.
 func tabbedPanes() []PaneKind {
-	return []PaneKind{PaneBoundary, PaneLoss, PaneSample, PaneActivations, PaneWeights, PaneSurface, PaneGradients}
+	return []PaneKind{PaneBoundary, PaneLoss, PaneSample, PaneActivations, PaneWeights, PaneSurface, PaneGradients, PaneCompare}
 }
 
 // Rect is a rectangle of terminal cells.

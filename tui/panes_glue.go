@@ -102,6 +102,9 @@ func (t *trainer) renderPane(k PaneKind, w, h int) []string {
 	case PaneGradients:
 		in.Gradients = t.gradientsView()
 		s = panes.Gradients(in)
+	case PaneCompare:
+		in.Compare = t.compareView()
+		s = panes.Compare(in)
 	}
 	lines := strings.Split(s, "\n")
 	if len(lines) == h {

@@ -50,6 +50,9 @@ type trainer struct {
 
 	// why is the explanation of the last blow-up (why.go).
 	why whyState
+	// twins are the sessions forked from this one (twins.go); t.sess is
+	// the focused one.
+	twins twinSet
 
 	// helpLine memoises the short help line for a width and look.
 	helpLine struct {
@@ -71,6 +74,8 @@ type navigator interface {
 	// guard runs then, asking first when it would lose unsaved work
 	// (question "Open circle", yes "open circle").
 	guard(question, yes string, then func() tea.Cmd, yesKeys ...string) tea.Cmd
+	// confirmLoss asks first when what (the work then loses) is not "".
+	confirmLoss(what, question, yes string, then func() tea.Cmd, yesKeys ...string) tea.Cmd
 	// resumable is the launcher's "back to" item, if there is a screen to
 	// go back to; resume goes back to it.
 	resumable() (launcherItem, bool)
@@ -113,6 +118,7 @@ func (t *trainer) open(s *session) {
 	h := s.st.Hyper()
 	t.etas = map[network.Optimizer]float64{h.Opt: h.Eta}
 	t.prior = nil
+	t.twins = twinSet{}
 	t.prompt = nil
 	t.view = nil
 	t.resetAnalysis()
@@ -157,6 +163,7 @@ func (t *trainer) typing() bool { return t.prompt != nil }
 // the Surface and Gradients panes need (analyse).
 func (t *trainer) Update(msg tea.Msg) tea.Cmd {
 	cmd := t.update(msg)
+	t.syncTwin()
 	if a := t.analyse(); a != nil {
 		return tea.Batch(cmd, a)
 	}
@@ -203,8 +210,10 @@ func (t *trainer) step(g network.Granularity) {
 	s := t.sess
 	t.run.on = false
 	t.browse.noProbe = true // the panes follow training again
+	t.catchUp()
 	err := s.st.Step(g)
 	s.version++
+	t.stepTwins(g)
 	if err != nil {
 		t.app.setFlash(err.Error(), true)
 		return
@@ -244,6 +253,9 @@ func (t *trainer) click(ms tea.Mouse) {
 		if k, ok := tabAt(ms.X, scr.Tabs.W, t.tab); ok {
 			t.tab = k
 		}
+		return
+	}
+	if r, ok := scr.Pane(PaneCompare); ok && r.Contains(ms.X, ms.Y) && t.compareClick(ms.Y-r.Y-1) {
 		return
 	}
 	r, ok := scr.Pane(PaneTopology)

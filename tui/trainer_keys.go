@@ -77,6 +77,11 @@ func (t *trainer) keyTable() []keyGroup {
 			one(&km.Undo, do((*trainer).undo)),
 			one(&km.Reset, do((*trainer).reset)),
 			one(&km.Reseed, do((*trainer).reseed)),
+			{desc: "twin: fork/next/close", cmds: []command{ // the step keys step every twin
+				{&km.TwinAdd, do((*trainer).addTwin)},
+				{&km.TwinNext, do((*trainer).nextTwin)},
+				{&km.TwinClose, func(t *trainer, _ tea.KeyPressMsg) tea.Cmd { return t.closeTwin() }},
+			}},
 		}},
 		{"Focus and edit", []keyRow{
 			two("neuron up/down", &km.Up, focus(0, -1), &km.Down, focus(0, 1)),
@@ -203,6 +208,7 @@ func (t *trainer) undo() {
 	s := t.sess
 	if s.st.Undo() {
 		s.version++
+		t.undoTwins()
 		t.app.setFlash(fmt.Sprintf("undone (%d more)", s.st.UndoDepth()+len(t.prior)), false)
 		return
 	}
@@ -219,6 +225,7 @@ func (t *trainer) reset() {
 	t.run.on = false
 	s.st.Reset()
 	s.version++
+	t.resetTwins()
 	t.app.setFlash(fmt.Sprintf("reset to the initial weights (seed %d; u undoes)", s.st.Hyper().Seed), false)
 }
 

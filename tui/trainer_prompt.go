@@ -237,9 +237,9 @@ func (t *trainer) load(p *widget.Prompt) (string, error) {
 	}
 	from := t.sess.name()
 	t.pushPrior("loading " + t.app.shownPath(path, p.Value()))
-	prior := t.prior
+	prior, twins := t.prior, t.twins
 	t.open(s)
-	t.prior = prior
+	t.prior, t.twins = prior, twins // the file replaces the focused twin
 	return "loaded " + t.app.shownPath(path, p.Value()) + " (u goes back to " + from + ")", nil
 }
 

@@ -76,6 +76,7 @@ type runTickMsg struct{ id int }
 func (t *trainer) toggleRun() tea.Cmd {
 	if t.run.on {
 		t.run.on = false
+		t.catchUp()
 		t.app.setFlash("paused", false)
 		return nil
 	}
@@ -120,11 +121,20 @@ func (t *trainer) stepEpoch() tea.Cmd {
 
 // onTick trains for one tick and schedules the next. Training happens here,
 // in Update, within a budget, so the screen redraws once per tick and keys
-// are handled between ticks.
+// are handled between ticks. When the run stops, the twins catch up.
 func (t *trainer) onTick(msg runTickMsg) tea.Cmd {
 	if !t.run.on || msg.id != t.run.id || t.sess == nil {
 		return nil
 	}
+	cmd := t.tick()
+	if !t.run.on {
+		t.catchUp()
+	}
+	return cmd
+}
+
+// tick is onTick's training and its outcome.
+func (t *trainer) tick() tea.Cmd {
 	start := time.Now()
 	s := t.sess
 	before, hist := s.st.Pos(), len(s.st.History())
@@ -196,11 +206,13 @@ func (t *trainer) trainTick() (int, error) {
 	start := time.Now()
 	var n int
 	var err error
+	share := grant / time.Duration(max(len(t.twins.list), 1)) // twins train in the same budget
 	if t.run.toEpoch {
-		n, err = t.trainToEpoch(grant)
+		n, err = t.trainToEpoch(share)
 	} else {
-		n, err = t.trainFor(per, grant)
+		n, err = t.trainFor(per, share)
 	}
+	t.runTwins(per, share)
 	if budget != nil {
 		budget.Done(time.Since(start))
 	}

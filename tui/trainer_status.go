@@ -86,6 +86,9 @@ func (t *trainer) statusFields() []statusField {
 	if role := t.class.role(); role != "" {
 		fs = append(fs, statusField{val: l.stKey.wrap(role), keep: keepAlways})
 	}
+	if tw := t.twinStatus(); tw != "" {
+		fs = append(fs, statusField{key("twin"), key("twin"), val(tw), keepAlways})
+	}
 	fs = append(fs,
 		statusField{key("epoch"), key("ep"), val(fmt.Sprint(epochShown(p))), keepEpoch},
 		statusField{key("batch"), key("b"), val(fmt.Sprintf("%d/%d", p.Batch+1, st.BatchCount())), keepBatch},

@@ -94,6 +94,9 @@ func (t *trainer) layout(w, h int) Screen {
 	if analysis && scr.Tabs.W == 0 {
 		scr = withAnalysis(scr)
 	}
+	if t.tab == PaneCompare && scr.Tabs.W == 0 && !scr.TooSmall {
+		scr = withCompare(scr) // full size: the middle column
+	}
 	if !t.browse.on || scr.TooSmall {
 		return scr
 	}

@@ -27,7 +27,8 @@ type Cache struct {
 		st   *themes.Styles
 		rows []string
 	}
-	grid struct {
+	compare compareCache
+	grid    struct {
 		gridMemo
 		vals []float64 // per pixel: output unit value or class+confidence
 		cls  []int

@@ -69,6 +69,8 @@ type Input struct {
 	// Surface and Gradients are those panes' content (nil: not shown).
 	Surface   *SurfaceView
 	Gradients *GradientsView
+	// Compare is the Compare pane's content (nil: no twins).
+	Compare *CompareView
 	// GradCheck is the gradient check of the focused parameter, shown by
 	// the Inspector (nil: none asked for).
 	GradCheck *network.ParamCheck
