@@ -114,3 +114,21 @@ func benchRunMode(b *testing.B, preset string) {
 	// the longest a key press can wait for a tick's training to end
 	b.ReportMetric(float64(maxUpd.Microseconds())/1000, "max-tick-ms")
 }
+
+// BenchmarkViewCompare120x40 times one full frame of the circle preset at
+// 120×40 with three twins and the Compare pane in the middle column,
+// training between frames (every twin's weights and series change).
+func BenchmarkViewCompare120x40(b *testing.B) {
+	m := newTestModel(b, Options{Preset: "circle"}, 120, 40)
+	press(m, "A", "]", "A", "o", "e", "e", "e")
+	m.View()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		b.StopTimer()
+		press(m, "b")
+		b.StartTimer()
+		m.View()
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/1000, "ms/frame")
+}

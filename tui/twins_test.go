@@ -178,3 +178,39 @@ func TestCompareClick(t *testing.T) {
 		t.Fatalf("the click focused twin %d", m.tr.twins.focus)
 	}
 }
+
+// TestCompareLayoutTiles: at full size the Compare pane takes the middle
+// column, the whole height, and the panes still tile Main exactly; at
+// compact sizes it is a tab.
+func TestCompareLayoutTiles(t *testing.T) {
+	for _, need := range []Needs{{}, {Activations: 5, Weights: 9, Sample: 11}, {Activations: 100, Weights: 100, Sample: 100}} {
+		for w := fullWidth; w <= 260; w += 7 {
+			for h := fullHeight; h <= 80; h += 3 {
+				s := withCompare(Layout(w, h, PaneCompare, need))
+				r, ok := s.Pane(PaneCompare)
+				if !ok || r.H != s.Main.H {
+					t.Fatalf("%dx%d: Compare %v (%v)", w, h, r, ok)
+				}
+				cover := make([]int, w*h)
+				for _, p := range s.Panes {
+					for y := p.Y; y < p.Y+p.H; y++ {
+						for x := p.X; x < p.X+p.W; x++ {
+							cover[y*w+x]++
+						}
+					}
+				}
+				for y := s.Main.Y; y < s.Main.Y+s.Main.H; y++ {
+					for x := range w {
+						if c := cover[y*w+x]; c != 1 {
+							t.Fatalf("%dx%d: cell (%d,%d) covered %d times", w, h, x, y, c)
+						}
+					}
+				}
+			}
+		}
+	}
+	s := Layout(80, 24, PaneCompare, Needs{})
+	if _, ok := s.Pane(PaneCompare); !ok || s.Tabs.Empty() {
+		t.Fatal("at 80×24 Compare is not the tabbed pane")
+	}
+}
