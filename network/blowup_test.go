@@ -178,3 +178,55 @@ func TestExplanationText(t *testing.T) {
 		}
 	}
 }
+
+// TestJumpAfterSaturation: XOR's 2-4-1 sigmoid net trained to a low cost,
+// then η raised to 100. The step that saturates the units is followed by
+// samples the saturated net still gets right, so the mini-batch costs show
+// the jump only some updates later, when the last update no longer
+// changes the cost: the older anchor confirms it, and the explanation
+// spans those updates and names a layer, a weight and 2/λ_max.
+func TestJumpAfterSaturation(t *testing.T) {
+	xor := Set{X: [][]float64{{0, 0}, {0, 1}, {1, 0}, {1, 1}}, Y: [][]float64{{0}, {1}, {1}, {0}}}
+	h := DefaultHyper()
+	h.Eta, h.Batch = 2, 1
+	s := mustStepper(t, mustNet(t, []int{2, 4, 1}, []Activation{Sigmoid, Sigmoid}, Quadratic, 1), h, xor, Set{})
+	if err := s.SetBlowupFactor(2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Run(4 * 300); err != nil || s.LastJump() != nil {
+		t.Fatal(err, s.LastJump())
+	}
+	h.Eta = 100
+	if err := s.SetHyper(h); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Run(4 * 20); err != nil {
+		t.Fatal(err)
+	}
+	j := s.LastJump()
+	if j == nil {
+		t.Fatal("no jump after raising η to 100")
+	}
+	if j.Updates < 2 || !(j.After > 2*j.Before) {
+		t.Fatalf("jump %+v: want one confirmed over several updates", j)
+	}
+	c, err := s.BlowUpCase()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := Explain(c, ExplainOptions{})
+	if err != nil || e.SharpErr != nil {
+		t.Fatal(err, e.SharpErr)
+	}
+	text := e.String()
+	for _, want := range []string{"updates took the cost", "grew fastest", "updates); its", "> 2/λ_max = ", "try η < "} {
+		if !strings.Contains(text, want) {
+			t.Errorf("explanation lacks %q:\n%s", want, text)
+		}
+	}
+	// undo drops the anchors: they belong to the path undone
+	s.Undo()
+	if !s.anchors.old.empty() {
+		t.Fatal("the anchors survived an undo")
+	}
+}
