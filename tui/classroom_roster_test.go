@@ -429,3 +429,29 @@ func TestRosterGoals(t *testing.T) {
 		}
 	}
 }
+
+// TestRosterGoalCounts: the roster's row counts the measurable goals a
+// student has met of the lesson's, in a "goals" column when room allows.
+func TestRosterGoalCounts(t *testing.T) {
+	ls, _ := lesson.Builtin()
+	l := findBuiltin(ls, "smallest")
+	lp := &lesson.LessonProgress{Step: 1, Goals: map[string]lesson.GoalRecord{
+		lesson.GoalKey(1, 0): {Goal: "test_loss <= 0.177", Value: "0.1694", At: rosterNow},
+	}}
+	met, all := goalCount(l, lp)
+	if met != 1 || all < 2 {
+		t.Fatalf("goalCount = %d/%d, want 1 of at least 2", met, all)
+	}
+	st := themes.Mono()
+	c := layoutRoster(120, 12)
+	if c.goals == 0 {
+		t.Fatal("no goals column at 120 cells")
+	}
+	r := ClassMember{Name: "ada", Sessions: 1, Following: true, Lesson: "smallest", Step: 1,
+		Progress: &lesson.Progress{Lessons: map[string]*lesson.LessonProgress{"smallest": lp}}}
+	head := ansi.Strip(rosterHeader(c, st))
+	line := ansi.Strip(rosterLine(r, c, ls, rosterNow, false, st, 120))
+	if !strings.Contains(head, "goals") || !strings.Contains(line, fmt.Sprintf("%d/%d", met, all)) {
+		t.Fatalf("roster row lacks the goal count:\n%s\n%s", head, line)
+	}
+}

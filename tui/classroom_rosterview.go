@@ -219,7 +219,7 @@ func idleText(d time.Duration) string {
 // rosterCols is the roster's column layout for one width: a width of 0
 // leaves the column out.
 type rosterCols struct {
-	name, mode, lesson, strip, score, where int
+	name, mode, lesson, strip, score, goals, where int
 }
 
 // Column widths that do not depend on the terminal.
@@ -244,6 +244,10 @@ func layoutRoster(w, steps int) rosterCols {
 	rest -= c.name
 	if rest >= 6 {
 		c.score = 5 // 12/12
+		rest -= 6
+	}
+	if rest >= 6 {
+		c.goals = 5 // 2/3: measurable goals met
 		rest -= 6
 	}
 	grow := max(min(rest, rcNameHi-c.name), 0)
@@ -274,6 +278,9 @@ func rosterHeader(c rosterCols, st *themes.Styles) string {
 	b.WriteString(fit("answers", c.strip) + " " + fit("checks", c.strip))
 	if c.score > 0 {
 		b.WriteString(" " + rcell("right", c.score))
+	}
+	if c.goals > 0 {
+		b.WriteString(" " + rcell("goals", c.goals))
 	}
 	if c.where > 0 {
 		b.WriteString(" " + fit("forked at", c.where))
@@ -322,6 +329,13 @@ func rosterLine(r ClassMember, c rosterCols, lessons []*lesson.Lesson, now time.
 		}
 		b.WriteString(" " + rcell(s, c.score))
 	}
+	if c.goals > 0 {
+		s := ""
+		if met, all := goalCount(l, lp); all > 0 {
+			s = fmt.Sprintf("%d/%d", met, all)
+		}
+		b.WriteString(" " + rcell(s, c.goals))
+	}
 	if c.where > 0 {
 		where := ""
 		if r.Sessions > 0 && !r.Following {
@@ -334,6 +348,25 @@ func rosterLine(r ClassMember, c rosterCols, lessons []*lesson.Lesson, now time.
 		line = st.Selected.Render(ansi.Strip(line))
 	}
 	return line
+}
+
+// goalCount is how many of lesson l's measurable goals the student has met
+// (each first success is in the progress), of how many.
+func goalCount(l *lesson.Lesson, lp *lesson.LessonProgress) (met, all int) {
+	if l == nil {
+		return 0, 0
+	}
+	for si, stp := range l.Steps {
+		for gi := range stp.Goals {
+			all++
+			if lp != nil {
+				if _, ok := lp.Goals[lesson.GoalKey(si, gi)]; ok {
+					met++
+				}
+			}
+		}
+	}
+	return met, all
 }
 
 // strip draws marks in n cells; the step the student is at is bold.

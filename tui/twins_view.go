@@ -82,6 +82,7 @@ func settingsOf(s *session) []setting {
 		{"cost", net.Cost.String(), true},
 		{"reg", reg, true},
 		{"layers", strings.Join(sizes, "-"), true},
+		{"features", inputFeatures(net).String(), false},
 		{"seed", fmt.Sprint(h.Seed), false},
 		{"data", s.name(), true},
 		{"split", num(s.split()), false},
