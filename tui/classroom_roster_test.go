@@ -217,6 +217,9 @@ func TestLayoutRoster(t *testing.T) {
 		if c.score > 0 {
 			total += 1 + c.score
 		}
+		if c.goals > 0 {
+			total += 1 + c.goals
+		}
 		if c.where > 0 {
 			total += 1 + c.where
 		}
