@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"fmt"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -79,11 +78,7 @@ func (t *trainer) checkBlowup(w watch) tea.Cmd {
 	t.run.on = false
 	if jumped && !diverged {
 		j := st.LastJump()
-		steps := "one update"
-		if j.Updates > 1 {
-			steps = fmt.Sprintf("the last %d updates", j.Updates)
-		}
-		t.app.setFlash(what+": "+steps+" took the cost from "+fmtG(j.Before)+" to "+fmtG(j.After)+" (working out why…)", true)
+		t.app.setFlash(what+": one update took the cost from "+fmtG(j.Before)+" to "+fmtG(j.After)+" (working out why…)", true)
 	}
 	c, err := st.BlowUpCase()
 	if err != nil {
