@@ -60,9 +60,6 @@ type Jump struct {
 	Before, After float64
 	Samples       int
 	Factor        float64
-	// Updates is how many updates the step to blame spans: 1, the last
-	// update; more when the costs showed the jump some updates after it.
-	Updates int
 
 	before, after params // the step to blame: the previous update's weights
 }
@@ -92,13 +89,12 @@ func (s *Stepper) LastJump() *Jump { return s.jump }
 func (s *Stepper) checkJump(loss float64) {
 	r := &s.recent
 	m := s.h.UpdateEvery()
-	a := min((JumpSamples+m-1)/m, r.n)      // the newest batches, this one included
-	b := min(max(JumpWindow, 4*a), r.n-a+1) // the baseline before them
-	if s.blowup == 0 {
+	a := min((JumpSamples+m-1)/m, r.n)              // the newest batches, this one included
+	b := min(max(JumpWindow, 4*a), r.n-a+1)         // the baseline before them
+	if s.blowup == 0 || r.n == 0 || !finite(loss) { // r.n > 0: s.last holds a real update
 		return
 	}
-	defer s.anchor((JumpSamples + m - 1) / m)
-	if r.n == 0 || !finite(loss) || b < 1 { // r.n > 0: s.last holds a real update
+	if b < 1 {
 		return
 	}
 	recent := (loss + r.sum(0, a-1)) / float64(a)
@@ -118,71 +114,21 @@ func (s *Stepper) checkJump(loss float64) {
 		copy(before.Layers[l].B, u.OldB)
 	}
 	was, now := before.Evaluate(sub).Loss, s.net.Evaluate(sub).Loss
-	updates := 1
 	if !(now > s.blowup*was) {
-		// The costs can show a jump some updates after the step that
-		// caused it (a saturated network's next samples may still be
-		// right): confirm against the older anchor, from before them.
-		an := &s.anchors
-		if updates = an.n + 1 - an.oldN; an.old.empty() || updates < 2 {
-			return
-		}
-		for l := range before.Layers {
-			copy(before.Layers[l].W, an.old.w[l])
-			copy(before.Layers[l].B, an.old.b[l])
-		}
-		if was = before.Evaluate(sub).Loss; !(now > s.blowup*was) {
-			return
-		}
+		return
 	}
 	pos := s.Pos()
 	pos.Phase = PhaseUpdate
 	j := &Jump{Pos: pos, Epoch: s.c.epoch + 1, Recent: recent, Mean: mean, Window: b,
-		Before: was, After: now, Samples: sub.Len(), Factor: s.blowup, Updates: updates}
+		Before: was, After: now, Samples: sub.Len(), Factor: s.blowup}
 	j.before, j.after = s.w.zeros(), s.w.zeros()
-	if updates == 1 {
-		for l, u := range s.last {
-			copy(j.before.w[l], u.OldW)
-			copy(j.before.b[l], u.OldB)
-			copy(j.after.w[l], u.NewW)
-			copy(j.after.b[l], u.NewB)
-		}
-	} else {
-		j.before.copyFrom(s.anchors.old)
-		j.after.copyFrom(s.w)
+	for l, u := range s.last {
+		copy(j.before.w[l], u.OldW)
+		copy(j.before.b[l], u.OldB)
+		copy(j.after.w[l], u.NewW)
+		copy(j.after.b[l], u.NewB)
 	}
 	s.jump = j
-}
-
-// jumpAnchors are the weights at the start of two earlier updates, taken
-// every a updates (a as in the jump test), so that the older one is from
-// a to 2a updates ago: a jump whose costs show within a updates of its
-// cause is confirmed against weights from before it. They cost two copies
-// of the weights, refreshed once every a updates.
-type jumpAnchors struct {
-	old, young   params
-	oldN, youngN int // the updates (counted in n) whose start they are
-	n            int // updates counted
-}
-
-// drop forgets the anchors (undo, reset: they may be from another path).
-func (an *jumpAnchors) drop() { *an = jumpAnchors{} }
-
-// anchor counts an update (called at its start, with the weights it
-// starts from) and refreshes the anchors every a updates.
-func (s *Stepper) anchor(a int) {
-	an := &s.anchors
-	an.n++
-	switch {
-	case an.young.empty():
-		an.old, an.young = s.w.clone(), s.w.clone()
-		an.oldN, an.youngN = an.n, an.n
-	case an.n-an.youngN >= a:
-		an.old, an.young = an.young, an.old
-		an.oldN = an.youngN
-		an.young.copyFrom(s.w)
-		an.youngN = an.n
-	}
 }
 
 // lossRing holds the last jumpRing mini-batch losses (a value: undo
@@ -262,8 +208,6 @@ type Explanation struct {
 	Growth        float64
 	Neuron, Input int
 	Old, New      float64
-	// Updates is how many updates the step spans (1: the last update).
-	Updates int
 
 	Eta   float64
 	Opt   Optimizer
@@ -291,7 +235,7 @@ func Explain(c BlowUpCase, opt ExplainOptions) (Explanation, error) {
 	if c.Before == nil || c.After == nil || len(c.Before.Layers) != len(c.After.Layers) {
 		return Explanation{}, ErrNoStep
 	}
-	e := Explanation{Cause: c.cause(), Eta: c.Hyper.Eta, Opt: c.Hyper.Opt, Mu: c.Hyper.Mu, Updates: c.updates()}
+	e := Explanation{Cause: c.cause(), Eta: c.Hyper.Eta, Opt: c.Hyper.Opt, Mu: c.Hyper.Mu}
 	e.Layer, e.Growth = fastestLayer(c.Before, c.After)
 	e.Neuron, e.Input, e.Old, e.New = largestChange(c.Before.Layers[e.Layer], c.After.Layers[e.Layer])
 	idx := SampleIndices(c.Train.Len(), cmp.Or(opt.Samples, 1000), c.Hyper.Seed)
@@ -327,26 +271,10 @@ func (c BlowUpCase) cause() string {
 		return fmt.Sprintf("diverged in epoch %d, batch %d: %s became NaN or ±Inf", c.Div.Epoch, c.Div.Pos.Batch+1, where)
 	case c.Jump != nil:
 		j := c.Jump
-		return fmt.Sprintf("loss jump in epoch %d, batch %d: the batch cost %s is %.1f× the recent mean %s; %s took the cost of %d training samples from %s to %s (over %g×)",
-			j.Epoch, j.Pos.Batch+1, short(j.Recent), j.Recent/j.Mean, short(j.Mean), c.steps(), j.Samples, short(j.Before), short(j.After), j.Factor)
+		return fmt.Sprintf("loss jump in epoch %d, batch %d: the batch cost %s is %.1f× the recent mean %s; the last update took the cost of %d training samples from %s to %s (over %g×)",
+			j.Epoch, j.Pos.Batch+1, short(j.Recent), j.Recent/j.Mean, short(j.Mean), j.Samples, short(j.Before), short(j.After), j.Factor)
 	}
 	return "the last step"
-}
-
-// steps names the step explained: "the last update", "the last 3 updates".
-func (c BlowUpCase) steps() string {
-	if n := c.updates(); n > 1 {
-		return fmt.Sprintf("the last %d updates", n)
-	}
-	return "the last update"
-}
-
-// updates is how many updates the step explained spans.
-func (c BlowUpCase) updates() int {
-	if c.Jump != nil && c.Jump.Updates > 1 {
-		return c.Jump.Updates
-	}
-	return 1
 }
 
 // fastestLayer is the layer with the largest ‖θ_after‖/‖θ_before‖.
@@ -406,17 +334,9 @@ func (e Explanation) Lines() []string {
 	}
 	lines := []string{
 		e.Cause,
-		fmt.Sprintf("layer %d grew fastest (‖w‖ %s in %s); its %s went %s → %s", e.Layer+1, growth, e.span(), what, short(e.Old), short(e.New)),
+		fmt.Sprintf("layer %d grew fastest (‖w‖ %s in one step); its %s went %s → %s", e.Layer+1, growth, what, short(e.Old), short(e.New)),
 	}
 	return append(lines, e.verdict())
-}
-
-// span is "one step", or "3 updates" for a step of several.
-func (e Explanation) span() string {
-	if e.Updates > 1 {
-		return fmt.Sprintf("%d updates", e.Updates)
-	}
-	return "one step"
 }
 
 // verdict compares η with the stability limit.

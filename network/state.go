@@ -169,7 +169,6 @@ func (s *Stepper) restart() {
 	st.c.m = s.batchSize(0)
 	st.startMax = maxAbsW(st.w)
 	s.ev = nil
-	s.anchors.drop()
 	s.rows.ensure(s.net, st.c.m)
 	s.rows.clearSample()
 }

@@ -90,9 +90,6 @@ type Stepper struct {
 
 	blowup  float64  // the loss-jump factor (blowup.go); 0: off
 	jumpSub *jumpSet // checkJump's confirming subset, cached
-	// anchors are earlier weights a jump is confirmed against (blowup.go);
-	// not training state: undo and restarts drop them.
-	anchors jumpAnchors
 }
 
 // NewStepper validates net, h and the data shapes and returns a Stepper at

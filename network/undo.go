@@ -77,7 +77,6 @@ func (s *Stepper) Undo() bool {
 	u.snaps = u.snaps[:len(u.snaps)-1]
 	u.bytes -= sn.size
 	s.ev = nil
-	s.anchors.drop()
 	s.state.restoreFrom(sn.st)
 	s.rows.ensure(s.net, s.c.m)
 	s.rows.setRow(sn.row)
