@@ -16,9 +16,14 @@ import (
 // as b/255; read inputs through Len and Input to take both forms. Its Y
 // rows may share backing arrays (one one-hot vector per class): sets are
 // read-only once loaded.
+//
+// A sequence set (Seq > 0) holds one sequence per row: X[i] is T_i time
+// steps of Seq values (step t at X[i][t·Seq:(t+1)·Seq]) and Y[i] T_i steps
+// of targets; a step whose targets are NaN has none (see network.Set).
 type Set struct {
 	X, Y [][]float64
 	U8   *compact.U8
+	Seq  int // inputs per time step of a sequence set; 0 otherwise
 }
 
 // Kind says what the targets mean.

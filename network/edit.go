@@ -103,7 +103,11 @@ func (s *Stepper) Reseed(seed uint64) {
 	rng := NewRand(seed)
 	p := s.w.zeros()
 	for l, layer := range s.net.Layers {
-		initLayer(&Layer{In: layer.In, Out: layer.Out, W: p.w[l], B: p.b[l]}, s.net.Init, rng)
+		nl := &Layer{In: layer.In, Out: layer.Out, W: p.w[l], B: p.b[l]}
+		if p.wh != nil {
+			nl.WH = p.wh[l]
+		}
+		initLayer(nl, s.net.Init, rng)
 	}
 	s.h.Seed = seed
 	s.initial = &p

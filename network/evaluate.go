@@ -82,6 +82,8 @@ type Evaluator struct {
 	xs      [][]float64 // a chunk's inputs: views of X, or converted compact rows
 	xbuf    [][]float64 // the converted rows' buffers (compact sets only)
 	bt      *batch      // the stepper's kernels and threads (nil: one thread)
+	sb      *seqBuf     // a sequence set's buffer (recurrent_eval.go)
+	targets int         // a sequence set's steps with a target so far
 	// OnSample, when set, is called with every sample's index and output
 	// (owned by the Evaluator: copy what you keep).
 	OnSample func(i int, out []float64)
@@ -90,7 +92,13 @@ type Evaluator struct {
 // NewEvaluator starts an evaluation of n on set.
 func (n *Network) NewEvaluator(set Set) *Evaluator {
 	e := &Evaluator{net: n, set: set, classes: set.Len() > 0}
+	if set.Seq > 0 {
+		e.classes = seqClasses(set, n.Sizes[len(n.Sizes)-1])
+	}
 	for _, y := range set.Y {
+		if set.Seq > 0 {
+			break
+		}
 		if !isClass(y) {
 			e.classes = false
 			break
@@ -119,6 +127,9 @@ func (e *Evaluator) Finished() bool { return e.next >= e.set.Len() }
 // Step evaluates up to k more samples (at least one when any are left) and
 // reports whether the evaluation is finished.
 func (e *Evaluator) Step(k int) bool {
+	if e.set.Seq > 0 {
+		return e.stepSeq(k) // recurrent_eval.go
+	}
 	if e.ws == nil && !e.Finished() {
 		e.ws = e.net.NewBatchWorkspace(min(evalRows, e.set.Len()))
 		e.xs = make([][]float64, e.ws.Rows())
@@ -160,6 +171,9 @@ func (e *Evaluator) Metrics() Metrics {
 	m := Metrics{Loss: e.loss / float64(e.next), Accuracy: math.NaN(), Confusion: e.conf}
 	if e.classes {
 		m.Accuracy = float64(e.right) / float64(e.next)
+		if e.set.Seq > 0 {
+			m.Accuracy = float64(e.right) / float64(max(e.targets, 1))
+		}
 	}
 	return m
 }

@@ -19,6 +19,13 @@ type Hyper struct {
 	Seed    uint64  // seeds the per-epoch shuffles
 	// MaxEpochs bounds the Perceptron rule (NotConverging after it); 0 means 100.
 	MaxEpochs int
+	// Clip > 0 rescales the mini-batch's mean gradient g (all parameters,
+	// before the L1/L2 terms) to norm Clip when ‖g‖ > Clip; 0: off.
+	Clip float64
+	// BPTT > 0 truncates backpropagation through time: the error flows
+	// back across a recurrent layer's time steps only within windows of
+	// BPTT steps (t = 0…K−1, K…2K−1, …); 0: through the whole sequence.
+	BPTT int
 }
 
 // MaxBatch bounds Hyper.Batch.
@@ -59,6 +66,10 @@ func (h Hyper) Validate() error {
 		return bad("L2 λ", h.L2, "a finite number ≥ 0")
 	case h.MaxEpochs < 0:
 		return bad("max epochs", h.MaxEpochs, "≥ 0")
+	case !(h.Clip >= 0) || !finite(h.Clip):
+		return bad("gradient clip", h.Clip, "a finite number ≥ 0 (0: off)")
+	case h.BPTT < 0 || h.BPTT > MaxSteps:
+		return bad("bptt", h.BPTT, fmt.Sprintf("0..%d (0: the whole sequence)", MaxSteps))
 	}
 	return nil
 }

@@ -65,6 +65,7 @@ const (
 	BySample                    // to the end of the current sample
 	ByBatch                     // to the end of the current mini-batch (after Update)
 	ByEpoch                     // to the end of the current epoch (after EpochEnd)
+	ByTime                      // to the end of the current time step of a sequence (other phases: one phase)
 )
 
 // Phase is one stage of learning from one sample. Order within a sample:
@@ -102,7 +103,7 @@ var (
 	optimizerNames   = []string{"sgd", "momentum", "adam"}
 	initNames        = []string{"xavier", "he", "uniform", "zero", "normal", "lecun"}
 	ruleNames        = []string{"backprop", "perceptron"}
-	granularityNames = []string{"neuron", "phase", "sample", "batch", "epoch"}
+	granularityNames = []string{"neuron", "phase", "sample", "batch", "epoch", "time"}
 	phaseNames       = []string{"idle", "load", "forward", "cost", "output-delta", "backward", "accumulate", "update", "epoch-end"}
 	statusNames      = []string{"training", "converged", "not-converging", "diverged"}
 )

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -15,13 +16,21 @@ var (
 	ErrDiverged     = errors.New("network: training diverged")
 )
 
-// Layer is a dense layer: z = W·a_prev + B, a = σ(z).
+// Layer is a dense layer, z = W·a_prev + B, a = σ(z), or with WH a
+// recurrent (Elman) one, z_t = W·a_prev,t + WH·a_{t−1} + B (recurrent.go).
 type Layer struct {
 	In, Out int
 	Act     Activation
 	W       []float64 // Out×In, row-major: W[j*In+k]
 	B       []float64 // Out
+	// WH is a recurrent layer's Out×Out weights from its own activations
+	// one time step earlier, row-major: WH[j*Out+k] from unit k at t−1 to
+	// unit j at t. nil for a dense layer.
+	WH []float64
 }
+
+// Recurrent reports whether l feeds its activations back (WH != nil).
+func (l *Layer) Recurrent() bool { return l.WH != nil }
 
 // Network is a multilayer perceptron: Sizes[0] inputs, Layers[i] maps
 // Sizes[i] to Sizes[i+1].
@@ -48,6 +57,10 @@ type Spec struct {
 	Init  Init
 	// Features, when set, has Sizes[0] entries (see Network.Features).
 	Features Features
+	// Recurrent, when not nil, has one entry per layer: true makes that
+	// layer an Elman recurrent layer (not the output layer; not step or
+	// softmax). Such a network trains only on sequence sets (Set.Seq).
+	Recurrent []bool
 }
 
 // initStream is the PCG stream NewRand uses, distinct from the shuffle
@@ -130,6 +143,36 @@ func groupDigits(s string) string {
 	return s[:i] + b.String()
 }
 
+// checkRecurrent checks which layers of a network with these sizes and
+// activations may be recurrent, and that the W_h matrices (Out² each) keep
+// the parameters within MaxParams.
+func checkRecurrent(sizes []int, acts []Activation, rec []bool) error {
+	if rec == nil {
+		return nil
+	}
+	if len(rec) != len(acts) {
+		return fmt.Errorf("network: %d recurrent flags for %d layers", len(rec), len(acts))
+	}
+	total := NumParamsOf(sizes)
+	for i, r := range rec {
+		if !r {
+			continue
+		}
+		switch {
+		case i == len(acts)-1:
+			return fmt.Errorf("network: layer %d: the output layer cannot be recurrent (make a hidden layer recurrent)", i)
+		case acts[i] == Step || acts[i] == Softmax:
+			return fmt.Errorf("network: layer %d: a recurrent layer needs a differentiable elementwise activation, not %s", i, acts[i])
+		}
+		total += sizes[i+1] * sizes[i+1]
+		if total > MaxParams {
+			return fmt.Errorf("network: layers %s with recurrent layer %d have more than %s weights and biases",
+				joinInts(sizes), i, groupDigits(strconv.Itoa(MaxParams)))
+		}
+	}
+	return nil
+}
+
 func checkShape(sizes []int, acts []Activation, c Cost) error {
 	if len(sizes) < 2 {
 		return fmt.Errorf("network: need at least 2 sizes (inputs and outputs), got %d", len(sizes))
@@ -173,6 +216,9 @@ func New(spec Spec, rng *rand.Rand) (*Network, error) {
 	if err := checkFeatures(spec.Features, spec.Sizes[0]); err != nil {
 		return nil, err
 	}
+	if err := checkRecurrent(spec.Sizes, spec.Acts, spec.Recurrent); err != nil {
+		return nil, err
+	}
 	if rng == nil {
 		return nil, errors.New("network: New needs a seeded *rand.Rand (see NewRand)")
 	}
@@ -181,6 +227,9 @@ func New(spec Spec, rng *rand.Rand) (*Network, error) {
 	for i, act := range spec.Acts {
 		in, out := spec.Sizes[i], spec.Sizes[i+1]
 		l := &Layer{In: in, Out: out, Act: act, W: make([]float64, in*out), B: make([]float64, out)}
+		if spec.Recurrent != nil && spec.Recurrent[i] {
+			l.WH = make([]float64, out*out)
+		}
 		initLayer(l, spec.Init, rng)
 		n.Layers = append(n.Layers, l)
 	}
@@ -223,6 +272,11 @@ func initLayer(l *Layer, init Init, rng *rand.Rand) {
 		clear(l.W)
 		clear(l.B)
 	}
+	if l.WH != nil {
+		// W_h is drawn by the same scheme as an Out×Out layer (fan-in Out),
+		// after W and b; its scratch biases are dropped.
+		initLayer(&Layer{In: l.Out, Out: l.Out, W: l.WH, B: make([]float64, l.Out)}, init, rng)
+	}
 }
 
 // Clone returns a deep copy.
@@ -231,7 +285,7 @@ func (n *Network) Clone() *Network {
 		Features: append(Features(nil), n.Features...)}
 	for _, l := range n.Layers {
 		c.Layers = append(c.Layers, &Layer{In: l.In, Out: l.Out, Act: l.Act,
-			W: append([]float64(nil), l.W...), B: append([]float64(nil), l.B...)})
+			W: append([]float64(nil), l.W...), B: append([]float64(nil), l.B...), WH: slices.Clone(l.WH)})
 	}
 	return c
 }
@@ -240,7 +294,7 @@ func (n *Network) Clone() *Network {
 func (n *Network) NumParams() int {
 	p := 0
 	for _, l := range n.Layers {
-		p += len(l.W) + len(l.B)
+		p += len(l.W) + len(l.B) + len(l.WH)
 	}
 	return p
 }
@@ -264,9 +318,29 @@ func (n *Network) validate() error {
 		if l == nil || l.In != n.Sizes[i] || l.Out != n.Sizes[i+1] || len(l.W) != l.In*l.Out || len(l.B) != l.Out {
 			return fmt.Errorf("network: layer %d does not match sizes %v", i, n.Sizes)
 		}
+		if l.WH != nil && len(l.WH) != l.Out*l.Out {
+			return fmt.Errorf("network: layer %d: W_h has %d values, want %d", i, len(l.WH), l.Out*l.Out)
+		}
 	}
-	return nil
+	return checkRecurrent(n.Sizes, acts, n.recurrentFlags())
 }
+
+// recurrentFlags is Spec.Recurrent for n (nil when no layer is recurrent).
+func (n *Network) recurrentFlags() []bool {
+	var rec []bool
+	for i, l := range n.Layers {
+		if l.WH != nil {
+			if rec == nil {
+				rec = make([]bool, len(n.Layers))
+			}
+			rec[i] = true
+		}
+	}
+	return rec
+}
+
+// IsRecurrent reports whether some layer of n is recurrent.
+func (n *Network) IsRecurrent() bool { return n.recurrentFlags() != nil }
 
 // Workspace holds the buffers for allocation-free forward passes.
 type Workspace struct {

@@ -28,7 +28,7 @@ func (s *Stepper) Step(g Granularity) error {
 	if s.status == Diverged {
 		return s.div
 	}
-	if g > ByEpoch {
+	if g > ByTime {
 		return fmt.Errorf("network: invalid granularity %d", g)
 	}
 	s.pushUndo()
@@ -43,6 +43,7 @@ func (s *Stepper) Step(g Granularity) error {
 			s.advance(false)
 			if s.status == Diverged ||
 				(g == BySample && s.sampleEnd()) ||
+				(g == ByTime && s.timeEnd()) ||
 				(g == ByBatch && s.batchEnd()) ||
 				(g == ByEpoch && s.c.phase == PhaseEpochEnd) {
 				break
@@ -68,6 +69,10 @@ func (s *Stepper) advance(byNeuron bool) {
 			}
 			return
 		}
+	}
+	if s.sq != nil && c.phase >= PhaseLoad && c.phase <= PhaseBackward {
+		s.advanceSeq(byNeuron) // recurrent_phases.go
+		return
 	}
 	i := c.sample
 	enter := func(p Phase, l int) {
@@ -176,7 +181,7 @@ func (s *Stepper) readyNext() {
 		c.m = s.batchSize(0)
 	}
 	c.phase = PhaseIdle
-	c.layer, c.neuron = 0, 0
+	c.layer, c.neuron, c.t = 0, 0, 0
 	s.rows.ensure(s.net, c.m)
 }
 
@@ -195,6 +200,9 @@ func (s *Stepper) load(first, n int) {
 		r.input(i, s.train, idx)
 		r.y[i] = s.train.Y[idx]
 		c.index = idx
+		if s.sq != nil {
+			s.sq.buf(s.net, i).set(r.a[0][i], r.y[i], s.sq.seq)
+		}
 	}
 }
 
@@ -263,7 +271,13 @@ func (s *Stepper) backward(l, i int) {
 // sums, samples in order: ∂C_x/∂w^l_jk = a^{l−1}_k δ^l_j, ∂C_x/∂b^l_j = δ^l_j.
 func (s *Stepper) accumulate(first, n int) {
 	r := &s.rows
-	s.bt.grad(s.net, r.a, r.d, first, n, s.grad.w, s.grad.b)
+	if s.sq != nil {
+		for i := first; i < first+n; i++ {
+			s.sq.bufs[i].accumulate(s.grad) // recurrent.go
+		}
+	} else {
+		s.bt.grad(s.net, r.a, r.d, first, n, s.grad.w, s.grad.b)
+	}
 	for i := first; i < first+n; i++ {
 		s.loss += r.costs[i]
 	}

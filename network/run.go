@@ -174,6 +174,10 @@ func (s *Stepper) finishSample() {
 // chunk runs samples first..first+k−1 of the current batch through every
 // phase up to Accumulate, with the same per-layer work as the stepped path.
 func (s *Stepper) chunk(first, k int) {
+	if s.sq != nil {
+		s.chunkSeq(first, k) // recurrent_phases.go
+		return
+	}
 	c, r := &s.c, &s.rows
 	L := len(s.net.Layers)
 	s.load(first, k)

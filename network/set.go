@@ -10,9 +10,41 @@ import "backprop/internal/compact"
 //
 // A Set is read-only to the engine: it never writes to X, Y or U8, so one
 // set (a compact MNIST, say) can be shared by every session of a server.
+//
+// A sequence set (Seq > 0) holds one sequence per sample: X[i] is T_i time
+// steps of Seq values each, step t's at X[i][t·Seq:(t+1)·Seq], and Y[i] is
+// T_i steps of targets the same way. A step whose targets are all NaN has
+// no target (it adds nothing to the cost). Sequence sets are never compact.
 type Set struct {
 	X, Y [][]float64
 	U8   *compact.U8
+	// Seq is the number of inputs per time step of a sequence set; 0 for
+	// a set of independent samples.
+	Seq int
+}
+
+// MaxSteps bounds a sequence's time steps.
+const MaxSteps = 1 << 16
+
+// Steps is the number of time steps of sample i: len(X[i])/Seq for a
+// sequence set, 1 otherwise.
+func (s Set) Steps(i int) int {
+	if s.Seq > 0 {
+		return len(s.X[i]) / s.Seq
+	}
+	return 1
+}
+
+// Outputs is the length of a target vector (per time step for a sequence
+// set; 0 for an empty set).
+func (s Set) Outputs() int {
+	if len(s.Y) == 0 {
+		return 0
+	}
+	if s.Seq > 0 && len(s.X) > 0 && len(s.X[0]) >= s.Seq {
+		return len(s.Y[0]) / (len(s.X[0]) / s.Seq)
+	}
+	return len(s.Y[0])
 }
 
 // Len is the number of samples.
@@ -23,9 +55,12 @@ func (s Set) Len() int {
 	return len(s.X)
 }
 
-// Inputs is the length of an input vector (0 for an empty set).
+// Inputs is the length of an input vector (per time step for a sequence
+// set; 0 for an empty set).
 func (s Set) Inputs() int {
 	switch {
+	case s.Seq > 0:
+		return s.Seq
 	case s.U8 != nil:
 		return s.U8.Dim()
 	case len(s.X) > 0:
@@ -49,7 +84,7 @@ func (s Set) Input(i int, buf []float64) []float64 {
 
 // Slice is samples lo..hi−1, sharing s's rows.
 func (s Set) Slice(lo, hi int) Set {
-	out := Set{Y: s.Y[lo:hi:hi]}
+	out := Set{Y: s.Y[lo:hi:hi], Seq: s.Seq}
 	if s.U8 != nil {
 		out.U8 = s.U8.Slice(lo, hi)
 	} else {
@@ -61,7 +96,7 @@ func (s Set) Slice(lo, hi int) Set {
 // Pick is the samples idx as a float64 set (compact rows are converted:
 // meant for small subsets).
 func (s Set) Pick(idx []int) Set {
-	sub := Set{X: make([][]float64, len(idx)), Y: make([][]float64, len(idx))}
+	sub := Set{X: make([][]float64, len(idx)), Y: make([][]float64, len(idx)), Seq: s.Seq}
 	for i, k := range idx {
 		sub.X[i], sub.Y[i] = s.Input(k, nil), s.Y[k]
 	}

@@ -55,14 +55,15 @@ type state struct {
 
 // cursor is the Stepper's position: the last completed phase of sample
 // `sample` of the mini-batch that starts at perm[start] and holds m samples.
-// PhaseIdle means "about to load sample `sample`". (A recurrent layer adds
-// the time step t here.)
+// PhaseIdle means "about to load sample `sample`". On a sequence set, t is
+// the time step of the Forward, OutputDelta or Backward phase (0-based).
 type cursor struct {
 	epoch, batch  int
 	start, m      int
 	sample, index int
 	phase         Phase
 	layer, neuron int
+	t             int
 	steps         int
 }
 
@@ -90,10 +91,11 @@ func orderFor(h Hyper, n, epoch int) order {
 }
 
 // params holds one value per weight and bias, shaped like the network:
-// w[l] is Layers[l].W's shape (Out×In, row-major), b[l] is Out long. The
-// weights, their gradient sums and the optimizer's moments all have this
-// shape; a new parameter kind (a recurrent layer's W_h) is a field here.
-type params struct{ w, b [][]float64 }
+// w[l] is Layers[l].W's shape (Out×In, row-major), b[l] is Out long, and
+// wh[l] is a recurrent layer's W_h (Out×Out; nil for a dense layer, and wh
+// itself nil when no layer is recurrent). The weights, their gradient sums
+// and the optimizer's moments all have this shape.
+type params struct{ w, b, wh [][]float64 }
 
 // paramsOf returns views of net's weights and biases.
 func paramsOf(net *Network) params {
@@ -101,29 +103,44 @@ func paramsOf(net *Network) params {
 	for _, l := range net.Layers {
 		p.w, p.b = append(p.w, l.W), append(p.b, l.B)
 	}
+	if net.IsRecurrent() {
+		for _, l := range net.Layers {
+			p.wh = append(p.wh, l.WH)
+		}
+	}
 	return p
 }
 
 // zeros returns a params of p's shape, all zero.
 func (p params) zeros() params {
 	z := func(v [][]float64) [][]float64 {
+		if v == nil {
+			return nil
+		}
 		r := make([][]float64, len(v))
 		for i := range v {
-			r[i] = make([]float64, len(v[i]))
+			if v[i] != nil {
+				r[i] = make([]float64, len(v[i]))
+			}
 		}
 		return r
 	}
-	return params{w: z(p.w), b: z(p.b)}
+	return params{w: z(p.w), b: z(p.b), wh: z(p.wh)}
 }
 
 // clone is a deep copy.
-func (p params) clone() params { return params{w: clone2(p.w), b: clone2(p.b)} }
+func (p params) clone() params { return params{w: clone2(p.w), b: clone2(p.b), wh: clone2(p.wh)} }
 
 // copyFrom copies q's values into p (same shape).
 func (p params) copyFrom(q params) {
 	for l := range p.w {
 		copy(p.w[l], q.w[l])
 		copy(p.b[l], q.b[l])
+	}
+	for l := range p.wh {
+		if l < len(q.wh) {
+			copy(p.wh[l], q.wh[l])
+		}
 	}
 }
 
@@ -132,12 +149,15 @@ func (p params) clear() {
 		clear(p.w[l])
 		clear(p.b[l])
 	}
+	for l := range p.wh {
+		clear(p.wh[l])
+	}
 }
 
 func (p params) empty() bool { return p.w == nil }
 
 // floats counts the values.
-func (p params) floats() int { return floats2(p.w) + floats2(p.b) }
+func (p params) floats() int { return floats2(p.w) + floats2(p.b) + floats2(p.wh) }
 
 func clone2(v [][]float64) [][]float64 {
 	if v == nil {
@@ -228,7 +248,7 @@ func (cp *copier) params(p params) params {
 func (cp *copier) updates(u []Update) []Update {
 	if cp.dry {
 		for _, x := range u {
-			cp.bytes += 8 * (len(x.OldW) + len(x.NewW) + len(x.OldB) + len(x.NewB))
+			cp.bytes += 8 * (len(x.OldW) + len(x.NewW) + len(x.OldB) + len(x.NewB) + len(x.OldWH) + len(x.NewWH))
 		}
 		return nil
 	}
@@ -237,7 +257,8 @@ func (cp *copier) updates(u []Update) []Update {
 	}
 	r := make([]Update, len(u))
 	for l, x := range u {
-		r[l] = Update{OldW: cp.floats(x.OldW), NewW: cp.floats(x.NewW), OldB: cp.floats(x.OldB), NewB: cp.floats(x.NewB)}
+		r[l] = Update{OldW: cp.floats(x.OldW), NewW: cp.floats(x.NewW), OldB: cp.floats(x.OldB), NewB: cp.floats(x.NewB),
+			OldWH: cp.floats(x.OldWH), NewWH: cp.floats(x.NewWH)}
 	}
 	return r
 }

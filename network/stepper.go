@@ -29,6 +29,10 @@ type Pos struct {
 	Layer  int   // for Forward/Backward: index into Network.Layers
 	Neuron int   // for Forward/Backward: last neuron revealed
 	Steps  int   // samples processed since the start (monotonic)
+	// Time is the time step (0-based) of a Forward, OutputDelta or
+	// Backward phase on a sequence set; Times the current sequence's
+	// number of steps (1 for a set of independent samples).
+	Time, Times int
 }
 
 // Divergence says where training blew up.
@@ -74,6 +78,7 @@ type Stepper struct {
 	state
 
 	rows rows      // the mini-batch's intermediates
+	sq   *seqRows  // a sequence set's per-step intermediates (nil: not a sequence set)
 	undo undoStack // snapshots of state and the current trace row
 	tr   Trace     // reused by Trace()
 	bt   *batch    // runs the kernels, on SetThreads goroutines
@@ -108,6 +113,12 @@ func NewStepper(net *Network, h Hyper, train, test Set) (*Stepper, error) {
 	if train.Len() == 0 {
 		return nil, errors.New("network: the training set is empty")
 	}
+	if net.IsRecurrent() && train.Seq == 0 {
+		return nil, ErrSequence
+	}
+	if train.Seq > 0 && h.Rule == Perceptron {
+		return nil, errors.New("network: the perceptron rule does not train on sequences")
+	}
 	if err := checkSet("train", train, net); err != nil {
 		return nil, err
 	}
@@ -121,6 +132,9 @@ func NewStepper(net *Network, h Hyper, train, test Set) (*Stepper, error) {
 	}
 	s := &Stepper{net: net, train: train, test: test, rows: newRows(net), undo: undoStack{budget: DefaultUndoBudget},
 		bt: newBatch(net, 1)}
+	if train.Seq > 0 {
+		s.sq = &seqRows{seq: train.Seq}
+	}
 	s.h = h
 	s.w = paramsOf(net)
 	initial := s.w.clone()
@@ -150,6 +164,9 @@ func checkRule(net *Network, r Rule) error {
 func checkSet(name string, set Set, net *Network) error {
 	if set.Len() != len(set.Y) {
 		return fmt.Errorf("network: %s set has %d inputs but %d targets", name, set.Len(), len(set.Y))
+	}
+	if set.Seq > 0 || (net.IsRecurrent() && set.Len() > 0) {
+		return checkSeq(name, set, net)
 	}
 	in, out := net.Sizes[0], net.Sizes[len(net.Sizes)-1]
 	if set.Compact() {
@@ -195,8 +212,12 @@ func (s *Stepper) Hyper() Hyper { return s.h }
 // Pos returns where the stepper is.
 func (s *Stepper) Pos() Pos {
 	c := s.c
-	return Pos{Epoch: c.epoch, Batch: c.batch, Sample: c.sample, Index: c.index, Phase: c.phase,
-		Layer: c.layer, Neuron: c.neuron, Steps: c.steps}
+	p := Pos{Epoch: c.epoch, Batch: c.batch, Sample: c.sample, Index: c.index, Phase: c.phase,
+		Layer: c.layer, Neuron: c.neuron, Steps: c.steps, Time: c.t, Times: 1}
+	if s.sq != nil && c.sample < len(s.sq.bufs) {
+		p.Times = max(s.sq.bufs[c.sample].T, 1)
+	}
+	return p
 }
 
 // Status says whether training can go on.

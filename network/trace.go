@@ -21,12 +21,21 @@ type Trace struct {
 	Last  []Update // the last Update phase, one per layer; nil before the first
 	// Perceptron rule: the prediction ŷ and the error y − ŷ of the current sample.
 	YHat, Err []float64
+	// Seq holds every time step of the current sequence on a sequence set
+	// (nil otherwise); X, Y, Z, A and Delta are then its step Seq.Time and
+	// Cost is the whole sequence's C_x = Σ_t C_t.
+	Seq *SeqTrace
+	// HasTarget is false at a step of a sequence without a target (Y is
+	// then zeros); true otherwise.
+	HasTarget bool
 }
 
 // Update records the weight update just applied to one layer.
 type Update struct {
 	OldW, NewW []float64
 	OldB, NewB []float64
+	// A recurrent layer's W_h before and after (nil for a dense layer).
+	OldWH, NewWH []float64
 }
 
 // rows are the mini-batch's intermediates, one row per sample: z[l][i],
@@ -193,6 +202,10 @@ func (s *Stepper) Trace() *Trace {
 	t.YHat, t.Err = nil, nil
 	if s.h.Rule == Perceptron {
 		t.YHat, t.Err = r.yhat, r.perr
+	}
+	t.HasTarget = true
+	if s.sq != nil {
+		s.seqTrace(t) // recurrent_trace.go
 	}
 	return t
 }

@@ -12,7 +12,8 @@ const snapshotOverhead = 512
 type snapshot struct {
 	st   state
 	row  traceRow
-	size int // bytes, as counted by the copier
+	seq  *seqBuf // the current sequence's steps (sequence sets)
+	size int     // bytes, as counted by the copier
 }
 
 // undoStack holds snapshots, oldest first, within budget bytes.
@@ -28,6 +29,7 @@ func (s *Stepper) snapshotSize() int {
 	cp := copier{dry: true}
 	s.state.clone(&cp)
 	s.rows.row(s.c.sample, &cp)
+	s.seqSnap(&cp)
 	return cp.bytes + snapshotOverhead
 }
 
@@ -46,7 +48,7 @@ func (s *Stepper) pushUndo() {
 		return
 	}
 	cp := copier{}
-	sn := &snapshot{st: s.state.clone(&cp), row: s.rows.row(s.c.sample, &cp), size: size}
+	sn := &snapshot{st: s.state.clone(&cp), row: s.rows.row(s.c.sample, &cp), seq: s.seqSnap(&cp), size: size}
 	u.snaps = append(u.snaps, sn)
 	u.bytes += size
 	u.trim()
@@ -80,6 +82,9 @@ func (s *Stepper) Undo() bool {
 	s.state.restoreFrom(sn.st)
 	s.rows.ensure(s.net, s.c.m)
 	s.rows.setRow(sn.row)
+	if sn.seq != nil {
+		s.sq.buf(s.net, s.c.sample).restore(sn.seq)
+	}
 	return true
 }
 
@@ -101,4 +106,17 @@ func (s *Stepper) SetUndoBudget(bytes int) {
 		return
 	}
 	u.trim()
+}
+
+// seqSnap copies the current sequence's buffer (nil off sequence sets; with
+// cp.dry it only counts).
+func (s *Stepper) seqSnap(cp *copier) *seqBuf {
+	if s.sq == nil || s.c.sample >= len(s.sq.bufs) {
+		return nil
+	}
+	b := s.sq.bufs[s.c.sample].copyFor(cp)
+	if cp.dry {
+		return nil
+	}
+	return b
 }

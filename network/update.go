@@ -38,6 +38,7 @@ func (s *Stepper) update() {
 		s.checkJump(s.loss * inv) // before s.last is overwritten
 	}
 	s.addGradNorm(inv)
+	inv *= s.clipScale(inv)
 	n := float64(s.train.Len())
 	l1, l2 := h.L1/n, h.L2/n
 	var c1, c2 float64
@@ -76,6 +77,9 @@ func (s *Stepper) update() {
 			s.diverge(l, "weights")
 		}
 	}
+	if s.grad.wh != nil {
+		s.updateWH(inv, l1, l2, c1, c2)
+	}
 	s.batchLosses.add(s.loss*inv, foldLoss, MaxBatchLosses)
 	s.recent.add(s.loss * inv)
 }
@@ -111,6 +115,9 @@ func newUpdates(net *Network) []Update {
 	for l, layer := range net.Layers {
 		u[l] = Update{OldW: make([]float64, len(layer.W)), NewW: make([]float64, len(layer.W)),
 			OldB: make([]float64, len(layer.B)), NewB: make([]float64, len(layer.B))}
+		if layer.WH != nil {
+			u[l].OldWH, u[l].NewWH = make([]float64, len(layer.WH)), make([]float64, len(layer.WH))
+		}
 	}
 	return u
 }
