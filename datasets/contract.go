@@ -52,6 +52,9 @@ type Dataset struct {
 	ImageW, ImageH int
 	// Lo and Hi bound each feature (for plotting 2-D data).
 	Lo, Hi []float64
+	// Vocab is a text set's characters, in code point order: character k
+	// is input and output k (see SampleText). nil for other sets.
+	Vocab []rune
 }
 
 // Spec names a data set and how to prepare it. Name is a built-in name (see
@@ -70,6 +73,10 @@ type Spec struct {
 	// TargetKind overrides how CSV targets are read: "" (auto, see ReadCSV),
 	// "class" or "real".
 	TargetKind string `json:"target_kind,omitempty"`
+	// Steps is the length of a generated sequence (sequence sets; 0: the
+	// set's default) and Delay echo's delay (0: 2).
+	Steps int `json:"steps,omitempty"`
+	Delay int `json:"delay,omitempty"`
 	// DataDir is where the mnist and fashion-mnist presets look for idx
 	// files (the CLI fills it from --data-dir or $BACKPROP_DATA).
 	DataDir string `json:"data_dir,omitempty"`

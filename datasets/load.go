@@ -75,7 +75,7 @@ func builtins() []builtin {
 // Names lists the built-in data sets in a stable order. The mnist and
 // fashion-mnist entries need files outside the binary (see Spec.DataDir).
 func Names() []Info {
-	bs := builtins()
+	bs := append(builtins(), seqInfos()...)
 	out := make([]Info, len(bs))
 	for i, b := range bs {
 		out[i] = b.info
@@ -86,7 +86,7 @@ func Names() []Info {
 // nameList is "a, b, c" of the built-in names, for error messages.
 func nameList() string {
 	var names []string
-	for _, b := range builtins() {
+	for _, b := range append(builtins(), seqInfos()...) {
 		names = append(names, b.info.Name)
 	}
 	return strings.Join(names, ", ")
@@ -100,6 +100,15 @@ func Load(spec Spec) (*Dataset, error) {
 	}
 	name := spec.Name
 	switch {
+	case IsSequence(name):
+		d, err := loadSequence(spec)
+		if err != nil {
+			return nil, err
+		}
+		if d.Name == "" {
+			d.Name = name
+		}
+		return d, nil
 	case name == "mnist" || name == "fashion-mnist":
 		return loadPreset(spec)
 	case strings.HasPrefix(name, "idx:"):
@@ -148,6 +157,12 @@ func checkSpec(spec Spec) error {
 	}
 	if spec.Samples < 0 {
 		return fmt.Errorf("datasets: samples must be ≥ 0, got %d", spec.Samples)
+	}
+	if spec.Steps < 0 || spec.Steps > MaxSteps {
+		return fmt.Errorf("datasets: steps must be in [1, %d] (0 for the default), got %d", MaxSteps, spec.Steps)
+	}
+	if spec.Delay < 0 {
+		return fmt.Errorf("datasets: delay must be ≥ 1 (0 for the default 2), got %d", spec.Delay)
 	}
 	switch spec.TargetKind {
 	case "", "class", "real":

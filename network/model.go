@@ -48,6 +48,9 @@ type modelLayer struct {
 	Activation string     `json:"activation,omitempty"`
 	Weights    [][]jfloat `json:"weights"`
 	Biases     []jfloat   `json:"biases"`
+	// Recurrent is a recurrent layer's W_h, one row per neuron (Out×Out);
+	// absent for a dense layer.
+	Recurrent [][]jfloat `json:"recurrent,omitempty"`
 }
 
 type modelTraining struct {
@@ -63,6 +66,8 @@ type modelTraining struct {
 	L2        float64 `json:"l2"`
 	Seed      uint64  `json:"seed"`
 	MaxEpochs int     `json:"max_epochs"`
+	Clip      float64 `json:"clip,omitempty"`
+	BPTT      int     `json:"bptt,omitempty"`
 }
 
 // modelState is the training position. Phase is what was last completed:
@@ -85,6 +90,11 @@ type modelState struct {
 	Loss        jfloat       `json:"loss"`
 	GradW       [][][]jfloat `json:"grad_w"`
 	GradB       [][]jfloat   `json:"grad_b"`
+	// A recurrent network's W_h sums and moments, one entry per layer
+	// (null for a dense layer).
+	GradWH      [][][]jfloat `json:"grad_wh,omitempty"`
+	MWH         [][][]jfloat `json:"m_wh,omitempty"`
+	VWH         [][][]jfloat `json:"v_wh,omitempty"`
 	MW          [][][]jfloat `json:"m_w,omitempty"` // momentum velocity or Adam first moment
 	MB          [][]jfloat   `json:"m_b,omitempty"`
 	VW          [][][]jfloat `json:"v_w,omitempty"` // Adam second moment
@@ -107,8 +117,9 @@ type modelState struct {
 }
 
 type modelWeights struct {
-	Weights [][]jfloat `json:"weights"`
-	Biases  []jfloat   `json:"biases"`
+	Weights   [][]jfloat `json:"weights"`
+	Biases    []jfloat   `json:"biases"`
+	Recurrent [][]jfloat `json:"recurrent,omitempty"`
 }
 
 type modelEpoch struct {
@@ -238,7 +249,8 @@ func (s *Stepper) Model() *Model {
 		f.Features = append(f.Features, ft.String())
 	}
 	for _, l := range net.Layers {
-		f.Layers = append(f.Layers, modelLayer{Activation: l.Act.String(), Weights: rowsJ(l.W, l.In), Biases: toJ(l.B)})
+		f.Layers = append(f.Layers, modelLayer{Activation: l.Act.String(), Weights: rowsJ(l.W, l.In), Biases: toJ(l.B),
+			Recurrent: rowsJ(l.WH, l.Out)})
 	}
 	f.Training = trainingOf(s.h)
 	f.State = s.state.file(net, s.train.Len())
@@ -253,7 +265,8 @@ func (st *state) file(net *Network, samples int) *modelState {
 		Sample: c.sample, Index: c.index, Steps: c.steps, ShuffleSeed: st.order.seed, Status: st.status.String(),
 		Count: st.count, Loss: jfloat(st.loss), GradW: rows2J(st.grad.w, net), GradB: vecs2J(st.grad.b),
 		MW: rows2J(st.m.w, net), MB: vecs2J(st.m.b), VW: rows2J(st.v.w, net), VB: vecs2J(st.v.b), AdamT: st.adamT,
-		Mistakes: st.mistakes, Seen: vecs2J(st.seen), BatchLosses: toJ(st.batchLosses.v), StartMaxW: toJ(st.startMax)}
+		Mistakes: st.mistakes, Seen: vecs2J(st.seen), BatchLosses: toJ(st.batchLosses.v), StartMaxW: toJ(st.startMax),
+		GradWH: rowsHJ(st.grad.wh, net), MWH: rowsHJ(st.m.wh, net), VWH: rowsHJ(st.v.wh, net)}
 	switch c.phase {
 	case PhaseAccumulate, PhaseUpdate, PhaseEpochEnd, PhaseIdle:
 		ms.Phase = c.phase.String()
@@ -281,7 +294,11 @@ func (st *state) file(net *Network, samples int) *modelState {
 		ms.History[i] = me
 	}
 	for l, layer := range net.Layers {
-		ms.Initial = append(ms.Initial, modelWeights{Weights: rowsJ(st.initial.w[l], layer.In), Biases: toJ(st.initial.b[l])})
+		mw := modelWeights{Weights: rowsJ(st.initial.w[l], layer.In), Biases: toJ(st.initial.b[l])}
+		if st.initial.wh != nil {
+			mw.Recurrent = rowsJ(st.initial.wh[l], layer.Out)
+		}
+		ms.Initial = append(ms.Initial, mw)
 	}
 	return ms
 }
@@ -296,7 +313,8 @@ func (m *modelMetrics) metrics() EpochMetrics {
 
 func trainingOf(h Hyper) *modelTraining {
 	return &modelTraining{Rule: h.Rule.String(), Eta: h.Eta, Batch: h.Batch, Optimizer: h.Opt.String(),
-		Mu: h.Mu, Beta1: h.Beta1, Beta2: h.Beta2, Epsilon: h.Epsilon, L1: h.L1, L2: h.L2, Seed: h.Seed, MaxEpochs: h.MaxEpochs}
+		Mu: h.Mu, Beta1: h.Beta1, Beta2: h.Beta2, Epsilon: h.Epsilon, L1: h.L1, L2: h.L2, Seed: h.Seed, MaxEpochs: h.MaxEpochs,
+		Clip: h.Clip, BPTT: h.BPTT}
 }
 
 // Network builds the network the file describes (its current weights).
@@ -313,8 +331,11 @@ func (m *Model) Network() (*Network, error) {
 	net := &Network{Sizes: f.sizes(), Cost: c, Init: init, Features: f.features()}
 	for i, l := range f.Layers {
 		act, _ := ParseActivation(l.Activation)
-		net.Layers = append(net.Layers, &Layer{In: net.Sizes[i], Out: net.Sizes[i+1], Act: act,
-			W: flatJ(l.Weights), B: fromJ(l.Biases)})
+		layer := &Layer{In: net.Sizes[i], Out: net.Sizes[i+1], Act: act, W: flatJ(l.Weights), B: fromJ(l.Biases)}
+		if l.Recurrent != nil {
+			layer.WH = flatJ(l.Recurrent)
+		}
+		net.Layers = append(net.Layers, layer)
 	}
 	return net, nil
 }
@@ -341,11 +362,8 @@ func (m *Model) Stepper(train, test Set) (*Stepper, error) {
 	}
 	in, out := net.Sizes[0], net.Sizes[len(net.Sizes)-1]
 	for name, set := range map[string]Set{"training": train, "test": test} {
-		if set.Len() > 0 && (set.Inputs() != in || len(set.Y) == 0 || len(set.Y[0]) != out) {
-			gotY := 0
-			if len(set.Y) > 0 {
-				gotY = len(set.Y[0])
-			}
+		if set.Len() > 0 && (set.Inputs() != in || len(set.Y) == 0 || set.Outputs() != out) {
+			gotY := set.Outputs()
 			return nil, fmt.Errorf("the model takes %d inputs and gives %d outputs, but the %s data has %d features and %d targets",
 				in, out, name, set.Inputs(), gotY)
 		}
@@ -371,8 +389,15 @@ func (m *Model) Stepper(train, test Set) (*Stepper, error) {
 // (whose current weights, the file's, stay).
 func (st *state) load(ms *modelState, s *Stepper) error {
 	initial := params{}
-	for _, w := range ms.Initial {
+	for l, w := range ms.Initial {
 		initial.w, initial.b = append(initial.w, flatJ(w.Weights)), append(initial.b, fromJ(w.Biases))
+		if st.w.wh != nil {
+			var wh []float64
+			if st.w.wh[l] != nil {
+				wh = flatJ(w.Recurrent)
+			}
+			initial.wh = append(initial.wh, wh)
+		}
 	}
 	st.initial = &initial
 	st.order = orderFor(Hyper{Rule: st.h.Rule, Seed: ms.ShuffleSeed}, ms.Samples, ms.Epoch)
@@ -390,6 +415,15 @@ func (st *state) load(ms *modelState, s *Stepper) error {
 	st.grad = unflatJ(ms.GradW, ms.GradB)
 	st.count, st.loss = ms.Count, float64(ms.Loss)
 	st.m, st.v = unflatJ(ms.MW, ms.MB), unflatJ(ms.VW, ms.VB)
+	if st.w.wh != nil {
+		st.grad.wh = unflatHJ(ms.GradWH, st.w.wh)
+		if !st.m.empty() {
+			st.m.wh = unflatHJ(ms.MWH, st.w.wh)
+		}
+		if !st.v.empty() {
+			st.v.wh = unflatHJ(ms.VWH, st.w.wh)
+		}
+	}
 	if st.h.Opt == Adam && !st.m.empty() && st.v.empty() {
 		return errors.New("state.v_w: adam needs both moments (m_w and v_w)")
 	}
@@ -421,6 +455,38 @@ func unflatJ(w [][][]jfloat, b [][]jfloat) params {
 		p.w[l], p.b[l] = flatJ(w[l]), fromJ(b[l])
 	}
 	return p
+}
+
+// rowsHJ is the W_h-shaped v as a file's rows per layer (nil entries for
+// dense layers; nil when no layer is recurrent).
+func rowsHJ(v [][]float64, net *Network) [][][]jfloat {
+	if v == nil {
+		return nil
+	}
+	r := make([][][]jfloat, len(v))
+	for l, layer := range net.Layers {
+		if v[l] != nil {
+			r[l] = rowsJ(v[l], layer.Out)
+		}
+	}
+	return r
+}
+
+// unflatHJ is the inverse of rowsHJ, shaped like wh (zeros where the file
+// has none: validation checked the shapes it has).
+func unflatHJ(v [][][]jfloat, wh [][]float64) [][]float64 {
+	r := make([][]float64, len(wh))
+	for l := range wh {
+		if wh[l] == nil {
+			continue
+		}
+		if l < len(v) && len(v[l]) > 0 {
+			r[l] = flatJ(v[l])
+		} else {
+			r[l] = make([]float64, len(wh[l]))
+		}
+	}
+	return r
 }
 
 // historyOf rebuilds the history series. A file of single epochs (written

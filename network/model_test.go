@@ -229,6 +229,23 @@ func FuzzParseModel(f *testing.F) {
 	b.Reset()
 	m.Model().Write(&b)
 	f.Add(slices.Clone(b.Bytes()))
+	// a recurrent network with its W_h, Adam moments and truncation
+	r, err := NewStepper(mustRNN(f), func() Hyper {
+		h := DefaultHyper()
+		h.Opt = Adam
+		h.Batch = 2
+		h.BPTT = 2
+		h.Clip = 1
+		return h
+	}(),
+		Set{X: [][]float64{{0, 1, 1}, {1, 0, 1}, {1, 1, 0}}, Y: [][]float64{{0, 1, 0}, {1, 0, 1}, {1, 1, 0}}, Seq: 1}, Set{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	r.Run(3)
+	b.Reset()
+	r.Model().Write(&b)
+	f.Add(slices.Clone(b.Bytes()))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := ParseModel(data)
 		if err != nil {
@@ -259,13 +276,25 @@ func FuzzParseModel(f *testing.F) {
 			return
 		}
 		train := Set{}
+		T := 1
+		if net.IsRecurrent() {
+			train.Seq, T = net.Sizes[0], 3
+		}
 		for range n {
-			train.X = append(train.X, make([]float64, net.Sizes[0]))
-			train.Y = append(train.Y, make([]float64, net.Sizes[len(net.Sizes)-1]))
+			train.X = append(train.X, make([]float64, T*net.Sizes[0]))
+			train.Y = append(train.Y, make([]float64, T*net.Sizes[len(net.Sizes)-1]))
 		}
 		if st, err := m.Stepper(train, Set{}); err == nil {
 			st.Run(3)
 			st.Step(ByNeuron)
 		}
 	})
+}
+
+func mustRNN(tb testing.TB) *Network {
+	net, err := New(Spec{Sizes: []int{1, 2, 1}, Acts: []Activation{Tanh, Sigmoid}, Cost: CrossEntropy, Recurrent: []bool{true, false}}, NewRand(1))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return net
 }

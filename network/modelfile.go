@@ -51,6 +51,9 @@ func (f *modelFile) validate() error {
 	if err := CheckParams(f.sizes()); err != nil {
 		return fmt.Errorf("layers: %w", err)
 	}
+	if err := f.validateRecurrent(); err != nil {
+		return err
+	}
 	in := f.Inputs
 	for i, l := range f.Layers {
 		p := fmt.Sprintf("layers[%d]", i)
@@ -150,6 +153,7 @@ func (f *modelFile) hyper() (Hyper, error) {
 	}
 	h.Eta, h.Batch, h.Mu, h.Beta1, h.Beta2, h.Epsilon = t.Eta, t.Batch, t.Mu, t.Beta1, t.Beta2, t.Epsilon
 	h.L1, h.L2, h.Seed, h.MaxEpochs = t.L1, t.L2, t.Seed, t.MaxEpochs
+	h.Clip, h.BPTT = t.Clip, t.BPTT
 	checks := []struct {
 		key string
 		ok  bool
@@ -165,6 +169,8 @@ func (f *modelFile) hyper() (Hyper, error) {
 		{"l1", h.L1 >= 0 && finite(h.L1), h.L1, "want a finite number ≥ 0"},
 		{"l2", h.L2 >= 0 && finite(h.L2), h.L2, "want a finite number ≥ 0"},
 		{"max_epochs", h.MaxEpochs >= 0, h.MaxEpochs, "want ≥ 0"},
+		{"clip", h.Clip >= 0 && finite(h.Clip), h.Clip, "want a finite number ≥ 0 (0: off)"},
+		{"bptt", h.BPTT >= 0 && h.BPTT <= MaxSteps, h.BPTT, fmt.Sprintf("want 0..%d (0: the whole sequence)", MaxSteps)},
 	}
 	for _, c := range checks {
 		if !c.ok {
@@ -313,6 +319,9 @@ func (f *modelFile) validateState() error {
 	if len(st.Initial) != len(f.Layers) {
 		return fmt.Errorf("state.initial: expected %d layers, got %d", len(f.Layers), len(st.Initial))
 	}
+	if err := f.validateRecurrentState(h); err != nil {
+		return err
+	}
 	for l, w := range st.Initial {
 		p := fmt.Sprintf("state.initial[%d]", l)
 		if err := checkMatrix(p+".weights", w.Weights, sz[l+1], sz[l]); err != nil {
@@ -390,6 +399,88 @@ func checkSpans(path string, entries, limit, span, n int) error {
 		return fmt.Errorf("%s_n: %d, want 1..%d", path, n, span)
 	case entries == 0:
 		return fmt.Errorf("%s_span: %d without entries", path, span)
+	}
+	return nil
+}
+
+// validateRecurrent checks the layers' "recurrent" matrices (W_h, Out×Out)
+// and that the parameters with them stay within MaxParams, before any of
+// them is used.
+func (f *modelFile) validateRecurrent() error {
+	sz := f.sizes()
+	total := NumParamsOf(sz)
+	for i, l := range f.Layers {
+		if l.Recurrent == nil {
+			continue
+		}
+		p := fmt.Sprintf("layers[%d].recurrent", i)
+		out := sz[i+1]
+		if i == len(f.Layers)-1 {
+			return fmt.Errorf("%s: the output layer cannot be recurrent", p)
+		}
+		if act, err := ParseActivation(l.Activation); err == nil && (act == Step || act == Softmax) {
+			return fmt.Errorf("%s: a recurrent layer needs a differentiable elementwise activation, not %s", p, act)
+		}
+		if total += out * out; total > MaxParams {
+			return fmt.Errorf("%s: the network would have more than %d weights and biases", p, MaxParams)
+		}
+		if err := checkMatrix(p, l.Recurrent, out, out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validateRecurrentState checks the state's W_h-shaped sections against the
+// layers: present exactly for the recurrent ones.
+func (f *modelFile) validateRecurrentState(h Hyper) error {
+	st := f.State
+	rec := false
+	for _, l := range f.Layers {
+		rec = rec || l.Recurrent != nil
+	}
+	sz := f.sizes()
+	check := func(path string, v [][][]jfloat, used bool) error {
+		if v == nil {
+			return nil
+		}
+		if !rec || !used {
+			return fmt.Errorf("%s: no recurrent layer or optimizer state to hold", path)
+		}
+		if len(v) != len(f.Layers) {
+			return fmt.Errorf("%s: expected %d layers, got %d", path, len(f.Layers), len(v))
+		}
+		for l, m := range v {
+			if (len(m) > 0) != (f.Layers[l].Recurrent != nil) {
+				return fmt.Errorf("%s[%d]: present exactly for recurrent layers", path, l)
+			}
+			if len(m) > 0 {
+				if err := checkMatrix(fmt.Sprintf("%s[%d]", path, l), m, sz[l+1], sz[l+1]); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	for _, c := range []struct {
+		path string
+		v    [][][]jfloat
+		used bool
+	}{{"state.grad_wh", st.GradWH, true}, {"state.m_wh", st.MWH, h.Opt != SGD && st.MW != nil}, {"state.v_wh", st.VWH, h.Opt == Adam && st.VW != nil}} {
+		if err := check(c.path, c.v, c.used); err != nil {
+			return err
+		}
+	}
+	for l, w := range st.Initial {
+		p := fmt.Sprintf("state.initial[%d].recurrent", l)
+		if (len(w.Recurrent) > 0) != (f.Layers[l].Recurrent != nil) {
+			return fmt.Errorf("%s: present exactly for recurrent layers", p)
+		}
+		if len(w.Recurrent) > 0 {
+			if err := checkMatrix(p, w.Recurrent, sz[l+1], sz[l+1]); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

@@ -1,9 +1,11 @@
 package network
 
 import (
+	"bytes"
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -245,5 +247,46 @@ func TestRecurrentLearnsEcho(t *testing.T) {
 	hist := s.History()
 	if acc := hist[len(hist)-1].TestAcc; acc < 0.99 {
 		t.Errorf("test accuracy %.3f after 30 epochs, want ≥ 0.99", acc)
+	}
+}
+
+// A recurrent model file round-trips: training on after loading gives the
+// bits of never having saved.
+func TestRecurrentModelFile(t *testing.T) {
+	for _, opt := range []Optimizer{SGD, Momentum, Adam} {
+		a := echoStepper(t, opt, 3, 1)
+		a.Run(9)
+		var buf bytes.Buffer
+		if err := a.Model().Write(&buf); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(buf.Bytes(), []byte(`"recurrent"`)) || !bytes.Contains(buf.Bytes(), []byte(`"bptt":3`)) {
+			t.Fatalf("%v: no recurrent weights or bptt in the file", opt)
+		}
+		m, err := ParseModel(buf.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := m.Stepper(a.Train(), a.Test())
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.Run(30)
+		b.Run(30)
+		if !slices.Equal(weightsOf(a), weightsOf(b)) {
+			t.Errorf("%v: loaded model trains to other weights", opt)
+		}
+	}
+	bad := []struct{ file, want string }{
+		{`{"format":"backprop/model","version":1,"inputs":1,"cost":"quadratic","layers":[{"activation":"tanh","weights":[[1]],"biases":[0],"recurrent":[[1,2]]},{"activation":"sigmoid","weights":[[1]],"biases":[0]}]}`,
+			"layers[0].recurrent[0]: expected 1 values, got 2"},
+		{`{"format":"backprop/model","version":1,"inputs":1,"cost":"quadratic","layers":[{"activation":"sigmoid","weights":[[1]],"biases":[0],"recurrent":[[1]]}]}`,
+			"layers[0].recurrent: the output layer cannot be recurrent"},
+	}
+	for _, c := range bad {
+		_, err := ParseModel([]byte(c.file))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("got %v, want %q", err, c.want)
+		}
 	}
 }

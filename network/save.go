@@ -66,6 +66,18 @@ func (m *Model) encodeTo(b *bufio.Writer) error {
 		}
 		b.WriteString("     ],\n     \"biases\": ")
 		writeJFloats(b, l.Biases)
+		if l.Recurrent != nil {
+			b.WriteString(",\n     \"recurrent\": [\n")
+			for j, row := range l.Recurrent {
+				b.WriteString("       ")
+				writeJFloats(b, row)
+				if j < len(l.Recurrent)-1 {
+					b.WriteString(",")
+				}
+				b.WriteString("\n")
+			}
+			b.WriteString("     ]")
+		}
 		b.WriteString("}")
 		if i < len(f.Layers)-1 {
 			b.WriteString(",")
@@ -137,6 +149,10 @@ func writeValue(b *bufio.Writer, v any) error {
 			writeValue(b, v[i].Weights)
 			b.WriteString(`,"biases": `)
 			writeJFloats(b, v[i].Biases)
+			if len(v[i].Recurrent) > 0 {
+				b.WriteString(`,"recurrent": `)
+				writeValue(b, v[i].Recurrent)
+			}
 			b.WriteString("}")
 		})
 	default:

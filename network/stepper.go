@@ -31,7 +31,7 @@ type Pos struct {
 	Steps  int   // samples processed since the start (monotonic)
 	// Time is the time step (0-based) of a Forward, OutputDelta or
 	// Backward phase on a sequence set; Times the current sequence's
-	// number of steps (1 for a set of independent samples).
+	// number of steps (0 for a set of independent samples).
 	Time, Times int
 }
 
@@ -213,7 +213,7 @@ func (s *Stepper) Hyper() Hyper { return s.h }
 func (s *Stepper) Pos() Pos {
 	c := s.c
 	p := Pos{Epoch: c.epoch, Batch: c.batch, Sample: c.sample, Index: c.index, Phase: c.phase,
-		Layer: c.layer, Neuron: c.neuron, Steps: c.steps, Time: c.t, Times: 1}
+		Layer: c.layer, Neuron: c.neuron, Steps: c.steps, Time: c.t}
 	if s.sq != nil && c.sample < len(s.sq.bufs) {
 		p.Times = max(s.sq.bufs[c.sample].T, 1)
 	}
