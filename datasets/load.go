@@ -317,15 +317,30 @@ func (s Set) Len() int {
 	return len(s.X)
 }
 
-// Inputs is the length of an input vector (0 for an empty set).
+// Inputs is the length of an input vector (per time step for a sequence
+// set; 0 for an empty set).
 func (s Set) Inputs() int {
 	switch {
+	case s.Seq > 0:
+		return s.Seq
 	case s.U8 != nil:
 		return s.U8.Dim()
 	case len(s.X) > 0:
 		return len(s.X[0])
 	}
 	return 0
+}
+
+// Outputs is the length of a target vector (per time step for a sequence
+// set; 0 for an empty set).
+func (s Set) Outputs() int {
+	switch {
+	case len(s.Y) == 0:
+		return 0
+	case s.Seq > 0:
+		return len(s.Y[0]) / s.Steps(0)
+	}
+	return len(s.Y[0])
 }
 
 // Input is input vector i: X[i] itself (do not write to it), or a compact

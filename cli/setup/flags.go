@@ -21,15 +21,16 @@ type Flags struct {
 
 	Data, Target, TargetKind, DataDir string
 	Split, Noise                      float64
-	Samples                           int
+	Samples, Steps, Delay             int
 	Normalize                         bool
 	MaxDataMB                         float64
 
 	Layers, Act, OutAct, Cost, Init string
 	Features                        string
+	Recurrent                       bool
 	Rule, Opt                       string
-	LR, L1, L2, Momentum            float64
-	Batch                           int
+	LR, L1, L2, Momentum, Clip      float64
+	Batch, BPTT                     int
 	Seed                            uint64
 
 	Model string
@@ -48,17 +49,17 @@ const (
 
 // Flag groups, for help texts.
 func DataFlagNames() []string {
-	return []string{"data", "target", "target-kind", "data-dir", "split", "noise", "samples", "normalize", "seed"}
+	return []string{"data", "target", "target-kind", "data-dir", "split", "noise", "samples", "steps", "delay", "normalize", "seed"}
 }
 
 // NetworkFlagNames are the flags that fix a network's shape.
 func NetworkFlagNames() []string {
-	return []string{"features", "layers", "act", "out-act", "cost", "init"}
+	return []string{"features", "layers", "act", "out-act", "cost", "init", "recurrent"}
 }
 
 // TrainingFlagNames are the hyper-parameter flags and --model.
 func TrainingFlagNames() []string {
-	return []string{"rule", "opt", "lr", "momentum", "batch", "l1", "l2", "model"}
+	return []string{"rule", "opt", "lr", "momentum", "batch", "l1", "l2", "clip", "bptt", "model"}
 }
 
 // NoiseRange is the range of --noise and the trainer's noise prompt, "0..0.5".
@@ -75,6 +76,7 @@ func AddFlags(fs *flag.FlagSet) *Flags {
 	fs.StringVar(&f.OutAct, "out-act", "", "activation of the output layer alone (overrides --act there)")
 	fs.StringVar(&f.Cost, "cost", "quadratic", "cost function: "+strings.Join(network.CostNames(), ", "))
 	fs.StringVar(&f.Init, "init", "xavier", "weight initialisation: "+strings.Join(network.InitNames(), ", "))
+	fs.BoolVar(&f.Recurrent, "recurrent", false, "make the hidden layers recurrent (Elman: h_t = σ(W_x x_t + W_h h_{t−1} + b)); for sequence data (echo, parity, sine-next, text, text:FILE, seq:FILE)")
 	fs.StringVar(&f.Rule, "rule", "backprop", "learning rule: backprop, or perceptron (one step layer: w ← w + η(y − ŷ)x)")
 	fs.StringVar(&f.Opt, "opt", "sgd", "optimizer: "+strings.Join(network.OptimizerNames(), ", "))
 	fs.Float64Var(&f.LR, "lr", h.Eta, fmt.Sprintf("learning rate η > 0 (default %g, or %g for regression data)", h.Eta, regressionLR))
@@ -82,6 +84,8 @@ func AddFlags(fs *flag.FlagSet) *Flags {
 	fs.IntVar(&f.Batch, "batch", h.Batch, fmt.Sprintf("mini-batch size m, 1..%d", network.MaxBatch))
 	fs.Float64Var(&f.L1, "l1", 0, "L1 regularisation λ ≥ 0 (w ← w − ηλ/n·sgn w)")
 	fs.Float64Var(&f.L2, "l2", 0, "L2 regularisation λ ≥ 0 (w ← (1 − ηλ/n)·w)")
+	fs.Float64Var(&f.Clip, "clip", 0, "gradient-norm clipping: scale the mini-batch's gradient down to this norm when it is longer (0: off)")
+	fs.IntVar(&f.BPTT, "bptt", 0, "truncate backpropagation through time to windows of K steps (0: the whole sequence)")
 	fs.StringVar(&f.Model, "model", "", "start from this model `FILE` (its layers, weights, optimizer state and data)")
 	return f
 }
@@ -96,6 +100,8 @@ func AddDataFlags(fs *flag.FlagSet) *Flags {
 	fs.Float64Var(&f.Split, "split", 0, "fraction of the data used for training, in (0,1]; 1 means no test set (default: 0.5 generated, 0.75 real data, 1 gates)")
 	fs.Float64Var(&f.Noise, "noise", 0, "noise of the 2-D and regression generators, "+NoiseRange()+" as in TF Playground")
 	fs.IntVar(&f.Samples, "samples", 0, fmt.Sprintf("number of generated points, 2..%d (default %d); for idx data, keep only the first N images", datasets.MaxSamples, datasets.DefaultSamples))
+	fs.IntVar(&f.Steps, "steps", 0, fmt.Sprintf("time steps of each generated sequence (echo, parity, sine-next: default %d; text: 25)", datasets.DefaultSteps))
+	fs.IntVar(&f.Delay, "delay", 0, fmt.Sprintf("echo: the target at t is the input at t − delay (default %d)", datasets.DefaultDelay))
 	fs.BoolVar(&f.Normalize, "normalize", false, "standardise features to zero mean and unit variance (iris, wine and breast-cancer are normalised unless --normalize=false)")
 	fs.Uint64Var(&f.Seed, "seed", 1, "seed for generated data, the split, the initial weights and the shuffles")
 	fs.Float64Var(&f.MaxDataMB, MaxDataFlag, datasets.DefaultMaxBytes>>20, "refuse a data file that holds or claims more than this many MiB of decoded data (CSV text after gunzip, idx pixels, or the rows as loaded)")
@@ -164,10 +170,13 @@ const (
 	generated                 // a seeded generator: takes --noise and --samples
 	fixedData                 // a built-in table: gates, vacation, iris, digits, …
 	idxData                   // idx:DIR, mnist, fashion-mnist: --samples keeps the first N
+	seqData                   // a sequence set: echo, parity, sine-next take --samples, --steps
 )
 
 func kindOf(name string) dataKind {
 	switch {
+	case datasets.IsSequence(name):
+		return seqData
 	case strings.HasPrefix(name, "idx:") || name == "mnist" || name == "fashion-mnist":
 		return idxData
 	case datasets.Generated(name):
@@ -188,7 +197,7 @@ func CheckNoise(data string, v float64) error {
 	if math.IsNaN(v) || v < 0 || v > datasets.MaxNoise {
 		return fmt.Errorf("noise must be in %s, got %g", NoiseRange(), v)
 	}
-	if kindOf(data) != generated {
+	if kindOf(data) != generated && data != "sine-next" {
 		return fmt.Errorf("%q is not generated data: it has no noise", data)
 	}
 	return nil
@@ -255,7 +264,7 @@ func (f *Flags) DataSpec(base *datasets.Spec) (datasets.Spec, error) {
 	}
 	if over("noise") {
 		if f.Given("noise") {
-			if kindOf(s.Name) != generated {
+			if kindOf(s.Name) != generated && s.Name != "sine-next" {
 				return s, Errorf("noise", "%q is not generated: noise applies only to %s", s.Name, generatorNames())
 			}
 			if err := CheckNoise(s.Name, f.Noise); err != nil {
@@ -271,6 +280,10 @@ func (f *Flags) DataSpec(base *datasets.Spec) (datasets.Spec, error) {
 				if f.Samples < 2 || f.Samples > datasets.MaxSamples {
 					return s, Errorf("samples", "must be in [2, %d] for generated data, got %d", datasets.MaxSamples, f.Samples)
 				}
+			case seqData:
+				if f.Samples < 2 || f.Samples > datasets.MaxSamples || strings.Contains(s.Name, ":") || s.Name == "text" {
+					return s, Errorf("samples", "is the number of sequences of echo, parity and sine-next, 2..%d; got %d for %q", datasets.MaxSamples, f.Samples, s.Name)
+				}
 			case idxData:
 				if f.Samples < 1 {
 					return s, Errorf("samples", "must be ≥ 1 (the first N images), got %d", f.Samples)
@@ -280,6 +293,18 @@ func (f *Flags) DataSpec(base *datasets.Spec) (datasets.Spec, error) {
 			}
 		}
 		s.Samples = f.Samples
+	}
+	if over("steps") {
+		if f.Given("steps") && (kind != seqData || strings.HasPrefix(s.Name, "seq:") || f.Steps < 1 || f.Steps > datasets.MaxSteps) {
+			return s, Errorf("steps", "is the length of the sequences of echo, parity, sine-next and text, 1..%d; got %d for %q", datasets.MaxSteps, f.Steps, s.Name)
+		}
+		s.Steps = f.Steps
+	}
+	if over("delay") {
+		if f.Given("delay") && (s.Name != "echo" || f.Delay < 1) {
+			return s, Errorf("delay", "is echo's delay, ≥ 1 (and below --steps); got %d for %q", f.Delay, s.Name)
+		}
+		s.Delay = f.Delay
 	}
 	if over("normalize") {
 		s.Normalize = f.Normalize
@@ -355,6 +380,18 @@ func (f *Flags) Hyper(base *network.Hyper) (network.Hyper, error) {
 	}
 	if over("seed") {
 		h.Seed = f.Seed
+	}
+	if over("clip") {
+		if !(f.Clip >= 0) || math.IsInf(f.Clip, 0) {
+			return h, Errorf("clip", "must be a finite number ≥ 0 (0: off), got %g", f.Clip)
+		}
+		h.Clip = f.Clip
+	}
+	if over("bptt") {
+		if f.BPTT < 0 || f.BPTT > network.MaxSteps {
+			return h, Errorf("bptt", "must be in [0, %d] (0: the whole sequence), got %d", network.MaxSteps, f.BPTT)
+		}
+		h.BPTT = f.BPTT
 	}
 	if h.Rule == network.Perceptron {
 		// w ← w + η(y − ŷ)x, after every sample: no optimizer, no

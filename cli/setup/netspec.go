@@ -170,6 +170,9 @@ func (f *Flags) NetSpec(ds *datasets.Dataset, base *network.Spec) (network.Spec,
 	} else if spec.Init, err = network.ParseInit(f.Init); err != nil {
 		return spec, Errorf("init", "must be one of %s, got %q", strings.Join(network.InitNames(), ", "), f.Init)
 	}
+	if err := f.recurrent(&spec, ds, base, shape); err != nil {
+		return spec, err
+	}
 	// Cross-entropy takes ln a and ln(1 − a): outputs outside (0, 1) make it
 	// NaN or ±Inf on the first sample, which would read as divergence.
 	if out := acts[L-1]; spec.Cost == network.CrossEntropy && out != network.Sigmoid && out != network.Softmax {
@@ -250,4 +253,29 @@ func parseLayers(s string, in, out int) ([]int, error) {
 		return nil, Errorf("layers", "%s does not fit the data, which has %d inputs and %d outputs; use %d,…,%d or hidden sizes only (_,30,_)", s, in, out, in, out)
 	}
 	return sizes, nil
+}
+
+// recurrent sets spec.Recurrent from --recurrent (every hidden layer), or
+// keeps the base's when the flag is not given and the depth is the same.
+func (f *Flags) recurrent(spec *network.Spec, ds *datasets.Dataset, base *network.Spec, shape string) error {
+	L := len(spec.Acts)
+	switch {
+	case f.Given("recurrent") && f.Recurrent:
+		if L < 2 {
+			return Errorf("recurrent", "makes the hidden layers recurrent, and %s has none; give --layers _,8,_ say", shape)
+		}
+		if ds.Train.Seq == 0 {
+			return Errorf("recurrent", "needs sequence data (echo, parity, sine-next, text, text:FILE or seq:FILE); %q is not", ds.Name)
+		}
+		spec.Recurrent = make([]bool, L)
+		for i := range L - 1 {
+			if a := spec.Acts[i]; a == network.Step || a == network.Softmax {
+				return Errorf("recurrent", "a recurrent layer needs a differentiable activation, and layer %d is %s", i+1, a)
+			}
+			spec.Recurrent[i] = true
+		}
+	case !f.Given("recurrent") && base != nil && len(base.Recurrent) == L && ds.Train.Seq > 0:
+		spec.Recurrent = append([]bool(nil), base.Recurrent...)
+	}
+	return nil
 }

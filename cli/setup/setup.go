@@ -155,6 +155,11 @@ func FitSizes(spec network.Spec, ds *datasets.Dataset) (network.Spec, error) {
 		s.Acts = append(s.Acts, network.Sigmoid)
 	}
 	s.Acts = s.Acts[:len(s.Sizes)-1]
+	if s.Recurrent != nil {
+		rec := make([]bool, len(s.Acts))
+		copy(rec[:len(rec)-1], spec.Recurrent)
+		s.Recurrent = rec
+	}
 	return s, nil
 }
 
@@ -164,7 +169,7 @@ func dataShape(ds *datasets.Dataset) (in, out int) {
 	if ds == nil || ds.Train.Len() == 0 || len(ds.Train.Y) == 0 {
 		return 0, 0
 	}
-	return ds.Train.Inputs(), len(ds.Train.Y[0])
+	return ds.Train.Inputs(), ds.Train.Outputs()
 }
 
 // SpecOf describes an existing network (its sizes, activations, cost and
@@ -180,6 +185,14 @@ func SpecOf(net *network.Network) network.Spec {
 	}
 	s.Cost, s.Init = net.Cost, net.Init
 	s.Features = append(network.Features(nil), net.Features...)
+	for i, l := range net.Layers {
+		if l.Recurrent() {
+			if s.Recurrent == nil {
+				s.Recurrent = make([]bool, len(net.Layers))
+			}
+			s.Recurrent[i] = true
+		}
+	}
 	return s
 }
 
