@@ -66,6 +66,21 @@ func ExportWith(w io.Writer, net *Network, format string, probes [][]float64, op
 	if len(probes) == 0 {
 		return errors.New("network: export: no probe inputs (the script needs at least one to check itself)")
 	}
+	if net.IsRecurrent() { // export_rnn.go
+		for i, x := range probes {
+			if err := checkSeqProbe(net, x); err != nil {
+				return fmt.Errorf("network: export: probes[%d]: %w", i, err)
+			}
+		}
+		expected, err := seqExpected(net, probes)
+		if err != nil {
+			return err
+		}
+		var b strings.Builder
+		writeSeqScript(&b, net, format, probes, expected, opts)
+		_, err = io.WriteString(w, b.String())
+		return err
+	}
 	expected := make([][]float64, len(probes))
 	for i, x := range probes {
 		if err := checkProbe(net, x); err != nil {
@@ -98,6 +113,9 @@ func ExportProbes(net *Network, n int, rng *rand.Rand) ([][]float64, error) {
 	if n < 1 {
 		return nil, fmt.Errorf("network: export: need at least 1 probe, got %d", n)
 	}
+	if net.IsRecurrent() {
+		return seqProbes(net, n, rng), nil
+	}
 	probes := make([][]float64, 0, n)
 	for tries := 0; len(probes) < n && tries < 100*n; tries++ {
 		x := make([]float64, net.Inputs())
@@ -119,6 +137,9 @@ func ExportProbes(net *Network, n int, rng *rand.Rand) ([][]float64, error) {
 func ExportProbeOK(net *Network, x []float64) error {
 	if err := checkExportNet(net); err != nil {
 		return err
+	}
+	if net.IsRecurrent() {
+		return checkSeqProbe(net, x)
 	}
 	return checkProbe(net, x)
 }
@@ -182,7 +203,7 @@ func checkExportNet(net *Network) error {
 			}
 		}
 	}
-	return nil
+	return checkExportRecurrent(net)
 }
 
 // stepAmbiguous runs a plain forward pass and reports the first step unit
@@ -362,7 +383,10 @@ func describe(net *Network) string {
 	params := 0
 	for l, L := range net.Layers {
 		acts[l] = pyActName(L.Act)
-		params += len(L.W) + len(L.B)
+		params += len(L.W) + len(L.B) + len(L.WH)
+		if L.WH != nil {
+			acts[l] = "recurrent " + acts[l]
+		}
 	}
 	return fmt.Sprintf("[%s] (%s; cost %s; %d parameters)", strings.Join(sizes, ", "),
 		strings.Join(acts, ", "), costName(net.Cost), params)
