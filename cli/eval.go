@@ -162,10 +162,23 @@ func eval(sf *setup.Flags, model, on string, asJSON bool, sh sharpOpts, w io.Wri
 		return err
 	}
 	fmt.Fprintf(w, "model     %s: %s\n", r.Model, r.Shape)
-	fmt.Fprintf(w, "data      %s, %s part: %d samples\n", r.Data, r.Part, r.Samples)
+	unit := "samples"
+	if set.Seq > 0 {
+		unit = "sequences"
+	}
+	fmt.Fprintf(w, "data      %s, %s part: %d %s\n", r.Data, r.Part, r.Samples, unit)
 	fmt.Fprintf(w, "loss      %.6f\n", met.Loss)
 	if r.Accuracy != nil {
-		fmt.Fprintf(w, "accuracy  %.4f (%d/%d)\n", met.Accuracy, *r.Correct, r.Samples)
+		total, of := r.Samples, ""
+		if set.Seq > 0 { // every step with a target counts
+			total, of = 0, " steps with a target"
+			for _, row := range met.Confusion {
+				for _, n := range row {
+					total += n
+				}
+			}
+		}
+		fmt.Fprintf(w, "accuracy  %.4f (%d/%d%s)\n", met.Accuracy, *r.Correct, total, of)
 		fmt.Fprintf(w, "\nconfusion matrix (rows: actual, columns: predicted)\n%s", confusionTable(r.Classes, r.Confusion))
 	}
 	if sh.on {

@@ -45,6 +45,19 @@ func gradCheck(mf *setup.File, model string, asJSON bool, w io.Writer) error {
 	r := gradCheckResult{Model: model, Params: net.NumParams(), Tolerance: gradCheckLimit, Passed: true}
 	set := ds.Train
 	for i := range min(gradCheckSamples, set.Len()) {
+		if set.Seq > 0 { // through time: every W_h too
+			checks, err := network.GradChecksSeq(net, set.X[i], set.Y[i], 0)
+			if err != nil {
+				return err
+			}
+			r.Samples++
+			for _, c := range checks {
+				if !(c.RelErr <= float64(r.MaxRelErr)) {
+					r.MaxRelErr, r.Worst = jsonNum(c.RelErr), seqParamName(c)
+				}
+			}
+			continue
+		}
 		checks, err := network.GradChecks(net, set.X[i], set.Y[i], 0)
 		if errors.Is(err, network.ErrStepBackprop) {
 			r.Step = "a step layer has no derivative: backprop does not apply (the perceptron rule trains it)"
@@ -106,4 +119,16 @@ func numfmtChecks(n int) string {
 		return "1 check"
 	}
 	return fmt.Sprintf("%d checks", n)
+}
+
+// seqParamName names a parameter of a gradient check through time, 1-based:
+// "layer 1 weight 3←1", "layer 1 bias 3" or "layer 1 recurrent weight 3←2".
+func seqParamName(c network.SeqParamCheck) string {
+	switch c.Which {
+	case "b":
+		return fmt.Sprintf("layer %d bias %d", c.Layer+1, c.J+1)
+	case "wh":
+		return fmt.Sprintf("layer %d recurrent weight %d←%d", c.Layer+1, c.J+1, c.K+1)
+	}
+	return fmt.Sprintf("layer %d weight %d←%d", c.Layer+1, c.J+1, c.K+1)
 }

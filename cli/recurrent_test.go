@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -56,5 +59,40 @@ func TestRecurrentFlags(t *testing.T) {
 		"--act", "tanh,sigmoid", "--cost", "cross-entropy", "--opt", "momentum", "--lr", "0.1", "--bptt", "3", "--clip", "1", "--epochs", "2")
 	if code != 0 || !strings.Contains(out, "Final test") {
 		t.Fatalf("parity: exit %d\n%s\n%s", code, out, errs)
+	}
+}
+
+// A trained recurrent model file: eval counts steps, eval --gradcheck
+// checks through time, export writes a numpy script that runs the loop and
+// matches the engine on the model's own sequences.
+func TestRecurrentModelCommands(t *testing.T) {
+	dir := t.TempDir()
+	model := filepath.Join(dir, "echo.json")
+	code, _, errs := runCLI("train", "--data", "echo", "--samples", "40", "--recurrent", "--layers", "_,4,_", "--act", "tanh,sigmoid",
+		"--cost", "cross-entropy", "--opt", "adam", "--lr", "0.01", "--epochs", "2", "--out", model)
+	if code != 0 {
+		t.Fatalf("train: %s", errs)
+	}
+	code, out, errs := runCLI("eval", "--model", model)
+	if code != 0 || !strings.Contains(out, "20 sequences") || !strings.Contains(out, "/360 steps with a target)") {
+		t.Errorf("eval: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, errs = runCLI("eval", "--model", model, "--gradcheck")
+	if code != 0 || !strings.HasPrefix(out, "gradcheck: max relative error") || !strings.Contains(out, "over 29 parameters") {
+		t.Errorf("gradcheck: exit %d\n%s%s", code, out, errs)
+	}
+	script := filepath.Join(dir, "echo.py")
+	if code, _, errs = runCLI("export", "--format", "numpy", "--model", model, "--data-probes", "--out", script); code != 0 {
+		t.Fatalf("export: %s", errs)
+	}
+	py := "/usr/bin/python3"
+	if err := exec.Command(py, "-c", "import numpy").Run(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("python3 with numpy is required under CI: %v", err)
+		}
+		t.Skipf("no python3 with numpy: %v", err)
+	}
+	if res, err := exec.Command(py, script).CombinedOutput(); err != nil || !strings.HasPrefix(string(res), "OK: 5 probe sequences match") {
+		t.Errorf("python3 %s: %v: %s", script, err, res)
 	}
 }
