@@ -11,6 +11,7 @@ import (
 // status bar hints and the README key table are generated from it.
 type keyMap struct {
 	StepNeuron, StepPhase, StepSample, StepBatch, StepEpoch key.Binding
+	StepTime                                                key.Binding
 	Run, Faster, Slower                                     key.Binding
 	Undo, Reset, Reseed                                     key.Binding
 	Up, Down, Left, Right, NextWeight, PrevWeight           key.Binding
@@ -40,6 +41,7 @@ func defaultKeyMap() keyMap {
 	return keyMap{
 		StepNeuron:   b([]string{"."}, ".", "step neuron"),
 		StepPhase:    b([]string{"space"}, "space", "step phase"),
+		StepTime:     b([]string{","}, ",", "step time step"),
 		StepSample:   b([]string{"s"}, "s", "step sample"),
 		StepBatch:    b([]string{"b"}, "b", "step batch"),
 		StepEpoch:    b([]string{"e"}, "e", "step epoch"),

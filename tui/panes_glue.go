@@ -77,7 +77,11 @@ func (t *trainer) renderPane(k PaneKind, w, h int) []string {
 	var s string
 	switch k {
 	case PaneTopology:
-		s = panes.Topology(in)
+		if in.Trace != nil && in.Trace.Seq != nil {
+			s = panes.Unrolled(in) // a sequence: the network across its time steps
+		} else {
+			s = panes.Topology(in)
+		}
 	case PaneInspector:
 		s = panes.Inspector(in)
 	case PaneActivations:

@@ -67,7 +67,7 @@ func (t *trainer) keyTable() []keyGroup {
 	}
 	return []keyGroup{
 		{"Step and run", []keyRow{
-			one(&km.StepNeuron, stepBy(network.ByNeuron)),
+			two("step neuron/time step", &km.StepNeuron, stepBy(network.ByNeuron), &km.StepTime, stepBy(network.ByTime)),
 			one(&km.StepPhase, stepBy(network.ByPhase)),
 			one(&km.StepSample, stepBy(network.BySample)),
 			one(&km.StepBatch, stepBy(network.ByBatch)),

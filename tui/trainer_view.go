@@ -205,7 +205,7 @@ func (t *trainer) panesView(scr Screen, lines []string) {
 	rows := make([][]string, len(scr.Panes))
 	for i, p := range scr.Panes {
 		content := t.renderPane(p.Kind, p.W-2, p.H-2)
-		rows[i] = t.app.look.frame(p.Kind.String(), content, p.W, p.H, p.Kind == PaneTopology || p.Kind == PaneInspector)
+		rows[i] = t.app.look.frame(t.paneTitle(p.Kind), content, p.W, p.H, p.Kind == PaneTopology || p.Kind == PaneInspector)
 	}
 	for y := scr.Main.Y; y < scr.Main.Y+scr.Main.H; y++ {
 		var b strings.Builder
@@ -257,4 +257,13 @@ func humanRate(r float64) string {
 		return numfmt.F(r/1e3, 1) + "k"
 	}
 	return numfmt.F(r, 0)
+}
+
+// paneTitle is k's title: Topology is "Unrolled" on a sequence set, where
+// it draws the network across the time steps.
+func (t *trainer) paneTitle(k PaneKind) string {
+	if k == PaneTopology && t.sess != nil && t.sess.st != nil && t.sess.st.Train().Seq > 0 {
+		return "Unrolled"
+	}
+	return k.String()
 }

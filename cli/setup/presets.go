@@ -27,6 +27,14 @@ func Presets() []Preset {
 	net := func(c network.Cost, init network.Init, sizes []int, acts ...network.Activation) network.Spec {
 		return network.Spec{Sizes: sizes, Acts: acts, Cost: c, Init: init}
 	}
+	// rec makes a spec's hidden layers recurrent.
+	rec := func(s network.Spec) network.Spec {
+		s.Recurrent = make([]bool, len(s.Acts))
+		for i := range len(s.Acts) - 1 {
+			s.Recurrent[i] = true
+		}
+		return s
+	}
 	sig, tanh, step, soft := network.Sigmoid, network.Tanh, network.Step, network.Softmax
 	q, ce := network.Quadratic, network.CrossEntropy
 	gate := func(name, teaches string) Preset {
@@ -64,6 +72,16 @@ func Presets() []Preset {
 			Data:  datasets.Spec{Name: "circle", Noise: 0.1, Seed: 1},
 			Net:   net(q, network.InitXavier, []int{2, 8, 8, 8, 8, 1}, sig, sig, sig, sig, sig),
 			Hyper: hyper(network.Backprop, 0.5, 10, network.SGD),
+		}},
+		{"echo", "an Elman layer remembers the bit from 2 steps back (BPTT)", Setup{
+			Data:  datasets.Spec{Name: "echo", Seed: 1, Samples: 200, Steps: 10},
+			Net:   rec(net(ce, network.InitXavier, []int{1, 8, 1}, tanh, sig)),
+			Hyper: hyper(network.Backprop, 0.01, 10, network.Adam),
+		}},
+		{"text", "a recurrent net reads Lincoln, one character at a time", Setup{
+			Data:  datasets.Spec{Name: "text", Seed: 1, Steps: 25},
+			Net:   rec(net(ce, network.InitXavier, []int{1, 32, 1}, tanh, soft)),
+			Hyper: hyper(network.Backprop, 0.01, 4, network.Adam),
 		}},
 		{"iris", "softmax tells 3 iris species apart from 4 measurements", Setup{
 			Data:  datasets.Spec{Name: "iris", Seed: 1, Normalize: true},

@@ -24,6 +24,7 @@ func Inspector(in Input) string {
 	var ls []line
 	ls = append(ls, inspectorHeader(in, st)...)
 	ls = append(ls, gradCheckLines(in.GradCheck, st)...)
+	ls = append(ls, recurrentLines(in, st)...) // inspector_seq.go
 	ls = append(ls, inspectorEquations(in, st)...)
 	c.drawLines(0, 0, layLines(ls, in.W, in.H, 4))
 	return c.String()

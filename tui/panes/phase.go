@@ -53,6 +53,9 @@ func nextLabel(in Input) string {
 	}
 	L := len(net.Layers)
 	perceptron := in.Hyper.Rule == network.Perceptron
+	if s, ok := nextInTime(in, L); ok {
+		return s
+	}
 	switch p.Phase {
 	case network.PhaseIdle, network.PhaseEpochEnd:
 		return "load sample"
@@ -96,6 +99,24 @@ func nextLabel(in Input) string {
 		return "load sample"
 	}
 	return ""
+}
+
+// nextInTime is nextLabel's answer where a sequence's time loop goes on:
+// the next step's forward, or the previous step's output δ.
+func nextInTime(in Input, L int) (string, bool) {
+	p := in.Pos
+	if in.Trace == nil || in.Trace.Seq == nil {
+		return "", false
+	}
+	t, T := in.Trace.Seq.Time, in.Trace.Seq.T
+	lastN := p.Neuron+1 >= layerSize(in.Net, p.Layer+1)
+	switch {
+	case p.Phase == network.PhaseForward && p.Layer == L-1 && lastN && t+1 < T:
+		return fmt.Sprintf("forward t=%d L1 n1", t+2), true
+	case (p.Phase == network.PhaseBackward && p.Layer == 0 && lastN || p.Phase == network.PhaseOutputDelta && L == 1) && t > 0:
+		return fmt.Sprintf("output δ t=%d", t), true
+	}
+	return "", false
 }
 
 // trainSize is the number of training samples, or 0 when unknown.

@@ -1,0 +1,100 @@
+package panes
+
+import (
+	"fmt"
+
+	"backprop/themes"
+)
+
+// recurrentLines are the Inspector's equations through time for the focused
+// neuron j of a hidden layer l on a sequence set, at the cursor's step t,
+// with the live numbers (sums of the trace's values):
+//
+//	h_t = σ(W·x_t + W_h·h_{t−1} + b)        (W_h only for a recurrent layer)
+//	δ_t = (W^{l+1}ᵀ δ^{l+1}_t + W_hᵀ δ_{t+1}) ⊙ σ'(z_t)
+func recurrentLines(in Input, st *themes.Styles) []line {
+	tr := in.Trace
+	if tr == nil || tr.Seq == nil || in.Net == nil {
+		return nil
+	}
+	q := tr.Seq
+	l, j, t := in.Focus.Layer-1, in.Focus.Neuron, q.Time // Focus.Layer 0 is the inputs
+	L := len(in.Net.Layers)
+	if l < 0 || l >= L-1 || j < 0 || j >= in.Net.Layers[l].Out {
+		var ln line
+		ln.add(fmt.Sprintf("time step t = %d of %d", t+1, q.T), st.SGR.Title)
+		return []line{ln}
+	}
+	layer, next := in.Net.Layers[l], in.Net.Layers[l+1]
+	fwd, back := seqReached(in.Pos, q)
+	var head, hl, dl line
+	kind := "dense, at every step"
+	if layer.Recurrent() {
+		kind = "recurrent"
+	}
+	head.add(fmt.Sprintf("t = %d of %d", t+1, q.T), st.SGR.Title)
+	head.add(fmt.Sprintf(" · L%d n%d %s", l+1, j+1, kind), st.SGR.Dim)
+	out := []line{head}
+	if layerFwd(in.Pos, q, l, fwd)(t) {
+		wx := dotRow(layer.W[j*layer.In:(j+1)*layer.In], q.A[l][t])
+		wh := 0.0
+		if layer.Recurrent() && t > 0 {
+			wh = dotRow(layer.WH[j*layer.Out:(j+1)*layer.Out], q.A[l+1][t-1])
+		}
+		hl.add("h_t = "+layer.Act.String()+"(W·x_t", st.SGR.Text)
+		if layer.Recurrent() {
+			hl.add(" + W_h·h_{t−1}", st.SGR.Accent)
+		}
+		hl.add(" + b) = "+layer.Act.String()+"("+num(wx), st.SGR.Text)
+		if layer.Recurrent() {
+			hl.add(" + "+num(wh), st.SGR.Accent)
+		}
+		hl.add(" + "+num(layer.B[j])+") = "+num(q.A[l+1][t][j]), st.SGR.Text)
+		out = append(out, hl)
+	}
+	if back(t) {
+		up := 0.0
+		for i, d := range q.Delta[l+1][t] {
+			up += next.W[i*next.In+j] * d
+		}
+		dl.add("δ_t = (Wᵀδ^{L"+fmt.Sprint(l+2)+"}_t", st.SGR.Text)
+		if layer.Recurrent() {
+			dl.add(" + W_hᵀδ_{t+1}", st.SGR.Accent)
+		}
+		dl.add(")·σ' = ("+num(up), st.SGR.Text)
+		if layer.Recurrent() {
+			rec := 0.0
+			if q.Flows[t] {
+				for i, d := range q.Delta[l][t+1] {
+					rec += layer.WH[i*layer.Out+j] * d
+				}
+			}
+			dl.add(" + "+num(rec), st.SGR.Accent)
+		}
+		d := q.Delta[l][t][j]
+		dl.add(")·"+num(safeDiv(d, q.DH[l][t][j]))+" = "+num(d), st.SGR.Text)
+		out = append(out, dl)
+		if layer.Recurrent() && !q.Flows[t] && t+1 < q.T {
+			var cut line
+			cut.add("  (--bptt cuts the flow from t+1 here)", st.SGR.Dim)
+			out = append(out, cut)
+		}
+	}
+	return out
+}
+
+func dotRow(w, x []float64) float64 {
+	s := 0.0
+	for k, v := range w {
+		s += v * x[k]
+	}
+	return s
+}
+
+// safeDiv is a/b, or 0 when b is 0 (σ' shown as the ratio δ/g).
+func safeDiv(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
