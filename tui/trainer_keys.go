@@ -67,7 +67,7 @@ func (t *trainer) keyTable() []keyGroup {
 	}
 	return []keyGroup{
 		{"Step and run", []keyRow{
-			two("step neuron/time step", &km.StepNeuron, stepBy(network.ByNeuron), &km.StepTime, stepBy(network.ByTime)),
+			two("step neuron/time", &km.StepNeuron, stepBy(network.ByNeuron), &km.StepTime, stepBy(network.ByTime)),
 			one(&km.StepPhase, stepBy(network.ByPhase)),
 			one(&km.StepSample, stepBy(network.BySample)),
 			one(&km.StepBatch, stepBy(network.ByBatch)),

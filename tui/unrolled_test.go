@@ -1,0 +1,46 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/exp/golden"
+)
+
+// TestGoldenUnrolled: the echo preset shows the Unrolled view, mid-way
+// through the forward pass in time and then the backward pass, at 80×24
+// and 120×40.
+func TestGoldenUnrolled(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {120, 40}} {
+		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			m := newTestModel(t, Options{Preset: "echo"}, sz[0], sz[1])
+			press(m, "s", "s", "space", ",", ",", ",", ",", "h")
+			golden.RequireEqual(t, screen(t, m))
+		})
+	}
+	t.Run("backward-120x40", func(t *testing.T) {
+		m := newTestModel(t, Options{Preset: "echo"}, 120, 40)
+		press(m, "s", "s", "space", "h")
+		for range 10 + 1 + 6 { // the 10 steps forward, the cost, 6 steps back
+			press(m, ",")
+		}
+		golden.RequireEqual(t, screen(t, m))
+	})
+}
+
+// Stepping by time step moves the highlighted t of the Unrolled view.
+func TestUnrolledTimeStep(t *testing.T) {
+	m := newTestModel(t, Options{Preset: "echo"}, 120, 40)
+	press(m, "s", "space")
+	for want := 1; want <= 10; want++ {
+		press(m, ",")
+		if got := m.tr.sess.st.Pos().Time + 1; got != want {
+			t.Fatalf("after %d time steps: t = %d", want, got)
+		}
+		s := screen(t, m)
+		if !strings.Contains(s, "Unrolled") || !strings.Contains(s, fmt.Sprintf("t %d/10", want)) {
+			t.Fatalf("after %d time steps the Unrolled view does not show t %d/10:\n%s", want, want, s)
+		}
+	}
+}
