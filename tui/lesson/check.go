@@ -62,7 +62,7 @@ type varKind struct {
 }
 
 // varOrder is the known variables in the README's order (for errors).
-var varOrder = []string{"screen", "preset", "unit", "wrong", "threshold", "phase", "status", "epoch", "steps", "layer", "neuron", "loss", "accuracy", "test_loss", "test_accuracy", "eta", "batch", "batches", "params", "grad_ratio", "init"}
+var varOrder = []string{"screen", "preset", "unit", "wrong", "threshold", "phase", "status", "epoch", "steps", "layer", "neuron", "time", "loss", "accuracy", "test_loss", "test_accuracy", "eta", "batch", "batches", "params", "grad_ratio", "init"}
 
 func knownVars() map[string]varKind {
 	return map[string]varKind{
@@ -77,6 +77,7 @@ func knownVars() map[string]varKind {
 		"steps":         {num: true},                           // samples processed since the start
 		"layer":         {num: true},                           // the layer of the last forward/backward step (0-based)
 		"neuron":        {num: true},                           // the last neuron revealed in that layer (0-based)
+		"time":          {num: true},                           // a sequence's time step of the last forward/backward step (0-based)
 		"loss":          {num: true},                           // training loss of the last epoch
 		"accuracy":      {num: true},                           // training accuracy of the last epoch, 0..1
 		"test_loss":     {num: true},                           // test loss of the last epoch

@@ -209,7 +209,7 @@ func TestBuiltin(t *testing.T) {
 			}
 		}
 	}
-	want := "perceptron networks activations cost backprop sgd deep smallest"
+	want := "perceptron networks activations cost backprop sgd deep memory smallest"
 	if strings.Join(ids, " ") != want {
 		t.Errorf("lessons %v, want %s", ids, want)
 	}

@@ -98,6 +98,8 @@ func trainerVar(s *network.Stepper, name string) (Value, bool) {
 		return Num(float64(pos.Layer)), true
 	case "neuron":
 		return Num(float64(pos.Neuron)), true
+	case "time":
+		return Num(float64(pos.Time)), true
 	case "eta":
 		return Num(h.Eta), true
 	case "batch":

@@ -235,6 +235,11 @@ var scripts = map[string][]string{
 		"set test_loss=0.17 params=13",
 		"set test_accuracy=0.96 params=13 epoch=20",
 	},
+	"memory": {
+		"set phase=forward time=4",
+		"set phase=backward time=1",
+		"set test_accuracy=0.995 epoch=20",
+	},
 }
 
 // answerAll answers the current step's questions, right when right is set.
