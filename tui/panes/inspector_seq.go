@@ -41,11 +41,14 @@ func recurrentLines(in Input, st *themes.Styles) []line {
 		if layer.Recurrent() && t > 0 {
 			wh = dotRow(layer.WH[j*layer.Out:(j+1)*layer.Out], q.A[l+1][t-1])
 		}
-		hl.add("h_t = "+layer.Act.String()+"(W·x_t", st.SGR.Text)
+		act := layer.Act.String()
+		hl.add("h_t = ", st.SGR.Text)
+		hl.opt(1, act+"(W·x_t", st.SGR.Text, "")
 		if layer.Recurrent() {
-			hl.add(" + W_h·h_{t−1}", st.SGR.Accent)
+			hl.opt(1, " + W_h·h_{t−1}", st.SGR.Accent, "")
 		}
-		hl.add(" + b) = "+layer.Act.String()+"("+num(wx), st.SGR.Text)
+		hl.opt(1, " + b) = ", st.SGR.Text, "")
+		hl.add(act+"("+num(wx), st.SGR.Text)
 		if layer.Recurrent() {
 			hl.add(" + "+num(wh), st.SGR.Accent)
 		}
@@ -57,11 +60,13 @@ func recurrentLines(in Input, st *themes.Styles) []line {
 		for i, d := range q.Delta[l+1][t] {
 			up += next.W[i*next.In+j] * d
 		}
-		dl.add("δ_t = (Wᵀδ^{L"+fmt.Sprint(l+2)+"}_t", st.SGR.Text)
+		dl.add("δ_t = ", st.SGR.Text)
+		dl.opt(1, "(Wᵀδ^{L"+fmt.Sprint(l+2)+"}_t", st.SGR.Text, "")
 		if layer.Recurrent() {
-			dl.add(" + W_hᵀδ_{t+1}", st.SGR.Accent)
+			dl.opt(1, " + W_hᵀδ_{t+1}", st.SGR.Accent, "")
 		}
-		dl.add(")·σ' = ("+num(up), st.SGR.Text)
+		dl.opt(1, ")·σ' = ", st.SGR.Text, "")
+		dl.add("("+num(up), st.SGR.Text)
 		if layer.Recurrent() {
 			rec := 0.0
 			if q.Flows[t] {
