@@ -54,7 +54,7 @@ with results bit-identical to one thread.`,
 			{"race", []string{"vary", "epochs", "until", "threads"}},
 			{"data", append(setup.DataFlagNames(), setup.MaxDataFlag)},
 			{"network", setup.NetworkFlagNames()},
-			{"training", []string{"rule", "opt", "lr", "momentum", "batch", "l1", "l2", "model"}},
+			{"training", []string{"rule", "opt", "lr", "momentum", "batch", "l1", "l2", "clip", "bptt", "model"}},
 			{"output", []string{"history", "out", "json"}},
 		},
 		footer: `exit status: 0 raced (a variant that diverged is a row of the table); 1 a bad

@@ -41,7 +41,7 @@ numbers on every run. val_* are measured on the test part (--split).`,
 		groups: []flagGroup{
 			{"data", append(setup.DataFlagNames(), setup.MaxDataFlag)},
 			{"network", setup.NetworkFlagNames()},
-			{"training", []string{"rule", "opt", "lr", "momentum", "batch", "epochs", "l1", "l2", "threads", "model"}},
+			{"training", []string{"rule", "opt", "lr", "momentum", "batch", "epochs", "l1", "l2", "clip", "bptt", "threads", "model"}},
 			{"output", []string{"out", "history", "json", "progress", "sharpness", "sharpness-samples"}},
 		},
 		footer: `exit status: 0 trained; 1 failed (bad data file, divergence: no files are

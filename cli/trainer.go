@@ -18,7 +18,7 @@ import (
 )
 
 func trainerCommand() command {
-	training := []string{"rule", "opt", "lr", "momentum", "batch", "l1", "l2", "threads"}
+	training := []string{"rule", "opt", "lr", "momentum", "batch", "l1", "l2", "clip", "bptt", "threads"}
 	return command{
 		name:    "trainer",
 		summary: "open the interactive trainer (the default; `backprop --help` lists its flags)",

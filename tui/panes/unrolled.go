@@ -48,6 +48,9 @@ func Unrolled(in Input) string {
 			sgr = st.SGR.Focus
 		}
 		c.text(colX(t)+cw-1-len(s), y, s, sgr)
+		if t == q.Time && len(s) <= cw-2 {
+			c.put(colX(t)+cw-2-len(s), y, "▸", sgr) // visible without colour too
+		}
 	}
 	y++
 	c.text(0, y, "x", st.SGR.Text)
