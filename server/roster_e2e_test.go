@@ -55,8 +55,8 @@ func TestE2ERosterInTmux(t *testing.T) {
 	for _, p := range []*testkit.Pane{T, A, B} {
 		p.WaitText("guided lessons…")
 	}
-	// the teacher opens the lessons (the launcher's 13th item) and predicts
-	for i := 0; i < 12; i++ {
+	// the teacher opens the lessons (the launcher's 15th item) and predicts
+	for i := 0; i < 14; i++ {
 		T.Keys("Down")
 	}
 	T.WaitText("▸ guided lessons…")

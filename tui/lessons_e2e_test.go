@@ -75,6 +75,11 @@ var lessonScripts = map[string][]string{
 		"keys left N N N N N|until e 200", // focus the hidden layer (the output has it), 8 → 3 neurons, epochs until the test loss is low enough
 		"until e 50",                      // the deadline: 95% test accuracy within 50 epochs
 	},
+	"memory": {
+		"keys space , , , , ,", // load a sequence, then forward through time to step 5
+		"until , 40",           // the cost, then back through time to step 2
+		"until e 30",           // echo learnt: 99% test accuracy within 30 epochs
+	},
 }
 
 // lessonOutcomes say, by lesson and step (0-based), what the state and the
@@ -126,6 +131,11 @@ var lessonOutcomes = map[string]map[int]struct {
 		2: {"epoch == 10 && accuracy < 0.6", ""},
 		3: {"epoch == 1 && grad_ratio >= 0.2 && act(0) == relu && init == he", ""},
 		4: {"accuracy >= 0.9 && epoch <= 10", ""},
+	},
+	"memory": {
+		0: {"phase == forward && time == 4", "Unrolled"},
+		1: {"phase == backward && time == 1", "t 2/10"},
+		2: {"test_accuracy >= 0.99 && epoch <= 30", ""},
 	},
 	"smallest": {
 		1: {"params == 13 && test_loss <= 0.177", "2→3→1"},
