@@ -258,12 +258,24 @@ func (l *launcher) openPreset(name string) {
 // launcherTop is the first row of the item list.
 const launcherTop = 3
 
-// listHeight is the rows the item list may take in h (the rest scrolls):
-// all but the title, the help line, a blank line and up to 3 error lines.
-func listHeight(h int) int { return max(h-launcherTop-5, 3) }
+// listHeight is the rows the item list may take (the rest scrolls): all
+// but the title, a blank line, the help line and the error's lines (the
+// list has those rows while there is no error).
+func (l *launcher) listHeight() int {
+	return max(l.h-launcherTop-2-len(l.errLines(l.w)), 3)
+}
+
+// errLines is the launcher's error wrapped to w (none without an error).
+func (l *launcher) errLines(w int) []string {
+	if l.err == "" {
+		return nil
+	}
+	msg := ansi.Wordwrap(strings.Join(strings.Fields(l.err), " "), w, "")
+	return strings.Split(msg, "\n")
+}
 
 func (l *launcher) hit(x, y int) (int, bool) {
-	rows := l.listRows(l.w, listHeight(l.h))
+	rows := l.listRows(l.w, l.listHeight())
 	i := y - launcherTop
 	if i < 0 || i >= len(rows) || x < 0 || x >= l.w {
 		return 0, false
@@ -289,7 +301,7 @@ func (l *launcher) View() string {
 	items := l.entries()
 	l.cursor = min(l.cursor, len(items)-1)
 	nameW := l.nameWidth()
-	for _, r := range l.listRows(w, listHeight(h)) {
+	for _, r := range l.listRows(w, l.listHeight()) {
 		name := ""
 		if r.first {
 			name = items[r.item].title
@@ -307,11 +319,8 @@ func (l *launcher) View() string {
 		b.WriteString(fit(line, w) + "\n")
 	}
 	b.WriteString("\n")
-	if l.err != "" {
-		msg := ansi.Wordwrap(strings.Join(strings.Fields(l.err), " "), w, "")
-		for _, line := range strings.Split(msg, "\n") {
-			b.WriteString(lk.errS.Render(line) + "\n")
-		}
+	for _, line := range l.errLines(w) {
+		b.WriteString(lk.errS.Render(line) + "\n")
 	}
 	lines := block(b.String(), w, h)
 	if l.prompt != nil {

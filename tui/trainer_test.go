@@ -503,8 +503,8 @@ func TestLauncherScrolls(t *testing.T) {
 		t.Errorf("the list should scroll to the last item:\n%s", scr)
 	}
 	// a click maps through the scroll offset
-	w, h := m.area()
-	rows := m.menu.listRows(w, listHeight(h))
+	w, _ := m.area()
+	rows := m.menu.listRows(w, m.menu.listHeight())
 	if i, ok := m.menu.hit(5, launcherTop+len(rows)-1); !ok || i != len(m.menu.items)-1 {
 		t.Errorf("hit %d %v, want the last item", i, ok)
 	}
