@@ -32,6 +32,8 @@ type keyMap struct {
 	SurfParam, ZoomIn, ZoomOut, Whole, GradCheck key.Binding
 	// twins (twins.go)
 	TwinAdd, TwinNext, TwinClose key.Binding
+	// the Hidden space pane
+	HiddenPair, HiddenLayer key.Binding
 }
 
 func defaultKeyMap() keyMap {
@@ -113,6 +115,8 @@ func defaultKeyMap() keyMap {
 		TwinAdd:      b([]string{"A"}, "A", "fork a twin (same start; steps with it)"),
 		TwinNext:     b([]string{"Y"}, "Y", "next twin"),
 		TwinClose:    b([]string{"Z"}, "Z", "close this twin"),
+		HiddenPair:   b([]string{"E"}, "E", "hidden space: next pair"),
+		HiddenLayer:  b([]string{"I"}, "I", "hidden space: next layer"),
 	}
 }
 

@@ -22,6 +22,9 @@ const (
 	// PaneCompare overlays the twins' curves; at full size it takes the
 	// middle column while it is the selected tab.
 	PaneCompare
+	// PaneHidden is the Hidden space pane: a tab at compact sizes; at full
+	// size it takes the Sample pane's place while it is the selected tab.
+	PaneHidden
 	numPanes
 )
 
@@ -49,6 +52,8 @@ func (k PaneKind) String() string {
 		return "Gradients"
 	case PaneCompare:
 		return "Compare"
+	case PaneHidden:
+		return "Hidden"
 	}
 	return "?"
 }
@@ -56,7 +61,7 @@ func (k PaneKind) String() string {
 // tabbedPanes are the panes that share the right-hand slot at compact sizes,
 // in the order the "next pane" key cycles through them.
 func tabbedPanes() []PaneKind {
-	return []PaneKind{PaneBoundary, PaneLoss, PaneSample, PaneActivations, PaneWeights, PaneSurface, PaneGradients, PaneCompare}
+	return []PaneKind{PaneBoundary, PaneLoss, PaneSample, PaneActivations, PaneWeights, PaneSurface, PaneGradients, PaneCompare, PaneHidden}
 }
 
 // Rect is a rectangle of terminal cells.

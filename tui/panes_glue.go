@@ -109,6 +109,9 @@ func (t *trainer) renderPane(k PaneKind, w, h int) []string {
 	case PaneCompare:
 		in.Compare = t.compareView()
 		s = panes.Compare(in)
+	case PaneHidden:
+		in.Hidden = t.hiddenView()
+		s = panes.Hidden(in)
 	}
 	lines := strings.Split(s, "\n")
 	if len(lines) == h {

@@ -53,6 +53,8 @@ type trainer struct {
 	// twins are the sessions forked from this one (twins.go); t.sess is
 	// the focused one.
 	twins twinSet
+	// hid is the Hidden space pane's layer and pair (trainer_hidden.go).
+	hid hiddenState
 
 	// helpLine memoises the short help line for a width and look.
 	helpLine struct {
@@ -256,6 +258,10 @@ func (t *trainer) click(ms tea.Mouse) {
 		return
 	}
 	if r, ok := scr.Pane(PaneCompare); ok && r.Contains(ms.X, ms.Y) && t.compareClick(ms.Y-r.Y-1) {
+		return
+	}
+	if r, ok := scr.Pane(PaneHidden); ok && r.Contains(ms.X, ms.Y) {
+		t.nextHiddenPair()
 		return
 	}
 	r, ok := scr.Pane(PaneTopology)

@@ -116,12 +116,12 @@ func (t *trainer) keyTable() []keyGroup {
 			one(&km.Figure, do((*trainer).askFigure)),
 		}},
 		{"Screen", []keyRow{
-			one(&km.NextPane, do((*trainer).nextTab)),
-			one(&km.PaneN, func(t *trainer, k tea.KeyPressMsg) tea.Cmd { t.showTab(k.Text); return nil }),
+			two("next pane/pane n", &km.NextPane, do((*trainer).nextTab), &km.PaneN, func(t *trainer, k tea.KeyPressMsg) tea.Cmd { t.showTab(k.Text); return nil }),
 			one(&km.LogLoss, do((*trainer).toggleLogLoss)),
 			one(&km.NeuronMap, do((*trainer).toggleNeuronMap)),
 			two("test, discretize", &km.TestData, do((*trainer).toggleTestData), &km.Discrete, do((*trainer).toggleDiscrete)),
 			two("surface w₂/data", &km.SurfParam, do((*trainer).cycleSecond), &km.Whole, do((*trainer).toggleWhole)),
+			two("hidden pair/L", &km.HiddenPair, do((*trainer).nextHiddenPair), &km.HiddenLayer, do((*trainer).nextHiddenLayer)),
 			two("zoom surface", &km.ZoomIn, do(func(t *trainer) { t.zoomSurface(1) }), &km.ZoomOut, do(func(t *trainer) { t.zoomSurface(-1) })),
 			one(&km.Theme, do(func(t *trainer) { t.app.cycleTheme() })),
 			one(&km.Lesson, do(func(*trainer) {})), // the root model's: the lesson panel

@@ -97,6 +97,9 @@ func (t *trainer) layout(w, h int) Screen {
 	if t.tab == PaneCompare && scr.Tabs.W == 0 && !scr.TooSmall {
 		scr = withCompare(scr) // full size: the middle column
 	}
+	if t.tab == PaneHidden && scr.Tabs.W == 0 && !scr.TooSmall {
+		scr = withHidden(scr) // full size: in the Sample pane's place
+	}
 	if !t.browse.on || scr.TooSmall {
 		return scr
 	}
@@ -127,7 +130,9 @@ func (t *trainer) needs(scr Screen) Needs {
 				n.Weights = panes.WeightsRows(in)
 			}
 		case PaneSample:
-			n.Sample = panes.SampleRows(in)
+			if t.tab != PaneHidden { // Hidden space takes its place
+				n.Sample = panes.SampleRows(in)
+			}
 		}
 	}
 	return n
@@ -143,6 +148,18 @@ func withAnalysis(scr Screen) Screen {
 			panes[i].Kind = PaneSurface
 		case PaneWeights:
 			panes[i].Kind = PaneGradients
+		}
+	}
+	scr.Panes = panes
+	return scr
+}
+
+// withHidden puts the Hidden space pane in the place of Sample.
+func withHidden(scr Screen) Screen {
+	panes := slices.Clone(scr.Panes)
+	for i, p := range panes {
+		if p.Kind == PaneSample {
+			panes[i].Kind = PaneHidden
 		}
 	}
 	scr.Panes = panes

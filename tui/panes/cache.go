@@ -36,6 +36,8 @@ type Cache struct {
 	// tiles are every neuron's map at Topology's tile size; focusMap the
 	// maps at the Boundary's size (it draws the focused neuron's).
 	tiles, focusMap neuronMemo
+	// hidden is the Hidden space pane's map
+	hidden hiddenMemo
 	// plane is the Boundary pane's slice of the input space for data
 	plane struct {
 		data *datasets.Dataset

@@ -71,6 +71,8 @@ type Input struct {
 	Gradients *GradientsView
 	// Compare is the Compare pane's content (nil: no twins).
 	Compare *CompareView
+	// Hidden is the Hidden space pane's layer and neurons (nil: not shown).
+	Hidden *HiddenView
 	// GradCheck is the gradient check of the focused parameter, shown by
 	// the Inspector (nil: none asked for).
 	GradCheck *network.ParamCheck
