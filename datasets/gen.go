@@ -17,7 +17,7 @@ const MaxNoise = 0.5
 // that take Spec.Noise and Spec.Samples.
 func Generated(name string) bool {
 	switch name {
-	case "circle", "xor-quadrants", "gaussians", "spiral", "moons", "sine", "plane":
+	case "circle", "xor-quadrants", "gaussians", "spiral", "moons", "sine", "bump", "plane":
 		return true
 	}
 	return false
@@ -179,6 +179,27 @@ func sine(rng *rand.Rand, n int, noise float64) *raw {
 	for range n {
 		x := uniform(rng, -math.Pi, math.Pi)
 		r.add([]float64{x}, math.Sin(x)+noise*rng.NormFloat64())
+	}
+	return r
+}
+
+// bump: x uniform in [−π, π], y = 1 on [−1, 1] and 0 elsewhere, plus
+// noise·N(0, 1): two opposite steps (Nielsen's "Neural Networks and Deep
+// Learning", chapter 4).
+func bump(rng *rand.Rand, n int, noise float64) *raw {
+	r := &raw{
+		features: []string{"x"},
+		targets:  []string{"y"},
+		kind:     Regression,
+		lo:       []float64{-math.Pi},
+		hi:       []float64{math.Pi},
+	}
+	for range n {
+		x, y := uniform(rng, -math.Pi, math.Pi), 0.0
+		if x >= -1 && x <= 1 {
+			y = 1
+		}
+		r.add([]float64{x}, y+noise*rng.NormFloat64())
 	}
 	return r
 }

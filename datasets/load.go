@@ -62,6 +62,7 @@ func builtins() []builtin {
 		{Info{"spiral", "2-D: two interleaved spirals (TF Playground)", 2, 1}, genBuilder(spiral)},
 		{Info{"moons", "2-D: two interleaving half circles (scikit-learn's make_moons)", 2, 1}, genBuilder(moons)},
 		{Info{"sine", "regression 1-D: y = sin x on [−π, π]", 1, 1}, genBuilder(sine)},
+		{Info{"bump", "regression 1-D: y = 1 on [−1, 1], 0 elsewhere on [−π, π]", 1, 1}, genBuilder(bump)},
 		{Info{"plane", "regression 2-D: y = (x₁ + x₂)/10 on [−6, 6]² (TF Playground)", 2, 1}, genBuilder(plane)},
 		{Info{"iris", irisAbout, 4, 3}, func(Spec) (*raw, error) { return iris() }},
 		{Info{"wine", wineAbout, 13, 3}, func(Spec) (*raw, error) { return wine() }},

@@ -6,6 +6,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"backprop/cli/setup"
 	"backprop/themes"
 	"backprop/tui/bench"
 	"backprop/tui/widget"
@@ -35,6 +36,8 @@ type benchScreen struct {
 	keys *keyMap // the app's keys the bench screen keeps (q, ?, esc, T)
 	w, h int
 	m    bench.Model
+	// fn, when set, is the functions bench, shown instead of m.
+	fn   *bench.Funcs
 	help helpState
 }
 
@@ -46,6 +49,15 @@ func newBenchScreen(a *app, nav navigator, keys *keyMap, problem string) (*bench
 	return &benchScreen{app: a, nav: nav, keys: keys, m: b}, nil
 }
 
+// newFuncsScreen is the functions bench as a screen.
+func newFuncsScreen(a *app, nav navigator, keys *keyMap) (*benchScreen, error) {
+	f, err := bench.NewFuncs(bench.FuncsOptions{Styles: a.styles, NoFiles: a.opts.Sandbox})
+	if err != nil {
+		return nil, err
+	}
+	return &benchScreen{app: a, nav: nav, keys: keys, fn: &f}, nil
+}
+
 // Init starts the bench.
 func (b *benchScreen) Init() tea.Cmd { return b.m.Init() }
 
@@ -53,12 +65,17 @@ func (b *benchScreen) Init() tea.Cmd { return b.m.Init() }
 func (b *benchScreen) SetSize(w, h int) { b.w, b.h = w, h }
 
 // typing reports whether the bench takes every key (a value is typed).
-func (b *benchScreen) typing() bool { return b.m.Editing() }
+func (b *benchScreen) typing() bool {
+	if b.fn != nil {
+		return b.fn.Editing()
+	}
+	return b.m.Editing()
+}
 
 // benchKeys is the help shown on the bench screen: the bench's own keys and
 // the app's.
 type benchKeys struct {
-	b    bench.KeyMap
+	b    []key.Binding // the bench's short help
 	root keyMap
 }
 
@@ -67,7 +84,7 @@ type benchKeys struct {
 func (k benchKeys) shortHelp(st *themes.Styles, w int) string {
 	all := k.root.Help
 	all.SetHelp(all.Help().Key, "all keys")
-	return widget.ShortHelp(st, w, append(k.b.ShortHelp(), k.root.Menu), all, k.root.Quit)
+	return widget.ShortHelp(st, w, append(k.b, k.root.Menu), all, k.root.Quit)
 }
 
 // helpGroups is the bench's keymap and the app's keys as help.
@@ -77,12 +94,16 @@ func (b *benchScreen) helpGroups() []widget.HelpGroup {
 	if b.app.lessonKeys != nil {
 		app.Rows = append(app.Rows, widget.Row("", k.Lesson))
 	}
-	return b.app.withLessonHelp(append(b.m.Keys().HelpGroups(), app))
+	own := b.m.Keys().HelpGroups()
+	if b.fn != nil {
+		own = b.fn.Keys().HelpGroups()
+	}
+	return b.app.withLessonHelp(append(own, app))
 }
 
 // Update handles a message routed to the bench screen.
 func (b *benchScreen) Update(msg tea.Msg) tea.Cmd {
-	if k, ok := msg.(tea.KeyPressMsg); ok && !b.m.Editing() {
+	if k, ok := msg.(tea.KeyPressMsg); ok && !b.typing() {
 		switch {
 		case key.Matches(k, b.keys.Quit):
 			return b.nav.quit()
@@ -116,15 +137,44 @@ func (b *benchScreen) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		})
 	}
+	if o, ok := msg.(bench.FuncsTrainerMsg); ok {
+		return b.openFuncsTrainer(o)
+	}
 	var cmd tea.Cmd
+	if b.fn != nil {
+		*b.fn, cmd = b.fn.Update(msg)
+		return cmd
+	}
 	b.m, cmd = b.m.Update(msg)
 	return cmd
+}
+
+// openFuncsTrainer opens the trainer on the functions bench's network
+// (the shared session builder, starting from its weights) to fine-tune it.
+func (b *benchScreen) openFuncsTrainer(o bench.FuncsTrainerMsg) tea.Cmd {
+	su := b.app.withDataDir(Setup{Data: o.Data, Hyper: o.Hyper})
+	built, err := setup.NewWith("", su, o.Net, b.app.opts.Limits)
+	if err != nil {
+		b.app.setFlash(err.Error(), true)
+		return nil
+	}
+	s := fromBuilt(built)
+	return b.nav.guard("Open your function in the trainer", "open it", func() tea.Cmd {
+		b.nav.openSession(s)
+		b.app.setFlash("your steps as a network: r runs gradient descent, the Loss pane shows the MSE fall", false)
+		return nil
+	})
 }
 
 // View draws the bench screen.
 func (b *benchScreen) View() string {
 	w, h := b.w, b.h
-	keys := benchKeys{b: b.m.Keys(), root: *b.keys}
+	keys, view := benchKeys{root: *b.keys}, b.m.View
+	if b.fn != nil {
+		keys.b, view = b.fn.Keys().ShortHelp(), b.fn.View
+	} else {
+		keys.b = b.m.Keys().ShortHelp()
+	}
 	if b.help.open {
 		return strings.Join(b.app.helpScreen(b.helpGroups(), b.help, w, h), "\n")
 	}
@@ -132,6 +182,6 @@ func (b *benchScreen) View() string {
 	if foot == nil {
 		foot = []string{fit(keys.shortHelp(b.app.styles, w), w)}
 	}
-	lines := block(b.m.View(w, h-len(foot)), w, h-len(foot))
+	lines := block(view(w, h-len(foot)), w, h-len(foot))
 	return strings.Join(append(lines, foot...), "\n")
 }

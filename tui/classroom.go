@@ -483,6 +483,8 @@ func (m *Model) where() string {
 	switch {
 	case m.screen == screenLauncher:
 		w = "launcher"
+	case m.screen == screenBench && m.bench != nil && m.bench.fn != nil:
+		w = "functions bench"
 	case m.screen == screenBench:
 		w = "perceptron bench"
 	case m.tr.sess != nil:

@@ -202,6 +202,9 @@ func (m *Model) resumable() (launcherItem, bool) {
 	case m.back == screenBench && m.bench != nil:
 		it.title = "back to the bench"
 		it.about = m.bench.m.Problem().Title + ", as you left it"
+		if m.bench.fn != nil {
+			it.title, it.about = "back to the functions bench", m.bench.fn.Target().Title+", as you left it"
+		}
 	default:
 		return it, false
 	}

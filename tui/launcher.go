@@ -25,6 +25,7 @@ const (
 	itemCSV                               // a prompt for a CSV file
 	itemModel                             // a prompt for a model file
 	itemBack                              // back to the screen esc left
+	itemFuncs                             // the functions bench
 )
 
 // launcherItem is one line of the launcher: a preset or a file action.
@@ -54,6 +55,7 @@ func newLauncher(a *app, nav navigator) *launcher {
 		l.items = append(l.items, launcherItem{title: p.Name, about: p.Teaches, preset: p.Name})
 	}
 	l.items = append(l.items,
+		launcherItem{title: "functions", about: "any function by hand from pairs of steep sigmoid steps", action: itemFuncs},
 		launcherItem{title: "guided lessons…", about: "short lessons, perceptron to deep nets, with questions", action: itemLessons},
 		launcherItem{title: "open a CSV file…", about: "train on your own table: last column is the target", action: itemCSV},
 		launcherItem{title: "load a model file…", about: "resume a saved network exactly where it stopped", action: itemModel},
@@ -208,6 +210,13 @@ func (l *launcher) pick(i int) tea.Cmd {
 	case it.action == itemBack:
 		l.nav.resume()
 		return nil
+	case it.action == itemFuncs:
+		return l.nav.guard("Open the functions bench", "open it", func() tea.Cmd {
+			if err := l.nav.openFuncs(); err != nil {
+				l.err = "functions: " + err.Error()
+			}
+			return nil
+		})
 	case it.preset == "" && it.action == itemLessons:
 		return l.nav.guard("Open the guided lessons", "open them", func() tea.Cmd {
 			cmd, err := l.nav.openLessons("")

@@ -180,6 +180,17 @@ func (m *Model) openBench(problem string) error {
 	return nil
 }
 
+// openFuncs shows the functions bench (a fresh one).
+func (m *Model) openFuncs() error {
+	b, err := newFuncsScreen(m.app, m, &m.tr.keys)
+	if err != nil {
+		return err
+	}
+	m.leave()
+	m.showBench(b)
+	return nil
+}
+
 // showBench shows the bench b; the trainer stops running.
 func (m *Model) showBench(b *benchScreen) {
 	m.bench = b
@@ -317,6 +328,9 @@ func (m *Model) syncStyles() {
 	}
 	if m.bench != nil {
 		m.bench.m = m.bench.m.WithStyles(m.styles)
+		if m.bench.fn != nil {
+			*m.bench.fn = m.bench.fn.WithStyles(m.styles)
+		}
 	}
 }
 

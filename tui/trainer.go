@@ -69,6 +69,8 @@ type trainer struct {
 type navigator interface {
 	openSession(s *session)
 	openPreset(name string) error
+	// openFuncs opens the functions bench.
+	openFuncs() error
 	openLessons(path string) (tea.Cmd, error)
 	toLauncher()
 	// quit quits, asking first when work would be lost.

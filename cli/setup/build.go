@@ -40,8 +40,29 @@ func New(preset string, s Setup, lim Limits) (*Session, error) {
 	return build(preset, s, ds, lim)
 }
 
+// NewWith is New starting from a copy of net's weights instead of drawn
+// ones (a network built by hand on a bench): s.Net is taken from net, and
+// its ends must fit the data. Reset returns to these weights.
+func NewWith(preset string, s Setup, net *network.Network, lim Limits) (*Session, error) {
+	if net == nil {
+		return nil, errors.New("setup: no network to start from")
+	}
+	ds, err := lim.LoadData(s.Data)
+	if err != nil {
+		return nil, err
+	}
+	s.Net = SpecOf(net)
+	return buildFrom(preset, s, ds, lim, net.Clone())
+}
+
 // build is New with the data set already loaded.
 func build(preset string, s Setup, ds *datasets.Dataset, lim Limits) (*Session, error) {
+	return buildFrom(preset, s, ds, lim, nil)
+}
+
+// buildFrom is build starting from net's weights (nil: drawn from
+// network.NewRand(s.Hyper.Seed)).
+func buildFrom(preset string, s Setup, ds *datasets.Dataset, lim Limits, net *network.Network) (*Session, error) {
 	spec, err := FitSizes(s.Net, ds)
 	if err != nil {
 		return nil, err
@@ -49,9 +70,14 @@ func build(preset string, s Setup, ds *datasets.Dataset, lim Limits) (*Session, 
 	if err := lim.Check(spec, ds); err != nil {
 		return nil, err
 	}
-	net, err := network.New(spec, network.NewRand(s.Hyper.Seed))
-	if err != nil {
-		return nil, shapeError{err}
+	if net == nil {
+		net, err = network.New(spec, network.NewRand(s.Hyper.Seed))
+		if err != nil {
+			return nil, shapeError{err}
+		}
+	} else if SizesString(net.Sizes) != SizesString(spec.Sizes) {
+		return nil, fmt.Errorf("setup: the network is %s; data set %q needs %s",
+			SizesString(net.Sizes), ds.Name, SizesString(spec.Sizes))
 	}
 	train, test, err := Sets(ds, net.Features)
 	if err != nil {
