@@ -9,7 +9,7 @@
 //	vacation        3 binary inputs, go (1) iff got leave ∧ weather nice; 8 rows, no test set
 //	and, or, nand, xor   two-input logic gates; 4 rows, no test set
 //	circle, xor-quadrants, gaussians, spiral, moons   2-D, one 0/1 output, 200 points, split 0.5
-//	sine, plane     regression, 200 points, split 0.5
+//	sine, bump, plane   regression, 200 points, split 0.5
 //	iris, wine, breast-cancer   embedded, features standardised, split 0.75
 //	digits          embedded 8×8 images, pixels/16, split 0.75
 //	mnist, fashion-mnist   idx files from Spec.DataDir; 50,000 train / 10,000 test

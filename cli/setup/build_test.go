@@ -149,3 +149,28 @@ func TestLoadBesideModel(t *testing.T) {
 		t.Errorf("model without data: %v", err)
 	}
 }
+
+// NewWith starts from the given weights (a copy), and refuses a network
+// whose ends do not fit the data.
+func TestNewWith(t *testing.T) {
+	net := &network.Network{Sizes: []int{1, 2, 1}, Cost: network.Quadratic, Layers: []*network.Layer{
+		{In: 1, Out: 2, Act: network.Sigmoid, W: []float64{100, 100}, B: []float64{-50, 50}},
+		{In: 2, Out: 1, Act: network.Linear, W: []float64{0.5, -0.5}, B: []float64{0.1}},
+	}}
+	su := Setup{Data: datasets.Spec{Name: "sine", Seed: 1, Split: 1}, Hyper: network.DefaultHyper()}
+	s, err := NewWith("", su, net, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := s.Stepper.Net()
+	if got == net || !slices.Equal(got.Layers[0].B, net.Layers[0].B) || !slices.Equal(got.Layers[1].W, net.Layers[1].W) {
+		t.Fatalf("NewWith's network %+v, want a copy of the given weights", got.Layers[0])
+	}
+	if !slices.Equal(s.Setup.Net.Sizes, []int{1, 2, 1}) || s.Setup.Net.Acts[1] != network.Linear {
+		t.Errorf("Setup.Net %+v, want the network's", s.Setup.Net)
+	}
+	su.Data = datasets.Spec{Name: "xor", Seed: 1}
+	if _, err := NewWith("", su, net, Limits{}); err == nil || !strings.Contains(err.Error(), "needs 2→2→1") {
+		t.Errorf("on xor: err %v, want the shapes named", err)
+	}
+}
