@@ -80,6 +80,11 @@ var lessonScripts = map[string][]string{
 		"until , 40",           // the cost, then back through time to step 2
 		"until e 30",           // echo learnt: 99% test accuracy within 30 epochs
 	},
+	"any-function": {
+		"keys b H h h h K tab l l J", // the bump: a step up at −1.0, one down at 1.04
+		"keys R b up tab L L L l l l l down b H H H H H H H H H H J down down down down down down tab H H H H H K up up up up up up", // two bumps on the sine
+		"keys g|until e 50", // the trainer on those weights, 20 epochs
+	},
 }
 
 // lessonOutcomes say, by lesson and step (0-based), what the state and the
@@ -140,6 +145,11 @@ var lessonOutcomes = map[string]map[int]struct {
 	"smallest": {
 		1: {"params == 13 && test_loss <= 0.177", "2→3→1"},
 		2: {"params == 13 && test_accuracy >= 0.95 && epoch <= 50", ""},
+	},
+	"any-function": {
+		0: {"hand_steps == 2 && mse <= 0.02", "MSE"},
+		1: {"preset == sine && hand_steps == 4 && mse <= 0.1", "MSE"},
+		2: {"screen == trainer && params == 13 && loss <= 0.05", ""},
 	},
 	"sgd": {
 		0: {"steps == 10 && batches == 10", "b 1/10"},
@@ -432,7 +442,7 @@ func TestBuiltinLessonsEndToEnd(t *testing.T) {
 					t.Fatalf("at %s step %d, want %s step %d", cur.ID, csi, l.ID, si)
 				}
 				if step.Scene.Screen != "" {
-					want := map[string]screenID{"bench": screenBench, "trainer": screenTrainer}[step.Scene.Screen]
+					want := map[string]screenID{"bench": screenBench, "trainer": screenTrainer, "functions": screenBench}[step.Scene.Screen]
 					if d.m.screen != want {
 						t.Fatalf("step %d %q: the scene asks for the %s, screen is %d", si, step.Title, step.Scene.Screen, d.m.screen)
 					}

@@ -140,6 +140,10 @@ func (m *Model) live() lesson.Live {
 	var l lesson.Live
 	switch m.screen {
 	case screenBench:
+		if fn := m.bench.fn; fn != nil {
+			l.Screen, l.Funcs, l.Preset = "functions", fn, fn.Target().Name
+			break
+		}
 		l.Screen = "bench"
 		l.Bench = &m.bench.m
 		l.Preset = m.bench.m.Problem().Name
@@ -227,10 +231,16 @@ func (m *Model) applyScene(sc lesson.Scene) error {
 		screen = "trainer"
 		if m.screen == screenBench {
 			screen = "bench"
+			if m.bench.fn != nil {
+				screen = "functions"
+			}
 		}
 	}
+	if screen == "functions" {
+		return m.applyFuncsScene(sc)
+	}
 	if screen == "bench" {
-		if m.screen != screenBench {
+		if m.screen != screenBench || m.bench.fn != nil {
 			if err := m.openBench(cmpOr(sc.Preset, "vacation")); err != nil {
 				return err
 			}
@@ -247,6 +257,27 @@ func (m *Model) applyScene(sc lesson.Scene) error {
 		name = "xor"
 	}
 	return m.tr.applyScene(sc, name, m.screen != screenTrainer)
+}
+
+// applyFuncsScene opens the functions bench (a fresh one when it is not
+// shown) on the scene's target (its preset: sine, bump).
+func (m *Model) applyFuncsScene(sc lesson.Scene) error {
+	if m.screen != screenBench || m.bench.fn == nil {
+		b, err := newFuncsScreen(m.app, m, &m.tr.keys)
+		if err != nil {
+			return err
+		}
+		m.showBench(b)
+	}
+	if sc.Preset == "" {
+		return nil
+	}
+	f, err := m.bench.fn.WithTarget(sc.Preset)
+	if err != nil {
+		return err
+	}
+	*m.bench.fn = f
+	return nil
 }
 
 func cmpOr(a, b string) string {

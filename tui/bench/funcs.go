@@ -106,6 +106,23 @@ func (f Funcs) WithStyles(s *themes.Styles) Funcs {
 	return f
 }
 
+// WithTarget switches to the target called name (sine, bump, or a CSV
+// loaded before).
+func (f Funcs) WithTarget(name string) (Funcs, error) {
+	var names []string
+	for i, t := range f.targets {
+		if t.Name == name {
+			if i != f.ti {
+				f.ti, f.best = i, math.NaN()
+				f.record()
+			}
+			return f, nil
+		}
+		names = append(names, t.Name)
+	}
+	return f, fmt.Errorf("the functions bench has no target %q (want %s)", name, strings.Join(names, ", "))
+}
+
 // Keys returns the bench's keys.
 func (f Funcs) Keys() FuncsKeys { return f.keys }
 

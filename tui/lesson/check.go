@@ -62,32 +62,34 @@ type varKind struct {
 }
 
 // varOrder is the known variables in the README's order (for errors).
-var varOrder = []string{"screen", "preset", "unit", "wrong", "threshold", "phase", "status", "epoch", "steps", "layer", "neuron", "time", "loss", "accuracy", "test_loss", "test_accuracy", "eta", "batch", "batches", "params", "grad_ratio", "init"}
+var varOrder = []string{"screen", "preset", "unit", "wrong", "threshold", "phase", "status", "epoch", "steps", "layer", "neuron", "time", "loss", "accuracy", "test_loss", "test_accuracy", "eta", "batch", "batches", "params", "grad_ratio", "init", "mse", "hand_steps"}
 
 func knownVars() map[string]varKind {
 	return map[string]varKind{
-		"screen":        {words: []string{"bench", "trainer"}}, // bench or trainer
-		"preset":        {},                                    // the bench problem or trainer preset, e.g. vacation, xor
-		"unit":          {words: []string{"step", "sigmoid"}},  // the bench unit: step or sigmoid
-		"wrong":         {num: true},                           // bench truth-table rows whose decision differs from the target
-		"threshold":     {num: true},                           // the bench threshold θ = −b
-		"phase":         {words: network.PhaseNames()},         // the last completed phase
-		"status":        {words: network.StatusNames()},        // the engine's status: training, converged, …
-		"epoch":         {num: true},                           // epochs completed
-		"steps":         {num: true},                           // samples processed since the start
-		"layer":         {num: true},                           // the layer of the last forward/backward step (0-based)
-		"neuron":        {num: true},                           // the last neuron revealed in that layer (0-based)
-		"time":          {num: true},                           // a sequence's time step of the last forward/backward step (0-based)
-		"loss":          {num: true},                           // training loss of the last epoch
-		"accuracy":      {num: true},                           // training accuracy of the last epoch, 0..1
-		"test_loss":     {num: true},                           // test loss of the last epoch
-		"test_accuracy": {num: true},                           // test accuracy of the last epoch, 0..1
-		"eta":           {num: true},                           // the learning rate η
-		"batch":         {num: true},                           // the mini-batch size m
-		"batches":       {num: true},                           // mini-batches (so updates) in this epoch
-		"params":        {num: true},                           // the trainer network's weights and biases
-		"grad_ratio":    {num: true},                           // last epoch's ‖∂C/∂W‖ of the first layer ÷ the output layer's
-		"init":          {words: network.InitNames()},          // the trainer's weight initialisation
+		"screen":        {words: []string{"bench", "trainer", "functions"}}, // bench, trainer or the functions bench
+		"preset":        {},                                                 // the bench problem or trainer preset, e.g. vacation, xor
+		"unit":          {words: []string{"step", "sigmoid"}},               // the bench unit: step or sigmoid
+		"wrong":         {num: true},                                        // bench truth-table rows whose decision differs from the target
+		"threshold":     {num: true},                                        // the bench threshold θ = −b
+		"phase":         {words: network.PhaseNames()},                      // the last completed phase
+		"status":        {words: network.StatusNames()},                     // the engine's status: training, converged, …
+		"epoch":         {num: true},                                        // epochs completed
+		"steps":         {num: true},                                        // samples processed since the start
+		"layer":         {num: true},                                        // the layer of the last forward/backward step (0-based)
+		"neuron":        {num: true},                                        // the last neuron revealed in that layer (0-based)
+		"time":          {num: true},                                        // a sequence's time step of the last forward/backward step (0-based)
+		"loss":          {num: true},                                        // training loss of the last epoch
+		"accuracy":      {num: true},                                        // training accuracy of the last epoch, 0..1
+		"test_loss":     {num: true},                                        // test loss of the last epoch
+		"test_accuracy": {num: true},                                        // test accuracy of the last epoch, 0..1
+		"eta":           {num: true},                                        // the learning rate η
+		"batch":         {num: true},                                        // the mini-batch size m
+		"batches":       {num: true},                                        // mini-batches (so updates) in this epoch
+		"params":        {num: true},                                        // the trainer network's weights and biases
+		"grad_ratio":    {num: true},                                        // last epoch's ‖∂C/∂W‖ of the first layer ÷ the output layer's
+		"init":          {words: network.InitNames()},                       // the trainer's weight initialisation
+		"mse":           {num: true},                                        // the functions bench's mean squared error
+		"hand_steps":    {num: true},                                        // the steps placed on the functions bench
 	}
 }
 

@@ -132,7 +132,7 @@ func TestParseErrors(t *testing.T) {
 		{"question no answer", fm + "## Step: A\n```question\nask: q\noptions: a | b\n```\n", `x.md:6: expected "answer:"`},
 		{"question unknown key", fm + "## Step: A\n```question\nask: q\nhint: h\n```\n", `x.md:8: unknown question key "hint"`},
 		{"scene unknown key", fm + "## Step: A\n```scene\ncolour: red\n```\n", `x.md:7: unknown scene key "colour"`},
-		{"scene bad screen", fm + "## Step: A\n```scene\nscreen: tv\n```\n", `x.md:7: screen: expected bench or trainer, found "tv"`},
+		{"scene bad screen", fm + "## Step: A\n```scene\nscreen: tv\n```\n", `x.md:7: screen: expected bench, trainer or functions, found "tv"`},
 		{"scene bad step", fm + "## Step: A\n```scene\nstep: leap\n```\n", `x.md:7: step: expected neuron, phase, sample, batch, epoch`},
 		{"scene bad eta", fm + "## Step: A\n```scene\neta: -1\n```\n", `x.md:7: eta: expected a learning rate in (0, 100]`},
 		{"scene bad inputs", fm + "## Step: A\n```scene\ninputs: 0 2 1\n```\n", `x.md:7: inputs: expected 0s and 1s`},
@@ -209,7 +209,7 @@ func TestBuiltin(t *testing.T) {
 			}
 		}
 	}
-	want := "perceptron networks activations cost backprop sgd deep memory smallest"
+	want := "perceptron networks activations cost backprop sgd deep memory any-function smallest"
 	if strings.Join(ids, " ") != want {
 		t.Errorf("lessons %v, want %s", ids, want)
 	}

@@ -15,6 +15,7 @@ type Live struct {
 	Screen  string           // "bench" or "trainer"
 	Preset  string           // bench problem or trainer preset
 	Bench   *bench.Model     // nil: no bench
+	Funcs   *bench.Funcs     // nil: not on the functions bench
 	Stepper *network.Stepper // nil: no trainer
 }
 
@@ -32,6 +33,14 @@ func (l Live) Var(name string) (Value, bool) {
 			return Str(l.Bench.Problem().Name), true
 		}
 		return Str(l.Preset), l.Preset != ""
+	}
+	switch {
+	case name == "mse" && l.Funcs != nil:
+		return Num(l.Funcs.MSE()), true
+	case name == "hand_steps" && l.Funcs != nil:
+		return Num(float64(len(l.Funcs.Steps()))), true
+	case name == "mse" || name == "hand_steps":
+		return Value{}, false
 	}
 	if l.Bench != nil {
 		if v, ok, known := l.benchVar(name); known {

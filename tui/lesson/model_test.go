@@ -43,7 +43,7 @@ func (s appState) Var(name string) (Value, bool) {
 	if name == "screen" {
 		return Str(a.screen), true
 	}
-	if a.screen == "trainer" {
+	if a.screen == "trainer" || a.screen == "functions" {
 		if name == "preset" {
 			return Str(a.preset), true
 		}
@@ -130,6 +130,10 @@ func (a *app) apply(s Scene) {
 	if s.Preset != "" {
 		a.preset = s.Preset
 	}
+	if a.screen == "functions" { // the functions bench: no steps yet
+		a.vars = map[string]Value{"hand_steps": Num(0), "mse": Num(0.5)}
+		return
+	}
 	if s.Reset || s.Preset != "" || s.Layers != nil || s.Acts != nil || s.Init != "" {
 		a.vars = map[string]Value{"epoch": Num(0), "steps": Num(0), "phase": Str("idle"), "status": Str("training")}
 	}
@@ -170,6 +174,10 @@ func (a *app) keys(ks string) {
 func (a *app) set(assign string) {
 	for _, kv := range strings.Fields(assign) {
 		k, v, _ := strings.Cut(kv, "=")
+		if k == "screen" { // g on the functions bench opens the trainer
+			a.screen = v
+			continue
+		}
 		if f, err := strconv.ParseFloat(v, 64); err == nil {
 			a.vars[k] = Num(f)
 		} else {
@@ -239,6 +247,11 @@ var scripts = map[string][]string{
 		"set phase=forward time=4",
 		"set phase=backward time=1",
 		"set test_accuracy=0.995 epoch=20",
+	},
+	"any-function": {
+		"set hand_steps=2 mse=0.01",
+		"set hand_steps=4 mse=0.09",
+		"set screen=trainer epoch=20 loss=0.04",
 	},
 }
 

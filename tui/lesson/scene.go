@@ -127,8 +127,8 @@ func (p *fileParser) checkTarget(s *Scene, kvs []kv) error {
 }
 
 func setScreen(s *Scene, v string) string {
-	if v != "bench" && v != "trainer" {
-		return "bench or trainer"
+	if v != "bench" && v != "trainer" && v != "functions" {
+		return "bench, trainer or functions"
 	}
 	s.Screen = v
 	return ""
