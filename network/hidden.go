@@ -45,7 +45,8 @@ type HiddenLine struct {
 // maps, so that a bad caller gets an error instead of an allocation.
 const MaxHiddenPoints = 1 << 20
 
-// MapHidden maps the 2-D points xs and a lines × lines grid over the
+// MapHidden maps the raw 2-D points xs (through the network's input
+// features first, when it has them) and a lines × lines grid over the
 // rectangle lo..hi of the input plane (lines ≥ 2 lines per axis, at
 // x = lo + k·(hi − lo)/(lines − 1), each sampled at steps+1 points) through
 // net to the activations of hidden layer l:
@@ -59,8 +60,8 @@ func MapHidden(net *Network, l int, xs [][]float64, lo, hi [2]float64, lines, st
 	if err := net.validate(); err != nil {
 		return nil, err
 	}
-	if net.Sizes[0] != 2 {
-		return nil, fmt.Errorf("%w (this one has %d)", ErrGridInputs, net.Sizes[0])
+	if net.Inputs() != 2 {
+		return nil, fmt.Errorf("%w (this one has %d)", ErrGridInputs, net.Inputs())
 	}
 	if l < 1 || l >= len(net.Sizes)-1 {
 		return nil, fmt.Errorf("%w (asked for layer %d of a network with %d layers)", ErrHiddenLayer, l, len(net.Layers))
@@ -123,14 +124,19 @@ type mapper struct {
 	ws  *BatchWorkspace
 }
 
-// mapAll returns a^l for every x (fresh slices).
+// mapAll returns a^l for every raw point x (fresh slices); with input
+// features a⁰ = φ(x) first (Network.Input).
 func (m mapper) mapAll(xs [][]float64) [][]float64 {
 	out := make([][]float64, len(xs))
 	size := m.net.Sizes[m.l]
 	flat := make([]float64, len(xs)*size)
+	a0 := make([][]float64, m.ws.Rows())
 	for p0 := 0; p0 < len(xs); p0 += m.ws.Rows() {
 		n := min(len(xs)-p0, m.ws.Rows())
-		m.net.ForwardBatch(m.ws, xs[p0:p0+n])
+		for r := range n {
+			a0[r] = m.net.Input(xs[p0+r])
+		}
+		m.net.ForwardBatch(m.ws, a0[:n])
 		for r := range n {
 			a := flat[(p0+r)*size : (p0+r+1)*size]
 			copy(a, m.ws.a[m.l-1][r])

@@ -226,3 +226,25 @@ func TestNextLines(t *testing.T) {
 		t.Errorf("layer 2: %v %v %v, want %v", lines, decision, err, want)
 	}
 }
+
+// With input features MapHidden takes raw points (x₁, x₂) and maps φ(x):
+// each value is the first l layers' output on Network.Input(x).
+func TestMapHiddenFeatures(t *testing.T) {
+	net, err := network.New(network.Spec{Sizes: []int{3, 2, 1},
+		Acts: []network.Activation{network.Tanh, network.Sigmoid}, Cost: network.Quadratic,
+		Features: network.Features{network.FeatX1Sq, network.FeatX2Sq, network.FeatX1X2}}, network.NewRand(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	xs := [][]float64{{0.5, -1}, {2, 3}, {-1, 0}}
+	h, err := network.MapHidden(net, 1, xs, [2]float64{-1, -1}, [2]float64{1, 1}, 3, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := &network.Network{Sizes: net.Sizes[:2], Layers: net.Layers[:1], Cost: net.Cost}
+	for p, x := range xs {
+		if want := head.Predict(net.Input(x)); !slices.Equal(h.Points[p], want) {
+			t.Errorf("point %v: %v, want %v", x, h.Points[p], want)
+		}
+	}
+}

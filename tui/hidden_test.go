@@ -30,7 +30,7 @@ func xorTanh2() Setup {
 func TestGoldenHidden(t *testing.T) {
 	t.Run("xor-preset/80x24", func(t *testing.T) {
 		m := newTestModel(t, Options{Preset: "xor"}, 80, 24)
-		press(m, "8", "X")
+		press(m, "8", "Z")
 		golden.RequireEqual(t, screen(t, m))
 	})
 	for _, sz := range [][2]int{{80, 24}, {120, 40}} {
@@ -80,9 +80,9 @@ func TestHiddenKeys(t *testing.T) {
 	want := []view{{1, 0, 1}, {1, 0, 2}, {1, 1, 2}, {1, 0, 1}}
 	for i, w := range want {
 		if v := got(); v != w {
-			t.Fatalf("after %d X: %+v, want %+v", i, v, w)
+			t.Fatalf("after %d Z: %+v, want %+v", i, v, w)
 		}
-		press(m, "X")
+		press(m, "Z")
 	}
 	r, _ := m.tr.layout(120, 40).Pane(PaneHidden)
 	send(m, tea.MouseClickMsg{X: r.X + r.W/2, Y: r.Y + r.H/2, Button: tea.MouseLeft})

@@ -7,7 +7,7 @@ import (
 )
 
 // The Hidden space pane's choice: which hidden layer and which pair of its
-// neurons it draws the data in (X cycles the pair, Y the layer, a click
+// neurons it draws the data in (Z cycles the pair, Y the layer, a click
 // on the pane the pair).
 
 // hiddenState is the trainer's choice; the view clamps it to the network

@@ -95,7 +95,7 @@ func Hidden(in Input) string {
 	net, d := in.Net, in.Data
 	switch {
 	case d == nil || !planeOK(in):
-		return message(in, fmt.Sprintf("Hidden space\nneeds 2-D data\n(this network\nhas %d inputs)", net.Sizes[0]))
+		return message(in, fmt.Sprintf("Hidden space\nneeds 2-D data\n(this network\nhas %d inputs)", net.Inputs()))
 	case len(net.Sizes) < 3:
 		return message(in, "no hidden layer\nto look through:\ng adds one")
 	case in.Hidden == nil:
@@ -194,8 +194,8 @@ func drawHidden(in Input, v HiddenView, h *network.HiddenSpace, ys [][]float64) 
 	}
 	drawNextLines(dl, f, net, v, st.SGR.Accent)
 	drawHiddenPoints(c, st, d, f, h.Points, ys, v)
-	if in.inputDone() && len(in.Trace.X) == 2 {
-		if s, err := network.MapHidden(net, v.Layer, [][]float64{in.Trace.X}, f.lo, f.hi, 0, 0); err == nil {
+	if x := tracePoint(in); in.inputDone() && len(x) == 2 {
+		if s, err := network.MapHidden(net, v.Layer, [][]float64{x}, f.lo, f.hi, 0, 0); err == nil {
 			if px, py, ok := f.pixel(s.Points[0][v.I], s.Points[0][v.J]); ok {
 				c.put(px/2, py/4, "◉", st.SGR.Focus)
 			}
@@ -291,6 +291,6 @@ func hiddenCaption(in Input, st *themes.Styles, v HiddenView) []line {
 	default:
 		note.add("no line: "+next+" has more than 2 outputs", st.SGR.Dim)
 	}
-	note.opt(1, "  X: next pair, Y: next layer", st.SGR.Dim, "")
+	note.opt(1, "  Z: next pair, Y: next layer", st.SGR.Dim, "")
 	return []line{axes, note}
 }
