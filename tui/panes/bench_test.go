@@ -67,3 +67,25 @@ func report(b *testing.B, cpu0 time.Duration) {
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/frame")
 	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/frame")
 }
+
+// BenchmarkHidden draws the Hidden space pane at its 120×40 size (38×17)
+// on xor: paused (the map cached) and with the weights changing every
+// frame, so the points and grid lines are mapped again each time.
+func BenchmarkHidden(b *testing.B) {
+	for _, mode := range []string{"paused", "changing"} {
+		b.Run(mode, func(b *testing.B) {
+			in := xorInput(network.PhaseUpdate, 38, 17)
+			in.Hidden = &HiddenView{Layer: 1, I: 0, J: 1}
+			in.Cache = &Cache{}
+			b.ReportAllocs()
+			cpu0 := cpuTime()
+			for b.Loop() {
+				if mode == "changing" {
+					in.Net.Layers[0].W[0] += 1e-6
+				}
+				_ = Hidden(in)
+			}
+			report(b, cpu0)
+		})
+	}
+}
