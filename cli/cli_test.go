@@ -105,7 +105,7 @@ func TestFlagValidation(t *testing.T) {
 		// Out of range, and meaningless for the data or the rule.
 		{"noise too high", []string{"train", "--data", "circle", "--noise", "10"}, 2, "backprop train: --noise: must be in 0..0.5, got 10\n"},
 		{"noise NaN", []string{"train", "--data", "circle", "--noise", "NaN"}, 2, "--noise: must be in 0..0.5, got NaN"},
-		{"noise for fixed data", []string{"train", "--data", "iris", "--noise", "0.1"}, 2, `--noise: "iris" is not generated: noise applies only to circle, xor-quadrants, gaussians, spiral, moons, sine, plane`},
+		{"noise for fixed data", []string{"train", "--data", "iris", "--noise", "0.1"}, 2, `--noise: "iris" is not generated: noise applies only to circle, xor-quadrants, gaussians, spiral, moons, sine, bump, plane`},
 		{"noise for a gate", []string{"train", "--data", "xor", "--noise", "0"}, 2, `--noise: "xor" is not generated`},
 		{"target for built-in data", []string{"train", "--data", "xor", "--target", "y"}, 2, `backprop train: --target: is for CSV files, and "xor" is not one (drop --target)` + "\n"},
 		{"target-kind for built-in data", []string{"train", "--data", "iris", "--target-kind", "real"}, 2, `--target-kind: is for CSV files, and "iris" is not one`},
