@@ -44,9 +44,9 @@ func TestRootOnlyRoutes(t *testing.T) {
 		// the tea.Model contract and the routing itself
 		"Init", "Update", "View", "route", "resize", "syncStyles", "typing", "helpOpen",
 		// switching screens
-		"openFirst", "openSession", "openPreset", "openBench", "toLauncher",
+		"openFirst", "openSession", "openPreset", "openBench", "openFuncs", "toLauncher",
 		// the lesson panel beside every screen, and what the classroom shares
-		"area", "openLessons", "lessonUpdate", "sceneBefore", "applyScene", "live", "lessonPos", "where",
+		"area", "openLessons", "lessonUpdate", "sceneBefore", "applyScene", "applyFuncsScene", "live", "lessonPos", "where",
 		// keeping work across the screens (keep.go): what esc kept, the
 		// question before work is lost
 		"keep", "quit", "guard", "confirmLoss", "saveThen", "confirmView", "resumable", "resume", "leave", "showBench",

@@ -65,7 +65,7 @@ func TestHelpIsTheWholeKeymap(t *testing.T) {
 			press(m, "?")
 			s := screen(t, m)
 			helpShows(t, s, m.tr.helpGroups())
-			for _, k := range []string{"u/ctrl+z", "+/=", "-/_", "C", "M", "r/enter", "q/ctrl+c", "1–8"} {
+			for _, k := range []string{"u/ctrl+z", "+/=", "-/_", "C", "M", "r/enter", "q/ctrl+c", "1–9"} {
 				if !strings.Contains(s, k+" ") {
 					t.Errorf("%q missing", k)
 				}

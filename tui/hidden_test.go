@@ -30,7 +30,7 @@ func xorTanh2() Setup {
 func TestGoldenHidden(t *testing.T) {
 	t.Run("xor-preset/80x24", func(t *testing.T) {
 		m := newTestModel(t, Options{Preset: "xor"}, 80, 24)
-		press(m, "8", "Z")
+		press(m, "9", "E")
 		golden.RequireEqual(t, screen(t, m))
 	})
 	for _, sz := range [][2]int{{80, 24}, {120, 40}} {
@@ -41,7 +41,7 @@ func TestGoldenHidden(t *testing.T) {
 				t.Fatal(err)
 			}
 			m.tr.sess.version++
-			press(m, "8")
+			press(m, "9")
 			s := screen(t, m)
 			if !strings.Contains(s, "decision line") {
 				t.Errorf("no decision line in the caption:\n%s", s)
@@ -51,8 +51,8 @@ func TestGoldenHidden(t *testing.T) {
 	}
 }
 
-// TestHiddenKeys: 8 shows the pane (at full size in Sample's place), X
-// cycles the pairs of the layer's neurons, Y the hidden layers, a click on
+// TestHiddenKeys: 9 shows the pane (at full size in Sample's place), E
+// cycles the pairs of the layer's neurons, I the hidden layers, a click on
 // the pane the pair; a network without a hidden layer says so.
 func TestHiddenKeys(t *testing.T) {
 	su := Setup{Data: datasets.Spec{Name: "circle", Noise: 0.1, Seed: 1},
@@ -60,10 +60,10 @@ func TestHiddenKeys(t *testing.T) {
 			Cost: network.CrossEntropy, Init: network.InitXavier},
 		Hyper: network.DefaultHyper()}
 	m := newTestModel(t, Options{Custom: &su}, 120, 40)
-	press(m, "8")
+	press(m, "9")
 	scr := m.tr.layout(120, 40)
 	if _, ok := scr.Pane(PaneHidden); !ok {
-		t.Fatalf("8 at 120×40: no Hidden pane in %+v", scr.Panes)
+		t.Fatalf("9 at 120×40: no Hidden pane in %+v", scr.Panes)
 	}
 	if _, ok := scr.Pane(PaneSample); ok {
 		t.Error("the Sample pane is shown beside Hidden space")
@@ -76,13 +76,13 @@ func TestHiddenKeys(t *testing.T) {
 	if v := got(); v != (view{2, 0, 1}) {
 		t.Fatalf("first view %+v, want the last hidden layer's n1, n2", v)
 	}
-	press(m, "Y")
+	press(m, "I")
 	want := []view{{1, 0, 1}, {1, 0, 2}, {1, 1, 2}, {1, 0, 1}}
 	for i, w := range want {
 		if v := got(); v != w {
-			t.Fatalf("after %d Z: %+v, want %+v", i, v, w)
+			t.Fatalf("after %d E: %+v, want %+v", i, v, w)
 		}
-		press(m, "Z")
+		press(m, "E")
 	}
 	r, _ := m.tr.layout(120, 40).Pane(PaneHidden)
 	send(m, tea.MouseClickMsg{X: r.X + r.W/2, Y: r.Y + r.H/2, Button: tea.MouseLeft})
@@ -95,12 +95,12 @@ func TestHiddenKeys(t *testing.T) {
 			t.Errorf("%q missing:\n%s", w, s)
 		}
 	}
-	press(m, "Y")
+	press(m, "I")
 	if s := screen(t, m); !strings.Contains(s, "z = 0 of L3's 1 neurons") && !strings.Contains(s, "decision line") {
 		t.Errorf("L2 (2 units feeding the output) shows no decision line:\n%s", s)
 	}
 	m = newTestModel(t, Options{Preset: "and"}, 80, 24) // no hidden layer
-	press(m, "8")
+	press(m, "9")
 	if s := screen(t, m); !strings.Contains(s, "to look through") {
 		t.Errorf("without a hidden layer:\n%s", s)
 	}

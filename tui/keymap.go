@@ -92,7 +92,7 @@ func defaultKeyMap() keyMap {
 		Fork:         b([]string{"F"}, "F", "fork a copy"),
 		Rejoin:       b([]string{"J"}, "J", "rejoin the teacher"),
 		Who:          b([]string{"P"}, "P", "class roster / who you are"),
-		PaneN:        b([]string{"1", "2", "3", "4", "5", "6", "7", "8"}, "1-8", "show pane n"),
+		PaneN:        b([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1-9", "show pane n"),
 		NeuronMap:    b([]string{"m"}, "m", "neuron map"),
 		TestData:     b([]string{"t"}, "t", "test data on/off"),
 		Discrete:     b([]string{"D"}, "D", "discretize"),

@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"backprop/datasets"
+	"backprop/internal/numfmt"
 	"backprop/internal/safetext"
 	"backprop/network"
 	"backprop/themes"
@@ -337,7 +338,7 @@ func (f *Funcs) steep(d int) {
 	}
 	f.save()
 	f.wi = i
-	f.note = fmt.Sprintf("w = %g: each σ(w(x − s)) rises over about %.2g in x", f.W(), 8/f.W())
+	f.note = "w = " + numfmt.G(f.W(), -1) + ": each σ(w(x − s)) rises over about " + numfmt.G(8/f.W(), 2) + " in x"
 }
 
 func (f *Funcs) back() {

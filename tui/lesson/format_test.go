@@ -162,7 +162,7 @@ func TestParseErrors(t *testing.T) {
 		{"scene bad acts", fm + "## Step: A\n```scene\nacts: relu swish\n```\n", "x.md:7: acts: expected activations from step, linear, sigmoid, tanh, relu"},
 		{"scene acts count", fm + "## Step: A\n```scene\nlayers: 2 8 8 1\nacts: relu sigmoid\n```\n", "x.md:8: acts: expected 1 or 3 activations for layers [2 8 8 1], found 2"},
 		{"scene bad init", fm + "## Step: A\n```scene\ninit: kaiming\n```\n", `x.md:7: init: expected xavier, he, uniform, zero, normal, lecun, found "kaiming"`},
-		{"scene bad pane", fm + "## Step: A\n```scene\npane: cost\n```\n", `x.md:7: pane: expected boundary, loss, sample, activations, weights, surface, gradients, compare, found "cost"`},
+		{"scene bad pane", fm + "## Step: A\n```scene\npane: cost\n```\n", `x.md:7: pane: expected boundary, loss, sample, activations, weights, surface, gradients, compare, hidden, found "cost"`},
 		{"bench init", fm + "## Step: A\n```scene\nscreen: bench\ninit: he\n```\n", "x.md:8: init: only the trainer has it"},
 		{"bench pane", fm + "## Step: A\n```scene\nscreen: bench\n```\n## Step: B\n```scene\npane: loss\n```\n", "x.md:11: pane: only the trainer has it"},
 		{"scene not kv", fm + "## Step: A\n```scene\nvacation\n```\n", `x.md:7: expected "key: value", found "vacation"`},

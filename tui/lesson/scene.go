@@ -328,7 +328,7 @@ func (p *fileParser) checkBenchSizes(s *Scene, kvs []kv) error {
 // PaneNames are the trainer panes a scene can show (pane: gradients), in
 // the order of the trainer's tabs.
 func PaneNames() []string {
-	return []string{"boundary", "loss", "sample", "activations", "weights", "surface", "gradients", "compare"}
+	return []string{"boundary", "loss", "sample", "activations", "weights", "surface", "gradients", "compare", "hidden"}
 }
 
 func setActs(s *Scene, v string) string {

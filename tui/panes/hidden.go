@@ -291,6 +291,6 @@ func hiddenCaption(in Input, st *themes.Styles, v HiddenView) []line {
 	default:
 		note.add("no line: "+next+" has more than 2 outputs", st.SGR.Dim)
 	}
-	note.opt(1, "  Z: next pair, Y: next layer", st.SGR.Dim, "")
+	note.opt(1, "  E: next pair, I: next layer", st.SGR.Dim, "")
 	return []line{axes, note}
 }
