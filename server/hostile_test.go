@@ -214,7 +214,9 @@ func TestPasteCPU(t *testing.T) {
 		}
 		cpu, wall := cpuTime()-before, time.Since(start)
 		t.Logf("%s: 1 MiB paste took %s of CPU (%s wall)", tc.name, cpu.Round(time.Millisecond), wall.Round(time.Millisecond))
-		if bound := raceFactor * time.Second; cpu > bound {
+		// a guard against work quadratic in the paste (hours), not a
+		// timing: raw keys under -race took 10.3 s on a busy 2-core box
+		if bound := raceFactor * 3 * time.Second; cpu > bound {
 			t.Errorf("%s: a 1 MiB paste took %s of CPU, want < %s", tc.name, cpu, bound)
 		}
 	}
