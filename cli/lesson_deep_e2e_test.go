@@ -1,11 +1,9 @@
 package cli
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"backprop/internal/testkit"
 	"backprop/tui/lesson"
 )
 
@@ -17,15 +15,8 @@ import (
 // 0.2 and 90% accuracy within 10 epochs. The goals met are in the progress
 // file.
 func TestLessonDeepE2E(t *testing.T) {
-	x := testkit.NewTmux(t)
-	_, bin := buildBinary(t)
-	dir, state := t.TempDir(), t.TempDir()
-	file, err := filepath.Abs("../tui/lesson/lessons/7-deep.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := x.Start("deep", 120, 40, dir, "env", "XDG_STATE_HOME="+state, bin, "--lesson", file)
-	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	p, state := startLessonE2E(t, "deep", "7-deep.md")
+	flat := flatText
 	// has reports whether the lesson panel (the right-hand columns from its
 	// frame's corner on) or the app holds text, lines joined
 	has := func(text string) func(string) bool {
@@ -85,16 +76,7 @@ func TestLessonDeepE2E(t *testing.T) {
 	p.Keys("q")
 	p.WaitExit()
 
-	t.Setenv("XDG_STATE_HOME", state)
-	sd, err := lesson.StateDir("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	prog, err := lesson.LoadProgress(sd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lp := prog.Lessons["deep"]
+	lp := lessonProgressE2E(t, state, "deep")
 	if lp == nil || !lp.Completed || lp.Goals[lesson.GoalKey(1, 0)].Goal != "grad_ratio <= 0.05" || lp.Goals[lesson.GoalKey(3, 0)].Value == "" {
 		t.Fatalf("progress: %+v", lp)
 	}

@@ -1,12 +1,8 @@
 package cli
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"backprop/internal/testkit"
-	"backprop/tui/lesson"
 )
 
 // TestLessonAnyFunctionE2E completes lesson 9 "Any function" in the built
@@ -15,15 +11,8 @@ import (
 // the network to the trainer and train it. The lesson is complete in the
 // progress file.
 func TestLessonAnyFunctionE2E(t *testing.T) {
-	x := testkit.NewTmux(t)
-	_, bin := buildBinary(t)
-	dir, state := t.TempDir(), t.TempDir()
-	file, err := filepath.Abs("../tui/lesson/lessons/9-any-function.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := x.Start("anyfn", 120, 40, dir, "env", "XDG_STATE_HOME="+state, bin, "--lesson", file)
-	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	p, state := startLessonE2E(t, "anyfn", "9-any-function.md")
+	flat := flatText
 	wait := func(text string) {
 		p.WaitFor(text, func(scr string) bool { return strings.Contains(flat(scr), text) })
 	}
@@ -62,16 +51,8 @@ func TestLessonAnyFunctionE2E(t *testing.T) {
 	p.Keys("q")
 	p.WaitExit()
 
-	t.Setenv("XDG_STATE_HOME", state)
-	sd, err := lesson.StateDir("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	prog, err := lesson.LoadProgress(sd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if lp := prog.Lessons["any-function"]; lp == nil || !lp.Completed {
+	lp := lessonProgressE2E(t, state, "any-function")
+	if lp == nil || !lp.Completed {
 		t.Errorf("progress: %+v", lp)
 	}
 }

@@ -1,11 +1,9 @@
 package cli
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"backprop/internal/testkit"
 	"backprop/tui/lesson"
 )
 
@@ -15,15 +13,8 @@ import (
 // goals tick, then beat the 50-epoch deadline. The goals met are in the
 // progress file.
 func TestLessonGoalsE2E(t *testing.T) {
-	x := testkit.NewTmux(t)
-	_, bin := buildBinary(t)
-	dir, state := t.TempDir(), t.TempDir()
-	file, err := filepath.Abs("../tui/lesson/lessons/10-smallest.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := x.Start("goals", 120, 40, dir, "env", "XDG_STATE_HOME="+state, bin, "--lesson", file)
-	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	p, state := startLessonE2E(t, "goals", "10-smallest.md")
+	flat := flatText
 	epochsUntil := func(text string) {
 		for range 300 {
 			if strings.Contains(flat(p.Screen()), text) {
@@ -52,16 +43,7 @@ func TestLessonGoalsE2E(t *testing.T) {
 	p.Keys("q")
 	p.WaitExit()
 
-	t.Setenv("XDG_STATE_HOME", state)
-	sd, err := lesson.StateDir("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	prog, err := lesson.LoadProgress(sd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lp := prog.Lessons["smallest"]
+	lp := lessonProgressE2E(t, state, "smallest")
 	if lp == nil || !lp.Completed || lp.Goals[lesson.GoalKey(1, 0)].Goal != "test_loss <= 0.177" || lp.Goals[lesson.GoalKey(2, 0)].Value == "" {
 		t.Errorf("progress: %+v", lp)
 	}
