@@ -89,7 +89,9 @@ func TestFastPathAllocs(t *testing.T) {
 // synthetic data (sigmoid, quadratic, SGD, η = 3, no evaluation), on one and
 // two threads; one op is one sample. GFMA/s counts the kernels'
 // multiply-adds (forward and gradient of every layer, backward of all but
-// the first), comparable with BenchmarkFMAPeak.
+// the first), comparable with BenchmarkFMAPeak. With one thread it also
+// reports cpu-ns/op, the training thread's CPU time per sample, which a
+// busy machine inflates far less than the wall clock.
 func BenchmarkTrainGrid(b *testing.B) {
 	for _, sizes := range [][]int{{64, 30, 10}, {784, 30, 10}, {784, 100, 10}, {784, 256, 128, 100, 10}} {
 		for _, m := range []int{10, 100} {
@@ -104,9 +106,16 @@ func BenchmarkTrainGrid(b *testing.B) {
 					s.SetThreads(threads)
 					defer s.Close()
 					s.Run(2 * m) // warm up
+					defer lockThread()()
 					b.ResetTimer()
+					cpu0 := threadCPU()
 					if _, err := s.Run(b.N); err != nil {
 						b.Fatal(err)
+					}
+					if cpu := threadCPU() - cpu0; cpu > 0 && threads == 1 {
+						// One thread's CPU time: the speed the wall clock
+						// would show on an idle machine.
+						b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 					}
 					fmas := 0
 					for l := 1; l < len(sizes); l++ {

@@ -172,6 +172,13 @@ func rankRange(c [][]float64, klo, khi int, pack []float64, T int, b [][]float64
 		return
 	}
 	b = b[:T]
+	// The bounds every tile relies on, checked once here (rankTile does not).
+	for r := rlo; r < rhi; r++ {
+		_ = c[r][klo:khi]
+	}
+	for _, bt := range b {
+		_ = bt[klo:khi]
+	}
 	// Column tiles of equal numbers of vectors (5 and 6 rather than 6 and 2).
 	nv := (khi - klo + lanes - 1) / lanes
 	nt := (nv + rankV - 1) / rankV

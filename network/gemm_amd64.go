@@ -96,22 +96,32 @@ func fwdTileISA(isa int, z [][]float64, j0, nj int, w []float64, in int, b []flo
 }
 
 // rankTile does rankTileGo's update of 1 ≤ len(c) ≤ rankR rows and
-// 1 ≤ nk ≤ 8·rankV columns from k0, with coef packed 4 per term.
+// 1 ≤ nk ≤ 8·rankV columns from k0, with coef packed 4 per term. Its
+// caller (rankRange) has checked the bounds the assembly relies on: every
+// c[r][k0:k0+nk], b[t][k0:k0+nk] and coef[:4·len(b)] (checking them per
+// tile cost a sixth of the gradient's time).
 func rankTile(c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool) {
-	rankTileISA(gemmISA, c, k0, nk, coef, b, zero)
+	rankTileUnchecked(gemmISA, c, k0, nk, coef, b, zero)
 }
 
+// rankTileISA is rankTile on instruction set isa, with its bounds checked.
 func rankTileISA(isa int, c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool) {
+	if isa != isaGo {
+		for _, cr := range c {
+			_ = cr[k0 : k0+nk]
+		}
+		_ = coef[:rankR*len(b)]
+		for _, bt := range b {
+			_ = bt[k0 : k0+nk]
+		}
+	}
+	rankTileUnchecked(isa, c, k0, nk, coef, b, zero)
+}
+
+func rankTileUnchecked(isa int, c [][]float64, k0, nk int, coef []float64, b [][]float64, zero bool) {
 	if isa == isaGo {
 		rankTileGo(c, k0, nk, coef, b, zero)
 		return
-	}
-	for _, cr := range c {
-		_ = cr[k0 : k0+nk]
-	}
-	_ = coef[:rankR*len(b)]
-	for _, bt := range b {
-		_ = bt[k0 : k0+nk]
 	}
 	if isa == isaAVX512 {
 		rankTileAVX512(c, k0, nk, coef, b, zero)

@@ -81,3 +81,44 @@ func copyAligned(rows [][]float64) [][]float64 {
 
 var tuneShapes = [][3]int{{784, 100, 100}, {784, 100, 10}, {784, 30, 10}, {64, 30, 10}, {256, 128, 100}, {784, 256, 100},
 	{784, 8, 6}, {784, 100, 6}, {784, 8, 96}, {256, 100, 96}, {128, 100, 96}, {512, 100, 96}}
+
+// TestTuneTrain (with -tune) times whole mini-batches of the fast path over
+// bench/compare.sh's grid (sigmoid, quadratic, SGD, one thread, synthetic
+// data), best of many bursts, and prints samples/s and the share of one
+// core's FMA peak: the end-to-end figure on a machine too busy for
+// BenchmarkTrainGrid's wall clock.
+func TestTuneTrain(t *testing.T) {
+	if !*tune {
+		t.Skip("-tune not set")
+	}
+	peak := 0.0
+	if useAVX512 {
+		d := best(300, func() { fmaPeakRun(2000) })
+		peak = 2000 * 12 * 8 / d.Seconds() / 1e9
+		t.Logf("peak %.1f GFMA/s", peak)
+	}
+	for _, sizes := range [][]int{{64, 30, 10}, {784, 30, 10}, {784, 100, 10}, {784, 256, 128, 100, 10}} {
+		for _, m := range []int{10, 100} {
+			s := benchStepper(t, sizes, 2000)
+			h := s.Hyper()
+			h.Batch = m
+			if err := s.SetHyper(h); err != nil {
+				t.Fatal(err)
+			}
+			s.SetThreads(1)
+			s.Run(4 * m)
+			fmas := 0
+			for l := 1; l < len(sizes); l++ {
+				fmas += 2 * sizes[l-1] * sizes[l]
+				if l > 1 {
+					fmas += sizes[l-1] * sizes[l]
+				}
+			}
+			n := m // a burst is one mini-batch, its update included
+			d := best(200, func() { s.Run(n) })
+			g := float64(n) * float64(fmas) / d.Seconds() / 1e9
+			t.Logf("%-22s m=%-3d %9.0f samples/s %5.1f GFMA/s (%3.0f%% of peak)", fmt.Sprint(sizes), m, float64(n)/d.Seconds(), g, 100*g/peak)
+			s.Close()
+		}
+	}
+}

@@ -293,10 +293,19 @@ func (s *Stepper) diverge(layer int, what string) {
 }
 
 // finiteAll reports whether every value is finite (x·0 is NaN for NaN and ±Inf).
+// Four independent sums keep it off the one-add-per-4-cycles chain.
 func finiteAll(v []float64) bool {
-	acc := 0.0
-	for _, x := range v {
-		acc += x * 0
+	var a0, a1, a2, a3 float64
+	i := 0
+	for ; i+4 <= len(v); i += 4 {
+		q := v[i : i+4 : i+4]
+		a0 += q[0] * 0
+		a1 += q[1] * 0
+		a2 += q[2] * 0
+		a3 += q[3] * 0
 	}
-	return acc == 0
+	for ; i < len(v); i++ {
+		a0 += v[i] * 0
+	}
+	return (a0+a1)+(a2+a3) == 0
 }
