@@ -10,6 +10,8 @@ import (
 
 var tuneISA = flag.Int("isa", -1, "TestTune: the instruction set to time (0 Go, 1 AVX2, 2 AVX-512; default the best)")
 
+var tuneThreads = flag.Int("tune.threads", 1, "TestTuneTrain: the threads that train")
+
 var tune = flag.Bool("tune", false, "TestTune: print the best-of-bursts speed of the kernels (for tuning on a busy machine)")
 
 // best returns the shortest of reps timings of f (a busy machine only ever
@@ -84,7 +86,7 @@ var tuneShapes = [][3]int{{784, 100, 100}, {784, 100, 10}, {784, 30, 10}, {64, 3
 
 // TestTuneTrain (with -tune) times whole mini-batches of the fast path over
 // bench/compare.sh's grid (sigmoid, quadratic, SGD, one thread, synthetic
-// data), best of many bursts, and prints samples/s and the share of one
+// data; -tune.threads sets the threads), best of many bursts, and prints samples/s and the share of one
 // core's FMA peak: the end-to-end figure on a machine too busy for
 // BenchmarkTrainGrid's wall clock.
 func TestTuneTrain(t *testing.T) {
@@ -105,7 +107,7 @@ func TestTuneTrain(t *testing.T) {
 			if err := s.SetHyper(h); err != nil {
 				t.Fatal(err)
 			}
-			s.SetThreads(1)
+			s.SetThreads(*tuneThreads)
 			s.Run(4 * m)
 			fmas := 0
 			for l := 1; l < len(sizes); l++ {
