@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -248,26 +249,81 @@ func TestSessionLimit(t *testing.T) {
 	login(t, addr, "fourth", gossh.Password("pw"), 80, 24, "user=fourth")
 }
 
+// TestIdleTimeout: typing keeps a session alive past the idle timeout, and
+// a session left alone ends with a message, not before the timeout has
+// passed since its last key. Every key is waited for on the screen (the fake
+// trainer counts spaces), and the checks compare the session's end with when
+// the client sent its last key: the server cannot have seen a key before it
+// was sent, so a correct server never ends a session sooner than idle after
+// it. A busy machine that holds a key back longer than the timeout cannot
+// fail the test (that attempt is retried); a server that ignores keys or ends
+// sessions early does.
 func TestIdleTimeout(t *testing.T) {
-	_, addr, logs := startServer(t, Config{Password: "pw", IdleTimeout: 300 * time.Millisecond})
-	tm := login(t, addr, "u", gossh.Password("pw"), 80, 24, "fake trainer")
-	// Typing keeps the session alive past the timeout.
-	for i := 0; i < 6; i++ {
-		time.Sleep(100 * time.Millisecond)
-		tm.Send(" ")
-	}
-	select {
-	case <-tm.Done():
-		t.Fatal("session ended although the user was typing")
-	default:
-	}
-	tm.WaitOutput("idle timeout")
-	if err := tm.WaitDone(); err == nil {
-		t.Error("idle session exited 0")
+	const idle = time.Second
+	_, addr, logs := startServer(t, Config{Password: "pw", IdleTimeout: idle})
+	for attempt := 1; ; attempt++ {
+		dialed := time.Now()
+		tm := login(t, addr, "u", gossh.Password("pw"), 80, 24, "fake trainer")
+		typed, stalled := typeFor(t, tm, dialed, 5*idle/2, idle/10, idle)
+		if stalled != "" {
+			tm.Close()
+			if attempt == 3 {
+				t.Skipf("the machine held keys back longer than the timeout three times (%s)", stalled)
+			}
+			t.Logf("attempt %d: %s; again", attempt, stalled)
+			continue
+		}
+		// Left alone, it ends with a message, and not too early.
+		tm.WaitOutput("idle timeout")
+		if err := tm.WaitDone(); err == nil {
+			t.Error("idle session exited 0")
+		}
+		if after := time.Since(typed); after < idle {
+			t.Errorf("the session ended %s after the last key was sent, want ≥ %s", after, idle)
+		}
+		break
 	}
 	if !strings.Contains(logs.String(), "limit=idle") {
 		t.Error("idle limit not logged")
 	}
+}
+
+// typeFor types a space every gap for d, waiting for each to show on tm's
+// screen, and returns when it sent the last one (at first, when the session
+// was dialed). If the session ends
+// meanwhile, it fails the test when the end came less than idle after a
+// key was sent (the server ignored it), and otherwise returns why the
+// attempt says nothing (a key took longer than idle to arrive).
+func typeFor(t *testing.T, tm *term, last time.Time, d, gap, idle time.Duration) (time.Time, string) {
+	t.Helper()
+	start := time.Now()
+	ended := func(why string) string {
+		if after := time.Since(last); after < idle {
+			t.Fatalf("session ended %s after a key was sent (timeout %s) although the user was typing:\n%s",
+				after, idle, tm.Output())
+		}
+		return why
+	}
+	for n := 1; time.Since(start) < d; n++ {
+		time.Sleep(gap)
+		select {
+		case <-tm.Done():
+			return last, ended(fmt.Sprintf("the session ended %s after key %d", time.Since(last).Round(time.Millisecond), n-1))
+		default:
+		}
+		sent := time.Now()
+		tm.Send(" ")
+		want := fmt.Sprintf("count=%d size", n)
+		for !strings.Contains(tm.Screen(), want) {
+			select {
+			case <-tm.Done():
+				return last, ended(fmt.Sprintf("key %d not shown %s after it was sent", n, time.Since(sent).Round(time.Millisecond)))
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+		last = sent
+	}
+	return last, ""
 }
 
 func TestMaxTimeout(t *testing.T) {
