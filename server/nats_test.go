@@ -298,16 +298,16 @@ func TestFitRow(t *testing.T) {
 	}
 	r := tui.ClassMember{ID: "key-1", Name: "ann", Lesson: "perceptron", Step: 2,
 		Progress: &lesson.Progress{Version: 1, Lessons: map[string]*lesson.LessonProgress{"perceptron": {Given: given}}}}
-	data, err := fitRow(r)
+	data, err := fitRow(rowMsg{ClassMember: r})
 	if err != nil || len(data) > rowFits || strings.Contains(string(data), `"progress"`) || !strings.Contains(string(data), `"lesson":"perceptron"`) {
 		t.Errorf("fitRow: %d bytes, %v", len(data), err)
 	}
 	r.Where = strings.Repeat("w", natsRosterValueMax)
-	if _, err := fitRow(r); err == nil {
+	if _, err := fitRow(rowMsg{ClassMember: r}); err == nil {
 		t.Error("a row that cannot fit was accepted")
 	}
 	small := tui.ClassMember{ID: "key-2", Name: "bob"}
-	if data, err := fitRow(small); err != nil || !strings.Contains(string(data), `"name":"bob"`) {
+	if data, err := fitRow(rowMsg{ClassMember: small}); err != nil || !strings.Contains(string(data), `"name":"bob"`) {
 		t.Errorf("a small row: %s, %v", data, err)
 	}
 }

@@ -50,6 +50,7 @@ type classBridge struct {
 	lastBeat  time.Time
 	netSlot   int
 	netAt     time.Time
+	works     map[string]workSent // students' large networks (natswork.go)
 }
 
 // Bridge timing.
@@ -103,6 +104,7 @@ func startBridge(l *NATSLink, hub *Hub, log *slog.Logger) *classBridge {
 		l: l, hub: hub, log: log.With("nats", "class"), class: l.cfg.Class, inst: l.cfg.Instance,
 		boot: hex.EncodeToString(boot[:]), pokeC: make(chan struct{}, 1), ctx: ctx, cancel: cancel,
 		sentRows: map[string][]byte{}, lastWrite: map[string]time.Time{}, answered: map[string]bool{},
+		works: map[string]workSent{},
 	}
 	hub.mu.Lock()
 	hub.bridge = b
@@ -157,7 +159,7 @@ func (b *classBridge) retireOwnRows() {
 		if err != nil {
 			continue
 		}
-		var m tui.ClassMember
+		var m rowMsg
 		if json.Unmarshal(e.Value(), &m) != nil || m.Sessions == 0 {
 			continue
 		}
@@ -274,7 +276,7 @@ func (b *classBridge) writeRows(ctx context.Context) {
 	now := time.Now()
 	for _, r := range rows {
 		here[r.ID] = true
-		data, err := fitRow(r)
+		data, err := fitRow(b.rowOut(ctx, r))
 		if err != nil {
 			b.log.Warn("a roster row too large to share", "bucket", "bp_roster", "key", b.rowKey(r.ID), "err", err)
 			continue
@@ -302,6 +304,7 @@ func (b *classBridge) writeRows(ctx context.Context) {
 		if err == nil {
 			delete(b.sentRows, id)
 			delete(b.lastWrite, id)
+			b.forgetWork(id)
 		}
 	}
 }
@@ -311,10 +314,11 @@ func (b *classBridge) writeRows(ctx context.Context) {
 const rowFits = natsRosterValueMax - 512
 
 // fitRow encodes r, made to fit a bp_roster value: a row too large loses
-// first the network in its class-wall summary ("work"."model", which the
-// teacher then opens only on the student's own instance), then its
-// progress (the lesson position still goes).
-func fitRow(r tui.ClassMember) ([]byte, error) {
+// first the network in its class-wall summary ("work"."model": one over
+// natsInlineModel went by reference already, so only a row with a large
+// progress gets here; the teacher then opens it only on the student's own
+// instance), then its progress (the lesson position still goes).
+func fitRow(r rowMsg) ([]byte, error) {
 	data, err := json.Marshal(r)
 	if err != nil || len(data) <= rowFits {
 		return data, err

@@ -205,11 +205,13 @@ func (b *classBridge) onRow(rs *readState, e jetstream.KeyValueEntry) {
 		rs.dirty = true
 		return
 	}
-	var m tui.ClassMember
-	if err := json.NewDecoder(bytes.NewReader(e.Value())).Decode(&m); err != nil || KeyToken(m.ID) != tok {
+	var rm rowMsg
+	if err := json.NewDecoder(bytes.NewReader(e.Value())).Decode(&rm); err != nil || KeyToken(rm.ID) != tok {
 		b.log.Warn("a roster row that does not decode", "bucket", "bp_roster", "key", e.Key(), "err", err)
 		return
 	}
+	m := rm.ClassMember
+	b.withWorkFetch(&m, rm.WorkObj, rm.WorkDigest, rm.WorkSize)
 	m.Name = clip(m.Name, maxName)
 	m.Where = clip(m.Where, maxWhere)
 	if rs.rows[m.ID] == nil {

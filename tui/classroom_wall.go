@@ -260,7 +260,7 @@ func (cl *classroom) openWallTile() tea.Cmd {
 	t := ws.tiles[ws.sel]
 	ws.open, ws.openID, ws.openName, ws.openSess, ws.openErr = true, t.ID, t.Name, nil, ""
 	ws.view = viewState{}
-	if t.Work == nil || len(t.Work.Model) == 0 {
+	if !t.Work.hasModel() {
 		ws.openErr = "no network reported yet: the student has no trainer open"
 		return nil
 	}
@@ -271,7 +271,14 @@ func (cl *classroom) openWallTile() tea.Cmd {
 // loadWork parses a student's reported model into a session, off Update.
 func loadWork(id string, w *ClassWork, lim Limits) tea.Cmd {
 	return func() tea.Msg {
-		mf, err := network.ParseModel(w.Model)
+		model := w.Model
+		if len(model) == 0 && w.FetchModel != nil {
+			var err error
+			if model, err = w.FetchModel(); err != nil {
+				return wallOpenedMsg{id: id, at: w.At, err: err}
+			}
+		}
+		mf, err := network.ParseModel(model)
 		if err != nil {
 			return wallOpenedMsg{id: id, at: w.At, err: err}
 		}
@@ -302,7 +309,7 @@ func (cl *classroom) reloadOpen() tea.Cmd {
 		return nil
 	}
 	for _, r := range cl.roster {
-		if r.ID == ws.openID && r.Work != nil && len(r.Work.Model) > 0 && r.Work.At.After(ws.openAt) {
+		if r.ID == ws.openID && r.Work.hasModel() && r.Work.At.After(ws.openAt) {
 			ws.openAt = r.Work.At // one load at a time per report
 			return loadWork(r.ID, r.Work, cl.app.opts.Limits)
 		}

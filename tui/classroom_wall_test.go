@@ -248,3 +248,39 @@ func TestWallOpenShow(t *testing.T) {
 		t.Errorf("not published: %v %q", ok, st.Preset)
 	}
 }
+
+// TestWallOpenFetched: a student's network kept elsewhere (FetchModel, no
+// Model) is fetched when the teacher opens the tile, in a command; a
+// failed fetch says why.
+func TestWallOpenFetched(t *testing.T) {
+	model := wallModel(t)
+	hub := wallClass(7, nil)
+	fetches := 0
+	for _, r := range hub.rows {
+		if r.Work != nil {
+			r.Work.FetchModel = func() ([]byte, error) { fetches++; return model, nil }
+		}
+	}
+	m := teacherWall(t, hub, 120, 40)
+	press(m, "enter")
+	if fetches != 0 {
+		t.Fatal("fetched in Update")
+	}
+	drain(t, m)
+	ws := &m.class.wall
+	if ws.openSess == nil || fetches != 1 || !strings.Contains(screen(t, m), "read-only") {
+		t.Fatalf("open: %d fetches, %q", fetches, ws.openErr)
+	}
+	press(m, "esc")
+	for _, r := range hub.rows {
+		if r.Work != nil {
+			r.Work.FetchModel = func() ([]byte, error) { return nil, fmt.Errorf("gone") }
+		}
+	}
+	m.class.wall.openAt = time.Time{}
+	press(m, "enter")
+	drain(t, m)
+	if ws.openSess != nil || !strings.Contains(ws.openErr, "gone") {
+		t.Fatalf("a failed fetch: %q", ws.openErr)
+	}
+}

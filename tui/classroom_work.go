@@ -38,6 +38,16 @@ type ClassWork struct {
 	// it is larger than MaxWorkModel.
 	Model []byte    `json:"model,omitempty"`
 	At    time.Time `json:"at"`
+	// FetchModel, when Model is nil, fetches the model from where the hub
+	// keeps it (a large network of a student on another instance goes by
+	// reference; it is fetched only when the teacher opens it). Called in a
+	// command, never in Update.
+	FetchModel func() ([]byte, error) `json:"-"`
+}
+
+// hasModel reports whether w's network can be opened.
+func (w *ClassWork) hasModel() bool {
+	return w != nil && (len(w.Model) > 0 || w.FetchModel != nil)
 }
 
 // Bounds of a work report (the hub refuses larger ones).
