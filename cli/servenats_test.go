@@ -38,6 +38,31 @@ func TestServeNATSUnreachable(t *testing.T) {
 	}
 }
 
+// TestServeNATSCreds: against a NATS that requires credentials, serve
+// without --nats-creds, with a user NATS does not know, or with a creds
+// file that is not there, stops at once with exit 1 saying what.
+func TestServeNATSCreds(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	a := testkit.StartAuthNATS(t)
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"none", nil, "(NATS asks for credentials: give --nats-creds FILE)"},
+		{"unknown user", []string{"--nats-creds", a.Wrong}, "(NATS refused the credentials in " + a.Wrong + ")"},
+		{"no such file", []string{"--nats-creds", a.Wrong + ".gone"}, a.Wrong + ".gone"},
+	} {
+		var out, errb bytes.Buffer
+		args := append([]string{"serve", "--open", "--listen", "127.0.0.1:0", "--data-dir", t.TempDir(), "--nats", a.URL}, c.args...)
+		code := Run(args, &out, &errb)
+		if code != 1 || !strings.HasPrefix(errb.String(), "backprop serve: cannot reach NATS at "+a.URL+": ") ||
+			!strings.Contains(errb.String(), c.want) {
+			t.Errorf("%s: exit %d, stderr %q; want 1 and %q", c.name, code, errb.String(), c.want)
+		}
+	}
+}
+
 // TestServeNATSEmbedded: serve --nats embedded runs NATS in the process
 // (its store under --data-dir/.nats), serves a session, and stops cleanly
 // on SIGINT.

@@ -180,7 +180,7 @@ func ConnectNATS(ctx context.Context, cfg NATSConfig) (*NATSLink, error) {
 	}
 	nc, err := nats.Connect(url, opts...)
 	if err != nil {
-		return fail(err)
+		return fail(authHint(err, cfg.CredsFile))
 	}
 	l.nc = nc
 	if l.js, err = jetstream.New(nc); err != nil {
@@ -210,6 +210,18 @@ func ConnectNATS(ctx context.Context, cfg NATSConfig) (*NATSLink, error) {
 	l.log.Info("nats connected", "url", nc.ConnectedUrlRedacted(), "instance", cfg.Instance, "class", cfg.Class,
 		"embedded", l.embedded != nil)
 	return l, nil
+}
+
+// authHint says what to do about a refused login: no creds given, or the
+// given ones refused.
+func authHint(err error, creds string) error {
+	if !errors.Is(err, nats.ErrAuthorization) && !strings.Contains(strings.ToLower(err.Error()), "authorization violation") {
+		return err
+	}
+	if creds == "" {
+		return fmt.Errorf("%w (NATS asks for credentials: give --nats-creds FILE)", err)
+	}
+	return fmt.Errorf("%w (NATS refused the credentials in %s)", err, creds)
 }
 
 // event records a link change (called on nats.go's callback goroutine:

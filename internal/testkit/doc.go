@@ -4,7 +4,8 @@
 // must have (NeedTools), the built binary (Build), a tmux server whose
 // end-to-end tests wait for what the screen shows instead of sleeping
 // (Tmux, Pane), an SSH session whose terminal is a vt emulator (LoginSSH,
-// SSHTerm), and a check that functions stay short (LongFuncs).
+// SSHTerm), a nats-server that admits only JWT credentials (StartAuthNATS),
+// and a check that functions stay short (LongFuncs).
 //
 // # Invariants
 //
