@@ -4,8 +4,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -20,6 +23,7 @@ var (
 	natsLoadRun      = flag.Bool("nats.load", false, "run TestNATSLoad: instances sharing a class through NATS, many students, a teacher stepping")
 	natsLoadStudents = flag.Int("nats.students", 150, "TestNATSLoad: students, spread over the instances")
 	natsLoadSteps    = flag.Int("nats.steps", 30, "TestNATSLoad: teacher steps measured")
+	natsLoadProcs    = flag.Bool("nats.procs", false, "TestNATSLoad: run the instances as `backprop serve --nats` processes with the real trainer (xor preset) and report each one's RSS")
 )
 
 // followModel is a light classroom session for the load test: a teacher
@@ -73,8 +77,13 @@ func (m *followModel) View() tea.View {
 // in -nats.students students over SSH (spread over the instances) and a
 // teacher on the first, and measures, for each teacher step, the time
 // from the teacher's key press to each student's new frame arriving at
-// the student's SSH client. Everything shares this process (and the
-// machine's other load: the load average is reported beside the figure).
+// the student's SSH client. By default the instances share this process
+// and run a light follower (the figure is the class's fan-out); with
+// -nats.procs they are `backprop serve --nats` processes running the real
+// trainer (every session on the xor preset, the students following the
+// teacher's network), and each instance's RSS is read from /proc and
+// checked against issue 13's budget: under 1.5 GB an instance, at most
+// 20 MB a session. The load average is reported beside the figures.
 func TestNATSLoad(t *testing.T) {
 	if !*natsLoadRun {
 		t.Skip("opt-in: -nats.load")
@@ -84,31 +93,144 @@ func TestNATSLoad(t *testing.T) {
 	teachers := writeAuthorized(t, prof)
 	limit := *natsLoadStudents + 10
 	var addrs []string
-	for i := range 3 {
-		_, addr, _ := startServer(t, Config{
-			Password: "pw", TeacherKeysPath: teachers, DataDir: t.TempDir(), NATS: testLink(t, n, fmt.Sprintf("i%d", i+1)),
-			MaxSessions: limit, RateBurst: limit, MaxStartups: limit, PerSourceStartups: limit,
-			NewModel: func(info SessionInfo) (tea.Model, error) { return &followModel{c: info.Options.Classroom}, nil },
-		})
-		addrs = append(addrs, addr)
+	var procs []*instance
+	if *natsLoadProcs {
+		bin := buildBackprop(t)
+		hostKey := filepath.Join(t.TempDir(), "host_key")
+		for i := range 3 {
+			in := startInstance(t, bin, n.url(), fmt.Sprintf("i%d", i+1), hostKey, "--open", "--teacher-key", teachers,
+				"--preset", "xor", "--max-sessions", fmt.Sprint(limit), "--rate-limit", "-1", "--max-startups", "-1",
+				"--per-source-startups", "-1")
+			procs = append(procs, in)
+			addrs = append(addrs, "127.0.0.1:"+in.port)
+		}
+	} else {
+		for i := range 3 {
+			_, addr, _ := startServer(t, Config{
+				Password: "pw", TeacherKeysPath: teachers, DataDir: t.TempDir(), NATS: testLink(t, n, fmt.Sprintf("i%d", i+1)),
+				MaxSessions: limit, RateBurst: limit, MaxStartups: limit, PerSourceStartups: limit,
+				NewModel: func(info SessionInfo) (tea.Model, error) { return &followModel{c: info.Options.Classroom}, nil },
+			})
+			addrs = append(addrs, addr)
+		}
+	}
+	base := make([]procMem, len(procs))
+	for i, in := range procs {
+		base[i] = readProcMem(t, in.cmd.Process.Pid)
 	}
 	runtime.GC()
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
 
-	type student struct {
-		c   *gossh.Client
-		s   *gossh.Session
-		out *stampWriter
+	w, h, teacherWant := 40, 5, "teacher at step 0"
+	if *natsLoadProcs {
+		w, h, teacherWant = 80, 24, "teacher"
 	}
-	students := make([]*student, *natsLoadStudents)
+	students := loginStudents(t, addrs, w, h)
+	teacher := login(t, addrs[0], "prof", gossh.PublicKeys(prof.signer), w, h, teacherWant)
+	time.Sleep(2 * time.Second) // first frames and the roster settle
+
+	load := loadAvg()
+	key := " "
+	if *natsLoadProcs {
+		key = "s" // one sample forward and back: the network changes, the class follows
+	}
+	lat, missed := measureSteps(teacher, students, key, *natsLoadSteps)
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	if len(lat) == 0 {
+		t.Fatal("no student saw a step")
+	}
+	q := func(p float64) time.Duration {
+		return lat[min(len(lat)-1, int(p*float64(len(lat))))].Round(time.Millisecond)
+	}
+	mode := "in this process, light followers"
+	if *natsLoadProcs {
+		mode = "serve processes, real trainer on xor"
+	}
+	t.Logf("3 instances (%s), %d students, %d steps: teacher key → student frame p50 %v, p95 %v, p99 %v, max %v; missed %d of %d; heap of this process %d MB → %d MB; load average %s",
+		mode, len(students), *natsLoadSteps, q(0.5), q(0.95), q(0.99), lat[len(lat)-1].Round(time.Millisecond),
+		missed, len(students)**natsLoadSteps, before.HeapAlloc>>20, after.HeapAlloc>>20, load)
+	if missed > 0 {
+		t.Errorf("%d student frames never came", missed)
+	}
+	for i, in := range procs {
+		checkInstanceMemory(t, in, base[i], len(students)/len(procs)+btoi(i == 0))
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// The class-at-scale budget (issue 13): one instance's RSS under 1.5 GB,
+// and at most 20 MB a session beyond what the instance held before.
+const (
+	instanceRSSBudget = 1536 << 20
+	sessionRSSBudget  = 20 << 20
+)
+
+// procMem is a process's resident memory now and at its peak.
+type procMem struct{ rss, hwm int64 }
+
+// readProcMem reads VmRSS and VmHWM from /proc/pid/status.
+func readProcMem(t *testing.T, pid int) procMem {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m procMem
+	for _, line := range strings.Split(string(b), "\n") {
+		var kb int64
+		if _, err := fmt.Sscanf(line, "VmRSS: %d kB", &kb); err == nil {
+			m.rss = kb << 10
+		}
+		if _, err := fmt.Sscanf(line, "VmHWM: %d kB", &kb); err == nil {
+			m.hwm = kb << 10
+		}
+	}
+	return m
+}
+
+// checkInstanceMemory reports an instance's RSS (now and peak) and checks
+// it against the budget for its sessions.
+func checkInstanceMemory(t *testing.T, in *instance, base procMem, sessions int) {
+	t.Helper()
+	m := readProcMem(t, in.cmd.Process.Pid)
+	per := (m.hwm - base.rss) / int64(max(sessions, 1))
+	t.Logf("instance %s: %d sessions, RSS %d MB before them, %d MB now, peak %d MB: %.1f MB a session",
+		in.name, sessions, base.rss>>20, m.rss>>20, m.hwm>>20, float64(per)/(1<<20))
+	if m.hwm > instanceRSSBudget {
+		t.Errorf("instance %s peaked at %d MB RSS, budget %d MB", in.name, m.hwm>>20, instanceRSSBudget>>20)
+	}
+	if per > sessionRSSBudget {
+		t.Errorf("instance %s: %.1f MB a session, budget %d MB", in.name, float64(per)/(1<<20), sessionRSSBudget>>20)
+	}
+}
+
+// loadStudent is one student's SSH session of the load test.
+type loadStudent struct {
+	c   *gossh.Client
+	s   *gossh.Session
+	out *stampWriter
+}
+
+// loginStudents logs in one student per -nats.students over addrs in
+// turn, with a w×h terminal each (closed at cleanup).
+func loginStudents(t *testing.T, addrs []string, w, h int) []*loadStudent {
+	t.Helper()
+	students := make([]*loadStudent, *natsLoadStudents)
 	var wg sync.WaitGroup
 	errs := make(chan error, len(students))
 	for i := range students {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c, err := dial(addrs[i%3], fmt.Sprintf("stu%d", i), gossh.Password("pw"))
+			c, err := dial(addrs[i%len(addrs)], fmt.Sprintf("stu%d", i), gossh.Password("pw"))
 			if err != nil {
 				errs <- err
 				return
@@ -118,9 +240,9 @@ func TestNATSLoad(t *testing.T) {
 				errs <- err
 				return
 			}
-			st := &student{c: c, s: s, out: &stampWriter{}}
+			st := &loadStudent{c: c, s: s, out: &stampWriter{}}
 			s.Stdout, s.Stderr = st.out, st.out
-			if err := s.RequestPty("xterm-256color", 5, 40, gossh.TerminalModes{}); err != nil {
+			if err := s.RequestPty("xterm-256color", h, w, gossh.TerminalModes{}); err != nil {
 				errs <- err
 				return
 			}
@@ -142,19 +264,22 @@ func TestNATSLoad(t *testing.T) {
 			s.c.Close()
 		}
 	})
-	teacher := login(t, addrs[0], "prof", gossh.PublicKeys(prof.signer), 40, 5, "teacher at step 0")
-	time.Sleep(2 * time.Second) // first frames and the roster settle
+	return students
+}
 
+// measureSteps has the teacher press key steps times, about 3 a second,
+// and returns, sorted, the time from each press to each student's next
+// output, and how many students saw nothing within 10 s.
+func measureSteps(teacher *term, students []*loadStudent, key string, steps int) ([]time.Duration, int) {
 	var lat []time.Duration
 	missed := 0
-	load := loadAvg()
-	for k := 1; k <= *natsLoadSteps; k++ {
+	for range steps {
 		counts := make([]int64, len(students))
 		for i, s := range students {
 			counts[i], _ = s.out.activity()
 		}
 		t0 := time.Now()
-		teacher.Send(" ")
+		teacher.Send(key)
 		deadline := t0.Add(10 * time.Second)
 		done := make([]bool, len(students))
 		left := len(students)
@@ -181,21 +306,8 @@ func TestNATSLoad(t *testing.T) {
 		}
 		time.Sleep(300 * time.Millisecond) // about 3 steps a second
 	}
-	var after runtime.MemStats
-	runtime.ReadMemStats(&after)
 	slices.Sort(lat)
-	if len(lat) == 0 {
-		t.Fatal("no student saw a step")
-	}
-	q := func(p float64) time.Duration {
-		return lat[min(len(lat)-1, int(p*float64(len(lat))))].Round(time.Millisecond)
-	}
-	t.Logf("3 instances, %d students, %d steps: teacher key → student frame p50 %v, p95 %v, p99 %v, max %v; missed %d of %d; heap %d MB → %d MB (all instances, NATS and clients in one process); load average %s",
-		len(students), *natsLoadSteps, q(0.5), q(0.95), q(0.99), lat[len(lat)-1].Round(time.Millisecond),
-		missed, len(students)**natsLoadSteps, before.HeapAlloc>>20, after.HeapAlloc>>20, load)
-	if missed > 0 {
-		t.Errorf("%d student frames never came", missed)
-	}
+	return lat, missed
 }
 
 // stampWriter records when each output chunk arrived.
