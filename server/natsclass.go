@@ -51,6 +51,7 @@ type classBridge struct {
 	netSlot   int
 	netAt     time.Time
 	works     map[string]workSent // students' large networks (natswork.go)
+	workPuts  int                 // of them stored in this pass
 }
 
 // Bridge timing.
@@ -272,6 +273,7 @@ func (b *classBridge) deleteObject(name string) {
 // answers.
 func (b *classBridge) writeRows(ctx context.Context) {
 	rows := b.hub.localRows()
+	b.workPuts = 0
 	here := make(map[string]bool, len(rows))
 	now := time.Now()
 	for _, r := range rows {

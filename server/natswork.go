@@ -20,8 +20,14 @@ import (
 // two slots per student and instance (a reader of the other slot is not
 // cut short); the slots are deleted when the student leaves.
 
-// workObjEvery bounds how often one student's large network is written.
-const workObjEvery = 5 * time.Second
+// workObjEvery bounds how often one student's large network is written;
+// workPutsPerPass how many the writer stores in one pass (the others wait
+// for the next passes), so that a class of large networks never holds up
+// the teacher's state and the roster rows behind it.
+const (
+	workObjEvery    = 5 * time.Second
+	workPutsPerPass = 2
+)
 
 // rowMsg is a bp_roster value: the row, and the reference to its work's
 // network when that went to the object store.
@@ -60,7 +66,8 @@ func (b *classBridge) rowOut(ctx context.Context, r tui.ClassMember) rowMsg {
 		sum := sha256.Sum256(w.Model)
 		ws.src, ws.digest = w, hex.EncodeToString(sum[:])
 	}
-	if ws.digest != ws.objSum && time.Since(ws.at) >= workObjEvery {
+	if ws.digest != ws.objSum && time.Since(ws.at) >= workObjEvery && b.workPuts < workPutsPerPass {
+		b.workPuts++
 		ws.at = time.Now()
 		slot := ws.slot ^ 1
 		name := fmt.Sprintf("class/%s/work/%s/%s-%d", b.class, KeyToken(r.ID), b.inst, slot)
