@@ -23,11 +23,11 @@ import (
 // the user store (natsstore.go) use it. Its buckets:
 //
 //	bp_class    <class>                      the teacher's state (lesson, step, network or its object)
-//	bp_roster   <class>.<user>.<instance>    one roster row per person per instance (tui.ClassMember)
+//	bp_roster   <class>.<user>.<instance>    one roster row per person per instance (rowMsg: tui.ClassMember, a large network by reference)
 //	bp_presence <instance>                   heartbeat: an instance is alive while it beats
 //	bp_users    <user>.record|progress|saves the user's record, lesson progress and saves' manifest
 //	bp_answers  <class>.<user>.<lesson>.<q>  each answer, created once (first write wins)
-//	bp_models   (object store)               saved model files and the teacher's large networks
+//	bp_models   (object store)               saved model files, the teacher's and the students' large networks
 //
 // <user> is KeyToken(SessionInfo.ID), <instance> NATSConfig.Instance.
 
