@@ -52,6 +52,8 @@ type classBridge struct {
 	netAt     time.Time
 	works     map[string]workSent // students' large networks (natswork.go)
 	workPuts  int                 // of them stored in this pass
+
+	workCache workCache // the last student's network fetched (any goroutine)
 }
 
 // Bridge timing.

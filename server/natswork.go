@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"backprop/tui"
@@ -99,6 +100,15 @@ func (b *classBridge) forgetWork(id string) {
 	}
 }
 
+// workCache is the network the teacher's instance fetched last: the open
+// tile reloads at every report of its student (about once a second while
+// they train) and its network changes at most every workObjEvery.
+type workCache struct {
+	mu     sync.Mutex
+	digest string
+	data   []byte
+}
+
 // errWorkChanged: the object was overwritten by a newer network.
 var errWorkChanged = errors.New("the student's network changed while it was fetched: it loads again with their next report")
 
@@ -111,6 +121,12 @@ func (b *classBridge) withWorkFetch(m *tui.ClassMember, obj, digest string, size
 	wc := *m.Work
 	wc.Model = nil
 	wc.FetchModel = func() ([]byte, error) {
+		b.workCache.mu.Lock()
+		if b.workCache.digest == digest {
+			defer b.workCache.mu.Unlock()
+			return b.workCache.data, nil
+		}
+		b.workCache.mu.Unlock()
 		if size > tui.MaxWorkModel {
 			return nil, fmt.Errorf("the network is %d bytes, more than %d", size, tui.MaxWorkModel)
 		}
@@ -130,6 +146,9 @@ func (b *classBridge) withWorkFetch(m *tui.ClassMember, obj, digest string, size
 		if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != digest {
 			return nil, errWorkChanged
 		}
+		b.workCache.mu.Lock()
+		b.workCache.digest, b.workCache.data = digest, data
+		b.workCache.mu.Unlock()
 		return data, nil
 	}
 	m.Work = &wc

@@ -77,6 +77,32 @@ func TestSharedClassBigWork(t *testing.T) {
 	if err != nil || !bytes.Equal(got, model) {
 		t.Fatalf("fetched %d bytes (want %d): %v", len(got), len(model), err)
 	}
+	// opened again (the open tile reloads at each report): from memory
+	probe := testLink(t, n, "probe")
+	ctx := context.Background()
+	var objs []string
+	infos, _ := probe.models.List(ctx)
+	for _, i := range infos {
+		if strings.HasPrefix(i.Name, "class/c1/work/") {
+			objs = append(objs, i.Name)
+		}
+	}
+	if len(objs) != 1 {
+		t.Fatalf("work objects: %v", objs)
+	}
+	saved, err := probe.models.GetBytes(ctx, objs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := probe.models.Delete(ctx, objs[0]); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := row.Work.FetchModel(); err != nil || !bytes.Equal(got, model) {
+		t.Errorf("fetched again: %d bytes, %v", len(got), err)
+	}
+	if _, err := probe.models.PutBytes(ctx, objs[0], saved); err != nil {
+		t.Fatal(err)
+	}
 	// a newer network replaces it (within workObjEvery)
 	model2 := mnistModel(t, 2)
 	ann.SetWork(&tui.ClassWork{Preset: "mnist", Epoch: 3, Status: "training", Accuracy: 0.93, Model: model2, At: time.Now()})
@@ -88,9 +114,8 @@ func TestSharedClassBigWork(t *testing.T) {
 		got, err := r.Work.FetchModel()
 		return err == nil && bytes.Equal(got, model2)
 	})
-	// the objects are bounded to two slots and go when Ann leaves
-	l := testLink(t, n, "probe")
-	ctx := context.Background()
+	// the objects are bounded to two slots
+	l := probe
 	names := func() []string {
 		var out []string
 		infos, _ := l.models.List(ctx)
