@@ -11,24 +11,27 @@ import (
 
 // Why did it blow up? Two things flag a step: divergence (a NaN or ±Inf,
 // see Divergence) and a loss jump: the mean cost of the latest samples
-// exceeds Factor times the mean before them,
+// exceeds Factor times the mean before them, and by more than JumpFloor,
 //
 //	(1/a) Σ_{i=t−a+1}^{t} C̄_i  >  Factor · (1/b) Σ_{i=t−a−b+1}^{t−a} C̄_i
 //
 // C̄_i being mini-batch i's mean cost and t the batch about to update,
 // a = ⌈JumpSamples/m⌉ batches (at least JumpSamples samples: one sample's
-// cost alone jumps all the time) and b = max(JumpWindow, 4a), fewer of
-// either while training has made fewer (at least one each). A few hard
+// cost alone jumps all the time) and b = max(JumpWindow, 4a), fewer
+// while training has made fewer (but no test before 2a batches: the first
+// updates of a fresh network swing widely). A few hard
 // samples can still do that near a minimum, so the jump is confirmed only
-// when the update to blame also multiplied the cost over a fixed subset of
-// JumpConfirm training samples by more than Factor. The losses
-// are measured at the weights the previous update left, so that update is
-// the one to blame. Explain then says which layer's weights grew fastest
-// in that step, and which of its weights changed most, and compares η
-// with the stability limit 2/λ_max at the weights before the step (see
-// Sharpness). It works on a BlowUpCase, a copy of the weights before and
-// after the step, so it never touches the Stepper and can run on another
-// goroutine.
+// when the cost over a fixed subset of JumpConfirm training samples, at
+// the weights now, is also more than Factor times (and JumpFloor above) its
+// cost at weights kept from the start of a recent update (the trail, see
+// blowtrail.go; newest first, so usually the last update's). Those weights
+// are where the blow-up began. Explain then says which layer's weights grew
+// fastest from there, and which of its weights changed most, and compares
+// η with the stability limit 2/λ_max at those weights (see Sharpness). A
+// divergence is explained the same way, from the newest kept weights
+// whose cost was still near the lowest kept. It works on a BlowUpCase, a
+// copy of the weights, so it never touches the Stepper and can run on
+// another goroutine.
 
 // JumpWindow is the fewest mini-batches a loss jump's baseline averages.
 const JumpWindow = 20
@@ -43,6 +46,11 @@ const JumpConfirm = 256
 // jumpRing is the number of mini-batch losses kept for the test, a + b at
 // m = 1.
 const jumpRing = 5 * JumpSamples // a + b at m = 1
+
+// JumpFloor is the least rise of the mean cost (per sample) that counts as
+// a jump, beside the factor: near a minimum a mini-batch cost of 0.013
+// doubling is noise, not a blow-up.
+const JumpFloor = 0.05
 
 // DefaultBlowupFactor is the trainer's jump factor: a mini-batch loss more
 // than twice the recent mean.
@@ -60,8 +68,17 @@ type Jump struct {
 	Before, After float64
 	Samples       int
 	Factor        float64
+	// Updates is how many updates the jump spans: from the start of the
+	// update in epoch FromEpoch, mini-batch FromBatch (counted from 1),
+	// whose weights Before is the cost at, to the weights now. 1: the last
+	// update did it.
+	Updates              int
+	FromEpoch, FromBatch int
 
-	before, after params // the step to blame: the previous update's weights
+	before, after params // the weights before the jump began, and now
+	upd           int    // the updates on the path when it was detected (pending: found)
+	fromUpd       int    // the updates on the path at before
+	due           int    // pending: the update that confirms it
 }
 
 // SetBlowupFactor turns the loss-jump detector on (f > 1) or off (f = 0).
@@ -85,50 +102,62 @@ func (s *Stepper) BlowupFactor() float64 { return s.blowup }
 func (s *Stepper) LastJump() *Jump { return s.jump }
 
 // checkJump runs at the start of update, when the mini-batch's loss is
-// known and s.last still holds the previous update.
+// known, s.last still holds the previous update and the trail the starts
+// of the updates before. A jump found is pending until a updates later,
+// and recorded then if the subset's cost is still up (SGD's spikes near the
+// edge of stability fall back within a few updates; a blow-up does not).
 func (s *Stepper) checkJump(loss float64) {
-	r := &s.recent
-	m := s.h.UpdateEvery()
-	a := min((JumpSamples+m-1)/m, r.n)              // the newest batches, this one included
-	b := min(max(JumpWindow, 4*a), r.n-a+1)         // the baseline before them
-	if s.blowup == 0 || r.n == 0 || !finite(loss) { // r.n > 0: s.last holds a real update
+	if s.blowup == 0 {
 		return
 	}
-	if b < 1 {
+	if p := s.pending; p != nil && p.upd <= s.upd {
+		if s.upd < p.due {
+			return
+		}
+		s.pending = nil
+		if now := s.net.Evaluate(s.jumpSubset()).Loss; s.jumped(now, p.Before) {
+			j := *p
+			j.Pos, j.Epoch, j.After, j.upd = s.Pos(), s.c.epoch+1, now, s.upd
+			j.Pos.Phase = PhaseUpdate
+			j.Updates = s.upd - p.fromUpd
+			j.after = s.w.clone()
+			s.jump = &j
+		}
 		return
+	}
+	s.pending = nil // an undone future's
+	r := &s.recent
+	a := min(s.jumpBatches(), r.n)          // the newest batches, this one included
+	b := min(max(JumpWindow, 4*a), r.n-a+1) // the baseline before them
+	if r.n == 0 || !finite(loss) || b < 1 || r.n+1 < 2*s.jumpBatches() {
+		return // a mean of a few samples, or a baseline of fewer than JumpSamples, is noise
 	}
 	recent := (loss + r.sum(0, a-1)) / float64(a)
 	mean := r.sum(a-1, b) / float64(b)
 	// the newest batch must be high too: a spike stays in the recent
-	// window for a batches, and is confirmed (or not) when it arrives
-	if !(recent > s.blowup*mean) || !(loss > s.blowup*mean) {
+	// window for a batches, and is confirmed (or not) when it arrives;
+	// near a minimum a doubling of a tiny cost is no blow-up
+	if !(recent > s.blowup*mean) || !(loss > s.blowup*mean) || !(recent-mean > JumpFloor) {
 		return
 	}
 	// A few hard samples in the latest batches do that too: confirm that
-	// the last update multiplied the cost of a fixed subset of the
-	// training set by more than the factor.
+	// the updates since some kept weights multiplied the cost of a fixed
+	// subset of the training set by more than the factor.
 	sub := s.jumpSubset()
-	before := s.net.Clone()
-	for l, u := range s.last {
-		copy(before.Layers[l].W, u.OldW)
-		copy(before.Layers[l].B, u.OldB)
-	}
-	was, now := before.Evaluate(sub).Loss, s.net.Evaluate(sub).Loss
-	if !(now > s.blowup*was) {
+	cost := s.net.Evaluate(sub).Loss
+	from := s.jumpOrigin(cost, s.net.Clone())
+	if from == nil {
 		return
 	}
-	pos := s.Pos()
-	pos.Phase = PhaseUpdate
-	j := &Jump{Pos: pos, Epoch: s.c.epoch + 1, Recent: recent, Mean: mean, Window: b,
-		Before: was, After: now, Samples: sub.Len(), Factor: s.blowup}
-	j.before, j.after = s.w.zeros(), s.w.zeros()
-	for l, u := range s.last {
-		copy(j.before.w[l], u.OldW)
-		copy(j.before.b[l], u.OldB)
-		copy(j.after.w[l], u.NewW)
-		copy(j.after.b[l], u.NewB)
-	}
-	s.jump = j
+	s.pending = &Jump{Recent: recent, Mean: mean, Window: b, Before: from.cost, Samples: sub.Len(),
+		Factor: s.blowup, FromEpoch: from.epoch, FromBatch: from.batch,
+		fromUpd: from.upd, upd: s.upd, due: s.upd + s.jumpBatches(), before: from.w.clone()}
+}
+
+// jumped reports whether a subset cost now is up from was by the factor
+// and JumpFloor.
+func (s *Stepper) jumped(now, was float64) bool {
+	return now > s.blowup*was && now-was > JumpFloor
 }
 
 // lossRing holds the last jumpRing mini-batch losses (a value: undo
@@ -156,45 +185,87 @@ func (r *lossRing) sum(skip, k int) float64 {
 
 // BlowUpCase is what Explain needs, copied out of a Stepper: the network
 // at the weights before and after the step to blame, the hyper-parameters,
-// the training data (shared, read-only) and what flagged the step.
+// the training data (shared, read-only) and what flagged the step. After a
+// divergence, Before is the last update's start and trail the kept starts
+// of the updates before it, among which Explain looks for where it began.
 type BlowUpCase struct {
 	Before, After *Network
 	Hyper         Hyper
 	Train         Set
 	Jump          *Jump       // the loss jump that flagged the step, or nil
 	Div           *Divergence // the divergence that flagged it, or nil
+
+	trail  []trailEntry // newest first (a divergence's)
+	sub    Set          // the confirming subset the trail's costs are over
+	factor float64
+	epoch  int // where Before is: the update's epoch and batch, from 1 (0: unknown)
+	batch  int
+	span   int // updates from Before to After
+	now    int // the updates on the path at After
 }
 
 // ErrNoStep is returned by BlowUpCase when there is nothing to explain.
 var ErrNoStep = errors.New("network: no update to explain yet")
 
-// BlowUpCase copies the step to explain: after a divergence, the last
-// Update (the one that blew up, or the last before a NaN in a forward
-// pass); else the last loss jump's step. Call it on the goroutine that
-// drives the stepper; the result is independent of it.
+// BlowUpCase copies the step to explain: after a divergence, from the start
+// of the last Update (the one that blew up, or the last before a NaN in a
+// forward pass) or, with the detector on, of a kept update before it; else
+// the last loss jump's updates. Call it on the goroutine that drives the
+// stepper; the result is independent of it.
 func (s *Stepper) BlowUpCase() (BlowUpCase, error) {
-	c := BlowUpCase{Hyper: s.h, Train: s.train, Before: s.net.Clone(), After: s.net.Clone()}
+	c := BlowUpCase{Hyper: s.h, Train: s.train, Before: s.net.Clone(), After: s.net.Clone(), span: 1, now: s.upd,
+		factor: cmp.Or(s.blowup, DefaultBlowupFactor)}
 	switch {
 	case s.status == Diverged && s.last != nil:
 		c.Div = s.div
 		for l, u := range s.last {
 			copy(c.Before.Layers[l].W, u.OldW)
 			copy(c.Before.Layers[l].B, u.OldB)
-			copy(c.After.Layers[l].W, u.NewW)
-			copy(c.After.Layers[l].B, u.NewB)
+		}
+		if s.blowup != 0 {
+			c.trail, c.sub = s.trailCopy(), s.jumpSubset()
+		}
+		if len(c.trail) > 0 {
+			c.epoch, c.batch = c.trail[0].epoch, c.trail[0].batch
 		}
 	case s.jump != nil:
 		c.Jump = s.jump
-		for l := range c.Before.Layers {
-			copy(c.Before.Layers[l].W, s.jump.before.w[l])
-			copy(c.Before.Layers[l].B, s.jump.before.b[l])
-			copy(c.After.Layers[l].W, s.jump.after.w[l])
-			copy(c.After.Layers[l].B, s.jump.after.b[l])
-		}
+		paramsOf(c.Before).copyFrom(s.jump.before)
+		paramsOf(c.After).copyFrom(s.jump.after)
+		c.epoch, c.batch, c.span = s.jump.FromEpoch, s.jump.FromBatch, s.jump.Updates
 	default:
 		return BlowUpCase{}, ErrNoStep
 	}
 	return c, nil
+}
+
+// divOrigin moves a divergence's Before back to where it began: the newest
+// kept weights whose cost over the subset is finite and at most factor
+// times the lowest kept cost (plus JumpFloor). Without a trail Before stays
+// the last update's start.
+func (c *BlowUpCase) divOrigin() {
+	low := math.Inf(1)
+	scratch := c.Before.Clone()
+	costs := make([]float64, len(c.trail)) // c.trail is shared with the caller's copy: not written
+	for i, e := range c.trail {
+		costs[i] = e.cost
+		if math.IsNaN(e.cost) && e.w.finite() {
+			costs[i] = evalAt(scratch, e.w, c.sub)
+		}
+		if finite(costs[i]) && e.w.finite() {
+			low = min(low, costs[i])
+		}
+	}
+	if math.IsInf(low, 1) {
+		return
+	}
+	for i, e := range c.trail {
+		if finite(costs[i]) && e.w.finite() && costs[i] <= c.factor*low+JumpFloor {
+			paramsOf(c.Before).copyFrom(e.w)
+			c.epoch, c.batch, c.span = e.epoch, e.batch, c.now-e.upd
+			return
+		}
+	}
 }
 
 // Explanation says why a step blew up.
@@ -208,6 +279,11 @@ type Explanation struct {
 	Growth        float64
 	Neuron, Input int
 	Old, New      float64
+	// Updates is how many updates the step spans (1: the last update),
+	// from the update in epoch FromEpoch, mini-batch FromBatch (counted
+	// from 1; 0: not known).
+	Updates              int
+	FromEpoch, FromBatch int
 
 	Eta   float64
 	Opt   Optimizer
@@ -235,7 +311,11 @@ func Explain(c BlowUpCase, opt ExplainOptions) (Explanation, error) {
 	if c.Before == nil || c.After == nil || len(c.Before.Layers) != len(c.After.Layers) {
 		return Explanation{}, ErrNoStep
 	}
-	e := Explanation{Cause: c.cause(), Eta: c.Hyper.Eta, Opt: c.Hyper.Opt, Mu: c.Hyper.Mu}
+	if c.Div != nil {
+		c.divOrigin()
+	}
+	e := Explanation{Cause: c.cause(), Eta: c.Hyper.Eta, Opt: c.Hyper.Opt, Mu: c.Hyper.Mu,
+		Updates: max(c.span, 1), FromEpoch: c.epoch, FromBatch: c.batch}
 	e.Layer, e.Growth = fastestLayer(c.Before, c.After)
 	e.Neuron, e.Input, e.Old, e.New = largestChange(c.Before.Layers[e.Layer], c.After.Layers[e.Layer])
 	idx := SampleIndices(c.Train.Len(), cmp.Or(opt.Samples, 1000), c.Hyper.Seed)
@@ -262,19 +342,32 @@ func Explain(c BlowUpCase, opt ExplainOptions) (Explanation, error) {
 func (c BlowUpCase) cause() string {
 	switch {
 	case c.Div != nil && c.Div.Detail != "":
-		return fmt.Sprintf("diverged in epoch %d: the %s of layer %d exploded: %s (the last update is explained)", c.Div.Epoch, c.Div.What, c.Div.Layer+1, c.Div.Detail)
+		return fmt.Sprintf("diverged in epoch %d: the %s of layer %d exploded: %s (%s explained)", c.Div.Epoch, c.Div.What, c.Div.Layer+1, c.Div.Detail, c.updates(true))
 	case c.Div != nil:
 		where := "the cost"
 		if c.Div.Layer >= 0 {
 			where = fmt.Sprintf("the %s of layer %d", c.Div.What, c.Div.Layer+1)
 		}
-		return fmt.Sprintf("diverged in epoch %d, batch %d: %s became NaN or ±Inf", c.Div.Epoch, c.Div.Pos.Batch+1, where)
+		return fmt.Sprintf("diverged in epoch %d, batch %d: %s became NaN or ±Inf (%s explained)", c.Div.Epoch, c.Div.Pos.Batch+1, where, c.updates(true))
 	case c.Jump != nil:
 		j := c.Jump
-		return fmt.Sprintf("loss jump in epoch %d, batch %d: the batch cost %s is %.1f× the recent mean %s; the last update took the cost of %d training samples from %s to %s (over %g×)",
-			j.Epoch, j.Pos.Batch+1, short(j.Recent), j.Recent/j.Mean, short(j.Mean), j.Samples, short(j.Before), short(j.After), j.Factor)
+		return fmt.Sprintf("loss jump in epoch %d, batch %d: the batch cost %s is %.1f× the recent mean %s; %s took the cost of %d training samples from %s to %s (over %g×)",
+			j.Epoch, j.Pos.Batch+1, short(j.Recent), j.Recent/j.Mean, short(j.Mean), c.updates(false), j.Samples, short(j.Before), short(j.After), j.Factor)
 	}
 	return "the last step"
+}
+
+// updates names the updates explained: "the last update", "the 12 updates
+// since epoch 3, batch 2"; with verb, followed by "is" or "are".
+func (c BlowUpCase) updates(verb bool) string {
+	s, v := "the last update", " is"
+	if c.span > 1 {
+		s, v = fmt.Sprintf("the %d updates since epoch %d, batch %d", c.span, c.epoch, c.batch), " are"
+	}
+	if verb {
+		return s + v
+	}
+	return s
 }
 
 // fastestLayer is the layer with the largest ‖θ_after‖/‖θ_before‖.
@@ -332,9 +425,13 @@ func (e Explanation) Lines() []string {
 	if math.IsInf(e.Growth, 1) {
 		growth = "to NaN or ±Inf"
 	}
+	in := "one step"
+	if e.Updates > 1 {
+		in = fmt.Sprintf("%d updates", e.Updates)
+	}
 	lines := []string{
 		e.Cause,
-		fmt.Sprintf("layer %d grew fastest (‖w‖ %s in one step); its %s went %s → %s", e.Layer+1, growth, what, short(e.Old), short(e.New)),
+		fmt.Sprintf("layer %d grew fastest (‖w‖ %s in %s); its %s went %s → %s", e.Layer+1, growth, in, what, short(e.Old), short(e.New)),
 	}
 	return append(lines, e.verdict())
 }
@@ -361,8 +458,13 @@ func (e Explanation) verdict() string {
 		return fmt.Sprintf("η = %s > %s = %s: each step overshoots the valley along its steepest direction; try η < %s",
 			eta, limit, short(e.Limit), floorSig(e.Limit))
 	}
-	return fmt.Sprintf("η = %s ≤ %s = %s at the weights before the step: not an overshoot along the steepest direction; the mini-batch's gradient or a sharper place the step reached did it",
-		eta, limit, short(e.Limit))
+	where, what := "the step", "the step"
+	if e.Updates > 1 {
+		where = fmt.Sprintf("the blow-up began (epoch %d, batch %d)", e.FromEpoch, e.FromBatch)
+		what = "the updates"
+	}
+	return fmt.Sprintf("η = %s ≤ %s = %s at the weights before %s: not an overshoot along the steepest direction there; the mini-batch's gradient or a sharper place %s reached did it",
+		eta, limit, short(e.Limit), where, what)
 }
 
 // String is Lines joined by newlines.

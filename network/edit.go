@@ -76,6 +76,7 @@ func (s *Stepper) SetBias(l, j int, v float64) error {
 
 func (s *Stepper) edited() {
 	s.ev = nil
+	s.newPath() // the trail's weights do not lead here
 	// A hand-set weight is not an overshoot: raise the epoch's reference
 	// (a new slice: snapshots share the old one).
 	s.startMax = slices.Clone(s.startMax)

@@ -16,7 +16,8 @@ func (s *Stepper) Fork() *Stepper {
 	net := s.net.Clone()
 	t := &Stepper{net: net, train: s.train, test: s.test, rows: newRows(net),
 		undo: undoStack{budget: s.undo.budget}, bt: newBatch(net, 1),
-		skipEval: s.skipEval, blowup: s.blowup}
+		skipEval: s.skipEval, blowup: s.blowup, jumpSub: s.jumpSub, paths: s.paths}
+	t.trail = s.trail.clone()
 	cp := copier{}
 	st := s.state.clone(&cp)
 	// the series share their arrays with s's: appending to both would write

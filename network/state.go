@@ -46,7 +46,10 @@ type state struct {
 	status   Status
 	div      *Divergence
 	jump     *Jump     // the last loss jump detected (blowup.go)
+	pending  *Jump     // a loss jump found, not yet confirmed (blowup.go)
 	recent   lossRing  // the last mini-batch losses, for the jump test (blowup.go)
+	upd      int       // updates made on this path of training (blowtrail.go)
+	path     uint64    // the path: new at a restart and an edit of the weights
 	startMax []float64 // max |w| per layer when the epoch began (overshoot check)
 
 	mistakes int         // perceptron: mistakes in this epoch
@@ -188,6 +191,7 @@ func (s *Stepper) restart() {
 	st.order = orderFor(st.h, s.train.Len(), 0)
 	st.c.m = s.batchSize(0)
 	st.startMax = maxAbsW(st.w)
+	s.newPath()
 	s.ev = nil
 	s.rows.ensure(s.net, st.c.m)
 	s.rows.clearSample()

@@ -93,8 +93,10 @@ type Stepper struct {
 
 	skipEval bool // benchmarks only: EpochEnd appends no metrics
 
-	blowup  float64  // the loss-jump factor (blowup.go); 0: off
-	jumpSub *jumpSet // checkJump's confirming subset, cached
+	blowup  float64   // the loss-jump factor (blowup.go); 0: off
+	jumpSub *jumpSet  // checkJump's confirming subset, cached
+	trail   jumpTrail // the weights at the start of the latest updates (blowtrail.go)
+	paths   uint64    // paths started (state.path)
 }
 
 // NewStepper validates net, h and the data shapes and returns a Stepper at

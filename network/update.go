@@ -36,7 +36,9 @@ func (s *Stepper) update() {
 	inv := 1 / float64(s.count)
 	if s.blowup != 0 {
 		s.checkJump(s.loss * inv) // before s.last is overwritten
+		s.pushTrail()
 	}
+	s.upd++
 	s.addGradNorm(inv)
 	inv *= s.clipScale(inv)
 	n := float64(s.train.Len())

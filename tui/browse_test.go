@@ -282,9 +282,10 @@ func TestLessonUnknownTrainerPreset(t *testing.T) {
 // TestRunIsOneUndoStep: however many ticks a run lasts, one undo goes back
 // to where r was pressed; and the undo budget comes from Limits.
 func TestRunIsOneUndoStep(t *testing.T) {
-	// no loss-jump pauses: at η = 3 digits has a real 2× jump near 44,000
-	// steps (0.0134 → 0.0268 on the confirming subset), which would stop a run
-	m := newTestModel(t, Options{Preset: "digits", Limits: Limits{UndoBudget: 4 << 20}, BlowupFactor: -1}, 120, 40)
+	// the loss-jump detector on: at η = 3 digits doubles its cost near
+	// 44,000 steps (0.0134 → 0.0268 on the confirming subset), below
+	// network.JumpFloor: no pause
+	m := newTestModel(t, Options{Preset: "digits", Limits: Limits{UndoBudget: 4 << 20}}, 120, 40)
 	press(m, "s")
 	before := m.tr.sess.st.Pos()
 	depth := m.tr.sess.st.UndoDepth()

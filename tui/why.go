@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -78,7 +79,11 @@ func (t *trainer) checkBlowup(w watch) tea.Cmd {
 	t.run.on = false
 	if jumped && !diverged {
 		j := st.LastJump()
-		t.app.setFlash(what+": one update took the cost from "+fmtG(j.Before)+" to "+fmtG(j.After)+" (working out why…)", true)
+		span := "one update"
+		if j.Updates > 1 {
+			span = fmt.Sprintf("%d updates", j.Updates)
+		}
+		t.app.setFlash(fmt.Sprintf("%s: %s took the cost from %s to %s (working out why…)", what, span, fmtG(j.Before), fmtG(j.After)), true)
 	}
 	c, err := st.BlowUpCase()
 	if err != nil {
