@@ -112,6 +112,8 @@ func TestEveryFigure(t *testing.T) {
 		{"neurons images", func(o Options) (*Figure, error) { return Neurons(dnet, dds, o) }, 0, 0},
 		{"confusion", func(o Options) (*Figure, error) { return Confusion(met.Confusion, dds.Classes, o) }, 640, 600},
 		{"weights", func(o Options) (*Figure, error) { return Weights(dnet, o) }, 1000, 520},
+		{"hidden", func(o Options) (*Figure, error) { return Hidden(net, ds, 1, 0, 3, o) }, 780, 600},
+		{"hidden relu", func(o Options) (*Figure, error) { return Hidden(xnet, xds, 2, 1, 2, o) }, 780, 600},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f, err := c.make(Options{Subtitle: "test"})
@@ -155,6 +157,7 @@ func TestFigureErrors(t *testing.T) {
 	}{
 		{"boundary of iris", second(Boundary(net, ds, Options{})), "the boundary figure needs 2-D data (a map over the input plane x₁, x₂); iris has 4 inputs"},
 		{"neurons of iris", second(Neurons(net, ds, Options{})), "the neurons figure needs 2-D data"},
+		{"hidden of iris", second(Hidden(net, ds, 1, 0, 1, Options{})), "the hidden space figure needs 2-D data"},
 		{"no history", second(Loss(nil, false, Options{})), "no epochs"},
 		{"too small", second(Loss(hist, false, Options{Width: 10, Height: 500})), "size 10 × 500 pixels; want each side 64 to 4096"},
 		{"too big", second(Loss(hist, false, Options{Width: 5000, Height: 500})), "want each side 64 to 4096"},
@@ -264,5 +267,31 @@ func TestNames(t *testing.T) {
 		if c[0] != c[1] {
 			t.Errorf("%q, want %q", c[0], c[1])
 		}
+	}
+}
+
+// TestHiddenFigure: the hidden space of XOR with 2 tanh units has the
+// decision line in its legend, and a pair that is not in the layer is an
+// error that names it.
+func TestHiddenFigure(t *testing.T) {
+	net, ds, _ := trained(t, "circle", []int{2, 2, 1}, []network.Activation{network.Tanh, network.Sigmoid}, 3)
+	f, err := Hidden(net, ds, 1, 0, 1, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := f.Encode(SVG)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Hidden space of layer 1", "decision line (output = ½)", "input grid line", "class 1"} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("the SVG lacks %q", want)
+		}
+	}
+	if err := second(Hidden(net, ds, 1, 0, 2, Options{})); err == nil || !strings.Contains(err.Error(), "no neurons 1 and 3 in hidden layer 1") {
+		t.Errorf("a pair out of the layer: %v", err)
+	}
+	if err := second(Hidden(net, ds, 2, 0, 1, Options{})); err == nil {
+		t.Error("the output layer as hidden space: no error")
 	}
 }

@@ -88,6 +88,18 @@ func TestFigureKey(t *testing.T) {
 			t.Errorf("pane %s: %s not written (%v); flash %q", c.pane, c.name, err, m.app.flash)
 		}
 	}
+	// Hidden space (9): the pair shown on screen, E picks another.
+	press(m, "9", "E", "p")
+	if p := promptOf(m); p == nil || p.Value() != "xor-hidden.png" {
+		t.Fatalf("hidden space: prompt %+v, flash %q", p, m.app.flash)
+	}
+	pressRun(t, m, "enter")
+	if !strings.Contains(m.app.flash, "saved the hidden figure to xor-hidden.png (780×600)") {
+		t.Errorf("hidden space: flash %q", m.app.flash)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "xor-hidden.png")); err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
+		t.Errorf("hidden space: no PNG (%v)", err)
+	}
 	// Another file of that name is replaced only when enter is pressed
 	// again; the session's own figure is replaced at once.
 	if err := os.WriteFile(filepath.Join(dir, "mine.png"), []byte("a student's own file"), 0o644); err != nil {

@@ -10,6 +10,7 @@ import (
 	"backprop/datasets"
 	"backprop/figures"
 	"backprop/network"
+	"backprop/tui/panes"
 	"backprop/tui/widget"
 )
 
@@ -19,7 +20,8 @@ import (
 // figureKinds maps the selectable panes to the figure that draws what they
 // show: Boundary the decision boundary (the receptive fields for images),
 // Loss the learning curve, Sample and the confusion browser the confusion
-// matrix, Activations every neuron's map, Weights the Hinton diagram.
+// matrix, Activations every neuron's map, Weights the Hinton diagram,
+// Hidden space the data and the input grid in two hidden neurons' plane.
 func (t *trainer) figureKind() (string, error) {
 	data, net := t.sess.data, t.sess.st.Net()
 	twoD := len(net.Sizes) > 0 && net.Inputs() == 2
@@ -49,6 +51,16 @@ func (t *trainer) figureKind() (string, error) {
 		return "confusion", nil
 	case PaneWeights:
 		return "weights", nil
+	case PaneHidden:
+		switch {
+		case !twoD:
+			return "", fmt.Errorf("no hidden space figure for %s: it maps the input plane, and needs 2-D data", data.Name)
+		case t.hiddenView() == nil:
+			return "", fmt.Errorf("no hidden space figure: the network has no hidden layer (g adds one)")
+		case net.Sizes[t.hiddenView().Layer] < 2:
+			return "", fmt.Errorf("no hidden space figure: layer L%d has one neuron (n adds one)", t.hiddenView().Layer)
+		}
+		return "hidden", nil
 	}
 	return "", fmt.Errorf("no figure for the %s pane", pane)
 }
@@ -103,8 +115,12 @@ func (t *trainer) saveFigure(kind string, p *widget.Prompt) (string, error) {
 	shown := t.app.shownPath(path, typed)
 	a := t.app // read only: hidePath reads the options
 	logY := t.logLoss
+	var hv panes.HiddenView
+	if v := t.hiddenView(); v != nil {
+		hv = *v
+	}
 	t.later = func() tea.Msg {
-		fig, err := makeFigure(kind, net, data, hist, logY, opts)
+		fig, err := makeFigure(kind, net, data, hist, logY, hv, opts)
 		if err == nil {
 			err = fig.Save(path)
 		}
@@ -118,8 +134,10 @@ func (t *trainer) saveFigure(kind string, p *widget.Prompt) (string, error) {
 
 // makeFigure draws one kind of figure of a network (a copy the caller no
 // longer touches) on its data.
-func makeFigure(kind string, net *network.Network, data *datasets.Dataset, hist []network.EpochStats, logY bool, o figures.Options) (*figures.Figure, error) {
+func makeFigure(kind string, net *network.Network, data *datasets.Dataset, hist []network.EpochStats, logY bool, hv panes.HiddenView, o figures.Options) (*figures.Figure, error) {
 	switch kind {
+	case "hidden":
+		return figures.Hidden(net, data, hv.Layer, hv.I, hv.J, o)
 	case "loss":
 		return figures.Loss(hist, logY, o)
 	case "boundary":
