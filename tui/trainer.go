@@ -259,7 +259,7 @@ func (t *trainer) click(ms tea.Mouse) {
 		}
 		return
 	}
-	if r, ok := scr.Pane(PaneCompare); ok && r.Contains(ms.X, ms.Y) && t.compareClick(ms.Y-r.Y-1) {
+	if r, ok := scr.Pane(PaneCompare); ok && r.Contains(ms.X, ms.Y) && t.compareClick(r.W-2, ms.Y-r.Y-1) {
 		return
 	}
 	if r, ok := scr.Pane(PaneHidden); ok && r.Contains(ms.X, ms.Y) {

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"backprop/network"
+	"backprop/tui/panes"
 )
 
 // sameNets fails unless a and b hold bit-identical weights and biases.
@@ -158,7 +159,11 @@ func TestGoldenCompare(t *testing.T) {
 		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
 			m := newTestModel(t, Options{Preset: "circle"}, sz[0], sz[1])
 			press(m, "A", "]", "]", "A", "[", "[", "o", "e", "e", "e", "e", "e", "e")
-			golden.RequireEqual(t, screen(t, m))
+			scr := screen(t, m)
+			if !strings.Contains(scr, "momentum") || strings.Contains(scr, "momen…") {
+				t.Error("the legend cuts twin C's optimizer")
+			}
+			golden.RequireEqual(t, scr)
 		})
 	}
 }
@@ -176,6 +181,29 @@ func TestCompareClick(t *testing.T) {
 	m.Update(tea.MouseClickMsg{X: r.X + 3, Y: r.Y + 1 + 1, Button: tea.MouseLeft}) // twin A's legend row
 	if m.tr.sess != orig.s || m.tr.twins.focus != 0 {
 		t.Fatalf("the click focused twin %d", m.tr.twins.focus)
+	}
+}
+
+// TestCompareClickWrapped: at 80×24 twin C's settings wrap onto a second
+// legend row; a click on either row focuses C, and the row under them is
+// no twin's.
+func TestCompareClickWrapped(t *testing.T) {
+	m := newTestModel(t, Options{Preset: "circle"}, 80, 24)
+	press(m, "A", "]", "]", "A", "[", "[", "o", "e", "e", "8", "Y")
+	scr := m.tr.layout(80, 24)
+	r, ok := scr.Pane(PaneCompare)
+	if !ok {
+		t.Fatal("no Compare pane at 80×24 on tab 8")
+	}
+	cv := m.tr.compareView()
+	for y, want := range map[int]int{1: 0, 2: 1, 3: 2, 4: 2, 5: -1} {
+		if got := panes.CompareLegendTwin(cv, r.W-2, y); got != want {
+			t.Errorf("row %d: twin %d, want %d", y, got, want)
+		}
+	}
+	m.Update(tea.MouseClickMsg{X: r.X + 3, Y: r.Y + 1 + 4, Button: tea.MouseLeft}) // C's second row
+	if m.tr.twins.focus != 2 {
+		t.Fatalf("the click on C's second row focused twin %d", m.tr.twins.focus)
 	}
 }
 

@@ -121,12 +121,12 @@ func twinLabel(all [][]setting, i int) string {
 	return strings.Join(parts, " ")
 }
 
-// compareClick focuses the twin whose legend line is at row y inside the
-// Compare pane; false when there is none.
-func (t *trainer) compareClick(y int) bool {
+// compareClick focuses the twin whose legend is at row y inside the
+// Compare pane, w cells wide inside; false when there is none.
+func (t *trainer) compareClick(w, y int) bool {
 	ts := &t.twins
 	for i := range ts.list {
-		if panes.CompareLegendRow(i) == y {
+		if panes.CompareLegendTwin(t.compareView(), w, y) == i {
 			if i != ts.focus {
 				t.syncTwin()
 				t.focusTwin(i)

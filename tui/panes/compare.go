@@ -29,9 +29,26 @@ type CompareTwin struct {
 	Status      network.Status
 }
 
-// CompareLegendRow is the pane row (inside its border) of twin i's legend
-// line: a click there focuses that twin.
-func CompareLegendRow(i int) int { return 1 + i }
+// CompareLegendTwin is the twin whose legend is at pane row y (inside its
+// border) of a pane w cells wide, or −1: a click there focuses that twin.
+func CompareLegendTwin(cv *CompareView, w, y int) int {
+	if cv == nil {
+		return -1
+	}
+	row := 1
+	for i, tw := range cv.Twins {
+		n := len(legendRows(tw, w))
+		if y >= row && y < row+n {
+			return i
+		}
+		row += n
+	}
+	return -1
+}
+
+// maxLegendRows bounds a twin's legend: its settings wrap onto at most
+// this many rows.
+const maxLegendRows = 3
 
 // Compare overlays the twins' training loss and accuracy curves (test
 // accuracy when there is a test set), per epoch — per mini-batch before
@@ -60,10 +77,13 @@ func Compare(in Input) string {
 	}
 	c.draw(0, 0, line{{text: "twin  differs", sgr: st.SGR.Dim}})
 	c.textRight(in.W, 0, "loss   acc", st.SGR.Dim)
+	y := 1
 	for i, tw := range cv.Twins {
-		c.draw(0, CompareLegendRow(i), legendLine(st, tw, i == cv.Focus, in.W))
+		for _, l := range legendLines(st, tw, i == cv.Focus, in.W) {
+			c.draw(0, y, l)
+			y++
+		}
 	}
-	y := CompareLegendRow(len(cv.Twins))
 	rows := in.H - y
 	acc := "train"
 	if test {
@@ -85,34 +105,20 @@ func Compare(in Input) string {
 	return c.String()
 }
 
-// legendLine is twin tw's legend: mark, name, colour swatch, the settings
-// that differ, and its latest loss and accuracy at the right.
-func legendLine(st *themes.Styles, tw CompareTwin, focused bool, w int) line {
+// legendLines is twin tw's legend: mark, name, colour swatch, the
+// settings that differ, and its latest loss and accuracy at the right of
+// the first row; settings that do not fit wrap onto rows of their own
+// under the first (at most maxLegendRows in all).
+func legendLines(st *themes.Styles, tw CompareTwin, focused bool, w int) []line {
 	mark, sgr := " ", st.SGR.Text
 	if focused {
 		mark, sgr = "▸", st.SGR.Bold
 	}
-	stats := "—"
-	switch {
-	case tw.Status == network.Diverged:
-		stats = "diverged"
-	case len(tw.History) > 0:
-		h := tw.History[len(tw.History)-1]
-		stats = num(h.TrainLoss) + " " + pctShort(h.TestAcc, h.TrainAcc)
-	case len(tw.BatchLosses) > 0:
-		stats = num(tw.BatchLosses[len(tw.BatchLosses)-1]) + "     —"
-	}
-	label := tw.Label
-	if label == "" {
-		label = "same settings"
-	}
 	head := mark + tw.Name + " "
-	room := w - cells(head) - 3 - cells(stats) - 1
-	if room < cells(label) {
-		label = clip(label, max(room, 0))
-	}
+	indent := cells(head) + 3
+	stats, rows := legendStats(tw), legendRows(tw, w)
 	var l line
-	l.add(head, sgr).add(swatch(st, tw.Color), twinSGR(st, tw.Color)).add(" "+label, sgr)
+	l.add(head, sgr).add(swatch(st, tw.Color), twinSGR(st, tw.Color)).add(" "+rows[0], sgr)
 	if pad := w - l.width() - cells(stats); pad > 0 {
 		l.add(strings.Repeat(" ", pad), "")
 		statSGR := st.SGR.Text
@@ -121,7 +127,59 @@ func legendLine(st *themes.Styles, tw CompareTwin, focused bool, w int) line {
 		}
 		l.add(stats, statSGR)
 	}
-	return l
+	out := []line{l}
+	for _, r := range rows[1:] {
+		var more line
+		out = append(out, *more.add(strings.Repeat(" ", indent)+r, sgr))
+	}
+	return out
+}
+
+// legendStats is twin tw's latest loss and accuracy, or what it has.
+func legendStats(tw CompareTwin) string {
+	switch {
+	case tw.Status == network.Diverged:
+		return "diverged"
+	case len(tw.History) > 0:
+		h := tw.History[len(tw.History)-1]
+		return num(h.TrainLoss) + " " + pctShort(h.TestAcc, h.TrainAcc)
+	case len(tw.BatchLosses) > 0:
+		return num(tw.BatchLosses[len(tw.BatchLosses)-1]) + "     —"
+	}
+	return "—"
+}
+
+// legendRows are twin tw's settings wrapped for a legend w cells wide:
+// the first row beside the name and the stats, the others under it.
+func legendRows(tw CompareTwin, w int) []string {
+	label := tw.Label
+	if label == "" {
+		label = "same settings"
+	}
+	indent := cells(" "+tw.Name+" ") + 3
+	return wrapWords(label, max(w-indent-cells(legendStats(tw))-1, 1), max(w-indent, 1), maxLegendRows)
+}
+
+// wrapWords breaks s at spaces into rows of at most first cells (the
+// first row) and rest cells (the others), at most n rows: a word longer
+// than its row, or what the last row cannot hold, is cut with "…".
+func wrapWords(s string, first, rest, n int) []string {
+	var rows []string
+	cur, room := "", first
+	for _, word := range strings.Fields(s) {
+		switch {
+		case cur == "":
+			cur = word
+		case cells(cur)+1+cells(word) <= room:
+			cur += " " + word
+		case len(rows)+1 < n:
+			rows = append(rows, clip(cur, room))
+			cur, room = word, rest
+		default:
+			cur += " " + word // the last row: cut below
+		}
+	}
+	return append(rows, clip(cur, room))
 }
 
 // pctShort is the test accuracy (else the training one) in at most 5
