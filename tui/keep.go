@@ -130,7 +130,55 @@ func (m *Model) quit() tea.Cmd {
 // yes is what the first choice says ("open circle"); yesKeys its keys
 // (default y). s saves the session, then runs then.
 func (m *Model) guard(question, yes string, then func() tea.Cmd, yesKeys ...string) tea.Cmd {
+	if m.tr.twins.on() && m.tr.unsavedWork() != "" {
+		return m.guardTwins(question, yes, then, yesKeys...)
+	}
 	return m.confirmLoss(m.tr.unsavedWork(), question, yes, then, yesKeys...)
+}
+
+// guardTwins is guard with twins holding unsaved work: s saves the focused
+// twin (named in the choice) and asks again about the rest; a saves every
+// unsaved twin, one save prompt each (named after the twin: circle-B.json),
+// then runs then.
+func (m *Model) guardTwins(question, yes string, then func() tea.Cmd, yesKeys ...string) tea.Cmd {
+	t := m.tr
+	if len(yesKeys) == 0 {
+		yesKeys = []string{"y"}
+	}
+	again := func() tea.Cmd { return m.guard(question, yes, then, yesKeys...) }
+	choices := []widget.Choice{{Keys: yesKeys, Desc: yes + " without saving"}}
+	do := []func() tea.Cmd{then}
+	if t.sess.unsaved() != "" {
+		choices = append(choices, widget.Choice{Keys: []string{"s"}, Desc: "save twin " + t.twinName() + " first"})
+		do = append(do, func() tea.Cmd { return m.saveThen(again) })
+	}
+	if t.twinsUnsaved() != "" {
+		choices = append(choices, widget.Choice{Keys: []string{"a"}, Desc: "save every twin first (a file each)"})
+		do = append(do, func() tea.Cmd { return m.saveTwinsThen(then) })
+	}
+	m.confirm = &confirmState{
+		Confirm: widget.NewConfirm(fmt.Sprintf("%s? %s.", question, capFirst(t.unsavedWork())), "cancel", choices...),
+		do:      do,
+	}
+	return nil
+}
+
+// saveTwinsThen asks to save the first twin with unsaved work (focusing
+// it), then the next, and once none is left runs then. esc on a prompt
+// stops there: nothing is lost.
+func (m *Model) saveTwinsThen(then func() tea.Cmd) tea.Cmd {
+	t := m.tr
+	t.syncTwin()
+	for i, tw := range t.twins.list {
+		if tw.s.version == tw.s.savedVersion || tw.s.throwaway {
+			continue
+		}
+		if i != t.twins.focus {
+			t.focusTwin(i)
+		}
+		return m.saveThen(func() tea.Cmd { return m.saveTwinsThen(then) })
+	}
+	return then()
 }
 
 // confirmLoss is guard for a loss the caller names (what, "" for none):

@@ -308,3 +308,46 @@ func TestSaveAsksBeforeReplacing(t *testing.T) {
 		t.Fatal("H replaced a file without asking")
 	}
 }
+
+// TestQuitWithTwins: with twins, the quit question names the focused twin
+// that s saves, and asks again about the others after it; a saves every
+// twin in turn, one file each (xor-A.json, xor-B.json), then quits.
+func TestQuitWithTwins(t *testing.T) {
+	dir := t.TempDir()
+	m := newTestModel(t, Options{Preset: "xor", Sandbox: true, SaveDir: dir}, 80, 24)
+	press(m, "A", "]", "e", "e")
+	if pressQuits(m, "q") {
+		t.Fatal("q quit with unsaved twins")
+	}
+	scr := screen(t, m)
+	for _, want := range []string{"Quit? Twin B (the xor network, epoch 2) is not saved, and another twin is not saved.", "s save twin B first", "a save every twin first"} {
+		if !strings.Contains(strings.Join(strings.Fields(scr), " "), want) {
+			t.Fatalf("lacks %q:\n%s", want, scr)
+		}
+	}
+	// s: twin B's save prompt, then the question again about A
+	press(m, "s")
+	if p := promptOf(m); p == nil || p.Label() != "save twin B as" || p.Value() != "xor-B.json" {
+		t.Fatalf("s: prompt %+v", p)
+	}
+	if _, cmd := m.Update(keyMsg("enter")); quits(cmd) {
+		t.Fatal("saving twin B quit with twin A unsaved")
+	}
+	scr = strings.Join(strings.Fields(screen(t, m)), " ")
+	if !strings.Contains(scr, "Quit? Another twin is not saved.") || strings.Contains(scr, "s save twin") || !strings.Contains(scr, "a save every twin first") {
+		t.Fatalf("after saving B:\n%s", screen(t, m))
+	}
+	// a: twin A's prompt (focused), and once saved, quit
+	press(m, "a")
+	if p := promptOf(m); p == nil || p.Value() != "xor-A.json" || m.tr.twinName() != "A" {
+		t.Fatalf("a: prompt %+v, twin %s", p, m.tr.twinName())
+	}
+	if !pressQuits(m, "enter") {
+		t.Fatal("saving the last twin did not quit")
+	}
+	for _, f := range []string{"xor-A.json", "xor-B.json"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}

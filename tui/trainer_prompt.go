@@ -197,7 +197,11 @@ func (t *trainer) setSplit(p *widget.Prompt) (string, error) {
 
 func (t *trainer) askSave() {
 	t.replacing = ""
-	t.prompt = newAsk("save model as", t.sess.fileStem()+".json", t.save)
+	label, name := "save model as", t.sess.fileStem()+".json"
+	if t.twins.on() { // one file a twin
+		label, name = "save twin "+t.twinName()+" as", t.sess.fileStem()+"-"+t.twinName()+".json"
+	}
+	t.prompt = newAsk(label, name, t.save)
 }
 
 // save writes the model file atomically.

@@ -318,7 +318,7 @@ func (t *trainer) twinsUnsaved() string {
 	case 0:
 		return ""
 	case 1:
-		return "a twin is not saved"
+		return "another twin is not saved"
 	}
 	return fmt.Sprintf("%d twins are not saved", n)
 }
@@ -329,6 +329,9 @@ func (t *trainer) unsavedWork() string {
 		return ""
 	}
 	own, twins := t.sess.unsaved(), t.twinsUnsaved()
+	if own != "" && t.twins.on() {
+		own = fmt.Sprintf("twin %s (the %s network, epoch %d) is not saved", t.twinName(), t.sess.name(), epochShown(t.sess.st.Pos()))
+	}
 	switch {
 	case twins == "":
 		return own
@@ -336,4 +339,12 @@ func (t *trainer) unsavedWork() string {
 		return twins
 	}
 	return own + ", and " + twins
+}
+
+// twinName is the focused twin's letter ("B"), "" without twins.
+func (t *trainer) twinName() string {
+	if !t.twins.on() {
+		return ""
+	}
+	return string(t.twins.list[t.twins.focus].name)
 }
