@@ -48,9 +48,10 @@ const JumpConfirm = 256
 const jumpRing = 5 * JumpSamples // a + b at m = 1
 
 // JumpFloor is the least rise of the mean cost (per sample) that counts as
-// a jump, beside the factor: near a minimum a mini-batch cost of 0.013
-// doubling is noise, not a blow-up.
-const JumpFloor = 0.05
+// a jump, beside the factor: near a minimum a cost of 0.013 doubling is
+// noise, and so is one of 0.057 (SGD at the edge of stability on digits at
+// η 3, back within a few updates), not a blow-up.
+const JumpFloor = 0.1
 
 // DefaultBlowupFactor is the trainer's jump factor: a mini-batch loss more
 // than twice the recent mean.
@@ -76,9 +77,7 @@ type Jump struct {
 	FromEpoch, FromBatch int
 
 	before, after params // the weights before the jump began, and now
-	upd           int    // the updates on the path when it was detected (pending: found)
-	fromUpd       int    // the updates on the path at before
-	due           int    // pending: the update that confirms it
+	upd           int    // the updates on the path when it was detected
 }
 
 // SetBlowupFactor turns the loss-jump detector on (f > 1) or off (f = 0).
@@ -103,29 +102,11 @@ func (s *Stepper) LastJump() *Jump { return s.jump }
 
 // checkJump runs at the start of update, when the mini-batch's loss is
 // known, s.last still holds the previous update and the trail the starts
-// of the updates before. A jump found is pending until a updates later,
-// and recorded then if the subset's cost is still up (SGD's spikes near the
-// edge of stability fall back within a few updates; a blow-up does not).
+// of the updates before.
 func (s *Stepper) checkJump(loss float64) {
 	if s.blowup == 0 {
 		return
 	}
-	if p := s.pending; p != nil && p.upd <= s.upd {
-		if s.upd < p.due {
-			return
-		}
-		s.pending = nil
-		if now := s.net.Evaluate(s.jumpSubset()).Loss; s.jumped(now, p.Before) {
-			j := *p
-			j.Pos, j.Epoch, j.After, j.upd = s.Pos(), s.c.epoch+1, now, s.upd
-			j.Pos.Phase = PhaseUpdate
-			j.Updates = s.upd - p.fromUpd
-			j.after = s.w.clone()
-			s.jump = &j
-		}
-		return
-	}
-	s.pending = nil // an undone future's
 	r := &s.recent
 	a := min(s.jumpBatches(), r.n)          // the newest batches, this one included
 	b := min(max(JumpWindow, 4*a), r.n-a+1) // the baseline before them
@@ -149,9 +130,12 @@ func (s *Stepper) checkJump(loss float64) {
 	if from == nil {
 		return
 	}
-	s.pending = &Jump{Recent: recent, Mean: mean, Window: b, Before: from.cost, Samples: sub.Len(),
-		Factor: s.blowup, FromEpoch: from.epoch, FromBatch: from.batch,
-		fromUpd: from.upd, upd: s.upd, due: s.upd + s.jumpBatches(), before: from.w.clone()}
+	pos := s.Pos()
+	pos.Phase = PhaseUpdate
+	s.jump = &Jump{Pos: pos, Epoch: s.c.epoch + 1, Recent: recent, Mean: mean, Window: b,
+		Before: from.cost, After: cost, Samples: sub.Len(), Factor: s.blowup,
+		Updates: s.upd - from.upd, FromEpoch: from.epoch, FromBatch: from.batch, upd: s.upd,
+		before: from.w.clone(), after: s.w.clone()}
 }
 
 // jumped reports whether a subset cost now is up from was by the factor

@@ -46,7 +46,6 @@ type state struct {
 	status   Status
 	div      *Divergence
 	jump     *Jump     // the last loss jump detected (blowup.go)
-	pending  *Jump     // a loss jump found, not yet confirmed (blowup.go)
 	recent   lossRing  // the last mini-batch losses, for the jump test (blowup.go)
 	upd      int       // updates made on this path of training (blowtrail.go)
 	path     uint64    // the path: new at a restart and an edit of the weights

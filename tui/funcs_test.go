@@ -50,6 +50,8 @@ func TestRootOnlyRoutes(t *testing.T) {
 		// keeping work across the screens (keep.go): what esc kept, the
 		// question before work is lost
 		"keep", "quit", "guard", "confirmLoss", "saveThen", "confirmView", "resumable", "resume", "leave", "showBench",
+		// with twins: which to save (s the focused, a each in turn)
+		"guardTwins", "saveTwinsThen",
 		// building the session a launcher item opens
 		"presetSession",
 		// the autosave of whatever trainer session is open (autosave.go)
