@@ -31,6 +31,8 @@ type trailEntry struct {
 	w            params
 	upd          int     // the updates on the path before it (state.upd)
 	epoch, batch int     // the update's epoch and mini-batch, counted from 1
+	samples      []int   // the update's mini-batch: training rows (a view of the epoch's order)
+	eta          float64 // the update's η
 	cost         float64 // the confirming subset's mean cost at w; NaN: not worked out
 }
 
@@ -78,6 +80,8 @@ func (s *Stepper) pushTrail() {
 		spare.w.copyFrom(s.w)
 	}
 	spare.upd, spare.epoch, spare.batch, spare.cost = s.upd, s.c.epoch+1, s.c.batch+1, math.NaN()
+	spare.samples = s.order.perm[s.c.start : s.c.start+s.c.m] // perm is replaced, never written
+	spare.eta = s.h.Eta
 	t.entries = append(t.entries, spare)
 }
 

@@ -68,6 +68,9 @@ func TestXORJumpFromBeforeItBegan(t *testing.T) {
 	if err != nil || e.SharpErr != nil {
 		t.Fatal(err, e.SharpErr)
 	}
+	if e.BatchN != 1 || !(e.BatchLimit > 0) {
+		t.Errorf("the first update's batch (1 sample of 4): n %d, 2/λ_max %g", e.BatchN, e.BatchLimit)
+	}
 	if !(e.Sharp.LambdaMax > 1e-6) {
 		t.Fatalf("λ_max %g at the weights before the jump: flat (saturated)?", e.Sharp.LambdaMax)
 	}

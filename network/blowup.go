@@ -76,8 +76,10 @@ type Jump struct {
 	Updates              int
 	FromEpoch, FromBatch int
 
-	before, after params // the weights before the jump began, and now
-	upd           int    // the updates on the path when it was detected
+	before, after params  // the weights before the jump began, and now
+	samples       []int   // the mini-batch of the update that began it
+	firstEta      float64 // and its η
+	upd           int     // the updates on the path when it was detected
 }
 
 // SetBlowupFactor turns the loss-jump detector on (f > 1) or off (f = 0).
@@ -135,7 +137,7 @@ func (s *Stepper) checkJump(loss float64) {
 	s.jump = &Jump{Pos: pos, Epoch: s.c.epoch + 1, Recent: recent, Mean: mean, Window: b,
 		Before: from.cost, After: cost, Samples: sub.Len(), Factor: s.blowup,
 		Updates: s.upd - from.upd, FromEpoch: from.epoch, FromBatch: from.batch, upd: s.upd,
-		before: from.w.clone(), after: s.w.clone()}
+		before: from.w.clone(), after: s.w.clone(), samples: from.samples, firstEta: from.eta}
 }
 
 // jumped reports whether a subset cost now is up from was by the factor
@@ -184,8 +186,10 @@ type BlowUpCase struct {
 	factor float64
 	epoch  int // where Before is: the update's epoch and batch, from 1 (0: unknown)
 	batch  int
-	span   int // updates from Before to After
-	now    int // the updates on the path at After
+	span   int     // updates from Before to After
+	first  []int   // the mini-batch of the first update after Before (nil: not known)
+	eta1   float64 // that update's η
+	now    int     // the updates on the path at After
 }
 
 // ErrNoStep is returned by BlowUpCase when there is nothing to explain.
@@ -210,13 +214,13 @@ func (s *Stepper) BlowUpCase() (BlowUpCase, error) {
 			c.trail, c.sub = s.trailCopy(), s.jumpSubset()
 		}
 		if len(c.trail) > 0 {
-			c.epoch, c.batch = c.trail[0].epoch, c.trail[0].batch
+			c.epoch, c.batch, c.first, c.eta1 = c.trail[0].epoch, c.trail[0].batch, c.trail[0].samples, c.trail[0].eta
 		}
 	case s.jump != nil:
 		c.Jump = s.jump
 		paramsOf(c.Before).copyFrom(s.jump.before)
 		paramsOf(c.After).copyFrom(s.jump.after)
-		c.epoch, c.batch, c.span = s.jump.FromEpoch, s.jump.FromBatch, s.jump.Updates
+		c.epoch, c.batch, c.span, c.first, c.eta1 = s.jump.FromEpoch, s.jump.FromBatch, s.jump.Updates, s.jump.samples, s.jump.firstEta
 	default:
 		return BlowUpCase{}, ErrNoStep
 	}
@@ -246,7 +250,7 @@ func (c *BlowUpCase) divOrigin() {
 	for i, e := range c.trail {
 		if finite(costs[i]) && e.w.finite() && costs[i] <= c.factor*low+JumpFloor {
 			paramsOf(c.Before).copyFrom(e.w)
-			c.epoch, c.batch, c.span = e.epoch, e.batch, c.now-e.upd
+			c.epoch, c.batch, c.span, c.first, c.eta1 = e.epoch, e.batch, c.now-e.upd, e.samples, e.eta
 			return
 		}
 	}
@@ -279,6 +283,14 @@ type Explanation struct {
 	// 2/λ_max for SGD and Adam's plain-gradient reading, 2(1+μ)/λ_max
 	// for momentum (heavy ball); +Inf when λ_max ≤ 0.
 	Limit float64
+	// BatchSharp and BatchLimit are the same over the mini-batch of the
+	// update that began the blow-up (BatchN samples; 0: not worked out,
+	// as when it is the whole training set): the valley that step
+	// descended.
+	BatchSharp Sharpness
+	BatchLimit float64
+	BatchN     int
+	BatchEta   float64 // the η of that update
 }
 
 // ExplainOptions tune Explain.
@@ -312,14 +324,30 @@ func Explain(c BlowUpCase, opt ExplainOptions) (Explanation, error) {
 		e.Sharp, err = o.Sharpness(sopt)
 	}
 	e.SharpErr = err
-	e.Limit = math.Inf(1)
-	if err == nil && e.Sharp.LambdaMax > 0 {
-		e.Limit = 2 / e.Sharp.LambdaMax
-		if e.Opt == Momentum {
-			e.Limit *= 1 + e.Mu
+	e.Limit = e.limit(e.Sharp.LambdaMax, err)
+	if n := len(c.first); n > 0 && n < len(idx) {
+		if o, err := NewObjective(c.Before, c.Hyper, c.Train, c.first); err == nil {
+			sopt := opt.Sharpness
+			if sopt.Seed == 0 {
+				sopt.Seed = c.Hyper.Seed
+			}
+			if e.BatchSharp, err = o.Sharpness(sopt); err == nil {
+				e.BatchN, e.BatchLimit, e.BatchEta = n, e.limit(e.BatchSharp.LambdaMax, nil), cmp.Or(c.eta1, c.Hyper.Eta)
+			}
 		}
 	}
 	return e, nil
+}
+
+// limit is the stability limit for λ_max (see Explanation.Limit).
+func (e Explanation) limit(lam float64, err error) float64 {
+	if err != nil || !(lam > 0) {
+		return math.Inf(1)
+	}
+	if e.Opt == Momentum {
+		return 2 * (1 + e.Mu) / lam
+	}
+	return 2 / lam
 }
 
 // cause says what flagged the step.
@@ -446,6 +474,18 @@ func (e Explanation) verdict() string {
 	if e.Updates > 1 {
 		where = fmt.Sprintf("the blow-up began (epoch %d, batch %d)", e.FromEpoch, e.FromBatch)
 		what = "the updates"
+	}
+	if e.BatchN > 0 && e.BatchEta > e.BatchLimit && e.Eta > e.BatchLimit && e.Opt != Adam {
+		samples := fmt.Sprintf("its %d samples", e.BatchN)
+		if e.BatchN == 1 {
+			samples = "its one sample"
+		}
+		at := ""
+		if e.BatchEta != e.Eta {
+			at = ", at η = " + etaString(e.BatchEta)
+		}
+		return fmt.Sprintf("η = %s ≤ %s = %s over the training set, but > %s = %s over the mini-batch of the update that began it (%s%s): that step overshot its batch's valley; try η < %s",
+			eta, limit, short(e.Limit), limit, short(e.BatchLimit), samples, at, floorSig(e.BatchLimit))
 	}
 	return fmt.Sprintf("η = %s ≤ %s = %s at the weights before %s: not an overshoot along the steepest direction there; the mini-batch's gradient or a sharper place %s reached did it",
 		eta, limit, short(e.Limit), where, what)

@@ -168,6 +168,17 @@ func TestExplanationText(t *testing.T) {
 			t.Errorf("lacks %q:\n%s", s, got)
 		}
 	}
+	// over the training set below the limit, over the first update's batch above it
+	b := e
+	b.Eta, b.Updates, b.FromEpoch, b.FromBatch = 0.5, 12, 3, 2
+	b.BatchN, b.BatchLimit, b.BatchEta = 1, 0.2, 0.3
+	if got := b.verdict(); got != "η = 0.5 ≤ 2/λ_max = 0.84 over the training set, but > 2/λ_max = 0.2 over the mini-batch of the update that began it (its one sample, at η = 0.3): that step overshot its batch's valley; try η < 0.2" {
+		t.Errorf("batch verdict: %s", got)
+	}
+	b.BatchLimit = 0.6
+	if got := b.verdict(); !strings.Contains(got, "at the weights before the blow-up began (epoch 3, batch 2)") {
+		t.Errorf("below both limits: %s", got)
+	}
 	e.Opt, e.Mu, e.Eta, e.Limit = Momentum, 0.9, 3, 0.84*1.9
 	if got := e.verdict(); !strings.Contains(got, "η = 3.0 > 2(1+μ)/λ_max = 1.6") {
 		t.Errorf("momentum: %s", got)
