@@ -124,6 +124,7 @@ func (t *trainer) whyView(w, h int) []string {
 			l += " (esc hides this)"
 		}
 		for _, r := range strings.Split(ansi.Wrap(l, max(w-2, 1), ""), "\n") {
+			r = strings.TrimRight(r, " ") // Wrap keeps the space it broke at: one cell too many
 			prefix := "  "
 			if len(out) == 0 {
 				prefix = "! "
