@@ -47,8 +47,13 @@ func Vanishing(flow []LayerFlow, l int) bool {
 // GradientFlow runs the samples idx of set (nil: all of them) forward and
 // backward through a copy of net and returns, per layer (first layer
 // first), the size of δ and of the mean ∂C/∂W, and the share of dead and
-// saturated units. net is only read.
+// saturated units. net is only read. On a sequence set it is
+// FlowThroughTime's without truncation.
 func GradientFlow(net *Network, set Set, idx []int) ([]LayerFlow, error) {
+	if set.Seq > 0 {
+		f, _, err := FlowThroughTime(net, set, idx, 0) // recurrent_probe.go
+		return f, err
+	}
 	pr, err := newProbe(net, set, idx)
 	if err != nil {
 		return nil, err

@@ -11,8 +11,9 @@ type probe struct {
 	net  *Network // the copy; CostSurface moves two of its parameters
 	set  Set
 	idx  []int
-	p    *Stepper // a bare Stepper over net: rows and gradient sums only
-	loss float64  // Σ_x C_x of the last gradient()
+	p    *Stepper  // a bare Stepper over net: rows and gradient sums only
+	loss float64   // Σ_x C_x of the last gradient()
+	seq  *seqProbe // a sequence set's buffer (recurrent_probe.go); nil otherwise
 }
 
 // probeChunk is how many samples go through the kernels at once.
@@ -44,17 +45,23 @@ func newProbe(net *Network, set Set, idx []int) (*probe, error) {
 		if i < 0 || i >= set.Len() {
 			return nil, fmt.Errorf("network: sample %d out of range 0..%d", i, set.Len()-1)
 		}
-		if set.inputLen(i) != in || len(set.Y[i]) != out {
+		if set.Seq == 0 && (set.inputLen(i) != in || len(set.Y[i]) != out) {
 			return nil, fmt.Errorf("network: sample %d has %d inputs and %d targets; the network takes %d and gives %d",
 				i, set.inputLen(i), len(set.Y[i]), in, out)
 		}
 	}
 	c := net.Clone()
+	sq, err := newSeqProbe(c, set, idx)
+	if err != nil {
+		return nil, err
+	}
 	p := &Stepper{net: c, rows: newRows(c), bt: newBatch(c, 1)}
 	p.w = paramsOf(c)
 	p.grad = p.w.zeros()
-	p.rows.ensure(c, min(probeChunk, len(idx)))
-	return &probe{net: c, set: set, idx: idx, p: p}, nil
+	if sq == nil {
+		p.rows.ensure(c, min(probeChunk, len(idx)))
+	}
+	return &probe{net: c, set: set, idx: idx, p: p, seq: sq}, nil
 }
 
 // each loads the samples a chunk at a time, runs layers 0..first−1 on
@@ -96,6 +103,9 @@ func (pr *probe) costsFrom(first, k int, sum *float64) {
 // calls each (if not nil) with the chunk's size, its rows still holding
 // z, a and δ. It returns the mean gradient.
 func (pr *probe) gradient(each ...func(k int)) meanGrad {
+	if pr.seq != nil {
+		return pr.seqGradient(nil) // recurrent_probe.go
+	}
 	p, r := pr.p, &pr.p.rows
 	L := len(pr.net.Layers)
 	act := pr.net.Layers[L-1].Act

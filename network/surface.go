@@ -161,6 +161,9 @@ func CostSurface(net *Network, h Hyper, set Set, idx []int, spec SurfaceSpec) (*
 	}
 	reg := regulariser{l1: h.L1 / float64(set.Len()), l2: h.L2 / float64(set.Len())}
 	// the gradient at the current point, from backprop over the samples
+	if pr.seq != nil {
+		pr.seq.bptt = h.BPTT
+	}
 	g := pr.gradient()
 	for k := range n {
 		s.Grad[k] = g.at(spec.P[k]) + reg.grad(spec.P[k], s.Centre[k])
@@ -170,17 +173,31 @@ func CostSurface(net *Network, h Hyper, set Set, idx []int, spec SurfaceSpec) (*
 		first = min(first, spec.P[1].Layer)
 	}
 	sums := make([]float64, spec.Cols*spec.Rows)
-	pr.each(first, func(k int) {
-		for p := range sums {
-			for t := range n {
-				refs[t].v[refs[t].i] = [2]float64{s.U(p % spec.Cols), s.V(p / spec.Cols)}[t]
-			}
-			pr.costsFrom(first, k, &sums[p])
+	move := func(p int) { // the two parameters to grid point p
+		for t := range n {
+			refs[t].v[refs[t].i] = [2]float64{s.U(p % spec.Cols), s.V(p / spec.Cols)}[t]
 		}
+	}
+	reset := func() {
 		for t := range n {
 			refs[t].v[refs[t].i] = s.Centre[t]
 		}
-	})
+	}
+	if pr.seq != nil { // a sequence set: every step of every layer at each point
+		for p := range sums {
+			move(p)
+			sums[p] = pr.seqCost()
+		}
+		reset()
+	} else {
+		pr.each(first, func(k int) {
+			for p := range sums {
+				move(p)
+				pr.costsFrom(first, k, &sums[p])
+			}
+			reset()
+		})
+	}
 	base := reg.cost(pr.net)
 	s.C = sums
 	for p := range sums {
