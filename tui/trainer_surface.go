@@ -45,6 +45,7 @@ type analysis struct {
 	trailVer uint64
 
 	flow        [][]network.LayerFlow
+	time        []network.TimeFlow // the latest flow through time (sequence sets)
 	flowVer     uint64
 	flowPending bool
 	flowErr     string
@@ -73,6 +74,7 @@ type flowMsg struct {
 	gen     int
 	version uint64
 	flow    []network.LayerFlow
+	time    []network.TimeFlow
 	err     error
 }
 
@@ -250,6 +252,9 @@ func (t *trainer) surfaceCmd(w, h int) tea.Cmd {
 	if idx == nil {
 		m = s.st.Train().Len()
 	}
+	if tr := s.st.Train(); tr.Seq > 0 && tr.Len() > 0 {
+		m *= tr.Steps(0) + 1 // every time step runs at every point
+	}
 	for network.SurfaceWork(s.st.Net(), spec, m) > surfaceBudget && spec.Cols*spec.Rows > 49 {
 		spec.Cols, spec.Rows = max(spec.Cols/2|1, 3), max(spec.Rows/2|1, 1)
 	}
@@ -273,7 +278,12 @@ func (t *trainer) flowCmd() tea.Cmd {
 	}
 	t.an.flowPending = true
 	net, train, idx, gen, ver := s.st.Net().Clone(), s.st.Train(), t.sampleIdx(), t.an.gen, s.version
+	bptt := s.st.Hyper().BPTT
 	return func() tea.Msg {
+		if train.Seq > 0 { // and ‖∂C/∂h_t‖ through time
+			f, tf, err := network.FlowThroughTime(net, train, idx, bptt)
+			return flowMsg{gen: gen, version: ver, flow: f, time: tf, err: err}
+		}
 		f, err := network.GradientFlow(net, train, idx)
 		return flowMsg{gen: gen, version: ver, flow: f, err: err}
 	}
@@ -300,7 +310,7 @@ func (t *trainer) onFlow(m flowMsg) {
 		t.an.flowErr = m.err.Error()
 		return
 	}
-	t.an.flow = append(t.an.flow, m.flow)
+	t.an.flow, t.an.time = append(t.an.flow, m.flow), m.time
 	if len(t.an.flow) > maxFlow {
 		t.an.flow = t.an.flow[1:]
 	}
@@ -360,7 +370,7 @@ func (t *trainer) lastStep(ps [2]network.Param) *[2][2]float64 {
 
 // gradientsView is the Gradients pane's input.
 func (t *trainer) gradientsView() *panes.GradientsView {
-	v := &panes.GradientsView{Flow: t.an.flow, Samples: t.samplesLabel(), Note: t.an.flowErr}
+	v := &panes.GradientsView{Flow: t.an.flow, Time: t.an.time, Samples: t.samplesLabel(), Note: t.an.flowErr}
 	for _, l := range t.sess.st.Net().Layers {
 		if l.Act == network.Step {
 			v.Note = "step units have no derivative:\nno gradient flows back"

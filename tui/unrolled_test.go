@@ -44,3 +44,15 @@ func TestUnrolledTimeStep(t *testing.T) {
 		}
 	}
 }
+
+// TestGoldenGradientsThroughTime: on the echo preset the Gradients pane
+// draws ‖∂C_T/∂h_t‖ against t above the per-layer rows (120×40).
+func TestGoldenGradientsThroughTime(t *testing.T) {
+	m := newTestModel(t, Options{Preset: "echo"}, 120, 40)
+	pressSettle(m, "7", "b", "b", "b")
+	s := screen(t, m)
+	if !strings.Contains(s, "‖∂C_T/∂h_t‖ back through time") || !strings.Contains(s, "t10") || !strings.Contains(s, "t1 gets ×") {
+		t.Fatalf("no flow through time in the Gradients pane:\n%s", s)
+	}
+	golden.RequireEqual(t, s)
+}

@@ -19,6 +19,10 @@ type GradientsView struct {
 	Samples string
 	// Note replaces the drawing (a step layer, …).
 	Note string
+	// Time is the latest flow back through time of each hidden layer, on
+	// a sequence set (network.FlowThroughTime); nil otherwise. The pane
+	// then draws ‖∂C_T/∂h_t‖ against t above the per-layer rows.
+	Time []network.TimeFlow
 }
 
 // sparkGlyphs are the eight heights of a sparkline.
@@ -42,22 +46,29 @@ func Gradients(in Input) string {
 	c := in.canvas()
 	last := v.Flow[len(v.Flow)-1]
 	L := len(last)
+	top := timeSection(c, in, v) // gradients_time.go: 0 without one
+	if top >= in.H-1 {
+		return c.String()
+	}
+	H := in.H - top
 	per := 1 // rows per layer: 3 (name, ∂C/∂W, δ), 2 or 1 as they fit
 	switch {
-	case in.H >= 2+3*L:
+	case H >= 2+3*L:
 		per = 3
-	case in.H >= 2+2*L:
+	case H >= 2+2*L:
 		per = 2
 	}
 	var title line
 	title.add("‖∂C/∂W‖ and ‖δ‖ per layer", st.SGR.Title)
 	title.opt(2, ", log scale", st.SGR.Dim, "")
-	title.opt(1, ", over "+v.Samples, st.SGR.Dim, "")
-	c.draw(0, 0, title)
+	if top == 0 {
+		title.opt(1, ", over "+v.Samples, st.SGR.Dim, "")
+	}
+	c.draw(0, top, title)
 	g := gradRows{flow: v.Flow, st: st, net: in.Net}
 	g.lo, g.hi = logRange(v.Flow)
 	g.spark = min(max(in.W-26, 0), len(v.Flow))
-	y := 1
+	y := top + 1
 	for l := range L {
 		rows := g.layer(l, per)
 		if y+len(rows) > in.H-1 && !(l == L-1 && y+len(rows) <= in.H) {
