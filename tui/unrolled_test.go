@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/exp/golden"
+
+	"backprop/tui/panes"
 )
 
 // TestGoldenUnrolled: the echo preset shows the Unrolled view, mid-way
@@ -55,4 +57,27 @@ func TestGoldenGradientsThroughTime(t *testing.T) {
 		t.Fatalf("no flow through time in the Gradients pane:\n%s", s)
 	}
 	golden.RequireEqual(t, s)
+}
+
+// The Inspector's z line of a recurrent neuron has the W_h·h_{t−1} term
+// with its number, and its δ line the W_hᵀδ_{t+1} term, both the engine's.
+func TestInspectorRecurrentTerms(t *testing.T) {
+	m := newTestModel(t, Options{Preset: "echo"}, 120, 40)
+	press(m, "s", "space", ",", ",", ",", ",", ",", "h") // t = 5, focus L1 n1
+	q := m.tr.sess.st.Trace().Seq
+	wh := m.tr.sess.st.Net().Layers[0].WH
+	r := 0.0
+	for k, h := range q.A[1][3] {
+		r += wh[k] * h
+	}
+	s := screen(t, m)
+	if want := "W_h·h=(" + panes.Num(r) + ")"; !strings.Contains(s, want) {
+		t.Fatalf("the z line lacks %q:\n%s", want, s)
+	}
+	for range 10 + 1 + 6 { // to the backward pass at t = 4
+		press(m, ",")
+	}
+	if s := screen(t, m); !strings.Contains(s, "Σ W_h·δ_{t+1}") || !strings.Contains(s, "W_hᵀδ_{t+1}") {
+		t.Fatalf("the δ lines lack the W_hᵀδ_{t+1} term:\n%s", s)
+	}
 }

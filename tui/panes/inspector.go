@@ -224,6 +224,9 @@ func sampleLine(in Input, st *themes.Styles) line {
 		x = "φ(x) = " // the features the network takes (Topology names them)
 	}
 	l.add(x, st.SGR.Text).add(vec(in.Trace.X, 4), st.SGR.Text)
+	if in.Trace.Seq != nil && !in.Trace.HasTarget {
+		return *l.opt(1, "  y: none at this step", st.SGR.Dim, "")
+	}
 	// y when there is room (the Sample pane shows the target too)
 	return *l.opt(1, "  y = "+vec(in.Trace.Y, 3), st.SGR.Text, "")
 }
@@ -252,10 +255,16 @@ func forwardMarked(in Input, n neuronEq) bool {
 }
 
 // zLine: z = w₁·x₁ + … + b = z.
+// A recurrent neuron's sum has W_h·h_{t−1} before the bias
+// (inspector_seq.go).
 func zLine(in Input, st *themes.Styles, n neuronEq) line {
 	l := eqMark(st, forwardMarked(in, n))
 	l.add("z = ", st.SGR.Text)
-	return append(l, sumTerms(in.W-l.width(), n.row, n.prev, n.bias, at(tr0(in.Trace).Z, n.li, n.j), n.k, n.xs, st, n.fwd)...)
+	w, rec := in.W-l.width(), recTerm(in, n)
+	if rec != "" {
+		w += in.W - 4 // the longer sum may wrap once
+	}
+	return append(l, sumTermsRec(w, n.row, n.prev, n.bias, at(tr0(in.Trace).Z, n.li, n.j), n.k, n.xs, st, n.fwd, rec)...)
 }
 
 // aLine: a = σ(z) = σ(z's value) = a.
@@ -352,7 +361,13 @@ func tr0(tr *network.Trace) *network.Trace {
 // visible and highlighted. When even that is too wide it falls back to
 // "Σ w·a + b = z".
 func sumTerms(width int, w, a []float64, b, z float64, k int, xs string, st *themes.Styles, done bool) line {
-	s := &weightedSum{w: w, a: a, z: z, k: k, xs: xs, st: st, done: done, sgr: st.SGR.Text, bs: "b", memo: map[int]string{}}
+	return sumTermsRec(width, w, a, b, z, k, xs, st, done, "")
+}
+
+// sumTermsRec is sumTerms with a recurrent term rec (kept, before the
+// bias) when not empty.
+func sumTermsRec(width int, w, a []float64, b, z float64, k int, xs string, st *themes.Styles, done bool, rec string) line {
+	s := &weightedSum{w: w, a: a, z: z, k: k, xs: xs, st: st, done: done, sgr: st.SGR.Text, bs: "b", rec: rec, memo: map[int]string{}}
 	if done {
 		s.bs = paren(b)
 	} else {
@@ -375,6 +390,9 @@ func sumTerms(width int, w, a []float64, b, z float64, k int, xs string, st *the
 	// hides in the trailing "…"; without room for that, Σ.
 	bias := !(s.terms(0, true).width() > width && k >= 0)
 	if s.terms(0, bias).width() > width {
+		if rec != "" {
+			return s.equals(line{{text: "Σ w·" + xs + " + ", sgr: s.sgr}, {text: rec, sgr: st.SGR.Accent}, {text: " + b", sgr: s.sgr}})
+		}
 		return s.equals(line{{text: "Σ w·" + xs + " + b", sgr: s.sgr}})
 	}
 	for hi-lo > 1 {
@@ -393,6 +411,7 @@ type weightedSum struct {
 	w, a []float64
 	z    float64
 	bs   string // the bias term: "b", or its value
+	rec  string // a recurrent layer's W_h·h_{t−1} term ("" for a dense one)
 	k    int    // the focused term, −1: the bias
 	xs   string
 	st   *themes.Styles
@@ -457,6 +476,10 @@ func (s *weightedSum) terms(lead int, bias bool) line {
 		sep()
 		l.add("…", s.st.SGR.Dim)
 	}
+	if s.rec != "" {
+		sep()
+		l.add(s.rec, s.st.SGR.Accent)
+	}
 	if bias {
 		sep()
 		l.add(s.bs, s.style(s.k < 0))
@@ -471,9 +494,12 @@ func deltaTerms(in Input, st *themes.Styles, li, j int, done bool) line {
 	z, a := at(tr.Z, li, j), at(tr.A, li+1, j)
 	sp := derivative(layer.Act, z, a)
 	var l line
-	if li == len(in.Net.Layers)-1 {
+	switch {
+	case li == len(in.Net.Layers)-1 && tr.Seq != nil && !tr.HasTarget:
+		l.add("δ (no target at this step) = ", st.SGR.Text)
+	case li == len(in.Net.Layers)-1:
 		l = outputDelta(in.Net.Cost, layer.Act, a, at1(tr.Y, j), sp, st, done)
-	} else {
+	default:
 		l = hiddenDelta(in, st, li, j, sp, done)
 	}
 	if done {
@@ -511,7 +537,12 @@ func outputDelta(cost network.Cost, act network.Activation, a, y, sp float64, st
 // the next layer (its weights before any update) when done.
 func hiddenDelta(in Input, st *themes.Styles, li, j int, sp float64, done bool) line {
 	var l line
-	l.add("δ = (Σ w·δ′)·σ'(z) = ", st.SGR.Text)
+	r, rec := recDelta(in, li, j) // a recurrent layer's W_hᵀδ_{t+1} (inspector_seq.go)
+	if rec {
+		l.add("δ = (Σ w·δ′ + ", st.SGR.Text).add("Σ W_h·δ_{t+1}", st.SGR.Accent).add(")·σ'(z) = ", st.SGR.Text)
+	} else {
+		l.add("δ = (Σ w·δ′)·σ'(z) = ", st.SGR.Text)
+	}
 	if !done || !finite(sp) {
 		return l
 	}
@@ -525,6 +556,9 @@ func hiddenDelta(in Input, st *themes.Styles, li, j int, sp float64, done bool) 
 	s := 0.0
 	for q := 0; q < nx.Out; q++ {
 		s += wn[q*nx.In+j] * at(tr.Delta, li+1, q)
+	}
+	if rec {
+		return *l.opt(2, "("+num(s)+" + ", st.SGR.Text, "").opt(2, num(r), st.SGR.Accent, "").opt(2, ")·"+num(sp)+" = ", st.SGR.Text, "")
 	}
 	return *l.opt(2, paren(s)+"·"+num(sp)+" = ", st.SGR.Text, "")
 }

@@ -3,6 +3,7 @@ package panes
 import (
 	"fmt"
 
+	"backprop/network"
 	"backprop/themes"
 )
 
@@ -68,12 +69,7 @@ func recurrentLines(in Input, st *themes.Styles) []line {
 		dl.opt(1, ")·σ' = ", st.SGR.Text, "")
 		dl.add("("+num(up), st.SGR.Text)
 		if layer.Recurrent() {
-			rec := 0.0
-			if q.Flows[t] {
-				for i, d := range q.Delta[l][t+1] {
-					rec += layer.WH[i*layer.Out+j] * d
-				}
-			}
+			rec, _ := recDelta(in, l, j)
 			dl.add(" + "+num(rec), st.SGR.Accent)
 		}
 		d := q.Delta[l][t][j]
@@ -103,3 +99,56 @@ func safeDiv(a, b float64) float64 {
 	}
 	return a / b
 }
+
+// recTerm is the recurrent term of the focused neuron's z for the z line:
+// "W_h·h_{t−1}" before the numbers, "W_h·h=(0.123)" after them (h = h_{t−1}), with
+// W_h as the step used it (before an update); "" for a dense layer or off
+// a sequence set.
+func recTerm(in Input, n neuronEq) string {
+	tr := in.Trace
+	if !n.layer.Recurrent() || tr == nil || tr.Seq == nil {
+		return ""
+	}
+	if !n.fwd {
+		return "W_h·h_{t−1}"
+	}
+	q, out := tr.Seq, n.layer.Out
+	t := q.Time
+	if t == 0 {
+		return "W_h·h=0"
+	}
+	wh := n.layer.WH
+	ph := in.Pos.Phase
+	if (ph == network.PhaseUpdate || ph == network.PhaseEpochEnd) && n.li < len(tr.Last) && len(tr.Last[n.li].OldWH) == len(wh) {
+		wh = tr.Last[n.li].OldWH
+	}
+	return "W_h·h=" + paren(dotRow(wh[n.j*out:(n.j+1)*out], q.A[n.li+1][t-1]))
+}
+
+// recDelta is Σ_i W_h[i][j]·δ_{t+1,i}, the error neuron j of recurrent
+// layer li gets back from the next step (0 where --bptt cuts it), and
+// whether the layer has that term here.
+func recDelta(in Input, li, j int) (float64, bool) {
+	tr := in.Trace
+	layer := in.Net.Layers[li]
+	if tr == nil || tr.Seq == nil || !layer.Recurrent() {
+		return 0, false
+	}
+	q, t := tr.Seq, tr.Seq.Time
+	if t >= len(q.Flows) || !q.Flows[t] || t+1 >= len(q.Delta[li]) {
+		return 0, true
+	}
+	wh := layer.WH
+	ph := in.Pos.Phase
+	if (ph == network.PhaseUpdate || ph == network.PhaseEpochEnd) && li < len(tr.Last) && len(tr.Last[li].OldWH) == len(wh) {
+		wh = tr.Last[li].OldWH
+	}
+	r := 0.0
+	for i, d := range q.Delta[li][t+1] {
+		r += wh[i*layer.Out+j] * d
+	}
+	return r, true
+}
+
+// Num is how the panes print a number (num), for tests that look for one.
+func Num(v float64) string { return num(v) }
