@@ -48,6 +48,7 @@ func commands() []command {
 		trainCommand(),
 		raceCommand(),
 		evalCommand(),
+		sampleCommand(),
 		exportCommand(),
 		plotCommand(),
 		serveCommand(),

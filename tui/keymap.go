@@ -25,6 +25,7 @@ type keyMap struct {
 	Lesson, Fork, Rejoin, Who                               key.Binding
 	PaneN                                                   key.Binding
 	NeuronMap, TestData, Discrete, Reg, RegDown, RegUp      key.Binding
+	SampleText                                              key.Binding // text data: the net writes
 	// the confusion browser (the cell and probe keys work while it is open)
 	Browse, CellUp, CellDown, CellLeft, CellRight key.Binding
 	NextProbe, PrevProbe, MostConfused            key.Binding
@@ -94,6 +95,7 @@ func defaultKeyMap() keyMap {
 		Who:          b([]string{"P"}, "P", "class roster / who you are"),
 		PaneN:        b([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1-9", "show pane n"),
 		NeuronMap:    b([]string{"m"}, "m", "neuron map"),
+		SampleText:   b([]string{"\""}, "\"", "text data: sample the net"),
 		TestData:     b([]string{"t"}, "t", "test data on/off"),
 		Discrete:     b([]string{"D"}, "D", "discretize"),
 		Reg:          b([]string{"K"}, "K", "regularisation"),

@@ -300,7 +300,7 @@ func (m *Model) route(msg tea.Msg) tea.Cmd {
 			m.app.setFlash(msg.report, false)
 		}
 		return nil
-	case runTickMsg, browseEvalMsg, whyMsg:
+	case runTickMsg, browseEvalMsg, whyMsg, textSampleMsg:
 		if m.screen != screenTrainer {
 			return nil
 		}

@@ -50,6 +50,8 @@ type trainer struct {
 
 	// why is the explanation of the last blow-up (why.go).
 	why whyState
+	// txt is the text sampled from the net (trainer_sample.go).
+	txt textSampleState
 	// twins are the sessions forked from this one (twins.go); t.sess is
 	// the focused one.
 	twins twinSet
@@ -182,6 +184,9 @@ func (t *trainer) update(msg tea.Msg) tea.Cmd {
 		return t.onBrowseEval(msg)
 	case whyMsg:
 		return t.onWhy(msg)
+	case textSampleMsg:
+		t.onTextSample(msg)
+		return nil
 	case surfaceMsg:
 		t.onSurface(msg)
 		return nil

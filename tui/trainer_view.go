@@ -199,6 +199,9 @@ func (t *trainer) View() string {
 			// the explanation takes the rows above the status bar
 			wl := t.whyView(scr.Status.W, max(scr.Status.Y-scr.Main.Y, 0)/2)
 			copy(lines[scr.Status.Y-len(wl):], wl)
+		} else if t.textSampleShown() { // so does a text sample (trainer_sample.go)
+			sl := t.textSampleView(scr.Status.W, max(scr.Status.Y-scr.Main.Y, 0)/2)
+			copy(lines[scr.Status.Y-len(sl):], sl)
 		}
 		lines[scr.Status.Y] = t.statusView(scr.Status.W)
 		lines[scr.Help.Y] = t.footView(scr.Help.W)

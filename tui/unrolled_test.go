@@ -81,3 +81,27 @@ func TestInspectorRecurrentTerms(t *testing.T) {
 		t.Fatalf("the δ lines lack the W_hᵀδ_{t+1} term:\n%s", s)
 	}
 }
+
+// The sample key (") on the text preset shows text the net wrote, drawn in
+// a command; on other data it says what it is for.
+func TestSampleTextKey(t *testing.T) {
+	m := newTestModel(t, Options{Preset: "text"}, 120, 40)
+	pressSettle(m, "e", "\"")
+	s := screen(t, m)
+	if !strings.Contains(s, "the net writes (epoch 1") {
+		t.Fatalf("no sample after \":\n%s", s)
+	}
+	txt := m.tr.txt.text
+	if len([]rune(txt)) != sampleLen || !strings.Contains(s, strings.ReplaceAll(txt, "\n", "⏎")[:40]) {
+		t.Fatalf("sample %q not shown:\n%s", txt, s)
+	}
+	press(m, "esc")
+	if strings.Contains(screen(t, m), "the net writes") {
+		t.Fatal("esc does not hide the sample")
+	}
+	x := newTestModel(t, Options{Preset: "xor"}, 120, 40)
+	pressSettle(x, "\"")
+	if s := screen(t, x); !strings.Contains(s, "sample text: for text data") {
+		t.Fatalf("on xor the key does not say what it is for:\n%s", s)
+	}
+}
