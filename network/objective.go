@@ -23,7 +23,10 @@ import (
 //
 // Vectors over the parameters (gradients, directions, eigenvectors) are
 // flat: layer by layer, each layer's weights row-major (W[j*In+k], as in
-// Layer.W) and then its biases. Param maps an index back.
+// Layer.W), then its biases, then a recurrent layer's W_h (row-major, as
+// Layer.WH). Param maps an index back. On a sequence set C_x is the
+// sequence's cost through time (recurrent.go) and the gradient comes from
+// backpropagation through time, truncated as Hyper.BPTT says.
 
 // Objective is the cost over fixed samples at a copy of some weights. It
 // is not safe for concurrent use (it has work buffers); make one per
@@ -36,6 +39,8 @@ type Objective struct {
 	l2   float64 // λ2/n
 	p    *Stepper
 	off  []int // off[l]: where layer l starts in a flat vector
+	sb   *seqBuf // a sequence set's buffer (nil otherwise)
+	bptt int
 }
 
 // objectiveChunk is how many samples go through the kernels at once.
@@ -75,22 +80,33 @@ func NewObjective(net *Network, h Hyper, train Set, idx []int) (*Objective, erro
 		if i < 0 || i >= train.Len() {
 			return nil, fmt.Errorf("network: sample %d out of range 0..%d", i, train.Len()-1)
 		}
-		if train.inputLen(i) != in || len(train.Y[i]) != out {
+		if train.Seq == 0 && (train.inputLen(i) != in || len(train.Y[i]) != out) {
 			return nil, fmt.Errorf("network: sample %d has %d inputs and %d targets, the network takes %d and gives %d",
 				i, train.inputLen(i), len(train.Y[i]), in, out)
 		}
 	}
 	c := net.Clone()
-	o := &Objective{net: c, set: train, idx: idx, l2: h.L2 / float64(train.Len())}
+	o := &Objective{net: c, set: train, idx: idx, l2: h.L2 / float64(train.Len()), bptt: h.BPTT}
+	switch {
+	case train.Seq > 0:
+		if err := checkSeq("training", train.Pick(idx), c); err != nil {
+			return nil, err
+		}
+		o.sb = newSeqBuf(c)
+	case c.IsRecurrent():
+		return nil, ErrSequence
+	}
 	p := &Stepper{net: c, rows: newRows(c), bt: newBatch(c, 1)}
 	p.w = paramsOf(c)
 	p.grad = p.w.zeros()
-	p.rows.ensure(c, min(objectiveChunk, len(idx)))
+	if o.sb == nil {
+		p.rows.ensure(c, min(objectiveChunk, len(idx)))
+	}
 	o.p = p
 	n := 0
 	for _, l := range c.Layers {
 		o.off = append(o.off, n)
-		n += len(l.W) + len(l.B)
+		n += len(l.W) + len(l.B) + len(l.WH)
 	}
 	o.base = make([]float64, n)
 	o.get(o.base)
@@ -107,7 +123,8 @@ func (o *Objective) Samples() int { return len(o.idx) }
 func (o *Objective) Weights() []float64 { return append([]float64(nil), o.base...) }
 
 // Param says which parameter flat index i is: weight w^layer_{neuron,input},
-// or the bias of neuron when input is −1.
+// the bias of neuron when input is −1, or a recurrent weight W_h[neuron]
+// [input − In] (from h_{t−1}) when input ≥ the layer's In.
 func (o *Objective) Param(i int) (layer, neuron, input int) {
 	for l := len(o.off) - 1; l >= 0; l-- {
 		if i >= o.off[l] {
@@ -116,7 +133,11 @@ func (o *Objective) Param(i int) (layer, neuron, input int) {
 			if k < len(ly.W) {
 				return l, k / ly.In, k % ly.In
 			}
-			return l, k - len(ly.W), -1
+			if k -= len(ly.W); k < len(ly.B) {
+				return l, k, -1
+			}
+			k -= len(ly.B)
+			return l, k / ly.Out, ly.In + k%ly.Out
 		}
 	}
 	return -1, -1, -1
@@ -133,6 +154,7 @@ func (o *Objective) get(v []float64) {
 	for l, ly := range o.net.Layers {
 		copy(v[o.off[l]:], ly.W)
 		copy(v[o.off[l]+len(ly.W):], ly.B)
+		copy(v[o.off[l]+len(ly.W)+len(ly.B):], ly.WH)
 	}
 }
 
@@ -151,6 +173,13 @@ func (o *Objective) moveTo(t float64, dir []float64) {
 			ly.B[i] = o.base[k+i]
 			if dir != nil {
 				ly.B[i] += t * dir[k+i]
+			}
+		}
+		k += len(ly.B)
+		for i := range ly.WH {
+			ly.WH[i] = o.base[k+i]
+			if dir != nil {
+				ly.WH[i] += t * dir[k+i]
 			}
 		}
 	}
@@ -194,6 +223,10 @@ func (o *Objective) gradientAt(t float64, dir, g []float64) ([]float64, float64,
 		for i := range ly.B {
 			g[k+i] = p.grad.b[l][i] * inv
 		}
+		k += len(ly.B)
+		for i, w := range ly.WH {
+			g[k+i] = p.grad.wh[l][i]*inv + o.l2*w
+		}
 	}
 	if !finite(c) || !finiteAll(g) {
 		return g, c, ErrNotFinite
@@ -210,7 +243,17 @@ func (o *Objective) sums() float64 {
 	act := net.Layers[L-1].Act
 	p.grad.clear()
 	p.loss, p.count = 0, 0
-	for first := 0; first < len(o.idx); first += objectiveChunk {
+	if o.sb != nil { // sequences, through time
+		for _, i := range o.idx {
+			b := o.sb
+			b.set(o.set.X[i], o.set.Y[i], o.set.Seq)
+			b.forwardAll()
+			p.loss += b.costs()
+			b.backwardAll(o.bptt)
+			b.accumulate(p.grad)
+		}
+	}
+	for first := 0; o.sb == nil && first < len(o.idx); first += objectiveChunk {
 		k := min(objectiveChunk, len(o.idx)-first)
 		for i := range k {
 			j := o.idx[first+i]
@@ -237,6 +280,9 @@ func (o *Objective) sums() float64 {
 		s := 0.0
 		for _, ly := range net.Layers {
 			for _, w := range ly.W {
+				s += w * w
+			}
+			for _, w := range ly.WH {
 				s += w * w
 			}
 		}

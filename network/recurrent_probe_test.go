@@ -82,3 +82,41 @@ func TestCostSurfaceSequence(t *testing.T) {
 		t.Errorf("a flat set: %v, want ErrSequence", err)
 	}
 }
+
+// The Objective on a sequence set: its flat vector holds W, b and W_h, its
+// gradient (through time) matches centred differences of its cost, and
+// Sharpness converges.
+func TestObjectiveSequence(t *testing.T) {
+	net := rnn(t, []int{1, 3, 1}, []Activation{Tanh, Sigmoid}, []bool{true, false}, CrossEntropy, 6)
+	set := echoSet(6, 6, 2, 8)
+	o, err := NewObjective(net, Hyper{Rule: Backprop, Eta: 0.1, Batch: 2, L2: 0.5}, set, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 3 + 3 + 9 + 3 + 1; o.Len() != want {
+		t.Fatalf("Len %d, want %d (W, b, W_h of L1; W, b of L2)", o.Len(), want)
+	}
+	if l, j, k := o.Param(3 + 3 + 5); l != 0 || j != 1 || k != 1+2 {
+		t.Errorf("Param(W_h[1][2]) = %d, %d, %d; want 0, 1, 3 (In + 2)", l, j, k)
+	}
+	g, _, err := o.Gradient(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const eps = 1e-5
+	for i := range o.Len() {
+		dir := make([]float64, o.Len())
+		dir[i] = 1
+		_, cp, _ := o.gradientAt(eps, dir, nil)
+		_, cm, _ := o.gradientAt(-eps, dir, nil)
+		fd := (cp - cm) / (2 * eps)
+		if d := math.Abs(fd - g[i]); d > 1e-6*max(1, math.Abs(fd)) {
+			l, j, k := o.Param(i)
+			t.Errorf("∂C/∂θ_%d (layer %d, %d, %d): backprop %v, difference %v", i, l, j, k, g[i], fd)
+		}
+	}
+	s, err := o.Sharpness(SharpnessOptions{Seed: 1})
+	if err != nil || !s.Converged || !(s.LambdaMax > 0) {
+		t.Errorf("Sharpness: %+v, %v", s, err)
+	}
+}
