@@ -38,7 +38,7 @@ type Objective struct {
 	idx  []int   // the samples, indices into set
 	l2   float64 // λ2/n
 	p    *Stepper
-	off  []int // off[l]: where layer l starts in a flat vector
+	off  []int   // off[l]: where layer l starts in a flat vector
 	sb   *seqBuf // a sequence set's buffer (nil otherwise)
 	bptt int
 }
