@@ -96,6 +96,20 @@ func readmeOutputs() map[string]func(t *testing.T) string {
 			_, out, errs := runCLI(append(raceArgs(), "--vary", "lr=0.05,0.5")...)
 			return out + errs
 		},
+		// backprop sample on the Lincoln model the README's train command
+		// writes, under "Networks with memory"
+		"sample-lincoln": func(t *testing.T) string {
+			t.Chdir(t.TempDir())
+			code, out, errs := runCLI("train", "--data", "text", "--steps", "50", "--recurrent", "--layers", "_,64,_", "--act", "tanh,softmax",
+				"--cost", "cross-entropy", "--opt", "adam", "--lr", "0.005", "--batch", "1", "--clip", "5", "--epochs", "40", "--seed", "1",
+				"--progress", "plain", "--out", "lincoln.json")
+			if code != 0 {
+				t.Fatalf("train: %s", errs)
+			}
+			lines := strings.Split(strings.TrimSpace(out), "\n")
+			_, sample, errs := runCLI("sample", "--model", "lincoln.json", "--prime", "Four score", "--len", "160", "--seed", "1")
+			return lines[len(lines)-1] + "\n" + sample + errs
+		},
 		// train --sharpness on circle, under "Sharpness"
 		"train-sharpness": func(t *testing.T) string {
 			_, out, errs := runCLI("train", "--data", "circle", "--layers", "_,8,_", "--act", "tanh", "--epochs", "5", "--sharpness", "--progress", "plain")
