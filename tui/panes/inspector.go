@@ -260,11 +260,8 @@ func forwardMarked(in Input, n neuronEq) bool {
 func zLine(in Input, st *themes.Styles, n neuronEq) line {
 	l := eqMark(st, forwardMarked(in, n))
 	l.add("z = ", st.SGR.Text)
-	w, rec := in.W-l.width(), recTerm(in, n)
-	if rec != "" {
-		w += in.W - 4 // the longer sum may wrap once
-	}
-	return append(l, sumTermsRec(w, n.row, n.prev, n.bias, at(tr0(in.Trace).Z, n.li, n.j), n.k, n.xs, st, n.fwd, rec)...)
+	rec, rv := recTerm(in, n)
+	return append(l, sumTermsRec(in.W-l.width(), n.row, n.prev, n.bias, at(tr0(in.Trace).Z, n.li, n.j), n.k, n.xs, st, n.fwd, rec, rv)...)
 }
 
 // aLine: a = σ(z) = σ(z's value) = a.
@@ -361,12 +358,13 @@ func tr0(tr *network.Trace) *network.Trace {
 // visible and highlighted. When even that is too wide it falls back to
 // "Σ w·a + b = z".
 func sumTerms(width int, w, a []float64, b, z float64, k int, xs string, st *themes.Styles, done bool) line {
-	return sumTermsRec(width, w, a, b, z, k, xs, st, done, "")
+	return sumTermsRec(width, w, a, b, z, k, xs, st, done, "", 0)
 }
 
-// sumTermsRec is sumTerms with a recurrent term rec (kept, before the
-// bias) when not empty.
-func sumTermsRec(width int, w, a []float64, b, z float64, k int, xs string, st *themes.Styles, done bool, rec string) line {
+// sumTermsRec is sumTerms with a recurrent term rec of value rv (before
+// the bias) when rec is not empty. When the terms do not all fit it shows
+// the three sums, "W·x + W_h·h + b", as numbers.
+func sumTermsRec(width int, w, a []float64, b, z float64, k int, xs string, st *themes.Styles, done bool, rec string, rv float64) line {
 	s := &weightedSum{w: w, a: a, z: z, k: k, xs: xs, st: st, done: done, sgr: st.SGR.Text, bs: "b", rec: rec, memo: map[int]string{}}
 	if done {
 		s.bs = paren(b)
@@ -374,6 +372,12 @@ func sumTermsRec(width int, w, a []float64, b, z float64, k int, xs string, st *
 		s.sgr = st.SGR.Dim
 	}
 	n := len(w)
+	if rec != "" {
+		if l := s.terms(n, true); l.width() <= width {
+			return l
+		}
+		return s.sums(rv)
+	}
 	// Every term takes at least 3 cells ("wᵢ·aᵢ" or numbers, plus " + "):
 	// skip trying all of them when they cannot fit.
 	if 6*n <= width {
@@ -390,9 +394,6 @@ func sumTermsRec(width int, w, a []float64, b, z float64, k int, xs string, st *
 	// hides in the trailing "…"; without room for that, Σ.
 	bias := !(s.terms(0, true).width() > width && k >= 0)
 	if s.terms(0, bias).width() > width {
-		if rec != "" {
-			return s.equals(line{{text: "Σ w·" + xs + " + ", sgr: s.sgr}, {text: rec, sgr: st.SGR.Accent}, {text: " + b", sgr: s.sgr}})
-		}
 		return s.equals(line{{text: "Σ w·" + xs + " + b", sgr: s.sgr}})
 	}
 	for hi-lo > 1 {
@@ -439,6 +440,22 @@ func (s *weightedSum) style(focused bool) string {
 		return s.st.SGR.Focus
 	}
 	return s.sgr
+}
+
+// sums is "W·x + W_h·h + b" as three numbers (symbols before they are
+// known), the recurrent one in the accent colour, then " = z".
+func (s *weightedSum) sums(rv float64) line {
+	var l line
+	if !s.done {
+		l.add("W·"+s.xs+" + ", s.sgr).add("W_h·h_{t−1}", s.st.SGR.Accent).add(" + b", s.sgr)
+		return s.equals(l)
+	}
+	wx := 0.0
+	for i, v := range s.w {
+		wx += v * at1(s.a, i)
+	}
+	l.add(num(wx)+" + ", s.sgr).add(num(rv), s.st.SGR.Accent).add(" + "+s.bs, s.sgr)
+	return s.equals(l)
 }
 
 // equals ends l with " = z" (" = ?" before z is known).

@@ -100,29 +100,30 @@ func safeDiv(a, b float64) float64 {
 	return a / b
 }
 
-// recTerm is the recurrent term of the focused neuron's z for the z line:
-// "W_h·h_{t−1}" before the numbers, "W_h·h=(0.123)" after them (h = h_{t−1}), with
-// W_h as the step used it (before an update); "" for a dense layer or off
-// a sequence set.
-func recTerm(in Input, n neuronEq) string {
+// recTerm is the recurrent term of the focused neuron's z for the z line
+// and its value W_h·h_{t−1}: "W_h·h_{t−1}" before the numbers,
+// "W_h·h=(0.123)" after them, with W_h as the step used it (before an
+// update); "" for a dense layer or off a sequence set.
+func recTerm(in Input, n neuronEq) (string, float64) {
 	tr := in.Trace
 	if !n.layer.Recurrent() || tr == nil || tr.Seq == nil {
-		return ""
+		return "", 0
 	}
 	if !n.fwd {
-		return "W_h·h_{t−1}"
+		return "W_h·h_{t−1}", 0
 	}
 	q, out := tr.Seq, n.layer.Out
 	t := q.Time
 	if t == 0 {
-		return "W_h·h=0"
+		return "W_h·h=0", 0
 	}
 	wh := n.layer.WH
 	ph := in.Pos.Phase
 	if (ph == network.PhaseUpdate || ph == network.PhaseEpochEnd) && n.li < len(tr.Last) && len(tr.Last[n.li].OldWH) == len(wh) {
 		wh = tr.Last[n.li].OldWH
 	}
-	return "W_h·h=" + paren(dotRow(wh[n.j*out:(n.j+1)*out], q.A[n.li+1][t-1]))
+	v := dotRow(wh[n.j*out:(n.j+1)*out], q.A[n.li+1][t-1])
+	return "W_h·h=" + paren(v), v
 }
 
 // recDelta is Σ_i W_h[i][j]·δ_{t+1,i}, the error neuron j of recurrent
