@@ -118,7 +118,7 @@ func (t *trainer) keyTable() []keyGroup {
 		{"Screen", []keyRow{
 			two("next pane/pane n", &km.NextPane, do((*trainer).nextTab), &km.PaneN, func(t *trainer, k tea.KeyPressMsg) tea.Cmd { t.showTab(k.Text); return nil }),
 			one(&km.LogLoss, do((*trainer).toggleLogLoss)),
-			two("neuron map, text sample", &km.NeuronMap, do((*trainer).toggleNeuronMap), &km.SampleText, func(t *trainer, _ tea.KeyPressMsg) tea.Cmd { return t.sampleText() }),
+			two("map, sample text", &km.NeuronMap, do((*trainer).toggleNeuronMap), &km.SampleText, func(t *trainer, _ tea.KeyPressMsg) tea.Cmd { return t.sampleText() }),
 			two("test, discretize", &km.TestData, do((*trainer).toggleTestData), &km.Discrete, do((*trainer).toggleDiscrete)),
 			two("surface w₂/data", &km.SurfParam, do((*trainer).cycleSecond), &km.Whole, do((*trainer).toggleWhole)),
 			two("hidden pair/L", &km.HiddenPair, do((*trainer).nextHiddenPair), &km.HiddenLayer, do((*trainer).nextHiddenLayer)),
