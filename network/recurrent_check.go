@@ -78,3 +78,49 @@ func GradChecksSeq(net *Network, x, y []float64, h float64) ([]SeqParamCheck, er
 	}
 	return out, nil
 }
+
+// GradCheckParamSeq is GradCheckParam on one sequence x (T·Sizes[0]
+// values) with targets y (T·outputs, NaN steps without): ∂C_x/∂p from
+// backpropagation through time (the whole sequence) against the centred
+// difference (C_x(p+ε) − C_x(p−ε))/2ε, C_x summed over the steps with a
+// target. net is not modified; Kink is not looked for.
+func GradCheckParamSeq(net *Network, x, y []float64, p Param, eps float64) (ParamCheck, error) {
+	if eps <= 0 {
+		eps = 1e-4
+	}
+	if !finite(eps) {
+		return ParamCheck{}, fmt.Errorf("network: gradient check step ε = %v", eps)
+	}
+	if err := net.validate(); err != nil {
+		return ParamCheck{}, err
+	}
+	if _, _, err := p.ref(net); err != nil {
+		return ParamCheck{}, err
+	}
+	c := net.Clone()
+	set := Set{X: [][]float64{x}, Y: [][]float64{y}, Seq: c.Sizes[0]}
+	if err := checkSeq("the", set, c); err != nil {
+		return ParamCheck{}, err
+	}
+	b := newSeqBuf(c)
+	cost := func() float64 {
+		b.set(x, y, set.Seq)
+		b.forwardAll()
+		return b.costs()
+	}
+	cost()
+	b.backwardAll(0)
+	g := paramsOf(c).zeros()
+	b.accumulate(g)
+	gv := meanGrad{sums: g, inv: 1}.at(p)
+	v, i, _ := p.ref(c)
+	orig := v[i]
+	v[i] = orig + eps
+	plus := cost()
+	v[i] = orig - eps
+	minus := cost()
+	v[i] = orig
+	num := (plus - minus) / (2 * eps)
+	return ParamCheck{Param: p, Backprop: gv, Numeric: num, Eps: eps, Plus: plus, Minus: minus,
+		RelErr: gradRelErr(gv, num)}, nil
+}

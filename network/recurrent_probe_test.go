@@ -120,3 +120,18 @@ func TestObjectiveSequence(t *testing.T) {
 		t.Errorf("Sharpness: %+v, %v", s, err)
 	}
 }
+
+// The trainer's one-parameter check works through time.
+func TestGradCheckParamSeq(t *testing.T) {
+	net := rnn(t, []int{1, 4, 1}, []Activation{Tanh, Sigmoid}, []bool{true, false}, CrossEntropy, 9)
+	set := echoSet(1, 8, 2, 3)
+	for _, p := range []Param{{0, 2, 0}, {0, 1, -1}, {1, 0, 3}} {
+		c, err := GradCheckParamSeq(net, set.X[0], set.Y[0], p, 1e-5)
+		if err != nil || !(c.RelErr < 1e-6) || c.Backprop == 0 {
+			t.Errorf("%v: %+v, %v", p, c, err)
+		}
+	}
+	if _, err := GradCheckParamSeq(net, []float64{1, 0, 1}, []float64{1}, Param{0, 0, 0}, 0); err == nil {
+		t.Error("3 steps with 1 target: no error")
+	}
+}

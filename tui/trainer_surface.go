@@ -394,7 +394,11 @@ func (t *trainer) gradCheck() {
 	if i < 0 || i >= train.Len() {
 		i = 0
 	}
-	c, err := network.GradCheckParam(s.st.Net(), train.Input(i, nil), train.Y[i], p, 1e-4)
+	check := network.GradCheckParam
+	if train.Seq > 0 {
+		check = network.GradCheckParamSeq // through time, over the sequence
+	}
+	c, err := check(s.st.Net(), train.Input(i, nil), train.Y[i], p, 1e-4)
 	if err != nil {
 		t.app.setFlash(err.Error(), true)
 		return
