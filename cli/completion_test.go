@@ -114,7 +114,7 @@ c backprop race --until va
 	for _, want := range []string{
 		"complete -F _backprop backprop\n",
 		"backprop tr: train\n",
-		"backprop : train race eval export plot serve report version completion help\n",
+		"backprop : train race eval sample export plot serve report version completion help\n",
 		"backprop plot bo: boundary\n",
 		"backprop plot loss --hist: --history\n",
 		"backprop train --ep: --epochs\n",

@@ -33,8 +33,8 @@ give the same text. It prints the priming text and what follows.`,
 		footer: `exit status: 0 sampled; 1 bad model file, or a model whose data is not a
 text set; 2 bad flags.`,
 		examples: []string{
-			"backprop train --preset text --out lincoln.json",
-			"backprop sample --model lincoln.json --prime 'Four score' --len 200",
+			"backprop train --data text --steps 50 --recurrent --layers _,64,_ --act tanh,softmax --cost cross-entropy --opt adam --lr 0.005 --batch 1 --clip 5 --epochs 40 --out lincoln.json",
+			"backprop sample --model lincoln.json --prime We --len 200",
 			"backprop sample --model lincoln.json --temp 0   # always the most likely character",
 		},
 		flags: func(fs *flag.FlagSet) runFunc {
