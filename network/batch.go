@@ -177,7 +177,7 @@ func (b *batch) exec() {
 		b.claim.Store(b.gen<<32 | uint64(len(b.items))<<16)
 		b.pool.run()
 		for i := 0; int(b.done.Load()) < len(b.items); i++ {
-			if i >= 64 {
+			if i >= 64 && b.pool.yield {
 				runtime.Gosched()
 			}
 		}
