@@ -353,21 +353,57 @@ func (cl *classroom) wallScreen(w, h int) []string {
 	iw, ih := w-2, h-4
 	cols, rows, _ := wallGrid(iw, ih)
 	per := cols * rows
-	body := wallPage(ws.tiles, ws.sel, st, iw, ih)
+	body := wallPage(ws.tiles, ws.sel, st, iw, ih, cl.wallEmpty())
 	page := ""
 	if pages := (len(ws.tiles) + per - 1) / per; pages > 1 {
 		page = fmt.Sprintf(" · page %d/%d", ws.sel/per+1, pages)
 	}
-	c := ws.counts
-	title := fmt.Sprintf("Class wall%s · %d here · %d stuck · %d diverged · %d done · showing %s · by %s",
-		page, cl.here(), c[filterStuck], c[filterDiverged], c[filterDone], ws.filter, ws.by)
-	if ansi.StringWidth(title) > w-6 { // the short form keeps every number
-		title = fmt.Sprintf("Wall%s · %d here · %d stuck · %d div. · %d done · %s · %s",
-			strings.Replace(page, "page ", "", 1), cl.here(), c[filterStuck], c[filterDiverged], c[filterDone],
-			strings.Replace(ws.filter.String(), "everyone", "all", 1), ws.by)
-	}
-	lines := cl.app.look.frame(title, body, w, h-2, true)
+	lines := cl.app.look.frame(cl.wallTitle(page, w-6), body, w, h-2, true)
 	return append(lines, wallLegend(st, w))
+}
+
+// wallTitle is the wall's title in at most w cells: the counts, then
+// what it shows and in which order, said plainly; shorter forms keep
+// every number and what is shown.
+func (cl *classroom) wallTitle(page string, w int) string {
+	ws := &cl.wall
+	c := ws.counts
+	shows := "showing " + ws.filter.String()
+	if ws.filter != filterAll {
+		shows = "showing only " + ws.filter.String()
+	}
+	short := strings.Replace(page, "page ", "", 1)
+	for _, t := range []string{
+		fmt.Sprintf("Class wall%s · %d here · %d stuck · %d diverged · %d done · %s · by %s",
+			page, cl.here(), c[filterStuck], c[filterDiverged], c[filterDone], shows, ws.by),
+		fmt.Sprintf("Wall%s · %d here · %d stuck · %d div. · %d done · %s · by %s",
+			short, cl.here(), c[filterStuck], c[filterDiverged], c[filterDone], shows, ws.by),
+		fmt.Sprintf("Wall%s · %d here · %d stuck · %d div. · %d done · %s",
+			short, cl.here(), c[filterStuck], c[filterDiverged], c[filterDone], shows),
+	} {
+		if ansi.StringWidth(t) <= w {
+			return t
+		}
+	}
+	return fmt.Sprintf("Wall%s · %d here · %s", short, cl.here(), shows)
+}
+
+// wallEmpty says why the wall shows no tile: no student matches the
+// filter (named, with how to change it), or nobody has connected yet.
+func (cl *classroom) wallEmpty() string {
+	ws := &cl.wall
+	if ws.filter != filterAll && ws.counts[filterAll] > 0 {
+		next := (ws.filter + 1) % filterCount
+		return fmt.Sprintf("none of the %d students matches the filter %q (%s): f shows %s next",
+			ws.counts[filterAll], ws.filter.String(), ws.filter.meaning(), next)
+	}
+	return "no students here yet: they appear as they connect"
+}
+
+// meaning says what filter f picks.
+func (f wallFilter) meaning() string {
+	return [...]string{"every student", "idle 2 min or loss flat, before the checkpoint",
+		"training diverged", "reached the current checkpoint"}[f]
 }
 
 // here counts the students connected.

@@ -284,3 +284,27 @@ func TestWallOpenFetched(t *testing.T) {
 		t.Fatalf("a failed fetch: %q", ws.openErr)
 	}
 }
+
+// A filter nobody matches says so (naming the filter and how to change
+// it), not that nobody is connected; the title says what is shown
+// plainly at 80 columns.
+func TestWallEmptyFilter(t *testing.T) {
+	hub := wallClass(2, nil)
+	for _, r := range hub.rows {
+		r.Progress = nil // nobody reached the checkpoint
+	}
+	m := teacherWall(t, hub, 80, 24)
+	for m.class.wall.filter != filterDone {
+		press(m, "f")
+	}
+	scr := screen(t, m)
+	for _, want := range []string{`matches the filter "done"`, "f shows everyone next", "showing only done"} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("no %q:\n%s", want, scr)
+		}
+	}
+	if strings.Contains(scr, "they appear as they connect") {
+		t.Errorf("says nobody is connected:\n%s", scr)
+	}
+	golden.RequireEqual(t, scr)
+}

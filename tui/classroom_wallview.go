@@ -62,8 +62,9 @@ func wallGrid(w, h int) (cols, rows, tw int) {
 	return cols, rows, tw
 }
 
-// wallPage draws the page of tiles that holds sel into w×h cells.
-func wallPage(tiles []wallTile, sel int, st *themes.Styles, w, h int) []string {
+// wallPage draws the page of tiles that holds sel into w×h cells; empty
+// says why there are none (the filter, or nobody connected).
+func wallPage(tiles []wallTile, sel int, st *themes.Styles, w, h int, empty string) []string {
 	cols, rows, tw := wallGrid(w, h)
 	per := cols * rows
 	first := sel / per * per
@@ -95,7 +96,10 @@ func wallPage(tiles []wallTile, sel int, st *themes.Styles, w, h int) []string {
 		}
 	}
 	if len(tiles) == 0 {
-		out = []string{st.Dim.Render("  no students here: they appear as they connect (f changes the filter)")}
+		out = nil
+		for _, l := range strings.Split(ansi.Wrap(empty, max(w-4, 1), ""), "\n") {
+			out = append(out, "  "+st.Dim.Render(l))
+		}
 	}
 	return block(strings.Join(out, "\n"), w, h)
 }
