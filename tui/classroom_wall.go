@@ -177,7 +177,7 @@ func accuracyOf(t wallTile) float64 {
 func (cl *classroom) wallKey(m *Model, k tea.KeyPressMsg) (tea.Cmd, bool) {
 	ws := &cl.wall
 	km := &cl.rs.keys
-	cols, rows, _ := wallGrid(cl.rsW-2, cl.rsH-4)
+	cols, rows, _ := wallGrid(cl.rsW-2, cl.rsH-4, len(ws.tiles))
 	per := cols * rows
 	if ws.open {
 		switch {
@@ -240,7 +240,7 @@ func (cl *classroom) wallClick(x, y int) {
 	if ws.open || x < 1 || y < 1 {
 		return
 	}
-	cols, rows, tw := wallGrid(cl.rsW-2, cl.rsH-4)
+	cols, rows, tw := wallGrid(cl.rsW-2, cl.rsH-4, len(ws.tiles))
 	c, r := (x-1)/(tw+1), (y-1)/(wallTileH+1)
 	if c >= cols || r >= rows {
 		return
@@ -351,7 +351,7 @@ func (cl *classroom) wallScreen(w, h int) []string {
 		return cl.openView(w, h-1)
 	}
 	iw, ih := w-2, h-4
-	cols, rows, _ := wallGrid(iw, ih)
+	cols, rows, _ := wallGrid(iw, ih, len(ws.tiles))
 	per := cols * rows
 	body := wallPage(ws.tiles, ws.sel, st, iw, ih, cl.wallEmpty())
 	page := ""
@@ -434,6 +434,9 @@ func (cl *classroom) openView(w, h int) []string {
 	left := w * 3 / 5
 	topH := h / 2
 	out := make([]string, h)
+	if ansi.StringWidth(title) > left-6 { // the key line under the screen has the keys
+		title = ws.openName + "'s network · read-only"
+	}
 	leftLines := lk.frame(title, cl.openPane(PaneTopology, left-2, h-2), left, h, true)
 	bLines := lk.frame("Boundary", cl.openPane(PaneBoundary, w-left-2, topH-2), w-left, topH, false)
 	lLines := lk.frame("Loss", cl.openPane(PaneLoss, w-left-2, h-topH-2), w-left, h-topH, false)

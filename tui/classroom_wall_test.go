@@ -308,3 +308,34 @@ func TestWallEmptyFilter(t *testing.T) {
 	}
 	golden.RequireEqual(t, scr)
 }
+
+// An open network at 80×24 is not cut: the title leaves the keys to the
+// key line, the map legend fits (shorter words) or takes two rows.
+func TestWallOpenNarrow(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {100, 30}} {
+		m := teacherWall(t, wallClass(7, wallModel(t)), sz[0], sz[1])
+		press(m, "enter")
+		drain(t, m)
+		scr := screen(t, m)
+		for _, want := range []string{"'s network · read-only ─", "c show to the class • esc back", "map of a: ■ low ■ high × dead", "⠒⠒ + ⠒⠒ −"} {
+			if !strings.Contains(scr, want) {
+				t.Errorf("%v: no %q:\n%s", sz, want, scr)
+			}
+		}
+	}
+}
+
+// Two students at 120 columns get wide tiles, not 18 columns and ~80
+// empty; a full class keeps the small tiles.
+func TestWallGridWidth(t *testing.T) {
+	if _, _, tw := wallGrid(118, 36, 2); tw < 40 {
+		t.Errorf("2 students at 118: tiles %d wide", tw)
+	}
+	if cols, _, tw := wallGrid(118, 36, 300); cols != 6 || tw != wallTileW {
+		t.Errorf("300 students at 118: %d columns of %d", cols, tw)
+	}
+	m := teacherWall(t, wallClass(2, nil), 120, 40)
+	if scr := screen(t, m); !strings.Contains(scr, strings.Repeat("▀", 40)) {
+		t.Errorf("narrow tiles:\n%s", scr)
+	}
+}

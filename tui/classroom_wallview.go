@@ -53,11 +53,18 @@ const (
 	wallTileH = 5
 )
 
-// wallGrid is how many tiles fit in w×h cells: columns, rows and the width
-// of a tile.
-func wallGrid(w, h int) (cols, rows, tw int) {
+// wallTileMaxW is how wide a tile grows when a few students leave room.
+const wallTileMaxW = 48
+
+// wallGrid is how many of n tiles fit in w×h cells: columns, rows and the
+// width of a tile. A few tiles grow wider (up to wallTileMaxW) to use the
+// width rather than leave it empty.
+func wallGrid(w, h, n int) (cols, rows, tw int) {
 	cols = max((w+1)/(wallTileW+1), 1)
 	rows = max((h+1)/(wallTileH+1), 1)
+	if n > 0 && n < cols {
+		cols = max(n, (w+1)/(wallTileMaxW+1))
+	}
 	tw = max((w+1)/cols-1, 1)
 	return cols, rows, tw
 }
@@ -65,7 +72,7 @@ func wallGrid(w, h int) (cols, rows, tw int) {
 // wallPage draws the page of tiles that holds sel into w×h cells; empty
 // says why there are none (the filter, or nobody connected).
 func wallPage(tiles []wallTile, sel int, st *themes.Styles, w, h int, empty string) []string {
-	cols, rows, tw := wallGrid(w, h)
+	cols, rows, tw := wallGrid(w, h, len(tiles))
 	per := cols * rows
 	first := sel / per * per
 	var out []string

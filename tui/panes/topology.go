@@ -43,9 +43,10 @@ type topoGeom struct {
 	cols        []column
 	top, bottom int // node rows
 	header      bool
-	legend      int // legend row, or −1
-	labelL      int // width of the input value labels
-	labelR      int // width of the output value labels
+	legend      int  // legend row, or −1
+	legend2     bool // the tile legend takes two rows (legend and the next)
+	labelL      int  // width of the input value labels
+	labelR      int  // width of the output value labels
 	// maps is every neuron's map over the plane (2-D data; else nil), at
 	// the tiles' size when tiled (the columns are drawn as map tiles).
 	maps  *network.Grid
@@ -252,7 +253,7 @@ func Topology(in Input) string {
 	}
 	drawEdges(in, st, c, &g)
 	if g.legend >= 0 && g.tiled {
-		drawTileLegend(st, c, g.legend)
+		drawTileLegend(st, c, g.legend, g.legend2)
 	} else if g.legend >= 0 {
 		drawLegend(st, c, g.legend)
 	}

@@ -51,7 +51,10 @@ func tileLayout(in Input, g *topoGeom) bool {
 			}
 			g.tiled, g.labelL, g.labelR = true, labL, labR
 			g.legend, g.bottom = -1, in.H-1
-			if need < rows && in.W >= 30 {
+			switch {
+			case need < rows-1 && in.W >= 30 && in.W < tileLegendW: // the legend on two rows
+				g.legend, g.bottom, g.legend2 = in.H-2, in.H-3, true
+			case need < rows && in.W >= 30:
 				g.legend, g.bottom = in.H-1, in.H-2
 			}
 			placeTiles(in, g, tw, th, gap)
@@ -134,9 +137,19 @@ func drawTiles(in Input, st *themes.Styles, c *canvas, col *column, maps *networ
 	}
 }
 
-// drawTileLegend explains the tiles' colours on row y.
-func drawTileLegend(st *themes.Styles, c *canvas, y int) {
-	x := c.text(0, y, "map of a: ", st.SGR.Dim)
+// tileLegendW is the tile legend's width on one row.
+const tileLegendW = 50
+
+// drawTileLegend explains the tiles' colours on row y (and the weights'
+// on row y+1 when two is set).
+func drawTileLegend(st *themes.Styles, c *canvas, y int, two bool) {
+	x, dead := 0, " dead/saturated "
+	if !two && c.w < tileLegendW { // one narrow row: shorter words
+		dead = " dead/sat. "
+	}
+	if two || c.w >= tileLegendW-5 {
+		x = c.text(0, y, "map of a: ", st.SGR.Dim)
+	}
 	if st.Mono {
 		x = c.text(x, y, themes.Shade(0.25)+"…"+themes.Shade(0.75)+" low…high ", "")
 	} else {
@@ -146,7 +159,11 @@ func drawTileLegend(st *themes.Styles, c *canvas, y int) {
 		x = c.text(x, y, " high ", st.SGR.Dim)
 	}
 	x = c.text(x, y, "×", st.SGR.Error)
-	x = c.text(x, y, " dead/saturated ", st.SGR.Dim)
+	x = c.text(x, y, dead, st.SGR.Dim)
+	if two {
+		y++
+		x = c.text(0, y, "weights: ", st.SGR.Dim)
+	}
 	if st.Mono {
 		x = c.text(x, y, "+", "")
 		x = c.text(x, y, "/", st.SGR.Dim)
