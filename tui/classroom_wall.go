@@ -327,12 +327,17 @@ func (cl *classroom) showToClass(m *Model) tea.Cmd {
 		cl.app.setFlash("nothing to show yet: the network is still loading", true)
 		return nil
 	}
+	before := cl.app.flash
 	show := func() tea.Cmd {
 		ws.open, ws.openSess = false, nil
 		cl.closeRoster()
 		m.tr.adopt(s)
 		m.screen = screenTrainer
-		cl.app.setFlash(fmt.Sprintf("showing %s's network to the class", name), false)
+		msg := cl.showingTo(name)
+		if f := cl.app.flash; f != before && strings.HasPrefix(f, "saved ") { // s saved first: say both
+			msg = f + " · " + msg
+		}
+		cl.app.setFlash(msg, false)
 		return nil
 	}
 	if m.tr.sess == nil {
@@ -340,6 +345,21 @@ func (cl *classroom) showToClass(m *Model) tea.Cmd {
 	}
 	cl.closeRoster() // the question shows on the app's screen
 	return m.guard(fmt.Sprintf("Show %s's network to the class", name), "show it", show)
+}
+
+// showingTo says who sees the network shown: the students following, or
+// that nobody follows now (they see it when they rejoin).
+func (cl *classroom) showingTo(name string) string {
+	following := 0
+	for _, r := range cl.roster {
+		if !r.Teacher && r.Sessions > 0 && r.Following {
+			following++
+		}
+	}
+	if following == 0 {
+		return fmt.Sprintf("showing %s's network, but no student is following: they see it when they rejoin (J)", name)
+	}
+	return fmt.Sprintf("showing %s's network to the class (%s following)", name, plural(following, "student"))
 }
 
 // wallScreen draws the wall (or the open network) over w×h: the framed

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -337,5 +338,49 @@ func TestWallGridWidth(t *testing.T) {
 	m := teacherWall(t, wallClass(2, nil), 120, 40)
 	if scr := screen(t, m); !strings.Contains(scr, strings.Repeat("▀", 40)) {
 		t.Errorf("narrow tiles:\n%s", scr)
+	}
+}
+
+// c with every student forked says nobody is following, not that the
+// class sees it.
+func TestWallShowNobodyFollowing(t *testing.T) {
+	hub := wallClass(3, wallModel(t))
+	for _, r := range hub.rows {
+		r.Following = false
+	}
+	m := teacherWall(t, hub, 120, 40)
+	press(m, "enter")
+	drain(t, m)
+	press(m, "c")
+	if m.confirm != nil {
+		press(m, "y")
+	}
+	if !strings.Contains(m.app.flash, "no student is following") || strings.Contains(m.app.flash, "to the class") {
+		t.Errorf("flash %q", m.app.flash)
+	}
+}
+
+// c over unsaved work, s (save first), a name, enter: the save is
+// confirmed along with the showing.
+func TestWallShowSaveFirst(t *testing.T) {
+	m := teacherWall(t, wallClass(3, wallModel(t)), 120, 40)
+	m.tr.sess.version = m.tr.sess.savedVersion + 1 // unsaved work
+	press(m, "enter")
+	drain(t, m)
+	press(m, "c")
+	if m.confirm == nil {
+		t.Fatal("c over unsaved work did not ask")
+	}
+	press(m, "s")
+	if m.tr.prompt == nil {
+		t.Fatal("s did not ask for a file name")
+	}
+	m.tr.prompt.SetValue(filepath.Join(t.TempDir(), "shown.json"))
+	pressSettle(m, "enter")
+	if m.tr.prompt != nil {
+		t.Fatalf("prompt still open: %s", screen(t, m))
+	}
+	if f := m.app.flash; !strings.Contains(f, "saved ") || !strings.Contains(f, "showing ") {
+		t.Errorf("flash %q", f)
 	}
 }
