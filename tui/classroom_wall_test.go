@@ -384,3 +384,11 @@ func TestWallShowSaveFirst(t *testing.T) {
 		t.Errorf("flash %q", f)
 	}
 }
+
+// A stuck tile reads "no lesson · stuck", not "no lesson stuck".
+func TestWallLessonLine(t *testing.T) {
+	st := teacherWall(t, wallClass(1, nil), 80, 24).app.styles
+	if got := ansi.Strip(lessonLine(wallTile{Stuck: true}, st)); got != "no lesson · stuck" {
+		t.Errorf("%q", got)
+	}
+}

@@ -22,7 +22,7 @@ import (
 //	▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀   the boundary map (2-D data), or the loss
 //	▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀   sparkline and the last loss
 //	acc 97% · ep 12        accuracy and epoch (DIVERGED in red)
-//	deep 3/5 ✓ stuck       lesson and step; ✓/✗ the current checkpoint
+//	deep 3/5 ✓ · stuck     lesson and step; ✓/✗ the current checkpoint
 
 // checkMark is a student's standing on the current checkpoint.
 type checkMark uint8
@@ -229,7 +229,7 @@ func lessonLine(t wallTile, st *themes.Styles) string {
 		s += " " + st.Warn.Render("✗")
 	}
 	if t.Stuck {
-		s += " " + st.Warn.Render("stuck")
+		s += " · " + st.Warn.Render("stuck")
 	}
 	return s
 }
