@@ -166,24 +166,45 @@ func valueName(f *flag.Flag) string {
 	return name
 }
 
-// printFlags writes fs's flags as "  --name TYPE  usage (default x)".
+// printFlags writes fs's flags as "  --name TYPE  usage (default x)", the
+// usages in one column as wide as fs's longest head (at least 22, at most
+// flagHeadMax cells; a longer head has its own line).
 func printFlags(w io.Writer, fs *flag.FlagSet, names []string) {
+	width := 22
+	fs.VisitAll(func(fl *flag.Flag) {
+		if n := len(flagHead(fl)); n <= flagHeadMax {
+			width = max(width, n+1) // two spaces before the usage
+		}
+	})
 	for _, n := range names {
 		fl := fs.Lookup(n)
 		if fl == nil {
 			continue
 		}
-		typ, use := flag.UnquoteUsage(fl)
-		head := "--" + fl.Name
-		if typ != "" {
-			head += " " + typ
-		}
+		_, use := flag.UnquoteUsage(fl)
+		head := flagHead(fl)
 		def := ""
 		if fl.DefValue != "" && fl.DefValue != "0" && fl.DefValue != "false" && !strings.Contains(use, "(default") {
 			def = " (default " + fl.DefValue + ")"
 		}
-		fmt.Fprintf(w, "  %-22s %s%s\n", head, use, def)
+		if len(head) > width {
+			fmt.Fprintf(w, "  %s\n  %-*s %s%s\n", head, width, "", use, def)
+			continue
+		}
+		fmt.Fprintf(w, "  %-*s %s%s\n", width, head, use, def)
 	}
+}
+
+// flagHeadMax is the widest flag head the usage column moves right for.
+const flagHeadMax = 30
+
+// flagHead is "--name TYPE".
+func flagHead(fl *flag.Flag) string {
+	typ, _ := flag.UnquoteUsage(fl)
+	if typ != "" {
+		return "--" + fl.Name + " " + typ
+	}
+	return "--" + fl.Name
 }
 
 // synonyms maps names people type from other tools to ours.

@@ -212,3 +212,34 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// serve --help (like train --help) keeps its flag table aligned: every
+// usage starts in the same column, however long the flag's name.
+func TestServeHelpAligned(t *testing.T) {
+	for _, cmd := range []string{"serve", "train"} {
+		var out, errb bytes.Buffer
+		if code := Run([]string{cmd, "--help"}, &out, &errb); code != 0 {
+			t.Fatalf("%s --help: exit %d: %s", cmd, code, errb.String())
+		}
+		col := -1
+		for _, l := range strings.Split(out.String(), "\n") {
+			if !strings.HasPrefix(l, "  --") {
+				continue
+			}
+			head, _, ok := strings.Cut(l[2:], "  ") // the head, then padding
+			if !ok { // a head on its own line, or a usage run into its head
+				if strings.Count(l[2:], " ") > 1 {
+					t.Errorf("%s --help: no column: %q", cmd, l)
+				}
+				continue
+			}
+			c := 2 + len(head) + len(l[2+len(head):]) - len(strings.TrimLeft(l[2+len(head):], " "))
+			if col < 0 {
+				col = c
+			}
+			if c != col {
+				t.Errorf("%s --help: the usage starts at column %d, not %d: %q", cmd, c, col, l)
+			}
+		}
+	}
+}
