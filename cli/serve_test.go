@@ -227,7 +227,7 @@ func TestServeHelpAligned(t *testing.T) {
 				continue
 			}
 			head, _, ok := strings.Cut(l[2:], "  ") // the head, then padding
-			if !ok { // a head on its own line, or a usage run into its head
+			if !ok {                                // a head on its own line, or a usage run into its head
 				if strings.Count(l[2:], " ") > 1 {
 					t.Errorf("%s --help: no column: %q", cmd, l)
 				}
