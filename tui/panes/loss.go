@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/guptarohit/asciigraph"
@@ -119,7 +120,7 @@ func chart(in Input, st *themes.Styles, train, test []float64, ch, cw int) []str
 	} else if len(series) > 1 {
 		opts = append(opts, asciigraph.SeriesChars(asciigraph.DefaultCharSet, dotted()))
 	}
-	rows := strings.Split(asciigraph.PlotMany(series, opts...), "\n")
+	rows := distinctLabels(strings.Split(asciigraph.PlotMany(series, opts...), "\n"))
 	for i, r := range rows {
 		rows[i] = fitRow(r, in.W)
 	}
@@ -127,6 +128,47 @@ func chart(in Input, st *themes.Styles, train, test []float64, ch, cw int) []str
 		c.chart.key, c.chart.st, c.chart.rows = key, st, rows
 	}
 	return rows
+}
+
+// distinctLabels blanks a y-axis label that repeats the row's above (a
+// flat range has more rows than printed values): each value is labelled
+// once, on its top row.
+func distinctLabels(rows []string) []string {
+	prev := ""
+	for i, r := range rows {
+		at := strings.IndexAny(r, "┤┼")
+		if at < 0 {
+			continue
+		}
+		label := strings.TrimSpace(ansi.Strip(r[:at]))
+		if label == prev && label != "" {
+			rows[i] = blankText(r[:at]) + r[at:]
+		}
+		prev = label
+	}
+	return rows
+}
+
+// blankText is s with its visible characters turned to spaces and its
+// escape sequences kept.
+func blankText(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if s[i] == 0x1b {
+			j := i + 1
+			for j < len(s) && !(s[j] >= '@' && s[j] <= '~' && j > i+1) {
+				j++
+			}
+			j = min(j+1, len(s))
+			b.WriteString(s[i:j])
+			i = j
+			continue
+		}
+		_, n := utf8.DecodeRuneInString(s[i:])
+		b.WriteByte(' ')
+		i += n
+	}
+	return b.String()
 }
 
 // seriesKey hashes the chart's data and size (FNV-1a).
