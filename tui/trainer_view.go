@@ -195,27 +195,38 @@ func (t *trainer) View() string {
 		pl := t.prompt.Lines(t.app.styles, w, 4)
 		copy(lines[max(scr.Help.Y+1-len(pl), 0):], pl)
 	} else {
-		if t.whyShown() {
-			// the explanation takes the rows above the status bar
-			wl := t.whyView(scr.Status.W, max(scr.Status.Y-scr.Main.Y, 0)/2)
-			copy(lines[scr.Status.Y-len(wl):], wl)
-		} else if t.textSampleShown() { // so does a text sample (trainer_sample.go)
-			sl := t.textSampleView(scr.Status.W, max(scr.Status.Y-scr.Main.Y, 0)/2)
-			copy(lines[scr.Status.Y-len(sl):], sl)
-		}
-		lines[scr.Status.Y] = t.statusView(scr.Status.W)
-		lines[scr.Help.Y] = t.footView(scr.Help.W)
-		if fl := t.app.flashLines(w, 4); fl != nil {
-			// the flash, wrapped: over the help line, and the rows above
-			// when it is long, with the status bar kept above it
-			top := max(scr.Help.Y+1-len(fl), 0)
-			copy(lines[top:], fl)
-			if top <= scr.Status.Y && top > 0 {
-				lines[top-1] = t.statusView(scr.Status.W)
-			}
-		}
+		t.bottomView(scr, w, lines)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// bottomView draws the status bar, the help line and the flash, wrapped
+// over the help line and the rows above when it is long, with the status
+// bar kept above it; an explanation or text sample ends above the status
+// bar wherever the flash put it, so the flash's real row count never
+// hides the explanation's last lines.
+func (t *trainer) bottomView(scr Screen, w int, lines []string) {
+	fl := t.app.flashLines(w, 4)
+	statusY, top := scr.Status.Y, scr.Help.Y
+	if fl != nil {
+		top = max(scr.Help.Y+1-len(fl), 0)
+		if top <= scr.Status.Y {
+			statusY = max(top-1, 0)
+		}
+	}
+	if rows := max(statusY-scr.Main.Y, 0); t.whyShown() {
+		// the explanation takes the rows above the status bar
+		wl := t.whyView(scr.Status.W, min(max(scr.Status.Y-scr.Main.Y, 0)/2, rows))
+		copy(lines[max(statusY-len(wl), 0):], wl)
+	} else if t.textSampleShown() { // so does a text sample (trainer_sample.go)
+		sl := t.textSampleView(scr.Status.W, min(max(scr.Status.Y-scr.Main.Y, 0)/2, rows))
+		copy(lines[max(statusY-len(sl), 0):], sl)
+	}
+	lines[scr.Help.Y] = t.footView(scr.Help.W)
+	copy(lines[top:], fl)
+	if fl == nil || top > 0 {
+		lines[statusY] = t.statusView(scr.Status.W)
+	}
 }
 
 // panesView draws the panes into lines. Panes tile Main exactly, so each

@@ -29,3 +29,30 @@ func TestWhyViewWraps(t *testing.T) {
 		}
 	}
 }
+
+// TestWhyAboveLongFlash: the divergence message wraps to two rows under the
+// status bar; the explanation above it keeps all its rows (its η line and
+// "(esc hides this)" were cut by the flash's second row).
+func TestWhyAboveLongFlash(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {120, 40}} {
+		m := newTestModel(t, Options{Preset: "xor"}, sz[0], sz[1])
+		tr := m.tr
+		tr.why.lines = []string{
+			"diverged in epoch 1, batch 3: the cost became NaN or ±Inf (the 2 updates since epoch 1, batch 1 are explained)",
+			"layer 1 grew fastest (‖w‖ ×46.6 in 2 updates); its bias b[5] went 0 → 65",
+			"η = 40.0 > 2/λ_max = 2.6: each step overshoots the valley along its steepest direction; try η < 2.6",
+		}
+		tr.why.version = tr.sess.version
+		m.tr.app.setFlash("network: training diverged: the cost is NaN or ±Inf (epoch 1, batch 3, sample 5, training row 41); lower the learning rate or normalise the inputs, or undo with u", true)
+		scr := screen(t, m)
+		f := flat(scr)
+		for _, want := range []string{"2/λ_max = 2.6", "try η < 2.6 (esc hides this)", "layer 1 grew fastest", "or undo with u"} {
+			if !strings.Contains(f, want) {
+				t.Errorf("%v: %q is not on screen:\n%s", sz, want, scr)
+			}
+		}
+		if !strings.Contains(scr, "η 2") {
+			t.Errorf("%v: no status bar:\n%s", sz, scr)
+		}
+	}
+}
