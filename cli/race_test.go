@@ -255,7 +255,7 @@ func TestRaceDiverged(t *testing.T) {
 	if code != 0 {
 		t.Fatal(errs)
 	}
-	if !strings.Contains(out, "1e6  A           0  diverged         —           —\n") || !strings.Contains(out, "lr=1e6: network: training diverged: weights of layer 0 exploded") ||
+	if !strings.Contains(out, "1e6  A           0  diverged         —           —\n") || !strings.Contains(out, "lr=1e6: network: training diverged: weights of layer 1 exploded") ||
 		!strings.Contains(out, "lowest val_loss: lr=0.1") {
 		t.Errorf("%s", out)
 	}

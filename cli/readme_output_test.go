@@ -259,11 +259,11 @@ func readmeQuotes() []readmeQuote {
 			"the cost is NaN or ±Inf (epoch 1, batch 4, sample 1, training row 98)",
 		}},
 		{"exploding weights (sine)", cli("train", "--data", "sine", "--lr", "1e6"), []string{
-			"weights of layer 0 exploded: max |w| grew from 0.421 to 1.6e+21 in one epoch",
+			"weights of layer 1 exploded: max |w| grew from 0.421 to 1.6e+21 in one epoch",
 			"(epoch 1, batch 10, sample 10, training row 59); lower the learning rate or normalise the inputs (--lr 1e+06); no files were written",
 		}},
 		{"exploding weights (digits)", cli(append(digitsRun("plain"), "--lr", "1e6")...), []string{
-			"weights of layer 0 exploded: max |w| grew from 0.253 to 2.53e+04 in one epoch",
+			"weights of layer 1 exploded: max |w| grew from 0.253 to 2.53e+04 in one epoch",
 		}},
 		{"eval on other data", func(t *testing.T) string {
 			t.Chdir(t.TempDir())

@@ -133,7 +133,7 @@ func TestNaNDivergence(t *testing.T) {
 		}
 	}
 	var d *Divergence
-	if !errors.As(err, &d) || d.Layer != 0 || d.What != "z" || !strings.Contains(d.Error(), "z of layer 0 is NaN or ±Inf") {
+	if !errors.As(err, &d) || d.Layer != 0 || d.What != "z" || !strings.Contains(d.Error(), "z of layer 1 is NaN or ±Inf") {
 		t.Fatalf("err %v", err)
 	}
 	if err := s.SetWeight(0, 0, 0, math.Inf(1)); err == nil {

@@ -50,7 +50,7 @@ type Divergence struct {
 func (d *Divergence) Error() string {
 	where := "the cost"
 	if d.Layer >= 0 {
-		where = fmt.Sprintf("%s of layer %d", d.What, d.Layer)
+		where = fmt.Sprintf("%s of layer %d", d.What, d.Layer+1) // layer L1 is Layers[0], as the app shows it
 	}
 	what := "is NaN or ±Inf"
 	if d.Detail != "" {
