@@ -7,6 +7,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"backprop/internal/numfmt"
 )
 
 // Why did it blow up? Two things flag a step: divergence (a NaN or ±Inf,
@@ -494,8 +496,9 @@ func (e Explanation) verdict() string {
 // String is Lines joined by newlines.
 func (e Explanation) String() string { return strings.Join(e.Lines(), "\n") }
 
-// short formats v with 3 significant digits (0.842, 14.2, 3.1e+05).
-func short(v float64) string { return strconv.FormatFloat(v, 'g', 3, 64) }
+// short formats v with 3 significant digits (0.842, −14.2, 3.1e+05) and
+// the minus sign U+2212, as the app shows every number (numfmt).
+func short(v float64) string { return numfmt.G(v, 3) }
 
 // etaString writes η as given, with ".0" on whole numbers (3.0).
 func etaString(v float64) string {

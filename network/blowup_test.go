@@ -189,3 +189,18 @@ func TestExplanationText(t *testing.T) {
 		}
 	}
 }
+
+// TestShortMinus: the explanation writes negative numbers with the app's
+// minus sign U+2212 ("−7.54 → −12.1"), never an ASCII hyphen.
+func TestShortMinus(t *testing.T) {
+	e := Explanation{Cause: "c", Neuron: 0, Input: 2, Old: -7.54, New: -12.1, Growth: 1.5, Updates: 1}
+	e.Sharp.LambdaMax = -5.12e6
+	for _, l := range e.Lines() {
+		if strings.Contains(l, "-") {
+			t.Errorf("ASCII minus in %q", l)
+		}
+	}
+	if got := short(-5.12e-6); got != "−5.12e−06" {
+		t.Errorf("short = %q", got)
+	}
+}
