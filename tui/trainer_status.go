@@ -83,6 +83,10 @@ func (t *trainer) statusFields() []statusField {
 	}
 	val := func(v string) string { return l.st.wrap(v) }
 	var fs []statusField
+	etaKeep := keepEta
+	if st.Status() == network.Diverged {
+		etaKeep = keepEpoch // what to lower: kept while the phase and cost go
+	}
 	if role := t.class.role(); role != "" {
 		fs = append(fs, statusField{val: l.stKey.wrap(role), keep: keepAlways})
 	}
@@ -94,7 +98,7 @@ func (t *trainer) statusFields() []statusField {
 		statusField{key("batch"), key("b"), val(fmt.Sprintf("%d/%d", p.Batch+1, st.BatchCount())), keepBatch},
 		statusField{key("sample"), key("s"), val(fmt.Sprintf("%d/%d", p.Sample+1, max(st.BatchSize(), 1))), keepSample},
 		statusField{key("phase"), "", val(phaseLabel(p)), keepPhase},
-		statusField{key("η"), key("η"), val(num(h.Eta)), keepEta},
+		statusField{key("η"), key("η"), val(num(h.Eta)), etaKeep},
 		statusField{key("m"), key("m"), val(fmt.Sprint(h.Batch)), keepM},
 		// a mean over a batch: the Inspector's C is one sample's
 		statusField{key("last batch C̄"), key("C̄"), val(t.lastCost()), keepCost},
@@ -143,15 +147,17 @@ func (t *trainer) runFields() []statusField {
 	}
 	switch status := st.Status(); status {
 	case network.Diverged:
-		what := "diverged"
+		// long: "diverged: weights in layer 1"; short: "diverged: L1 weights"
+		what, short := "diverged", "diverged"
 		if d := st.Divergence(); d != nil {
 			if d.Layer >= 0 {
 				what = fmt.Sprintf("diverged: %s in layer %d", d.What, d.Layer+1)
+				short = fmt.Sprintf("diverged: L%d %s", d.Layer+1, d.What)
 			} else {
-				what = "diverged: " + d.What
+				what, short = "diverged: "+d.What, "diverged: "+d.What
 			}
 		}
-		fs = append(fs, statusField{val: l.errS.Render(what), keep: keepAlways})
+		fs = append(fs, statusField{long: l.errS.Render(what), short: l.errS.Render(short), keep: keepAlways})
 	case network.Training:
 		fs = append(fs, statusField{val: l.st.wrap("training"), keep: keepTraining})
 	default:

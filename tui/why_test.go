@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"backprop/network"
 )
 
 // TestWhyViewWraps: the explanation wraps to the width without cutting a
@@ -54,5 +56,41 @@ func TestWhyAboveLongFlash(t *testing.T) {
 		if !strings.Contains(scr, "η 2") {
 			t.Errorf("%v: no status bar:\n%s", sz, scr)
 		}
+	}
+}
+
+// TestDivergedAt80x24: a divergence at 80×24 keeps η in the status bar
+// (the divergence words shorten instead), numbers its layer as the app
+// does everywhere (L1 is the first layer of weights), and the Inspector
+// wraps its "diverged in L1: max |w| grew from … to …" whole.
+func TestDivergedAt80x24(t *testing.T) {
+	m := newTestModel(t, Options{Preset: "xor"}, 80, 24)
+	press(m, "L")
+	promptOf(m).SetValue("1e9")
+	press(m, "enter")
+	for i := 0; i < 5 && m.tr.sess.st.Status() != network.Diverged; i++ {
+		press(m, "e")
+	}
+	d := m.tr.sess.st.Divergence()
+	if d == nil || d.Layer != 0 || d.Detail == "" {
+		t.Fatalf("η = 1e9 did not blow up layer L1's weights: %v", d)
+	}
+	scr := screen(t, m) // the explanation (a tea.Cmd) is not run here
+	var status string
+	var left []string // the Inspector's column
+	for _, l := range strings.Split(scr, "\n") {
+		if strings.Contains(l, "ep 1 ") {
+			status = l
+		}
+		left = append(left, ansi.Cut(l, 0, 48))
+	}
+	if !strings.Contains(status, "η 1e+09") || !strings.Contains(status, "diverged: L1 weights") {
+		t.Errorf("status bar %q: want η and the divergence", status)
+	}
+	if f := flat(strings.Join(left, "\n")); !strings.Contains(f, "diverged in L1: "+d.Detail) || !strings.Contains(f, "undo, or lower η") {
+		t.Errorf("the Inspector cuts the divergence (%s):\n%s", d.Detail, scr)
+	}
+	if !strings.Contains(m.app.flash, "weights of layer 1 exploded") {
+		t.Errorf("the message numbers the layer otherwise: %s", m.app.flash)
 	}
 }

@@ -23,10 +23,18 @@ func Inspector(in Input) string {
 	c := in.canvas()
 	var ls []line
 	ls = append(ls, inspectorHeader(in, st)...)
+	top := 0
+	if in.Status == network.Diverged && in.H > 4 {
+		// where it diverged and why, whole: the equations below it give
+		// way first
+		top = c.drawLines(0, 0, wrapLines(ls[:1], in.W, 4, true))
+		top = c.drawLines(0, top, wrapLines(ls[1:], in.W, 4, false))
+		ls = nil
+	}
 	ls = append(ls, gradCheckLines(in.GradCheck, st)...)
 	ls = append(ls, recurrentLines(in, st)...) // inspector_seq.go
 	ls = append(ls, inspectorEquations(in, st)...)
-	c.drawLines(0, 0, layLines(ls, in.W, in.H, 4))
+	c.drawLines(0, top, layLines(ls, in.W, max(in.H-top, 0), 4))
 	return c.String()
 }
 
@@ -126,9 +134,12 @@ func divergedLine(d *network.Divergence, st *themes.Styles) line {
 		if what == "" {
 			what = "values"
 		}
-		if d.Detail != "" {
+		switch {
+		case d.Detail != "":
 			l.add(" in "+where+": "+d.Detail, st.SGR.Error)
-		} else {
+		case d.Layer < 0:
+			l.add(": NaN/Inf in the cost at "+stepLabel(d.Pos), st.SGR.Error)
+		default:
 			l.add(fmt.Sprintf(": NaN/Inf in %s of %s at %s", what, where, stepLabel(d.Pos)), st.SGR.Error)
 		}
 	}
