@@ -148,13 +148,25 @@ func (m *Model) guardTwins(question, yes string, then func() tea.Cmd, yesKeys ..
 	again := func() tea.Cmd { return m.guard(question, yes, then, yesKeys...) }
 	choices := []widget.Choice{{Keys: yesKeys, Desc: yes + " without saving"}}
 	do := []func() tea.Cmd{then}
+	others, n := t.twinsUnsaved()
+	// who: "A" of "twin A (the xor network, epoch 2)", "A and C" of "twins A and C"
+	who := strings.TrimPrefix(strings.TrimPrefix(strings.SplitN(others, " (", 2)[0], "twins "), "twin ")
 	if t.sess.unsaved() != "" {
-		choices = append(choices, widget.Choice{Keys: []string{"s"}, Desc: "save twin " + t.twinName() + " first"})
+		desc := "save twin " + t.twinName() + " first"
+		if n > 0 {
+			desc += "; you'll be asked about " + who + " next"
+		}
+		choices = append(choices, widget.Choice{Keys: []string{"s"}, Desc: desc})
 		do = append(do, func() tea.Cmd { return m.saveThen(again) })
 	}
-	if t.twinsUnsaved() != "" {
-		choices = append(choices, widget.Choice{Keys: []string{"a"}, Desc: "save every twin first (a file each)"})
-		do = append(do, func() tea.Cmd { return m.saveTwinsThen(then) })
+	if n > 0 {
+		desc := "save every twin first (a file each)"
+		if n == 1 && t.sess.unsaved() == "" {
+			desc = "save twin " + who + " first"
+		}
+		home := t.twins.focus
+		choices = append(choices, widget.Choice{Keys: []string{"a"}, Desc: desc})
+		do = append(do, func() tea.Cmd { return m.saveTwinsThen(then, home) })
 	}
 	m.confirm = &confirmState{
 		Confirm: widget.NewConfirm(fmt.Sprintf("%s? %s.", question, capFirst(t.unsavedWork())), "cancel", choices...),
@@ -165,8 +177,8 @@ func (m *Model) guardTwins(question, yes string, then func() tea.Cmd, yesKeys ..
 
 // saveTwinsThen asks to save the first twin with unsaved work (focusing
 // it), then the next, and once none is left runs then. esc on a prompt
-// stops there: nothing is lost.
-func (m *Model) saveTwinsThen(then func() tea.Cmd) tea.Cmd {
+// stops there, with the focus back on twin home: nothing is lost.
+func (m *Model) saveTwinsThen(then func() tea.Cmd, home int) tea.Cmd {
 	t := m.tr
 	t.syncTwin()
 	for i, tw := range t.twins.list {
@@ -176,7 +188,15 @@ func (m *Model) saveTwinsThen(then func() tea.Cmd) tea.Cmd {
 		if i != t.twins.focus {
 			t.focusTwin(i)
 		}
-		return m.saveThen(func() tea.Cmd { return m.saveTwinsThen(then) })
+		cmd := m.saveThen(func() tea.Cmd { return m.saveTwinsThen(then, home) })
+		if p := t.prompt; p != nil {
+			p.cancel = func() {
+				if t.twins.on() && home < len(t.twins.list) && t.twins.focus != home {
+					t.focusTwin(home)
+				}
+			}
+		}
+		return cmd
 	}
 	return then()
 }

@@ -320,7 +320,7 @@ func TestQuitWithTwins(t *testing.T) {
 		t.Fatal("q quit with unsaved twins")
 	}
 	scr := screen(t, m)
-	for _, want := range []string{"Quit? Twin B (the xor network, epoch 2) is not saved, and another twin is not saved.", "s save twin B first", "a save every twin first"} {
+	for _, want := range []string{"Quit? Twin B (the xor network, epoch 2) and twin A (the xor network, epoch 2) are not saved.", "s save twin B first; you'll be asked about A next", "a save every twin first"} {
 		if !strings.Contains(strings.Join(strings.Fields(scr), " "), want) {
 			t.Fatalf("lacks %q:\n%s", want, scr)
 		}
@@ -334,7 +334,7 @@ func TestQuitWithTwins(t *testing.T) {
 		t.Fatal("saving twin B quit with twin A unsaved")
 	}
 	scr = strings.Join(strings.Fields(screen(t, m)), " ")
-	if !strings.Contains(scr, "Quit? Another twin is not saved.") || strings.Contains(scr, "s save twin") || !strings.Contains(scr, "a save every twin first") {
+	if !strings.Contains(scr, "Quit? Twin A (the xor network, epoch 2) is not saved.") || strings.Contains(scr, "s save twin") || !strings.Contains(scr, "a save twin A first") {
 		t.Fatalf("after saving B:\n%s", screen(t, m))
 	}
 	// a: twin A's prompt (focused), and once saved, quit
@@ -349,5 +349,25 @@ func TestQuitWithTwins(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("%s: %v", f, err)
 		}
+	}
+}
+
+// TestQuitTwinsEscKeepsFocus: a (save every twin) focuses the first
+// unsaved twin for its save prompt; esc there puts the focus back on the
+// twin the user was on.
+func TestQuitTwinsEscKeepsFocus(t *testing.T) {
+	m := newTestModel(t, Options{Preset: "xor", Sandbox: true, SaveDir: t.TempDir()}, 80, 24)
+	press(m, "A", "e")
+	before := m.tr.twinName()
+	if pressQuits(m, "q") {
+		t.Fatal("q quit with unsaved twins")
+	}
+	press(m, "a")
+	if p := promptOf(m); p == nil || m.tr.twinName() == before {
+		t.Fatalf("a: prompt %+v on twin %s (was %s): want the other twin's save first", p, m.tr.twinName(), before)
+	}
+	press(m, "esc")
+	if promptOf(m) != nil || m.tr.twinName() != before {
+		t.Errorf("esc left twin %s focused, want %s", m.tr.twinName(), before)
 	}
 }

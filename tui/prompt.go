@@ -15,6 +15,9 @@ type ask struct {
 	apply func(p *widget.Prompt) (report string, err error)
 	// then runs once the answer is applied (save, then quit).
 	then func() tea.Cmd
+	// cancel runs when esc closes it (a save of twin B asked for while
+	// twin A was focused puts the focus back).
+	cancel func()
 }
 
 func newAsk(label, old string, apply func(p *widget.Prompt) (string, error)) *ask {
@@ -33,6 +36,9 @@ func answer(a *app, slot **ask, msg tea.Msg) tea.Cmd {
 	switch ev {
 	case widget.Cancel:
 		*slot = nil
+		if p.cancel != nil {
+			p.cancel()
+		}
 	case widget.Submit:
 		report, err := p.apply(p.Prompt)
 		if err != nil {

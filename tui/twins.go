@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -305,40 +306,55 @@ func (t *trainer) catchUp() {
 	}
 }
 
-// twinsUnsaved says what closing every twin but the focused one would
-// lose, "" when nothing.
-func (t *trainer) twinsUnsaved() string {
-	n := 0
+// twinsUnsaved names the twins but the focused one with unsaved work:
+// "twin A (the xor network, epoch 2)", or "twins A and C"; n how many.
+func (t *trainer) twinsUnsaved() (what string, n int) {
+	var letters []string
 	for _, tw := range t.others() {
 		if tw.s.version != tw.s.savedVersion {
-			n++
+			letters = append(letters, string(tw.name))
+			what = twinDesc(string(tw.name), tw.s)
 		}
 	}
-	switch n {
-	case 0:
-		return ""
-	case 1:
-		return "another twin is not saved"
+	switch n = len(letters); {
+	case n == 0:
+		return "", 0
+	case n > 1:
+		what = "twins " + strings.Join(letters[:n-1], ", ") + " and " + letters[n-1]
 	}
-	return fmt.Sprintf("%d twins are not saved", n)
+	return what, n
 }
 
-// unsavedWork is what leaving the trainer would lose, "" when nothing.
+// twinDesc: "twin A (the xor network, epoch 2)".
+func twinDesc(name string, s *session) string {
+	return fmt.Sprintf("twin %s (the %s network, epoch %d)", name, s.name(), epochShown(s.st.Pos()))
+}
+
+// unsavedWork is what leaving the trainer would lose, "" when nothing:
+// "twin B (the xor network, epoch 2) and twin A (…) are not saved".
 func (t *trainer) unsavedWork() string {
 	if t.sess == nil {
 		return ""
 	}
-	own, twins := t.sess.unsaved(), t.twinsUnsaved()
-	if own != "" && t.twins.on() {
-		own = fmt.Sprintf("twin %s (the %s network, epoch %d) is not saved", t.twinName(), t.sess.name(), epochShown(t.sess.st.Pos()))
+	own := t.sess.unsaved()
+	if !t.twins.on() {
+		return own
+	}
+	twins, n := t.twinsUnsaved()
+	if own != "" {
+		own = twinDesc(t.twinName(), t.sess)
 	}
 	switch {
-	case twins == "":
-		return own
+	case n == 0 && own == "":
+		return ""
+	case n == 0:
+		return own + " is not saved"
+	case own == "" && n == 1:
+		return twins + " is not saved"
 	case own == "":
-		return twins
+		return twins + " are not saved"
 	}
-	return own + ", and " + twins
+	return own + " and " + twins + " are not saved"
 }
 
 // twinName is the focused twin's letter ("B"), "" without twins.
