@@ -101,7 +101,7 @@ func TestFigureKey(t *testing.T) {
 		t.Errorf("hidden space: no PNG (%v)", err)
 	}
 	// Another file of that name is replaced only when enter is pressed
-	// again; the session's own figure is replaced at once.
+	// again, even one p saved earlier (a figure is a snapshot).
 	if err := os.WriteFile(filepath.Join(dir, "mine.png"), []byte("a student's own file"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -118,8 +118,12 @@ func TestFigureKey(t *testing.T) {
 	press(m, "p")
 	typeText(m, "mine.png")
 	pressRun(t, m, "enter")
+	if promptOf(m) == nil || !strings.Contains(screen(t, m), "mine.png exists: enter again replaces it") {
+		t.Error("a figure saved earlier was replaced without asking")
+	}
+	pressRun(t, m, "enter")
 	if promptOf(m) != nil {
-		t.Error("the session's own figure was asked about")
+		t.Error("enter again did not replace the figure")
 	}
 	// Refused names keep the prompt open with the reason.
 	for _, bad := range []string{"../up.png", "fig.gif"} {

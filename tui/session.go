@@ -38,8 +38,6 @@ type session struct {
 	// to: saving there again replaces it without asking; historyFile the
 	// same for H.
 	file, historyFile string
-	// figures are the files p wrote: p replaces them without asking.
-	figures map[string]bool
 }
 
 // Focus says which neuron (and which of its incoming weights) the user is

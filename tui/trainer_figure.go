@@ -96,18 +96,12 @@ func (t *trainer) saveFigure(kind string, p *widget.Prompt) (string, error) {
 	if _, err := figures.FormatOf(path); err != nil {
 		return "", fmt.Errorf("%q: want a name ending in .png, .svg or .pdf", strings.TrimSpace(typed))
 	}
+	// a figure is a snapshot: one saved earlier, even this session, is
+	// replaced only when enter is pressed again, as S does for a model
 	s := t.sess
-	ours := ""
-	if s.figures[path] {
-		ours = path
-	}
-	if err := t.replaceOK(path, typed, ours); err != nil {
+	if err := t.replaceOK(path, typed, ""); err != nil {
 		return "", err
 	}
-	if s.figures == nil {
-		s.figures = map[string]bool{}
-	}
-	s.figures[path] = true
 	net := s.st.Net().Clone()
 	hist := append([]network.EpochStats(nil), s.st.History()...)
 	data, epoch := s.data, s.st.Pos().Epoch

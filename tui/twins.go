@@ -78,7 +78,7 @@ func (s *session) fork() *session {
 	c.st = s.st.Fork()
 	c.setup.Net.Sizes = slices.Clone(s.setup.Net.Sizes)
 	c.setup.Net.Acts = slices.Clone(s.setup.Net.Acts)
-	c.file, c.historyFile, c.figures = "", "", nil
+	c.file, c.historyFile = "", ""
 	c.savedVersion = c.version
 	return &c
 }
