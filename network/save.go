@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -275,6 +276,9 @@ func Stage(path string, write func(io.Writer) error) (_ *Staged, err error) {
 	removeStaleTemps(dir, base)
 	tmp, err := os.CreateTemp(dir, "."+base+tmpInfix+"*")
 	if err != nil {
+		if d := badDir(dir); d != nil {
+			return nil, fail(d) // not the temporary file's name: the user never typed it
+		}
 		return nil, fail(err)
 	}
 	lockTemp(tmp)
@@ -294,6 +298,41 @@ func Stage(path string, write func(io.Writer) error) (_ *Staged, err error) {
 		return nil, fail(err)
 	}
 	return st, nil
+}
+
+// badDir says why dir cannot hold a file: "folder nodir does not exist" (an
+// error that is fs.ErrNotExist), "nodir is not a folder"; nil when it can,
+// as far as that goes.
+func badDir(dir string) error {
+	dir = filepath.Clean(dir)
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return &dirError{dir: dir, missing: true}
+	case err == nil && !fi.IsDir():
+		return &dirError{dir: dir}
+	}
+	return nil
+}
+
+// dirError is a save's folder that is missing or is a file.
+type dirError struct {
+	dir     string
+	missing bool
+}
+
+func (e *dirError) Error() string {
+	if e.missing {
+		return "folder " + e.dir + " does not exist"
+	}
+	return e.dir + " is not a folder"
+}
+
+func (e *dirError) Unwrap() error {
+	if e.missing {
+		return fs.ErrNotExist
+	}
+	return nil
 }
 
 // Path is the destination.

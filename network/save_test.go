@@ -3,6 +3,8 @@ package network
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -82,5 +84,25 @@ func TestFailedSaveKeepsStepper(t *testing.T) {
 	sameWeights(t, "after a failed save", ref.Net(), a.Net())
 	if a.Pos() != ref.Pos() || !slices.Equal(a.History(), ref.History()) || a.UndoDepth() != ref.UndoDepth() {
 		t.Fatal("a failed save changed the stepper")
+	}
+}
+
+// TestSaveMissingFolder: a save into a folder that does not exist says so,
+// and does not name the temporary file the user never typed.
+func TestSaveMissingFolder(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "nodir", "mine.json")
+	err := WriteFileAtomic(path, []byte("{}"))
+	want := "network: save " + path + ": folder " + filepath.Join(dir, "nodir") + " does not exist"
+	if err == nil || err.Error() != want || !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("err %v, want %q", err, want)
+	}
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err = WriteFileAtomic(filepath.Join(file, "mine.json"), []byte("{}"))
+	if err == nil || !strings.HasSuffix(err.Error(), ": "+file+" is not a folder") || strings.Contains(err.Error(), tmpInfix) {
+		t.Errorf("err %v", err)
 	}
 }
