@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"backprop/internal/safetext"
@@ -108,6 +109,19 @@ func (a *app) resolve(typed string) (string, error) {
 func (a *app) shownPath(path, typed string) string {
 	if a.opts.Sandbox {
 		return strings.TrimSpace(typed)
+	}
+	return path
+}
+
+// savedPath is where a save's report says the file went: over SSH (a
+// sandbox) "mine.json in your saves folder on the server", else the
+// absolute path.
+func (a *app) savedPath(path, typed string) string {
+	if a.opts.Sandbox {
+		return strings.TrimSpace(typed) + " in your saves folder on the server"
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
 	}
 	return path
 }

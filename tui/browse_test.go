@@ -364,7 +364,7 @@ func TestSandboxPathsHidden(t *testing.T) {
 	}
 	typeText(m, "ok.json")
 	press(m, "enter")
-	if m.app.flash != "saved ok.json" {
+	if m.app.flash != "saved ok.json in your saves folder on the server" {
 		t.Fatalf("flash %q", m.app.flash)
 	}
 	press(m, "O")

@@ -64,7 +64,7 @@ func TestFigureKey(t *testing.T) {
 	if promptOf(m) != nil {
 		t.Fatal("the prompt stayed open")
 	}
-	if !strings.Contains(m.app.flash, "saved the boundary figure to xor-boundary.png (780×600)") || strings.Contains(m.app.flash, dir) {
+	if !strings.Contains(m.app.flash, "saved the boundary figure to xor-boundary.png in your saves folder on the server (780×600)") || strings.Contains(m.app.flash, dir) {
 		t.Errorf("flash %q", m.app.flash)
 	}
 	b, err := os.ReadFile(filepath.Join(dir, "xor-boundary.png"))
@@ -94,7 +94,7 @@ func TestFigureKey(t *testing.T) {
 		t.Fatalf("hidden space: prompt %+v, flash %q", p, m.app.flash)
 	}
 	pressRun(t, m, "enter")
-	if !strings.Contains(m.app.flash, "saved the hidden figure to xor-hidden.png (780×600)") {
+	if !strings.Contains(m.app.flash, "saved the hidden figure to xor-hidden.png in your saves folder on the server (780×600)") {
 		t.Errorf("hidden space: flash %q", m.app.flash)
 	}
 	if b, err := os.ReadFile(filepath.Join(dir, "xor-hidden.png")); err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
@@ -151,5 +151,22 @@ func TestLogLossKey(t *testing.T) {
 	press(m, "y")
 	if strings.Contains(screen(t, m), "loss/epoch log") {
 		t.Error("y twice: still log")
+	}
+}
+
+// TestSavedPathLocal: run locally, a save's report gives the absolute path
+// of the file (a relative name hides where it went).
+func TestSavedPathLocal(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	m := newTestModel(t, Options{Preset: "xor"}, 80, 24)
+	press(m, "S")
+	for range 30 {
+		press(m, "backspace")
+	}
+	typeText(m, "mine.json")
+	press(m, "enter")
+	if want := "saved " + filepath.Join(dir, "mine.json"); m.app.flash != want {
+		t.Errorf("flash %q, want %q", m.app.flash, want)
 	}
 }

@@ -106,7 +106,7 @@ func (t *trainer) saveFigure(kind string, p *widget.Prompt) (string, error) {
 	hist := append([]network.EpochStats(nil), s.st.History()...)
 	data, epoch := s.data, s.st.Pos().Epoch
 	opts := figures.Options{Theme: t.app.themeName, Subtitle: figures.Caption(filepath.Base(data.Name), net, epoch)}
-	shown := t.app.shownPath(path, typed)
+	shown := t.app.savedPath(path, typed)
 	a := t.app // read only: hidePath reads the options
 	logY := t.logLoss
 	var hv panes.HiddenView

@@ -223,7 +223,7 @@ func (t *trainer) save(p *widget.Prompt) (string, error) {
 		return "", t.app.hidePath(err, path, typed)
 	}
 	s.savedVersion, s.file = s.version, path
-	shown := t.app.shownPath(path, typed)
+	shown := t.app.savedPath(path, typed)
 	switch s.st.Pos().Phase {
 	case network.PhaseIdle, network.PhaseAccumulate, network.PhaseUpdate, network.PhaseEpochEnd:
 		return "saved " + shown, nil
@@ -275,7 +275,7 @@ func (t *trainer) saveHistory(p *widget.Prompt) (string, error) {
 	if err := network.WriteFileAtomic(path, network.HistoryCSV(hist)); err != nil {
 		return "", t.app.hidePath(err, path, typed)
 	}
-	return fmt.Sprintf("saved %s of loss history to %s", numfmt.Count(len(hist), "epoch"), t.app.shownPath(path, typed)), nil
+	return fmt.Sprintf("saved %s of loss history to %s", numfmt.Count(len(hist), "epoch"), t.app.savedPath(path, typed)), nil
 }
 
 // replaceOK refuses, once, to write over an existing file other than
