@@ -155,7 +155,7 @@ func TestExplanationText(t *testing.T) {
 		Eta: 3, Sharp: Sharpness{LambdaMax: 2 / 0.84}, Limit: 0.84}
 	want := []string{
 		"c",
-		"layer 2 grew fastest (‖w‖ ×14.2 in one step); its w[1,3] (neuron 1 ← 3) went 0.531 → -7.91",
+		"layer 2 grew fastest (‖w‖ ×14.2 in one step); its w[1,3] (neuron 1 ← 3) went 0.531 → −7.91",
 		"η = 3.0 > 2/λ_max = 0.84: each step overshoots the valley along its steepest direction; try η < 0.84",
 	}
 	if got := e.Lines(); strings.Join(got, "\n") != strings.Join(want, "\n") {
