@@ -138,7 +138,7 @@ func divergedLine(d *network.Divergence, st *themes.Styles) line {
 		case d.Detail != "":
 			l.add(" in "+where+": "+d.Detail, st.SGR.Error)
 		case d.Layer < 0:
-			l.add(": NaN/Inf in the cost at "+stepLabel(d.Pos), st.SGR.Error)
+			l.add(": the cost became NaN or ±Inf", st.SGR.Error)
 		default:
 			l.add(fmt.Sprintf(": NaN/Inf in %s of %s at %s", what, where, stepLabel(d.Pos)), st.SGR.Error)
 		}
