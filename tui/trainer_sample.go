@@ -74,8 +74,10 @@ func (t *trainer) onTextSample(m textSampleMsg) {
 
 // textSampleShown reports whether a sample of the current weights is on
 // screen.
+// While a run goes on the weights change every frame, so the sample stays
+// (its title says the epoch it was drawn at) until esc or the run stops.
 func (t *trainer) textSampleShown() bool {
-	return t.txt.text != "" && t.sess != nil && t.txt.version == t.sess.version
+	return t.txt.text != "" && t.sess != nil && (t.txt.version == t.sess.version || t.run.on)
 }
 
 // textSampleView is the sample wrapped to w cells in at most h rows: a

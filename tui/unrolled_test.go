@@ -99,6 +99,14 @@ func TestSampleTextKey(t *testing.T) {
 	if strings.Contains(screen(t, m), "the net writes") {
 		t.Fatal("esc does not hide the sample")
 	}
+	// While a run goes on, the sample stays on screen.
+	press(m, "r")
+	pressSettle(m, "\"")
+	m.tr.sess.version++ // the run's next chunk changes the weights
+	if !m.tr.run.on || !strings.Contains(screen(t, m), "the net writes") {
+		t.Fatalf("no sample while running (run on: %v):\n%s", m.tr.run.on, screen(t, m))
+	}
+	press(m, "r")
 	x := newTestModel(t, Options{Preset: "xor"}, 120, 40)
 	pressSettle(x, "\"")
 	if s := screen(t, x); !strings.Contains(s, "sample text: for text data") {

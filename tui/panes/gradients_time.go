@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"unicode/utf8"
 
 	"backprop/network"
 )
@@ -47,7 +48,11 @@ func timeSection(c *canvas, in Input, v *GradientsView) int {
 		L = len(v.Flow[len(v.Flow)-1])
 	}
 	var title line
-	title.add("‖∂C_T/∂h_t‖ back through time", st.SGR.Title)
+	if in.W >= 31 {
+		title.add("‖∂C_T/∂h_t‖ back through time", st.SGR.Title)
+	} else { // a narrow pane (80×24) keeps the words whole
+		title.add("‖∂C_T/∂h_t‖ through time", st.SGR.Title)
+	}
 	title.opt(3, fmt.Sprintf(", L%d", f.Layer+1), st.SGR.Dim, "")
 	title.opt(2, ", log scale", st.SGR.Dim, "")
 	title.opt(1, ", over "+v.Samples, st.SGR.Dim, "")
@@ -148,14 +153,22 @@ func fadeLine(in Input, last []float64) line {
 		return l
 	}
 	r := a / b
-	l.add(fmt.Sprintf("t1 gets ×%s of t%d's", num(r), T), st.SGR.Text)
+	verdict, sgr := "", st.SGR.Text
 	switch {
 	case r < 1e-3:
-		l.add(": it vanishes", st.SGR.Error)
+		verdict, sgr = ": it vanishes", st.SGR.Error
 	case r < 0.1:
-		l.add(": it fades", st.SGR.Warn)
+		verdict, sgr = ": it fades", st.SGR.Warn
 	case r > 10:
-		l.add(": it grows", st.SGR.Warn)
+		verdict, sgr = ": it grows", st.SGR.Warn
+	}
+	head := fmt.Sprintf("t1 gets ×%s of t%d's", num(r), T)
+	if utf8.RuneCountInString(head+verdict) > in.W { // a narrow pane keeps the verdict whole
+		head = fmt.Sprintf("t1: ×%s of t%d's", num(r), T)
+	}
+	l.add(head, st.SGR.Text)
+	if verdict != "" {
+		l.add(verdict, sgr)
 	}
 	return l
 }
