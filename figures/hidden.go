@@ -47,8 +47,8 @@ func Hidden(net *network.Network, ds *datasets.Dataset, l, i, j int, o Options) 
 	st := f.st
 	act := net.Layers[l-1].Act
 	var alo, ahi [2]float64
-	alo[0], ahi[0] = axisRange(act, h, i)
-	alo[1], ahi[1] = axisRange(act, h, j)
+	alo[0], ahi[0] = h.Range(act, i)
+	alo[1], ahi[1] = h.Range(act, j)
 	p := st.plot("", neuronName(l, i), neuronName(l, j))
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = alo[0], ahi[0], alo[1], ahi[1]
 	grid := draw.LineStyle{Color: st.pal.Subtle, Width: vg.Points(0.6), Dashes: []vg.Length{vg.Points(2), vg.Points(2)}}
@@ -133,36 +133,6 @@ func (st *style) hiddenLegend(p *plot.Plot, net *network.Network, ds *datasets.D
 	}
 	leg.Add(fmt.Sprintf("z = 0 of %s's neurons", next), lineThumb{style})
 	return leg, fmt.Sprintf("Each line is where a neuron of %s crosses its midpoint.", next)
-}
-
-// axisRange is the range of neuron j's axis: a bounded activation's whole
-// range, else the extent of the points and lines with a 5% margin.
-func axisRange(act network.Activation, h *network.HiddenSpace, j int) (float64, float64) {
-	switch act {
-	case network.Tanh:
-		return -1.08, 1.08
-	case network.Sigmoid, network.Step, network.Softmax:
-		return -0.04, 1.04
-	}
-	lo, hi := math.Inf(1), math.Inf(-1)
-	see := func(a []float64) {
-		if v := a[j]; finiteF(v) {
-			lo, hi = math.Min(lo, v), math.Max(hi, v)
-		}
-	}
-	for _, a := range h.Points {
-		see(a)
-	}
-	for _, ln := range h.Lines {
-		for _, a := range ln.A {
-			see(a)
-		}
-	}
-	if !(lo <= hi) {
-		return -1, 1
-	}
-	m := math.Max(0.05*(hi-lo), 1e-3)
-	return lo - m, hi + m
 }
 
 // clipSegment is the segment of w0·a + w1·b = c inside the box lo..hi.

@@ -85,13 +85,7 @@ func GradientFlow(net *Network, set Set, idx []int) ([]LayerFlow, error) {
 		f.Saturated /= m * float64(layer.Out)
 		f.GradW = frobenius(g.sums.w[l], g.inv)
 		if layer.Act == ReLU {
-			dead := 0
-			for _, ok := range live[l] {
-				if !ok {
-					dead++
-				}
-			}
-			f.Dead = float64(dead) / float64(layer.Out)
+			f.Dead = deadShare(live[l])
 		}
 	}
 	return flow, nil
@@ -140,3 +134,15 @@ func frobenius(v []float64, s float64) float64 {
 
 // euclid is the Euclidean norm ‖v‖₂.
 func euclid(v []float64) float64 { return frobenius(v, 1) }
+
+// deadShare is the share of a ReLU layer's neurons never live (live[j]
+// false) over the samples seen.
+func deadShare(live []bool) float64 {
+	dead := 0
+	for _, ok := range live {
+		if !ok {
+			dead++
+		}
+	}
+	return float64(dead) / float64(len(live))
+}

@@ -210,3 +210,36 @@ func halfway(act Activation) float64 {
 	}
 	return 0 // sigmoid: σ(0) = ½; step: 1 for z > 0
 }
+
+// Range is the span to show for neuron j's axis: a bounded activation's
+// whole range with a small margin (tanh −1…1, sigmoid 0…1), so a picture
+// does not jump as training moves the points; otherwise the extent of the
+// finite points and line vertices with a 5% margin (−1…1 when there are
+// none).
+func (h *HiddenSpace) Range(act Activation, j int) (lo, hi float64) {
+	switch act {
+	case Tanh:
+		return -1.08, 1.08
+	case Sigmoid, Step, Softmax:
+		return -0.04, 1.04
+	}
+	lo, hi = math.Inf(1), math.Inf(-1)
+	see := func(a []float64) {
+		if v := a[j]; finite(v) {
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+	}
+	for _, a := range h.Points {
+		see(a)
+	}
+	for _, ln := range h.Lines {
+		for _, a := range ln.A {
+			see(a)
+		}
+	}
+	if !(lo <= hi) {
+		return -1, 1
+	}
+	m := math.Max(0.05*(hi-lo), 1e-3)
+	return lo - m, hi + m
+}

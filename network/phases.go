@@ -293,8 +293,11 @@ func (s *Stepper) diverge(layer int, what string) {
 }
 
 // finiteAll reports whether every value is finite (x·0 is NaN for NaN and ±Inf).
-// Four independent sums keep it off the one-add-per-4-cycles chain.
-func finiteAll(v []float64) bool {
+func finiteAll(v []float64) bool { return nonFinite(v) == 0 }
+
+// nonFinite is Σ v_i·0: 0 when every value is finite, NaN otherwise. Four
+// independent sums keep it off the one-add-per-4-cycles chain.
+func nonFinite(v []float64) float64 {
 	var a0, a1, a2, a3 float64
 	i := 0
 	for ; i+4 <= len(v); i += 4 {
@@ -307,5 +310,5 @@ func finiteAll(v []float64) bool {
 	for ; i < len(v); i++ {
 		a0 += v[i] * 0
 	}
-	return (a0+a1)+(a2+a3) == 0
+	return (a0 + a1) + (a2 + a3)
 }

@@ -150,13 +150,7 @@ func FlowThroughTime(net *Network, set Set, idx []int, bptt int) ([]LayerFlow, [
 		f.Saturated /= float64(steps) * float64(layer.Out)
 		f.GradW = frobenius(g.sums.w[l], g.inv)
 		if layer.Act == ReLU {
-			dead := 0
-			for _, ok := range live[l] {
-				if !ok {
-					dead++
-				}
-			}
-			f.Dead = float64(dead) / float64(layer.Out)
+			f.Dead = deadShare(live[l])
 		}
 	}
 	for l := range tf {

@@ -209,34 +209,18 @@ func (s *Stepper) chunk(first, k int) {
 }
 
 // chunkFinite reports whether every z, a, cost and δ of samples
-// first..first+k−1 is finite: one pass with four running sums (x·0 is NaN
-// for NaN and ±Inf), cheaper than checking sample by sample. Only when it
-// fails does checkSample look for where, in the stepped path's order.
+// first..first+k−1 is finite: one pass summing nonFinite, cheaper than
+// checking sample by sample. Only when it fails does checkSample look for
+// where, in the stepped path's order.
 func (s *Stepper) chunkFinite(first, k int) bool {
-	var a0, a1, a2, a3 float64
-	add := func(rows [][]float64) {
-		for _, v := range rows {
-			i := 0
-			for ; i+4 <= len(v); i += 4 {
-				q := v[i : i+4 : i+4]
-				a0 += q[0] * 0
-				a1 += q[1] * 0
-				a2 += q[2] * 0
-				a3 += q[3] * 0
-			}
-			for ; i < len(v); i++ {
-				a0 += v[i] * 0
-			}
+	r, end := &s.rows, first+k
+	acc := nonFinite(r.costs[first:end])
+	for l := range s.net.Layers {
+		for i := first; i < end; i++ {
+			acc += nonFinite(r.z[l][i]) + nonFinite(r.a[l+1][i]) + nonFinite(r.d[l][i])
 		}
 	}
-	r, end := &s.rows, first+k
-	for l := range s.net.Layers {
-		add(r.z[l][first:end])
-		add(r.a[l+1][first:end])
-		add(r.d[l][first:end])
-	}
-	add([][]float64{r.costs[first:end]})
-	return (a0+a1)+(a2+a3) == 0
+	return acc == 0
 }
 
 // checkSample looks for NaN/Inf in sample i's values in the order the

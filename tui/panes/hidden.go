@@ -127,38 +127,6 @@ func (f hiddenFrame) pixel(a, b float64) (int, int, bool) {
 	return min(max(px, -1), f.gw), min(max(py, -1), f.gh), ok
 }
 
-// hiddenRange is the range shown on the axis of neuron j: a bounded
-// activation's whole range (tanh −1…1, sigmoid 0…1), so the picture does
-// not jump as training moves the points; otherwise the extent of the
-// points and lines with a margin.
-func hiddenRange(act network.Activation, h *network.HiddenSpace, j int) (float64, float64) {
-	switch act {
-	case network.Tanh:
-		return -1.08, 1.08
-	case network.Sigmoid, network.Step, network.Softmax:
-		return -0.04, 1.04
-	}
-	lo, hi := math.Inf(1), math.Inf(-1)
-	see := func(a []float64) {
-		if v := a[j]; finite(v) {
-			lo, hi = math.Min(lo, v), math.Max(hi, v)
-		}
-	}
-	for _, a := range h.Points {
-		see(a)
-	}
-	for _, ln := range h.Lines {
-		for _, a := range ln.A {
-			see(a)
-		}
-	}
-	if !(lo <= hi) {
-		return -1, 1
-	}
-	m := math.Max(0.05*(hi-lo), 1e-3)
-	return lo - m, hi + m
-}
-
 // drawHidden draws the grid lines (dotted), the next layer's lines
 // (solid), the points and the caption.
 func drawHidden(in Input, v HiddenView, h *network.HiddenSpace, ys [][]float64) string {
@@ -174,8 +142,8 @@ func drawHidden(in Input, v HiddenView, h *network.HiddenSpace, ys [][]float64) 
 	}
 	act := net.Layers[v.Layer-1].Act
 	f := hiddenFrame{gw: 2 * in.W, gh: 4 * mh}
-	f.lo[0], f.hi[0] = hiddenRange(act, h, v.I)
-	f.lo[1], f.hi[1] = hiddenRange(act, h, v.J)
+	f.lo[0], f.hi[0] = h.Range(act, v.I)
+	f.lo[1], f.hi[1] = h.Range(act, v.J)
 	grid, dl := newBraille(0, 0), newBraille(0, 0) // the grid's dots; the next layer's lines'
 	if in.Cache != nil {
 		grid, dl = &in.Cache.dots, &in.Cache.hidden.lines
