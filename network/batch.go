@@ -1,14 +1,18 @@
 package network
 
 import (
+	"math"
 	"runtime"
 	"sync/atomic"
 )
 
 // batch runs the kernels of one layer, or of all layers, for a block of
 // samples, split across the goroutines of a pool. A phase is cut into
-// chunks of whole tiles, and every goroutine (the caller too) claims chunks
-// until none are left:
+// chunks of whole tiles, each owned by one goroutine: the outputs of a
+// layer are cut into equal contiguous parts, part p owned by goroutine p,
+// the same in every phase and every mini-batch, so that the rows of W and
+// ∂W a goroutine works on stay in its core's cache. Every goroutine (the
+// caller too) runs its own chunks, then claims any another has not started:
 //
 //	forward   chunks of the layer's neurons (z and a of all samples)
 //	backward  chunks of the layer's inputs k (δ_k of all samples)
@@ -23,13 +27,15 @@ import (
 type batch struct {
 	pool    *pool // nil: one thread
 	ph      phase
-	items   []item // the current phase's chunks
-	work    int    // the current phase's multiply-adds
-	minWork int    // fewest multiply-adds a phase needs to be split (tests lower it)
+	items   [][]item // items[p]: the current phase's chunks that goroutine p owns
+	nitems  int      // chunks in the current phase
+	work    int      // the current phase's multiply-adds
+	minWork int      // fewest multiply-adds a phase needs to be split (tests lower it)
 
-	// claim is gen<<32 | len(items)<<16 | next: one word, so a helper that
-	// reads it sees a consistent phase, and claims chunk next by CAS.
-	claim atomic.Uint64
+	// claim[p] is gen<<32 | len(items[p])<<16 | next: one word, so a
+	// goroutine that reads it sees a consistent phase, and claims chunk next
+	// of owner p by CAS.
+	claim []atomic.Uint64
 	done  atomic.Int32 // chunks finished in the current phase
 	gen   uint64
 
@@ -38,6 +44,11 @@ type batch struct {
 	gpack [][]float64   // gpack[l]: δ of layer l, packed by packNeuronTiles
 	wRows [][][]float64 // wRows[l][j]: row j of W^l
 	gRows [][][]float64 // gRows[l][j]: row j of ∂W^l
+	// The SGD step's results per tile of rankR rows of layer l: the tile's
+	// share of ‖g·inv‖² and whether its new weights and biases are finite.
+	tileSq [][]float64
+	tileOK [][]bool
+	okL    []bool
 }
 
 type phaseKind uint8
@@ -46,6 +57,7 @@ const (
 	phForward phaseKind = iota
 	phBackward
 	phGrad
+	phSGD
 )
 
 // phase is the work of the current chunks; it is set before a phase is
@@ -59,7 +71,11 @@ type phase struct {
 	x, z, a, d [][]float64
 	aa, da     [][][]float64
 	first, k   int
+	zero       bool // gradient: start the sums from zero
 	gw, gb     [][]float64
+	// the SGD step: w ← w − η·(g·inv), recorded in last
+	last     []Update
+	eta, inv float64
 }
 
 // item is one chunk: outputs lo..hi−1 (neurons or inputs) of layer l.
@@ -87,6 +103,8 @@ func newBatch(net *Network, threads int) *batch {
 	for range max(threads, 1) {
 		b.spill = append(b.spill, net.newSpill())
 	}
+	b.items = make([][]item, max(threads, 1))
+	b.claim = make([]atomic.Uint64, max(threads, 1))
 	if threads > 1 {
 		b.pool = newPool(threads, b.part)
 	}
@@ -103,7 +121,7 @@ func (b *batch) close() { b.pool.close() }
 func (b *batch) forward(net *Network, l int, x, z, a [][]float64) {
 	layer := net.Layers[l]
 	b.ph = phase{kind: phForward, net: net, l: l, x: x, z: z, a: a}
-	b.items, b.work = b.items[:0], 0
+	b.reset()
 	b.cut(l, layer.Out, fwdMR, layer.In*layer.Out*len(x))
 	b.exec()
 	if layer.Act == Softmax { // needs whole rows
@@ -122,17 +140,18 @@ func (b *batch) backward(net *Network, l int, z, a, dNext, d [][]float64) {
 	packSampleTiles(b.bpack, dNext, next.Out)
 	b.wRows[l+1] = rowViews(b.wRows[l+1], next.W, next.In, next.Out)
 	b.ph = phase{kind: phBackward, net: net, l: l, z: z, a: a, d: d}
-	b.items, b.work = b.items[:0], 0
+	b.reset()
 	b.cut(l, next.In, rankV*lanes, next.In*next.Out*m)
 	b.exec()
 }
 
 // grad adds the gradients of rows first..first+k−1 of every layer to the
-// batch sums gw, gb, samples in order: ∂W^l += δ^l·(a^l)ᵀ, ∂b^l += δ^l.
-// a[l] holds the inputs of layer l, d[l] its δ.
-func (b *batch) grad(net *Network, a, d [][][]float64, first, k int, gw, gb [][]float64) {
-	b.ph = phase{kind: phGrad, net: net, aa: a, da: d, first: first, k: k, gw: gw, gb: gb}
-	b.items, b.work = b.items[:0], 0
+// batch sums gw, gb, samples in order: ∂W^l += δ^l·(a^l)ᵀ, ∂b^l += δ^l
+// (with zero, the sums start from zero instead). a[l] holds the inputs of
+// layer l, d[l] its δ.
+func (b *batch) grad(net *Network, a, d [][][]float64, first, k int, gw, gb [][]float64, zero bool) {
+	b.ph = phase{kind: phGrad, net: net, aa: a, da: d, first: first, k: k, gw: gw, gb: gb, zero: zero}
+	b.reset()
 	for l, layer := range net.Layers {
 		b.gRows[l] = rowViews(b.gRows[l], gw[l], layer.In, layer.Out)
 		b.gpack[l] = grow(b.gpack[l], (layer.Out+rankR-1)/rankR*rankR*k)
@@ -141,23 +160,70 @@ func (b *batch) grad(net *Network, a, d [][][]float64, first, k int, gw, gb [][]
 	b.exec()
 }
 
+// reset empties the chunk lists for a new phase.
+func (b *batch) reset() {
+	for p := range b.items {
+		b.items[p] = b.items[p][:0]
+	}
+	b.nitems, b.work = 0, 0
+}
+
+// sgd does the SGD step of every layer, w ← w − η·(g·inv) and b likewise,
+// recording the old and new values in last, adds each layer's ‖g·inv‖_F to
+// norms (summed per tile of rankR rows, tiles in order: the same bits for
+// any number of threads) and reports which layers' new values are finite.
+func (b *batch) sgd(net *Network, gw, gb [][]float64, last []Update, eta, inv float64, norms []float64) []bool {
+	b.ph = phase{kind: phSGD, net: net, gw: gw, gb: gb, last: last, eta: eta, inv: inv}
+	b.reset()
+	L := len(net.Layers)
+	if len(b.tileSq) != L {
+		b.tileSq, b.tileOK = make([][]float64, L), make([][]bool, L)
+	}
+	for l, layer := range net.Layers {
+		tiles := (layer.Out + rankR - 1) / rankR
+		if len(b.tileSq[l]) != tiles {
+			b.tileSq[l], b.tileOK[l] = make([]float64, tiles), make([]bool, tiles)
+		}
+		// A weight's step costs about as long as 16 multiply-adds (it is
+		// read, written and recorded).
+		b.cut(l, layer.Out, rankR, 16*layer.In*layer.Out)
+	}
+	b.exec()
+	ok := b.okL[:0]
+	for l := range net.Layers {
+		sq, good := 0.0, true
+		for t, v := range b.tileSq[l] {
+			sq += v
+			good = good && b.tileOK[l][t]
+		}
+		norms[l] += math.Sqrt(sq)
+		ok = append(ok, good)
+	}
+	b.okL = ok
+	return ok
+}
+
 // cut appends the chunks of n outputs of layer l (tiles of tile outputs,
-// work multiply-adds in all): one when the phase stays on the caller,
-// else about chunksPerThread per goroutine, none smaller than chunkWork.
+// work multiply-adds in all): one, owned by the caller, when the phase stays
+// on the caller, else about chunksPerThread per goroutine, none smaller than
+// chunkWork, the first parts/threads of them owned by goroutine 0, the next
+// by goroutine 1, and so on.
 func (b *batch) cut(l, n, tile, work int) {
 	b.work += work
-	parts := 1
+	parts, threads := 1, b.pool.parts()
 	if b.pool != nil && work >= b.minWork {
 		tiles := (n + tile - 1) / tile
-		parts = min(tiles, chunksPerThread*b.pool.parts(), max(1, work/chunkWork))
+		parts = min(tiles, chunksPerThread*threads, max(1, work/chunkWork))
 		if b.minWork == 0 { // tests: as many chunks as tiles allow
-			parts = min(tiles, chunksPerThread*b.pool.parts())
+			parts = min(tiles, chunksPerThread*threads)
 		}
 	}
 	for p := range parts {
 		lo, hi := splitTiles(n, tile, parts, p)
 		if lo < hi {
-			b.items = append(b.items, item{l, lo, hi})
+			owner := p * threads / parts
+			b.items[owner] = append(b.items[owner], item{l, lo, hi})
+			b.nitems++
 		}
 	}
 }
@@ -167,16 +233,20 @@ func (b *batch) cut(l, n, tile, work int) {
 // phase of small layers has one chunk per layer), else on every goroutine
 // of the pool.
 func (b *batch) exec() {
-	if len(b.items) <= 1 || b.pool == nil || b.work < b.minWork {
-		for _, it := range b.items {
-			b.run(0, it)
+	if b.nitems <= 1 || b.pool == nil || b.work < b.minWork {
+		for _, own := range b.items {
+			for _, it := range own {
+				b.run(0, it)
+			}
 		}
 	} else {
 		b.gen++
 		b.done.Store(0)
-		b.claim.Store(b.gen<<32 | uint64(len(b.items))<<16)
+		for p, own := range b.items {
+			b.claim[p].Store(b.gen<<32 | uint64(len(own))<<16)
+		}
 		b.pool.run()
-		for i := 0; int(b.done.Load()) < len(b.items); i++ {
+		for i := 0; int(b.done.Load()) < b.nitems; i++ {
 			if i >= 64 && b.pool.yield {
 				runtime.Gosched()
 			}
@@ -185,21 +255,25 @@ func (b *batch) exec() {
 	b.ph = phase{}
 }
 
-// part is goroutine p's share of a phase: claim chunks until none are left
-// (or the phase is over: a helper that wakes late finds a newer gen).
+// part is goroutine p's share of a phase: its own chunks, then those of the
+// others that nobody has claimed (a helper that wakes late finds a newer
+// gen, or nothing left, and returns).
 func (b *batch) part(p int) {
-	c := b.claim.Load()
-	gen := c >> 32
-	for {
-		n, next := c>>16&0xffff, c&0xffff
-		if c>>32 != gen || next >= n {
-			return
+	gen := b.claim[p].Load() >> 32
+	n := len(b.claim)
+	for i := range n {
+		q := (p + i) % n
+		for {
+			c := b.claim[q].Load()
+			items, next := c>>16&0xffff, c&0xffff
+			if c>>32 != gen || next >= items {
+				break
+			}
+			if b.claim[q].CompareAndSwap(c, c+1) {
+				b.run(p, b.items[q][next])
+				b.done.Add(1)
+			}
 		}
-		if b.claim.CompareAndSwap(c, c+1) {
-			b.run(p, b.items[next])
-			b.done.Add(1)
-		}
-		c = b.claim.Load()
 	}
 }
 
@@ -228,7 +302,16 @@ func (b *batch) run(p int, it item) {
 	case phGrad:
 		l, layer := it.l, ph.net.Layers[it.l]
 		end := ph.first + ph.k
-		gradRange(b.gRows[l], ph.gb[l], layer.In, ph.da[l][ph.first:end], ph.aa[l][ph.first:end], lo, hi, b.gpack[l])
+		gradRange(b.gRows[l], ph.gb[l], layer.In, ph.da[l][ph.first:end], ph.aa[l][ph.first:end], lo, hi, b.gpack[l], ph.zero)
+	case phSGD:
+		l, layer := it.l, ph.net.Layers[it.l]
+		u := &ph.last[l]
+		t0 := lo / rankR
+		ok := sgdRows(layer.W, ph.gw[l], u.OldW, u.NewW, ph.eta, ph.inv, layer.In, lo, hi, b.tileSq[l][t0:])
+		ok = sgdStepRecord(layer.B[lo:hi], ph.gb[l][lo:hi], u.OldB[lo:hi], u.NewB[lo:hi], ph.inv, 0, 0, ph.eta) && ok
+		for t := t0; t < (hi+rankR-1)/rankR; t++ {
+			b.tileOK[l][t] = ok
+		}
 	}
 }
 

@@ -97,15 +97,20 @@ func backwardRange(wRows [][]float64, pack []float64, t [][]float64, klo, khi in
 
 // gradRange adds every sample's gradient to the batch sums of rows (neurons)
 // j in [jlo, jhi): gRows[j][k] += δ[s][j]·a[s][k], samples in order, and
-// gb[j] += δ[s][j]. gRows[j] is row j of ∂W. It packs δ's columns jlo..jhi
+// gb[j] += δ[s][j], starting the sums from zero when zero is set (the first
+// samples of a batch: cheaper than clearing them first). gRows[j] is row j
+// of ∂W. It packs δ's columns jlo..jhi
 // into pack (at least ⌈jhi/4⌉·4·len(d) values; the parts of a split use
 // disjoint pieces of one buffer).
-func gradRange(gRows [][]float64, gb []float64, in int, d, a [][]float64, jlo, jhi int, pack []float64) {
+func gradRange(gRows [][]float64, gb []float64, in int, d, a [][]float64, jlo, jhi int, pack []float64, zero bool) {
 	m := len(d)
 	packNeuronTiles(pack, d, jlo, jhi)
-	rankRange(gRows, 0, in, pack, m, a, jlo, jhi, false)
+	rankRange(gRows, 0, in, pack, m, a, jlo, jhi, zero)
 	for j := jlo; j < jhi; j++ {
 		g := gb[j]
+		if zero {
+			g = 0
+		}
 		for _, ds := range d {
 			g += ds[j]
 		}

@@ -33,7 +33,7 @@ func BenchmarkGemm(b *testing.B) {
 		})
 		b.Run(name+"/gradient", func(b *testing.B) {
 			for b.Loop() {
-				gradRange(gRows, gb, in, c.d, c.x, 0, out, pack)
+				gradRange(gRows, gb, in, c.d, c.x, 0, out, pack, false)
 			}
 			b.ReportMetric(float64(b.N)*fmas/b.Elapsed().Seconds()/1e9, "GFMA/s")
 		})

@@ -153,7 +153,7 @@ func (c *gemmCase) check(t *testing.T, parts int) {
 	for _, r := range [][2]int{{0, cut}, {cut, c.m}} {
 		for p := range parts {
 			lo, hi := splitTiles(c.out, rankR, parts, p)
-			gradRange(rowsOf(gw, c.in, c.out), gb, c.in, c.d[r[0]:r[1]], c.x[r[0]:r[1]], lo, hi, pack)
+			gradRange(rowsOf(gw, c.in, c.out), gb, c.in, c.d[r[0]:r[1]], c.x[r[0]:r[1]], lo, hi, pack, false)
 		}
 	}
 	if !sameBits(gw, gw0) || !sameBits(gb, gb0) {
@@ -277,7 +277,7 @@ func TestGemmAllocs(t *testing.T) {
 	a := testing.AllocsPerRun(10, func() {
 		forwardRange(c.w, c.b, c.in, c.x, z, 0, c.out, spill)
 		backwardRange(c.wRows, c.bpack, tt, 0, c.in)
-		gradRange(gRows, gb, c.in, c.d, c.x, 0, c.out, pack)
+		gradRange(gRows, gb, c.in, c.d, c.x, 0, c.out, pack, false)
 	})
 	if a != 0 {
 		t.Errorf("%v allocations per forward+backward+gradient, want 0", a)

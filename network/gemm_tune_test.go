@@ -58,7 +58,7 @@ func TestTune(t *testing.T) {
 		}{
 			{"fwd", func() { forwardRange(c.w, c.b, in, c.x, z, 0, out, spill) }},
 			{"bwd", func() { backwardRange(c.wRows, c.bpack, tt, 0, in) }},
-			{"grad", func() { gradRange(gRows, gb, in, c.d, c.x, 0, out, pack) }},
+			{"grad", func() { gradRange(gRows, gb, in, c.d, c.x, 0, out, pack, false) }},
 		} {
 			d := best(300, func() {
 				for range reps {

@@ -5,14 +5,46 @@ package network
 // as the update rules in Go do, so results are the same on every platform.
 
 // sgdGo is the reference for sgd: w_k ← w_k − η·(g_k·inv), recording the
-// old and new values. It returns Σ w_k·0, which is NaN iff some new w_k is
-// not finite.
-func sgdGo(w, g, oldW, newW []float64, eta, inv float64) (bad float64) {
+// old and new values, and the squares of y_k = g_k·inv added to eight sums,
+// y_k² to sq[k mod 8] (the sums of a gradient norm, as tileNorm takes them).
+// It returns Σ w_k·0, which is NaN iff some new w_k is not finite. len(w)
+// is a multiple of 8. (The float64 conversions keep the compiler from fusing
+// a multiply and an add, which the AVX kernel does not do either.)
+func sgdGo(w, g, oldW, newW []float64, eta, inv float64, sq *[lanes]float64) (bad float64) {
 	g, oldW, newW = g[:len(w)], oldW[:len(w)], newW[:len(w)]
 	for k, v := range w {
-		nv := v - eta*(g[k]*inv)
+		y := g[k] * inv
+		nv := v - float64(eta*y)
 		oldW[k], w[k], newW[k] = v, nv, nv
+		sq[k%lanes] += float64(y * y)
 		bad += nv * 0
 	}
 	return bad
+}
+
+// tileNorm is ‖s·v‖² for the rows lo..hi−1 of an n-column matrix v, summed
+// in the order the SGD step sums it: per tile of rankR rows, eight sums
+// (the tile's element i to sum i mod 8, the odd elements past the last
+// eight to sum 0) added as a tree, and the tiles added in order. The order
+// depends on the matrix alone, so it is the same for any number of threads.
+func tileNorm(v []float64, s float64, n, lo, hi int) float64 {
+	sq := 0.0
+	for r := lo; r < hi; r += rankR {
+		t := v[r*n : min(r+rankR, hi)*n]
+		var l [lanes]float64
+		whole := len(t) &^ (lanes - 1)
+		for k := 0; k < whole; k += lanes {
+			q := t[k : k+lanes : k+lanes]
+			for i, x := range q {
+				y := x * s
+				l[i] += float64(y * y)
+			}
+		}
+		for _, x := range t[whole:] {
+			y := x * s
+			l[0] += float64(y * y)
+		}
+		sq += laneTree(&l)
+	}
+	return sq
 }

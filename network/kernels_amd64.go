@@ -6,7 +6,7 @@ func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 func xgetbv() (eax uint32)
 
 //go:noescape
-func sgdAVX(w, g, oldW, newW []float64, eta, inv float64) (bad float64)
+func sgdAVX(w, g, oldW, newW []float64, eta, inv float64, sq *[lanes]float64) (bad float64)
 
 // hasAVX reports whether the CPU and OS support AVX (CPUID.1:ECX bits 27
 // and 28, and XCR0 saving the YMM state).
@@ -24,9 +24,9 @@ func hasAVX() bool {
 // results never depend on it.
 var useAVX = hasAVX()
 
-func sgd(w, g, oldW, newW []float64, eta, inv float64) (bad float64) {
+func sgd(w, g, oldW, newW []float64, eta, inv float64, sq *[lanes]float64) (bad float64) {
 	if useAVX {
-		return sgdAVX(w, g, oldW, newW, eta, inv)
+		return sgdAVX(w, g, oldW, newW, eta, inv, sq)
 	}
-	return sgdGo(w, g, oldW, newW, eta, inv)
+	return sgdGo(w, g, oldW, newW, eta, inv, sq)
 }

@@ -20,11 +20,11 @@ TEXT ·xgetbv(SB), NOSPLIT, $0-4
 	MOVL AX, eax+0(FP)
 	RET
 
-// func sgdAVX(w, g, oldW, newW []float64, eta, inv float64) (bad float64)
-// For each k: old = w[k]; nv = old − eta·(g[k]·inv); oldW[k] = old;
-// w[k] = newW[k] = nv. Returns Σ nv·0 over lanes (NaN iff some nv is not
-// finite). len(w) is a multiple of 4.
-TEXT ·sgdAVX(SB), NOSPLIT, $0-120
+// func sgdAVX(w, g, oldW, newW []float64, eta, inv float64, sq *[8]float64) (bad float64)
+// For each k: y = g[k]·inv; old = w[k]; nv = old − eta·y; oldW[k] = old;
+// w[k] = newW[k] = nv; sq[k mod 8] += y·y. Returns Σ nv·0 over lanes (NaN
+// iff some nv is not finite). len(w) is a multiple of 8.
+TEXT ·sgdAVX(SB), NOSPLIT, $0-128
 	MOVQ w_base+0(FP), SI
 	MOVQ w_len+8(FP), CX
 	MOVQ g_base+24(FP), R8
@@ -32,6 +32,9 @@ TEXT ·sgdAVX(SB), NOSPLIT, $0-120
 	MOVQ newW_base+72(FP), R10
 	VBROADCASTSD eta+96(FP), Y4
 	VBROADCASTSD inv+104(FP), Y5
+	MOVQ sq+112(FP), DX
+	VMOVUPD (DX), Y8
+	VMOVUPD 32(DX), Y9
 	VXORPD Y6, Y6, Y6
 	VXORPD Y7, Y7, Y7
 	SHLQ $3, CX
@@ -40,26 +43,42 @@ TEXT ·sgdAVX(SB), NOSPLIT, $0-120
 	JGE  sgddone
 
 sgdloop:
-	VMOVUPD (SI)(AX*1), Y0
 	VMOVUPD (R8)(AX*1), Y1
+	VMOVUPD 32(R8)(AX*1), Y11
 	VMULPD  Y5, Y1, Y1
+	VMULPD  Y5, Y11, Y11
+	VMULPD  Y1, Y1, Y2
+	VADDPD  Y2, Y8, Y8
+	VMULPD  Y11, Y11, Y12
+	VADDPD  Y12, Y9, Y9
+	VMOVUPD (SI)(AX*1), Y0
+	VMOVUPD 32(SI)(AX*1), Y10
 	VMULPD  Y4, Y1, Y1
+	VMULPD  Y4, Y11, Y11
 	VSUBPD  Y1, Y0, Y2
+	VSUBPD  Y11, Y10, Y12
 	VMOVUPD Y0, (R9)(AX*1)
+	VMOVUPD Y10, 32(R9)(AX*1)
 	VMOVUPD Y2, (SI)(AX*1)
+	VMOVUPD Y12, 32(SI)(AX*1)
 	VMOVUPD Y2, (R10)(AX*1)
+	VMOVUPD Y12, 32(R10)(AX*1)
 	VMULPD  Y7, Y2, Y3
 	VADDPD  Y3, Y6, Y6
-	ADDQ    $32, AX
+	VMULPD  Y7, Y12, Y13
+	VADDPD  Y13, Y6, Y6
+	ADDQ    $64, AX
 	CMPQ    AX, CX
 	JLT     sgdloop
 
 sgddone:
+	VMOVUPD      Y8, (DX)
+	VMOVUPD      Y9, 32(DX)
 	VEXTRACTF128 $1, Y6, X1
 	VADDPD       X1, X6, X6
 	VPERMILPD    $1, X6, X1
 	VADDSD       X1, X6, X6
-	VMOVSD       X6, bad+112(FP)
+	VMOVSD       X6, bad+120(FP)
 	VZEROUPPER
 	RET
 

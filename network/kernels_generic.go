@@ -4,6 +4,6 @@ package network
 
 const useAVX = false
 
-func sgd(w, g, oldW, newW []float64, eta, inv float64) (bad float64) {
-	return sgdGo(w, g, oldW, newW, eta, inv)
+func sgd(w, g, oldW, newW []float64, eta, inv float64, sq *[lanes]float64) (bad float64) {
+	return sgdGo(w, g, oldW, newW, eta, inv, sq)
 }

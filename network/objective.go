@@ -270,7 +270,7 @@ func (o *Objective) sums() float64 {
 		for l := L - 2; l >= 0; l-- {
 			p.backwardLayer(l, 0, k)
 		}
-		p.accumulate(0, k)
+		p.accumulate(0, k, false)
 	}
 	for i := range r.a[0] {
 		r.a[0][i], r.y[i] = r.zeroX, r.zeroY // hold no references to the data

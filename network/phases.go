@@ -84,7 +84,7 @@ func (s *Stepper) advance(byNeuron bool) {
 	switch c.phase {
 	case PhaseIdle, PhaseEpochEnd:
 		s.readyNext()
-		s.load(c.sample, 1)
+		s.load(c.sample, 1, false)
 		enter(PhaseLoad, 0)
 	case PhaseLoad:
 		s.forward(0, i)
@@ -116,13 +116,13 @@ func (s *Stepper) advance(byNeuron bool) {
 			enter(PhaseBackward, next)
 			return
 		}
-		s.accumulate(i, 1)
+		s.accumulate(i, 1, false)
 		enter(PhaseAccumulate, 0)
 		c.steps++
 	case PhaseAccumulate:
 		if c.sample < c.m-1 {
 			s.readyNext()
-			s.load(c.sample, 1)
+			s.load(c.sample, 1, false)
 			enter(PhaseLoad, 0)
 			return
 		}
@@ -135,7 +135,7 @@ func (s *Stepper) advance(byNeuron bool) {
 			return
 		}
 		s.readyNext()
-		s.load(0, 1)
+		s.load(0, 1, false)
 		enter(PhaseLoad, 0)
 	}
 }
@@ -187,16 +187,22 @@ func (s *Stepper) readyNext() {
 
 // load sets a^0 = x and y for samples first..first+n−1 of the batch. The
 // first sample of a batch clears the batch sums (kept until then so the UI
-// can show what the last Update applied).
-func (s *Stepper) load(first, n int) {
+// can show what the last Update applied), unless keep is set: the fast
+// path's first accumulate overwrites them instead.
+func (s *Stepper) load(first, n int, keep bool) {
 	c, r := &s.c, &s.rows
 	r.lost = false
 	if first == 0 {
-		s.grad.clear()
+		if !keep {
+			s.grad.clear()
+		}
 		s.count, s.loss = 0, 0
 	}
 	for i := first; i < first+n; i++ {
 		idx := s.order.perm[c.start+i]
+		if i+1 < first+n {
+			s.train.Prefetch(s.order.perm[c.start+i+1])
+		}
 		r.input(i, s.train, idx)
 		r.y[i] = s.train.Y[idx]
 		c.index = idx
@@ -269,14 +275,15 @@ func (s *Stepper) backward(l, i int) {
 
 // accumulate adds the gradients of samples first..first+n−1 to the batch
 // sums, samples in order: ∂C_x/∂w^l_jk = a^{l−1}_k δ^l_j, ∂C_x/∂b^l_j = δ^l_j.
-func (s *Stepper) accumulate(first, n int) {
+// With zero the sums start from zero (load kept the last batch's).
+func (s *Stepper) accumulate(first, n int, zero bool) {
 	r := &s.rows
 	if s.sq != nil {
 		for i := first; i < first+n; i++ {
 			s.sq.bufs[i].accumulate(s.grad) // recurrent.go
 		}
 	} else {
-		s.bt.grad(s.net, r.a, r.d, first, n, s.grad.w, s.grad.b)
+		s.bt.grad(s.net, r.a, r.d, first, n, s.grad.w, s.grad.b, zero)
 	}
 	for i := first; i < first+n; i++ {
 		s.loss += r.costs[i]

@@ -119,7 +119,7 @@ func (pr *probe) gradient(each ...func(k int)) meanGrad {
 		for l := L - 2; l >= 0; l-- {
 			p.backwardLayer(l, 0, k)
 		}
-		p.accumulate(0, k)
+		p.accumulate(0, k, false)
 		for _, f := range each {
 			f(k)
 		}

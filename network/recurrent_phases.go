@@ -133,7 +133,7 @@ func (s *Stepper) advanceSeq(byNeuron bool) {
 			s.outDeltaSeq(b, c.t-1)
 			enter(PhaseOutputDelta, L-1, c.t-1)
 		default:
-			s.accumulate(i, 1)
+			s.accumulate(i, 1, false)
 			enter(PhaseAccumulate, 0, 0)
 			c.steps++
 		}
@@ -177,7 +177,7 @@ func (s *Stepper) backwardSeq(b *seqBuf, l, t int) {
 // then the checks in that order.
 func (s *Stepper) chunkSeq(first, k int) {
 	c, r := &s.c, &s.rows
-	s.load(first, k)
+	s.load(first, k, false)
 	for i := first; i < first+k; i++ {
 		b := s.sq.buf(s.net, i)
 		b.forwardAll()
@@ -189,7 +189,7 @@ func (s *Stepper) chunkSeq(first, k int) {
 			return
 		}
 	}
-	s.accumulate(first, k)
+	s.accumulate(first, k, false)
 	c.sample = first + k - 1
 	c.index = s.order.perm[c.start+c.sample]
 	c.phase, c.layer, c.neuron, c.t = PhaseAccumulate, 0, 0, 0

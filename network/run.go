@@ -180,7 +180,10 @@ func (s *Stepper) chunk(first, k int) {
 	}
 	c, r := &s.c, &s.rows
 	L := len(s.net.Layers)
-	s.load(first, k)
+	// The batch sums start from zero in the first accumulate, not in a
+	// clearing pass of their own.
+	zero := first == 0
+	s.load(first, k, zero)
 	// Non-finite checks happen per sample below, in the stepped path's order,
 	// so compute first and check afterwards.
 	for l := range L {
@@ -197,11 +200,14 @@ func (s *Stepper) chunk(first, k int) {
 	if !s.chunkFinite(first, k) {
 		for i := first; i < first+k; i++ {
 			if s.checkSample(i) {
+				if zero {
+					s.grad.clear() // as the stepped path's load left them
+				}
 				return
 			}
 		}
 	}
-	s.accumulate(first, k)
+	s.accumulate(first, k, zero)
 	c.sample = first + k - 1
 	c.index = s.order.perm[c.start+c.sample]
 	c.phase, c.layer, c.neuron = PhaseAccumulate, 0, 0

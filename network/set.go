@@ -72,6 +72,14 @@ func (s Set) Inputs() int {
 // Compact reports whether the inputs are held compactly (Input converts).
 func (s Set) Compact() bool { return s.U8 != nil }
 
+// Prefetch asks the CPU to start loading input i of a compact set, which an
+// Input soon after then finds in its cache (a no-op for X).
+func (s Set) Prefetch(i int) {
+	if s.U8 != nil {
+		s.U8.Prefetch(i)
+	}
+}
+
 // Input is input vector i. For X it is X[i] itself (a view: do not write
 // to it) and buf is unused; for U8 the row is converted into buf (a new
 // slice when buf is nil or short) and buf is returned.

@@ -297,21 +297,27 @@ func TestKernelsMatch(t *testing.T) {
 		}
 		return v
 	}
-	for _, n := range []int{0, 4, 8, 12, 64, 784} {
+	for _, n := range []int{0, 8, 16, 64, 784} {
 		x0 := vec(n)
 		g1 := vec(n)
 		g2 := slices.Clone(g1)
 		o1, o2, n1, n2 := vec(n), vec(n), vec(n), vec(n)
-		b1 := sgd(g1, x0, o1, n1, 0.3, 0.1)
-		b2 := sgdGo(g2, x0, o2, n2, 0.3, 0.1)
-		if !slices.Equal(g1, g2) || !slices.Equal(o1, o2) || !slices.Equal(n1, n2) || b1 != b2 {
+		var sq1, sq2 [lanes]float64
+		sq1[3], sq2[3] = 0.5, 0.5 // the sums go on from where they are
+		b1 := sgd(g1, x0, o1, n1, 0.3, 0.1, &sq1)
+		b2 := sgdGo(g2, x0, o2, n2, 0.3, 0.1, &sq2)
+		if !slices.Equal(g1, g2) || !slices.Equal(o1, o2) || !slices.Equal(n1, n2) || b1 != b2 || sq1 != sq2 {
 			t.Fatalf("sgd n=%d differs", n)
+		}
+		// The sums are the gradient norm's: tileNorm of one tile.
+		if n > 0 && laneTree(&sq2)-0.5 != tileNorm(x0, 0.1, n, 0, 1)-0 && math.Abs(laneTree(&sq2)-0.5-tileNorm(x0, 0.1, n, 0, 1)) > 1e-12*tileNorm(x0, 0.1, n, 0, 1) {
+			t.Fatalf("sgd n=%d: squares %v, tileNorm %v", n, laneTree(&sq2)-0.5, tileNorm(x0, 0.1, n, 0, 1))
 		}
 		if n == 0 {
 			continue
 		}
 		g1[0] = math.Inf(1)
-		if !math.IsNaN(sgd(g1, x0, o1, n1, 0.3, 0.1)) {
+		if !math.IsNaN(sgd(g1, x0, o1, n1, 0.3, 0.1, &sq1)) {
 			t.Fatalf("sgd n=%d: Inf not reported", n)
 		}
 	}

@@ -39,23 +39,61 @@ func (s *Stepper) update() {
 		s.pushTrail()
 	}
 	s.upd++
-	s.addGradNorm(inv)
-	inv *= s.clipScale(inv)
+	mean := s.loss * inv // before inv takes the clipping scale
 	n := float64(s.train.Len())
 	l1, l2 := h.L1/n, h.L2/n
-	var c1, c2 float64
+	if h.Opt == SGD && l1 == 0 && l2 == 0 && h.Clip <= 0 {
+		// The common case: one pass over every weight (split across the
+		// stepper's threads) steps it, records it and sums the gradient norm.
+		s.sgdStep(inv)
+	} else {
+		s.addGradNorm(inv)
+		inv *= s.clipScale(inv)
+		s.step(inv, l1, l2)
+	}
+	if s.grad.wh != nil {
+		c1, c2 := s.adamC()
+		s.updateWH(inv, l1, l2, c1, c2)
+	}
+	s.batchLosses.add(mean, foldLoss, MaxBatchLosses)
+	s.recent.add(mean)
+}
+
+// sgdStep is SGD without regularisation or clipping: the batch's update
+// phase steps, records and adds each layer's gradient norm.
+func (s *Stepper) sgdStep(inv float64) {
+	s.prepNorm()
+	ok := s.bt.sgd(s.net, s.grad.w, s.grad.b, s.last, s.h.Eta, inv, s.gradNorm)
+	s.gradUpdates++
+	for l, good := range ok {
+		if !good {
+			s.diverge(l, "weights")
+		}
+	}
+}
+
+// adamC is Adam's bias corrections 1/(1−β1ᵗ) and 1/(1−β2ᵗ) at the current t.
+func (s *Stepper) adamC() (c1, c2 float64) {
+	if s.h.Opt != Adam {
+		return 0, 0
+	}
+	return 1 / (1 - math.Pow(s.h.Beta1, float64(s.adamT))), 1 / (1 - math.Pow(s.h.Beta2, float64(s.adamT)))
+}
+
+// step applies the optimizer to every layer (inv = 1/m, times the clipping
+// scale), recording each layer's old and new weights.
+func (s *Stepper) step(inv, l1, l2 float64) {
+	h := &s.h
 	if h.Opt == Adam {
 		s.adamT++
-		c1 = 1 / (1 - math.Pow(h.Beta1, float64(s.adamT)))
-		c2 = 1 / (1 - math.Pow(h.Beta2, float64(s.adamT)))
 	}
+	c1, c2 := s.adamC()
 	for l, layer := range s.net.Layers {
 		u := &s.last[l]
 		gw, gb := s.grad.w[l], s.grad.b[l]
 		ok := true
 		switch h.Opt {
 		case SGD:
-			// The common case records the update in the same pass.
 			ok = sgdStepRecord(layer.W, gw, u.OldW, u.NewW, inv, l1, l2, h.Eta) &&
 				sgdStepRecord(layer.B, gb, u.OldB, u.NewB, inv, 0, 0, h.Eta)
 			if !ok {
@@ -86,14 +124,20 @@ func (s *Stepper) update() {
 	s.recent.add(s.loss * inv)
 }
 
-// addGradNorm adds each layer's ‖(1/m) Σ_x ∂C_x/∂W^l‖_F (inv = 1/m; no
-// regularisation term) to the epoch's sums.
-func (s *Stepper) addGradNorm(inv float64) {
+// prepNorm makes sure the epoch's gradient-norm sums exist.
+func (s *Stepper) prepNorm() {
 	if s.gradNorm == nil {
 		s.gradNorm = make([]float64, len(s.net.Layers))
 	}
-	for l := range s.gradNorm {
-		s.gradNorm[l] += frobenius(s.grad.w[l], inv)
+}
+
+// addGradNorm adds each layer's ‖(1/m) Σ_x ∂C_x/∂W^l‖_F (inv = 1/m; no
+// regularisation term) to the epoch's sums, summed as the SGD step sums it
+// (tileNorm).
+func (s *Stepper) addGradNorm(inv float64) {
+	s.prepNorm()
+	for l, layer := range s.net.Layers {
+		s.gradNorm[l] += math.Sqrt(tileNorm(s.grad.w[l], inv, layer.In, 0, layer.Out))
 	}
 	s.gradUpdates++
 }
@@ -151,15 +195,10 @@ func sgdStepRecord(w, g, oldW, newW []float64, inv, l1, l2, eta float64) bool {
 	acc := 0.0
 	g, oldW, newW = g[:len(w)], oldW[:len(w)], newW[:len(w)]
 	if l1 == 0 && l2 == 0 { // v − η·(g·inv) = v − η·grad(g, inv, v, 0, 0)
-		n4 := len(w) &^ 3
-		acc = sgd(w[:n4], g[:n4], oldW[:n4], newW[:n4], eta, inv)
-		for i := n4; i < len(w); i++ {
-			v := w[i]
-			nv := v - eta*(g[i]*inv)
-			oldW[i], w[i], newW[i] = v, nv, nv
-			acc += nv * 0
-		}
-		return acc == 0
+		var sq [lanes]float64
+		n8 := len(w) &^ (lanes - 1)
+		acc = sgd(w[:n8], g[:n8], oldW[:n8], newW[:n8], eta, inv, &sq)
+		return sgdTail(w[n8:], g[n8:], oldW[n8:], newW[n8:], eta, inv, &sq)+acc == 0
 	}
 	for i, v := range w {
 		nv := v - eta*grad(g[i], inv, v, l1, l2)
@@ -167,6 +206,37 @@ func sgdStepRecord(w, g, oldW, newW []float64, inv, l1, l2, eta float64) bool {
 		acc += nv * 0
 	}
 	return acc == 0
+}
+
+// sgdTail is sgd for the last few values of a tile (fewer than 8), whose
+// squares go to sum 0 (as tileNorm adds them).
+func sgdTail(w, g, oldW, newW []float64, eta, inv float64, sq *[lanes]float64) (bad float64) {
+	g, oldW, newW = g[:len(w)], oldW[:len(w)], newW[:len(w)]
+	for k, v := range w {
+		y := g[k] * inv
+		nv := v - float64(eta*y)
+		oldW[k], w[k], newW[k] = v, nv, nv
+		sq[0] += float64(y * y)
+		bad += nv * 0
+	}
+	return bad
+}
+
+// sgdRows does the SGD step of rows lo..hi−1 of an n-column matrix w
+// (lo a multiple of rankR), recording old and new values; it sets sq[t] to
+// the share of ‖g·inv‖² of its t-th tile of rankR rows, summed as tileNorm
+// sums it, and reports whether every new value is finite.
+func sgdRows(w, g, oldW, newW []float64, eta, inv float64, n, lo, hi int, sq []float64) bool {
+	bad := 0.0
+	for r := lo; r < hi; r += rankR {
+		a, b := r*n, min(r+rankR, hi)*n
+		whole := a + (b-a)&^(lanes-1)
+		var l [lanes]float64
+		bad += sgd(w[a:whole], g[a:whole], oldW[a:whole], newW[a:whole], eta, inv, &l)
+		bad += sgdTail(w[whole:b], g[whole:b], oldW[whole:b], newW[whole:b], eta, inv, &l)
+		sq[(r-lo)/rankR] = laneTree(&l)
+	}
+	return bad == 0
 }
 
 // momentumStep does v ← μv − η·grad; w ← w + v.

@@ -20,7 +20,7 @@ const Scale = 255
 type U8 struct {
 	pix []uint8
 	dim int
-	val *[256]float64 // val[b] = b/255, so Row looks values up instead of dividing
+	val *[256]float64 // val[b] = b/255, so Row looks values up instead of dividing (or computes them with AVX)
 }
 
 // NewU8 wraps pix as rows of dim bytes. It takes ownership of pix: the
@@ -59,11 +59,21 @@ func (u *U8) Row(i int, x []float64) []float64 {
 		x = make([]float64, u.dim)
 	}
 	x = x[:u.dim]
-	val := u.val
-	for j, b := range u.Bytes(i) {
-		x[j] = val[b]
-	}
+	row(x, u.Bytes(i), u.val)
 	return x
+}
+
+// Prefetch asks the CPU to bring row i's bytes into its cache, so that a
+// Row soon after does not wait for memory (rows are read in a shuffled
+// order, which the hardware cannot guess).
+func (u *U8) Prefetch(i int) { prefetch(u.Bytes(i)) }
+
+// rowGo is the reference for row: x[j] = val[b[j]] = b[j]/255.
+func rowGo(x []float64, b []uint8, val *[256]float64) {
+	x = x[:len(b)]
+	for j, v := range b {
+		x[j] = val[v]
+	}
 }
 
 // Slice is rows lo..hi−1, sharing u's bytes.

@@ -32,3 +32,31 @@ func TestRow(t *testing.T) {
 		t.Error("nil U8 not empty")
 	}
 }
+
+// TestRowExact: the vector conversion gives b/255 exactly, for every byte,
+// at every length and offset (the four-at-a-time loop and the tail).
+func TestRowExact(t *testing.T) {
+	pix := make([]uint8, 0, 256*3+7)
+	for i := range 256*3 + 7 {
+		pix = append(pix, uint8(i*37+i/256))
+	}
+	val := new([256]float64)
+	for b := range val {
+		val[b] = float64(b) / Scale
+	}
+	for lo := range 5 {
+		for n := 0; lo+n <= len(pix); n += 1 + n/3 {
+			b := pix[lo : lo+n]
+			got, want := make([]float64, n), make([]float64, n)
+			row(got, b, val)
+			for j, v := range b {
+				want[j] = float64(v) / Scale
+			}
+			for j := range got {
+				if got[j] != want[j] {
+					t.Fatalf("offset %d, %d bytes: x[%d] = %v for byte %d, want %v (useAVX %v)", lo, n, j, got[j], b[j], want[j], useAVX)
+				}
+			}
+		}
+	}
+}
