@@ -30,7 +30,8 @@ type batch struct {
 	items   [][]item // items[p]: the current phase's chunks that goroutine p owns
 	nitems  int      // chunks in the current phase
 	work    int      // the current phase's multiply-adds
-	minWork int      // fewest multiply-adds a phase needs to be split (tests lower it)
+	minWork int      // fewest multiply-adds a layer needs to be split (tests lower it)
+	m       int      // the mini-batch's size, for the split decisions (0: each call's)
 
 	// claim[p] is gen<<32 | len(items[p])<<16 | next: one word, so a
 	// goroutine that reads it sees a consistent phase, and claims chunk next
@@ -58,6 +59,7 @@ const (
 	phBackward
 	phGrad
 	phSGD
+	phInput
 )
 
 // phase is the work of the current chunks; it is set before a phase is
@@ -73,19 +75,24 @@ type phase struct {
 	first, k   int
 	zero       bool // gradient: start the sums from zero
 	gw, gb     [][]float64
-	// the SGD step: w ← w − η·(g·inv), recorded in last
-	last     []Update
-	eta, inv float64
+	// the SGD step (gradient: after the sums, when not nil)
+	step *sgdArgs
+	// inputs: row i of x (a buffer) gets compact row perm[i] of set; a[i] = x[i]
+	set  Set
+	perm []int
 }
 
 // item is one chunk: outputs lo..hi−1 (neurons or inputs) of layer l.
 type item struct{ l, lo, hi int }
 
-// minParallelWork is the fewest multiply-adds a phase must have to be split
-// (a hand-off costs about a microsecond, ~40k multiply-adds); chunkWork is
-// the least work of a chunk.
+// minParallelWork is the fewest multiply-adds (In·Out·m) a layer must have
+// for its phases to be split. A hand-off costs a microsecond or two, and the
+// helper must first fetch the samples' rows from the caller's cache, so a
+// smaller layer runs faster on one core ([784,30] at m = 10, 235k, does;
+// [784,100] at m = 10, 784k, does not). chunkWork is the least work of a
+// chunk.
 const (
-	minParallelWork = 1 << 16
+	minParallelWork = 1 << 19
 	chunkWork       = 1 << 14
 	chunksPerThread = 4
 )
@@ -122,7 +129,7 @@ func (b *batch) forward(net *Network, l int, x, z, a [][]float64) {
 	layer := net.Layers[l]
 	b.ph = phase{kind: phForward, net: net, l: l, x: x, z: z, a: a}
 	b.reset()
-	b.cut(l, layer.Out, fwdMR, layer.In*layer.Out*len(x))
+	b.cut(l, layer.Out, fwdMR, layer.In*layer.Out*b.rowsFor(len(x)))
 	b.exec()
 	if layer.Act == Softmax { // needs whole rows
 		for r := range z {
@@ -141,7 +148,7 @@ func (b *batch) backward(net *Network, l int, z, a, dNext, d [][]float64) {
 	b.wRows[l+1] = rowViews(b.wRows[l+1], next.W, next.In, next.Out)
 	b.ph = phase{kind: phBackward, net: net, l: l, z: z, a: a, d: d}
 	b.reset()
-	b.cut(l, next.In, rankV*lanes, next.In*next.Out*m)
+	b.cut(l, next.In, rankV*lanes, next.In*next.Out*b.rowsFor(m))
 	b.exec()
 }
 
@@ -149,15 +156,27 @@ func (b *batch) backward(net *Network, l int, z, a, dNext, d [][]float64) {
 // batch sums gw, gb, samples in order: ∂W^l += δ^l·(a^l)ᵀ, ∂b^l += δ^l
 // (with zero, the sums start from zero instead). a[l] holds the inputs of
 // layer l, d[l] its δ.
-func (b *batch) grad(net *Network, a, d [][][]float64, first, k int, gw, gb [][]float64, zero bool) {
-	b.ph = phase{kind: phGrad, net: net, aa: a, da: d, first: first, k: k, gw: gw, gb: gb, zero: zero}
+//
+// With step (the batch's last samples), each chunk then does the SGD step of
+// its rows, while they are still in its core's cache: the same values as
+// sgd after grad, one hand-off fewer. It reports, as sgd does, which
+// layers' new values are finite (nil without step).
+func (b *batch) grad(net *Network, a, d [][][]float64, first, k int, gw, gb [][]float64, zero bool, step *sgdArgs) []bool {
+	b.ph = phase{kind: phGrad, net: net, aa: a, da: d, first: first, k: k, gw: gw, gb: gb, zero: zero, step: step}
 	b.reset()
+	if step != nil {
+		b.prepSGD(net)
+	}
 	for l, layer := range net.Layers {
 		b.gRows[l] = rowViews(b.gRows[l], gw[l], layer.In, layer.Out)
 		b.gpack[l] = grow(b.gpack[l], (layer.Out+rankR-1)/rankR*rankR*k)
-		b.cut(l, layer.Out, rankR, layer.In*layer.Out*k)
+		b.cut(l, layer.Out, rankR, layer.In*layer.Out*b.rowsFor(k))
 	}
 	b.exec()
+	if step == nil {
+		return nil
+	}
+	return b.sgdDone(net, step)
 }
 
 // reset empties the chunk lists for a new phase.
@@ -168,13 +187,42 @@ func (b *batch) reset() {
 	b.nitems, b.work = 0, 0
 }
 
-// sgd does the SGD step of every layer, w ← w − η·(g·inv) and b likewise,
-// recording the old and new values in last, adds each layer's ‖g·inv‖_F to
-// norms (summed per tile of rankR rows, tiles in order: the same bits for
-// any number of threads) and reports which layers' new values are finite.
-func (b *batch) sgd(net *Network, gw, gb [][]float64, last []Update, eta, inv float64, norms []float64) []bool {
-	b.ph = phase{kind: phSGD, net: net, gw: gw, gb: gb, last: last, eta: eta, inv: inv}
+// inputs converts row perm[i] of the compact set into the buffer x[i] and
+// sets a[i] = x[i], for every i.
+func (b *batch) inputs(set Set, perm []int, x, a [][]float64) {
+	b.ph = phase{kind: phInput, set: set, perm: perm, x: x, a: a}
 	b.reset()
+	// A value costs about as long as 4 multiply-adds (a byte read and
+	// converted, a float64 written).
+	b.cut(0, len(perm), 1, 4*set.Inputs()*len(perm))
+	b.exec()
+}
+
+// sgdArgs are an SGD step's: w ← w − η·(g·inv) for every weight and bias,
+// the old and new values recorded in last, each layer's ‖g·inv‖_F added to
+// norms (summed per tile of rankR rows, tiles in order: the same bits for
+// any number of threads).
+type sgdArgs struct {
+	last     []Update
+	eta, inv float64
+	norms    []float64
+}
+
+// sgd does the SGD step of every layer from the batch sums gw, gb and
+// reports which layers' new values are all finite.
+func (b *batch) sgd(net *Network, gw, gb [][]float64, step *sgdArgs) []bool {
+	b.ph = phase{kind: phSGD, net: net, gw: gw, gb: gb, step: step}
+	b.reset()
+	b.prepSGD(net)
+	for l, layer := range net.Layers {
+		b.cut(l, layer.Out, rankR, layer.In*layer.Out*b.rowsFor(1))
+	}
+	b.exec()
+	return b.sgdDone(net, step)
+}
+
+// prepSGD makes the per-tile results' room.
+func (b *batch) prepSGD(net *Network) {
 	L := len(net.Layers)
 	if len(b.tileSq) != L {
 		b.tileSq, b.tileOK = make([][]float64, L), make([][]bool, L)
@@ -184,11 +232,12 @@ func (b *batch) sgd(net *Network, gw, gb [][]float64, last []Update, eta, inv fl
 		if len(b.tileSq[l]) != tiles {
 			b.tileSq[l], b.tileOK[l] = make([]float64, tiles), make([]bool, tiles)
 		}
-		// A weight's step costs about as long as 16 multiply-adds (it is
-		// read, written and recorded).
-		b.cut(l, layer.Out, rankR, 16*layer.In*layer.Out)
 	}
-	b.exec()
+}
+
+// sgdDone adds the tiles' squares to the norms, tiles in order, and reports
+// which layers' new values are all finite.
+func (b *batch) sgdDone(net *Network, step *sgdArgs) []bool {
 	ok := b.okL[:0]
 	for l := range net.Layers {
 		sq, good := 0.0, true
@@ -196,12 +245,31 @@ func (b *batch) sgd(net *Network, gw, gb [][]float64, last []Update, eta, inv fl
 			sq += v
 			good = good && b.tileOK[l][t]
 		}
-		norms[l] += math.Sqrt(sq)
+		step.norms[l] += math.Sqrt(sq)
 		ok = append(ok, good)
 	}
 	b.okL = ok
 	return ok
 }
+
+// sgdRows does the SGD step of rows lo..hi−1 of layer l.
+func (b *batch) sgdRows(l, lo, hi int) {
+	ph := &b.ph
+	layer, st := ph.net.Layers[l], ph.step
+	u := &st.last[l]
+	t0 := lo / rankR
+	ok := sgdRows(layer.W, ph.gw[l], u.OldW, u.NewW, st.eta, st.inv, layer.In, lo, hi, b.tileSq[l][t0:])
+	ok = sgdStepRecord(layer.B[lo:hi], ph.gb[l][lo:hi], u.OldB[lo:hi], u.NewB[lo:hi], st.inv, 0, 0, st.eta) && ok
+	for t := t0; t < (hi+rankR-1)/rankR; t++ {
+		b.tileOK[l][t] = ok
+	}
+}
+
+// rowsFor is the rows a layer's work is counted over when its phases are cut:
+// the mini-batch's (m, when the stepper has set it) even when a call has
+// fewer, so that a layer is split alike in every phase and call and its rows
+// stay with their owners.
+func (b *batch) rowsFor(k int) int { return max(b.m, k) }
 
 // cut appends the chunks of n outputs of layer l (tiles of tile outputs,
 // work multiply-adds in all): one, owned by the caller, when the phase stays
@@ -228,12 +296,11 @@ func (b *batch) cut(l, n, tile, work int) {
 	}
 }
 
-// exec runs the current phase's chunks: on the caller alone when there is
-// one or the whole phase is too small to pay for the hand-off (the gradient
-// phase of small layers has one chunk per layer), else on every goroutine
-// of the pool.
+// exec runs the current phase's chunks: on the caller alone when it owns
+// them all (no layer of the phase was split), else on every goroutine of
+// the pool.
 func (b *batch) exec() {
-	if b.nitems <= 1 || b.pool == nil || b.work < b.minWork {
+	if b.pool == nil || len(b.items[0]) == b.nitems {
 		for _, own := range b.items {
 			for _, it := range own {
 				b.run(0, it)
@@ -303,15 +370,20 @@ func (b *batch) run(p int, it item) {
 		l, layer := it.l, ph.net.Layers[it.l]
 		end := ph.first + ph.k
 		gradRange(b.gRows[l], ph.gb[l], layer.In, ph.da[l][ph.first:end], ph.aa[l][ph.first:end], lo, hi, b.gpack[l], ph.zero)
-	case phSGD:
-		l, layer := it.l, ph.net.Layers[it.l]
-		u := &ph.last[l]
-		t0 := lo / rankR
-		ok := sgdRows(layer.W, ph.gw[l], u.OldW, u.NewW, ph.eta, ph.inv, layer.In, lo, hi, b.tileSq[l][t0:])
-		ok = sgdStepRecord(layer.B[lo:hi], ph.gb[l][lo:hi], u.OldB[lo:hi], u.NewB[lo:hi], ph.inv, 0, 0, ph.eta) && ok
-		for t := t0; t < (hi+rankR-1)/rankR; t++ {
-			b.tileOK[l][t] = ok
+		if ph.step != nil {
+			b.sgdRows(l, lo, hi)
 		}
+	case phInput:
+		// Ask for every row first: the rows are scattered (a shuffled
+		// order), and their reads overlap only when they are all in flight.
+		for _, k := range ph.perm[lo:hi] {
+			ph.set.Prefetch(k)
+		}
+		for i := lo; i < hi; i++ {
+			ph.a[i] = ph.set.Input(ph.perm[i], ph.x[i])
+		}
+	case phSGD:
+		b.sgdRows(it.l, lo, hi)
 	}
 }
 

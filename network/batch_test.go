@@ -37,7 +37,7 @@ func runBatch(t testing.TB, b *batch, net *Network, x, y [][]float64, chunks []i
 		for l := L - 2; l >= 0; l-- {
 			b.backward(net, l, rows(r.z[l]), rows(r.a[l+1]), rows(r.d[l+1]), rows(r.d[l]))
 		}
-		b.grad(net, r.a, r.d, first, k, r.gw, r.gb, false)
+		b.grad(net, r.a, r.d, first, k, r.gw, r.gb, false, nil)
 		first += k
 	}
 	if first != m {
@@ -138,7 +138,7 @@ func TestBatchAllocs(t *testing.T) {
 				b.forward(net, l, r.a[l], r.z[l], r.a[l+1])
 			}
 			b.backward(net, 0, r.z[0], r.a[1], r.d[1], r.d[0])
-			b.grad(net, r.a, r.d, 0, 20, r.gw, r.gb, false)
+			b.grad(net, r.a, r.d, 0, 20, r.gw, r.gb, false, nil)
 		})
 		b.close()
 		if a != 0 {
@@ -191,7 +191,7 @@ func BenchmarkBatchTrain(b *testing.B) {
 							clear(r.gw[l])
 							clear(r.gb[l])
 						}
-						bt.grad(net, r.a, r.d, 0, m, r.gw, r.gb, false)
+						bt.grad(net, r.a, r.d, 0, m, r.gw, r.gb, false, nil)
 						for l, layer := range net.Layers {
 							for k, g := range r.gw[l] {
 								layer.W[k] -= 3 * (g / float64(m))

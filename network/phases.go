@@ -198,12 +198,23 @@ func (s *Stepper) load(first, n int, keep bool) {
 		}
 		s.count, s.loss = 0, 0
 	}
-	for i := first; i < first+n; i++ {
-		idx := s.order.perm[c.start+i]
-		if i+1 < first+n {
-			s.train.Prefetch(s.order.perm[c.start+i+1])
+	perm := s.order.perm[c.start+first : c.start+first+n]
+	if s.train.Compact() {
+		for i := first; i < first+n; i++ {
+			r.inputBuf(i, s.train)
 		}
-		r.input(i, s.train, idx)
+		s.bt.inputs(s.train, perm, r.xbuf[first:first+n], r.a[0][first:first+n])
+		// The rows that follow: fetched from memory now, they wait in the
+		// cache for the next call.
+		for _, k := range s.order.perm[c.start+first+n : min(c.start+first+2*n, len(s.order.perm))] {
+			s.train.Prefetch(k)
+		}
+	}
+	for i := first; i < first+n; i++ {
+		idx := perm[i-first]
+		if !s.train.Compact() {
+			r.a[0][i] = s.train.X[idx]
+		}
 		r.y[i] = s.train.Y[idx]
 		c.index = idx
 		if s.sq != nil {
@@ -283,10 +294,15 @@ func (s *Stepper) accumulate(first, n int, zero bool) {
 			s.sq.bufs[i].accumulate(s.grad) // recurrent.go
 		}
 	} else {
-		s.bt.grad(s.net, r.a, r.d, first, n, s.grad.w, s.grad.b, zero)
+		s.bt.grad(s.net, r.a, r.d, first, n, s.grad.w, s.grad.b, zero, nil)
 	}
-	for i := first; i < first+n; i++ {
-		s.loss += r.costs[i]
+	s.addLoss(first, n)
+}
+
+// addLoss adds the costs of samples first..first+n−1 to the batch's.
+func (s *Stepper) addLoss(first, n int) {
+	for _, c := range s.rows.costs[first : first+n] {
+		s.loss += c
 	}
 	s.count += n
 }

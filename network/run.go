@@ -135,13 +135,15 @@ func (s *Stepper) run(n int, deadline time.Time, stopAtJump bool) (int, error) {
 		if !deadline.IsZero() {
 			k = min(k, maxChunk)
 		}
-		s.chunk(first, k)
-		if s.status == Diverged {
+		updated := s.chunk(first, k)
+		if s.status == Diverged && !updated {
 			break
 		}
 		done += k
 		if first+k == s.c.m {
-			s.update()
+			if !updated {
+				s.update()
+			}
 			s.c.phase = PhaseUpdate
 			if s.status == Diverged || (stopAtJump && s.jump != jump) {
 				break // a jump leaves the epoch's evaluation due, as a spent budget does
@@ -172,14 +174,17 @@ func (s *Stepper) finishSample() {
 }
 
 // chunk runs samples first..first+k−1 of the current batch through every
-// phase up to Accumulate, with the same per-layer work as the stepped path.
-func (s *Stepper) chunk(first, k int) {
+// phase up to Accumulate, with the same per-layer work as the stepped path;
+// when they end the batch and the update is plain SGD, through Update too,
+// which it reports.
+func (s *Stepper) chunk(first, k int) (updated bool) {
 	if s.sq != nil {
 		s.chunkSeq(first, k) // recurrent_phases.go
-		return
+		return false
 	}
 	c, r := &s.c, &s.rows
 	L := len(s.net.Layers)
+	s.bt.m = c.m
 	// The batch sums start from zero in the first accumulate, not in a
 	// clearing pass of their own.
 	zero := first == 0
@@ -203,15 +208,29 @@ func (s *Stepper) chunk(first, k int) {
 				if zero {
 					s.grad.clear() // as the stepped path's load left them
 				}
-				return
+				return false
 			}
 		}
 	}
-	s.accumulate(first, k, zero)
+	fuse := first+k == c.m && s.sq == nil && s.plainSGD()
+	if !fuse {
+		s.accumulate(first, k, zero)
+	}
 	c.sample = first + k - 1
 	c.index = s.order.perm[c.start+c.sample]
 	c.phase, c.layer, c.neuron = PhaseAccumulate, 0, 0
 	c.steps += k
+	if fuse {
+		// The batch's last samples: each chunk of the gradient sums does
+		// the SGD step of its rows right after them, while they are in
+		// its core's cache (the Update phase's work and values, at the
+		// position update would start from).
+		s.addLoss(first, k)
+		inv, mean := s.beginUpdate()
+		s.sgdDone(s.bt.grad(s.net, r.a, r.d, first, k, s.grad.w, s.grad.b, zero, s.sgdArgs(inv)))
+		s.endUpdate(mean)
+	}
+	return fuse
 }
 
 // chunkFinite reports whether every z, a, cost and δ of samples

@@ -82,6 +82,7 @@ type Stepper struct {
 	undo undoStack // snapshots of state and the current trace row
 	tr   Trace     // reused by Trace()
 	bt   *batch    // runs the kernels, on SetThreads goroutines
+	sgdA sgdArgs   // the plain SGD step's arguments (scratch)
 
 	// evalTime is how long the last finished epoch-end evaluation took.
 	evalTime, evalSoFar time.Duration

@@ -70,13 +70,19 @@ func (r *rows) input(i int, set Set, k int) {
 		r.a[0][i] = set.X[k]
 		return
 	}
+	r.a[0][i] = set.Input(k, r.inputBuf(i, set))
+}
+
+// inputBuf is row i's own input buffer for a compact set's rows, made
+// when first needed.
+func (r *rows) inputBuf(i int, set Set) []float64 {
 	for len(r.xbuf) <= i {
 		r.xbuf = append(r.xbuf, nil)
 	}
 	if len(r.xbuf[i]) != set.Inputs() {
 		r.xbuf[i] = alignedRows(1, set.Inputs())[0]
 	}
-	r.a[0][i] = set.Input(k, r.xbuf[i])
+	return r.xbuf[i]
 }
 
 // ownsInput reports whether a⁰ of row i is row i's own buffer, which the

@@ -24,28 +24,13 @@ import "math"
 // update applies the optimizer to every layer from the batch sums.
 func (s *Stepper) update() {
 	h := &s.h
-	if s.last == nil {
-		s.last = newUpdates(s.net)
-	}
-	if h.Opt != SGD && s.m.empty() {
-		s.m = s.grad.zeros()
-		if h.Opt == Adam {
-			s.v = s.grad.zeros()
-		}
-	}
-	inv := 1 / float64(s.count)
-	if s.blowup != 0 {
-		s.checkJump(s.loss * inv) // before s.last is overwritten
-		s.pushTrail()
-	}
-	s.upd++
-	mean := s.loss * inv // before inv takes the clipping scale
+	inv, mean := s.beginUpdate()
 	n := float64(s.train.Len())
 	l1, l2 := h.L1/n, h.L2/n
-	if h.Opt == SGD && l1 == 0 && l2 == 0 && h.Clip <= 0 {
+	if s.plainSGD() {
 		// The common case: one pass over every weight (split across the
 		// stepper's threads) steps it, records it and sums the gradient norm.
-		s.sgdStep(inv)
+		s.sgdDone(s.bt.sgd(s.net, s.grad.w, s.grad.b, s.sgdArgs(inv)))
 	} else {
 		s.addGradNorm(inv)
 		inv *= s.clipScale(inv)
@@ -55,15 +40,55 @@ func (s *Stepper) update() {
 		c1, c2 := s.adamC()
 		s.updateWH(inv, l1, l2, c1, c2)
 	}
+	s.endUpdate(mean)
+}
+
+// beginUpdate is what comes before the weights change: it returns 1/m and
+// the batch's mean loss.
+func (s *Stepper) beginUpdate() (inv, mean float64) {
+	h := &s.h
+	if s.last == nil {
+		s.last = newUpdates(s.net)
+	}
+	if h.Opt != SGD && s.m.empty() {
+		s.m = s.grad.zeros()
+		if h.Opt == Adam {
+			s.v = s.grad.zeros()
+		}
+	}
+	inv = 1 / float64(s.count)
+	if s.blowup != 0 {
+		s.checkJump(s.loss * inv) // before s.last is overwritten
+		s.pushTrail()
+	}
+	s.upd++
+	return inv, s.loss * inv
+}
+
+// endUpdate is what comes after the weights change.
+func (s *Stepper) endUpdate(mean float64) {
 	s.batchLosses.add(mean, foldLoss, MaxBatchLosses)
 	s.recent.add(mean)
 }
 
-// sgdStep is SGD without regularisation or clipping: the batch's update
-// phase steps, records and adds each layer's gradient norm.
-func (s *Stepper) sgdStep(inv float64) {
+// plainSGD reports whether the update is SGD without regularisation or
+// clipping, which the batch's kernels do in one pass (or fused with the
+// last gradient sums: chunk).
+func (s *Stepper) plainSGD() bool {
+	h := &s.h
+	return h.Rule == Backprop && h.Opt == SGD && h.L1 == 0 && h.L2 == 0 && h.Clip <= 0
+}
+
+// sgdArgs are the plain SGD step's arguments.
+func (s *Stepper) sgdArgs(inv float64) *sgdArgs {
 	s.prepNorm()
-	ok := s.bt.sgd(s.net, s.grad.w, s.grad.b, s.last, s.h.Eta, inv, s.gradNorm)
+	s.sgdA = sgdArgs{last: s.last, eta: s.h.Eta, inv: inv, norms: s.gradNorm}
+	return &s.sgdA
+}
+
+// sgdDone counts the update in the gradient norms and marks divergence at
+// the first layer whose new weights are not all finite.
+func (s *Stepper) sgdDone(ok []bool) {
 	s.gradUpdates++
 	for l, good := range ok {
 		if !good {
