@@ -50,6 +50,11 @@ type batch struct {
 	tileSq [][]float64
 	tileOK [][]bool
 	okL    []bool
+
+	// xown[p][i]: goroutine p's own copy of input row i (p > 0), valid for
+	// ownK rows (0: none; see inputs).
+	xown [][][]float64
+	ownK int
 }
 
 type phaseKind uint8
@@ -94,6 +99,8 @@ type item struct{ l, lo, hi int }
 const (
 	minParallelWork = 1 << 19
 	chunkWork       = 1 << 14
+	minSplitOut     = 64
+	maxOwnInputs    = 1 << 20 // the most input values a helper copies (8 MiB)
 	chunksPerThread = 4
 )
 
@@ -112,6 +119,7 @@ func newBatch(net *Network, threads int) *batch {
 	}
 	b.items = make([][]item, max(threads, 1))
 	b.claim = make([]atomic.Uint64, max(threads, 1))
+	b.xown = make([][][]float64, max(threads, 1))
 	if threads > 1 {
 		b.pool = newPool(threads, b.part)
 	}
@@ -129,7 +137,7 @@ func (b *batch) forward(net *Network, l int, x, z, a [][]float64) {
 	layer := net.Layers[l]
 	b.ph = phase{kind: phForward, net: net, l: l, x: x, z: z, a: a}
 	b.reset()
-	b.cut(l, layer.Out, fwdMR, layer.In*layer.Out*b.rowsFor(len(x)))
+	b.cut(l, layer.Out, fwdMR, b.layerWork(layer, len(x)))
 	b.exec()
 	if layer.Act == Softmax { // needs whole rows
 		for r := range z {
@@ -148,7 +156,7 @@ func (b *batch) backward(net *Network, l int, z, a, dNext, d [][]float64) {
 	b.wRows[l+1] = rowViews(b.wRows[l+1], next.W, next.In, next.Out)
 	b.ph = phase{kind: phBackward, net: net, l: l, z: z, a: a, d: d}
 	b.reset()
-	b.cut(l, next.In, rankV*lanes, next.In*next.Out*b.rowsFor(m))
+	b.cut(l, next.In, rankV*lanes, b.layerWork(next, m))
 	b.exec()
 }
 
@@ -170,7 +178,7 @@ func (b *batch) grad(net *Network, a, d [][][]float64, first, k int, gw, gb [][]
 	for l, layer := range net.Layers {
 		b.gRows[l] = rowViews(b.gRows[l], gw[l], layer.In, layer.Out)
 		b.gpack[l] = grow(b.gpack[l], (layer.Out+rankR-1)/rankR*rankR*k)
-		b.cut(l, layer.Out, rankR, layer.In*layer.Out*b.rowsFor(k))
+		b.cut(l, layer.Out, rankR, b.layerWork(layer, k))
 	}
 	b.exec()
 	if step == nil {
@@ -188,15 +196,49 @@ func (b *batch) reset() {
 }
 
 // inputs converts row perm[i] of the compact set into the buffer x[i] and
-// sets a[i] = x[i], for every i.
-func (b *batch) inputs(set Set, perm []int, x, a [][]float64) {
+// sets a[i] = x[i], for every i. With own (the stepper's mini-batch, when
+// layer 1 is split across threads), every helper also converts the rows
+// into its own copy, which its chunks of layer 1's forward and gradient
+// phases read instead (until the next inputs): converting 100 rows of 784
+// bytes costs less than fetching their 627 KB of float64s from the
+// caller's cache.
+func (b *batch) inputs(net *Network, set Set, perm []int, x, a [][]float64, own bool) {
 	b.ph = phase{kind: phInput, set: set, perm: perm, x: x, a: a}
 	b.reset()
-	// A value costs about as long as 4 multiply-adds (a byte read and
-	// converted, a float64 written).
-	b.cut(0, len(perm), 1, 4*set.Inputs()*len(perm))
+	k, in := len(perm), set.Inputs()
+	b.ownK = 0
+	if own && b.pool != nil && b.layerWork(net.Layers[0], k) >= b.minWork && k*in <= maxOwnInputs {
+		// One chunk per goroutine: p's copy (the caller's is x).
+		for p := range b.items {
+			if p > 0 {
+				for len(b.xown[p]) < k {
+					b.xown[p] = append(b.xown[p], alignedRows(1, in)[0])
+				}
+			}
+			b.items[p] = append(b.items[p], item{p, 0, k})
+			b.nitems++
+		}
+		b.ownK = k
+	} else {
+		// A value costs about as long as 4 multiply-adds (a byte read and
+		// converted, a float64 written).
+		b.cut(0, k, 1, 4*in*k)
+	}
 	b.exec()
 }
+
+// xFor is the rows of layer 1's inputs that goroutine p reads: its own copy
+// when inputs made one for these k rows, else rows.
+func (b *batch) xFor(p int, rows [][]float64) [][]float64 {
+	if p > 0 && b.ownK > 0 && len(rows) == b.ownK {
+		return b.xown[p][:b.ownK]
+	}
+	return rows
+}
+
+// endInputs drops the helpers' copies from use (the next phases of layer 1
+// read other rows).
+func (b *batch) endInputs() { b.ownK = 0 }
 
 // sgdArgs are an SGD step's: w ← w − η·(g·inv) for every weight and bias,
 // the old and new values recorded in last, each layer's ‖g·inv‖_F added to
@@ -215,7 +257,7 @@ func (b *batch) sgd(net *Network, gw, gb [][]float64, step *sgdArgs) []bool {
 	b.reset()
 	b.prepSGD(net)
 	for l, layer := range net.Layers {
-		b.cut(l, layer.Out, rankR, layer.In*layer.Out*b.rowsFor(1))
+		b.cut(l, layer.Out, rankR, b.layerWork(layer, 1))
 	}
 	b.exec()
 	return b.sgdDone(net, step)
@@ -265,11 +307,18 @@ func (b *batch) sgdRows(l, lo, hi int) {
 	}
 }
 
-// rowsFor is the rows a layer's work is counted over when its phases are cut:
-// the mini-batch's (m, when the stepper has set it) even when a call has
-// fewer, so that a layer is split alike in every phase and call and its rows
-// stay with their owners.
-func (b *batch) rowsFor(k int) int { return max(b.m, k) }
+// layerWork is the work a layer's phases are cut by: In·Out·m multiply-adds,
+// m the mini-batch's size (when the stepper has set it) even when a call
+// has fewer samples k, so that a layer is split alike in every phase and
+// call and its rows stay with their owners; 0 (never split) for a layer of
+// fewer than minSplitOut neurons, whose split half would be smaller than
+// the samples' rows the helper must first fetch from the caller's cache.
+func (b *batch) layerWork(layer *Layer, k int) int {
+	if b.minWork > 0 && layer.Out < minSplitOut {
+		return 0
+	}
+	return layer.In * layer.Out * max(b.m, k)
+}
 
 // cut appends the chunks of n outputs of layer l (tiles of tile outputs,
 // work multiply-adds in all): one, owned by the caller, when the phase stays
@@ -351,7 +400,11 @@ func (b *batch) run(p int, it item) {
 	switch ph.kind {
 	case phForward:
 		layer := ph.net.Layers[ph.l]
-		forwardRange(layer.W, layer.B, layer.In, ph.x, ph.z, lo, hi, b.spill[p])
+		x := ph.x
+		if ph.l == 0 {
+			x = b.xFor(p, x)
+		}
+		forwardRange(layer.W, layer.B, layer.In, x, ph.z, lo, hi, b.spill[p])
 		if layer.Act != Softmax {
 			for r, z := range ph.z {
 				layer.Act.apply(z[lo:hi], ph.a[r][lo:hi])
@@ -369,7 +422,11 @@ func (b *batch) run(p int, it item) {
 	case phGrad:
 		l, layer := it.l, ph.net.Layers[it.l]
 		end := ph.first + ph.k
-		gradRange(b.gRows[l], ph.gb[l], layer.In, ph.da[l][ph.first:end], ph.aa[l][ph.first:end], lo, hi, b.gpack[l], ph.zero)
+		x := ph.aa[l][ph.first:end]
+		if l == 0 {
+			x = b.xFor(p, x)
+		}
+		gradRange(b.gRows[l], ph.gb[l], layer.In, ph.da[l][ph.first:end], x, lo, hi, b.gpack[l], ph.zero)
 		if ph.step != nil {
 			b.sgdRows(l, lo, hi)
 		}
@@ -378,6 +435,12 @@ func (b *batch) run(p int, it item) {
 		// order), and their reads overlap only when they are all in flight.
 		for _, k := range ph.perm[lo:hi] {
 			ph.set.Prefetch(k)
+		}
+		if b.ownK > 0 && it.l > 0 { // goroutine it.l's own copy
+			for i := lo; i < hi; i++ {
+				ph.set.Input(ph.perm[i], b.xown[it.l][i])
+			}
+			break
 		}
 		for i := lo; i < hi; i++ {
 			ph.a[i] = ph.set.Input(ph.perm[i], ph.x[i])

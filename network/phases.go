@@ -190,6 +190,12 @@ func (s *Stepper) readyNext() {
 // can show what the last Update applied), unless keep is set: the fast
 // path's first accumulate overwrites them instead.
 func (s *Stepper) load(first, n int, keep bool) {
+	s.loadRows(first, n, keep, false)
+}
+
+// loadRows is load; with own (the fast path's chunks), the helpers of a
+// split first layer convert compact rows into copies of their own too.
+func (s *Stepper) loadRows(first, n int, keep, own bool) {
 	c, r := &s.c, &s.rows
 	r.lost = false
 	if first == 0 {
@@ -203,7 +209,7 @@ func (s *Stepper) load(first, n int, keep bool) {
 		for i := first; i < first+n; i++ {
 			r.inputBuf(i, s.train)
 		}
-		s.bt.inputs(s.train, perm, r.xbuf[first:first+n], r.a[0][first:first+n])
+		s.bt.inputs(s.net, s.train, perm, r.xbuf[first:first+n], r.a[0][first:first+n], own)
 		// The rows that follow: fetched from memory now, they wait in the
 		// cache for the next call.
 		for _, k := range s.order.perm[c.start+first+n : min(c.start+first+2*n, len(s.order.perm))] {

@@ -188,7 +188,8 @@ func (s *Stepper) chunk(first, k int) (updated bool) {
 	// The batch sums start from zero in the first accumulate, not in a
 	// clearing pass of their own.
 	zero := first == 0
-	s.load(first, k, zero)
+	s.loadRows(first, k, zero, true)
+	defer s.bt.endInputs()
 	// Non-finite checks happen per sample below, in the stepped path's order,
 	// so compute first and check afterwards.
 	for l := range L {

@@ -1,7 +1,9 @@
 package network
 
 import (
+	"backprop/internal/compact"
 	"fmt"
+	"math/rand/v2"
 	"runtime"
 	"testing"
 	"time"
@@ -151,5 +153,67 @@ func waitGoroutines(t *testing.T, want int) {
 	}
 	if n := runtime.NumGoroutine(); n > want {
 		t.Fatalf("%d goroutines, want %d", n, want)
+	}
+}
+
+// TestThreadsCompact trains on a compact set (bytes read as b/255) with 1, 2
+// and 3 threads, every layer split (so that the helpers convert the rows
+// into copies of their own) and with the real thresholds, run in chunks
+// and whole, stepped by sample: the weights and gradient norms are the bits
+// of one thread on the same values as float64 rows.
+func TestThreadsCompact(t *testing.T) {
+	const n, in = 37, 70
+	rng := rand.New(rand.NewPCG(5, 5))
+	pix := make([]uint8, n*in)
+	for i := range pix {
+		pix[i] = uint8(rng.IntN(256))
+	}
+	u, err := compact.NewU8(pix, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sizes := []int{in, 96, 3}
+	flat := synth(n, in, 3, 4)
+	packed := Set{U8: u, Y: flat.Y}
+	for i := range flat.X {
+		flat.X[i] = u.Row(i, nil)
+	}
+	stepper := func(set Set, threads, minWork int) *Stepper {
+		h := DefaultHyper()
+		h.Batch, h.Seed = 10, 3
+		s := mustStepper(t, mustNet(t, sizes, []Activation{Sigmoid, Sigmoid}, Quadratic, 11), h, set, synth(5, in, 3, 2))
+		s.SetThreads(threads)
+		if minWork >= 0 {
+			s.bt.minWork = minWork
+		}
+		t.Cleanup(s.Close)
+		return s
+	}
+	want := stepper(flat, 1, -1)
+	if _, err := want.Run(3 * n); err != nil {
+		t.Fatal(err)
+	}
+	for _, threads := range []int{1, 2, 3} {
+		for _, minWork := range []int{0, -1} {
+			for _, chunk := range []int{7, 3 * n, 1} {
+				s := stepper(packed, threads, minWork)
+				for s.Pos().Steps < 3*n {
+					var err error
+					if chunk == 1 {
+						err = s.Step(BySample)
+					} else {
+						_, err = s.Run(min(chunk, 3*n-s.Pos().Steps))
+					}
+					if err != nil {
+						t.Fatal(err)
+					}
+				}
+				what := fmt.Sprintf("%d threads, minWork %d, chunks of %d", threads, minWork, chunk)
+				sameWeights(t, what, want.Net(), s.Net())
+				if fmt.Sprint(want.GradNorms()) != fmt.Sprint(s.GradNorms()) {
+					t.Fatalf("%s: gradient norms %v, want %v", what, s.GradNorms(), want.GradNorms())
+				}
+			}
+		}
 	}
 }
