@@ -92,12 +92,14 @@ type item struct{ l, lo, hi int }
 
 // minParallelWork is the fewest multiply-adds (In·Out·m) a layer must have
 // for its phases to be split. A hand-off costs a microsecond or two, and the
-// helper must first fetch the samples' rows from the caller's cache, so a
-// smaller layer runs faster on one core ([784,30] at m = 10, 235k, does;
-// [784,100] at m = 10, 784k, does not). chunkWork is the least work of a
-// chunk.
+// helper must first fetch the samples' rows, which the caller loaded, from
+// the caller's cache, so a smaller layer trains faster on one core:
+// measured end to end on MNIST, two threads lost to one at [784,30] (235k,
+// and 2.35M at m = 100, hence minSplitOut) and at [784,100] with m = 10
+// (784k), and won at [784,100] with m = 100 (7.8M). chunkWork is the least
+// work of a chunk.
 const (
-	minParallelWork = 1 << 19
+	minParallelWork = 1 << 20
 	chunkWork       = 1 << 14
 	minSplitOut     = 64
 	maxOwnInputs    = 1 << 20 // the most input values a helper copies (8 MiB)
@@ -300,8 +302,10 @@ func (b *batch) sgdRows(l, lo, hi int) {
 	layer, st := ph.net.Layers[l], ph.step
 	u := &st.last[l]
 	t0 := lo / rankR
-	ok := sgdRows(layer.W, ph.gw[l], u.OldW, u.NewW, st.eta, st.inv, layer.In, lo, hi, b.tileSq[l][t0:])
-	ok = sgdStepRecord(layer.B[lo:hi], ph.gb[l][lo:hi], u.OldB[lo:hi], u.NewB[lo:hi], st.inv, 0, 0, st.eta) && ok
+	// The new values are the weights themselves: freshLast writes them
+	// into the record when somebody looks.
+	ok := sgdRows(layer.W, ph.gw[l], u.OldW, nil, st.eta, st.inv, layer.In, lo, hi, b.tileSq[l][t0:])
+	ok = sgdStepRecord(layer.B[lo:hi], ph.gb[l][lo:hi], u.OldB[lo:hi], nil, st.inv, 0, 0, st.eta) && ok
 	for t := t0; t < (hi+rankR-1)/rankR; t++ {
 		b.tileOK[l][t] = ok
 	}

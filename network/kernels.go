@@ -5,17 +5,20 @@ package network
 // as the update rules in Go do, so results are the same on every platform.
 
 // sgdGo is the reference for sgd: w_k ← w_k − η·(g_k·inv), recording the
-// old and new values, and the squares of y_k = g_k·inv added to eight sums,
+// old and (unless newW is nil) new values, and the squares of y_k = g_k·inv added to eight sums,
 // y_k² to sq[k mod 8] (the sums of a gradient norm, as tileNorm takes them).
 // It returns Σ w_k·0, which is NaN iff some new w_k is not finite. len(w)
 // is a multiple of 8. (The float64 conversions keep the compiler from fusing
 // a multiply and an add, which the AVX kernel does not do either.)
 func sgdGo(w, g, oldW, newW []float64, eta, inv float64, sq *[lanes]float64) (bad float64) {
-	g, oldW, newW = g[:len(w)], oldW[:len(w)], newW[:len(w)]
+	g, oldW = g[:len(w)], oldW[:len(w)]
 	for k, v := range w {
 		y := g[k] * inv
 		nv := v - float64(eta*y)
-		oldW[k], w[k], newW[k] = v, nv, nv
+		oldW[k], w[k] = v, nv
+		if newW != nil {
+			newW[k] = nv
+		}
 		sq[k%lanes] += float64(y * y)
 		bad += nv * 0
 	}

@@ -22,7 +22,7 @@ TEXT ·xgetbv(SB), NOSPLIT, $0-4
 
 // func sgdAVX(w, g, oldW, newW []float64, eta, inv float64, sq *[8]float64) (bad float64)
 // For each k: y = g[k]·inv; old = w[k]; nv = old − eta·y; oldW[k] = old;
-// w[k] = newW[k] = nv; sq[k mod 8] += y·y. Returns Σ nv·0 over lanes (NaN
+// w[k] = newW[k] = nv (newW nil: not written); sq[k mod 8] += y·y. Returns Σ nv·0 over lanes (NaN
 // iff some nv is not finite). len(w) is a multiple of 8.
 TEXT ·sgdAVX(SB), NOSPLIT, $0-128
 	MOVQ w_base+0(FP), SI
@@ -61,8 +61,12 @@ sgdloop:
 	VMOVUPD Y10, 32(R9)(AX*1)
 	VMOVUPD Y2, (SI)(AX*1)
 	VMOVUPD Y12, 32(SI)(AX*1)
+	TESTQ   R10, R10
+	JZ      sgdnonew
 	VMOVUPD Y2, (R10)(AX*1)
 	VMOVUPD Y12, 32(R10)(AX*1)
+
+sgdnonew:
 	VMULPD  Y7, Y2, Y3
 	VADDPD  Y3, Y6, Y6
 	VMULPD  Y7, Y12, Y13

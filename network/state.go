@@ -28,6 +28,10 @@ type state struct {
 	count int      // samples in grad
 	loss  float64  // Σ_x C_x over the mini-batch so far
 	last  []Update // the last Update, one per layer; nil before the first
+	// newStale: last's NewW and NewB are not written yet. They equal the
+	// weights until anything else changes them, so the plain SGD step
+	// leaves them to freshLast (a write of every weight saved per update).
+	newStale bool
 
 	// gradNorm[l] is Σ over this epoch's updates of ‖(1/m) Σ_x ∂C_x/∂W^l‖_F,
 	// over gradUpdates updates (EpochStats.GradNorm is their mean).
@@ -201,6 +205,7 @@ func (s *Stepper) restart() {
 // undo budget bounds memory even when every snapshot pins a different
 // history array). With cp.dry it only counts.
 func (st *state) clone(cp *copier) state {
+	st.freshLast()
 	c := *st
 	c.w = cp.params(st.w)
 	c.grad = cp.params(st.grad)
@@ -213,6 +218,21 @@ func (st *state) clone(cp *copier) state {
 	cp.shared(st.hist.bytes() + st.batchLosses.bytes() + st.gradHist.bytes() + 8*cap(st.gradHist.v)*len(st.gradNorm) + 8*len(st.order.perm) +
 		8*(len(st.startMax)+st.initial.floatsOrZero()+floats2(st.seen)))
 	return c
+}
+
+// freshLast writes the last Update's new weights and biases when the step
+// left them (newStale): they are the current ones. Everything that reads
+// last or changes the weights outside an update calls it first (Trace,
+// clone, and through clone every undoable edit).
+func (st *state) freshLast() {
+	if !st.newStale {
+		return
+	}
+	for l, u := range st.last {
+		copy(u.NewW, st.w.w[l])
+		copy(u.NewB, st.w.b[l])
+	}
+	st.newStale = false
 }
 
 // restoreFrom makes sn (a clone, which it takes over) the current state.

@@ -217,3 +217,40 @@ func TestThreadsCompact(t *testing.T) {
 		}
 	}
 }
+
+// TestLastUpdateRecord: after a plain SGD update (which leaves the record's
+// new values to be written when read) Trace shows the weights before and
+// after the update, also after a later edit and its undo, and in a twin.
+func TestLastUpdateRecord(t *testing.T) {
+	c := configs[0] // sigmoid, quadratic, SGD
+	s := newConfig(t, c, 23)
+	m := s.Hyper().Batch
+	if _, err := s.Run(2*m - 1); err != nil {
+		t.Fatal(err)
+	}
+	before := s.Net().Clone()
+	if _, err := s.Run(1); err != nil { // the batch's last sample and its update
+		t.Fatal(err)
+	}
+	after := s.Net().Clone()
+	check := func(what string, last []Update) {
+		t.Helper()
+		for l := range last {
+			if fmt.Sprint(last[l].OldW, last[l].OldB) != fmt.Sprint(before.Layers[l].W, before.Layers[l].B) ||
+				fmt.Sprint(last[l].NewW, last[l].NewB) != fmt.Sprint(after.Layers[l].W, after.Layers[l].B) {
+				t.Fatalf("%s: layer %d's record is not the update's old and new weights", what, l)
+			}
+		}
+	}
+	twin := s.Fork()
+	defer twin.Close()
+	check("twin", twin.Trace().Last)
+	if err := s.SetWeight(0, 0, 0, 42); err != nil {
+		t.Fatal(err)
+	}
+	check("after an edit", s.Trace().Last)
+	if !s.Undo() {
+		t.Fatal("no undo")
+	}
+	check("after undo", s.Trace().Last)
+}

@@ -203,6 +203,7 @@ func (s *Stepper) Trace() *Trace {
 	t.A[0] = t.X
 	t.Cost = r.costs[i]
 	t.GradW, t.GradB = s.grad.w, s.grad.b
+	s.freshLast()
 	t.Count, t.Loss = s.count, s.loss
 	t.Last = s.last
 	t.YHat, t.Err = nil, nil

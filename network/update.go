@@ -89,6 +89,7 @@ func (s *Stepper) sgdArgs(inv float64) *sgdArgs {
 // sgdDone counts the update in the gradient norms and marks divergence at
 // the first layer whose new weights are not all finite.
 func (s *Stepper) sgdDone(ok []bool) {
+	s.newStale = true // the step wrote OldW and OldB only
 	s.gradUpdates++
 	for l, good := range ok {
 		if !good {
@@ -216,14 +217,17 @@ func grad(g, inv, w, l1, l2 float64) float64 {
 }
 
 // sgdStepRecord does w ← w − η·grad and records the old and new values.
+//
+// A nil newW records the old values only (the caller knows the new ones are
+// the weights).
 func sgdStepRecord(w, g, oldW, newW []float64, inv, l1, l2, eta float64) bool {
 	acc := 0.0
-	g, oldW, newW = g[:len(w)], oldW[:len(w)], newW[:len(w)]
+	g, oldW, newW = g[:len(w)], oldW[:len(w)], part(newW, 0, len(w))
 	if l1 == 0 && l2 == 0 { // v − η·(g·inv) = v − η·grad(g, inv, v, 0, 0)
 		var sq [lanes]float64
 		n8 := len(w) &^ (lanes - 1)
-		acc = sgd(w[:n8], g[:n8], oldW[:n8], newW[:n8], eta, inv, &sq)
-		return sgdTail(w[n8:], g[n8:], oldW[n8:], newW[n8:], eta, inv, &sq)+acc == 0
+		acc = sgd(w[:n8], g[:n8], oldW[:n8], part(newW, 0, n8), eta, inv, &sq)
+		return sgdTail(w[n8:], g[n8:], oldW[n8:], part(newW, n8, len(w)), eta, inv, &sq)+acc == 0
 	}
 	for i, v := range w {
 		nv := v - eta*grad(g[i], inv, v, l1, l2)
@@ -236,15 +240,26 @@ func sgdStepRecord(w, g, oldW, newW []float64, inv, l1, l2, eta float64) bool {
 // sgdTail is sgd for the last few values of a tile (fewer than 8), whose
 // squares go to sum 0 (as tileNorm adds them).
 func sgdTail(w, g, oldW, newW []float64, eta, inv float64, sq *[lanes]float64) (bad float64) {
-	g, oldW, newW = g[:len(w)], oldW[:len(w)], newW[:len(w)]
+	g, oldW = g[:len(w)], oldW[:len(w)]
 	for k, v := range w {
 		y := g[k] * inv
 		nv := v - float64(eta*y)
-		oldW[k], w[k], newW[k] = v, nv, nv
+		oldW[k], w[k] = v, nv
+		if newW != nil {
+			newW[k] = nv
+		}
 		sq[0] += float64(y * y)
 		bad += nv * 0
 	}
 	return bad
+}
+
+// part is v[lo:hi], or nil for a nil v.
+func part(v []float64, lo, hi int) []float64 {
+	if v == nil {
+		return nil
+	}
+	return v[lo:hi]
 }
 
 // sgdRows does the SGD step of rows lo..hi−1 of an n-column matrix w
@@ -257,8 +272,8 @@ func sgdRows(w, g, oldW, newW []float64, eta, inv float64, n, lo, hi int, sq []f
 		a, b := r*n, min(r+rankR, hi)*n
 		whole := a + (b-a)&^(lanes-1)
 		var l [lanes]float64
-		bad += sgd(w[a:whole], g[a:whole], oldW[a:whole], newW[a:whole], eta, inv, &l)
-		bad += sgdTail(w[whole:b], g[whole:b], oldW[whole:b], newW[whole:b], eta, inv, &l)
+		bad += sgd(w[a:whole], g[a:whole], oldW[a:whole], part(newW, a, whole), eta, inv, &l)
+		bad += sgdTail(w[whole:b], g[whole:b], oldW[whole:b], part(newW, whole, b), eta, inv, &l)
 		sq[(r-lo)/rankR] = laneTree(&l)
 	}
 	return bad == 0
