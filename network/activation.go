@@ -89,6 +89,22 @@ func (act Activation) deriv(z, a float64) float64 {
 	return 0
 }
 
+// mulDeriv sets d_k ← d_k·σ'(z_k) for every k, with deriv's values (the
+// sigmoid's without a call and a switch per value).
+func (act Activation) mulDeriv(d, z, a []float64) {
+	if act == Sigmoid {
+		a = a[:len(d)]
+		for k, v := range a {
+			d[k] *= v * (1 - v)
+		}
+		return
+	}
+	z, a = z[:len(d)], a[:len(d)]
+	for k := range d {
+		d[k] *= act.deriv(z[k], a[k])
+	}
+}
+
 // sampleCost returns C_x: quadratic ½‖y − a‖²; cross-entropy −Σ y ln a
 // after softmax, else −Σ [y ln a + (1−y) ln(1−a)]. Terms whose y factor is 0
 // are skipped, so a = 0 with y = 0 costs nothing instead of NaN.

@@ -418,10 +418,7 @@ func (b *batch) run(p int, it item) {
 		layer := ph.net.Layers[ph.l]
 		backwardRange(b.wRows[ph.l+1], b.bpack, ph.d, lo, hi)
 		for r, d := range ph.d {
-			z, a := ph.z[r], ph.a[r]
-			for k := lo; k < hi; k++ {
-				d[k] *= layer.Act.deriv(z[k], a[k])
-			}
+			layer.Act.mulDeriv(d[lo:hi], ph.z[r][lo:hi], ph.a[r][lo:hi])
 		}
 	case phGrad:
 		l, layer := it.l, ph.net.Layers[it.l]

@@ -237,13 +237,14 @@ func (s *Stepper) chunk(first, k int) (updated bool) {
 // chunkFinite reports whether every z, a, cost and δ of samples
 // first..first+k−1 is finite: one pass summing nonFinite, cheaper than
 // checking sample by sample. Only when it fails does checkSample look for
-// where, in the stepped path's order.
+// where, in the stepped path's order. It reads no a: every activation maps
+// a finite z to a finite a (softmax subtracts the largest z first).
 func (s *Stepper) chunkFinite(first, k int) bool {
 	r, end := &s.rows, first+k
 	acc := nonFinite(r.costs[first:end])
 	for l := range s.net.Layers {
 		for i := first; i < end; i++ {
-			acc += nonFinite(r.z[l][i]) + nonFinite(r.a[l+1][i]) + nonFinite(r.d[l][i])
+			acc += nonFinite(r.z[l][i]) + nonFinite(r.d[l][i])
 		}
 	}
 	return acc == 0
