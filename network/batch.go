@@ -29,7 +29,6 @@ type batch struct {
 	ph      phase
 	items   [][]item // items[p]: the current phase's chunks that goroutine p owns
 	nitems  int      // chunks in the current phase
-	work    int      // the current phase's multiply-adds
 	minWork int      // fewest multiply-adds a layer needs to be split (tests lower it)
 	m       int      // the mini-batch's size, for the split decisions (0: each call's)
 
@@ -194,7 +193,7 @@ func (b *batch) reset() {
 	for p := range b.items {
 		b.items[p] = b.items[p][:0]
 	}
-	b.nitems, b.work = 0, 0
+	b.nitems = 0
 }
 
 // inputs converts row perm[i] of the compact set into the buffer x[i] and
@@ -330,7 +329,6 @@ func (b *batch) layerWork(layer *Layer, k int) int {
 // chunkWork, the first parts/threads of them owned by goroutine 0, the next
 // by goroutine 1, and so on.
 func (b *batch) cut(l, n, tile, work int) {
-	b.work += work
 	parts, threads := 1, b.pool.parts()
 	if b.pool != nil && work >= b.minWork {
 		tiles := (n + tile - 1) / tile

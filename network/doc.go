@@ -67,8 +67,14 @@
 //     tag purego forces Go). The stepped and fast paths call them in three
 //     places: forwardLayer, backwardLayer and accumulate (phases.go), through
 //     batch (batch.go), which splits a phase across the SetThreads
-//     goroutines by neurons; plus update's SGD kernel (kernels.go). So one
-//     thread and n threads give the same bits too.
+//     goroutines by neurons, each goroutine owning the same rows of a layer
+//     in every phase; plus the SGD step (kernels.go), which plain SGD runs
+//     as a batch phase too, fused with the batch's last gradient chunk in
+//     the fast path, and which sums the gradient norm per tile of four rows
+//     in a fixed order. So one thread and n threads give the same bits too.
+//   - The last Update's record (Trace().Last) is exact whenever it is read:
+//     plain SGD writes its old values and leaves the new ones, which are
+//     the weights, to freshLast, which Trace and every snapshot call first.
 //   - Every store that grows with a run is bounded: History (MaxHistory
 //     entries; older epochs merged in pairs, keeping their min and max),
 //     BatchLosses (MaxBatchLosses), the perceptron's epoch-end states

@@ -290,3 +290,24 @@ func TestRecurrentModelFile(t *testing.T) {
 		}
 	}
 }
+
+// TestOneUpdatePerBatch: every optimizer, on a net with a recurrent layer
+// and without, updates once per mini-batch: one batch loss per batch (a
+// second W_h step and loss once went unseen, as stepping and running shared
+// it).
+func TestOneUpdatePerBatch(t *testing.T) {
+	for _, opt := range []Optimizer{SGD, Momentum, Adam} {
+		for _, recurrent := range []bool{false, true} {
+			h := DefaultHyper()
+			h.Opt, h.Batch, h.Eta, h.Seed = opt, 4, 0.01, 1
+			net := rnn(t, []int{1, 5, 1}, []Activation{Tanh, Sigmoid}, []bool{recurrent, false}, CrossEntropy, 2)
+			s := mustStepper(t, net, h, echoSet(12, 6, 2, 3), echoSet(4, 6, 2, 4))
+			if _, err := s.Run(3 * h.Batch); err != nil {
+				t.Fatal(err)
+			}
+			if n := len(s.BatchLosses()); n != 3 {
+				t.Fatalf("%v, recurrent %v: %d batch losses after 3 batches", opt, recurrent, n)
+			}
+		}
+	}
+}

@@ -143,11 +143,6 @@ func (s *Stepper) step(inv, l1, l2 float64) {
 			s.diverge(l, "weights")
 		}
 	}
-	if s.grad.wh != nil {
-		s.updateWH(inv, l1, l2, c1, c2)
-	}
-	s.batchLosses.add(s.loss*inv, foldLoss, MaxBatchLosses)
-	s.recent.add(s.loss * inv)
 }
 
 // prepNorm makes sure the epoch's gradient-norm sums exist.
