@@ -16,14 +16,18 @@ import (
 //
 //	forward   chunks of the layer's neurons (z and a of all samples)
 //	backward  chunks of the layer's inputs k (δ_k of all samples)
-//	gradient  chunks of the neurons of every layer (rows of ∂W, ∂b)
+//	gradient  chunks of the neurons of every layer (rows of ∂W, ∂b), each
+//	          followed by the SGD step of its rows in a batch's last chunk
+//	SGD step  chunks of the neurons of every layer (rows of W, b)
+//	inputs    a compact set's rows: chunks of samples, or a copy for each
+//	          goroutine when the first layer is split
 //
 // Every output is computed within one chunk, by one goroutine, in the order
 // gemm.go fixes, so the results have the same bits for any number of
 // threads, whoever runs which chunk (and for one sample at a time). A
 // helper the OS has not scheduled delays nothing: the caller takes the
-// chunks it has not claimed. A phase too small to pay for the hand-off runs
-// on the caller alone.
+// chunks it has not claimed. A layer too small or narrow to pay for the
+// hand-off (layerWork) stays on the caller in every phase.
 type batch struct {
 	pool    *pool // nil: one thread
 	ph      phase
