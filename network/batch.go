@@ -29,7 +29,8 @@ import (
 // chunks it has not claimed. A layer too small or narrow to pay for the
 // hand-off (layerWork) stays on the caller in every phase.
 type batch struct {
-	pool    *pool // nil: one thread
+	pool    *pool // nil: one thread, or no phase split yet
+	want    int   // the goroutines phases may be split across
 	ph      phase
 	items   [][]item // items[p]: the current phase's chunks that goroutine p owns
 	nitems  int      // chunks in the current phase
@@ -125,14 +126,12 @@ func newBatch(net *Network, threads int) *batch {
 	b.items = make([][]item, max(threads, 1))
 	b.claim = make([]atomic.Uint64, max(threads, 1))
 	b.xown = make([][][]float64, max(threads, 1))
-	if threads > 1 {
-		b.pool = newPool(threads, b.part)
-	}
+	b.want = max(threads, 1)
 	return b
 }
 
 // threads is the number of goroutines phases are split across.
-func (b *batch) threads() int { return b.pool.parts() }
+func (b *batch) threads() int { return b.want }
 
 // close stops the helpers.
 func (b *batch) close() { b.pool.close() }
@@ -212,7 +211,7 @@ func (b *batch) inputs(net *Network, set Set, perm []int, x, a [][]float64, own 
 	b.reset()
 	k, in := len(perm), set.Inputs()
 	b.ownK = 0
-	if own && b.pool != nil && b.layerWork(net.Layers[0], k) >= b.minWork && k*in <= maxOwnInputs {
+	if own && b.want > 1 && b.layerWork(net.Layers[0], k) >= b.minWork && k*in <= maxOwnInputs {
 		// One chunk per goroutine: p's copy (the caller's is x).
 		for p := range b.items {
 			if p > 0 {
@@ -333,8 +332,9 @@ func (b *batch) layerWork(layer *Layer, k int) int {
 // chunkWork, the first parts/threads of them owned by goroutine 0, the next
 // by goroutine 1, and so on.
 func (b *batch) cut(l, n, tile, work int) {
-	parts, threads := 1, b.pool.parts()
-	if b.pool != nil && work >= b.minWork {
+	parts, threads := 1, b.want
+	split := threads > 1 && work >= b.minWork
+	if split {
 		tiles := (n + tile - 1) / tile
 		parts = min(tiles, chunksPerThread*threads, max(1, work/chunkWork))
 		if b.minWork == 0 { // tests: as many chunks as tiles allow
@@ -344,7 +344,10 @@ func (b *batch) cut(l, n, tile, work int) {
 	for p := range parts {
 		lo, hi := splitTiles(n, tile, parts, p)
 		if lo < hi {
-			owner := p * threads / parts
+			owner := 0
+			if split {
+				owner = p * threads / parts
+			}
 			b.items[owner] = append(b.items[owner], item{l, lo, hi})
 			b.nitems++
 		}
@@ -355,13 +358,18 @@ func (b *batch) cut(l, n, tile, work int) {
 // them all (no layer of the phase was split), else on every goroutine of
 // the pool.
 func (b *batch) exec() {
-	if b.pool == nil || len(b.items[0]) == b.nitems {
+	if len(b.items[0]) == b.nitems {
 		for _, own := range b.items {
 			for _, it := range own {
 				b.run(0, it)
 			}
 		}
 	} else {
+		if b.pool == nil {
+			// The helpers start with the first phase that needs them (a
+			// net whose layers are all too small never starts any).
+			b.pool = newPool(b.want, b.part)
+		}
 		b.gen++
 		b.done.Store(0)
 		for p, own := range b.items {
