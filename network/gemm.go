@@ -110,34 +110,7 @@ func gradRange(gRows [][]float64, gb []float64, in int, d, a [][]float64, jlo, j
 	m := len(d)
 	packNeuronTiles(pack, d, jlo, jhi)
 	rankRange(gRows, 0, in, pack, m, a, jlo, jhi, zero)
-	biasSums(gb, d, jlo, jhi, zero)
-}
-
-// biasSums adds δ[s][j] to gb[j] for j in [jlo, jhi), samples in order
-// (from zero when zero is set): each gb[j] one chain over the samples, eight
-// chains at a time held in registers.
-func biasSums(gb []float64, d [][]float64, jlo, jhi int, zero bool) {
-	j := jlo
-	for ; j+8 <= jhi; j += 8 {
-		q := gb[j : j+8 : j+8]
-		g0, g1, g2, g3, g4, g5, g6, g7 := q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7]
-		if zero {
-			g0, g1, g2, g3, g4, g5, g6, g7 = 0, 0, 0, 0, 0, 0, 0, 0
-		}
-		for _, ds := range d {
-			v := ds[j : j+8 : j+8]
-			g0 += v[0]
-			g1 += v[1]
-			g2 += v[2]
-			g3 += v[3]
-			g4 += v[4]
-			g5 += v[5]
-			g6 += v[6]
-			g7 += v[7]
-		}
-		q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7] = g0, g1, g2, g3, g4, g5, g6, g7
-	}
-	for ; j < jhi; j++ {
+	for j := jlo; j < jhi; j++ {
 		g := gb[j]
 		if zero {
 			g = 0

@@ -11,6 +11,12 @@ package network
 // is a multiple of 8. (The float64 conversions keep the compiler from fusing
 // a multiply and an add, which the AVX kernel does not do either.)
 func sgdGo(w, g, oldW, newW []float64, eta, inv float64, sq *[lanes]float64) (bad float64) {
+	return sgdLanes(w, g, oldW, newW, eta, inv, sq, lanes-1)
+}
+
+// sgdLanes is sgdGo with y_k² added to sq[k & mask]: mask lanes−1 for
+// sgdGo's eight sums, 0 for sgdTail's one.
+func sgdLanes(w, g, oldW, newW []float64, eta, inv float64, sq *[lanes]float64, mask int) (bad float64) {
 	g, oldW = g[:len(w)], oldW[:len(w)]
 	for k, v := range w {
 		y := g[k] * inv
@@ -19,7 +25,7 @@ func sgdGo(w, g, oldW, newW []float64, eta, inv float64, sq *[lanes]float64) (ba
 		if newW != nil {
 			newW[k] = nv
 		}
-		sq[k%lanes] += float64(y * y)
+		sq[k&mask] += float64(y * y)
 		bad += nv * 0
 	}
 	return bad

@@ -84,7 +84,7 @@ func (s *Stepper) advance(byNeuron bool) {
 	switch c.phase {
 	case PhaseIdle, PhaseEpochEnd:
 		s.readyNext()
-		s.load(c.sample, 1, false)
+		s.load(c.sample, 1)
 		enter(PhaseLoad, 0)
 	case PhaseLoad:
 		s.forward(0, i)
@@ -122,7 +122,7 @@ func (s *Stepper) advance(byNeuron bool) {
 	case PhaseAccumulate:
 		if c.sample < c.m-1 {
 			s.readyNext()
-			s.load(c.sample, 1, false)
+			s.load(c.sample, 1)
 			enter(PhaseLoad, 0)
 			return
 		}
@@ -135,7 +135,7 @@ func (s *Stepper) advance(byNeuron bool) {
 			return
 		}
 		s.readyNext()
-		s.load(0, 1, false)
+		s.load(0, 1)
 		enter(PhaseLoad, 0)
 	}
 }
@@ -187,14 +187,13 @@ func (s *Stepper) readyNext() {
 
 // load sets a^0 = x and y for samples first..first+n−1 of the batch. The
 // first sample of a batch clears the batch sums (kept until then so the UI
-// can show what the last Update applied), unless keep is set: the fast
-// path's first accumulate overwrites them instead.
-func (s *Stepper) load(first, n int, keep bool) {
-	s.loadRows(first, n, keep, false)
-}
+// can show what the last Update applied).
+func (s *Stepper) load(first, n int) { s.loadRows(first, n, false, false) }
 
-// loadRows is load; with own (the fast path's chunks), the helpers of a
-// split first layer convert compact rows into copies of their own too.
+// loadRows is load for the fast path's chunks: with keep the batch sums are
+// left for the chunk's first accumulate to overwrite, and with own the
+// helpers of a split first layer convert compact rows into copies of their
+// own too.
 func (s *Stepper) loadRows(first, n int, keep, own bool) {
 	c, r := &s.c, &s.rows
 	r.lost = false
@@ -210,11 +209,6 @@ func (s *Stepper) loadRows(first, n int, keep, own bool) {
 			r.inputBuf(i, s.train)
 		}
 		s.bt.inputs(s.net, s.train, perm, r.xbuf[first:first+n], r.a[0][first:first+n], own)
-		// The rows that follow: fetched from memory now, they wait in the
-		// cache for the next call.
-		for _, k := range s.order.perm[c.start+first+n : min(c.start+first+2*n, len(s.order.perm))] {
-			s.train.Prefetch(k)
-		}
 	}
 	for i := first; i < first+n; i++ {
 		idx := perm[i-first]

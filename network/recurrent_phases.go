@@ -177,7 +177,7 @@ func (s *Stepper) backwardSeq(b *seqBuf, l, t int) {
 // then the checks in that order.
 func (s *Stepper) chunkSeq(first, k int) {
 	c, r := &s.c, &s.rows
-	s.load(first, k, false)
+	s.load(first, k)
 	for i := first; i < first+k; i++ {
 		b := s.sq.buf(s.net, i)
 		b.forwardAll()

@@ -1,9 +1,7 @@
 package network
 
 import (
-	"backprop/internal/compact"
 	"fmt"
-	"math/rand/v2"
 	"runtime"
 	"testing"
 	"time"
@@ -163,21 +161,8 @@ func waitGoroutines(t *testing.T, want int) {
 // of one thread on the same values as float64 rows.
 func TestThreadsCompact(t *testing.T) {
 	const n, in = 37, 70
-	rng := rand.New(rand.NewPCG(5, 5))
-	pix := make([]uint8, n*in)
-	for i := range pix {
-		pix[i] = uint8(rng.IntN(256))
-	}
-	u, err := compact.NewU8(pix, in)
-	if err != nil {
-		t.Fatal(err)
-	}
 	sizes := []int{in, 96, 3}
-	flat := synth(n, in, 3, 4)
-	packed := Set{U8: u, Y: flat.Y}
-	for i := range flat.X {
-		flat.X[i] = u.Row(i, nil)
-	}
+	packed, flat := synthU8(t, n, in, 3, 5)
 	stepper := func(set Set, threads, minWork int) *Stepper {
 		h := DefaultHyper()
 		h.Batch, h.Seed = 10, 3

@@ -235,18 +235,7 @@ func sgdStepRecord(w, g, oldW, newW []float64, inv, l1, l2, eta float64) bool {
 // sgdTail is sgd for the last few values of a tile (fewer than 8), whose
 // squares go to sum 0 (as tileNorm adds them).
 func sgdTail(w, g, oldW, newW []float64, eta, inv float64, sq *[lanes]float64) (bad float64) {
-	g, oldW = g[:len(w)], oldW[:len(w)]
-	for k, v := range w {
-		y := g[k] * inv
-		nv := v - float64(eta*y)
-		oldW[k], w[k] = v, nv
-		if newW != nil {
-			newW[k] = nv
-		}
-		sq[0] += float64(y * y)
-		bad += nv * 0
-	}
-	return bad
+	return sgdLanes(w, g, oldW, newW, eta, inv, sq, 0)
 }
 
 // part is v[lo:hi], or nil for a nil v.

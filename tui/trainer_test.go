@@ -470,14 +470,20 @@ func TestOpenCSV(t *testing.T) {
 	}
 }
 
-func TestDivergedStatus(t *testing.T) {
-	m := newTestModel(t, Options{Preset: "digits"}, 120, 40)
+// divergeWith sets η to eta with L and runs up to five epochs, stopping when
+// the network diverges.
+func divergeWith(m *Model, eta string) {
 	press(m, "L")
-	promptOf(m).SetValue("1e6")
+	promptOf(m).SetValue(eta)
 	press(m, "enter")
 	for i := 0; i < 5 && m.tr.sess.st.Status() != network.Diverged; i++ {
 		press(m, "e")
 	}
+}
+
+func TestDivergedStatus(t *testing.T) {
+	m := newTestModel(t, Options{Preset: "digits"}, 120, 40)
+	divergeWith(m, "1e6")
 	if m.tr.sess.st.Status() != network.Diverged {
 		t.Fatal("η = 1e6 did not diverge")
 	}

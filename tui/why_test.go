@@ -5,21 +5,25 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
-
-	"backprop/network"
 )
+
+// showWhy puts an explanation of lines on the trainer, as if just computed
+// for its current network.
+func showWhy(tr *trainer, lines ...string) {
+	tr.why.lines = lines
+	tr.why.version = tr.sess.version
+}
 
 // TestWhyViewWraps: the explanation wraps to the width without cutting a
 // word (a row broken at a space must not keep it and overflow by a cell).
 func TestWhyViewWraps(t *testing.T) {
 	m := newTestModel(t, Options{Preset: "xor"}, 80, 24)
 	tr := m.tr
-	tr.why.lines = []string{
+	showWhy(tr,
 		"loss jump in epoch 169, batch 4: the batch cost 0.249 is 2.1× the recent mean 0.121",
 		"layer 2 grew fastest (‖w‖ ×1.38 in 36 updates); its w[1,3] (neuron 1 ← 3) went -7.54 → -12.1",
 		"η = 50.0 ≤ 2/λ_max = 69.2 over the training set, but > 2/λ_max = 17.3 over the mini-batch",
-	}
-	tr.why.version = tr.sess.version
+	)
 	rows := tr.whyView(80, 10)
 	text := ansi.Strip(strings.Join(rows, "\n"))
 	if strings.Contains(text, "…") || !strings.Contains(text, "went") || !strings.Contains(text, "(esc hides this)") {
@@ -38,13 +42,11 @@ func TestWhyViewWraps(t *testing.T) {
 func TestWhyAboveLongFlash(t *testing.T) {
 	for _, sz := range [][2]int{{80, 24}, {120, 40}} {
 		m := newTestModel(t, Options{Preset: "xor"}, sz[0], sz[1])
-		tr := m.tr
-		tr.why.lines = []string{
+		showWhy(m.tr,
 			"diverged in epoch 1, batch 3: the cost became NaN or ±Inf (the 2 updates since epoch 1, batch 1 are explained)",
 			"layer 1 grew fastest (‖w‖ ×46.6 in 2 updates); its bias b[5] went 0 → 65",
 			"η = 40.0 > 2/λ_max = 2.6: each step overshoots the valley along its steepest direction; try η < 2.6",
-		}
-		tr.why.version = tr.sess.version
+		)
 		m.tr.app.setFlash("network: training diverged: the cost is NaN or ±Inf (epoch 1, batch 3, sample 5, training row 41); lower the learning rate or normalise the inputs, or undo with u", true)
 		scr := screen(t, m)
 		f := flat(scr)
@@ -65,12 +67,7 @@ func TestWhyAboveLongFlash(t *testing.T) {
 // wraps its "diverged in L1: max |w| grew from … to …" whole.
 func TestDivergedAt80x24(t *testing.T) {
 	m := newTestModel(t, Options{Preset: "xor"}, 80, 24)
-	press(m, "L")
-	promptOf(m).SetValue("1e9")
-	press(m, "enter")
-	for i := 0; i < 5 && m.tr.sess.st.Status() != network.Diverged; i++ {
-		press(m, "e")
-	}
+	divergeWith(m, "1e9")
 	d := m.tr.sess.st.Divergence()
 	if d == nil || d.Layer != 0 || d.Detail == "" {
 		t.Fatalf("η = 1e9 did not blow up layer L1's weights: %v", d)
