@@ -158,7 +158,5 @@ func outputDelta(c Cost, act Activation, z, a, y, delta []float64) {
 		}
 		return
 	}
-	for i, v := range a {
-		delta[i] *= act.deriv(z[i], v)
-	}
+	act.mulDeriv(delta, z, a)
 }

@@ -37,6 +37,17 @@ const (
 // scratch of fwdSpillLen values, needed when in > fwdKC (else it may be nil).
 func forwardRange(w, b []float64, in int, x, z [][]float64, jlo, jhi int, spill []float64) {
 	m := len(x)
+	if jhi <= jlo || m == 0 {
+		return
+	}
+	// The bounds every tile relies on, checked once here (fwdTile does not).
+	_ = w[jlo*in : jhi*in]
+	_ = b[jlo:jhi]
+	z = z[:m]
+	for s, zs := range z {
+		_ = zs[jlo:jhi]
+		_ = x[s][:in]
+	}
 	if in <= fwdKC {
 		for s := 0; s < m; s += fwdNR {
 			nr := min(fwdNR, m-s)
@@ -57,7 +68,7 @@ func forwardRange(w, b []float64, in int, x, z [][]float64, jlo, jhi int, spill 
 	// samples.
 	nb := (in + fwdKC - 1) / fwdKC
 	kc := ((in+nb-1)/nb + lanes - 1) &^ (lanes - 1)
-	spill = spill[:fwdSpillLen]
+	spill = spill[:fwdSpillLen] // every tile's lanes
 	for j0 := jlo; j0 < jhi; j0 += fwdJB * fwdMR {
 		j1 := min(j0+fwdJB*fwdMR, jhi)
 		for s := 0; s < m; s += fwdNR {
@@ -110,15 +121,18 @@ func gradRange(gRows [][]float64, gb []float64, in int, d, a [][]float64, jlo, j
 	m := len(d)
 	packNeuronTiles(pack, d, jlo, jhi)
 	rankRange(gRows, 0, in, pack, m, a, jlo, jhi, zero)
-	for j := jlo; j < jhi; j++ {
-		g := gb[j]
-		if zero {
-			g = 0
+	// ∂b_j is one chain of additions over the samples in order; the chains
+	// of the neurons run side by side, a row of d at a time.
+	g := gb[jlo:jhi]
+	if zero {
+		clear(g)
+	}
+	for _, ds := range d {
+		ds = ds[jlo:jhi]
+		ds = ds[:len(g)]
+		for j, v := range ds {
+			g[j] += v
 		}
-		for _, ds := range d {
-			g += ds[j]
-		}
-		gb[j] = g
 	}
 }
 

@@ -57,3 +57,25 @@ func tileNorm(v []float64, s float64, n, lo, hi int) float64 {
 	}
 	return sq
 }
+
+// nonFiniteGo is nonFinite in Go. Eight independent sums keep it off the
+// one-add-per-4-cycles chain.
+func nonFiniteGo(v []float64) float64 {
+	var a0, a1, a2, a3, a4, a5, a6, a7 float64
+	i := 0
+	for ; i+8 <= len(v); i += 8 {
+		q := v[i : i+8 : i+8]
+		a0 += q[0] * 0
+		a1 += q[1] * 0
+		a2 += q[2] * 0
+		a3 += q[3] * 0
+		a4 += q[4] * 0
+		a5 += q[5] * 0
+		a6 += q[6] * 0
+		a7 += q[7] * 0
+	}
+	for ; i < len(v); i++ {
+		a0 += v[i] * 0
+	}
+	return ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))
+}

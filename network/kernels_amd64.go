@@ -8,6 +8,9 @@ func xgetbv() (eax uint32)
 //go:noescape
 func sgdAVX(w, g, oldW, newW []float64, eta, inv float64, sq *[lanes]float64) (bad float64)
 
+//go:noescape
+func nonFiniteAVX(v []float64) float64
+
 // hasAVX reports whether the CPU and OS support AVX (CPUID.1:ECX bits 27
 // and 28, and XCR0 saving the YMM state).
 func hasAVX() bool {
@@ -29,4 +32,13 @@ func sgd(w, g, oldW, newW []float64, eta, inv float64, sq *[lanes]float64) (bad 
 		return sgdAVX(w, g, oldW, newW, eta, inv, sq)
 	}
 	return sgdGo(w, g, oldW, newW, eta, inv, sq)
+}
+
+// nonFinite is Σ v_i·0: 0 when every value is finite, NaN otherwise.
+func nonFinite(v []float64) float64 {
+	if !useAVX || len(v) < 16 {
+		return nonFiniteGo(v)
+	}
+	n := len(v) &^ 15
+	return nonFiniteAVX(v[:n]) + nonFiniteGo(v[n:])
 }

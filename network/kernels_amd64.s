@@ -86,3 +86,45 @@ sgddone:
 	VZEROUPPER
 	RET
 
+
+// func nonFiniteAVX(v []float64) float64
+// Σ v_i·0 in four vector accumulators (0 when every v_i is finite, NaN
+// otherwise; the order does not matter: every term is 0 or NaN). len(v) is a
+// multiple of 16.
+TEXT ·nonFiniteAVX(SB), NOSPLIT, $0-32
+	MOVQ v_base+0(FP), SI
+	MOVQ v_len+8(FP), CX
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y8, Y8, Y8
+	SHLQ $3, CX
+	XORQ AX, AX
+	CMPQ AX, CX
+	JGE  nfdone
+
+nfloop:
+	VMULPD  (SI)(AX*1), Y8, Y4
+	VMULPD  32(SI)(AX*1), Y8, Y5
+	VMULPD  64(SI)(AX*1), Y8, Y6
+	VMULPD  96(SI)(AX*1), Y8, Y7
+	VADDPD  Y4, Y0, Y0
+	VADDPD  Y5, Y1, Y1
+	VADDPD  Y6, Y2, Y2
+	VADDPD  Y7, Y3, Y3
+	ADDQ    $128, AX
+	CMPQ    AX, CX
+	JLT     nfloop
+
+nfdone:
+	VADDPD       Y1, Y0, Y0
+	VADDPD       Y3, Y2, Y2
+	VADDPD       Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $1, X0, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, ret+24(FP)
+	VZEROUPPER
+	RET

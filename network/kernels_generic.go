@@ -7,3 +7,6 @@ const useAVX = false
 func sgd(w, g, oldW, newW []float64, eta, inv float64, sq *[lanes]float64) (bad float64) {
 	return sgdGo(w, g, oldW, newW, eta, inv, sq)
 }
+
+// nonFinite is Σ v_i·0: 0 when every value is finite, NaN otherwise.
+func nonFinite(v []float64) float64 { return nonFiniteGo(v) }

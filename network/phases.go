@@ -317,25 +317,3 @@ func (s *Stepper) diverge(layer int, what string) {
 
 // finiteAll reports whether every value is finite (x·0 is NaN for NaN and ±Inf).
 func finiteAll(v []float64) bool { return nonFinite(v) == 0 }
-
-// nonFinite is Σ v_i·0: 0 when every value is finite, NaN otherwise. Eight
-// independent sums keep it off the one-add-per-4-cycles chain.
-func nonFinite(v []float64) float64 {
-	var a0, a1, a2, a3, a4, a5, a6, a7 float64
-	i := 0
-	for ; i+8 <= len(v); i += 8 {
-		q := v[i : i+8 : i+8]
-		a0 += q[0] * 0
-		a1 += q[1] * 0
-		a2 += q[2] * 0
-		a3 += q[3] * 0
-		a4 += q[4] * 0
-		a5 += q[5] * 0
-		a6 += q[6] * 0
-		a7 += q[7] * 0
-	}
-	for ; i < len(v); i++ {
-		a0 += v[i] * 0
-	}
-	return ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))
-}

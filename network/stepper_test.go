@@ -330,3 +330,28 @@ func TestKernelsMatch(t *testing.T) {
 		}
 	}
 }
+
+// TestNonFinite: the vector check finds a NaN or an infinity at every
+// position of every length (the AVX body and the Go tail), and nothing in
+// finite values, however large.
+func TestNonFinite(t *testing.T) {
+	for n := range 70 {
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = math.MaxFloat64 * float64(1-2*(i%2))
+		}
+		if got := nonFinite(v); got != 0 {
+			t.Fatalf("n=%d finite values: nonFinite = %v", n, got)
+		}
+		for i := range n {
+			for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+				old := v[i]
+				v[i] = bad
+				if got := nonFinite(v); !math.IsNaN(got) {
+					t.Fatalf("n=%d, %v at %d: nonFinite = %v", n, bad, i, got)
+				}
+				v[i] = old
+			}
+		}
+	}
+}
