@@ -60,17 +60,20 @@ func forwardRange(w, b []float64, in int, x, z [][]float64, jlo, jhi int, spill 
 	}
 	// Cache blocking of a wide layer: a tile's inputs are taken in equal
 	// blocks of at most fwdKC, so that the sample tile's block of x stays in
-	// the L1 cache while the tiles of fwdJB·fwdMR neurons use it; the tiles'
+	// the L1 cache while the tiles of a block of neurons use it; the tiles'
 	// lanes wait in spill between blocks (exactly: a lane is one float64).
-	// The neurons' block is the outer loop: its rows of W (fwdJB·fwdMR·in
-	// values, 400 KiB at in = 784) stay in the L2 cache while every sample
-	// tile passes, so W comes from memory once per call, not once per six
-	// samples.
+	// The neurons' block is the outer loop: its rows of W (at most
+	// fwdWBlock bytes, in equal blocks) stay in the L2 cache while every
+	// sample tile passes, so W comes from memory once per call, not once per
+	// six samples, and x once per block.
 	nb := (in + fwdKC - 1) / fwdKC
 	kc := ((in+nb-1)/nb + lanes - 1) &^ (lanes - 1)
 	spill = spill[:fwdSpillLen] // every tile's lanes
-	for j0 := jlo; j0 < jhi; j0 += fwdJB * fwdMR {
-		j1 := min(j0+fwdJB*fwdMR, jhi)
+	tiles := (jhi - jlo + fwdMR - 1) / fwdMR
+	jb := min(max(fwdWBlock/(8*fwdMR*in), 1), fwdJB)
+	jb = (tiles + (tiles+jb-1)/jb - 1) / ((tiles + jb - 1) / jb) // equal blocks
+	for j0 := jlo; j0 < jhi; j0 += jb * fwdMR {
+		j1 := min(j0+jb*fwdMR, jhi)
 		for s := 0; s < m; s += fwdNR {
 			nr := min(fwdNR, m-s)
 			xs, zs := x[s:s+nr], z[s:s+nr]
@@ -93,11 +96,14 @@ func forwardRange(w, b []float64, in int, x, z [][]float64, jlo, jhi int, spill 
 }
 
 // Cache blocking of the forward pass (measured on a Zen 5 core: 48 KiB L1,
-// 1 MiB L2): inputs in blocks of at most fwdKC, neurons in blocks of fwdJB
-// tiles.
+// 1 MiB L2): inputs in blocks of at most fwdKC, neurons in blocks of at most
+// fwdJB tiles whose rows of W fill at most fwdWBlock bytes (a block of 400
+// KiB at 784×100 read x twice and ran 3–4% slower than one of all 100
+// neurons, 627 KiB).
 const (
 	fwdKC       = 400
-	fwdJB       = 16
+	fwdJB       = 64
+	fwdWBlock   = 640 << 10
 	fwdSpill    = fwdMR * fwdNR * lanes // the lanes of one tile
 	fwdSpillLen = fwdJB * fwdSpill
 	fwdLoad     = 1 // fwdTile flag: start from the lanes in spill
@@ -144,6 +150,13 @@ func packNeuronTiles(pack []float64, d [][]float64, jlo, jhi int) {
 	for j0 := jlo; j0 < jhi; j0 += rankR {
 		tile := pack[j0*m : (j0+rankR)*m]
 		nr := min(rankR, jhi-j0)
+		if nr == rankR { // four plain moves, not a call to copy
+			for s, ds := range d {
+				q, v := tile[s*rankR:s*rankR+rankR:s*rankR+rankR], ds[j0:j0+rankR:j0+rankR]
+				q[0], q[1], q[2], q[3] = v[0], v[1], v[2], v[3]
+			}
+			continue
+		}
 		for s, ds := range d {
 			q := tile[s*rankR : s*rankR+rankR]
 			copy(q, ds[j0:j0+nr])
@@ -176,9 +189,12 @@ func packSampleTiles(pack []float64, d [][]float64, n int) {
 }
 
 // rankBlock is how many terms of a rank update one pass takes: its panel of
-// b (rankBlock rows × 8·rankV columns, 24 KiB) stays in the L1 cache while
-// every row tile uses it.
-const rankBlock = 64
+// b (rankBlock rows × 8·rankV columns, 48 KiB) stays in the L1 and L2 caches
+// while every row tile uses it. A mini-batch of up to 128 samples is one
+// pass, so its gradient sums are never stored and reloaded (measured on a
+// Zen 5 core, 784×256 and 256×128 at m = 100: 2–3% faster than two passes
+// of 64).
+const rankBlock = 128
 
 // rankRange does c[r][k] ← fma(coef(r, t), b[t][k], c[r][k]) for t in order,
 // for rows r in [rlo, rhi) (rlo a multiple of 4) and columns k in

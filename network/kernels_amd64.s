@@ -23,7 +23,8 @@ TEXT ·xgetbv(SB), NOSPLIT, $0-4
 // func sgdAVX(w, g, oldW, newW []float64, eta, inv float64, sq *[8]float64) (bad float64)
 // For each k: y = g[k]·inv; old = w[k]; nv = old − eta·y; oldW[k] = old;
 // w[k] = newW[k] = nv (newW nil: not written); sq[k mod 8] += y·y. Returns Σ nv·0 over lanes (NaN
-// iff some nv is not finite). len(w) is a multiple of 8.
+// iff some nv is not finite; two sums, Y6 and Y14, so that no chain of
+// additions waits on the other). len(w) is a multiple of 8.
 TEXT ·sgdAVX(SB), NOSPLIT, $0-128
 	MOVQ w_base+0(FP), SI
 	MOVQ w_len+8(FP), CX
@@ -37,6 +38,7 @@ TEXT ·sgdAVX(SB), NOSPLIT, $0-128
 	VMOVUPD 32(DX), Y9
 	VXORPD Y6, Y6, Y6
 	VXORPD Y7, Y7, Y7
+	VXORPD Y14, Y14, Y14
 	SHLQ $3, CX
 	XORQ AX, AX
 	CMPQ AX, CX
@@ -70,12 +72,13 @@ sgdnonew:
 	VMULPD  Y7, Y2, Y3
 	VADDPD  Y3, Y6, Y6
 	VMULPD  Y7, Y12, Y13
-	VADDPD  Y13, Y6, Y6
+	VADDPD  Y13, Y14, Y14
 	ADDQ    $64, AX
 	CMPQ    AX, CX
 	JLT     sgdloop
 
 sgddone:
+	VADDPD       Y14, Y6, Y6
 	VMOVUPD      Y8, (DX)
 	VMOVUPD      Y9, 32(DX)
 	VEXTRACTF128 $1, Y6, X1

@@ -355,3 +355,17 @@ func TestNonFinite(t *testing.T) {
 		}
 	}
 }
+
+// TestSGDBad: the SGD kernel reports a non-finite new weight at every
+// position (both halves of its vectors, both of its sums).
+func TestSGDBad(t *testing.T) {
+	const n = 48
+	for i := range n {
+		w, g, o := make([]float64, n), make([]float64, n), make([]float64, n)
+		w[i] = math.Inf(1)
+		var sq [lanes]float64
+		if bad := sgd(w, g, o, nil, 0.1, 1, &sq); !math.IsNaN(bad) {
+			t.Fatalf("+Inf at %d: bad = %v", i, bad)
+		}
+	}
+}
