@@ -52,9 +52,7 @@ func forwardRange(w, b []float64, in int, x, z [][]float64, jlo, jhi int, spill 
 		for s := 0; s < m; s += fwdNR {
 			nr := min(fwdNR, m-s)
 			xs, zs := x[s:s+nr], z[s:s+nr]
-			for j := jlo; j < jhi; j += fwdMR {
-				fwdTile(zs, j, min(fwdMR, jhi-j), w, in, b, xs, 0, in, nil, fwdFinish)
-			}
+			fwdTiles(zs, jlo, jhi, w, in, b, xs, 0, in, nil, fwdFinish)
 		}
 		return
 	}
@@ -86,10 +84,7 @@ func forwardRange(w, b []float64, in int, x, z [][]float64, jlo, jhi int, spill 
 				if k1 == in {
 					flags |= fwdFinish
 				}
-				for j := j0; j < j1; j += fwdMR {
-					t := (j - j0) / fwdMR * fwdSpill
-					fwdTile(zs, j, min(fwdMR, j1-j), w, in, b, xs, k0, k1, spill[t:t+fwdSpill], flags)
-				}
+				fwdTiles(zs, j0, j1, w, in, b, xs, k0, k1, spill, flags)
 			}
 		}
 	}
@@ -227,11 +222,30 @@ func rankRange(c [][]float64, klo, khi int, pack []float64, T int, b [][]float64
 		for i := range nt {
 			k := klo + lanes*(nv*i/nt)
 			nk := min(klo+lanes*(nv*(i+1)/nt), khi) - k
-			for r := rlo; r < rhi; r += rankR {
-				coef := pack[(r*T + t0*rankR):(r*T + t1*rankR)]
-				rankTile(c[r:min(r+rankR, rhi)], k, nk, coef, bt, zero && t0 == 0)
-			}
+			rankTiles(c, rlo, rhi, k, nk, pack, T, t0, bt, zero && t0 == 0)
 		}
+	}
+}
+
+// fwdTilesGo runs fwdTile over neurons j0..j1−1 (tiles of fwdMR from j0),
+// tile t's lanes at spill[t·fwdSpill:] (spill nil: flags is fwdFinish).
+func fwdTilesGo(z [][]float64, j0, j1 int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int) {
+	for j := j0; j < j1; j += fwdMR {
+		var sp []float64
+		if spill != nil {
+			t := (j - j0) / fwdMR * fwdSpill
+			sp = spill[t : t+fwdSpill]
+		}
+		fwdTile(z, j, min(fwdMR, j1-j), w, in, b, x, k0, k1, sp, flags)
+	}
+}
+
+// rankTilesGo runs rankTile over rows rlo..rhi−1 (tiles of rankR from rlo)
+// and columns k..k+nk−1, with terms t0..t0+len(b)−1 of T in pack.
+func rankTilesGo(c [][]float64, rlo, rhi, k, nk int, pack []float64, T, t0 int, b [][]float64, zero bool) {
+	for r := rlo; r < rhi; r += rankR {
+		coef := pack[r*T+t0*rankR : r*T+(t0+len(b))*rankR]
+		rankTile(c[r:min(r+rankR, rhi)], k, nk, coef, b, zero)
 	}
 }
 

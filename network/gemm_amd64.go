@@ -105,6 +105,54 @@ func fwdTileUnchecked(isa int, z [][]float64, j0, nj int, w []float64, in int, b
 	}
 }
 
+// fwdTiles runs fwdTile over neurons j0..j1−1 (tiles of fwdMR from j0),
+// tile t's lanes at spill[t·fwdSpill:] (spill nil: flags is fwdFinish). On
+// AVX-512 a tile of fwdNR samples calls its assembly directly: the two calls
+// in between cost a twentieth of the forward pass (784×256 and 784×100, m =
+// 100). The caller has checked the bounds (see fwdTile).
+func fwdTiles(z [][]float64, j0, j1 int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int) {
+	if gemmISA != isaAVX512 || len(z) != fwdNR || k1 == k0 {
+		fwdTilesGo(z, j0, j1, w, in, b, x, k0, k1, spill, flags)
+		return
+	}
+	for j := j0; j < j1; j += fwdMR {
+		var sp []float64
+		if spill != nil {
+			t := (j - j0) / fwdMR * fwdSpill
+			sp = spill[t : t+fwdSpill]
+		}
+		fwdTile6AVX512(z, j, min(fwdMR, j1-j), w, in, b, x, k0, k1, sp, flags)
+	}
+}
+
+// rankTiles runs rankTile over rows rlo..rhi−1 (tiles of rankR from rlo)
+// and columns k..k+nk−1, with terms t0..t0+len(b)−1 of T in pack. On
+// AVX-512 the whole tiles of 5 or 6 vectors call their assembly directly.
+// The caller has checked the bounds (see rankTile).
+func rankTiles(c [][]float64, rlo, rhi, k, nk int, pack []float64, T, t0 int, b [][]float64, zero bool) {
+	whole := rlo + (rhi-rlo)&^(rankR-1)
+	if gemmISA != isaAVX512 || len(b) == 0 || whole == rlo {
+		rankTilesGo(c, rlo, rhi, k, nk, pack, T, t0, b, zero)
+		return
+	}
+	t1 := t0 + len(b)
+	switch (nk + lanes - 1) / lanes {
+	case 6:
+		for r := rlo; r < whole; r += rankR {
+			rankTile4x6AVX512(c[r:r+rankR], k, nk, pack[r*T+t0*rankR:r*T+t1*rankR], b, zero)
+		}
+	case 5:
+		for r := rlo; r < whole; r += rankR {
+			rankTile4x5AVX512(c[r:r+rankR], k, nk, pack[r*T+t0*rankR:r*T+t1*rankR], b, zero)
+		}
+	default:
+		whole = rlo
+	}
+	if whole < rhi {
+		rankTilesGo(c, whole, rhi, k, nk, pack, T, t0, b, zero)
+	}
+}
+
 // rankTile does rankTileGo's update of 1 ≤ len(c) ≤ rankR rows and
 // 1 ≤ nk ≤ 8·rankV columns from k0, with coef packed 4 per term. Its
 // caller (rankRange) has checked the bounds the assembly relies on: every
