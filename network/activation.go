@@ -90,13 +90,10 @@ func (act Activation) deriv(z, a float64) float64 {
 }
 
 // mulDeriv sets d_k ← d_k·σ'(z_k) for every k, with deriv's values (the
-// sigmoid's without a call and a switch per value).
+// sigmoid's in vectors, without a call and a switch per value).
 func (act Activation) mulDeriv(d, z, a []float64) {
 	if act == Sigmoid {
-		a = a[:len(d)]
-		for k, v := range a {
-			d[k] *= v * (1 - v)
-		}
+		sigmoidDeriv(d, a)
 		return
 	}
 	z, a = z[:len(d)], a[:len(d)]

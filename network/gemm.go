@@ -48,10 +48,13 @@ func forwardRange(w, b []float64, in int, x, z [][]float64, jlo, jhi int, spill 
 		_ = zs[jlo:jhi]
 		_ = x[s][:in]
 	}
+	// Sample tiles of equal sizes (6 and 5 rather than 6 and 4: a tile of
+	// fewer samples loads more of W per multiply-add).
+	nt := (m + fwdNR - 1) / fwdNR
 	if in <= fwdKC {
-		for s := 0; s < m; s += fwdNR {
-			nr := min(fwdNR, m-s)
-			xs, zs := x[s:s+nr], z[s:s+nr]
+		for i := range nt {
+			s, e := m*i/nt, m*(i+1)/nt
+			xs, zs := x[s:e], z[s:e]
 			fwdTiles(zs, jlo, jhi, w, in, b, xs, 0, in, nil, fwdFinish)
 		}
 		return
@@ -72,9 +75,9 @@ func forwardRange(w, b []float64, in int, x, z [][]float64, jlo, jhi int, spill 
 	jb = (tiles + (tiles+jb-1)/jb - 1) / ((tiles + jb - 1) / jb) // equal blocks
 	for j0 := jlo; j0 < jhi; j0 += jb * fwdMR {
 		j1 := min(j0+jb*fwdMR, jhi)
-		for s := 0; s < m; s += fwdNR {
-			nr := min(fwdNR, m-s)
-			xs, zs := x[s:s+nr], z[s:s+nr]
+		for i := range nt {
+			s, e := m*i/nt, m*(i+1)/nt
+			xs, zs := x[s:e], z[s:e]
 			for k0 := 0; k0 < in; k0 += kc {
 				k1 := min(k0+kc, in)
 				flags := 0
@@ -168,6 +171,14 @@ func packSampleTiles(pack []float64, d [][]float64, n int) {
 	m := len(d)
 	for s0 := 0; s0 < m; s0 += rankR {
 		tile := pack[s0*n : (s0+rankR)*n]
+		if s0+rankR <= m { // four samples: each group of four written at once
+			d0, d1, d2, d3 := d[s0][:n], d[s0+1][:n], d[s0+2][:n], d[s0+3][:n]
+			for j := range n {
+				q := tile[j*rankR : j*rankR+rankR : j*rankR+rankR]
+				q[0], q[1], q[2], q[3] = d0[j], d1[j], d2[j], d3[j]
+			}
+			continue
+		}
 		for r := range rankR {
 			if s0+r >= m {
 				for j := range n {

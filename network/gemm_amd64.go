@@ -107,11 +107,11 @@ func fwdTileUnchecked(isa int, z [][]float64, j0, nj int, w []float64, in int, b
 
 // fwdTiles runs fwdTile over neurons j0..j1−1 (tiles of fwdMR from j0),
 // tile t's lanes at spill[t·fwdSpill:] (spill nil: flags is fwdFinish). On
-// AVX-512 a tile of fwdNR samples calls its assembly directly: the two calls
+// AVX-512 a tile of 5 or 6 samples calls its assembly directly: the two calls
 // in between cost a twentieth of the forward pass (784×256 and 784×100, m =
 // 100). The caller has checked the bounds (see fwdTile).
 func fwdTiles(z [][]float64, j0, j1 int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int) {
-	if gemmISA != isaAVX512 || len(z) != fwdNR || k1 == k0 {
+	if gemmISA != isaAVX512 || len(z) < fwdNR-1 || k1 == k0 {
 		fwdTilesGo(z, j0, j1, w, in, b, x, k0, k1, spill, flags)
 		return
 	}
@@ -121,7 +121,11 @@ func fwdTiles(z [][]float64, j0, j1 int, w []float64, in int, b []float64, x [][
 			t := (j - j0) / fwdMR * fwdSpill
 			sp = spill[t : t+fwdSpill]
 		}
-		fwdTile6AVX512(z, j, min(fwdMR, j1-j), w, in, b, x, k0, k1, sp, flags)
+		if len(z) == fwdNR {
+			fwdTile6AVX512(z, j, min(fwdMR, j1-j), w, in, b, x, k0, k1, sp, flags)
+		} else {
+			fwdTile5AVX512(z, j, min(fwdMR, j1-j), w, in, b, x, k0, k1, sp, flags)
+		}
 	}
 }
 

@@ -79,3 +79,11 @@ func nonFiniteGo(v []float64) float64 {
 	}
 	return ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))
 }
+
+// sigmoidDerivGo is sigmoidDeriv in Go.
+func sigmoidDerivGo(d, a []float64) {
+	a = a[:len(d)]
+	for k, v := range a {
+		d[k] *= v * (1 - v)
+	}
+}

@@ -11,6 +11,9 @@ func sgdAVX(w, g, oldW, newW []float64, eta, inv float64, sq *[lanes]float64) (b
 //go:noescape
 func nonFiniteAVX(v []float64) float64
 
+//go:noescape
+func sigmoidDerivAVX(d, a []float64)
+
 // hasAVX reports whether the CPU and OS support AVX (CPUID.1:ECX bits 27
 // and 28, and XCR0 saving the YMM state).
 func hasAVX() bool {
@@ -41,4 +44,15 @@ func nonFinite(v []float64) float64 {
 	}
 	n := len(v) &^ 15
 	return nonFiniteAVX(v[:n]) + nonFiniteGo(v[n:])
+}
+
+// sigmoidDeriv sets d_k ← d_k·(a_k·(1 − a_k)) for every k.
+func sigmoidDeriv(d, a []float64) {
+	a = a[:len(d)]
+	n := 0
+	if useAVX {
+		n = len(d) &^ 7
+		sigmoidDerivAVX(d[:n], a[:n])
+	}
+	sigmoidDerivGo(d[n:], a[n:])
 }

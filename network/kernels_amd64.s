@@ -131,3 +131,37 @@ nfdone:
 	VMOVSD       X0, ret+24(FP)
 	VZEROUPPER
 	RET
+
+// func sigmoidDerivAVX(d, a []float64)
+// d[k] ← d[k]·(a[k]·(1 − a[k])), each product rounded as in Go (no fused
+// multiply-add). len(d) is a multiple of 8; len(a) ≥ len(d).
+TEXT ·sigmoidDerivAVX(SB), NOSPLIT, $0-48
+	MOVQ d_base+0(FP), DI
+	MOVQ d_len+8(FP), CX
+	MOVQ a_base+24(FP), SI
+	MOVQ $0x3ff0000000000000, AX
+	MOVQ AX, X7
+	VBROADCASTSD X7, Y7
+	SHLQ $3, CX
+	XORQ AX, AX
+	CMPQ AX, CX
+	JGE  sdone
+
+sloop:
+	VMOVUPD (SI)(AX*1), Y0
+	VMOVUPD 32(SI)(AX*1), Y1
+	VSUBPD  Y0, Y7, Y2
+	VSUBPD  Y1, Y7, Y3
+	VMULPD  Y2, Y0, Y0
+	VMULPD  Y3, Y1, Y1
+	VMULPD  (DI)(AX*1), Y0, Y0
+	VMULPD  32(DI)(AX*1), Y1, Y1
+	VMOVUPD Y0, (DI)(AX*1)
+	VMOVUPD Y1, 32(DI)(AX*1)
+	ADDQ    $64, AX
+	CMPQ    AX, CX
+	JLT     sloop
+
+sdone:
+	VZEROUPPER
+	RET

@@ -10,3 +10,6 @@ func sgd(w, g, oldW, newW []float64, eta, inv float64, sq *[lanes]float64) (bad 
 
 // nonFinite is Σ v_i·0: 0 when every value is finite, NaN otherwise.
 func nonFinite(v []float64) float64 { return nonFiniteGo(v) }
+
+// sigmoidDeriv sets d_k ← d_k·(a_k·(1 − a_k)) for every k.
+func sigmoidDeriv(d, a []float64) { sigmoidDerivGo(d, a[:len(d)]) }

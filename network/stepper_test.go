@@ -369,3 +369,24 @@ func TestSGDBad(t *testing.T) {
 		}
 	}
 }
+
+// TestSigmoidDeriv: the vector kernel gives the Go loop's bits at every
+// length (its body and the Go tail).
+func TestSigmoidDeriv(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for n := range 40 {
+		d1, a := make([]float64, n), make([]float64, n+3)
+		for i := range d1 {
+			d1[i] = rng.NormFloat64() * math.Pow(10, float64(rng.IntN(8)-4))
+			a[i] = rng.Float64()
+		}
+		d2 := slices.Clone(d1)
+		sigmoidDeriv(d1, a)
+		sigmoidDerivGo(d2, a)
+		for i := range d1 {
+			if math.Float64bits(d1[i]) != math.Float64bits(d2[i]) {
+				t.Fatalf("n=%d, k=%d: %v, Go %v", n, i, d1[i], d2[i])
+			}
+		}
+	}
+}
