@@ -3,6 +3,7 @@ package network
 import (
 	"math"
 	"time"
+	"unsafe"
 )
 
 // The fast run path. It trains whole samples with the stepped path's
@@ -243,11 +244,40 @@ func (s *Stepper) chunkFinite(first, k int) bool {
 	r, end := &s.rows, first+k
 	acc := nonFinite(r.costs[first:end])
 	for l := range s.net.Layers {
-		for i := first; i < end; i++ {
-			acc += nonFinite(r.z[l][i]) + nonFinite(r.d[l][i])
-		}
+		acc += rowsNonFinite(r.z[l][first:end]) + rowsNonFinite(r.d[l][first:end])
 	}
 	return acc == 0
+}
+
+// rowsNonFinite is nonFinite over every row: over the rows and the padding
+// between them in one pass when they lie at one stride in one allocation
+// (alignedRows's; its padding is never written), else row by row. The rows
+// of the next allocation always start more than a stride after the last
+// row of the one before (a slab holds lanes more values than its rows), so
+// equal strides mean one allocation.
+func rowsNonFinite(rows [][]float64) float64 {
+	if len(rows) < 2 || len(rows[0]) == 0 {
+		acc := 0.0
+		for _, v := range rows {
+			acc += nonFinite(v)
+		}
+		return acc
+	}
+	n := len(rows[0])
+	p0 := uintptr(unsafe.Pointer(&rows[0][0]))
+	stride := uintptr(unsafe.Pointer(&rows[1][0])) - p0
+	contiguous := stride >= uintptr(8*n) && stride%8 == 0
+	for i := 1; contiguous && i < len(rows); i++ {
+		contiguous = len(rows[i]) == n && uintptr(unsafe.Pointer(&rows[i][0])) == p0+uintptr(i)*stride
+	}
+	if !contiguous {
+		acc := 0.0
+		for _, v := range rows {
+			acc += nonFinite(v)
+		}
+		return acc
+	}
+	return nonFinite(unsafe.Slice(&rows[0][0], (len(rows)-1)*int(stride/8)+n))
 }
 
 // checkSample looks for NaN/Inf in sample i's values in the order the

@@ -390,3 +390,29 @@ func TestSigmoidDeriv(t *testing.T) {
 		}
 	}
 }
+
+// TestRowsNonFinite: the one-pass check over a slab of rows finds a NaN or
+// an infinity in every place of every row, and rows from two allocations
+// (checked row by row) too.
+func TestRowsNonFinite(t *testing.T) {
+	for _, n := range []int{1, 7, 10, 30, 64} {
+		one := alignedRows(6, n)
+		two := append(alignedRows(3, n), alignedRows(3, n)...)
+		for _, rows := range [][][]float64{one, two, one[2:5], one[:1]} {
+			if got := rowsNonFinite(rows); got != 0 {
+				t.Fatalf("n=%d zeros: %v", n, got)
+			}
+			for i := range rows {
+				for k := range n {
+					for _, bad := range []float64{math.NaN(), math.Inf(-1)} {
+						rows[i][k] = bad
+						if got := rowsNonFinite(rows); !math.IsNaN(got) {
+							t.Fatalf("n=%d, %v in row %d at %d: %v", n, bad, i, k, got)
+						}
+						rows[i][k] = 0
+					}
+				}
+			}
+		}
+	}
+}
