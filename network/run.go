@@ -250,34 +250,28 @@ func (s *Stepper) chunkFinite(first, k int) bool {
 }
 
 // rowsNonFinite is nonFinite over every row: over the rows and the padding
-// between them in one pass when they lie at one stride in one allocation
-// (alignedRows's; its padding is never written), else row by row. The rows
-// of the next allocation always start more than a stride after the last
-// row of the one before (a slab holds lanes more values than its rows), so
-// equal strides mean one allocation.
+// between them in one pass when they lie one after another in one
+// allocation (alignedRows's stride apart; its padding is never written),
+// else row by row. The rows of the next allocation always start more than
+// a stride after the last row of the one before (a slab holds lanes more
+// values than its rows), so equal strides mean one allocation.
 func rowsNonFinite(rows [][]float64) float64 {
-	if len(rows) < 2 || len(rows[0]) == 0 {
-		acc := 0.0
-		for _, v := range rows {
-			acc += nonFinite(v)
+	contiguous := len(rows) > 1 && len(rows[0]) > 0
+	if contiguous {
+		n := len(rows[0])
+		p0, stride := uintptr(unsafe.Pointer(&rows[0][0])), uintptr(8*alignedStride(n))
+		for i := 1; contiguous && i < len(rows); i++ {
+			contiguous = len(rows[i]) == n && uintptr(unsafe.Pointer(&rows[i][0])) == p0+uintptr(i)*stride
 		}
-		return acc
-	}
-	n := len(rows[0])
-	p0 := uintptr(unsafe.Pointer(&rows[0][0]))
-	stride := uintptr(unsafe.Pointer(&rows[1][0])) - p0
-	contiguous := stride >= uintptr(8*n) && stride%8 == 0
-	for i := 1; contiguous && i < len(rows); i++ {
-		contiguous = len(rows[i]) == n && uintptr(unsafe.Pointer(&rows[i][0])) == p0+uintptr(i)*stride
-	}
-	if !contiguous {
-		acc := 0.0
-		for _, v := range rows {
-			acc += nonFinite(v)
+		if contiguous {
+			return nonFinite(unsafe.Slice(&rows[0][0], (len(rows)-1)*alignedStride(n)+n))
 		}
-		return acc
 	}
-	return nonFinite(unsafe.Slice(&rows[0][0], (len(rows)-1)*int(stride/8)+n))
+	acc := 0.0
+	for _, v := range rows {
+		acc += nonFinite(v)
+	}
+	return acc
 }
 
 // checkSample looks for NaN/Inf in sample i's values in the order the

@@ -398,7 +398,9 @@ func TestRowsNonFinite(t *testing.T) {
 	for _, n := range []int{1, 7, 10, 30, 64} {
 		one := alignedRows(6, n)
 		two := append(alignedRows(3, n), alignedRows(3, n)...)
-		for _, rows := range [][][]float64{one, two, one[2:5], one[:1]} {
+		back := [][]float64{one[4], one[2], one[0]}
+		skip := [][]float64{one[0], one[2], one[4]}
+		for _, rows := range [][][]float64{one, two, one[2:5], one[:1], back, skip} {
 			if got := rowsNonFinite(rows); got != 0 {
 				t.Fatalf("n=%d zeros: %v", n, got)
 			}

@@ -123,10 +123,7 @@ func (r *rows) ensure(net *Network, m int) {
 // the kernels' vectors never straddle two lines and a column of rows does
 // not crowd a few cache sets.
 func alignedRows(k, n int) [][]float64 {
-	stride := (n + lanes - 1) &^ (lanes - 1)
-	if stride/lanes%2 == 0 {
-		stride += lanes
-	}
+	stride := alignedStride(n)
 	slab := make([]float64, k*stride+lanes)
 	off := 0
 	for uintptr(unsafe.Pointer(&slab[off]))%64 != 0 {
@@ -137,6 +134,16 @@ func alignedRows(k, n int) [][]float64 {
 		rows[i] = slab[off+i*stride : off+i*stride+n : off+i*stride+n]
 	}
 	return rows
+}
+
+// alignedStride is the distance between alignedRows's rows of n values: n
+// rounded up to whole vectors, plus one when that makes an even number.
+func alignedStride(n int) int {
+	stride := (n + lanes - 1) &^ (lanes - 1)
+	if stride/lanes%2 == 0 {
+		stride += lanes
+	}
+	return stride
 }
 
 // clearSample clears what restart leaves no reason to show.
