@@ -2,6 +2,8 @@
 
 package network
 
+import "unsafe"
+
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 func xgetbv() (eax uint32)
 
@@ -10,6 +12,9 @@ func sgdAVX(w, g, oldW, newW []float64, eta, inv float64, sq *[lanes]float64) (b
 
 //go:noescape
 func nonFiniteAVX(v []float64) float64
+
+//go:noescape
+func sgdNTAVX(w, g, oldW, newW []float64, eta, inv float64, sq *[lanes]float64) (bad float64)
 
 //go:noescape
 func sigmoidDerivAVX(d, a []float64)
@@ -55,4 +60,14 @@ func sigmoidDeriv(d, a []float64) {
 		sigmoidDerivAVX(d[:n], a[:n])
 	}
 	sigmoidDerivGo(d[n:], a[n:])
+}
+
+// sgdFar is sgd for a large layer: oldW, when 32-byte aligned, is written
+// around the caches (its lines are not read in first, and the record is not
+// read again soon; see sgdFarMin).
+func sgdFar(w, g, oldW, newW []float64, eta, inv float64, sq *[lanes]float64) (bad float64) {
+	if useAVX && len(oldW) > 0 && uintptr(unsafe.Pointer(&oldW[0]))%32 == 0 {
+		return sgdNTAVX(w, g, oldW, newW, eta, inv, sq)
+	}
+	return sgd(w, g, oldW, newW, eta, inv, sq)
 }

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"unsafe"
 )
 
 // synth returns n samples with in inputs and a one-hot target over out
@@ -307,6 +308,21 @@ func TestKernelsMatch(t *testing.T) {
 		b2 := sgdGo(g2, x0, o2, n2, 0.3, 0.1, &sq2)
 		if !slices.Equal(g1, g2) || !slices.Equal(o1, o2) || !slices.Equal(n1, n2) || b1 != b2 || sq1 != sq2 {
 			t.Fatalf("sgd n=%d differs", n)
+		}
+		// Writing the record around the caches (oldW aligned or not).
+		for _, off := range []int{0, 1} {
+			g5, o5, n5 := slices.Clone(g1), make([]float64, n+8), vec(n)
+			for uintptr(unsafe.Pointer(&o5[0]))%32 != 0 {
+				o5 = o5[1:]
+			}
+			o5 = o5[off : off+n]
+			g6, o6, n6 := slices.Clone(g1), make([]float64, n), slices.Clone(n5)
+			var sq5, sq6 [lanes]float64
+			b5 := sgdFar(g5, x0, o5, n5, 0.3, 0.1, &sq5)
+			b6 := sgdGo(g6, x0, o6, n6, 0.3, 0.1, &sq6)
+			if !slices.Equal(g5, g6) || !slices.Equal(o5, o6) || !slices.Equal(n5, n6) || b5 != b6 || sq5 != sq6 {
+				t.Fatalf("sgdFar n=%d offset %d differs", n, off)
+			}
 		}
 		// The sums are the gradient norm's, as tileNorm adds them (one
 		// tile: one row of n).

@@ -246,6 +246,12 @@ func part(v []float64, lo, hi int) []float64 {
 	return v[lo:hi]
 }
 
+// sgdFarMin is the size (values) from which a layer's SGD step writes its
+// record around the caches: 2¹⁵ values, 256 KiB. With 1 MiB of other work
+// between steps (a mini-batch's), it measured a fifth to a third faster at
+// 784×256, 784×100 and 256×128.
+const sgdFarMin = 1 << 15
+
 // sgdRows does the SGD step of rows lo..hi−1 of an n-column matrix w
 // (lo a multiple of rankR), recording old and new values; it sets sq[t] to
 // the share of ‖g·inv‖² of its t-th tile of rankR rows, summed as tileNorm
@@ -256,7 +262,11 @@ func sgdRows(w, g, oldW, newW []float64, eta, inv float64, n, lo, hi int, sq []f
 		a, b := r*n, min(r+rankR, hi)*n
 		whole := a + (b-a)&^(lanes-1)
 		var l [lanes]float64
-		bad += sgd(w[a:whole], g[a:whole], oldW[a:whole], part(newW, a, whole), eta, inv, &l)
+		if len(w) >= sgdFarMin {
+			bad += sgdFar(w[a:whole], g[a:whole], oldW[a:whole], part(newW, a, whole), eta, inv, &l)
+		} else {
+			bad += sgd(w[a:whole], g[a:whole], oldW[a:whole], part(newW, a, whole), eta, inv, &l)
+		}
 		bad += sgdTail(w[whole:b], g[whole:b], oldW[whole:b], part(newW, whole, b), eta, inv, &l)
 		sq[(r-lo)/rankR] = laneTree(&l)
 	}
