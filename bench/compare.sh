@@ -8,10 +8,11 @@
 #   torch32, 1 thread       mlp_reference.py torch32 --threads 1
 #   backprop, 1 thread      backprop train --threads 1 --json
 #   backprop, 2 threads     backprop train --threads 2 --json
-# alternating the two sides (the order flips every round), ROUNDS rounds, and
-# prints the median samples/s of each (every side's own median over the
-# epochs after its first; evaluation is never timed), the ratios, and the
-# share of one core's FMA peak that backprop's one thread reaches.
+# alternating the two sides (the order flips every round, within each side
+# too), ROUNDS rounds, and prints the median samples/s of each (every side's
+# own median over the epochs after its first; evaluation is never timed),
+# the ratios, and the share of one core's FMA peak that backprop's one
+# thread reaches.
 #
 # The reference is not copied into this repository: MLP_REFERENCE points at it
 # (default ../shared/bench/mlp_reference.py beside the repository). It takes
@@ -119,16 +120,19 @@ for round in $(seq 1 "$ROUNDS"); do
 	for point in "${grid[@]}"; do
 		shape=${point%,*} m=${point#*,}
 		# Each result also goes to stderr, as a log of the raw runs.
-		ours() {
-			echo "$point ours1 $(run_ours 1 "$shape" "$m")" | tee -a "$results" >&2
-			echo "$point ours2 $(run_ours 2 "$shape" "$m")" | tee -a "$results" >&2
-		}
-		theirs() {
-			echo "$point vec1 $(run_ref vec 1 "$shape" "$m")" | tee -a "$results" >&2
-			echo "$point vec2 $(run_ref vec 2 "$shape" "$m")" | tee -a "$results" >&2
-			echo "$point torch1 $(run_ref torch32 1 "$shape" "$m")" | tee -a "$results" >&2
-		}
-		if [ $((round % 2)) = 1 ]; then theirs; ours; else ours; theirs; fi
+		ours1() { echo "$point ours1 $(run_ours 1 "$shape" "$m")" | tee -a "$results" >&2; }
+		ours2() { echo "$point ours2 $(run_ours 2 "$shape" "$m")" | tee -a "$results" >&2; }
+		vec1() { echo "$point vec1 $(run_ref vec 1 "$shape" "$m")" | tee -a "$results" >&2; }
+		vec2() { echo "$point vec2 $(run_ref vec 2 "$shape" "$m")" | tee -a "$results" >&2; }
+		torch1() { echo "$point torch1 $(run_ref torch32 1 "$shape" "$m")" | tee -a "$results" >&2; }
+		# The order flips every round, within each side too: a run that
+		# always followed another would meet the machine in a different
+		# state (it slows under sustained load).
+		if [ $((round % 2)) = 1 ]; then
+			vec1; vec2; torch1; ours1; ours2
+		else
+			ours2; ours1; torch1; vec2; vec1
+		fi
 		echo "round $round $point done (load $(cut -d' ' -f1 /proc/loadavg))" >&2
 	done
 done
