@@ -8,13 +8,10 @@ func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 func xgetbv() (eax uint32)
 
 //go:noescape
-func sgdAVX(w, g, oldW, newW []float64, eta, inv float64, sq *[lanes]float64) (bad float64)
+func sgdAVX(w, g, oldW, newW []float64, eta, inv float64, sq *[lanes]float64, far bool) (bad float64)
 
 //go:noescape
 func nonFiniteAVX(v []float64) float64
-
-//go:noescape
-func sgdNTAVX(w, g, oldW, newW []float64, eta, inv float64, sq *[lanes]float64) (bad float64)
 
 //go:noescape
 func sigmoidDerivAVX(d, a []float64)
@@ -37,7 +34,7 @@ var useAVX = hasAVX()
 
 func sgd(w, g, oldW, newW []float64, eta, inv float64, sq *[lanes]float64) (bad float64) {
 	if useAVX {
-		return sgdAVX(w, g, oldW, newW, eta, inv, sq)
+		return sgdAVX(w, g, oldW, newW, eta, inv, sq, false)
 	}
 	return sgdGo(w, g, oldW, newW, eta, inv, sq)
 }
@@ -67,7 +64,7 @@ func sigmoidDeriv(d, a []float64) {
 // read again soon; see sgdFarMin).
 func sgdFar(w, g, oldW, newW []float64, eta, inv float64, sq *[lanes]float64) (bad float64) {
 	if useAVX && len(oldW) > 0 && uintptr(unsafe.Pointer(&oldW[0]))%32 == 0 {
-		return sgdNTAVX(w, g, oldW, newW, eta, inv, sq)
+		return sgdAVX(w, g, oldW, newW, eta, inv, sq, true)
 	}
 	return sgd(w, g, oldW, newW, eta, inv, sq)
 }

@@ -20,12 +20,14 @@ TEXT ·xgetbv(SB), NOSPLIT, $0-4
 	MOVL AX, eax+0(FP)
 	RET
 
-// func sgdAVX(w, g, oldW, newW []float64, eta, inv float64, sq *[8]float64) (bad float64)
+// func sgdAVX(w, g, oldW, newW []float64, eta, inv float64, sq *[8]float64, far bool) (bad float64)
 // For each k: y = g[k]·inv; old = w[k]; nv = old − eta·y; oldW[k] = old;
 // w[k] = newW[k] = nv (newW nil: not written); sq[k mod 8] += y·y. Returns Σ nv·0 over lanes (NaN
 // iff some nv is not finite; two sums, Y6 and Y14, so that no chain of
-// additions waits on the other). len(w) is a multiple of 8.
-TEXT ·sgdAVX(SB), NOSPLIT, $0-128
+// additions waits on the other). len(w) is a multiple of 8. With far set,
+// oldW (32-byte aligned) is written around the caches (non-temporal
+// stores, fenced at the end), so that its lines are not first read in.
+TEXT ·sgdAVX(SB), NOSPLIT, $0-136
 	MOVQ w_base+0(FP), SI
 	MOVQ w_len+8(FP), CX
 	MOVQ g_base+24(FP), R8
@@ -34,6 +36,7 @@ TEXT ·sgdAVX(SB), NOSPLIT, $0-128
 	VBROADCASTSD eta+96(FP), Y4
 	VBROADCASTSD inv+104(FP), Y5
 	MOVQ sq+112(FP), DX
+	MOVBQZX far+120(FP), R11
 	VMOVUPD (DX), Y8
 	VMOVUPD 32(DX), Y9
 	VXORPD Y6, Y6, Y6
@@ -59,8 +62,12 @@ sgdloop:
 	VMULPD  Y4, Y11, Y11
 	VSUBPD  Y1, Y0, Y2
 	VSUBPD  Y11, Y10, Y12
+	TESTQ   R11, R11
+	JNZ     sgdfar
 	VMOVUPD Y0, (R9)(AX*1)
 	VMOVUPD Y10, 32(R9)(AX*1)
+
+sgdnear:
 	VMOVUPD Y2, (SI)(AX*1)
 	VMOVUPD Y12, 32(SI)(AX*1)
 	TESTQ   R10, R10
@@ -85,79 +92,19 @@ sgddone:
 	VADDPD       X1, X6, X6
 	VPERMILPD    $1, X6, X1
 	VADDSD       X1, X6, X6
-	VMOVSD       X6, bad+120(FP)
+	VMOVSD       X6, bad+128(FP)
+	TESTQ        R11, R11
+	JZ           sgdret
+	SFENCE
+
+sgdret:
 	VZEROUPPER
 	RET
 
-
-// func sgdNTAVX(w, g, oldW, newW []float64, eta, inv float64, sq *[8]float64) (bad float64)
-// sgdAVX with oldW written around the caches (non-temporal stores; oldW is
-// 32-byte aligned), so that its lines are not first read in: the record of
-// a large layer is not read again soon.
-TEXT ·sgdNTAVX(SB), NOSPLIT, $0-128
-	MOVQ w_base+0(FP), SI
-	MOVQ w_len+8(FP), CX
-	MOVQ g_base+24(FP), R8
-	MOVQ oldW_base+48(FP), R9
-	MOVQ newW_base+72(FP), R10
-	VBROADCASTSD eta+96(FP), Y4
-	VBROADCASTSD inv+104(FP), Y5
-	MOVQ sq+112(FP), DX
-	VMOVUPD (DX), Y8
-	VMOVUPD 32(DX), Y9
-	VXORPD Y6, Y6, Y6
-	VXORPD Y7, Y7, Y7
-	VXORPD Y14, Y14, Y14
-	SHLQ $3, CX
-	XORQ AX, AX
-	CMPQ AX, CX
-	JGE  sgdntdone
-
-sgdntloop:
-	VMOVUPD (R8)(AX*1), Y1
-	VMOVUPD 32(R8)(AX*1), Y11
-	VMULPD  Y5, Y1, Y1
-	VMULPD  Y5, Y11, Y11
-	VMULPD  Y1, Y1, Y2
-	VADDPD  Y2, Y8, Y8
-	VMULPD  Y11, Y11, Y12
-	VADDPD  Y12, Y9, Y9
-	VMOVUPD (SI)(AX*1), Y0
-	VMOVUPD 32(SI)(AX*1), Y10
-	VMULPD  Y4, Y1, Y1
-	VMULPD  Y4, Y11, Y11
-	VSUBPD  Y1, Y0, Y2
-	VSUBPD  Y11, Y10, Y12
+sgdfar:
 	VMOVNTPD Y0, (R9)(AX*1)
 	VMOVNTPD Y10, 32(R9)(AX*1)
-	VMOVUPD Y2, (SI)(AX*1)
-	VMOVUPD Y12, 32(SI)(AX*1)
-	TESTQ   R10, R10
-	JZ      sgdntnonew
-	VMOVUPD Y2, (R10)(AX*1)
-	VMOVUPD Y12, 32(R10)(AX*1)
-
-sgdntnonew:
-	VMULPD  Y7, Y2, Y3
-	VADDPD  Y3, Y6, Y6
-	VMULPD  Y7, Y12, Y13
-	VADDPD  Y13, Y14, Y14
-	ADDQ    $64, AX
-	CMPQ    AX, CX
-	JLT     sgdntloop
-
-sgdntdone:
-	VADDPD       Y14, Y6, Y6
-	VMOVUPD      Y8, (DX)
-	VMOVUPD      Y9, 32(DX)
-	VEXTRACTF128 $1, Y6, X1
-	VADDPD       X1, X6, X6
-	VPERMILPD    $1, X6, X1
-	VADDSD       X1, X6, X6
-	VMOVSD       X6, bad+120(FP)
-	SFENCE
-	VZEROUPPER
-	RET
+	JMP      sgdnear
 
 
 // func nonFiniteAVX(v []float64) float64
