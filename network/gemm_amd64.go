@@ -55,8 +55,8 @@ var gemmISA = detectISA()
 var useAVX512 = gemmISA == isaAVX512
 
 // fwdTile computes (part of) the forward tile of 1 ≤ len(z) ≤ fwdNR samples
-// and 1 ≤ nj ≤ fwdMR neurons from j0 (see fwdTileGo). Its caller
-// (forwardRange) has checked the bounds the assembly relies on (see
+// and 1 ≤ nj ≤ fwdMR neurons from j0 (see fwdTileGo). forwardRange, which
+// calls it through fwdTiles, has checked the bounds the assembly relies on (see
 // fwdTileISA) once for all its tiles: checking them per tile cost a tenth of
 // a small layer's forward pass.
 func fwdTile(z [][]float64, j0, nj int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int) {

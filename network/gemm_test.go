@@ -172,8 +172,9 @@ func TestGemmRanges(t *testing.T) {
 			}
 		}
 	}
-	// Blocks: of neurons (784×256, 2000×61), of samples in the rank passes (m = 300).
-	for _, sh := range [][3]int{{784, 100, 100}, {784, 30, 10}, {256, 128, 17}, {64, 30, 10}, {257, 9, 7}, {600, 70, 13}, {784, 256, 7}, {2000, 61, 5}, {100, 30, 300}} {
+	// Blocks: of neurons (784×256 in tiles of 6 samples, 2000×61 in tiles of 5), of samples in the
+	// rank passes (m = 300).
+	for _, sh := range [][3]int{{784, 100, 100}, {784, 30, 10}, {256, 128, 17}, {64, 30, 10}, {257, 9, 7}, {600, 70, 13}, {784, 256, 12}, {2000, 61, 5}, {100, 30, 300}} {
 		newGemmCase(rng, sh[0], sh[1], sh[2]).check(t, 2)
 	}
 }
@@ -282,5 +283,60 @@ func TestGemmAllocs(t *testing.T) {
 	})
 	if a != 0 {
 		t.Errorf("%v allocations per forward+backward+gradient, want 0", a)
+	}
+}
+
+// TestGemmRangeBounds: the once-per-range bounds checks in front of the
+// unchecked tiles catch a short row of x or z, a short W or a short b (the
+// assembly would read or write past them), on both forward paths, and a
+// short row of the rank update's c or b.
+func TestGemmRangeBounds(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 3))
+	for _, in := range []int{30, 401} {
+		const out, m = 8, 6
+		for _, short := range []string{"x", "z", "w", "b"} {
+			w, b := gemmVals(rng, in*out), gemmVals(rng, out)
+			x, z := gemmRows(rng, m, in), gemmRows(rng, m, out)
+			switch short { // shorter by one value, their capacity unchanged
+			case "x":
+				x[m-1] = x[m-1][:in-1]
+			case "z":
+				z[3] = z[3][:out-1]
+			case "w":
+				w = w[:in*out-1]
+			case "b":
+				b = b[:out-1]
+			}
+			func() {
+				defer func() {
+					if recover() == nil {
+						t.Errorf("in=%d, short %s: no panic", in, short)
+					}
+				}()
+				forwardRange(w, b, in, x, z, 0, out, make([]float64, fwdSpillLen))
+			}()
+		}
+	}
+}
+
+func TestRankRangeBounds(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 4))
+	const n, rows, T = 50, 8, 5
+	for _, short := range []string{"c", "b"} {
+		c, b := gemmRows(rng, rows, n), gemmRows(rng, T, n)
+		pack := gemmVals(rng, rows*T)
+		if short == "c" {
+			c[5] = c[5][:n-1]
+		} else {
+			b[T-1] = b[T-1][:n-1]
+		}
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("short %s: no panic", short)
+				}
+			}()
+			rankRange(c, 0, n, pack, T, b, 0, rows, false)
+		}()
 	}
 }

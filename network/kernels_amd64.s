@@ -149,6 +149,10 @@ nfdone:
 	VZEROUPPER
 	RET
 
+// 1.0, broadcast from memory (the register form of VBROADCASTSD is AVX2).
+DATA sdone<>+0(SB)/8, $0x3ff0000000000000
+GLOBL sdone<>(SB), RODATA|NOPTR, $8
+
 // func sigmoidDerivAVX(d, a []float64)
 // d[k] ← d[k]·(a[k]·(1 − a[k])), each product rounded as in Go (no fused
 // multiply-add). len(d) is a multiple of 8; len(a) ≥ len(d).
@@ -156,9 +160,7 @@ TEXT ·sigmoidDerivAVX(SB), NOSPLIT, $0-48
 	MOVQ d_base+0(FP), DI
 	MOVQ d_len+8(FP), CX
 	MOVQ a_base+24(FP), SI
-	MOVQ $0x3ff0000000000000, AX
-	MOVQ AX, X7
-	VBROADCASTSD X7, Y7
+	VBROADCASTSD sdone<>(SB), Y7
 	SHLQ $3, CX
 	XORQ AX, AX
 	CMPQ AX, CX

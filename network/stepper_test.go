@@ -310,7 +310,7 @@ func TestKernelsMatch(t *testing.T) {
 			t.Fatalf("sgd n=%d differs", n)
 		}
 		// Writing the record around the caches (oldW aligned or not).
-		for _, off := range []int{0, 1} {
+		for _, off := range []int{0, 1, 2, 3} {
 			g5, o5, n5 := slices.Clone(g1), make([]float64, n+8), vec(n)
 			for uintptr(unsafe.Pointer(&o5[0]))%32 != 0 {
 				o5 = o5[1:]
