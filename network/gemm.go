@@ -250,13 +250,16 @@ func rankRange(c [][]float64, klo, khi int, pack []float64, T int, b [][]float64
 // tile t's lanes at spill[t·fwdSpill:] (spill nil: flags is fwdFinish).
 func fwdTilesGo(z [][]float64, j0, j1 int, w []float64, in int, b []float64, x [][]float64, k0, k1 int, spill []float64, flags int) {
 	for j := j0; j < j1; j += fwdMR {
-		var sp []float64
-		if spill != nil {
-			t := (j - j0) / fwdMR * fwdSpill
-			sp = spill[t : t+fwdSpill]
-		}
-		fwdTile(z, j, min(fwdMR, j1-j), w, in, b, x, k0, k1, sp, flags)
+		fwdTile(z, j, min(fwdMR, j1-j), w, in, b, x, k0, k1, tileSpill(spill, (j-j0)/fwdMR), flags)
 	}
+}
+
+// tileSpill is the lanes of tile t in spill (nil for a nil spill).
+func tileSpill(spill []float64, t int) []float64 {
+	if spill == nil {
+		return nil
+	}
+	return spill[t*fwdSpill : (t+1)*fwdSpill]
 }
 
 // rankTilesGo runs rankTile over rows rlo..rhi−1 (tiles of rankR from rlo)

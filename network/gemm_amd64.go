@@ -116,11 +116,7 @@ func fwdTiles(z [][]float64, j0, j1 int, w []float64, in int, b []float64, x [][
 		return
 	}
 	for j := j0; j < j1; j += fwdMR {
-		var sp []float64
-		if spill != nil {
-			t := (j - j0) / fwdMR * fwdSpill
-			sp = spill[t : t+fwdSpill]
-		}
+		sp := tileSpill(spill, (j-j0)/fwdMR)
 		if len(z) == fwdNR {
 			fwdTile6AVX512(z, j, min(fwdMR, j1-j), w, in, b, x, k0, k1, sp, flags)
 		} else {
@@ -135,22 +131,18 @@ func fwdTiles(z [][]float64, j0, j1 int, w []float64, in int, b []float64, x [][
 // The caller has checked the bounds (see rankTile).
 func rankTiles(c [][]float64, rlo, rhi, k, nk int, pack []float64, T, t0 int, b [][]float64, zero bool) {
 	whole := rlo + (rhi-rlo)&^(rankR-1)
-	if gemmISA != isaAVX512 || len(b) == 0 || whole == rlo {
-		rankTilesGo(c, rlo, rhi, k, nk, pack, T, t0, b, zero)
-		return
+	v := (nk + lanes - 1) / lanes
+	if gemmISA != isaAVX512 || len(b) == 0 || (v != 5 && v != 6) {
+		whole = rlo
 	}
 	t1 := t0 + len(b)
-	switch (nk + lanes - 1) / lanes {
-	case 6:
-		for r := rlo; r < whole; r += rankR {
-			rankTile4x6AVX512(c[r:r+rankR], k, nk, pack[r*T+t0*rankR:r*T+t1*rankR], b, zero)
+	for r := rlo; r < whole; r += rankR {
+		cr, coef := c[r:r+rankR], pack[r*T+t0*rankR:r*T+t1*rankR]
+		if v == 6 {
+			rankTile4x6AVX512(cr, k, nk, coef, b, zero)
+		} else {
+			rankTile4x5AVX512(cr, k, nk, coef, b, zero)
 		}
-	case 5:
-		for r := rlo; r < whole; r += rankR {
-			rankTile4x5AVX512(c[r:r+rankR], k, nk, pack[r*T+t0*rankR:r*T+t1*rankR], b, zero)
-		}
-	default:
-		whole = rlo
 	}
 	if whole < rhi {
 		rankTilesGo(c, whole, rhi, k, nk, pack, T, t0, b, zero)

@@ -59,11 +59,11 @@ func sigmoidDeriv(d, a []float64) {
 	sigmoidDerivGo(d[n:], a[n:])
 }
 
-// sgdFar is sgd for a large layer: oldW, when 32-byte aligned, is written
-// around the caches (its lines are not read in first, and the record is not
-// read again soon; see sgdFarMin).
-func sgdFar(w, g, oldW, newW []float64, eta, inv float64, sq *[lanes]float64) (bad float64) {
-	if useAVX && len(oldW) > 0 && uintptr(unsafe.Pointer(&oldW[0]))%32 == 0 {
+// sgdFar is sgd, with oldW written around the caches when far is set (a
+// large layer: see sgdFarMin) and oldW is 32-byte aligned: its lines are
+// not read in first, and the record is not read again soon.
+func sgdFar(w, g, oldW, newW []float64, eta, inv float64, sq *[lanes]float64, far bool) (bad float64) {
+	if far && useAVX && len(oldW) > 0 && uintptr(unsafe.Pointer(&oldW[0]))%32 == 0 {
 		return sgdAVX(w, g, oldW, newW, eta, inv, sq, true)
 	}
 	return sgd(w, g, oldW, newW, eta, inv, sq)

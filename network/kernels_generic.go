@@ -12,9 +12,9 @@ func sgd(w, g, oldW, newW []float64, eta, inv float64, sq *[lanes]float64) (bad 
 func nonFinite(v []float64) float64 { return nonFiniteGo(v) }
 
 // sigmoidDeriv sets d_k ← d_k·(a_k·(1 − a_k)) for every k.
-func sigmoidDeriv(d, a []float64) { sigmoidDerivGo(d, a[:len(d)]) }
+func sigmoidDeriv(d, a []float64) { sigmoidDerivGo(d, a) }
 
-// sgdFar is sgd for a large layer.
-func sgdFar(w, g, oldW, newW []float64, eta, inv float64, sq *[lanes]float64) (bad float64) {
+// sgdFar is sgd (far only matters to the AVX kernel).
+func sgdFar(w, g, oldW, newW []float64, eta, inv float64, sq *[lanes]float64, _ bool) (bad float64) {
 	return sgdGo(w, g, oldW, newW, eta, inv, sq)
 }

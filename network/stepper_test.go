@@ -318,7 +318,7 @@ func TestKernelsMatch(t *testing.T) {
 			o5 = o5[off : off+n]
 			g6, o6, n6 := slices.Clone(g1), make([]float64, n), slices.Clone(n5)
 			var sq5, sq6 [lanes]float64
-			b5 := sgdFar(g5, x0, o5, n5, 0.3, 0.1, &sq5)
+			b5 := sgdFar(g5, x0, o5, n5, 0.3, 0.1, &sq5, true)
 			b6 := sgdGo(g6, x0, o6, n6, 0.3, 0.1, &sq6)
 			if !slices.Equal(g5, g6) || !slices.Equal(o5, o6) || !slices.Equal(n5, n6) || b5 != b6 || sq5 != sq6 {
 				t.Fatalf("sgdFar n=%d offset %d differs", n, off)

@@ -257,16 +257,12 @@ const sgdFarMin = 1 << 15
 // the share of ‖g·inv‖² of its t-th tile of rankR rows, summed as tileNorm
 // sums it, and reports whether every new value is finite.
 func sgdRows(w, g, oldW, newW []float64, eta, inv float64, n, lo, hi int, sq []float64) bool {
-	bad := 0.0
+	bad, far := 0.0, len(w) >= sgdFarMin
 	for r := lo; r < hi; r += rankR {
 		a, b := r*n, min(r+rankR, hi)*n
 		whole := a + (b-a)&^(lanes-1)
 		var l [lanes]float64
-		if len(w) >= sgdFarMin {
-			bad += sgdFar(w[a:whole], g[a:whole], oldW[a:whole], part(newW, a, whole), eta, inv, &l)
-		} else {
-			bad += sgd(w[a:whole], g[a:whole], oldW[a:whole], part(newW, a, whole), eta, inv, &l)
-		}
+		bad += sgdFar(w[a:whole], g[a:whole], oldW[a:whole], part(newW, a, whole), eta, inv, &l, far)
 		bad += sgdTail(w[whole:b], g[whole:b], oldW[whole:b], part(newW, whole, b), eta, inv, &l)
 		sq[(r-lo)/rankR] = laneTree(&l)
 	}
