@@ -9,7 +9,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 
+	"backprop/datasets"
 	"backprop/internal/testkit"
+	"backprop/network"
 	"backprop/themes"
 	"backprop/tui"
 	"backprop/tui/lesson"
@@ -34,6 +36,10 @@ func scenes() []scene {
 		return out
 	}
 	xor := append([]string{"s", "s", "s", "s"}, repeat("space", 7)...)
+	h := network.DefaultHyper()
+	h.Eta = 0.1
+	sine := &tui.Setup{Data: datasets.Spec{Name: "sine", Seed: 1}, Hyper: h,
+		Net: network.Spec{Sizes: []int{1, 30, 1}, Acts: []network.Activation{network.Sigmoid, network.Linear}, Cost: network.Quadratic}}
 	return []scene{
 		{"launcher", "the launcher: presets, lessons, files", tui.Options{}, []string{"down", "down", "down", "down"}, 112, 22},
 		{"xor-inspector", "XOR mid-sample with the Inspector's equations", tui.Options{Preset: "xor"}, xor, 120, 40},
@@ -43,6 +49,8 @@ func scenes() []scene {
 			// 30 epochs, a sample by hand (the Boundary pane's grid at full
 			// resolution), the roster fetched (P opens it, P closes it)
 			append(repeat("e", 30), "s", "P", "P"), 120, 40},
+		{"sine-fit", "one input: the network's curve over the sine's samples", tui.Options{Custom: sine},
+			append(repeat("e", 400), "s"), 120, 40},
 	}
 }
 

@@ -21,7 +21,10 @@ const mapIntensity = 0.7
 // the classes (or the target) apart best, the others held at their means;
 // the caption names them. For image data (8×8 digits, 28×28 MNIST): the
 // current sample as a picture, and the focused L1 neuron's input weights
-// as a picture of what it looks for (blue positive, orange negative).
+// as a picture of what it looks for (blue positive, orange negative). For
+// one input: the network's output as a curve over the input, with the
+// samples as points (fit1D). For a sequence set: the current sequence
+// against time (overTime).
 func Boundary(in Input) string {
 	if in.W <= 0 || in.H <= 0 {
 		return ""
@@ -32,6 +35,8 @@ func Boundary(in Input) string {
 	d := in.Data
 	nin := in.Net.Inputs() // raw inputs: 2 for a point of the plane, whatever its features
 	switch {
+	case d.Train.Seq > 0:
+		return overTime(in)
 	case d.ImageW > 0 && d.ImageH > 0 && d.ImageW*d.ImageH == nin && in.NeuronMap:
 		return receptiveFields(in)
 	case d.ImageW > 0 && d.ImageH > 0 && d.ImageW*d.ImageH == nin:
@@ -40,6 +45,8 @@ func Boundary(in Input) string {
 		return focusedMap(in)
 	case nin >= 2 && len(d.Lo) == nin && len(d.Hi) == nin && netOK(in.Net, nin):
 		return boundary2D(in)
+	case nin == 1 && d.Train.Seq == 0 && in.Net.Features == nil && netOK(in.Net, 1):
+		return fit1D(in)
 	}
 	return message(in, fmt.Sprintf("decision boundary: for data\nwith 2 inputs or more\n(this data has %d)", nin))
 }

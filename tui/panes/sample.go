@@ -114,6 +114,9 @@ func positionLine(in Input, st *themes.Styles) line {
 		m = len(in.Batch) // the batch's real size (the last one is cut; m may have changed)
 	}
 	l.add(fmt.Sprintf(" · sample %d/%d", in.Pos.Sample+1, m), st.SGR.Text)
+	if tr := in.Trace; tr != nil && tr.Seq != nil && tr.Seq.T > 0 {
+		l.add(fmt.Sprintf(" · t %d/%d", tr.Seq.Time+1, tr.Seq.T), st.SGR.Text)
+	}
 	if len(in.Batch) == 0 { // else the batch line lists the indices
 		l.add(fmt.Sprintf(" · #%d", in.Pos.Index), st.SGR.Dim)
 	}
@@ -216,9 +219,15 @@ func predictionLine(in Input, st *themes.Styles) line {
 	var l line
 	classes := d == nil || d.Kind == datasets.Classification
 	y := tr.Y
-	if classes && len(y) > 0 {
+	if tr.Seq != nil && !tr.HasTarget {
+		y = nil
+	}
+	switch {
+	case len(y) == 0: // a sequence's step without a target
+		l.add("no target at this step", st.SGR.Dim)
+	case classes:
 		l.add("target ", st.SGR.Dim).add(className(d, network.ClassOf(y)), st.SGR.Text)
-	} else {
+	default:
 		l.add("target ", st.SGR.Dim).add(vec(y, 3), st.SGR.Text)
 	}
 	ready := in.forwardDone(L-1, layerSize(in.Net, L)-1)
@@ -232,9 +241,11 @@ func predictionLine(in Input, st *themes.Styles) line {
 	}
 	k := network.ClassOf(a)
 	l.add(" · predicted ", st.SGR.Dim).add(className(d, k), st.SGR.Bold)
-	if len(y) > 0 && k == network.ClassOf(y) {
+	switch {
+	case len(y) == 0:
+	case k == network.ClassOf(y):
 		l.add(" ✓", st.SGR.OK)
-	} else {
+	default:
 		l.add(" ✗", st.SGR.Error)
 	}
 	if len(a) == 1 {

@@ -1,0 +1,282 @@
+package panes
+
+import (
+	"fmt"
+	"math"
+
+	"backprop/datasets"
+	"backprop/network"
+	"backprop/themes"
+)
+
+// fitCurves is the most outputs Fit draws a curve for (one colour each).
+const fitCurves = 4
+
+// fit1D is Boundary for data with one input: the fit itself. The network's
+// output y = f(x) is drawn as a curve over the input's range (one curve
+// per output, up to fitCurves, in its class colour), the training samples
+// as ● and the test samples as ○ at (x, target), and the current sample as
+// ◉. The output axis covers the targets and as much of the curve as lies
+// within half their span of them; a dotted line marks y = 0 or, for a
+// single 0/1 output, the 0.5 where the predicted class changes.
+func fit1D(in Input) string {
+	st := in.styles()
+	d := in.Data
+	c := in.canvas()
+	lo, hi, ok := fitXRange(d)
+	if !ok {
+		return message(in, "no data to fit")
+	}
+	if in.W < 2 {
+		return c.String()
+	}
+	p := fitPlot{lo: lo, hi: hi, pw: 2 * in.W, classes: d.Kind == datasets.Classification, n: max(len(d.Classes), 2),
+		dense: len(d.Train.X)+len(d.Test.X) > in.W*in.H/6}
+	outs := fitOutputs(in, lo, hi, p.pw)
+	p.ylo, p.yhi = fitYRange(d, outs, p.classes)
+	var caption []line
+	if in.H >= 6 {
+		caption = layLines(fitCaption(in, st, p), in.W, max(in.H/3, 1), 0)
+	}
+	mh := in.H - len(caption)
+	p.ph = 4 * mh
+	if p.ph < 4 {
+		return c.String()
+	}
+	b := in.braille()
+	b.reset(in.W, mh)
+	ref := 0.0
+	if p.classes && len(outs) == 1 {
+		ref = 0.5 // where a single output's class changes
+	}
+	if p.ylo < ref && ref < p.yhi {
+		b.line(0, p.py(ref), p.pw-1, p.py(ref), 3, st.SGR.Dim)
+	}
+	// The samples first: test, then training (which wins a shared cell),
+	// then the curve over them.
+	if !in.HideTest {
+		p.samples(c, b, st, d.Test, "○", true)
+	}
+	p.samples(c, b, st, d.Train, "●", false)
+	for k, ys := range outs {
+		sgr := st.SGR.Accent
+		if len(outs) > 1 {
+			sgr = st.ClassFg(k, p.n)
+		}
+		p.curve(b, ys, sgr)
+	}
+	if tr := in.Trace; tr != nil && in.inputDone() && len(tr.X) == 1 && len(tr.Y) > 0 {
+		if x, y, ok := p.cell(tr.X[0], p.level(tr.Y)); ok {
+			c.put(x, y, "◉", st.SGR.Focus)
+		}
+	}
+	b.mergeInto(c)
+	c.drawLines(0, mh, caption)
+	return c.String()
+}
+
+// fitPlot maps the input's range [lo, hi] and the output axis [ylo, yhi]
+// onto pw × ph braille pixels.
+type fitPlot struct {
+	lo, hi, ylo, yhi float64
+	pw, ph           int
+	classes          bool // targets are classes (one-hot, or one 0/1 output)
+	n                int  // classes for colours (2 when the data names none)
+	dense            bool // samples as dots rather than ● and ○
+}
+
+func (p fitPlot) px(x float64) int {
+	return int(math.Round((x - p.lo) / (p.hi - p.lo) * float64(p.pw-1)))
+}
+
+func (p fitPlot) py(v float64) int {
+	return int(math.Round((p.yhi - v) / (p.yhi - p.ylo) * float64(p.ph-1)))
+}
+
+// level is where a target is drawn: its value, or for one-hot classes
+// the value of its class's output (1).
+func (p fitPlot) level(y []float64) float64 {
+	if p.classes && len(y) > 1 {
+		return y[network.ClassOf(y)]
+	}
+	return y[0]
+}
+
+// cell is the cell of point (x, v), and whether it lies in the plot.
+func (p fitPlot) cell(x, v float64) (int, int, bool) {
+	if !finite(x) || !finite(v) {
+		return 0, 0, false
+	}
+	px, py := p.px(x), p.py(v)
+	return px / 2, py / 4, px >= 0 && px < p.pw && py >= 0 && py < p.ph
+}
+
+// samples draws a set's samples at (x, target): as glyph in their cells,
+// or as dots when dense; in the class's colour for classes, else the
+// training colour (dim for test samples).
+func (p fitPlot) samples(c *canvas, b *braille, st *themes.Styles, s datasets.Set, glyph string, test bool) {
+	for i, x := range s.X {
+		if i >= len(s.Y) || len(x) < 1 || len(s.Y[i]) < 1 {
+			continue
+		}
+		y := s.Y[i]
+		sgr := st.SGR.Neg
+		switch {
+		case p.classes:
+			sgr = st.ClassFg(network.ClassOf(y), p.n)
+		case test:
+			sgr = st.SGR.Dim
+		}
+		cx, cy, ok := p.cell(x[0], p.level(y))
+		switch {
+		case !ok:
+		case p.dense:
+			b.dot(p.px(x[0]), p.py(p.level(y)), sgr)
+		default:
+			c.put(cx, cy, glyph, sgr)
+		}
+	}
+}
+
+// curve draws one output's values, one a pixel column, joined by lines
+// (broken where a value is not finite).
+func (p fitPlot) curve(b *braille, ys []float64, sgr string) {
+	prev := -1
+	for px, v := range ys {
+		if !finite(v) {
+			prev = -1
+			continue
+		}
+		py := p.py(v)
+		if prev >= 0 {
+			b.line(px-1, prev, px, py, 1, sgr)
+		} else {
+			b.dot(px, py, sgr)
+		}
+		prev = py
+	}
+}
+
+// fitXRange is the input's range: the data set's bounds when it gives them,
+// else the samples' extremes.
+func fitXRange(d *datasets.Dataset) (lo, hi float64, ok bool) {
+	if len(d.Lo) == 1 && len(d.Hi) == 1 && finite(d.Lo[0]) && finite(d.Hi[0]) && d.Hi[0] > d.Lo[0] {
+		return d.Lo[0], d.Hi[0], true
+	}
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, s := range []datasets.Set{d.Train, d.Test} {
+		for _, x := range s.X {
+			if len(x) == 1 && finite(x[0]) {
+				lo, hi = math.Min(lo, x[0]), math.Max(hi, x[0])
+			}
+		}
+	}
+	switch {
+	case lo > hi:
+		return 0, 0, false
+	case lo == hi:
+		return lo - 1, hi + 1, true
+	}
+	return lo, hi, true
+}
+
+// fitOutputs runs the network at the centres of pw columns of [lo, hi] and
+// returns each output's values (at most fitCurves outputs).
+func fitOutputs(in Input, lo, hi float64, pw int) [][]float64 {
+	net := in.Net
+	nout := min(net.Sizes[len(net.Sizes)-1], fitCurves)
+	outs := make([][]float64, nout)
+	for k := range outs {
+		outs[k] = make([]float64, pw)
+	}
+	ws := in.Cache.batchWorkspace(net)
+	xs := make([][]float64, 0, ws.Rows())
+	flat := make([]float64, ws.Rows())
+	for p0 := 0; p0 < pw; p0 += ws.Rows() {
+		xs = xs[:0]
+		for p := p0; p < min(pw, p0+ws.Rows()); p++ {
+			flat[p-p0] = lo + (float64(p)+0.5)/float64(pw)*(hi-lo)
+			xs = append(xs, flat[p-p0:p-p0+1])
+		}
+		for r, out := range net.ForwardBatch(ws, xs) {
+			for k := range outs {
+				outs[k][p0+r] = out[k]
+			}
+		}
+	}
+	return outs
+}
+
+// fitYRange is the output axis: the targets' range (0…1 for classes),
+// widened to take in the curve up to half the targets' span beyond it, and
+// a little margin.
+func fitYRange(d *datasets.Dataset, outs [][]float64, classes bool) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	if classes {
+		lo, hi = 0, 1
+	} else {
+		for _, s := range []datasets.Set{d.Train, d.Test} {
+			for _, y := range s.Y {
+				if len(y) > 0 && finite(y[0]) {
+					lo, hi = math.Min(lo, y[0]), math.Max(hi, y[0])
+				}
+			}
+		}
+		if lo > hi {
+			lo, hi = -1, 1
+		}
+	}
+	span := hi - lo
+	if span <= 0 {
+		span = 1
+		lo, hi = lo-0.5, hi+0.5
+	}
+	clo, chi := math.Inf(1), math.Inf(-1)
+	for _, ys := range outs {
+		for _, v := range ys {
+			if finite(v) {
+				clo, chi = math.Min(clo, v), math.Max(chi, v)
+			}
+		}
+	}
+	if clo <= chi {
+		lo = math.Max(math.Min(lo, clo), lo-span/2)
+		hi = math.Min(math.Max(hi, chi), hi+span/2)
+	}
+	pad := (hi - lo) * 0.05
+	return lo - pad, hi + pad
+}
+
+// fitCaption: the axes, then the legend.
+func fitCaption(in Input, st *themes.Styles, p fitPlot) []line {
+	d := in.Data
+	name := "x₁"
+	if len(d.Features) > 0 && d.Features[0] != "" {
+		name = d.Features[0]
+	}
+	var axes, legend line
+	axes.add(fmt.Sprintf("→ %s %s…%s", name, num2(p.lo), num2(p.hi)), st.SGR.Dim)
+	axes.add(fmt.Sprintf("  ↑ output %s…%s", num2(p.ylo), num2(p.yhi)), st.SGR.Dim)
+	if nout := in.Net.Sizes[len(in.Net.Sizes)-1]; nout > 1 && d.Kind == datasets.Classification {
+		n := max(len(d.Classes), 2)
+		for k := 0; k < min(nout, fitCurves); k++ {
+			legend.add("⠒", st.ClassFg(k, n)).add(" "+className(d, k)+" ", st.SGR.Dim)
+		}
+	} else {
+		legend.add("⠒", st.SGR.Accent).add(" network ", st.SGR.Dim)
+	}
+	train, test := "●", "○"
+	if p.dense { // the samples are dots
+		train, test = "⠂", "⠂"
+	}
+	trainSGR := st.SGR.Neg
+	if d.Kind == datasets.Classification {
+		trainSGR = st.SGR.Text
+	}
+	legend.add(train, trainSGR).add(" train ", st.SGR.Dim)
+	if len(d.Test.X) > 0 && !in.HideTest {
+		legend.add(test, st.SGR.Dim).add(" test ", st.SGR.Dim)
+	}
+	legend.add("◉", st.SGR.Focus).add(" sample", st.SGR.Dim)
+	return []line{axes, legend}
+}

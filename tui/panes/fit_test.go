@@ -1,0 +1,205 @@
+package panes
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"backprop/datasets"
+	"backprop/network"
+	"backprop/themes"
+)
+
+// lineData is y = x on [−1, 1]: n training samples.
+func lineData(n int) *datasets.Dataset {
+	d := &datasets.Dataset{Name: "line", Kind: datasets.Regression, Features: []string{"x"}, Targets: []string{"y"},
+		Lo: []float64{-1}, Hi: []float64{1}}
+	for i := range n {
+		x := -1 + 2*float64(i)/float64(n-1)
+		d.Train.X = append(d.Train.X, []float64{x})
+		d.Train.Y = append(d.Train.Y, []float64{x})
+	}
+	return d
+}
+
+// fitInput is a 1→1 linear network y = w·x + b over lineData.
+func fitInput(w, b float64, n, width, height int) Input {
+	net := &network.Network{Sizes: []int{1, 1}, Cost: network.Quadratic, Layers: []*network.Layer{
+		{In: 1, Out: 1, Act: network.Linear, W: []float64{w}, B: []float64{b}},
+	}}
+	return Input{Net: net, Data: lineData(n), Styles: themes.Mono(), W: width, H: height}
+}
+
+// plotRows is the pane's rows above the caption, without styles.
+func plotRows(t *testing.T, out string) []string {
+	t.Helper()
+	var rows []string
+	for _, r := range strings.Split(ansi.Strip(out), "\n") {
+		if strings.HasPrefix(r, "→") {
+			break
+		}
+		rows = append(rows, r)
+	}
+	if len(rows) < 4 {
+		t.Fatalf("%d plot rows:\n%s", len(rows), ansi.Strip(out))
+	}
+	return rows
+}
+
+// dots reports whether s holds a braille dot between cells lo and hi.
+func dots(s string, lo, hi int) bool {
+	r := []rune(s)
+	for i := lo; i < min(hi, len(r)); i++ {
+		if r[i] > 0x2800 && r[i] <= 0x28ff {
+			return true
+		}
+	}
+	return false
+}
+
+// TestFitCurve: with one input, Boundary draws y = f(x) over the input's
+// range: the identity rises from the bottom left to the top right, and its
+// mirror falls.
+func TestFitCurve(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		w    float64
+	}{{"rising", 1}, {"falling", -1}} {
+		in := fitInput(tc.w, 0, 3, 30, 12)
+		out := Boundary(in)
+		checkSize(t, tc.name, out, 30, 12)
+		rows := plotRows(t, out)
+		top, bottom := rows[0], rows[len(rows)-1]
+		rises := dots(top, 22, 30) && dots(bottom, 0, 8) && !dots(top, 0, 8) && !dots(bottom, 22, 30)
+		falls := dots(top, 0, 8) && dots(bottom, 22, 30) && !dots(top, 22, 30) && !dots(bottom, 0, 8)
+		if tc.w > 0 && !rises || tc.w < 0 && !falls {
+			t.Errorf("%s: the curve is not where y = %gx is:\n%s", tc.name, tc.w, strings.Join(rows, "\n"))
+		}
+		if s := ansi.Strip(out); !strings.Contains(s, "→ x −1.00…1.00") || !strings.Contains(s, "↑ output") {
+			t.Errorf("%s: no axes in the caption:\n%s", tc.name, s)
+		}
+	}
+}
+
+// TestFitPoints: a few samples are drawn as ● at (x, y); many as dots;
+// the current sample as ◉.
+func TestFitPoints(t *testing.T) {
+	in := fitInput(0, 5, 3, 30, 12) // a flat curve far above the data
+	out := ansi.Strip(Boundary(in))
+	if n := strings.Count(out, "●"); n != 3+1 { // the samples and the legend's
+		t.Errorf("%d ●, want 3 samples and the legend's:\n%s", n, out)
+	}
+	rows := plotRows(t, Boundary(in))
+	if !strings.Contains(rows[len(rows)-1], "●") {
+		t.Errorf("the sample y = −1 is not on the bottom row:\n%s", strings.Join(rows, "\n"))
+	}
+	// 200 samples in a 30×12 pane: dots, and the legend says so.
+	in = fitInput(0, 0, 200, 30, 12)
+	if out := ansi.Strip(Boundary(in)); strings.Contains(out, "●") || !strings.Contains(out, "⠂ train") {
+		t.Errorf("many samples are not drawn as dots:\n%s", out)
+	}
+	// The current sample.
+	in = fitInput(1, 0, 3, 30, 12)
+	in.Trace = &network.Trace{X: []float64{0}, Y: []float64{0}}
+	in.Pos.Phase = network.PhaseUpdate
+	if out := ansi.Strip(Boundary(in)); !strings.Contains(out, "◉") {
+		t.Errorf("no ◉ for the current sample:\n%s", out)
+	}
+}
+
+// TestFitRange: a diverging curve widens the output axis by at most half
+// the targets' span, so the data keep most of the height.
+func TestFitRange(t *testing.T) {
+	in := fitInput(1000, 0, 3, 30, 12)
+	out := ansi.Strip(Boundary(in))
+	if !strings.Contains(out, "↑ output −2.20…2.20") {
+		t.Errorf("the axis is not the targets' −1…1 widened by half their span (and 5%%):\n%s", out)
+	}
+}
+
+// TestFitClasses: one sigmoid output for two classes draws the dotted
+// line at 0.5 where the predicted class changes, and keeps the axis 0…1.
+func TestFitClasses(t *testing.T) {
+	in := fitInput(0, 0, 3, 30, 12)
+	in.Data.Kind, in.Data.Classes = datasets.Classification, []string{"0", "1"}
+	in.Data.Train.Y = [][]float64{{0}, {1}, {1}}
+	in.Net.Layers[0].Act = network.Sigmoid
+	in.Net.Layers[0].W[0] = 0.001 // a flat curve just above 0.5
+	out := ansi.Strip(Boundary(in))
+	if !strings.Contains(out, "↑ output −0.05…1.05") {
+		t.Errorf("the axis is not 0…1:\n%s", out)
+	}
+}
+
+// seqInput is a text sequence "abc" → "bc·" (no target at the last step)
+// with the network predicting "bb".
+func seqInput(phase network.Phase) Input {
+	d := &datasets.Dataset{Name: "text", Kind: datasets.Classification, Vocab: []rune("abc")}
+	d.Train.Seq = 3
+	oh := func(k int) []float64 { v := make([]float64, 3); v[k] = 1; return v }
+	q := &network.SeqTrace{T: 3, Time: 1,
+		X: [][]float64{oh(0), oh(1), oh(2)},
+		Y: [][]float64{oh(1), oh(2), nil},
+	}
+	q.A = [][][]float64{q.X, {oh(1), oh(1), oh(0)}}
+	net := &network.Network{Sizes: []int{3, 3}, Cost: network.Quadratic, Layers: []*network.Layer{
+		{In: 3, Out: 3, Act: network.Softmax, W: make([]float64, 9), B: make([]float64, 3)},
+	}}
+	return Input{Net: net, Data: d, Trace: &network.Trace{Seq: q}, Pos: network.Pos{Phase: phase},
+		Styles: themes.Mono(), W: 40, H: 8}
+}
+
+// TestOverTimeText: a text sequence is drawn as its characters, targets
+// and predictions, with the count of right predictions.
+func TestOverTimeText(t *testing.T) {
+	out := Boundary(seqInput(network.PhaseUpdate))
+	checkSize(t, "text", out, 40, 8)
+	s := ansi.Strip(out)
+	for _, want := range []string{"x  abc", "y  bc·", "ŷ  bba", "right at 1 of 2 steps"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("no %q in:\n%s", want, s)
+		}
+	}
+	if s := ansi.Strip(Boundary(seqInput(network.PhaseIdle))); !strings.Contains(s, "s loads a sequence") {
+		t.Errorf("before a sequence is loaded:\n%s", s)
+	}
+}
+
+// TestOverTimeChart: one input and one output: a chart over t with the
+// targets as ● where the steps have them.
+func TestOverTimeChart(t *testing.T) {
+	in := seqInput(network.PhaseUpdate)
+	in.Data.Vocab = nil
+	q := in.Trace.Seq
+	q.X = [][]float64{{0}, {1}, {0}}
+	q.Y = [][]float64{nil, {0}, {1}}
+	q.A = [][][]float64{q.X, {{0.5}, {0.2}, {0.9}}}
+	in.Net = &network.Network{Sizes: []int{1, 1}, Cost: network.Quadratic, Layers: []*network.Layer{
+		{In: 1, Out: 1, Act: network.Sigmoid, W: []float64{1}, B: []float64{0}},
+	}}
+	out := Boundary(in)
+	checkSize(t, "chart", out, 40, 8)
+	s := ansi.Strip(out)
+	if n := strings.Count(s, "●") + strings.Count(s, "◉"); n != 2+1 { // two targets and the legend's
+		t.Errorf("%d target marks, want the 2 steps with targets and the legend's:\n%s", n, s)
+	}
+	if !strings.Contains(s, "→ t 1…3 (▸2)") {
+		t.Errorf("no time axis:\n%s", s)
+	}
+}
+
+// TestSampleNoTarget: a sequence's step without a target says so rather
+// than showing class 0.
+func TestSampleNoTarget(t *testing.T) {
+	in := seqInput(network.PhaseUpdate)
+	in.Trace.X, in.Trace.Y = in.Trace.Seq.X[2], []float64{0, 0, 0}
+	in.Trace.HasTarget = false
+	s := ansi.Strip(Sample(in))
+	if !strings.Contains(s, "no target at this step") || strings.Contains(s, "\ntarget ") {
+		t.Errorf("a step without a target:\n%s", s)
+	}
+	if !strings.Contains(s, "t 2/3") {
+		t.Errorf("no time step in the position:\n%s", s)
+	}
+}

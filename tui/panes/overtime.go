@@ -1,0 +1,259 @@
+package panes
+
+import (
+	"fmt"
+	"math"
+
+	"backprop/network"
+	"backprop/themes"
+)
+
+// overTime is Boundary for a sequence set: the current sequence against
+// time. For one input and one output, a chart over t = 1…T of the input
+// x_t (dotted), the target y_t (●, none where a step has no target) and
+// the network's output ŷ_t (a line, as far as the phases have computed
+// it), the cursor's step marked by a dotted column. For characters (a text
+// set), the sequence as text: the input characters, the targets, and the
+// predicted next characters, right ones in the OK colour and wrong ones in
+// the error colour.
+func overTime(in Input) string {
+	tr := in.Trace
+	if tr == nil || tr.Seq == nil || tr.Seq.T == 0 || in.Pos.Phase == network.PhaseIdle {
+		return message(in, "over time: the sequence's\ninput, target and output\nat every step\n(s loads a sequence)")
+	}
+	if in.Data != nil && len(in.Data.Vocab) > 0 {
+		return overTimeText(in)
+	}
+	return overTimeChart(in)
+}
+
+// overTimeChart draws the chart of one input and the first output.
+func overTimeChart(in Input) string {
+	st := in.styles()
+	c := in.canvas()
+	q := seqOf(in)
+	L := len(in.Net.Layers)
+	fwd, _ := seqReached(in.Pos, q)
+	out := layerFwd(in.Pos, q, L-1, fwd)
+	first := func(v []float64) float64 {
+		if len(v) == 0 {
+			return math.NaN()
+		}
+		return v[0]
+	}
+	xs, ys, outs := make([]float64, q.T), make([]float64, q.T), make([]float64, q.T)
+	for t := range q.T {
+		xs[t], ys[t], outs[t] = math.NaN(), math.NaN(), math.NaN()
+		if len(q.X[t]) == 1 {
+			xs[t] = q.X[t][0]
+		}
+		if t < len(q.Y) {
+			ys[t] = first(q.Y[t])
+		}
+		if L < len(q.A) && t < len(q.A[L]) && out(t) {
+			outs[t] = first(q.A[L][t])
+		}
+	}
+	lo, hi := seqRange(xs, ys, outs)
+	var caption []line
+	if in.H >= 6 {
+		caption = layLines(overTimeCaption(st, q, lo, hi), in.W, max(in.H/3, 1), 0)
+	}
+	mh := in.H - len(caption)
+	pw, ph := 2*in.W, 4*mh
+	if pw < 4 || ph < 4 {
+		return c.String()
+	}
+	toPx := func(t int) int {
+		if q.T == 1 {
+			return pw / 2
+		}
+		return int(math.Round(float64(t) / float64(q.T-1) * float64(pw-1)))
+	}
+	toPy := func(v float64) int { return int(math.Round((hi - v) / (hi - lo) * float64(ph-1))) }
+	b := in.braille()
+	b.reset(in.W, mh)
+	if px := toPx(q.Time); px >= 0 {
+		b.line(px, 0, px, ph-1, 3, st.SGR.Dim)
+	}
+	curve := func(vs []float64, every int, sgr string) {
+		prevX, prevY := -1, -1
+		for t, v := range vs {
+			if !finite(v) {
+				prevX = -1
+				continue
+			}
+			px, py := toPx(t), toPy(v)
+			if prevX >= 0 {
+				b.line(prevX, prevY, px, py, every, sgr)
+			} else {
+				b.dot(px, py, sgr)
+			}
+			prevX, prevY = px, py
+		}
+	}
+	curve(xs, 2, st.SGR.Dim)
+	curve(outs, 1, st.SGR.Accent)
+	for t, v := range ys {
+		if finite(v) {
+			c.put(toPx(t)/2, toPy(v)/4, "●", st.SGR.Text)
+		}
+	}
+	if v := ys[q.Time]; finite(v) {
+		c.put(toPx(q.Time)/2, toPy(v)/4, "◉", st.SGR.Focus)
+	}
+	b.mergeInto(c)
+	c.drawLines(0, mh, caption)
+	return c.String()
+}
+
+// seqRange is the chart's value axis: the inputs' and targets' range,
+// widened to take in the outputs up to half its span beyond it (a
+// diverging output does not flatten the rest), and a little margin.
+func seqRange(xs, ys, outs []float64) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, vs := range [][]float64{xs, ys} {
+		for _, v := range vs {
+			if finite(v) {
+				lo, hi = math.Min(lo, v), math.Max(hi, v)
+			}
+		}
+	}
+	olo, ohi := math.Inf(1), math.Inf(-1)
+	for _, v := range outs {
+		if finite(v) {
+			olo, ohi = math.Min(olo, v), math.Max(ohi, v)
+		}
+	}
+	switch {
+	case lo > hi && olo > ohi:
+		lo, hi = 0, 1
+	case lo > hi:
+		lo, hi = olo, ohi
+	case olo <= ohi:
+		span := math.Max(hi-lo, 1e-9)
+		lo = math.Max(math.Min(lo, olo), lo-span/2)
+		hi = math.Min(math.Max(hi, ohi), hi+span/2)
+	}
+	if hi-lo < 1e-9 {
+		lo, hi = lo-0.5, hi+0.5
+	}
+	pad := (hi - lo) * 0.05
+	return lo - pad, hi + pad
+}
+
+// seqOf is the trace's sequence.
+func seqOf(in Input) *network.SeqTrace { return in.Trace.Seq }
+
+// overTimeCaption: the axes and the legend.
+func overTimeCaption(st *themes.Styles, q *network.SeqTrace, lo, hi float64) []line {
+	var axes, legend line
+	axes.add(fmt.Sprintf("→ t 1…%d (▸%d)  ↑ %s…%s", q.T, q.Time+1, num2(lo), num2(hi)), st.SGR.Dim)
+	legend.add("⠒", st.SGR.Accent).add(" output ŷ ", st.SGR.Dim)
+	legend.add("●", st.SGR.Text).add(" target y ", st.SGR.Dim)
+	legend.add("⠂⠂", st.SGR.Dim).add(" input x", st.SGR.Dim)
+	return []line{axes, legend}
+}
+
+// overTimeText draws a text sequence as rows of characters: the inputs,
+// the targets and the predictions, a window of steps around the cursor's.
+func overTimeText(in Input) string {
+	st := in.styles()
+	c := in.canvas()
+	q := seqOf(in)
+	L := len(in.Net.Layers)
+	fwd, _ := seqReached(in.Pos, q)
+	out := layerFwd(in.Pos, q, L-1, fwd)
+	vocab := in.Data.Vocab
+	char := func(v []float64) string {
+		if len(v) == 0 {
+			return ""
+		}
+		k := network.ClassOf(v)
+		if k < 0 || k >= len(vocab) {
+			return "?"
+		}
+		return visibleRune(vocab[k])
+	}
+	lab := 3
+	n := max(in.W-lab, 1)
+	first := clamp(q.Time-n/2, 0, max(q.T-n, 0))
+	last := min(first+n, q.T)
+	rows := []struct {
+		name string
+		at   func(t int) (string, string)
+	}{
+		{"x", func(t int) (string, string) { return char(q.X[t]), st.SGR.Text }},
+		{"y", func(t int) (string, string) {
+			if t >= len(q.Y) || q.Y[t] == nil {
+				return "·", st.SGR.Dim
+			}
+			return char(q.Y[t]), st.SGR.Text
+		}},
+		{"ŷ", func(t int) (string, string) {
+			if L >= len(q.A) || t >= len(q.A[L]) || !out(t) {
+				return "", ""
+			}
+			p := char(q.A[L][t])
+			switch {
+			case t >= len(q.Y) || q.Y[t] == nil:
+				return p, st.SGR.Dim
+			case p == char(q.Y[t]):
+				return p, st.SGR.OK
+			}
+			return p, st.SGR.Error
+		}},
+	}
+	y := 0
+	for _, r := range rows {
+		if y >= in.H {
+			break
+		}
+		c.text(0, y, r.name, st.SGR.Dim)
+		for t := first; t < last; t++ {
+			s, sgr := r.at(t)
+			if t == q.Time && s != "" {
+				sgr = st.SGR.Focus
+			}
+			c.put(lab+t-first, y, s, sgr)
+		}
+		y++
+	}
+	right, total := 0, 0
+	for t := range q.T {
+		if t < len(q.Y) && q.Y[t] != nil && L < len(q.A) && t < len(q.A[L]) && out(t) {
+			total++
+			if char(q.A[L][t]) == char(q.Y[t]) {
+				right++
+			}
+		}
+	}
+	var ls []line
+	var l line
+	l.add(fmt.Sprintf("t %d/%d", q.Time+1, q.T), st.SGR.Dim)
+	if total > 0 {
+		l.add(fmt.Sprintf(" · next character right at %d of %d steps", right, total), st.SGR.Dim)
+	}
+	ls = append(ls, l)
+	var legend line
+	legend.add("x input · y target · ŷ predicted: ", st.SGR.Dim).add("right", st.SGR.OK).add(" ", "").add("wrong", st.SGR.Error)
+	ls = append(ls, legend)
+	if y+1 < in.H {
+		c.drawLines(0, y+1, layLines(ls, in.W, in.H-y-1, 2))
+	}
+	return c.String()
+}
+
+// visibleRune shows a character in one cell: a space as ␣, a newline as ↵,
+// other control characters and wide ones as �.
+func visibleRune(r rune) string {
+	switch {
+	case r == ' ':
+		return "␣"
+	case r == '\n':
+		return "↵"
+	case r < ' ' || r == 0x7f || cells(string(r)) != 1:
+		return "�"
+	}
+	return string(r)
+}
