@@ -263,7 +263,11 @@ func fitCaption(in Input, st *themes.Styles, p fitPlot) []line {
 			legend.add("⠒", st.ClassFg(k, n)).add(" "+className(d, k)+" ", st.SGR.Dim)
 		}
 	} else {
-		legend.add("⠒", st.SGR.Accent).add(" network ", st.SGR.Dim)
+		name := " network "
+		if in.W < 34 { // the legend on one line
+			name = " net "
+		}
+		legend.add("⠒", st.SGR.Accent).add(name, st.SGR.Dim)
 	}
 	train, test := "●", "○"
 	if p.dense { // the samples are dots

@@ -57,7 +57,7 @@ func overTimeChart(in Input) string {
 	lo, hi := seqRange(xs, ys, outs)
 	var caption []line
 	if in.H >= 6 {
-		caption = layLines(overTimeCaption(st, q, lo, hi), in.W, max(in.H/3, 1), 0)
+		caption = layLines(overTimeCaption(st, q, lo, hi, in.W), in.W, max(in.H/3, 1), 0)
 	}
 	mh := in.H - len(caption)
 	pw, ph := 2*in.W, 4*mh
@@ -146,12 +146,16 @@ func seqRange(xs, ys, outs []float64) (lo, hi float64) {
 func seqOf(in Input) *network.SeqTrace { return in.Trace.Seq }
 
 // overTimeCaption: the axes and the legend.
-func overTimeCaption(st *themes.Styles, q *network.SeqTrace, lo, hi float64) []line {
+func overTimeCaption(st *themes.Styles, q *network.SeqTrace, lo, hi float64, w int) []line {
 	var axes, legend line
 	axes.add(fmt.Sprintf("→ t 1…%d (▸%d)  ↑ %s…%s", q.T, q.Time+1, num2(lo), num2(hi)), st.SGR.Dim)
-	legend.add("⠒", st.SGR.Accent).add(" output ŷ ", st.SGR.Dim)
-	legend.add("●", st.SGR.Text).add(" target y ", st.SGR.Dim)
-	legend.add("⠂⠂", st.SGR.Dim).add(" input x", st.SGR.Dim)
+	out, target, input := " output ŷ ", " target y ", " input x"
+	if w < 33 { // the legend on one line
+		out, target, input = " ŷ ", " y ", " x"
+	}
+	legend.add("⠒", st.SGR.Accent).add(out, st.SGR.Dim)
+	legend.add("●", st.SGR.Text).add(target, st.SGR.Dim)
+	legend.add("⠂⠂", st.SGR.Dim).add(input, st.SGR.Dim)
 	return []line{axes, legend}
 }
 
