@@ -173,6 +173,11 @@ func TestRegressionLR(t *testing.T) {
 		t.Errorf("sine --lr 0.5: η = %v, err %v", s.Hyper.Eta, err)
 	}
 	sf = AddFlags(flag.NewFlagSet("t", flag.ContinueOnError))
+	sf.fs.Parse([]string{"--data", "sine-next", "--recurrent"})
+	if s, _, err := sf.Resolve(); err != nil || s.Hyper.Eta != sequenceRegressionLR {
+		t.Errorf("sine-next without --lr: η = %v, err %v; want %g", s.Hyper.Eta, err, sequenceRegressionLR)
+	}
+	sf = AddFlags(flag.NewFlagSet("t", flag.ContinueOnError))
 	sf.fs.Parse([]string{"--data", "xor"})
 	if s, _, err := sf.Resolve(); err != nil || s.Hyper.Eta != network.DefaultHyper().Eta {
 		t.Errorf("xor without --lr: η = %v, err %v", s.Hyper.Eta, err)

@@ -31,6 +31,9 @@ func (f *Flags) Resolve() (Setup, *datasets.Dataset, error) {
 	}
 	if ds.Kind == datasets.Regression && !f.Given("lr") {
 		h.Eta = regressionLR
+		if ds.Train.Seq > 0 {
+			h.Eta = sequenceRegressionLR
+		}
 	}
 	if h.Rule == network.Perceptron && (len(ns.Sizes) != 2 || ns.Acts[0] != network.Step) {
 		return Setup{}, nil, Errorf("rule", "perceptron needs a single layer of step units (--layers _,_ --act step), got %s with %s", SizesString(ns.Sizes), actNames(ns.Acts))

@@ -1,5 +1,7 @@
 package panes
 
+import "math"
+
 // braille is a layer of 2×4 dots per cell (U+2800 block) with one SGR per
 // cell: the last line drawn through a cell sets its colour.
 type braille struct {
@@ -53,6 +55,8 @@ func (b *braille) dot(px, py int, sgr string) {
 }
 
 // line draws from (x0, y0) to (x1, y1) in pixels, one dot in every `every`.
+// Only the steps that can fall on the layer are walked, so an end far off
+// it (a diverging curve) costs no more than one on it.
 func (b *braille) line(x0, y0, x1, y1, every int, sgr string) {
 	dx, dy := x1-x0, y1-y0
 	n := max(abs(dx), abs(dy))
@@ -61,7 +65,28 @@ func (b *braille) line(x0, y0, x1, y1, every int, sgr string) {
 		return
 	}
 	every = max(every, 1)
-	for i := 0; i <= n; i++ {
+	lo, hi := 0.0, float64(n)
+	// Step i is at x0 + dx·i/n (rounded): keep the i whose x and y lie
+	// within a pixel of the layer.
+	clip := func(p0, d, size int) {
+		if d == 0 {
+			if p0 < 0 || p0 >= size {
+				lo, hi = 1, 0
+			}
+			return
+		}
+		a := float64(-1-p0) * float64(n) / float64(d)
+		c := float64(size-p0) * float64(n) / float64(d)
+		lo, hi = max(lo, min(a, c)), min(hi, max(a, c))
+	}
+	clip(x0, dx, 2*b.w)
+	clip(y0, dy, 4*b.h)
+	if lo > hi {
+		return
+	}
+	first := max(int(math.Floor(lo)), 0)
+	first -= first % every
+	for i := first; i <= min(int(math.Ceil(hi)), n); i++ {
 		if i%every != 0 {
 			continue
 		}

@@ -31,8 +31,8 @@ func fit1D(in Input) string {
 		return c.String()
 	}
 	p := fitPlot{lo: lo, hi: hi, pw: 2 * in.W, classes: d.Kind == datasets.Classification, n: max(len(d.Classes), 2),
-		dense: len(d.Train.X)+len(d.Test.X) > in.W*in.H/6}
-	outs := fitOutputs(in, lo, hi, p.pw)
+		dense: len(d.Train.X)+shownTest(in) > in.W*in.H/6}
+	outs := fitOutputs(in, lo, hi, p.pw, p.classes)
 	p.ylo, p.yhi = fitYRange(d, outs, p.classes)
 	var caption []line
 	if in.H >= 6 {
@@ -45,11 +45,11 @@ func fit1D(in Input) string {
 	}
 	b := in.braille()
 	b.reset(in.W, mh)
-	ref := 0.0
+	ref, refOK := 0.0, !p.classes
 	if p.classes && len(outs) == 1 {
-		ref = 0.5 // where a single output's class changes
+		ref, refOK = 0.5, true // where a single output's class changes
 	}
-	if p.ylo < ref && ref < p.yhi {
+	if refOK && p.ylo < ref && ref < p.yhi {
 		b.line(0, p.py(ref), p.pw-1, p.py(ref), 3, st.SGR.Dim)
 	}
 	// The samples first: test, then training (which wins a shared cell),
@@ -75,6 +75,14 @@ func fit1D(in Input) string {
 	return c.String()
 }
 
+// shownTest is how many test samples are drawn.
+func shownTest(in Input) int {
+	if in.HideTest {
+		return 0
+	}
+	return len(in.Data.Test.X)
+}
+
 // fitPlot maps the input's range [lo, hi] and the output axis [ylo, yhi]
 // onto pw × ph braille pixels.
 type fitPlot struct {
@@ -86,11 +94,18 @@ type fitPlot struct {
 }
 
 func (p fitPlot) px(x float64) int {
-	return int(math.Round((x - p.lo) / (p.hi - p.lo) * float64(p.pw-1)))
+	return pixel((x - p.lo) / (p.hi - p.lo) * float64(p.pw-1))
 }
 
 func (p fitPlot) py(v float64) int {
-	return int(math.Round((p.yhi - v) / (p.yhi - p.ylo) * float64(p.ph-1)))
+	return pixel((p.yhi - v) / (p.yhi - p.ylo) * float64(p.ph-1))
+}
+
+// pixel rounds a pixel coordinate, held within a million pixels of the
+// plot so that a far-off value stays a small int (braille.line walks only
+// the part of a line on the plot).
+func pixel(f float64) int {
+	return int(math.Round(min(max(f, -1e6), 1e6)))
 }
 
 // level is where a target is drawn: its value, or for one-hot classes
@@ -181,10 +196,14 @@ func fitXRange(d *datasets.Dataset) (lo, hi float64, ok bool) {
 }
 
 // fitOutputs runs the network at the centres of pw columns of [lo, hi] and
-// returns each output's values (at most fitCurves outputs).
-func fitOutputs(in Input, lo, hi float64, pw int) [][]float64 {
+// returns each output's values (at most fitCurves outputs for classes, the
+// first output for regression).
+func fitOutputs(in Input, lo, hi float64, pw int, classes bool) [][]float64 {
 	net := in.Net
 	nout := min(net.Sizes[len(net.Sizes)-1], fitCurves)
+	if !classes {
+		nout = min(nout, 1) // the axis and the samples are target 1's
+	}
 	outs := make([][]float64, nout)
 	for k := range outs {
 		outs[k] = make([]float64, pw)
@@ -256,16 +275,20 @@ func fitCaption(in Input, st *themes.Styles, p fitPlot) []line {
 	}
 	var axes, legend line
 	axes.add(fmt.Sprintf("→ %s %s…%s", name, num2(p.lo), num2(p.hi)), st.SGR.Dim)
-	axes.add(fmt.Sprintf("  ↑ output %s…%s", num2(p.ylo), num2(p.yhi)), st.SGR.Dim)
+	what := "output"
+	if nout := in.Net.Sizes[len(in.Net.Sizes)-1]; nout > 1 && !p.classes {
+		what = fmt.Sprintf("output 1 of %d", nout)
+	}
+	axes.add(fmt.Sprintf("  ↑ %s %s…%s", what, num2(p.ylo), num2(p.yhi)), st.SGR.Dim)
 	if nout := in.Net.Sizes[len(in.Net.Sizes)-1]; nout > 1 && d.Kind == datasets.Classification {
 		n := max(len(d.Classes), 2)
 		for k := 0; k < min(nout, fitCurves); k++ {
-			legend.add("⠒", st.ClassFg(k, n)).add(" "+className(d, k)+" ", st.SGR.Dim)
+			legend.add("⠒", st.ClassFg(k, n)).add(" "+className(d, k)+"  ", st.SGR.Dim)
 		}
 	} else {
-		name := " network "
-		if in.W < 34 { // the legend on one line
-			name = " net "
+		name := " network  "
+		if in.W < 37 { // the legend on one line
+			name = " net  "
 		}
 		legend.add("⠒", st.SGR.Accent).add(name, st.SGR.Dim)
 	}
@@ -277,9 +300,10 @@ func fitCaption(in Input, st *themes.Styles, p fitPlot) []line {
 	if d.Kind == datasets.Classification {
 		trainSGR = st.SGR.Text
 	}
-	legend.add(train, trainSGR).add(" train ", st.SGR.Dim)
+	// Two spaces between entries: a wrap never parts a mark from its name.
+	legend.add(train, trainSGR).add(" train  ", st.SGR.Dim)
 	if len(d.Test.X) > 0 && !in.HideTest {
-		legend.add(test, st.SGR.Dim).add(" test ", st.SGR.Dim)
+		legend.add(test, st.SGR.Dim).add(" test  ", st.SGR.Dim)
 	}
 	legend.add("◉", st.SGR.Focus).add(" sample", st.SGR.Dim)
 	return []line{axes, legend}

@@ -203,3 +203,66 @@ func TestSampleNoTarget(t *testing.T) {
 		t.Errorf("no time step in the position:\n%s", s)
 	}
 }
+
+// TestFitFarOff: a curve far off the axis (w = 1e12) draws at once: the
+// lines walk only their pixels on the plot.
+func TestFitFarOff(t *testing.T) {
+	for _, w := range []float64{1e7, 1e12, 1e300} {
+		in := fitInput(w, 0, 3, 30, 12)
+		checkSize(t, "far off", Boundary(in), 30, 12)
+	}
+	in := seqInput(network.PhaseUpdate)
+	in.Data.Vocab = nil
+	q := in.Trace.Seq
+	q.X = [][]float64{{0}, {1}, {0}}
+	q.Y = [][]float64{nil, {0}, {1}}
+	q.A = [][][]float64{q.X, {{0.5}, {1e12}, {38}}}
+	s := ansi.Strip(Boundary(in))
+	if !strings.Contains(s, "ŷ off the chart (1") {
+		t.Errorf("an output off the chart is not said:\n%s", s)
+	}
+}
+
+// TestLineClip: braille.line draws the same dots as walking every step
+// of the line, for lines inside, across and outside the layer.
+func TestLineClip(t *testing.T) {
+	naive := func(b *braille, x0, y0, x1, y1, every int) {
+		dx, dy := x1-x0, y1-y0
+		n := max(abs(dx), abs(dy))
+		if n == 0 {
+			b.dot(x0, y0, "")
+			return
+		}
+		for i := 0; i <= n; i++ {
+			if i%every == 0 {
+				b.dot(x0+(dx*i+sign(dx)*n/2)/n, y0+(dy*i+sign(dy)*n/2)/n, "")
+			}
+		}
+	}
+	for x0 := -12; x0 <= 20; x0 += 4 {
+		for y0 := -13; y0 <= 24; y0 += 5 {
+			for x1 := -9; x1 <= 22; x1 += 3 {
+				for y1 := -15; y1 <= 26; y1 += 7 {
+					for _, every := range []int{1, 2, 3} {
+						a, b := newBraille(4, 3), newBraille(4, 3)
+						a.line(x0, y0, x1, y1, every, "")
+						naive(b, x0, y0, x1, y1, every)
+						if string(a.bits) != string(b.bits) {
+							t.Fatalf("line (%d,%d)→(%d,%d) every %d: %v, want %v", x0, y0, x1, y1, every, a.bits, b.bits)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestVisibleRune: one cell per character, whatever the text holds.
+func TestVisibleRune(t *testing.T) {
+	for r, want := range map[rune]string{'a': "a", ' ': "␣", '\n': "⏎", '\t': "⇥", '語': "�", '😀': "�",
+		0x200b: "�", 0x85: "�", 0x07: "�", 'é': "é"} {
+		if got := visibleRune(r); got != want {
+			t.Errorf("visibleRune(%U) = %q, want %q", r, got, want)
+		}
+	}
+}

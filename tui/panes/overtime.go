@@ -3,7 +3,11 @@ package panes
 import (
 	"fmt"
 	"math"
+	"unicode"
 
+	"github.com/charmbracelet/x/ansi"
+
+	"backprop/datasets"
 	"backprop/network"
 	"backprop/themes"
 )
@@ -20,6 +24,9 @@ func overTime(in Input) string {
 	tr := in.Trace
 	if tr == nil || tr.Seq == nil || tr.Seq.T == 0 || in.Pos.Phase == network.PhaseIdle {
 		return message(in, "over time: the sequence's\ninput, target and output\nat every step\n(s loads a sequence)")
+	}
+	if q := tr.Seq; q.Time < 0 || q.Time >= q.T || len(q.X) < q.T || len(q.Y) < q.T {
+		return message(in, "over time: no sequence") // a trace the stepper never makes
 	}
 	if in.Data != nil && len(in.Data.Vocab) > 0 {
 		return overTimeText(in)
@@ -57,7 +64,13 @@ func overTimeChart(in Input) string {
 	lo, hi := seqRange(xs, ys, outs)
 	var caption []line
 	if in.H >= 6 {
-		caption = layLines(overTimeCaption(st, q, lo, hi, in.W), in.W, max(in.H/3, 1), 0)
+		off := 0.0
+		for _, v := range outs {
+			if finite(v) && (v < lo || v > hi) && math.Abs(v) > math.Abs(off) {
+				off = v
+			}
+		}
+		caption = layLines(overTimeCaption(st, q, lo, hi, off, in.W), in.W, max(in.H/3, 1), 0)
 	}
 	mh := in.H - len(caption)
 	pw, ph := 2*in.W, 4*mh
@@ -70,7 +83,7 @@ func overTimeChart(in Input) string {
 		}
 		return int(math.Round(float64(t) / float64(q.T-1) * float64(pw-1)))
 	}
-	toPy := func(v float64) int { return int(math.Round((hi - v) / (hi - lo) * float64(ph-1))) }
+	toPy := func(v float64) int { return pixel((hi - v) / (hi - lo) * float64(ph-1)) }
 	b := in.braille()
 	b.reset(in.W, mh)
 	if px := toPx(q.Time); px >= 0 {
@@ -146,16 +159,24 @@ func seqRange(xs, ys, outs []float64) (lo, hi float64) {
 func seqOf(in Input) *network.SeqTrace { return in.Trace.Seq }
 
 // overTimeCaption: the axes and the legend.
-func overTimeCaption(st *themes.Styles, q *network.SeqTrace, lo, hi float64, w int) []line {
+// off is the output farthest off the axis (0: none is).
+func overTimeCaption(st *themes.Styles, q *network.SeqTrace, lo, hi, off float64, w int) []line {
 	var axes, legend line
 	axes.add(fmt.Sprintf("→ t 1…%d (▸%d)  ↑ %s…%s", q.T, q.Time+1, num2(lo), num2(hi)), st.SGR.Dim)
-	out, target, input := " output ŷ ", " target y ", " input x"
-	if w < 33 { // the legend on one line
-		out, target, input = " ŷ ", " y ", " x"
+
+	// Two spaces between entries: a wrap never parts a mark from its name.
+	out, target, input := " output ŷ  ", " target y  ", " input x"
+	if w < 35 { // the legend on one line
+		out, target, input = " ŷ  ", " y  ", " x"
 	}
 	legend.add("⠒", st.SGR.Accent).add(out, st.SGR.Dim)
 	legend.add("●", st.SGR.Text).add(target, st.SGR.Dim)
 	legend.add("⠂⠂", st.SGR.Dim).add(input, st.SGR.Dim)
+	if off != 0 {
+		var note line
+		note.add(fmt.Sprintf("ŷ off the chart (%s)", num2(off)), st.SGR.Warn)
+		return []line{axes, note, legend}
+	}
 	return []line{axes, legend}
 }
 
@@ -216,7 +237,7 @@ func overTimeText(in Input) string {
 		c.text(0, y, r.name, st.SGR.Dim)
 		for t := first; t < last; t++ {
 			s, sgr := r.at(t)
-			if t == q.Time && s != "" {
+			if t == q.Time && s != "" && r.name != "ŷ" { // ŷ keeps right/wrong
 				sgr = st.SGR.Focus
 			}
 			c.put(lab+t-first, y, s, sgr)
@@ -248,16 +269,13 @@ func overTimeText(in Input) string {
 	return c.String()
 }
 
-// visibleRune shows a character in one cell: a space as ␣, a newline as ↵,
-// other control characters and wide ones as �.
+// visibleRune shows a character in one cell: a space as ␣, a newline as ⏎,
+// a tab as ⇥ (datasets.CharName), and what takes no cell or two (control
+// and format characters, CJK, emoji) as �.
 func visibleRune(r rune) string {
-	switch {
-	case r == ' ':
-		return "␣"
-	case r == '\n':
-		return "↵"
-	case r < ' ' || r == 0x7f || cells(string(r)) != 1:
+	name := datasets.CharName(r) // ␣, ⏎, ⇥ as the other panes show them
+	if !unicode.IsPrint(r) && r != ' ' && r != '\n' && r != '\t' || ansi.StringWidth(name) != 1 {
 		return "�"
 	}
-	return string(r)
+	return name
 }
