@@ -36,7 +36,7 @@ func fit1D(in Input) string {
 	p.ylo, p.yhi = fitYRange(d, outs, p.classes)
 	var caption []line
 	if in.H >= 6 {
-		caption = layLines(fitCaption(in, st, p), in.W, max(in.H/3, 1), 0)
+		caption = layLines(fitCaption(in, st, p, offAxis(p.ylo, p.yhi, outs...)), in.W, max(in.H/3, 1), 0)
 	}
 	mh := in.H - len(caption)
 	p.ph = 4 * mh
@@ -267,7 +267,8 @@ func fitYRange(d *datasets.Dataset, outs [][]float64, classes bool) (lo, hi floa
 }
 
 // fitCaption: the axes, then the legend.
-func fitCaption(in Input, st *themes.Styles, p fitPlot) []line {
+// off is the output value farthest off the axis (0: none is).
+func fitCaption(in Input, st *themes.Styles, p fitPlot, off float64) []line {
 	d := in.Data
 	name := "x₁"
 	if len(d.Features) > 0 && d.Features[0] != "" {
@@ -306,5 +307,23 @@ func fitCaption(in Input, st *themes.Styles, p fitPlot) []line {
 		legend.add(test, st.SGR.Dim).add(" test  ", st.SGR.Dim)
 	}
 	legend.add("◉", st.SGR.Focus).add(" sample", st.SGR.Dim)
+	if off != 0 {
+		var note line
+		note.add(fmt.Sprintf("curve off the chart (%s)", num2(off)), st.SGR.Warn)
+		return []line{axes, note, legend}
+	}
 	return []line{axes, legend}
+}
+
+// offAxis is the value of vs farthest outside [lo, hi] (0 when none is).
+func offAxis(lo, hi float64, vs ...[]float64) float64 {
+	off := 0.0
+	for _, v := range vs {
+		for _, x := range v {
+			if finite(x) && (x < lo || x > hi) && math.Abs(x) > math.Abs(off) {
+				off = x
+			}
+		}
+	}
+	return off
 }

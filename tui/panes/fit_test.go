@@ -209,7 +209,14 @@ func TestSampleNoTarget(t *testing.T) {
 func TestFitFarOff(t *testing.T) {
 	for _, w := range []float64{1e7, 1e12, 1e300} {
 		in := fitInput(w, 0, 3, 30, 12)
-		checkSize(t, "far off", Boundary(in), 30, 12)
+		out := Boundary(in)
+		checkSize(t, "far off", out, 30, 12)
+		if s := ansi.Strip(out); !strings.Contains(s, "curve off the chart") {
+			t.Errorf("w = %g: the curve off the chart is not said:\n%s", w, s)
+		}
+	}
+	if s := ansi.Strip(Boundary(fitInput(1, 0, 3, 30, 12))); strings.Contains(s, "curve off the chart") {
+		t.Errorf("y = x on its own targets is said to leave the chart:\n%s", s)
 	}
 	in := seqInput(network.PhaseUpdate)
 	in.Data.Vocab = nil
@@ -264,5 +271,22 @@ func TestVisibleRune(t *testing.T) {
 		if got := visibleRune(r); got != want {
 			t.Errorf("visibleRune(%U) = %q, want %q", r, got, want)
 		}
+	}
+	// The Unrolled pane's labels too: one rune a cell.
+	for s, want := range map[string]string{"語": "�", "ab": "ab", "abcd": "abc", " ⏎ ": "⏎"} {
+		if got := firstCells(s, 3); got != want {
+			t.Errorf("firstCells(%q, 3) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// TestOverTimeRightCount: predictions are right by class, not by glyph
+// (two wide characters both show as �).
+func TestOverTimeRightCount(t *testing.T) {
+	in := seqInput(network.PhaseUpdate)
+	in.Data.Vocab = []rune("語本文")
+	s := ansi.Strip(Boundary(in))
+	if !strings.Contains(s, "right at 1 of 2 steps") {
+		t.Errorf("wide characters: %s", s)
 	}
 }

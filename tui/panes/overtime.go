@@ -64,13 +64,7 @@ func overTimeChart(in Input) string {
 	lo, hi := seqRange(xs, ys, outs)
 	var caption []line
 	if in.H >= 6 {
-		off := 0.0
-		for _, v := range outs {
-			if finite(v) && (v < lo || v > hi) && math.Abs(v) > math.Abs(off) {
-				off = v
-			}
-		}
-		caption = layLines(overTimeCaption(st, q, lo, hi, off, in.W), in.W, max(in.H/3, 1), 0)
+		caption = layLines(overTimeCaption(st, q, lo, hi, offAxis(lo, hi, outs), in.W), in.W, max(in.H/3, 1), 0)
 	}
 	mh := in.H - len(caption)
 	pw, ph := 2*in.W, 4*mh
@@ -223,7 +217,7 @@ func overTimeText(in Input) string {
 			switch {
 			case t >= len(q.Y) || q.Y[t] == nil:
 				return p, st.SGR.Dim
-			case p == char(q.Y[t]):
+			case network.ClassOf(q.A[L][t]) == network.ClassOf(q.Y[t]):
 				return p, st.SGR.OK
 			}
 			return p, st.SGR.Error
@@ -248,7 +242,7 @@ func overTimeText(in Input) string {
 	for t := range q.T {
 		if t < len(q.Y) && q.Y[t] != nil && L < len(q.A) && t < len(q.A[L]) && out(t) {
 			total++
-			if char(q.A[L][t]) == char(q.Y[t]) {
+			if network.ClassOf(q.A[L][t]) == network.ClassOf(q.Y[t]) { // not the glyphs: two characters may both show as �
 				right++
 			}
 		}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"backprop/network"
 	"backprop/themes"
 )
@@ -230,7 +232,11 @@ func seqLabel(in Input, v []float64, w int) string {
 }
 
 func firstCells(s string, w int) string {
-	r := []rune(strings.TrimSpace(s))
+	s = strings.TrimSpace(s)
+	if ansi.StringWidth(s) != cells(s) {
+		return "�" // a wide character (CJK, emoji): the canvas holds a rune a cell
+	}
+	r := []rune(s)
 	if len(r) > w {
 		r = r[:w]
 	}
