@@ -14,7 +14,7 @@ import (
 
 // overTime is Boundary for a sequence set: the current sequence against
 // time. For one input and one output, a chart over t = 1…T of the input
-// x_t (dotted), the target y_t (●, none where a step has no target) and
+// x_t (a dot a step), the target y_t (●, none where a step has no target) and
 // the network's output ŷ_t (a line, as far as the phases have computed
 // it), the cursor's step marked by a dotted column. For characters (a text
 // set), the sequence as text: the input characters, the targets, and the
@@ -83,7 +83,7 @@ func overTimeChart(in Input) string {
 	if px := toPx(q.Time); px >= 0 {
 		b.line(px, 0, px, ph-1, 3, st.SGR.Dim)
 	}
-	curve := func(vs []float64, every int, sgr string) {
+	curve := func(vs []float64, sgr string) {
 		prevX, prevY := -1, -1
 		for t, v := range vs {
 			if !finite(v) {
@@ -92,15 +92,19 @@ func overTimeChart(in Input) string {
 			}
 			px, py := toPx(t), toPy(v)
 			if prevX >= 0 {
-				b.line(prevX, prevY, px, py, every, sgr)
+				b.line(prevX, prevY, px, py, 1, sgr)
 			} else {
 				b.dot(px, py, sgr)
 			}
 			prevX, prevY = px, py
 		}
 	}
-	curve(xs, 2, st.SGR.Dim)
-	curve(outs, 1, st.SGR.Accent)
+	for t, v := range xs { // the inputs as points: lines of 0/1 inputs would hide the output's
+		if finite(v) {
+			b.dot(toPx(t), toPy(v), st.SGR.Dim)
+		}
+	}
+	curve(outs, st.SGR.Accent)
 	for t, v := range ys {
 		if finite(v) {
 			c.put(toPx(t)/2, toPy(v)/4, "●", st.SGR.Text)
@@ -160,12 +164,12 @@ func overTimeCaption(st *themes.Styles, q *network.SeqTrace, lo, hi, off float64
 
 	// Two spaces between entries: a wrap never parts a mark from its name.
 	out, target, input := " output ŷ  ", " target y  ", " input x"
-	if w < 35 { // the legend on one line
+	if w < 33 { // the legend on one line
 		out, target, input = " ŷ  ", " y  ", " x"
 	}
 	legend.add("⠒", st.SGR.Accent).add(out, st.SGR.Dim)
 	legend.add("●", st.SGR.Text).add(target, st.SGR.Dim)
-	legend.add("⠂⠂", st.SGR.Dim).add(input, st.SGR.Dim)
+	legend.add("⠂", st.SGR.Dim).add(input, st.SGR.Dim)
 	if off != 0 {
 		var note line
 		note.add(fmt.Sprintf("ŷ off the chart (%s)", num2(off)), st.SGR.Warn)
