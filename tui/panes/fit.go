@@ -36,7 +36,8 @@ func fit1D(in Input) string {
 	p.ylo, p.yhi = fitYRange(d, outs, p.classes)
 	var caption []line
 	if in.H >= 6 {
-		caption = layLines(fitCaption(in, st, p, offAxis(p.ylo, p.yhi, outs...)), in.W, max(in.H/3, 1), 0)
+		off, offOK := offAxis(p.ylo, p.yhi, outs...)
+		caption = layLines(fitCaption(in, st, p, off, offOK), in.W, max(in.H/3, 1), 0)
 	}
 	mh := in.H - len(caption)
 	p.ph = 4 * mh
@@ -105,6 +106,9 @@ func (p fitPlot) py(v float64) int {
 // plot so that a far-off value stays a small int (braille.line walks only
 // the part of a line on the plot).
 func pixel(f float64) int {
+	if f != f { // NaN: off the plot
+		return -1e6
+	}
 	return int(math.Round(min(max(f, -1e6), 1e6)))
 }
 
@@ -267,8 +271,8 @@ func fitYRange(d *datasets.Dataset, outs [][]float64, classes bool) (lo, hi floa
 }
 
 // fitCaption: the axes, then the legend.
-// off is the output value farthest off the axis (0: none is).
-func fitCaption(in Input, st *themes.Styles, p fitPlot, off float64) []line {
+// off is the output value farthest off the axis, when offOK.
+func fitCaption(in Input, st *themes.Styles, p fitPlot, off float64, offOK bool) []line {
 	d := in.Data
 	name := "x₁"
 	if len(d.Features) > 0 && d.Features[0] != "" {
@@ -287,11 +291,7 @@ func fitCaption(in Input, st *themes.Styles, p fitPlot, off float64) []line {
 			legend.add("⠒", st.ClassFg(k, n)).add(" "+className(d, k)+"  ", st.SGR.Dim)
 		}
 	} else {
-		name := " network  "
-		if in.W < 37 { // the legend on one line
-			name = " net  "
-		}
-		legend.add("⠒", st.SGR.Accent).add(name, st.SGR.Dim)
+		legend.add("⠒", st.SGR.Accent).add(" network  ", st.SGR.Dim)
 	}
 	train, test := "●", "○"
 	if p.dense { // the samples are dots
@@ -307,23 +307,31 @@ func fitCaption(in Input, st *themes.Styles, p fitPlot, off float64) []line {
 		legend.add(test, st.SGR.Dim).add(" test  ", st.SGR.Dim)
 	}
 	legend.add("◉", st.SGR.Focus).add(" sample", st.SGR.Dim)
-	if off != 0 {
+	if legend.width() > in.W && len(legend) > 1 && legend[1].text == " network  " {
+		legend[1].text = " net  " // the legend on one line
+	}
+	if offOK {
 		var note line
-		note.add(fmt.Sprintf("curve off the chart (%s)", num2(off)), st.SGR.Warn)
+		note.add("curve off the chart ("+num(off)+")", st.SGR.Warn)
 		return []line{axes, note, legend}
 	}
 	return []line{axes, legend}
 }
 
-// offAxis is the value of vs farthest outside [lo, hi] (0 when none is).
-func offAxis(lo, hi float64, vs ...[]float64) float64 {
-	off := 0.0
+// offAxis is the value of vs farthest outside [lo, hi], or a value that is
+// not finite (which no curve can show); ok is false when every value lies
+// on the axis.
+func offAxis(lo, hi float64, vs ...[]float64) (off float64, ok bool) {
+	dist := 0.0
 	for _, v := range vs {
 		for _, x := range v {
-			if finite(x) && (x < lo || x > hi) && math.Abs(x) > math.Abs(off) {
-				off = x
+			switch {
+			case math.IsNaN(x) || math.IsInf(x, 0):
+				return x, true
+			case max(lo-x, x-hi) > dist:
+				off, dist, ok = x, max(lo-x, x-hi), true
 			}
 		}
 	}
-	return off
+	return off, ok
 }

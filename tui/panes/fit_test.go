@@ -1,6 +1,7 @@
 package panes
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -288,5 +289,26 @@ func TestOverTimeRightCount(t *testing.T) {
 	s := ansi.Strip(Boundary(in))
 	if !strings.Contains(s, "right at 1 of 2 steps") {
 		t.Errorf("wide characters: %s", s)
+	}
+}
+
+// TestOffAxis: the value named is the one farthest outside the axis (not
+// the largest), 0 counts, and a value that is not finite is named first.
+func TestOffAxis(t *testing.T) {
+	for _, tc := range []struct {
+		vs      []float64
+		off     float64
+		ok      bool
+		comment string
+	}{
+		{[]float64{-1.9, 5, 11.9}, -1.9, true, "10.8 below beats 0.8 above"},
+		{[]float64{0, 0}, 0, true, "0 is off an axis of 9…11"},
+		{[]float64{9.5, 10.5}, 0, false, "all on the axis"},
+		{[]float64{10, math.Inf(1)}, math.Inf(1), true, "+Inf"},
+	} {
+		off, ok := offAxis(8.9, 11.1, tc.vs)
+		if off != tc.off || ok != tc.ok {
+			t.Errorf("%s: offAxis(%v) = %v, %v; want %v, %v", tc.comment, tc.vs, off, ok, tc.off, tc.ok)
+		}
 	}
 }

@@ -25,7 +25,7 @@ func overTime(in Input) string {
 	if tr == nil || tr.Seq == nil || tr.Seq.T == 0 || in.Pos.Phase == network.PhaseIdle {
 		return message(in, "over time: the sequence's\ninput, target and output\nat every step\n(s loads a sequence)")
 	}
-	if q := tr.Seq; q.Time < 0 || q.Time >= q.T || len(q.X) < q.T || len(q.Y) < q.T {
+	if !seqOK(tr.Seq, len(in.Net.Layers)) {
 		return message(in, "over time: no sequence") // a trace the stepper never makes
 	}
 	if in.Data != nil && len(in.Data.Vocab) > 0 {
@@ -64,7 +64,8 @@ func overTimeChart(in Input) string {
 	lo, hi := seqRange(xs, ys, outs)
 	var caption []line
 	if in.H >= 6 {
-		caption = layLines(overTimeCaption(st, q, lo, hi, offAxis(lo, hi, outs), in.W), in.W, max(in.H/3, 1), 0)
+		off, offOK := offAxis(lo, hi, finiteOnly(outs, false)) // NaN: steps not computed yet
+		caption = layLines(overTimeCaption(st, q, lo, hi, off, offOK, in.W), in.W, max(in.H/3, 1), 0)
 	}
 	mh := in.H - len(caption)
 	pw, ph := 2*in.W, 4*mh
@@ -153,12 +154,26 @@ func seqRange(xs, ys, outs []float64) (lo, hi float64) {
 	return lo - pad, hi + pad
 }
 
+// seqOK reports whether q holds every step of a sequence through a net of
+// L layers, its cursor on one of them (the stepper's traces always do).
+func seqOK(q *network.SeqTrace, L int) bool {
+	if q.T <= 0 || q.Time < 0 || q.Time >= q.T || len(q.X) < q.T || len(q.Y) < q.T || len(q.A) <= L {
+		return false
+	}
+	for _, a := range q.A[:L+1] {
+		if len(a) < q.T {
+			return false
+		}
+	}
+	return true
+}
+
 // seqOf is the trace's sequence.
 func seqOf(in Input) *network.SeqTrace { return in.Trace.Seq }
 
 // overTimeCaption: the axes and the legend.
-// off is the output farthest off the axis (0: none is).
-func overTimeCaption(st *themes.Styles, q *network.SeqTrace, lo, hi, off float64, w int) []line {
+// off is the output farthest off the axis, when offOK.
+func overTimeCaption(st *themes.Styles, q *network.SeqTrace, lo, hi, off float64, offOK bool, w int) []line {
 	var axes, legend line
 	axes.add(fmt.Sprintf("→ t 1…%d (▸%d)  ↑ %s…%s", q.T, q.Time+1, num2(lo), num2(hi)), st.SGR.Dim)
 
@@ -170,9 +185,9 @@ func overTimeCaption(st *themes.Styles, q *network.SeqTrace, lo, hi, off float64
 	legend.add("⠒", st.SGR.Accent).add(out, st.SGR.Dim)
 	legend.add("●", st.SGR.Text).add(target, st.SGR.Dim)
 	legend.add("⠂", st.SGR.Dim).add(input, st.SGR.Dim)
-	if off != 0 {
+	if offOK {
 		var note line
-		note.add(fmt.Sprintf("ŷ off the chart (%s)", num2(off)), st.SGR.Warn)
+		note.add("ŷ off the chart ("+num(off)+")", st.SGR.Warn)
 		return []line{axes, note, legend}
 	}
 	return []line{axes, legend}

@@ -341,9 +341,9 @@ func drawSlice(c *canvas, st *themes.Styles, v *SurfaceView, w, h int) {
 		cl.hi = cl.lo + 1
 	}
 	pw, ph := 2*gw, 4*h
-	py := func(cost float64) int { return ph - 1 - int(math.Round(cl.t(cost)*float64(ph-1))) }
+	py := func(cost float64) int { return ph - 1 - pixel(cl.t(cost)*float64(ph-1)) }
 	px := func(u float64) int {
-		return int(math.Round((u - (s.Centre[0] - s.Radius[0])) / (2 * s.Radius[0]) * float64(pw-1)))
+		return pixel((u - (s.Centre[0] - s.Radius[0])) / (2 * s.Radius[0]) * float64(pw-1))
 	}
 	for x := range pw { // the tangent C₀ + ∂C/∂w·(u − u₀), dotted
 		u := s.Centre[0] + (2*float64(x)/float64(pw-1)-1)*s.Radius[0]
@@ -353,7 +353,12 @@ func drawSlice(c *canvas, st *themes.Styles, v *SurfaceView, w, h int) {
 	}
 	prevX, prevY := -1, 0
 	for i := range s.Cols {
-		x, y := px(s.U(i)), py(s.At(i, 0))
+		c := s.At(i, 0)
+		if !finite(c) { // a cost of ±Inf or NaN (ln 0): the curve breaks there
+			prevX = -1
+			continue
+		}
+		x, y := px(s.U(i)), py(c)
 		if prevX >= 0 {
 			b.line(prevX, prevY, x, y, 1, st.SGR.Text)
 		}

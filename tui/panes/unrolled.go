@@ -25,7 +25,7 @@ func Unrolled(in Input) string {
 	c := in.canvas()
 	st := in.Styles
 	tr := in.Trace
-	if tr == nil || tr.Seq == nil || in.Net == nil || in.W < 8 || in.H < 4 {
+	if tr == nil || tr.Seq == nil || in.Net == nil || in.W < 8 || in.H < 4 || !seqOK(tr.Seq, len(in.Net.Layers)) {
 		c.text(0, 0, "no sequence loaded yet", st.SGR.Dim)
 		return c.String()
 	}
