@@ -38,10 +38,7 @@ func overTime(in Input) string {
 func overTimeChart(in Input) string {
 	st := in.styles()
 	c := in.canvas()
-	q := seqOf(in)
-	L := len(in.Net.Layers)
-	fwd, _ := seqReached(in.Pos, q)
-	out := layerFwd(in.Pos, q, L-1, fwd)
+	q, L, out := seqOutputs(in)
 	first := func(v []float64) float64 {
 		if len(v) == 0 {
 			return math.NaN()
@@ -168,8 +165,13 @@ func seqOK(q *network.SeqTrace, L int) bool {
 	return true
 }
 
-// seqOf is the trace's sequence.
-func seqOf(in Input) *network.SeqTrace { return in.Trace.Seq }
+// seqOutputs is the trace's sequence, the network's layers, and which
+// steps' outputs the phases have computed.
+func seqOutputs(in Input) (*network.SeqTrace, int, func(t int) bool) {
+	q, L := in.Trace.Seq, len(in.Net.Layers)
+	fwd, _ := seqReached(in.Pos, q)
+	return q, L, layerFwd(in.Pos, q, L-1, fwd)
+}
 
 // overTimeCaption: the axes and the legend.
 // off is the output farthest off the axis, when offOK.
@@ -198,10 +200,7 @@ func overTimeCaption(st *themes.Styles, q *network.SeqTrace, lo, hi, off float64
 func overTimeText(in Input) string {
 	st := in.styles()
 	c := in.canvas()
-	q := seqOf(in)
-	L := len(in.Net.Layers)
-	fwd, _ := seqReached(in.Pos, q)
-	out := layerFwd(in.Pos, q, L-1, fwd)
+	q, L, out := seqOutputs(in)
 	vocab := in.Data.Vocab
 	char := func(v []float64) string {
 		if len(v) == 0 {
