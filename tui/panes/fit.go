@@ -278,6 +278,9 @@ func fitCaption(in Input, st *themes.Styles, p fitPlot, off float64, offOK bool)
 	if len(d.Features) > 0 && d.Features[0] != "" {
 		name = d.Features[0]
 	}
+	if in.Standardized {
+		name += " (z-score)" // the input standardised, as the Sample pane says
+	}
 	var axes, legend line
 	axes.add(fmt.Sprintf("→ %s %s…%s", name, num2(p.lo), num2(p.hi)), st.SGR.Dim)
 	what := "output"

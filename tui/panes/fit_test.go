@@ -80,6 +80,10 @@ func TestFitCurve(t *testing.T) {
 		if s := ansi.Strip(out); !strings.Contains(s, "→ x −1.00…1.00") || !strings.Contains(s, "↑ output") {
 			t.Errorf("%s: no axes in the caption:\n%s", tc.name, s)
 		}
+		in.Standardized = true
+		if s := ansi.Strip(Boundary(in)); !strings.Contains(s, "→ x (z-score) −1.00…1.00") {
+			t.Errorf("%s: standardised input not said:\n%s", tc.name, s)
+		}
 	}
 }
 
