@@ -96,6 +96,23 @@ func (b *braille) line(x0, y0, x1, y1, every int, sgr string) {
 	}
 }
 
+// polyline joins points 0..n−1 with lines: at(i) is point i in pixels,
+// and !ok breaks the line there (a point after a break starts with a dot).
+func (b *braille) polyline(n int, at func(i int) (x, y int, ok bool), sgr string) {
+	prevX, prevY, joined := 0, 0, false
+	for i := range n {
+		x, y, ok := at(i)
+		switch {
+		case !ok:
+		case joined:
+			b.line(prevX, prevY, x, y, 1, sgr)
+		default:
+			b.dot(x, y, sgr)
+		}
+		prevX, prevY, joined = x, y, ok
+	}
+}
+
 // mark puts a glyph in cell (x, y) in place of its dots.
 func (b *braille) mark(x, y int, glyph string) {
 	if x >= 0 && y >= 0 && x < b.w && y < b.h {

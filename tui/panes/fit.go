@@ -13,8 +13,9 @@ import (
 const fitCurves = 4
 
 // fit1D is Boundary for data with one input: the fit itself. The network's
-// output y = f(x) is drawn as a curve over the input's range (one curve
-// per output, up to fitCurves, in its class colour), the training samples
+// output y = f(x) is drawn as a curve over the input's range (for classes
+// one curve per output, up to fitCurves, in its class colour; for
+// regression the first output), the training samples
 // as ● and the test samples as ○ at (x, target), and the current sample as
 // ◉. The output axis covers the targets and as much of the curve as lies
 // within half their span of them; a dotted line marks y = 0 or, for a
@@ -44,8 +45,7 @@ func fit1D(in Input) string {
 	if p.ph < 4 {
 		return c.String()
 	}
-	b := in.braille()
-	b.reset(in.W, mh)
+	b := in.braille().reset(in.W, mh)
 	ref, refOK := 0.0, !p.classes
 	if p.classes && len(outs) == 1 {
 		ref, refOK = 0.5, true // where a single output's class changes
@@ -160,20 +160,7 @@ func (p fitPlot) samples(c *canvas, b *braille, st *themes.Styles, s datasets.Se
 // curve draws one output's values, one a pixel column, joined by lines
 // (broken where a value is not finite).
 func (p fitPlot) curve(b *braille, ys []float64, sgr string) {
-	prev := -1
-	for px, v := range ys {
-		if !finite(v) {
-			prev = -1
-			continue
-		}
-		py := p.py(v)
-		if prev >= 0 {
-			b.line(px-1, prev, px, py, 1, sgr)
-		} else {
-			b.dot(px, py, sgr)
-		}
-		prev = py
-	}
+	b.polyline(len(ys), func(px int) (int, int, bool) { return px, p.py(ys[px]), finite(ys[px]) }, sgr)
 }
 
 // fitXRange is the input's range: the data set's bounds when it gives them,
@@ -230,9 +217,8 @@ func fitOutputs(in Input, lo, hi float64, pw int, classes bool) [][]float64 {
 	return outs
 }
 
-// fitYRange is the output axis: the targets' range (0…1 for classes),
-// widened to take in the curve up to half the targets' span beyond it, and
-// a little margin.
+// fitYRange is the output axis: the targets' range (0…1 for classes,
+// −1…1 when there are none), widened by plotAxis to take in the curves.
 func fitYRange(d *datasets.Dataset, outs [][]float64, classes bool) (lo, hi float64) {
 	lo, hi = math.Inf(1), math.Inf(-1)
 	if classes {
@@ -249,20 +235,33 @@ func fitYRange(d *datasets.Dataset, outs [][]float64, classes bool) (lo, hi floa
 			lo, hi = -1, 1
 		}
 	}
-	span := hi - lo
-	if span <= 0 {
-		span = 1
-		lo, hi = lo-0.5, hi+0.5
-	}
+	return plotAxis(lo, hi, outs...)
+}
+
+// plotAxis is a value axis: the data's range [lo, hi] (lo > hi: none, and
+// the curves' range stands for it, or 0…1; a single value widened by ±0.5),
+// widened to take in the curves' finite values up to half its span beyond
+// it, so that a diverging curve does not flatten the data, and 5% more.
+func plotAxis(lo, hi float64, curves ...[]float64) (float64, float64) {
 	clo, chi := math.Inf(1), math.Inf(-1)
-	for _, ys := range outs {
-		for _, v := range ys {
+	for _, vs := range curves {
+		for _, v := range vs {
 			if finite(v) {
 				clo, chi = math.Min(clo, v), math.Max(chi, v)
 			}
 		}
 	}
+	switch {
+	case lo > hi && clo > chi:
+		lo, hi = 0, 1
+	case lo > hi:
+		lo, hi = clo, chi
+	}
+	if hi-lo < 1e-9 {
+		lo, hi = lo-0.5, hi+0.5
+	}
 	if clo <= chi {
+		span := hi - lo
 		lo = math.Max(math.Min(lo, clo), lo-span/2)
 		hi = math.Min(math.Max(hi, chi), hi+span/2)
 	}

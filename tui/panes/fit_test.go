@@ -171,19 +171,25 @@ func TestOverTimeText(t *testing.T) {
 	}
 }
 
-// TestOverTimeChart: one input and one output: a chart over t with the
-// targets as ● where the steps have them.
-func TestOverTimeChart(t *testing.T) {
+// chartInput is a sequence of one input, 0 1 0, with targets · 0 1 and
+// the outputs given, through a 1→1 sigmoid network.
+func chartInput(outs ...float64) Input {
 	in := seqInput(network.PhaseUpdate)
 	in.Data.Vocab = nil
 	q := in.Trace.Seq
 	q.X = [][]float64{{0}, {1}, {0}}
 	q.Y = [][]float64{nil, {0}, {1}}
-	q.A = [][][]float64{q.X, {{0.5}, {0.2}, {0.9}}}
+	q.A = [][][]float64{q.X, {{outs[0]}, {outs[1]}, {outs[2]}}}
 	in.Net = &network.Network{Sizes: []int{1, 1}, Cost: network.Quadratic, Layers: []*network.Layer{
 		{In: 1, Out: 1, Act: network.Sigmoid, W: []float64{1}, B: []float64{0}},
 	}}
-	out := Boundary(in)
+	return in
+}
+
+// TestOverTimeChart: one input and one output: a chart over t with the
+// targets as ● where the steps have them.
+func TestOverTimeChart(t *testing.T) {
+	out := Boundary(chartInput(0.5, 0.2, 0.9))
 	checkSize(t, "chart", out, 40, 8)
 	s := ansi.Strip(out)
 	if n := strings.Count(s, "●") + strings.Count(s, "◉"); n != 2+1 { // two targets and the legend's
@@ -223,13 +229,7 @@ func TestFitFarOff(t *testing.T) {
 	if s := ansi.Strip(Boundary(fitInput(1, 0, 3, 30, 12))); strings.Contains(s, "curve off the chart") {
 		t.Errorf("y = x on its own targets is said to leave the chart:\n%s", s)
 	}
-	in := seqInput(network.PhaseUpdate)
-	in.Data.Vocab = nil
-	q := in.Trace.Seq
-	q.X = [][]float64{{0}, {1}, {0}}
-	q.Y = [][]float64{nil, {0}, {1}}
-	q.A = [][][]float64{q.X, {{0.5}, {1e12}, {38}}}
-	s := ansi.Strip(Boundary(in))
+	s := ansi.Strip(Boundary(chartInput(0.5, 1e12, 38)))
 	if !strings.Contains(s, "ŷ off the chart (1") {
 		t.Errorf("an output off the chart is not said:\n%s", s)
 	}

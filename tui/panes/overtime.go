@@ -58,7 +58,15 @@ func overTimeChart(in Input) string {
 			outs[t] = first(q.A[L][t])
 		}
 	}
-	lo, hi := seqRange(xs, ys, outs)
+	lo, hi := math.Inf(1), math.Inf(-1) // the inputs' and targets' range
+	for _, vs := range [][]float64{xs, ys} {
+		for _, v := range vs {
+			if finite(v) {
+				lo, hi = math.Min(lo, v), math.Max(hi, v)
+			}
+		}
+	}
+	lo, hi = plotAxis(lo, hi, outs)
 	var caption []line
 	if in.H >= 6 {
 		off, offOK := offAxis(lo, hi, finiteOnly(outs, false)) // NaN: steps not computed yet
@@ -76,33 +84,16 @@ func overTimeChart(in Input) string {
 		return int(math.Round(float64(t) / float64(q.T-1) * float64(pw-1)))
 	}
 	toPy := func(v float64) int { return pixel((hi - v) / (hi - lo) * float64(ph-1)) }
-	b := in.braille()
-	b.reset(in.W, mh)
+	b := in.braille().reset(in.W, mh)
 	if px := toPx(q.Time); px >= 0 {
 		b.line(px, 0, px, ph-1, 3, st.SGR.Dim)
-	}
-	curve := func(vs []float64, sgr string) {
-		prevX, prevY := -1, -1
-		for t, v := range vs {
-			if !finite(v) {
-				prevX = -1
-				continue
-			}
-			px, py := toPx(t), toPy(v)
-			if prevX >= 0 {
-				b.line(prevX, prevY, px, py, 1, sgr)
-			} else {
-				b.dot(px, py, sgr)
-			}
-			prevX, prevY = px, py
-		}
 	}
 	for t, v := range xs { // the inputs as points: lines of 0/1 inputs would hide the output's
 		if finite(v) {
 			b.dot(toPx(t), toPy(v), st.SGR.Dim)
 		}
 	}
-	curve(outs, st.SGR.Accent)
+	b.polyline(q.T, func(t int) (int, int, bool) { return toPx(t), toPy(outs[t]), finite(outs[t]) }, st.SGR.Accent)
 	for t, v := range ys {
 		if finite(v) {
 			c.put(toPx(t)/2, toPy(v)/4, "●", st.SGR.Text)
@@ -114,41 +105,6 @@ func overTimeChart(in Input) string {
 	b.mergeInto(c)
 	c.drawLines(0, mh, caption)
 	return c.String()
-}
-
-// seqRange is the chart's value axis: the inputs' and targets' range,
-// widened to take in the outputs up to half its span beyond it (a
-// diverging output does not flatten the rest), and a little margin.
-func seqRange(xs, ys, outs []float64) (lo, hi float64) {
-	lo, hi = math.Inf(1), math.Inf(-1)
-	for _, vs := range [][]float64{xs, ys} {
-		for _, v := range vs {
-			if finite(v) {
-				lo, hi = math.Min(lo, v), math.Max(hi, v)
-			}
-		}
-	}
-	olo, ohi := math.Inf(1), math.Inf(-1)
-	for _, v := range outs {
-		if finite(v) {
-			olo, ohi = math.Min(olo, v), math.Max(ohi, v)
-		}
-	}
-	switch {
-	case lo > hi && olo > ohi:
-		lo, hi = 0, 1
-	case lo > hi:
-		lo, hi = olo, ohi
-	case olo <= ohi:
-		span := math.Max(hi-lo, 1e-9)
-		lo = math.Max(math.Min(lo, olo), lo-span/2)
-		hi = math.Min(math.Max(hi, ohi), hi+span/2)
-	}
-	if hi-lo < 1e-9 {
-		lo, hi = lo-0.5, hi+0.5
-	}
-	pad := (hi - lo) * 0.05
-	return lo - pad, hi + pad
 }
 
 // seqOK reports whether q holds every step of a sequence through a net of
