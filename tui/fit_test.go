@@ -81,7 +81,7 @@ func TestTabRowFits(t *testing.T) {
 			if x < 0 {
 				t.Fatalf("w=%d: no tab %d in %q", w, i+1, row)
 			}
-			if got, ok := tabAt(len([]rune(row[:x]))+1, w, m.tr.tab); !ok || got != k {
+			if got, ok := tabAt(len([]rune(row[:x]))+1, w, m.tr.tab, m.tr.paneTitle); !ok || got != k {
 				t.Errorf("w=%d: a click on tab %d gives %v %v", w, i+1, got, ok)
 			}
 		}

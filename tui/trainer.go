@@ -259,7 +259,7 @@ func (t *trainer) click(ms tea.Mouse) {
 		return
 	}
 	if scr.Tabs.Contains(ms.X, ms.Y) {
-		if k, ok := tabAt(ms.X, scr.Tabs.W, t.tab); ok {
+		if k, ok := tabAt(ms.X, scr.Tabs.W, t.tab, t.paneTitle); ok {
 			t.tab = k
 		}
 		return

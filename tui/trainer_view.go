@@ -17,8 +17,7 @@ const tabHint = " v: next pane"
 
 // tabLabel is tab i's label at a level of shortening: 0 the name, 1 long
 // names abbreviated (Activ.), 2 the number only, but for the tab shown.
-func tabLabel(k PaneKind, i, level int, shown bool) string {
-	name := k.String()
+func tabLabel(name string, i, level int, shown bool) string {
 	switch {
 	case level >= 2 && !shown:
 		return fmt.Sprintf(" %d", i+1)
@@ -28,19 +27,20 @@ func tabLabel(k PaneKind, i, level int, shown bool) string {
 	return fmt.Sprintf(" %d %s ", i+1, name)
 }
 
-// tabsWidth is the cells the tabs take, with a space after each.
-func tabsWidth(level int, shown PaneKind) int {
+// tabsWidth is the cells the tabs take, with a space after each; name
+// gives each pane's name.
+func tabsWidth(level int, shown PaneKind, name func(PaneKind) string) int {
 	n := 0
 	for i, k := range tabbedPanes() {
-		n += len([]rune(tabLabel(k, i, level, k == shown))) + 1
+		n += len([]rune(tabLabel(name(k), i, level, k == shown))) + 1
 	}
 	return n
 }
 
 // tabLevel is the least shortening that fits the tabs in w cells.
-func tabLevel(w int, shown PaneKind) int {
+func tabLevel(w int, shown PaneKind, name func(PaneKind) string) int {
 	for level := range 2 {
-		if tabsWidth(level, shown) <= w {
+		if tabsWidth(level, shown, name) <= w {
 			return level
 		}
 	}
@@ -49,10 +49,10 @@ func tabLevel(w int, shown PaneKind) int {
 
 // tabAt returns the tab under column x of a tab row w cells wide, when
 // the tab shown is shown.
-func tabAt(x, w int, shown PaneKind) (PaneKind, bool) {
-	pos, level := 0, tabLevel(w, shown)
+func tabAt(x, w int, shown PaneKind, name func(PaneKind) string) (PaneKind, bool) {
+	pos, level := 0, tabLevel(w, shown, name)
 	for i, k := range tabbedPanes() {
-		tw := len([]rune(tabLabel(k, i, level, k == shown)))
+		tw := len([]rune(tabLabel(name(k), i, level, k == shown)))
 		if x >= pos && x < pos+tw {
 			return k, true
 		}
@@ -66,16 +66,16 @@ func tabAt(x, w int, shown PaneKind) (PaneKind, bool) {
 // than cut on a narrow row.
 func (t *trainer) tabsView(w int) string {
 	var b strings.Builder
-	level := tabLevel(w, t.tab)
+	level := tabLevel(w, t.tab, t.paneTitle)
 	for i, k := range tabbedPanes() {
 		st := t.app.look.tab
 		if k == t.tab {
 			st = t.app.look.tabActive
 		}
-		b.WriteString(st.Render(tabLabel(k, i, level, k == t.tab)))
+		b.WriteString(st.Render(tabLabel(t.paneTitle(k), i, level, k == t.tab)))
 		b.WriteString(" ")
 	}
-	if tabsWidth(level, t.tab)+len([]rune(tabHint)) <= w {
+	if tabsWidth(level, t.tab, t.paneTitle)+len([]rune(tabHint)) <= w {
 		b.WriteString(t.app.look.dim.Render(tabHint))
 	}
 	return fit(b.String(), w)
@@ -290,11 +290,21 @@ func humanRate(r float64) string {
 	return numfmt.F(r, 0)
 }
 
-// paneTitle is k's title: Topology is "Unrolled" on a sequence set, where
-// it draws the network across the time steps.
+// paneTitle is k's title, on its frame and its tab: Topology is "Unrolled"
+// on a sequence set, where it draws the network across the time steps, and
+// Boundary is named for what it draws (panes.BoundaryName: "Fit" for one
+// input, "Sequence" for a sequence set).
 func (t *trainer) paneTitle(k PaneKind) string {
-	if k == PaneTopology && t.sess != nil && t.sess.st != nil && t.sess.st.Train().Seq > 0 {
-		return "Unrolled"
+	if t.sess == nil || t.sess.st == nil {
+		return k.String()
+	}
+	switch k {
+	case PaneTopology:
+		if t.sess.st.Train().Seq > 0 {
+			return "Unrolled"
+		}
+	case PaneBoundary:
+		return panes.BoundaryName(t.sess.st.Net(), t.sess.data)
 	}
 	return k.String()
 }

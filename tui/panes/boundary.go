@@ -51,6 +51,21 @@ func Boundary(in Input) string {
 	return message(in, fmt.Sprintf("decision boundary: for data\nwith 2 inputs or more\n(this data has %d)", nin))
 }
 
+// BoundaryName is the Boundary pane's name for what it draws on data d:
+// "Sequence" for a sequence set (overTime), "Fit" for one input (fit1D),
+// else "Boundary". The trainer titles the pane and its tab with it.
+func BoundaryName(net *network.Network, d *datasets.Dataset) string {
+	switch {
+	case net == nil || d == nil:
+		return "Boundary"
+	case d.Train.Seq > 0:
+		return "Sequence"
+	case net.Inputs() == 1 && net.Features == nil:
+		return "Fit"
+	}
+	return "Boundary"
+}
+
 // outputLevel turns an output vector into (class, confidence) for
 // classification, or (−1, value in [−1, 1]) for one unbounded output.
 func outputLevel(net *network.Network, d *datasets.Dataset, out []float64) (int, float64) {

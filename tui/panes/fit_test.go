@@ -316,3 +316,26 @@ func TestOffAxis(t *testing.T) {
 		}
 	}
 }
+
+// TestBoundaryName: the pane is named for what Boundary draws.
+func TestBoundaryName(t *testing.T) {
+	plane := &network.Network{Sizes: []int{2, 1}, Layers: []*network.Layer{{In: 2, Out: 1, W: []float64{1, 1}, B: []float64{0}}}}
+	withFeatures := fitInput(1, 0, 5, 40, 10).Net.Clone()
+	withFeatures.Features = network.Features{network.FeatX1}
+	for _, c := range []struct {
+		name string
+		in   Input
+		want string
+	}{
+		{"one input", fitInput(1, 0, 5, 40, 10), "Fit"},
+		{"sequence", chartInput(0.5, 0.2, 0.9), "Sequence"},
+		{"plane", Input{Net: plane, Data: lineData(5)}, "Boundary"},
+		{"one input with features", Input{Net: withFeatures, Data: lineData(5)}, "Boundary"},
+		{"no net", Input{Data: lineData(5)}, "Boundary"},
+		{"no data", Input{Net: plane}, "Boundary"},
+	} {
+		if got := BoundaryName(c.in.Net, c.in.Data); got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+}
