@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 )
@@ -123,4 +124,44 @@ func TestTuneTrain(t *testing.T) {
 			s.Close()
 		}
 	}
+}
+
+// TestTuneStall (with -tune) measures the machine rather than the engine: it
+// times the FMA peak loop, pure register arithmetic, in bursts of about a
+// millisecond for five seconds and prints the best, median and slowest
+// bursts and which of the first 200 ran under 90% of the 90th percentile.
+// Whatever slows such a loop (interrupts, the hypervisor) slows every
+// wall-clock figure the same way, numpy's too.
+func TestTuneStall(t *testing.T) {
+	if !*tune {
+		t.Skip("-tune not set")
+	}
+	if !useAVX512 {
+		t.Skip("the FMA peak loop needs AVX-512")
+	}
+	const n = 2000 // 2000·12 vector FMAs of 8 lanes a call
+	t0 := time.Now()
+	fmaPeakRun(n)
+	reps := max(1, int(time.Millisecond/max(time.Since(t0), 1)))
+	var g []float64
+	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); {
+		t1 := time.Now()
+		for range reps {
+			fmaPeakRun(n)
+		}
+		g = append(g, float64(n*reps*12*8)/time.Since(t1).Seconds()/1e9)
+	}
+	s := slices.Sorted(slices.Values(g))
+	k := len(s)
+	slow, where := 0, ""
+	for i, v := range g {
+		if v < 0.9*s[k*9/10] {
+			slow++
+			if i < 200 {
+				where += fmt.Sprint(" ", i)
+			}
+		}
+	}
+	t.Logf("%d bursts of %d calls: best %.1f, p90 %.1f, median %.1f, p10 %.1f, slowest %.1f GFMA/s", k, reps, s[k-1], s[k*9/10], s[k/2], s[k/10], s[0])
+	t.Logf("%d bursts (%.0f%%) under 90%% of p90; among the first 200:%s", slow, 100*float64(slow)/float64(k), where)
 }
