@@ -178,9 +178,40 @@ func TestRegressionLR(t *testing.T) {
 		t.Errorf("sine-next without --lr: η = %v, err %v; want %g", s.Hyper.Eta, err, sequenceRegressionLR)
 	}
 	sf = AddFlags(flag.NewFlagSet("t", flag.ContinueOnError))
-	sf.fs.Parse([]string{"--data", "xor"})
+	sf.fs.Parse([]string{"--data", "circle"})
 	if s, _, err := sf.Resolve(); err != nil || s.Hyper.Eta != network.DefaultHyper().Eta {
-		t.Errorf("xor without --lr: η = %v, err %v", s.Hyper.Eta, err)
+		t.Errorf("circle without --lr: η = %v, err %v", s.Hyper.Eta, err)
+	}
+}
+
+// TestSmallSetBatch: a training set of fewer samples than the default m
+// trains one sample at a time, with SGD on classes at η = 2, unless --batch
+// or --lr say otherwise; larger sets keep the defaults (TestRaceMNISTInit in cli covers a compact idx set,
+// whose float rows are empty).
+func TestSmallSetBatch(t *testing.T) {
+	def := network.DefaultHyper()
+	for _, c := range []struct {
+		args []string
+		m    int
+		eta  float64
+	}{
+		{[]string{"--data", "xor"}, smallSetBatch, smallSetLR},
+		{[]string{"--data", "vacation"}, smallSetBatch, smallSetLR},
+		{[]string{"--data", "xor", "--lr", "0.3"}, smallSetBatch, 0.3},
+		{[]string{"--data", "xor", "--opt", "adam"}, smallSetBatch, def.Eta},
+		{[]string{"--data", "vacation", "--rule", "perceptron", "--layers", "_,_", "--act", "step"}, smallSetBatch, def.Eta},
+		{[]string{"--data", "xor", "--batch", "10"}, 10, def.Eta},
+		{[]string{"--data", "xor", "--batch", "4"}, 4, def.Eta},
+		{[]string{"--data", "circle"}, def.Batch, def.Eta},
+		{[]string{"--data", "digits"}, def.Batch, def.Eta},
+	} {
+		sf := AddFlags(flag.NewFlagSet("t", flag.ContinueOnError))
+		if err := sf.fs.Parse(c.args); err != nil {
+			t.Fatal(err)
+		}
+		if s, _, err := sf.Resolve(); err != nil || s.Hyper.Batch != c.m || s.Hyper.Eta != c.eta {
+			t.Errorf("%v: m = %d, η = %g, err %v; want m = %d, η = %g", c.args, s.Hyper.Batch, s.Hyper.Eta, err, c.m, c.eta)
+		}
 	}
 }
 

@@ -35,6 +35,12 @@ func (f *Flags) Resolve() (Setup, *datasets.Dataset, error) {
 			h.Eta = sequenceRegressionLR
 		}
 	}
+	if !f.Given("batch") && ds.Train.Len() < h.Batch {
+		h.Batch = smallSetBatch
+		if !f.Given("lr") && ds.Kind != datasets.Regression && h.Rule == network.Backprop && h.Opt == network.SGD {
+			h.Eta = smallSetLR
+		}
+	}
 	if h.Rule == network.Perceptron && (len(ns.Sizes) != 2 || ns.Acts[0] != network.Step) {
 		return Setup{}, nil, Errorf("rule", "perceptron needs a single layer of step units (--layers _,_ --act step), got %s with %s", SizesString(ns.Sizes), actNames(ns.Acts))
 	}
