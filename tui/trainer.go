@@ -4,6 +4,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"backprop/network"
+	"backprop/tui/panes"
 )
 
 // trainer is the trainer screen: one session (data, network, stepper)
@@ -128,12 +129,13 @@ func (t *trainer) open(s *session) {
 	t.prompt = nil
 	t.view = nil
 	t.resetAnalysis()
-	// the compact layout's shared pane: the boundary draws data of two
-	// inputs or more and images; data of one input opens on the Sample
+	// the compact layout's shared pane: Boundary draws data of two inputs
+	// or more, images, the fit of one input and sequences; data it has
+	// nothing for (one input fed through features) opens on the Sample
 	// pane (qa3 #7)
 	if in := len(s.st.Net().Sizes); in > 0 {
 		n := s.st.Net().Inputs()
-		if n < 2 && s.data.ImageW*s.data.ImageH != n {
+		if n < 2 && s.data.ImageW*s.data.ImageH != n && panes.BoundaryName(s.st.Net(), s.data) == PaneBoundary.String() {
 			t.tab = PaneSample
 		} else if t.tab == PaneSample {
 			t.tab = PaneBoundary
