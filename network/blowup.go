@@ -365,8 +365,8 @@ func (c BlowUpCase) cause() string {
 		return fmt.Sprintf("diverged in epoch %d, batch %d: %s became NaN or ±Inf (%s explained)", c.Div.Epoch, c.Div.Pos.Batch+1, where, c.updates(true))
 	case c.Jump != nil:
 		j := c.Jump
-		return fmt.Sprintf("loss jump in epoch %d, batch %d: the batch cost %s is %.1f× the recent mean %s; %s took the cost of %d training samples from %s to %s (over %g×)",
-			j.Epoch, j.Pos.Batch+1, short(j.Recent), j.Recent/j.Mean, short(j.Mean), c.updates(false), j.Samples, short(j.Before), short(j.After), j.Factor)
+		return fmt.Sprintf("loss jump in epoch %d, batch %d: the latest mini-batches' mean cost %s is %s× the mean before them, %s; %s took the cost of %d training samples from %s to %s (over %g×)",
+			j.Epoch, j.Pos.Batch+1, short(j.Recent), ratio(j.Recent/j.Mean), short(j.Mean), c.updates(false), j.Samples, short(j.Before), short(j.After), j.Factor)
 	}
 	return "the last step"
 }
@@ -499,6 +499,15 @@ func (e Explanation) String() string { return strings.Join(e.Lines(), "\n") }
 // short formats v with 3 significant digits (0.842, −14.2, 3.1e+05) and
 // the minus sign U+2212, as the app shows every number (numfmt).
 func short(v float64) string { return numfmt.G(v, 3) }
+
+// ratio writes a factor: one decimal (2.1), or two digits and an exponent
+// from 10⁴ up (4e+16), never a row of seventeen digits.
+func ratio(r float64) string {
+	if math.Abs(r) < 1e4 {
+		return strconv.FormatFloat(r, 'f', 1, 64)
+	}
+	return numfmt.G(r, 2)
+}
 
 // etaString writes η as given, with ".0" on whole numbers (3.0).
 func etaString(v float64) string {

@@ -204,3 +204,15 @@ func TestShortMinus(t *testing.T) {
 		t.Errorf("short = %q", got)
 	}
 }
+
+// TestRatio: a jump's factor reads short however large it is.
+func TestRatio(t *testing.T) {
+	for _, c := range []struct {
+		r    float64
+		want string
+	}{{2.06, "2.1"}, {9999.94, "9999.9"}, {39749363828701832, "4e+16"}, {1.5e300, "1.5e+300"}} {
+		if got := ratio(c.r); got != c.want {
+			t.Errorf("ratio(%g) = %q, want %q", c.r, got, c.want)
+		}
+	}
+}

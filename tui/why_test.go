@@ -20,7 +20,7 @@ func TestWhyViewWraps(t *testing.T) {
 	m := newTestModel(t, Options{Preset: "xor"}, 80, 24)
 	tr := m.tr
 	showWhy(tr,
-		"loss jump in epoch 169, batch 4: the batch cost 0.249 is 2.1× the recent mean 0.121",
+		"loss jump in epoch 169, batch 4: the latest mini-batches' mean cost 0.249 is 2.1× the mean before them, 0.121",
 		"layer 2 grew fastest (‖w‖ ×1.38 in 36 updates); its w[1,3] (neuron 1 ← 3) went -7.54 → -12.1",
 		"η = 50.0 ≤ 2/λ_max = 69.2 over the training set, but > 2/λ_max = 17.3 over the mini-batch",
 	)
