@@ -339,3 +339,26 @@ func TestBoundaryName(t *testing.T) {
 		}
 	}
 }
+
+// TestFitNum: a value takes the cells it is given, dropping its leading
+// zero before it gives up its digits.
+func TestFitNum(t *testing.T) {
+	for _, c := range []struct {
+		v    float64
+		w    int
+		want string
+	}{
+		{0.5, 3, "0.5"},
+		{0.03, 3, ".03"},
+		{-0.03, 4, "−.03"},
+		{-0.03, 3, "−"},
+		{0.03, 4, "0.03"},
+		{0.001, 3, "0"},
+		{12.5, 3, "12"},
+		{-250, 3, "−"},
+	} {
+		if got := fitNum(c.v, c.w); got != c.want {
+			t.Errorf("fitNum(%g, %d) = %q, want %q", c.v, c.w, got, c.want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"backprop/internal/numfmt"
 	"backprop/network"
@@ -681,13 +682,28 @@ func drawLegend(st *themes.Styles, c *canvas, y int) {
 	c.text(x, y, " weak", st.SGR.Dim)
 }
 
-// fitNum formats v in at most w cells.
+// fitNum formats v in at most w cells: two decimals, else fewer digits,
+// else without the leading zero (.03, −.5), and only when nothing fits its
+// sign alone.
 func fitNum(v float64, w int) string {
 	if math.Abs(v) < 0.005 {
 		v = 0
 	}
-	for _, s := range []string{num2(v), numfmt.G(v, 2), numfmt.G(v, 1)} {
+	cands := []string{num2(v), numfmt.G(v, 2), numfmt.G(v, 1)}
+	for _, s := range cands {
 		if len([]rune(s)) <= w {
+			return s
+		}
+	}
+	for _, s := range cands {
+		var ok bool
+		for _, sign := range []string{"", "−", "-"} {
+			if rest, found := strings.CutPrefix(s, sign+"0."); found {
+				s, ok = sign+"."+rest, true
+				break
+			}
+		}
+		if ok && len([]rune(s)) <= w {
 			return s
 		}
 	}
