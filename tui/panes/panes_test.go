@@ -883,3 +883,16 @@ func TestTopologyHitEveryCell(t *testing.T) {
 		}
 	}
 }
+
+// TestInspectorEarlierUpdateM: in the phases after an update, its dimmed
+// line names the m it averaged, at most the training set's size, not the
+// batch size set (xor: 4 samples under m = 10).
+func TestInspectorEarlierUpdateM(t *testing.T) {
+	in := xorInput(network.PhaseUpdate, 100, 14)
+	in.Hyper.Batch = 10
+	in.Pos.Phase = network.PhaseLoad
+	out := ansi.Strip(Inspector(in))
+	if !strings.Contains(out, "η=0.5 m=4") || strings.Contains(out, "m=10") {
+		t.Errorf("want m=4 (the 4 training samples):\n%s", out)
+	}
+}
