@@ -95,7 +95,11 @@ func Hidden(in Input) string {
 	net, d := in.Net, in.Data
 	switch {
 	case d == nil || !planeOK(in):
-		return message(in, fmt.Sprintf("Hidden space\nneeds 2-D data\n(this network\nhas %d inputs)", net.Inputs()))
+		inputs := fmt.Sprintf("%d inputs", net.Inputs())
+		if net.Inputs() == 1 {
+			inputs = "one input"
+		}
+		return message(in, "Hidden space\nneeds 2-D data\n(this network\nhas "+inputs+")")
 	case len(net.Sizes) < 3:
 		return message(in, "no hidden layer\nto look through:\ng adds one")
 	case in.Hidden == nil:
