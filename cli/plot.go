@@ -22,6 +22,7 @@ func plotKinds() [][2]string {
 	return [][2]string{
 		{"loss", "train and test cost C and accuracy per epoch (--history FILE.csv, or the history in --model FILE)"},
 		{"boundary", "2-D data: the output over the plane, the training and test points, the decision contour"},
+		{"fit", "data of one input (sine, bump): the network's output y = f(x) through the samples"},
 		{"neurons", "2-D data: every neuron's activation over the plane; images: layer 1's receptive fields"},
 		{"confusion", "the confusion matrix of --on test|train|all, with counts"},
 		{"weights", "a Hinton diagram of every layer's weights w and biases b"},
@@ -58,11 +59,13 @@ flags given here override it.`,
 			{"data", append(setup.DataFlagNames(), setup.MaxDataFlag)},
 		},
 		footer: `exit status: 0 written; 1 a bad model, history or data file, or a figure the
-data can't have (boundary of data that is not 2-D); 2 bad flags.`,
+data can't have (boundary of data that is not 2-D, fit of data of more than
+one input); 2 bad flags.`,
 		examples: []string{
 			"backprop train --data circle --layers _,8,_ --act tanh,sigmoid --cost cross-entropy --epochs 50 --out c.json --history c.csv",
 			"backprop plot loss --history c.csv -o loss.png",
 			"backprop plot boundary --model c.json -o boundary.svg",
+			"backprop plot fit --model sine.json -o fit.png",
 			"backprop plot neurons --model c.json -o neurons.pdf",
 			"backprop plot confusion --model digits.json --on all -o confusion.png --width 1200 --height 1100",
 			"backprop plot weights --model c.json --theme colorblind -o weights.png",
@@ -240,6 +243,8 @@ func plotModel(sf *setup.Flags, kind string, o plotOpts, opts figures.Options) (
 		return figures.Loss(hist, o.log, opts)
 	case "boundary":
 		return model2D(figures.Boundary(net, ds, opts))
+	case "fit":
+		return model2D(figures.Fit(net, ds, opts))
 	case "neurons":
 		return model2D(figures.Neurons(net, ds, opts))
 	case "confusion":
@@ -265,7 +270,7 @@ func plotModel(sf *setup.Flags, kind string, o plotOpts, opts figures.Options) (
 
 // model2D turns figures.ErrNot2D into the message the command prints.
 func model2D(f *figures.Figure, err error) (*figures.Figure, error) {
-	if errors.Is(err, figures.ErrNot2D) {
+	if errors.Is(err, figures.ErrNot2D) || errors.Is(err, figures.ErrNot1D) {
 		return nil, errors.New(strings.TrimPrefix(err.Error(), "figures: "))
 	}
 	return f, err

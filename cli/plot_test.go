@@ -89,9 +89,16 @@ func TestPlotAcceptance(t *testing.T) {
 		"--cost", "cross-entropy", "--epochs", "50", "--out", model, "--history", hist); code != 0 {
 		t.Fatalf("train: %s", errs)
 	}
+	sine := filepath.Join(dir, "s.json")
+	if code, _, errs := runCLI("train", "--data", "sine", "--epochs", "20", "--out", sine); code != 0 {
+		t.Fatalf("train sine: %s", errs)
+	}
 	for _, k := range plotKinds() {
 		kind := k[0]
 		src := []string{"--model", model}
+		if kind == "fit" { // data of one input
+			src = []string{"--model", sine}
+		}
 		if kind == "loss" {
 			src = []string{"--history", hist}
 		}
@@ -143,7 +150,7 @@ func TestPlotErrors(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"plot", "--model", model, "-o", png}, 2, "name the figure: backprop plot loss|boundary|neurons|confusion|weights"},
+		{[]string{"plot", "--model", model, "-o", png}, 2, "name the figure: backprop plot loss|boundary|fit|neurons|confusion|weights"},
 		{[]string{"plot", "bondary", "--model", model, "-o", png}, 2, `unknown figure "bondary" (did you mean boundary?)`},
 		{[]string{"plot", "boundary", "weights", "--model", model, "-o", png}, 2, `one figure at a time`},
 		{[]string{"plot", "boundary", "--model", model}, 2, "--out: required"},
@@ -159,6 +166,7 @@ func TestPlotErrors(t *testing.T) {
 		{[]string{"plot", "boundary", "--model", model, "-o", png, "--widht", "9"}, 2, "unknown flag --widht (did you mean --width?)"},
 		{[]string{"plot", "boundary", "--model", iris, "-o", png}, 1, "the boundary figure needs 2-D data (a map over the input plane x₁, x₂); iris has 4 inputs"},
 		{[]string{"plot", "neurons", "--model", iris, "-o", png}, 1, "the neurons figure needs 2-D data"},
+		{[]string{"plot", "fit", "--model", model, "-o", png}, 1, "the fit figure needs data of one input (a curve y = f(x)); circle has 2 inputs"},
 		{[]string{"plot", "boundary", "--model", filepath.Join(dir, "missing.json"), "-o", png}, 1, "missing.json"},
 		{[]string{"plot", "loss", "--history", bad, "-o", png}, 1, `bad.csv:3:3: loss: want a number, got "x"`},
 		{[]string{"plot", "loss", "--history", filepath.Join(dir, "none.csv"), "-o", png}, 1, "none.csv"},

@@ -390,3 +390,33 @@ func (s Set) expand() Set {
 	}
 	return out
 }
+
+// InputRange is the range of input j to plot it over: Lo[j]…Hi[j] when the
+// data set gives a finite, non-empty bound, else the samples' extremes
+// (train and test), widened to ±1 around a single value; false when no
+// sample has a finite input j.
+func (d *Dataset) InputRange(j int) (lo, hi float64, ok bool) {
+	if j < len(d.Lo) && j < len(d.Hi) && finiteBound(d.Lo[j]) && finiteBound(d.Hi[j]) && d.Hi[j] > d.Lo[j] {
+		return d.Lo[j], d.Hi[j], true
+	}
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, s := range []Set{d.Train, d.Test} {
+		if s.Seq > 0 {
+			continue
+		}
+		for i := range s.Len() {
+			if x := s.Input(i, nil); j < len(x) && finiteBound(x[j]) {
+				lo, hi = math.Min(lo, x[j]), math.Max(hi, x[j])
+			}
+		}
+	}
+	switch {
+	case lo > hi:
+		return 0, 0, false
+	case lo == hi:
+		return lo - 1, hi + 1, true
+	}
+	return lo, hi, true
+}
+
+func finiteBound(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -324,3 +324,33 @@ func TestSpecJSON(t *testing.T) {
 		t.Errorf("old form: %+v, %v", old, err)
 	}
 }
+
+// TestInputRange: a data set's bounds when it gives them, else the
+// samples' extremes (a single value widened to ±1), and false with none.
+func TestInputRange(t *testing.T) {
+	row := func(v ...float64) [][]float64 {
+		var x [][]float64
+		for _, f := range v {
+			x = append(x, []float64{f})
+		}
+		return x
+	}
+	for _, c := range []struct {
+		name   string
+		d      Dataset
+		lo, hi float64
+		ok     bool
+	}{
+		{"bounds", Dataset{Lo: []float64{-3}, Hi: []float64{3}, Train: Set{X: row(0)}}, -3, 3, true},
+		{"samples", Dataset{Train: Set{X: row(2, -1)}, Test: Set{X: row(5)}}, -1, 5, true},
+		{"empty bound", Dataset{Lo: []float64{1}, Hi: []float64{1}, Train: Set{X: row(0, 4)}}, 0, 4, true},
+		{"NaN bound and sample", Dataset{Lo: []float64{math.NaN()}, Hi: []float64{1}, Train: Set{X: row(math.NaN(), 2)}}, 1, 3, true},
+		{"one value", Dataset{Train: Set{X: row(7, 7)}}, 6, 8, true},
+		{"none", Dataset{}, 0, 0, false},
+	} {
+		lo, hi, ok := c.d.InputRange(0)
+		if lo != c.lo || hi != c.hi || ok != c.ok {
+			t.Errorf("%s: %g…%g %v, want %g…%g %v", c.name, lo, hi, ok, c.lo, c.hi, c.ok)
+		}
+	}
+}

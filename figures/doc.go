@@ -1,9 +1,9 @@
 // Package figures draws backprop's pictures for handouts and slides with
 // gonum.org/v1/plot, as PNG, SVG or PDF: the learning curve (Loss), the
-// decision boundary over the plane (Boundary), what every neuron computes
-// (Neurons: maps over the plane for 2-D data, receptive fields for
-// images), the confusion matrix (Confusion) and a Hinton diagram of the
-// weights (Weights).
+// decision boundary over the plane (Boundary), the fit y = f(x) of data of
+// one input (Fit), what every neuron computes (Neurons: maps over the
+// plane for 2-D data, receptive fields for images), the confusion matrix
+// (Confusion) and a Hinton diagram of the weights (Weights).
 //
 // Each function takes the engine's values (a *network.Network, a
 // *datasets.Dataset, a history of network.EpochStats, a confusion matrix)
@@ -32,8 +32,8 @@
 // # Invariants
 //
 //   - Nothing is drawn from mutable package state; a Figure holds its
-//     inputs' values as they were when it was made (grids are evaluated
-//     then, by network.EvalGrid), and drawing it never changes them.
+//     inputs' values as they were when it was made (grids and curves are
+//     evaluated then), and drawing it never changes them.
 //   - A figure W × H pixels is a PNG of exactly W × H; SVG and PDF have the
 //     same size at 96 pixels per inch. Larger than the default, it is drawn
 //     at a higher resolution with the same layout.

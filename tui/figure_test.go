@@ -9,6 +9,9 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+
+	"backprop/datasets"
+	"backprop/network"
 )
 
 // pressRun sends a key and runs the commands it returns, feeding their
@@ -134,6 +137,37 @@ func TestFigureKey(t *testing.T) {
 			t.Errorf("%q accepted", bad)
 		}
 		press(m, "esc")
+	}
+}
+
+// TestFigureKeyFit: on data of one input, p on the Fit pane saves the
+// fit; on a sequence set it says why there is no figure.
+func TestFigureKeyFit(t *testing.T) {
+	dir := t.TempDir()
+	su := Setup{Data: datasets.Spec{Name: "sine", Seed: 1},
+		Net:   network.Spec{Sizes: []int{1, 8, 1}, Acts: []network.Activation{network.Tanh, network.Linear}, Cost: network.Quadratic, Init: network.InitXavier},
+		Hyper: network.DefaultHyper()}
+	m := newTestModel(t, Options{Custom: &su, Sandbox: true, SaveDir: dir}, 80, 24)
+	press(m, "e", "1", "p")
+	if p := promptOf(m); p == nil || !strings.HasSuffix(p.Value(), "-fit.png") || !strings.Contains(screen(t, m), "save the fit figure") {
+		t.Fatalf("prompt %+v, flash %q:\n%s", p, m.app.flash, screen(t, m))
+	}
+	name := promptOf(m).Value()
+	pressRun(t, m, "enter")
+	if !strings.Contains(m.app.flash, "saved the fit figure to "+name) {
+		t.Errorf("flash %q", m.app.flash)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img, err := png.Decode(bytes.NewReader(b)); err != nil || img.Bounds().Dx() != 780 {
+		t.Fatalf("the figure: %v", err)
+	}
+	echo := newTestModel(t, Options{Preset: "echo", Sandbox: true, SaveDir: dir}, 80, 24)
+	press(echo, "1", "p")
+	if promptOf(echo) != nil || !strings.Contains(echo.app.flash, "no figure of a sequence yet") {
+		t.Errorf("echo: prompt %v, flash %q", promptOf(echo) != nil, echo.app.flash)
 	}
 }
 

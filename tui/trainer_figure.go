@@ -18,10 +18,11 @@ import (
 // saved where the model is saved (over SSH, the session's folder).
 
 // figureKinds maps the selectable panes to the figure that draws what they
-// show: Boundary the decision boundary (the receptive fields for images),
-// Loss the learning curve, Sample and the confusion browser the confusion
-// matrix, Activations every neuron's map, Weights the Hinton diagram,
-// Hidden space the data and the input grid in two hidden neurons' plane.
+// show: Boundary the decision boundary (the receptive fields for images,
+// the fit for one input), Loss the learning curve, Sample and the confusion
+// browser the confusion matrix, Activations every neuron's map, Weights the
+// Hinton diagram, Hidden space the data and the input grid in two hidden
+// neurons' plane.
 func (t *trainer) figureKind() (string, error) {
 	data, net := t.sess.data, t.sess.st.Net()
 	twoD := len(net.Sizes) > 0 && net.Inputs() == 2
@@ -37,13 +38,18 @@ func (t *trainer) figureKind() (string, error) {
 		}
 		return "loss", nil
 	case PaneBoundary, PaneActivations:
+		name := t.paneTitle(pane)
 		switch {
 		case pane == PaneBoundary && twoD:
 			return "boundary", nil
+		case pane == PaneBoundary && name == "Fit":
+			return "fit", nil
 		case twoD || images:
 			return "neurons", nil
+		case name == "Sequence":
+			return "", fmt.Errorf("no figure of a sequence yet: figures draw the plane, images and one-input fits (1-9 pick another pane)")
 		}
-		return "", fmt.Errorf("no %s figure for %s: maps need 2-D data or images (1-5 pick another pane)", pane, data.Name)
+		return "", fmt.Errorf("no %s figure for %s: maps need 2-D data or images (1-9 pick another pane)", name, data.Name)
 	case PaneSample, PaneConfusion:
 		if data.Kind != datasets.Classification {
 			return "", fmt.Errorf("no confusion matrix for %s: it is regression data", data.Name)
@@ -136,6 +142,8 @@ func makeFigure(kind string, net *network.Network, data *datasets.Dataset, hist 
 		return figures.Loss(hist, logY, o)
 	case "boundary":
 		return figures.Boundary(net, data, o)
+	case "fit":
+		return figures.Fit(net, data, o)
 	case "neurons":
 		return figures.Neurons(net, data, o)
 	case "confusion":

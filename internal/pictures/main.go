@@ -191,12 +191,12 @@ type plot struct {
 	name  string // the file written
 	args  []string
 	w, h  int
-	model string // "circle" or "digits"
+	model string // "circle", "digits" or "sine"
 }
 
 // plotList is the README's figures.
 func plotList(work string) []plot {
-	circle, digits := filepath.Join(work, "circle.json"), filepath.Join(work, "digits.json")
+	circle, digits, sine := filepath.Join(work, "circle.json"), filepath.Join(work, "digits.json"), filepath.Join(work, "sine.json")
 	return []plot{
 		{"plot-loss.png", []string{"loss", "--history", filepath.Join(work, "circle.csv")}, 800, 360, ""},
 		{"plot-boundary.png", []string{"boundary"}, 640, 490, circle},
@@ -204,6 +204,7 @@ func plotList(work string) []plot {
 		{"plot-neurons-digits.png", []string{"neurons"}, 620, 640, digits},
 		{"plot-confusion.png", []string{"confusion"}, 520, 500, digits},
 		{"plot-weights.png", []string{"weights"}, 760, 400, circle},
+		{"plot-fit.png", []string{"fit"}, 640, 420, sine},
 	}
 }
 
@@ -243,6 +244,10 @@ func plots(dir string) ([]picture, error) {
 	}
 	if err := run("train", "--data", "digits", "--layers", "64,30,10", "--act", "sigmoid", "--cost", "quadratic", "--lr", "3",
 		"--batch", "10", "--epochs", "10", "--seed", "1", "--out", digits, "--progress", "plain"); err != nil {
+		return nil, err
+	}
+	if err := run("train", "--data", "sine", "--epochs", "300", "--seed", "1", "--out", filepath.Join(work, "sine.json"),
+		"--progress", "plain"); err != nil {
 		return nil, err
 	}
 	var pics []picture

@@ -24,7 +24,7 @@ func fit1D(in Input) string {
 	st := in.styles()
 	d := in.Data
 	c := in.canvas()
-	lo, hi, ok := fitXRange(d)
+	lo, hi, ok := d.InputRange(0)
 	if !ok {
 		return message(in, "no data to fit")
 	}
@@ -161,29 +161,6 @@ func (p fitPlot) samples(c *canvas, b *braille, st *themes.Styles, s datasets.Se
 // (broken where a value is not finite).
 func (p fitPlot) curve(b *braille, ys []float64, sgr string) {
 	b.polyline(len(ys), func(px int) (int, int, bool) { return px, p.py(ys[px]), finite(ys[px]) }, sgr)
-}
-
-// fitXRange is the input's range: the data set's bounds when it gives them,
-// else the samples' extremes.
-func fitXRange(d *datasets.Dataset) (lo, hi float64, ok bool) {
-	if len(d.Lo) == 1 && len(d.Hi) == 1 && finite(d.Lo[0]) && finite(d.Hi[0]) && d.Hi[0] > d.Lo[0] {
-		return d.Lo[0], d.Hi[0], true
-	}
-	lo, hi = math.Inf(1), math.Inf(-1)
-	for _, s := range []datasets.Set{d.Train, d.Test} {
-		for _, x := range s.X {
-			if len(x) == 1 && finite(x[0]) {
-				lo, hi = math.Min(lo, x[0]), math.Max(hi, x[0])
-			}
-		}
-	}
-	switch {
-	case lo > hi:
-		return 0, 0, false
-	case lo == hi:
-		return lo - 1, hi + 1, true
-	}
-	return lo, hi, true
 }
 
 // fitOutputs runs the network at the centres of pw columns of [lo, hi] and
