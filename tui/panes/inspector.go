@@ -613,12 +613,31 @@ func costLine(in Input, st *themes.Styles) line {
 	if !in.costDone() {
 		return *l.add(eq+"?", st.SGR.Dim)
 	}
+	// On a sequence the line is this step's C_t; the sample's C is the
+	// sequence's sum, shown after it.
+	c := tr.Cost
+	if q := tr.Seq; q != nil && q.Time >= 0 && q.Time < len(q.Costs) {
+		if !tr.HasTarget {
+			l.add("C_t: none at this step", st.SGR.Dim)
+			l.opt(1, "   sequence C = Σ_t C_t = "+num(tr.Cost), st.SGR.Dim, "")
+			return batchMean(l, tr, st)
+		}
+		eq, c = strings.Replace(eq, "C = ", "C_t = ", 1), q.Costs[q.Time]
+	}
 	l.add(eq, st.SGR.Text)
 	if net.Cost == network.Quadratic && len(tr.Y) == 1 && len(tr.A) > 0 {
 		a := at(tr.A, len(tr.A)-1, 0)
 		l.opt(2, "½("+num(tr.Y[0])+" − "+num(a)+")² = ", st.SGR.Text, "")
 	}
-	l.add(num(tr.Cost), st.SGR.Bold)
+	l.add(num(c), st.SGR.Bold)
+	if tr.Seq != nil {
+		l.opt(1, "   sequence C = "+num(tr.Cost), st.SGR.Dim, "")
+	}
+	return batchMean(l, tr, st)
+}
+
+// batchMean ends the cost line with the batch's mean cost so far.
+func batchMean(l line, tr *network.Trace, st *themes.Styles) line {
 	if tr.Count > 0 {
 		l.opt(1, fmt.Sprintf("   batch mean %s", num(tr.Loss/float64(tr.Count))), st.SGR.Dim, "")
 	}
