@@ -134,6 +134,11 @@ func (t *trainer) setDataset(p *widget.Prompt) (string, error) {
 		return "", fmt.Errorf("%q is not a built-in data set", spec.Name)
 	}
 	got, err := t.reloadData(spec)
+	if errors.Is(err, datasets.ErrUnknown) && isPlainName(spec.Name) {
+		// the whole list of built-in names does not fit a prompt's lines;
+		// tab completes them
+		return "", fmt.Errorf("no data set %q: not a built-in name (tab completes them) and no such file", spec.Name)
+	}
 	if err != nil {
 		return "", err
 	}
@@ -342,3 +347,7 @@ func (t *trainer) promptUpdate(msg tea.Msg) tea.Cmd {
 	}
 	return cmd
 }
+
+// isPlainName reports whether s is a bare name (no folder, no idx:), the
+// kind a mistyped built-in set is.
+func isPlainName(s string) bool { return s != "" && !strings.ContainsAny(s, `/\:`) }
