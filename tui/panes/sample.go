@@ -179,6 +179,15 @@ func inputLines(in Input, st *themes.Styles, w int) []line {
 		l.add(fmt.Sprintf("x: %d×%d image · mean %s · max %s", d.ImageW, d.ImageH, num2(mean), num2(mx)), st.SGR.Text)
 		return []line{l}
 	}
+	if d != nil && len(d.Vocab) > 0 && len(x) == len(d.Vocab) {
+		// one-hot text: the character that is on, not a row of zeros
+		if k, ok := oneHot(x); ok {
+			var l line
+			l.add("x ", st.SGR.Dim).add(visibleRune(d.Vocab[k]), st.SGR.Bold)
+			l.add(fmt.Sprintf(" (one-hot: input %d of %d is 1)", k+1, len(x)), st.SGR.Dim)
+			return []line{l}
+		}
+	}
 	var ls []line
 	var cur line
 	for k, v := range x {
@@ -408,4 +417,18 @@ func short(s string) string {
 		return string(r[:3])
 	}
 	return s
+}
+
+// oneHot returns the index of the single 1 in x, all else 0.
+func oneHot(x []float64) (int, bool) {
+	k := -1
+	for i, v := range x {
+		switch {
+		case v == 1 && k < 0:
+			k = i
+		case v != 0:
+			return 0, false
+		}
+	}
+	return k, k >= 0
 }
