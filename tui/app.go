@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"backprop/internal/safetext"
@@ -124,6 +125,35 @@ func (a *app) savedPath(path, typed string) string {
 		return abs
 	}
 	return path
+}
+
+// maxModelFiles bounds the names the load prompt completes from.
+const maxModelFiles = 500
+
+// modelFiles is the .json files where a plain name is loaded from (the
+// saves folder over SSH, else the working directory), sorted, at most
+// maxModelFiles of them.
+func (a *app) modelFiles() []string {
+	dir := "."
+	if a.opts.Sandbox {
+		dir = a.opts.SaveDir
+	}
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	ents, _ := f.ReadDir(8 * maxModelFiles) // a huge folder is read in part
+	var names []string
+	for _, e := range ents {
+		if n := e.Name(); !e.IsDir() && strings.HasSuffix(n, ".json") && !strings.HasPrefix(n, ".") && safetext.Line(n) == n {
+			if names = append(names, n); len(names) == maxModelFiles {
+				break
+			}
+		}
+	}
+	slices.Sort(names)
+	return names
 }
 
 // maxListed is how many of a user's files a missing name lists.

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -23,5 +25,23 @@ func TestDataPromptUnknownName(t *testing.T) {
 	want := `✗ no data set "foo": not a built-in name (tab completes them) and no such file`
 	if promptOf(m) == nil || !strings.Contains(scr, want) {
 		t.Errorf("want %q on screen:\n%s", want, scr)
+	}
+}
+
+// TestLoadPromptCompletes: O completes the model files of the saves
+// folder with tab.
+func TestLoadPromptCompletes(t *testing.T) {
+	dir := t.TempDir()
+	for _, n := range []string{"model.json", "notes.txt"} {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte("{}"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := newTestModel(t, Options{Preset: "xor", Sandbox: true, SaveDir: dir}, 80, 24)
+	press(m, "O")
+	typeText(m, "mo")
+	press(m, "tab")
+	if p := promptOf(m); p == nil || p.Value() != "model.json" {
+		t.Fatalf("tab: prompt %+v:\n%s", p, screen(t, m))
 	}
 }

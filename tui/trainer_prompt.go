@@ -236,7 +236,13 @@ func (t *trainer) save(p *widget.Prompt) (string, error) {
 	return "saved " + shown + " (mid-sample: it resumes at the start of this sample)", nil
 }
 
-func (t *trainer) askLoad() { t.prompt = newAsk("load model file", "", t.load) }
+func (t *trainer) askLoad() {
+	p := newAsk("load model file", "", t.load)
+	if names := t.app.modelFiles(); len(names) > 0 {
+		p.SetSuggestions(names) // tab completes them
+	}
+	t.prompt = p
+}
 
 // load replaces the session with a saved one.
 func (t *trainer) load(p *widget.Prompt) (string, error) {
