@@ -44,7 +44,7 @@ func plotCommand() command {
 	}
 	return command{
 		name:    "plot",
-		summary: "draw a figure for a handout or slide (PNG, SVG, PDF): loss, boundary, neurons, confusion, weights",
+		summary: "draw a figure for a handout or slide (PNG, SVG, PDF): loss, boundary, fit, neurons, confusion, weights",
 		usage:   "backprop plot KIND -o FILE [--model FILE | --history FILE.csv] [flags]",
 		args:    "KIND",
 		about: `Draw a figure of a trained model with gonum/plot, in the format the extension

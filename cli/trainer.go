@@ -31,7 +31,7 @@ lists the presets; --preset, --data or --model skip it.`,
 			{"network flags", setup.NetworkFlagNames()},
 			{"training flags", training},
 		},
-		footer: "In the trainer press ? for every key.\nOther commands: train, eval, export, serve, version, completion (backprop help COMMAND).",
+		footer: "In the trainer press ? for every key.\nOther commands: train, race, eval, sample, export, plot, serve, report, version, completion (backprop help COMMAND).",
 		examples: []string{
 			"backprop                                   # the launcher: pick a preset with ↑/↓ and enter",
 			"backprop --preset xor --lr 5 --batch 4     # a preset with some settings changed",

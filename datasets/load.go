@@ -393,8 +393,8 @@ func (s Set) expand() Set {
 
 // InputRange is the range of input j to plot it over: Lo[j]…Hi[j] when the
 // data set gives a finite, non-empty bound, else the samples' extremes
-// (train and test), widened to ±1 around a single value; false when no
-// sample has a finite input j.
+// (train and test), widened to ±max(1, |x|/2) around a single value x;
+// false when no sample has a finite input j.
 func (d *Dataset) InputRange(j int) (lo, hi float64, ok bool) {
 	if j < len(d.Lo) && j < len(d.Hi) && finiteBound(d.Lo[j]) && finiteBound(d.Hi[j]) && d.Hi[j] > d.Lo[j] {
 		return d.Lo[j], d.Hi[j], true
@@ -414,7 +414,8 @@ func (d *Dataset) InputRange(j int) (lo, hi float64, ok bool) {
 	case lo > hi:
 		return 0, 0, false
 	case lo == hi:
-		return lo - 1, hi + 1, true
+		w := math.Max(1, math.Abs(lo)/2) // ±1 is nothing beside 1e17
+		return lo - w, hi + w, true
 	}
 	return lo, hi, true
 }

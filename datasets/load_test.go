@@ -345,7 +345,8 @@ func TestInputRange(t *testing.T) {
 		{"samples", Dataset{Train: Set{X: row(2, -1)}, Test: Set{X: row(5)}}, -1, 5, true},
 		{"empty bound", Dataset{Lo: []float64{1}, Hi: []float64{1}, Train: Set{X: row(0, 4)}}, 0, 4, true},
 		{"NaN bound and sample", Dataset{Lo: []float64{math.NaN()}, Hi: []float64{1}, Train: Set{X: row(math.NaN(), 2)}}, 1, 3, true},
-		{"one value", Dataset{Train: Set{X: row(7, 7)}}, 6, 8, true},
+		{"one value", Dataset{Train: Set{X: row(7, 7)}}, 3.5, 10.5, true},
+		{"one small value", Dataset{Train: Set{X: row(0.5)}}, -0.5, 1.5, true},
 		{"none", Dataset{}, 0, 0, false},
 	} {
 		lo, hi, ok := c.d.InputRange(0)

@@ -39,12 +39,18 @@ func Fit(net *network.Network, ds *datasets.Dataset, o Options) (*Figure, error)
 	if ds == nil || net == nil || len(net.Sizes) == 0 {
 		return nil, errors.New("figures: no network or no data")
 	}
-	if net.Inputs() != 1 || net.Features != nil || ds.Train.Seq > 0 {
+	if ds.Train.Seq > 0 {
+		return nil, fmt.Errorf("figures: the fit figure %w, not sequences (a curve y = f(x)); %s is a sequence set", ErrNot1D, ds.Name)
+	}
+	if net.Inputs() != 1 || net.Features != nil {
 		return nil, fmt.Errorf("figures: the fit figure %w (a curve y = f(x)); %s has %d inputs", ErrNot1D, ds.Name, net.Inputs())
 	}
 	lo, hi, ok := ds.InputRange(0)
 	if !ok {
 		return nil, fmt.Errorf("figures: %s has no finite input values to draw", ds.Name)
+	}
+	if !plottable(lo, hi) {
+		return nil, fmt.Errorf("figures: %s: its inputs span %g…%g, too wide or too narrow to plot", ds.Name, lo, hi)
 	}
 	f, err := newFigure("fit", o, 780, 520)
 	if err != nil {
@@ -53,6 +59,9 @@ func Fit(net *network.Network, ds *datasets.Dataset, o Options) (*Figure, error)
 	ft := fitter{st: f.st, ds: ds, lo: lo, hi: hi, classes: ds.Kind == datasets.Classification, ncls: max(len(ds.Classes), 2)}
 	ft.sample(net)
 	ft.axis()
+	if !plottable(ft.ylo, ft.yhi) {
+		return nil, fmt.Errorf("figures: %s: its targets span %g…%g, too wide or too narrow to plot", ds.Name, ft.ylo, ft.yhi)
+	}
 	p := f.st.plot("", "x", "y")
 	f.st.addGrid(p)
 	p.X.Min, p.X.Max = lo, hi
@@ -249,6 +258,10 @@ func within(c plotter.XYs, lo, hi float64) []plotter.XYs {
 			end()
 			continue
 		}
+		if (a.Y < lo && b.Y < lo) || (a.Y > hi && b.Y > hi) {
+			end() // wholly on one side (rounding must not make a crossing)
+			continue
+		}
 		// The part of a→b inside the band, t0..t1, and its ends' y (an
 		// edge's own value where it is cut there).
 		t0, t1, y0, y1 := 0.0, 1.0, a.Y, b.Y
@@ -258,8 +271,11 @@ func within(c plotter.XYs, lo, hi float64) []plotter.XYs {
 				continue
 			}
 		} else {
+			// a rising segment enters at lo and leaves at hi, a falling one
+			// the other way (by the sign, not by comparing the two t, which
+			// rounding can make equal)
 			tl, th, el, eh := (lo-a.Y)/dy, (hi-a.Y)/dy, lo, hi
-			if tl > th {
+			if dy < 0 {
 				tl, th, el, eh = th, tl, hi, lo
 			}
 			if tl > t0 {
@@ -273,7 +289,7 @@ func within(c plotter.XYs, lo, hi float64) []plotter.XYs {
 				continue
 			}
 		}
-		at := func(t, y float64) plotter.XY { return plotter.XY{X: a.X + t*(b.X-a.X), Y: y} }
+		at := func(t, y float64) plotter.XY { return plotter.XY{X: a.X + t*(b.X-a.X), Y: min(max(y, lo), hi)} }
 		if t0 > 0 {
 			end()
 		}
@@ -290,3 +306,12 @@ func within(c plotter.XYs, lo, hi float64) []plotter.XYs {
 }
 
 func finiteV(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// plottable reports whether an axis lo…hi can be drawn: its ends and
+// span finite and within ±1e300, and the span not lost in the rounding
+// of its ends (gonum/plot's ticks would loop or fail).
+func plottable(lo, hi float64) bool {
+	span := hi - lo
+	return finiteV(span) && span > 0 && math.Abs(lo) < 1e300 && math.Abs(hi) < 1e300 &&
+		span > 1e-9*math.Max(math.Abs(lo), math.Abs(hi))
+}

@@ -101,3 +101,44 @@ func TestFitFigureErrors(t *testing.T) {
 		t.Errorf("fit of no samples: %v", err)
 	}
 }
+
+// TestWithinSameSide: a segment wholly above or below the band draws
+// nothing, however far off one end is (rounding once made a crossing of
+// (0, 1e17)→(1, 2) over [−1, 1]).
+func TestWithinSameSide(t *testing.T) {
+	for _, c := range []plotter.XYs{
+		{{X: 0, Y: 1e17}, {X: 1, Y: 2}},
+		{{X: 0, Y: -1e308}, {X: 1, Y: -3}},
+		{{X: 0, Y: 1e308}, {X: 1, Y: 1e308}},
+	} {
+		if runs := within(c, -1, 1); len(runs) != 0 {
+			t.Errorf("%v: drew %v", c, runs)
+		}
+	}
+	// one far-off end, the other inside: a run from the edge, on the band
+	runs := within(plotter.XYs{{X: 0, Y: 1e17}, {X: 1, Y: 0}}, -1, 1)
+	if len(runs) != 1 || runs[0][0].Y != 1 || runs[0][1].Y != 0 {
+		t.Errorf("far end: %v", runs)
+	}
+}
+
+// TestFitFigureRanges: inputs too wide or too narrow to plot are an error,
+// never a hang; a single huge value is widened around itself.
+func TestFitFigureRanges(t *testing.T) {
+	data := func(xs ...float64) *datasets.Dataset {
+		d := &datasets.Dataset{Name: "wide", Kind: datasets.Regression, Features: []string{"x"}, Targets: []string{"y"}}
+		for _, x := range xs {
+			d.Train.X = append(d.Train.X, []float64{x})
+			d.Train.Y = append(d.Train.Y, []float64{0})
+		}
+		return d
+	}
+	for _, xs := range [][]float64{{-1e308, 1e308}, {-1e307, 1e307}} {
+		if err := second(Fit(lineNet(1, 0), data(xs...), Options{})); err == nil || !strings.Contains(err.Error(), "too wide or too narrow") {
+			t.Errorf("%v: %v", xs, err)
+		}
+	}
+	if _, err := Fit(lineNet(0, 0), data(1e17, 1e17), Options{}); err != nil {
+		t.Errorf("a single value 1e17: %v", err)
+	}
+}

@@ -365,7 +365,7 @@ func (c BlowUpCase) cause() string {
 		return fmt.Sprintf("diverged in epoch %d, batch %d: %s became NaN or ±Inf (%s explained)", c.Div.Epoch, c.Div.Pos.Batch+1, where, c.updates(true))
 	case c.Jump != nil:
 		j := c.Jump
-		return fmt.Sprintf("loss jump in epoch %d, batch %d: the latest mini-batches' mean cost %s is %s× the mean before them, %s; %s took the cost of %d training samples from %s to %s (over %g×)",
+		return fmt.Sprintf("loss jump in epoch %d, batch %d: the latest mini-batches' mean cost %s is %s× the mean before them, %s; %s took the cost of %d training samples from %s to %s (a rise of over %g× is flagged)",
 			j.Epoch, j.Pos.Batch+1, short(j.Recent), ratio(j.Recent/j.Mean), short(j.Mean), c.updates(false), j.Samples, short(j.Before), short(j.After), j.Factor)
 	}
 	return "the last step"

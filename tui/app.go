@@ -127,6 +127,17 @@ func (a *app) savedPath(path, typed string) string {
 	return path
 }
 
+// exists reports whether something (a file or a folder) is at the path a
+// typed name resolves to.
+func (a *app) exists(typed string) bool {
+	path, err := a.resolve(typed)
+	if err != nil {
+		return false
+	}
+	_, err = os.Stat(path)
+	return err == nil
+}
+
 // maxModelFiles bounds the names the load prompt completes from.
 const maxModelFiles = 500
 

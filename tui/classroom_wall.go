@@ -458,7 +458,7 @@ func (cl *classroom) openView(w, h int) []string {
 		title = ws.openName + "'s network · read-only"
 	}
 	leftLines := lk.frame(title, cl.openPane(PaneTopology, left-2, h-2), left, h, true)
-	bLines := lk.frame("Boundary", cl.openPane(PaneBoundary, w-left-2, topH-2), w-left, topH, false)
+	bLines := lk.frame(panes.BoundaryName(s.st.Net(), s.data), cl.openPane(PaneBoundary, w-left-2, topH-2), w-left, topH, false)
 	lLines := lk.frame("Loss", cl.openPane(PaneLoss, w-left-2, h-topH-2), w-left, h-topH, false)
 	right := append(bLines, lLines...)
 	for y := range out {

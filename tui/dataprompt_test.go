@@ -26,6 +26,20 @@ func TestDataPromptUnknownName(t *testing.T) {
 	if promptOf(m) == nil || !strings.Contains(scr, want) {
 		t.Errorf("want %q on screen:\n%s", want, scr)
 	}
+	// a folder of that name keeps the data package's own hint (idx:DIR)
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "mnistdir"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	for range len([]rune(promptOf(m).Value())) {
+		press(m, "backspace")
+	}
+	typeText(m, "mnistdir")
+	press(m, "enter")
+	if scr := screen(t, m); !strings.Contains(scr, "idx:") {
+		t.Errorf("a folder: want the idx: hint:\n%s", scr)
+	}
 }
 
 // TestLoadPromptCompletes: O completes the model files of the saves

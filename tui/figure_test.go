@@ -166,7 +166,7 @@ func TestFigureKeyFit(t *testing.T) {
 	}
 	echo := newTestModel(t, Options{Preset: "echo", Sandbox: true, SaveDir: dir}, 80, 24)
 	press(echo, "1", "p")
-	if promptOf(echo) != nil || !strings.Contains(echo.app.flash, "no figure of a sequence yet") {
+	if promptOf(echo) != nil || !strings.Contains(echo.app.flash, "no figure of the Sequence pane for sequence data yet") {
 		t.Errorf("echo: prompt %v, flash %q", promptOf(echo) != nil, echo.app.flash)
 	}
 }

@@ -40,14 +40,14 @@ func (t *trainer) figureKind() (string, error) {
 	case PaneBoundary, PaneActivations:
 		name := t.paneTitle(pane)
 		switch {
+		case data.Train.Seq > 0: // a sequence of 2 inputs is no plane
+			return "", fmt.Errorf("no figure of the %s pane for sequence data yet: figures draw the plane, images and one-input fits (1-9 pick another pane)", name)
 		case pane == PaneBoundary && twoD:
 			return "boundary", nil
 		case pane == PaneBoundary && name == "Fit":
 			return "fit", nil
 		case twoD || images:
 			return "neurons", nil
-		case name == "Sequence":
-			return "", fmt.Errorf("no figure of a sequence yet: figures draw the plane, images and one-input fits (1-9 pick another pane)")
 		}
 		return "", fmt.Errorf("no %s figure for %s: maps need 2-D data or images (1-9 pick another pane)", name, data.Name)
 	case PaneSample, PaneConfusion:

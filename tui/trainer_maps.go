@@ -14,6 +14,11 @@ import (
 // toggleNeuronMap switches Boundary between the network's output and the
 // focused neuron's map (2-D data) or the receptive fields (images).
 func (t *trainer) toggleNeuronMap() {
+	if name := t.paneTitle(PaneBoundary); name != PaneBoundary.String() {
+		t.showBoundary()
+		t.app.setFlash(fmt.Sprintf("neuron maps need 2-D data or images: the %s pane draws the network's output (Activations shows each neuron)", name), false)
+		return
+	}
 	v := &t.sess.setup.View
 	v.NeuronMap = !v.NeuronMap
 	t.showBoundary()
@@ -39,10 +44,10 @@ func (t *trainer) toggleTestData() {
 	v := &t.sess.setup.View
 	v.HideTest = !v.HideTest
 	t.showBoundary()
-	if v.HideTest {
-		t.app.setFlash("Boundary hides the test data", false)
+	if name := t.paneTitle(PaneBoundary); v.HideTest {
+		t.app.setFlash(name+" hides the test data", false)
 	} else {
-		t.app.setFlash("Boundary shows the test data (○)", false)
+		t.app.setFlash(name+" shows the test data (○)", false)
 	}
 }
 

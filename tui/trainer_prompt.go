@@ -134,7 +134,7 @@ func (t *trainer) setDataset(p *widget.Prompt) (string, error) {
 		return "", fmt.Errorf("%q is not a built-in data set", spec.Name)
 	}
 	got, err := t.reloadData(spec)
-	if errors.Is(err, datasets.ErrUnknown) && isPlainName(spec.Name) {
+	if errors.Is(err, datasets.ErrUnknown) && isPlainName(spec.Name) && !t.app.exists(spec.Name) {
 		// the whole list of built-in names does not fit a prompt's lines;
 		// tab completes them
 		return "", fmt.Errorf("no data set %q: not a built-in name (tab completes them) and no such file", spec.Name)

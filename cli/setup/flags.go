@@ -58,7 +58,8 @@ const (
 	// η = 0.5 sat at 50% accuracy after 1000 epochs; at m = 1 it reached
 	// 100% within 775–1043 epochs (seeds 1–5), and at η = 2 within 214–274,
 	// some 25 s at run mode's watching speed. (SGD with backprop on classes
-	// only: η = 2 would throw Adam or a regression output off.)
+	// only: η = 2 would throw Adam or a regression output off; and not for
+	// sequence sets, where it was never measured.)
 	smallSetBatch = 1
 	smallSetLR    = 2
 )
@@ -95,7 +96,7 @@ func AddFlags(fs *flag.FlagSet) *Flags {
 	fs.BoolVar(&f.Recurrent, "recurrent", false, "make the hidden layers recurrent (Elman: h_t = σ(W_x x_t + W_h h_{t−1} + b)); for sequence data (echo, parity, sine-next, text, text:FILE, seq:FILE)")
 	fs.StringVar(&f.Rule, "rule", "backprop", "learning rule: backprop, or perceptron (one step layer: w ← w + η(y − ŷ)x)")
 	fs.StringVar(&f.Opt, "opt", "sgd", "optimizer: "+strings.Join(network.OptimizerNames(), ", "))
-	fs.Float64Var(&f.LR, "lr", h.Eta, fmt.Sprintf("learning rate η > 0 (default %g, or %g for regression data, %g for regression sequences, %g for a training set of fewer than %d samples with SGD)", h.Eta, regressionLR, sequenceRegressionLR, float64(smallSetLR), h.Batch))
+	fs.Float64Var(&f.LR, "lr", h.Eta, fmt.Sprintf("learning rate η > 0 (default %g, or %g for regression data, %g for regression sequences, %g for a class set of fewer than %d samples trained by backprop with SGD)", h.Eta, regressionLR, sequenceRegressionLR, float64(smallSetLR), h.Batch))
 	fs.Float64Var(&f.Momentum, "momentum", h.Mu, "momentum coefficient μ in [0,1) for --opt momentum")
 	fs.IntVar(&f.Batch, "batch", h.Batch, fmt.Sprintf("mini-batch size m, 1..%d (default %d, or %d for a training set of fewer than %d samples)", network.MaxBatch, h.Batch, smallSetBatch, h.Batch))
 	fs.Float64Var(&f.L1, "l1", 0, "L1 regularisation λ ≥ 0 (w ← w − ηλ/n·sgn w)")

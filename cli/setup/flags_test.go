@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -190,6 +192,10 @@ func TestRegressionLR(t *testing.T) {
 // whose float rows are empty).
 func TestSmallSetBatch(t *testing.T) {
 	def := network.DefaultHyper()
+	small := filepath.Join(t.TempDir(), "small.txt")
+	if err := os.WriteFile(small, []byte(strings.Repeat("the cat sat on the mat. ", 6)), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		args []string
 		m    int
@@ -204,6 +210,7 @@ func TestSmallSetBatch(t *testing.T) {
 		{[]string{"--data", "xor", "--batch", "4"}, 4, def.Eta},
 		{[]string{"--data", "circle"}, def.Batch, def.Eta},
 		{[]string{"--data", "digits"}, def.Batch, def.Eta},
+		{[]string{"--data", "text:" + small, "--recurrent"}, def.Batch, def.Eta}, // a few sequences keep the defaults
 	} {
 		sf := AddFlags(flag.NewFlagSet("t", flag.ContinueOnError))
 		if err := sf.fs.Parse(c.args); err != nil {

@@ -35,7 +35,7 @@ func (f *Flags) Resolve() (Setup, *datasets.Dataset, error) {
 			h.Eta = sequenceRegressionLR
 		}
 	}
-	if !f.Given("batch") && ds.Train.Len() < h.Batch {
+	if !f.Given("batch") && ds.Train.Seq == 0 && ds.Train.Len() < h.Batch {
 		h.Batch = smallSetBatch
 		if !f.Given("lr") && ds.Kind != datasets.Regression && h.Rule == network.Backprop && h.Opt == network.SGD {
 			h.Eta = smallSetLR

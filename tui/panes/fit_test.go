@@ -356,6 +356,9 @@ func TestFitNum(t *testing.T) {
 		{0.001, 3, "0"},
 		{12.5, 3, "12"},
 		{-250, 3, "−"},
+		{-1.2e7, 5, "−1e7"},
+		{4.4e18, 4, "4e18"},
+		{0.003, 4, "0.00"},
 	} {
 		if got := fitNum(c.v, c.w); got != c.want {
 			t.Errorf("fitNum(%g, %d) = %q, want %q", c.v, c.w, got, c.want)

@@ -730,9 +730,13 @@ func updateLine(in Input, st *themes.Styles, li, j, k int) line {
 	m := 0 // the update just applied averaged the batch's Count samples
 	if in.Pos.Phase == network.PhaseUpdate || in.Pos.Phase == network.PhaseEpochEnd {
 		m = tr.Count
-	} else if in.Data != nil && in.Data.Train.Len() > 0 {
-		// an earlier batch's: a whole batch, of at most the training set
-		m = min(max(in.Hyper.Batch, 1), in.Data.Train.Len())
+	} else if n := in.trainSize(); n > 0 {
+		// an earlier batch's: a whole batch, of at most the training set,
+		// or in an epoch's first batch the last one's, which may be short
+		m = min(in.batchM(), n)
+		if in.Pos.Batch == 0 {
+			m = n - (n+m-1)/m*m + m
+		}
 	}
 	return *l.opt(1, hyperNote(in.Hyper, m), st.SGR.Dim, "")
 }

@@ -895,4 +895,13 @@ func TestInspectorEarlierUpdateM(t *testing.T) {
 	if !strings.Contains(out, "η=0.5 m=4") || strings.Contains(out, "m=10") {
 		t.Errorf("want m=4 (the 4 training samples):\n%s", out)
 	}
+	// m = 3 over 4 samples: batches of 3 and 1; in an epoch's first batch
+	// the earlier update is the last, short one.
+	in.Hyper.Batch = 3
+	for _, c := range []struct{ batch, want int }{{0, 1}, {1, 3}} {
+		in.Pos.Batch = c.batch
+		if out := ansi.Strip(Inspector(in)); !strings.Contains(out, fmt.Sprintf("η=0.5 m=%d", c.want)) {
+			t.Errorf("batch %d: want m=%d:\n%s", c.batch+1, c.want, out)
+		}
+	}
 }

@@ -707,6 +707,20 @@ func fitNum(v float64, w int) string {
 			return s
 		}
 	}
+	// a compact exponent: −1e7 rather than −1e+07
+	for _, s := range cands[1:] {
+		if i := strings.IndexAny(s, "e"); i > 0 {
+			mant, exp := s[:i], strings.TrimPrefix(s[i+1:], "+")
+			neg := strings.HasPrefix(exp, "−") || strings.HasPrefix(exp, "-")
+			exp = strings.TrimLeft(strings.TrimLeft(strings.TrimLeft(exp, "+"), "−-"), "0")
+			if neg {
+				exp = "−" + exp
+			}
+			if c := mant + "e" + exp; len([]rune(c)) <= w {
+				return c
+			}
+		}
+	}
 	if v < 0 {
 		return "−"
 	}
