@@ -234,9 +234,16 @@ func sampleLine(in Input, st *themes.Styles) line {
 	if in.Net != nil && in.Net.Features != nil {
 		x = "φ(x) = " // the features the network takes (Topology names them)
 	}
-	l.add(x, st.SGR.Text).add(vec(in.Trace.X, 4), st.SGR.Text)
+	if c, ok := oneHotChar(in, in.Trace.X); ok { // text: the character, not 36 zeros
+		l.add(x, st.SGR.Text).add(c, st.SGR.Text)
+	} else {
+		l.add(x, st.SGR.Text).add(vec(in.Trace.X, 4), st.SGR.Text)
+	}
 	if in.Trace.Seq != nil && !in.Trace.HasTarget {
 		return *l.opt(1, "  y: none at this step", st.SGR.Dim, "")
+	}
+	if c, ok := oneHotChar(in, in.Trace.Y); ok {
+		return *l.opt(1, "  y = "+c, st.SGR.Text, "")
 	}
 	// y when there is room (the Sample pane shows the target too)
 	return *l.opt(1, "  y = "+vec(in.Trace.Y, 3), st.SGR.Text, "")

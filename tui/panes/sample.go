@@ -419,6 +419,20 @@ func short(s string) string {
 	return s
 }
 
+// oneHotChar names a text set's one-hot vector v by its character:
+// "one-hot 'f'" (false for other data, or a vector not one-hot).
+func oneHotChar(in Input, v []float64) (string, bool) {
+	d := in.Data
+	if d == nil || len(d.Vocab) == 0 || len(v) != len(d.Vocab) {
+		return "", false
+	}
+	k, ok := oneHot(v)
+	if !ok {
+		return "", false
+	}
+	return "one-hot " + visibleRune(d.Vocab[k]), true
+}
+
 // oneHot returns the index of the single 1 in x, all else 0.
 func oneHot(x []float64) (int, bool) {
 	k := -1
