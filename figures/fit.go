@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"backprop/datasets"
+	"backprop/internal/plotaxis"
 	"backprop/network"
 )
 
@@ -31,9 +32,9 @@ const fitSteps = 400
 // regression the first output's curve; for classes one curve per output
 // (up to four) in the class colours, the samples at the output of their
 // class (1), or at their 0/1 target for one output, with a dashed line at
-// ½ where its predicted class changes. The y axis takes in the targets and
-// the curve within half the targets' span of them, so that a diverging fit
-// does not flatten the data. Default size 780 × 520. Data of another shape
+// ½ where its predicted class changes. The y axis is the Fit pane's
+// (plotaxis.Fit): the targets and the curve within half their span of
+// them, so that a diverging fit does not flatten the data. Default size 780 × 520. Data of another shape
 // is ErrNot1D.
 func Fit(net *network.Network, ds *datasets.Dataset, o Options) (*Figure, error) {
 	if ds == nil || net == nil || len(net.Sizes) == 0 {
@@ -112,50 +113,16 @@ func (ft *fitter) sample(net *network.Network) {
 	}
 }
 
-// level is where a sample is drawn: its target, or for one-hot classes
-// the value of its class's output (1); false when there is none.
-func (ft *fitter) level(y []float64) (float64, bool) {
-	if len(y) == 0 {
-		return 0, false
-	}
-	v := y[0]
-	if ft.classes && len(y) > 1 {
-		v = y[network.ClassOf(y)]
-	}
-	return v, finiteV(v)
-}
-
-// axis sets the y axis: the targets' range (0…1 for classes), widened by
-// the curve where it lies within half their span of them, and a margin.
+// axis sets the y axis as the trainer's Fit pane does (plotaxis.Fit): the
+// targets' range, widened by the curves where they stay near it.
 func (ft *fitter) axis() {
-	ylo, yhi := math.Inf(1), math.Inf(-1)
-	for _, s := range []datasets.Set{ft.ds.Train, ft.ds.Test} {
-		for i := range s.Len() {
-			if v, ok := ft.level(s.Y[i]); ok {
-				ylo, yhi = math.Min(ylo, v), math.Max(yhi, v)
-			}
-		}
-	}
-	if ft.classes {
-		ylo, yhi = math.Min(ylo, 0), math.Max(yhi, 1)
-	}
-	if ylo > yhi {
-		ylo, yhi = -1, 1
-	}
-	span := math.Max(yhi-ylo, 1e-9)
-	clo, chi := ylo-span/2, yhi+span/2
-	for _, c := range ft.curves {
+	ys := make([][]float64, len(ft.curves))
+	for k, c := range ft.curves {
 		for _, p := range c {
-			if p.Y >= clo && p.Y <= chi {
-				ylo, yhi = math.Min(ylo, p.Y), math.Max(yhi, p.Y)
-			}
+			ys[k] = append(ys[k], p.Y)
 		}
 	}
-	pad := 0.05 * (yhi - ylo)
-	if !(pad > 0) {
-		pad = 0.5
-	}
-	ft.ylo, ft.yhi = ylo-pad, yhi+pad
+	ft.ylo, ft.yhi = plotaxis.Fit(ft.ds, ft.classes, ys...)
 }
 
 // draw adds to p the line where one output's class changes, the samples
@@ -204,8 +171,11 @@ func (ft *fitter) samples(p *plot.Plot, set datasets.Set, proto dot, name string
 	step := max(1, (set.Len()+maxPoints-1)/maxPoints)
 	for i := 0; i < set.Len(); i += step {
 		x, y := set.Input(i, nil), set.Y[i]
-		v, ok := ft.level(y)
-		if len(x) != 1 || !ok || v < ft.ylo || v > ft.yhi {
+		if len(x) != 1 || len(y) == 0 {
+			continue
+		}
+		v := plotaxis.Level(y, ft.classes)
+		if !finiteV(v) || v < ft.ylo || v > ft.yhi {
 			continue
 		}
 		col := ft.st.pal.Ink

@@ -4,7 +4,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"backprop/network"
-	"backprop/tui/panes"
 )
 
 // trainer is the trainer screen: one session (data, network, stepper)
@@ -129,17 +128,12 @@ func (t *trainer) open(s *session) {
 	t.prompt = nil
 	t.view = nil
 	t.resetAnalysis()
-	// the compact layout's shared pane: Boundary draws data of two inputs
-	// or more, images, the fit of one input and sequences; data it has
-	// nothing for (one input fed through features) opens on the Sample
-	// pane (qa3 #7)
-	if in := len(s.st.Net().Sizes); in > 0 {
-		n := s.st.Net().Inputs()
-		if n < 2 && s.data.ImageW*s.data.ImageH != n && panes.BoundaryName(s.st.Net(), s.data) == PaneBoundary.String() {
-			t.tab = PaneSample
-		} else if t.tab == PaneSample {
-			t.tab = PaneBoundary
-		}
+	// the compact layout's shared pane opens on Boundary, which draws every
+	// kind of data (the plane, images, the fit of one input, sequences),
+	// rather than on Sample (qa3 #7 opened one-input data on Sample
+	// before Boundary drew a fit)
+	if t.tab == PaneSample {
+		t.tab = PaneBoundary
 	}
 }
 

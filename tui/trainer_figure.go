@@ -44,7 +44,7 @@ func (t *trainer) figureKind() (string, error) {
 			return "", fmt.Errorf("no figure of the %s pane for sequence data yet: figures draw the plane, images and one-input fits (1-9 pick another pane)", name)
 		case pane == PaneBoundary && twoD:
 			return "boundary", nil
-		case pane == PaneBoundary && name == "Fit":
+		case pane == PaneBoundary && name == panes.FitName:
 			return "fit", nil
 		case twoD || images:
 			return "neurons", nil

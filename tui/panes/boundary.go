@@ -51,17 +51,22 @@ func Boundary(in Input) string {
 	return message(in, fmt.Sprintf("decision boundary: for data\nwith 2 inputs or more\n(this data has %d)", nin))
 }
 
+// The Boundary pane's names for what it draws besides a boundary.
+const (
+	FitName      = "Fit"      // data of one input: fit1D
+	SequenceName = "Sequence" // a sequence set: overTime
+)
+
 // BoundaryName is the Boundary pane's name for what it draws on data d:
-// "Sequence" for a sequence set (overTime), "Fit" for one input (fit1D),
-// else "Boundary". The trainer titles the pane and its tab with it.
+// SequenceName, FitName, else "Boundary". The trainer titles the pane and
+// its tab with it.
 func BoundaryName(net *network.Network, d *datasets.Dataset) string {
 	switch {
 	case net == nil || d == nil:
-		return "Boundary"
 	case d.Train.Seq > 0:
-		return "Sequence"
+		return SequenceName
 	case net.Inputs() == 1 && net.Features == nil:
-		return "Fit"
+		return FitName
 	}
 	return "Boundary"
 }

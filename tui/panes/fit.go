@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"backprop/datasets"
+	"backprop/internal/plotaxis"
 	"backprop/network"
 	"backprop/themes"
 )
@@ -34,7 +35,7 @@ func fit1D(in Input) string {
 	p := fitPlot{lo: lo, hi: hi, pw: 2 * in.W, classes: d.Kind == datasets.Classification, n: max(len(d.Classes), 2),
 		dense: len(d.Train.X)+shownTest(in) > in.W*in.H/6}
 	outs := fitOutputs(in, lo, hi, p.pw, p.classes)
-	p.ylo, p.yhi = fitYRange(d, outs, p.classes)
+	p.ylo, p.yhi = plotaxis.Fit(d, p.classes, outs...)
 	var caption []line
 	if in.H >= 6 {
 		off, offOK := offAxis(p.ylo, p.yhi, outs...)
@@ -112,14 +113,8 @@ func pixel(f float64) int {
 	return int(math.Round(min(max(f, -1e6), 1e6)))
 }
 
-// level is where a target is drawn: its value, or for one-hot classes
-// the value of its class's output (1).
-func (p fitPlot) level(y []float64) float64 {
-	if p.classes && len(y) > 1 {
-		return y[network.ClassOf(y)]
-	}
-	return y[0]
-}
+// level is where a target is drawn (plotaxis.Level).
+func (p fitPlot) level(y []float64) float64 { return plotaxis.Level(y, p.classes) }
 
 // cell is the cell of point (x, v), and whether it lies in the plot.
 func (p fitPlot) cell(x, v float64) (int, int, bool) {
@@ -192,58 +187,6 @@ func fitOutputs(in Input, lo, hi float64, pw int, classes bool) [][]float64 {
 		}
 	}
 	return outs
-}
-
-// fitYRange is the output axis: the targets' range (0…1 for classes,
-// −1…1 when there are none), widened by plotAxis to take in the curves.
-func fitYRange(d *datasets.Dataset, outs [][]float64, classes bool) (lo, hi float64) {
-	lo, hi = math.Inf(1), math.Inf(-1)
-	if classes {
-		lo, hi = 0, 1
-	} else {
-		for _, s := range []datasets.Set{d.Train, d.Test} {
-			for _, y := range s.Y {
-				if len(y) > 0 && finite(y[0]) {
-					lo, hi = math.Min(lo, y[0]), math.Max(hi, y[0])
-				}
-			}
-		}
-		if lo > hi {
-			lo, hi = -1, 1
-		}
-	}
-	return plotAxis(lo, hi, outs...)
-}
-
-// plotAxis is a value axis: the data's range [lo, hi] (lo > hi: none, and
-// the curves' range stands for it, or 0…1; a single value widened by ±0.5),
-// widened to take in the curves' finite values up to half its span beyond
-// it, so that a diverging curve does not flatten the data, and 5% more.
-func plotAxis(lo, hi float64, curves ...[]float64) (float64, float64) {
-	clo, chi := math.Inf(1), math.Inf(-1)
-	for _, vs := range curves {
-		for _, v := range vs {
-			if finite(v) {
-				clo, chi = math.Min(clo, v), math.Max(chi, v)
-			}
-		}
-	}
-	switch {
-	case lo > hi && clo > chi:
-		lo, hi = 0, 1
-	case lo > hi:
-		lo, hi = clo, chi
-	}
-	if hi-lo < 1e-9 {
-		lo, hi = lo-0.5, hi+0.5
-	}
-	if clo <= chi {
-		span := hi - lo
-		lo = math.Max(math.Min(lo, clo), lo-span/2)
-		hi = math.Min(math.Max(hi, chi), hi+span/2)
-	}
-	pad := (hi - lo) * 0.05
-	return lo - pad, hi + pad
 }
 
 // fitCaption: the axes, then the legend.

@@ -601,22 +601,23 @@ func hiddenDelta(in Input, st *themes.Styles, li, j int, sp float64, done bool) 
 // add2 is add for a value receiver.
 func (l line) add2(text, sgr string) line { return append(l, seg{text: text, sgr: sgr}) }
 
-// costEq is the cost's equation up to its value: "C = ½‖y − a‖² = ".
-func costEq(net *network.Network) string {
+// costEq is the cost's equation up to its value, for the cost named c:
+// "C = ½‖y − a‖² = " (c is C_t for a sequence's step).
+func costEq(net *network.Network, c string) string {
 	if net.Cost != network.CrossEntropy {
-		return "C = ½‖y − a‖² = "
+		return c + " = ½‖y − a‖² = "
 	}
 	if last := net.Layers[len(net.Layers)-1]; last.Act == network.Softmax || last.Out > 1 {
-		return "C = −Σ y·ln a = "
+		return c + " = −Σ y·ln a = "
 	}
-	return "C = −[y ln a + (1−y) ln(1−a)] = "
+	return c + " = −[y ln a + (1−y) ln(1−a)] = "
 }
 
 // costLine: C for the current sample, and the batch's mean so far.
 func costLine(in Input, st *themes.Styles) line {
 	net, tr := in.Net, in.Trace
 	l := eqMark(st, in.Pos.Phase == network.PhaseCost)
-	eq := costEq(net)
+	eq := costEq(net, "C")
 	if !in.costDone() {
 		return *l.add(eq+"?", st.SGR.Dim)
 	}
@@ -629,7 +630,7 @@ func costLine(in Input, st *themes.Styles) line {
 			l.opt(1, "   sequence C = Σ_t C_t = "+num(tr.Cost), st.SGR.Dim, "")
 			return batchMean(l, tr, st)
 		}
-		eq, c = strings.Replace(eq, "C = ", "C_t = ", 1), q.Costs[q.Time]
+		eq, c = costEq(net, "C_t"), q.Costs[q.Time]
 	}
 	l.add(eq, st.SGR.Text)
 	if net.Cost == network.Quadratic && len(tr.Y) == 1 && len(tr.A) > 0 {
@@ -742,7 +743,7 @@ func updateLine(in Input, st *themes.Styles, li, j, k int) line {
 		// or in an epoch's first batch the last one's, which may be short
 		m = min(in.batchM(), n)
 		if in.Pos.Batch == 0 {
-			m = n - (n+m-1)/m*m + m
+			m = n - (n-1)/m*m // after the ⌈n/m⌉−1 whole batches
 		}
 	}
 	return *l.opt(1, hyperNote(in.Hyper, m), st.SGR.Dim, "")

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"backprop/datasets"
+	"backprop/internal/plotaxis"
 	"backprop/network"
 	"backprop/themes"
 )
@@ -66,7 +67,7 @@ func overTimeChart(in Input) string {
 			}
 		}
 	}
-	lo, hi = plotAxis(lo, hi, outs)
+	lo, hi = plotaxis.Widen(lo, hi, outs)
 	var caption []line
 	if in.H >= 6 {
 		off, offOK := offAxis(lo, hi, finiteOnly(outs, false)) // NaN: steps not computed yet

@@ -179,14 +179,11 @@ func inputLines(in Input, st *themes.Styles, w int) []line {
 		l.add(fmt.Sprintf("x: %d×%d image · mean %s · max %s", d.ImageW, d.ImageH, num2(mean), num2(mx)), st.SGR.Text)
 		return []line{l}
 	}
-	if d != nil && len(d.Vocab) > 0 && len(x) == len(d.Vocab) {
-		// one-hot text: the character that is on, not a row of zeros
-		if k, ok := oneHot(x); ok {
-			var l line
-			l.add("x ", st.SGR.Dim).add(visibleRune(d.Vocab[k]), st.SGR.Bold)
-			l.add(fmt.Sprintf(" (one-hot: input %d of %d is 1)", k+1, len(x)), st.SGR.Dim)
-			return []line{l}
-		}
+	if k, ok := vocabIndex(in, x); ok { // one-hot text: the character that is on, not a row of zeros
+		var l line
+		l.add("x ", st.SGR.Dim).add(visibleRune(d.Vocab[k]), st.SGR.Bold)
+		l.add(fmt.Sprintf(" (one-hot: input %d of %d is 1)", k+1, len(x)), st.SGR.Dim)
+		return []line{l}
 	}
 	var ls []line
 	var cur line
@@ -419,28 +416,28 @@ func short(s string) string {
 	return s
 }
 
-// oneHotChar names a text set's one-hot vector v by its character:
-// "one-hot 'f'" (false for other data, or a vector not one-hot).
+// oneHotChar names a text set's one-hot vector v by its character,
+// "one-hot f" (false for other data, or a vector not one-hot).
 func oneHotChar(in Input, v []float64) (string, bool) {
-	d := in.Data
-	if d == nil || len(d.Vocab) == 0 || len(v) != len(d.Vocab) {
-		return "", false
-	}
-	k, ok := oneHot(v)
+	k, ok := vocabIndex(in, v)
 	if !ok {
 		return "", false
 	}
-	return "one-hot " + visibleRune(d.Vocab[k]), true
+	return "one-hot " + visibleRune(in.Data.Vocab[k]), true
 }
 
-// oneHot returns the index of the single 1 in x, all else 0.
-func oneHot(x []float64) (int, bool) {
+// vocabIndex is the character k of a text set that the one-hot vector v
+// stands for: its single 1, all else 0 (false for other data).
+func vocabIndex(in Input, v []float64) (int, bool) {
+	if d := in.Data; d == nil || len(d.Vocab) == 0 || len(v) != len(d.Vocab) {
+		return 0, false
+	}
 	k := -1
-	for i, v := range x {
+	for i, x := range v {
 		switch {
-		case v == 1 && k < 0:
+		case x == 1 && k < 0:
 			k = i
-		case v != 0:
+		case x != 0:
 			return 0, false
 		}
 	}

@@ -709,16 +709,16 @@ func fitNum(v float64, w int) string {
 	}
 	// a compact exponent: −1e7 rather than −1e+07
 	for _, s := range cands[1:] {
-		if i := strings.IndexAny(s, "e"); i > 0 {
-			mant, exp := s[:i], strings.TrimPrefix(s[i+1:], "+")
-			neg := strings.HasPrefix(exp, "−") || strings.HasPrefix(exp, "-")
-			exp = strings.TrimLeft(strings.TrimLeft(strings.TrimLeft(exp, "+"), "−-"), "0")
-			if neg {
-				exp = "−" + exp
-			}
-			if c := mant + "e" + exp; len([]rune(c)) <= w {
-				return c
-			}
+		mant, exp, ok := strings.Cut(s, "e")
+		if !ok {
+			continue
+		}
+		sign := ""
+		if strings.HasPrefix(exp, "−") || strings.HasPrefix(exp, "-") {
+			sign = "−"
+		}
+		if c := mant + "e" + sign + strings.TrimLeft(exp, "+−-0"); len([]rune(c)) <= w {
+			return c
 		}
 	}
 	if v < 0 {
